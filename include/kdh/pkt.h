@@ -1,0 +1,104 @@
+/* pkt.h - packet parsers: link layer, Ethernet, ARP, IPv4, UDP
+ *
+ * Pure functions over a byte buffer; every length comes from the buffer and
+ * is checked.  Addresses are host byte order (uint32_t IPv4, uint16_t ports).
+ */
+#ifndef KDH_PKT_H
+#define KDH_PKT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ETH_ALEN		6
+#define ETH_HLEN		14
+#define ETHERTYPE_IPV4		0x0800
+#define ETHERTYPE_ARP		0x0806
+#define ETHERTYPE_VLAN		0x8100
+#define IPPROTO_UDP_		17
+#define ARP_OP_REQUEST		1
+#define ARP_OP_REPLY		2
+
+#define MAC_STRLEN		18	/* "aa:bb:cc:dd:ee:ff" + NUL */
+#define IP_STRLEN		16
+
+/**
+ * struct eth_view - link-layer header
+ * @dst, @src:	MAC addresses (@dst zero for link types without one)
+ * @has_mac:	the link type carries @src
+ * @type:	ethertype after an optional 802.1Q tag
+ * @vlan:	VLAN id when @tagged
+ * @payload, @len: the network-layer bytes
+ */
+struct eth_view {
+	uint8_t dst[ETH_ALEN];
+	uint8_t src[ETH_ALEN];
+	bool has_mac;
+	bool tagged;
+	uint16_t vlan;
+	uint16_t type;
+	const uint8_t *payload;
+	size_t len;
+};
+
+struct arp_view {
+	uint16_t op;
+	uint8_t sha[ETH_ALEN];
+	uint32_t spa;
+	uint8_t tha[ETH_ALEN];
+	uint32_t tpa;
+};
+
+/**
+ * struct ipv4_view - IPv4 header
+ * @fragment:	part of a fragmented datagram (payload is not a whole UDP)
+ * @csum_ok:	header checksum verifies
+ */
+struct ipv4_view {
+	uint32_t src;
+	uint32_t dst;
+	uint8_t proto;
+	uint8_t ttl;
+	uint16_t id;
+	bool fragment;
+	bool csum_ok;
+	const uint8_t *payload;
+	size_t len;
+};
+
+struct udp_view {
+	uint16_t sport;
+	uint16_t dport;
+	const uint8_t *payload;
+	size_t len;
+};
+
+enum frame_kind { FRAME_OTHER, FRAME_ARP, FRAME_IPV4, FRAME_UDP };
+
+/**
+ * struct frame_view - a frame parsed as far as kdh cares
+ * @kind:	the deepest layer that parsed
+ */
+struct frame_view {
+	enum frame_kind kind;
+	struct eth_view eth;
+	struct arp_view arp;
+	struct ipv4_view ip;
+	struct udp_view udp;
+};
+
+int link_parse(uint16_t linktype, const uint8_t *f, size_t len,
+	       struct eth_view *e);
+int arp_parse(const uint8_t *p, size_t len, struct arp_view *a);
+int ipv4_parse(const uint8_t *p, size_t len, struct ipv4_view *ip);
+int udp_parse(const uint8_t *p, size_t len, struct udp_view *u);
+int frame_parse(uint16_t linktype, const uint8_t *f, size_t len,
+		struct frame_view *v);
+uint16_t inet_csum(const uint8_t *p, size_t len, uint32_t sum);
+
+const char *mac_str(const uint8_t mac[ETH_ALEN], char buf[MAC_STRLEN]);
+int mac_parse(const char *s, uint8_t mac[ETH_ALEN]);
+const char *ip_str(uint32_t ip, char buf[IP_STRLEN]);
+bool ip_is_linklocal(uint32_t ip);
+
+#endif /* KDH_PKT_H */
