@@ -1,0 +1,498 @@
+/* analyze.c - wire-derived timeline and metrics of each debuggee
+ *
+ * Theory of operation: frames are fed in capture order.  Each NIC that acts
+ * as a client (DHCP from its MAC, RFC 3927 probes, KDNET announcements sent
+ * from it) becomes a target keyed by MAC, and collects first-seen times:
+ *
+ *   DISCOVER ... ACK          -> dhcp_phase, discover_count, address (dhcp)
+ *   DISCOVER ... ARP probe    -> dhcp_phase ending in 169.254 (apipa)
+ *   first verified announce   -> first_kdnet
+ *   first verified data pkt   -> connect_time (kdnet-protocol.md section 9)
+ *
+ * All times are reported from t0: the first "power on" harness event if the
+ * capture has one (a packet comment), else the first frame.  KDNET packets
+ * that do not verify still count toward the NIC that sent them: the first
+ * sender of a UDP flow is the debuggee (the debuggee always speaks first).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kdh/analyze.h"
+#include "kdh/dhcp.h"
+#include "kdh/kdnet_decoder.h"
+
+#define MAX_PROBE_EVENTS	3
+
+struct an_flow {			/* who spoke first on a KDNET flow */
+	struct kdnet_endpoint debuggee, debugger;
+};
+
+struct analysis {
+	struct kdnet_decoder *dec;
+	uint16_t port;
+	uint64_t frames, bad_frames;
+	uint64_t first_ns, last_ns, power_on_ns;
+	GPtrArray *targets;		/* struct an_target * */
+	GArray *flows;			/* struct an_flow */
+};
+
+static const char *const outcome_names[] = {
+	[AN_CONNECTED] = "connected",
+	[AN_APIPA_AFTER_HANG] = "apipa-after-hang",
+	[AN_NO_KDNET_TRAFFIC] = "no-kdnet-traffic",
+	[AN_WRONG_NIC] = "wrong-nic",
+	[AN_KEY_MISMATCH] = "key-mismatch",
+	[AN_TIMEOUT] = "timeout",
+	[AN_VM_FAILED] = "vm-failed",
+};
+
+/**
+ * an_outcome_name() - the outcome's name as used in scenarios and reports
+ * @o:		outcome
+ *
+ * Return: static string
+ */
+const char *an_outcome_name(enum an_outcome o)
+{
+	return outcome_names[o];
+}
+
+static void target_free(gpointer p)
+{
+	struct an_target *t = p;
+
+	g_array_free(t->events, TRUE);
+	g_free(t);
+}
+
+/**
+ * analysis_new() - an empty analysis
+ * @key:	K, to verify KDNET packets
+ * @port:	KDNET UDP port, or 0 for any datagram starting with "MDBG"
+ *
+ * Return: analysis, or NULL when OpenSSL could not be set up
+ */
+struct analysis *analysis_new(const uint8_t key[KDNET_KEY_LEN], uint16_t port)
+{
+	struct analysis *a = g_new0(struct analysis, 1);
+
+	a->dec = kdnet_decoder_new(key);
+	if (!a->dec) {
+		g_free(a);
+		return NULL;
+	}
+	a->port = port;
+	a->first_ns = a->power_on_ns = AN_NONE;
+	a->targets = g_ptr_array_new_with_free_func(target_free);
+	a->flows = g_array_new(FALSE, FALSE, sizeof(struct an_flow));
+	return a;
+}
+
+/**
+ * analysis_free() - release an analysis
+ * @a:		analysis, may be NULL
+ */
+void analysis_free(struct analysis *a)
+{
+	if (!a)
+		return;
+	kdnet_decoder_free(a->dec);
+	g_ptr_array_free(a->targets, TRUE);
+	g_array_free(a->flows, TRUE);
+	g_free(a);
+}
+
+static struct an_target *target_find(struct analysis *a,
+				     const uint8_t mac[ETH_ALEN])
+{
+	for (guint i = 0; i < a->targets->len; i++) {
+		struct an_target *t = g_ptr_array_index(a->targets, i);
+
+		if (!memcmp(t->mac, mac, ETH_ALEN))
+			return t;
+	}
+	return NULL;
+}
+
+static struct an_target *target_get(struct analysis *a,
+				    const uint8_t mac[ETH_ALEN], uint64_t now)
+{
+	struct an_target *t = target_find(a, mac);
+
+	if (t)
+		return t;
+	t = g_new0(struct an_target, 1);
+	memcpy(t->mac, mac, ETH_ALEN);
+	t->first_frame_ns = now;
+	t->first_discover_ns = t->ack_ns = t->first_probe_ns = AN_NONE;
+	t->first_kdnet_ns = t->reply_ns = t->connect_ns = AN_NONE;
+	t->events = g_array_new(FALSE, FALSE, sizeof(struct an_event));
+	g_ptr_array_add(a->targets, t);
+	return t;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+event_add(struct an_target *t, uint64_t now, const char *fmt, ...)
+{
+	struct an_event ev = { .t_ns = now };
+	va_list ap;
+
+	if (t->events->len >= AN_MAX_EVENTS) {
+		t->events_dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
+	va_end(ap);
+	g_array_append_val(t->events, ev);
+}
+
+static void arp_take(struct analysis *a, const struct arp_view *arp,
+		     uint64_t now)
+{
+	char ip[IP_STRLEN], mac[MAC_STRLEN];
+	struct an_target *t;
+
+	if (arp->op == ARP_OP_REQUEST && !arp->spa && ip_is_linklocal(arp->tpa)) {
+		t = target_get(a, arp->sha, now);
+		if (t->first_probe_ns == AN_NONE)
+			t->first_probe_ns = now;
+		t->apipa_addr = arp->tpa;
+		if (t->probes++ < MAX_PROBE_EVENTS)
+			event_add(t, now, "ARP probe for %s (RFC 3927)",
+				  ip_str(arp->tpa, ip));
+	} else if (arp->spa == arp->tpa && ip_is_linklocal(arp->spa)) {
+		t = target_get(a, arp->sha, now);
+		t->apipa_addr = arp->spa;
+		t->announcements++;
+		event_add(t, now, "ARP announcement: %s is mine",
+			  ip_str(arp->spa, ip));
+	} else if (arp->op == ARP_OP_REQUEST) {
+		t = target_find(a, arp->sha);
+		if (!t)
+			return;
+		t->arp_requests++;
+		if (t->arp_last_asked != arp->tpa)
+			event_add(t, now, "ARP who-has %s", ip_str(arp->tpa, ip));
+		t->arp_last_asked = arp->tpa;
+	} else if (arp->op == ARP_OP_REPLY && (t = target_find(a, arp->tha))) {
+		event_add(t, now, "ARP reply: %s is at %s",
+			  ip_str(arp->spa, ip), mac_str(arp->sha, mac));
+	}
+}
+
+static void dhcp_take(struct analysis *a, const struct udp_view *udp,
+		      uint64_t now)
+{
+	char ip[IP_STRLEN], sid[IP_STRLEN];
+	struct dhcp_view d;
+	struct an_target *t;
+
+	if (dhcp_parse(udp->payload, udp->len, &d))
+		return;
+	t = target_get(a, d.chaddr, now);
+	switch (d.msg_type) {
+	case DHCPDISCOVER:
+		if (t->first_discover_ns == AN_NONE)
+			t->first_discover_ns = now;
+		t->discovers++;
+		event_add(t, now, "DHCPDISCOVER #%u xid 0x%08x secs %u",
+			  t->discovers, d.xid, d.secs);
+		return;
+	case DHCPOFFER:
+		t->offers++;
+		break;
+	case DHCPREQUEST:
+		t->requests++;
+		event_add(t, now, "DHCPREQUEST %s xid 0x%08x",
+			  ip_str(d.requested_ip ? d.requested_ip : d.ciaddr, ip),
+			  d.xid);
+		return;
+	case DHCPACK:
+		t->acks++;
+		if (t->ack_ns == AN_NONE) {
+			t->ack_ns = now;
+			t->dhcp_addr = d.yiaddr;
+		}
+		break;
+	case DHCPNAK:
+		t->naks++;
+		break;
+	default:
+		event_add(t, now, "%s xid 0x%08x", dhcp_msg_name(d.msg_type), d.xid);
+		return;
+	}
+	event_add(t, now, "%s %s from %s", dhcp_msg_name(d.msg_type),
+		  ip_str(d.yiaddr, ip), ip_str(d.server_id, sid));
+}
+
+/* The debuggee end of a flow: from the packet when it verified, else the
+ * first sender seen on the flow. */
+static bool from_debuggee(struct analysis *a, const struct kdnet_endpoint *src,
+			  const struct kdnet_endpoint *dst,
+			  const struct kdnet_record *r)
+{
+	struct an_flow fl;
+
+	for (guint i = 0; i < a->flows->len; i++) {
+		struct an_flow *f = &g_array_index(a->flows, struct an_flow, i);
+
+		if (f->debuggee.ip == src->ip && f->debuggee.port == src->port &&
+		    f->debugger.ip == dst->ip && f->debugger.port == dst->port)
+			return r->status == KDNET_VERIFIED ? !r->from_debugger : true;
+		if (f->debuggee.ip == dst->ip && f->debuggee.port == dst->port &&
+		    f->debugger.ip == src->ip && f->debugger.port == src->port)
+			return r->status == KDNET_VERIFIED ? !r->from_debugger : false;
+	}
+	if (r->status == KDNET_VERIFIED && r->from_debugger) {
+		fl.debuggee = *dst;
+		fl.debugger = *src;
+	} else {
+		fl.debuggee = *src;
+		fl.debugger = *dst;
+	}
+	g_array_append_val(a->flows, fl);
+	return fl.debuggee.ip == src->ip && fl.debuggee.port == src->port;
+}
+
+static void kdnet_events(struct an_target *t, const struct kdnet_record *r,
+			 bool out, uint64_t now)
+{
+	char ip[IP_STRLEN];
+
+	if (r->status == KDNET_AUTH_FAILED && !t->warned_auth) {
+		t->warned_auth = true;
+		event_add(t, now, "KDNET packet %s does not verify with the key",
+			  out ? "from this NIC" : "to this NIC");
+	}
+	if (r->status != KDNET_VERIFIED)
+		return;
+	if (out && t->first_kdnet_ns == AN_NONE) {
+		t->first_kdnet_ns = now;
+		event_add(t, now, "first KDNET packet: %s to %s:%u verifies",
+			  r->ctl_kind == KDNET_CTL_ANNOUNCE ? "announcement"
+							   : "packet",
+			  ip_str(t->debugger_ip, ip), t->debugger_port);
+	}
+	if (r->ctl_kind == KDNET_CTL_REPLY && r->from_debugger && r->new_key) {
+		if (t->reply_ns == AN_NONE)
+			t->reply_ns = now;
+		event_add(t, now, "debugger %s:%u replied: session key derived",
+			  ip_str(t->debugger_ip, ip), t->debugger_port);
+	}
+	if (r->channel == KDNET_CH_DATA && t->connect_ns == AN_NONE) {
+		t->connect_ns = now;
+		event_add(t, now, "connected: %s data packet verifies with the "
+			  "session key", r->from_debugger ? "debugger" : "debuggee");
+	}
+}
+
+static void kdnet_take(struct analysis *a, const struct frame_view *v,
+		       uint64_t now)
+{
+	struct kdnet_endpoint src = { v->ip.src, v->udp.sport };
+	struct kdnet_endpoint dst = { v->ip.dst, v->udp.dport };
+	struct kdnet_record r;
+	struct an_target *t;
+	bool out;
+
+	kdnet_decoder_feed(a->dec, &src, &dst, v->udp.payload, v->udp.len, &r);
+	if (r.status == KDNET_MALFORMED)
+		return;
+	out = from_debuggee(a, &src, &dst, &r);
+	if (!v->eth.has_mac)
+		return;		/* no MAC, no target (raw IP captures) */
+	t = target_get(a, out ? v->eth.src : v->eth.dst, now);
+	if (out) {
+		t->kdnet_sent++;
+		t->ip = src.ip;
+		t->port = src.port;
+		t->debugger_ip = dst.ip;
+		t->debugger_port = dst.port;
+	} else {
+		t->kdnet_received++;
+	}
+	t->kdnet_verified += r.status == KDNET_VERIFIED;
+	t->kdnet_failed += r.status == KDNET_AUTH_FAILED;
+	kdnet_events(t, &r, out, now);
+}
+
+/**
+ * analysis_feed() - take one captured frame
+ * @a:		analysis
+ * @f:		frame; nothing of it is kept after the call
+ *
+ * Frames whose headers are damaged are counted and skipped.
+ */
+void analysis_feed(struct analysis *a, const struct cap_frame *f)
+{
+	struct frame_view v;
+	uint64_t now = f->ts_ns;
+
+	a->frames++;
+	if (a->first_ns == AN_NONE)
+		a->first_ns = now;
+	a->last_ns = now;
+	if (f->comment && !strncmp(f->comment, AN_POWER_ON, strlen(AN_POWER_ON)) &&
+	    a->power_on_ns == AN_NONE)
+		a->power_on_ns = now;
+	if (!f->caplen)
+		return;		/* an event-only record */
+	if (frame_parse(f->linktype, f->data, f->caplen, &v)) {
+		a->bad_frames++;
+		return;
+	}
+	if (v.kind == FRAME_ARP) {
+		arp_take(a, &v.arp, now);
+	} else if (v.kind == FRAME_UDP) {
+		if ((v.udp.sport == DHCP_CLIENT_PORT && v.udp.dport == DHCP_SERVER_PORT) ||
+		    (v.udp.sport == DHCP_SERVER_PORT && v.udp.dport == DHCP_CLIENT_PORT))
+			dhcp_take(a, &v.udp, now);
+		else if (kdnet_looks_like(v.udp.payload, v.udp.len) &&
+			 (!a->port || v.udp.sport == a->port ||
+			  v.udp.dport == a->port))
+			kdnet_take(a, &v, now);
+	}
+}
+
+/**
+ * analysis_t0() - the time all figures are measured from
+ * @a:		analysis
+ *
+ * Return: the first "power on" event, else the first frame (AN_NONE if empty)
+ */
+uint64_t analysis_t0(const struct analysis *a)
+{
+	return a->power_on_ns != AN_NONE ? a->power_on_ns : a->first_ns;
+}
+
+/**
+ * analysis_has_power_on() - whether t0 is a harness "power on" event
+ * @a:		analysis
+ *
+ * Return: true if the capture held a "power on" comment
+ */
+bool analysis_has_power_on(const struct analysis *a)
+{
+	return a->power_on_ns != AN_NONE;
+}
+
+/**
+ * analysis_frames() - frame counts
+ * @a:		analysis
+ * @bad:	output: frames with damaged headers, may be NULL
+ * @duration_ns: output: last minus first timestamp, may be NULL
+ *
+ * Return: frames fed
+ */
+uint64_t analysis_frames(const struct analysis *a, uint64_t *bad,
+			 uint64_t *duration_ns)
+{
+	if (bad)
+		*bad = a->bad_frames;
+	if (duration_ns)
+		*duration_ns = a->frames ? a->last_ns - a->first_ns : 0;
+	return a->frames;
+}
+
+/**
+ * analysis_n_targets() - number of NICs found
+ * @a:		analysis
+ *
+ * Return: count
+ */
+size_t analysis_n_targets(const struct analysis *a)
+{
+	return a->targets->len;
+}
+
+/**
+ * analysis_target() - one NIC, in order of first appearance
+ * @a:		analysis
+ * @i:		index below analysis_n_targets()
+ *
+ * Return: the target, owned by @a
+ */
+const struct an_target *analysis_target(const struct analysis *a, size_t i)
+{
+	return g_ptr_array_index(a->targets, i);
+}
+
+static double span_s(uint64_t from, uint64_t to)
+{
+	if (from == AN_NONE || to == AN_NONE)
+		return NAN;
+	return ((double)to - (double)from) / 1e9;
+}
+
+static void address_compute(const struct an_target *t, struct an_metrics *m)
+{
+	uint32_t addr = 0;
+
+	m->address_source = NULL;
+	if (t->ack_ns != AN_NONE) {
+		addr = t->dhcp_addr;
+		m->address_source = "dhcp";
+	} else if (t->probes || t->announcements) {
+		addr = t->apipa_addr;
+		m->address_source = "apipa";
+	} else if (t->kdnet_sent) {
+		addr = t->ip;
+		m->address_source = ip_is_linklocal(addr) ? "apipa" : "static";
+	}
+	if (m->address_source)
+		ip_str(addr, m->address);
+	else
+		m->address[0] = '\0';
+}
+
+static void outcome_compute(const struct an_target *t, struct an_metrics *m)
+{
+	if (t->connect_ns != AN_NONE) {
+		m->outcome = AN_CONNECTED;
+		snprintf(m->why, sizeof(m->why), "debugger replied; data packets "
+			 "verify with the session key");
+	} else if (t->kdnet_failed && !t->kdnet_verified) {
+		m->outcome = AN_KEY_MISMATCH;
+		snprintf(m->why, sizeof(m->why), "%u KDNET packets, none verifies "
+			 "with the key", t->kdnet_failed);
+	} else if (m->address_source && !strcmp(m->address_source, "apipa")) {
+		m->outcome = AN_APIPA_AFTER_HANG;
+		snprintf(m->why, sizeof(m->why), "no DHCP answer to %u DISCOVERs; "
+			 "took %s after %.0f s", t->discovers, m->address,
+			 isnan(m->dhcp_phase_s) ? 0.0 : m->dhcp_phase_s);
+	} else if (t->kdnet_verified) {
+		m->outcome = AN_TIMEOUT;
+		snprintf(m->why, sizeof(m->why), "%u KDNET packets sent, no "
+			 "debugger reply verified", t->kdnet_sent);
+	} else {
+		m->outcome = AN_NO_KDNET_TRAFFIC;
+		snprintf(m->why, sizeof(m->why), "no KDNET packet from this NIC");
+	}
+}
+
+/**
+ * an_metrics_compute() - the metrics of design.md section 6 for one NIC
+ * @a:		analysis (for t0)
+ * @t:		target
+ * @m:		output
+ */
+void an_metrics_compute(const struct analysis *a, const struct an_target *t,
+			struct an_metrics *m)
+{
+	uint64_t t0 = analysis_t0(a);
+	uint64_t phase_end = t->ack_ns != AN_NONE ? t->ack_ns : t->first_probe_ns;
+
+	memset(m, 0, sizeof(*m));
+	mac_str(t->mac, m->mac);
+	m->discover_count = t->discovers;
+	m->dhcp_phase_s = span_s(t->first_discover_ns, phase_end);
+	m->first_kdnet_s = span_s(t0, t->first_kdnet_ns);
+	m->connect_s = span_s(t0, t->connect_ns);
+	m->logo_hang_s = span_s(t->first_frame_ns, t->first_kdnet_ns);
+	address_compute(t, m);
+	outcome_compute(t, m);
+}

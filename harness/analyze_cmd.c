@@ -1,0 +1,266 @@
+/* analyze_cmd.c - `kdh analyze`: timeline and metrics from a capture alone */
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "kdh/analyze.h"
+#include "kdh/cli.h"
+#include "kdh/json_out.h"
+
+static double rel_s(uint64_t t0, uint64_t t)
+{
+	return ((double)t - (double)t0) / 1e9;
+}
+
+static void metric_line(const char *name, double v, const char *absent)
+{
+	if (isnan(v))
+		printf("  %-16s -  (%s)\n", name, absent);
+	else
+		printf("  %-16s %.6f\n", name, v);
+}
+
+static void target_text(const struct analysis *a, const struct an_target *t)
+{
+	uint64_t t0 = analysis_t0(a);
+	struct an_metrics m;
+
+	an_metrics_compute(a, t, &m);
+	printf("\nNIC %s%s\n", m.mac, t->kdnet_sent ? " (sent KDNET: debug NIC)" : "");
+	printf("  timeline (s from t0)\n");
+	for (guint i = 0; i < t->events->len; i++) {
+		const struct an_event *e = &g_array_index(t->events, struct an_event, i);
+
+		printf("  %14.6f  %s\n", rel_s(t0, e->t_ns), e->text);
+	}
+	if (t->events_dropped)
+		printf("  %14s  ... %u more events not listed\n", "", t->events_dropped);
+	printf("  %-16s %s  (%s)\n", "outcome", an_outcome_name(m.outcome), m.why);
+	printf("  %-16s %s\n", "debug_nic.mac", t->kdnet_sent ? m.mac : "-");
+	printf("  %-16s %s%s%s%s\n", "address", m.address[0] ? m.address : "-",
+	       m.address_source ? " (" : "",
+	       m.address_source ? m.address_source : "",
+	       m.address_source ? ")" : "");
+	metric_line("dhcp_phase_s", m.dhcp_phase_s, "no DHCP exchange ended");
+	printf("  %-16s %u\n", "discover_count", m.discover_count);
+	metric_line("first_kdnet_s", m.first_kdnet_s, "no verified KDNET packet");
+	metric_line("connect_s", m.connect_s, "no connection");
+	metric_line("logo_hang_s", m.logo_hang_s, "no KDNET packet");
+	printf("  %-16s %u sent, %u received, %u verified, %u failed\n",
+	       "kdnet packets", t->kdnet_sent, t->kdnet_received,
+	       t->kdnet_verified, t->kdnet_failed);
+}
+
+static void jb_secs(JsonBuilder *b, const char *key, double v)
+{
+	if (isnan(v))
+		jb_null(b, key);
+	else
+		jb_double(b, key, v);
+}
+
+static void target_json(JsonBuilder *b, const struct analysis *a,
+			const struct an_target *t)
+{
+	uint64_t t0 = analysis_t0(a);
+	struct an_metrics m;
+	char ip[IP_STRLEN];
+
+	an_metrics_compute(a, t, &m);
+	json_builder_begin_object(b);
+	jb_str(b, "mac", m.mac);
+	json_builder_set_member_name(b, "debug_nic");
+	json_builder_begin_object(b);
+	jb_str(b, "mac", t->kdnet_sent ? m.mac : NULL);
+	json_builder_end_object(b);
+	jb_str(b, "outcome", an_outcome_name(m.outcome));
+	jb_str(b, "why", m.why);
+	jb_str(b, "address", m.address[0] ? m.address : NULL);
+	jb_str(b, "address_source", m.address_source);
+	jb_secs(b, "dhcp_phase_s", m.dhcp_phase_s);
+	jb_int(b, "discover_count", m.discover_count);
+	jb_secs(b, "first_kdnet_s", m.first_kdnet_s);
+	jb_secs(b, "connect_s", m.connect_s);
+	jb_secs(b, "logo_hang_s", m.logo_hang_s);
+	json_builder_set_member_name(b, "debugger");
+	if (t->kdnet_sent) {
+		json_builder_begin_object(b);
+		jb_str(b, "ip", ip_str(t->debugger_ip, ip));
+		jb_int(b, "port", t->debugger_port);
+		json_builder_end_object(b);
+	} else {
+		json_builder_add_null_value(b);
+	}
+	json_builder_set_member_name(b, "kdnet");
+	json_builder_begin_object(b);
+	jb_int(b, "sent", t->kdnet_sent);
+	jb_int(b, "received", t->kdnet_received);
+	jb_int(b, "verified", t->kdnet_verified);
+	jb_int(b, "failed", t->kdnet_failed);
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "timeline");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < t->events->len; i++) {
+		const struct an_event *e = &g_array_index(t->events, struct an_event, i);
+
+		json_builder_begin_object(b);
+		jb_double(b, "t", rel_s(t0, e->t_ns));
+		jb_str(b, "event", e->text);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	jb_int(b, "events_not_listed", t->events_dropped);
+	json_builder_end_object(b);
+}
+
+static void report_json(const struct analysis *a, const char *file,
+			const char *format, const char *warning)
+{
+	JsonBuilder *b = json_builder_new();
+	uint64_t bad, dur, frames = analysis_frames(a, &bad, &dur);
+
+	json_builder_begin_object(b);
+	jb_str(b, "file", file);
+	jb_str(b, "format", format);
+	jb_int(b, "frames", (int64_t)frames);
+	jb_int(b, "bad_frames", (int64_t)bad);
+	jb_double(b, "duration_s", (double)dur / 1e9);
+	jb_str(b, "t0", analysis_has_power_on(a) ? "power-on" : "first-frame");
+	jb_str(b, "warning", warning);
+	json_builder_set_member_name(b, "targets");
+	json_builder_begin_array(b);
+	for (size_t i = 0; i < analysis_n_targets(a); i++)
+		target_json(b, a, analysis_target(a, i));
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	json_print(b, stdout);
+	g_object_unref(b);
+}
+
+static void report_text(const struct analysis *a, const char *file,
+			const char *format)
+{
+	uint64_t bad, dur, frames = analysis_frames(a, &bad, &dur);
+
+	printf("%s (%s): %" PRIu64 " frames over %.3f s, %" PRIu64
+	       " with damaged headers\n", file, format, frames, (double)dur / 1e9,
+	       bad);
+	printf("t0 = %s\n", analysis_has_power_on(a) ? "the \"power on\" event"
+	       : "the first frame (no \"power on\" event in the capture)");
+	for (size_t i = 0; i < analysis_n_targets(a); i++)
+		target_text(a, analysis_target(a, i));
+}
+
+static int analyze_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
+			uint16_t port, bool json)
+{
+	struct analysis *a;
+	struct capfile *cf;
+	struct cap_frame f;
+	char err[256];
+	int rc;
+
+	cf = capfile_open(file, err, sizeof(err));
+	if (!cf)
+		return cli_error(&kdh_cmd_analyze, KDH_EXIT_USAGE, "%s: %s", file, err);
+	a = analysis_new(key, port);
+	if (!a) {
+		capfile_close(cf);
+		return cli_error(&kdh_cmd_analyze, KDH_EXIT_USAGE, "OpenSSL setup failed");
+	}
+	while ((rc = capfile_next(cf, &f)) == 1)
+		analysis_feed(a, &f);
+	if (capfile_warning(cf))
+		fprintf(stderr, "kdh analyze: warning: %s: %s; analysed the %" PRIu64
+			" frames before it\n", file, capfile_warning(cf),
+			capfile_frames(cf));
+	if (json)
+		report_json(a, file, capfile_format(cf), capfile_warning(cf));
+	else
+		report_text(a, file, capfile_format(cf));
+	if (rc < 0)
+		rc = cli_error(&kdh_cmd_analyze, KDH_EXIT_USAGE, "%s: out of memory", file);
+	else if (!analysis_n_targets(a))
+		rc = cli_error(&kdh_cmd_analyze, KDH_EXIT_FAIL, "no debuggee found in %s "
+			       "(no DHCP client, RFC 3927 probe or KDNET packet)", file);
+	else
+		rc = KDH_EXIT_OK;
+	analysis_free(a);
+	capfile_close(cf);
+	return rc;
+}
+
+static int analyze_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *key_str = NULL;
+	uint8_t key[KDNET_KEY_LEN];
+	uint16_t port = 0;
+	bool json = false;
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, "k:p:jh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'k': key_str = optarg; break;
+		case 'j': json = true; break;
+		case 'h': cli_help_print(&kdh_cmd_analyze); return KDH_EXIT_OK;
+		case 'p':
+			if (cli_port_parse(optarg, &port))
+				return cli_usage_error(&kdh_cmd_analyze,
+					"--port: '%s' is not a port (1-65535)", optarg);
+			break;
+		default:
+			return cli_usage_error(&kdh_cmd_analyze, "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error(&kdh_cmd_analyze, "expected one capture FILE");
+	rc = cli_key_parse(&kdh_cmd_analyze, key_str, key);
+	if (rc)
+		return rc;
+	return analyze_file(argv[optind], key, port, json);
+}
+
+const struct kdh_cmd kdh_cmd_analyze = {
+	.name = "analyze",
+	.summary = "timeline and KDNET metrics of each debuggee, from a capture alone",
+	.usage = "kdh analyze FILE --key KEY [--port N] [--json]",
+	.run = analyze_main,
+	.help =
+"Reads a capture (pcap or pcapng, optionally .gz) and rebuilds, for every\n"
+"NIC that acted as a client (DHCP, RFC 3927 169.254 probing, KDNET\n"
+"announcements), what happened on the wire: DHCP DISCOVER/OFFER/REQUEST/ACK,\n"
+"ARP, 169.254 probes and announcements, the first KDNET packet that\n"
+"verifies with KEY, the debugger's reply and the connection.  Only frames and\n"
+"the harness events stored in the capture as packet comments are used, so a\n"
+"tcpdump capture taken next to a real Windows VM gives the same figures.\n"
+"\n"
+"Metrics (seconds; t0 is the first \"power on\" comment, else the first frame):\n"
+"  dhcp_phase_s    first DHCPDISCOVER of the NIC until its DHCPACK, or until\n"
+"                  its first ARP probe for 169.254/16\n"
+"  discover_count  DHCPDISCOVERs the NIC sent\n"
+"  address         its address and where it came from: dhcp, static, apipa\n"
+"  first_kdnet_s   first KDNET packet from the NIC that verifies with KEY\n"
+"  connect_s       first data packet that verifies with the session key\n"
+"  logo_hang_s     first frame of the NIC until its first KDNET packet\n"
+"  outcome         connected, apipa-after-hang, key-mismatch, timeout or\n"
+"                  no-kdnet-traffic, with one line of explanation\n"
+"\n"
+"Options:\n"
+"  --key KEY    the key of `bcdedit /dbgsettings` (w.x.y.z); required\n"
+"  --port N     KDNET UDP port (default: any datagram starting with MDBG)\n"
+"  --json       one JSON object with \"targets\": metrics and timeline per NIC\n"
+"\n"
+"Exit status: 0 when at least one NIC was found, 1 when none, 2 for bad\n"
+"usage or an unreadable file.\n"
+"\n"
+"Example:\n"
+"  kdh analyze tests/data/windbg-uncut.pcapng.gz --key 8.8.8.8\n",
+};

@@ -1,0 +1,84 @@
+/* main.c - the `kdh` command line: dispatch to subcommands, global help */
+#include <stdio.h>
+#include <string.h>
+
+#include "kdh-config.h"
+#include "kdh/cli.h"
+
+static const struct kdh_cmd *const commands[] = {
+	&kdh_cmd_decode,
+	&kdh_cmd_analyze,
+	&kdh_cmd_bench,
+};
+#define N_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+static const struct kdh_cmd *command_find(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+static void usage_print(FILE *out)
+{
+	fprintf(out,
+"usage: kdh COMMAND [ARGS...]\n"
+"       kdh help COMMAND | kdh --help | kdh --version\n"
+"\n"
+"kdh reproduces and measures Windows network kernel debugging (KDNET) on\n"
+"virtual networks: how long a guest takes until the debugger connects, the\n"
+"~10 minute hang when the debug NIC waits for DHCP on a static-IP network,\n"
+"which NIC busparams selects, and what Hyper-V enlightenments do to it.\n"
+"Every figure is computed from captured frames.\n"
+"\n"
+"Commands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-9s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(out,
+"\n"
+"Examples:\n"
+"  kdh decode capture.pcapng.gz --key 1.2.3.4      list KDNET packets\n"
+"  kdh analyze capture.pcapng --key 1.2.3.4        connect time, DHCP phase\n"
+"\n"
+"Exit status: 0 success, 1 what was measured failed, 2 bad input.\n"
+"'kdh help COMMAND' explains a command, its output and its exit status.\n");
+}
+
+int main(int argc, char **argv)
+{
+	const struct kdh_cmd *cmd;
+
+	if (argc < 2) {
+		usage_print(stderr);
+		return KDH_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage_print(stdout);
+		return KDH_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("kdh %s\n", KDH_VERSION);
+		return KDH_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "help")) {
+		if (argc < 3) {
+			usage_print(stdout);
+			return KDH_EXIT_OK;
+		}
+		cmd = command_find(argv[2]);
+		if (!cmd) {
+			fprintf(stderr, "kdh help: no command '%s'; see 'kdh --help'\n",
+				argv[2]);
+			return KDH_EXIT_USAGE;
+		}
+		cli_help_print(cmd);
+		return KDH_EXIT_OK;
+	}
+	cmd = command_find(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "kdh: no command '%s'; see 'kdh --help'\n", argv[1]);
+		return KDH_EXIT_USAGE;
+	}
+	return cmd->run(argc - 1, argv + 1);
+}

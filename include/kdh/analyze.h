@@ -1,0 +1,107 @@
+/* analyze.h - the wire-derived timeline and metrics of each debuggee
+ *
+ * Input is only captured frames and the harness events written into the
+ * capture as packet comments ("power on ..."), never the simulated target's
+ * own bookkeeping: `kdh analyze` on a tcpdump capture next to a real Windows
+ * VM gives the same figures as a simulated run.
+ */
+#ifndef KDH_ANALYZE_H
+#define KDH_ANALYZE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "kdh/capfile.h"
+#include "kdh/kdnet.h"
+#include "kdh/pkt.h"
+
+#define AN_NONE		UINT64_MAX	/* "never happened" timestamp */
+#define AN_MAX_EVENTS	200		/* per target; the rest are counted */
+#define AN_POWER_ON	"power on"	/* harness event comment prefix */
+
+enum an_outcome {
+	AN_CONNECTED,
+	AN_APIPA_AFTER_HANG,
+	AN_NO_KDNET_TRAFFIC,
+	AN_WRONG_NIC,
+	AN_KEY_MISMATCH,
+	AN_TIMEOUT,
+	AN_VM_FAILED,
+};
+
+/**
+ * struct an_event - one line of a target's timeline
+ * @t_ns:	capture timestamp
+ * @text:	what happened
+ */
+struct an_event {
+	uint64_t t_ns;
+	char text[112];
+};
+
+/**
+ * struct an_target - what the wire shows of one NIC (by MAC) that did DHCP,
+ * RFC 3927 probing or sent KDNET as a debuggee.  Timestamps are AN_NONE
+ * until seen.
+ */
+struct an_target {
+	uint8_t mac[ETH_ALEN];
+	uint64_t first_frame_ns;
+
+	unsigned discovers, offers, requests, acks, naks;
+	uint64_t first_discover_ns, ack_ns;
+	uint32_t dhcp_addr;
+
+	unsigned probes, announcements;
+	uint64_t first_probe_ns;
+	uint32_t apipa_addr;
+	unsigned arp_requests;
+	uint32_t arp_last_asked;
+
+	uint32_t ip;			/* KDNET source address */
+	uint16_t port;
+	uint32_t debugger_ip;
+	uint16_t debugger_port;
+	unsigned kdnet_sent, kdnet_verified, kdnet_failed, kdnet_received;
+	uint64_t first_kdnet_ns, reply_ns, connect_ns;
+	bool warned_auth;
+
+	GArray *events;			/* struct an_event */
+	unsigned events_dropped;
+};
+
+/**
+ * struct an_metrics - design.md section 6, from one target
+ * Absent durations are NAN.
+ */
+struct an_metrics {
+	char mac[MAC_STRLEN];
+	double dhcp_phase_s;
+	unsigned discover_count;
+	char address[IP_STRLEN];	/* "" when none */
+	const char *address_source;	/* dhcp, static, apipa or NULL */
+	double first_kdnet_s;
+	double connect_s;
+	double logo_hang_s;
+	enum an_outcome outcome;
+	char why[160];
+};
+
+struct analysis;
+
+struct analysis *analysis_new(const uint8_t key[KDNET_KEY_LEN], uint16_t port);
+void analysis_free(struct analysis *a);
+void analysis_feed(struct analysis *a, const struct cap_frame *f);
+uint64_t analysis_t0(const struct analysis *a);
+bool analysis_has_power_on(const struct analysis *a);
+uint64_t analysis_frames(const struct analysis *a, uint64_t *bad,
+			 uint64_t *duration_ns);
+size_t analysis_n_targets(const struct analysis *a);
+const struct an_target *analysis_target(const struct analysis *a, size_t i);
+void an_metrics_compute(const struct analysis *a, const struct an_target *t,
+			struct an_metrics *m);
+const char *an_outcome_name(enum an_outcome o);
+
+#endif /* KDH_ANALYZE_H */

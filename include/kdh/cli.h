@@ -1,0 +1,49 @@
+/* cli.h - the `kdh` subcommands and the helpers they share
+ *
+ * Each subcommand lives in its own file and exports one struct kdh_cmd; main.c
+ * only dispatches.  Exit statuses are the same everywhere:
+ *   0  success / every check passed
+ *   1  the thing measured failed (nothing verified, a scenario failed)
+ *   2  bad input: usage, unreadable file, bad key
+ */
+#ifndef KDH_CLI_H
+#define KDH_CLI_H
+
+#include <stdint.h>
+
+#include "kdh/kdnet.h"
+
+#define KDH_EXIT_OK	0
+#define KDH_EXIT_FAIL	1
+#define KDH_EXIT_USAGE	2
+
+/**
+ * struct kdh_cmd - one subcommand
+ * @name:	word after `kdh`
+ * @summary:	one line for `kdh --help`
+ * @usage:	synopsis line(s)
+ * @help:	the rest of `kdh help NAME`: options, output, exit status, examples
+ * @run:	entry point; argv[0] is the command name
+ */
+struct kdh_cmd {
+	const char *name;
+	const char *summary;
+	const char *usage;
+	const char *help;
+	int (*run)(int argc, char **argv);
+};
+
+extern const struct kdh_cmd kdh_cmd_decode;
+extern const struct kdh_cmd kdh_cmd_analyze;
+extern const struct kdh_cmd kdh_cmd_bench;
+
+int cli_usage_error(const struct kdh_cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int cli_error(const struct kdh_cmd *cmd, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int cli_port_parse(const char *s, uint16_t *port);
+int cli_key_parse(const struct kdh_cmd *cmd, const char *s,
+		  uint8_t key[KDNET_KEY_LEN]);
+void cli_help_print(const struct kdh_cmd *cmd);
+
+#endif /* KDH_CLI_H */

@@ -1,0 +1,272 @@
+/* test_analyze.c - wire-derived metrics on the real capture and on
+ * synthetic captures of the seed situations (DHCP network, static network
+ * with the 10-minute hang, wrong key, no KDNET at all). */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "kdh/analyze.h"
+#include "kdh/dhcp.h"
+
+#define S(x)	((uint64_t)((x) * 1e9))
+
+static const uint8_t mac_t[6] = { 0xbc, 0x24, 0x11, 0, 0, 0x10 };	/* target */
+static const uint8_t mac_h[6] = { 0x52, 0x55, 0x0a, 0, 2, 2 };		/* host */
+static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t zero6[6];
+
+struct synth {
+	struct analysis *a;
+	uint8_t key[32];
+	struct kdnet_cipher *c;		/* the sender's key */
+	uint8_t buf[2048];
+};
+
+static void synth_init(struct synth *s, const char *sender_key,
+		       const char *analysis_key)
+{
+	uint8_t k[32];
+
+	cr_assert_eq(kdnet_key_parse(sender_key, k, NULL, 0), 0);
+	s->c = kdnet_cipher_new(k);
+	cr_assert_eq(kdnet_key_parse(analysis_key, s->key, NULL, 0), 0);
+	s->a = analysis_new(s->key, 50000);
+	cr_assert(s->a && s->c);
+}
+
+static void synth_fini(struct synth *s)
+{
+	analysis_free(s->a);
+	kdnet_cipher_free(s->c);
+}
+
+static void feed(struct synth *s, uint64_t t, const uint8_t *f, size_t len,
+		 const char *comment)
+{
+	struct cap_frame fr = { .ts_ns = t, .linktype = LINKTYPE_ETHERNET,
+		.data = f, .caplen = (uint32_t)len, .origlen = (uint32_t)len,
+		.comment = comment };
+
+	analysis_feed(s->a, &fr);
+}
+
+static void dhcp(struct synth *s, uint64_t t, uint8_t type, uint32_t yiaddr)
+{
+	uint8_t m[300], f[400];
+	bool client = type == DHCPDISCOVER || type == DHCPREQUEST;
+	size_t n = test_dhcp_msg(m, client ? 1 : 2, type, 0x42, mac_t, yiaddr,
+				 client ? 0 : 0x0a000202);
+
+	n = client ? test_udp_frame(f, mac_t, bcast, 0, 68, 0xffffffff, 67, m, n)
+		   : test_udp_frame(f, mac_h, mac_t, 0x0a000202, 67, yiaddr, 68, m, n);
+	feed(s, t, f, n, NULL);
+}
+
+static void kdnet(struct synth *s, uint64_t t, bool from_dbg, uint8_t ch,
+		  uint32_t tip, uint32_t hip, const uint8_t *body, size_t len)
+{
+	struct kdnet_packet p = { .version = 5, .channel = ch,
+		.from_debugger = from_dbg, .counter = 1, .payload = body,
+		.payload_len = len };
+	uint8_t dg[1024], f[1100];
+	int n = kdnet_seal(s->c, &p, dg, sizeof(dg));
+	size_t fl;
+
+	cr_assert_gt(n, 0);
+	fl = from_dbg ? test_udp_frame(f, mac_h, mac_t, hip, 50000, tip, 50000, dg, (size_t)n)
+		      : test_udp_frame(f, mac_t, mac_h, tip, 50000, hip, 50000, dg, (size_t)n);
+	feed(s, t, f, fl, NULL);
+}
+
+static void announce(struct synth *s, uint64_t t, uint32_t tip, uint32_t hip)
+{
+	struct kdnet_announce a = { .debuggee_ip = tip, .debuggee_port = 50000,
+		.debugger_ip = hip, .debugger_port = 50000 };
+	uint8_t body[KDNET_ANNOUNCE_LEN];
+
+	kdnet_announce_build(&a, body);
+	kdnet(s, t, false, KDNET_CH_CONTROL, tip, hip, body, sizeof(body));
+}
+
+static void handshake(struct synth *s, uint64_t t, uint32_t tip, uint32_t hip)
+{
+	struct kdnet_reply r = { .debugger_nonce = { 9, 8, 7 } };
+	uint8_t body[KDNET_REPLY_LEN], kd[32];
+	const uint8_t conn[12] = { 0 };
+
+	kdnet_reply_build(&r, body);
+	kdnet(s, t, true, KDNET_CH_CONTROL, tip, hip, body, sizeof(body));
+	kdnet_data_key(kdnet_cipher_key(s->c), body, sizeof(body), kd);
+	kdnet_cipher_set_data_key(s->c, kd);
+	kdnet(s, t + S(0.001), false, KDNET_CH_DATA, tip, hip, conn, sizeof(conn));
+}
+
+static void metrics_of_only_target(struct synth *s, struct an_metrics *m)
+{
+	cr_assert_eq(analysis_n_targets(s->a), 1);
+	an_metrics_compute(s->a, analysis_target(s->a, 0), m);
+	cr_assert_str_eq(m->mac, "bc:24:11:00:00:10");
+}
+
+/* VMware-NAT-like DHCP network: lease, ARP, announce, reply, connected */
+Test(analyze, dhcp_network_connects)
+{
+	struct synth s;
+	struct an_metrics m;
+	uint8_t f[64];
+	size_t n;
+
+	synth_init(&s, "1.2.3.4", "1.2.3.4");
+	feed(&s, S(100), NULL, 0, "power on vm100");
+	dhcp(&s, S(105), DHCPDISCOVER, 0);
+	dhcp(&s, S(105.001), DHCPOFFER, 0x0a00020f);
+	dhcp(&s, S(105.002), DHCPREQUEST, 0);
+	dhcp(&s, S(105.003), DHCPACK, 0x0a00020f);
+	n = test_arp_frame(f, ARP_OP_REQUEST, mac_t, 0x0a00020f, zero6, 0x0a000202);
+	feed(&s, S(105.1), f, n, NULL);
+	n = test_arp_frame(f, ARP_OP_REPLY, mac_h, 0x0a000202, mac_t, 0x0a00020f);
+	feed(&s, S(105.101), f, n, NULL);
+	announce(&s, S(105.2), 0x0a00020f, 0x0a000202);
+	handshake(&s, S(105.203), 0x0a00020f, 0x0a000202);
+
+	cr_assert(analysis_has_power_on(s.a));
+	metrics_of_only_target(&s, &m);
+	cr_assert_eq(m.outcome, AN_CONNECTED);
+	cr_assert_float_eq(m.dhcp_phase_s, 0.003, 1e-6);
+	cr_assert_eq(m.discover_count, 1);
+	cr_assert_str_eq(m.address, "10.0.2.15");
+	cr_assert_str_eq(m.address_source, "dhcp");
+	cr_assert_float_eq(m.first_kdnet_s, 5.2, 1e-6);
+	cr_assert_float_eq(m.connect_s, 5.204, 1e-6);
+	synth_fini(&s);
+}
+
+/* Static-IP network with dhcp on: DISCOVERs for ~10 minutes, then 169.254 */
+Test(analyze, static_network_hang_then_apipa)
+{
+	static const double discover_at[] = { 4, 12, 28, 60, 124, 188, 252,
+		316, 380, 444, 508, 572 };
+	struct synth s;
+	struct an_metrics m;
+	uint8_t f[64];
+	size_t n;
+
+	synth_init(&s, "1.2.3.4", "1.2.3.4");
+	feed(&s, 0, NULL, 0, "power on vm100");
+	for (size_t i = 0; i < sizeof(discover_at) / sizeof(*discover_at); i++)
+		dhcp(&s, S(discover_at[i]), DHCPDISCOVER, 0);
+	for (int i = 0; i < 3; i++) {
+		n = test_arp_frame(f, ARP_OP_REQUEST, mac_t, 0, zero6, 0xa9fe0a0b);
+		feed(&s, S(605 + i), f, n, NULL);
+	}
+	n = test_arp_frame(f, ARP_OP_REQUEST, mac_t, 0xa9fe0a0b, zero6, 0xa9fe0a0b);
+	feed(&s, S(610), f, n, NULL);
+	announce(&s, S(611), 0xa9fe0a0b, 0xc0a80201);
+	announce(&s, S(614), 0xa9fe0a0b, 0xc0a80201);
+
+	metrics_of_only_target(&s, &m);
+	cr_assert_eq(m.outcome, AN_APIPA_AFTER_HANG);
+	cr_assert_float_eq(m.dhcp_phase_s, 601.0, 1e-6);
+	cr_assert_eq(m.discover_count, 12);
+	cr_assert_str_eq(m.address, "169.254.10.11");
+	cr_assert_str_eq(m.address_source, "apipa");
+	cr_assert_float_eq(m.first_kdnet_s, 611.0, 1e-6);
+	cr_assert(isnan(m.connect_s));
+	cr_assert_float_eq(m.logo_hang_s, 607.0, 1e-6);
+	synth_fini(&s);
+}
+
+Test(analyze, wrong_key_is_key_mismatch)
+{
+	struct synth s;
+	struct an_metrics m;
+
+	synth_init(&s, "1.2.3.5", "1.2.3.4");
+	for (int i = 0; i < 5; i++)
+		announce(&s, S(3 * i), 0xc0a80248, 0xc0a80201);
+	metrics_of_only_target(&s, &m);
+	cr_assert_eq(m.outcome, AN_KEY_MISMATCH);
+	cr_assert_str_eq(m.address_source, "static");
+	cr_assert(isnan(m.first_kdnet_s));
+	cr_assert_eq(analysis_target(s.a, 0)->kdnet_failed, 5);
+	synth_fini(&s);
+}
+
+Test(analyze, announcements_without_reply_time_out)
+{
+	struct synth s;
+	struct an_metrics m;
+
+	synth_init(&s, "1.2.3.4", "1.2.3.4");
+	for (int i = 0; i < 5; i++)
+		announce(&s, S(3 * i), 0xc0a80248, 0xc0a80201);
+	metrics_of_only_target(&s, &m);
+	cr_assert_eq(m.outcome, AN_TIMEOUT);
+	cr_assert_float_eq(m.first_kdnet_s, 0.0, 1e-9);
+	synth_fini(&s);
+}
+
+Test(analyze, dhcp_without_kdnet)
+{
+	struct synth s;
+	struct an_metrics m;
+
+	synth_init(&s, "1.2.3.4", "1.2.3.4");
+	dhcp(&s, S(1), DHCPDISCOVER, 0);
+	dhcp(&s, S(2), DHCPOFFER, 0x0a00020f);
+	dhcp(&s, S(3), DHCPREQUEST, 0);
+	dhcp(&s, S(4), DHCPACK, 0x0a00020f);
+	metrics_of_only_target(&s, &m);
+	cr_assert_eq(m.outcome, AN_NO_KDNET_TRAFFIC);
+	cr_assert_float_eq(m.dhcp_phase_s, 3.0, 1e-9);
+	cr_assert_str_eq(m.address_source, "dhcp");
+	synth_fini(&s);
+}
+
+Test(analyze, damaged_frames_are_counted_and_skipped)
+{
+	struct synth s;
+	uint8_t f[64];
+	size_t n = test_arp_frame(f, ARP_OP_REQUEST, mac_t, 0, zero6, 0xa9fe0101);
+	uint64_t bad;
+
+	synth_init(&s, "1.2.3.4", "1.2.3.4");
+	feed(&s, 0, f, 20, NULL);	/* truncated ARP */
+	feed(&s, 1, f, n, NULL);
+	cr_assert_eq(analysis_frames(s.a, &bad, NULL), 2);
+	cr_assert_eq(bad, 1);
+	cr_assert_eq(analysis_n_targets(s.a), 1);
+	synth_fini(&s);
+}
+
+Test(analyze, real_capture)
+{
+	char *path = test_data_path(REAL_CAPTURE), err[128];
+	struct capfile *cf = capfile_open(path, err, sizeof(err));
+	uint8_t key[32];
+	struct analysis *a;
+	struct an_metrics m;
+	struct cap_frame f;
+
+	kdnet_key_parse(REAL_KEY, key, NULL, 0);
+	a = analysis_new(key, 0);
+	while (capfile_next(cf, &f) == 1)
+		analysis_feed(a, &f);
+	cr_assert_not(analysis_has_power_on(a));
+	cr_assert_eq(analysis_n_targets(a), 1);
+	an_metrics_compute(a, analysis_target(a, 0), &m);
+	cr_assert_str_eq(m.mac, "80:fa:5b:23:29:23");
+	cr_assert_eq(m.outcome, AN_CONNECTED);
+	cr_assert_str_eq(m.address, "192.168.2.72");
+	cr_assert_str_eq(m.address_source, "static");
+	cr_assert_float_eq(m.first_kdnet_s, 0.0, 1e-9);
+	cr_assert_float_eq(m.connect_s, 0.002481, 1e-6);
+	cr_assert(isnan(m.dhcp_phase_s));
+	cr_assert_eq(analysis_target(a, 0)->kdnet_sent, 692);
+	cr_assert_eq(analysis_target(a, 0)->kdnet_received, 263);
+	analysis_free(a);
+	capfile_close(cf);
+	g_free(path);
+}

@@ -1,0 +1,187 @@
+/* test_cli.c - the kdh command line as a user runs it: outputs, JSON,
+ * messages and exit statuses */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+static const char *kdh(void)
+{
+	const char *bin = getenv("KDH_BIN");
+
+	cr_assert(bin, "KDH_BIN is not set (run under meson test)");
+	return bin;
+}
+
+static int run(char **out, char **err, const char *a1, const char *a2,
+	       const char *a3, const char *a4, const char *a5, const char *a6)
+{
+	const char *argv[] = { kdh(), a1, a2, a3, a4, a5, a6, NULL };
+
+	return test_run(argv, out, err);
+}
+
+static JsonObject *parse_json(const char *text, JsonParser **p)
+{
+	GError *e = NULL;
+
+	*p = json_parser_new();
+	cr_assert(json_parser_load_from_data(*p, text, -1, &e), "bad JSON: %s",
+		  e ? e->message : "");
+	return json_node_get_object(json_parser_get_root(*p));
+}
+
+Test(cli, help_and_version)
+{
+	char *out, *err;
+
+	cr_assert_eq(run(&out, &err, "--help", NULL, NULL, NULL, NULL, NULL), 0);
+	cr_assert(strstr(out, "decode") && strstr(out, "analyze") && strstr(out, "bench"));
+	g_free(out); g_free(err);
+	cr_assert_eq(run(&out, &err, "--version", NULL, NULL, NULL, NULL, NULL), 0);
+	cr_assert(g_str_has_prefix(out, "kdh "));
+	g_free(out); g_free(err);
+	cr_assert_eq(run(&out, &err, "help", "decode", NULL, NULL, NULL, NULL), 0);
+	cr_assert(strstr(out, "usage: kdh decode FILE --key KEY"));
+	cr_assert(strstr(out, "Exit status"));
+	g_free(out); g_free(err);
+	cr_assert_eq(run(&out, &err, "help", "nosuch", NULL, NULL, NULL, NULL), 2);
+	g_free(out); g_free(err);
+	cr_assert_eq(run(&out, &err, "frobnicate", NULL, NULL, NULL, NULL, NULL), 2);
+	cr_assert(strstr(err, "no command 'frobnicate'"));
+	g_free(out); g_free(err);
+}
+
+Test(cli, decode_real_capture_json)
+{
+	char *path = test_data_path(REAL_CAPTURE), *out, *err;
+	JsonParser *p;
+	JsonObject *o, *bt;
+
+	cr_assert_eq(run(&out, &err, "decode", path, "--key", REAL_KEY, "--json",
+			 NULL), 0, "%s", err);
+	o = parse_json(out, &p);
+	cr_assert_eq(json_object_get_int_member(o, "packets"), 955);
+	cr_assert_eq(json_object_get_int_member(o, "verified"), 955);
+	cr_assert_eq(json_object_get_int_member(o, "failed"), 0);
+	cr_assert_eq(json_object_get_int_member(o, "control"), 428);
+	cr_assert_eq(json_object_get_int_member(o, "data"), 527);
+	bt = json_object_get_object_member(o, "by_type");
+	cr_assert_eq(json_object_get_int_member(bt, "KD_STATE_MANIPULATE"), 187);
+	cr_assert_eq(json_object_get_int_member(bt, "KD_DEBUG_IO"), 7);
+	cr_assert_eq(json_object_get_int_member(bt, "KD_ACKNOWLEDGE"), 259);
+	cr_assert_eq(json_object_get_int_member(bt, "KD_RESEND"), 2);
+	cr_assert_eq(json_object_get_int_member(bt, "KD_RESET"), 2);
+	cr_assert_eq(json_object_get_int_member(bt, "KD_STATE_CHANGE64"), 3);
+	cr_assert_eq(json_object_get_int_member(bt, "KD_FILE_IO"), 66);
+	cr_assert_eq(json_object_get_int_member(bt, "NO_KD_PACKET"), 1);
+	cr_assert_eq(json_array_get_length(json_object_get_array_member(o, "records")),
+		     955);
+	g_object_unref(p);
+	g_free(out); g_free(err); g_free(path);
+}
+
+Test(cli, decode_text_lines_and_port_filter)
+{
+	char *path = test_data_path(REAL_CAPTURE), *out, *err;
+
+	cr_assert_eq(run(&out, &err, "decode", path, "--key", REAL_KEY, "--port",
+			 "51111"), 0);
+	cr_assert(strstr(out, "debuggee->debugger"));
+	cr_assert(strstr(out, "reply (new session key)"));
+	cr_assert(strstr(out, "955 KDNET packets in 955 frames: 955 verified"));
+	g_free(out); g_free(err);
+	cr_assert_eq(run(&out, &err, "decode", path, "--key", REAL_KEY, "--port",
+			 "50000"), 1);
+	cr_assert(strstr(err, "no KDNET packet in"));
+	g_free(out); g_free(err); g_free(path);
+}
+
+Test(cli, decode_wrong_key_exit_1)
+{
+	char *path = test_data_path(REAL_CAPTURE), *out, *err;
+
+	cr_assert_eq(run(&out, &err, "decode", path, "--key", "1.2.3.4", NULL,
+			 NULL), 1);
+	cr_assert(strstr(err, "no KDNET packet verified with this key"), "%s", err);
+	g_free(out); g_free(err); g_free(path);
+}
+
+Test(cli, bad_input_exit_2)
+{
+	char *path = test_data_path(REAL_CAPTURE), *out, *err;
+
+	cr_assert_eq(run(&out, &err, "decode", "/nonexistent.pcap", "--key",
+			 REAL_KEY, NULL, NULL), 2);
+	cr_assert(strstr(err, "/nonexistent.pcap: No such file or directory"), "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(run(&out, &err, "decode", path, "--key", "1.2..4", NULL, NULL), 2);
+	cr_assert(strstr(err, "bad key '1.2..4': word 3 is empty"), "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(run(&out, &err, "decode", path, NULL, NULL, NULL, NULL), 2);
+	cr_assert(strstr(err, "--key KEY is required"), "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(run(&out, &err, "analyze", path, "--key", REAL_KEY, "--port",
+			 "99999"), 2);
+	cr_assert(strstr(err, "is not a port"), "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(run(&out, &err, "decode", "/etc/hostname", "--key", REAL_KEY,
+			 NULL, NULL), 2);
+	g_free(out); g_free(err); g_free(path);
+}
+
+Test(cli, decode_truncated_file_warns)
+{
+	char *path = test_data_path(REAL_CAPTURE), *tmp = test_tmpfile(".pcapng");
+	char *out, *err;
+	size_t len;
+	uint8_t *buf = test_gunzip_file(path, &len);
+
+	cr_assert(g_file_set_contents(tmp, (const char *)buf, (gssize)(len * 2 / 3), NULL));
+	cr_assert_eq(run(&out, &err, "decode", tmp, "--key", REAL_KEY, NULL, NULL), 0);
+	cr_assert(strstr(err, "warning:") && strstr(err, "truncated"), "%s", err);
+	g_free(out); g_free(err);
+	remove(tmp);
+	free(buf);
+	g_free(tmp); g_free(path);
+}
+
+Test(cli, analyze_real_capture)
+{
+	char *path = test_data_path(REAL_CAPTURE), *out, *err;
+	JsonParser *p;
+	JsonObject *o, *t;
+
+	cr_assert_eq(run(&out, &err, "analyze", path, "--key", REAL_KEY, NULL,
+			 NULL), 0, "%s", err);
+	cr_assert(strstr(out, "connect_s        0.002481"), "%s", out);
+	cr_assert(strstr(out, "outcome          connected"));
+	g_free(out); g_free(err);
+	cr_assert_eq(run(&out, &err, "analyze", path, "--key", REAL_KEY, "--json",
+			 NULL), 0);
+	o = parse_json(out, &p);
+	cr_assert_str_eq(json_object_get_string_member(o, "t0"), "first-frame");
+	t = json_array_get_object_element(json_object_get_array_member(o, "targets"), 0);
+	cr_assert_str_eq(json_object_get_string_member(t, "outcome"), "connected");
+	cr_assert_str_eq(json_object_get_string_member(t, "address_source"), "static");
+	cr_assert_str_eq(json_object_get_string_member(
+		json_object_get_object_member(t, "debug_nic"), "mac"), "80:fa:5b:23:29:23");
+	cr_assert_float_eq(json_object_get_double_member(t, "connect_s"), 0.002481, 1e-6);
+	cr_assert(json_object_get_null_member(t, "dhcp_phase_s"));
+	g_object_unref(p);
+	g_free(out); g_free(err); g_free(path);
+}
+
+Test(cli, bench_runs)
+{
+	char *out, *err;
+
+	cr_assert_eq(run(&out, &err, "bench", "decode", "--rounds", "1",
+			 "--passes", "10"), 0, "%s", err);
+	cr_assert(strstr(out, "ratio kdh/openssl throughput"));
+	g_free(out); g_free(err);
+}

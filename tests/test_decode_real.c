@@ -1,0 +1,202 @@
+/* test_decode_real.c - the real WinDbg capture, decoded as its README says */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "kdh/kdnet_decoder.h"
+#include "kdh/pkt.h"
+
+struct tally {
+	unsigned frames, packets, status[KDNET_BAD_HEADER + 1];
+	unsigned control, data, from_debuggee, from_debugger, announces, replies;
+	unsigned by_type[KD_TYPE_COUNT], no_kd, leader_data, leader_control;
+	unsigned bad_checksum;
+	struct kdnet_record rec[4];	/* frames 1..4 */
+	uint32_t reset_id[2];		/* frames 202, 203 */
+};
+
+static void tally_capture(const char *key_str, struct tally *t)
+{
+	char *path = test_data_path(REAL_CAPTURE), err[128];
+	struct capfile *cf = capfile_open(path, err, sizeof(err));
+	uint8_t key[32];
+	struct kdnet_decoder *d;
+	struct cap_frame f;
+
+	cr_assert(cf, "%s", err);
+	cr_assert_eq(kdnet_key_parse(key_str, key, NULL, 0), 0);
+	d = kdnet_decoder_new(key);
+	memset(t, 0, sizeof(*t));
+	while (capfile_next(cf, &f) == 1) {
+		struct frame_view v;
+		struct kdnet_record r;
+		struct kdnet_endpoint src, dst;
+
+		t->frames++;
+		cr_assert_eq(frame_parse(f.linktype, f.data, f.caplen, &v), 0);
+		cr_assert_eq(v.kind, FRAME_UDP);
+		src = (struct kdnet_endpoint){ v.ip.src, v.udp.sport };
+		dst = (struct kdnet_endpoint){ v.ip.dst, v.udp.dport };
+		kdnet_decoder_feed(d, &src, &dst, v.udp.payload, v.udp.len, &r);
+		if (t->frames <= 4)
+			t->rec[t->frames - 1] = r;
+		t->packets++;
+		t->status[r.status]++;
+		r.channel ? t->control++ : t->data++;
+		if (r.status != KDNET_VERIFIED)
+			continue;
+		r.from_debugger ? t->from_debugger++ : t->from_debuggee++;
+		t->announces += r.ctl_kind == KDNET_CTL_ANNOUNCE;
+		t->replies += r.ctl_kind == KDNET_CTL_REPLY;
+		if (r.channel != KDNET_CH_DATA)
+			continue;
+		cr_assert_eq(r.kd_rc, 0, "frame %u", t->frames);
+		if (r.kd.kind == KD_PAYLOAD_CONNECT) {
+			t->no_kd++;
+			continue;
+		}
+		cr_assert_lt(r.kd.pkt.type, KD_TYPE_COUNT);
+		t->by_type[r.kd.pkt.type]++;
+		t->leader_data += r.kd.pkt.leader == KD_LEADER_DATA;
+		t->leader_control += r.kd.pkt.leader == KD_LEADER_CONTROL;
+		t->bad_checksum += !r.kd.pkt.checksum_ok;
+		if (t->frames == 202 || t->frames == 203) {
+			cr_assert_eq(r.kd.pkt.type, KD_TYPE_RESET);
+			t->reset_id[t->frames - 202] = r.kd.pkt.id;
+		}
+	}
+	kdnet_decoder_free(d);
+	capfile_close(cf);
+	g_free(path);
+}
+
+/* The counts of tests/data/README.md */
+Test(real, every_packet_verifies_with_its_readme_counts)
+{
+	struct tally t;
+
+	tally_capture(REAL_KEY, &t);
+	cr_assert_eq(t.frames, 955);
+	cr_assert_eq(t.status[KDNET_VERIFIED], 955);
+	cr_assert_eq(t.control, 428);
+	cr_assert_eq(t.data, 527);
+	cr_assert_eq(t.announces, 427);
+	cr_assert_eq(t.replies, 1);
+	cr_assert_eq(t.from_debuggee, 692);
+	cr_assert_eq(t.from_debugger, 263);
+	cr_assert_eq(t.by_type[KD_TYPE_STATE_MANIPULATE], 187);
+	cr_assert_eq(t.by_type[KD_TYPE_DEBUG_IO], 7);
+	cr_assert_eq(t.by_type[KD_TYPE_ACKNOWLEDGE], 259);
+	cr_assert_eq(t.by_type[KD_TYPE_RESEND], 2);
+	cr_assert_eq(t.by_type[KD_TYPE_RESET], 2);
+	cr_assert_eq(t.by_type[KD_TYPE_STATE_CHANGE64], 3);
+	cr_assert_eq(t.by_type[KD_TYPE_FILE_IO], 66);
+	cr_assert_eq(t.no_kd, 1);
+	cr_assert_eq(t.leader_data, 263);
+	cr_assert_eq(t.leader_control, 263);
+	cr_assert_eq(t.bad_checksum, 0);
+	cr_assert_eq(t.reset_id[0], 0x80000060u);
+	cr_assert_eq(t.reset_id[1], 0x62u);
+}
+
+Test(real, handshake_frames)
+{
+	struct tally t;
+	const struct kdnet_announce *a = &t.rec[0].announce;
+
+	tally_capture(REAL_KEY, &t);
+	cr_assert_eq(t.rec[0].ctl_kind, KDNET_CTL_ANNOUNCE);
+	cr_assert_eq(t.rec[0].version, 4);
+	cr_assert_eq(t.rec[0].counter, 3);
+	cr_assert(a->mapped);
+	cr_assert_eq(a->debuggee_ip, 0xc0a80248);
+	cr_assert_eq(a->debuggee_port, REAL_PORT);
+	cr_assert_eq(a->debugger_ip, 0xc0a80201);
+	cr_assert_eq(a->debugger_port, REAL_PORT);
+	cr_assert_eq(a->third_ip, 0);
+	cr_assert_eq(t.rec[1].ctl_kind, KDNET_CTL_REPLY);
+	cr_assert(t.rec[1].from_debugger);
+	cr_assert(t.rec[1].new_key);
+	cr_assert_eq(t.rec[2].kd.kind, KD_PAYLOAD_CONNECT);
+	cr_assert_eq(t.rec[3].kd.pkt.type, KD_TYPE_DEBUG_IO);
+}
+
+/* Kd = SHA-256(K | reply body), the value kdnet-protocol.md states */
+Test(real, data_key_of_the_reply)
+{
+	char *path = test_data_path(REAL_CAPTURE), err[128];
+	struct capfile *cf = capfile_open(path, err, sizeof(err));
+	static const uint8_t want[32] = {
+		0x6b, 0xd9, 0x1c, 0x57, 0xbd, 0x6a, 0x55, 0x1a, 0xd3, 0x0b, 0x50,
+		0x9c, 0x05, 0xc0, 0xc9, 0x5b, 0x32, 0xcc, 0x5e, 0x47, 0xa0, 0x86,
+		0x69, 0x07, 0xea, 0xf0, 0xb1, 0x58, 0x33, 0x84, 0xf6, 0x60 };
+	uint8_t key[32], kd[32], plain[512];
+	struct kdnet_cipher *c;
+	struct kdnet_packet p;
+	struct frame_view v;
+	struct cap_frame f;
+
+	cr_assert(cf);
+	kdnet_key_parse(REAL_KEY, key, NULL, 0);
+	c = kdnet_cipher_new(key);
+	cr_assert_eq(capfile_next(cf, &f), 1);
+	cr_assert_eq(capfile_next(cf, &f), 1);	/* frame 2: the reply */
+	frame_parse(f.linktype, f.data, f.caplen, &v);
+	cr_assert_eq(v.udp.len, 358);
+	cr_assert_eq(kdnet_open(c, v.udp.payload, v.udp.len, plain, sizeof(plain),
+				&p), 0);
+	cr_assert_eq(p.payload_len, KDNET_REPLY_LEN);
+	cr_assert_eq(p.pad, 6);
+	cr_assert_eq(kdnet_data_key(key, p.payload, p.payload_len, kd), 0);
+	cr_assert_arr_eq(kd, want, 32);
+	kdnet_cipher_free(c);
+	capfile_close(cf);
+	g_free(path);
+}
+
+Test(real, wrong_key_verifies_nothing)
+{
+	struct tally t;
+
+	tally_capture("1.2.3.4", &t);
+	cr_assert_eq(t.status[KDNET_VERIFIED], 0);
+	cr_assert_eq(t.status[KDNET_AUTH_FAILED], 428);
+	cr_assert_eq(t.status[KDNET_NO_SESSION_KEY], 527);
+}
+
+/* A capture that starts after the handshake: control packets still verify,
+ * data packets are "no session key", not failures. */
+Test(real, capture_starting_mid_session)
+{
+	char *path = test_data_path(REAL_CAPTURE), err[128];
+	struct capfile *cf = capfile_open(path, err, sizeof(err));
+	uint8_t key[32];
+	struct kdnet_decoder *d;
+	struct cap_frame f;
+	unsigned n = 0, verified = 0, nokey = 0, failed = 0;
+
+	kdnet_key_parse(REAL_KEY, key, NULL, 0);
+	d = kdnet_decoder_new(key);
+	while (capfile_next(cf, &f) == 1) {
+		struct frame_view v;
+		struct kdnet_record r;
+		struct kdnet_endpoint s, t;
+
+		if (++n <= 2)
+			continue;	/* drop the announcement and the reply */
+		frame_parse(f.linktype, f.data, f.caplen, &v);
+		s = (struct kdnet_endpoint){ v.ip.src, v.udp.sport };
+		t = (struct kdnet_endpoint){ v.ip.dst, v.udp.dport };
+		kdnet_decoder_feed(d, &s, &t, v.udp.payload, v.udp.len, &r);
+		verified += r.status == KDNET_VERIFIED;
+		nokey += r.status == KDNET_NO_SESSION_KEY;
+		failed += r.status == KDNET_AUTH_FAILED;
+	}
+	cr_assert_eq(verified, 426);
+	cr_assert_eq(nokey, 527);
+	cr_assert_eq(failed, 0);
+	kdnet_decoder_free(d);
+	capfile_close(cf);
+	g_free(path);
+}
