@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# bootstrap.sh - make a fresh Debian 12 machine ready to build and run kdh
+#
+# Installs the Debian packages kdh needs (only those missing, so a second run
+# is fast), configures meson in build/ and compiles.  With --with-asan it also
+# configures build-asan/ (AddressSanitizer + UBSan), which scripts/test.sh
+# runs the tests in as well.  Needs root (or sudo) only when something is
+# missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# One list, one place: everything kdh builds, runs and tests with.
+PACKAGES=(
+	build-essential pkg-config meson ninja-build
+	libssl-dev libglib2.0-dev libjson-glib-dev zlib1g-dev
+	libcriterion-dev
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+		|| missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "bootstrap: installing ${missing[*]}"
+	SUDO=
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -q
+	$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+setup() {	# setup DIR [meson options...]
+	local dir=$1; shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" "$@" >/dev/null
+	fi
+	meson compile -C "$dir" >/dev/null
+}
+
+setup build
+if [ "${1:-}" = "--with-asan" ]; then
+	setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
+fi
+echo "bootstrap: build/kdh is ready ($(build/kdh --version))"

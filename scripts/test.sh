@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# test.sh - set up and run kdh's whole test suite
+#
+# Runs scripts/bootstrap.sh, then the criterion tests under `meson test`
+# twice: in the normal build and in the AddressSanitizer/UBSan build, so a
+# parser that reads past a buffer fails CI.  Criterion prints one Synthesis
+# line per test program; the last line totals both builds.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh --with-asan || exit 2
+
+status=0
+for dir in build build-asan; do
+	echo "== meson test -C $dir"
+	meson test -C "$dir" --verbose --num-processes 2 >"$dir/test-console.txt" 2>&1 \
+		|| status=1
+	grep -E '^\[(====|FAIL|----)\]|^ *[0-9]+/[0-9]+ .* (OK|FAIL|TIMEOUT|SKIP)|^(Ok|Fail|Timeout):' \
+		"$dir/test-console.txt"
+done
+
+# Totals from criterion's own summaries (one per test program and build).
+read -r passed failed < <(cat build/meson-logs/testlog.txt \
+	build-asan/meson-logs/testlog.txt | awk '
+	/Synthesis: Tested:/ { for (i = 1; i <= NF; i++) {
+		if ($i == "Passing:") p += $(i + 1)
+		if ($i == "Failing:" || $i == "Crashing:") f += $(i + 1) } }
+	END { print p + 0, f + 0 }')
+[ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+echo "tests: $passed passed, $failed failed"
+exit "$status"
