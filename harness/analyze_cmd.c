@@ -1,5 +1,4 @@
 /* analyze_cmd.c - `kdh analyze`: timeline and metrics from a capture alone */
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -193,39 +192,12 @@ static int analyze_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 
 static int analyze_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *key_str = NULL;
-	uint8_t key[KDNET_KEY_LEN];
-	uint16_t port = 0;
-	bool json = false;
-	int opt, rc;
+	struct cli_capture_args args;
+	int rc = cli_capture_args_parse(&kdh_cmd_analyze, argc, argv, &args);
 
-	while ((opt = getopt_long(argc, argv, "k:p:jh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'k': key_str = optarg; break;
-		case 'j': json = true; break;
-		case 'h': cli_help_print(&kdh_cmd_analyze); return KDH_EXIT_OK;
-		case 'p':
-			if (cli_port_parse(optarg, &port))
-				return cli_usage_error(&kdh_cmd_analyze,
-					"--port: '%s' is not a port (1-65535)", optarg);
-			break;
-		default:
-			return cli_usage_error(&kdh_cmd_analyze, "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error(&kdh_cmd_analyze, "expected one capture FILE");
-	rc = cli_key_parse(&kdh_cmd_analyze, key_str, key);
 	if (rc)
-		return rc;
-	return analyze_file(argv[optind], key, port, json);
+		return rc == CLI_HELP_SHOWN ? KDH_EXIT_OK : rc;
+	return analyze_file(args.file, args.key, args.port, args.json);
 }
 
 const struct kdh_cmd kdh_cmd_analyze = {

@@ -1,5 +1,6 @@
 /* cli.c - helpers shared by the `kdh` subcommands: errors, common options */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,4 +99,49 @@ int cli_key_parse(const struct kdh_cmd *cmd, const char *s,
 void cli_help_print(const struct kdh_cmd *cmd)
 {
 	printf("usage: %s\n\n%s\n\n%s", cmd->usage, cmd->summary, cmd->help);
+}
+
+/**
+ * cli_capture_args_parse() - FILE --key KEY [--port N] [--json] [--help]
+ * @cmd:	the subcommand (for messages and --help)
+ * @argc:	argument count, argv[0] being the command name
+ * @argv:	arguments
+ * @a:		filled on success
+ *
+ * Return: 0, CLI_HELP_SHOWN after printing --help, or KDH_EXIT_USAGE after
+ * printing what is wrong
+ */
+int cli_capture_args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
+			   struct cli_capture_args *a)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *key_str = NULL;
+	int opt;
+
+	*a = (struct cli_capture_args){ 0 };
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "k:p:jh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'k': key_str = optarg; break;
+		case 'j': a->json = true; break;
+		case 'h': cli_help_print(cmd); return CLI_HELP_SHOWN;
+		case 'p':
+			if (cli_port_parse(optarg, &a->port))
+				return cli_usage_error(cmd,
+					"--port: '%s' is not a port (1-65535)", optarg);
+			break;
+		default:
+			return cli_usage_error(cmd, "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error(cmd, "expected one capture FILE");
+	a->file = argv[optind];
+	return cli_key_parse(cmd, key_str, a->key);
 }

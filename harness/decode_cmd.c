@@ -1,5 +1,4 @@
 /* decode_cmd.c - `kdh decode`: one line per KDNET packet of a capture */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -306,38 +305,15 @@ static int decode_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 
 static int decode_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct cli_capture_args args;
 	struct decode_ctx c = { 0 };
-	const char *key_str = NULL;
-	uint8_t key[KDNET_KEY_LEN];
-	int opt, rc;
+	int rc = cli_capture_args_parse(&kdh_cmd_decode, argc, argv, &args);
 
-	while ((opt = getopt_long(argc, argv, "k:p:jh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'k': key_str = optarg; break;
-		case 'j': c.json = true; break;
-		case 'h': cli_help_print(&kdh_cmd_decode); return KDH_EXIT_OK;
-		case 'p':
-			if (cli_port_parse(optarg, &c.port))
-				return cli_usage_error(&kdh_cmd_decode,
-					"--port: '%s' is not a port (1-65535)", optarg);
-			break;
-		default:
-			return cli_usage_error(&kdh_cmd_decode, "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error(&kdh_cmd_decode, "expected one capture FILE");
-	rc = cli_key_parse(&kdh_cmd_decode, key_str, key);
 	if (rc)
-		return rc;
-	return decode_file(argv[optind], key, &c);
+		return rc == CLI_HELP_SHOWN ? KDH_EXIT_OK : rc;
+	c.port = args.port;
+	c.json = args.json;
+	return decode_file(args.file, args.key, &c);
 }
 
 const struct kdh_cmd kdh_cmd_decode = {

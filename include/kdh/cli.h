@@ -9,6 +9,7 @@
 #ifndef KDH_CLI_H
 #define KDH_CLI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kdh/kdnet.h"
@@ -45,5 +46,24 @@ int cli_port_parse(const char *s, uint16_t *port);
 int cli_key_parse(const struct kdh_cmd *cmd, const char *s,
 		  uint8_t key[KDNET_KEY_LEN]);
 void cli_help_print(const struct kdh_cmd *cmd);
+
+/**
+ * struct cli_capture_args - the options of the commands that read a capture
+ * @file:	the capture
+ * @key:	K from --key
+ * @port:	--port, 0 for any
+ * @json:	--json
+ */
+struct cli_capture_args {
+	const char *file;
+	uint8_t key[KDNET_KEY_LEN];
+	uint16_t port;
+	bool json;
+};
+
+#define CLI_HELP_SHOWN	(-1)	/* --help printed: exit 0 */
+
+int cli_capture_args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
+			   struct cli_capture_args *a);
 
 #endif /* KDH_CLI_H */
