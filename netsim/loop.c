@@ -1,0 +1,538 @@
+/* loop.c - the event loop: a timer heap and poll() on a virtual or real clock
+ *
+ * Theory of operation: each turn fires every timer that is due, then finds
+ * how long it may wait (next timer, the run's end, hooks' wishes).  On the
+ * real clock it poll()s that long and reads CLOCK_MONOTONIC once; on the
+ * virtual clock it never waits: time jumps straight to the next deadline.
+ * Timers due at the same instant fire in the order they were armed, so a
+ * seeded virtual run replays exactly.  A virtual loop with nothing left to do
+ * ends; a real one ends when it has neither timers nor fds.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kdh/loop.h"
+
+#define NO_INDEX	SIZE_MAX
+
+struct ns_timer {
+	struct ns_loop *loop;
+	ns_timer_cb cb;
+	void *opaque;
+	uint64_t expire;
+	uint64_t seq;
+	size_t idx;			/* heap position, NO_INDEX if idle */
+};
+
+struct fd_watch {
+	int fd;
+	short events;
+	ns_fd_cb cb;
+	void *opaque;
+	bool deleted;
+};
+
+struct hook_entry {
+	struct ns_hook hook;
+	void *opaque;
+	bool deleted;
+};
+
+struct ns_pollset {
+	struct pollfd *fds;
+	size_t n, cap;
+};
+
+struct ns_loop {
+	enum ns_clock clock;
+	uint64_t now;
+	struct ns_rng rng;
+	struct ns_loop_stats stats;
+	struct ns_timer **heap;
+	size_t n_heap, cap_heap;
+	uint64_t seq;
+	struct fd_watch *fds;
+	size_t n_fds;
+	struct hook_entry *hooks;
+	size_t n_hooks;
+	struct ns_pollset ps;
+	bool stop;
+	char error[256];
+};
+
+static uint64_t clock_read(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+loop_fail(struct ns_loop *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->error, sizeof(l->error), fmt, ap);
+	va_end(ap);
+	l->stop = true;
+}
+
+/**
+ * ns_loop_new() - a loop on the given clock, with the run's RNG
+ * @clock:	NS_CLOCK_VIRTUAL (starts at 0) or NS_CLOCK_REAL
+ * @seed:	seed of the run's random number generator
+ *
+ * Return: loop, or NULL when out of memory
+ */
+struct ns_loop *ns_loop_new(enum ns_clock clock, uint64_t seed)
+{
+	struct ns_loop *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return NULL;
+	l->clock = clock;
+	l->now = clock == NS_CLOCK_REAL ? clock_read() : 0;
+	ns_rng_seed(&l->rng, seed);
+	return l;
+}
+
+/**
+ * ns_loop_free() - free the loop; its timers must be freed by their owners
+ * @l:		loop, may be NULL
+ */
+void ns_loop_free(struct ns_loop *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n_heap; i++)
+		l->heap[i]->idx = NO_INDEX;
+	free(l->heap);
+	free(l->fds);
+	free(l->hooks);
+	free(l->ps.fds);
+	free(l);
+}
+
+/** ns_loop_clock() - which clock the loop runs on */
+enum ns_clock ns_loop_clock(const struct ns_loop *l)
+{
+	return l->clock;
+}
+
+/**
+ * ns_loop_now() - the time of the current turn
+ * @l:		loop
+ *
+ * Return: ns; virtual time from 0, or CLOCK_MONOTONIC
+ */
+uint64_t ns_loop_now(const struct ns_loop *l)
+{
+	return l->now;
+}
+
+/** ns_loop_rng() - the run's random number generator */
+struct ns_rng *ns_loop_rng(struct ns_loop *l)
+{
+	return &l->rng;
+}
+
+/** ns_loop_stats() - counters of what the loop did */
+const struct ns_loop_stats *ns_loop_stats(const struct ns_loop *l)
+{
+	return &l->stats;
+}
+
+/** ns_loop_error() - why ns_loop_run() failed, or NULL */
+const char *ns_loop_error(const struct ns_loop *l)
+{
+	return l->error[0] ? l->error : NULL;
+}
+
+/* Heap ordered by (expire, seq) */
+static bool timer_before(const struct ns_timer *a, const struct ns_timer *b)
+{
+	return a->expire < b->expire || (a->expire == b->expire && a->seq < b->seq);
+}
+
+static void heap_set(struct ns_loop *l, size_t i, struct ns_timer *t)
+{
+	l->heap[i] = t;
+	t->idx = i;
+}
+
+static void heap_up(struct ns_loop *l, size_t i)
+{
+	struct ns_timer *t = l->heap[i];
+
+	while (i) {
+		size_t parent = (i - 1) / 2;
+
+		if (!timer_before(t, l->heap[parent]))
+			break;
+		heap_set(l, i, l->heap[parent]);
+		i = parent;
+	}
+	heap_set(l, i, t);
+}
+
+static void heap_down(struct ns_loop *l, size_t i)
+{
+	struct ns_timer *t = l->heap[i];
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= l->n_heap)
+			break;
+		if (c + 1 < l->n_heap && timer_before(l->heap[c + 1], l->heap[c]))
+			c++;
+		if (!timer_before(l->heap[c], t))
+			break;
+		heap_set(l, i, l->heap[c]);
+		i = c;
+	}
+	heap_set(l, i, t);
+}
+
+static void heap_remove(struct ns_loop *l, struct ns_timer *t)
+{
+	size_t i = t->idx;
+	struct ns_timer *last = l->heap[--l->n_heap];
+
+	t->idx = NO_INDEX;
+	if (last == t)
+		return;
+	heap_set(l, i, last);
+	heap_down(l, i);
+	heap_up(l, last->idx);
+}
+
+/**
+ * ns_timer_new() - an idle timer
+ * @l:		loop
+ * @cb:		called when it expires (the timer is idle again by then)
+ * @opaque:	passed to @cb
+ *
+ * Return: timer, or NULL when out of memory
+ */
+struct ns_timer *ns_timer_new(struct ns_loop *l, ns_timer_cb cb, void *opaque)
+{
+	struct ns_timer *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->loop = l;
+	t->cb = cb;
+	t->opaque = opaque;
+	t->idx = NO_INDEX;
+	return t;
+}
+
+/**
+ * ns_timer_free() - disarm and free
+ * @t:		timer, may be NULL
+ */
+void ns_timer_free(struct ns_timer *t)
+{
+	if (!t)
+		return;
+	ns_timer_del(t);
+	free(t);
+}
+
+/**
+ * ns_timer_mod() - (re)arm for an absolute time on the loop's clock
+ * @t:		timer
+ * @expire_ns:	when; a time already past fires on the next turn
+ */
+void ns_timer_mod(struct ns_timer *t, uint64_t expire_ns)
+{
+	struct ns_loop *l = t->loop;
+
+	if (t->idx != NO_INDEX)
+		heap_remove(l, t);
+	if (l->n_heap == l->cap_heap) {
+		size_t cap = l->cap_heap ? 2 * l->cap_heap : 64;
+		struct ns_timer **h = realloc(l->heap, cap * sizeof(*h));
+
+		if (!h) {
+			loop_fail(l, "out of memory arming a timer");
+			return;
+		}
+		l->heap = h;
+		l->cap_heap = cap;
+	}
+	t->expire = expire_ns;
+	t->seq = l->seq++;
+	heap_set(l, l->n_heap++, t);
+	heap_up(l, t->idx);
+}
+
+/** ns_timer_del() - disarm (no effect on an idle timer) */
+void ns_timer_del(struct ns_timer *t)
+{
+	if (t->idx != NO_INDEX)
+		heap_remove(t->loop, t);
+}
+
+/** ns_timer_pending() - whether the timer is armed */
+bool ns_timer_pending(const struct ns_timer *t)
+{
+	return t->idx != NO_INDEX;
+}
+
+/** ns_timer_expire() - when an armed timer fires */
+uint64_t ns_timer_expire(const struct ns_timer *t)
+{
+	return t->expire;
+}
+
+/**
+ * ns_loop_add_fd() - watch a file descriptor (real clock only)
+ * @l:		loop
+ * @fd:		descriptor
+ * @events:	POLLIN, POLLOUT
+ * @cb:		called with the revents
+ * @opaque:	passed to @cb
+ * @what:	what the fd is, for the error on a virtual loop
+ *
+ * Return: 0, -EPERM on a virtual-clock loop (ns_loop_error() says why),
+ * -ENOMEM
+ */
+int ns_loop_add_fd(struct ns_loop *l, int fd, short events, ns_fd_cb cb,
+		   void *opaque, const char *what)
+{
+	struct fd_watch *w;
+
+	if (l->clock == NS_CLOCK_VIRTUAL) {
+		snprintf(l->error, sizeof(l->error),
+			 "%s (fd %d) needs real I/O, but this run is on the "
+			 "virtual clock: use the real clock for QEMU, taps and "
+			 "sockets", what, fd);
+		return -EPERM;
+	}
+	w = realloc(l->fds, (l->n_fds + 1) * sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	l->fds = w;
+	l->fds[l->n_fds++] = (struct fd_watch){ fd, events, cb, opaque, false };
+	return 0;
+}
+
+/** ns_loop_mod_fd() - change the events watched on @fd; -ENOENT if absent */
+int ns_loop_mod_fd(struct ns_loop *l, int fd, short events)
+{
+	for (size_t i = 0; i < l->n_fds; i++)
+		if (l->fds[i].fd == fd && !l->fds[i].deleted) {
+			l->fds[i].events = events;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/** ns_loop_del_fd() - stop watching @fd (safe inside its callback) */
+void ns_loop_del_fd(struct ns_loop *l, int fd)
+{
+	for (size_t i = 0; i < l->n_fds; i++)
+		if (l->fds[i].fd == fd)
+			l->fds[i].deleted = true;
+}
+
+/**
+ * ns_loop_add_hook() - run @hook around every wait
+ * @l:		loop
+ * @hook:	callbacks (copied)
+ * @opaque:	passed to them; also the key for ns_loop_del_hook()
+ *
+ * Return: 0 or -ENOMEM
+ */
+int ns_loop_add_hook(struct ns_loop *l, const struct ns_hook *hook,
+		     void *opaque)
+{
+	struct hook_entry *h = realloc(l->hooks, (l->n_hooks + 1) * sizeof(*h));
+
+	if (!h)
+		return -ENOMEM;
+	l->hooks = h;
+	l->hooks[l->n_hooks++] = (struct hook_entry){ *hook, opaque, false };
+	return 0;
+}
+
+/** ns_loop_del_hook() - remove the hook registered with @opaque */
+void ns_loop_del_hook(struct ns_loop *l, void *opaque)
+{
+	for (size_t i = 0; i < l->n_hooks; i++)
+		if (l->hooks[i].opaque == opaque)
+			l->hooks[i].deleted = true;
+}
+
+/**
+ * ns_pollset_add() - poll @fd during this turn (from a hook's prepare)
+ * @ps:		this turn's set
+ * @fd:		descriptor
+ * @events:	POLLIN etc.
+ *
+ * Return: index for ns_pollset_revents(), or -ENOMEM
+ */
+int ns_pollset_add(struct ns_pollset *ps, int fd, short events)
+{
+	if (ps->n == ps->cap) {
+		size_t cap = ps->cap ? 2 * ps->cap : 16;
+		struct pollfd *p = realloc(ps->fds, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		ps->fds = p;
+		ps->cap = cap;
+	}
+	ps->fds[ps->n] = (struct pollfd){ .fd = fd, .events = events };
+	return (int)ps->n++;
+}
+
+/** ns_pollset_revents() - what poll() reported for index @idx */
+short ns_pollset_revents(const struct ns_pollset *ps, int idx)
+{
+	return idx >= 0 && (size_t)idx < ps->n ? ps->fds[idx].revents : 0;
+}
+
+/** ns_loop_stop() - make ns_loop_run() return after the current callback */
+void ns_loop_stop(struct ns_loop *l)
+{
+	l->stop = true;
+}
+
+static void timers_fire_due(struct ns_loop *l)
+{
+	while (l->n_heap && l->heap[0]->expire <= l->now && !l->stop) {
+		struct ns_timer *t = l->heap[0];
+
+		heap_remove(l, t);
+		l->stats.timers_fired++;
+		t->cb(t->opaque);
+	}
+}
+
+static void compact(struct ns_loop *l)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < l->n_fds; i++)
+		if (!l->fds[i].deleted)
+			l->fds[j++] = l->fds[i];
+	l->n_fds = j;
+	j = 0;
+	for (size_t i = 0; i < l->n_hooks; i++)
+		if (!l->hooks[i].deleted)
+			l->hooks[j++] = l->hooks[i];
+	l->n_hooks = j;
+}
+
+/* Fill this turn's poll set: watched fds first, then the hooks' */
+static void pollset_build(struct ns_loop *l, uint64_t *timeout)
+{
+	compact(l);
+	l->ps.n = 0;
+	for (size_t i = 0; i < l->n_fds; i++)
+		ns_pollset_add(&l->ps, l->fds[i].fd, l->fds[i].events);
+	for (size_t i = 0; i < l->n_hooks; i++)
+		if (l->hooks[i].hook.prepare)
+			l->hooks[i].hook.prepare(l->hooks[i].opaque, &l->ps, timeout);
+}
+
+static void dispatch(struct ns_loop *l, bool poll_error)
+{
+	size_t n_fds = l->n_fds, n_hooks = l->n_hooks;
+
+	for (size_t i = 0; i < n_fds && !l->stop; i++) {
+		struct fd_watch w = l->fds[i];
+		short rev = l->ps.fds[i].revents;
+
+		if (rev && !l->fds[i].deleted)
+			w.cb(w.opaque, w.fd, rev);
+	}
+	for (size_t i = 0; i < n_hooks && !l->stop; i++)
+		if (!l->hooks[i].deleted && l->hooks[i].hook.check)
+			l->hooks[i].hook.check(l->hooks[i].opaque, &l->ps, poll_error);
+}
+
+static int poll_ms(uint64_t timeout_ns)
+{
+	uint64_t ms;
+
+	if (timeout_ns == NS_NEVER)
+		return -1;
+	ms = (timeout_ns + NS_PER_MS - 1) / NS_PER_MS;
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/* One wait: jump (virtual) or poll (real).  Return false when idle. */
+static bool loop_wait(struct ns_loop *l, uint64_t timeout)
+{
+	int rc;
+
+	if (l->clock == NS_CLOCK_VIRTUAL) {
+		if (l->ps.n) {
+			loop_fail(l, "a hook wants fd %d polled, but this run is "
+				  "on the virtual clock", l->ps.fds[0].fd);
+			return false;
+		}
+		if (timeout == NS_NEVER)
+			return false;
+		l->now += timeout;
+		l->stats.jumps++;
+		dispatch(l, false);
+		return true;
+	}
+	if (!l->ps.n && timeout == NS_NEVER)
+		return false;
+	rc = poll(l->ps.fds, l->ps.n, poll_ms(timeout));
+	l->stats.polls++;
+	if (rc < 0 && errno != EINTR) {
+		loop_fail(l, "poll: %s", strerror(errno));
+		return false;
+	}
+	l->now = clock_read();
+	if (rc != 0)
+		dispatch(l, rc < 0);
+	else
+		dispatch(l, false);	/* hooks still see the time pass */
+	return true;
+}
+
+/**
+ * ns_loop_run() - run until @until_ns, ns_loop_stop(), an error, or idle
+ * @l:		loop
+ * @until_ns:	absolute end time on the loop's clock, or NS_NEVER
+ *
+ * On the virtual clock the loop is idle when no timer is armed; on the real
+ * clock when there is neither a timer nor a descriptor.
+ *
+ * Return: 0, or -EIO with ns_loop_error() saying why
+ */
+int ns_loop_run(struct ns_loop *l, uint64_t until_ns)
+{
+	l->stop = false;
+	while (!l->stop) {
+		uint64_t deadline, timeout;
+
+		l->stats.turns++;
+		timers_fire_due(l);
+		if (l->stop || (until_ns != NS_NEVER && l->now >= until_ns))
+			break;
+		deadline = l->n_heap ? l->heap[0]->expire : NS_NEVER;
+		if (until_ns < deadline)
+			deadline = until_ns;
+		timeout = deadline == NS_NEVER ? NS_NEVER : deadline - l->now;
+		pollset_build(l, &timeout);
+		if (!loop_wait(l, timeout))
+			break;
+	}
+	return l->error[0] ? -EIO : 0;
+}

@@ -1,0 +1,222 @@
+/* test_loop.c - the event loop and its clocks, the RNG, durations */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kdh/duration.h"
+#include "kdh/loop.h"
+
+struct fired {
+	struct ns_loop *l;
+	uint64_t at[512];
+	int who[512];
+	int n;
+};
+
+struct tctx {
+	struct fired *f;
+	int id;
+};
+
+static void record(void *opaque)
+{
+	struct tctx *t = opaque;
+
+	t->f->at[t->f->n] = ns_loop_now(t->f->l);
+	t->f->who[t->f->n++] = t->id;
+}
+
+Test(loop, timers_fire_in_time_order_fifo_among_equals)
+{
+	struct fired f = { .l = ns_loop_new(NS_CLOCK_VIRTUAL, 1) };
+	struct tctx c[5];
+	struct ns_timer *t[5];
+	static const uint64_t when[5] = { 30, 10, 20, 10, 10 };
+	static const int order[5] = { 1, 3, 4, 2, 0 };
+
+	for (int i = 0; i < 5; i++) {
+		c[i] = (struct tctx){ &f, i };
+		t[i] = ns_timer_new(f.l, record, &c[i]);
+		ns_timer_mod(t[i], when[i] * NS_PER_S);
+	}
+	cr_assert_eq(ns_loop_run(f.l, NS_NEVER), 0);
+	cr_assert_eq(f.n, 5);
+	for (int i = 0; i < 5; i++) {
+		cr_assert_eq(f.who[i], order[i], "position %d", i);
+		cr_assert_eq(f.at[i], when[order[i]] * NS_PER_S);
+	}
+	cr_assert_eq(ns_loop_stats(f.l)->polls, 0, "virtual time never polls");
+	cr_assert_eq(ns_loop_now(f.l), 30 * NS_PER_S);
+	for (int i = 0; i < 5; i++)
+		ns_timer_free(t[i]);
+	ns_loop_free(f.l);
+}
+
+Test(loop, rearm_and_delete)
+{
+	struct fired f = { .l = ns_loop_new(NS_CLOCK_VIRTUAL, 1) };
+	struct tctx a = { &f, 1 }, b = { &f, 2 };
+	struct ns_timer *ta = ns_timer_new(f.l, record, &a);
+	struct ns_timer *tb = ns_timer_new(f.l, record, &b);
+
+	ns_timer_mod(ta, 5);
+	ns_timer_mod(tb, 6);
+	ns_timer_mod(ta, 9);		/* re-arm moves it */
+	ns_timer_del(tb);
+	cr_assert(ns_timer_pending(ta));
+	cr_assert_not(ns_timer_pending(tb));
+	ns_loop_run(f.l, NS_NEVER);
+	cr_assert_eq(f.n, 1);
+	cr_assert_eq(f.at[0], 9);
+	ns_timer_free(ta);
+	ns_timer_free(tb);
+	ns_loop_free(f.l);
+}
+
+/* 600 s of virtual time with a few hundred timers: no sleeping, no polls */
+struct periodic {
+	struct ns_loop *l;
+	struct ns_timer *t;
+	uint64_t period;
+	unsigned fired;
+};
+
+static void periodic_cb(void *opaque)
+{
+	struct periodic *p = opaque;
+
+	p->fired++;
+	ns_timer_mod(p->t, ns_loop_now(p->l) + p->period);
+}
+
+Test(loop, ten_minutes_of_virtual_time)
+{
+	struct ns_loop *l = ns_loop_new(NS_CLOCK_VIRTUAL, 1);
+	struct periodic p[300];
+	unsigned total = 0;
+
+	for (int i = 0; i < 300; i++) {
+		p[i] = (struct periodic){ l, NULL, (uint64_t)(i + 1) * NS_PER_S, 0 };
+		p[i].t = ns_timer_new(l, periodic_cb, &p[i]);
+		ns_timer_mod(p[i].t, p[i].period);
+	}
+	cr_assert_eq(ns_loop_run(l, 600 * NS_PER_S), 0);
+	cr_assert_eq(ns_loop_now(l), 600 * NS_PER_S);
+	for (int i = 0; i < 300; i++) {
+		cr_assert_eq(p[i].fired, 600 / (i + 1), "timer %d", i);
+		total += p[i].fired;
+		ns_timer_free(p[i].t);
+	}
+	cr_assert_eq(ns_loop_stats(l)->timers_fired, total);
+	cr_assert_eq(ns_loop_stats(l)->polls, 0);
+	ns_loop_free(l);
+}
+
+static void nothing(void *opaque, int fd, short revents) { }
+
+Test(loop, real_fd_on_virtual_clock_is_refused_with_a_reason)
+{
+	struct ns_loop *l = ns_loop_new(NS_CLOCK_VIRTUAL, 1);
+	int p[2];
+
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(ns_loop_add_fd(l, p[0], POLLIN, nothing, NULL, "QEMU socket"),
+		     -EPERM);
+	cr_assert(strstr(ns_loop_error(l), "QEMU socket"));
+	cr_assert(strstr(ns_loop_error(l), "virtual clock"));
+	close(p[0]);
+	close(p[1]);
+	ns_loop_free(l);
+}
+
+struct pipe_ctx {
+	struct ns_loop *l;
+	char got[16];
+};
+
+static void pipe_read(void *opaque, int fd, short revents)
+{
+	struct pipe_ctx *c = opaque;
+
+	cr_assert_gt(read(fd, c->got, sizeof(c->got) - 1), 0);
+	ns_loop_stop(c->l);
+}
+
+static void pipe_write(void *opaque)
+{
+	int *fd = opaque;
+
+	cr_assert_eq(write(*fd, "hi", 2), 2);
+}
+
+Test(loop, real_clock_polls_fds_and_timers)
+{
+	struct pipe_ctx c = { .l = ns_loop_new(NS_CLOCK_REAL, 1) };
+	struct ns_timer *t;
+	int p[2];
+
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(ns_loop_add_fd(c.l, p[0], POLLIN, pipe_read, &c, "pipe"), 0);
+	t = ns_timer_new(c.l, pipe_write, &p[1]);
+	ns_timer_mod(t, ns_loop_now(c.l) + 10 * NS_PER_MS);
+	cr_assert_eq(ns_loop_run(c.l, ns_loop_now(c.l) + 10 * NS_PER_S), 0);
+	cr_assert_str_eq(c.got, "hi");
+	cr_assert_gt(ns_loop_stats(c.l)->polls, 0);
+	ns_timer_free(t);
+	ns_loop_del_fd(c.l, p[0]);
+	close(p[0]);
+	close(p[1]);
+	ns_loop_free(c.l);
+}
+
+Test(rng, seeded_sequences_replay_and_differ)
+{
+	struct ns_rng a, b, c;
+	unsigned hits = 0;
+
+	ns_rng_seed(&a, 42);
+	ns_rng_seed(&b, 42);
+	ns_rng_seed(&c, 43);
+	for (int i = 0; i < 1000; i++) {
+		uint64_t x = ns_rng_next(&a);
+
+		cr_assert_eq(x, ns_rng_next(&b));
+		cr_assert_neq(x, ns_rng_next(&c));
+	}
+	for (int i = 0; i < 100000; i++)
+		hits += ns_rng_chance(&a, 10.0);
+	cr_assert(hits > 9500 && hits < 10500, "10%% of 100000: %u", hits);
+	for (int i = 0; i < 1000; i++)
+		cr_assert_lt(ns_rng_below(&a, 7), 7);
+	cr_assert_not(ns_rng_chance(&a, 0));
+}
+
+Test(duration, parse_and_format)
+{
+	uint64_t ns;
+	char buf[32];
+
+	cr_assert_eq(duration_parse("500ms", &ns), 0);
+	cr_assert_eq(ns, 500 * NS_PER_MS);
+	cr_assert_eq(duration_parse("25s", &ns), 0);
+	cr_assert_eq(ns, 25 * NS_PER_S);
+	cr_assert_eq(duration_parse("10m", &ns), 0);
+	cr_assert_eq(ns, 600 * NS_PER_S);
+	cr_assert_eq(duration_parse("1h", &ns), 0);
+	cr_assert_eq(ns, 3600 * NS_PER_S);
+	cr_assert_eq(duration_parse("1m30s", &ns), 0);
+	cr_assert_eq(ns, 90 * NS_PER_S);
+	cr_assert_eq(duration_parse("1.5s", &ns), 0);
+	cr_assert_eq(ns, 1500 * NS_PER_MS);
+	cr_assert_eq(duration_parse("30", &ns), -EINVAL);
+	cr_assert_eq(duration_parse("", &ns), -EINVAL);
+	cr_assert_eq(duration_parse("5x", &ns), -EINVAL);
+	cr_assert_eq(duration_parse("-5s", &ns), -EINVAL);
+	cr_assert_str_eq(duration_format(600 * NS_PER_S, buf, sizeof(buf)), "10m");
+	cr_assert_str_eq(duration_format(90 * NS_PER_S, buf, sizeof(buf)), "1m30s");
+	cr_assert_str_eq(duration_format(25 * NS_PER_S, buf, sizeof(buf)), "25s");
+	cr_assert_str_eq(duration_format(500 * NS_PER_MS, buf, sizeof(buf)), "500ms");
+	cr_assert_str_eq(duration_format(3600 * NS_PER_S, buf, sizeof(buf)), "1h");
+	cr_assert_str_eq(duration_format(0, buf, sizeof(buf)), "0s");
+}
