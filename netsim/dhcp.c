@@ -6,6 +6,10 @@
 
 #define DHCP_MAGIC	0x63825363u
 #define OPT_PAD		0
+#define OPT_SUBNET	1
+#define OPT_ROUTER	3
+#define OPT_HOSTNAME	12
+#define OPT_PARAMS	55
 #define OPT_REQ_IP	50
 #define OPT_LEASE	51
 #define OPT_MSG_TYPE	53
@@ -37,6 +41,14 @@ static void option_take(struct dhcp_view *d, uint8_t code, const uint8_t *v,
 	case OPT_LEASE:
 		if (len == 4)
 			d->lease_s = be32(v);
+		break;
+	case OPT_SUBNET:
+		if (len == 4)
+			d->subnet_mask = be32(v);
+		break;
+	case OPT_ROUTER:
+		if (len >= 4)
+			d->router = be32(v);
 		break;
 	}
 }
@@ -101,4 +113,81 @@ const char *dhcp_msg_name(uint8_t type)
 	};
 
 	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "DHCP?";
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* Append option @code; return the new offset, or 0 when it does not fit */
+static size_t opt_put(uint8_t *buf, size_t off, size_t cap, uint8_t code,
+		      const void *v, size_t len)
+{
+	if (len > 255 || off + 2 + len + 1 > cap)
+		return 0;
+	buf[off] = code;
+	buf[off + 1] = (uint8_t)len;
+	memcpy(buf + off + 2, v, len);
+	return off + 2 + len;
+}
+
+static size_t opt_put32(uint8_t *buf, size_t off, size_t cap, uint8_t code,
+			uint32_t v)
+{
+	uint8_t b[4];
+
+	if (!off || !v)
+		return off;
+	put32(b, v);
+	return opt_put(buf, off, cap, code, b, 4);
+}
+
+/**
+ * dhcp_build() - write a DHCP message (UDP payload)
+ * @m:		contents
+ * @buf:	output
+ * @cap:	its size; DHCP_MAX_LEN is always enough
+ *
+ * Return: message length (at least 300, the BOOTP minimum), or 0 when @cap
+ * is too small
+ */
+size_t dhcp_build(const struct dhcp_msg *m, uint8_t *buf, size_t cap)
+{
+	size_t off = DHCP_FIXED_LEN;
+
+	if (cap < 300)
+		return 0;
+	memset(buf, 0, 300);
+	buf[0] = m->op;
+	buf[1] = 1;
+	buf[2] = 6;
+	put32(buf + 4, m->xid);
+	buf[8] = (uint8_t)(m->secs >> 8);
+	buf[9] = (uint8_t)m->secs;
+	buf[10] = (uint8_t)(m->flags >> 8);
+	buf[11] = (uint8_t)m->flags;
+	put32(buf + 12, m->ciaddr);
+	put32(buf + 16, m->yiaddr);
+	put32(buf + 20, m->siaddr);
+	memcpy(buf + 28, m->chaddr, 6);
+	put32(buf + 236, DHCP_MAGIC);
+	off = opt_put(buf, off, cap, OPT_MSG_TYPE, &m->msg_type, 1);
+	off = opt_put32(buf, off, cap, OPT_REQ_IP, m->requested_ip);
+	off = opt_put32(buf, off, cap, OPT_SERVER_ID, m->server_id);
+	off = opt_put32(buf, off, cap, OPT_LEASE, m->lease_s);
+	off = opt_put32(buf, off, cap, OPT_SUBNET, m->subnet_mask);
+	off = opt_put32(buf, off, cap, OPT_ROUTER, m->router);
+	if (off && m->hostname)
+		off = opt_put(buf, off, cap, OPT_HOSTNAME, m->hostname,
+			      strlen(m->hostname));
+	if (off && m->n_params)
+		off = opt_put(buf, off, cap, OPT_PARAMS, m->params, m->n_params);
+	if (!off)
+		return 0;
+	buf[off++] = OPT_END;
+	return off < 300 ? 300 : off;
 }

@@ -291,3 +291,27 @@ bool ip_is_linklocal(uint32_t ip)
 {
 	return (ip >> 16) == 0xa9fe;
 }
+
+/**
+ * icmp_parse() - read an ICMP echo request or reply
+ * @p:		ICMP bytes (IPv4 payload)
+ * @len:	their count
+ * @v:		filled on success
+ *
+ * Return: 0, -EMSGSIZE, or -EPROTO for other ICMP types
+ */
+int icmp_parse(const uint8_t *p, size_t len, struct icmp_view *v)
+{
+	if (len < 8)
+		return -EMSGSIZE;
+	v->type = p[0];
+	v->code = p[1];
+	if (v->type != ICMP_ECHO_REQUEST && v->type != ICMP_ECHO_REPLY)
+		return -EPROTO;
+	v->id = be16(p + 4);
+	v->seq = be16(p + 6);
+	v->csum_ok = inet_csum(p, len, 0) == 0;
+	v->data = p + 8;
+	v->len = len - 8;
+	return 0;
+}

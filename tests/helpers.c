@@ -41,7 +41,7 @@ int test_run(const char *const argv[], char **out, char **err)
 	GError *error = NULL;
 	int status = -1;
 
-	cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL,
+	cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL,
 			       NULL, out, err, &status, &error),
 		  "spawn %s: %s", argv[0], error ? error->message : "?");
 	cr_assert(WIFEXITED(status), "%s did not exit normally", argv[0]);

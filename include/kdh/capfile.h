@@ -17,6 +17,7 @@
 #define LINKTYPE_RAW		101
 #define LINKTYPE_LINUX_SLL	113
 #define LINKTYPE_IPV4		228
+#define LINKTYPE_USER0		147	/* kdh-events: comments only */
 
 /**
  * struct cap_frame - one captured frame
