@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "kdh/cli.h"
 
@@ -69,6 +71,36 @@ int cli_port_parse(const char *s, uint16_t *port)
 		return -EINVAL;
 	*port = (uint16_t)v;
 	return 0;
+}
+
+/**
+ * cli_seed_parse() - a run's seed, decimal or 0x-hex, 64 bits
+ * @s:		text
+ * @seed:	output
+ *
+ * Return: 0, or -EINVAL
+ */
+int cli_seed_parse(const char *s, uint64_t *seed)
+{
+	char *end;
+
+	errno = 0;
+	*seed = strtoull(s, &end, 0);
+	return errno || end == s || *end || *s == '-' ? -EINVAL : 0;
+}
+
+/**
+ * cli_seed_random() - a fresh seed for a run that was not given one
+ *
+ * Return: 48 random bits (short enough to retype)
+ */
+uint64_t cli_seed_random(void)
+{
+	uint64_t v;
+
+	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
+		v = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull;
+	return v & 0xffffffffffffull;
 }
 
 /**

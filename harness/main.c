@@ -8,6 +8,7 @@
 static const struct kdh_cmd *const commands[] = {
 	&kdh_cmd_decode,
 	&kdh_cmd_analyze,
+	&kdh_cmd_net,
 	&kdh_cmd_bench,
 };
 #define N_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
@@ -40,6 +41,7 @@ static void usage_print(FILE *out)
 "Examples:\n"
 "  kdh decode capture.pcapng.gz --key 1.2.3.4      list KDNET packets\n"
 "  kdh analyze capture.pcapng --key 1.2.3.4        connect time, DHCP phase\n"
+"  kdh net --static --socket /tmp/kdh.sock         a network for a QEMU VM\n"
 "\n"
 "Exit status: 0 success, 1 what was measured failed, 2 bad input.\n"
 "'kdh help COMMAND' explains a command, its output and its exit status.\n");

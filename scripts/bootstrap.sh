@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.."
 # One list, one place: everything kdh builds, runs and tests with.
 PACKAGES=(
 	build-essential pkg-config meson ninja-build
-	libssl-dev libglib2.0-dev libjson-glib-dev zlib1g-dev
-	libcriterion-dev
+	libssl-dev libglib2.0-dev libjson-glib-dev zlib1g-dev libslirp-dev
+	libcriterion-dev tshark qemu-system-x86 ipxe-qemu
 )
 
 missing=()

@@ -37,12 +37,15 @@ struct kdh_cmd {
 extern const struct kdh_cmd kdh_cmd_decode;
 extern const struct kdh_cmd kdh_cmd_analyze;
 extern const struct kdh_cmd kdh_cmd_bench;
+extern const struct kdh_cmd kdh_cmd_net;
 
 int cli_usage_error(const struct kdh_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int cli_error(const struct kdh_cmd *cmd, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int cli_port_parse(const char *s, uint16_t *port);
+int cli_seed_parse(const char *s, uint64_t *seed);
+uint64_t cli_seed_random(void);
 int cli_key_parse(const struct kdh_cmd *cmd, const char *s,
 		  uint8_t key[KDNET_KEY_LEN]);
 void cli_help_print(const struct kdh_cmd *cmd);

@@ -1,0 +1,9 @@
+/* bench.h - benchmark subjects of `kdh bench` */
+#ifndef KDH_BENCH_H
+#define KDH_BENCH_H
+
+#include <stdint.h>
+
+int bench_switch(unsigned rounds, uint64_t frames);
+
+#endif /* KDH_BENCH_H */
