@@ -5,7 +5,10 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -184,4 +187,59 @@ Test(cli, bench_runs)
 			 "--passes", "10"), 0, "%s", err);
 	cr_assert(strstr(out, "ratio kdh/openssl throughput"));
 	g_free(out); g_free(err);
+}
+
+Test(cli, net_usage_errors)
+{
+	char *out, *err;
+
+	cr_assert_eq(run(&out, &err, "net", "--dhcp", "--static", "--socket",
+			 "/tmp/x.sock", NULL), 2);
+	cr_assert(strstr(err, "give one of --dhcp and --static"), "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(run(&out, &err, "net", "--dhcp", NULL, NULL, NULL, NULL), 2);
+	cr_assert(strstr(err, "--socket PATH is required"), "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(run(&out, &err, "net", "--static", "--socket", "/tmp/x.sock",
+			 "--subnet", "10.0.0.0"), 2);
+	cr_assert(strstr(err, "is not a subnet"), "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(run(&out, &err, "net", "--static", "--socket", "/tmp/x.sock",
+			 "--for", "10"), 2);
+	cr_assert(strstr(err, "not a duration"), "%s", err);
+	g_free(out); g_free(err);
+}
+
+/* SIGTERM: kdh net stops, completes the capture and removes its socket */
+Test(cli, net_stops_cleanly_on_sigterm)
+{
+	char *dir = g_dir_make_tmp("kdh-net-XXXXXX", NULL);
+	char *sock = g_build_filename(dir, "s.sock", NULL);
+	char *pcap = g_build_filename(dir, "c.pcapng", NULL);
+	char *partial = g_strconcat(pcap, ".partial", NULL);
+	const char *argv[] = { kdh(), "net", "--static", "--socket", sock,
+		"--pcap", pcap, "--seed", "5", NULL };
+	GPid pid;
+	int status, out_fd;
+	char buf[4096] = "";
+
+	cr_assert(g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
+		G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, NULL, &out_fd, NULL,
+		NULL));
+	for (int i = 0; i < 500 && access(sock, F_OK); i++)
+		g_usleep(10000);
+	cr_assert_eq(access(sock, F_OK), 0);
+	kill(pid, SIGTERM);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+	cr_assert_gt(read(out_fd, buf, sizeof(buf) - 1), 0);
+	cr_assert(strstr(buf, "seed 5"), "%s", buf);
+	cr_assert(strstr(buf, "-netdev stream,id=net0,server=off,addr.type=unix"));
+	cr_assert_eq(access(pcap, F_OK), 0, "capture in place");
+	cr_assert_neq(access(partial, F_OK), 0, "no .partial left");
+	cr_assert_neq(access(sock, F_OK), 0, "socket removed");
+	close(out_fd);
+	unlink(pcap);
+	rmdir(dir);
+	g_free(partial); g_free(pcap); g_free(sock); g_free(dir);
 }

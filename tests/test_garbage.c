@@ -42,6 +42,7 @@ Test(garbage, packet_parsers)
 		struct kd_payload pl;
 		struct kdnet_announce a;
 		struct kdnet_reply rep;
+		struct icmp_view ic;
 
 		if (len > 14) {		/* steer some into IPv4/ARP */
 			b[12] = i & 1 ? 0x08 : 0x08;
@@ -55,6 +56,7 @@ Test(garbage, packet_parsers)
 		kdnet_announce_parse(b, len, &a);
 		kdnet_reply_parse(b, len, &rep);
 		kdnet_ctl_kind(b, len);
+		icmp_parse(b, len, &ic);
 		free(b);
 	}
 	g_rand_free(r);

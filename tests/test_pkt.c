@@ -118,3 +118,48 @@ Test(pkt, address_strings)
 	cr_assert_eq(mac_parse("bc:24:11:00:00:01:02", mac), -EINVAL);
 	cr_assert_str_eq(ip_str(0xa9fe0102, i), "169.254.1.2");
 }
+
+Test(pkt, builders_round_trip)
+{
+	uint8_t f[256], icmp[64], m[DHCP_MAX_LEN];
+	const uint8_t data[5] = "hello", params[3] = { 1, 3, 6 };
+	struct frame_view v;
+	struct icmp_view ic;
+	struct dhcp_view d;
+	struct dhcp_msg msg = { .op = 1, .msg_type = DHCPREQUEST, .xid = 77,
+		.secs = 12, .requested_ip = 0x0a00020f, .server_id = 0x0a000202,
+		.hostname = "WIN-KDNET", .params = params, .n_params = 3 };
+	size_t n = udp_frame_build(f, sizeof(f), mac_b, mac_a, 0x0a00020f, 49152,
+				   0x0a000202, 50000, data, 5);
+
+	cr_assert_eq(frame_parse(LINKTYPE_ETHERNET, f, n, &v), 0);
+	cr_assert_eq(v.kind, FRAME_UDP);
+	cr_assert(v.ip.csum_ok);
+	cr_assert_eq(inet_csum(v.ip.payload, v.ip.len, (0x0a00 + 0x020f + 0x0a00 +
+		     0x0202 + 17 + (uint32_t)v.ip.len)), 0, "UDP checksum verifies");
+	cr_assert_eq(memcmp(v.udp.payload, data, 5), 0);
+	cr_assert_eq(udp_frame_build(f, 40, mac_b, mac_a, 1, 2, 3, 4, data, 5), 0);
+
+	n = icmp_echo_build(icmp, sizeof(icmp), ICMP_ECHO_REQUEST, 9, 3, data, 5);
+	cr_assert_eq(icmp_parse(icmp, n, &ic), 0);
+	cr_assert(ic.csum_ok);
+	cr_assert_eq(ic.id, 9);
+	cr_assert_eq(ic.seq, 3);
+	cr_assert_eq(ic.len, 5);
+
+	memcpy(msg.chaddr, mac_a, 6);
+	n = dhcp_build(&msg, m, sizeof(m));
+	cr_assert_geq(n, 300);
+	cr_assert_eq(dhcp_parse(m, n, &d), 0);
+	cr_assert_eq(d.msg_type, DHCPREQUEST);
+	cr_assert_eq(d.xid, 77);
+	cr_assert_eq(d.secs, 12);
+	cr_assert_eq(d.requested_ip, 0x0a00020f);
+	cr_assert_eq(d.server_id, 0x0a000202);
+	cr_assert_eq(dhcp_build(&msg, m, 100), 0);
+
+	n = arp_frame_build(f, sizeof(f), ARP_OP_REPLY, mac_a, 1, mac_b, 2);
+	cr_assert_eq(frame_parse(LINKTYPE_ETHERNET, f, n, &v), 0);
+	cr_assert_eq(v.arp.op, ARP_OP_REPLY);
+	cr_assert_arr_eq(v.eth.dst, mac_b, 6);
+}
