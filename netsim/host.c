@@ -5,7 +5,10 @@
  * fill the neighbour table.  Outgoing datagrams to an unresolved neighbour
  * wait in that neighbour's small queue while ARP requests go out every
  * NS_ARP_INTERVAL, up to NS_ARP_RETRIES; then the queue is dropped and
- * counted.  Off-subnet destinations resolve the gateway instead.  Nothing
+ * counted.  Off-subnet destinations resolve the gateway instead, or the
+ * destination itself when an extra on-link prefix covers it (a 169.254/16
+ * route, or KDNET's own stack that ARPs for the debugger whatever its
+ * address); without either they are dropped as "no route".  Nothing
  * here reads a clock: the neighbour timers are loop timers.
  */
 #include <errno.h>
@@ -51,6 +54,8 @@ struct ns_host {
 	size_t n_neigh;
 	struct bind binds[NS_HOST_MAX_BINDS];
 	size_t n_binds;
+	struct { uint32_t net, mask; } onlink[4];
+	size_t n_onlink;
 	ns_frame_cb sniffer;
 	void *sniffer_opaque;
 	uint16_t ip_id;
@@ -257,6 +262,31 @@ static void neigh_learn(struct ns_host *h, uint32_t ip,
 	n->n_queue = 0;
 }
 
+static bool onlink(const struct ns_host *h, uint32_t dip)
+{
+	for (size_t i = 0; i < h->n_onlink; i++)
+		if ((dip & h->onlink[i].mask) == h->onlink[i].net)
+			return true;
+	return false;
+}
+
+/**
+ * ns_host_add_onlink() - reach @net/@mask directly, without the gateway
+ * @h:		host
+ * @net:	prefix, host order
+ * @mask:	its mask (0 with @net 0: everything is on the link)
+ *
+ * Return: 0, or -ENOSPC (four prefixes at most)
+ */
+int ns_host_add_onlink(struct ns_host *h, uint32_t net, uint32_t mask)
+{
+	if (h->n_onlink == sizeof(h->onlink) / sizeof(h->onlink[0]))
+		return -ENOSPC;
+	h->onlink[h->n_onlink].net = net & mask;
+	h->onlink[h->n_onlink++].mask = mask;
+	return 0;
+}
+
 /* Send @f (Ethernet dst still open) toward @dip: now, or after ARP */
 static int ip_output(struct ns_host *h, uint32_t dip, uint8_t *f, size_t len)
 {
@@ -269,8 +299,14 @@ static int ip_output(struct ns_host *h, uint32_t dip, uint8_t *f, size_t len)
 		ns_host_send_frame(h, f, len);
 		return 0;
 	}
-	if (h->gateway && (dip & h->netmask) != (h->ip & h->netmask))
+	if (h->netmask && (dip & h->netmask) != (h->ip & h->netmask) &&
+	    !onlink(h, dip)) {
+		if (!h->gateway) {
+			h->st.no_route++;
+			return -ENETUNREACH;
+		}
 		hop = h->gateway;
+	}
 	n = neigh_get(h, hop, true);
 	if (n && n->resolved) {
 		memcpy(f, n->mac, ETH_ALEN);
@@ -297,7 +333,8 @@ static int ip_output(struct ns_host *h, uint32_t dip, uint8_t *f, size_t len)
  * @data:	payload
  * @len:	its length
  *
- * Return: 0 (sent or queued for ARP), -EMSGSIZE, -ENOBUFS (queue full)
+ * Return: 0 (sent or queued for ARP), -EMSGSIZE, -ENOBUFS (queue full),
+ * -ENETUNREACH (off-subnet, no gateway, no on-link prefix)
  */
 int ns_host_udp_send(struct ns_host *h, uint16_t sport, uint32_t dip,
 		     uint16_t dport, const uint8_t *data, size_t len)

@@ -30,6 +30,7 @@ struct ns_host_stats {
 	uint64_t udp_rx, udp_tx;
 	uint64_t udp_no_listener;
 	uint64_t dropped;		/* queue full, unresolved, too large */
+	uint64_t no_route;		/* off-subnet without a gateway */
 };
 
 typedef void (*ns_udp_rx_cb)(void *opaque, const uint8_t src_mac[ETH_ALEN],
@@ -44,6 +45,7 @@ struct ns_host *ns_host_new(struct ns_switch *sw, const char *name,
 void ns_host_free(struct ns_host *h);
 void ns_host_set_addr(struct ns_host *h, uint32_t ip, uint32_t netmask,
 		      uint32_t gateway);
+int ns_host_add_onlink(struct ns_host *h, uint32_t net, uint32_t mask);
 uint32_t ns_host_addr(const struct ns_host *h);
 const uint8_t *ns_host_mac(const struct ns_host *h);
 struct ns_port *ns_host_port(const struct ns_host *h);

@@ -1,0 +1,276 @@
+/* debugger.c - the debugger host's side of KDNET
+ *
+ * Theory of operation, per debuggee endpoint (kdnet-protocol.md section 5):
+ *   announcement (control, K)  -> reply: echo counter and nonce, 32 random
+ *                                 bytes; Kd = SHA-256(K | reply body)
+ *   later announcements        -> a new reply (to the new nonce, so a new
+ *                                 Kd) until a data packet verified: a lost
+ *                                 reply must not deadlock the handshake;
+ *                                 ignored once connected (the debuggee keeps
+ *                                 sending them every 3 s), unless the nonce's
+ *                                 fixed 30 bytes changed: the debuggee
+ *                                 rebooted, and a new session starts
+ *   data packet (Kd)           -> the first one marks the connection; a KD
+ *                                 packet with the data leader is answered
+ *                                 with KD_ACKNOWLEDGE of its id
+ * The reply copies the announcement's outer version byte, as WinDbg does.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kdh/debugger.h"
+#include "kdh/kd.h"
+
+struct dbg_session {
+	uint32_t ip;
+	uint16_t port;
+	struct kdnet_cipher *c;
+	uint8_t version;
+	uint8_t boot_nonce[KDNET_NONCE_LEN - 2];	/* fixed for a boot */
+	uint32_t tx_seq;
+	bool connected;
+	uint64_t connected_at;
+};
+
+struct rejected_src {
+	uint32_t ip;
+	uint16_t port;
+};
+
+struct debugger {
+	uint8_t key[KDNET_KEY_LEN];
+	struct kdnet_cipher *ctl;
+	struct ns_rng *rng;
+	struct debugger_ops ops;
+	void *opaque;
+	struct dbg_session s[DBG_MAX_SESSIONS];
+	size_t n;
+	struct rejected_src rej[DBG_MAX_SESSIONS];
+	size_t n_rej;
+	struct debugger_stats st;
+	uint8_t plain[KDNET_MAX_DGRAM], out[2048];
+};
+
+/**
+ * debugger_new() - an endpoint for key K
+ * @key:	K
+ * @rng:	source of the reply nonces (the run's RNG)
+ * @ops:	send and event callbacks (copied)
+ * @opaque:	passed to them
+ *
+ * Return: endpoint, or NULL on allocation or OpenSSL failure
+ */
+struct debugger *debugger_new(const uint8_t key[KDNET_KEY_LEN],
+			      struct ns_rng *rng,
+			      const struct debugger_ops *ops, void *opaque)
+{
+	struct debugger *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	memcpy(d->key, key, KDNET_KEY_LEN);
+	d->ctl = kdnet_cipher_new(key);
+	if (!d->ctl) {
+		free(d);
+		return NULL;
+	}
+	d->rng = rng;
+	d->ops = *ops;
+	d->opaque = opaque;
+	return d;
+}
+
+/**
+ * debugger_free() - release the endpoint
+ * @d:		endpoint, may be NULL
+ */
+void debugger_free(struct debugger *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		kdnet_cipher_free(d->s[i].c);
+	kdnet_cipher_free(d->ctl);
+	free(d);
+}
+
+/** debugger_stats() - counters */
+const struct debugger_stats *debugger_stats(const struct debugger *d)
+{
+	return &d->st;
+}
+
+static struct dbg_session *session_find(struct debugger *d, uint32_t ip,
+					uint16_t port)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->s[i].ip == ip && d->s[i].port == port)
+			return &d->s[i];
+	return NULL;
+}
+
+/**
+ * debugger_connected() - whether (and when) a debuggee connected
+ * @d:		endpoint
+ * @ip, @port:	debuggee endpoint
+ * @at_ns:	output, may be NULL
+ *
+ * Return: true once a data packet from it verified
+ */
+bool debugger_connected(const struct debugger *d, uint32_t ip, uint16_t port,
+			uint64_t *at_ns)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->s[i].ip == ip && d->s[i].port == port && d->s[i].connected) {
+			if (at_ns)
+				*at_ns = d->s[i].connected_at;
+			return true;
+		}
+	return false;
+}
+
+static void emit(struct debugger *d, enum dbg_event_kind k, uint32_t ip,
+		 uint16_t port, uint64_t now)
+{
+	struct dbg_event ev = { k, ip, port, now };
+
+	if (d->ops.event)
+		d->ops.event(d->opaque, &ev);
+}
+
+static void reject(struct debugger *d, uint32_t ip, uint16_t port,
+		   uint64_t now)
+{
+	d->st.rejected++;
+	for (size_t i = 0; i < d->n_rej; i++)
+		if (d->rej[i].ip == ip && d->rej[i].port == port)
+			return;
+	if (d->n_rej < DBG_MAX_SESSIONS)
+		d->rej[d->n_rej++] = (struct rejected_src){ ip, port };
+	emit(d, DBG_EV_REJECTED, ip, port, now);
+}
+
+static void send_packet(struct debugger *d, struct kdnet_cipher *c,
+			uint32_t ip, uint16_t port, const struct kdnet_packet *p)
+{
+	int n = kdnet_seal(c, p, d->out, sizeof(d->out));
+
+	if (n > 0)
+		d->ops.send(d->opaque, ip, port, d->out, (size_t)n);
+}
+
+static void announce_take(struct debugger *d, uint32_t ip, uint16_t port,
+			  const struct kdnet_packet *p, uint64_t now)
+{
+	struct dbg_session *s = session_find(d, ip, port);
+	struct kdnet_announce a;
+	struct kdnet_reply r;
+	uint8_t body[KDNET_REPLY_LEN], kd[KDNET_KEY_LEN];
+	struct kdnet_packet reply = { .version = p->version,
+		.channel = KDNET_CH_CONTROL, .counter = p->counter,
+		.from_debugger = true, .payload = body,
+		.payload_len = sizeof(body) };
+
+	d->st.announces++;
+	if (kdnet_announce_parse(p->payload, p->payload_len, &a))
+		return;
+	if (s && kdnet_cipher_has_data_key(s->c)) {
+		bool same_boot = !memcmp(s->boot_nonce, a.nonce + 2,
+					 sizeof(s->boot_nonce));
+
+		if (same_boot && s->connected)
+			return;		/* announcements go on, no reply */
+		s->connected = false;	/* ours was lost, or a reboot */
+		s->tx_seq = 0;
+	}
+	if (!s) {
+		if (d->n == DBG_MAX_SESSIONS)
+			return;
+		s = &d->s[d->n];
+		*s = (struct dbg_session){ .ip = ip, .port = port };
+		s->c = kdnet_cipher_new(d->key);
+		if (!s->c)
+			return;
+		d->n++;
+		d->st.sessions++;
+		emit(d, DBG_EV_ANNOUNCE, ip, port, now);
+	}
+	memcpy(s->boot_nonce, a.nonce + 2, sizeof(s->boot_nonce));
+	memcpy(r.debuggee_nonce, a.nonce, KDNET_NONCE_LEN);
+	for (int i = 0; i < KDNET_NONCE_LEN; i += 8) {
+		uint64_t v = ns_rng_next(d->rng);
+
+		memcpy(r.debugger_nonce + i, &v, 8);
+	}
+	kdnet_reply_build(&r, body);
+	if (kdnet_data_key(d->key, body, sizeof(body), kd) ||
+	    kdnet_cipher_set_data_key(s->c, kd) < 0)
+		return;
+	s->version = p->version;
+	d->st.replies++;
+	send_packet(d, d->ctl, ip, port, &reply);
+}
+
+static void data_take(struct debugger *d, struct dbg_session *s,
+		      const struct kdnet_packet *p, uint64_t now)
+{
+	struct kd_payload pl;
+	uint8_t ack[KD_HDR_LEN];
+	struct kdnet_packet out = { .version = s->version,
+		.channel = KDNET_CH_DATA, .from_debugger = true,
+		.payload = ack, .payload_len = sizeof(ack) };
+
+	d->st.data_rx++;
+	if (!s->connected) {
+		s->connected = true;
+		s->connected_at = now;
+		d->st.connected++;
+		emit(d, DBG_EV_CONNECTED, s->ip, s->port, now);
+	}
+	if (kd_payload_parse(p->payload, p->payload_len, &pl) ||
+	    pl.kind != KD_PAYLOAD_PACKET || pl.pkt.leader != KD_LEADER_DATA)
+		return;
+	kd_packet_build(KD_LEADER_CONTROL, KD_TYPE_ACKNOWLEDGE, pl.pkt.id,
+			NULL, 0, 0, ack, sizeof(ack));
+	out.counter = ++s->tx_seq;
+	d->st.data_tx++;
+	send_packet(d, s->c, s->ip, s->port, &out);
+}
+
+/**
+ * debugger_input() - one datagram from @ip:@port
+ * @d:		endpoint
+ * @ip, @port:	sender, host order
+ * @dgram:	UDP payload
+ * @len:	its length
+ * @now_ns:	time of arrival (recorded for connections)
+ */
+void debugger_input(struct debugger *d, uint32_t ip, uint16_t port,
+		    const uint8_t *dgram, size_t len, uint64_t now_ns)
+{
+	struct dbg_session *s = session_find(d, ip, port);
+	struct kdnet_packet p;
+	struct kdnet_outer o;
+	int rc;
+
+	if (kdnet_outer_parse(dgram, len, &o)) {
+		reject(d, ip, port, now_ns);
+		return;
+	}
+	if (o.channel == KDNET_CH_CONTROL)
+		rc = kdnet_open(d->ctl, dgram, len, d->plain, sizeof(d->plain), &p);
+	else if (s && kdnet_cipher_has_data_key(s->c))
+		rc = kdnet_open(s->c, dgram, len, d->plain, sizeof(d->plain), &p);
+	else
+		rc = KDNET_E_NOKEY;
+	if (rc || p.from_debugger) {
+		reject(d, ip, port, now_ns);
+		return;
+	}
+	if (o.channel == KDNET_CH_CONTROL) {
+		if (kdnet_ctl_kind(p.payload, p.payload_len) == KDNET_CTL_ANNOUNCE)
+			announce_take(d, ip, port, &p, now_ns);
+	} else {
+		data_take(d, s, &p, now_ns);
+	}
+}

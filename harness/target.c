@@ -1,0 +1,382 @@
+/* target.c - the simulated Windows debuggee: boot, NIC choice, Hyper-V,
+ * the OS on the debug NIC
+ *
+ * Theory of operation (design.md section 5):
+ *   power on --kdnet_init--> list PCI NICs, pick the debug NIC
+ *     busparams set: exactly that b.d.f, and its model must be one KDNET
+ *       drives, else debugging is off; unset: the first supported NIC in
+ *       PCI order (bus, device, function)
+ *     CPUID says "Microsoft Hv" and the adapter was never bound: KDNET uses
+ *       the hypervisor transport, nothing on the wire
+ *     otherwise: address (target_addr.c), then KDNET (target_kdnet.c)
+ *   KDNET initialised (or off) --os_boot--> the OS uses the same NIC: its
+ *     address, and a few pings to os_ping
+ * The NIC's traffic goes through a small private IP stack (an ns_host on a
+ * two-port switch whose other port is the NIC itself), so ARP, UDP, DHCP
+ * and ping are netsim's, and the model only needs "send a frame on NIC n".
+ * "bound" survives power cycles: once KDNET worked, hv flags no longer
+ * silence it (the seed's sticky case).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/target_priv.h"
+
+static const uint64_t windows_dhcp_schedule[] = {
+	4 * NS_PER_S, 8 * NS_PER_S, 16 * NS_PER_S, 32 * NS_PER_S, 64 * NS_PER_S,
+};
+
+static const char *const default_models[] = {
+	"e1000", "e1000-82540em", "e1000-82544gc", "e1000-82545em", "e1000e",
+	"vmxnet3",
+};
+
+/** target_timing_default() - the documented defaults of every delay */
+void target_timing_default(struct target_timing *t)
+{
+	*t = (struct target_timing){
+		.kdnet_init_ns = 4 * NS_PER_S,
+		.dhcp_ns = windows_dhcp_schedule,
+		.n_dhcp = sizeof(windows_dhcp_schedule) / sizeof(uint64_t),
+		.dhcp_jitter_ns = NS_PER_S,
+		.dhcp_give_up_ns = 600 * NS_PER_S,
+		.announce_ns = 3 * NS_PER_S,
+		.os_boot_ns = 20 * NS_PER_S,
+		.os_ping_ns = NS_PER_S,
+		.os_pings = 3,
+	};
+}
+
+/** target_config_default() - port 50000, dhcp yes, Intel NICs and vmxnet3 */
+void target_config_default(struct target_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->port = KDNET_DEFAULT_PORT;
+	c->dhcp = true;
+	c->netmask = 0xffffff00;
+	c->kdnet_version = 5;
+	for (size_t i = 0; i < sizeof(default_models) / sizeof(*default_models); i++)
+		snprintf(c->models[c->n_models++], sizeof(c->models[0]), "%s",
+			 default_models[i]);
+	target_timing_default(&c->timing);
+}
+
+static const char *const phase_names[] = {
+	[TP_OFF] = "off", [TP_FIRMWARE] = "firmware", [TP_NO_DEBUG] = "no-debug",
+	[TP_HYPERV] = "hyperv", [TP_ADDRESS] = "address", [TP_KDNET] = "kdnet",
+	[TP_CONNECTED] = "connected",
+};
+
+/** target_phase_name() - "kdnet", "connected", ... */
+const char *target_phase_name(enum target_phase p)
+{
+	return phase_names[p];
+}
+
+/**
+ * target_log() - a diagnostic line through the environment (never measured)
+ * @t:		target
+ * @fmt:	message
+ */
+void target_log(struct target *t, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	if (!t->ops.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	t->ops.log(t->opaque, msg);
+}
+
+static void uplink_deliver(void *opaque, const uint8_t *frame, size_t len)
+{
+	struct target *t = opaque;
+
+	if (t->nic >= 0)
+		t->ops.send(t->opaque, (unsigned)t->nic, frame, len);
+}
+
+static void stack_sniff(void *opaque, const uint8_t *frame, size_t len)
+{
+	target_addr_sniff(opaque, frame, len);
+}
+
+static int stack_up(struct target *t, int nic)
+{
+	static const struct ns_port_ops ops = { .deliver = uplink_deliver };
+
+	t->nic = nic;
+	t->stack_sw = ns_switch_new(t->loop, t->nics[nic].name);
+	if (!t->stack_sw)
+		return -1;
+	t->uplink = ns_port_new(t->stack_sw, "nic", &ops, t);
+	t->host = ns_host_new(t->stack_sw, "stack", t->nics[nic].mac);
+	if (!t->uplink || !t->host)
+		return -1;
+	ns_host_set_sniffer(t->host, stack_sniff, t);
+	/* KDNET's own stack ARPs for the debugger whatever the subnet */
+	return ns_host_add_onlink(t->host, 0, 0);
+}
+
+static void stack_down(struct target *t)
+{
+	ns_host_free(t->host);
+	ns_switch_free(t->stack_sw);	/* frees the uplink port */
+	t->host = NULL;
+	t->uplink = NULL;
+	t->stack_sw = NULL;
+	t->nic = -1;
+}
+
+static bool model_supported(const struct target *t, const char *model)
+{
+	for (size_t i = 0; i < t->cfg.n_models; i++)
+		if (!strcmp(t->cfg.models[i], model))
+			return true;
+	return false;
+}
+
+static int nic_cmp(const void *a, const void *b)
+{
+	return pci_addr_cmp(&((const struct target_nic *)a)->pci,
+			    &((const struct target_nic *)b)->pci);
+}
+
+/* The debug NIC per busparams or PCI order; -1 when debugging is off.
+ * *@os_nic gets the NIC the OS will use either way. */
+static int nic_choose(struct target *t, int *os_nic)
+{
+	char b[16];
+
+	*os_nic = t->n_nics ? 0 : -1;
+	for (size_t i = 0; i < t->n_nics; i++) {
+		bool match = t->cfg.has_busparams ?
+			!pci_addr_cmp(&t->nics[i].pci, &t->cfg.busparams) :
+			model_supported(t, t->nics[i].model);
+
+		if (!match)
+			continue;
+		*os_nic = (int)i;
+		if (model_supported(t, t->nics[i].model))
+			return (int)i;
+		target_log(t, "busparams %s is a %s: KDNET does not drive it",
+			   pci_addr_str(&t->cfg.busparams, b, sizeof(b)),
+			   t->nics[i].model);
+		return -1;
+	}
+	if (t->cfg.has_busparams)
+		target_log(t, "busparams %s names no NIC: debugging off",
+			   pci_addr_str(&t->cfg.busparams, b, sizeof(b)));
+	else
+		target_log(t, "no NIC KDNET drives: debugging off");
+	return -1;
+}
+
+static void os_schedule(struct target *t)
+{
+	ns_timer_mod(t->os_timer, ns_loop_now(t->loop) + t->cfg.timing.os_boot_ns);
+}
+
+static void kdnet_init(void *opaque)
+{
+	struct target *t = opaque;
+	char vendor[13] = "";
+	int os_nic, nic;
+
+	t->n_nics = t->ops.list_nics(t->opaque, t->nics, TARGET_MAX_NICS);
+	qsort(t->nics, t->n_nics, sizeof(t->nics[0]), nic_cmp);
+	nic = nic_choose(t, &os_nic);
+	if (os_nic >= 0 && stack_up(t, os_nic)) {
+		target_log(t, "out of memory");
+		return;
+	}
+	if (nic < 0) {
+		t->phase = TP_NO_DEBUG;
+		os_schedule(t);
+		return;
+	}
+	if (t->ops.cpuid_hypervisor(t->opaque, vendor) &&
+	    !strcmp(vendor, "Microsoft Hv") && !t->bound) {
+		target_log(t, "CPUID says Microsoft Hv: KDNET uses the hypervisor "
+			   "transport, nothing on the wire");
+		t->phase = TP_HYPERV;
+		os_schedule(t);
+		return;
+	}
+	t->phase = TP_ADDRESS;
+	target_addr_start(t);
+}
+
+/**
+ * target_address_ready() - the debug NIC has an address: KDNET starts and
+ * the boot goes on (called by target_addr.c)
+ * @t:		target
+ */
+void target_address_ready(struct target *t)
+{
+	t->phase = TP_KDNET;
+	if (target_kdnet_start(t))
+		target_log(t, "KDNET could not start");
+	os_schedule(t);
+}
+
+static void os_ping_next(struct target *t)
+{
+	if (t->os_pings_sent >= t->cfg.timing.os_pings || !t->cfg.os_ping) {
+		t->os_done = true;
+		return;
+	}
+	ns_host_ping(t->host, t->cfg.os_ping, (uint16_t)++t->os_pings_sent);
+	ns_timer_mod(t->os_timer, ns_loop_now(t->loop) + t->cfg.timing.os_ping_ns);
+}
+
+static void os_dhcp_done(void *opaque, int status, const struct ns_dhcp_lease *l)
+{
+	struct target *t = opaque;
+
+	if (status)
+		t->os_done = true;
+	else
+		os_ping_next(t);
+}
+
+/* The OS is up on the debug NIC: make sure it has an address, then ping */
+static void os_timer_cb(void *opaque)
+{
+	struct target *t = opaque;
+
+	if (!t->host) {
+		t->os_done = true;
+		return;
+	}
+	if (!ns_host_addr(t->host) && t->cfg.ip) {
+		ns_host_set_addr(t->host, t->cfg.ip, t->cfg.netmask, t->cfg.gateway);
+	} else if (!ns_host_addr(t->host) && t->cfg.dhcp && !t->dhcp) {
+		t->dhcp = ns_dhcp_client_new(t->host, NULL, os_dhcp_done, t);
+		if (!t->dhcp || ns_dhcp_client_start(t->dhcp))
+			t->os_done = true;
+		return;
+	}
+	os_ping_next(t);
+}
+
+/**
+ * target_new() - a powered-off debuggee
+ * @l:		loop (timers, RNG)
+ * @cfg:	configuration (copied)
+ * @ops:	environment (copied)
+ * @opaque:	passed to @ops
+ *
+ * Return: target, or NULL when out of memory
+ */
+struct target *target_new(struct ns_loop *l, const struct target_config *cfg,
+			  const struct target_env_ops *ops, void *opaque)
+{
+	struct target *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->loop = l;
+	t->cfg = *cfg;
+	t->ops = *ops;
+	t->opaque = opaque;
+	t->nic = -1;
+	t->boot_timer = ns_timer_new(l, kdnet_init, t);
+	t->addr_timer = ns_timer_new(l, target_addr_timer, t);
+	t->kdnet_timer = ns_timer_new(l, target_kdnet_timer, t);
+	t->os_timer = ns_timer_new(l, os_timer_cb, t);
+	if (!t->boot_timer || !t->addr_timer || !t->kdnet_timer || !t->os_timer) {
+		target_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/**
+ * target_free() - power off and free
+ * @t:		target, may be NULL
+ */
+void target_free(struct target *t)
+{
+	if (!t)
+		return;
+	target_power_off(t);
+	ns_timer_free(t->boot_timer);
+	ns_timer_free(t->addr_timer);
+	ns_timer_free(t->kdnet_timer);
+	ns_timer_free(t->os_timer);
+	free(t);
+}
+
+/**
+ * target_power_on() - start a boot now
+ * @t:		target (powered off)
+ */
+void target_power_on(struct target *t)
+{
+	t->boot++;
+	t->phase = TP_FIRMWARE;
+	t->os_done = false;
+	t->os_pings_sent = 0;
+	ns_timer_mod(t->boot_timer, ns_loop_now(t->loop) + t->cfg.timing.kdnet_init_ns);
+}
+
+/**
+ * target_power_off() - stop at once; only the sticky binding survives
+ * @t:		target
+ */
+void target_power_off(struct target *t)
+{
+	ns_timer_del(t->boot_timer);
+	ns_timer_del(t->os_timer);
+	target_kdnet_stop(t);
+	target_addr_stop(t);
+	ns_dhcp_client_free(t->dhcp);
+	t->dhcp = NULL;
+	if (t->host)
+		stack_down(t);
+	t->phase = TP_OFF;
+}
+
+/**
+ * target_input() - a frame arrived on NIC @nic
+ * @t:		target
+ * @nic:	index in the environment's NIC list
+ * @frame:	Ethernet frame
+ * @len:	its length
+ */
+void target_input(struct target *t, unsigned nic, const uint8_t *frame,
+		  size_t len)
+{
+	if (t->uplink && (int)nic == t->nic)
+		ns_port_input(t->uplink, frame, len);
+}
+
+/** target_phase() - what the model is doing (not a measurement) */
+enum target_phase target_phase(const struct target *t)
+{
+	return t->phase;
+}
+
+/**
+ * target_settled() - nothing more will happen but periodic announcements
+ * @t:		target
+ *
+ * Return: true when the OS phase is over and KDNET is connected or off
+ */
+bool target_settled(const struct target *t)
+{
+	return t->os_done && (t->phase == TP_CONNECTED || t->phase == TP_NO_DEBUG ||
+			      t->phase == TP_HYPERV);
+}
+
+/** target_bound() - whether KDNET has worked once (sticky binding) */
+bool target_bound(const struct target *t)
+{
+	return t->bound;
+}

@@ -1,0 +1,60 @@
+/* debugger.h - the debugger host's side of KDNET (what WinDbg does)
+ *
+ * Transport-agnostic: the owner feeds it datagrams (from a netsim host
+ * node in simulations, from a real UDP socket in `kdh listen`) and gives it
+ * a send callback.  It answers announcements that verify with the key,
+ * derives the session key, acknowledges KD packets and records when each
+ * debuggee connected.  Packets that do not verify are counted and ignored,
+ * never answered: that is what a wrong key looks like from the debuggee.
+ */
+#ifndef KDH_DEBUGGER_H
+#define KDH_DEBUGGER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kdh/kdnet.h"
+#include "kdh/rng.h"
+
+#define DBG_MAX_SESSIONS	16
+
+enum dbg_event_kind {
+	DBG_EV_ANNOUNCE,	/* first verified announcement of a debuggee */
+	DBG_EV_CONNECTED,	/* first data packet verified with Kd */
+	DBG_EV_REJECTED,	/* first packet from a source that fails */
+};
+
+struct dbg_event {
+	enum dbg_event_kind kind;
+	uint32_t ip;
+	uint16_t port;
+	uint64_t at_ns;
+};
+
+struct debugger_ops {
+	void (*send)(void *opaque, uint32_t ip, uint16_t port,
+		     const uint8_t *dgram, size_t len);
+	void (*event)(void *opaque, const struct dbg_event *ev);
+};
+
+/**
+ * struct debugger_stats - counters over all debuggees
+ */
+struct debugger_stats {
+	uint64_t announces, replies, data_rx, data_tx, rejected, sessions,
+		 connected;
+};
+
+struct debugger;
+
+struct debugger *debugger_new(const uint8_t key[KDNET_KEY_LEN],
+			      struct ns_rng *rng,
+			      const struct debugger_ops *ops, void *opaque);
+void debugger_free(struct debugger *d);
+void debugger_input(struct debugger *d, uint32_t ip, uint16_t port,
+		    const uint8_t *dgram, size_t len, uint64_t now_ns);
+const struct debugger_stats *debugger_stats(const struct debugger *d);
+bool debugger_connected(const struct debugger *d, uint32_t ip, uint16_t port,
+			uint64_t *at_ns);
+
+#endif /* KDH_DEBUGGER_H */

@@ -1,0 +1,123 @@
+/* target.h - the simulated Windows debuggee (boot, NIC choice, DHCP or
+ * static address, RFC 3927 fallback, KDNET, the OS on the same NIC)
+ *
+ * The model talks to the world only through struct target_env_ops (send a
+ * frame on NIC n, read CPUID's hypervisor vendor, list the PCI NICs), loop
+ * timers, and target_input() for frames that arrive.  It does not know
+ * whether it runs in a netsim simulation or inside a Linux VM on real NICs.
+ * Nothing it records is ever measured: the analyzer reads the wire.
+ */
+#ifndef KDH_TARGET_H
+#define KDH_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kdh/kdnet.h"
+#include "kdh/loop.h"
+#include "kdh/pve.h"
+
+#define TARGET_MAX_NICS		8
+#define TARGET_MAX_MODELS	16
+
+/**
+ * struct target_nic - one PCI network device as the firmware enumerates it
+ */
+struct target_nic {
+	char name[16];			/* net0 */
+	char model[24];			/* e1000 */
+	uint8_t mac[6];
+	struct pci_addr pci;
+};
+
+/**
+ * struct target_timing - every delay of the model (defaults in
+ * target_timing_default(), stated in README)
+ * @kdnet_init_ns: power on until KDNET initialises (firmware, boot
+ *		manager, kernel start): 4 s
+ * @dhcp_ns:	waits after the 1st, 2nd, ... DHCPDISCOVER, the last
+ *		repeating: 4, 8, 16, 32, 64 s (Windows' client)
+ * @n_dhcp:	entries of @dhcp_ns
+ * @dhcp_jitter_ns: each wait varies by +-1 s
+ * @dhcp_give_up_ns: no lease after 600 s: RFC 3927 address
+ * @announce_ns: KDNET announcement interval: 3 s
+ * @os_boot_ns:	KDNET initialised until the OS's own networking: 20 s
+ * @os_ping_ns:	interval of the OS's pings: 1 s
+ * @os_pings:	how many: 3
+ */
+struct target_timing {
+	uint64_t kdnet_init_ns;
+	const uint64_t *dhcp_ns;
+	size_t n_dhcp;
+	uint64_t dhcp_jitter_ns;
+	uint64_t dhcp_give_up_ns;
+	uint64_t announce_ns;
+	uint64_t os_boot_ns;
+	uint64_t os_ping_ns;
+	unsigned os_pings;
+};
+
+/**
+ * struct target_config - one debuggee
+ * @name:	for logs and harness events
+ * @host_ip, @port, @key: bcdedit /dbgsettings net hostip: port: key:
+ * @dhcp:	{dbgsettings} dhcp (default yes)
+ * @has_busparams, @busparams: {dbgsettings} busparams b.d.f
+ * @ip, @netmask, @gateway: static address of the "Kernel Debugger
+ *		Ethernet" adapter (used with dhcp no, and by the OS)
+ * @os_ping:	address the OS pings once up, 0 for none
+ * @models:	NIC models KDNET drives (per Windows build)
+ * @kdnet_version: outer KDNET version byte sent (5)
+ */
+struct target_config {
+	char name[32];
+	uint32_t host_ip;
+	uint16_t port;
+	uint8_t key[KDNET_KEY_LEN];
+	bool dhcp;
+	bool has_busparams;
+	struct pci_addr busparams;
+	uint32_t ip, netmask, gateway;
+	uint32_t os_ping;
+	char models[TARGET_MAX_MODELS][24];
+	size_t n_models;
+	uint8_t kdnet_version;
+	struct target_timing timing;
+};
+
+struct target_env_ops {
+	void (*send)(void *opaque, unsigned nic, const uint8_t *frame, size_t len);
+	bool (*cpuid_hypervisor)(void *opaque, char vendor[13]);
+	size_t (*list_nics)(void *opaque, struct target_nic *nics, size_t max);
+	void (*log)(void *opaque, const char *msg);
+};
+
+/* What the model is doing; for the runner's stop rule and logs only */
+enum target_phase {
+	TP_OFF,			/* powered off */
+	TP_FIRMWARE,		/* before KDNET initialisation */
+	TP_NO_DEBUG,		/* no usable NIC: debugging off */
+	TP_HYPERV,		/* hypervisor transport: silent on the wire */
+	TP_ADDRESS,		/* DHCP / RFC 3927 / static */
+	TP_KDNET,		/* announcing, waiting for the debugger */
+	TP_CONNECTED,		/* handshake done, KD ran */
+};
+
+struct target;
+
+void target_timing_default(struct target_timing *t);
+void target_config_default(struct target_config *c);
+struct target *target_new(struct ns_loop *l, const struct target_config *cfg,
+			  const struct target_env_ops *ops, void *opaque);
+void target_free(struct target *t);
+void target_power_on(struct target *t);
+void target_power_off(struct target *t);
+void target_input(struct target *t, unsigned nic, const uint8_t *frame,
+		  size_t len);
+enum target_phase target_phase(const struct target *t);
+bool target_settled(const struct target *t);
+bool target_bound(const struct target *t);
+const char *target_phase_name(enum target_phase p);
+
+#endif /* KDH_TARGET_H */
