@@ -20,24 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/analyze_priv.h"
 #include "kdh/analyze.h"
 #include "kdh/dhcp.h"
 #include "kdh/kdnet_decoder.h"
 
 #define MAX_PROBE_EVENTS	3
-
-struct an_flow {			/* who spoke first on a KDNET flow */
-	struct kdnet_endpoint debuggee, debugger;
-};
-
-struct analysis {
-	struct kdnet_decoder *dec;
-	uint16_t port;
-	uint64_t frames, bad_frames;
-	uint64_t first_ns, last_ns, power_on_ns;
-	GPtrArray *targets;		/* struct an_target * */
-	GArray *flows;			/* struct an_flow */
-};
 
 static const char *const outcome_names[] = {
 	[AN_CONNECTED] = "connected",
@@ -105,22 +93,43 @@ void analysis_free(struct analysis *a)
 	g_free(a);
 }
 
-static struct an_target *target_find(struct analysis *a,
-				     const uint8_t mac[ETH_ALEN])
+/**
+ * analysis_open_target() - the current boot's record of a NIC, or NULL
+ * @a:		analysis
+ * @mac:	the NIC
+ *
+ * Return: target or NULL
+ */
+struct an_target *analysis_open_target(const struct analysis *a,
+				       const uint8_t mac[ETH_ALEN])
 {
 	for (guint i = 0; i < a->targets->len; i++) {
 		struct an_target *t = g_ptr_array_index(a->targets, i);
 
-		if (!memcmp(t->mac, mac, ETH_ALEN))
+		if (!t->archived && !memcmp(t->mac, mac, ETH_ALEN))
 			return t;
 	}
 	return NULL;
 }
 
+/**
+ * analysis_archive_mac() - a new boot of the NIC with @mac begins: what was
+ * seen of it so far belongs to the earlier boot
+ * @a:		analysis
+ * @mac:	the NIC
+ */
+void analysis_archive_mac(struct analysis *a, const uint8_t mac[ETH_ALEN])
+{
+	struct an_target *t = analysis_open_target(a, mac);
+
+	if (t)
+		t->archived = true;
+}
+
 static struct an_target *target_get(struct analysis *a,
 				    const uint8_t mac[ETH_ALEN], uint64_t now)
 {
-	struct an_target *t = target_find(a, mac);
+	struct an_target *t = analysis_open_target(a, mac);
 
 	if (t)
 		return t;
@@ -171,14 +180,16 @@ static void arp_take(struct analysis *a, const struct arp_view *arp,
 		event_add(t, now, "ARP announcement: %s is mine",
 			  ip_str(arp->spa, ip));
 	} else if (arp->op == ARP_OP_REQUEST) {
-		t = target_find(a, arp->sha);
+		t = a->dbg_ip && arp->tpa == a->dbg_ip ?
+		    target_get(a, arp->sha, now) : analysis_open_target(a, arp->sha);
 		if (!t)
 			return;
 		t->arp_requests++;
+		t->arp_for_debugger += a->dbg_ip && arp->tpa == a->dbg_ip;
 		if (t->arp_last_asked != arp->tpa)
 			event_add(t, now, "ARP who-has %s", ip_str(arp->tpa, ip));
 		t->arp_last_asked = arp->tpa;
-	} else if (arp->op == ARP_OP_REPLY && (t = target_find(a, arp->tha))) {
+	} else if (arp->op == ARP_OP_REPLY && (t = analysis_open_target(a, arp->tha))) {
 		event_add(t, now, "ARP reply: %s is at %s",
 			  ip_str(arp->spa, ip), mac_str(arp->sha, mac));
 	}
@@ -320,6 +331,19 @@ static void kdnet_take(struct analysis *a, const struct frame_view *v,
 	kdnet_events(t, &r, out, now);
 }
 
+static void echo_take(struct analysis *a, const struct frame_view *v,
+		      uint64_t now)
+{
+	struct icmp_view ic;
+	struct an_target *t = analysis_open_target(a, v->eth.dst);
+
+	if (!t && analysis_vm_nic_known(a, v->eth.dst))
+		t = target_get(a, v->eth.dst, now);
+	if (t && !icmp_parse(v->ip.payload, v->ip.len, &ic) &&
+	    ic.type == ICMP_ECHO_REPLY)
+		t->echo_replies++;
+}
+
 /**
  * analysis_feed() - take one captured frame
  * @a:		analysis
@@ -339,6 +363,8 @@ void analysis_feed(struct analysis *a, const struct cap_frame *f)
 	if (f->comment && !strncmp(f->comment, AN_POWER_ON, strlen(AN_POWER_ON)) &&
 	    a->power_on_ns == AN_NONE)
 		a->power_on_ns = now;
+	if (f->comment)
+		analysis_event(a, f->comment, now);
 	if (!f->caplen)
 		return;		/* an event-only record */
 	if (frame_parse(f->linktype, f->data, f->caplen, &v)) {
@@ -347,6 +373,8 @@ void analysis_feed(struct analysis *a, const struct cap_frame *f)
 	}
 	if (v.kind == FRAME_ARP) {
 		arp_take(a, &v.arp, now);
+	} else if (v.kind == FRAME_IPV4 && v.ip.proto == IPPROTO_ICMP_) {
+		echo_take(a, &v, now);
 	} else if (v.kind == FRAME_UDP) {
 		if ((v.udp.sport == DHCP_CLIENT_PORT && v.udp.dport == DHCP_SERVER_PORT) ||
 		    (v.udp.sport == DHCP_SERVER_PORT && v.udp.dport == DHCP_CLIENT_PORT))
@@ -483,7 +511,19 @@ static void outcome_compute(const struct an_target *t, struct an_metrics *m)
 void an_metrics_compute(const struct analysis *a, const struct an_target *t,
 			struct an_metrics *m)
 {
-	uint64_t t0 = analysis_t0(a);
+	an_metrics_compute_from(a, t, analysis_t0(a), m);
+}
+
+/**
+ * an_metrics_compute_from() - the same, with times from @t0 (a VM's boot)
+ * @a:		analysis
+ * @t:		target
+ * @t0:		time zero
+ * @m:		output
+ */
+void an_metrics_compute_from(const struct analysis *a, const struct an_target *t,
+			     uint64_t t0, struct an_metrics *m)
+{
 	uint64_t phase_end = t->ack_ns != AN_NONE ? t->ack_ns : t->first_probe_ns;
 
 	memset(m, 0, sizeof(*m));

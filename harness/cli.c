@@ -3,11 +3,16 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 #include <sys/random.h>
 #include <time.h>
 
 #include "kdh/cli.h"
+#include "kdh/loop.h"
 
 static void vmsg(const struct kdh_cmd *cmd, const char *fmt, va_list ap)
 {
@@ -176,4 +181,53 @@ int cli_capture_args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		return cli_usage_error(cmd, "expected one capture FILE");
 	a->file = argv[optind];
 	return cli_key_parse(cmd, key_str, a->key);
+}
+
+static void signal_io(void *opaque, int fd, short revents)
+{
+	struct signalfd_siginfo si;
+
+	if (read(fd, &si, sizeof(si)) == sizeof(si))
+		fprintf(stderr, "kdh: %s: stopping\n", strsignal((int)si.ssi_signo));
+	ns_loop_stop(opaque);
+}
+
+/**
+ * cli_stop_on_signals() - SIGINT and SIGTERM stop @l's run (through a
+ * signalfd, so the loop ends normally and files get completed)
+ * @l:		real-clock loop
+ *
+ * Return: the signalfd (close it after the run), or -1
+ */
+int cli_stop_on_signals(struct ns_loop *l)
+{
+	sigset_t sigs;
+	int fd;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	fd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd >= 0 && ns_loop_add_fd(l, fd, POLLIN, signal_io, l, "signals")) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/**
+ * cli_wall_offset_ns() - wall clock minus the monotonic clock, so captures
+ * of real-time runs carry dates Wireshark shows
+ *
+ * Return: nanoseconds to add to loop time
+ */
+uint64_t cli_wall_offset_ns(void)
+{
+	struct timespec rt, mt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mt);
+	return ((uint64_t)rt.tv_sec - (uint64_t)mt.tv_sec) * 1000000000u +
+	       (uint64_t)rt.tv_nsec - (uint64_t)mt.tv_nsec;
 }

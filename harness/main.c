@@ -6,8 +6,11 @@
 #include "kdh/cli.h"
 
 static const struct kdh_cmd *const commands[] = {
+	&kdh_cmd_run,
+	&kdh_cmd_list,
 	&kdh_cmd_decode,
 	&kdh_cmd_analyze,
+	&kdh_cmd_listen,
 	&kdh_cmd_net,
 	&kdh_cmd_bench,
 };
@@ -39,6 +42,7 @@ static void usage_print(FILE *out)
 	fprintf(out,
 "\n"
 "Examples:\n"
+"  kdh run                                          the built-in suite\n"
 "  kdh decode capture.pcapng.gz --key 1.2.3.4      list KDNET packets\n"
 "  kdh analyze capture.pcapng --key 1.2.3.4        connect time, DHCP phase\n"
 "  kdh net --static --socket /tmp/kdh.sock         a network for a QEMU VM\n"

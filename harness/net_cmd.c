@@ -13,7 +13,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -122,26 +121,6 @@ static void port_event(void *opaque, const char *name, enum ns_port_event ev,
 		event_line(c, "port %s closed: %s", name, why);
 }
 
-static void signal_io(void *opaque, int fd, short revents)
-{
-	struct net_ctx *c = opaque;
-	struct signalfd_siginfo si;
-
-	if (read(fd, &si, sizeof(si)) == sizeof(si))
-		event_line(c, "%s: stopping", strsignal((int)si.ssi_signo));
-	ns_loop_stop(c->loop);
-}
-
-static uint64_t wall_minus_monotonic(void)
-{
-	struct timespec rt, mt;
-
-	clock_gettime(CLOCK_REALTIME, &rt);
-	clock_gettime(CLOCK_MONOTONIC, &mt);
-	return ((uint64_t)rt.tv_sec - (uint64_t)mt.tv_sec) * NS_PER_S +
-	       (uint64_t)rt.tv_nsec - (uint64_t)mt.tv_nsec;
-}
-
 static void banner(const struct net_opts *o, const struct ns_slirp *s)
 {
 	const struct ns_slirp_config *cfg = ns_slirp_config(s);
@@ -173,7 +152,6 @@ static int net_run(const struct net_opts *o)
 	struct ns_pcapng *cap = NULL;
 	int rc = KDH_EXIT_USAGE, sfd = -1;
 	char err[256];
-	sigset_t sigs;
 
 	c.loop = ns_loop_new(NS_CLOCK_REAL, o->seed);
 	sw = c.loop ? ns_switch_new(c.loop, "net") : NULL;
@@ -191,7 +169,7 @@ static int net_run(const struct net_opts *o)
 			cli_error(&kdh_cmd_net, KDH_EXIT_USAGE, "%s", err);
 			goto out;
 		}
-		ns_pcapng_set_time_base(cap, wall_minus_monotonic());
+		ns_pcapng_set_time_base(cap, cli_wall_offset_ns());
 		ns_pcapng_attach(cap, sw);
 		ns_pcapng_event(cap, c.t0, "network up");
 	}
@@ -200,12 +178,8 @@ static int net_run(const struct net_opts *o)
 		cli_error(&kdh_cmd_net, KDH_EXIT_USAGE, "%s", err);
 		goto out;
 	}
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigprocmask(SIG_BLOCK, &sigs, NULL);
-	sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd < 0 || ns_loop_add_fd(c.loop, sfd, POLLIN, signal_io, &c, "signals"))
+	sfd = cli_stop_on_signals(c.loop);
+	if (sfd < 0)
 		goto out;
 	ns_switch_add_monitor(sw, monitor, &c);
 	banner(o, slirp);

@@ -145,3 +145,14 @@ size_t test_dhcp_msg(uint8_t *buf, uint8_t op, uint8_t type, uint32_t xid,
 	buf[off++] = 255;
 	return 300;
 }
+
+/* Remove a directory tree the test made (rm -rf, through the real tool) */
+void test_rmtree(const char *dir)
+{
+	const char *argv[] = { "rm", "-rf", "--", dir, NULL };
+	char *out, *err;
+
+	test_run(argv, &out, &err);
+	g_free(out);
+	g_free(err);
+}

@@ -68,8 +68,54 @@ struct an_target {
 	uint64_t first_kdnet_ns, reply_ns, connect_ns;
 	bool warned_auth;
 
+	unsigned echo_replies;		/* ICMP echo replies to this MAC */
+	unsigned arp_for_debugger;	/* ARP requests for the debugger's IP */
+	bool archived;			/* an earlier boot of its VM */
+
 	GArray *events;			/* struct an_event */
 	unsigned events_dropped;
+};
+
+#define AN_MAX_VMS	8
+#define AN_MAX_VM_NICS	8
+
+/**
+ * struct an_vm_nic - a NIC as the harness's "power on" event names it
+ */
+struct an_vm_nic {
+	char name[16];
+	uint8_t mac[ETH_ALEN];
+	char pci[16];
+	char network[32];
+};
+
+/**
+ * struct an_vm - a VM known from harness events (not from tcpdump)
+ * @power_on_ns: its latest boot's "power on" event
+ */
+struct an_vm {
+	char name[32];
+	unsigned boots;
+	uint64_t power_on_ns;
+	struct an_vm_nic nics[AN_MAX_VM_NICS];
+	size_t n_nics;
+};
+
+/**
+ * struct an_vm_result - the design's metrics for one VM's latest boot,
+ * times from its "power on"; absent durations are NAN
+ */
+struct an_vm_result {
+	enum an_outcome outcome;
+	char why[200];
+	double connect_s, dhcp_phase_s, first_kdnet_s, logo_hang_s;
+	unsigned discover_count;
+	char address[IP_STRLEN];
+	const char *address_source;
+	bool has_debug_nic;
+	struct an_vm_nic debug_nic;
+	bool os_network;
+	unsigned boots;
 };
 
 /**
@@ -103,5 +149,14 @@ const struct an_target *analysis_target(const struct analysis *a, size_t i);
 void an_metrics_compute(const struct analysis *a, const struct an_target *t,
 			struct an_metrics *m);
 const char *an_outcome_name(enum an_outcome o);
+void an_metrics_compute_from(const struct analysis *a, const struct an_target *t,
+			     uint64_t t0, struct an_metrics *m);
+
+/* analyze_vm.c: harness events and per-VM results */
+void analysis_event(struct analysis *a, const char *comment, uint64_t now);
+size_t analysis_n_vms(const struct analysis *a);
+const struct an_vm *analysis_vm(const struct analysis *a, size_t i);
+int analysis_vm_result(const struct analysis *a, const char *vm,
+		       struct an_vm_result *r);
 
 #endif /* KDH_ANALYZE_H */

@@ -5,5 +5,6 @@
 #include <stdint.h>
 
 int bench_switch(unsigned rounds, uint64_t frames);
+int bench_sim(unsigned rounds);
 
 #endif /* KDH_BENCH_H */

@@ -38,6 +38,9 @@ extern const struct kdh_cmd kdh_cmd_decode;
 extern const struct kdh_cmd kdh_cmd_analyze;
 extern const struct kdh_cmd kdh_cmd_bench;
 extern const struct kdh_cmd kdh_cmd_net;
+extern const struct kdh_cmd kdh_cmd_run;
+extern const struct kdh_cmd kdh_cmd_list;
+extern const struct kdh_cmd kdh_cmd_listen;
 
 int cli_usage_error(const struct kdh_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -45,6 +48,9 @@ int cli_error(const struct kdh_cmd *cmd, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int cli_port_parse(const char *s, uint16_t *port);
 int cli_seed_parse(const char *s, uint64_t *seed);
+struct ns_loop;
+int cli_stop_on_signals(struct ns_loop *l);
+uint64_t cli_wall_offset_ns(void);
 uint64_t cli_seed_random(void);
 int cli_key_parse(const struct kdh_cmd *cmd, const char *s,
 		  uint8_t key[KDNET_KEY_LEN]);

@@ -1,0 +1,32 @@
+/* analyze_priv.h - the analysis state, shared by analyze.c (frames) and
+ * analyze_vm.c (harness events, per-VM results).  Not a public header. */
+#ifndef KDH_ANALYZE_PRIV_H
+#define KDH_ANALYZE_PRIV_H
+
+#include "kdh/analyze.h"
+#include "kdh/kdnet_decoder.h"
+
+struct an_flow {			/* who spoke first on a KDNET flow */
+	struct kdnet_endpoint debuggee, debugger;
+};
+
+struct analysis {
+	struct kdnet_decoder *dec;
+	struct an_vm vms[AN_MAX_VMS];
+	size_t n_vms;
+	char dbg_network[32];
+	uint32_t dbg_ip;		/* from the "debugger" event, 0 if none */
+	uint16_t port;
+	uint64_t frames, bad_frames;
+	uint64_t first_ns, last_ns, power_on_ns;
+	GPtrArray *targets;		/* struct an_target * */
+	GArray *flows;			/* struct an_flow */
+};
+
+void analysis_archive_mac(struct analysis *a, const uint8_t mac[ETH_ALEN]);
+bool analysis_vm_nic_known(const struct analysis *a,
+			   const uint8_t mac[ETH_ALEN]);
+struct an_target *analysis_open_target(const struct analysis *a,
+				       const uint8_t mac[ETH_ALEN]);
+
+#endif /* KDH_ANALYZE_PRIV_H */

@@ -1,0 +1,273 @@
+/* expect.c - expectations: "[vm.]metric op value", parsed and checked
+ *
+ * Metrics are the analyzer's (design.md section 6).  Durations take units
+ * (30s, 10m), counts are plain numbers, the rest are words.  "none" means
+ * the figure must not exist (connect_time = none: never connected).
+ *   outcome = connected          connect_time < 30s
+ *   dhcp_phase within 9m..11m    win1.debug_nic = net1
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kdh/duration.h"
+#include "kdh/scenario.h"
+
+enum mkind { K_DURATION, K_COUNT, K_WORD, K_CHOICE };
+
+static const char *const outcomes[] = { "connected", "apipa-after-hang",
+	"no-kdnet-traffic", "wrong-nic", "key-mismatch", "timeout", "vm-failed",
+	NULL };
+static const char *const sources[] = { "dhcp", "static", "apipa", NULL };
+static const char *const okay[] = { "ok", "none", NULL };
+
+static const struct {
+	const char *name;
+	enum mkind kind;
+	const char *const *choices;
+} metrics[M_N_METRICS] = {
+	[M_OUTCOME] = { "outcome", K_CHOICE, outcomes },
+	[M_CONNECT_TIME] = { "connect_time", K_DURATION, NULL },
+	[M_DHCP_PHASE] = { "dhcp_phase", K_DURATION, NULL },
+	[M_DISCOVER_COUNT] = { "discover_count", K_COUNT, NULL },
+	[M_ADDRESS] = { "address", K_WORD, NULL },
+	[M_ADDRESS_SOURCE] = { "address_source", K_CHOICE, sources },
+	[M_DEBUG_NIC] = { "debug_nic", K_WORD, NULL },
+	[M_FIRST_KDNET] = { "first_kdnet", K_DURATION, NULL },
+	[M_LOGO_HANG] = { "logo_hang", K_DURATION, NULL },
+	[M_OS_NETWORK] = { "os_network", K_CHOICE, okay },
+	[M_BOOTS] = { "boots", K_COUNT, NULL },
+};
+
+static const char *const op_names[] = { "=", "!=", "<", "<=", ">", ">=",
+	"within" };
+
+/** sc_metric_name() - "connect_time", ... */
+const char *sc_metric_name(enum sc_metric m)
+{
+	return metrics[m].name;
+}
+
+static int number(enum mkind kind, const char *s, double *out)
+{
+	uint64_t ns;
+	char *end;
+
+	if (kind == K_DURATION) {
+		if (duration_parse(s, &ns))
+			return -EINVAL;
+		*out = (double)ns / 1e9;
+		return 0;
+	}
+	*out = strtod(s, &end);
+	return end == s || *end ? -EINVAL : 0;
+}
+
+static int value_parse(struct sc_expect *e, const char *v, char *err,
+		       size_t errlen)
+{
+	enum mkind kind = metrics[e->metric].kind;
+	const char *name = metrics[e->metric].name;
+	char lo[32], hi[32];
+
+	if (!strcmp(v, "none") && kind != K_CHOICE && e->op <= OP_NE) {
+		e->none = true;
+		return 0;
+	}
+	if (e->op == OP_WITHIN) {
+		const char *dots = strstr(v, "..");
+
+		if (!dots || dots - v >= (int)sizeof(lo) || strlen(dots + 2) >= sizeof(hi))
+			goto bad_range;
+		snprintf(lo, sizeof(lo), "%.*s", (int)(dots - v), v);
+		snprintf(hi, sizeof(hi), "%s", dots + 2);
+		if (number(kind, lo, &e->num) || number(kind, hi, &e->num2) ||
+		    e->num > e->num2)
+			goto bad_range;
+		return 0;
+	}
+	if (kind == K_DURATION || kind == K_COUNT) {
+		if (!number(kind, v, &e->num))
+			return 0;
+		snprintf(err, errlen, "%s: '%s' is not a %s", name, v,
+			 kind == K_DURATION ? "duration (30s, 10m)" : "number");
+		return -EINVAL;
+	}
+	if (kind == K_CHOICE) {
+		for (const char *const *c = metrics[e->metric].choices; *c; c++)
+			if (!strcmp(*c, v))
+				goto word;
+		snprintf(err, errlen, "%s: '%s' is not one of %s", name, v,
+			 e->metric == M_OUTCOME ? "connected, apipa-after-hang, "
+			 "no-kdnet-traffic, wrong-nic, key-mismatch, timeout, vm-failed"
+			 : e->metric == M_ADDRESS_SOURCE ? "dhcp, static, apipa"
+			 : "ok, none");
+		return -EINVAL;
+	}
+word:
+	snprintf(e->str, sizeof(e->str), "%s", v);
+	return 0;
+bad_range:
+	snprintf(err, errlen, "%s within: expected A..B with A <= B, not '%s'",
+		 name, v);
+	return -EINVAL;
+}
+
+static int op_parse(const char **p, enum sc_op *op)
+{
+	for (int i = OP_WITHIN; i >= OP_EQ; i--) {	/* "<=" before "<" */
+		size_t n = strlen(op_names[i]);
+
+		if (!strncmp(*p, op_names[i], n)) {
+			*op = (enum sc_op)i;
+			*p += n;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int subject_parse(const struct scenario *sc, const char *subj,
+			 struct sc_expect *e, char *err, size_t errlen)
+{
+	const char *dot = strchr(subj, '.'), *metric = dot ? dot + 1 : subj;
+	bool found = false;
+
+	e->vm[0] = '\0';
+	if (dot) {
+		snprintf(e->vm, sizeof(e->vm), "%.*s", (int)(dot - subj), subj);
+		for (size_t i = 0; i < sc->n_vms; i++)
+			found |= !strcmp(sc->vms[i].name, e->vm);
+		if (!found) {
+			snprintf(err, errlen, "no [vm %s] for '%s'", e->vm, subj);
+			return -EINVAL;
+		}
+	} else if (sc->n_vms > 1) {
+		snprintf(err, errlen, "'%s': say which VM (VM.%s) when there are "
+			 "several", subj, subj);
+		return -EINVAL;
+	}
+	for (int m = 0; m < M_N_METRICS; m++)
+		if (!strcmp(metrics[m].name, metric)) {
+			e->metric = (enum sc_metric)m;
+			return 0;
+		}
+	snprintf(err, errlen, "unknown metric '%s' (outcome, connect_time, "
+		 "dhcp_phase, discover_count, address, address_source, debug_nic, "
+		 "first_kdnet, logo_hang, os_network, boots)", metric);
+	return -EINVAL;
+}
+
+/**
+ * sc_expect_parse() - read one line of [expect]
+ * @sc:		scenario (for VM names)
+ * @line:	"[vm.]metric op value"
+ * @e:		output
+ * @err:	reason on failure
+ * @errlen:	its size
+ *
+ * Return: 0 or -EINVAL
+ */
+int sc_expect_parse(const struct scenario *sc, const char *line,
+		    struct sc_expect *e, char *err, size_t errlen)
+{
+	char subj[80];
+	const char *p = line;
+	size_t n = strcspn(p, " \t=!<>");
+
+	memset(e, 0, sizeof(*e));
+	snprintf(e->text, sizeof(e->text), "%s", line);
+	if (!n || n >= sizeof(subj)) {
+		snprintf(err, errlen, "'%s' is not 'metric op value'", line);
+		return -EINVAL;
+	}
+	snprintf(subj, sizeof(subj), "%.*s", (int)n, p);
+	if (subject_parse(sc, subj, e, err, errlen))
+		return -EINVAL;
+	for (p += n; *p == ' ' || *p == '\t'; p++)
+		;
+	if (op_parse(&p, &e->op)) {
+		snprintf(err, errlen, "'%s': expected =, !=, <, <=, >, >= or "
+			 "within after %s", line, subj);
+		return -EINVAL;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p) {
+		snprintf(err, errlen, "'%s': a value is missing", line);
+		return -EINVAL;
+	}
+	if (e->op > OP_NE && metrics[e->metric].kind >= K_WORD) {
+		snprintf(err, errlen, "%s compares only with = or !=", subj);
+		return -EINVAL;
+	}
+	return value_parse(e, p, err, errlen);
+}
+
+/** sc_metric_is_number() - durations and counts (else words) */
+bool sc_metric_is_number(enum sc_metric m)
+{
+	return metrics[m].kind <= K_COUNT;
+}
+
+static void value_str(const struct sc_expect *e, const struct sc_value *v,
+		      char *buf, size_t len)
+{
+	if (!v->present)
+		snprintf(buf, len, "none");
+	else if (metrics[e->metric].kind == K_DURATION)
+		snprintf(buf, len, "%.3fs", v->num);
+	else if (metrics[e->metric].kind == K_COUNT)
+		snprintf(buf, len, "%.0f", v->num);
+	else
+		snprintf(buf, len, "%s", v->str);
+}
+
+static bool compare(const struct sc_expect *e, const struct sc_value *v)
+{
+	if (!sc_metric_is_number(e->metric)) {
+		bool eq = !strcmp(v->str, e->str);
+
+		return e->op == OP_EQ ? eq : !eq;
+	}
+	switch (e->op) {
+	case OP_EQ:	return v->num == e->num;
+	case OP_NE:	return v->num != e->num;
+	case OP_LT:	return v->num < e->num;
+	case OP_LE:	return v->num <= e->num;
+	case OP_GT:	return v->num > e->num;
+	case OP_GE:	return v->num >= e->num;
+	case OP_WITHIN:	return v->num >= e->num && v->num <= e->num2;
+	}
+	return false;
+}
+
+/**
+ * sc_expect_eval() - check a measured figure against an expectation
+ * @e:		expectation
+ * @v:		the figure
+ * @why:	on failure: "outcome = connected, got key-mismatch"
+ * @len:	its size
+ *
+ * Return: true when the expectation holds
+ */
+bool sc_expect_eval(const struct sc_expect *e, const struct sc_value *v,
+		    char *why, size_t len)
+{
+	char got[64];
+	bool ok;
+
+	if (e->none)
+		ok = e->op == OP_EQ ? !v->present : v->present;
+	else if (!v->present)
+		ok = e->op == OP_NE && !sc_metric_is_number(e->metric);
+	else
+		ok = compare(e, v);
+	if (!ok) {
+		value_str(e, v, got, sizeof(got));
+		snprintf(why, len, "%s, got %s", e->text, got);
+	}
+	return ok;
+}

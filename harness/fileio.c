@@ -1,0 +1,53 @@
+/* fileio.c - result files are written atomically: a temporary file in the
+ * same directory, fsync, rename */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kdh/run.h"
+
+/**
+ * write_file_atomic() - replace @path with @data, never half-written
+ * @path:	destination
+ * @data:	contents
+ * @len:	their length
+ *
+ * Return: 0, or a negative errno (the destination is then untouched)
+ */
+int write_file_atomic(const char *path, const char *data, size_t len)
+{
+	char *tmp;
+	int fd, rc = 0;
+
+	if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
+		return -ENOMEM;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		rc = -errno;
+		free(tmp);
+		return rc;
+	}
+	while (len && !rc) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno != EINTR)
+			rc = -errno;
+		else if (n > 0) {
+			data += n;
+			len -= (size_t)n;
+		}
+	}
+	if (!rc && fsync(fd))
+		rc = -errno;
+	if (close(fd) && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, path))
+		rc = -errno;
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}

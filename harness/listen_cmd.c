@@ -1,0 +1,297 @@
+/* listen_cmd.c - `kdh listen`: the debugger endpoint on a real UDP socket,
+ * for a real Windows VM
+ *
+ * The same endpoint as in simulations (debugger.c), fed by recvfrom() on
+ * the real clock.  It answers the debuggee's announcements, keeps the
+ * session alive (acknowledges KD packets), and says when and from which
+ * address and MAC (the kernel's neighbour table) a debuggee connected.
+ * With --pcap the datagrams it saw and sent are written as Ethernet/IPv4/
+ * UDP frames, so `kdh analyze` reads that file too.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "kdh/capfile.h"
+#include "kdh/cli.h"
+#include "kdh/debugger.h"
+#include "kdh/duration.h"
+#include "kdh/pcapng.h"
+#include "kdh/pkt.h"
+
+struct listen_ctx {
+	struct ns_loop *loop;
+	struct debugger *dbg;
+	struct ns_pcapng *cap;
+	int iface;
+	int fd;
+	uint32_t bind_ip;
+	uint16_t port;
+	uint64_t t0, first_seen[DBG_MAX_SESSIONS];
+	uint32_t first_ip[DBG_MAX_SESSIONS];
+	size_t n_first;
+	uint8_t buf[KDNET_MAX_DGRAM], frame[KDNET_MAX_DGRAM + 64];
+};
+
+/* The kernel's neighbour entry for @ip ("" when it has none) */
+static void neigh_mac(uint32_t ip, uint8_t mac[6], bool *found)
+{
+	char line[256], want[IP_STRLEN], addr[64], hw[64];
+	FILE *f = fopen("/proc/net/arp", "r");
+
+	*found = false;
+	memset(mac, 0, 6);
+	ip_str(ip, want);
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %*s %*s %63s", addr, hw) == 2 &&
+		    !strcmp(addr, want) && !mac_parse(hw, mac))
+			*found = true;
+	if (f)
+		fclose(f);
+}
+
+static void capture(struct listen_ctx *c, uint32_t sip, uint16_t sport,
+		    uint32_t dip, uint16_t dport, const uint8_t *d, size_t len,
+		    bool inbound)
+{
+	static const uint8_t local[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+	uint8_t peer[6];
+	bool found;
+	size_t n;
+
+	if (!c->cap)
+		return;
+	neigh_mac(inbound ? sip : dip, peer, &found);
+	n = udp_frame_build(c->frame, sizeof(c->frame), inbound ? local : peer,
+			    inbound ? peer : local, sip, sport, dip, dport, d, len);
+	if (n)
+		ns_pcapng_packet(c->cap, c->iface, ns_loop_now(c->loop), c->frame,
+				 n, NULL);
+}
+
+static void dbg_send(void *opaque, uint32_t ip, uint16_t port,
+		     const uint8_t *d, size_t len)
+{
+	struct listen_ctx *c = opaque;
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(ip) };
+
+	if (sendto(c->fd, d, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		fprintf(stderr, "kdh listen: send: %s\n", strerror(errno));
+	capture(c, c->bind_ip, c->port, ip, port, d, len, false);
+}
+
+static void dbg_event(void *opaque, const struct dbg_event *ev)
+{
+	struct listen_ctx *c = opaque;
+	double t = (double)(ev->at_ns - c->t0) / 1e9;
+	char ip[IP_STRLEN], macs[MAC_STRLEN] = "MAC unknown";
+	uint8_t mac[6];
+	bool found;
+
+	ip_str(ev->ip, ip);
+	neigh_mac(ev->ip, mac, &found);
+	if (found)
+		mac_str(mac, macs);
+	if (ev->kind == DBG_EV_ANNOUNCE) {
+		if (c->n_first < DBG_MAX_SESSIONS) {
+			c->first_ip[c->n_first] = ev->ip;
+			c->first_seen[c->n_first++] = ev->at_ns;
+		}
+		printf("[%9.3fs] debuggee %s:%u (%s) announced itself; replying\n",
+		       t, ip, ev->port, macs);
+	} else if (ev->kind == DBG_EV_CONNECTED) {
+		uint64_t since = ev->at_ns;
+
+		for (size_t i = 0; i < c->n_first; i++)
+			if (c->first_ip[i] == ev->ip)
+				since = c->first_seen[i];
+		printf("[%9.3fs] connected: %s:%u (%s), %.3f s after its first "
+		       "announcement\n", t, ip, ev->port, macs,
+		       (double)(ev->at_ns - since) / 1e9);
+	} else {
+		printf("[%9.3fs] packets from %s:%u (%s) do not verify with this "
+		       "key (a different key in bcdedit?)\n", t, ip, ev->port, macs);
+	}
+	fflush(stdout);
+}
+
+static void udp_io(void *opaque, int fd, short revents)
+{
+	struct listen_ctx *c = opaque;
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	ssize_t n;
+
+	while ((n = recvfrom(fd, c->buf, sizeof(c->buf), MSG_DONTWAIT,
+			     (struct sockaddr *)&from, &fl)) >= 0) {
+		uint32_t ip = ntohl(from.sin_addr.s_addr);
+		uint16_t port = ntohs(from.sin_port);
+
+		capture(c, ip, port, c->bind_ip, c->port, c->buf, (size_t)n, true);
+		debugger_input(c->dbg, ip, port, c->buf, (size_t)n,
+			       ns_loop_now(c->loop));
+		fl = sizeof(from);
+	}
+}
+
+static int socket_open(struct listen_ctx *c, char *err, size_t errlen)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+		.sin_port = htons(c->port), .sin_addr.s_addr = htonl(c->bind_ip) };
+
+	c->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (c->fd < 0 || bind(c->fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		snprintf(err, errlen, "UDP %s:%u: %s", c->bind_ip ? "address" :
+			 "port", c->port, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct listen_opts {
+	uint8_t key[KDNET_KEY_LEN];
+	const char *pcap;
+	uint64_t for_ns;
+};
+
+static int listen_run(struct listen_ctx *c, const struct listen_opts *o)
+{
+	static const struct debugger_ops ops = { dbg_send, dbg_event };
+	char err[256], ip[IP_STRLEN];
+	int rc = KDH_EXIT_USAGE, sfd = -1;
+
+	c->loop = ns_loop_new(NS_CLOCK_REAL, cli_seed_random());
+	c->fd = -1;
+	if (!c->loop || !(c->dbg = debugger_new(o->key, ns_loop_rng(c->loop),
+						&ops, c)))
+		goto out;
+	if (socket_open(c, err, sizeof(err))) {
+		cli_error(&kdh_cmd_listen, KDH_EXIT_USAGE, "%s", err);
+		goto out;
+	}
+	if (o->pcap && !(c->cap = ns_pcapng_open(o->pcap, err, sizeof(err)))) {
+		cli_error(&kdh_cmd_listen, KDH_EXIT_USAGE, "%s", err);
+		goto out;
+	}
+	if (c->cap) {
+		ns_pcapng_set_time_base(c->cap, cli_wall_offset_ns());
+		c->iface = ns_pcapng_iface(c->cap, "kdh-listen", LINKTYPE_ETHERNET);
+	}
+	sfd = cli_stop_on_signals(c->loop);
+	if (sfd < 0 || ns_loop_add_fd(c->loop, c->fd, POLLIN, udp_io, c, "UDP"))
+		goto out;
+	c->t0 = ns_loop_now(c->loop);
+	printf("kdh listen: waiting for a debuggee on UDP %s:%u (Ctrl-C to stop)\n",
+	       c->bind_ip ? ip_str(c->bind_ip, ip) : "*", c->port);
+	fflush(stdout);
+	rc = ns_loop_run(c->loop, o->for_ns ? c->t0 + o->for_ns : NS_NEVER) ?
+	     KDH_EXIT_FAIL : KDH_EXIT_OK;
+	if (rc == KDH_EXIT_OK && !debugger_stats(c->dbg)->connected)
+		rc = KDH_EXIT_FAIL;	/* nobody connected */
+out:
+	if (c->cap && ns_pcapng_close(c->cap))
+		rc = cli_error(&kdh_cmd_listen, KDH_EXIT_FAIL, "%s: could not "
+			       "complete the capture", o->pcap);
+	debugger_free(c->dbg);
+	if (c->fd >= 0)
+		close(c->fd);
+	if (sfd >= 0)
+		close(sfd);
+	ns_loop_free(c->loop);
+	return rc;
+}
+
+static int listen_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "pcap", required_argument, NULL, 'w' },
+		{ "for", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct listen_ctx *c = calloc(1, sizeof(*c));
+	struct listen_opts o = { 0 };
+	const char *key = NULL;
+	int opt, rc;
+
+	if (!c)
+		return KDH_EXIT_USAGE;
+	c->port = KDNET_DEFAULT_PORT;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "k:p:b:w:f:h", opts, NULL)) != -1) {
+		rc = 0;
+		switch (opt) {
+		case 'k': key = optarg; break;
+		case 'w': o.pcap = optarg; break;
+		case 'h': cli_help_print(&kdh_cmd_listen); free(c); return 0;
+		case 'p':
+			if (cli_port_parse(optarg, &c->port))
+				rc = cli_usage_error(&kdh_cmd_listen, "--port: '%s' "
+						     "is not a port", optarg);
+			break;
+		case 'b':
+			if (inet_pton(AF_INET, optarg, &c->bind_ip) != 1)
+				rc = cli_usage_error(&kdh_cmd_listen, "--bind: '%s' "
+						     "is not an IPv4 address", optarg);
+			c->bind_ip = ntohl(c->bind_ip);
+			break;
+		case 'f':
+			if (duration_parse(optarg, &o.for_ns))
+				rc = cli_usage_error(&kdh_cmd_listen, "--for: '%s' is "
+						     "not a duration", optarg);
+			break;
+		default:
+			rc = cli_usage_error(&kdh_cmd_listen, "bad option");
+		}
+		if (rc) {
+			free(c);
+			return rc;
+		}
+	}
+	rc = optind != argc ? cli_usage_error(&kdh_cmd_listen, "unexpected '%s'",
+					      argv[optind])
+			    : cli_key_parse(&kdh_cmd_listen, key, o.key);
+	if (!rc)
+		rc = listen_run(c, &o);
+	free(c);
+	return rc;
+}
+
+const struct kdh_cmd kdh_cmd_listen = {
+	.name = "listen",
+	.summary = "the debugger's side of KDNET on a UDP port, for a real VM",
+	.usage = "kdh listen --key KEY [--port N] [--bind IP] [--pcap FILE] "
+		 "[--for DURATION]",
+	.run = listen_main,
+	.help =
+"Waits for a Windows debuggee set up with `bcdedit /dbgsettings net\n"
+"hostip:THIS-HOST port:N key:KEY`, answers its announcements like WinDbg\n"
+"does, and keeps the session alive by acknowledging its KD packets.  Prints\n"
+"when a debuggee announced itself, when it connected (from which address\n"
+"and MAC, and how long after its first announcement), and packets that do\n"
+"not verify with KEY.  It does not debug: stop it and start WinDbg to.\n"
+"\n"
+"Options:\n"
+"  --key KEY        the key from bcdedit (w.x.y.z); required\n"
+"  --port N         UDP port (default 50000)\n"
+"  --bind IP        listen on this address only (default: all)\n"
+"  --pcap FILE      write what it received and sent (pcapng, readable by\n"
+"                   kdh analyze and Wireshark)\n"
+"  --for DURATION   stop after that long (default: Ctrl-C)\n"
+"\n"
+"Exit status: 0 when a debuggee connected, 1 when none did, 2 for bad usage\n"
+"or a port that cannot be bound.\n"
+"\n"
+"Example:\n"
+"  kdh listen --key 1x2y3z.4a5b6c.7d8e9f.0g1h2i --port 50000 --pcap dbg.pcapng\n",
+};

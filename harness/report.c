@@ -1,0 +1,289 @@
+/* report.c - what a run tells: a console line per scenario and a summary,
+ * TAP 13, JUnit XML (Jenkins, GitLab), JSON (result.json, summary.json)
+ *
+ * Every file is written atomically (write_file_atomic()).  Figures that do
+ * not exist are null in JSON and "-" on the console, never 0.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "kdh/json_out.h"
+#include "kdh/report.h"
+
+/** report_totals() - count verdicts and add up times */
+void report_totals(const struct scenario_result *rs, size_t n,
+		   struct run_totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < n; i++) {
+		size_t *c[] = { &t->pass, &t->fail, &t->skip, &t->error };
+
+		(*c[rs[i].verdict])++;
+		t->sim_s += rs[i].sim_s;
+		t->wall_s += rs[i].wall_s;
+	}
+}
+
+static void secs(GString *s, const char *label, double v)
+{
+	if (!isnan(v))
+		g_string_append_printf(s, ", %s %.2fs", label, v);
+}
+
+/**
+ * report_figures() - the key figures of every VM, one line
+ * @r:		result
+ *
+ * Return: g_malloc'd "win: connected, connect 4.01s, ..." (g_free it)
+ */
+char *report_figures(const struct scenario_result *r)
+{
+	GString *s = g_string_new(NULL);
+
+	for (size_t i = 0; i < r->n_vms; i++) {
+		const struct vm_result *v = &r->vms[i];
+		const struct an_vm_result *m = &v->m;
+
+		g_string_append_printf(s, "%s%s: ", i ? "; " : "", v->name);
+		if (!v->measured) {
+			g_string_append(s, "not in the capture");
+			continue;
+		}
+		g_string_append(s, an_outcome_name(m->outcome));
+		if (m->has_debug_nic)
+			g_string_append_printf(s, " on %s", m->debug_nic.name);
+		secs(s, "connect", m->connect_s);
+		secs(s, "dhcp", m->dhcp_phase_s);
+		if (m->discover_count)
+			g_string_append_printf(s, " (%u DISCOVERs)", m->discover_count);
+		if (m->address_source)
+			g_string_append_printf(s, ", %s %s", m->address_source,
+					       m->address);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/**
+ * report_line() - "PASS  name  figures  [sim, wall]" (+ why, when not PASS)
+ * @out:	stream
+ * @r:		result
+ */
+void report_line(FILE *out, const struct scenario_result *r)
+{
+	static const char *const tag[] = { "PASS", "FAIL", "SKIP", "ERROR" };
+	char *fig = report_figures(r);
+
+	fprintf(out, "%-5s %-28s %s  [sim %.0fs, wall %.0fms]\n", tag[r->verdict],
+		r->name, r->verdict == V_SKIP ? "" : fig, r->sim_s,
+		r->wall_s * 1e3);
+	if (r->verdict != V_PASS)
+		fprintf(out, "      %s%s\n", r->reason,
+			r->failed > 1 ? " (and more)" : "");
+	fflush(out);
+	g_free(fig);
+}
+
+/** report_summary() - the closing line of a run */
+void report_summary(FILE *out, const struct run_totals *t, uint64_t seed)
+{
+	fprintf(out, "%zu scenarios: %zu passed, %zu failed, %zu skipped, %zu "
+		"errors; seed %llu; %.0f s simulated in %.3f s\n",
+		t->pass + t->fail + t->skip + t->error, t->pass, t->fail, t->skip,
+		t->error, (unsigned long long)seed, t->sim_s, t->wall_s);
+}
+
+/** report_tap_plan() - "TAP version 13" and "1..N" */
+void report_tap_plan(FILE *out, size_t n)
+{
+	fprintf(out, "TAP version 13\n1..%zu\n", n);
+}
+
+/** report_tap_line() - "ok N - name", with a YAML block on failure */
+void report_tap_line(FILE *out, size_t i, const struct scenario_result *r)
+{
+	char *fig = report_figures(r);
+
+	if (r->verdict == V_SKIP)
+		fprintf(out, "ok %zu - %s # SKIP %s\n", i, r->name, r->reason);
+	else
+		fprintf(out, "%sok %zu - %s\n", r->verdict == V_PASS ? "" : "not ",
+			i, r->name);
+	if (r->verdict == V_FAIL || r->verdict == V_ERROR)
+		fprintf(out, "  ---\n  message: \"%s\"\n  figures: \"%s\"\n  ...\n",
+			r->reason, fig);
+	fflush(out);
+	g_free(fig);
+}
+
+static void jb_secs(JsonBuilder *b, const char *key, double v)
+{
+	if (isnan(v))
+		jb_null(b, key);
+	else
+		jb_double(b, key, v);
+}
+
+static void vm_json(JsonBuilder *b, const struct vm_result *v)
+{
+	const struct an_vm_result *m = &v->m;
+	char mac[MAC_STRLEN];
+
+	json_builder_begin_object(b);
+	jb_str(b, "name", v->name);
+	jb_str(b, "outcome", v->measured ? an_outcome_name(m->outcome) : NULL);
+	jb_str(b, "why", v->measured ? m->why : "not in the capture");
+	jb_secs(b, "connect_time_s", v->measured ? m->connect_s : NAN);
+	jb_secs(b, "dhcp_phase_s", v->measured ? m->dhcp_phase_s : NAN);
+	jb_int(b, "discover_count", m->discover_count);
+	jb_str(b, "address", m->address[0] ? m->address : NULL);
+	jb_str(b, "address_source", m->address_source);
+	jb_secs(b, "first_kdnet_s", v->measured ? m->first_kdnet_s : NAN);
+	jb_secs(b, "logo_hang_s", v->measured ? m->logo_hang_s : NAN);
+	jb_bool(b, "os_network", m->os_network);
+	jb_int(b, "boots", m->boots);
+	json_builder_set_member_name(b, "debug_nic");
+	if (m->has_debug_nic) {
+		json_builder_begin_object(b);
+		jb_str(b, "name", m->debug_nic.name);
+		jb_str(b, "mac", mac_str(m->debug_nic.mac, mac));
+		jb_str(b, "pci", m->debug_nic.pci);
+		jb_str(b, "network", m->debug_nic.network);
+		json_builder_end_object(b);
+	} else {
+		json_builder_add_null_value(b);
+	}
+	json_builder_end_object(b);
+}
+
+/**
+ * report_result_node() - one scenario as JSON
+ * @r:		result
+ *
+ * Return: new node (json_node_unref it)
+ */
+JsonNode *report_result_node(const struct scenario_result *r)
+{
+	JsonBuilder *b = json_builder_new();
+	JsonNode *n;
+
+	json_builder_begin_object(b);
+	jb_str(b, "name", r->name);
+	jb_str(b, "file", r->file);
+	jb_str(b, "verdict", verdict_name(r->verdict));
+	jb_str(b, "reason", r->reason[0] ? r->reason : NULL);
+	jb_int(b, "seed", (int64_t)r->seed);
+	jb_double(b, "sim_seconds", r->sim_s);
+	jb_double(b, "wall_seconds", r->wall_s);
+	jb_int(b, "frames", (int64_t)r->frames);
+	jb_str(b, "capture", r->capture[0] ? r->capture : NULL);
+	json_builder_set_member_name(b, "targets");
+	json_builder_begin_array(b);
+	for (size_t i = 0; i < r->n_vms; i++)
+		vm_json(b, &r->vms[i]);
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	n = json_builder_get_root(b);
+	g_object_unref(b);
+	return n;
+}
+
+static int node_write(const char *path, JsonNode *n)
+{
+	JsonGenerator *gen = json_generator_new();
+	gsize len;
+	gchar *text;
+	int rc;
+
+	json_generator_set_pretty(gen, TRUE);
+	json_generator_set_root(gen, n);
+	text = json_generator_to_data(gen, &len);
+	rc = write_file_atomic(path, text, len);
+	g_free(text);
+	g_object_unref(gen);
+	json_node_unref(n);
+	return rc;
+}
+
+/** report_result_file() - result.json of one scenario */
+int report_result_file(const char *path, const struct scenario_result *r)
+{
+	return node_write(path, report_result_node(r));
+}
+
+/**
+ * report_json_file() - { "seed": N, "scenarios": [...] }
+ * @path:	file (written atomically)
+ * @rs:		results
+ * @n:		their count
+ * @seed:	the run's seed
+ *
+ * Return: 0 or a negative errno
+ */
+int report_json_file(const char *path, const struct scenario_result *rs,
+		     size_t n, uint64_t seed)
+{
+	JsonBuilder *b = json_builder_new();
+	JsonNode *root;
+
+	json_builder_begin_object(b);
+	jb_int(b, "seed", (int64_t)seed);
+	json_builder_set_member_name(b, "scenarios");
+	json_builder_begin_array(b);
+	for (size_t i = 0; i < n; i++)
+		json_builder_add_value(b, report_result_node(&rs[i]));
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	g_object_unref(b);
+	return node_write(path, root);
+}
+
+/**
+ * report_junit_file() - JUnit XML: one testcase per scenario
+ * @path:	file (written atomically)
+ * @rs:		results
+ * @n:		their count
+ *
+ * Return: 0 or a negative errno
+ */
+int report_junit_file(const char *path, const struct scenario_result *rs,
+		      size_t n)
+{
+	GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	struct run_totals t;
+	int rc;
+
+	report_totals(rs, n, &t);
+	g_string_append_printf(x, "<testsuites name=\"kdh\" tests=\"%zu\" "
+		"failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n"
+		"  <testsuite name=\"kdh\" tests=\"%zu\" failures=\"%zu\" "
+		"errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n", n, t.fail,
+		t.error, t.skip, t.wall_s, n, t.fail, t.error, t.skip, t.wall_s);
+	for (size_t i = 0; i < n; i++) {
+		const struct scenario_result *r = &rs[i];
+		char *fig = report_figures(r);
+		gchar *name = g_markup_escape_text(r->name, -1);
+		gchar *why = g_markup_escape_text(r->reason, -1);
+		gchar *out = g_markup_escape_text(fig, -1);
+		static const char *const el[] = { NULL, "failure", "skipped", "error" };
+
+		g_string_append_printf(x, "    <testcase classname=\"kdh\" name=\"%s\" "
+				       "time=\"%.3f\">\n", name, r->wall_s);
+		if (el[r->verdict])
+			g_string_append_printf(x, "      <%s message=\"%s\"/>\n",
+					       el[r->verdict], why);
+		g_string_append_printf(x, "      <system-out>%s</system-out>\n"
+				       "    </testcase>\n", out);
+		g_free(name);
+		g_free(why);
+		g_free(out);
+		g_free(fig);
+	}
+	g_string_append(x, "  </testsuite>\n</testsuites>\n");
+	rc = write_file_atomic(path, x->str, x->len);
+	g_string_free(x, TRUE);
+	return rc;
+}

@@ -1,0 +1,447 @@
+/* run.c - one scenario: build the network, boot the debuggees, capture,
+ * measure from the capture, judge
+ *
+ * Theory of operation: everything runs on one virtual-clock loop seeded
+ * from the run's seed and the scenario's name.  Each [network] is a
+ * switch (with a libslirp node when it serves DHCP or has a gateway), the
+ * debugger is a host node running the debugger endpoint, each VM NIC is a
+ * switch port feeding a target model.  Every frame the switches see goes
+ * to capture.pcapng with the harness events ("power on", "debugger") as
+ * comments.  The run ends at the scenario's timeout, or 5 s after every
+ * debuggee has settled.  Then the capture file is read back and analysed
+ * exactly as `kdh analyze` would: the verdict comes from the wire.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "kdh/debugger.h"
+#include "kdh/host.h"
+#include "kdh/pcapng.h"
+#include "kdh/run.h"
+#include "kdh/slirp_node.h"
+#include "kdh/target.h"
+
+#define SETTLE_GRACE	(5 * NS_PER_S)
+
+struct sim;
+
+struct sim_vm {
+	struct sim *sim;
+	const struct sc_vm *cfg;
+	struct target *t;
+	struct ns_port *ports[SC_MAX_NETS];
+	char ostype[16];
+	unsigned boots;
+	struct ns_timer *power, *reboot;
+};
+
+struct sim {
+	const struct scenario *sc;
+	struct ns_loop *loop;
+	struct ns_switch *sw[SC_MAX_NETWORKS];
+	struct ns_slirp *slirp[SC_MAX_NETWORKS];
+	struct ns_host *dbg_host;
+	struct debugger *dbg;
+	struct ns_pcapng *cap;
+	struct sim_vm vms[SC_MAX_VMS];
+	struct ns_timer *check;
+	uint64_t settled_at;
+	GString *log;
+	char err[300];
+};
+
+static const char *const verdict_names[] = { "pass", "fail", "skip", "error" };
+
+/** verdict_name() - "pass", "fail", "skip", "error" */
+const char *verdict_name(enum verdict v)
+{
+	return verdict_names[v];
+}
+
+/**
+ * run_scenario_seed() - the seed a scenario runs with
+ * @run_seed:	the run's
+ * @sc:		scenario (its own seed key wins)
+ *
+ * Return: seed mixed with the scenario's name, so order does not matter
+ */
+uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	if (sc->seed)
+		return sc->seed;
+	for (const char *p = sc->name; *p; p++)
+		h = (h ^ (uint8_t)*p) * 1099511628211ull;
+	return run_seed ^ h;
+}
+
+static size_t net_index(const struct scenario *sc, const char *name)
+{
+	for (size_t i = 0; i < sc->n_nets; i++)
+		if (!strcmp(sc->nets[i].name, name))
+			return i;
+	return 0;
+}
+
+/* target environment: NIC n is a port on the scenario's switch */
+static void env_send(void *opaque, unsigned nic, const uint8_t *f, size_t len)
+{
+	struct sim_vm *v = opaque;
+
+	ns_port_input(v->ports[nic], f, len);
+}
+
+static bool env_cpuid(void *opaque, char vendor[13])
+{
+	struct sim_vm *v = opaque;
+
+	if (!pve_ostype_hyperv(v->ostype))
+		return false;
+	memcpy(vendor, "Microsoft Hv", 13);
+	return true;
+}
+
+static size_t env_nics(void *opaque, struct target_nic *nics, size_t max)
+{
+	struct sim_vm *v = opaque;
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->cfg->n_nets && n < max; i++, n++) {
+		const struct pve_net *net = &v->cfg->nets[i];
+
+		snprintf(nics[n].name, sizeof(nics[n].name), "net%u", net->index);
+		snprintf(nics[n].model, sizeof(nics[n].model), "%s", net->model);
+		memcpy(nics[n].mac, net->mac, 6);
+		pve_net_pci(net->index, &nics[n].pci);
+	}
+	return n;
+}
+
+static void env_log(void *opaque, const char *msg)
+{
+	struct sim_vm *v = opaque;
+
+	g_string_append_printf(v->sim->log, "%12.6f %s: %s\n",
+			       (double)ns_loop_now(v->sim->loop) / 1e9,
+			       v->cfg->name, msg);
+}
+
+static const struct target_env_ops sim_env = {
+	.send = env_send, .cpuid_hypervisor = env_cpuid,
+	.list_nics = env_nics, .log = env_log,
+};
+
+/* A frame for the VM arrives on one of its ports */
+struct nic_port {
+	struct sim_vm *vm;
+	unsigned nic;
+};
+
+static void vm_port_deliver(void *opaque, const uint8_t *f, size_t len)
+{
+	struct nic_port *np = opaque;
+
+	target_input(np->vm->t, np->nic, f, len);
+}
+
+static void event(struct sim *s, const char *text)
+{
+	if (s->cap)
+		ns_pcapng_event(s->cap, ns_loop_now(s->loop), text);
+}
+
+static void power_on(struct sim_vm *v)
+{
+	GString *e = g_string_new(NULL);
+	char mac[MAC_STRLEN], pci[16];
+
+	g_string_printf(e, "power on %s boot=%u", v->cfg->name, ++v->boots);
+	for (size_t i = 0; i < v->cfg->n_nets; i++) {
+		const struct pve_net *n = &v->cfg->nets[i];
+		struct pci_addr a;
+
+		pve_net_pci(n->index, &a);
+		g_string_append_printf(e, " nic=net%u,%s,%s,%s", n->index,
+				       mac_str(n->mac, mac),
+				       pci_addr_str(&a, pci, sizeof(pci)), n->bridge);
+	}
+	g_string_append_printf(e, " ostype=%s", v->ostype);
+	event(v->sim, e->str);
+	g_string_free(e, TRUE);
+	target_power_on(v->t);
+}
+
+static void power_cb(void *opaque)
+{
+	power_on(opaque);
+}
+
+static void reboot_cb(void *opaque)
+{
+	struct sim_vm *v = opaque;
+	char text[80];
+
+	snprintf(text, sizeof(text), "power off %s", v->cfg->name);
+	event(v->sim, text);
+	target_power_off(v->t);
+	if (v->cfg->reboot_ostype[0])
+		snprintf(v->ostype, sizeof(v->ostype), "%s", v->cfg->reboot_ostype);
+	power_on(v);
+}
+
+static void check_cb(void *opaque)
+{
+	struct sim *s = opaque;
+	uint64_t now = ns_loop_now(s->loop);
+	bool all = true;
+
+	for (size_t i = 0; i < s->sc->n_vms; i++) {
+		const struct sim_vm *v = &s->vms[i];
+
+		all &= target_settled(v->t) &&
+		       (!v->cfg->reboot_ns || v->boots > 1);
+	}
+	if (all && !s->settled_at)
+		s->settled_at = now;
+	if (s->settled_at && now >= s->settled_at + SETTLE_GRACE) {
+		ns_loop_stop(s->loop);
+		return;
+	}
+	ns_timer_mod(s->check, now + NS_PER_S);
+}
+
+static void dbg_send(void *opaque, uint32_t ip, uint16_t port,
+		     const uint8_t *d, size_t len)
+{
+	struct sim *s = opaque;
+
+	ns_host_udp_send(s->dbg_host, s->sc->dbg.port, ip, port, d, len);
+}
+
+static void dbg_rx(void *opaque, const uint8_t mac[6], uint32_t sip,
+		   uint16_t sport, uint16_t dport, const uint8_t *data, size_t len)
+{
+	struct sim *s = opaque;
+
+	debugger_input(s->dbg, sip, sport, data, len, ns_loop_now(s->loop));
+}
+
+static int networks_build(struct sim *s)
+{
+	const struct scenario *sc = s->sc;
+
+	for (size_t i = 0; i < sc->n_nets; i++) {
+		const struct sc_network *n = &sc->nets[i];
+		struct ns_slirp_config cfg = { n->network, n->netmask, n->gateway,
+					       0, n->dhcp };
+
+		s->sw[i] = ns_switch_new(s->loop, n->name);
+		if (!s->sw[i] || (s->cap && ns_pcapng_attach(s->cap, s->sw[i])))
+			return -ENOMEM;
+		if (!n->dhcp && !n->gateway)
+			continue;	/* a static network without a router */
+		s->slirp[i] = ns_slirp_new(s->sw[i], &cfg, s->err, sizeof(s->err));
+		if (!s->slirp[i])
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int debugger_build(struct sim *s)
+{
+	static const struct debugger_ops ops = { .send = dbg_send };
+	const struct sc_debugger *d = &s->sc->dbg;
+	size_t ni = net_index(s->sc, d->network);
+	char text[96], ip[IP_STRLEN];
+
+	s->dbg_host = ns_host_new(s->sw[ni], "debugger", d->mac);
+	s->dbg = debugger_new(d->key, ns_loop_rng(s->loop), &ops, s);
+	if (!s->dbg_host || !s->dbg)
+		return -ENOMEM;
+	ns_host_set_addr(s->dbg_host, d->ip, s->sc->nets[ni].netmask,
+			 s->sc->nets[ni].gateway);
+	if (d->apipa_route)
+		ns_host_add_onlink(s->dbg_host, 0xa9fe0000u, 0xffff0000u);
+	ns_port_set_faults(ns_host_port(s->dbg_host), NS_DIR_IN, &d->faults);
+	ns_port_set_faults(ns_host_port(s->dbg_host), NS_DIR_OUT, &d->faults);
+	snprintf(text, sizeof(text), "debugger %s %s:%u", d->network,
+		 ip_str(d->ip, ip), d->port);
+	event(s, text);
+	return ns_host_udp_bind(s->dbg_host, d->port, dbg_rx, s);
+}
+
+static int vm_build(struct sim *s, size_t i, struct nic_port *np)
+{
+	static const struct ns_port_ops ops = { .deliver = vm_port_deliver };
+	struct sim_vm *v = &s->vms[i];
+	const struct sc_vm *c = &s->sc->vms[i];
+
+	v->sim = s;
+	v->cfg = c;
+	snprintf(v->ostype, sizeof(v->ostype), "%s", c->ostype);
+	v->t = target_new(s->loop, &c->tc, &sim_env, v);
+	v->power = ns_timer_new(s->loop, power_cb, v);
+	v->reboot = ns_timer_new(s->loop, reboot_cb, v);
+	if (!v->t || !v->power || !v->reboot)
+		return -ENOMEM;
+	for (size_t n = 0; n < c->n_nets; n++) {
+		char name[40];
+
+		np[n] = (struct nic_port){ v, (unsigned)n };
+		snprintf(name, sizeof(name), "%s.net%u", c->name, c->nets[n].index);
+		v->ports[n] = ns_port_new(s->sw[net_index(s->sc, c->nets[n].bridge)],
+					  name, &ops, &np[n]);
+		if (!v->ports[n])
+			return -ENOMEM;
+		ns_port_set_faults(v->ports[n], NS_DIR_IN, &c->faults);
+		ns_port_set_faults(v->ports[n], NS_DIR_OUT, &c->faults);
+	}
+	ns_timer_mod(v->power, c->power_on_ns);
+	if (c->reboot_ns)
+		ns_timer_mod(v->reboot, c->reboot_ns);
+	return 0;
+}
+
+static void sim_free(struct sim *s)
+{
+	for (size_t i = 0; i < s->sc->n_vms; i++) {
+		target_free(s->vms[i].t);
+		ns_timer_free(s->vms[i].power);
+		ns_timer_free(s->vms[i].reboot);
+	}
+	ns_timer_free(s->check);
+	debugger_free(s->dbg);
+	ns_host_free(s->dbg_host);
+	for (size_t i = 0; i < s->sc->n_nets; i++) {
+		ns_slirp_free(s->slirp[i]);
+		ns_switch_free(s->sw[i]);
+	}
+	ns_loop_free(s->loop);
+	g_string_free(s->log, TRUE);
+}
+
+static double wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Requirements this machine does not meet make a scenario SKIP */
+static bool requires_unmet(const struct scenario *sc, char *why, size_t len)
+{
+	for (size_t i = 0; i < sc->n_requires; i++) {
+		const char *r = sc->requires[i];
+
+		if (!strcmp(r, "root") && geteuid() != 0) {
+			snprintf(why, len, "requires root");
+			return true;
+		}
+		if (!strcmp(r, "kvm") || !strcmp(r, "qemu")) {
+			snprintf(why, len, "requires %s: VM scenarios come with the "
+				 "real-VM backend", r);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int sim_build(struct sim *s, const struct run_opts *o,
+		     struct scenario_result *r, struct nic_port np[][SC_MAX_NETS])
+{
+	char dir[600], err[256];
+
+	s->loop = ns_loop_new(NS_CLOCK_VIRTUAL, r->seed);
+	s->log = g_string_new(NULL);
+	if (!s->loop)
+		return -ENOMEM;
+	snprintf(dir, sizeof(dir), "%s/%s", o->results_dir, s->sc->name);
+	if (g_mkdir_with_parents(dir, 0755)) {
+		snprintf(s->err, sizeof(s->err), "%s: %s", dir, strerror(errno));
+		return -EIO;
+	}
+	snprintf(r->capture, sizeof(r->capture), "%s/capture.pcapng", dir);
+	s->cap = ns_pcapng_open(r->capture, err, sizeof(err));
+	if (!s->cap) {
+		snprintf(s->err, sizeof(s->err), "%s", err);
+		return -EIO;
+	}
+	if (networks_build(s) || debugger_build(s))
+		return -EINVAL;
+	for (size_t i = 0; i < s->sc->n_vms; i++)
+		if (vm_build(s, i, np[i]))
+			return -ENOMEM;
+	s->check = ns_timer_new(s->loop, check_cb, s);
+	if (!s->check)
+		return -ENOMEM;
+	ns_timer_mod(s->check, NS_PER_S);
+	return 0;
+}
+
+static void log_write(struct sim *s, const struct run_opts *o)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/%s/target.log", o->results_dir,
+		 s->sc->name);
+	write_file_atomic(path, s->log->str, s->log->len);
+}
+
+/**
+ * run_scenario() - simulate, capture, measure and judge one scenario
+ * @sc:		parsed scenario
+ * @o:		seed and results directory
+ * @r:		output
+ *
+ * Return: 0 (the verdict is in @r, V_ERROR included)
+ */
+int run_scenario(const struct scenario *sc, const struct run_opts *o,
+		 struct scenario_result *r)
+{
+	struct nic_port (*np)[SC_MAX_NETS] = calloc(SC_MAX_VMS, sizeof(*np));
+	struct sim s = { .sc = sc };
+	double t0 = wall_now();
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", sc->name);
+	snprintf(r->file, sizeof(r->file), "%s", sc->file);
+	r->seed = run_scenario_seed(o->seed, sc);
+	if (requires_unmet(sc, r->reason, sizeof(r->reason))) {
+		r->verdict = V_SKIP;
+		free(np);
+		return 0;
+	}
+	rc = np ? sim_build(&s, o, r, np) : -ENOMEM;
+	if (!rc && ns_loop_run(s.loop, sc->timeout_ns))
+		snprintf(s.err, sizeof(s.err), "%s", ns_loop_error(s.loop));
+	if (s.loop)
+		r->sim_s = (double)ns_loop_now(s.loop) / 1e9;
+	if (s.cap && ns_pcapng_close(s.cap) && !s.err[0])
+		snprintf(s.err, sizeof(s.err), "%s: could not complete the capture",
+			 r->capture);
+	s.cap = NULL;
+	if (s.log)
+		log_write(&s, o);
+	if (rc || s.err[0]) {
+		r->verdict = V_ERROR;
+		snprintf(r->reason, sizeof(r->reason), "%s", s.err[0] ? s.err :
+			 strerror(-rc));
+	} else {
+		run_judge(sc, r);
+	}
+	if (s.loop)
+		sim_free(&s);
+	free(np);
+	r->wall_s = wall_now() - t0;
+	return 0;
+}

@@ -1,0 +1,333 @@
+/* run_cmd.c - `kdh run` and `kdh list`: the scenario suite from the
+ * command line
+ *
+ * Scenarios come from files, directories (every *.kdh in them, sorted) or,
+ * with no path, the built-in suite.  All are parsed before anything runs:
+ * one bad file stops the run with "file:line: what is wrong" and exit 2.
+ */
+#include <dirent.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <glib.h>
+
+#include "kdh/cli.h"
+#include "kdh/report.h"
+
+struct suite {
+	struct scenario *sc;
+	size_t n, cap;
+	bool bad;
+};
+
+static struct scenario *suite_add(struct suite *s)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		struct scenario *p = realloc(s->sc, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		s->sc = p;
+		s->cap = cap;
+	}
+	return &s->sc[s->n++];
+}
+
+static void load_text(struct suite *s, const char *file, const char *text)
+{
+	struct scenario *sc = suite_add(s);
+	char err[512];
+
+	if (!sc || scenario_parse(file, text, sc, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", sc ? err : "out of memory");
+		s->bad = true;
+		if (sc)
+			s->n--;
+	}
+}
+
+static void load_file(struct suite *s, const char *path)
+{
+	gchar *text;
+	GError *e = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, &e)) {
+		fprintf(stderr, "%s: %s\n", path, e->message);
+		g_error_free(e);
+		s->bad = true;
+		return;
+	}
+	load_text(s, path, text);
+	g_free(text);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void load_dir(struct suite *s, const char *dir)
+{
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d) {
+		fprintf(stderr, "%s: cannot read the directory\n", dir);
+		s->bad = true;
+		g_ptr_array_free(names, TRUE);
+		return;
+	}
+	while ((de = readdir(d)))
+		if (g_str_has_suffix(de->d_name, ".kdh"))
+			g_ptr_array_add(names, g_build_filename(dir, de->d_name, NULL));
+	closedir(d);
+	qsort(names->pdata, names->len, sizeof(char *), name_cmp);
+	for (guint i = 0; i < names->len; i++)
+		load_file(s, g_ptr_array_index(names, i));
+	g_ptr_array_free(names, TRUE);
+}
+
+static void suite_load(struct suite *s, int argc, char **argv, const char *group)
+{
+	struct stat st;
+	size_t j = 0;
+
+	if (argc == 0)
+		for (size_t i = 0; i < n_builtin_scenarios; i++) {
+			char file[128];
+
+			snprintf(file, sizeof(file), "scenarios/%s",
+				 builtin_scenarios[i].name);
+			load_text(s, file, builtin_scenarios[i].text);
+		}
+	for (int i = 0; i < argc; i++) {
+		if (!stat(argv[i], &st) && S_ISDIR(st.st_mode))
+			load_dir(s, argv[i]);
+		else
+			load_file(s, argv[i]);
+	}
+	for (size_t i = 0; i < s->n; i++)	/* -g GROUP keeps its members */
+		if (!group || sc_in_group(&s->sc[i], group))
+			s->sc[j++] = s->sc[i];
+	s->n = j;
+}
+
+struct run_args {
+	const char *group, *results, *json, *junit;
+	uint64_t seed;
+	bool seeded, tap, validate;
+};
+
+static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
+		      struct run_args *a)
+{
+	static const struct option opts[] = {
+		{ "group", required_argument, NULL, 'g' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "results", required_argument, NULL, 'r' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "tap", no_argument, NULL, 't' },
+		{ "validate", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "g:s:r:j:J:tVh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'g': a->group = optarg; break;
+		case 'r': a->results = optarg; break;
+		case 'j': a->json = optarg; break;
+		case 'J': a->junit = optarg; break;
+		case 't': a->tap = true; break;
+		case 'V': a->validate = true; break;
+		case 'h': cli_help_print(cmd); return CLI_HELP_SHOWN;
+		case 's':
+			if (cli_seed_parse(optarg, &a->seed))
+				return cli_usage_error(cmd, "--seed: '%s' is not a "
+						       "number", optarg);
+			a->seeded = true;
+			break;
+		default:
+			return cli_usage_error(cmd, "bad option");
+		}
+	}
+	return 0;
+}
+
+static int run_dir_make(const struct run_args *a, char *dir, size_t len)
+{
+	time_t now = time(NULL);
+	char stamp[32];
+
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
+	snprintf(dir, len, "%s/run-%s-%" PRIu64, a->results, stamp, a->seed);
+	if (g_mkdir_with_parents(dir, 0755))
+		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "%s: cannot create "
+				 "the results directory", dir);
+	return 0;
+}
+
+static int outputs_write(const struct run_args *a, const char *dir,
+			 const struct scenario_result *rs, size_t n)
+{
+	char path[600];
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	rc |= report_json_file(path, rs, n, a->seed);
+	snprintf(path, sizeof(path), "%s/junit.xml", dir);
+	rc |= report_junit_file(path, rs, n);
+	if (a->json)
+		rc |= report_json_file(a->json, rs, n, a->seed);
+	if (a->junit)
+		rc |= report_junit_file(a->junit, rs, n);
+	return rc ? cli_error(&kdh_cmd_run, KDH_EXIT_FAIL, "could not write "
+			      "every result file") : 0;
+}
+
+static int exit_status(const struct run_totals *t, size_t n)
+{
+	if (t->fail || t->error)
+		return KDH_EXIT_FAIL;
+	return n && t->skip == n ? 77 : KDH_EXIT_OK;
+}
+
+static int suite_run(struct suite *s, struct run_args *a)
+{
+	struct scenario_result *rs = calloc(s->n ? s->n : 1, sizeof(*rs));
+	struct run_opts o = { .seed = a->seed };
+	struct run_totals t;
+	char dir[512], path[700];
+	int rc;
+
+	if (!rs || (rc = run_dir_make(a, dir, sizeof(dir)))) {
+		free(rs);
+		return KDH_EXIT_USAGE;
+	}
+	o.results_dir = dir;
+	if (a->tap)
+		report_tap_plan(stdout, s->n);
+	else
+		printf("kdh run: %zu scenarios, seed %" PRIu64 ", results in %s\n",
+		       s->n, a->seed, dir);
+	for (size_t i = 0; i < s->n; i++) {
+		run_scenario(&s->sc[i], &o, &rs[i]);
+		snprintf(path, sizeof(path), "%s/%s/result.json", dir, rs[i].name);
+		if (rs[i].verdict != V_SKIP)
+			report_result_file(path, &rs[i]);
+		if (a->tap)
+			report_tap_line(stdout, i + 1, &rs[i]);
+		else
+			report_line(stdout, &rs[i]);
+	}
+	report_totals(rs, s->n, &t);
+	if (!a->tap)
+		report_summary(stdout, &t, a->seed);
+	rc = outputs_write(a, dir, rs, s->n);
+	free(rs);
+	return rc ? rc : exit_status(&t, s->n);
+}
+
+static int run_main(int argc, char **argv)
+{
+	struct run_args a = { .results = "results" };
+	struct suite s = { 0 };
+	int rc = args_parse(&kdh_cmd_run, argc, argv, &a);
+
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? KDH_EXIT_OK : rc;
+	if (!a.seeded)
+		a.seed = cli_seed_random();
+	suite_load(&s, argc - optind, argv + optind, a.group);
+	if (s.bad)
+		rc = KDH_EXIT_USAGE;
+	else if (!s.n)
+		rc = cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "no scenario to run%s%s",
+			       a.group ? " in group " : "", a.group ? a.group : "");
+	else if (a.validate)
+		printf("kdh run: %zu scenarios are valid\n", s.n);
+	else
+		rc = suite_run(&s, &a);
+	free(s.sc);
+	return rc;
+}
+
+static int list_main(int argc, char **argv)
+{
+	struct run_args a = { 0 };
+	struct suite s = { 0 };
+	int rc = args_parse(&kdh_cmd_list, argc, argv, &a);
+
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? KDH_EXIT_OK : rc;
+	suite_load(&s, argc - optind, argv + optind, a.group);
+	for (size_t i = 0; i < s.n; i++) {
+		GString *g = g_string_new(NULL);
+
+		for (size_t j = 0; j < s.sc[i].n_groups; j++)
+			g_string_append_printf(g, "%s%s", j ? "," : "", s.sc[i].groups[j]);
+		printf("%-28s %-16s %s\n", s.sc[i].name, g->str, s.sc[i].description);
+		g_string_free(g, TRUE);
+	}
+	free(s.sc);
+	return s.bad ? KDH_EXIT_USAGE : KDH_EXIT_OK;
+}
+
+const struct kdh_cmd kdh_cmd_run = {
+	.name = "run",
+	.summary = "run scenarios (default: the built-in suite) and judge them from the wire",
+	.usage = "kdh run [PATH...] [-g GROUP] [--seed N] [--results DIR] "
+		 "[--json FILE] [--junit FILE] [--tap] [--validate]",
+	.run = run_main,
+	.help =
+"PATH is a scenario file or a directory of *.kdh files; without one, the\n"
+"built-in suite runs (every situation of the seed article; `kdh list`).\n"
+"Each scenario boots its simulated debuggees on simulated networks in\n"
+"virtual time (ten simulated minutes take milliseconds), captures every\n"
+"frame, then measures the capture exactly as `kdh analyze` does and checks\n"
+"the scenario's [expect] lines.\n"
+"\n"
+"Options:\n"
+"  -g, --group G     only scenarios whose groups list G (seed, dhcp, ...)\n"
+"  --seed N          the run's seed (printed; the same seed replays the run)\n"
+"  --results DIR     default results/; each run makes DIR/run-DATE-SEED/\n"
+"                    with SCENARIO/{capture.pcapng,result.json,target.log},\n"
+"                    summary.json and junit.xml\n"
+"  --json FILE       also write the summary JSON to FILE\n"
+"  --junit FILE      also write JUnit XML to FILE\n"
+"  --tap             TAP 13 on stdout instead of the console lines\n"
+"  --validate        parse every scenario, run nothing\n"
+"\n"
+"Output: one line per scenario, PASS/FAIL/SKIP/ERROR, its name, each VM's\n"
+"outcome and key figures, simulated and wall time; under a FAIL, the first\n"
+"expectation that failed as file:line.  Then a summary.\n"
+"\n"
+"Exit status: 0 all passed (skips allowed), 1 a scenario failed or could\n"
+"not run, 2 a scenario file is bad (file:line: what is wrong; nothing\n"
+"runs), 77 every scenario was skipped.\n"
+"\n"
+"Examples:\n"
+"  kdh run                         the built-in suite\n"
+"  kdh run -g seed --seed 42\n"
+"  kdh run my-vm.kdh --junit junit.xml\n",
+};
+
+const struct kdh_cmd kdh_cmd_list = {
+	.name = "list",
+	.summary = "list scenarios (default: the built-in suite) with groups",
+	.usage = "kdh list [PATH...] [-g GROUP]",
+	.run = list_main,
+	.help =
+"One line per scenario: name, groups, description.  Bad files are\n"
+"reported as by `kdh run` (exit 2).\n",
+};

@@ -1,0 +1,365 @@
+/* scenario.c - scenario files: sections, keys, defaults, cross-checks
+ *
+ * Theory of operation: scenario_ini.c splits the text into sections and
+ * items with line numbers; each section kind has a handler that takes its
+ * keys one by one (unknown key, bad value, duplicate: "file:line: ...");
+ * then cross-checks tie the parts together (bridges name networks, MACs
+ * are unique, expectations name VMs) and defaults are filled in: the
+ * debugger sits on the network of the first VM's first NIC at that VM's
+ * hostip, with its key.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "harness/scenario_ini.h"
+#include "harness/scenario_priv.h"
+#include "harness/scenario_values.h"
+#include "kdh/duration.h"
+#include "kdh/pkt.h"
+#include "kdh/scenario.h"
+#include "kdh/slirp_node.h"
+
+/**
+ * sc_fail() - set "file:line: message" (or "file: message" for line 0)
+ * @p:		parse state
+ * @line:	line, 0 for the file as a whole
+ * @fmt:	message
+ *
+ * Return: -EINVAL, for `return sc_fail(...)`
+ */
+int sc_fail(struct parse *p, int line, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		snprintf(p->err, p->errlen, "%s:%d: %s", p->file, line, msg);
+	else
+		snprintf(p->err, p->errlen, "%s: %s", p->file, msg);
+	return -EINVAL;
+}
+
+/** sc_duration_key() - a key whose value is a duration */
+int sc_duration_key(struct parse *p, const struct ini_item *it, uint64_t *out)
+{
+	if (duration_parse(it->value, out))
+		return sc_fail(p, it->line, "%s: '%s' is not a duration (500ms, "
+			    "25s, 10m, 1h)", it->key, it->value);
+	return 0;
+}
+
+/** sc_list_key() - a comma- or space-separated list of words */
+int sc_list_key(struct parse *p, const struct ini_item *it, char (*out)[24],
+		size_t max, size_t *n)
+{
+	char *copy = g_strdup(it->value), *save = NULL, *w;
+
+	*n = 0;
+	for (w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
+		if (*n == max) {
+			g_free(copy);
+			return sc_fail(p, it->line, "%s: more than %zu entries",
+				    it->key, max);
+		}
+		snprintf(out[(*n)++], 24, "%s", w);
+	}
+	g_free(copy);
+	return 0;
+}
+
+static int scenario_key(struct parse *p, const struct ini_item *it)
+{
+	struct scenario *sc = p->sc;
+	size_t n;
+
+	if (!strcmp(it->key, "name"))
+		snprintf(sc->name, sizeof(sc->name), "%s", it->value);
+	else if (!strcmp(it->key, "description"))
+		snprintf(sc->description, sizeof(sc->description), "%s", it->value);
+	else if (!strcmp(it->key, "groups"))
+		return sc_list_key(p, it, sc->groups, SC_MAX_GROUPS, &sc->n_groups);
+	else if (!strcmp(it->key, "timeout"))
+		return sc_duration_key(p, it, &sc->timeout_ns);
+	else if (!strcmp(it->key, "seed")) {
+		char *end;
+
+		sc->seed = strtoull(it->value, &end, 0);
+		if (*end || !*it->value)
+			return sc_fail(p, it->line, "seed: '%s' is not a number", it->value);
+	} else if (!strcmp(it->key, "requires")) {
+		char tmp[4][24];
+
+		if (sc_list_key(p, it, tmp, 4, &n))
+			return -EINVAL;
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(tmp[i], "root") && strcmp(tmp[i], "kvm") &&
+			    strcmp(tmp[i], "qemu"))
+				return sc_fail(p, it->line, "requires: unknown '%s' "
+					    "(root, kvm, qemu)", tmp[i]);
+			snprintf(sc->requires[i], sizeof(sc->requires[i]), "%s", tmp[i]);
+		}
+		sc->n_requires = n;
+	} else {
+		return sc_fail(p, it->line, "unknown key '%s' in [scenario]", it->key);
+	}
+	return 0;
+}
+
+static int network_key(struct parse *p, struct sc_network *net,
+		       const struct ini_item *it)
+{
+	if (!strcmp(it->key, "type")) {
+		if (strcmp(it->value, "static") && strcmp(it->value, "dhcp"))
+			return sc_fail(p, it->line, "type: '%s' is not static or dhcp",
+				    it->value);
+		net->dhcp = !strcmp(it->value, "dhcp");
+	} else if (!strcmp(it->key, "subnet")) {
+		if (ns_subnet_parse(it->value, &net->network, &net->netmask))
+			return sc_fail(p, it->line, "subnet: '%s' is not like "
+				    "192.168.2.0/24 (prefix 8-30)", it->value);
+	} else if (!strcmp(it->key, "gateway")) {
+		if (sv_ipv4(it->value, &net->gateway, NULL))
+			return sc_fail(p, it->line, "gateway: '%s' is not an IPv4 "
+				    "address", it->value);
+	} else {
+		return sc_fail(p, it->line, "unknown key '%s' in [network %s]",
+			    it->key, net->name);
+	}
+	return 0;
+}
+
+static int debugger_key(struct parse *p, const struct ini_item *it)
+{
+	struct sc_debugger *d = &p->sc->dbg;
+	char kerr[128];
+	char *end;
+
+	if (!strcmp(it->key, "network")) {
+		snprintf(d->network, sizeof(d->network), "%s", it->value);
+		d->line = it->line;	/* checked once every network is known */
+	} else if (!strcmp(it->key, "ip")) {
+		if (sv_ipv4(it->value, &d->ip, NULL))
+			return sc_fail(p, it->line, "ip: '%s' is not an IPv4 address",
+				    it->value);
+	} else if (!strcmp(it->key, "port")) {
+		unsigned long v = strtoul(it->value, &end, 10);
+
+		if (*end || !*it->value || v < 1 || v > 65535)
+			return sc_fail(p, it->line, "port: '%s' is not 1-65535", it->value);
+		d->port = (uint16_t)v;
+	} else if (!strcmp(it->key, "key")) {
+		if (kdnet_key_parse(it->value, d->key, kerr, sizeof(kerr)))
+			return sc_fail(p, it->line, "key '%s': %s", it->value, kerr);
+		d->has_key = true;
+	} else if (!strcmp(it->key, "mac")) {
+		if (mac_parse(it->value, d->mac))
+			return sc_fail(p, it->line, "mac: '%s' is not a MAC address",
+				    it->value);
+	} else if (!strcmp(it->key, "apipa_route")) {
+		if (sv_bool(it->value, &d->apipa_route))
+			return sc_fail(p, it->line, "apipa_route: '%s' is not yes or no",
+				    it->value);
+	} else if (!strcmp(it->key, "faults")) {
+		if (sv_faults(it->value, &d->faults, p->kv_err, sizeof(p->kv_err)))
+			return sc_fail(p, it->line, "%s", p->kv_err);
+	} else {
+		return sc_fail(p, it->line, "unknown key '%s' in [debugger]", it->key);
+	}
+	return 0;
+}
+
+static struct sc_network *network_new(struct parse *p, const char *name)
+{
+	struct sc_network *n = &p->sc->nets[p->sc->n_nets++];
+
+	snprintf(n->name, sizeof(n->name), "%s", name);
+	ns_subnet_parse("192.168.2.0/24", &n->network, &n->netmask);
+	return n;
+}
+
+/* Section header: kind known, name given when needed, not seen before */
+static int section_open(struct parse *p, const struct ini_item *it,
+			const struct ini *ini, size_t idx)
+{
+	static const char *const named[] = { "network", "vm" };
+	static const char *const plain[] = { "scenario", "debugger", "expect" };
+	bool is_named = !strcmp(it->key, named[0]) || !strcmp(it->key, named[1]);
+	bool is_plain = false;
+
+	for (int i = 0; i < 3; i++)
+		is_plain |= !strcmp(it->key, plain[i]);
+	if (!is_named && !is_plain)
+		return sc_fail(p, it->line, "unknown section [%s] (scenario, network "
+			    "NAME, debugger, vm NAME, expect)", it->key);
+	if (is_named && !it->name[0])
+		return sc_fail(p, it->line, "[%s] needs a name: [%s NAME]", it->key,
+			    it->key);
+	if (is_plain && it->name[0])
+		return sc_fail(p, it->line, "[%s] takes no name", it->key);
+	if (strlen(it->name) >= SC_NAME || strchr(it->name, ' ') ||
+	    strchr(it->name, '.'))
+		return sc_fail(p, it->line, "[%s %s]: a name is one word of at most "
+			       "%d characters, without dots", it->key, it->name,
+			       SC_NAME - 1);
+	for (size_t i = 0; i < idx; i++)
+		if (ini->items[i].kind == INI_SECTION &&
+		    !strcmp(ini->items[i].key, it->key) &&
+		    !strcmp(ini->items[i].name, it->name))
+			return sc_fail(p, it->line, "duplicate section [%s%s%s] (first "
+				    "at line %d)", it->key, it->name[0] ? " " : "",
+				    it->name, ini->items[i].line);
+	if (!strcmp(it->key, "network") && p->sc->n_nets == SC_MAX_NETWORKS)
+		return sc_fail(p, it->line, "more than %d networks", SC_MAX_NETWORKS);
+	if (!strcmp(it->key, "vm") && p->sc->n_vms == SC_MAX_VMS)
+		return sc_fail(p, it->line, "more than %d VMs", SC_MAX_VMS);
+	return 0;
+}
+
+static int item_take(struct parse *p, const struct ini_item *sec,
+		     const struct ini_item *it)
+{
+	struct scenario *sc = p->sc;
+
+	if (!strcmp(sec->key, "scenario"))
+		return scenario_key(p, it);
+	if (!strcmp(sec->key, "network"))
+		return network_key(p, &sc->nets[sc->n_nets - 1], it);
+	if (!strcmp(sec->key, "debugger"))
+		return debugger_key(p, it);
+	if (!strcmp(sec->key, "vm"))
+		return sc_vm_key(p, &sc->vms[sc->n_vms - 1], it);
+	if (sc->n_expects == SC_MAX_EXPECT)
+		return sc_fail(p, it->line, "more than %d expectations", SC_MAX_EXPECT);
+	sc->expects[sc->n_expects].line = it->line;
+	snprintf(sc->expects[sc->n_expects].text,
+		 sizeof(sc->expects[0].text), "%s", it->value);
+	sc->n_expects++;
+	return 0;
+}
+
+/* The same key twice in one section is a mistake, not an override */
+static int duplicate_key(struct parse *p, const struct ini *ini, size_t sec,
+			 size_t idx)
+{
+	const struct ini_item *it = &ini->items[idx];
+
+	if (!it->key[0])
+		return 0;
+	for (size_t i = sec + 1; i < idx; i++)
+		if (!strcmp(ini->items[i].key, it->key))
+			return sc_fail(p, it->line, "duplicate key '%s' (first at line "
+				    "%d)", it->key, ini->items[i].line);
+	return 0;
+}
+
+static int walk(struct parse *p, const struct ini *ini)
+{
+	size_t sec = 0;
+
+	for (size_t i = 0; i < ini->n; i++) {
+		const struct ini_item *it = &ini->items[i];
+
+		if (it->kind == INI_SECTION) {
+			if (section_open(p, it, ini, i))
+				return -EINVAL;
+			sec = i;
+			if (!strcmp(it->key, "network"))
+				network_new(p, it->name);
+			else if (!strcmp(it->key, "vm"))
+				sc_vm_new(p, it);
+			continue;
+		}
+		if (duplicate_key(p, ini, sec, i) ||
+		    item_take(p, &ini->items[sec], it))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * scenario_parse() - read a scenario from text
+ * @file:	name for messages ("scenarios/seed-dhcp-hang.kdh")
+ * @text:	contents
+ * @sc:		output
+ * @err:	"file:line: what is wrong" on failure
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL with @err filled (nothing of @sc is usable)
+ */
+int scenario_parse(const char *file, const char *text, struct scenario *sc,
+		   char *err, size_t errlen)
+{
+	struct parse p = { sc, file, err, errlen, "" };
+	const char *base = strrchr(file, '/');
+	struct ini ini;
+	char ierr[256];
+	int rc;
+
+	memset(sc, 0, sizeof(*sc));
+	snprintf(sc->file, sizeof(sc->file), "%s", file);
+	snprintf(sc->name, sizeof(sc->name), "%s", base ? base + 1 : file);
+	if (strchr(sc->name, '.'))
+		*strrchr(sc->name, '.') = '\0';
+	sc->timeout_ns = 2 * 60 * NS_PER_S;
+	sc->hash = g_str_hash(text) ^ ((uint64_t)strlen(text) << 32);
+	if (ini_parse(text, &ini, ierr, sizeof(ierr))) {
+		snprintf(err, errlen, "%s:%s", file, ierr);
+		return -EINVAL;
+	}
+	rc = walk(&p, &ini);
+	ini_free(&ini);
+	return rc ? rc : scenario_check(&p);
+}
+
+/**
+ * scenario_load() - read and parse a scenario file
+ * @path:	file
+ * @sc:		output
+ * @err:	reason on failure
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL / -errno with @err filled
+ */
+int scenario_load(const char *path, struct scenario *sc, char *err,
+		  size_t errlen)
+{
+	GError *e = NULL;
+	gchar *text;
+	int rc;
+
+	if (!g_file_get_contents(path, &text, NULL, &e)) {
+		snprintf(err, errlen, "%s: %s", path, e->message);
+		g_error_free(e);
+		return -EIO;
+	}
+	rc = scenario_parse(path, text, sc, err, errlen);
+	g_free(text);
+	return rc;
+}
+
+/** sc_network_find() - a network by name, or NULL */
+const struct sc_network *sc_network_find(const struct scenario *sc,
+					 const char *name)
+{
+	for (size_t i = 0; i < sc->n_nets; i++)
+		if (!strcmp(sc->nets[i].name, name))
+			return &sc->nets[i];
+	return NULL;
+}
+
+/** sc_in_group() - whether the scenario lists @group */
+bool sc_in_group(const struct scenario *sc, const char *group)
+{
+	for (size_t i = 0; i < sc->n_groups; i++)
+		if (!strcmp(sc->groups[i], group))
+			return true;
+	return false;
+}

@@ -1,0 +1,32 @@
+/* scenario_ini.h - INI items with line numbers (see scenario_ini.c) */
+#ifndef KDH_SCENARIO_INI_H
+#define KDH_SCENARIO_INI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum ini_kind { INI_SECTION, INI_ITEM };
+
+/**
+ * struct ini_item - a section header or an item, in file order
+ * @key:	section kind ("vm") or item key; "" for [expect] lines
+ * @name:	section name ("win1"), "" for unnamed sections
+ * @value:	item value, or the whole line in [expect]
+ */
+struct ini_item {
+	enum ini_kind kind;
+	int line;
+	char key[48];
+	char name[48];
+	char value[256];
+};
+
+struct ini {
+	struct ini_item *items;
+	size_t n;
+};
+
+int ini_parse(const char *text, struct ini *ini, char *err, size_t errlen);
+void ini_free(struct ini *ini);
+
+#endif /* KDH_SCENARIO_INI_H */

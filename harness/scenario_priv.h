@@ -1,0 +1,25 @@
+/* scenario_priv.h - shared by scenario.c, scenario_vm.c, scenario_check.c */
+#ifndef KDH_SCENARIO_PRIV_H
+#define KDH_SCENARIO_PRIV_H
+
+#include "harness/scenario_ini.h"
+#include "kdh/scenario.h"
+
+struct parse {
+	struct scenario *sc;
+	const char *file;
+	char *err;
+	size_t errlen;
+	char kv_err[200];
+};
+
+int sc_fail(struct parse *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int sc_duration_key(struct parse *p, const struct ini_item *it, uint64_t *out);
+int sc_list_key(struct parse *p, const struct ini_item *it, char (*out)[24],
+		size_t max, size_t *n);
+void sc_vm_new(struct parse *p, const struct ini_item *sec);
+int sc_vm_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it);
+int scenario_check(struct parse *p);
+
+#endif /* KDH_SCENARIO_PRIV_H */

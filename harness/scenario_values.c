@@ -1,0 +1,190 @@
+/* scenario_values.c - the value syntaxes of scenario files: yes/no,
+ * addresses with prefixes, fault profiles, bcdedit's dbgsettings */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/scenario_values.h"
+#include "kdh/duration.h"
+
+/** sv_bool() - yes/no, true/false, on/off, 1/0 */
+int sv_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (int i = 0; i < 4; i++) {
+		if (!strcmp(v, yes[i]))
+			return *out = true, 0;
+		if (!strcmp(v, no[i]))
+			return *out = false, 0;
+	}
+	return -EINVAL;
+}
+
+/**
+ * sv_ipv4() - dotted quad, optionally with "/prefix"
+ * @v:		text
+ * @ip:		output, host order
+ * @mask:	output when a prefix was given (else untouched); may be NULL
+ *		to refuse a prefix
+ *
+ * Return: 0 or -EINVAL
+ */
+int sv_ipv4(const char *v, uint32_t *ip, uint32_t *mask)
+{
+	unsigned a, b, c, d, prefix;
+	char tail;
+	int n = sscanf(v, "%u.%u.%u.%u/%u%c", &a, &b, &c, &d, &prefix, &tail);
+
+	if (n == 4 && strchr(v, '/'))
+		return -EINVAL;
+	if ((n != 4 && n != 5) || a > 255 || b > 255 || c > 255 || d > 255)
+		return -EINVAL;
+	if (n == 4 && sscanf(v, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4)
+		return -EINVAL;
+	if (n == 5) {
+		if (!mask || prefix < 8 || prefix > 30)
+			return -EINVAL;
+		*mask = ~0u << (32 - prefix);
+	}
+	*ip = a << 24 | b << 16 | c << 8 | d;
+	return 0;
+}
+
+static int percent(const char *v, double *out)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	if (end == v || strcmp(end, "%") || d < 0 || d > 100)
+		return -EINVAL;
+	*out = d;
+	return 0;
+}
+
+/**
+ * sv_faults() - "loss=20%,dup=1%,reorder=1%,delay=5ms,jitter=1ms"
+ * @v:		text ("none" clears)
+ * @f:		output
+ * @err:	reason on failure
+ * @errlen:	its size
+ *
+ * Return: 0 or -EINVAL
+ */
+int sv_faults(const char *v, struct ns_faults *f, char *err, size_t errlen)
+{
+	char *copy = strdup(v), *save = NULL, *item;
+	int rc = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (!copy)
+		return -ENOMEM;
+	if (!strcmp(v, "none"))
+		goto out;
+	for (item = strtok_r(copy, ", ", &save); item && !rc;
+	     item = strtok_r(NULL, ", ", &save)) {
+		char *eq = strchr(item, '=');
+
+		if (!eq) {
+			rc = -EINVAL;
+			break;
+		}
+		*eq++ = '\0';
+		if (!strcmp(item, "loss"))
+			rc = percent(eq, &f->loss_pct);
+		else if (!strcmp(item, "dup"))
+			rc = percent(eq, &f->dup_pct);
+		else if (!strcmp(item, "reorder"))
+			rc = percent(eq, &f->reorder_pct);
+		else if (!strcmp(item, "delay"))
+			rc = duration_parse(eq, &f->delay_ns);
+		else if (!strcmp(item, "jitter"))
+			rc = duration_parse(eq, &f->jitter_ns);
+		else
+			rc = -EINVAL;
+	}
+out:
+	if (rc)
+		snprintf(err, errlen, "faults '%s': expected loss=P%%, dup=P%%, "
+			 "reorder=P%% (0-100), delay=D, jitter=D", v);
+	free(copy);
+	return rc;
+}
+
+static int dbg_token(const char *tok, struct target_config *tc, char *err,
+		     size_t errlen)
+{
+	const char *v = strchr(tok, ':');
+	char kerr[128];
+
+	if (!strcmp(tok, "nodhcp")) {
+		tc->dhcp = false;
+		return 0;
+	}
+	if (!v) {
+		snprintf(err, errlen, "dbgsettings: unknown word '%s'", tok);
+		return -EINVAL;
+	}
+	v++;
+	if (!strncmp(tok, "hostip:", 7)) {
+		if (sv_ipv4(v, &tc->host_ip, NULL) == 0)
+			return 0;
+		snprintf(err, errlen, "dbgsettings: hostip '%s' is not an IPv4 address", v);
+	} else if (!strncmp(tok, "port:", 5)) {
+		char *end;
+		unsigned long p = strtoul(v, &end, 10);
+
+		if (!*end && *v && p >= 1 && p <= 65535) {
+			tc->port = (uint16_t)p;
+			return 0;
+		}
+		snprintf(err, errlen, "dbgsettings: port '%s' is not 1-65535", v);
+	} else if (!strncmp(tok, "key:", 4)) {
+		if (!kdnet_key_parse(v, tc->key, kerr, sizeof(kerr)))
+			return 0;
+		snprintf(err, errlen, "dbgsettings: key '%s': %s", v, kerr);
+	} else {
+		snprintf(err, errlen, "dbgsettings: unknown setting '%s'", tok);
+	}
+	return -EINVAL;
+}
+
+/**
+ * sv_dbgsettings() - "net hostip:H port:P key:K [nodhcp]", as bcdedit
+ * @v:		text
+ * @tc:		target configuration to fill (host_ip, port, key, dhcp)
+ * @err:	reason on failure
+ * @errlen:	its size
+ *
+ * Return: 0 or -EINVAL; hostip and key are required
+ */
+int sv_dbgsettings(const char *v, struct target_config *tc, char *err,
+		   size_t errlen)
+{
+	char *copy = strdup(v), *save = NULL, *tok;
+	bool has_host = false, has_key = false;
+	int rc = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	tok = strtok_r(copy, " \t", &save);
+	if (!tok || strcmp(tok, "net")) {
+		snprintf(err, errlen, "dbgsettings: expected 'net hostip:H port:P "
+			 "key:K' (serial comes with the serial issue)");
+		rc = -EINVAL;
+	}
+	while (!rc && (tok = strtok_r(NULL, " \t", &save))) {
+		rc = dbg_token(tok, tc, err, errlen);
+		has_host |= !strncmp(tok, "hostip:", 7);
+		has_key |= !strncmp(tok, "key:", 4);
+	}
+	if (!rc && (!has_host || !has_key)) {
+		snprintf(err, errlen, "dbgsettings: %s is required",
+			 has_host ? "key:K" : "hostip:H");
+		rc = -EINVAL;
+	}
+	free(copy);
+	return rc;
+}

@@ -1,0 +1,17 @@
+/* scenario_values.h - value syntaxes of scenario files */
+#ifndef KDH_SCENARIO_VALUES_H
+#define KDH_SCENARIO_VALUES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kdh/switch.h"
+#include "kdh/target.h"
+
+int sv_bool(const char *v, bool *out);
+int sv_ipv4(const char *v, uint32_t *ip, uint32_t *mask);
+int sv_faults(const char *v, struct ns_faults *f, char *err, size_t errlen);
+int sv_dbgsettings(const char *v, struct target_config *tc, char *err,
+		   size_t errlen);
+
+#endif /* KDH_SCENARIO_VALUES_H */

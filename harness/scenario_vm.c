@@ -1,0 +1,162 @@
+/* scenario_vm.c - the [vm NAME] section: Proxmox lines (ostype:, netN:)
+ * and bcdedit-like debug settings (dbgsettings, dhcp, busparams) */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/scenario_priv.h"
+#include "harness/scenario_values.h"
+#include "kdh/duration.h"
+
+/** sc_vm_new() - a VM with the defaults of every key */
+void sc_vm_new(struct parse *p, const struct ini_item *sec)
+{
+	struct sc_vm *vm = &p->sc->vms[p->sc->n_vms++];
+
+	memset(vm, 0, sizeof(*vm));
+	snprintf(vm->name, sizeof(vm->name), "%s", sec->name);
+	snprintf(vm->ostype, sizeof(vm->ostype), "other");
+	target_config_default(&vm->tc);
+	snprintf(vm->tc.name, sizeof(vm->tc.name), "%s", sec->name);
+	kdnet_key_parse("1.2.3.4", vm->tc.key, NULL, 0);
+	vm->line = sec->line;
+}
+
+static int net_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it)
+{
+	char *end;
+	unsigned long idx = strtoul(it->key + 3, &end, 10);
+	struct pve_net *net;
+
+	if (*end || !it->key[3] || idx >= PVE_MAX_NETS)
+		return sc_fail(p, it->line, "'%s': NIC keys are net0 ... net31",
+			       it->key);
+	if (vm->n_nets == SC_MAX_NETS)
+		return sc_fail(p, it->line, "more than %d NICs in [vm %s]",
+			       SC_MAX_NETS, vm->name);
+	net = &vm->nets[vm->n_nets];
+	if (pve_net_parse(it->value, net, p->kv_err, sizeof(p->kv_err)))
+		return sc_fail(p, it->line, "%s: %s", it->key, p->kv_err);
+	if (!net->bridge[0])
+		return sc_fail(p, it->line, "%s: bridge=NETWORK is required",
+			       it->key);
+	net->index = (unsigned)idx;
+	vm->net_line[vm->n_nets++] = it->line;
+	return 0;
+}
+
+static int timing_key(struct parse *p, struct sc_vm *vm,
+		      const struct ini_item *it)
+{
+	struct target_timing *t = &vm->tc.timing;
+	static const struct { const char *key; size_t off; } keys[] = {
+		{ "timing.kdnet_init", offsetof(struct target_timing, kdnet_init_ns) },
+		{ "timing.dhcp_jitter", offsetof(struct target_timing, dhcp_jitter_ns) },
+		{ "timing.dhcp_give_up", offsetof(struct target_timing, dhcp_give_up_ns) },
+		{ "timing.announce", offsetof(struct target_timing, announce_ns) },
+		{ "timing.os_boot", offsetof(struct target_timing, os_boot_ns) },
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(it->key, keys[i].key))
+			return sc_duration_key(p, it, (uint64_t *)((char *)t +
+							keys[i].off));
+	return sc_fail(p, it->line, "unknown key '%s' in [vm %s] (timing.kdnet_init, "
+		       "timing.dhcp_jitter, timing.dhcp_give_up, timing.announce, "
+		       "timing.os_boot)", it->key, vm->name);
+}
+
+static int reboot_key(struct parse *p, struct sc_vm *vm,
+		      const struct ini_item *it)
+{
+	char when[32] = "", ostype[32] = "", extra[8] = "";
+	int n = sscanf(it->value, "%31s %31s %7s", when, ostype, extra);
+
+	if (n < 1 || n > 2 || duration_parse(when, &vm->reboot_ns) ||
+	    !vm->reboot_ns)
+		return sc_fail(p, it->line, "reboot: expected 'DURATION [ostype]', "
+			       "e.g. '2m win10'");
+	if (n == 2 && !pve_ostype_known(ostype))
+		return sc_fail(p, it->line, "reboot: unknown ostype '%s'", ostype);
+	snprintf(vm->reboot_ostype, sizeof(vm->reboot_ostype), "%s",
+		 n == 2 ? ostype : "");
+	return 0;
+}
+
+static int addr_key(struct parse *p, const struct ini_item *it, uint32_t *ip,
+		    uint32_t *mask)
+{
+	if (sv_ipv4(it->value, ip, mask))
+		return sc_fail(p, it->line, "%s: '%s' is not an IPv4 address%s",
+			       it->key, it->value, mask ? " (with /prefix)" : "");
+	return 0;
+}
+
+static int models_key(struct parse *p, struct sc_vm *vm,
+		      const struct ini_item *it)
+{
+	if (sc_list_key(p, it, vm->tc.models, TARGET_MAX_MODELS, &vm->tc.n_models))
+		return -EINVAL;
+	for (size_t i = 0; i < vm->tc.n_models; i++)
+		if (!pve_nic_model_known(vm->tc.models[i]))
+			return sc_fail(p, it->line, "kdnet_nics: unknown NIC model "
+				       "'%s'", vm->tc.models[i]);
+	return 0;
+}
+
+/**
+ * sc_vm_key() - one key of a [vm NAME] section
+ * @p:		parse state
+ * @vm:		the VM being read
+ * @it:		the item
+ *
+ * Return: 0 or -EINVAL with the error set
+ */
+int sc_vm_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it)
+{
+	struct target_config *tc = &vm->tc;
+	const char *k = it->key, *v = it->value;
+
+	if (!strncmp(k, "net", 3) && strcmp(k, "netmask"))
+		return net_key(p, vm, it);
+	if (!strncmp(k, "timing.", 7))
+		return timing_key(p, vm, it);
+	if (!strcmp(k, "ostype")) {
+		if (!pve_ostype_known(v))
+			return sc_fail(p, it->line, "ostype: unknown '%s' (other, "
+				       "win10, win11, l26, ...)", v);
+		snprintf(vm->ostype, sizeof(vm->ostype), "%s", v);
+	} else if (!strcmp(k, "dbgsettings")) {
+		if (sv_dbgsettings(v, tc, p->kv_err, sizeof(p->kv_err)))
+			return sc_fail(p, it->line, "%s", p->kv_err);
+	} else if (!strcmp(k, "dhcp")) {
+		if (sv_bool(v, &tc->dhcp))
+			return sc_fail(p, it->line, "dhcp: '%s' is not yes or no", v);
+	} else if (!strcmp(k, "busparams")) {
+		if (pci_addr_parse(v, &tc->busparams))
+			return sc_fail(p, it->line, "busparams: '%s' is not b.d.f "
+				       "(decimal, e.g. 0.19.0)", v);
+		tc->has_busparams = true;
+	} else if (!strcmp(k, "ip")) {
+		return addr_key(p, it, &tc->ip, &tc->netmask);
+	} else if (!strcmp(k, "gateway")) {
+		return addr_key(p, it, &tc->gateway, NULL);
+	} else if (!strcmp(k, "os_ping")) {
+		return addr_key(p, it, &tc->os_ping, NULL);
+	} else if (!strcmp(k, "power_on")) {
+		return sc_duration_key(p, it, &vm->power_on_ns);
+	} else if (!strcmp(k, "reboot")) {
+		return reboot_key(p, vm, it);
+	} else if (!strcmp(k, "kdnet_nics")) {
+		return models_key(p, vm, it);
+	} else if (!strcmp(k, "faults")) {
+		if (sv_faults(v, &vm->faults, p->kv_err, sizeof(p->kv_err)))
+			return sc_fail(p, it->line, "%s", p->kv_err);
+	} else {
+		return sc_fail(p, it->line, "unknown key '%s' in [vm %s]", k,
+			       vm->name);
+	}
+	return 0;
+}

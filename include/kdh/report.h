@@ -1,0 +1,33 @@
+/* report.h - what a run tells: console lines, TAP 13, JUnit XML, JSON */
+#ifndef KDH_REPORT_H
+#define KDH_REPORT_H
+
+#include <stdio.h>
+
+#include <json-glib/json-glib.h>
+
+#include "kdh/run.h"
+
+/**
+ * struct run_totals - counts over a run
+ */
+struct run_totals {
+	size_t pass, fail, skip, error;
+	double sim_s, wall_s;
+};
+
+void report_totals(const struct scenario_result *rs, size_t n,
+		   struct run_totals *t);
+void report_line(FILE *out, const struct scenario_result *r);
+void report_summary(FILE *out, const struct run_totals *t, uint64_t seed);
+void report_tap_plan(FILE *out, size_t n);
+void report_tap_line(FILE *out, size_t i, const struct scenario_result *r);
+JsonNode *report_result_node(const struct scenario_result *r);
+int report_result_file(const char *path, const struct scenario_result *r);
+int report_json_file(const char *path, const struct scenario_result *rs,
+		     size_t n, uint64_t seed);
+int report_junit_file(const char *path, const struct scenario_result *rs,
+		      size_t n);
+char *report_figures(const struct scenario_result *r);
+
+#endif /* KDH_REPORT_H */

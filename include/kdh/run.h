@@ -1,0 +1,57 @@
+/* run.h - running scenarios on the simulated network and judging them */
+#ifndef KDH_RUN_H
+#define KDH_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kdh/analyze.h"
+#include "kdh/scenario.h"
+
+enum verdict { V_PASS, V_FAIL, V_SKIP, V_ERROR };
+
+/**
+ * struct run_opts - how to run
+ * @seed:	the run's seed; each scenario derives its own from it and its
+ *		name, so results do not depend on order or sharding
+ * @results_dir: where <scenario>/{capture.pcapng,result.json,target.log}
+ *		go; must exist
+ */
+struct run_opts {
+	uint64_t seed;
+	const char *results_dir;
+};
+
+struct vm_result {
+	char name[SC_NAME];
+	struct an_vm_result m;
+	bool measured;			/* the capture named this VM */
+};
+
+/**
+ * struct scenario_result - what one scenario gave
+ * @reason:	first failed expectation, or why it was skipped / errored
+ * @sim_s:	simulated seconds; @wall_s: real seconds it took
+ */
+struct scenario_result {
+	char name[64];
+	char file[256];
+	enum verdict verdict;
+	char reason[400];
+	unsigned failed;		/* expectations that failed */
+	uint64_t seed;
+	double sim_s, wall_s;
+	struct vm_result vms[SC_MAX_VMS];
+	size_t n_vms;
+	char capture[512];
+	uint64_t frames;
+};
+
+int run_scenario(const struct scenario *sc, const struct run_opts *o,
+		 struct scenario_result *r);
+const char *verdict_name(enum verdict v);
+uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc);
+int write_file_atomic(const char *path, const char *data, size_t len);
+void run_judge(const struct scenario *sc, struct scenario_result *r);
+
+#endif /* KDH_RUN_H */

@@ -1,0 +1,142 @@
+/* scenario.h - scenario files: Proxmox-like VM lines, bcdedit-like debug
+ * settings, networks, and expectations on the measured metrics
+ *
+ * A scenario is an INI file (`key = value` or Proxmox's `key: value`).
+ * Every key has a default; anything unknown or malformed is an error that
+ * names the file and line, and nothing runs.  The key table is in README.
+ */
+#ifndef KDH_SCENARIO_H
+#define KDH_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kdh/pve.h"
+#include "kdh/switch.h"
+#include "kdh/target.h"
+
+#define SC_MAX_NETWORKS	8
+#define SC_MAX_VMS	8
+#define SC_MAX_NETS	8
+#define SC_MAX_EXPECT	32
+#define SC_MAX_GROUPS	8
+#define SC_NAME		32
+
+struct sc_network {
+	char name[SC_NAME];
+	bool dhcp;
+	uint32_t network, netmask;
+	uint32_t gateway;		/* 0: none (static) / slirp's default */
+	int line;
+};
+
+struct sc_debugger {
+	char network[SC_NAME];
+	uint32_t ip;			/* 0: the first VM's hostip */
+	uint16_t port;			/* 0: the first VM's port */
+	bool has_key;
+	uint8_t key[KDNET_KEY_LEN];
+	uint8_t mac[6];
+	bool apipa_route;
+	struct ns_faults faults;
+	int line;
+};
+
+struct sc_vm {
+	char name[SC_NAME];
+	char ostype[16];
+	struct pve_net nets[SC_MAX_NETS];
+	int net_line[SC_MAX_NETS];
+	size_t n_nets;
+	struct target_config tc;
+	uint64_t power_on_ns;
+	uint64_t reboot_ns;		/* 0: none */
+	char reboot_ostype[16];		/* "" keeps the ostype */
+	struct ns_faults faults;
+	int line;
+};
+
+enum sc_metric {
+	M_OUTCOME, M_CONNECT_TIME, M_DHCP_PHASE, M_DISCOVER_COUNT, M_ADDRESS,
+	M_ADDRESS_SOURCE, M_DEBUG_NIC, M_FIRST_KDNET, M_LOGO_HANG,
+	M_OS_NETWORK, M_BOOTS, M_N_METRICS
+};
+
+enum sc_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_WITHIN };
+
+/**
+ * struct sc_expect - "[vm.]metric op value"
+ * @vm:		VM name ("" when the scenario has one VM)
+ * @none:	the value is "none": the figure must not exist
+ * @num, @num2:	numbers (durations in seconds); @num2 for within
+ * @str:	text values (outcome, address, ...)
+ */
+struct sc_expect {
+	char vm[SC_NAME];
+	enum sc_metric metric;
+	enum sc_op op;
+	bool none;
+	double num, num2;
+	char str[48];
+	char text[128];
+	int line;
+};
+
+struct scenario {
+	char name[64];
+	char file[256];
+	char description[256];
+	char groups[SC_MAX_GROUPS][24];
+	size_t n_groups;
+	char requires[4][16];
+	size_t n_requires;
+	uint64_t timeout_ns;
+	uint64_t seed;			/* 0: the run's */
+	struct sc_network nets[SC_MAX_NETWORKS];
+	size_t n_nets;
+	struct sc_debugger dbg;
+	struct sc_vm vms[SC_MAX_VMS];
+	size_t n_vms;
+	struct sc_expect expects[SC_MAX_EXPECT];
+	size_t n_expects;
+	uint64_t hash;			/* of the file's text */
+};
+
+int scenario_parse(const char *file, const char *text, struct scenario *sc,
+		   char *err, size_t errlen);
+int scenario_load(const char *path, struct scenario *sc, char *err,
+		  size_t errlen);
+const char *sc_metric_name(enum sc_metric m);
+const struct sc_network *sc_network_find(const struct scenario *sc,
+					 const char *name);
+bool sc_in_group(const struct scenario *sc, const char *group);
+
+/**
+ * struct sc_value - a measured figure, for sc_expect_eval()
+ * @present:	the figure exists
+ * @num:	durations in seconds, counts
+ * @str:	words
+ */
+struct sc_value {
+	bool present;
+	double num;
+	char str[48];
+};
+
+/* expect.c */
+int sc_expect_parse(const struct scenario *sc, const char *line,
+		    struct sc_expect *e, char *err, size_t errlen);
+bool sc_expect_eval(const struct sc_expect *e, const struct sc_value *v,
+		    char *why, size_t len);
+bool sc_metric_is_number(enum sc_metric m);
+
+/* The built-in suite (scenarios/, compiled in) */
+struct builtin_scenario {
+	const char *name;		/* file name, e.g. seed-dhcp-hang.kdh */
+	const char *text;
+};
+extern const struct builtin_scenario builtin_scenarios[];
+extern const size_t n_builtin_scenarios;
+
+#endif /* KDH_SCENARIO_H */

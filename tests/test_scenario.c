@@ -1,0 +1,177 @@
+/* test_scenario.c - scenario files: the built-in suite parses with the
+ * documented defaults; every file of tests/bad-scenarios/ fails with
+ * exactly the message its first line states; expectations */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "kdh/scenario.h"
+
+Test(scenario, builtin_suite_parses)
+{
+	struct scenario sc;
+	char err[512], file[128];
+
+	cr_assert_geq(n_builtin_scenarios, 13);
+	for (size_t i = 0; i < n_builtin_scenarios; i++) {
+		snprintf(file, sizeof(file), "scenarios/%s", builtin_scenarios[i].name);
+		cr_assert_eq(scenario_parse(file, builtin_scenarios[i].text, &sc,
+					    err, sizeof(err)), 0, "%s", err);
+		cr_assert(sc_in_group(&sc, "seed"), "%s is in the seed group", sc.name);
+		cr_assert_gt(sc.n_expects, 0, "%s states its expectations", sc.name);
+	}
+}
+
+static void builtin(const char *name, struct scenario *sc)
+{
+	char err[512], file[128];
+
+	for (size_t i = 0; i < n_builtin_scenarios; i++)
+		if (!strcmp(builtin_scenarios[i].name, name)) {
+			snprintf(file, sizeof(file), "scenarios/%s", name);
+			cr_assert_eq(scenario_parse(file, builtin_scenarios[i].text,
+						    sc, err, sizeof(err)), 0, "%s", err);
+			return;
+		}
+	cr_assert_fail("no built-in %s", name);
+}
+
+Test(scenario, values_and_defaults)
+{
+	struct scenario sc;
+	const struct sc_vm *vm;
+	uint8_t key[32];
+
+	builtin("seed-dhcp-hang.kdh", &sc);
+	cr_assert_str_eq(sc.name, "seed-dhcp-hang");
+	cr_assert_eq(sc.timeout_ns, 720 * NS_PER_S);
+	cr_assert_eq(sc.n_nets, 1);
+	cr_assert_not(sc.nets[0].dhcp);
+	vm = &sc.vms[0];
+	cr_assert_str_eq(vm->ostype, "other");
+	cr_assert_str_eq(vm->nets[0].model, "e1000");
+	cr_assert_str_eq(vm->nets[0].bridge, "lan");
+	cr_assert(vm->tc.dhcp, "dhcp defaults to yes");
+	cr_assert_eq(vm->tc.host_ip, 0xc0a80201);
+	cr_assert_eq(vm->tc.port, 50000);
+	cr_assert_eq(vm->tc.timing.dhcp_give_up_ns, 600 * NS_PER_S);
+	kdnet_key_parse("1x2y3z.4a5b6c.7d8e9f.0g1h2i", key, NULL, 0);
+	cr_assert_arr_eq(vm->tc.key, key, 32);
+	/* the debugger defaults to the first VM's hostip, port, key, network */
+	cr_assert_str_eq(sc.dbg.network, "lan");
+	cr_assert_eq(sc.dbg.ip, 0xc0a80201);
+	cr_assert_eq(sc.dbg.port, 50000);
+	cr_assert_arr_eq(sc.dbg.key, key, 32);
+	cr_assert_not(sc.dbg.apipa_route);
+
+	builtin("busparams-right.kdh", &sc);
+	cr_assert(sc.vms[0].tc.has_busparams);
+	cr_assert_eq(sc.vms[0].tc.busparams.dev, 19);
+	cr_assert_eq(sc.vms[0].tc.ip, 0xc0a80248);
+	cr_assert_eq(sc.vms[0].tc.netmask, 0xffffff00);
+	builtin("hv-sticky.kdh", &sc);
+	cr_assert_eq(sc.vms[0].reboot_ns, 60 * NS_PER_S);
+	cr_assert_str_eq(sc.vms[0].reboot_ostype, "win10");
+}
+
+/* tests/bad-scenarios/X.kdh: line 1 is "# error: MESSAGE" where MESSAGE is
+ * "LINE: text" or, for whole-file errors, just "text" */
+Test(scenario, bad_corpus_gives_exact_messages)
+{
+	char *dir = test_data_path("../bad-scenarios");
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+	unsigned n = 0;
+
+	cr_assert(d, "%s", dir);
+	while ((name = g_dir_read_name(d))) {
+		char *path = g_build_filename(dir, name, NULL), *text, *want;
+		char err[512], expected[400];
+		struct scenario sc;
+
+		cr_assert(g_file_get_contents(path, &text, NULL, NULL));
+		cr_assert_eq(sscanf(text, "# error: %399[^\n]", expected), 1, "%s", name);
+		want = g_ascii_isdigit(expected[0]) ?
+		       g_strdup_printf("%s:%s", name, expected) :
+		       g_strdup_printf("%s: %s", name, expected);
+		cr_assert_neq(scenario_parse(name, text, &sc, err, sizeof(err)), 0,
+			      "%s parsed", name);
+		cr_assert_str_eq(err, want, "%s", name);
+		n++;
+		g_free(want);
+		g_free(text);
+		g_free(path);
+	}
+	cr_assert_geq(n, 20, "at least 20 bad scenarios");
+	g_dir_close(d);
+	g_free(dir);
+}
+
+static const char one_vm[] =
+	"[network lan]\ntype = static\n[vm w]\n"
+	"net0: e1000=BC:24:11:00:00:01,bridge=lan\n";
+
+static void expect(const char *line, struct sc_expect *e)
+{
+	struct scenario sc;
+	char err[256];
+
+	cr_assert_eq(scenario_parse("t.kdh", one_vm, &sc, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(sc_expect_parse(&sc, line, e, err, sizeof(err)), 0,
+		     "%s: %s", line, err);
+}
+
+Test(scenario, expectations_hold_or_say_why)
+{
+	struct sc_expect e;
+	struct sc_value v = { .present = true, .num = 600.5 };
+	char why[256];
+
+	expect("dhcp_phase within 9m..11m", &e);
+	cr_assert_eq(e.op, OP_WITHIN);
+	cr_assert_float_eq(e.num, 540, 1e-9);
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)));
+	v.num = 30;
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "dhcp_phase within 9m..11m, got 30.000s");
+
+	expect("connect_time = none", &e);
+	cr_assert(e.none);
+	v.present = false;
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)));
+	expect("connect_time < 30s", &e);
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "connect_time < 30s, got none");
+
+	expect("outcome = connected", &e);
+	v = (struct sc_value){ .present = true };
+	strcpy(v.str, "key-mismatch");
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "outcome = connected, got key-mismatch");
+	expect("discover_count >= 10", &e);
+	v = (struct sc_value){ .present = true, .num = 13 };
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)));
+	expect("w.debug_nic != net0", &e);
+	v = (struct sc_value){ .present = false };
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)), "no NIC is not net0");
+}
+
+Test(scenario, cli_validate_reports_and_exits_2)
+{
+	char *bad = test_data_path("../bad-scenarios/bad-mac.kdh");
+	const char *argv[] = { getenv("KDH_BIN"), "run", "--validate", bad, NULL };
+	const char *ok_argv[] = { getenv("KDH_BIN"), "run", "--validate", NULL };
+	char *out, *err;
+
+	cr_assert_eq(test_run(argv, &out, &err), 2);
+	cr_assert(strstr(err, "bad-mac.kdh:6: net0: 'BC:24:11:00:01' is not a MAC "
+		  "address"), "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(test_run(ok_argv, &out, &err), 0, "%s", err);
+	cr_assert(strstr(out, "scenarios are valid"));
+	g_free(out); g_free(err);
+	g_free(bad);
+}

@@ -1,0 +1,148 @@
+/* test_suite.c - the built-in suite passes, for several seeds, and `kdh
+ * run` writes what it promises (results tree, JSON, JUnit, TAP) */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "kdh/run.h"
+
+Test(suite, every_builtin_scenario_passes, .timeout = 120)
+{
+	char *dir = g_dir_make_tmp("kdh-suite-XXXXXX", NULL);
+	char file[128], err[512];
+
+	for (uint64_t seed = 1; seed <= 5; seed++) {
+		struct run_opts o = { .seed = seed, .results_dir = dir };
+
+		for (size_t i = 0; i < n_builtin_scenarios; i++) {
+			struct scenario sc;
+			struct scenario_result r;
+
+			snprintf(file, sizeof(file), "scenarios/%s",
+				 builtin_scenarios[i].name);
+			cr_assert_eq(scenario_parse(file, builtin_scenarios[i].text,
+						    &sc, err, sizeof(err)), 0, "%s", err);
+			run_scenario(&sc, &o, &r);
+			cr_assert_eq(r.verdict, V_PASS, "seed %llu %s: %s",
+				     (unsigned long long)seed, sc.name, r.reason);
+			cr_assert_eq(r.n_vms, sc.n_vms);
+			cr_assert(r.vms[0].measured);
+		}
+	}
+	test_rmtree(dir);
+	g_free(dir);
+}
+
+Test(suite, seed_replays_exactly)
+{
+	char *dir = g_dir_make_tmp("kdh-suite-XXXXXX", NULL);
+	struct run_opts o = { .seed = 77, .results_dir = dir };
+	struct scenario sc;
+	struct scenario_result a, b;
+	char err[256];
+
+	for (size_t i = 0; i < n_builtin_scenarios; i++)
+		if (!strcmp(builtin_scenarios[i].name, "seed-dhcp-hang.kdh"))
+			scenario_parse("scenarios/seed-dhcp-hang.kdh",
+				       builtin_scenarios[i].text, &sc, err, sizeof(err));
+	run_scenario(&sc, &o, &a);
+	run_scenario(&sc, &o, &b);
+	cr_assert_float_eq(a.vms[0].m.dhcp_phase_s, b.vms[0].m.dhcp_phase_s, 0);
+	cr_assert_str_eq(a.vms[0].m.address, b.vms[0].m.address);
+	cr_assert_eq(a.frames, b.frames);
+	test_rmtree(dir);
+	g_free(dir);
+}
+
+static JsonObject *load_json(const char *path, JsonParser **p)
+{
+	GError *e = NULL;
+
+	*p = json_parser_new();
+	cr_assert(json_parser_load_from_file(*p, path, &e), "%s: %s", path,
+		  e ? e->message : "");
+	return json_node_get_object(json_parser_get_root(*p));
+}
+
+static void markup_ok(const char *path)
+{
+	static const GMarkupParser none = { 0 };
+	GMarkupParseContext *ctx = g_markup_parse_context_new(&none, 0, NULL, NULL);
+	gchar *text;
+	GError *e = NULL;
+
+	cr_assert(g_file_get_contents(path, &text, NULL, NULL));
+	cr_assert(g_markup_parse_context_parse(ctx, text, -1, &e) &&
+		  g_markup_parse_context_end_parse(ctx, &e), "%s: %s", path,
+		  e ? e->message : "");
+	cr_assert(strstr(text, "<testcase classname=\"kdh\" name=\"dhcp-network\""));
+	g_markup_parse_context_free(ctx);
+	g_free(text);
+}
+
+Test(suite, kdh_run_writes_results_json_junit_tap, .timeout = 60)
+{
+	char *dir = g_dir_make_tmp("kdh-run-XXXXXX", NULL);
+	char *json = g_build_filename(dir, "s.json", NULL);
+	char *junit = g_build_filename(dir, "j.xml", NULL);
+	const char *argv[] = { getenv("KDH_BIN"), "run", "-g", "dhcp", "--seed", "3",
+		"--results", dir, "--json", json, "--junit", junit, NULL };
+	const char *tap[] = { getenv("KDH_BIN"), "run", "-g", "busparams", "--tap",
+		"--results", dir, NULL };
+	char *out, *err;
+	JsonParser *p;
+	JsonObject *o, *s0, *t0;
+	JsonArray *sc;
+
+	cr_assert_eq(test_run(argv, &out, &err), 0, "%s%s", out, err);
+	cr_assert(strstr(out, "PASS  dhcp-network"), "%s", out);
+	cr_assert(strstr(out, "scenarios: 4 passed, 0 failed"), "%s", out);
+	o = load_json(json, &p);
+	cr_assert_eq(json_object_get_int_member(o, "seed"), 3);
+	sc = json_object_get_array_member(o, "scenarios");
+	cr_assert_eq(json_array_get_length(sc), 4);
+	s0 = json_array_get_object_element(sc, 0);
+	cr_assert_str_eq(json_object_get_string_member(s0, "verdict"), "pass");
+	cr_assert(json_object_has_member(s0, "sim_seconds"));
+	cr_assert(json_object_has_member(s0, "wall_seconds"));
+	t0 = json_array_get_object_element(json_object_get_array_member(s0, "targets"), 0);
+	for (const char *const *k = (const char *const[]){ "name", "outcome",
+	     "connect_time_s", "dhcp_phase_s", "discover_count", "address",
+	     "address_source", "debug_nic", NULL }; *k; k++)
+		cr_assert(json_object_has_member(t0, *k), "targets[0].%s", *k);
+	g_object_unref(p);
+	markup_ok(junit);
+	g_free(out); g_free(err);
+
+	cr_assert_eq(test_run(tap, &out, &err), 0, "%s", err);
+	cr_assert(g_str_has_prefix(out, "TAP version 13\n1..3\n"), "%s", out);
+	cr_assert(strstr(out, "ok 1 - busparams-absent"));
+	g_free(out); g_free(err);
+	test_rmtree(dir);
+	g_free(json); g_free(junit); g_free(dir);
+}
+
+Test(suite, failing_expectation_exits_1_with_file_line)
+{
+	char *dir = g_dir_make_tmp("kdh-run-XXXXXX", NULL);
+	char *sc = g_build_filename(dir, "wrong.kdh", NULL);
+	const char *text =
+		"[network lan]\ntype = static\n\n[vm w]\n"
+		"net0: e1000=BC:24:11:00:00:01,bridge=lan\n"
+		"dbgsettings = net hostip:192.168.2.1 port:50000 key:1.2.3.4\n"
+		"dhcp = no\nip = 192.168.2.9/24\n\n[expect]\noutcome = key-mismatch\n";
+	const char *argv[] = { getenv("KDH_BIN"), "run", sc, "--results", dir, NULL };
+	char *out, *err;
+
+	cr_assert(g_file_set_contents(sc, text, -1, NULL));
+	cr_assert_eq(test_run(argv, &out, &err), 1);
+	cr_assert(strstr(out, "FAIL  wrong"), "%s", out);
+	cr_assert(strstr(out, "wrong.kdh:11: expected outcome = key-mismatch, got "
+		  "connected"), "%s", out);
+	g_free(out); g_free(err);
+	test_rmtree(dir);
+	g_free(sc); g_free(dir);
+}
