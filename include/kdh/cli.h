@@ -41,6 +41,8 @@ extern const struct kdh_cmd kdh_cmd_net;
 extern const struct kdh_cmd kdh_cmd_run;
 extern const struct kdh_cmd kdh_cmd_list;
 extern const struct kdh_cmd kdh_cmd_listen;
+extern const struct kdh_cmd kdh_cmd_qemu_cmd;
+extern const struct kdh_cmd kdh_cmd_check;
 
 int cli_usage_error(const struct kdh_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

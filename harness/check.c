@@ -1,0 +1,259 @@
+/* check.c - `kdh check`'s findings: what a Proxmox VM config and its
+ * {dbgsettings} mean for KDNET, each with the fix (pure: no I/O)
+ *
+ * The same rules the simulated debuggee follows (target.c): busparams
+ * names an exact PCI b.d.f whose model KDNET must drive, else the first
+ * driven NIC in PCI order; Hyper-V enlightenments silence KDNET; DHCP on a
+ * network without a server hangs the boot ~10 minutes.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <glib.h>
+
+#include "harness/scenario_values.h"
+#include "kdh/check.h"
+#include "kdh/pkt.h"
+
+static void __attribute__((format(printf, 3, 4)))
+add(struct finding *f, enum finding_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	f->level = lvl;
+	va_start(ap, fmt);
+	vsnprintf(f->text, sizeof(f->text), fmt, ap);
+	va_end(ap);
+	f->fix[0] = '\0';
+}
+
+/**
+ * dbgsettings_parse() - the output of `bcdedit /dbgsettings` or
+ * `bcdedit /enum {dbgsettings}`: "name   value" lines
+ * @text:	the output, pasted into a file
+ * @d:		output
+ * @err:	reason on failure
+ * @errlen:	its size
+ *
+ * Return: 0, or -1 when no {dbgsettings} field is there
+ */
+int dbgsettings_parse(const char *text, struct dbgsettings *d, char *err,
+		      size_t errlen)
+{
+	gchar **lines = g_strsplit(text, "\n", -1);
+	int fields = 0;
+
+	memset(d, 0, sizeof(*d));
+	for (int i = 0; lines[i]; i++) {
+		char k[32], v[160] = "";
+
+		if (sscanf(lines[i], " %31s %159[^\r\n]", k, v) < 2)
+			continue;
+		g_strstrip(v);
+		fields++;
+		if (!strcasecmp(k, "key"))
+			snprintf(d->key, sizeof(d->key), "%s", v);
+		else if (!strcasecmp(k, "debugtype"))
+			snprintf(d->debugtype, sizeof(d->debugtype), "%s", v);
+		else if (!strcasecmp(k, "hostip"))
+			snprintf(d->hostip, sizeof(d->hostip), "%s", v);
+		else if (!strcasecmp(k, "port"))
+			d->has_port = true, d->port = strtoul(v, NULL, 10);
+		else if (!strcasecmp(k, "dhcp"))
+			d->has_dhcp = true, d->dhcp = !strcasecmp(v, "yes");
+		else if (!strcasecmp(k, "busparams"))
+			d->has_busparams = true,
+			snprintf(d->busparams, sizeof(d->busparams), "%s", v);
+		else
+			fields--;
+	}
+	g_strfreev(lines);
+	if (!fields) {
+		snprintf(err, errlen, "no {dbgsettings} fields (key, debugtype, "
+			 "hostip, port, dhcp, busparams): paste the output of "
+			 "bcdedit /dbgsettings");
+		return -1;
+	}
+	return 0;
+}
+
+static bool driven(const char *model, const char *const *models, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(models[i], model))
+			return true;
+	return false;
+}
+
+static void nic_desc(const struct vmconf *c, unsigned i, char *buf, size_t len)
+{
+	struct pci_addr p;
+	char b[16];
+
+	pve_net_pci(i, &p);
+	snprintf(buf, len, "net%u (%s at %s, bridge %s)", i, c->nets[i].model,
+		 pci_addr_str(&p, b, sizeof(b)), c->nets[i].bridge);
+}
+
+/* The NIC KDNET will use, or -1 (with a BLOCK finding) */
+static int nic_finding(const struct vmconf *c, const struct dbgsettings *d,
+		       const char *const *m, size_t nm, struct finding *f)
+{
+	struct pci_addr want, p;
+	char desc[128], b[MAC_STRLEN];
+
+	if (d && d->has_busparams) {
+		if (pci_addr_parse(d->busparams, &want)) {
+			add(f, FIND_BLOCK, "busparams '%s' is not b.d.f", d->busparams);
+			snprintf(f->fix, sizeof(f->fix), "bcdedit /set {dbgsettings} "
+				 "busparams 0.18.0 (net0's address)");
+			return -1;
+		}
+		for (unsigned i = 0; i < PVE_MAX_NETS; i++) {
+			if (!c->has_net[i] || (pve_net_pci(i, &p), pci_addr_cmp(&p, &want)))
+				continue;
+			nic_desc(c, i, desc, sizeof(desc));
+			if (!driven(c->nets[i].model, m, nm)) {
+				add(f, FIND_BLOCK, "busparams %s names %s, a model KDNET does "
+				    "not drive", d->busparams, desc);
+				snprintf(f->fix, sizeof(f->fix), "net%u: e1000=%s,... in "
+					 "the VM config (or point busparams at a driven NIC)",
+					 i, mac_str(c->nets[i].mac, b));
+				return -1;
+			}
+			add(f, FIND_OK, "KDNET will use %s, named by busparams %s", desc,
+			    d->busparams);
+			return (int)i;
+		}
+		add(f, FIND_BLOCK, "busparams %s names no NIC of this VM (net0 is "
+		    "0.18.0, net1 0.19.0, ... net6 1.1.0): debugging is off",
+		    d->busparams);
+		snprintf(f->fix, sizeof(f->fix), "bcdedit /set {dbgsettings} busparams "
+			 "b.d.f of the NIC on the debugger's network");
+		return -1;
+	}
+	for (unsigned i = 0; i < PVE_MAX_NETS; i++)
+		if (c->has_net[i] && driven(c->nets[i].model, m, nm)) {
+			nic_desc(c, i, desc, sizeof(desc));
+			add(f, vmconf_n_nets(c) > 1 ? FIND_WARN : FIND_OK, "KDNET will use "
+			    "%s: no busparams, the first NIC it drives in PCI order", desc);
+			if (vmconf_n_nets(c) > 1) {
+				pve_net_pci(i, &p);
+				snprintf(f->fix, sizeof(f->fix), "with %zu NICs, say which: "
+					 "bcdedit /set {dbgsettings} busparams %s (net%u), or "
+					 "another NIC's b.d.f", vmconf_n_nets(c),
+					 pci_addr_str(&p, b, sizeof(b)), i);
+			}
+			return (int)i;
+		}
+	add(f, FIND_BLOCK, "no NIC of this VM is a model KDNET drives");
+	snprintf(f->fix, sizeof(f->fix), "use model e1000 for the debug NIC "
+		 "(net0: e1000=MAC,bridge=...)");
+	return -1;
+}
+
+static void link_findings(const struct vmconf *c, int nic, struct finding *f,
+			  size_t *n, size_t max)
+{
+	if (nic < 0 || *n + 2 > max)
+		return;
+	if (c->nets[nic].link_down) {
+		add(&f[(*n)++], FIND_BLOCK, "net%d has link_down=1: nothing gets through", nic);
+		snprintf(f[*n - 1].fix, sizeof(f[0].fix), "remove link_down=1 from net%d", nic);
+	}
+	if (c->nets[nic].firewall)
+		add(&f[(*n)++], FIND_WARN, "net%d has firewall=1: the Proxmox firewall "
+		    "must let the KDNET UDP port through both ways", nic);
+}
+
+static void dhcp_finding(const struct dbgsettings *d, enum check_network net,
+			 struct finding *f)
+{
+	bool dhcp = !d || !d->has_dhcp || d->dhcp;
+
+	if (!dhcp) {
+		add(f, FIND_OK, "dhcp no: the debug adapter uses its static address");
+	} else if (net == NET_DHCP) {
+		add(f, FIND_OK, "dhcp yes on a network with a DHCP server");
+	} else if (net == NET_STATIC) {
+		add(f, FIND_BLOCK, "dhcp yes on a network without a DHCP server: the "
+		    "boot waits ~10 minutes at the Windows logo, then takes a "
+		    "169.254.x.y address the debugger cannot reach");
+		snprintf(f->fix, sizeof(f->fix), "bcdedit /set {dbgsettings} dhcp no, "
+			 "and give the \"Kernel Debugger Ethernet\" adapter a static "
+			 "address");
+	} else {
+		add(f, FIND_WARN, "dhcp yes: fine with a DHCP server; on a static-IP "
+		    "network the boot hangs ~10 minutes (say --network static|dhcp)");
+	}
+}
+
+static void settings_findings(const struct dbgsettings *d, struct finding *f,
+			      size_t *n)
+{
+	char err[160];
+	uint8_t key[KDNET_KEY_LEN];
+	uint32_t ip;
+
+	if (d->debugtype[0] && strcasecmp(d->debugtype, "NET")) {
+		add(&f[*n], FIND_BLOCK, "debugtype is %s, not NET", d->debugtype);
+		snprintf(f[(*n)++].fix, sizeof(f[0].fix), "bcdedit /dbgsettings net "
+			 "hostip:H port:50000 key:K");
+	}
+	if (d->key[0] && kdnet_key_parse(d->key, key, err, sizeof(err))) {
+		add(&f[*n], FIND_BLOCK, "key '%s': %s", d->key, err);
+		snprintf(f[(*n)++].fix, sizeof(f[0].fix), "bcdedit /dbgsettings net "
+			 "hostip:H port:P newkey (and give WinDbg the new key)");
+	}
+	if (d->hostip[0] && sv_ipv4(d->hostip, &ip, NULL))
+		add(&f[(*n)++], FIND_BLOCK, "hostip '%s' is not an IPv4 address", d->hostip);
+	if (d->has_port && (d->port < 49152 || d->port > 65535)) {
+		add(&f[*n], FIND_BLOCK, "port %lu is outside 49152-65535, the range "
+		    "Microsoft documents for KDNET", d->port);
+		snprintf(f[(*n)++].fix, sizeof(f[0].fix),
+			 "bcdedit /set {dbgsettings} port 50000");
+	}
+}
+
+/**
+ * kdh_check() - every finding for a VM and its debug settings
+ * @c:		VM config
+ * @d:		{dbgsettings}, NULL when not given (Windows' defaults)
+ * @net:	the network the debug NIC is on, as far as the user knows
+ * @models:	NIC models KDNET drives
+ * @n_models:	their count
+ * @f:		output
+ * @max:	its size (CHECK_MAX_FINDINGS is enough)
+ *
+ * Return: number of findings
+ */
+size_t kdh_check(const struct vmconf *c, const struct dbgsettings *d,
+		 enum check_network net, const char *const *models,
+		 size_t n_models, struct finding *f, size_t max)
+{
+	size_t n = 0;
+	int nic;
+
+	if (max < CHECK_MAX_FINDINGS)
+		return 0;
+	nic = nic_finding(c, d, models, n_models, &f[n++]);
+	link_findings(c, nic, f, &n, max);
+	if (pve_ostype_hyperv(c->ostype) && c->kvm) {
+		add(&f[n], FIND_BLOCK, "ostype %s gives the guest Hyper-V enlightenments "
+		    "(hv_* CPU flags): KDNET then uses the hypervisor's transport "
+		    "and nothing reaches the debugger", c->ostype);
+		snprintf(f[n++].fix, sizeof(f[0].fix), "ostype: other (qm set VMID "
+			 "--ostype other); once KDNET has worked, the binding survives "
+			 "going back to %s", c->ostype);
+	}
+	if (strstr(c->args, "hv_") || strstr(c->args, "hv-"))
+		add(&f[n++], FIND_BLOCK, "args: adds Hyper-V enlightenments to the CPU; "
+		    "KDNET will be silent");
+	dhcp_finding(d, net, &f[n++]);
+	if (d)
+		settings_findings(d, f, &n);
+	return n;
+}

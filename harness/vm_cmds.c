@@ -1,0 +1,191 @@
+/* vm_cmds.c - `kdh qemu-cmd` and `kdh check`: a Proxmox VM config as QEMU
+ * sees it, and what it means for KDNET */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "kdh/check.h"
+#include "kdh/cli.h"
+#include "kdh/qemu_argv.h"
+
+static const char *const default_models[] = { "e1000", "e1000-82540em",
+	"e1000-82544gc", "e1000-82545em", "e1000e", "vmxnet3" };
+
+/* "/etc/pve/qemu-server/100.conf" -> 100 */
+static unsigned vmid_of(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	unsigned v = (unsigned)strtoul(base ? base + 1 : path, NULL, 10);
+
+	return v ? v : 100;
+}
+
+static int conf_load(const struct kdh_cmd *cmd, const char *path,
+		     struct vmconf *c)
+{
+	char err[512];
+
+	if (vmconf_load(path, c, err, sizeof(err)))
+		return cli_error(cmd, KDH_EXIT_USAGE, "%s", err);
+	for (size_t i = 0; i < c->n_notes; i++)
+		fprintf(stderr, "kdh %s: note: %s:%s\n", cmd->name, path, c->notes[i]);
+	return 0;
+}
+
+static int qemu_cmd_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "vmid", required_argument, NULL, 'i' },
+		{ "lines", no_argument, NULL, 'l' },
+		{ "proxmox", no_argument, NULL, 'p' },
+		{ "tcg", no_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct qemu_opts o = { .kvm = true, .net = QEMU_NET_STREAM,
+		.serial_dir = "/var/run/qemu-server", .sock_dir = "SOCKDIR" };
+	bool lines = false;
+	struct vmconf c;
+	GPtrArray *a;
+	char *text;
+	int opt, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "i:lpth", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'i': o.vmid = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'l': lines = true; break;
+		case 'p': o.net = QEMU_NET_PROXMOX; break;
+		case 't': o.kvm = false; break;
+		case 'h': cli_help_print(&kdh_cmd_qemu_cmd); return KDH_EXIT_OK;
+		default:  return cli_usage_error(&kdh_cmd_qemu_cmd, "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error(&kdh_cmd_qemu_cmd, "expected one VM config");
+	if ((rc = conf_load(&kdh_cmd_qemu_cmd, argv[optind], &c)))
+		return rc;
+	if (!o.vmid)
+		o.vmid = vmid_of(argv[optind]);
+	a = qemu_argv_new(&c, &o);
+	text = qemu_argv_join(a, lines);
+	fputs(text, stdout);
+	g_free(text);
+	g_ptr_array_unref(a);
+	return KDH_EXIT_OK;
+}
+
+static const char *const level_tag[] = { "ok", "WARN", "BLOCK" };
+
+static int check_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "bcdedit", required_argument, NULL, 'b' },
+		{ "network", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct finding f[CHECK_MAX_FINDINGS];
+	enum check_network net = NET_UNKNOWN;
+	struct dbgsettings d, *dp = NULL;
+	const char *bcd = NULL;
+	struct vmconf c;
+	size_t n, blocks = 0;
+	char err[256];
+	int opt, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "b:n:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'b': bcd = optarg; break;
+		case 'n':
+			if (!strcmp(optarg, "static"))
+				net = NET_STATIC;
+			else if (!strcmp(optarg, "dhcp"))
+				net = NET_DHCP;
+			else
+				return cli_usage_error(&kdh_cmd_check, "--network: '%s' "
+						       "is not static or dhcp", optarg);
+			break;
+		case 'h': cli_help_print(&kdh_cmd_check); return KDH_EXIT_OK;
+		default:  return cli_usage_error(&kdh_cmd_check, "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error(&kdh_cmd_check, "expected one VM config");
+	if ((rc = conf_load(&kdh_cmd_check, argv[optind], &c)))
+		return rc;
+	if (bcd) {
+		gchar *text;
+
+		if (!g_file_get_contents(bcd, &text, NULL, NULL))
+			return cli_error(&kdh_cmd_check, KDH_EXIT_USAGE, "%s: cannot "
+					 "read it", bcd);
+		rc = dbgsettings_parse(text, &d, err, sizeof(err));
+		g_free(text);
+		if (rc)
+			return cli_error(&kdh_cmd_check, KDH_EXIT_USAGE, "%s: %s", bcd, err);
+		dp = &d;
+	}
+	n = kdh_check(&c, dp, net, default_models,
+		      sizeof(default_models) / sizeof(*default_models), f,
+		      CHECK_MAX_FINDINGS);
+	for (size_t i = 0; i < n; i++) {
+		printf("%-6s %s\n", level_tag[f[i].level], f[i].text);
+		if (f[i].fix[0])
+			printf("       fix: %s\n", f[i].fix);
+		blocks += f[i].level == FIND_BLOCK;
+	}
+	printf("%s: %zu finding%s block KDNET\n", argv[optind], blocks,
+	       blocks == 1 ? "" : "s");
+	return blocks ? KDH_EXIT_FAIL : KDH_EXIT_OK;
+}
+
+const struct kdh_cmd kdh_cmd_qemu_cmd = {
+	.name = "qemu-cmd",
+	.summary = "the QEMU command line Proxmox would run for a VM config",
+	.usage = "kdh qemu-cmd VMCONF [--vmid N] [--lines] [--proxmox] [--tcg]",
+	.run = qemu_cmd_main,
+	.help =
+"Reads a Proxmox VE VM config (/etc/pve/qemu-server/VMID.conf) and prints\n"
+"the QEMU argv qemu-server builds for it, as far as KDNET cares: the -cpu\n"
+"string (kvm64 with its Hyper-V enlightenments for Windows ostypes), the\n"
+"PCI layout (net0..net5 at 0.18.0..0.23.0, net6.. behind pci.1), NIC\n"
+"devices, serial sockets, -machine.  Lines kdh does not use (disks, boot\n"
+"order, agent) are noted on stderr and ignored.\n"
+"\n"
+"Options:\n"
+"  --vmid N     VM id (default: from the file name, else 100)\n"
+"  --lines      one argument per line\n"
+"  --proxmox    the tap/pve-bridge netdevs of a PVE host instead of kdh's\n"
+"               -netdev stream sockets (SOCKDIR/netN.sock)\n"
+"  --tcg        without KVM (no hv flags, qemu64, accel=tcg)\n",
+};
+
+const struct kdh_cmd kdh_cmd_check = {
+	.name = "check",
+	.summary = "what a VM config and its bcdedit settings mean for KDNET, with fixes",
+	.usage = "kdh check VMCONF [--bcdedit FILE] [--network static|dhcp]",
+	.run = check_main,
+	.help =
+"One finding per line (ok, WARN, BLOCK), each with its fix: which NIC KDNET\n"
+"will use (busparams -> PCI address -> netN, or the first NIC it drives in\n"
+"PCI order), Hyper-V enlightenments from the ostype that silence KDNET, the\n"
+"~10 minute hang when dhcp is on but the network has no DHCP server, a NIC\n"
+"model KDNET does not drive, link_down, a port outside 49152-65535, a\n"
+"malformed key.\n"
+"\n"
+"Options:\n"
+"  --bcdedit FILE     the output of `bcdedit /dbgsettings` or `bcdedit /enum\n"
+"                     {dbgsettings}` from the guest (default: Windows'\n"
+"                     defaults: dhcp yes, no busparams)\n"
+"  --network KIND     static or dhcp: the network the debug NIC is on\n"
+"\n"
+"Exit status: 0 when nothing blocks KDNET, 1 otherwise, 2 for bad input.\n"
+"\n"
+"Example:\n"
+"  kdh check /etc/pve/qemu-server/100.conf --bcdedit dbg.txt --network static\n",
+};

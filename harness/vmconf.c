@@ -1,0 +1,171 @@
+/* vmconf.c - read a Proxmox VE <vmid>.conf (/etc/pve/qemu-server/)
+ *
+ * "key: value" lines; '#' lines are the VM's description; the first
+ * "[section]" starts the snapshots, which are not the running config.
+ * Keys KDNET depends on are checked (a malformed one is "file:line: ..."),
+ * every other key is kept as a note and ignored: a real config has disks,
+ * boot order, agents, all harmless here.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "kdh/vmconf.h"
+
+static int __attribute__((format(printf, 5, 6)))
+fail(char *err, size_t len, const char *file, int line, const char *fmt, ...)
+{
+	char m[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m, sizeof(m), fmt, ap);
+	va_end(ap);
+	snprintf(err, len, "%s:%d: %s", file, line, m);
+	return -EINVAL;
+}
+
+static int number(const char *v, unsigned lo, unsigned hi, unsigned *out)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+
+	if (!*v || *end || n < lo || n > hi)
+		return -EINVAL;
+	*out = (unsigned)n;
+	return 0;
+}
+
+/* A numbered key "net3", "serial1": the number, or -1 */
+static int key_index(const char *key, const char *prefix, unsigned max)
+{
+	size_t n = strlen(prefix);
+	unsigned idx;
+
+	if (strncmp(key, prefix, n) || number(key + n, 0, max - 1, &idx))
+		return -1;
+	return (int)idx;
+}
+
+static int take(struct vmconf *c, const char *k, const char *v, int line,
+		char *err, size_t len)
+{
+	char e[160];
+	int i;
+
+	if ((i = key_index(k, "net", PVE_MAX_NETS)) >= 0) {
+		if (pve_net_parse(v, &c->nets[i], e, sizeof(e)))
+			return fail(err, len, c->file, line, "%s: %s", k, e);
+		c->nets[i].index = (unsigned)i;
+		c->has_net[i] = true;
+		c->net_line[i] = line;
+	} else if ((i = key_index(k, "serial", VMCONF_SERIALS)) >= 0) {
+		if (strcmp(v, "socket") && strncmp(v, "/dev/", 5))
+			return fail(err, len, c->file, line, "%s: '%s' is not socket "
+				    "or /dev/... (all Proxmox accepts)", k, v);
+		snprintf(c->serial[i], sizeof(c->serial[i]), "%s", v);
+	} else if (!strcmp(k, "ostype")) {
+		if (!pve_ostype_known(v))
+			return fail(err, len, c->file, line, "ostype: unknown '%s'", v);
+		snprintf(c->ostype, sizeof(c->ostype), "%s", v);
+	} else if (!strcmp(k, "memory")) {
+		if (number(v, 16, 4u << 20, &c->memory))
+			return fail(err, len, c->file, line, "memory: '%s' is not MiB", v);
+	} else if (!strcmp(k, "cores") || !strcmp(k, "sockets")) {
+		if (number(v, 1, 1024, !strcmp(k, "cores") ? &c->cores : &c->sockets))
+			return fail(err, len, c->file, line, "%s: '%s' is not a count", k, v);
+	} else if (!strcmp(k, "kvm")) {
+		if (strcmp(v, "0") && strcmp(v, "1"))
+			return fail(err, len, c->file, line, "kvm: '%s' is not 0 or 1", v);
+		c->kvm = *v == '1';
+	} else if (!strcmp(k, "cpu")) {
+		snprintf(c->cpu, sizeof(c->cpu), "%s", v);
+	} else if (!strcmp(k, "machine")) {
+		snprintf(c->machine, sizeof(c->machine), "%s", v);
+	} else if (!strcmp(k, "name")) {
+		snprintf(c->name, sizeof(c->name), "%s", v);
+	} else if (!strcmp(k, "args")) {
+		snprintf(c->args, sizeof(c->args), "%s", v);
+	} else if (c->n_notes < VMCONF_NOTES) {
+		char *note = c->notes[c->n_notes++];
+
+		snprintf(note, sizeof(c->notes[0]), "%d: '%s' kept and ignored",
+			 line, k);
+	}
+	return 0;
+}
+
+/**
+ * vmconf_parse() - read a VM config from text
+ * @file:	name for messages
+ * @text:	contents
+ * @c:		output
+ * @err:	"file:line: what is wrong"
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL with @err filled
+ */
+int vmconf_parse(const char *file, const char *text, struct vmconf *c,
+		 char *err, size_t errlen)
+{
+	gchar **lines = g_strsplit(text, "\n", -1);
+	char name[sizeof(c->file)];
+	int rc = 0;
+
+	snprintf(name, sizeof(name), "%s", file);
+	memset(c, 0, sizeof(*c));
+	memcpy(c->file, name, sizeof(name));
+	snprintf(c->ostype, sizeof(c->ostype), "other");
+	c->memory = 512;
+	c->cores = c->sockets = 1;
+	c->kvm = true;
+	for (int i = 0; lines[i] && !rc; i++) {
+		char *s = g_strstrip(lines[i]), *colon;
+
+		if (!*s || *s == '#')
+			continue;
+		if (*s == '[')
+			break;		/* snapshots follow */
+		colon = strchr(s, ':');
+		if (!colon || colon == s) {
+			rc = fail(err, errlen, file, i + 1, "'%s' is not 'key: value'",
+				  s);
+			break;
+		}
+		*colon = '\0';
+		rc = take(c, g_strstrip(s), g_strstrip(colon + 1), i + 1, err, errlen);
+	}
+	g_strfreev(lines);
+	return rc;
+}
+
+/** vmconf_load() - read a VM config file */
+int vmconf_load(const char *path, struct vmconf *c, char *err, size_t errlen)
+{
+	gchar *text;
+	GError *e = NULL;
+	int rc;
+
+	if (!g_file_get_contents(path, &text, NULL, &e)) {
+		snprintf(err, errlen, "%s: %s", path, e->message);
+		g_error_free(e);
+		return -EIO;
+	}
+	rc = vmconf_parse(path, text, c, err, errlen);
+	g_free(text);
+	return rc;
+}
+
+/** vmconf_n_nets() - how many netN lines */
+size_t vmconf_n_nets(const struct vmconf *c)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < PVE_MAX_NETS; i++)
+		n += c->has_net[i];
+	return n;
+}

@@ -1,0 +1,47 @@
+/* qemu_argv.h - the QEMU command line Proxmox qemu-server builds for a VM
+ * config, with kdh's network backend and boot payload */
+#ifndef KDH_QEMU_ARGV_H
+#define KDH_QEMU_ARGV_H
+
+#include <stdbool.h>
+
+#include <glib.h>
+
+#include "kdh/vmconf.h"
+
+enum qemu_net_backend {
+	QEMU_NET_PROXMOX,	/* tap + pve-bridge script, as on a PVE host */
+	QEMU_NET_STREAM,	/* -netdev stream to kdh's unix sockets */
+	QEMU_NET_USER,		/* QEMU's own restricted slirp (benchmarks) */
+};
+
+/**
+ * struct qemu_opts - what kdh adds to or changes in qemu-server's argv
+ * @vmid:	the VM id (socket names, -id)
+ * @binary:	QEMU (default qemu-system-x86_64; Proxmox runs /usr/bin/kvm)
+ * @kvm:	accelerator: true KVM, false TCG (the config's kvm: 0 forces TCG)
+ * @net:	network backend
+ * @sock_dir:	where netN stream sockets are (NET_STREAM): DIR/netN.sock
+ * @serial_dir: qemu-server's /var/run/qemu-server
+ * @kernel, @initrd, @append: direct Linux boot (the agent image)
+ * @console:	file for the guest console (an extra ISA serial port)
+ * @disk:	a user's image (virtio disk), NULL for none
+ */
+struct qemu_opts {
+	unsigned vmid;
+	const char *binary;
+	bool kvm;
+	enum qemu_net_backend net;
+	const char *sock_dir;
+	const char *serial_dir;
+	const char *kernel, *initrd, *append;
+	const char *console;
+	const char *disk;
+};
+
+char *pve_cpu_string(const struct vmconf *c, bool kvm);
+GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o);
+char *qemu_argv_join(GPtrArray *argv, bool lines);
+int qemu_console_index(const struct vmconf *c);
+
+#endif /* KDH_QEMU_ARGV_H */

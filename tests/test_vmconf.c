@@ -1,0 +1,298 @@
+/* test_vmconf.c - Proxmox VM configs, the PCI map, -cpu per ostype, the
+ * QEMU argv, and `kdh check` findings on a dozen configs */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "kdh/check.h"
+#include "kdh/qemu_argv.h"
+
+static const char conf_100[] =
+	"#Windows 10 debuggee\n"
+	"boot: order=scsi0;net0\n"
+	"cores: 2\n"
+	"memory: 4096\n"
+	"name: win10dbg\n"
+	"net0: e1000=BC:24:11:00:00:01,bridge=vmbr0,firewall=1\n"
+	"net1: e1000=BC:24:11:00:00:02,bridge=vmbr1,tag=5\n"
+	"net6: virtio=BC:24:11:00:00:07,bridge=vmbr2\n"
+	"ostype: win10\n"
+	"scsi0: local-lvm:vm-100-disk-0,size=64G\n"
+	"serial0: socket\n"
+	"\n[snap1]\nostype: other\n";
+
+static void parse(const char *text, struct vmconf *c)
+{
+	char err[256];
+
+	cr_assert_eq(vmconf_parse("100.conf", text, c, err, sizeof(err)), 0, "%s", err);
+}
+
+Test(vmconf, parses_what_matters_and_notes_the_rest)
+{
+	struct vmconf c;
+
+	parse(conf_100, &c);
+	cr_assert_str_eq(c.ostype, "win10", "snapshot sections are not read");
+	cr_assert_eq(c.memory, 4096);
+	cr_assert_eq(c.cores, 2);
+	cr_assert_str_eq(c.name, "win10dbg");
+	cr_assert(c.has_net[0] && c.has_net[1] && c.has_net[6]);
+	cr_assert_eq(vmconf_n_nets(&c), 3);
+	cr_assert_eq(c.nets[1].tag, 5);
+	cr_assert(c.nets[0].firewall);
+	cr_assert_str_eq(c.nets[6].model, "virtio");
+	cr_assert_str_eq(c.serial[0], "socket");
+	cr_assert_eq(c.n_notes, 2);
+	cr_assert_str_eq(c.notes[0], "2: 'boot' kept and ignored");
+}
+
+static void bad(const char *text, const char *msg)
+{
+	struct vmconf c;
+	char err[256];
+
+	cr_assert_neq(vmconf_parse("100.conf", text, &c, err, sizeof(err)), 0);
+	cr_assert_str_eq(err, msg);
+}
+
+Test(vmconf, malformed_lines_are_file_line_errors)
+{
+	bad("memory: 4096\nnot a line\n", "100.conf:2: 'not a line' is not 'key: value'");
+	bad("net0: e1000=BC:24:11:00:00\n", "100.conf:1: net0: 'BC:24:11:00:00' is "
+	    "not a MAC address");
+	bad("net0: e1001=BC:24:11:00:00:01\n", "100.conf:1: net0: unknown NIC model "
+	    "'e1001' (e1000, e1000e, virtio, rtl8139, vmxnet3, ...)");
+	bad("ostype: win12\n", "100.conf:1: ostype: unknown 'win12'");
+	bad("serial1: tcp:1234\n", "100.conf:1: serial1: 'tcp:1234' is not socket "
+	    "or /dev/... (all Proxmox accepts)");
+	bad("memory: lots\n", "100.conf:1: memory: 'lots' is not MiB");
+	bad("net0: e1000=BC:24:11:00:00:01,tag=9999\n", "100.conf:1: net0: tag "
+	    "'9999' is not a VLAN id (1-4094)");
+}
+
+Test(vmconf, pci_map_as_qemu_server)
+{
+	struct pci_addr p;
+	char b[16];
+
+	pve_net_pci(0, &p);
+	cr_assert_str_eq(pci_addr_str(&p, b, sizeof(b)), "0.18.0");
+	pve_net_pci(1, &p);
+	cr_assert_str_eq(pci_addr_str(&p, b, sizeof(b)), "0.19.0", "the seed's busparams");
+	pve_net_pci(5, &p);
+	cr_assert_str_eq(pci_addr_str(&p, b, sizeof(b)), "0.23.0");
+	pve_net_pci(6, &p);
+	cr_assert_str_eq(pci_addr_str(&p, b, sizeof(b)), "1.1.0");
+	pve_net_pci(31, &p);
+	cr_assert_str_eq(pci_addr_str(&p, b, sizeof(b)), "1.26.0");
+	cr_assert_neq(pve_net_pci(32, &p), 0);
+}
+
+static void cpu_is(const char *conf, bool kvm, const char *want)
+{
+	struct vmconf c;
+	char *cpu;
+
+	parse(conf, &c);
+	cpu = pve_cpu_string(&c, kvm);
+	cr_assert_str_eq(cpu, want, "%s", conf);
+	g_free(cpu);
+}
+
+Test(vmconf, cpu_flags_per_ostype)
+{
+	cpu_is("ostype: win10\n", true, "kvm64,enforce,hv_ipi,hv_relaxed,hv_reset,"
+	       "hv_runtime,hv_spinlocks=0x1fff,hv_stimer,hv_synic,hv_time,hv_vapic,"
+	       "hv_vpindex,+kvm_pv_eoi,+kvm_pv_unhalt,+lahf_lm,+sep");
+	cpu_is("ostype: win11\n", true, "kvm64,enforce,hv_ipi,hv_relaxed,hv_reset,"
+	       "hv_runtime,hv_spinlocks=0x1fff,hv_stimer,hv_synic,hv_time,hv_vapic,"
+	       "hv_vpindex,+kvm_pv_eoi,+kvm_pv_unhalt,+lahf_lm,+sep");
+	cpu_is("ostype: w2k8\n", true, "kvm64,enforce,hv_reset,hv_runtime,"
+	       "hv_spinlocks=0x1fff,hv_time,hv_vapic,hv_vpindex,+kvm_pv_eoi,"
+	       "+kvm_pv_unhalt,+lahf_lm,+sep");
+	cpu_is("ostype: other\n", true, "kvm64,enforce,+kvm_pv_eoi,+kvm_pv_unhalt,"
+	       "+lahf_lm,+sep");
+	cpu_is("ostype: l26\n", true, "kvm64,enforce,+kvm_pv_eoi,+kvm_pv_unhalt,"
+	       "+lahf_lm,+sep");
+	cpu_is("ostype: wxp\n", true, "kvm64,enforce,+kvm_pv_eoi,+kvm_pv_unhalt,"
+	       "+lahf_lm,+sep");
+	cpu_is("ostype: solaris\n", true, "kvm64,enforce,+kvm_pv_eoi,+kvm_pv_unhalt,"
+	       "+lahf_lm,+sep,-x2apic");
+	cpu_is("ostype: win10\n", false, "qemu64");
+	cpu_is("ostype: win10\ncpu: host\n", true, "host,hv_ipi,hv_relaxed,hv_reset,"
+	       "hv_runtime,hv_spinlocks=0x1fff,hv_stimer,hv_synic,hv_time,hv_vapic,"
+	       "hv_vpindex,+kvm_pv_eoi,+kvm_pv_unhalt");
+}
+
+static bool has_pair(GPtrArray *a, const char *opt, const char *val)
+{
+	for (guint i = 0; i + 1 < a->len; i++)
+		if (!strcmp(g_ptr_array_index(a, i), opt) &&
+		    !strcmp(g_ptr_array_index(a, i + 1), val))
+			return true;
+	return false;
+}
+
+Test(vmconf, qemu_argv_proxmox_and_kdh)
+{
+	struct vmconf c;
+	struct qemu_opts o = { .vmid = 100, .kvm = true, .net = QEMU_NET_PROXMOX,
+		.serial_dir = "/var/run/qemu-server" };
+	GPtrArray *a;
+
+	parse(conf_100, &c);
+	a = qemu_argv_new(&c, &o);
+	cr_assert(has_pair(a, "-device", "e1000,mac=BC:24:11:00:00:02,netdev=net1,"
+			   "bus=pci.0,addr=0x13,id=net1,bootindex=301"));
+	cr_assert(has_pair(a, "-device", "virtio-net-pci,mac=BC:24:11:00:00:07,"
+			   "netdev=net6,bus=pci.1,addr=0x1,id=net6,bootindex=302"));
+	cr_assert(has_pair(a, "-netdev", "type=tap,id=net1,ifname=tap100i1,script="
+			   "/usr/libexec/qemu-server/pve-bridge,downscript=/usr/libexec/"
+			   "qemu-server/pve-bridgedown"));
+	cr_assert(has_pair(a, "-chardev", "socket,id=serial0,path=/var/run/"
+			   "qemu-server/100.serial0,server=on,wait=off"));
+	cr_assert(has_pair(a, "-device", "isa-serial,chardev=serial0"));
+	cr_assert(has_pair(a, "-device", "pci-bridge,id=pci.1,chassis_nr=1,bus=pci.0,"
+			   "addr=0x1e"));
+	cr_assert(has_pair(a, "-machine", "hpet=off,type=pc-i440fx-5.1"));
+	cr_assert(has_pair(a, "-id", "100"));
+	g_ptr_array_unref(a);
+
+	o.net = QEMU_NET_STREAM;
+	o.sock_dir = "/tmp/s";
+	o.kvm = false;
+	o.kernel = "vmlinuz";
+	o.initrd = "initrd.img";
+	o.append = "console=ttyS1";
+	o.console = "/tmp/c";
+	a = qemu_argv_new(&c, &o);
+	cr_assert(has_pair(a, "-netdev", "stream,id=net0,server=off,addr.type=unix,"
+			   "addr.path=/tmp/s/net0.sock"));
+	cr_assert(has_pair(a, "-cpu", "qemu64"), "TCG: no hv flags");
+	cr_assert(has_pair(a, "-machine", "hpet=off,accel=tcg,type=pc-i440fx-5.1"));
+	cr_assert(has_pair(a, "-kernel", "vmlinuz"));
+	cr_assert(has_pair(a, "-chardev", "file,id=kdhconsole,path=/tmp/c"));
+	cr_assert_eq(qemu_console_index(&c), 1, "after serial0: ttyS1");
+	cr_assert_not(has_pair(a, "-id", "100"), "-id is a Proxmox patch");
+	g_ptr_array_unref(a);
+}
+
+struct check_case {
+	const char *conf, *bcdedit;
+	enum check_network net;
+	size_t blocks;
+	const char *says;
+};
+
+static const char *const models[] = { "e1000", "e1000e", "vmxnet3" };
+
+static const struct check_case cases[] = {
+	{ "ostype: other\nnet0: e1000=BC:24:11:00:00:01,bridge=vmbr0\n",
+	  "debugtype NET\nhostip 192.168.2.1\nport 50000\nkey 1.2.3.4\ndhcp No\n",
+	  NET_STATIC, 0, "KDNET will use net0 (e1000 at 0.18.0, bridge vmbr0)" },
+	{ "ostype: win10\nnet0: e1000=BC:24:11:00:00:01,bridge=vmbr0\n",
+	  "dhcp No\n", NET_STATIC, 1, "Hyper-V enlightenments" },
+	{ "ostype: win10\nkvm: 0\nnet0: e1000=BC:24:11:00:00:01,bridge=vmbr0\n",
+	  "dhcp No\n", NET_STATIC, 0, "dhcp no" },
+	{ "ostype: other\nnet0: e1000=BC:24:11:00:00:01,bridge=vmbr0\n",
+	  "dhcp Yes\n", NET_STATIC, 1, "waits ~10 minutes" },
+	{ "ostype: other\nnet0: e1000=BC:24:11:00:00:01,bridge=vmbr0\n",
+	  "dhcp Yes\n", NET_DHCP, 0, "dhcp yes on a network with a DHCP server" },
+	{ "ostype: other\nnet0: e1000=BC:24:11:00:00:01,bridge=vmbr0\n",
+	  NULL, NET_UNKNOWN, 0, "fine with a DHCP server" },
+	{ "net0: e1000=BC:24:11:00:00:01,bridge=a\nnet1: e1000=BC:24:11:00:00:02,bridge=b\n",
+	  "busparams 0.19.0\ndhcp No\n", NET_STATIC, 0, "net1 (e1000 at 0.19.0, bridge b), "
+	  "named by busparams 0.19.0" },
+	{ "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "busparams 0.25.0\ndhcp No\n",
+	  NET_STATIC, 1, "names no NIC" },
+	{ "net0: rtl8139=BC:24:11:00:00:01,bridge=a\n", "busparams 0.18.0\ndhcp No\n",
+	  NET_STATIC, 1, "a model KDNET does not drive" },
+	{ "net0: rtl8139=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n", NET_STATIC, 1,
+	  "no NIC of this VM is a model KDNET drives" },
+	{ "net0: rtl8139=BC:24:11:00:00:01,bridge=a\nnet1: e1000=BC:24:11:00:00:02,bridge=b\n",
+	  "dhcp No\n", NET_STATIC, 0, "say which: bcdedit /set {dbgsettings} busparams 0.19.0" },
+	{ "net0: e1000=BC:24:11:00:00:01,bridge=a,link_down=1\n", "dhcp No\n",
+	  NET_STATIC, 1, "link_down=1" },
+	{ "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "port 1234\ndhcp No\n",
+	  NET_STATIC, 1, "outside 49152-65535" },
+	{ "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "key 1.2.3\ndhcp No\n",
+	  NET_STATIC, 1, "expected 4 dot-separated words" },
+	{ "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "debugtype Serial\ndhcp No\n",
+	  NET_STATIC, 1, "debugtype is Serial, not NET" },
+};
+
+Test(vmconf, check_findings)
+{
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		const struct check_case *cc = &cases[k];
+		struct finding f[CHECK_MAX_FINDINGS];
+		struct dbgsettings d;
+		struct vmconf c;
+		char err[256];
+		size_t n, blocks = 0;
+		bool said = false;
+
+		parse(cc->conf, &c);
+		if (cc->bcdedit)
+			cr_assert_eq(dbgsettings_parse(cc->bcdedit, &d, err, sizeof(err)), 0);
+		n = kdh_check(&c, cc->bcdedit ? &d : NULL, cc->net, models, 3, f,
+			      CHECK_MAX_FINDINGS);
+		for (size_t i = 0; i < n; i++) {
+			blocks += f[i].level == FIND_BLOCK;
+			said |= strstr(f[i].text, cc->says) || strstr(f[i].fix, cc->says);
+		}
+		cr_assert_eq(blocks, cc->blocks, "case %zu: %zu blocks", k, blocks);
+		cr_assert(said, "case %zu should say '%s'", k, cc->says);
+	}
+}
+
+Test(vmconf, bcdedit_enum_output)
+{
+	const char *text = "Debugger Settings\r\n-----------------\r\n"
+		"identifier              {dbgsettings}\r\n"
+		"key                     1x2y3z.4a5b6c.7d8e9f.0g1h2i\r\n"
+		"debugtype               NET\r\nhostip                  192.168.2.1\r\n"
+		"port                    50000\r\ndhcp                    Yes\r\n"
+		"busparams               0.19.0\r\n";
+	struct dbgsettings d;
+	char err[256];
+
+	cr_assert_eq(dbgsettings_parse(text, &d, err, sizeof(err)), 0);
+	cr_assert_str_eq(d.key, "1x2y3z.4a5b6c.7d8e9f.0g1h2i");
+	cr_assert_str_eq(d.hostip, "192.168.2.1");
+	cr_assert_eq(d.port, 50000);
+	cr_assert(d.has_dhcp && d.dhcp);
+	cr_assert_str_eq(d.busparams, "0.19.0");
+	cr_assert_neq(dbgsettings_parse("hello\n", &d, err, sizeof(err)), 0);
+}
+
+Test(vmconf, cli_check_and_qemu_cmd)
+{
+	char *dir = g_dir_make_tmp("kdh-check-XXXXXX", NULL);
+	char *conf = g_build_filename(dir, "100.conf", NULL);
+	char *bcd = g_build_filename(dir, "bcd.txt", NULL);
+	const char *check[] = { getenv("KDH_BIN"), "check", conf, "--bcdedit", bcd,
+		"--network", "static", NULL };
+	const char *qemu[] = { getenv("KDH_BIN"), "qemu-cmd", conf, "--lines", NULL };
+	char *out, *err;
+
+	cr_assert(g_file_set_contents(conf, conf_100, -1, NULL));
+	cr_assert(g_file_set_contents(bcd, "busparams 0.19.0\ndhcp Yes\n", -1, NULL));
+	cr_assert_eq(test_run(check, &out, &err), 1, "%s", err);
+	cr_assert(strstr(out, "ok     KDNET will use net1"), "%s", out);
+	cr_assert(strstr(out, "BLOCK  ostype win10"), "%s", out);
+	cr_assert(strstr(out, "       fix: bcdedit /set {dbgsettings} dhcp no"), "%s", out);
+	cr_assert(strstr(out, "2 findings block KDNET"), "%s", out);
+	cr_assert(strstr(err, "note:") && strstr(err, "'scsi0' kept and ignored"), "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(test_run(qemu, &out, &err), 0, "%s", err);
+	cr_assert(strstr(out, "\n-cpu\nkvm64,enforce,hv_ipi,"), "%s", out);
+	cr_assert(strstr(out, "addr.path=SOCKDIR/net1.sock\n"), "%s", out);
+	g_free(out); g_free(err);
+	test_rmtree(dir);
+	g_free(conf); g_free(bcd); g_free(dir);
+}
