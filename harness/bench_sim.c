@@ -1,7 +1,5 @@
 /* bench_sim.c - `kdh bench sim`: wall time of the 10-minute hang and of the
  * whole built-in suite, and simulated seconds per wall second */
-#define _XOPEN_SOURCE 700
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +7,6 @@
 
 #include "kdh/bench.h"
 #include "kdh/run.h"
-
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	return remove(path);
-}
 
 static int suite_parse(struct scenario *sc)
 {
@@ -78,7 +70,7 @@ int bench_sim(unsigned rounds)
 			hang = &sc[i];
 	hang_wall = best_round(hang, 1, rounds, &o, &hang_sim, &ok1);
 	all_wall = best_round(sc, n_builtin_scenarios, rounds, &o, &all_sim, &ok2);
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	rmtree(dir);
 	printf("kdh bench sim: best of %u rounds, seed 1, captures written to "
 	       "/tmp and read back\n", rounds);
 	printf("  %-24s %8.2f ms wall for %6.0f s simulated (%.0fx), goal <= 20 ms\n",

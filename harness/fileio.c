@@ -1,7 +1,8 @@
-/* fileio.c - result files are written atomically: a temporary file in the
- * same directory, fsync, rename */
+/* fileio.c - result files are written atomically (a temporary file in the
+ * same directory, fsync, rename); scratch trees are removed whole */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,4 +51,21 @@ int write_file_atomic(const char *path, const char *data, size_t len)
 		unlink(tmp);
 	free(tmp);
 	return rc;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	return remove(path);
+}
+
+/**
+ * rmtree() - remove a directory tree kdh made (never follows links)
+ * @dir:	the tree
+ *
+ * Return: 0, or -1 when something could not be removed
+ */
+int rmtree(const char *dir)
+{
+	return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

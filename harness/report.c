@@ -144,6 +144,8 @@ static void vm_json(JsonBuilder *b, const struct vm_result *v)
 	jb_secs(b, "logo_hang_s", v->measured ? m->logo_hang_s : NAN);
 	jb_bool(b, "os_network", m->os_network);
 	jb_int(b, "boots", m->boots);
+	jb_str(b, "target", v->accel[0] ? "vm" : "sim");
+	jb_str(b, "accel", v->accel[0] ? v->accel : NULL);
 	json_builder_set_member_name(b, "debug_nic");
 	if (m->has_debug_nic) {
 		json_builder_begin_object(b);

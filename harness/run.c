@@ -27,35 +27,8 @@
 #include "kdh/run.h"
 #include "kdh/slirp_node.h"
 #include "kdh/target.h"
-
-#define SETTLE_GRACE	(5 * NS_PER_S)
-
-struct sim;
-
-struct sim_vm {
-	struct sim *sim;
-	const struct sc_vm *cfg;
-	struct target *t;
-	struct ns_port *ports[SC_MAX_NETS];
-	char ostype[16];
-	unsigned boots;
-	struct ns_timer *power, *reboot;
-};
-
-struct sim {
-	const struct scenario *sc;
-	struct ns_loop *loop;
-	struct ns_switch *sw[SC_MAX_NETWORKS];
-	struct ns_slirp *slirp[SC_MAX_NETWORKS];
-	struct ns_host *dbg_host;
-	struct debugger *dbg;
-	struct ns_pcapng *cap;
-	struct sim_vm vms[SC_MAX_VMS];
-	struct ns_timer *check;
-	uint64_t settled_at;
-	GString *log;
-	char err[300];
-};
+#include "harness/run_priv.h"
+#include "kdh/vm.h"
 
 static const char *const verdict_names[] = { "pass", "fail", "skip", "error" };
 
@@ -83,7 +56,7 @@ uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc)
 	return run_seed ^ h;
 }
 
-static size_t net_index(const struct scenario *sc, const char *name)
+size_t sim_net_index(const struct scenario *sc, const char *name)
 {
 	for (size_t i = 0; i < sc->n_nets; i++)
 		if (!strcmp(sc->nets[i].name, name))
@@ -152,13 +125,18 @@ static void vm_port_deliver(void *opaque, const uint8_t *f, size_t len)
 	target_input(np->vm->t, np->nic, f, len);
 }
 
-static void event(struct sim *s, const char *text)
+void sim_event(struct sim *s, const char *text)
 {
 	if (s->cap)
 		ns_pcapng_event(s->cap, ns_loop_now(s->loop), text);
 }
 
-static void power_on(struct sim_vm *v)
+/**
+ * sim_power_on_event() - "power on VM boot=N nic=..." for the capture
+ * @v:		the VM (its boots counter is advanced)
+ * @extra:	appended (e.g. "accel=tcg"), may be NULL
+ */
+void sim_power_on_event(struct sim_vm *v, const char *extra)
 {
 	GString *e = g_string_new(NULL);
 	char mac[MAC_STRLEN], pci[16];
@@ -173,9 +151,15 @@ static void power_on(struct sim_vm *v)
 				       mac_str(n->mac, mac),
 				       pci_addr_str(&a, pci, sizeof(pci)), n->bridge);
 	}
-	g_string_append_printf(e, " ostype=%s", v->ostype);
-	event(v->sim, e->str);
+	g_string_append_printf(e, " ostype=%s%s%s", v->ostype, extra ? " " : "",
+			       extra ? extra : "");
+	sim_event(v->sim, e->str);
 	g_string_free(e, TRUE);
+}
+
+static void power_on(struct sim_vm *v)
+{
+	sim_power_on_event(v, NULL);
 	target_power_on(v->t);
 }
 
@@ -190,7 +174,7 @@ static void reboot_cb(void *opaque)
 	char text[80];
 
 	snprintf(text, sizeof(text), "power off %s", v->cfg->name);
-	event(v->sim, text);
+	sim_event(v->sim, text);
 	target_power_off(v->t);
 	if (v->cfg->reboot_ostype[0])
 		snprintf(v->ostype, sizeof(v->ostype), "%s", v->cfg->reboot_ostype);
@@ -204,10 +188,13 @@ static void check_cb(void *opaque)
 	bool all = true;
 
 	for (size_t i = 0; i < s->sc->n_vms; i++) {
-		const struct sim_vm *v = &s->vms[i];
+		struct sim_vm *v = &s->vms[i];
 
-		all &= target_settled(v->t) &&
-		       (!v->cfg->reboot_ns || v->boots > 1);
+		if (v->cfg->real)
+			all &= run_vm_settled(v);
+		else
+			all &= target_settled(v->t) &&
+			       (!v->cfg->reboot_ns || v->boots > 1);
 	}
 	if (all && !s->settled_at)
 		s->settled_at = now;
@@ -259,7 +246,7 @@ static int debugger_build(struct sim *s)
 {
 	static const struct debugger_ops ops = { .send = dbg_send };
 	const struct sc_debugger *d = &s->sc->dbg;
-	size_t ni = net_index(s->sc, d->network);
+	size_t ni = sim_net_index(s->sc, d->network);
 	char text[96], ip[IP_STRLEN];
 
 	s->dbg_host = ns_host_new(s->sw[ni], "debugger", d->mac);
@@ -274,7 +261,7 @@ static int debugger_build(struct sim *s)
 	ns_port_set_faults(ns_host_port(s->dbg_host), NS_DIR_OUT, &d->faults);
 	snprintf(text, sizeof(text), "debugger %s %s:%u", d->network,
 		 ip_str(d->ip, ip), d->port);
-	event(s, text);
+	sim_event(s, text);
 	return ns_host_udp_bind(s->dbg_host, d->port, dbg_rx, s);
 }
 
@@ -287,6 +274,8 @@ static int vm_build(struct sim *s, size_t i, struct nic_port *np)
 	v->sim = s;
 	v->cfg = c;
 	snprintf(v->ostype, sizeof(v->ostype), "%s", c->ostype);
+	if (c->real)
+		return run_vm_build(v);
 	v->t = target_new(s->loop, &c->tc, &sim_env, v);
 	v->power = ns_timer_new(s->loop, power_cb, v);
 	v->reboot = ns_timer_new(s->loop, reboot_cb, v);
@@ -297,22 +286,23 @@ static int vm_build(struct sim *s, size_t i, struct nic_port *np)
 
 		np[n] = (struct nic_port){ v, (unsigned)n };
 		snprintf(name, sizeof(name), "%s.net%u", c->name, c->nets[n].index);
-		v->ports[n] = ns_port_new(s->sw[net_index(s->sc, c->nets[n].bridge)],
+		v->ports[n] = ns_port_new(s->sw[sim_net_index(s->sc, c->nets[n].bridge)],
 					  name, &ops, &np[n]);
 		if (!v->ports[n])
 			return -ENOMEM;
 		ns_port_set_faults(v->ports[n], NS_DIR_IN, &c->faults);
 		ns_port_set_faults(v->ports[n], NS_DIR_OUT, &c->faults);
 	}
-	ns_timer_mod(v->power, c->power_on_ns);
+	ns_timer_mod(v->power, s->t0 + c->power_on_ns);
 	if (c->reboot_ns)
-		ns_timer_mod(v->reboot, c->reboot_ns);
+		ns_timer_mod(v->reboot, s->t0 + c->reboot_ns);
 	return 0;
 }
 
 static void sim_free(struct sim *s)
 {
 	for (size_t i = 0; i < s->sc->n_vms; i++) {
+		run_vm_free(&s->vms[i]);
 		target_free(s->vms[i].t);
 		ns_timer_free(s->vms[i].power);
 		ns_timer_free(s->vms[i].reboot);
@@ -346,10 +336,19 @@ static bool requires_unmet(const struct scenario *sc, char *why, size_t len)
 			snprintf(why, len, "requires root");
 			return true;
 		}
-		if (!strcmp(r, "kvm") || !strcmp(r, "qemu")) {
-			snprintf(why, len, "requires %s: VM scenarios come with the "
-				 "real-VM backend", r);
+		if (!strcmp(r, "kvm") && !vm_kvm_usable()) {
+			snprintf(why, len, "requires kvm: /dev/kvm does not open");
 			return true;
+		}
+		if (!strcmp(r, "qemu")) {
+			gchar *q = g_find_program_in_path("qemu-system-x86_64");
+
+			g_free(q);
+			if (!q) {
+				snprintf(why, len, "requires qemu: no qemu-system-x86_64 "
+					 "in PATH");
+				return true;
+			}
 		}
 	}
 	return false;
@@ -360,7 +359,15 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 {
 	char dir[600], err[256];
 
-	s->loop = ns_loop_new(NS_CLOCK_VIRTUAL, r->seed);
+	bool real = false;
+
+
+	for (size_t i = 0; i < s->sc->n_vms; i++)
+		real |= s->sc->vms[i].real;
+	s->loop = ns_loop_new(real ? NS_CLOCK_REAL : NS_CLOCK_VIRTUAL, r->seed);
+	s->results = r;
+	if (s->loop)
+		s->t0 = ns_loop_now(s->loop);
 	s->log = g_string_new(NULL);
 	if (!s->loop)
 		return -ENOMEM;
@@ -375,6 +382,7 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 		snprintf(s->err, sizeof(s->err), "%s", err);
 		return -EIO;
 	}
+	snprintf(s->dir, sizeof(s->dir), "%s", dir);
 	if (networks_build(s) || debugger_build(s))
 		return -EINVAL;
 	for (size_t i = 0; i < s->sc->n_vms; i++)
@@ -383,7 +391,7 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 	s->check = ns_timer_new(s->loop, check_cb, s);
 	if (!s->check)
 		return -ENOMEM;
-	ns_timer_mod(s->check, NS_PER_S);
+	ns_timer_mod(s->check, s->t0 + NS_PER_S);
 	return 0;
 }
 
@@ -422,17 +430,23 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		return 0;
 	}
 	rc = np ? sim_build(&s, o, r, np) : -ENOMEM;
-	if (!rc && ns_loop_run(s.loop, sc->timeout_ns))
+	if (!rc && ns_loop_run(s.loop, s.t0 + sc->timeout_ns))
 		snprintf(s.err, sizeof(s.err), "%s", ns_loop_error(s.loop));
 	if (s.loop)
-		r->sim_s = (double)ns_loop_now(s.loop) / 1e9;
+		r->sim_s = (double)(ns_loop_now(s.loop) - s.t0) / 1e9;
+	if (s.skip[0]) {
+		r->verdict = V_SKIP;
+		snprintf(r->reason, sizeof(r->reason), "%s", s.skip);
+	}
 	if (s.cap && ns_pcapng_close(s.cap) && !s.err[0])
 		snprintf(s.err, sizeof(s.err), "%s: could not complete the capture",
 			 r->capture);
 	s.cap = NULL;
 	if (s.log)
 		log_write(&s, o);
-	if (rc || s.err[0]) {
+	if (s.skip[0]) {
+		;	/* said above */
+	} else if (rc || s.err[0]) {
 		r->verdict = V_ERROR;
 		snprintf(r->reason, sizeof(r->reason), "%s", s.err[0] ? s.err :
 			 strerror(-rc));

@@ -21,6 +21,8 @@ void sc_vm_new(struct parse *p, const struct ini_item *sec)
 	target_config_default(&vm->tc);
 	snprintf(vm->tc.name, sizeof(vm->tc.name), "%s", sec->name);
 	kdnet_key_parse("1.2.3.4", vm->tc.key, NULL, 0);
+	vm->memory = 256;
+	vm->cores = 1;
 	vm->line = sec->line;
 }
 
@@ -154,6 +156,19 @@ int sc_vm_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it)
 	} else if (!strcmp(k, "faults")) {
 		if (sv_faults(v, &vm->faults, p->kv_err, sizeof(p->kv_err)))
 			return sc_fail(p, it->line, "%s", p->kv_err);
+	} else if (!strcmp(k, "target")) {
+		if (strcmp(v, "sim") && strcmp(v, "vm"))
+			return sc_fail(p, it->line, "target: '%s' is not sim or vm", v);
+		vm->real = !strcmp(v, "vm");
+	} else if (!strcmp(k, "image")) {
+		snprintf(vm->image, sizeof(vm->image), "%s", v);
+	} else if (!strcmp(k, "memory") || !strcmp(k, "cores")) {
+		char *end;
+		unsigned long n = strtoul(v, &end, 10);
+
+		if (*end || !*v || n < 1 || n > (1u << 20))
+			return sc_fail(p, it->line, "%s: '%s' is not a number", k, v);
+		*(!strcmp(k, "memory") ? &vm->memory : &vm->cores) = (unsigned)n;
 	} else {
 		return sc_fail(p, it->line, "unknown key '%s' in [vm %s]", k,
 			       vm->name);

@@ -141,20 +141,31 @@ static bool model_supported(const struct target *t, const char *model)
 	return false;
 }
 
-static int nic_cmp(const void *a, const void *b)
+/* NIC indices in PCI enumeration order (bus, device, function); the
+ * indices themselves stay the environment's, which send() speaks */
+static void pci_order(const struct target *t, size_t order[TARGET_MAX_NICS])
 {
-	return pci_addr_cmp(&((const struct target_nic *)a)->pci,
-			    &((const struct target_nic *)b)->pci);
+	for (size_t i = 0; i < t->n_nics; i++) {
+		size_t j = i;
+
+		for (; j > 0 && pci_addr_cmp(&t->nics[order[j - 1]].pci,
+					      &t->nics[i].pci) > 0; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
 }
 
 /* The debug NIC per busparams or PCI order; -1 when debugging is off.
  * *@os_nic gets the NIC the OS will use either way. */
 static int nic_choose(struct target *t, int *os_nic)
 {
+	size_t order[TARGET_MAX_NICS];
 	char b[16];
 
-	*os_nic = t->n_nics ? 0 : -1;
-	for (size_t i = 0; i < t->n_nics; i++) {
+	pci_order(t, order);
+	*os_nic = t->n_nics ? (int)order[0] : -1;
+	for (size_t k = 0; k < t->n_nics; k++) {
+		size_t i = order[k];
 		bool match = t->cfg.has_busparams ?
 			!pci_addr_cmp(&t->nics[i].pci, &t->cfg.busparams) :
 			model_supported(t, t->nics[i].model);
@@ -189,7 +200,6 @@ static void kdnet_init(void *opaque)
 	int os_nic, nic;
 
 	t->n_nics = t->ops.list_nics(t->opaque, t->nics, TARGET_MAX_NICS);
-	qsort(t->nics, t->n_nics, sizeof(t->nics[0]), nic_cmp);
 	nic = nic_choose(t, &os_nic);
 	if (os_nic >= 0 && stack_up(t, os_nic)) {
 		target_log(t, "out of memory");

@@ -73,6 +73,11 @@ static int measure(const struct scenario *sc, struct scenario_result *r)
 
 		snprintf(v->name, sizeof(v->name), "%s", sc->vms[i].name);
 		v->measured = !analysis_vm_result(a, v->name, &v->m);
+		if (v->failed[0]) {	/* QEMU's fate, not a wire figure */
+			v->measured = true;
+			v->m.outcome = AN_VM_FAILED;
+			snprintf(v->m.why, sizeof(v->m.why), "%s", v->failed);
+		}
 	}
 	analysis_free(a);
 	capfile_close(cf);

@@ -2,7 +2,8 @@
 # bootstrap.sh - make a fresh Debian 12 machine ready to build and run kdh
 #
 # Installs the Debian packages kdh needs (only those missing, so a second run
-# is fast), configures meson in build/ and compiles.  With --with-asan it also
+# is fast), configures meson in build/, compiles, and builds the agent image
+# (scripts/build-agent-image.sh) that VM scenarios boot.  With --with-asan it also
 # configures build-asan/ (AddressSanitizer + UBSan), which scripts/test.sh
 # runs the tests in as well.  Needs root (or sudo) only when something is
 # missing.
@@ -14,6 +15,7 @@ PACKAGES=(
 	build-essential pkg-config meson ninja-build
 	libssl-dev libglib2.0-dev libjson-glib-dev zlib1g-dev libslirp-dev
 	libcriterion-dev tshark qemu-system-x86 ipxe-qemu
+	busybox-static cpio
 )
 
 missing=()
@@ -39,6 +41,8 @@ setup() {	# setup DIR [meson options...]
 }
 
 setup build
+# The agent image VM scenarios boot (Debian kernel + busybox + kdh-agent)
+bash scripts/build-agent-image.sh build 2> >(grep -v '^W: Download is performed unsandboxed' >&2)
 if [ "${1:-}" = "--with-asan" ]; then
 	setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
 fi

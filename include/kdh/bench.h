@@ -6,5 +6,6 @@
 
 int bench_switch(unsigned rounds, uint64_t frames);
 int bench_sim(unsigned rounds);
+int bench_vm(unsigned rounds);
 
 #endif /* KDH_BENCH_H */

@@ -26,6 +26,8 @@ struct vm_result {
 	char name[SC_NAME];
 	struct an_vm_result m;
 	bool measured;			/* the capture named this VM */
+	char accel[8];			/* target = vm: "kvm" or "tcg" */
+	char failed[200];		/* target = vm: why QEMU failed */
 };
 
 /**
@@ -52,6 +54,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 const char *verdict_name(enum verdict v);
 uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc);
 int write_file_atomic(const char *path, const char *data, size_t len);
+int rmtree(const char *dir);
 void run_judge(const struct scenario *sc, struct scenario_result *r);
 
 #endif /* KDH_RUN_H */

@@ -54,6 +54,9 @@ struct sc_vm {
 	uint64_t reboot_ns;		/* 0: none */
 	char reboot_ostype[16];		/* "" keeps the ostype */
 	struct ns_faults faults;
+	bool real;			/* target = vm: QEMU, agent or image */
+	char image[256];		/* a user's disk image ("" = agent) */
+	unsigned memory, cores;
 	int line;
 };
 

@@ -1,0 +1,219 @@
+/* agent_main.c - kdh-agent: the simulated debuggee's model as /init of a
+ * small Linux VM, on the VM's real (QEMU) NICs
+ *
+ * Theory of operation: the same target model as the simulator (target.c)
+ * with a different environment: NICs are the PCI network devices found in
+ * /sys/bus/pci/devices, frames go through AF_PACKET sockets bound to them
+ * (the interfaces are up with no address, so the kernel's own stack stays
+ * quiet), CPUID leaf 0x40000000 gives the hypervisor vendor, and the loop
+ * runs on the real clock.  The settings come from the kernel command line;
+ * the harness decides nothing for the agent.
+ */
+#include <arpa/inet.h>
+#include <cpuid.h>
+#include <dirent.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kdh/agent.h"
+#include "kdh/pkt.h"
+
+#define MAX_NICS	TARGET_MAX_NICS
+
+struct agent {
+	struct ns_loop *loop;
+	struct target *t;
+	struct target_nic nics[MAX_NICS];
+	char ifname[MAX_NICS][IFNAMSIZ];
+	int fd[MAX_NICS];
+	size_t n;
+	uint8_t buf[65536];
+};
+
+static int read_hex(const char *dir, const char *file, unsigned *out)
+{
+	char path[512];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%x", out) == 1;
+	fclose(f);
+	return ok ? 0 : -1;
+}
+
+/* One PCI network device: its address, model, interface name and MAC */
+static void nic_add(struct agent *a, const char *name)
+{
+	char dir[300], path[400], mac[32];
+	unsigned vendor, device, cls;
+	struct target_nic *n = &a->nics[a->n];
+	struct dirent *de;
+	DIR *d;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s", name);
+	if (a->n == MAX_NICS || read_hex(dir, "class", &cls) || (cls >> 16) != 2 ||
+	    read_hex(dir, "vendor", &vendor) || read_hex(dir, "device", &device) ||
+	    agent_pci_parse(name, &n->pci))
+		return;
+	snprintf(path, sizeof(path), "%s/net", dir);
+	d = opendir(path);
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			snprintf(a->ifname[a->n], IFNAMSIZ, "%s", de->d_name);
+	if (d)
+		closedir(d);
+	snprintf(path, sizeof(path), "/sys/class/net/%s/address", a->ifname[a->n]);
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%31s", mac) != 1 || mac_parse(mac, n->mac)) {
+		if (f)
+			fclose(f);
+		return;
+	}
+	fclose(f);
+	snprintf(n->model, sizeof(n->model), "%s", agent_nic_model((uint16_t)vendor,
+								  (uint16_t)device));
+	memcpy(n->name, a->ifname[a->n], sizeof(n->name) < IFNAMSIZ ?
+	       sizeof(n->name) : IFNAMSIZ);
+	n->name[sizeof(n->name) - 1] = '\0';
+	a->n++;
+}
+
+static void nics_find(struct agent *a)
+{
+	DIR *d = opendir("/sys/bus/pci/devices");
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			nic_add(a, de->d_name);
+	if (d)
+		closedir(d);
+}
+
+static void rx(void *opaque, int fd, short revents)
+{
+	struct agent *a = opaque;
+
+	for (size_t i = 0; i < a->n; i++) {
+		ssize_t len;
+
+		if (a->fd[i] != fd)
+			continue;
+		while ((len = recv(fd, a->buf, sizeof(a->buf), MSG_DONTWAIT)) > 0)
+			target_input(a->t, (unsigned)i, a->buf, (size_t)len);
+	}
+}
+
+/* Interface up, promiscuous, no address; an AF_PACKET socket on it */
+static int nic_open(struct agent *a, size_t i)
+{
+	struct ifreq ifr = { 0 };
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(ETH_P_ALL) };
+	int s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+
+	if (s < 0)
+		return -1;
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", a->ifname[i]);
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_PROMISC;
+		ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	sll.sll_ifindex = (int)if_nametoindex(a->ifname[i]);
+	if (bind(s, (struct sockaddr *)&sll, sizeof(sll))) {
+		close(s);
+		return -1;
+	}
+	a->fd[i] = s;
+	return ns_loop_add_fd(a->loop, s, POLLIN, rx, a, "AF_PACKET");
+}
+
+static void env_send(void *opaque, unsigned nic, const uint8_t *f, size_t len)
+{
+	struct agent *a = opaque;
+
+	if (send(a->fd[nic], f, len, 0) < 0)
+		fprintf(stderr, "kdh-agent: send on %s: %s\n", a->ifname[nic],
+			strerror(errno));
+}
+
+static bool env_cpuid(void *opaque, char vendor[13])
+{
+	unsigned eax, ebx, ecx, edx;
+
+	__cpuid(1, eax, ebx, ecx, edx);
+	if (!(ecx & (1u << 31)))
+		return false;		/* no hypervisor bit */
+	__cpuid(0x40000000, eax, ebx, ecx, edx);
+	memcpy(vendor, &ebx, 4);
+	memcpy(vendor + 4, &ecx, 4);
+	memcpy(vendor + 8, &edx, 4);
+	vendor[12] = '\0';
+	return true;
+}
+
+static size_t env_nics(void *opaque, struct target_nic *nics, size_t max)
+{
+	struct agent *a = opaque;
+	size_t n = a->n < max ? a->n : max;
+
+	memcpy(nics, a->nics, n * sizeof(*nics));
+	return n;
+}
+
+static void env_log(void *opaque, const char *msg)
+{
+	printf("kdh-agent: %s\n", msg);
+	fflush(stdout);
+}
+
+int main(void)
+{
+	static const struct target_env_ops env = { env_send, env_cpuid, env_nics,
+						   env_log };
+	static struct agent a;
+	struct target_config tc;
+	char cmdline[4096] = "", err[256], b[16], vendor[13] = "none";
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (!f || !fgets(cmdline, sizeof(cmdline), f)) {
+		fprintf(stderr, "kdh-agent: cannot read /proc/cmdline\n");
+		return 1;
+	}
+	fclose(f);
+	if (agent_cmdline_parse(cmdline, &tc, err, sizeof(err))) {
+		fprintf(stderr, "kdh-agent: %s\n", err);
+		return 1;
+	}
+	a.loop = ns_loop_new(NS_CLOCK_REAL, (uint64_t)getpid() ^ (uint64_t)time(NULL));
+	nics_find(&a);
+	for (size_t i = 0; i < a.n; i++) {
+		if (nic_open(&a, i))
+			fprintf(stderr, "kdh-agent: %s: %s\n", a.ifname[i], strerror(errno));
+		printf("kdh-agent: NIC %s %s %s\n", a.ifname[i], a.nics[i].model,
+		       pci_addr_str(&a.nics[i].pci, b, sizeof(b)));
+	}
+	env_cpuid(NULL, vendor);
+	printf("%s (%zu NICs, hypervisor %s)\n", AGENT_MARKER, a.n, vendor);
+	fflush(stdout);
+	a.t = target_new(a.loop, &tc, &env, &a);
+	target_power_on(a.t);
+	ns_loop_run(a.loop, NS_NEVER);
+	fprintf(stderr, "kdh-agent: loop ended: %s\n",
+		ns_loop_error(a.loop) ? ns_loop_error(a.loop) : "idle");
+	return 0;
+}

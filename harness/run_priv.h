@@ -1,0 +1,59 @@
+/* run_priv.h - the runner's state, shared by run.c (simulated debuggees)
+ * and run_vm.c (debuggees in QEMU).  Not a public header. */
+#ifndef KDH_RUN_PRIV_H
+#define KDH_RUN_PRIV_H
+
+#include <glib.h>
+
+#include "kdh/debugger.h"
+#include "kdh/host.h"
+#include "kdh/pcapng.h"
+#include "kdh/run.h"
+#include "kdh/slirp_node.h"
+#include "kdh/target.h"
+
+#define SETTLE_GRACE	(5 * NS_PER_S)
+
+struct sim;
+struct vm_real;
+
+struct sim_vm {
+	struct sim *sim;
+	const struct sc_vm *cfg;
+	struct target *t;		/* simulated; NULL for target = vm */
+	struct vm_real *real;		/* QEMU; NULL when simulated */
+	struct ns_port *ports[SC_MAX_NETS];
+	char ostype[16];
+	unsigned boots;
+	struct ns_timer *power, *reboot;
+};
+
+struct sim {
+	const struct scenario *sc;
+	struct scenario_result *results;
+	struct ns_loop *loop;
+	uint64_t t0;
+	char dir[600];			/* this scenario's results directory */
+	struct ns_switch *sw[SC_MAX_NETWORKS];
+	struct ns_slirp *slirp[SC_MAX_NETWORKS];
+	struct ns_host *dbg_host;
+	struct debugger *dbg;
+	struct ns_pcapng *cap;
+	struct sim_vm vms[SC_MAX_VMS];
+	struct ns_timer *check;
+	uint64_t settled_at;
+	GString *log;
+	char err[300];
+	char skip[300];			/* a requirement found unmet while running */
+};
+
+void sim_event(struct sim *s, const char *text);
+void sim_power_on_event(struct sim_vm *v, const char *extra);
+size_t sim_net_index(const struct scenario *sc, const char *name);
+
+/* run_vm.c */
+int run_vm_build(struct sim_vm *v);
+bool run_vm_settled(struct sim_vm *v);
+void run_vm_free(struct sim_vm *v);
+
+#endif /* KDH_RUN_PRIV_H */

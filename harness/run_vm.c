@@ -1,0 +1,266 @@
+/* run_vm.c - scenario VMs that really boot: QEMU with the Proxmox argv,
+ * the agent image (or the user's disk), NICs on the scenario's switches
+ *
+ * Theory of operation: each NIC of a `target = vm` VM is a unix socket
+ * kdh listens on; QEMU joins with -netdev stream, so the VM's frames cross
+ * the same switches, slirp and capture as simulated debuggees'.  The
+ * accelerator is KVM when /dev/kvm opens and the guest prints its boot
+ * marker within KVM_WATCHDOG, else TCG (on machines where /dev/kvm opens
+ * but guests hang, the watchdog notices and starts over under TCG).  A
+ * guest that never boots, or a QEMU that exits, makes the VM "vm-failed"
+ * with the reason; the run goes on.  Hyper-V enlightenments need KVM: a VM
+ * whose ostype needs them is skipped under TCG, not faked.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness/run_priv.h"
+#include "kdh/agent.h"
+#include "kdh/ports.h"
+#include "kdh/qemu_argv.h"
+#include "kdh/vm.h"
+
+#define KVM_WATCHDOG	(20 * NS_PER_S)
+#define TCG_WATCHDOG	(120 * NS_PER_S)
+#define WATCH_TICK	(250 * NS_PER_MS)
+
+struct vm_real {
+	struct sim_vm *v;
+	struct ns_stream_listener *ls[SC_MAX_NETS];
+	char sockdir[64];
+	struct vm_proc proc;
+	bool kvm, booted, failed;
+	uint64_t started;
+	struct ns_timer *power, *watch;
+};
+
+static struct vm_result *result_of(struct vm_real *r)
+{
+	return &r->v->sim->results->vms[r->v - r->v->sim->vms];
+}
+
+static void fail(struct vm_real *r, const char *why)
+{
+	r->failed = true;
+	snprintf(result_of(r)->failed, sizeof(result_of(r)->failed), "%s", why);
+	g_string_append_printf(r->v->sim->log, "%s: vm-failed: %s\n",
+			       r->v->cfg->name, why);
+	vm_stop(&r->proc);
+}
+
+static void vmconf_of(const struct sc_vm *c, struct vmconf *vc)
+{
+	memset(vc, 0, sizeof(*vc));
+	snprintf(vc->name, sizeof(vc->name), "%s", c->name);
+	snprintf(vc->ostype, sizeof(vc->ostype), "%s", c->ostype);
+	vc->memory = c->memory;
+	vc->cores = c->cores;
+	vc->sockets = 1;
+	vc->kvm = true;
+	for (size_t i = 0; i < c->n_nets; i++) {
+		vc->nets[c->nets[i].index] = c->nets[i];
+		vc->has_net[c->nets[i].index] = true;
+	}
+}
+
+static GPtrArray *argv_of(struct vm_real *r, char **append)
+{
+	const struct sc_vm *c = r->v->cfg;
+	const char *agent = vm_agent_dir();
+	char kernel[700], initrd[700], *words = agent_cmdline_build(&c->tc);
+	struct qemu_opts o = { .vmid = 100 + (unsigned)(r->v - r->v->sim->vms),
+		.kvm = r->kvm, .net = QEMU_NET_STREAM, .sock_dir = r->sockdir,
+		.serial_dir = r->sockdir, .console = r->proc.console };
+	struct vmconf vc;
+
+	vmconf_of(c, &vc);
+	snprintf(kernel, sizeof(kernel), "%s/vmlinuz", agent);
+	snprintf(initrd, sizeof(initrd), "%s/initrd.img", agent);
+	if (c->image[0]) {
+		o.disk = c->image;
+	} else {
+		*append = g_strdup_printf("console=ttyS%d quiet panic=-1 ipv6.disable=1 %s",
+					  qemu_console_index(&vc), words);
+		o.kernel = kernel;
+		o.initrd = initrd;
+		o.append = *append;
+	}
+	free(words);
+	return qemu_argv_new(&vc, &o);
+}
+
+static void start(struct vm_real *r)
+{
+	struct sim *s = r->v->sim;
+	char log[700], err[256], *append = NULL;
+	GPtrArray *argv;
+
+	if (!r->kvm && pve_ostype_hyperv(r->v->ostype)) {
+		snprintf(s->skip, sizeof(s->skip), "VM %s needs Hyper-V "
+			 "enlightenments (ostype %s), which QEMU cannot expose under "
+			 "TCG", r->v->cfg->name, r->v->ostype);
+		ns_loop_stop(s->loop);
+		return;
+	}
+	snprintf(result_of(r)->accel, sizeof(result_of(r)->accel), "%s",
+		 r->kvm ? "kvm" : "tcg");
+	sim_power_on_event(r->v, r->kvm ? "accel=kvm" : "accel=tcg");
+	argv = argv_of(r, &append);
+	snprintf(log, sizeof(log), "%s/vm.log", s->dir);
+	unlink(r->proc.console);
+	if (vm_spawn(argv, log, &r->proc, err, sizeof(err)))
+		fail(r, err);
+	r->started = ns_loop_now(s->loop);
+	ns_timer_mod(r->watch, r->started + WATCH_TICK);
+	g_ptr_array_unref(argv);
+	g_free(append);
+}
+
+static void power_cb(void *opaque)
+{
+	start(opaque);
+}
+
+/* The boot watchdog, then QEMU's liveness, every WATCH_TICK */
+static void watch_cb(void *opaque)
+{
+	struct vm_real *r = opaque;
+	uint64_t now = ns_loop_now(r->v->sim->loop);
+	uint64_t limit = r->kvm ? KVM_WATCHDOG : TCG_WATCHDOG;
+	char why[200];
+
+	if (!r->booted && vm_console_has(&r->proc, VM_BOOT_MARKER)) {
+		r->booted = true;
+		g_string_append_printf(r->v->sim->log, "%s: booted under %s in %.1f s\n",
+				       r->v->cfg->name, r->kvm ? "KVM" : "TCG",
+				       (double)(now - r->started) / 1e9);
+	}
+	if (!vm_alive(&r->proc)) {
+		snprintf(why, sizeof(why), "QEMU exited (status %d)%s; see vm.log",
+			 r->proc.status, r->booted ? "" : " before the boot marker");
+		if (r->kvm && !r->booted)
+			goto fallback;
+		fail(r, why);
+		return;
+	}
+	if (!r->booted && now >= r->started + limit) {
+		snprintf(why, sizeof(why), "no boot marker within %.0f s under %s",
+			 (double)limit / 1e9, r->kvm ? "KVM" : "TCG");
+		if (r->kvm)
+			goto fallback;
+		fail(r, why);
+		return;
+	}
+	ns_timer_mod(r->watch, now + WATCH_TICK);
+	return;
+fallback:
+	g_string_append_printf(r->v->sim->log, "%s: KVM did not boot the guest "
+			       "(%s): starting over under TCG\n", r->v->cfg->name,
+			       r->booted ? "QEMU exited" : "no boot marker");
+	vm_stop(&r->proc);
+	r->kvm = false;
+	start(r);
+}
+
+static int listeners_open(struct vm_real *r)
+{
+	struct sim *s = r->v->sim;
+	const struct sc_vm *c = r->v->cfg;
+	char path[128], name[48];
+
+	for (size_t i = 0; i < c->n_nets; i++) {
+		snprintf(path, sizeof(path), "%s/net%u.sock", r->sockdir,
+			 c->nets[i].index);
+		snprintf(name, sizeof(name), "%s.net%u", c->name, c->nets[i].index);
+		r->ls[i] = ns_stream_listen(s->sw[sim_net_index(s->sc, c->nets[i].bridge)],
+					    path, name, NULL, NULL, s->err,
+					    sizeof(s->err));
+		if (!r->ls[i])
+			return -EIO;
+	}
+	return 0;
+}
+
+/**
+ * run_vm_build() - prepare a `target = vm` VM; QEMU starts at power_on
+ * @v:		the VM's runner state (sim, cfg, ostype set)
+ *
+ * Return: 0, -ENOENT when QEMU or the image is missing (the scenario is
+ * skipped), or another negative errno with the sim's error set
+ */
+int run_vm_build(struct sim_vm *v)
+{
+	struct sim *s = v->sim;
+	struct vm_real *r = calloc(1, sizeof(*r));
+	char path[700];
+	gchar *qemu = g_find_program_in_path("qemu-system-x86_64");
+
+	if (!r)
+		return -ENOMEM;
+	v->real = r;
+	r->v = v;
+	snprintf(path, sizeof(path), "%s/initrd.img", vm_agent_dir());
+	if (!qemu || (!v->cfg->image[0] && access(path, R_OK)) ||
+	    (v->cfg->image[0] && access(v->cfg->image, R_OK))) {
+		snprintf(s->skip, sizeof(s->skip), "requires %s", !qemu ?
+			 "qemu-system-x86_64" : v->cfg->image[0] ? v->cfg->image :
+			 "the agent image (scripts/build-agent-image.sh)");
+		g_free(qemu);
+		return -ENOENT;
+	}
+	g_free(qemu);
+	snprintf(r->sockdir, sizeof(r->sockdir), "/tmp/kdh-vm-XXXXXX");
+	if (!mkdtemp(r->sockdir))
+		return -errno;
+	snprintf(r->proc.console, sizeof(r->proc.console), "%s/%s.console",
+		 s->dir, v->cfg->name);
+	r->kvm = vm_kvm_usable();
+	r->power = ns_timer_new(s->loop, power_cb, r);
+	r->watch = ns_timer_new(s->loop, watch_cb, r);
+	if (!r->power || !r->watch || listeners_open(r))
+		return -EIO;
+	ns_timer_mod(r->power, s->t0 + v->cfg->power_on_ns);
+	return 0;
+}
+
+/**
+ * run_vm_settled() - nothing more to wait for: failed, or booted and
+ * the debugger has as many connections as there are real VMs
+ * @v:		the VM
+ *
+ * Return: true when settled
+ */
+bool run_vm_settled(struct sim_vm *v)
+{
+	struct sim *s = v->sim;
+	uint64_t real = 0;
+
+	for (size_t i = 0; i < s->sc->n_vms; i++)
+		real += s->sc->vms[i].real;
+	return v->real->failed ||
+	       (v->real->booted && debugger_stats(s->dbg)->connected >= real);
+}
+
+/**
+ * run_vm_free() - stop QEMU, close the sockets, remove their directory
+ * @v:		the VM (no effect for simulated ones)
+ */
+void run_vm_free(struct sim_vm *v)
+{
+	struct vm_real *r = v->real;
+
+	if (!r)
+		return;
+	vm_stop(&r->proc);
+	for (size_t i = 0; i < SC_MAX_NETS; i++)
+		ns_stream_listener_free(r->ls[i]);
+	if (r->sockdir[0] && strcmp(r->sockdir, "/tmp/kdh-vm-XXXXXX"))
+		rmdir(r->sockdir);
+	ns_timer_free(r->power);
+	ns_timer_free(r->watch);
+	free(r);
+	v->real = NULL;
+}

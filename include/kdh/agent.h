@@ -1,0 +1,18 @@
+/* agent.h - kdh-agent: the simulated debuggee's model inside a Linux VM,
+ * on real (QEMU) NICs.  Pure helpers here; the I/O is in agent_main.c. */
+#ifndef KDH_AGENT_H
+#define KDH_AGENT_H
+
+#include <stdint.h>
+
+#include "kdh/target.h"
+
+#define AGENT_MARKER	"kdh-agent: up"	/* the boot watchdog waits for it */
+
+int agent_cmdline_parse(const char *cmdline, struct target_config *tc,
+			char *err, size_t errlen);
+const char *agent_nic_model(uint16_t vendor, uint16_t device);
+int agent_pci_parse(const char *sysfs_name, struct pci_addr *pci);
+char *agent_cmdline_build(const struct target_config *tc);
+
+#endif /* KDH_AGENT_H */

@@ -1,0 +1,28 @@
+/* vm.h - QEMU process supervision: start, watch the boot, stop, never
+ * leave one behind */
+#ifndef KDH_VM_H
+#define KDH_VM_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include <glib.h>
+
+#define VM_BOOT_MARKER	"kdh-agent image: kernel"
+
+struct vm_proc {
+	pid_t pid;
+	char console[512];		/* the guest console file */
+	bool exited;
+	int status;
+};
+
+int vm_spawn(GPtrArray *argv, const char *log_path, struct vm_proc *vm,
+	     char *err, size_t errlen);
+bool vm_alive(struct vm_proc *vm);
+void vm_stop(struct vm_proc *vm);
+bool vm_console_has(const struct vm_proc *vm, const char *marker);
+bool vm_kvm_usable(void);
+const char *vm_agent_dir(void);
+
+#endif /* KDH_VM_H */
