@@ -9,7 +9,9 @@
  * but guests hang, the watchdog notices and starts over under TCG).  A
  * guest that never boots, or a QEMU that exits, makes the VM "vm-failed"
  * with the reason; the run goes on.  Hyper-V enlightenments need KVM: a VM
- * whose ostype needs them is skipped under TCG, not faked.
+ * whose ostype needs them is skipped under TCG, not faked.  A user's disk
+ * image prints no marker: it counts as booted while QEMU runs, and only a
+ * QEMU that exits within IMAGE_GRACE under KVM starts over under TCG.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@
 #define KVM_WATCHDOG	(20 * NS_PER_S)
 #define TCG_WATCHDOG	(120 * NS_PER_S)
 #define WATCH_TICK	(250 * NS_PER_MS)
+#define IMAGE_GRACE	(5 * NS_PER_S)
 
 struct vm_real {
 	struct sim_vm *v;
@@ -132,7 +135,14 @@ static void watch_cb(void *opaque)
 	uint64_t limit = r->kvm ? KVM_WATCHDOG : TCG_WATCHDOG;
 	char why[200];
 
-	if (!r->booted && vm_console_has(&r->proc, VM_BOOT_MARKER)) {
+	if (r->v->cfg->image[0] && !r->booted && now >= r->started + IMAGE_GRACE &&
+	    vm_alive(&r->proc)) {
+		r->booted = true;	/* no marker to wait for: QEMU stayed up */
+		g_string_append_printf(r->v->sim->log, "%s: image running under %s\n",
+				       r->v->cfg->name, r->kvm ? "KVM" : "TCG");
+	}
+	if (!r->v->cfg->image[0] && !r->booted &&
+	    vm_console_has(&r->proc, VM_BOOT_MARKER)) {
 		r->booted = true;
 		g_string_append_printf(r->v->sim->log, "%s: booted under %s in %.1f s\n",
 				       r->v->cfg->name, r->kvm ? "KVM" : "TCG",
