@@ -157,12 +157,11 @@ static int analyze_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 	struct analysis *a;
 	struct capfile *cf;
 	struct cap_frame f;
-	char err[256];
 	int rc;
 
-	cf = capfile_open(file, err, sizeof(err));
+	cf = cli_capture_open(&kdh_cmd_analyze, file);
 	if (!cf)
-		return cli_error(&kdh_cmd_analyze, KDH_EXIT_USAGE, "%s: %s", file, err);
+		return KDH_EXIT_USAGE;
 	a = analysis_new(key, port);
 	if (!a) {
 		capfile_close(cf);
@@ -170,10 +169,7 @@ static int analyze_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 	}
 	while ((rc = capfile_next(cf, &f)) == 1)
 		analysis_feed(a, &f);
-	if (capfile_warning(cf))
-		fprintf(stderr, "kdh analyze: warning: %s: %s; analysed the %" PRIu64
-			" frames before it\n", file, capfile_warning(cf),
-			capfile_frames(cf));
+	cli_capture_warn(&kdh_cmd_analyze, file, cf);
 	if (json)
 		report_json(a, file, capfile_format(cf), capfile_warning(cf));
 	else

@@ -11,6 +11,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "kdh/capfile.h"
 #include "kdh/cli.h"
 #include "kdh/loop.h"
 
@@ -230,4 +231,36 @@ uint64_t cli_wall_offset_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &mt);
 	return ((uint64_t)rt.tv_sec - (uint64_t)mt.tv_sec) * 1000000000u +
 	       (uint64_t)rt.tv_nsec - (uint64_t)mt.tv_nsec;
+}
+
+/**
+ * cli_capture_open() - open a capture file for a command, saying why not
+ * @cmd:	the subcommand (for the message)
+ * @file:	the capture
+ *
+ * Return: reader, or NULL after printing "kdh CMD: FILE: reason"
+ */
+struct capfile *cli_capture_open(const struct kdh_cmd *cmd, const char *file)
+{
+	char err[256];
+	struct capfile *cf = capfile_open(file, err, sizeof(err));
+
+	if (!cf)
+		cli_error(cmd, KDH_EXIT_USAGE, "%s: %s", file, err);
+	return cf;
+}
+
+/**
+ * cli_capture_warn() - say that a damaged capture was read up to the damage
+ * @cmd:	the subcommand
+ * @file:	the capture
+ * @cf:		its reader, at its end
+ */
+void cli_capture_warn(const struct kdh_cmd *cmd, const char *file,
+		      const struct capfile *cf)
+{
+	if (capfile_warning(cf))
+		fprintf(stderr, "kdh %s: warning: %s: %s; read the %llu frames "
+			"before it\n", cmd->name, file, capfile_warning(cf),
+			(unsigned long long)capfile_frames(cf));
 }

@@ -262,12 +262,11 @@ static int decode_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 	struct kdnet_decoder *dec;
 	struct capfile *cf;
 	struct cap_frame f;
-	char err[256];
 	int rc;
 
-	cf = capfile_open(file, err, sizeof(err));
+	cf = cli_capture_open(&kdh_cmd_decode, file);
 	if (!cf)
-		return cli_error(&kdh_cmd_decode, KDH_EXIT_USAGE, "%s: %s", file, err);
+		return KDH_EXIT_USAGE;
 	dec = kdnet_decoder_new(key);
 	if (!dec) {
 		capfile_close(cf);
@@ -280,10 +279,7 @@ static int decode_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 		c->st.frames++;
 		frame_take(c, dec, &f, capfile_frames(cf));
 	}
-	if (capfile_warning(cf))
-		fprintf(stderr, "kdh decode: warning: %s: %s; decoded the %" PRIu64
-			" frames before it\n", file, capfile_warning(cf),
-			c->st.frames);
+	cli_capture_warn(&kdh_cmd_decode, file, cf);
 	if (c->json)
 		summary_json(c, file, capfile_format(cf), capfile_warning(cf));
 	else

@@ -53,6 +53,10 @@ int cli_seed_parse(const char *s, uint64_t *seed);
 struct ns_loop;
 int cli_stop_on_signals(struct ns_loop *l);
 uint64_t cli_wall_offset_ns(void);
+struct capfile;
+struct capfile *cli_capture_open(const struct kdh_cmd *cmd, const char *file);
+void cli_capture_warn(const struct kdh_cmd *cmd, const char *file,
+		      const struct capfile *cf);
 uint64_t cli_seed_random(void);
 int cli_key_parse(const struct kdh_cmd *cmd, const char *s,
 		  uint8_t key[KDNET_KEY_LEN]);
