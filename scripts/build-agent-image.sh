@@ -24,9 +24,16 @@ if [ -f "$out/initrd.img" ] && [ "$out/initrd.img" -nt "$agent" ] &&
 fi
 
 # The kernel: the package linux-image-amd64 points at, unpacked in a cache
-pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-      awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-[ -n "$pkg" ] || { echo "build-agent-image: no linux-image-amd64 in apt's lists (apt-get update?)" >&2; exit 2; }
+kernel_pkg() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+}
+pkg=$(kernel_pkg)
+if [ -z "$pkg" ] && [ "$(id -u)" -eq 0 ]; then
+	apt-get update -q >/dev/null	# lists may be absent on a new machine
+	pkg=$(kernel_pkg)
+fi
+[ -n "$pkg" ] || { echo "build-agent-image: no linux-image-amd64 in apt's lists" >&2; exit 2; }
 if [ ! -f "$out/cache/$pkg.unpacked" ]; then
 	rm -rf "$out/cache/root" "$out/cache"/*.deb
 	(cd "$out/cache" && apt-get download -q "$pkg" >/dev/null)
