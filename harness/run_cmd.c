@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -94,8 +95,18 @@ static void load_dir(struct suite *s, const char *dir)
 	g_ptr_array_free(names, TRUE);
 }
 
-static void suite_load(struct suite *s, int argc, char **argv, const char *group)
+struct run_args {
+	const char *group, *results, *json, *junit;
+	uint64_t seed;
+	bool seeded, tap, validate;
+	unsigned jobs;
+	unsigned shard, shards;		/* 1-based K of N; 0/0 = all */
+};
+
+static void suite_load(struct suite *s, int argc, char **argv,
+		       const struct run_args *a)
 {
+	const char *group = a->group;
 	struct stat st;
 	size_t j = 0;
 
@@ -117,13 +128,22 @@ static void suite_load(struct suite *s, int argc, char **argv, const char *group
 		if (!group || sc_in_group(&s->sc[i], group))
 			s->sc[j++] = s->sc[i];
 	s->n = j;
+	j = 0;		/* --shard K/N: every Nth, from the Kth, in suite order */
+	for (size_t i = 0; a->shards && i < s->n; i++)
+		if (i % a->shards == a->shard - 1)
+			s->sc[j++] = s->sc[i];
+	if (a->shards)
+		s->n = j;
 }
 
-struct run_args {
-	const char *group, *results, *json, *junit;
-	uint64_t seed;
-	bool seeded, tap, validate;
-};
+static int shard_parse(const char *v, unsigned *k, unsigned *n)
+{
+	char tail;
+
+	return sscanf(v, "%u/%u%c", k, n, &tail) == 2 && *n >= 1 && *k >= 1 &&
+	       *k <= *n ? 0 : -1;
+}
+
 
 static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		      struct run_args *a)
@@ -132,21 +152,38 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		{ "group", required_argument, NULL, 'g' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "results", required_argument, NULL, 'r' },
-		{ "json", required_argument, NULL, 'j' },
+		{ "json", required_argument, NULL, 'O' },
 		{ "junit", required_argument, NULL, 'J' },
 		{ "tap", no_argument, NULL, 't' },
 		{ "validate", no_argument, NULL, 'V' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "shard", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "g:s:r:j:J:tVh", opts, NULL)) != -1) {
+	a->jobs = 1;
+	while ((opt = getopt_long(argc, argv, "g:s:r:J:tVhj:", opts, NULL)) != -1) {
 		switch (opt) {
+		case 'j': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || v < 1 || v > 64)
+				return cli_usage_error(cmd, "-j: '%s' is not 1-64", optarg);
+			a->jobs = (unsigned)v;
+			break;
+		}
+		case 'S':
+			if (shard_parse(optarg, &a->shard, &a->shards))
+				return cli_usage_error(cmd, "--shard: '%s' is not K/N "
+						       "with 1 <= K <= N", optarg);
+			break;
 		case 'g': a->group = optarg; break;
 		case 'r': a->results = optarg; break;
-		case 'j': a->json = optarg; break;
+		case 'O': a->json = optarg; break;
 		case 'J': a->junit = optarg; break;
 		case 't': a->tap = true; break;
 		case 'V': a->validate = true; break;
@@ -202,35 +239,78 @@ static int exit_status(const struct run_totals *t, size_t n)
 	return n && t->skip == n ? 77 : KDH_EXIT_OK;
 }
 
+struct run_out {
+	const struct run_args *a;
+	struct scenario_result *rs;
+	size_t n, failed;
+	const char *dir;
+	double t0;
+	bool tty;
+};
+
+static double wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One scenario's line (and result.json), in suite order */
+static void result_ready(void *opaque, size_t i)
+{
+	struct run_out *ro = opaque;
+	char path[700];
+
+	if (ro->tty)
+		fputs("\r\033[K", stderr);	/* clear the progress line */
+	snprintf(path, sizeof(path), "%s/%s/result.json", ro->dir, ro->rs[i].name);
+	if (ro->rs[i].verdict != V_SKIP)
+		report_result_file(path, &ro->rs[i]);
+	if (ro->a->tap)
+		report_tap_line(stdout, i + 1, &ro->rs[i]);
+	else
+		report_line(stdout, &ro->rs[i]);
+}
+
+/* The live progress line, on a terminal only */
+static void result_progress(void *opaque, size_t done)
+{
+	struct run_out *ro = opaque;
+
+	ro->failed = 0;
+	for (size_t i = 0; i < ro->n; i++)
+		ro->failed += ro->rs[i].verdict == V_FAIL || ro->rs[i].verdict == V_ERROR;
+	if (ro->tty && done < ro->n)
+		fprintf(stderr, "\r\033[K[%zu/%zu] %.1f s, %zu failed so far", done,
+			ro->n, wall() - ro->t0, ro->failed);
+}
+
 static int suite_run(struct suite *s, struct run_args *a)
 {
 	struct scenario_result *rs = calloc(s->n ? s->n : 1, sizeof(*rs));
 	struct run_opts o = { .seed = a->seed };
+	struct run_out ro = { a, rs, s->n, 0, NULL, wall(), isatty(2) && !a->tap };
 	struct run_totals t;
-	char dir[512], path[700];
+	char dir[512];
 	int rc;
 
 	if (!rs || (rc = run_dir_make(a, dir, sizeof(dir)))) {
 		free(rs);
 		return KDH_EXIT_USAGE;
 	}
-	o.results_dir = dir;
+	o.results_dir = ro.dir = dir;
 	if (a->tap)
 		report_tap_plan(stdout, s->n);
 	else
-		printf("kdh run: %zu scenarios, seed %" PRIu64 ", results in %s\n",
-		       s->n, a->seed, dir);
-	for (size_t i = 0; i < s->n; i++) {
-		run_scenario(&s->sc[i], &o, &rs[i]);
-		snprintf(path, sizeof(path), "%s/%s/result.json", dir, rs[i].name);
-		if (rs[i].verdict != V_SKIP)
-			report_result_file(path, &rs[i]);
-		if (a->tap)
-			report_tap_line(stdout, i + 1, &rs[i]);
-		else
-			report_line(stdout, &rs[i]);
-	}
+		printf("kdh run: %zu scenarios, seed %" PRIu64 ", -j %u, results in "
+		       "%s\n", s->n, a->seed, a->jobs, dir);
+	fflush(stdout);
+	run_pool(s->sc, s->n, &o, a->jobs, rs, result_ready, result_progress, &ro);
+	if (ro.tty)
+		fputs("\r\033[K", stderr);
 	report_totals(rs, s->n, &t);
+	t.wall_s = wall() - ro.t0;
 	if (!a->tap)
 		report_summary(stdout, &t, a->seed);
 	rc = outputs_write(a, dir, rs, s->n);
@@ -248,7 +328,7 @@ static int run_main(int argc, char **argv)
 		return rc == CLI_HELP_SHOWN ? KDH_EXIT_OK : rc;
 	if (!a.seeded)
 		a.seed = cli_seed_random();
-	suite_load(&s, argc - optind, argv + optind, a.group);
+	suite_load(&s, argc - optind, argv + optind, &a);
 	if (s.bad)
 		rc = KDH_EXIT_USAGE;
 	else if (!s.n)
@@ -270,7 +350,7 @@ static int list_main(int argc, char **argv)
 
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? KDH_EXIT_OK : rc;
-	suite_load(&s, argc - optind, argv + optind, a.group);
+	suite_load(&s, argc - optind, argv + optind, &a);
 	for (size_t i = 0; i < s.n; i++) {
 		GString *g = g_string_new(NULL);
 
@@ -286,8 +366,8 @@ static int list_main(int argc, char **argv)
 const struct kdh_cmd kdh_cmd_run = {
 	.name = "run",
 	.summary = "run scenarios (default: the built-in suite) and judge them from the wire",
-	.usage = "kdh run [PATH...] [-g GROUP] [--seed N] [--results DIR] "
-		 "[--json FILE] [--junit FILE] [--tap] [--validate]",
+	.usage = "kdh run [PATH...] [-g GROUP] [-j N] [--shard K/N] [--seed N] "
+		 "[--results DIR] [--json FILE] [--junit FILE] [--tap] [--validate]",
 	.run = run_main,
 	.help =
 "PATH is a scenario file or a directory of *.kdh files; without one, the\n"
@@ -299,6 +379,10 @@ const struct kdh_cmd kdh_cmd_run = {
 "\n"
 "Options:\n"
 "  -g, --group G     only scenarios whose groups list G (seed, dhcp, ...)\n"
+"  -j, --jobs N      run N scenarios at once, in child processes; the\n"
+"                    results are the same as with -j 1 (default 1)\n"
+"  --shard K/N       only the Kth of N parts: every Nth scenario from the\n"
+"                    Kth, in suite order (CI machines each take one part)\n"
 "  --seed N          the run's seed (printed; the same seed replays the run)\n"
 "  --results DIR     default results/; each run makes DIR/run-DATE-SEED/\n"
 "                    with SCENARIO/{capture.pcapng,result.json,target.log},\n"
@@ -325,7 +409,7 @@ const struct kdh_cmd kdh_cmd_run = {
 const struct kdh_cmd kdh_cmd_list = {
 	.name = "list",
 	.summary = "list scenarios (default: the built-in suite) with groups",
-	.usage = "kdh list [PATH...] [-g GROUP]",
+	.usage = "kdh list [PATH...] [-g GROUP] [--shard K/N]",
 	.run = list_main,
 	.help =
 "One line per scenario: name, groups, description.  Bad files are\n"

@@ -146,3 +146,89 @@ Test(suite, failing_expectation_exits_1_with_file_line)
 	test_rmtree(dir);
 	g_free(sc); g_free(dir);
 }
+
+static char *targets_of(const char *json_path, size_t *n_scenarios)
+{
+	JsonParser *p;
+	JsonObject *o = load_json(json_path, &p);
+	JsonArray *sc = json_object_get_array_member(o, "scenarios");
+	GString *s = g_string_new(NULL);
+
+	*n_scenarios = json_array_get_length(sc);
+	for (guint i = 0; i < json_array_get_length(sc); i++) {
+		JsonObject *so = json_array_get_object_element(sc, i);
+		JsonGenerator *g = json_generator_new();
+		gchar *t;
+
+		json_generator_set_root(g, json_object_get_member(so, "targets"));
+		t = json_generator_to_data(g, NULL);
+		g_string_append_printf(s, "%s %s %s\n", json_object_get_string_member(so, "name"),
+				       json_object_get_string_member(so, "verdict"), t);
+		g_free(t);
+		g_object_unref(g);
+	}
+	g_object_unref(p);
+	return g_string_free(s, FALSE);
+}
+
+Test(suite, parallel_run_gives_the_serial_results, .timeout = 60)
+{
+	char *dir = g_dir_make_tmp("kdh-run-XXXXXX", NULL);
+	char *j1 = g_build_filename(dir, "j1.json", NULL);
+	char *j2 = g_build_filename(dir, "j2.json", NULL);
+	const char *serial[] = { getenv("KDH_BIN"), "run", "--seed", "9", "-j", "1",
+		"--results", dir, "--json", j1, NULL };
+	const char *parallel[] = { getenv("KDH_BIN"), "run", "--seed", "9", "-j", "3",
+		"--results", dir, "--json", j2, NULL };
+	char *out, *err, *a, *b;
+	size_t na, nb;
+
+	cr_assert_eq(test_run(serial, &out, &err), 0, "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(test_run(parallel, &out, &err), 0, "%s", err);
+	g_free(out); g_free(err);
+	a = targets_of(j1, &na);
+	b = targets_of(j2, &nb);
+	cr_assert_eq(na, nb);
+	cr_assert_str_eq(a, b, "same seed, same figures, same order");
+	g_free(a); g_free(b);
+	test_rmtree(dir);
+	g_free(j1); g_free(j2); g_free(dir);
+}
+
+/* --shard K/N: every scenario exactly once over K = 1..N, N = 1..7 */
+Test(suite, shards_cover_the_suite_once)
+{
+	for (unsigned n = 1; n <= 7; n++) {
+		GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
+							 g_free, NULL);
+		size_t total = 0, smallest = SIZE_MAX, largest = 0;
+
+		for (unsigned k = 1; k <= n; k++) {
+			char shard[16], *out, *err;
+			const char *argv[] = { getenv("KDH_BIN"), "list", "--shard",
+				shard, NULL };
+			gchar **lines;
+			size_t here = 0;
+
+			snprintf(shard, sizeof(shard), "%u/%u", k, n);
+			cr_assert_eq(test_run(argv, &out, &err), 0, "%s", err);
+			lines = g_strsplit(g_strchomp(out), "\n", -1);
+			for (gchar **l = lines; *l && **l; l++, here++) {
+				char name[64];
+
+				sscanf(*l, "%63s", name);
+				cr_assert(g_hash_table_add(seen, g_strdup(name)),
+					  "%s twice with N=%u", name, n);
+			}
+			total += here;
+			smallest = here < smallest ? here : smallest;
+			largest = here > largest ? here : largest;
+			g_strfreev(lines);
+			g_free(out); g_free(err);
+		}
+		cr_assert_eq(total, n_builtin_scenarios, "N=%u covers the suite", n);
+		cr_assert_leq(largest - smallest, 1, "N=%u is balanced", n);
+		g_hash_table_destroy(seen);
+	}
+}

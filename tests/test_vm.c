@@ -23,7 +23,7 @@ Test(vm, scenarios_pass_on_real_qemu, .timeout = 560)
 	dir = g_dir_make_tmp("kdh-vm-run-XXXXXX", NULL);
 	vmdir = g_build_filename(getenv("KDH_SCENARIOS"), "vm", NULL);
 	const char *argv[] = { getenv("KDH_BIN"), "run", vmdir, "--seed", "1",
-		"--results", dir, NULL };
+		"-j", "2", "--results", dir, NULL };
 	rc = test_run(argv, &out, &err);
 	fprintf(stderr, "%s", out);
 	cr_assert_eq(rc, 0, "%s%s", out, err);

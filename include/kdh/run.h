@@ -56,5 +56,9 @@ uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc);
 int write_file_atomic(const char *path, const char *data, size_t len);
 int rmtree(const char *dir);
 void run_judge(const struct scenario *sc, struct scenario_result *r);
+int run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
+	     unsigned jobs, struct scenario_result *rs,
+	     void (*ready)(void *opaque, size_t i),
+	     void (*progress)(void *opaque, size_t done), void *opaque);
 
 #endif /* KDH_RUN_H */

@@ -1,0 +1,153 @@
+/* run_pool.c - `kdh run -j N`: scenarios in parallel child processes
+ *
+ * Each scenario already runs on its own loop with its own seed (derived
+ * from the run's and its name), so running several at once changes
+ * nothing in their results.  Children are forked, run one scenario each,
+ * and hand back their struct scenario_result (plain data) through a pipe;
+ * it is small enough for the pipe's buffer, so a child never blocks.
+ * Results are reported in suite order as soon as every earlier one is in.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kdh/run.h"
+
+struct child {
+	pid_t pid;
+	int fd;
+	size_t index;
+};
+
+static int spawn(const struct scenario *sc, const struct run_opts *o,
+		 size_t i, struct child *c)
+{
+	int p[2];
+
+	if (pipe(p))
+		return -errno;
+	c->pid = fork();
+	if (c->pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -errno;
+	}
+	if (c->pid == 0) {
+		struct scenario_result r;
+		const char *b = (const char *)&r;
+		size_t left = sizeof(r);
+
+		close(p[0]);
+		run_scenario(&sc[i], o, &r);
+		while (left) {
+			ssize_t n = write(p[1], b, left);
+
+			if (n <= 0)
+				_exit(1);
+			b += n;
+			left -= (size_t)n;
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	c->fd = p[0];
+	c->index = i;
+	return 0;
+}
+
+/* Read a finished child's result; a child that died gives an error */
+static void collect(struct child *c, const struct scenario *sc,
+		    struct scenario_result *rs)
+{
+	struct scenario_result *r = &rs[c->index];
+	char *b = (char *)r;
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < sizeof(*r) && (n = read(c->fd, b + got, sizeof(*r) - got)) > 0)
+		got += (size_t)n;
+	close(c->fd);
+	waitpid(c->pid, NULL, 0);
+	if (got == sizeof(*r))
+		return;
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", sc[c->index].name);
+	snprintf(r->file, sizeof(r->file), "%s", sc[c->index].file);
+	r->verdict = V_ERROR;
+	snprintf(r->reason, sizeof(r->reason), "the process running it died");
+}
+
+/* The first child whose pipe is readable (its result, or its death) */
+static size_t first_finished(const struct child *kids, size_t running)
+{
+	struct pollfd p[64];
+	size_t n = running < 64 ? running : 64;
+
+	for (size_t k = 0; k < n; k++)
+		p[k] = (struct pollfd){ .fd = kids[k].fd, .events = POLLIN };
+	while (poll(p, n, -1) < 0 && errno == EINTR)
+		;
+	for (size_t k = 0; k < n; k++)
+		if (p[k].revents)
+			return k;
+	return 0;
+}
+
+/**
+ * run_pool() - run @n scenarios with up to @jobs at a time
+ * @sc:		scenarios
+ * @n:		their count
+ * @o:		seed and results directory
+ * @jobs:	parallel processes (1 runs in this process)
+ * @rs:		results, in suite order
+ * @ready:	called with each index in suite order once its result is in
+ * @progress:	called with the count finished after each one, may be NULL
+ * @opaque:	passed to the callbacks
+ *
+ * Return: 0, or a negative errno when no child could be started
+ */
+int run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
+	     unsigned jobs, struct scenario_result *rs,
+	     void (*ready)(void *opaque, size_t i),
+	     void (*progress)(void *opaque, size_t done), void *opaque)
+{
+	struct child *kids = calloc(jobs ? jobs : 1, sizeof(*kids));
+	size_t next = 0, done = 0, reported = 0, running = 0;
+	bool *have = calloc(n ? n : 1, sizeof(*have));
+
+	if (!kids || !have) {
+		free(kids);
+		free(have);
+		return -ENOMEM;
+	}
+	while (done < n) {
+		while (jobs > 1 && running < jobs && next < n) {
+			if (spawn(sc, o, next, &kids[running]))
+				break;
+			running++;
+			next++;
+		}
+		if (jobs <= 1 || !running) {	/* inline: -j1, or fork failed */
+			run_scenario(&sc[next], o, &rs[next]);
+			have[next++] = true;
+		} else {
+			size_t k = first_finished(kids, running);
+
+			collect(&kids[k], sc, rs);
+			have[kids[k].index] = true;
+			kids[k] = kids[--running];
+		}
+		done++;
+		if (progress)
+			progress(opaque, done);
+		while (reported < n && have[reported])
+			ready(opaque, reported++);
+	}
+	free(kids);
+	free(have);
+	return 0;
+}
