@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "kdh/duration.h"
 #include "kdh/scenario.h"
 
@@ -270,4 +272,87 @@ bool sc_expect_eval(const struct sc_expect *e, const struct sc_value *v,
 		snprintf(why, len, "%s, got %s", e->text, got);
 	}
 	return ok;
+}
+
+/** sc_metric_from_name() - enum sc_metric of a name, or -1 */
+int sc_metric_from_name(const char *name)
+{
+	for (int m = 0; m < M_N_METRICS; m++)
+		if (!strcmp(metrics[m].name, name))
+			return m;
+	return -1;
+}
+
+/* One term: "+20%", "-5s", "±10%", "+-2" */
+static int threshold_term(struct sc_threshold *t, const char *term)
+{
+	bool up = false, down = false, pct;
+	double v;
+	char *end;
+
+	if (!strncmp(term, "±", strlen("±"))) {
+		up = down = true;
+		term += strlen("±");
+	} else if (!strncmp(term, "+-", 2)) {
+		up = down = true;
+		term += 2;
+	} else if (*term == '+' || *term == '-') {
+		up = *term == '+';
+		down = !up;
+		term++;
+	} else {
+		return -EINVAL;
+	}
+	pct = term[0] && term[strlen(term) - 1] == '%';
+	if (pct) {
+		v = strtod(term, &end);
+		if (end == term || strcmp(end, "%") || v < 0)
+			return -EINVAL;
+	} else if (number(metrics[t->metric].kind, term, &v) || v < 0) {
+		return -EINVAL;
+	}
+	if (up) {
+		t->up = true;
+		*(pct ? &t->up_pct : &t->up_abs) = v;
+	}
+	if (down) {
+		t->down = true;
+		*(pct ? &t->down_pct : &t->down_abs) = v;
+	}
+	return 0;
+}
+
+/**
+ * sc_threshold_parse() - "+20% or +2s", "±10%", "+-10%", "+2"
+ * @metric:	a duration or count metric name
+ * @text:	the allowance
+ * @t:		output
+ * @err:	reason on failure
+ * @errlen:	its size
+ *
+ * Return: 0 or -EINVAL
+ */
+int sc_threshold_parse(const char *metric, const char *text,
+		       struct sc_threshold *t, char *err, size_t errlen)
+{
+	gchar **terms;
+	int m = sc_metric_from_name(metric), rc = 0;
+
+	memset(t, 0, sizeof(*t));
+	if (m < 0 || !sc_metric_is_number((enum sc_metric)m)) {
+		snprintf(err, errlen, "thresholds: '%s' is not a duration or count "
+			 "metric (connect_time, dhcp_phase, first_kdnet, logo_hang, "
+			 "discover_count)", metric);
+		return -EINVAL;
+	}
+	t->metric = (enum sc_metric)m;
+	snprintf(t->text, sizeof(t->text), "%s", text);
+	terms = g_strsplit(text, " or ", -1);
+	for (gchar **p = terms; *p && !rc; p++)
+		rc = threshold_term(t, g_strstrip(*p));
+	g_strfreev(terms);
+	if (rc)
+		snprintf(err, errlen, "%s: '%s' is not like '+20%% or +2s' or "
+			 "'±10%%'", metric, text);
+	return rc;
 }

@@ -17,6 +17,7 @@
 
 #include <glib.h>
 
+#include "kdh/baseline.h"
 #include "kdh/cli.h"
 #include "kdh/report.h"
 
@@ -101,6 +102,7 @@ struct run_args {
 	bool seeded, tap, validate;
 	unsigned jobs;
 	unsigned shard, shards;		/* 1-based K of N; 0/0 = all */
+	const char *baseline;
 };
 
 static void suite_load(struct suite *s, int argc, char **argv,
@@ -158,6 +160,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		{ "validate", no_argument, NULL, 'V' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, 'S' },
+		{ "baseline", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -184,6 +187,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		case 'g': a->group = optarg; break;
 		case 'r': a->results = optarg; break;
 		case 'O': a->json = optarg; break;
+		case 'B': a->baseline = optarg; break;
 		case 'J': a->junit = optarg; break;
 		case 't': a->tap = true; break;
 		case 'V': a->validate = true; break;
@@ -241,6 +245,8 @@ static int exit_status(const struct run_totals *t, size_t n)
 
 struct run_out {
 	const struct run_args *a;
+	const struct scenario *sc;
+	const struct baseline *base;
 	struct scenario_result *rs;
 	size_t n, failed;
 	const char *dir;
@@ -264,6 +270,8 @@ static void result_ready(void *opaque, size_t i)
 
 	if (ro->tty)
 		fputs("\r\033[K", stderr);	/* clear the progress line */
+	if (ro->base)
+		baseline_check(ro->base, &ro->sc[i], &ro->rs[i]);
 	snprintf(path, sizeof(path), "%s/%s/result.json", ro->dir, ro->rs[i].name);
 	if (ro->rs[i].verdict != V_SKIP)
 		report_result_file(path, &ro->rs[i]);
@@ -290,13 +298,21 @@ static int suite_run(struct suite *s, struct run_args *a)
 {
 	struct scenario_result *rs = calloc(s->n ? s->n : 1, sizeof(*rs));
 	struct run_opts o = { .seed = a->seed };
-	struct run_out ro = { a, rs, s->n, 0, NULL, wall(), isatty(2) && !a->tap };
+	struct run_out ro = { a, s->sc, NULL, rs, s->n, 0, NULL, wall(),
+			      isatty(2) && !a->tap };
+	struct baseline *base = NULL;
 	struct run_totals t;
-	char dir[512];
+	char dir[512], err[400];
 	int rc;
 
+	if (a->baseline && !(base = baseline_load(a->baseline, err, sizeof(err)))) {
+		free(rs);
+		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "--baseline %s", err);
+	}
+	ro.base = base;
 	if (!rs || (rc = run_dir_make(a, dir, sizeof(dir)))) {
 		free(rs);
+		baseline_free(base);
 		return KDH_EXIT_USAGE;
 	}
 	o.results_dir = ro.dir = dir;
@@ -315,6 +331,7 @@ static int suite_run(struct suite *s, struct run_args *a)
 		report_summary(stdout, &t, a->seed);
 	rc = outputs_write(a, dir, rs, s->n);
 	free(rs);
+	baseline_free(base);
 	return rc ? rc : exit_status(&t, s->n);
 }
 
@@ -367,7 +384,8 @@ const struct kdh_cmd kdh_cmd_run = {
 	.name = "run",
 	.summary = "run scenarios (default: the built-in suite) and judge them from the wire",
 	.usage = "kdh run [PATH...] [-g GROUP] [-j N] [--shard K/N] [--seed N] "
-		 "[--results DIR] [--json FILE] [--junit FILE] [--tap] [--validate]",
+		 "[--results DIR] [--json FILE] [--junit FILE] [--tap] [--validate] "
+		 "[--baseline FILE]",
 	.run = run_main,
 	.help =
 "PATH is a scenario file or a directory of *.kdh files; without one, the\n"
@@ -388,6 +406,11 @@ const struct kdh_cmd kdh_cmd_run = {
 "                    with SCENARIO/{capture.pcapng,result.json,target.log},\n"
 "                    summary.json and junit.xml\n"
 "  --json FILE       also write the summary JSON to FILE\n"
+"  --baseline FILE   compare with a stored run (a --json or summary.json):\n"
+"                    a figure beyond its [thresholds] allowance (default\n"
+"                    connect_time +20% or +2s, dhcp_phase ±10% or ±2s,\n"
+"                    discover_count +2), a changed outcome, a figure that\n"
+"                    appeared or vanished fails the scenario\n"
 "  --junit FILE      also write JUnit XML to FILE\n"
 "  --tap             TAP 13 on stdout instead of the console lines\n"
 "  --validate        parse every scenario, run nothing\n"

@@ -190,15 +190,16 @@ static int section_open(struct parse *p, const struct ini_item *it,
 			const struct ini *ini, size_t idx)
 {
 	static const char *const named[] = { "network", "vm" };
-	static const char *const plain[] = { "scenario", "debugger", "expect" };
+	static const char *const plain[] = { "scenario", "debugger", "expect",
+					     "thresholds" };
 	bool is_named = !strcmp(it->key, named[0]) || !strcmp(it->key, named[1]);
 	bool is_plain = false;
 
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		is_plain |= !strcmp(it->key, plain[i]);
 	if (!is_named && !is_plain)
 		return sc_fail(p, it->line, "unknown section [%s] (scenario, network "
-			    "NAME, debugger, vm NAME, expect)", it->key);
+			    "NAME, debugger, vm NAME, expect, thresholds)", it->key);
 	if (is_named && !it->name[0])
 		return sc_fail(p, it->line, "[%s] needs a name: [%s NAME]", it->key,
 			    it->key);
@@ -236,6 +237,19 @@ static int item_take(struct parse *p, const struct ini_item *sec,
 		return debugger_key(p, it);
 	if (!strcmp(sec->key, "vm"))
 		return sc_vm_key(p, &sc->vms[sc->n_vms - 1], it);
+	if (!strcmp(sec->key, "thresholds")) {
+		struct sc_threshold *t = &sc->thresholds[sc->n_thresholds];
+
+		if (sc->n_thresholds == SC_MAX_THRESHOLDS)
+			return sc_fail(p, it->line, "more than %d thresholds",
+				       SC_MAX_THRESHOLDS);
+		if (sc_threshold_parse(it->key, it->value, t, p->kv_err,
+				       sizeof(p->kv_err)))
+			return sc_fail(p, it->line, "%s", p->kv_err);
+		t->line = it->line;
+		sc->n_thresholds++;
+		return 0;
+	}
 	if (sc->n_expects == SC_MAX_EXPECT)
 		return sc_fail(p, it->line, "more than %d expectations", SC_MAX_EXPECT);
 	sc->expects[sc->n_expects].line = it->line;

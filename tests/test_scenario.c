@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "kdh/baseline.h"
 #include "kdh/scenario.h"
 
 Test(scenario, builtin_suite_parses)
@@ -174,4 +175,41 @@ Test(scenario, cli_validate_reports_and_exits_2)
 	cr_assert(strstr(out, "scenarios are valid"));
 	g_free(out); g_free(err);
 	g_free(bad);
+}
+
+Test(scenario, thresholds_parse_and_allow)
+{
+	struct sc_threshold t;
+	char err[256];
+
+	cr_assert_eq(sc_threshold_parse("connect_time", "+20% or +2s", &t, err,
+					sizeof(err)), 0, "%s", err);
+	cr_assert(t.up && !t.down);
+	cr_assert(threshold_allows(&t, 4.0, 5.9), "+2s beats +20% of 4 s");
+	cr_assert_not(threshold_allows(&t, 4.0, 6.1));
+	cr_assert(threshold_allows(&t, 100.0, 119.0), "+20% beats +2s at 100 s");
+	cr_assert(threshold_allows(&t, 4.0, 0.5), "faster is never a regression");
+	cr_assert_eq(sc_threshold_parse("dhcp_phase", "±10%", &t, err, sizeof(err)), 0);
+	cr_assert(threshold_allows(&t, 600, 650));
+	cr_assert_not(threshold_allows(&t, 600, 530), "both ways");
+	cr_assert_eq(sc_threshold_parse("discover_count", "+-2", &t, err, sizeof(err)), 0);
+	cr_assert_not(threshold_allows(&t, 13, 16));
+	cr_assert_neq(sc_threshold_parse("outcome", "+1", &t, err, sizeof(err)), 0);
+	cr_assert_neq(sc_threshold_parse("connect_time", "20%", &t, err, sizeof(err)), 0);
+	cr_assert_str_eq(err, "connect_time: '20%' is not like '+20% or +2s' or '±10%'");
+}
+
+Test(scenario, thresholds_section)
+{
+	struct scenario sc;
+	char err[256];
+	const char *text = "[network lan]\ntype = static\n[vm w]\n"
+		"net0: e1000=BC:24:11:00:00:01,bridge=lan\n"
+		"[thresholds]\nconnect_time = +50% or +1s\ndhcp_phase = ±5%\n";
+
+	cr_assert_eq(scenario_parse("t.kdh", text, &sc, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(sc.n_thresholds, 2);
+	cr_assert_eq(sc.thresholds[0].metric, M_CONNECT_TIME);
+	cr_assert_float_eq(sc.thresholds[0].up_pct, 50, 1e-9);
+	cr_assert_float_eq(sc.thresholds[1].down_pct, 5, 1e-9);
 }

@@ -232,3 +232,36 @@ Test(suite, shards_cover_the_suite_once)
 		g_hash_table_destroy(seen);
 	}
 }
+
+/* --baseline: the same run passes; moved figures fail with both values */
+Test(suite, baseline_regressions, .timeout = 60)
+{
+	char *dir = g_dir_make_tmp("kdh-base-XXXXXX", NULL);
+	char *run = g_build_filename(dir, "run.json", NULL);
+	char *base = g_build_filename(dir, "base.json", NULL);
+	const char *first[] = { getenv("KDH_BIN"), "run", "-g", "dhcp", "--seed", "2",
+		"--results", dir, "--json", run, NULL };
+	const char *update[] = { getenv("KDH_BIN"), "baseline", "update", run, base, NULL };
+	const char *again[] = { getenv("KDH_BIN"), "run", "-g", "dhcp", "--seed", "2",
+		"--results", dir, "--baseline", base, NULL };
+	char *out, *err, *text, *moved;
+
+	cr_assert_eq(test_run(first, &out, &err), 0, "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(test_run(update, &out, &err), 0, "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(test_run(again, &out, &err), 0, "same seed: no regression\n%s", out);
+	g_free(out); g_free(err);
+	/* pretend dhcp-network used to connect at 1 s */
+	cr_assert(g_file_get_contents(base, &text, NULL, NULL));
+	moved = strstr(text, "\"connect_time_s\" : 4");
+	cr_assert(moved, "%s", text);
+	moved[strlen("\"connect_time_s\" : ")] = '1';
+	cr_assert(g_file_set_contents(base, text, -1, NULL));
+	cr_assert_eq(test_run(again, &out, &err), 1);
+	cr_assert(strstr(out, "regression: win connect_time_s 4.000, was 1.000 "
+		  "(allowed +20% or +2s)"), "%s", out);
+	g_free(out); g_free(err); g_free(text);
+	test_rmtree(dir);
+	g_free(run); g_free(base); g_free(dir);
+}

@@ -86,6 +86,20 @@ struct sc_expect {
 	int line;
 };
 
+/**
+ * struct sc_threshold - how far a figure may move from the baseline
+ * ("+20% or +2s": up by the larger of the two; "±10%": both ways)
+ */
+struct sc_threshold {
+	enum sc_metric metric;
+	bool up, down;
+	double up_pct, up_abs, down_pct, down_abs;
+	char text[48];
+	int line;
+};
+
+#define SC_MAX_THRESHOLDS	8
+
 struct scenario {
 	char name[64];
 	char file[256];
@@ -103,6 +117,8 @@ struct scenario {
 	size_t n_vms;
 	struct sc_expect expects[SC_MAX_EXPECT];
 	size_t n_expects;
+	struct sc_threshold thresholds[SC_MAX_THRESHOLDS];
+	size_t n_thresholds;
 	uint64_t hash;			/* of the file's text */
 };
 
@@ -133,6 +149,9 @@ int sc_expect_parse(const struct scenario *sc, const char *line,
 bool sc_expect_eval(const struct sc_expect *e, const struct sc_value *v,
 		    char *why, size_t len);
 bool sc_metric_is_number(enum sc_metric m);
+int sc_metric_from_name(const char *name);
+int sc_threshold_parse(const char *metric, const char *text,
+		       struct sc_threshold *t, char *err, size_t errlen);
 
 /* The built-in suite (scenarios/, compiled in) */
 struct builtin_scenario {

@@ -1,0 +1,203 @@
+/* baseline.c - regressions against a stored run (a previous --json or
+ * summary.json), within thresholds
+ *
+ * For every scenario and VM found in both, each duration and count may
+ * move from its baseline value by what the scenario's [thresholds] allow,
+ * else by the defaults below; an outcome that changed, or a figure that
+ * appeared or vanished, is a regression too.  A regression fails the
+ * scenario with both values and the allowance.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "kdh/baseline.h"
+
+struct baseline {
+	JsonParser *parser;
+	JsonArray *scenarios;
+};
+
+static const struct {
+	enum sc_metric metric;
+	const char *key;		/* in the JSON */
+	const char *allow;		/* default threshold */
+} watched[] = {
+	{ M_CONNECT_TIME, "connect_time_s", "+20% or +2s" },
+	{ M_DHCP_PHASE, "dhcp_phase_s", "±10% or ±2s" },
+	{ M_FIRST_KDNET, "first_kdnet_s", "+20% or +2s" },
+	{ M_LOGO_HANG, "logo_hang_s", "+20% or +2s" },
+	{ M_DISCOVER_COUNT, "discover_count", "+2" },
+};
+
+/**
+ * baseline_load() - read a stored run
+ * @path:	its summary JSON
+ * @err:	reason on failure
+ * @errlen:	its size
+ *
+ * Return: baseline, or NULL with @err filled
+ */
+struct baseline *baseline_load(const char *path, char *err, size_t errlen)
+{
+	struct baseline *b = calloc(1, sizeof(*b));
+	GError *e = NULL;
+	JsonNode *root;
+
+	if (!b)
+		return NULL;
+	b->parser = json_parser_new();
+	if (!json_parser_load_from_file(b->parser, path, &e)) {
+		snprintf(err, errlen, "%s: %s", path, e->message);
+		g_error_free(e);
+		baseline_free(b);
+		return NULL;
+	}
+	root = json_parser_get_root(b->parser);
+	if (!JSON_NODE_HOLDS_OBJECT(root) ||
+	    !json_object_has_member(json_node_get_object(root), "scenarios")) {
+		snprintf(err, errlen, "%s: not a kdh run summary (no \"scenarios\")",
+			 path);
+		baseline_free(b);
+		return NULL;
+	}
+	b->scenarios = json_object_get_array_member(json_node_get_object(root),
+						    "scenarios");
+	return b;
+}
+
+/** baseline_free() - release a baseline (NULL is fine) */
+void baseline_free(struct baseline *b)
+{
+	if (!b)
+		return;
+	if (b->parser)
+		g_object_unref(b->parser);
+	free(b);
+}
+
+/**
+ * threshold_allows() - whether @now is within @t of @old
+ * @t:		allowance
+ * @old:	baseline value
+ * @now:	this run's
+ *
+ * Return: true when allowed
+ */
+bool threshold_allows(const struct sc_threshold *t, double old, double now)
+{
+	double up = fmax(fabs(old) * t->up_pct / 100, t->up_abs);
+	double down = fmax(fabs(old) * t->down_pct / 100, t->down_abs);
+
+	if (now > old)
+		return !t->up || now - old <= up + 1e-9;
+	return !t->down || old - now <= down + 1e-9;
+}
+
+static JsonObject *find_named(JsonArray *a, const char *name)
+{
+	for (guint i = 0; a && i < json_array_get_length(a); i++) {
+		JsonObject *o = json_array_get_object_element(a, i);
+
+		if (o && json_object_has_member(o, "name") &&
+		    !g_strcmp0(json_object_get_string_member(o, "name"), name))
+			return o;
+	}
+	return NULL;
+}
+
+static double figure(const struct an_vm_result *m, enum sc_metric k)
+{
+	switch (k) {
+	case M_CONNECT_TIME:	return m->connect_s;
+	case M_DHCP_PHASE:	return m->dhcp_phase_s;
+	case M_FIRST_KDNET:	return m->first_kdnet_s;
+	case M_LOGO_HANG:	return m->logo_hang_s;
+	case M_DISCOVER_COUNT:	return m->discover_count;
+	default:		return NAN;
+	}
+}
+
+static void regress(const struct scenario *sc, struct scenario_result *r,
+		    const char *why)
+{
+	if (!r->failed++)
+		snprintf(r->reason, sizeof(r->reason), "%s: regression: %s",
+			 sc->file, why);
+	r->verdict = V_FAIL;
+}
+
+static void vm_check(const struct scenario *sc, struct scenario_result *r,
+		     const struct vm_result *v, JsonObject *old)
+{
+	const char *was = json_object_get_string_member(old, "outcome");
+	char why[300];
+
+	if (was && strcmp(was, an_outcome_name(v->m.outcome))) {
+		snprintf(why, sizeof(why), "%s outcome %s, was %s", v->name,
+			 an_outcome_name(v->m.outcome), was);
+		regress(sc, r, why);
+	}
+	for (size_t i = 0; i < sizeof(watched) / sizeof(watched[0]); i++) {
+		struct sc_threshold t, *own = NULL;
+		JsonNode *n = json_object_get_member(old, watched[i].key);
+		double now = figure(&v->m, watched[i].metric), then;
+		char e[128];
+
+		for (size_t k = 0; k < sc->n_thresholds; k++)
+			if (sc->thresholds[k].metric == watched[i].metric)
+				own = (struct sc_threshold *)&sc->thresholds[k];
+		if (own)
+			t = *own;
+		else
+			sc_threshold_parse(sc_metric_name(watched[i].metric),
+					   watched[i].allow, &t, e, sizeof(e));
+		if (!n || JSON_NODE_HOLDS_NULL(n)) {
+			if (!isnan(now)) {
+				snprintf(why, sizeof(why), "%s %s %.3f, was none",
+					 v->name, watched[i].key, now);
+				regress(sc, r, why);
+			}
+			continue;
+		}
+		then = json_node_get_double(n);
+		if (isnan(now) || !threshold_allows(&t, then, now)) {
+			char nowtxt[32] = "none";
+
+			if (!isnan(now))
+				snprintf(nowtxt, sizeof(nowtxt), "%.3f", now);
+			snprintf(why, sizeof(why), "%s %s %s, was %.3f (allowed %s)",
+				 v->name, watched[i].key, nowtxt, then, t.text);
+			regress(sc, r, why);
+		}
+	}
+}
+
+/**
+ * baseline_check() - fail @r for every regression against @b
+ * @b:		baseline
+ * @sc:		the scenario (its thresholds)
+ * @r:		its result (verdict, reason, failed count updated)
+ *
+ * Return: regressions found (0 when the scenario is not in the baseline)
+ */
+unsigned baseline_check(const struct baseline *b, const struct scenario *sc,
+			struct scenario_result *r)
+{
+	JsonObject *old = find_named(b->scenarios, r->name);
+	unsigned before = r->failed;
+
+	if (!old || r->verdict == V_SKIP || r->verdict == V_ERROR)
+		return 0;
+	for (size_t i = 0; i < r->n_vms; i++) {
+		JsonObject *ov = find_named(json_object_get_array_member(old, "targets"),
+					    r->vms[i].name);
+
+		if (ov && r->vms[i].measured)
+			vm_check(sc, r, &r->vms[i], ov);
+	}
+	return r->failed - before;
+}
