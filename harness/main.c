@@ -9,6 +9,7 @@ static const struct kdh_cmd *const commands[] = {
 	&kdh_cmd_run,
 	&kdh_cmd_list,
 	&kdh_cmd_baseline,
+	&kdh_cmd_report,
 	&kdh_cmd_decode,
 	&kdh_cmd_analyze,
 	&kdh_cmd_check,

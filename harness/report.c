@@ -172,6 +172,7 @@ JsonNode *report_result_node(const struct scenario_result *r)
 	JsonNode *n;
 
 	json_builder_begin_object(b);
+	jb_int(b, "index", r->index);
 	jb_str(b, "name", r->name);
 	jb_str(b, "file", r->file);
 	jb_str(b, "verdict", verdict_name(r->verdict));

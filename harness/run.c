@@ -421,6 +421,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	r->index = sc->index;
 	snprintf(r->name, sizeof(r->name), "%s", sc->name);
 	snprintf(r->file, sizeof(r->file), "%s", sc->file);
 	r->seed = run_scenario_seed(o->seed, sc);

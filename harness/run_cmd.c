@@ -129,6 +129,8 @@ static void suite_load(struct suite *s, int argc, char **argv,
 	for (size_t i = 0; i < s->n; i++)	/* -g GROUP keeps its members */
 		if (!group || sc_in_group(&s->sc[i], group))
 			s->sc[j++] = s->sc[i];
+	for (size_t i = 0; i < j; i++)
+		s->sc[i].index = (unsigned)i;	/* merged shards sort on it */
 	s->n = j;
 	j = 0;		/* --shard K/N: every Nth, from the Kth, in suite order */
 	for (size_t i = 0; a->shards && i < s->n; i++)

@@ -265,3 +265,43 @@ Test(suite, baseline_regressions, .timeout = 60)
 	test_rmtree(dir);
 	g_free(run); g_free(base); g_free(dir);
 }
+
+/* Shards run apart and merged give the unsharded run's summary */
+Test(suite, merged_shards_equal_the_unsharded_run, .timeout = 60)
+{
+	char *dir = g_dir_make_tmp("kdh-merge-XXXXXX", NULL);
+	char *all = g_build_filename(dir, "all.json", NULL);
+	char *merged = g_build_filename(dir, "merged", NULL);
+	char *msum = g_build_filename(merged, "summary.json", NULL);
+	const char *whole[] = { getenv("KDH_BIN"), "run", "--seed", "6", "--results",
+		dir, "--json", all, NULL };
+	char *out, *err, *a, *m, *shard_json[3];
+	size_t na, nm;
+
+	cr_assert_eq(test_run(whole, &out, &err), 0, "%s", err);
+	g_free(out); g_free(err);
+	for (int k = 0; k < 3; k++) {
+		char shard[8];
+		const char *argv[] = { getenv("KDH_BIN"), "run", "--seed", "6", "--shard",
+			shard, "--results", dir, "--json", NULL, NULL };
+
+		snprintf(shard, sizeof(shard), "%d/3", k + 1);
+		shard_json[k] = g_strdup_printf("%s/shard%d.json", dir, k + 1);
+		argv[9] = shard_json[k];
+		cr_assert_eq(test_run(argv, &out, &err), 0, "%s", err);
+		g_free(out); g_free(err);
+	}
+	const char *merge[] = { getenv("KDH_BIN"), "report", "merge", shard_json[2],
+		shard_json[0], shard_json[1], "--out", merged, NULL };
+	cr_assert_eq(test_run(merge, &out, &err), 0, "%s", err);
+	g_free(out); g_free(err);
+	a = targets_of(all, &na);
+	m = targets_of(msum, &nm);
+	cr_assert_eq(na, nm);
+	cr_assert_str_eq(a, m, "merged shards = the whole run, in suite order");
+	for (int k = 0; k < 3; k++)
+		g_free(shard_json[k]);
+	g_free(a); g_free(m);
+	test_rmtree(dir);
+	g_free(all); g_free(merged); g_free(msum); g_free(dir);
+}

@@ -29,5 +29,6 @@ int report_json_file(const char *path, const struct scenario_result *rs,
 int report_junit_file(const char *path, const struct scenario_result *rs,
 		      size_t n);
 char *report_figures(const struct scenario_result *r);
+int report_result_parse(JsonObject *o, struct scenario_result *r);
 
 #endif /* KDH_REPORT_H */

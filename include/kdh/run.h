@@ -36,6 +36,7 @@ struct vm_result {
  * @sim_s:	simulated seconds; @wall_s: real seconds it took
  */
 struct scenario_result {
+	unsigned index;			/* position in the unsharded suite */
 	char name[64];
 	char file[256];
 	enum verdict verdict;

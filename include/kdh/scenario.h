@@ -120,6 +120,7 @@ struct scenario {
 	struct sc_threshold thresholds[SC_MAX_THRESHOLDS];
 	size_t n_thresholds;
 	uint64_t hash;			/* of the file's text */
+	unsigned index;			/* position in the whole suite */
 };
 
 int scenario_parse(const char *file, const char *text, struct scenario *sc,

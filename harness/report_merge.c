@@ -1,0 +1,234 @@
+/* report_merge.c - results back from JSON, and `kdh report merge`: shard
+ * runs made on several machines become one summary.json and junit.xml,
+ * in the order of the unsharded suite */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "kdh/cli.h"
+#include "kdh/report.h"
+
+static double num(JsonObject *o, const char *k)
+{
+	JsonNode *n = json_object_get_member(o, k);
+
+	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_double(n) : NAN;
+}
+
+static const char *str(JsonObject *o, const char *k)
+{
+	JsonNode *n = json_object_get_member(o, k);
+
+	return n && JSON_NODE_HOLDS_VALUE(n) ? json_node_get_string(n) : NULL;
+}
+
+static int outcome_of(const char *name)
+{
+	for (int o = AN_CONNECTED; o <= AN_VM_FAILED; o++)
+		if (name && !strcmp(an_outcome_name((enum an_outcome)o), name))
+			return o;
+	return -1;
+}
+
+static void target_parse(JsonObject *t, struct vm_result *v)
+{
+	struct an_vm_result *m = &v->m;
+	JsonObject *nic = json_object_has_member(t, "debug_nic") &&
+		!JSON_NODE_HOLDS_NULL(json_object_get_member(t, "debug_nic")) ?
+		json_object_get_object_member(t, "debug_nic") : NULL;
+	int o = outcome_of(str(t, "outcome"));
+
+	snprintf(v->name, sizeof(v->name), "%s", str(t, "name") ? str(t, "name") : "");
+	v->measured = o >= 0;
+	m->outcome = o >= 0 ? (enum an_outcome)o : AN_NO_KDNET_TRAFFIC;
+	snprintf(m->why, sizeof(m->why), "%s", str(t, "why") ? str(t, "why") : "");
+	m->connect_s = num(t, "connect_time_s");
+	m->dhcp_phase_s = num(t, "dhcp_phase_s");
+	m->first_kdnet_s = num(t, "first_kdnet_s");
+	m->logo_hang_s = num(t, "logo_hang_s");
+	m->discover_count = (unsigned)json_object_get_int_member_with_default(t,
+		"discover_count", 0);
+	m->boots = (unsigned)json_object_get_int_member_with_default(t, "boots", 0);
+	m->os_network = json_object_get_boolean_member_with_default(t, "os_network",
+								     FALSE);
+	snprintf(m->address, sizeof(m->address), "%s", str(t, "address") ?
+		 str(t, "address") : "");
+	m->address_source = !g_strcmp0(str(t, "address_source"), "dhcp") ? "dhcp" :
+			    !g_strcmp0(str(t, "address_source"), "static") ? "static" :
+			    !g_strcmp0(str(t, "address_source"), "apipa") ? "apipa" : NULL;
+	snprintf(v->accel, sizeof(v->accel), "%s", str(t, "accel") ? str(t, "accel") : "");
+	if (nic) {
+		m->has_debug_nic = true;
+		snprintf(m->debug_nic.name, sizeof(m->debug_nic.name), "%s",
+			 str(nic, "name") ? str(nic, "name") : "");
+		snprintf(m->debug_nic.pci, sizeof(m->debug_nic.pci), "%s",
+			 str(nic, "pci") ? str(nic, "pci") : "");
+		snprintf(m->debug_nic.network, sizeof(m->debug_nic.network), "%s",
+			 str(nic, "network") ? str(nic, "network") : "");
+		if (str(nic, "mac"))
+			mac_parse(str(nic, "mac"), m->debug_nic.mac);
+	}
+}
+
+/**
+ * report_result_parse() - a scenario result back from its JSON object
+ * @o:		an element of "scenarios" (report_result_node()'s form)
+ * @r:		output
+ *
+ * Return: 0, or -1 when it is not a scenario result
+ */
+int report_result_parse(JsonObject *o, struct scenario_result *r)
+{
+	static const char *const verdicts[] = { "pass", "fail", "skip", "error" };
+	const char *v = str(o, "verdict");
+	JsonArray *t;
+
+	memset(r, 0, sizeof(*r));
+	if (!str(o, "name") || !v)
+		return -1;
+	r->index = (unsigned)json_object_get_int_member_with_default(o, "index", 0);
+	snprintf(r->name, sizeof(r->name), "%s", str(o, "name"));
+	snprintf(r->file, sizeof(r->file), "%s", str(o, "file") ? str(o, "file") : "");
+	r->verdict = V_ERROR;
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(v, verdicts[i]))
+			r->verdict = (enum verdict)i;
+	snprintf(r->reason, sizeof(r->reason), "%s", str(o, "reason") ? str(o, "reason") : "");
+	r->seed = (uint64_t)json_object_get_int_member_with_default(o, "seed", 0);
+	r->sim_s = num(o, "sim_seconds");
+	r->wall_s = num(o, "wall_seconds");
+	r->frames = (uint64_t)json_object_get_int_member_with_default(o, "frames", 0);
+	snprintf(r->capture, sizeof(r->capture), "%s", str(o, "capture") ?
+		 str(o, "capture") : "");
+	t = json_object_has_member(o, "targets") ?
+	    json_object_get_array_member(o, "targets") : NULL;
+	for (guint i = 0; t && i < json_array_get_length(t) && i < SC_MAX_VMS; i++)
+		target_parse(json_array_get_object_element(t, i), &r->vms[r->n_vms++]);
+	return 0;
+}
+
+static int by_index(const void *a, const void *b)
+{
+	const struct scenario_result *x = a, *y = b;
+
+	return x->index != y->index ? (x->index < y->index ? -1 : 1) :
+	       strcmp(x->name, y->name);
+}
+
+/* Append every scenario of DIR/summary.json (or of the file DIR itself) */
+static int load(const char *dir, GArray *rs, uint64_t *seed, char *err,
+		size_t errlen)
+{
+	gchar *path = g_file_test(dir, G_FILE_TEST_IS_DIR) ?
+		      g_build_filename(dir, "summary.json", NULL) : g_strdup(dir);
+	JsonParser *p = json_parser_new();
+	GError *e = NULL;
+	JsonObject *root;
+	JsonArray *sc;
+	int rc = -1;
+
+	if (!json_parser_load_from_file(p, path, &e)) {
+		snprintf(err, errlen, "%s: %s", path, e->message);
+		g_error_free(e);
+		goto out;
+	}
+	root = json_node_get_object(json_parser_get_root(p));
+	if (!root || !json_object_has_member(root, "scenarios")) {
+		snprintf(err, errlen, "%s: not a kdh run summary", path);
+		goto out;
+	}
+	if (*seed && (uint64_t)json_object_get_int_member(root, "seed") != *seed) {
+		snprintf(err, errlen, "%s: seed %lld, the others %llu: shards of one "
+			 "run share its seed", path,
+			 (long long)json_object_get_int_member(root, "seed"),
+			 (unsigned long long)*seed);
+		goto out;
+	}
+	*seed = (uint64_t)json_object_get_int_member(root, "seed");
+	sc = json_object_get_array_member(root, "scenarios");
+	for (guint i = 0; i < json_array_get_length(sc); i++) {
+		struct scenario_result r;
+
+		if (!report_result_parse(json_array_get_object_element(sc, i), &r))
+			g_array_append_val(rs, r);
+	}
+	rc = 0;
+out:
+	g_object_unref(p);
+	g_free(path);
+	return rc;
+}
+
+static int merge_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	GArray *rs = g_array_new(FALSE, TRUE, sizeof(struct scenario_result));
+	const char *out = NULL;
+	uint64_t seed = 0;
+	char err[400], path[700];
+	struct run_totals t;
+	int opt, rc = KDH_EXIT_OK;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		if (opt == 'o')
+			out = optarg;
+		else if (opt == 'h')
+			return cli_help_print(&kdh_cmd_report), KDH_EXIT_OK;
+		else
+			return cli_usage_error(&kdh_cmd_report, "bad option");
+	}
+	if (!out || optind >= argc || strcmp(argv[optind], "merge"))
+		return cli_usage_error(&kdh_cmd_report, "expected: merge DIR... --out DIR");
+	for (int i = optind + 1; i < argc && rc == KDH_EXIT_OK; i++)
+		if (load(argv[i], rs, &seed, err, sizeof(err)))
+			rc = cli_error(&kdh_cmd_report, KDH_EXIT_USAGE, "%s", err);
+	if (rc == KDH_EXIT_OK) {
+		g_array_sort(rs, by_index);
+		g_mkdir_with_parents(out, 0755);
+		snprintf(path, sizeof(path), "%s/summary.json", out);
+		rc = report_json_file(path, (struct scenario_result *)rs->data,
+				      rs->len, seed);
+		snprintf(path, sizeof(path), "%s/junit.xml", out);
+		rc |= report_junit_file(path, (struct scenario_result *)rs->data, rs->len);
+		report_totals((struct scenario_result *)rs->data, rs->len, &t);
+		printf("kdh report merge: %u scenarios into %s: ", rs->len, out);
+		report_summary(stdout, &t, seed);
+		rc = rc ? KDH_EXIT_FAIL : (t.fail || t.error ? KDH_EXIT_FAIL : KDH_EXIT_OK);
+	}
+	g_array_free(rs, TRUE);
+	return rc;
+}
+
+const struct kdh_cmd kdh_cmd_report = {
+	.name = "report",
+	.summary = "merge shard results into one summary.json and junit.xml",
+	.usage = "kdh report merge DIR... --out DIR",
+	.run = merge_main,
+	.help =
+"Each DIR is a run's results directory (results/run-...) or its\n"
+"summary.json, typically one per CI machine that ran `kdh run --shard K/N\n"
+"--seed S`.  The merged summary.json and junit.xml list the scenarios in\n"
+"the order of the unsharded suite; the shards must share the seed.\n"
+"Exit status: 0 when every merged scenario passed, 1 otherwise, 2 for bad\n"
+"input.\n"
+"\n"
+"GitLab CI:\n"
+"  nightly:\n"
+"    parallel: 4\n"
+"    script: kdh run --seed $CI_PIPELINE_IID --shard $CI_NODE_INDEX/$CI_NODE_TOTAL\n"
+"            --results results\n"
+"    artifacts: { paths: [results/], reports: { junit: results/run-*/junit.xml } }\n"
+"  merge: { needs: [nightly], script: kdh report merge results/run-* --out merged }\n"
+"Jenkins (declarative): a matrix axis SHARD with values 1..4 running\n"
+"  kdh run --seed $BUILD_NUMBER --shard $SHARD/4 --results results-$SHARD\n"
+"and a stage that unstashes them and runs kdh report merge.\n",
+};
