@@ -116,6 +116,19 @@ const struct an_vm *analysis_vm(const struct analysis *a, size_t i)
 	return &a->vms[i];
 }
 
+/* The NIC's timeline, from the VM's power-on, as far as it fits */
+static void timeline_copy(struct an_vm_result *r, const struct an_target *t,
+			  uint64_t t0)
+{
+	for (guint i = 0; i < t->events->len && r->n_timeline < AN_VM_TIMELINE; i++) {
+		const struct an_event *e = &g_array_index(t->events, struct an_event, i);
+
+		r->timeline[r->n_timeline].t = ((double)e->t_ns - (double)t0) / 1e9;
+		snprintf(r->timeline[r->n_timeline++].text, sizeof(r->timeline[0].text),
+			 "%s", e->text);
+	}
+}
+
 static void from_metrics(struct an_vm_result *r, const struct an_metrics *m)
 {
 	r->outcome = m->outcome;
@@ -185,6 +198,7 @@ int analysis_vm_result(const struct analysis *a, const char *vm,
 	if (dbg || any) {
 		an_metrics_compute_from(a, dbg ? dbg : any, v->power_on_ns, &m);
 		from_metrics(r, &m);
+		timeline_copy(r, dbg ? dbg : any, v->power_on_ns);
 		r->os_network = (dbg ? dbg : any)->echo_replies > 0;
 	} else {
 		r->connect_s = r->dhcp_phase_s = r->first_kdnet_s = NAN;

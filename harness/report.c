@@ -144,6 +144,15 @@ static void vm_json(JsonBuilder *b, const struct vm_result *v)
 	jb_secs(b, "logo_hang_s", v->measured ? m->logo_hang_s : NAN);
 	jb_bool(b, "os_network", m->os_network);
 	jb_int(b, "boots", m->boots);
+	json_builder_set_member_name(b, "timeline");
+	json_builder_begin_array(b);
+	for (unsigned i = 0; i < m->n_timeline; i++) {
+		json_builder_begin_object(b);
+		jb_double(b, "t", m->timeline[i].t);
+		jb_str(b, "event", m->timeline[i].text);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
 	jb_str(b, "target", v->accel[0] ? "vm" : "sim");
 	jb_str(b, "accel", v->accel[0] ? v->accel : NULL);
 	json_builder_set_member_name(b, "debug_nic");

@@ -61,6 +61,19 @@ static void target_parse(JsonObject *t, struct vm_result *v)
 			    !g_strcmp0(str(t, "address_source"), "static") ? "static" :
 			    !g_strcmp0(str(t, "address_source"), "apipa") ? "apipa" : NULL;
 	snprintf(v->accel, sizeof(v->accel), "%s", str(t, "accel") ? str(t, "accel") : "");
+	if (json_object_has_member(t, "timeline")) {
+		JsonArray *tl = json_object_get_array_member(t, "timeline");
+
+		for (guint i = 0; tl && i < json_array_get_length(tl) &&
+		     m->n_timeline < AN_VM_TIMELINE; i++) {
+			JsonObject *e = json_array_get_object_element(tl, i);
+
+			m->timeline[m->n_timeline].t = num(e, "t");
+			snprintf(m->timeline[m->n_timeline++].text,
+				 sizeof(m->timeline[0].text), "%s",
+				 str(e, "event") ? str(e, "event") : "");
+		}
+	}
 	if (nic) {
 		m->has_debug_nic = true;
 		snprintf(m->debug_nic.name, sizeof(m->debug_nic.name), "%s",
@@ -121,7 +134,7 @@ static int by_index(const void *a, const void *b)
 
 /* Append every scenario of DIR/summary.json (or of the file DIR itself) */
 static int load(const char *dir, GArray *rs, uint64_t *seed, char *err,
-		size_t errlen)
+		size_t errlen, bool same_seed)
 {
 	gchar *path = g_file_test(dir, G_FILE_TEST_IS_DIR) ?
 		      g_build_filename(dir, "summary.json", NULL) : g_strdup(dir);
@@ -141,7 +154,8 @@ static int load(const char *dir, GArray *rs, uint64_t *seed, char *err,
 		snprintf(err, errlen, "%s: not a kdh run summary", path);
 		goto out;
 	}
-	if (*seed && (uint64_t)json_object_get_int_member(root, "seed") != *seed) {
+	if (same_seed && *seed &&
+	    (uint64_t)json_object_get_int_member(root, "seed") != *seed) {
 		snprintf(err, errlen, "%s: seed %lld, the others %llu: shards of one "
 			 "run share its seed", path,
 			 (long long)json_object_get_int_member(root, "seed"),
@@ -163,13 +177,41 @@ out:
 	return rc;
 }
 
+static int html_main(const char *html, int argc, char **argv)
+{
+	GArray **rs = g_new0(GArray *, argc);
+	char **names = g_new0(char *, argc);
+	uint64_t *seeds = g_new0(uint64_t, argc);
+	char err[400];
+	int rc = KDH_EXIT_OK, n = 0;
+
+	for (int i = 0; i < argc && rc == KDH_EXIT_OK; i++, n++) {
+		rs[i] = g_array_new(FALSE, TRUE, sizeof(struct scenario_result));
+		names[i] = argv[i];
+		if (load(argv[i], rs[i], &seeds[i], err, sizeof(err), false))
+			rc = cli_error(&kdh_cmd_report, KDH_EXIT_USAGE, "%s", err);
+	}
+	if (rc == KDH_EXIT_OK && report_html_write(html, rs, names, seeds, (size_t)n))
+		rc = cli_error(&kdh_cmd_report, KDH_EXIT_FAIL, "%s: cannot write it", html);
+	else if (rc == KDH_EXIT_OK)
+		printf("kdh report: %s (%d run%s)\n", html, n, n == 1 ? "" : "s");
+	for (int i = 0; i < n; i++)
+		g_array_free(rs[i], TRUE);
+	g_free(rs);
+	g_free(names);
+	g_free(seeds);
+	return rc;
+}
+
 static int merge_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	const char *html = NULL;
 	GArray *rs = g_array_new(FALSE, TRUE, sizeof(struct scenario_result));
 	const char *out = NULL;
 	uint64_t seed = 0;
@@ -181,15 +223,22 @@ static int merge_main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		if (opt == 'o')
 			out = optarg;
+		else if (opt == 'H')
+			html = optarg;
 		else if (opt == 'h')
 			return cli_help_print(&kdh_cmd_report), KDH_EXIT_OK;
 		else
 			return cli_usage_error(&kdh_cmd_report, "bad option");
 	}
+	if (html && optind < argc && strcmp(argv[optind], "merge")) {
+		g_array_free(rs, TRUE);
+		return html_main(html, argc - optind, argv + optind);
+	}
 	if (!out || optind >= argc || strcmp(argv[optind], "merge"))
-		return cli_usage_error(&kdh_cmd_report, "expected: merge DIR... --out DIR");
+		return cli_usage_error(&kdh_cmd_report, "expected: RUN... --html FILE, "
+				       "or merge DIR... --out DIR");
 	for (int i = optind + 1; i < argc && rc == KDH_EXIT_OK; i++)
-		if (load(argv[i], rs, &seed, err, sizeof(err)))
+		if (load(argv[i], rs, &seed, err, sizeof(err), true))
 			rc = cli_error(&kdh_cmd_report, KDH_EXIT_USAGE, "%s", err);
 	if (rc == KDH_EXIT_OK) {
 		g_array_sort(rs, by_index);
@@ -199,6 +248,9 @@ static int merge_main(int argc, char **argv)
 				      rs->len, seed);
 		snprintf(path, sizeof(path), "%s/junit.xml", out);
 		rc |= report_junit_file(path, (struct scenario_result *)rs->data, rs->len);
+		snprintf(path, sizeof(path), "%s/report.html", out);
+		rc |= report_html_write(path, (GArray *[]){ rs }, (char *[]){ (char *)out },
+					&seed, 1);
 		report_totals((struct scenario_result *)rs->data, rs->len, &t);
 		printf("kdh report merge: %u scenarios into %s: ", rs->len, out);
 		report_summary(stdout, &t, seed);
@@ -210,11 +262,17 @@ static int merge_main(int argc, char **argv)
 
 const struct kdh_cmd kdh_cmd_report = {
 	.name = "report",
-	.summary = "merge shard results into one summary.json and junit.xml",
-	.usage = "kdh report merge DIR... --out DIR",
+	.summary = "an HTML report of runs, or shard results merged into one",
+	.usage = "kdh report RUN... --html FILE | kdh report merge DIR... --out DIR",
 	.run = merge_main,
 	.help =
-"Each DIR is a run's results directory (results/run-...) or its\n"
+"kdh report RUN... --html FILE writes one self-contained page (no\n"
+"scripts, nothing fetched): the last run's scenarios with verdicts and\n"
+"figures, an SVG timeline per VM (power-on, DHCP, 169.254 probes, first\n"
+"KDNET packet, connection; hover for each event), and trend charts of\n"
+"connect_time_s and dhcp_phase_s across the runs given, oldest first.\n"
+"\n"
+"merge: each DIR is a run's results directory (results/run-...) or its\n"
 "summary.json, typically one per CI machine that ran `kdh run --shard K/N\n"
 "--seed S`.  The merged summary.json and junit.xml list the scenarios in\n"
 "the order of the unsharded suite; the shards must share the seed.\n"

@@ -15,7 +15,7 @@ PACKAGES=(
 	build-essential pkg-config meson ninja-build
 	libssl-dev libglib2.0-dev libjson-glib-dev zlib1g-dev libslirp-dev
 	libcriterion-dev tshark qemu-system-x86 ipxe-qemu
-	busybox-static cpio
+	busybox-static cpio libxml2-utils
 )
 
 missing=()

@@ -305,3 +305,43 @@ Test(suite, merged_shards_equal_the_unsharded_run, .timeout = 60)
 	test_rmtree(dir);
 	g_free(all); g_free(merged); g_free(msum); g_free(dir);
 }
+
+/* JUnit against the common schema; the HTML report well-formed, with SVG */
+Test(suite, junit_schema_and_html_report, .timeout = 60)
+{
+	char *dir = g_dir_make_tmp("kdh-html-XXXXXX", NULL);
+	char *j1 = g_build_filename(dir, "r1.json", NULL);
+	char *j2 = g_build_filename(dir, "r2.json", NULL);
+	char *junit = g_build_filename(dir, "junit.xml", NULL);
+	char *html = g_build_filename(dir, "report.html", NULL);
+	char *xsd = test_data_path("../junit.xsd");
+	const char *r1[] = { getenv("KDH_BIN"), "run", "--seed", "1", "--results", dir,
+		"--json", j1, "--junit", junit, NULL };
+	const char *r2[] = { getenv("KDH_BIN"), "run", "--seed", "2", "--results", dir,
+		"--json", j2, NULL };
+	const char *rep[] = { getenv("KDH_BIN"), "report", j1, j2, "--html", html, NULL };
+	const char *schema[] = { "xmllint", "--noout", "--schema", xsd, junit, NULL };
+	const char *wf[] = { "xmllint", "--noout", html, NULL };
+	char *out, *err, *text;
+
+	cr_assert_eq(test_run(r1, &out, &err), 0, "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(test_run(r2, &out, &err), 0, "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(test_run(schema, &out, &err), 0, "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(test_run(rep, &out, &err), 0, "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(test_run(wf, &out, &err), 0, "HTML not well-formed: %s", err);
+	g_free(out); g_free(err);
+	cr_assert(g_file_get_contents(html, &text, NULL, NULL));
+	cr_assert(strstr(text, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
+	cr_assert(strstr(text, "seed-dhcp-hang / win"));
+	cr_assert(strstr(text, "2 runs in the trends"));
+	cr_assert_null(strstr(text, "<script"), "nothing to run");
+	cr_assert_null(strstr(text, "src="), "nothing to fetch");
+	cr_assert_null(strstr(text, "href="), "nothing to fetch");
+	g_free(text);
+	test_rmtree(dir);
+	g_free(j1); g_free(j2); g_free(junit); g_free(html); g_free(xsd); g_free(dir);
+}

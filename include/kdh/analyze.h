@@ -77,6 +77,7 @@ struct an_target {
 };
 
 #define AN_MAX_VMS	8
+#define AN_VM_TIMELINE	32	/* events kept per VM in results */
 #define AN_MAX_VM_NICS	8
 
 /**
@@ -116,6 +117,11 @@ struct an_vm_result {
 	struct an_vm_nic debug_nic;
 	bool os_network;
 	unsigned boots;
+	struct {
+		double t;		/* s from the VM's power-on */
+		char text[72];
+	} timeline[AN_VM_TIMELINE];
+	unsigned n_timeline;
 };
 
 /**

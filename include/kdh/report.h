@@ -30,5 +30,7 @@ int report_junit_file(const char *path, const struct scenario_result *rs,
 		      size_t n);
 char *report_figures(const struct scenario_result *r);
 int report_result_parse(JsonObject *o, struct scenario_result *r);
+int report_html_write(const char *path, GArray **rs, char **names,
+		      const uint64_t *seeds, size_t n);
 
 #endif /* KDH_REPORT_H */
