@@ -16,6 +16,7 @@ static const struct kdh_cmd *const commands[] = {
 	&kdh_cmd_qemu_cmd,
 	&kdh_cmd_listen,
 	&kdh_cmd_net,
+	&kdh_cmd_serial_link,
 	&kdh_cmd_bench,
 };
 #define N_COMMANDS	(sizeof(commands) / sizeof(commands[0]))

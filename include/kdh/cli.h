@@ -45,6 +45,7 @@ extern const struct kdh_cmd kdh_cmd_qemu_cmd;
 extern const struct kdh_cmd kdh_cmd_check;
 extern const struct kdh_cmd kdh_cmd_baseline;
 extern const struct kdh_cmd kdh_cmd_report;
+extern const struct kdh_cmd kdh_cmd_serial_link;
 
 int cli_usage_error(const struct kdh_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

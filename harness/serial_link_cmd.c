@@ -1,0 +1,180 @@
+/* serial_link_cmd.c - `kdh serial-link A B`: link two VMs' serial ports
+ * (Proxmox's serialN: socket), surviving reboots, and see the KD protocol
+ * that crosses it: packets, break-ins, and when a debugger and a debuggee
+ * first completed a KD reset exchange (serial_connect_time) */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kdh/cli.h"
+#include "kdh/duration.h"
+#include "kdh/kd_stream.h"
+#include "kdh/relay.h"
+
+struct link {
+	struct ns_loop *loop;
+	uint64_t t0;
+	FILE *log;
+	bool decode;
+	const char *name[2];
+	struct kd_stream ks[2];
+	int dir;			/* direction being decoded */
+	uint64_t reset_at;		/* a RESET waiting for its answer */
+	int reset_from;
+	unsigned connections;
+	uint64_t packets;		/* kept across a side's reboots */
+};
+
+static double now_s(const struct link *k)
+{
+	return (double)(ns_loop_now(k->loop) - k->t0) / 1e9;
+}
+
+static void on_kd(void *opaque, enum kd_stream_event ev, const struct kd_packet *p)
+{
+	struct link *k = opaque;
+	int d = k->dir;
+
+	if (k->decode && ev == KD_EV_BREAKIN)
+		printf("[%9.3fs] %s>%s break-in\n", now_s(k), k->name[d], k->name[!d]);
+	if (ev != KD_EV_PACKET)
+		return;
+	k->packets++;
+	if (k->decode)
+		printf("[%9.3fs] %s>%s %s id 0x%08x len %u %s%s\n", now_s(k), k->name[d],
+		       k->name[!d], kd_type_name(p->type), p->id, p->count,
+		       kd_leader_name(p->leader), p->checksum_ok ? "" : " checksum-BAD");
+	if (p->type == KD_TYPE_RESET && !k->reset_at) {
+		k->reset_at = ns_loop_now(k->loop);
+		k->reset_from = d;
+	} else if (k->reset_at && d != k->reset_from &&
+		   (p->type == KD_TYPE_RESET || p->type == KD_TYPE_ACKNOWLEDGE)) {
+		printf("[%9.3fs] KD connected: reset from %s answered by %s "
+		       "(serial_connect_time %.3f s)\n", now_s(k),
+		       k->name[k->reset_from], k->name[d], now_s(k));
+		k->reset_at = 0;
+		k->connections++;
+	}
+	fflush(stdout);
+}
+
+static void on_data(void *opaque, int from, const uint8_t *buf, size_t len)
+{
+	struct link *k = opaque;
+
+	if (k->log) {
+		fprintf(k->log, "%.6f %s>%s %zu", now_s(k), k->name[from],
+			k->name[!from], len);
+		for (size_t i = 0; i < len; i++)
+			fprintf(k->log, " %02x", buf[i]);
+		fputc('\n', k->log);
+	}
+	k->dir = from;
+	kd_stream_feed(&k->ks[from], buf, len, on_kd, k);
+}
+
+static void on_event(void *opaque, int end, enum ns_relay_event ev)
+{
+	struct link *k = opaque;
+
+	printf("[%9.3fs] %s %s\n", now_s(k), k->name[end],
+	       ev == NS_RELAY_UP ? "connected" : "went away (waiting for it)");
+	if (ev == NS_RELAY_DOWN)	/* a reboot: its half-packet is void */
+		kd_stream_init(&k->ks[end]);
+	fflush(stdout);
+}
+
+static int serial_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "decode", no_argument, NULL, 'd' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "for", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const struct ns_relay_ops ops = { on_data, on_event };
+	static struct link k;
+	uint64_t for_ns = 0;
+	const char *logp = NULL;
+	struct ns_relay *r;
+	char err[256];
+	int opt, sfd, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "dl:f:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': k.decode = true; break;
+		case 'l': logp = optarg; break;
+		case 'f':
+			if (duration_parse(optarg, &for_ns))
+				return cli_usage_error(&kdh_cmd_serial_link, "--for: '%s' "
+						       "is not a duration", optarg);
+			break;
+		case 'h': cli_help_print(&kdh_cmd_serial_link); return KDH_EXIT_OK;
+		default:  return cli_usage_error(&kdh_cmd_serial_link, "bad option");
+		}
+	}
+	if (argc - optind != 2)
+		return cli_usage_error(&kdh_cmd_serial_link, "expected two sockets A B");
+	if (logp && !(k.log = fopen(logp, "w")))
+		return cli_error(&kdh_cmd_serial_link, KDH_EXIT_USAGE, "%s: cannot "
+				 "write it", logp);
+	k.name[0] = "A";
+	k.name[1] = "B";
+	kd_stream_init(&k.ks[0]);
+	kd_stream_init(&k.ks[1]);
+	printf("kdh serial-link: A = %s, B = %s (Ctrl-C to stop)\n", argv[optind],
+	       argv[optind + 1]);
+	fflush(stdout);
+	k.loop = ns_loop_new(NS_CLOCK_REAL, 1);
+	k.t0 = ns_loop_now(k.loop);
+	r = ns_relay_new(k.loop, (const char *const[]){ argv[optind], argv[optind + 1] },
+			 &ops, &k, err, sizeof(err));
+	if (!r) {
+		ns_loop_free(k.loop);
+		return cli_error(&kdh_cmd_serial_link, KDH_EXIT_USAGE, "%s", err);
+	}
+	sfd = cli_stop_on_signals(k.loop);
+	rc = ns_loop_run(k.loop, for_ns ? k.t0 + for_ns : NS_NEVER);
+	printf("kdh serial-link: %llu bytes A>B, %llu bytes B>A, %llu KD packets, "
+	       "%u KD connections\n", (unsigned long long)ns_relay_bytes(r, 0),
+	       (unsigned long long)ns_relay_bytes(r, 1),
+	       (unsigned long long)k.packets, k.connections);
+	ns_relay_free(r);
+	if (sfd >= 0)
+		close(sfd);
+	ns_loop_free(k.loop);
+	if (k.log)
+		fclose(k.log);
+	return rc ? KDH_EXIT_FAIL : KDH_EXIT_OK;
+}
+
+const struct kdh_cmd kdh_cmd_serial_link = {
+	.name = "serial-link",
+	.summary = "link two VMs' serial sockets (KD over serial), surviving reboots",
+	.usage = "kdh serial-link A B [--decode] [--log FILE] [--for DURATION]",
+	.run = serial_main,
+	.help =
+"A and B are unix sockets: PATH connects to a server socket, as QEMU's\n"
+"serialN (Proxmox: /var/run/qemu-server/VMID.serialN), retrying every\n"
+"250 ms while it is away (a VM rebooting); listen:PATH makes kdh the\n"
+"server.  Bytes go both ways as `socat UNIX-CLIENT:A UNIX-CLIENT:B` would,\n"
+"but a slow side never stalls the other direction, and bytes for a side\n"
+"that is away wait for it (up to 1 MiB, then the sender is paused).\n"
+"\n"
+"Options:\n"
+"  --decode         one line per KD packet crossing the link (type, id,\n"
+"                   length, leader) and per break-in byte\n"
+"  --log FILE       every chunk with its time, direction and bytes (hex)\n"
+"  --for DURATION   stop after that long\n"
+"\n"
+"Always printed: ends connecting and going away, and each completed KD\n"
+"reset exchange (a RESET from one side answered by a RESET or ACK from the\n"
+"other) with serial_connect_time, seconds since the link started.\n"
+"\n"
+"Example (WinDbg in VM 101 debugging VM 100 on COM1):\n"
+"  kdh serial-link /var/run/qemu-server/100.serial0 \\\n"
+"      /var/run/qemu-server/101.serial0 --decode\n",
+};
