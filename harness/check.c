@@ -4,7 +4,8 @@
  * The same rules the simulated debuggee follows (target.c): busparams
  * names an exact PCI b.d.f whose model KDNET must drive, else the first
  * driven NIC in PCI order; Hyper-V enlightenments silence KDNET; DHCP on a
- * network without a server hangs the boot ~10 minutes.
+ * network without a server hangs the boot ~10 minutes.  With debugtype
+ * SERIAL only the COM port matters: COMn is the VM's n-th serial port.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -64,6 +65,10 @@ int dbgsettings_parse(const char *text, struct dbgsettings *d, char *err,
 			d->has_port = true, d->port = strtoul(v, NULL, 10);
 		else if (!strcasecmp(k, "dhcp"))
 			d->has_dhcp = true, d->dhcp = !strcasecmp(v, "yes");
+		else if (!strcasecmp(k, "debugport"))
+			d->debugport = strtoul(v, NULL, 10);
+		else if (!strcasecmp(k, "baudrate"))
+			d->baudrate = strtoul(v, NULL, 10);
 		else if (!strcasecmp(k, "busparams"))
 			d->has_busparams = true,
 			snprintf(d->busparams, sizeof(d->busparams), "%s", v);
@@ -198,7 +203,8 @@ static void settings_findings(const struct dbgsettings *d, struct finding *f,
 	uint8_t key[KDNET_KEY_LEN];
 	uint32_t ip;
 
-	if (d->debugtype[0] && strcasecmp(d->debugtype, "NET")) {
+	if (d->debugtype[0] && strcasecmp(d->debugtype, "NET") &&
+	    strcasecmp(d->debugtype, "SERIAL")) {
 		add(&f[*n], FIND_BLOCK, "debugtype is %s, not NET", d->debugtype);
 		snprintf(f[(*n)++].fix, sizeof(f[0].fix), "bcdedit /dbgsettings net "
 			 "hostip:H port:50000 key:K");
@@ -216,6 +222,40 @@ static void settings_findings(const struct dbgsettings *d, struct finding *f,
 		snprintf(f[(*n)++].fix, sizeof(f[0].fix),
 			 "bcdedit /set {dbgsettings} port 50000");
 	}
+}
+
+/* debugtype SERIAL: which serialN is COM<debugport>, and is it linkable.
+ * qemu-server gives each serialN an isa-serial in order, so COM1 is the
+ * first configured port (normally serial0). */
+static void serial_findings(const struct vmconf *c, const struct dbgsettings *d,
+			    struct finding *f, size_t *n)
+{
+	unsigned long com = d->debugport ? d->debugport : 1, seen = 0;
+	int port = -1;
+
+	for (int i = 0; i < VMCONF_SERIALS && port < 0; i++)
+		if (c->serial[i][0] && ++seen == com)
+			port = i;
+	if (port < 0) {
+		add(&f[*n], FIND_BLOCK, "debugport %lu (COM%lu) but the VM has %lu "
+		    "serial port%s: the debuggee's KD output goes nowhere", com, com,
+		    seen, seen == 1 ? "" : "s");
+		snprintf(f[(*n)++].fix, sizeof(f[0].fix), seen ? "bcdedit /set "
+			 "{dbgsettings} debugport 1" : "qm set VMID --serial0 socket "
+			 "(then bcdedit /set {dbgsettings} debugport 1)");
+		return;
+	}
+	if (!strcmp(c->serial[port], "socket"))
+		add(&f[(*n)++], FIND_OK, "COM%lu is serial%d: socket "
+		    "(/var/run/qemu-server/VMID.serial%d); join it to the debugger VM's "
+		    "port with kdh serial-link", com, port, port);
+	else
+		add(&f[(*n)++], FIND_OK, "COM%lu is serial%d, the host's %s: the "
+		    "debugger must be at the other end of that line", com, port,
+		    c->serial[port]);
+	if (d->baudrate && d->baudrate != 115200)
+		add(&f[(*n)++], FIND_WARN, "baudrate %lu: WinDbg's COM settings must "
+		    "say the same (115200 is the usual)", d->baudrate);
 }
 
 /**
@@ -239,6 +279,10 @@ size_t kdh_check(const struct vmconf *c, const struct dbgsettings *d,
 
 	if (max < CHECK_MAX_FINDINGS)
 		return 0;
+	if (d && !strcasecmp(d->debugtype, "SERIAL")) {
+		serial_findings(c, d, f, &n);
+		return n;
+	}
 	nic = nic_finding(c, d, models, n_models, &f[n++]);
 	link_findings(c, nic, f, &n, max);
 	if (pve_ostype_hyperv(c->ostype) && c->kvm) {

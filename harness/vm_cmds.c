@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <glib.h>
 
@@ -139,8 +140,9 @@ static int check_main(int argc, char **argv)
 			printf("       fix: %s\n", f[i].fix);
 		blocks += f[i].level == FIND_BLOCK;
 	}
-	printf("%s: %zu finding%s block KDNET\n", argv[optind], blocks,
-	       blocks == 1 ? "" : "s");
+	printf("%s: %zu finding%s block %s\n", argv[optind], blocks,
+	       blocks == 1 ? "" : "s", dp && !strcasecmp(dp->debugtype, "SERIAL") ?
+	       "serial debugging" : "KDNET");
 	return blocks ? KDH_EXIT_FAIL : KDH_EXIT_OK;
 }
 
@@ -176,7 +178,10 @@ const struct kdh_cmd kdh_cmd_check = {
 "PCI order), Hyper-V enlightenments from the ostype that silence KDNET, the\n"
 "~10 minute hang when dhcp is on but the network has no DHCP server, a NIC\n"
 "model KDNET does not drive, link_down, a port outside 49152-65535, a\n"
-"malformed key.\n"
+"malformed key.  With debugtype SERIAL (bcdedit /dbgsettings serial\n"
+"debugport:1 baudrate:115200) the findings are about the COM port instead:\n"
+"COMn is the VM's n-th serialN port; missing, or not a socket to link with\n"
+"`kdh serial-link`, or a baud rate WinDbg must match.\n"
 "\n"
 "Options:\n"
 "  --bcdedit FILE     the output of `bcdedit /dbgsettings` or `bcdedit /enum\n"

@@ -221,8 +221,19 @@ static const struct check_case cases[] = {
 	  NET_STATIC, 1, "outside 49152-65535" },
 	{ "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "key 1.2.3\ndhcp No\n",
 	  NET_STATIC, 1, "expected 4 dot-separated words" },
-	{ "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "debugtype Serial\ndhcp No\n",
-	  NET_STATIC, 1, "debugtype is Serial, not NET" },
+	{ "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "debugtype Local\ndhcp No\n",
+	  NET_STATIC, 1, "debugtype is Local, not NET" },
+	/* serial: the NIC and DHCP no longer matter, the COM port does */
+	{ "ostype: win10\nserial0: socket\n", "debugtype Serial\ndebugport 1\n"
+	  "baudrate 115200\n", NET_STATIC, 0, "COM1 is serial0: socket" },
+	{ "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "debugtype Serial\n"
+	  "debugport 1\n", NET_UNKNOWN, 1, "qm set VMID --serial0 socket" },
+	{ "serial0: socket\n", "debugtype Serial\ndebugport 2\n", NET_UNKNOWN, 1,
+	  "debugport 2 (COM2) but the VM has 1 serial port:" },
+	{ "serial1: /dev/ttyS1\n", "debugtype Serial\ndebugport 1\n", NET_UNKNOWN, 0,
+	  "COM1 is serial1, the host's /dev/ttyS1" },
+	{ "serial0: socket\n", "debugtype Serial\nbaudrate 57600\n", NET_UNKNOWN, 0,
+	  "baudrate 57600" },
 };
 
 Test(vmconf, check_findings)

@@ -21,6 +21,7 @@ struct dbgsettings {
 	bool has_dhcp, dhcp;
 	bool has_busparams;
 	char busparams[32];
+	unsigned long debugport, baudrate;	/* serial; 0 when absent */
 };
 
 enum finding_level { FIND_OK, FIND_WARN, FIND_BLOCK };
