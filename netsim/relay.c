@@ -124,6 +124,7 @@ static void io(void *opaque, int fd, short revents)
 	watch(o);
 out:
 	watch(e);
+	watch(o);	/* flushing our queue may have made room for its reads */
 }
 
 static void end_up(struct end *e, int fd)

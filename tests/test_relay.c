@@ -161,6 +161,40 @@ Test(relay, a_megabyte_each_way_while_one_side_does_not_read)
 	g_free(out);
 }
 
+Test(relay, a_full_queue_pauses_the_sender_then_resumes)
+{
+	struct link k;
+	static uint8_t src[4 * MIB], got[4 * MIB];
+	size_t sent = 0;
+	int a, b;
+	char *out;
+
+	link_start(&k);
+	a = unix_socket(k.a, false);
+	b = accept_b(&k);
+	fill(src, sizeof(src), 3);
+	fcntl(a, F_SETFL, O_NONBLOCK);
+	for (;;) {			/* B reads nothing: A must be stopped */
+		struct pollfd p = { a, POLLOUT, 0 };
+		ssize_t n;
+
+		if (poll(&p, 1, 300) == 0)
+			break;		/* paused: the relay stopped reading A */
+		n = write(a, src + sent, sizeof(src) - sent);
+		cr_assert(n > 0 || errno == EAGAIN);
+		sent += n > 0 ? (size_t)n : 0;
+		cr_assert_lt(sent, sizeof(src), "4 MiB went in: no back-pressure");
+	}
+	cr_assert_geq(sent, MIB, "paused before its 1 MiB queue was full");
+	/* B drains: the relay must resume reading A, and nothing is lost */
+	pump(a, src + sent, sizeof(src) - sent, b, got, sizeof(got));
+	cr_assert_eq(memcmp(got, src, sizeof(src)), 0);
+	close(a);
+	close(b);
+	out = link_stop(&k);
+	g_free(out);
+}
+
 Test(relay, bytes_for_a_rebooting_side_wait_for_it)
 {
 	struct link k;
