@@ -172,6 +172,9 @@ static int listen_run(struct listen_ctx *c, const struct listen_opts *o)
 	if (!c->loop || !(c->dbg = debugger_new(o->key, ns_loop_rng(c->loop),
 						&ops, c)))
 		goto out;
+	sfd = cli_stop_on_signals(c->loop);	/* before the port is bound */
+	if (sfd < 0)
+		goto out;
 	if (socket_open(c, err, sizeof(err))) {
 		cli_error(&kdh_cmd_listen, KDH_EXIT_USAGE, "%s", err);
 		goto out;
@@ -184,8 +187,7 @@ static int listen_run(struct listen_ctx *c, const struct listen_opts *o)
 		ns_pcapng_set_time_base(c->cap, cli_wall_offset_ns());
 		c->iface = ns_pcapng_iface(c->cap, "kdh-listen", LINKTYPE_ETHERNET);
 	}
-	sfd = cli_stop_on_signals(c->loop);
-	if (sfd < 0 || ns_loop_add_fd(c->loop, c->fd, POLLIN, udp_io, c, "UDP"))
+	if (ns_loop_add_fd(c->loop, c->fd, POLLIN, udp_io, c, "UDP"))
 		goto out;
 	c->t0 = ns_loop_now(c->loop);
 	printf("kdh listen: waiting for a debuggee on UDP %s:%u (Ctrl-C to stop)\n",

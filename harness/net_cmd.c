@@ -158,6 +158,10 @@ static int net_run(const struct net_opts *o)
 	if (!sw)
 		goto out;
 	c.t0 = ns_loop_now(c.loop);
+	/* before the socket appears: whoever sees it may signal us at once */
+	sfd = cli_stop_on_signals(c.loop);
+	if (sfd < 0)
+		goto out;
 	slirp = ns_slirp_new(sw, &cfg, err, sizeof(err));
 	if (!slirp) {
 		cli_error(&kdh_cmd_net, KDH_EXIT_USAGE, "%s: %s", o->subnet_str, err);
@@ -178,9 +182,6 @@ static int net_run(const struct net_opts *o)
 		cli_error(&kdh_cmd_net, KDH_EXIT_USAGE, "%s", err);
 		goto out;
 	}
-	sfd = cli_stop_on_signals(c.loop);
-	if (sfd < 0)
-		goto out;
 	ns_switch_add_monitor(sw, monitor, &c);
 	banner(o, slirp);
 	if (ns_loop_run(c.loop, o->for_ns ? c.t0 + o->for_ns : NS_NEVER)) {

@@ -130,13 +130,15 @@ static int serial_main(int argc, char **argv)
 	fflush(stdout);
 	k.loop = ns_loop_new(NS_CLOCK_REAL, 1);
 	k.t0 = ns_loop_now(k.loop);
+	sfd = cli_stop_on_signals(k.loop);	/* before a listen: socket exists */
 	r = ns_relay_new(k.loop, (const char *const[]){ argv[optind], argv[optind + 1] },
 			 &ops, &k, err, sizeof(err));
 	if (!r) {
+		if (sfd >= 0)
+			close(sfd);
 		ns_loop_free(k.loop);
 		return cli_error(&kdh_cmd_serial_link, KDH_EXIT_USAGE, "%s", err);
 	}
-	sfd = cli_stop_on_signals(k.loop);
 	rc = ns_loop_run(k.loop, for_ns ? k.t0 + for_ns : NS_NEVER);
 	printf("kdh serial-link: %llu bytes A>B, %llu bytes B>A, %llu KD packets, "
 	       "%u KD connections\n", (unsigned long long)ns_relay_bytes(r, 0),
