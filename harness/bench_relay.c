@@ -78,24 +78,21 @@ static double round_trip_us(int a, int b)
 	return (now_s() - t0) / PINGS * 1e6;
 }
 
-static int connect_retry(const char *path)
+static int connect_to(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	for (int i = 0; i < 500; i++) {
-		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-		if (fd >= 0 && !connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
-			return fd;
-		if (fd >= 0)
-			close(fd);
-		usleep(10000);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -1;
 	}
-	return -1;
+	return fd;
 }
 
-static void relay_child(char *const path[2])
+/* Serve the relay until killed; a byte on @ready once both ends listen */
+static void relay_child(char *const path[2], int ready)
 {
 	static const struct ns_relay_ops ops = { 0 };
 	const char *spec[2];
@@ -108,7 +105,7 @@ static void relay_child(char *const path[2])
 	spec[0] = s0;
 	spec[1] = s1;
 	r = l ? ns_relay_new(l, spec, &ops, NULL, err, sizeof(err)) : NULL;
-	if (r)
+	if (r && write(ready, "", 1) == 1)
 		ns_loop_run(l, NS_NEVER);	/* until the parent kills it */
 	_exit(1);
 }
@@ -124,17 +121,26 @@ int bench_relay(unsigned rounds)
 	char dir[] = "/tmp/kdh-bench-relay-XXXXXX", pa[64], pb[64];
 	char *const path[2] = { pa, pb };
 	double rate[2] = { 0 }, rtt[2] = { 1e9, 1e9 };
-	int a = -1, b = -1, sv[2], rc = 2;
+	int a = -1, b = -1, sv[2], ready[2], rc = 2;
+	char c;
 	pid_t pid;
 
 	if (!mkdtemp(dir) || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
 		return 2;
+	if (pipe(ready)) {
+		close(sv[0]);
+		close(sv[1]);
+		rmdir(dir);
+		return 2;
+	}
 	snprintf(pa, sizeof(pa), "%s/a", dir);
 	snprintf(pb, sizeof(pb), "%s/b", dir);
 	pid = fork();
 	if (!pid)
-		relay_child(path);
-	if (pid > 0 && (a = connect_retry(pa)) >= 0 && (b = connect_retry(pb)) >= 0) {
+		relay_child(path, ready[1]);
+	close(ready[1]);
+	if (pid > 0 && read(ready[0], &c, 1) == 1 && (a = connect_to(pa)) >= 0 &&
+	    (b = connect_to(pb)) >= 0) {
 		for (unsigned k = 0; k < rounds; k++) {
 			double r1 = stream_rate(a, b), r0 = stream_rate(sv[0], sv[1]);
 			double l1 = round_trip_us(a, b), l0 = round_trip_us(sv[0], sv[1]);
@@ -162,6 +168,7 @@ int bench_relay(unsigned rounds)
 		close(a);
 	if (b >= 0)
 		close(b);
+	close(ready[0]);
 	close(sv[0]);
 	close(sv[1]);
 	unlink(pa);
