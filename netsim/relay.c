@@ -28,6 +28,7 @@ struct end {
 	char path[108];
 	bool listen;
 	int lfd, fd;
+	bool parked;			/* hung up, other queue full: not polled */
 	uint8_t *q;			/* bytes waiting to go out of this end: */
 	size_t qhead, qlen;		/* q[qhead, qhead + qlen) */
 	uint64_t rx;
@@ -43,6 +44,7 @@ struct ns_relay {
 };
 
 static void watch(struct end *e);
+static void io(void *opaque, int fd, short revents);
 
 static void end_down(struct end *e)
 {
@@ -51,6 +53,7 @@ static void end_down(struct end *e)
 	ns_loop_del_fd(e->r->loop, e->fd);
 	close(e->fd);
 	e->fd = -1;
+	e->parked = false;
 	if (e->r->ops.event)
 		e->r->ops.event(e->r->opaque, e->idx, NS_RELAY_DOWN);
 	if (!e->listen)
@@ -95,7 +98,15 @@ static void watch(struct end *e)
 	short ev = (short)((o->qlen < NS_RELAY_QUEUE ? POLLIN : 0) |
 			   (e->qlen ? POLLOUT : 0));
 
-	if (e->fd >= 0)
+	if (e->fd < 0)
+		return;
+	if (e->parked && (ev & POLLIN)) {	/* room again: read the rest */
+		e->parked = false;
+		if (ns_loop_add_fd(e->r->loop, e->fd, ev, io, e, "relay end"))
+			end_down(e);
+		return;
+	}
+	if (!e->parked)
 		ns_loop_mod_fd(e->r->loop, e->fd, ev);
 }
 
@@ -107,6 +118,13 @@ static void io(void *opaque, int fd, short revents)
 
 	if (revents & POLLOUT)
 		flush(e);
+	if (!room && (revents & (POLLHUP | POLLERR))) {
+		/* poll reports a hang-up whatever is asked: stop polling until
+		 * the other queue has room for what the socket still holds */
+		ns_loop_del_fd(e->r->loop, fd);
+		e->parked = true;
+		return;
+	}
 	if (e->fd < 0 || !(revents & (POLLIN | POLLHUP | POLLERR)) || !room)
 		goto out;
 	n = read(fd, e->r->buf, room < sizeof(e->r->buf) ? room : sizeof(e->r->buf));
@@ -170,6 +188,7 @@ static void accept_one(void *opaque, int lfd, short revents)
 		ns_loop_del_fd(e->r->loop, e->fd);
 		close(e->fd);
 		e->fd = -1;
+		e->parked = false;
 	}
 	end_up(e, fd);
 }

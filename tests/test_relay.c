@@ -161,11 +161,30 @@ Test(relay, a_megabyte_each_way_while_one_side_does_not_read)
 	g_free(out);
 }
 
+/* Write to @a until the relay stops taking bytes (B does not read) */
+static size_t write_until_paused(int a, const uint8_t *src, size_t len)
+{
+	size_t sent = 0;
+
+	fcntl(a, F_SETFL, O_NONBLOCK);
+	for (;;) {
+		struct pollfd p = { a, POLLOUT, 0 };
+		ssize_t n;
+
+		if (poll(&p, 1, 300) == 0)
+			return sent;	/* paused: the relay stopped reading A */
+		n = write(a, src + sent, len - sent);
+		cr_assert(n > 0 || errno == EAGAIN);
+		sent += n > 0 ? (size_t)n : 0;
+		cr_assert_lt(sent, len, "all went in: no back-pressure");
+	}
+}
+
 Test(relay, a_full_queue_pauses_the_sender_then_resumes)
 {
 	struct link k;
 	static uint8_t src[4 * MIB], got[4 * MIB];
-	size_t sent = 0;
+	size_t sent;
 	int a, b;
 	char *out;
 
@@ -173,18 +192,7 @@ Test(relay, a_full_queue_pauses_the_sender_then_resumes)
 	a = unix_socket(k.a, false);
 	b = accept_b(&k);
 	fill(src, sizeof(src), 3);
-	fcntl(a, F_SETFL, O_NONBLOCK);
-	for (;;) {			/* B reads nothing: A must be stopped */
-		struct pollfd p = { a, POLLOUT, 0 };
-		ssize_t n;
-
-		if (poll(&p, 1, 300) == 0)
-			break;		/* paused: the relay stopped reading A */
-		n = write(a, src + sent, sizeof(src) - sent);
-		cr_assert(n > 0 || errno == EAGAIN);
-		sent += n > 0 ? (size_t)n : 0;
-		cr_assert_lt(sent, sizeof(src), "4 MiB went in: no back-pressure");
-	}
+	sent = write_until_paused(a, src, sizeof(src));	/* B reads nothing */
 	cr_assert_geq(sent, MIB, "paused before its 1 MiB queue was full");
 	/* B drains: the relay must resume reading A, and nothing is lost */
 	pump(a, src + sent, sizeof(src) - sent, b, got, sizeof(got));
@@ -192,6 +200,28 @@ Test(relay, a_full_queue_pauses_the_sender_then_resumes)
 	close(a);
 	close(b);
 	out = link_stop(&k);
+	g_free(out);
+}
+
+Test(relay, a_sender_that_hangs_up_while_paused_loses_nothing)
+{
+	struct link k;
+	static uint8_t src[4 * MIB], got[4 * MIB];
+	size_t sent;
+	int a, b;
+	char *out;
+
+	link_start(&k);
+	a = unix_socket(k.a, false);
+	b = accept_b(&k);
+	fill(src, sizeof(src), 4);
+	sent = write_until_paused(a, src, sizeof(src));
+	close(a);			/* part of it still in A's socket */
+	pump(-1, NULL, 0, b, got, sent);
+	cr_assert_eq(memcmp(got, src, sent), 0);
+	close(b);
+	out = link_stop(&k);
+	cr_assert(strstr(out, "A went away"), "%s", out);
 	g_free(out);
 }
 
