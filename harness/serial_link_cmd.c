@@ -137,6 +137,8 @@ static int serial_main(int argc, char **argv)
 		if (sfd >= 0)
 			close(sfd);
 		ns_loop_free(k.loop);
+		if (k.log)
+			fclose(k.log);
 		return cli_error(&kdh_cmd_serial_link, KDH_EXIT_USAGE, "%s", err);
 	}
 	rc = ns_loop_run(k.loop, for_ns ? k.t0 + for_ns : NS_NEVER);
