@@ -97,6 +97,14 @@ static int accept_b(struct link *k)
 	return accept(k->qemu_b, NULL, NULL);
 }
 
+/* Start the link with A's client @a connected and B's QEMU side @b accepted */
+static void link_connect(struct link *k, int *a, int *b)
+{
+	link_start(k);
+	*a = unix_socket(k->a, false);
+	*b = accept_b(k);
+}
+
 static void fill(uint8_t *buf, size_t n, unsigned seed)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -142,9 +150,7 @@ Test(relay, a_megabyte_each_way_while_one_side_does_not_read)
 	int a, b;
 	char *out;
 
-	link_start(&k);
-	a = unix_socket(k.a, false);
-	b = accept_b(&k);
+	link_connect(&k, &a, &b);
 	fill(ab, MIB, 1);
 	fill(ba, MIB, 2);
 	/* A sends its megabyte and nobody reads B; B's megabyte still
@@ -188,9 +194,7 @@ Test(relay, a_full_queue_pauses_the_sender_then_resumes)
 	int a, b;
 	char *out;
 
-	link_start(&k);
-	a = unix_socket(k.a, false);
-	b = accept_b(&k);
+	link_connect(&k, &a, &b);
 	fill(src, sizeof(src), 3);
 	sent = write_until_paused(a, src, sizeof(src));	/* B reads nothing */
 	cr_assert_geq(sent, MIB, "paused before its 1 MiB queue was full");
@@ -211,9 +215,7 @@ Test(relay, a_sender_that_hangs_up_while_paused_loses_nothing)
 	int a, b;
 	char *out;
 
-	link_start(&k);
-	a = unix_socket(k.a, false);
-	b = accept_b(&k);
+	link_connect(&k, &a, &b);
 	fill(src, sizeof(src), 4);
 	sent = write_until_paused(a, src, sizeof(src));
 	close(a);			/* part of it still in A's socket */
@@ -233,9 +235,7 @@ Test(relay, bytes_for_a_rebooting_side_wait_for_it)
 	int a, b;
 	char *out;
 
-	link_start(&k);
-	a = unix_socket(k.a, false);
-	b = accept_b(&k);
+	link_connect(&k, &a, &b);
 	pump(a, (const uint8_t *)before, 6, b, (uint8_t *)got, 6);
 	cr_assert_str_eq(got, "before");
 	close(b);			/* VM B powers off... */
@@ -255,21 +255,19 @@ Test(relay, bytes_for_a_rebooting_side_wait_for_it)
 Test(relay, decodes_kd_and_reports_the_connection)
 {
 	struct link k;
-	uint8_t reset[64], ack[64], sink[128];
+	uint8_t reset[64], answer[64], sink[128];
 	int nr = kd_packet_build(KD_LEADER_CONTROL, KD_TYPE_RESET, 0x80800000u,
 				 NULL, 0, KD_SERIAL, reset, sizeof(reset));
 	int na = kd_packet_build(KD_LEADER_CONTROL, KD_TYPE_RESET, 0x80800000u,
-				 NULL, 0, KD_SERIAL, ack, sizeof(ack));
+				 NULL, 0, KD_SERIAL, answer, sizeof(answer));
 	int a, b;
 	char *out;
 
-	link_start(&k);
-	a = unix_socket(k.a, false);	/* the debugger (WinDbg's COM port) */
-	b = accept_b(&k);		/* the debuggee */
+	link_connect(&k, &a, &b);	/* A: WinDbg's COM port, B: the debuggee */
 	pump(a, (const uint8_t *)"\x62", 1, b, sink, 1);	/* break-in */
 	pump(b, (const uint8_t *)"boot noise\r\n", 12, a, sink, 12);
 	pump(a, reset, (size_t)nr, b, sink, (size_t)nr);
-	pump(b, ack, (size_t)na, a, sink, (size_t)na);
+	pump(b, answer, (size_t)na, a, sink, (size_t)na);
 	close(a);
 	close(b);
 	out = link_stop(&k);
