@@ -83,7 +83,8 @@ static void put_le32(uint8_t *p, uint32_t v)
  * @flags:	KD_SERIAL to require the trailing 0xAA
  * @pkt:	filled on success; @pkt->len is what the packet used
  *
- * Return: 0, -EINVAL for an unknown leader or missing trailer, -EMSGSIZE
+ * Return: 0, -EINVAL for an unknown leader, a missing trailer or (serial)
+ * a length KD never sends, -EMSGSIZE
  * when @buf ends before the packet does
  */
 int kd_packet_parse(const uint8_t *buf, size_t len, unsigned flags,
@@ -101,6 +102,13 @@ int kd_packet_parse(const uint8_t *buf, size_t len, unsigned flags,
 	pkt->count = (uint16_t)(buf[6] | buf[7] << 8);
 	pkt->id = get_le32(buf + 8);
 	pkt->checksum = get_le32(buf + 12);
+	/* on a serial line, a header that cannot be KD's is noise now, not
+	 * a reason to swallow up to 64 KiB waiting for its data: control
+	 * packets carry none, data packets at most KD_SERIAL_MAX_DATA */
+	if ((flags & KD_SERIAL) &&
+	    (pkt->count > KD_SERIAL_MAX_DATA ||
+	     (pkt->leader == KD_LEADER_CONTROL && pkt->count)))
+		return -EINVAL;
 	need = KD_HDR_LEN + (size_t)pkt->count + ((flags & KD_SERIAL) ? 1 : 0);
 	if (len < need)
 		return -EMSGSIZE;

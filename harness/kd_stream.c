@@ -101,3 +101,31 @@ void kd_stream_feed(struct kd_stream *s, const uint8_t *data, size_t len,
 		drain(s, cb, opaque);
 	}
 }
+
+/**
+ * kd_conn_packet() - apply the reset-exchange rule to one KD packet
+ * @c:		rule state
+ * @dir:	direction the packet went (0 or 1)
+ * @type:	its KD type
+ * @now_ns:	when its last byte was seen
+ *
+ * Return: true when this packet completed a reset exchange (c->reset_from
+ * still names the side that asked)
+ */
+bool kd_conn_packet(struct kd_conn *c, int dir, uint16_t type, uint64_t now_ns)
+{
+	bool answer = type == KD_TYPE_RESET || type == KD_TYPE_ACKNOWLEDGE;
+
+	if (c->pending && dir != c->reset_from && answer &&
+	    now_ns - c->reset_at <= KD_CONN_WINDOW) {
+		c->pending = false;
+		c->connections++;
+		return true;
+	}
+	if (type == KD_TYPE_RESET) {
+		c->pending = true;
+		c->reset_at = now_ns;
+		c->reset_from = dir;
+	}
+	return false;
+}

@@ -20,9 +20,7 @@ struct link {
 	const char *name[2];
 	struct kd_stream ks[2];
 	int dir;			/* direction being decoded */
-	uint64_t reset_at;		/* a RESET waiting for its answer */
-	int reset_from;
-	unsigned connections;
+	struct kd_conn conn;
 	uint64_t packets;		/* kept across a side's reboots */
 };
 
@@ -45,17 +43,10 @@ static void on_kd(void *opaque, enum kd_stream_event ev, const struct kd_packet 
 		printf("[%9.3fs] %s>%s %s id 0x%08x len %u %s%s\n", now_s(k), k->name[d],
 		       k->name[!d], kd_type_name(p->type), p->id, p->count,
 		       kd_leader_name(p->leader), p->checksum_ok ? "" : " checksum-BAD");
-	if (p->type == KD_TYPE_RESET && !k->reset_at) {
-		k->reset_at = ns_loop_now(k->loop);
-		k->reset_from = d;
-	} else if (k->reset_at && d != k->reset_from &&
-		   (p->type == KD_TYPE_RESET || p->type == KD_TYPE_ACKNOWLEDGE)) {
+	if (kd_conn_packet(&k->conn, d, p->type, ns_loop_now(k->loop)))
 		printf("[%9.3fs] KD connected: reset from %s answered by %s "
 		       "(serial_connect_time %.3f s)\n", now_s(k),
-		       k->name[k->reset_from], k->name[d], now_s(k));
-		k->reset_at = 0;
-		k->connections++;
-	}
+		       k->name[k->conn.reset_from], k->name[d], now_s(k));
 	fflush(stdout);
 }
 
@@ -145,7 +136,7 @@ static int serial_main(int argc, char **argv)
 	printf("kdh serial-link: %llu bytes A>B, %llu bytes B>A, %llu KD packets, "
 	       "%u KD connections\n", (unsigned long long)ns_relay_bytes(r, 0),
 	       (unsigned long long)ns_relay_bytes(r, 1),
-	       (unsigned long long)k.packets, k.connections);
+	       (unsigned long long)k.packets, k.conn.connections);
 	ns_relay_free(r);
 	if (sfd >= 0)
 		close(sfd);
@@ -175,8 +166,9 @@ const struct kdh_cmd kdh_cmd_serial_link = {
 "  --for DURATION   stop after that long\n"
 "\n"
 "Always printed: ends connecting and going away, and each completed KD\n"
-"reset exchange (a RESET from one side answered by a RESET or ACK from the\n"
-"other) with serial_connect_time, seconds since the link started.\n"
+"reset exchange (a RESET from one side answered within 1 s by a RESET or\n"
+"ACK from the other) with serial_connect_time, seconds since the link\n"
+"started.\n"
 "\n"
 "Example (WinDbg in VM 101 debugging VM 100 on COM1):\n"
 "  kdh serial-link /var/run/qemu-server/100.serial0 \\\n"

@@ -54,7 +54,7 @@ Test(kd, truncated_and_bad_leader)
 {
 	uint8_t buf[64], d[8] = { 0 };
 	struct kd_packet k;
-	int n = kd_packet_build(KD_LEADER_CONTROL, KD_TYPE_ACKNOWLEDGE, 0, d, 8,
+	int n = kd_packet_build(KD_LEADER_DATA, KD_TYPE_DEBUG_IO, 0, d, 8,
 				KD_SERIAL, buf, sizeof(buf));
 
 	for (int len = 0; len < n; len++)
@@ -66,6 +66,24 @@ Test(kd, truncated_and_bad_leader)
 	cr_assert_eq(kd_packet_parse(buf, (size_t)n, 0, &k), -EINVAL);
 	cr_assert_eq(kd_packet_build(KD_LEADER_DATA, 0, 0, d, 8, 0, buf, 20),
 		     -ENOSPC);
+}
+
+/* On serial, a header KD never sends is noise at once: control packets
+ * carry no data, data packets at most KD_SERIAL_MAX_DATA */
+Test(kd, serial_rejects_impossible_lengths)
+{
+	uint8_t buf[64], d[8] = { 0 };
+	struct kd_packet k;
+	int n = kd_packet_build(KD_LEADER_CONTROL, KD_TYPE_ACKNOWLEDGE, 0, d, 8,
+				KD_SERIAL, buf, sizeof(buf));
+
+	cr_assert_eq(kd_packet_parse(buf, (size_t)n, KD_SERIAL, &k), -EINVAL);
+	cr_assert_eq(kd_packet_parse(buf, (size_t)n - 1, 0, &k), 0, "KDNET: as sent");
+	n = kd_packet_build(KD_LEADER_DATA, KD_TYPE_DEBUG_IO, 0, d, 8, KD_SERIAL,
+			    buf, sizeof(buf));
+	buf[6] = 0x01;			/* count 4097 */
+	buf[7] = 0x10;
+	cr_assert_eq(kd_packet_parse(buf, KD_HDR_LEN, KD_SERIAL, &k), -EINVAL);
 }
 
 Test(kd, payload_kinds)

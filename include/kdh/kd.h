@@ -16,6 +16,7 @@
 #define KD_LEADER_BREAKIN	0x62626262u	/* "bbbb" */
 #define KD_TRAILER		0xaa		/* serial only */
 #define KD_BREAKIN_BYTE		0x62		/* 'b' */
+#define KD_SERIAL_MAX_DATA	4096	/* Windows' PACKET_MAX_SIZE is 4000 */
 
 enum kd_type {
 	KD_TYPE_UNUSED = 0,
