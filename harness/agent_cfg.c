@@ -5,6 +5,7 @@
  *   kdh.hostip=A.B.C.D kdh.port=N kdh.key=w.x.y.z kdh.dhcp=yes|no
  *   kdh.busparams=b.d.f kdh.ip=A.B.C.D/N kdh.gateway=A.B.C.D
  *   kdh.os_ping=A.B.C.D kdh.dhcp_give_up=20s kdh.kdnet_init=1s
+ *   kdh.serial=PORT:BAUD ({dbgsettings} serial; hostip and key then unused)
  * The harness writes them (agent_cmdline_build()), the agent reads them
  * (agent_cmdline_parse()); nothing else crosses into the VM.
  */
@@ -48,6 +49,10 @@ static int word_take(struct target_config *tc, const char *k, const char *v,
 		return tc->timing.dhcp_give_up_ns = ns, 0;
 	} else if (!strcmp(k, "kdnet_init") && !duration_parse(v, &ns)) {
 		return tc->timing.kdnet_init_ns = ns, 0;
+	} else if (!strcmp(k, "serial") &&
+		   sscanf(v, "%u:%u", &tc->debugport, &tc->baudrate) == 2 &&
+		   tc->debugport >= 1 && tc->debugport <= 4 && tc->baudrate) {
+		return tc->serial = true, 0;
 	}
 	snprintf(err, len, "kdh.%s=%s: bad or unknown setting", k, v);
 	return -EINVAL;
@@ -60,7 +65,8 @@ static int word_take(struct target_config *tc, const char *k, const char *v,
  * @err:	reason on failure
  * @errlen:	its size
  *
- * Return: 0, or -EINVAL (unknown kdh.* word, bad value, no hostip or key)
+ * Return: 0, or -EINVAL (unknown kdh.* word, bad value, no hostip or key
+ * for network debugging)
  */
 int agent_cmdline_parse(const char *cmdline, struct target_config *tc,
 			char *err, size_t errlen)
@@ -82,7 +88,7 @@ int agent_cmdline_parse(const char *cmdline, struct target_config *tc,
 		*eq = '\0';
 		rc = word_take(tc, w + 4, eq + 1, &host, &key, err, errlen);
 	}
-	if (!rc && (!host || !key)) {
+	if (!rc && !tc->serial && (!host || !key)) {
 		snprintf(err, errlen, "kdh.%s= is missing from the kernel command line",
 			 host ? "key" : "hostip");
 		rc = -EINVAL;
@@ -112,6 +118,9 @@ char *agent_cmdline_build(const struct target_config *tc)
 	if (tc->os_ping)
 		n += (size_t)snprintf(extra + n, sizeof(extra) - n, " kdh.os_ping=%s",
 				      ip_str(tc->os_ping, ip));
+	if (tc->serial)
+		n += (size_t)snprintf(extra + n, sizeof(extra) - n, " kdh.serial=%u:%u",
+				      tc->debugport, tc->baudrate);
 	n += (size_t)snprintf(extra + n, sizeof(extra) - n,
 			      " kdh.dhcp_give_up=%llums kdh.kdnet_init=%llums",
 			      (unsigned long long)(tc->timing.dhcp_give_up_ns / 1000000),

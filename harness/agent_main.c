@@ -7,7 +7,9 @@
  * (the interfaces are up with no address, so the kernel's own stack stays
  * quiet), CPUID leaf 0x40000000 gives the hypervisor vendor, and the loop
  * runs on the real clock.  The settings come from the kernel command line;
- * the harness decides nothing for the agent.
+ * the harness decides nothing for the agent.  With serial debug settings
+ * KD goes over /dev/ttyS(debugport - 1) in raw mode at the baud rate (the
+ * console is on a later port: the harness puts it after the VM's own).
  */
 #include <arpa/inet.h>
 #include <cpuid.h>
@@ -20,7 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +40,8 @@ struct agent {
 	char ifname[MAX_NICS][IFNAMSIZ];
 	int fd[MAX_NICS];
 	size_t n;
+	int tty;			/* the COM port KD uses, -1 none */
+	unsigned tty_port;
 	uint8_t buf[65536];
 };
 
@@ -175,6 +181,72 @@ static size_t env_nics(void *opaque, struct target_nic *nics, size_t max)
 	return n;
 }
 
+static void env_serial(void *opaque, unsigned port, const uint8_t *buf,
+		       size_t len)
+{
+	struct agent *a = opaque;
+
+	while (a->tty >= 0 && port == a->tty_port && len) {
+		ssize_t n = write(a->tty, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "kdh-agent: ttyS%u: %s\n", port,
+				n ? strerror(errno) : "short write");
+			return;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void tty_rx(void *opaque, int fd, short revents)
+{
+	struct agent *a = opaque;
+	ssize_t n = read(fd, a->buf, sizeof(a->buf));
+
+	if (n > 0)
+		target_serial_input(a->t, a->tty_port, a->buf, (size_t)n);
+}
+
+static speed_t baud_of(unsigned baud)
+{
+	switch (baud) {
+	case 9600:	return B9600;
+	case 19200:	return B19200;
+	case 38400:	return B38400;
+	case 57600:	return B57600;
+	default:	return B115200;
+	}
+}
+
+/* COMn as KD wants it: raw 8N1 at the baud rate, nothing echoed or
+ * translated; reads never block the loop, writes do (a few bytes) */
+static int tty_open(struct agent *a, const struct target_config *tc)
+{
+	char path[32];
+	struct termios tio;
+
+	a->tty_port = tc->debugport - 1;
+	snprintf(path, sizeof(path), "/dev/ttyS%u", a->tty_port);
+	a->tty = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (a->tty < 0 || tcgetattr(a->tty, &tio)) {
+		fprintf(stderr, "kdh-agent: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	cfmakeraw(&tio);
+	tio.c_cflag |= CLOCAL | CREAD;
+	tio.c_cc[VMIN] = 1;
+	tio.c_cc[VTIME] = 0;
+	cfsetspeed(&tio, baud_of(tc->baudrate));
+	if (tcsetattr(a->tty, TCSANOW, &tio))
+		fprintf(stderr, "kdh-agent: %s: %s\n", path, strerror(errno));
+	printf("kdh-agent: KD on %s (COM%u) at %u baud\n", path, tc->debugport,
+	       tc->baudrate);
+	return ns_loop_add_fd(a->loop, a->tty, POLLIN, tty_rx, a, "COM port");
+}
+
 static void env_log(void *opaque, const char *msg)
 {
 	printf("kdh-agent: %s\n", msg);
@@ -184,7 +256,7 @@ static void env_log(void *opaque, const char *msg)
 int main(void)
 {
 	static const struct target_env_ops env = { env_send, env_cpuid, env_nics,
-						   env_log };
+						   env_log, env_serial };
 	static struct agent a;
 	struct target_config tc;
 	char cmdline[4096] = "", err[256], b[16], vendor[13] = "none";
@@ -200,6 +272,9 @@ int main(void)
 		return 1;
 	}
 	a.loop = ns_loop_new(NS_CLOCK_REAL, (uint64_t)getpid() ^ (uint64_t)time(NULL));
+	a.tty = -1;
+	if (tc.serial && tty_open(&a, &tc))
+		return 1;
 	nics_find(&a);
 	for (size_t i = 0; i < a.n; i++) {
 		if (nic_open(&a, i))

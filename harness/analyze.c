@@ -88,6 +88,7 @@ void analysis_free(struct analysis *a)
 	if (!a)
 		return;
 	kdnet_decoder_free(a->dec);
+	an_serial_free(a);
 	g_ptr_array_free(a->targets, TRUE);
 	g_array_free(a->flows, TRUE);
 	g_free(a);
@@ -367,6 +368,11 @@ void analysis_feed(struct analysis *a, const struct cap_frame *f)
 		analysis_event(a, f->comment, now);
 	if (!f->caplen)
 		return;		/* an event-only record */
+	if (f->linktype == LINKTYPE_USER1) {	/* kdh-serial */
+		if (an_serial_frame(a, f))
+			a->bad_frames++;
+		return;
+	}
 	if (frame_parse(f->linktype, f->data, f->caplen, &v)) {
 		a->bad_frames++;
 		return;

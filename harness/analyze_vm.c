@@ -54,6 +54,7 @@ static void power_on(struct analysis *a, char *rest, uint64_t now)
 		return;
 	vm->boots++;
 	vm->power_on_ns = now;
+	an_serial_power_on(a, name);
 	vm->n_nics = 0;
 	while ((w = strtok_r(NULL, " ", &save)))
 		if (!strncmp(w, "nic=", 4))
@@ -85,6 +86,8 @@ void analysis_event(struct analysis *a, const char *comment, uint64_t now)
 		power_on(a, buf + 9, now);
 	else if (!strncmp(buf, "debugger ", 9))
 		debugger_event(a, buf + 9);
+	else if (!strncmp(buf, AN_SERIAL_LINK " ", strlen(AN_SERIAL_LINK) + 1))
+		an_serial_event(a, buf + strlen(AN_SERIAL_LINK) + 1);
 }
 
 /**
@@ -214,10 +217,11 @@ int analysis_vm_result(const struct analysis *a, const char *vm,
 		snprintf(r->why, sizeof(r->why), "no KDNET packet from any of its "
 			 "%zu NICs", v->n_nics);
 		r->first_kdnet_s = r->connect_s = r->logo_hang_s = NAN;
-		return 0;
 	}
-	if (!dbg->kdnet_sent)
+	if (dbg && !dbg->kdnet_sent)
 		r->first_kdnet_s = r->connect_s = r->logo_hang_s = NAN;
-	wrong_nic_check(a, r);
+	if (dbg)
+		wrong_nic_check(a, r);
+	an_serial_vm_result(a, v, r);	/* KD on a COM port decides, if any */
 	return 0;
 }

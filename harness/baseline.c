@@ -113,6 +113,7 @@ static double figure(const struct an_vm_result *m, enum sc_metric k)
 {
 	switch (k) {
 	case M_CONNECT_TIME:	return m->connect_s;
+	case M_SERIAL_CONNECT_TIME: return m->serial_connect_s;
 	case M_DHCP_PHASE:	return m->dhcp_phase_s;
 	case M_FIRST_KDNET:	return m->first_kdnet_s;
 	case M_LOGO_HANG:	return m->logo_hang_s;

@@ -41,6 +41,7 @@ static const struct {
 	[M_LOGO_HANG] = { "logo_hang", K_DURATION, NULL },
 	[M_OS_NETWORK] = { "os_network", K_CHOICE, okay },
 	[M_BOOTS] = { "boots", K_COUNT, NULL },
+	[M_SERIAL_CONNECT_TIME] = { "serial_connect_time", K_DURATION, NULL },
 };
 
 static const char *const op_names[] = { "=", "!=", "<", "<=", ">", ">=",

@@ -55,7 +55,10 @@ char *report_figures(const struct scenario_result *r)
 		g_string_append(s, an_outcome_name(m->outcome));
 		if (m->has_debug_nic)
 			g_string_append_printf(s, " on %s", m->debug_nic.name);
+		if (m->serial_port[0])
+			g_string_append_printf(s, " over %s", m->serial_port);
 		secs(s, "connect", m->connect_s);
+		secs(s, "serial connect", m->serial_connect_s);
 		secs(s, "dhcp", m->dhcp_phase_s);
 		if (m->discover_count)
 			g_string_append_printf(s, " (%u DISCOVERs)", m->discover_count);
@@ -136,6 +139,8 @@ static void vm_json(JsonBuilder *b, const struct vm_result *v)
 	jb_str(b, "outcome", v->measured ? an_outcome_name(m->outcome) : NULL);
 	jb_str(b, "why", v->measured ? m->why : "not in the capture");
 	jb_secs(b, "connect_time_s", v->measured ? m->connect_s : NAN);
+	jb_secs(b, "serial_connect_time_s", v->measured ? m->serial_connect_s : NAN);
+	jb_str(b, "serial_port", m->serial_port[0] ? m->serial_port : NULL);
 	jb_secs(b, "dhcp_phase_s", v->measured ? m->dhcp_phase_s : NAN);
 	jb_int(b, "discover_count", m->discover_count);
 	jb_str(b, "address", m->address[0] ? m->address : NULL);

@@ -47,6 +47,7 @@ static void target_parse(JsonObject *t, struct vm_result *v)
 	m->outcome = o >= 0 ? (enum an_outcome)o : AN_NO_KDNET_TRAFFIC;
 	snprintf(m->why, sizeof(m->why), "%s", str(t, "why") ? str(t, "why") : "");
 	m->connect_s = num(t, "connect_time_s");
+	m->serial_connect_s = num(t, "serial_connect_time_s");
 	m->dhcp_phase_s = num(t, "dhcp_phase_s");
 	m->first_kdnet_s = num(t, "first_kdnet_s");
 	m->logo_hang_s = num(t, "logo_hang_s");
@@ -61,6 +62,8 @@ static void target_parse(JsonObject *t, struct vm_result *v)
 			    !g_strcmp0(str(t, "address_source"), "static") ? "static" :
 			    !g_strcmp0(str(t, "address_source"), "apipa") ? "apipa" : NULL;
 	snprintf(v->accel, sizeof(v->accel), "%s", str(t, "accel") ? str(t, "accel") : "");
+	snprintf(m->serial_port, sizeof(m->serial_port), "%s",
+		 str(t, "serial_port") ? str(t, "serial_port") : "");
 	if (json_object_has_member(t, "timeline")) {
 		JsonArray *tl = json_object_get_array_member(t, "timeline");
 

@@ -107,9 +107,17 @@ static void env_log(void *opaque, const char *msg)
 			       v->cfg->name, msg);
 }
 
+static void env_serial(void *opaque, unsigned port, const uint8_t *buf,
+		       size_t len)
+{
+	struct sim_vm *v = opaque;
+
+	run_serial_send(v->sim, (int)(v - v->sim->vms), port, buf, len);
+}
+
 static const struct target_env_ops sim_env = {
 	.send = env_send, .cpuid_hypervisor = env_cpuid,
-	.list_nics = env_nics, .log = env_log,
+	.list_nics = env_nics, .log = env_log, .serial_send = env_serial,
 };
 
 /* A frame for the VM arrives on one of its ports */
@@ -301,6 +309,7 @@ static int vm_build(struct sim *s, size_t i, struct nic_port *np)
 
 static void sim_free(struct sim *s)
 {
+	run_serial_free(s);
 	for (size_t i = 0; i < s->sc->n_vms; i++) {
 		run_vm_free(&s->vms[i]);
 		target_free(s->vms[i].t);
@@ -388,6 +397,8 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 	for (size_t i = 0; i < s->sc->n_vms; i++)
 		if (vm_build(s, i, np[i]))
 			return -ENOMEM;
+	if (run_serial_build(s))
+		return -EIO;
 	s->check = ns_timer_new(s->loop, check_cb, s);
 	if (!s->check)
 		return -ENOMEM;

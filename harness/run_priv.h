@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "kdh/debugger.h"
+#include "kdh/debugger_serial.h"
 #include "kdh/host.h"
 #include "kdh/pcapng.h"
 #include "kdh/run.h"
@@ -28,6 +29,16 @@ struct sim_vm {
 	struct ns_timer *power, *reboot;
 };
 
+/* One scenario serial link: a simulated line when both ends are in this
+ * process, else a relay to the real VM's socket(s) (run_serial.c) */
+struct sim_serial {
+	struct sim *sim;
+	unsigned idx;
+	const struct sc_serial *cfg;
+	struct ns_serial *line;
+	struct ns_relay *relay;
+};
+
 struct sim {
 	const struct scenario *sc;
 	struct scenario_result *results;
@@ -39,6 +50,10 @@ struct sim {
 	struct ns_host *dbg_host;
 	struct debugger *dbg;
 	struct ns_pcapng *cap;
+	int serial_iface;		/* kdh-serial in the capture, -1 none */
+	struct sim_serial serials[SC_MAX_SERIALS];
+	struct dbg_serial *dbg_serial;
+	struct ns_timer *dbg_serial_start;
 	struct sim_vm vms[SC_MAX_VMS];
 	struct ns_timer *check;
 	uint64_t settled_at;
@@ -55,5 +70,14 @@ size_t sim_net_index(const struct scenario *sc, const char *name);
 int run_vm_build(struct sim_vm *v);
 bool run_vm_settled(struct sim_vm *v);
 void run_vm_free(struct sim_vm *v);
+int run_vm_serial_path(const struct sim_vm *v, unsigned port, char *out,
+		       size_t len);
+
+/* run_serial.c */
+int run_serial_build(struct sim *s);
+void run_serial_free(struct sim *s);
+void run_serial_send(struct sim *s, int vm, unsigned port, const uint8_t *buf,
+		     size_t len);
+bool run_serial_connected(const struct sim *s);
 
 #endif /* KDH_RUN_PRIV_H */

@@ -67,6 +67,34 @@ static void vmconf_of(const struct sc_vm *c, struct vmconf *vc)
 		vc->nets[c->nets[i].index] = c->nets[i];
 		vc->has_net[c->nets[i].index] = true;
 	}
+	for (int i = 0; i < SC_MAX_SERIALS && i < VMCONF_SERIALS; i++)
+		if (c->serial[i])
+			snprintf(vc->serial[i], sizeof(vc->serial[i]), "socket");
+}
+
+static unsigned vmid_of(const struct sim_vm *v)
+{
+	return 100 + (unsigned)(v - v->sim->vms);
+}
+
+/**
+ * run_vm_serial_path() - the unix socket QEMU serves for serialN, as
+ * Proxmox's /var/run/qemu-server/VMID.serialN (here in the run's socket
+ * directory)
+ * @v:		a `target = vm` VM
+ * @port:	N
+ * @out:	the path
+ * @len:	its size
+ *
+ * Return: 0, or -EINVAL when @v is simulated
+ */
+int run_vm_serial_path(const struct sim_vm *v, unsigned port, char *out,
+		       size_t len)
+{
+	if (!v->real)
+		return -EINVAL;
+	snprintf(out, len, "%s/%u.serial%u", v->real->sockdir, vmid_of(v), port);
+	return 0;
 }
 
 static GPtrArray *argv_of(struct vm_real *r, char **append)
@@ -74,7 +102,7 @@ static GPtrArray *argv_of(struct vm_real *r, char **append)
 	const struct sc_vm *c = r->v->cfg;
 	const char *agent = vm_agent_dir();
 	char kernel[700], initrd[700], *words = agent_cmdline_build(&c->tc);
-	struct qemu_opts o = { .vmid = 100 + (unsigned)(r->v - r->v->sim->vms),
+	struct qemu_opts o = { .vmid = vmid_of(r->v),
 		.kvm = r->kvm, .net = QEMU_NET_STREAM, .sock_dir = r->sockdir,
 		.serial_dir = r->sockdir, .console = r->proc.console };
 	struct vmconf vc;
@@ -249,7 +277,9 @@ bool run_vm_settled(struct sim_vm *v)
 	uint64_t real = 0;
 
 	for (size_t i = 0; i < s->sc->n_vms; i++)
-		real += s->sc->vms[i].real;
+		real += s->sc->vms[i].real && !s->sc->vms[i].tc.serial;
+	if (v->cfg->tc.serial)
+		return v->real->failed || (v->real->booted && run_serial_connected(s));
 	return v->real->failed ||
 	       (v->real->booted && debugger_stats(s->dbg)->connected >= real);
 }
@@ -267,6 +297,12 @@ void run_vm_free(struct sim_vm *v)
 	vm_stop(&r->proc);
 	for (size_t i = 0; i < SC_MAX_NETS; i++)
 		ns_stream_listener_free(r->ls[i]);
+	for (unsigned i = 0; i < SC_MAX_SERIALS && r->sockdir[0]; i++) {
+		char path[128];
+
+		run_vm_serial_path(v, i, path, sizeof(path));
+		unlink(path);		/* QEMU leaves its server sockets */
+	}
 	if (r->sockdir[0] && strcmp(r->sockdir, "/tmp/kdh-vm-XXXXXX"))
 		rmdir(r->sockdir);
 	ns_timer_free(r->power);

@@ -107,6 +107,8 @@ static int scenario_key(struct parse *p, const struct ini_item *it)
 			snprintf(sc->requires[i], sizeof(sc->requires[i]), "%s", tmp[i]);
 		}
 		sc->n_requires = n;
+	} else if (!strcmp(it->key, "serial")) {
+		return sc_serial_key(p, it);
 	} else {
 		return sc_fail(p, it->line, "unknown key '%s' in [scenario]", it->key);
 	}
@@ -170,6 +172,8 @@ static int debugger_key(struct parse *p, const struct ini_item *it)
 	} else if (!strcmp(it->key, "faults")) {
 		if (sv_faults(it->value, &d->faults, p->kv_err, sizeof(p->kv_err)))
 			return sc_fail(p, it->line, "%s", p->kv_err);
+	} else if (!strcmp(it->key, "start")) {
+		return sc_duration_key(p, it, &d->start_ns);
 	} else {
 		return sc_fail(p, it->line, "unknown key '%s' in [debugger]", it->key);
 	}
@@ -259,13 +263,14 @@ static int item_take(struct parse *p, const struct ini_item *sec,
 	return 0;
 }
 
-/* The same key twice in one section is a mistake, not an override */
+/* The same key twice in one section is a mistake, not an override
+ * (but for "serial": each line is one more link) */
 static int duplicate_key(struct parse *p, const struct ini *ini, size_t sec,
 			 size_t idx)
 {
 	const struct ini_item *it = &ini->items[idx];
 
-	if (!it->key[0])
+	if (!it->key[0] || !strcmp(it->key, "serial"))
 		return 0;
 	for (size_t i = sec + 1; i < idx; i++)
 		if (!strcmp(ini->items[i].key, it->key))

@@ -101,7 +101,7 @@ int scenario_check(struct parse *p)
 		if (vm_check(p, vm))
 			return -1;
 	}
-	if (debugger_defaults(p) || mac_check(p))
+	if (debugger_defaults(p) || mac_check(p) || sc_serial_check(p))
 		return -1;
 	for (size_t i = 0; i < sc->n_expects; i++) {
 		struct sc_expect *e = &sc->expects[i];

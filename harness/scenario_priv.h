@@ -21,5 +21,7 @@ int sc_list_key(struct parse *p, const struct ini_item *it, char (*out)[24],
 void sc_vm_new(struct parse *p, const struct ini_item *sec);
 int sc_vm_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it);
 int scenario_check(struct parse *p);
+int sc_serial_key(struct parse *p, const struct ini_item *it);
+int sc_serial_check(struct parse *p);
 
 #endif /* KDH_SCENARIO_PRIV_H */

@@ -151,14 +151,58 @@ static int dbg_token(const char *tok, struct target_config *tc, char *err,
 	return -EINVAL;
 }
 
+/* "serial debugport:N baudrate:B", as bcdedit /dbgsettings serial */
+static int dbg_serial(char *save, struct target_config *tc, char *err,
+		      size_t errlen)
+{
+	static const unsigned bauds[] = { 9600, 19200, 38400, 57600, 115200 };
+	char *tok, *end;
+
+	tc->serial = true;
+	tc->debugport = 1;
+	tc->baudrate = 115200;
+	while ((tok = strtok_r(NULL, " \t", &save))) {
+		bool port = !strncmp(tok, "debugport:", 10);
+		unsigned long v;
+
+		if (!port && strncmp(tok, "baudrate:", 9)) {
+			snprintf(err, errlen, "dbgsettings: unknown setting '%s' for "
+				 "serial (debugport:N baudrate:B)", tok);
+			return -EINVAL;
+		}
+		v = strtoul(strchr(tok, ':') + 1, &end, 10);
+		if (port && (*end || v < 1 || v > 4)) {
+			snprintf(err, errlen, "dbgsettings: '%s': COM ports here are "
+				 "1-4 (the VM's serial0-serial3)", tok);
+			return -EINVAL;
+		}
+		if (port) {
+			tc->debugport = (unsigned)v;
+			continue;
+		}
+		tc->baudrate = 0;
+		for (size_t i = 0; i < sizeof(bauds) / sizeof(*bauds); i++)
+			if (!*end && v == bauds[i])
+				tc->baudrate = (unsigned)v;
+		if (!tc->baudrate) {
+			snprintf(err, errlen, "dbgsettings: '%s': bcdedit takes 9600, "
+				 "19200, 38400, 57600 or 115200", tok);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /**
- * sv_dbgsettings() - "net hostip:H port:P key:K [nodhcp]", as bcdedit
+ * sv_dbgsettings() - "net hostip:H port:P key:K [nodhcp]" or "serial
+ * debugport:N baudrate:B", as bcdedit
  * @v:		text
- * @tc:		target configuration to fill (host_ip, port, key, dhcp)
+ * @tc:		target configuration to fill (host_ip, port, key, dhcp;
+ *		serial, debugport, baudrate)
  * @err:	reason on failure
  * @errlen:	its size
  *
- * Return: 0 or -EINVAL; hostip and key are required
+ * Return: 0 or -EINVAL; for net, hostip and key are required
  */
 int sv_dbgsettings(const char *v, struct target_config *tc, char *err,
 		   size_t errlen)
@@ -170,9 +214,14 @@ int sv_dbgsettings(const char *v, struct target_config *tc, char *err,
 	if (!copy)
 		return -ENOMEM;
 	tok = strtok_r(copy, " \t", &save);
+	if (tok && !strcmp(tok, "serial")) {
+		rc = dbg_serial(save, tc, err, errlen);
+		free(copy);
+		return rc;
+	}
 	if (!tok || strcmp(tok, "net")) {
 		snprintf(err, errlen, "dbgsettings: expected 'net hostip:H port:P "
-			 "key:K' (serial comes with the serial issue)");
+			 "key:K' or 'serial debugport:N baudrate:B'");
 		rc = -EINVAL;
 	}
 	while (!rc && (tok = strtok_r(NULL, " \t", &save))) {

@@ -108,6 +108,25 @@ static int models_key(struct parse *p, struct sc_vm *vm,
 	return 0;
 }
 
+/* serialN: socket (what Proxmox makes a unix socket kdh can link) */
+static int serial_key(struct parse *p, struct sc_vm *vm,
+		      const struct ini_item *it)
+{
+	char *end;
+	unsigned long n = strtoul(it->key + 6, &end, 10);
+
+	if (*end || !it->key[6] || n >= SC_MAX_SERIALS)
+		return sc_fail(p, it->line, "'%s': serial ports are serial0 ... "
+			       "serial3", it->key);
+	if (strcmp(it->value, "socket"))
+		return sc_fail(p, it->line, "%s: '%s': only 'socket' can be linked "
+			       "here (a /dev/... port is the host's own)", it->key,
+			       it->value);
+	vm->serial[n] = true;
+	vm->serial_line[n] = it->line;
+	return 0;
+}
+
 /**
  * sc_vm_key() - one key of a [vm NAME] section
  * @p:		parse state
@@ -125,6 +144,8 @@ int sc_vm_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it)
 		return net_key(p, vm, it);
 	if (!strncmp(k, "timing.", 7))
 		return timing_key(p, vm, it);
+	if (!strncmp(k, "serial", 6))
+		return serial_key(p, vm, it);
 	if (!strcmp(k, "ostype")) {
 		if (!pve_ostype_known(v))
 			return sc_fail(p, it->line, "ostype: unknown '%s' (other, "

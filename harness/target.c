@@ -200,9 +200,21 @@ static void kdnet_init(void *opaque)
 	int os_nic, nic;
 
 	t->n_nics = t->ops.list_nics(t->opaque, t->nics, TARGET_MAX_NICS);
-	nic = nic_choose(t, &os_nic);
+	nic = t->cfg.serial ? -1 : nic_choose(t, &os_nic);
+	if (t->cfg.serial) {		/* KD on COMn; the OS takes the 1st NIC */
+		size_t order[TARGET_MAX_NICS];
+
+		pci_order(t, order);
+		os_nic = t->n_nics ? (int)order[0] : -1;
+	}
 	if (os_nic >= 0 && stack_up(t, os_nic)) {
 		target_log(t, "out of memory");
+		return;
+	}
+	if (t->cfg.serial) {
+		if (target_serial_start(t))
+			target_log(t, "out of memory");
+		os_schedule(t);
 		return;
 	}
 	if (nic < 0) {
@@ -300,7 +312,9 @@ struct target *target_new(struct ns_loop *l, const struct target_config *cfg,
 	t->addr_timer = ns_timer_new(l, target_addr_timer, t);
 	t->kdnet_timer = ns_timer_new(l, target_kdnet_timer, t);
 	t->os_timer = ns_timer_new(l, os_timer_cb, t);
-	if (!t->boot_timer || !t->addr_timer || !t->kdnet_timer || !t->os_timer) {
+	t->serial_timer = ns_timer_new(l, target_serial_timer, t);
+	if (!t->boot_timer || !t->addr_timer || !t->kdnet_timer || !t->os_timer ||
+	    !t->serial_timer) {
 		target_free(t);
 		return NULL;
 	}
@@ -320,6 +334,8 @@ void target_free(struct target *t)
 	ns_timer_free(t->addr_timer);
 	ns_timer_free(t->kdnet_timer);
 	ns_timer_free(t->os_timer);
+	ns_timer_free(t->serial_timer);
+	free(t->kd_in);
 	free(t);
 }
 
@@ -345,6 +361,7 @@ void target_power_off(struct target *t)
 	ns_timer_del(t->boot_timer);
 	ns_timer_del(t->os_timer);
 	target_kdnet_stop(t);
+	target_serial_stop(t);
 	target_addr_stop(t);
 	ns_dhcp_client_free(t->dhcp);
 	t->dhcp = NULL;

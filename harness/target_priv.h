@@ -6,6 +6,7 @@
 
 #include "kdh/dhcp_client.h"
 #include "kdh/host.h"
+#include "kdh/kd_stream.h"
 #include "kdh/switch.h"
 #include "kdh/target.h"
 
@@ -49,11 +50,19 @@ struct target {
 	uint32_t data_seq;
 	bool have_key, acked, debugio_sent;
 
+	/* KD over a COM port (target_serial.c) */
+	struct kd_stream *kd_in;
+	uint64_t kd_reset_at;
+	unsigned kd_resets;
+	uint32_t kd_id;
+	bool kd_synced, kd_acked;
+
 	/* OS phase */
 	unsigned os_pings_sent;
 	bool os_done;
 
 	struct ns_timer *boot_timer, *addr_timer, *kdnet_timer, *os_timer;
+	struct ns_timer *serial_timer;
 	uint8_t buf[2048];
 };
 
@@ -67,5 +76,8 @@ void target_address_ready(struct target *t);
 int target_kdnet_start(struct target *t);
 void target_kdnet_stop(struct target *t);
 void target_kdnet_timer(void *opaque);
+int target_serial_start(struct target *t);
+void target_serial_stop(struct target *t);
+void target_serial_timer(void *opaque);
 
 #endif /* KDH_TARGET_PRIV_H */

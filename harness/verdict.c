@@ -29,6 +29,7 @@ static void metric_value(const struct an_vm_result *m, enum sc_metric k,
 	case M_LOGO_HANG:	d = m->logo_hang_s; break;
 	case M_DISCOVER_COUNT:	d = m->discover_count; break;
 	case M_BOOTS:		d = m->boots; break;
+	case M_SERIAL_CONNECT_TIME: d = m->serial_connect_s; break;
 	case M_ADDRESS:
 		snprintf(v->str, sizeof(v->str), "%s", m->address);
 		break;

@@ -10,6 +10,9 @@
  * that fails or is closed is retried every NS_RELAY_RETRY; a listening end
  * accepts the next client.  Bytes for an end that is down wait in its
  * queue, so a VM rebooting does not lose what the other side sent.
+ * An end may also be "-", the owner itself (a simulated debugger on a real
+ * VM's serial port): what the socket end reads is only handed to the
+ * owner's data callback, and ns_relay_write() feeds the socket end.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +30,7 @@ struct end {
 	int idx;
 	char path[108];
 	bool listen;
+	bool owner;			/* "-": the owner, no socket */
 	int lfd, fd;
 	bool parked;			/* hung up, other queue full: not polled */
 	uint8_t *q;			/* bytes waiting to go out of this end: */
@@ -137,9 +141,11 @@ static void io(void *opaque, int fd, short revents)
 	e->rx += (uint64_t)n;
 	if (e->r->ops.data)
 		e->r->ops.data(e->r->opaque, e->idx, e->r->buf, (size_t)n);
-	enqueue(o, e->r->buf, (size_t)n);
-	flush(o);
-	watch(o);
+	if (!o->owner) {
+		enqueue(o, e->r->buf, (size_t)n);
+		flush(o);
+		watch(o);
+	}
 out:
 	watch(e);
 	watch(o);	/* flushing our queue may have made room for its reads */
@@ -203,6 +209,10 @@ static int end_open(struct ns_relay *r, int i, const char *spec, char *err,
 	e->r = r;
 	e->idx = i;
 	e->fd = e->lfd = -1;
+	if (!strcmp(spec, "-")) {
+		e->owner = true;
+		return 0;
+	}
 	e->listen = !strncmp(spec, "listen:", 7);
 	if (e->listen)
 		path += 7;
@@ -234,7 +244,8 @@ static int end_open(struct ns_relay *r, int i, const char *spec, char *err,
 /**
  * ns_relay_new() - relay between two unix sockets
  * @l:		real-clock loop
- * @spec:	each end: "PATH" (connect, retrying) or "listen:PATH"
+ * @spec:	each end: "PATH" (connect, retrying), "listen:PATH", or "-"
+ *		(the owner: ns_relay_write(); not both ends)
  * @ops:	callbacks (copied), may have NULL members
  * @opaque:	passed to them
  * @err:	reason on failure
@@ -256,6 +267,11 @@ struct ns_relay *ns_relay_new(struct ns_loop *l, const char *const spec[2],
 	r->ops = *ops;
 	r->opaque = opaque;
 	r->e[0].fd = r->e[1].fd = r->e[0].lfd = r->e[1].lfd = -1;
+	if (!strcmp(spec[0], "-") && !strcmp(spec[1], "-")) {
+		snprintf(err, errlen, "a relay needs at least one socket end");
+		free(r);
+		return NULL;
+	}
 	for (int i = 0; i < 2; i++)
 		if (end_open(r, i, spec[i], err, errlen)) {
 			ns_relay_free(r);
@@ -294,4 +310,30 @@ void ns_relay_free(struct ns_relay *r)
 uint64_t ns_relay_bytes(const struct ns_relay *r, int from)
 {
 	return r->e[from].rx;
+}
+
+/**
+ * ns_relay_write() - bytes from the owner's end ("-") to the other end
+ * @r:		relay
+ * @from:	the owner's end
+ * @buf:	bytes (also passed to the data callback, as read bytes are)
+ * @len:	how many
+ *
+ * Return: 0; -EAGAIN when the other end's queue has no room for them (it
+ * waits for a socket that is down or slow); -EINVAL if @from is a socket
+ */
+int ns_relay_write(struct ns_relay *r, int from, const uint8_t *buf, size_t len)
+{
+	struct end *o = &r->e[!from];
+
+	if (!r->e[from].owner)
+		return -EINVAL;
+	if (len > NS_RELAY_QUEUE - o->qlen)
+		return -EAGAIN;
+	if (r->ops.data)
+		r->ops.data(r->opaque, from, buf, len);
+	enqueue(o, buf, len);
+	flush(o);
+	watch(o);
+	return 0;
 }

@@ -60,7 +60,8 @@ static size_t env_nics(void *o, struct target_nic *n, size_t max)
 	return b->n_nics;
 }
 
-static const struct target_env_ops env = { env_send, env_cpuid, env_nics, NULL };
+static const struct target_env_ops env = { .send = env_send,
+	.cpuid_hypervisor = env_cpuid, .list_nics = env_nics };
 
 struct nicref {
 	struct bench *b;

@@ -21,6 +21,17 @@
 #define AN_MAX_EVENTS	200		/* per target; the rest are counted */
 #define AN_POWER_ON	"power on"	/* harness event comment prefix */
 
+/*
+ * Serial lines in a capture: interface "kdh-serial", LINKTYPE_USER1; each
+ * record is one chunk of bytes as it arrived, after one byte that says
+ * where from: link number * 2 + end (0 or 1).  The harness event
+ * "serial link N END0 END1" (ends like "win:serial0" or "debugger") says
+ * which ports link N joins.
+ */
+#define AN_SERIAL_IFACE	"kdh-serial"
+#define AN_SERIAL_LINK	"serial link"
+#define AN_MAX_SERIALS	4
+
 enum an_outcome {
 	AN_CONNECTED,
 	AN_APIPA_AFTER_HANG,
@@ -117,6 +128,8 @@ struct an_vm_result {
 	struct an_vm_nic debug_nic;
 	bool os_network;
 	unsigned boots;
+	double serial_connect_s;	/* KD over serial: reset exchange */
+	char serial_port[12];		/* "serial0" when it spoke KD there */
 	struct {
 		double t;		/* s from the VM's power-on */
 		char text[72];

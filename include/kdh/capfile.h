@@ -18,6 +18,7 @@
 #define LINKTYPE_LINUX_SLL	113
 #define LINKTYPE_IPV4		228
 #define LINKTYPE_USER0		147	/* kdh-events: comments only */
+#define LINKTYPE_USER1		148	/* kdh-serial: serial line bytes */
 
 /**
  * struct cap_frame - one captured frame

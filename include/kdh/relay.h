@@ -31,5 +31,6 @@ struct ns_relay *ns_relay_new(struct ns_loop *l, const char *const spec[2],
 			      char *err, size_t errlen);
 void ns_relay_free(struct ns_relay *r);
 uint64_t ns_relay_bytes(const struct ns_relay *r, int from);
+int ns_relay_write(struct ns_relay *r, int from, const uint8_t *buf, size_t len);
 
 #endif /* KDH_RELAY_H */

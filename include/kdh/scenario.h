@@ -22,6 +22,8 @@
 #define SC_MAX_EXPECT	32
 #define SC_MAX_GROUPS	8
 #define SC_NAME		32
+#define SC_MAX_SERIALS	4	/* serialN ports per VM, and links */
+#define SC_DEBUGGER	(-1)	/* a serial link end that is the debugger */
 
 struct sc_network {
 	char name[SC_NAME];
@@ -40,6 +42,21 @@ struct sc_debugger {
 	uint8_t mac[6];
 	bool apipa_route;
 	struct ns_faults faults;
+	uint64_t start_ns;		/* WinDbg opens its port (serial) */
+	int line;
+};
+
+/**
+ * struct sc_serial - "serial = link vmA:serial0 vmB:serial0|debugger [baud:N]"
+ * @vm:		each end's VM index, or SC_DEBUGGER
+ * @port:	each end's serialN (0 for the debugger)
+ * @baud:	the line's speed (115200)
+ */
+struct sc_serial {
+	int vm[2];
+	unsigned port[2];
+	char end[2][SC_NAME + 8];
+	unsigned baud;
 	int line;
 };
 
@@ -50,6 +67,8 @@ struct sc_vm {
 	int net_line[SC_MAX_NETS];
 	size_t n_nets;
 	struct target_config tc;
+	bool serial[SC_MAX_SERIALS];	/* serialN: socket */
+	int serial_line[SC_MAX_SERIALS];
 	uint64_t power_on_ns;
 	uint64_t reboot_ns;		/* 0: none */
 	char reboot_ostype[16];		/* "" keeps the ostype */
@@ -63,7 +82,7 @@ struct sc_vm {
 enum sc_metric {
 	M_OUTCOME, M_CONNECT_TIME, M_DHCP_PHASE, M_DISCOVER_COUNT, M_ADDRESS,
 	M_ADDRESS_SOURCE, M_DEBUG_NIC, M_FIRST_KDNET, M_LOGO_HANG,
-	M_OS_NETWORK, M_BOOTS, M_N_METRICS
+	M_OS_NETWORK, M_BOOTS, M_SERIAL_CONNECT_TIME, M_N_METRICS
 };
 
 enum sc_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_WITHIN };
@@ -113,6 +132,8 @@ struct scenario {
 	struct sc_network nets[SC_MAX_NETWORKS];
 	size_t n_nets;
 	struct sc_debugger dbg;
+	struct sc_serial serials[SC_MAX_SERIALS];
+	size_t n_serials;
 	struct sc_vm vms[SC_MAX_VMS];
 	size_t n_vms;
 	struct sc_expect expects[SC_MAX_EXPECT];

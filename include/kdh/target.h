@@ -69,6 +69,10 @@ struct target_timing {
  * @os_ping:	address the OS pings once up, 0 for none
  * @models:	NIC models KDNET drives (per Windows build)
  * @kdnet_version: outer KDNET version byte sent (5)
+ * @serial:	{dbgsettings} serial: KD on COM@debugport, not KDNET
+ * @debugport:	COM port number, 1 = COM1 = the VM's serial0
+ * @baudrate:	{dbgsettings} baudrate (the line's own speed is the
+ *		scenario's; a mismatch is what `kdh check` warns about)
  */
 struct target_config {
 	char name[32];
@@ -83,6 +87,8 @@ struct target_config {
 	char models[TARGET_MAX_MODELS][24];
 	size_t n_models;
 	uint8_t kdnet_version;
+	bool serial;
+	unsigned debugport, baudrate;
 	struct target_timing timing;
 };
 
@@ -91,6 +97,8 @@ struct target_env_ops {
 	bool (*cpuid_hypervisor)(void *opaque, char vendor[13]);
 	size_t (*list_nics)(void *opaque, struct target_nic *nics, size_t max);
 	void (*log)(void *opaque, const char *msg);
+	void (*serial_send)(void *opaque, unsigned port, const uint8_t *buf,
+			    size_t len);
 };
 
 /* What the model is doing; for the runner's stop rule and logs only */
@@ -115,6 +123,8 @@ void target_power_on(struct target *t);
 void target_power_off(struct target *t);
 void target_input(struct target *t, unsigned nic, const uint8_t *frame,
 		  size_t len);
+void target_serial_input(struct target *t, unsigned port, const uint8_t *buf,
+			 size_t len);
 enum target_phase target_phase(const struct target *t);
 bool target_settled(const struct target *t);
 bool target_bound(const struct target *t);

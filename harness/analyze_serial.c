@@ -1,0 +1,182 @@
+/* analyze_serial.c - KD over serial lines in a capture: per link, the KD
+ * packets each end sent and the reset exchanges (serial_connect_time)
+ *
+ * Theory of operation: the harness records a link's bytes on the
+ * kdh-serial interface (format in analyze.h) and names the link's ends in
+ * a "serial link N A B" event.  Each direction is parsed with kd_stream as
+ * the bytes arrived; a connection is kd_conn's rule (a RESET answered by a
+ * RESET or ACK from the other side within a second).  A "power on" of a
+ * VM on an end starts that link's figures over, so a VM's result is about
+ * its latest boot, as for KDNET.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/analyze_priv.h"
+#include "kdh/kd_stream.h"
+
+struct an_serial {
+	char end[2][48];		/* "win:serial0", "debugger" */
+	struct kd_stream ks[2];
+	struct kd_conn conn;
+	uint64_t now;
+	int dir;
+	unsigned packets[2], resets[2];
+	uint64_t first_kd[2], connect_ns;
+};
+
+static void link_restart(struct an_serial *l)
+{
+	for (int i = 0; i < 2; i++) {
+		kd_stream_init(&l->ks[i]);
+		l->packets[i] = l->resets[i] = 0;
+		l->first_kd[i] = AN_NONE;
+	}
+	memset(&l->conn, 0, sizeof(l->conn));
+	l->connect_ns = AN_NONE;
+}
+
+/**
+ * an_serial_event() - "serial link N A B": a link and its ends
+ * @a:		analysis
+ * @rest:	the text after "serial link "
+ */
+void an_serial_event(struct analysis *a, const char *rest)
+{
+	unsigned n;
+	char e0[48], e1[48];
+	struct an_serial *l;
+
+	if (sscanf(rest, "%u %47s %47s", &n, e0, e1) != 3 || n >= AN_MAX_SERIALS)
+		return;
+	if (!a->serials[n] && !(a->serials[n] = calloc(1, sizeof(*l))))
+		return;
+	l = a->serials[n];
+	snprintf(l->end[0], sizeof(l->end[0]), "%s", e0);
+	snprintf(l->end[1], sizeof(l->end[1]), "%s", e1);
+	link_restart(l);
+}
+
+/* Which end of @l is on VM @vm (its name before ':'), -1 none */
+static int end_of(const struct an_serial *l, const char *vm)
+{
+	size_t n = strlen(vm);
+
+	for (int i = 0; i < 2; i++)
+		if (!strncmp(l->end[i], vm, n) && l->end[i][n] == ':')
+			return i;
+	return -1;
+}
+
+/**
+ * an_serial_power_on() - a VM booted: its links' figures start over
+ * @a:		analysis
+ * @vm:		the VM's name
+ */
+void an_serial_power_on(struct analysis *a, const char *vm)
+{
+	for (int i = 0; i < AN_MAX_SERIALS; i++)
+		if (a->serials[i] && end_of(a->serials[i], vm) >= 0)
+			link_restart(a->serials[i]);
+}
+
+static void on_kd(void *opaque, enum kd_stream_event ev, const struct kd_packet *p)
+{
+	struct an_serial *l = opaque;
+	int d = l->dir;
+
+	if (ev != KD_EV_PACKET)
+		return;
+	if (!l->packets[d]++)
+		l->first_kd[d] = l->now;
+	l->resets[d] += p->type == KD_TYPE_RESET;
+	if (kd_conn_packet(&l->conn, d, p->type, l->now) && l->connect_ns == AN_NONE)
+		l->connect_ns = l->now;
+}
+
+/**
+ * an_serial_frame() - one kdh-serial record
+ * @a:		analysis
+ * @f:		the record (link * 2 + end, then the bytes)
+ *
+ * Return: 0, or -1 for a record that is not one (counted as a bad frame)
+ */
+int an_serial_frame(struct analysis *a, const struct cap_frame *f)
+{
+	struct an_serial *l;
+
+	if (f->caplen < 1 || f->data[0] / 2 >= AN_MAX_SERIALS ||
+	    !(l = a->serials[f->data[0] / 2]))
+		return -1;
+	l->now = f->ts_ns;
+	l->dir = f->data[0] & 1;
+	kd_stream_feed(&l->ks[l->dir], f->data + 1, f->caplen - 1, on_kd, l);
+	return 0;
+}
+
+/** an_serial_free() - the links' state */
+void an_serial_free(struct analysis *a)
+{
+	for (int i = 0; i < AN_MAX_SERIALS; i++)
+		free(a->serials[i]);
+}
+
+static void timeline_add(struct an_vm_result *r, uint64_t t, uint64_t t0,
+			 const char *text)
+{
+	unsigned i = r->n_timeline;
+
+	if (t == AN_NONE || i == AN_VM_TIMELINE)
+		return;
+	for (; i > 0 && r->timeline[i - 1].t > (double)(t - t0) / 1e9; i--)
+		r->timeline[i] = r->timeline[i - 1];
+	r->timeline[i].t = (double)(t - t0) / 1e9;
+	snprintf(r->timeline[i].text, sizeof(r->timeline[i].text), "%s", text);
+	r->n_timeline++;
+}
+
+/**
+ * an_serial_vm_result() - a VM's serial figures, and its outcome when it
+ * spoke KD on a serial port
+ * @a:		analysis
+ * @v:		the VM
+ * @r:		its result so far (from its NICs)
+ */
+void an_serial_vm_result(const struct analysis *a, const struct an_vm *v,
+			 struct an_vm_result *r)
+{
+	r->serial_connect_s = NAN;
+	for (int i = 0; i < AN_MAX_SERIALS; i++) {
+		const struct an_serial *l = a->serials[i];
+		int e = l ? end_of(l, v->name) : -1;
+		char text[72];
+
+		if (e < 0 || !l->packets[e])
+			continue;
+		snprintf(r->serial_port, sizeof(r->serial_port), "%s",
+			 strchr(l->end[e], ':') + 1);
+		snprintf(text, sizeof(text), "first KD packet on %s", r->serial_port);
+		timeline_add(r, l->first_kd[e], v->power_on_ns, text);
+		/* no debug NIC: the NICs' DHCP is the OS's, not a KD phase */
+		r->first_kdnet_s = r->connect_s = r->logo_hang_s = NAN;
+		r->dhcp_phase_s = NAN;
+		r->discover_count = 0;
+		r->has_debug_nic = false;
+		if (l->connect_ns != AN_NONE) {
+			r->serial_connect_s = (double)(l->connect_ns - v->power_on_ns) / 1e9;
+			r->outcome = AN_CONNECTED;
+			snprintf(r->why, sizeof(r->why), "KD reset exchange with %s on %s",
+				 l->end[!e], r->serial_port);
+			snprintf(text, sizeof(text), "KD connected over %s", r->serial_port);
+			timeline_add(r, l->connect_ns, v->power_on_ns, text);
+		} else {
+			r->outcome = AN_TIMEOUT;
+			snprintf(r->why, sizeof(r->why), "%u KD packets (%u RESETs) on %s, "
+				 "no reset exchange with %s", l->packets[e], l->resets[e],
+				 r->serial_port, l->end[!e]);
+		}
+		return;
+	}
+}
