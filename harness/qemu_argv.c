@@ -146,6 +146,8 @@ static void nics(GPtrArray *a, const struct vmconf *c, const struct qemu_opts *o
 			    "libexec/qemu-server/pve-bridgedown", i, o->vmid, i);
 		else if (o->net == QEMU_NET_USER)
 			arg(a, "-netdev", "user,id=net%u,restrict=on", i);
+		else if (o->net == QEMU_NET_TAPFD)
+			arg(a, "-netdev", "type=tap,id=net%u,fd=%d", i, o->tap_fd[i]);
 		else
 			arg(a, "-netdev", "stream,id=net%u,server=off,addr.type=unix,"
 			    "addr.path=%s/net%u.sock", i, o->sock_dir, i);
@@ -236,7 +238,8 @@ GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o)
 	arg(a, "-machine", "%s%stype=%s", winver >= 6 ? "hpet=off," : "",
 	    kvm ? "" : "accel=tcg,",
 	    c->machine[0] ? c->machine : winver ? "pc-i440fx-5.1" : "pc");
-	if (kvm && o->net == QEMU_NET_STREAM)	/* Proxmox's kvm wrapper does it */
+	if (kvm && (o->net == QEMU_NET_STREAM || o->net == QEMU_NET_TAPFD))
+		/* Proxmox's kvm wrapper does it */
 		arg(a, "-accel", "kvm");
 	if (o->kernel) {
 		arg(a, "-kernel", "%s", o->kernel);

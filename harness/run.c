@@ -28,6 +28,7 @@
 #include "kdh/slirp_node.h"
 #include "kdh/target.h"
 #include "harness/run_priv.h"
+#include "kdh/topo.h"
 #include "kdh/vm.h"
 
 static const char *const verdict_names[] = { "pass", "fail", "skip", "error" };
@@ -310,8 +311,10 @@ static int vm_build(struct sim *s, size_t i, struct nic_port *np)
 static void sim_free(struct sim *s)
 {
 	run_serial_free(s);
+	for (size_t i = 0; i < s->sc->n_vms; i++)
+		run_vm_free(&s->vms[i]);	/* QEMUs first: they hold taps */
+	run_bridge_free(s);
 	for (size_t i = 0; i < s->sc->n_vms; i++) {
-		run_vm_free(&s->vms[i]);
 		target_free(s->vms[i].t);
 		ns_timer_free(s->vms[i].power);
 		ns_timer_free(s->vms[i].reboot);
@@ -336,8 +339,13 @@ static double wall_now(void)
 }
 
 /* Requirements this machine does not meet make a scenario SKIP */
-static bool requires_unmet(const struct scenario *sc, char *why, size_t len)
+static bool requires_unmet(const struct scenario *sc, const struct run_opts *o,
+			   char *why, size_t len)
 {
+	if (run_uses_bridge(sc, o) && !ns_topo_can_admin()) {
+		snprintf(why, len, "backend bridge needs root or CAP_NET_ADMIN");
+		return true;
+	}
 	for (size_t i = 0; i < sc->n_requires; i++) {
 		const char *r = sc->requires[i];
 
@@ -367,9 +375,7 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 		     struct scenario_result *r, struct nic_port np[][SC_MAX_NETS])
 {
 	char dir[600], err[256];
-
-	bool real = false;
-
+	bool bridge = run_uses_bridge(s->sc, o), real = bridge;
 
 	for (size_t i = 0; i < s->sc->n_vms; i++)
 		real |= s->sc->vms[i].real;
@@ -392,7 +398,7 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 		return -EIO;
 	}
 	snprintf(s->dir, sizeof(s->dir), "%s", dir);
-	if (networks_build(s) || debugger_build(s))
+	if (bridge ? run_bridge_build(s) : (networks_build(s) || debugger_build(s)))
 		return -EINVAL;
 	for (size_t i = 0; i < s->sc->n_vms; i++)
 		if (vm_build(s, i, np[i]))
@@ -436,7 +442,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 	snprintf(r->name, sizeof(r->name), "%s", sc->name);
 	snprintf(r->file, sizeof(r->file), "%s", sc->file);
 	r->seed = run_scenario_seed(o->seed, sc);
-	if (requires_unmet(sc, r->reason, sizeof(r->reason))) {
+	if (requires_unmet(sc, o, r->reason, sizeof(r->reason))) {
 		r->verdict = V_SKIP;
 		free(np);
 		return 0;

@@ -20,6 +20,7 @@
 #include "kdh/baseline.h"
 #include "kdh/cli.h"
 #include "kdh/report.h"
+#include "kdh/topo.h"
 
 struct suite {
 	struct scenario *sc;
@@ -103,6 +104,7 @@ struct run_args {
 	unsigned jobs;
 	unsigned shard, shards;		/* 1-based K of N; 0/0 = all */
 	const char *baseline;
+	const char *backend;		/* --backend, NULL: each scenario's */
 };
 
 static void suite_load(struct suite *s, int argc, char **argv,
@@ -163,6 +165,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "baseline", required_argument, NULL, 'B' },
+		{ "backend", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -190,6 +193,16 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		case 'r': a->results = optarg; break;
 		case 'O': a->json = optarg; break;
 		case 'B': a->baseline = optarg; break;
+		case 'K':
+			if (strcmp(optarg, "user") && strcmp(optarg, "bridge"))
+				return cli_usage_error(cmd, "--backend: '%s' is not user "
+						       "or bridge", optarg);
+			if (!strcmp(optarg, "bridge") && !ns_topo_can_admin())
+				return cli_error(cmd, KDH_EXIT_USAGE, "--backend bridge "
+					"needs root or CAP_NET_ADMIN: it builds bridges "
+					"and taps in a network namespace of its own");
+			a->backend = optarg;
+			break;
 		case 'J': a->junit = optarg; break;
 		case 't': a->tap = true; break;
 		case 'V': a->validate = true; break;
@@ -299,7 +312,7 @@ static void result_progress(void *opaque, size_t done)
 static int suite_run(struct suite *s, struct run_args *a)
 {
 	struct scenario_result *rs = calloc(s->n ? s->n : 1, sizeof(*rs));
-	struct run_opts o = { .seed = a->seed };
+	struct run_opts o = { .seed = a->seed, .backend = a->backend };
 	struct run_out ro = { a, s->sc, NULL, rs, s->n, 0, NULL, wall(),
 			      isatty(2) && !a->tap };
 	struct baseline *base = NULL;
@@ -416,6 +429,12 @@ const struct kdh_cmd kdh_cmd_run = {
 "  --junit FILE      also write JUnit XML to FILE\n"
 "  --tap             TAP 13 on stdout instead of the console lines\n"
 "  --validate        parse every scenario, run nothing\n"
+"  --backend B       user (default: kdh's switches and libslirp, rootless)\n"
+"                    or bridge (needs root or CAP_NET_ADMIN: a private\n"
+"                    network namespace per scenario with a Linux bridge\n"
+"                    per network, taps tapVMIDiN for QEMU, dnsmasq on DHCP\n"
+"                    networks, a live libpcap capture); overrides the\n"
+"                    scenarios' own backend key\n"
 "\n"
 "Output: one line per scenario, PASS/FAIL/SKIP/ERROR, its name, each VM's\n"
 "outcome and key figures, simulated and wall time; under a FAIL, the first\n"

@@ -9,9 +9,11 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,6 +30,8 @@ static int spawn(const struct scenario *sc, const struct run_opts *o,
 {
 	int p[2];
 
+	pid_t parent = getpid();
+
 	if (pipe(p))
 		return -errno;
 	c->pid = fork();
@@ -42,6 +46,10 @@ static int spawn(const struct scenario *sc, const struct run_opts *o,
 		size_t left = sizeof(r);
 
 		close(p[0]);
+		/* a child dies with kdh, and its QEMUs and dnsmasq with it */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
 		run_scenario(&sc[i], o, &r);
 		while (left) {
 			ssize_t n = write(p[1], b, left);

@@ -53,6 +53,7 @@ struct sim {
 	int serial_iface;		/* kdh-serial in the capture, -1 none */
 	struct sim_serial serials[SC_MAX_SERIALS];
 	struct dbg_serial *dbg_serial;
+	struct sim_bridge *bridge;	/* the bridge backend, NULL: user */
 	struct ns_timer *dbg_serial_start;
 	struct sim_vm vms[SC_MAX_VMS];
 	struct ns_timer *check;
@@ -72,6 +73,12 @@ bool run_vm_settled(struct sim_vm *v);
 void run_vm_free(struct sim_vm *v);
 int run_vm_serial_path(const struct sim_vm *v, unsigned port, char *out,
 		       size_t len);
+
+/* run_bridge.c */
+struct sim_bridge;
+int run_bridge_build(struct sim *s);
+int run_bridge_vm_taps(struct sim_vm *v, unsigned vmid, int fds[PVE_MAX_NETS]);
+void run_bridge_free(struct sim *s);
 
 /* run_serial.c */
 int run_serial_build(struct sim *s);

@@ -33,6 +33,7 @@
 struct vm_real {
 	struct sim_vm *v;
 	struct ns_stream_listener *ls[SC_MAX_NETS];
+	int tap_fd[PVE_MAX_NETS];	/* bridge backend: netN's tap */
 	char sockdir[64];
 	struct vm_proc proc;
 	bool kvm, booted, failed;
@@ -103,7 +104,8 @@ static GPtrArray *argv_of(struct vm_real *r, char **append)
 	const char *agent = vm_agent_dir();
 	char kernel[700], initrd[700], *words = agent_cmdline_build(&c->tc);
 	struct qemu_opts o = { .vmid = vmid_of(r->v),
-		.kvm = r->kvm, .net = QEMU_NET_STREAM, .sock_dir = r->sockdir,
+		.kvm = r->kvm, .sock_dir = r->sockdir, .tap_fd = r->tap_fd,
+		.net = r->v->sim->bridge ? QEMU_NET_TAPFD : QEMU_NET_STREAM,
 		.serial_dir = r->sockdir, .console = r->proc.console };
 	struct vmconf vc;
 
@@ -127,6 +129,7 @@ static void start(struct vm_real *r)
 {
 	struct sim *s = r->v->sim;
 	char log[700], err[256], *append = NULL;
+	int keep[SC_MAX_NETS];
 	GPtrArray *argv;
 
 	if (!r->kvm && pve_ostype_hyperv(r->v->ostype)) {
@@ -142,7 +145,10 @@ static void start(struct vm_real *r)
 	argv = argv_of(r, &append);
 	snprintf(log, sizeof(log), "%s/vm.log", s->dir);
 	unlink(r->proc.console);
-	if (vm_spawn(argv, log, &r->proc, err, sizeof(err)))
+	for (size_t i = 0; i < r->v->cfg->n_nets; i++)
+		keep[i] = r->tap_fd[r->v->cfg->nets[i].index];
+	if (vm_spawn_keep(argv, log, keep, s->bridge ? r->v->cfg->n_nets : 0,
+			  &r->proc, err, sizeof(err)))
 		fail(r, err);
 	r->started = ns_loop_now(s->loop);
 	ns_timer_mod(r->watch, r->started + WATCH_TICK);
@@ -258,7 +264,9 @@ int run_vm_build(struct sim_vm *v)
 	r->kvm = vm_kvm_usable();
 	r->power = ns_timer_new(s->loop, power_cb, r);
 	r->watch = ns_timer_new(s->loop, watch_cb, r);
-	if (!r->power || !r->watch || listeners_open(r))
+	if (!r->power || !r->watch ||
+	    (s->bridge ? run_bridge_vm_taps(v, vmid_of(v), r->tap_fd) :
+	     listeners_open(r)))
 		return -EIO;
 	ns_timer_mod(r->power, s->t0 + v->cfg->power_on_ns);
 	return 0;

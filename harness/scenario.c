@@ -109,6 +109,11 @@ static int scenario_key(struct parse *p, const struct ini_item *it)
 		sc->n_requires = n;
 	} else if (!strcmp(it->key, "serial")) {
 		return sc_serial_key(p, it);
+	} else if (!strcmp(it->key, "backend")) {
+		if (strcmp(it->value, "user") && strcmp(it->value, "bridge"))
+			return sc_fail(p, it->line, "backend: '%s' is not user or bridge",
+				       it->value);
+		snprintf(sc->backend, sizeof(sc->backend), "%s", it->value);
 	} else {
 		return sc_fail(p, it->line, "unknown key '%s' in [scenario]", it->key);
 	}

@@ -33,6 +33,25 @@
 int vm_spawn(GPtrArray *argv, const char *log_path, struct vm_proc *vm,
 	     char *err, size_t errlen)
 {
+	return vm_spawn_keep(argv, log_path, NULL, 0, vm, err, errlen);
+}
+
+/**
+ * vm_spawn_keep() - vm_spawn(), handing the child some of kdh's fds (a
+ * tap's, which QEMU takes as -netdev tap,fd=N)
+ * @argv:	command
+ * @log_path:	stdout and stderr go here (appended)
+ * @keep:	fds (close-on-exec in kdh) the child inherits, may be NULL
+ * @n_keep:	how many
+ * @vm:		process record
+ * @err:	reason on failure
+ * @errlen:	its size
+ *
+ * Return: 0 or a negative errno
+ */
+int vm_spawn_keep(GPtrArray *argv, const char *log_path, const int *keep,
+		  size_t n_keep, struct vm_proc *vm, char *err, size_t errlen)
+{
 	char **args = g_new0(char *, argv->len + 1);
 	pid_t parent = getpid(), pid;
 	int log = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -52,6 +71,8 @@ int vm_spawn(GPtrArray *argv, const char *log_path, struct vm_proc *vm,
 			_exit(127);
 		dup2(log, 1);
 		dup2(log, 2);
+		for (size_t i = 0; i < n_keep; i++)
+			fcntl(keep[i], F_SETFD, 0);
 		execvp(args[0], args);
 		fprintf(stderr, "kdh: exec %s: %s\n", args[0], strerror(errno));
 		_exit(127);

@@ -13,6 +13,7 @@ enum qemu_net_backend {
 	QEMU_NET_PROXMOX,	/* tap + pve-bridge script, as on a PVE host */
 	QEMU_NET_STREAM,	/* -netdev stream to kdh's unix sockets */
 	QEMU_NET_USER,		/* QEMU's own restricted slirp (benchmarks) */
+	QEMU_NET_TAPFD,		/* taps kdh made on its bridges, passed as fds */
 };
 
 /**
@@ -22,6 +23,7 @@ enum qemu_net_backend {
  * @kvm:	accelerator: true KVM, false TCG (the config's kvm: 0 forces TCG)
  * @net:	network backend
  * @sock_dir:	where netN stream sockets are (NET_STREAM): DIR/netN.sock
+ * @tap_fd:	NET_TAPFD: netN's tap fd (inherited by QEMU)
  * @serial_dir: qemu-server's /var/run/qemu-server
  * @kernel, @initrd, @append: direct Linux boot (the agent image)
  * @console:	file for the guest console (an extra ISA serial port)
@@ -33,6 +35,7 @@ struct qemu_opts {
 	bool kvm;
 	enum qemu_net_backend net;
 	const char *sock_dir;
+	const int *tap_fd;
 	const char *serial_dir;
 	const char *kernel, *initrd, *append;
 	const char *console;

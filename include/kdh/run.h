@@ -16,11 +16,16 @@ enum verdict { V_PASS, V_FAIL, V_SKIP, V_ERROR };
  *		name, so results do not depend on order or sharding
  * @results_dir: where <scenario>/{capture.pcapng,result.json,target.log}
  *		go; must exist
+ * @backend:	"bridge" or "user" for every scenario (--backend), NULL to
+ *		let each scenario's backend key decide (default user)
  */
 struct run_opts {
 	uint64_t seed;
 	const char *results_dir;
+	const char *backend;
 };
+
+bool run_uses_bridge(const struct scenario *sc, const struct run_opts *o);
 
 struct vm_result {
 	char name[SC_NAME];

@@ -129,6 +129,7 @@ struct scenario {
 	size_t n_requires;
 	uint64_t timeout_ns;
 	uint64_t seed;			/* 0: the run's */
+	char backend[8];		/* "user", "bridge", "" (the run's) */
 	struct sc_network nets[SC_MAX_NETWORKS];
 	size_t n_nets;
 	struct sc_debugger dbg;

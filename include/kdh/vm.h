@@ -19,6 +19,8 @@ struct vm_proc {
 
 int vm_spawn(GPtrArray *argv, const char *log_path, struct vm_proc *vm,
 	     char *err, size_t errlen);
+int vm_spawn_keep(GPtrArray *argv, const char *log_path, const int *keep,
+		  size_t n_keep, struct vm_proc *vm, char *err, size_t errlen);
 bool vm_alive(struct vm_proc *vm);
 void vm_stop(struct vm_proc *vm);
 bool vm_console_has(const struct vm_proc *vm, const char *marker);
