@@ -184,3 +184,26 @@ int kd_payload_parse(const uint8_t *buf, size_t len, struct kd_payload *pl)
 	pl->kind = KD_PAYLOAD_PACKET;
 	return kd_packet_parse(buf, len, 0, &pl->pkt);
 }
+
+/**
+ * kd_print_body() - the data of a KD_DEBUG_IO packet printing @text, as
+ * DbgPrint sends it: DBGKD_DEBUG_IO (ApiNumber DbgKdPrintStringApi, the
+ * text's length at offset 8, 16 bytes in all), then the text
+ * @text:	what is printed (no NUL sent)
+ * @out:	buffer
+ * @cap:	its size
+ *
+ * Return: bytes written, or -ENOSPC
+ */
+int kd_print_body(const char *text, uint8_t *out, size_t cap)
+{
+	size_t n = strlen(text);
+
+	if (cap < 16 || n > cap - 16)
+		return -ENOSPC;
+	memset(out, 0, 16);
+	put_le32(out, KD_API_PRINT_STRING);
+	put_le32(out + 8, (uint32_t)n);
+	memcpy(out + 16, text, n);
+	return (int)(16 + n);
+}

@@ -17,7 +17,6 @@
 #include "harness/target_priv.h"
 #include "kdh/kd.h"
 
-#define DBGKD_PRINT_STRING	0x3230
 static const char boot_banner[] = "BD: Boot Debugger Initialized\n";
 
 static void put_le32(uint8_t *p, uint32_t v)
@@ -59,15 +58,11 @@ static void announce(struct target *t)
 
 static void debug_io_send(struct target *t)
 {
-	uint8_t body[16 + sizeof(boot_banner) - 1], pkt[KD_HDR_LEN + sizeof(body)];
-	int n;
+	uint8_t body[16 + sizeof(boot_banner)], pkt[KD_HDR_LEN + sizeof(body)];
+	int b = kd_print_body(boot_banner, body, sizeof(body));
+	int n = kd_packet_build(KD_LEADER_DATA, KD_TYPE_DEBUG_IO, 0, body,
+				(uint16_t)b, 0, pkt, sizeof(pkt));
 
-	memset(body, 0, 16);
-	put_le32(body, DBGKD_PRINT_STRING);
-	put_le32(body + 8, sizeof(boot_banner) - 1);
-	memcpy(body + 16, boot_banner, sizeof(boot_banner) - 1);
-	n = kd_packet_build(KD_LEADER_DATA, KD_TYPE_DEBUG_IO, 0, body,
-			    sizeof(body), 0, pkt, sizeof(pkt));
 	seal_send(t, KDNET_CH_DATA, ++t->data_seq, pkt, (size_t)n);
 	t->debugio_sent = true;
 }

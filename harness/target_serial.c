@@ -21,15 +21,8 @@
 #define KD_RESEND		(1 * NS_PER_S)
 #define SERIAL_RESETS		3
 #define SERIAL_FIRST_ID		0x80800000u	/* KD's initial packet id */
-#define DBGKD_PRINT_STRING	0x3230
 
 static const char serial_banner[] = "KDTARGET: debugging over COM port\n";
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 static void serial_out(struct target *t, uint32_t leader, uint16_t type,
 		       uint32_t id, const uint8_t *data, uint16_t len)
@@ -51,14 +44,11 @@ static void reset_send(struct target *t)
 
 static void print_send(struct target *t)
 {
-	uint8_t body[16 + sizeof(serial_banner) - 1];
+	uint8_t body[16 + sizeof(serial_banner)];
+	int n = kd_print_body(serial_banner, body, sizeof(body));
 
-	memset(body, 0, 16);
-	put_le32(body, DBGKD_PRINT_STRING);
-	put_le32(body + 8, sizeof(serial_banner) - 1);
-	memcpy(body + 16, serial_banner, sizeof(serial_banner) - 1);
 	serial_out(t, KD_LEADER_DATA, KD_TYPE_DEBUG_IO, t->kd_id, body,
-		   sizeof(body));
+		   (uint16_t)n);
 }
 
 /* The sides agree: start the first packet's send-until-acknowledged */

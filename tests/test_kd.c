@@ -115,3 +115,15 @@ Test(kd, names)
 	cr_assert_str_eq(kd_leader_name(KD_LEADER_BREAKIN), "breakin");
 	cr_assert_str_eq(kd_leader_name(0), "unknown");
 }
+
+Test(kd, print_body_is_dbgkd_debug_io)
+{
+	uint8_t b[32];
+	int n = kd_print_body("hi\n", b, sizeof(b));
+
+	cr_assert_eq(n, 19);
+	cr_assert_eq(b[0] | b[1] << 8, KD_API_PRINT_STRING);
+	cr_assert_eq(b[8], 3, "length of the text");
+	cr_assert_eq(memcmp(b + 16, "hi\n", 3), 0);
+	cr_assert_eq(kd_print_body("hi\n", b, 18), -ENOSPC);
+}

@@ -17,6 +17,7 @@
 #define KD_TRAILER		0xaa		/* serial only */
 #define KD_BREAKIN_BYTE		0x62		/* 'b' */
 #define KD_SERIAL_MAX_DATA	4096	/* Windows' PACKET_MAX_SIZE is 4000 */
+#define KD_API_PRINT_STRING	0x3230	/* DbgKdPrintStringApi */
 
 enum kd_type {
 	KD_TYPE_UNUSED = 0,
@@ -85,6 +86,7 @@ int kd_packet_build(uint32_t leader, uint16_t type, uint32_t id,
 		    const uint8_t *data, uint16_t count, unsigned flags,
 		    uint8_t *out, size_t cap);
 int kd_payload_parse(const uint8_t *buf, size_t len, struct kd_payload *pl);
+int kd_print_body(const char *text, uint8_t *out, size_t cap);
 const char *kd_type_name(uint16_t type);
 const char *kd_leader_name(uint32_t leader);
 
