@@ -20,7 +20,8 @@ static void metric_line(const char *name, double v, const char *absent)
 		printf("  %-16s %.6f\n", name, v);
 }
 
-static void target_text(const struct analysis *a, const struct an_target *t)
+static void target_text(const struct analysis *a, const struct an_target *t,
+			bool has_key)
 {
 	uint64_t t0 = analysis_t0(a);
 	struct an_metrics m;
@@ -49,7 +50,47 @@ static void target_text(const struct analysis *a, const struct an_target *t)
 	printf("  %-16s %u sent, %u received, %u verified, %u failed\n",
 	       "kdnet packets", t->kdnet_sent, t->kdnet_received,
 	       t->kdnet_verified, t->kdnet_failed);
+	if (!has_key && (t->kdnet_sent || t->kdnet_received))
+		printf("  note: no --key given, so no KDNET packet could be "
+		       "verified: the outcome and KDNET times need the key\n");
 }
+
+/* Serial links the harness recorded (kdh run, kdh serial-link --capture) */
+static void serial_text(const struct analysis *a)
+{
+	uint64_t t0 = analysis_t0(a);
+	struct an_serial_info l;
+
+	for (size_t i = 0; i < AN_MAX_SERIALS; i++) {
+		if (!analysis_serial(a, i, &l))
+			continue;
+		printf("\nserial link %zu: %s <-> %s\n", i, l.end[0], l.end[1]);
+		for (int d = 0; d < 2; d++)
+			printf("  %s>%s  %" PRIu64 " bytes, %u KD packets (%u RESET), "
+			       "%u break-ins, %" PRIu64 " bytes of other text\n",
+			       l.end[d], l.end[!d], l.bytes[d], l.packets[d],
+			       l.resets[d], l.breakins[d], l.noise[d]);
+		if (l.connections)
+			printf("  %-16s %.6f  (reset from %s answered by %s; %u "
+			       "connections)\n", "serial_connect_s",
+			       rel_s(t0, l.first_connect_ns), l.end[l.first_asker],
+			       l.end[!l.first_asker], l.connections);
+		else
+			printf("  %-16s -  (no RESET answered by a RESET or ACK from "
+			       "the other side within 1 s)\n", "serial_connect_s");
+	}
+}
+
+static size_t serial_count(const struct analysis *a)
+{
+	struct an_serial_info l;
+	size_t n = 0;
+
+	for (size_t i = 0; i < AN_MAX_SERIALS; i++)
+		n += analysis_serial(a, i, &l);
+	return n;
+}
+
 
 static void jb_secs(JsonBuilder *b, const char *key, double v)
 {
@@ -57,6 +98,40 @@ static void jb_secs(JsonBuilder *b, const char *key, double v)
 		jb_null(b, key);
 	else
 		jb_double(b, key, v);
+}
+
+static void serial_json(JsonBuilder *b, const struct analysis *a)
+{
+	uint64_t t0 = analysis_t0(a);
+	struct an_serial_info l;
+
+	json_builder_set_member_name(b, "serial_links");
+	json_builder_begin_array(b);
+	for (size_t i = 0; i < AN_MAX_SERIALS; i++) {
+		if (!analysis_serial(a, i, &l))
+			continue;
+		json_builder_begin_object(b);
+		jb_int(b, "link", (int64_t)i);
+		json_builder_set_member_name(b, "ends");
+		json_builder_begin_array(b);
+		for (int d = 0; d < 2; d++) {
+			json_builder_begin_object(b);
+			jb_str(b, "name", l.end[d]);
+			jb_int(b, "bytes_sent", (int64_t)l.bytes[d]);
+			jb_int(b, "kd_packets", l.packets[d]);
+			jb_int(b, "resets", l.resets[d]);
+			jb_int(b, "breakins", l.breakins[d]);
+			jb_int(b, "other_bytes", (int64_t)l.noise[d]);
+			json_builder_end_object(b);
+		}
+		json_builder_end_array(b);
+		jb_int(b, "connections", l.connections);
+		jb_secs(b, "serial_connect_s", l.connections ?
+			rel_s(t0, l.first_connect_ns) : NAN);
+		jb_str(b, "asked_by", l.connections ? l.end[l.first_asker] : NULL);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
 }
 
 static void target_json(JsonBuilder *b, const struct analysis *a,
@@ -132,13 +207,14 @@ static void report_json(const struct analysis *a, const char *file,
 	for (size_t i = 0; i < analysis_n_targets(a); i++)
 		target_json(b, a, analysis_target(a, i));
 	json_builder_end_array(b);
+	serial_json(b, a);
 	json_builder_end_object(b);
 	json_print(b, stdout);
 	g_object_unref(b);
 }
 
 static void report_text(const struct analysis *a, const char *file,
-			const char *format)
+			const char *format, bool has_key)
 {
 	uint64_t bad, dur, frames = analysis_frames(a, &bad, &dur);
 
@@ -148,12 +224,13 @@ static void report_text(const struct analysis *a, const char *file,
 	printf("t0 = %s\n", analysis_has_power_on(a) ? "the \"power on\" event"
 	       : "the first frame (no \"power on\" event in the capture)");
 	for (size_t i = 0; i < analysis_n_targets(a); i++)
-		target_text(a, analysis_target(a, i));
+		target_text(a, analysis_target(a, i), has_key);
+	serial_text(a);
 }
 
-static int analyze_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
-			uint16_t port, bool json)
+static int analyze_file(const struct cli_capture_args *args)
 {
+	const char *file = args->file;
 	struct analysis *a;
 	struct capfile *cf;
 	struct cap_frame f;
@@ -162,7 +239,7 @@ static int analyze_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 	cf = cli_capture_open(&kdh_cmd_analyze, file);
 	if (!cf)
 		return KDH_EXIT_USAGE;
-	a = analysis_new(key, port);
+	a = analysis_new(args->key, args->port);
 	if (!a) {
 		capfile_close(cf);
 		return cli_error(&kdh_cmd_analyze, KDH_EXIT_USAGE, "OpenSSL setup failed");
@@ -170,15 +247,16 @@ static int analyze_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 	while ((rc = capfile_next(cf, &f)) == 1)
 		analysis_feed(a, &f);
 	cli_capture_warn(&kdh_cmd_analyze, file, cf);
-	if (json)
+	if (args->json)
 		report_json(a, file, capfile_format(cf), capfile_warning(cf));
 	else
-		report_text(a, file, capfile_format(cf));
+		report_text(a, file, capfile_format(cf), args->has_key);
 	if (rc < 0)
 		rc = cli_error(&kdh_cmd_analyze, KDH_EXIT_USAGE, "%s: out of memory", file);
-	else if (!analysis_n_targets(a))
+	else if (!analysis_n_targets(a) && !serial_count(a))
 		rc = cli_error(&kdh_cmd_analyze, KDH_EXIT_FAIL, "no debuggee found in %s "
-			       "(no DHCP client, RFC 3927 probe or KDNET packet)", file);
+			       "(no DHCP client, RFC 3927 probe, KDNET packet or "
+			       "serial link)", file);
 	else
 		rc = KDH_EXIT_OK;
 	analysis_free(a);
@@ -188,18 +266,18 @@ static int analyze_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 
 static int analyze_main(int argc, char **argv)
 {
-	struct cli_capture_args args;
+	struct cli_capture_args args = { .key_optional = true };
 	int rc = cli_capture_args_parse(&kdh_cmd_analyze, argc, argv, &args);
 
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? KDH_EXIT_OK : rc;
-	return analyze_file(args.file, args.key, args.port, args.json);
+	return analyze_file(&args);
 }
 
 const struct kdh_cmd kdh_cmd_analyze = {
 	.name = "analyze",
 	.summary = "timeline and KDNET metrics of each debuggee, from a capture alone",
-	.usage = "kdh analyze FILE --key KEY [--port N] [--json]",
+	.usage = "kdh analyze FILE [--key KEY] [--port N] [--json]",
 	.run = analyze_main,
 	.help =
 "Reads a capture (pcap or pcapng, optionally .gz) and rebuilds, for every\n"
@@ -221,12 +299,19 @@ const struct kdh_cmd kdh_cmd_analyze = {
 "  outcome         connected, apipa-after-hang, key-mismatch, timeout or\n"
 "                  no-kdnet-traffic, with one line of explanation\n"
 "\n"
+"Serial links recorded by kdh (kdh run, kdh serial-link --capture): bytes,\n"
+"KD packets, RESETs and break-ins each way, other text, and\n"
+"serial_connect_s, the first RESET answered by a RESET or ACK from the\n"
+"other side within 1 s.\n"
+"\n"
 "Options:\n"
-"  --key KEY    the key of `bcdedit /dbgsettings` (w.x.y.z); required\n"
+"  --key KEY    the key of `bcdedit /dbgsettings` (w.x.y.z); without it no\n"
+"               KDNET packet is verified (serial links need none)\n"
 "  --port N     KDNET UDP port (default: any datagram starting with MDBG)\n"
 "  --json       one JSON object with \"targets\": metrics and timeline per NIC\n"
 "\n"
-"Exit status: 0 when at least one NIC was found, 1 when none, 2 for bad\n"
+"Exit status: 0 when at least one NIC or serial link was found, 1 when\n"
+"none, 2 for bad\n"
 "usage or an unreadable file.\n"
 "\n"
 "Example:\n"

@@ -25,12 +25,15 @@ struct an_serial {
 	int dir;
 	unsigned packets[2], resets[2];
 	uint64_t first_kd[2], connect_ns;
+	uint64_t garbage_seen[2];	/* of ks[], which restarts at power on */
+	struct an_serial_info total;	/* the whole capture, for kdh analyze */
 };
 
 static void link_restart(struct an_serial *l)
 {
 	for (int i = 0; i < 2; i++) {
 		kd_stream_init(&l->ks[i]);
+		l->garbage_seen[i] = 0;
 		l->packets[i] = l->resets[i] = 0;
 		l->first_kd[i] = AN_NONE;
 	}
@@ -57,6 +60,9 @@ void an_serial_event(struct analysis *a, const char *rest)
 	snprintf(l->end[0], sizeof(l->end[0]), "%s", e0);
 	snprintf(l->end[1], sizeof(l->end[1]), "%s", e1);
 	link_restart(l);
+	memset(&l->total, 0, sizeof(l->total));
+	memcpy(l->total.end, l->end, sizeof(l->end));
+	l->total.first_connect_ns = AN_NONE;
 }
 
 /* Which end of @l is on VM @vm (its name before ':'), -1 none */
@@ -87,13 +93,23 @@ static void on_kd(void *opaque, enum kd_stream_event ev, const struct kd_packet 
 	struct an_serial *l = opaque;
 	int d = l->dir;
 
+	if (ev == KD_EV_BREAKIN)
+		l->total.breakins[d]++;
 	if (ev != KD_EV_PACKET)
 		return;
 	if (!l->packets[d]++)
 		l->first_kd[d] = l->now;
 	l->resets[d] += p->type == KD_TYPE_RESET;
-	if (kd_conn_packet(&l->conn, d, p->type, l->now) && l->connect_ns == AN_NONE)
+	l->total.packets[d]++;
+	l->total.resets[d] += p->type == KD_TYPE_RESET;
+	if (!kd_conn_packet(&l->conn, d, p->type, l->now))
+		return;
+	if (l->connect_ns == AN_NONE)
 		l->connect_ns = l->now;
+	if (!l->total.connections++) {
+		l->total.first_connect_ns = l->now;
+		l->total.first_asker = l->conn.reset_from;
+	}
 }
 
 /**
@@ -112,8 +128,28 @@ int an_serial_frame(struct analysis *a, const struct cap_frame *f)
 		return -1;
 	l->now = f->ts_ns;
 	l->dir = f->data[0] & 1;
+	l->total.bytes[l->dir] += f->caplen - 1;
 	kd_stream_feed(&l->ks[l->dir], f->data + 1, f->caplen - 1, on_kd, l);
+	l->total.noise[l->dir] += l->ks[l->dir].garbage - l->garbage_seen[l->dir];
+	l->garbage_seen[l->dir] = l->ks[l->dir].garbage;
 	return 0;
+}
+
+/**
+ * analysis_serial() - what the whole capture shows of serial link @i
+ * @a:		analysis
+ * @i:		link number, 0 ... AN_MAX_SERIALS - 1
+ * @out:	filled when the link exists
+ *
+ * Return: true when the capture named link @i
+ */
+bool analysis_serial(const struct analysis *a, size_t i,
+		     struct an_serial_info *out)
+{
+	if (i >= AN_MAX_SERIALS || !a->serials[i])
+		return false;
+	*out = a->serials[i]->total;
+	return true;
 }
 
 /** an_serial_free() - the links' state */

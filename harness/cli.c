@@ -144,7 +144,7 @@ void cli_help_print(const struct kdh_cmd *cmd)
  * @cmd:	the subcommand (for messages and --help)
  * @argc:	argument count, argv[0] being the command name
  * @argv:	arguments
- * @a:		filled on success
+ * @a:		filled on success (its key_optional is read first)
  *
  * Return: 0, CLI_HELP_SHOWN after printing --help, or KDH_EXIT_USAGE after
  * printing what is wrong
@@ -162,7 +162,7 @@ int cli_capture_args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 	const char *key_str = NULL;
 	int opt;
 
-	*a = (struct cli_capture_args){ 0 };
+	*a = (struct cli_capture_args){ .key_optional = a->key_optional };
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "k:p:jh", opts, NULL)) != -1) {
 		switch (opt) {
@@ -181,6 +181,9 @@ int cli_capture_args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 	if (optind != argc - 1)
 		return cli_usage_error(cmd, "expected one capture FILE");
 	a->file = argv[optind];
+	a->has_key = key_str != NULL;
+	if (!key_str && a->key_optional)
+		return 0;
 	return cli_key_parse(cmd, key_str, a->key);
 }
 

@@ -301,7 +301,7 @@ static int decode_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 
 static int decode_main(int argc, char **argv)
 {
-	struct cli_capture_args args;
+	struct cli_capture_args args = { 0 };
 	struct decode_ctx c = { 0 };
 	int rc = cli_capture_args_parse(&kdh_cmd_decode, argc, argv, &args);
 

@@ -7,15 +7,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kdh/analyze.h"
+#include "kdh/capfile.h"
 #include "kdh/cli.h"
 #include "kdh/duration.h"
 #include "kdh/kd_stream.h"
+#include "kdh/pcapng.h"
 #include "kdh/relay.h"
 
 struct link {
 	struct ns_loop *loop;
 	uint64_t t0;
 	FILE *log;
+	struct ns_pcapng *cap;		/* --capture: kdh-serial records */
+	int cap_iface;
 	bool decode;
 	const char *name[2];
 	struct kd_stream ks[2];
@@ -50,6 +55,39 @@ static void on_kd(void *opaque, enum kd_stream_event ev, const struct kd_packet 
 	fflush(stdout);
 }
 
+/* The format `kdh run` writes (analyze.h), so `kdh analyze` reads it */
+static void capture(struct link *k, int from, const uint8_t *buf, size_t len)
+{
+	uint8_t rec[1 + 4096];
+
+	while (len) {
+		size_t n = len < sizeof(rec) - 1 ? len : sizeof(rec) - 1;
+
+		rec[0] = (uint8_t)from;		/* link 0, end A or B */
+		memcpy(rec + 1, buf, n);
+		ns_pcapng_packet(k->cap, k->cap_iface, ns_loop_now(k->loop), rec,
+				 n + 1, NULL);
+		buf += n;
+		len -= n;
+	}
+}
+
+static int capture_open(struct link *k, const char *path, const char *a,
+			const char *b)
+{
+	char err[256], text[700];
+
+	k->cap = ns_pcapng_open(path, err, sizeof(err));
+	if (!k->cap)
+		return cli_error(&kdh_cmd_serial_link, KDH_EXIT_USAGE, "%s", err);
+	ns_pcapng_set_time_base(k->cap, cli_wall_offset_ns());
+	k->cap_iface = ns_pcapng_iface(k->cap, AN_SERIAL_IFACE, LINKTYPE_USER1);
+	snprintf(text, sizeof(text), "serial-link A=%s B=%s", a, b);
+	ns_pcapng_event(k->cap, k->t0, text);
+	ns_pcapng_event(k->cap, k->t0, AN_SERIAL_LINK " 0 A B");
+	return 0;
+}
+
 static void on_data(void *opaque, int from, const uint8_t *buf, size_t len)
 {
 	struct link *k = opaque;
@@ -61,6 +99,8 @@ static void on_data(void *opaque, int from, const uint8_t *buf, size_t len)
 			fprintf(k->log, " %02x", buf[i]);
 		fputc('\n', k->log);
 	}
+	if (k->cap)
+		capture(k, from, buf, len);
 	k->dir = from;
 	kd_stream_feed(&k->ks[from], buf, len, on_kd, k);
 }
@@ -82,21 +122,23 @@ static int serial_main(int argc, char **argv)
 		{ "decode", no_argument, NULL, 'd' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "for", required_argument, NULL, 'f' },
+		{ "capture", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const struct ns_relay_ops ops = { on_data, on_event };
 	static struct link k;
 	uint64_t for_ns = 0;
-	const char *logp = NULL;
+	const char *logp = NULL, *capp = NULL;
 	struct ns_relay *r;
 	char err[256];
 	int opt, sfd, rc;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "dl:f:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "dl:f:c:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': k.decode = true; break;
+		case 'c': capp = optarg; break;
 		case 'l': logp = optarg; break;
 		case 'f':
 			if (duration_parse(optarg, &for_ns))
@@ -121,12 +163,20 @@ static int serial_main(int argc, char **argv)
 	fflush(stdout);
 	k.loop = ns_loop_new(NS_CLOCK_REAL, 1);
 	k.t0 = ns_loop_now(k.loop);
+	if (capp && (rc = capture_open(&k, capp, argv[optind], argv[optind + 1]))) {
+		ns_loop_free(k.loop);
+		if (k.log)
+			fclose(k.log);
+		return rc;
+	}
 	sfd = cli_stop_on_signals(k.loop);	/* before a listen: socket exists */
 	r = ns_relay_new(k.loop, (const char *const[]){ argv[optind], argv[optind + 1] },
 			 &ops, &k, err, sizeof(err));
 	if (!r) {
 		if (sfd >= 0)
 			close(sfd);
+		if (k.cap)
+			ns_pcapng_close(k.cap);
 		ns_loop_free(k.loop);
 		if (k.log)
 			fclose(k.log);
@@ -140,6 +190,11 @@ static int serial_main(int argc, char **argv)
 	ns_relay_free(r);
 	if (sfd >= 0)
 		close(sfd);
+	if (k.cap && ns_pcapng_close(k.cap) && !rc) {
+		fprintf(stderr, "kdh serial-link: %s: could not complete the "
+			"capture\n", capp);
+		rc = -1;
+	}
 	ns_loop_free(k.loop);
 	if (k.log)
 		fclose(k.log);
@@ -149,7 +204,7 @@ static int serial_main(int argc, char **argv)
 const struct kdh_cmd kdh_cmd_serial_link = {
 	.name = "serial-link",
 	.summary = "link two VMs' serial sockets (KD over serial), surviving reboots",
-	.usage = "kdh serial-link A B [--decode] [--log FILE] [--for DURATION]",
+	.usage = "kdh serial-link A B [--decode] [--log FILE] [--capture FILE] [--for DURATION]",
 	.run = serial_main,
 	.help =
 "A and B are unix sockets: PATH connects to a server socket, as QEMU's\n"
@@ -163,6 +218,9 @@ const struct kdh_cmd kdh_cmd_serial_link = {
 "  --decode         one line per KD packet crossing the link (type, id,\n"
 "                   length, leader) and per break-in byte\n"
 "  --log FILE       every chunk with its time, direction and bytes (hex)\n"
+"  --capture FILE   the same chunks as pcapng (a kdh-serial interface, as\n"
+"                   `kdh run` records serial links): `kdh analyze FILE`\n"
+"                   measures serial_connect_s from it\n"
 "  --for DURATION   stop after that long\n"
 "\n"
 "Always printed: ends connecting and going away, and each completed KD\n"

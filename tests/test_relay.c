@@ -23,6 +23,8 @@
 
 struct link {
 	char *dir, *a, *b, *out;
+	bool analyze;			/* link_stop() runs `kdh analyze` */
+	char *analysis;			/* on its --capture (g_free it) */
 	int qemu_b;			/* listening socket standing in for QEMU */
 	pid_t pid;
 };
@@ -60,16 +62,19 @@ static void link_start(struct link *k)
 	k->a = g_build_filename(k->dir, "a.sock", NULL);
 	k->b = g_build_filename(k->dir, "b.sock", NULL);
 	k->out = g_build_filename(k->dir, "out.txt", NULL);
+	k->analysis = NULL;
+	k->analyze = false;
 	k->qemu_b = unix_socket(k->b, true);
 	k->pid = fork();
 	cr_assert_geq(k->pid, 0);
 	if (!k->pid) {
 		char *la = g_strconcat("listen:", k->a, NULL);
 		int fd = open(k->out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		char *cap = g_build_filename(k->dir, "serial.pcapng", NULL);
 
 		dup2(fd, 1);
 		execl(bin, bin, "serial-link", la, k->b, "--decode", "--for", "2m",
-		      (char *)NULL);
+		      "--capture", cap, (char *)NULL);
 		_exit(127);
 	}
 }
@@ -85,6 +90,14 @@ static char *link_stop(struct link *k)
 		  "kdh serial-link status %d", status);
 	cr_assert(g_file_get_contents(k->out, &out, NULL, NULL));
 	close(k->qemu_b);
+	if (k->analyze) {	/* the wire, read back as any capture is */
+		char *cap = g_build_filename(k->dir, "serial.pcapng", NULL), *err;
+		const char *argv[] = { getenv("KDH_BIN"), "analyze", cap, NULL };
+
+		test_run(argv, &k->analysis, &err);
+		g_free(err);
+		g_free(cap);
+	}
 	test_rmtree(k->dir);
 	return out;
 }
@@ -287,11 +300,20 @@ Test(relay, decodes_kd_and_reports_the_connection)
 	pump(b, answer, (size_t)na, a, sink, (size_t)na);
 	close(a);
 	close(b);
+	k.analyze = true;
 	out = link_stop(&k);
 	cr_assert(strstr(out, "A>B break-in"), "%s", out);
 	cr_assert(strstr(out, "A>B KD_RESET id 0x80800000"), "%s", out);
 	cr_assert(strstr(out, "KD connected: reset from A answered by B"), "%s", out);
 	cr_assert(strstr(out, "2 KD packets, 1 KD connections"), "%s", out);
 	cr_assert_null(strstr(out, "B>A break-in"), "'b' of \"boot\": %s", out);
+	cr_assert(strstr(k.analysis, "serial link 0: A <-> B"), "%s", k.analysis);
+	cr_assert(strstr(k.analysis, "A>B  18 bytes, 1 KD packets (1 RESET), 1 "
+			 "break-ins, 0 bytes of other text"), "%s", k.analysis);
+	cr_assert(strstr(k.analysis, "B>A  29 bytes, 1 KD packets (1 RESET), 0 "
+			 "break-ins, 12 bytes of other text"), "%s", k.analysis);
+	cr_assert(strstr(k.analysis, "(reset from A answered by B; 1 connections)"),
+		  "%s", k.analysis);
+	g_free(k.analysis);
 	g_free(out);
 }

@@ -330,6 +330,20 @@ Test(serial_kd, run_without_debugger_reports_unanswered_resets)
 	cr_assert(g_file_get_contents(json, &j, NULL, NULL));
 	cr_assert(strstr(j, "3 KD packets (3 RESETs) on serial0, no reset exchange "
 			 "with debugger"), "%s", j);
+	{	/* kdh analyze reads the same from the capture, without a key */
+		GDir *d = g_dir_open(res, 0, NULL);
+		const char *run = d ? g_dir_read_name(d) : NULL;
+		char *cap = g_build_filename(res, run ? run : "?", "nodbg",
+					     "capture.pcapng", NULL), *a, *e;
+		const char *an[] = { getenv("KDH_BIN"), "analyze", cap, NULL };
+
+		cr_assert_eq(test_run(an, &a, &e), 0, "%s%s", a, e);
+		cr_assert(strstr(a, "win:serial0>debugger  51 bytes, 3 KD packets "
+				 "(3 RESET)"), "%s", a);
+		cr_assert(strstr(a, "serial_connect_s -"), "%s", a);
+		g_free(a); g_free(e); g_free(cap);
+		g_dir_close(d);
+	}
 	g_free(j); g_free(out); g_free(err);
 	test_rmtree(dir);
 	g_free(json); g_free(res); g_free(sc); g_free(dir);

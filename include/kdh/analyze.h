@@ -171,6 +171,27 @@ const char *an_outcome_name(enum an_outcome o);
 void an_metrics_compute_from(const struct analysis *a, const struct an_target *t,
 			     uint64_t t0, struct an_metrics *m);
 
+/**
+ * struct an_serial_info - one serial link over the whole capture
+ * @end:	its ends as the "serial link" event names them
+ * @bytes, @packets, @resets, @breakins, @noise: per direction (from end 0,
+ *		from end 1); @noise counts bytes that were no KD packet
+ * @connections: completed reset exchanges
+ * @first_connect_ns: the first one (AN_NONE: never), @first_asker the
+ *		end whose RESET it answered
+ */
+struct an_serial_info {
+	char end[2][48];
+	uint64_t bytes[2], noise[2];
+	unsigned packets[2], resets[2], breakins[2];
+	unsigned connections;
+	uint64_t first_connect_ns;
+	int first_asker;
+};
+
+bool analysis_serial(const struct analysis *a, size_t i,
+		     struct an_serial_info *out);
+
 /* analyze_vm.c: harness events and per-VM results */
 void analysis_event(struct analysis *a, const char *comment, uint64_t now);
 size_t analysis_n_vms(const struct analysis *a);

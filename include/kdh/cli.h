@@ -71,12 +71,15 @@ void cli_help_print(const struct kdh_cmd *cmd);
  * @key:	K from --key
  * @port:	--port, 0 for any
  * @json:	--json
+ * @key_optional: set by the caller: --key may be left out
+ * @has_key:	--key was given
  */
 struct cli_capture_args {
 	const char *file;
 	uint8_t key[KDNET_KEY_LEN];
 	uint16_t port;
 	bool json;
+	bool key_optional, has_key;
 };
 
 #define CLI_HELP_SHOWN	(-1)	/* --help printed: exit 0 */
