@@ -199,10 +199,18 @@ static struct nl_msg *raw_msg(void)
  */
 int ns_topo_bridge_add(struct ns_topo *t, const char *name, bool vlan_filtering)
 {
-	int rc = rtnl_link_bridge_add(t->sk, name);
+	struct rtnl_link *br = rtnl_link_bridge_alloc();
 	struct nl_msg *m;
 	struct nlattr *info, *data;
+	int rc = -NLE_NOMEM;
 
+	/* not rtnl_link_bridge_add(): without NLM_F_EXCL an existing link of
+	 * that name would be taken over silently */
+	if (br) {
+		rtnl_link_set_name(br, name);
+		rc = rtnl_link_add(t->sk, br, NLM_F_CREATE | NLM_F_EXCL);
+		rtnl_link_put(br);
+	}
 	if (rc)
 		return fail(t, rc, "add bridge %s", name);
 	if (vlan_filtering) {

@@ -102,6 +102,17 @@ Test(bridge, vm_scenarios_pass_on_bridges, .timeout = 400)
 	after = host_state();
 	cr_assert_str_eq(after, before, "the host's links changed");
 	cr_assert_eq(procs_with(dir), 0);
+	{	/* dnsmasq's lease file is in the results, with the agent's MAC */
+		GDir *d = g_dir_open(dir, 0, NULL);
+		const char *run = d ? g_dir_read_name(d) : NULL;
+		char *leases = g_build_filename(dir, run ? run : "?",
+			"vm-dhcp-network", "dnsmasq-nat.leases", NULL), *text;
+
+		cr_assert(g_file_get_contents(leases, &text, NULL, NULL), "%s", leases);
+		cr_assert(strstr(text, "bc:24:11:00:01:10 192.168.122.15"), "%s", text);
+		g_free(text); g_free(leases);
+		g_dir_close(d);
+	}
 	test_rmtree(dir);
 	g_free(out); g_free(err); g_free(dir); g_free(vmdir);
 	g_free(before); g_free(after);
