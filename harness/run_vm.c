@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness/run_priv.h"
@@ -34,7 +35,8 @@ struct vm_real {
 	struct sim_vm *v;
 	struct ns_stream_listener *ls[SC_MAX_NETS];
 	int tap_fd[PVE_MAX_NETS];	/* bridge backend: netN's tap */
-	char sockdir[64];
+	char sockdir[108];		/* unix sockets: QEMU's serial, netN */
+	bool sockdir_made;
 	struct vm_proc proc;
 	bool kvm, booted, failed;
 	uint64_t started;
@@ -228,6 +230,25 @@ static int listeners_open(struct vm_real *r)
 	return 0;
 }
 
+/* The VM's sockets go in its scenario's results (so a kdh killed
+ * mid-run leaves them there, not in /tmp), unless that path is too long
+ * for a unix socket (108 bytes with "/100.serial0"): then /tmp */
+static int sockdir_make(struct vm_real *r, const char *results)
+{
+	snprintf(r->sockdir, sizeof(r->sockdir), "%s/sockets-%u", results,
+		 vmid_of(r->v));
+	if (strlen(r->sockdir) + sizeof("/100.serial0") <= sizeof(r->sockdir)) {
+		if (mkdir(r->sockdir, 0700) && errno != EEXIST)
+			return -1;
+	} else {
+		snprintf(r->sockdir, sizeof(r->sockdir), "/tmp/kdh-vm-XXXXXX");
+		if (!mkdtemp(r->sockdir))
+			return -1;
+	}
+	r->sockdir_made = true;
+	return 0;
+}
+
 /**
  * run_vm_build() - prepare a `target = vm` VM; QEMU starts at power_on
  * @v:		the VM's runner state (sim, cfg, ostype set)
@@ -256,8 +277,7 @@ int run_vm_build(struct sim_vm *v)
 		return -ENOENT;
 	}
 	g_free(qemu);
-	snprintf(r->sockdir, sizeof(r->sockdir), "/tmp/kdh-vm-XXXXXX");
-	if (!mkdtemp(r->sockdir))
+	if (sockdir_make(r, s->dir))
 		return -errno;
 	snprintf(r->proc.console, sizeof(r->proc.console), "%s/%s.console",
 		 s->dir, v->cfg->name);
@@ -305,13 +325,13 @@ void run_vm_free(struct sim_vm *v)
 	vm_stop(&r->proc);
 	for (size_t i = 0; i < SC_MAX_NETS; i++)
 		ns_stream_listener_free(r->ls[i]);
-	for (unsigned i = 0; i < SC_MAX_SERIALS && r->sockdir[0]; i++) {
+	for (unsigned i = 0; i < SC_MAX_SERIALS && r->sockdir_made; i++) {
 		char path[128];
 
 		run_vm_serial_path(v, i, path, sizeof(path));
 		unlink(path);		/* QEMU leaves its server sockets */
 	}
-	if (r->sockdir[0] && strcmp(r->sockdir, "/tmp/kdh-vm-XXXXXX"))
+	if (r->sockdir_made)
 		rmdir(r->sockdir);
 	ns_timer_free(r->power);
 	ns_timer_free(r->watch);

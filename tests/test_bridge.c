@@ -31,11 +31,13 @@ static void need_bridge_setup(void)
 		cr_skip_test("no agent image or no dnsmasq (scripts/bootstrap.sh)");
 }
 
-/* What the host shows: its links (no counters) and named namespaces */
+/* What the host shows: its links (no counters), named namespaces, and
+ * kdh's socket directories in /tmp (used only for very long results paths) */
 static char *host_state(void)
 {
 	const char *argv[] = { "sh", "-c", "ip -o link show | sed 's/ qlen.*//'; "
-			       "ip netns list", NULL };
+			       "ip netns list; ls -d /tmp/kdh-vm-* 2>/dev/null",
+			       NULL };
 	char *out, *err;
 
 	cr_assert_eq(test_run(argv, &out, &err), 0, "%s", err);
