@@ -400,7 +400,7 @@ const struct kdh_cmd kdh_cmd_run = {
 	.summary = "run scenarios (default: the built-in suite) and judge them from the wire",
 	.usage = "kdh run [PATH...] [-g GROUP] [-j N] [--shard K/N] [--seed N] "
 		 "[--results DIR] [--json FILE] [--junit FILE] [--tap] [--validate] "
-		 "[--baseline FILE]",
+		 "[--baseline FILE] [--backend user|bridge]",
 	.run = run_main,
 	.help =
 "PATH is a scenario file or a directory of *.kdh files; without one, the\n"
@@ -408,7 +408,9 @@ const struct kdh_cmd kdh_cmd_run = {
 "Each scenario boots its simulated debuggees on simulated networks in\n"
 "virtual time (ten simulated minutes take milliseconds), captures every\n"
 "frame, then measures the capture exactly as `kdh analyze` does and checks\n"
-"the scenario's [expect] lines.\n"
+"the scenario's [expect] lines.  VMs with target = vm boot in QEMU (real\n"
+"time); serial links carry KD between COM ports; with --backend bridge the\n"
+"networks are Linux bridges in a private network namespace.\n"
 "\n"
 "Options:\n"
 "  -g, --group G     only scenarios whose groups list G (seed, dhcp, ...)\n"
