@@ -31,18 +31,10 @@ static void capture(struct sim_serial *l, int from, const uint8_t *buf,
 		    size_t len)
 {
 	struct sim *s = l->sim;
-	uint8_t rec[1 + 4096];
 
-	while (s->cap && s->serial_iface >= 0 && len) {
-		size_t n = len < sizeof(rec) - 1 ? len : sizeof(rec) - 1;
-
-		rec[0] = (uint8_t)(l->idx * 2 + (unsigned)from);
-		memcpy(rec + 1, buf, n);
-		ns_pcapng_packet(s->cap, s->serial_iface, ns_loop_now(s->loop), rec,
-				 n + 1, NULL);
-		buf += n;
-		len -= n;
-	}
+	if (s->cap && s->serial_iface >= 0)
+		ns_pcapng_stream(s->cap, s->serial_iface, ns_loop_now(s->loop),
+				 (uint8_t)(l->idx * 2 + (unsigned)from), buf, len);
 }
 
 /* Bytes reached end @to: hand them to whoever is there in this process */

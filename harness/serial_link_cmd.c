@@ -55,23 +55,6 @@ static void on_kd(void *opaque, enum kd_stream_event ev, const struct kd_packet 
 	fflush(stdout);
 }
 
-/* The format `kdh run` writes (analyze.h), so `kdh analyze` reads it */
-static void capture(struct link *k, int from, const uint8_t *buf, size_t len)
-{
-	uint8_t rec[1 + 4096];
-
-	while (len) {
-		size_t n = len < sizeof(rec) - 1 ? len : sizeof(rec) - 1;
-
-		rec[0] = (uint8_t)from;		/* link 0, end A or B */
-		memcpy(rec + 1, buf, n);
-		ns_pcapng_packet(k->cap, k->cap_iface, ns_loop_now(k->loop), rec,
-				 n + 1, NULL);
-		buf += n;
-		len -= n;
-	}
-}
-
 static int capture_open(struct link *k, const char *path, const char *a,
 			const char *b)
 {
@@ -99,8 +82,9 @@ static void on_data(void *opaque, int from, const uint8_t *buf, size_t len)
 			fprintf(k->log, " %02x", buf[i]);
 		fputc('\n', k->log);
 	}
-	if (k->cap)
-		capture(k, from, buf, len);
+	if (k->cap)	/* kdh run's format (analyze.h): link 0, end A or B */
+		ns_pcapng_stream(k->cap, k->cap_iface, ns_loop_now(k->loop),
+				 (uint8_t)from, buf, len);
 	k->dir = from;
 	kd_stream_feed(&k->ks[from], buf, len, on_kd, k);
 }

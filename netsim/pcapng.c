@@ -218,6 +218,36 @@ int ns_pcapng_packet(struct ns_pcapng *w, int iface, uint64_t ts_ns,
 }
 
 /**
+ * ns_pcapng_stream() - bytes of a byte stream (a serial line), as records
+ * of at most 4 KiB, each after a one-byte @tag saying whose they are
+ * @w:		writer
+ * @iface:	from ns_pcapng_iface()
+ * @ts_ns:	loop time of their arrival
+ * @tag:	first byte of every record
+ * @buf:	the bytes
+ * @len:	their count
+ *
+ * Return: 0, or the first write error as a negative errno
+ */
+int ns_pcapng_stream(struct ns_pcapng *w, int iface, uint64_t ts_ns,
+		     uint8_t tag, const uint8_t *buf, size_t len)
+{
+	uint8_t rec[1 + 4096];
+	int rc = 0;
+
+	while (len && !rc) {
+		size_t n = len < sizeof(rec) - 1 ? len : sizeof(rec) - 1;
+
+		rec[0] = tag;
+		memcpy(rec + 1, buf, n);
+		rc = ns_pcapng_packet(w, iface, ts_ns, rec, n + 1, NULL);
+		buf += n;
+		len -= n;
+	}
+	return rc;
+}
+
+/**
  * ns_pcapng_event() - a harness event ("power on vm100 ...") as a comment
  * @w:		writer
  * @ts_ns:	loop time

@@ -22,6 +22,8 @@ void ns_pcapng_set_time_base(struct ns_pcapng *w, uint64_t base_ns);
 int ns_pcapng_iface(struct ns_pcapng *w, const char *name, uint16_t linktype);
 int ns_pcapng_packet(struct ns_pcapng *w, int iface, uint64_t ts_ns,
 		     const uint8_t *data, size_t len, const char *comment);
+int ns_pcapng_stream(struct ns_pcapng *w, int iface, uint64_t ts_ns,
+		     uint8_t tag, const uint8_t *buf, size_t len);
 int ns_pcapng_event(struct ns_pcapng *w, uint64_t ts_ns, const char *text);
 int ns_pcapng_attach(struct ns_pcapng *w, struct ns_switch *sw);
 int ns_pcapng_flush(struct ns_pcapng *w);
