@@ -39,7 +39,7 @@
 #include "kdh/topo.h"
 #include "kdh/vm.h"
 
-#define MAX_TAPS	(SC_MAX_VMS * SC_MAX_NETS + SC_MAX_NETWORKS)
+#define MAX_TAPS	(SC_MAX_VMS * SC_MAX_NETS)	/* the switches' taps are their ports' */
 
 struct bnet {
 	struct sim_bridge *b;

@@ -98,3 +98,24 @@ void test_rmtree(const char *dir)
 	g_free(out);
 	g_free(err);
 }
+
+/**
+ * test_vm_suite_passed() - `kdh run scenarios/vm`'s output shows every VM
+ * scenario that runs wherever QEMU does as passed, and nothing failed
+ * (vm-ostype-win10 needs KVM, vm-bridge-vlan root and a kernel with bridge
+ * VLAN filtering: they may skip)
+ * @out:	kdh run's standard output
+ */
+void test_vm_suite_passed(const char *out)
+{
+	static const char *const must_pass[] = {
+		"PASS  vm-busparams ", "PASS  vm-busparams-wrong ",
+		"PASS  vm-dhcp-hang-short ", "PASS  vm-dhcp-network ",
+		"PASS  vm-dhcp-off ", "PASS  vm-serial ",
+	};
+
+	cr_assert(strstr(out, "8 scenarios: ") && strstr(out, " 0 failed, ") &&
+		  strstr(out, " 0 errors"), "%s", out);
+	for (size_t i = 0; i < sizeof(must_pass) / sizeof(*must_pass); i++)
+		cr_assert(strstr(out, must_pass[i]), "%s: %s", must_pass[i], out);
+}
