@@ -51,6 +51,32 @@ static int key_index(const char *key, const char *prefix, unsigned max)
 	return (int)idx;
 }
 
+/* "opt=1" among the comma-separated options of a value */
+static bool option_on(const char *value, const char *opt)
+{
+	gchar **items = g_strsplit(value, ",", -1);
+	size_t n = strlen(opt);
+	bool on = false;
+
+	for (gchar **it = items; *it; it++)
+		if (!strncmp(*it, opt, n) && (*it)[n] == '=')
+			on = !strcmp(*it + n + 1, "1") || !strcmp(*it + n + 1, "on");
+	g_strfreev(items);
+	return on;
+}
+
+/* meta: creation-qemu=9.2.0,ctime=... */
+static void meta_take(struct vmconf *c, const char *value)
+{
+	gchar **items = g_strsplit(value, ",", -1);
+
+	for (gchar **it = items; *it; it++)
+		if (!strncmp(*it, "creation-qemu=", 14))
+			snprintf(c->creation_qemu, sizeof(c->creation_qemu), "%s",
+				 *it + 14);
+	g_strfreev(items);
+}
+
 static int take(struct vmconf *c, const char *k, const char *v, int line,
 		char *err, size_t len)
 {
@@ -86,6 +112,20 @@ static int take(struct vmconf *c, const char *k, const char *v, int line,
 		snprintf(c->cpu, sizeof(c->cpu), "%s", v);
 	} else if (!strcmp(k, "machine")) {
 		snprintf(c->machine, sizeof(c->machine), "%s", v);
+	} else if (!strcmp(k, "bios")) {
+		if (strcmp(v, "seabios") && strcmp(v, "ovmf"))
+			return fail(err, len, c->file, line, "bios: '%s' is not seabios "
+				    "or ovmf", v);
+		snprintf(c->bios, sizeof(c->bios), "%s", v);
+	} else if (!strcmp(k, "scsihw")) {
+		snprintf(c->scsihw, sizeof(c->scsihw), "%s", v);
+	} else if (!strcmp(k, "meta")) {
+		meta_take(c, v);
+	} else if ((i = key_index(k, "hostpci", VMCONF_HOSTPCI)) >= 0) {
+		c->hostpci[i].present = true;
+		c->hostpci[i].line = line;
+		c->hostpci[i].x_vga = option_on(v, "x-vga");
+		c->hostpci[i].pcie = option_on(v, "pcie");
 	} else if (!strcmp(k, "name")) {
 		snprintf(c->name, sizeof(c->name), "%s", v);
 	} else if (!strcmp(k, "args")) {

@@ -8,6 +8,7 @@
 
 #include "helpers.h"
 #include "kdh/check.h"
+#include "kdh/pve_cpu.h"
 #include "kdh/qemu_argv.h"
 
 static const char conf_100[] =
@@ -98,7 +99,7 @@ static void cpu_is(const char *conf, bool kvm, const char *want)
 	char *cpu;
 
 	parse(conf, &c);
-	cpu = pve_cpu_string(&c, kvm);
+	cpu = pve_cpu_string(&c, NULL, kvm);
 	cr_assert_str_eq(cpu, want, "%s", conf);
 	g_free(cpu);
 }

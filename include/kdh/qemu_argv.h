@@ -42,7 +42,6 @@ struct qemu_opts {
 	const char *disk;
 };
 
-char *pve_cpu_string(const struct vmconf *c, bool kvm);
 GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o);
 char *qemu_argv_join(GPtrArray *argv, bool lines);
 int qemu_console_index(const struct vmconf *c);

@@ -9,13 +9,30 @@
 
 #define VMCONF_SERIALS	4
 #define VMCONF_NOTES	32
+#define VMCONF_HOSTPCI	16
+
+/**
+ * struct vmconf_hostpci - a `hostpciN:` passthrough line, as far as KDNET
+ * cares: a GPU with x-vga=1 makes qemu-server set hv_vendor_id=proxmox
+ */
+struct vmconf_hostpci {
+	bool present;
+	bool x_vga;
+	bool pcie;
+	int line;
+};
 
 /**
  * struct vmconf - a VM config (the current config: snapshot sections
  * after the first "[...]" line are not read)
  * @ostype:	"other" when absent, as Proxmox
  * @cpu:	the cpu line ("" = qemu-server's default model)
- * @machine:	the machine line ("" = i440fx "pc")
+ * @machine:	the machine line ("" = i440fx "pc", pinned for Windows)
+ * @bios:	"seabios" (default) or "ovmf"
+ * @scsihw:	the SCSI controller ("" = lsi); virtio-scsi-single adds the
+ *		pci.3 bridge on i440fx
+ * @creation_qemu: meta: creation-qemu=, "" when absent (pins Windows)
+ * @hostpci:	hostpciN lines
  * @memory:	MiB (default 512); @cores, @sockets (default 1)
  * @kvm:	the kvm line (default on)
  * @nets:	netN lines, @has_net marks which N exist
@@ -27,15 +44,19 @@ struct vmconf {
 	char file[256];
 	char name[64];
 	char ostype[16];
-	char cpu[96];
-	char machine[48];
+	char cpu[256];
+	char machine[96];
+	char bios[16];
+	char scsihw[32];
+	char creation_qemu[16];
+	struct vmconf_hostpci hostpci[VMCONF_HOSTPCI];
 	unsigned memory, cores, sockets;
 	bool kvm;
 	struct pve_net nets[PVE_MAX_NETS];
 	bool has_net[PVE_MAX_NETS];
 	int net_line[PVE_MAX_NETS];
 	char serial[VMCONF_SERIALS][64];
-	char args[512];
+	char args[4096];
 	char notes[VMCONF_NOTES][128];
 	size_t n_notes;
 };
