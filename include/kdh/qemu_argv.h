@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "kdh/pve_machine.h"
 #include "kdh/vmconf.h"
 
 enum qemu_net_backend {
@@ -28,6 +29,9 @@ enum qemu_net_backend {
  * @kernel, @initrd, @append: direct Linux boot (the agent image)
  * @console:	file for the guest console (an extra ISA serial port)
  * @disk:	a user's image (virtio disk), NULL for none
+ * @qemu:	the QEMU version qemu-server would see (an unversioned machine
+ *		type takes it); all zero: the installed QEMU's
+ * @ovmf_vars:	bios: ovmf: the VM's own copy of the UEFI variable store
  */
 struct qemu_opts {
 	unsigned vmid;
@@ -40,6 +44,8 @@ struct qemu_opts {
 	const char *kernel, *initrd, *append;
 	const char *console;
 	const char *disk;
+	struct pve_version qemu;
+	const char *ovmf_vars;
 };
 
 GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o);
