@@ -24,6 +24,7 @@
 #include "kdh/debugger.h"
 #include "kdh/host.h"
 #include "kdh/pcapng.h"
+#include "kdh/pve_pci.h"
 #include "kdh/run.h"
 #include "kdh/slirp_node.h"
 #include "kdh/target.h"
@@ -94,7 +95,7 @@ static size_t env_nics(void *opaque, struct target_nic *nics, size_t max)
 		snprintf(nics[n].name, sizeof(nics[n].name), "net%u", net->index);
 		snprintf(nics[n].model, sizeof(nics[n].model), "%s", net->model);
 		memcpy(nics[n].mac, net->mac, 6);
-		pve_net_pci(net->index, &nics[n].pci);
+		pve_guest_nic_pci(&v->cfg->conf, net->index, &nics[n].pci);
 	}
 	return n;
 }
@@ -155,7 +156,7 @@ void sim_power_on_event(struct sim_vm *v, const char *extra)
 		const struct pve_net *n = &v->cfg->nets[i];
 		struct pci_addr a;
 
-		pve_net_pci(n->index, &a);
+		pve_guest_nic_pci(&v->cfg->conf, n->index, &a);
 		g_string_append_printf(e, " nic=net%u,%s,%s,%s", n->index,
 				       mac_str(n->mac, mac),
 				       pci_addr_str(&a, pci, sizeof(pci)), n->bridge);
