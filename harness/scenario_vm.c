@@ -9,6 +9,7 @@
 #include "harness/scenario_priv.h"
 #include "harness/scenario_values.h"
 #include "kdh/duration.h"
+#include "kdh/winbuild.h"
 
 #include <glib.h>
 
@@ -67,21 +68,47 @@ static int timing_key(struct parse *p, struct sc_vm *vm,
 		       "timing.os_boot)", it->key, vm->name);
 }
 
+/* reboot = DURATION [guest|power] [ostype]: a reboot from inside the guest
+ * keeps the QEMU process and so its CPU flags (a changed ostype waits for
+ * the next power cycle); power is qm stop + qm start, which applies it */
 static int reboot_key(struct parse *p, struct sc_vm *vm,
 		      const struct ini_item *it)
 {
-	char when[32] = "", ostype[32] = "", extra[8] = "";
-	int n = sscanf(it->value, "%31s %31s %7s", when, ostype, extra);
+	gchar **w = g_strsplit_set(it->value, " \t", -1);
+	const char *ostype = NULL;
+	int rc = 0, n = 0;
+	char *words[4];
 
-	if (n < 1 || n > 2 || duration_parse(when, &vm->reboot_ns) ||
-	    !vm->reboot_ns)
-		return sc_fail(p, it->line, "reboot: expected 'DURATION [ostype]', "
-			       "e.g. '2m win10'");
-	if (n == 2 && !pve_ostype_known(ostype))
-		return sc_fail(p, it->line, "reboot: unknown ostype '%s'", ostype);
+	for (gchar **x = w; *x; x++)
+		if (**x && n < 4)
+			words[n++] = *x;
+	vm->reboot_kind = SC_REBOOT_POWER;
+	if (n < 1 || n > 3 || duration_parse(words[0], &vm->reboot_ns) ||
+	    !vm->reboot_ns) {
+		rc = sc_fail(p, it->line, "reboot: expected 'DURATION [guest|power] "
+			     "[ostype]', e.g. '2m power win10'");
+		goto out;
+	}
+	if (n > 1 && (!strcmp(words[1], "guest") || !strcmp(words[1], "power"))) {
+		vm->reboot_kind = strcmp(words[1], "guest") ? SC_REBOOT_POWER :
+			SC_REBOOT_GUEST;
+		ostype = n > 2 ? words[2] : NULL;
+	} else if (n > 2) {
+		rc = sc_fail(p, it->line, "reboot: '%s' is not guest or power",
+			     words[1]);
+		goto out;
+	} else if (n > 1) {
+		ostype = words[1];
+	}
+	if (ostype && !pve_ostype_known(ostype)) {
+		rc = sc_fail(p, it->line, "reboot: unknown ostype '%s'", ostype);
+		goto out;
+	}
 	snprintf(vm->reboot_ostype, sizeof(vm->reboot_ostype), "%s",
-		 n == 2 ? ostype : "");
-	return 0;
+		 ostype ? ostype : "");
+out:
+	g_strfreev(w);
+	return rc;
 }
 
 static int addr_key(struct parse *p, const struct ini_item *it, uint32_t *ip,
@@ -93,9 +120,23 @@ static int addr_key(struct parse *p, const struct ini_item *it, uint32_t *ip,
 	return 0;
 }
 
+/* windows = BUILD: KDNET's NIC support of that build (kdnet_nics wins) */
+static int windows_key(struct parse *p, struct sc_vm *vm,
+		       const struct ini_item *it)
+{
+	if (win_build_parse(it->value, &vm->tc.windows_build, p->kv_err,
+			    sizeof(p->kv_err)))
+		return sc_fail(p, it->line, "windows: %s", p->kv_err);
+	if (!vm->models_line)
+		vm->tc.n_models = win_build_models(vm->tc.windows_build,
+						   vm->tc.models, TARGET_MAX_MODELS);
+	return 0;
+}
+
 static int models_key(struct parse *p, struct sc_vm *vm,
 		      const struct ini_item *it)
 {
+	vm->models_line = it->line;
 	if (sc_list_key(p, it, vm->tc.models, TARGET_MAX_MODELS, &vm->tc.n_models))
 		return -EINVAL;
 	for (size_t i = 0; i < vm->tc.n_models; i++)
@@ -157,6 +198,11 @@ static int scenario_vm_key(struct parse *p, struct sc_vm *vm,
 		return reboot_key(p, vm, it);	/* 0/1 is Proxmox's own reboot: */
 	} else if (!strcmp(k, "kdnet_nics")) {
 		return models_key(p, vm, it);
+	} else if (!strcmp(k, "hypothesis.sticky_binding")) {
+		if (sv_bool(v, &tc->sticky_binding))
+			return sc_fail(p, it->line, "%s: '%s' is not yes or no", k, v);
+	} else if (!strcmp(k, "windows")) {
+		return windows_key(p, vm, it);
 	} else if (!strcmp(k, "faults")) {
 		if (sv_faults(v, &vm->faults, p->kv_err, sizeof(p->kv_err)))
 			return sc_fail(p, it->line, "%s", p->kv_err);

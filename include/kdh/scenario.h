@@ -76,10 +76,12 @@ struct sc_vm {
 	int net_line[SC_MAX_NETS];
 	size_t n_nets;
 	struct target_config tc;
+	int models_line;		/* kdnet_nics given: overrides windows */
 	bool serial[SC_MAX_SERIALS];	/* serialN: socket */
 	int serial_line[SC_MAX_SERIALS];
 	uint64_t power_on_ns;
 	uint64_t reboot_ns;		/* 0: none */
+	enum { SC_REBOOT_POWER, SC_REBOOT_GUEST } reboot_kind;
 	char reboot_ostype[16];		/* "" keeps the ostype */
 	struct ns_faults faults;
 	bool real;			/* target = vm: QEMU, agent or image */
