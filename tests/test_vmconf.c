@@ -215,7 +215,7 @@ static const struct check_case cases[] = {
 	{ "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "busparams 0.25.0\ndhcp No\n",
 	  NET_STATIC, 1, "names no NIC" },
 	{ "net0: rtl8139=BC:24:11:00:00:01,bridge=a\n", "busparams 0.18.0\ndhcp No\n",
-	  NET_STATIC, 1, "a model KDNET does not drive" },
+	  NET_STATIC, 1, "which KDNET does not drive" },
 	{ "net0: rtl8139=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n", NET_STATIC, 1,
 	  "no NIC of this VM is a model KDNET drives" },
 	{ "net0: rtl8139=BC:24:11:00:00:01,bridge=a\nnet1: e1000=BC:24:11:00:00:02,bridge=b\n",
@@ -246,6 +246,7 @@ Test(vmconf, check_findings)
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		const struct check_case *cc = &cases[k];
 		struct finding f[CHECK_MAX_FINDINGS];
+		struct check_ctx x;
 		struct dbgsettings d;
 		struct vmconf c;
 		char err[256];
@@ -255,8 +256,13 @@ Test(vmconf, check_findings)
 		parse(cc->conf, &c);
 		if (cc->bcdedit)
 			cr_assert_eq(dbgsettings_parse(cc->bcdedit, &d, err, sizeof(err)), 0);
-		n = kdh_check(&c, cc->bcdedit ? &d : NULL, cc->net, models, 3, f,
-			      CHECK_MAX_FINDINGS);
+		check_ctx_init(&x, 26100);
+		x.net = cc->net;
+		x.models_given = true;
+		x.n_models = 3;
+		for (size_t i = 0; i < 3; i++)
+			snprintf(x.models[i], sizeof(x.models[i]), "%s", models[i]);
+		n = kdh_check(&c, cc->bcdedit ? &d : NULL, &x, f, CHECK_MAX_FINDINGS);
 		for (size_t i = 0; i < n; i++) {
 			blocks += f[i].level == FIND_BLOCK;
 			said |= strstr(f[i].text, cc->says) || strstr(f[i].fix, cc->says);
