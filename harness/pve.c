@@ -12,6 +12,7 @@
 
 #include "kdh/pkt.h"
 #include "kdh/pve.h"
+#include "kdh/value.h"
 
 static const char *const nic_models[] = {
 	"e1000", "e1000-82540em", "e1000-82544gc", "e1000-82545em", "e1000e",
@@ -100,13 +101,22 @@ int pve_net_pci(unsigned index, struct pci_addr *pci)
  */
 int pci_addr_parse(const char *s, struct pci_addr *pci)
 {
-	unsigned b, d, f;
-	char tail;
+	static const uint64_t max[3] = { 255, 31, 7 };
+	uint64_t v[3];
+	char part[3][8];
+	size_t n;
 
-	if (sscanf(s, "%u.%u.%u%c", &b, &d, &f, &tail) != 3 || b > 255 ||
-	    d > 31 || f > 7)
-		return -EINVAL;
-	*pci = (struct pci_addr){ (uint8_t)b, (uint8_t)d, (uint8_t)f };
+	for (int i = 0; i < 3; i++) {
+		n = strcspn(s, ".");
+		if (n >= sizeof(part[i]) || (i < 2) != (s[n] == '.'))
+			return -EINVAL;
+		memcpy(part[i], s, n);
+		part[i][n] = '\0';
+		if (value_uint(part[i], 0, max[i], &v[i]))
+			return -EINVAL;
+		s += n + (i < 2);
+	}
+	*pci = (struct pci_addr){ (uint8_t)v[0], (uint8_t)v[1], (uint8_t)v[2] };
 	return 0;
 }
 
