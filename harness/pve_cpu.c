@@ -20,7 +20,6 @@
 #include <glib.h>
 
 #include "kdh/pve_cpu.h"
-#include "kdh/qemu_argv.h"
 
 const struct pve_version pve_cpu_latest_machine = { 11, 0, 2 };
 
@@ -151,7 +150,7 @@ int pve_cpu_set(struct pve_cpu *cpu, const char *key, const char *value,
 				 "in VM-specific CPU config.");
 			return -EINVAL;
 		}
-		if (!pve_cpu_model_vendor(value) && !pve_cpu_model_known(value)) {
+		if (!pve_cpu_model_known(value) || pve_cpu_builtin_flags(value)) {
 			snprintf(err, errlen, "reported-model: '%s' is not a QEMU CPU "
 				 "model qemu-server knows", value);
 			return -EINVAL;
@@ -566,49 +565,6 @@ char *pve_cpu_string(const struct vmconf *c, const struct pve_machine *m,
 {
 	char err[512];
 	char *s = pve_cpu_build(c, m, kvm, NULL, err, sizeof(err));
-
-	return s ? s : g_strdup("invalid-cpu-config");
-}
-
-/**
- * pve_cpu_for_opts() - the -cpu value for a config run with kdh's options:
- * the machine from the config (pve_machine_parse), the QEMU version, the
- * host CPU vendor and custom models from @o
- * @c:		config
- * @kvm:	with KVM
- * @o:		qemu, host_cpu_vendor, cpu_models
- * @err:	reason on failure, may be NULL
- * @errlen:	its size
- *
- * Return: g_malloc'd value, or NULL
- */
-char *pve_cpu_for_opts(const struct vmconf *c, bool kvm,
-		       const struct qemu_opts *o, char *err, size_t errlen)
-{
-	struct pve_cpu_env env = { o->qemu, o->host_cpu_vendor, o->cpu_models };
-	struct pve_machine m, *mp = &m;
-	char e[512];
-
-	if (pve_machine_parse(c->machine, c->ostype, &o->qemu, &m, e, sizeof(e)) ||
-	    (!m.version.major && !m.version.minor))
-		mp = NULL;	/* the machine's own error is reported elsewhere */
-	return pve_cpu_build(c, mp, kvm, &env, err ? err : e, err ? errlen :
-			     sizeof(e));
-}
-
-/**
- * pve_cpu_argv() - pve_cpu_for_opts() for qemu_argv_new(), which cannot
- * fail: callers check the config with pve_cpu_for_opts() first
- * @c:		config
- * @kvm:	with KVM
- * @o:		kdh's options
- *
- * Return: g_malloc'd value; "invalid-cpu-config" (which QEMU refuses)
- * for a config pve_cpu_for_opts() refuses
- */
-char *pve_cpu_argv(const struct vmconf *c, bool kvm, const struct qemu_opts *o)
-{
-	char *s = pve_cpu_for_opts(c, kvm, o, NULL, 0);
 
 	return s ? s : g_strdup("invalid-cpu-config");
 }

@@ -9,7 +9,9 @@
  * characters), KVM's "KVMKVMKVM" moves to 0x40000100.  Without Hyper-V,
  * KVM says "KVMKVMKVM" unless kvm=off; TCG says "TCGTCGTCGTCG" unless
  * tcg-cpuid=off (KVM only features, hv-* included, do nothing under TCG).
- * Also here: the -cpu QEMU takes when `args:` has its own.
+ * Also here: the -cpu for kdh's QEMU options (the machine, QEMU version,
+ * host vendor and custom models of struct qemu_opts) and the one QEMU
+ * takes when `args:` has its own.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include <glib.h>
 
 #include "kdh/pve_cpu.h"
+#include "kdh/qemu_argv.h"
 
 enum feat_state { FEAT_UNSET, FEAT_ON, FEAT_OFF };
 
@@ -203,4 +206,47 @@ char *pve_cpu_final(const struct vmconf *c, const char *built)
 	r = g_strdup(last);
 	g_strfreev(argv);
 	return r;
+}
+
+/**
+ * pve_cpu_for_opts() - the -cpu value for a config run with kdh's options:
+ * the machine from the config (pve_machine_parse), the QEMU version, the
+ * host CPU vendor and custom models from @o
+ * @c:		config
+ * @kvm:	with KVM
+ * @o:		qemu, host_cpu_vendor, cpu_models
+ * @err:	reason on failure, may be NULL
+ * @errlen:	its size
+ *
+ * Return: g_malloc'd value, or NULL
+ */
+char *pve_cpu_for_opts(const struct vmconf *c, bool kvm,
+		       const struct qemu_opts *o, char *err, size_t errlen)
+{
+	struct pve_cpu_env env = { o->qemu, o->host_cpu_vendor, o->cpu_models };
+	struct pve_machine m, *mp = &m;
+	char e[512];
+
+	if (pve_machine_parse(c->machine, c->ostype, &o->qemu, &m, e, sizeof(e)) ||
+	    (!m.version.major && !m.version.minor))
+		mp = NULL;	/* the machine's own error is reported elsewhere */
+	return pve_cpu_build(c, mp, kvm, &env, err ? err : e, err ? errlen :
+			     sizeof(e));
+}
+
+/**
+ * pve_cpu_argv() - pve_cpu_for_opts() for qemu_argv_new(), which cannot
+ * fail: callers check the config with pve_cpu_for_opts() first
+ * @c:		config
+ * @kvm:	with KVM
+ * @o:		kdh's options
+ *
+ * Return: g_malloc'd value; "invalid-cpu-config" (which QEMU refuses)
+ * for a config pve_cpu_for_opts() refuses
+ */
+char *pve_cpu_argv(const struct vmconf *c, bool kvm, const struct qemu_opts *o)
+{
+	char *s = pve_cpu_for_opts(c, kvm, o, NULL, 0);
+
+	return s ? s : g_strdup("invalid-cpu-config");
 }

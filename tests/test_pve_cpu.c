@@ -188,6 +188,42 @@ Test(pve_cpu, a_too_long_model_is_refused_not_cut)
 	parse_fails(value, "cpu: cputype: the value is 199 characters, at most 63");
 }
 
+Test(pve_cpu, models_parse)
+{
+	static struct pve_cpu_models ms;
+	const struct pve_cpu *m;
+	char err[600];
+
+	cr_assert_eq(pve_cpu_models_parse("m.conf", "# comment\n\ncpu-model: a1\n"
+					  "\treported-model EPYC\n\thidden 0\n\n"
+					  "cpu-model: b-2\n  level 4\n", &ms, err,
+					  sizeof(err)), 0, "%s", err);
+	cr_assert_eq(ms.n, 2);
+	m = pve_cpu_models_find(&ms, "custom-a1");
+	cr_assert(m);
+	cr_expect_str_eq(m->reported_model, "EPYC");
+	cr_expect_eq(m->hidden, 0);
+	cr_expect_eq(pve_cpu_models_find(&ms, "b-2")->level, 4);
+	cr_expect_null(pve_cpu_models_find(&ms, "c"));
+	cr_assert_eq(pve_cpu_models_parse("m.conf", "cpu-model: a\n  reported-model "
+					  "x86-64-v2\n", &ms, err, sizeof(err)),
+		     -EINVAL);
+	cr_expect_str_eq(err, "m.conf:1: cpu-model: 'a' is not a name (a letter, "
+			 "then letters, digits, - or _)");
+	cr_assert_eq(pve_cpu_models_parse("m.conf", "cpu-model: ab\n  reported-model "
+					  "x86-64-v2\n", &ms, err, sizeof(err)),
+		     -EINVAL);
+	cr_expect_str_eq(err, "m.conf:2: cpu-model ab: reported-model: 'x86-64-v2' "
+			 "is not a QEMU CPU model qemu-server knows");
+	cr_assert_eq(pve_cpu_models_parse("m.conf", "model: ab\n", &ms, err,
+					  sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "m.conf:1: 'model: ab' is not 'cpu-model: NAME'");
+	cr_assert_eq(pve_cpu_models_parse("m.conf", "cpu-model: ab\n  cputype kvm64\n",
+					  &ms, err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "m.conf:2: cputype: set by the section header "
+			 "(custom-ab)");
+}
+
 /* win11 kvm64 on an Intel host: the hv set of each machine version */
 static void hv_at(const char *version, const char *want)
 {
