@@ -143,7 +143,7 @@ int pve_cpu_set(struct pve_cpu *cpu, const char *key, const char *value,
 	if (!strcmp(key, "cputype"))
 		return *value ? copy(cpu->cputype, sizeof(cpu->cputype), key, value,
 				     err, errlen) :
-		       (snprintf(err, errlen, "cputype: empty"), -EINVAL);
+		       (snprintf(err, errlen, "CPU is missing cputype"), -EINVAL);
 	if (!strcmp(key, "reported-model")) {
 		if (vm) {
 			snprintf(err, errlen, "Property 'reported-model' not allowed "

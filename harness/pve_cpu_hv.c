@@ -9,6 +9,8 @@
  * characters), KVM's "KVMKVMKVM" moves to 0x40000100.  Without Hyper-V,
  * KVM says "KVMKVMKVM" unless kvm=off; TCG says "TCGTCGTCGTCG" unless
  * tcg-cpuid=off (KVM only features, hv-* included, do nothing under TCG).
+ * hv-passthrough keeps "Microsoft Hv" from QEMU 6.1 on (5.x-6.0 copied
+ * KVM's "Linux KVM Hv"; not modelled).
  * Also here: the -cpu for kdh's QEMU options (the machine, QEMU version,
  * host vendor and custom models of struct qemu_opts) and the one QEMU
  * takes when `args:` has its own.

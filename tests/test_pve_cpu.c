@@ -159,6 +159,7 @@ Test(pve_cpu, parse_refuses_with_the_reason)
 {
 	parse_fails("", "cpu: CPU is missing cputype");
 	parse_fails("flags=+aes", "cpu: CPU is missing cputype");
+	parse_fails("cputype=,level=1", "cpu: CPU is missing cputype");
 	parse_fails("host,kvm64", "cpu: cputype: given twice");
 	parse_fails("Skylake", "cpu: Built-in cputype 'Skylake' is not defined "
 		    "(missing 'custom-' prefix?)");
