@@ -27,15 +27,13 @@
 
 enum feat_state { FEAT_UNSET, FEAT_ON, FEAT_OFF };
 
-/* "hv_vpindex" -> "hv-vpindex" into @buf */
-static const char *normalize(const char *name, size_t n, char *buf, size_t len)
+/* "hv_vpindex" -> g_malloc'd "hv-vpindex" */
+static char *normalize(const char *name, size_t n)
 {
-	if (n >= len)
-		n = len - 1;
-	for (size_t i = 0; i < n; i++)
-		buf[i] = name[i] == '_' ? '-' : name[i];
-	buf[n] = '\0';
-	return buf;
+	char *s = g_strndup(name, n);
+
+	g_strdelimit(s, "_", '-');
+	return s;
 }
 
 static enum feat_state bool_value(const char *v)
@@ -82,14 +80,14 @@ static void view_of(const char *cpu, struct cpu_view *v)
 	for (int pass = 0; pass < 3; pass++)	/* props, then +, then - */
 		for (gchar **p = items[0] ? items + 1 : items; *p; p++) {
 			const char *s = *p, *eq = strchr(s, '=');
-			char name[64];
 			enum feat_state fs;
+			char *name;
 
 			if ((pass == 1) != (*s == '+') || (pass == 2) != (*s == '-'))
 				continue;
 			if (pass)
 				s++;
-			normalize(s, eq ? (size_t)(eq - s) : strlen(s), name, sizeof(name));
+			name = normalize(s, eq ? (size_t)(eq - s) : strlen(s));
 			fs = pass == 1 ? FEAT_ON : pass == 2 ? FEAT_OFF :
 			     eq ? bool_value(eq + 1) : FEAT_ON;
 			if (!pass && eq && !strcmp(name, "hv-vendor-id")) {
@@ -98,8 +96,10 @@ static void view_of(const char *cpu, struct cpu_view *v)
 			} else if (!pass && eq && !strcmp(name, "hv-spinlocks")) {
 				v->spinlocks = strtoull(eq + 1, NULL, 0) != 0xffffffffULL;
 			} else if (fs != FEAT_UNSET) {
-				g_hash_table_insert(st, g_strdup(name), GINT_TO_POINTER(fs));
+				g_hash_table_insert(st, name, GINT_TO_POINTER(fs));
+				continue;
 			}
+			g_free(name);
 		}
 	g_hash_table_iter_init(&it, st);
 	while (g_hash_table_iter_next(&it, &key, &val)) {
