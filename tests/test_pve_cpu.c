@@ -393,3 +393,54 @@ Test(pve_cpu, qemu_cmd_options)
 	g_free(conf);
 	g_free(models);
 }
+
+/* what KDNET cares about: the vendor the guest sees, args included */
+Test(pve_cpu, guest_view_of_a_config)
+{
+	struct vmconf c;
+	char err[600], v[13], *built, *final;
+
+	cr_assert_eq(vmconf_parse("t.conf", "ostype: win10\nargs: -cpu kvm64,"
+				  "hv_relaxed,hv_vendor_id=KVMKVMKVM\n", &c, err,
+				  sizeof(err)), 0);
+	built = pve_cpu_build(&c, NULL, true, NULL, err, sizeof(err));
+	cr_assert(built, "%s", err);
+	cr_expect_eq(qemu_cpu_hv_vendor(built, true, v), 1);
+	cr_expect_str_eq(v, "Microsoft Hv", "qemu-server's own -cpu");
+	final = pve_cpu_final(&c, built);
+	cr_expect_eq(qemu_cpu_hv_vendor(final, true, v), 1);
+	cr_expect_str_eq(v, "KVMKVMKVM", "the args -cpu QEMU takes");
+	cr_expect(qemu_cpu_hv_enlightened(final));
+	g_free(built);
+	g_free(final);
+}
+
+Test(pve_cpu, qemu_argv_takes_the_options)
+{
+	static struct pve_cpu_models ms;
+	struct qemu_opts o = { .kvm = true, .net = QEMU_NET_STREAM,
+		.serial_dir = "/run", .sock_dir = "S", .vmid = 100,
+		.qemu = { 11, 0, 0 }, .cpu_models = &ms,
+		.host_cpu_vendor = "AuthenticAMD" };
+	struct vmconf c;
+	char err[600];
+	GPtrArray *a;
+	bool seen = false;
+
+	cr_assert_eq(pve_cpu_models_parse("m", "cpu-model: zen\n  reported-model "
+					  "EPYC-Rome\n", &ms, err, sizeof(err)), 0);
+	cr_assert_eq(vmconf_parse("t.conf", "ostype: win11\ncpu: custom-zen\n", &c,
+				  err, sizeof(err)), 0);
+	a = qemu_argv_new(&c, &o);
+	for (guint i = 0; i + 1 < a->len; i++)
+		if (!strcmp(g_ptr_array_index(a, i), "-cpu")) {
+			cr_expect_str_eq(g_ptr_array_index(a, i + 1), "EPYC-Rome,"
+					 "-cet-ibt,-cet-ss,enforce,hv_ipi,hv_relaxed,"
+					 "hv_reset,hv_runtime,hv_spinlocks=0x1fff,hv_stimer,"
+					 "hv_synic,hv_time,hv_vapic,hv_vpindex,+kvm_pv_eoi,"
+					 "+kvm_pv_unhalt,vendor=AuthenticAMD");
+			seen = true;
+		}
+	cr_expect(seen);
+	g_ptr_array_unref(a);
+}
