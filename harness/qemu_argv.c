@@ -117,7 +117,7 @@ GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o)
 	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
 	int winver = pve_windows_version(c->ostype);
 	bool kvm = o->kvm && c->kvm;
-	char *cpu = pve_cpu_string(c, NULL, kvm);
+	char *cpu = pve_cpu_argv(c, kvm, o);
 	unsigned vcpus = c->cores * c->sockets;
 
 	arg(a, NULL, "%s", o->binary ? o->binary : "qemu-system-x86_64");

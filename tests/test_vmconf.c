@@ -113,7 +113,9 @@ Test(vmconf, cpu_flags_per_ostype)
 	cpu_is("ostype: win10\n", true, "kvm64,enforce,hv_ipi,hv_relaxed,hv_reset,"
 	       "hv_runtime,hv_spinlocks=0x1fff,hv_stimer,hv_synic,hv_time,hv_vapic,"
 	       "hv_vpindex,+kvm_pv_eoi,+kvm_pv_unhalt,+lahf_lm,+sep");
-	cpu_is("ostype: win11\n", true, "kvm64,enforce,hv_ipi,hv_relaxed,hv_reset,"
+	/* the latest machine (11.0+pve2) on an Intel host adds hv_evmcs */
+	cpu_is("ostype: win11\n", true, "kvm64,enforce,hv_evmcs,hv_ipi,hv_relaxed,"
+	       "hv_reset,"
 	       "hv_runtime,hv_spinlocks=0x1fff,hv_stimer,hv_synic,hv_time,hv_vapic,"
 	       "hv_vpindex,+kvm_pv_eoi,+kvm_pv_unhalt,+lahf_lm,+sep");
 	cpu_is("ostype: w2k8\n", true, "kvm64,enforce,hv_reset,hv_runtime,"

@@ -10,6 +10,8 @@
 #include "kdh/pve_machine.h"
 #include "kdh/vmconf.h"
 
+struct pve_cpu_models;
+
 enum qemu_net_backend {
 	QEMU_NET_PROXMOX,	/* tap + pve-bridge script, as on a PVE host */
 	QEMU_NET_STREAM,	/* -netdev stream to kdh's unix sockets */
@@ -32,6 +34,9 @@ enum qemu_net_backend {
  * @qemu:	the QEMU version qemu-server would see (an unversioned machine
  *		type takes it); all zero: the installed QEMU's
  * @ovmf_vars:	bios: ovmf: the VM's own copy of the UEFI variable store
+ * @cpu_models:	custom CPU models (cpu-models.conf), NULL: none
+ * @host_cpu_vendor: the host CPU vendor qemu-server would read, NULL:
+ *		GenuineIntel (hv_evmcs, nested-virt)
  */
 struct qemu_opts {
 	unsigned vmid;
@@ -46,6 +51,8 @@ struct qemu_opts {
 	const char *disk;
 	struct pve_version qemu;
 	const char *ovmf_vars;
+	const struct pve_cpu_models *cpu_models;
+	const char *host_cpu_vendor;
 };
 
 GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o);
