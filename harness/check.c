@@ -249,17 +249,7 @@ size_t kdh_check(const struct vmconf *c, const struct dbgsettings *d,
 	}
 	nic = check_nic(c, d, x, f, &n);
 	link_findings(c, nic, f, &n, max);
-	if (pve_ostype_hyperv(c->ostype) && c->kvm) {
-		add(&f[n], FIND_BLOCK, "ostype %s gives the guest Hyper-V enlightenments "
-		    "(hv_* CPU flags): KDNET then uses the hypervisor's transport "
-		    "and nothing reaches the debugger", c->ostype);
-		snprintf(f[n++].fix, sizeof(f[0].fix), "ostype: other (qm set %s "
-			 "--ostype other); once KDNET has worked, the binding survives "
-			 "going back to %s", vmid, c->ostype);
-	}
-	if (strstr(c->args, "hv_") || strstr(c->args, "hv-"))
-		add(&f[n++], FIND_BLOCK, "args: adds Hyper-V enlightenments to the CPU; "
-		    "KDNET will be silent");
+	check_hv(c, x, vmid, f, &n);
 	dhcp_finding(d, x->net, &f[n++]);
 	if (d)
 		settings_findings(d, f, &n);

@@ -252,3 +252,38 @@ char *pve_cpu_argv(const struct vmconf *c, bool kvm, const struct qemu_opts *o)
 
 	return s ? s : g_strdup("invalid-cpu-config");
 }
+
+/**
+ * pve_guest_hv_vendor() - what CPUID leaf 0x40000000 says in the guest of
+ * a config run by qemu-server: its -cpu (args: -cpu included) on @o's QEMU
+ * @c:		config
+ * @kvm:	with KVM (a Proxmox host); false: TCG
+ * @o:		QEMU version, host vendor, custom models
+ * @cpu:	output, g_malloc'd final -cpu value (may be NULL)
+ * @vendor:	output, "" when none
+ *
+ * Return: 1 when a vendor is shown, 0 when none, -EINVAL when qemu-server
+ * would refuse the cpu line
+ */
+int pve_guest_hv_vendor(const struct vmconf *c, bool kvm,
+			const struct qemu_opts *o, char **cpu, char vendor[13])
+{
+	char *built = pve_cpu_for_opts(c, kvm, o, NULL, 0), *final;
+	int rc;
+
+	vendor[0] = '\0';
+	if (cpu)
+		*cpu = NULL;
+	if (!built)
+		return -EINVAL;
+	final = pve_cpu_final(c, built);
+	g_free(built);
+	rc = qemu_cpu_hv_vendor(final, kvm, vendor);
+	if (rc == -E2BIG)
+		rc = 1;		/* QEMU keeps the first 12 characters */
+	if (cpu)
+		*cpu = final;
+	else
+		g_free(final);
+	return rc;
+}

@@ -230,11 +230,30 @@ static const struct check_case cases[] = {
 	  NET_STATIC, 1, "expected 4 dot-separated words" },
 	{ "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "debugtype Local\ndhcp No\n",
 	  NET_STATIC, 1, "debugtype is Local, not NET" },
+	/* Hyper-V as it really works: the guest's CPUID vendor decides */
+	{ "ostype: win11\ncpu: x86-64-v2-AES,hv-vendor-id=KVMKVMKVM\n"
+	  "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n", NET_STATIC, 0,
+	  "vendor id \"KVMKVMKVM\"" },
+	{ "ostype: win11\ncpu: x86-64-v2-AES\nnet0: e1000=BC:24:11:00:00:01,bridge=a\n",
+	  "dhcp No\n", NET_STATIC, 1, "qm set 100 --cpu 'x86-64-v2-AES,hv-vendor-id="
+	  "KVMKVMKVM' (keeps the enlightenments" },
+	{ "ostype: win11\nhostpci0: 0000:01:00,pcie=1,x-vga=1\nmachine: q35\n"
+	  "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n", NET_STATIC, 0,
+	  "vendor id \"proxmox\"" },
+	{ "ostype: other\nargs: -cpu kvm64,hv_relaxed,hv_vapic\n"
+	  "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n", NET_STATIC, 1,
+	  "Hyper-V enlightenments from the cpu or args line" },
+	{ "ostype: other\nargs: -cpu kvm64,hv-syndbg,hv-relaxed,hv-vendor-id=KVMKVMKVM\n"
+	  "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n", NET_STATIC, 1,
+	  "no vmbus-bridge device" },
+	{ "ostype: other\nargs: -device vmbus-bridge -cpu kvm64,hv-syndbg,hv-relaxed,"
+	  "hv-vendor-id=KVMKVMKVM\nnet0: e1000=BC:24:11:00:00:01,bridge=a\n",
+	  "dhcp No\n", NET_STATIC, 0, "QEMU's Hyper-V synthetic debugger" },
 	/* serial: the NIC and DHCP no longer matter, the COM port does */
 	{ "ostype: win10\nserial0: socket\n", "debugtype Serial\ndebugport 1\n"
 	  "baudrate 115200\n", NET_STATIC, 0, "COM1 is serial0: socket" },
 	{ "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "debugtype Serial\n"
-	  "debugport 1\n", NET_UNKNOWN, 1, "qm set VMID --serial0 socket" },
+	  "debugport 1\n", NET_UNKNOWN, 1, "qm set 100 --serial0 socket" },
 	{ "serial0: socket\n", "debugtype Serial\ndebugport 2\n", NET_UNKNOWN, 1,
 	  "debugport 2 (COM2) but the VM has 1 serial port:" },
 	{ "serial1: /dev/ttyS1\n", "debugtype Serial\ndebugport 1\n", NET_UNKNOWN, 0,
@@ -259,6 +278,7 @@ Test(vmconf, check_findings)
 		if (cc->bcdedit)
 			cr_assert_eq(dbgsettings_parse(cc->bcdedit, &d, err, sizeof(err)), 0);
 		check_ctx_init(&x, 26100);
+		x.vmid = 100;
 		x.net = cc->net;
 		x.models_given = true;
 		x.n_models = 3;
@@ -308,7 +328,8 @@ Test(vmconf, cli_check_and_qemu_cmd)
 	cr_assert(g_file_set_contents(bcd, "busparams 0.19.0\ndhcp Yes\n", -1, NULL));
 	cr_assert_eq(test_run(check, &out, &err), 1, "%s", err);
 	cr_assert(strstr(out, "ok     KDNET will use net1"), "%s", out);
-	cr_assert(strstr(out, "BLOCK  ostype win10"), "%s", out);
+	cr_assert(strstr(out, "BLOCK  the guest's CPUID says \"Microsoft Hv\" (Hyper-V "
+			  "enlightenments from ostype win10"), "%s", out);
 	cr_assert(strstr(out, "       fix: bcdedit /set {dbgsettings} dhcp no"), "%s", out);
 	cr_assert(strstr(out, "2 findings block KDNET"), "%s", out);
 	cr_assert(strstr(err, "note:") && strstr(err, "'scsi0' kept and ignored"), "%s", err);

@@ -30,7 +30,7 @@ enum finding_level { FIND_OK, FIND_WARN, FIND_BLOCK };
 struct finding {
 	enum finding_level level;
 	char text[256];
-	char fix[256];
+	char fix[512];
 };
 
 #define CHECK_MAX_FINDINGS	48

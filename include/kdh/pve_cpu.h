@@ -86,6 +86,8 @@ char *pve_cpu_for_opts(const struct vmconf *c, bool kvm,
 		       const struct qemu_opts *o, char *err, size_t errlen);
 char *pve_cpu_argv(const struct vmconf *c, bool kvm, const struct qemu_opts *o);
 char *pve_cpu_final(const struct vmconf *c, const char *built);
+int pve_guest_hv_vendor(const struct vmconf *c, bool kvm,
+			const struct qemu_opts *o, char **cpu, char vendor[13]);
 
 /* pve_cpu_models.c: qemu-server's tables */
 const char *pve_cpu_model_vendor(const char *model);
