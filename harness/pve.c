@@ -140,16 +140,22 @@ int pci_addr_cmp(const struct pci_addr *a, const struct pci_addr *b)
 static int net_option(struct pve_net *net, const char *k, const char *v,
 		      char *err, size_t errlen)
 {
-	char *end;
+
+	uint64_t tag;
 
 	if (!strcmp(k, "bridge")) {
+		if (strlen(v) >= sizeof(net->bridge)) {
+			snprintf(err, errlen, "bridge name of %zu characters (at most "
+				 "%zu)", strlen(v), sizeof(net->bridge) - 1);
+			return -EINVAL;
+		}
 		snprintf(net->bridge, sizeof(net->bridge), "%s", v);
 	} else if (!strcmp(k, "tag")) {
-		net->tag = (unsigned)strtoul(v, &end, 10);
-		if (*end || !*v || net->tag < 1 || net->tag > 4094) {
+		if (value_uint(v, 1, 4094, &tag)) {
 			snprintf(err, errlen, "tag '%s' is not a VLAN id (1-4094)", v);
 			return -EINVAL;
 		}
+		net->tag = (unsigned)tag;
 	} else if (!strcmp(k, "firewall") || !strcmp(k, "link_down")) {
 		if (strcmp(v, "0") && strcmp(v, "1")) {
 			snprintf(err, errlen, "%s takes 0 or 1, not '%s'", k, v);
@@ -199,6 +205,10 @@ int pve_net_parse(const char *value, struct pve_net *net, char *err,
 				rc = -EINVAL;
 			} else if (mac_parse(eq + 1, net->mac)) {
 				snprintf(err, errlen, "'%s' is not a MAC address", eq + 1);
+				rc = -EINVAL;
+			} else if (!mac_is_nic(net->mac)) {
+				snprintf(err, errlen, "%s is not a NIC's address (zero, "
+					 "multicast or broadcast)", eq + 1);
 				rc = -EINVAL;
 			}
 			snprintf(net->model, sizeof(net->model), "%s", item);

@@ -12,6 +12,7 @@
 #include "kdh/cli.h"
 #include "kdh/pve_cpu.h"
 #include "kdh/qemu_argv.h"
+#include "kdh/textfile.h"
 #include "kdh/value.h"
 #include "kdh/winbuild.h"
 
@@ -153,17 +154,16 @@ static char *config_path(const char *arg, const char *dir)
 
 static int bcdedit_load(const char *bcd, struct dbgsettings *d)
 {
-	char err[256];
-	gchar *text;
+	char err[512];
+	gchar *text = text_load(bcd, err, sizeof(err));
 	int rc;
 
-	if (!g_file_get_contents(bcd, &text, NULL, NULL))
-		return cli_error(&kdh_cmd_check, KDH_EXIT_USAGE, "%s: cannot read it",
-				 bcd);
-	rc = dbgsettings_parse(text, d, err, sizeof(err));
+	if (!text)
+		return cli_error(&kdh_cmd_check, KDH_EXIT_USAGE, "%s", err);
+	rc = dbgsettings_parse(bcd, text, d, err, sizeof(err));
 	g_free(text);
 	if (rc)
-		return cli_error(&kdh_cmd_check, KDH_EXIT_USAGE, "%s: %s", bcd, err);
+		return cli_error(&kdh_cmd_check, KDH_EXIT_USAGE, "%s", err);
 	return 0;
 }
 

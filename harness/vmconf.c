@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "kdh/pve_cpu.h"
+#include "kdh/textfile.h"
 #include "kdh/value.h"
 #include "kdh/vmconf.h"
 
@@ -27,7 +28,10 @@ fail(char *err, size_t len, const char *file, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(m, sizeof(m), fmt, ap);
 	va_end(ap);
-	snprintf(err, len, "%s:%d: %s", file, line, m);
+	if (line > 0)
+		snprintf(err, len, "%s:%d: %s", file, line, m);
+	else
+		snprintf(err, len, "%s: %s", file, m);
 	return -EINVAL;
 }
 
@@ -282,6 +286,9 @@ int vmconf_parse(const char *file, const char *text, struct vmconf *c,
 					 i + 1, s);
 		}
 	}
+	if (!rc && !g_hash_table_size(seen))
+		rc = fail(err, errlen, file, 0, "no 'key: value' line: not a Proxmox "
+			  "VM config (/etc/pve/qemu-server/VMID.conf)");
 	if (c->template_)	/* qemu-server starts a template with kvm 0 */
 		c->kvm = false;
 	g_hash_table_destroy(seen);
@@ -310,15 +317,11 @@ void vmconf_init(struct vmconf *c, const char *file)
 /** vmconf_load() - read a VM config file */
 int vmconf_load(const char *path, struct vmconf *c, char *err, size_t errlen)
 {
-	gchar *text;
-	GError *e = NULL;
+	gchar *text = text_load(path, err, errlen);
 	int rc;
 
-	if (!g_file_get_contents(path, &text, NULL, &e)) {
-		snprintf(err, errlen, "%s: %s", path, e->message);
-		g_error_free(e);
+	if (!text)
 		return -EIO;
-	}
 	rc = vmconf_parse(path, text, c, err, errlen);
 	g_free(text);
 	return rc;

@@ -276,7 +276,7 @@ Test(vmconf, check_findings)
 
 		parse(cc->conf, &c);
 		if (cc->bcdedit)
-			cr_assert_eq(dbgsettings_parse(cc->bcdedit, &d, err, sizeof(err)), 0);
+			cr_assert_eq(dbgsettings_parse("bcd.txt", cc->bcdedit, &d, err, sizeof(err)), 0);
 		check_ctx_init(&x, 26100);
 		x.vmid = 100;
 		x.net = cc->net;
@@ -305,13 +305,13 @@ Test(vmconf, bcdedit_enum_output)
 	struct dbgsettings d;
 	char err[256];
 
-	cr_assert_eq(dbgsettings_parse(text, &d, err, sizeof(err)), 0);
+	cr_assert_eq(dbgsettings_parse("bcd.txt", text, &d, err, sizeof(err)), 0);
 	cr_assert_str_eq(d.key, "1x2y3z.4a5b6c.7d8e9f.0g1h2i");
 	cr_assert_str_eq(d.hostip, "192.168.2.1");
 	cr_assert_eq(d.port, 50000);
 	cr_assert(d.has_dhcp && d.dhcp);
 	cr_assert_str_eq(d.busparams, "0.19.0");
-	cr_assert_neq(dbgsettings_parse("hello\n", &d, err, sizeof(err)), 0);
+	cr_assert_neq(dbgsettings_parse("bcd.txt", "hello\n", &d, err, sizeof(err)), 0);
 }
 
 Test(vmconf, cli_check_and_qemu_cmd)
