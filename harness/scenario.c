@@ -93,9 +93,10 @@ int sc_list_key(struct parse *p, const struct ini_item *it, char (*out)[24],
 				    it->key, max);
 		}
 		if (strlen(w) >= 24) {
+			sc_fail(p, it->line, "%s: '%s' is longer than 23 characters",
+				it->key, w);
 			g_free(copy);
-			return sc_fail(p, it->line, "%s: '%s' is longer than 23 "
-				       "characters", it->key, w);
+			return -EINVAL;
 		}
 		snprintf(out[(*n)++], 24, "%s", w);
 	}

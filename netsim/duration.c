@@ -94,7 +94,11 @@ const char *duration_format(uint64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%llums", (unsigned long long)(ns / 1000000));
 	else if (ns >= s)
 		snprintf(buf, len, "%.3fs", (double)ns / 1e9);
-	else
+	else if (ns >= 1000000)
 		snprintf(buf, len, "%.3fms", (double)ns / 1e6);
+	else if (ns % 1000 == 0)
+		snprintf(buf, len, "%lluus", (unsigned long long)(ns / 1000));
+	else
+		snprintf(buf, len, "%lluns", (unsigned long long)ns);
 	return buf;
 }

@@ -8,6 +8,7 @@
 
 #include "helpers.h"
 #include "kdh/check.h"
+#include "kdh/textfile.h"
 #include "kdh/pve_cpu.h"
 #include "kdh/qemu_argv.h"
 
@@ -382,4 +383,92 @@ Test(vmconf, real_windows11_config_keys)
 	cr_assert_str_eq(c.creation_qemu, "8.1.5");
 	cr_assert(c.hostpci[0].present && c.hostpci[0].x_vga && c.hostpci[0].pcie);
 	cr_assert_eq(c.n_notes, 9, "every other key is a note");
+}
+
+/* The first line of a bad file says the message it must give:
+ * "# error: LINE: what" (a UTF-16 file says it in UTF-16) */
+static char *expected_of(const char *path)
+{
+	char *raw, *text, *nl, *want;
+	gsize len;
+
+	cr_assert(g_file_get_contents(path, &raw, &len, NULL), "%s", path);
+	if (len >= 2 && (unsigned char)raw[0] == 0xff)
+		text = g_convert(raw + 2, (gssize)((len - 2) & ~(gsize)1), "UTF-8",
+				 "UTF-16LE", NULL, NULL, NULL);
+	else
+		text = g_strdup(raw);
+	g_free(raw);
+	cr_assert(text && !strncmp(text, "# error: ", 9), "%s", path);
+	nl = strchr(text, '\n');
+	*nl = '\0';
+	want = g_ascii_isdigit(text[9]) ? g_strdup_printf("%s:%s", path, text + 9) :
+	       g_strdup_printf("%s: %s", path, text + 9);
+	g_free(text);
+	return want;
+}
+
+static void each_bad(const char *sub, void (*one)(const char *path, char *err,
+						   size_t len), unsigned min)
+{
+	char *dir = test_data_path(sub);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+	unsigned n = 0;
+
+	cr_assert(d, "%s", dir);
+	while ((name = g_dir_read_name(d))) {
+		char *path = g_build_filename(dir, name, NULL), *want = expected_of(path);
+		char err[600] = "";
+
+		one(path, err, sizeof(err));
+		cr_assert_str_eq(err, want, "%s", name);
+		g_free(want);
+		g_free(path);
+		n++;
+	}
+	cr_assert_geq(n, min);
+	g_dir_close(d);
+	g_free(dir);
+}
+
+static void bad_vmconf(const char *path, char *err, size_t len)
+{
+	struct vmconf c;
+
+	cr_assert_neq(vmconf_load(path, &c, err, len), 0, "%s loaded", path);
+}
+
+static void bad_bcdedit(const char *path, char *err, size_t len)
+{
+	struct dbgsettings d;
+	char *text = text_load(path, err, len);
+
+	if (text)
+		cr_assert_neq(dbgsettings_parse(path, text, &d, err, len), 0, "%s", path);
+	g_free(text);
+}
+
+Test(vmconf, bad_configs_give_exact_messages)
+{
+	each_bad("../bad-vmconfs", bad_vmconf, 20);
+}
+
+Test(vmconf, bad_bcdedit_files_give_exact_messages)
+{
+	each_bad("../bad-bcdedit", bad_bcdedit, 10);
+}
+
+Test(vmconf, bcdedit_from_powershell_is_utf16)
+{
+	const char *src = "\xff\xfe" "k\0e\0y\0 \0" "1\0.\0" "2\0.\0" "3\0.\0" "4\0\r\0\n\0"
+		"d\0h\0c\0p\0 \0N\0o\0\r\0\n\0";
+	char err[300], *text = text_decode("bcd.txt", src, 2 + 2 * 20, err, sizeof(err));
+	struct dbgsettings d;
+
+	cr_assert_not_null(text, "%s", err);
+	cr_assert_eq(dbgsettings_parse("bcd.txt", text, &d, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(d.key, "1.2.3.4");
+	cr_assert(d.has_dhcp && !d.dhcp);
+	g_free(text);
 }
