@@ -472,3 +472,29 @@ Test(vmconf, bcdedit_from_powershell_is_utf16)
 	cr_assert(d.has_dhcp && !d.dhcp);
 	g_free(text);
 }
+
+/* The one-line command can be pasted into a shell: it reads back as the
+ * same words and runs nothing of args: */
+Test(vmconf, qemu_cmd_line_is_shell_safe)
+{
+	struct vmconf c;
+	struct qemu_opts o = { .vmid = 100, .kvm = true, .net = QEMU_NET_PROXMOX,
+		.serial_dir = "/var/run/qemu-server" };
+	GPtrArray *a;
+	gchar **back = NULL;
+	char *line;
+	gint n;
+
+	parse("args: -name 'x;touch /tmp/p' -device `id` $(id) \"a b\"\n"
+	      "net0: e1000=BC:24:11:00:00:01,bridge=vmbr0\n", &c);
+	a = qemu_argv_new(&c, &o);
+	line = qemu_argv_join(a, false);
+	cr_assert(g_shell_parse_argv(line, &n, &back, NULL), "%s", line);
+	cr_assert_eq((guint)n, a->len);
+	for (guint i = 0; i < a->len; i++)
+		cr_assert_str_eq(back[i], g_ptr_array_index(a, i));
+	cr_assert_not_null(strstr(line, " '`id`' '$(id)' "), "%s", line);
+	g_strfreev(back);
+	g_free(line);
+	g_ptr_array_unref(a);
+}
