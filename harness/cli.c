@@ -268,6 +268,12 @@ struct capfile *cli_capture_open(const struct kdh_cmd *cmd, const char *file)
 void cli_capture_warn(const struct kdh_cmd *cmd, const char *file,
 		      const struct capfile *cf)
 {
+	uint64_t skipped = capfile_skipped(cf);
+
+	if (skipped)
+		fprintf(stderr, "kdh %s: warning: %s: %llu packet%s on an undeclared "
+			"pcapng interface skipped\n", cmd->name, file,
+			(unsigned long long)skipped, skipped == 1 ? "" : "s");
 	if (capfile_warning(cf))
 		fprintf(stderr, "kdh %s: warning: %s: %s; read the %llu frames "
 			"before it\n", cmd->name, file, capfile_warning(cf),

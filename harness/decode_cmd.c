@@ -150,7 +150,7 @@ static void frame_take(struct decode_ctx *c, struct kdnet_decoder *dec,
 	struct kdnet_record r;
 	struct frame_view v;
 	char sip[IP_STRLEN], dip[IP_STRLEN], s[32], d[32], what[96];
-	double t = (double)(f->ts_ns - c->t0_ns) / 1e9;
+	double t = ((double)f->ts_ns - (double)c->t0_ns) / 1e9;	/* may be < 0 */
 
 	if (frame_parse(f->linktype, f->data, f->caplen, &v)) {
 		c->st.bad_frames++;
