@@ -250,12 +250,36 @@ static void dbg_send(void *opaque, uint32_t ip, uint16_t port,
 	ns_host_udp_send(s->dbg_host, s->sc->dbg.port, ip, port, d, len);
 }
 
+/**
+ * sim_debugger_listening() - whether WinDbg has opened its port yet
+ * ([debugger] start); before that, the debuggee's packets go unanswered
+ * @s:		scenario
+ *
+ * Return: true once it listens
+ */
+bool sim_debugger_listening(const struct sim *s)
+{
+	return s->dbg_net_open;
+}
+
+static void dbg_net_start_cb(void *opaque)
+{
+	struct sim *s = opaque;
+	char text[96], ip[IP_STRLEN];
+
+	s->dbg_net_open = true;
+	snprintf(text, sizeof(text), "network debugger start %s:%u",
+		 ip_str(s->sc->dbg.ip, ip), s->sc->dbg.port);
+	sim_event(s, text);
+}
+
 static void dbg_rx(void *opaque, const uint8_t mac[6], uint32_t sip,
 		   uint16_t sport, uint16_t dport, const uint8_t *data, size_t len)
 {
 	struct sim *s = opaque;
 
-	debugger_input(s->dbg, sip, sport, data, len, ns_loop_now(s->loop));
+	if (sim_debugger_listening(s))
+		debugger_input(s->dbg, sip, sport, data, len, ns_loop_now(s->loop));
 }
 
 static int networks_build(struct sim *s)
@@ -348,6 +372,7 @@ static void sim_free(struct sim *s)
 		ns_timer_free(s->vms[i].reboot);
 	}
 	ns_timer_free(s->check);
+	ns_timer_free(s->dbg_net_start);
 	debugger_free(s->dbg);
 	ns_host_free(s->dbg_host);
 	for (size_t i = 0; i < s->sc->n_nets; i++) {
@@ -434,6 +459,11 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 	if (run_serial_build(s))
 		return -EIO;
 	s->check = ns_timer_new(s->loop, check_cb, s);
+	s->dbg_net_start = ns_timer_new(s->loop, dbg_net_start_cb, s);
+	if (s->dbg_net_start && s->sc->dbg.start_ns)
+		ns_timer_mod(s->dbg_net_start, s->t0 + s->sc->dbg.start_ns);
+	else
+		s->dbg_net_open = true;
 	if (!s->check)
 		return -ENOMEM;
 	ns_timer_mod(s->check, s->t0 + NS_PER_S);

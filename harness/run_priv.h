@@ -55,6 +55,8 @@ struct sim {
 	struct dbg_serial *dbg_serial;
 	struct sim_bridge *bridge;	/* the bridge backend, NULL: user */
 	struct ns_timer *dbg_serial_start;
+	struct ns_timer *dbg_net_start;	/* [debugger] start: WinDbg opened */
+	bool dbg_net_open;		/* network debugger listening */
 	struct sim_vm vms[SC_MAX_VMS];
 	struct ns_timer *check;
 	uint64_t settled_at;
@@ -64,6 +66,7 @@ struct sim {
 };
 
 void sim_event(struct sim *s, const char *text);
+bool sim_debugger_listening(const struct sim *s);
 void sim_power_on_event(struct sim_vm *v, const char *extra);
 size_t sim_net_index(const struct scenario *sc, const char *name);
 
