@@ -396,8 +396,11 @@ static int suite_run(struct suite *s, struct run_args *a)
 	if (!a->tap)
 		report_summary(stdout, &t, a->seed);
 	rc = outputs_write(a, dir, rs, (size_t)ran, &st);
+	if (st.interrupted && a->tap)	/* TAP's word for a run cut short */
+		printf("Bail out! interrupted by %s\n", st.signal);
 	if (st.interrupted)
-		report_interrupted(stdout, &st, rs, (size_t)ran, dir);
+		report_interrupted(a->tap ? stderr : stdout, &st, rs, (size_t)ran,
+				   dir);
 	free(rs);
 	baseline_free(base);
 	return rc && !st.interrupted ? rc : exit_status(&t, (size_t)ran, &st);
