@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "kdh/run.h"
 
 /* kdh run in the background: stdout+stderr to @log, or to a pty */
 static pid_t ti_spawn(const char *const argv[], const char *pause, const char *log,
@@ -119,6 +120,22 @@ static void ti_wait_for(const char *results, const char *file, unsigned want,
 	while (ti_count(results, file) < want) {
 		cr_assert_eq(waitpid(pid, &status, WNOHANG), 0,
 			     "kdh ended before %u %s: status %d", want, file, status);
+		pty_drain(master, out);
+		nap();
+	}
+}
+
+/* Reap kdh; its wait status */
+static int ti_reap_status(pid_t pid, int master, GString *out)
+{
+	int status;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		cr_assert_geq(r, 0);
+		if (r == pid)
+			return status;
 		pty_drain(master, out);
 		nap();
 	}
@@ -375,6 +392,58 @@ Test(interrupt, sigint_from_a_terminal_stops_a_sim_run, .timeout = 120)
 	g_free(res); g_free(dir);
 }
 
+/* The parent's handler: the first SIGTERM sets the flag and gives SIGTERM
+ * back its default action, so a second one exits at once; SIGINT keeps
+ * its handler until run_signals_default().  (Two kills from a test would
+ * race kdh's own quick shutdown, so the mechanism is tested here.)
+ * Criterion runs each test in a process of its own. */
+Test(interrupt, a_second_signal_takes_the_default_action)
+{
+	struct sigaction sa;
+
+	cr_assert_eq(run_signals_install(true), 0);
+	cr_assert_eq(run_stop_signal, 0);
+	raise(SIGTERM);
+	cr_assert_eq(run_stop_signal, SIGTERM);
+	sigaction(SIGTERM, NULL, &sa);
+	cr_assert(sa.sa_handler == SIG_DFL, "SIGTERM reset after the first");
+	sigaction(SIGINT, NULL, &sa);
+	cr_assert(sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN);
+	raise(SIGINT);
+	cr_assert_eq(run_stop_signal, SIGTERM, "the first signal tells why");
+	cr_assert_eq(run_signals_install(true), 0);
+	run_signals_default();
+	sigaction(SIGINT, NULL, &sa);
+	cr_assert(sa.sa_handler == SIG_DFL);
+}
+
+/* -j 2 children keep their handler: every signal lets them finish */
+Test(interrupt, children_handle_every_signal)
+{
+	struct sigaction sa;
+
+	cr_assert_eq(run_signals_install(false), 0);
+	raise(SIGTERM);
+	raise(SIGTERM);
+	cr_assert_eq(run_stop_signal, SIGTERM);
+	sigaction(SIGTERM, NULL, &sa);
+	cr_assert(sa.sa_handler != SIG_DFL);
+}
+
+/* A background job of a non-interactive shell: SIGINT ignored stays so */
+Test(interrupt, an_ignored_sigint_stays_ignored)
+{
+	struct sigaction sa;
+
+	signal(SIGINT, SIG_IGN);
+	cr_assert_eq(run_signals_install(true), 0);
+	sigaction(SIGINT, NULL, &sa);
+	cr_assert(sa.sa_handler == SIG_IGN);
+	run_signals_default();
+	sigaction(SIGINT, NULL, &sa);
+	cr_assert(sa.sa_handler == SIG_IGN);
+}
+
 /* A scenario announcing every nanosecond: disk use stays bounded */
 static char *runaway_scenario(const char *dir)
 {
@@ -447,7 +516,8 @@ Test(interrupt, bad_budgets_are_usage_errors)
 	run_tool(b, 2, 2, "--max-wall 5");
 }
 
-/* VM scenarios: SIGTERM once one has finished and the next VM's QEMU
+/* VM scenarios (@backend: --backend, NULL for each scenario's): SIGTERM
+ * once one has finished and the next VM's QEMU
  * runs (-j 1), or once one has finished (-j 2); nothing of the run is
  * left running */
 static void vm_stopped(const char *jobs, const char *backend)
@@ -461,7 +531,7 @@ static void vm_stopped(const char *jobs, const char *backend)
 	if (access(initrd, R_OK))
 		cr_skip_test("no agent image at %s (scripts/build-agent-image.sh)",
 			     initrd);
-	if (!strcmp(backend, "bridge") && geteuid() != 0)
+	if (backend && !strcmp(backend, "bridge") && geteuid() != 0)
 		cr_skip_test("--backend bridge needs root");
 	dir = g_dir_make_tmp("kdh-intr-vm-XXXXXX", NULL);
 	log = g_build_filename(dir, "out.txt", NULL);
@@ -469,8 +539,10 @@ static void vm_stopped(const char *jobs, const char *backend)
 	vmdir = g_build_filename(getenv("KDH_SCENARIOS"), "vm", NULL);
 	{
 		const char *argv[] = { getenv("KDH_BIN"), "run", vmdir, "--seed", "1",
-			"-j", jobs, "--backend", backend, "--results", res, NULL };
+			"-j", jobs, "--results", res, "--backend", backend, NULL };
 
+		if (!backend)
+			argv[8] = NULL;	/* each scenario's own (vm-bridge-vlan's) */
 		pid = ti_spawn(argv, NULL, log, NULL);
 	}
 	ti_wait_for(res, "result.json", 1, pid, -1, NULL);
@@ -490,14 +562,56 @@ static void vm_stopped(const char *jobs, const char *backend)
 	g_free(initrd);
 }
 
+/* -j 2, a second SIGTERM soon after the first while QEMUs boot: whether
+ * it kills kdh (and its children and their QEMUs by PR_SET_PDEATHSIG)
+ * or kdh had already finished (130), nothing of the run is left */
+Test(interrupt_vm, a_second_sigterm_leaves_nothing_running, .timeout = 300)
+{
+	char *initrd = g_build_filename(getenv("KDH_AGENT_DIR"), "initrd.img", NULL);
+	char *dir, *log, *res, *vmdir;
+	unsigned left = 1;
+	int status;
+	pid_t pid;
+
+	if (access(initrd, R_OK))
+		cr_skip_test("no agent image at %s (scripts/build-agent-image.sh)",
+			     initrd);
+	dir = g_dir_make_tmp("kdh-intr-vm-XXXXXX", NULL);
+	log = g_build_filename(dir, "out.txt", NULL);
+	res = g_build_filename(dir, "results", NULL);
+	vmdir = g_build_filename(getenv("KDH_SCENARIOS"), "vm", NULL);
+	{
+		const char *argv[] = { getenv("KDH_BIN"), "run", vmdir, "--seed", "1",
+			"-j", "2", "--results", res, NULL };
+
+		pid = ti_spawn(argv, NULL, log, NULL);
+	}
+	ti_wait_for(res, "vm.log", 1, pid, -1, NULL);
+	cr_assert_gt(procs_with(res), 0, "a QEMU of the run is up");
+	kill(pid, SIGTERM);
+	nap();
+	kill(pid, SIGTERM);
+	status = ti_reap_status(pid, -1, NULL);
+	cr_assert((WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) ||
+		  (WIFEXITED(status) && WEXITSTATUS(status) == 130),
+		  "status %#x", status);
+	fprintf(stderr, "second SIGTERM: %s\n", WIFSIGNALED(status) ?
+		"kdh died of it" : "kdh had finished (130)");
+	for (int i = 0; i < 250 && (left = procs_with(res)); i++)
+		nap();
+	cr_assert_eq(left, 0, "%u QEMU or dnsmasq processes of the run left", left);
+	test_rmtree(dir);
+	g_free(log); g_free(res); g_free(vmdir); g_free(dir); g_free(initrd);
+}
+
 Test(interrupt_vm, sigterm_stops_a_vm_run_j1, .timeout = 300)
 {
-	vm_stopped("1", "user");
+	vm_stopped("1", NULL);
 }
 
 Test(interrupt_vm, sigterm_stops_a_vm_run_j2, .timeout = 300)
 {
-	vm_stopped("2", "user");
+	vm_stopped("2", NULL);
 }
 
 Test(interrupt_vm, sigterm_stops_a_bridge_vm_run, .timeout = 300)
