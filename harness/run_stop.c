@@ -32,7 +32,8 @@ volatile sig_atomic_t run_stop_signal;
 
 static void on_stop(int sig)
 {
-	run_stop_signal = sig;
+	if (!run_stop_signal)	/* the first one tells why */
+		run_stop_signal = sig;
 }
 
 /**

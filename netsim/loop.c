@@ -440,7 +440,8 @@ void ns_loop_stop(struct ns_loop *l)
 /**
  * ns_loop_set_wall_limit() - end a run that takes too long in real time
  * @l:		loop
- * @wall_ns:	real nanoseconds from now; 0 removes the limit
+ * @wall_ns:	real nanoseconds each ns_loop_run() may take from its start;
+ *		0 removes the limit
  *
  * Meant for virtual-clock runs, which should take milliseconds: past the
  * limit ns_loop_run() fails with an error saying so.  The clock is read
@@ -449,7 +450,6 @@ void ns_loop_stop(struct ns_loop *l)
 void ns_loop_set_wall_limit(struct ns_loop *l, uint64_t wall_ns)
 {
 	l->wall_limit = wall_ns;
-	l->wall_start = clock_read();
 }
 
 /**
@@ -688,6 +688,8 @@ int ns_loop_run(struct ns_loop *l, uint64_t until_ns)
 {
 	l->stop = false;
 	l->end = NS_LOOP_STOPPED;
+	if (l->wall_limit)
+		l->wall_start = clock_read();
 	while (!l->stop) {
 		uint64_t deadline, timeout;
 
