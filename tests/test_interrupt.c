@@ -542,7 +542,7 @@ static void vm_stopped(const char *jobs, const char *backend)
 			"-j", jobs, "--results", res, "--backend", backend, NULL };
 
 		if (!backend)
-			argv[8] = NULL;	/* each scenario's own (vm-bridge-vlan's) */
+			argv[9] = NULL;	/* each scenario's own (vm-bridge-vlan's) */
 		pid = ti_spawn(argv, NULL, log, NULL);
 	}
 	ti_wait_for(res, "result.json", 1, pid, -1, NULL);
