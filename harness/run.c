@@ -35,9 +35,10 @@
 #include "kdh/topo.h"
 #include "kdh/vm.h"
 
-static const char *const verdict_names[] = { "pass", "fail", "skip", "error" };
+static const char *const verdict_names[V_COUNT] = { "pass", "fail", "skip",
+						    "error", "interrupted" };
 
-/** verdict_name() - "pass", "fail", "skip", "error" */
+/** verdict_name() - "pass", "fail", "skip", "error", "interrupted" */
 const char *verdict_name(enum verdict v)
 {
 	return verdict_names[v];
@@ -467,6 +468,7 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 	if (!s->check)
 		return -ENOMEM;
 	ns_timer_mod(s->check, s->t0 + NS_PER_S);
+	run_budgets_set(s, o);
 	return 0;
 }
 
@@ -491,8 +493,9 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		 struct scenario_result *r)
 {
 	struct nic_port (*np)[SC_MAX_NETS] = calloc(SC_MAX_VMS, sizeof(*np));
-	struct sim s = { .sc = sc };
+	struct sim s = { .sc = sc, .opts = o };
 	double t0 = wall_now();
+	bool stopped = false;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -506,8 +509,14 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		return 0;
 	}
 	rc = np ? sim_build(&s, o, r, np) : -ENOMEM;
+	if (!rc && o->pause_ns)
+		run_test_pause(o);
 	if (!rc && ns_loop_run(s.loop, s.t0 + sc->timeout_ns))
 		snprintf(s.err, sizeof(s.err), "%s", ns_loop_error(s.loop));
+	if (!rc && ns_loop_end(s.loop) == NS_LOOP_INTERRUPTED && !s.skip[0]) {
+		stopped = true;
+		sim_event(&s, "interrupted");
+	}
 	if (s.loop)
 		r->sim_s = (double)(ns_loop_now(s.loop) - s.t0) / 1e9;
 	if (s.skip[0]) {
@@ -526,6 +535,13 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		r->verdict = V_ERROR;
 		snprintf(r->reason, sizeof(r->reason), "%s", s.err[0] ? s.err :
 			 strerror(-rc));
+	} else if (stopped) {
+		run_judge(sc, r);	/* the figures so far; no verdict */
+		r->verdict = V_INTERRUPTED;
+		r->failed = 0;
+		snprintf(r->reason, sizeof(r->reason), "interrupted by %s at %.3f s "
+			 "simulated, %.1f s after it started; the capture ends there",
+			 run_signal_name(*o->stop), r->sim_s, wall_now() - t0);
 	} else {
 		run_judge(sc, r);
 	}

@@ -41,6 +41,7 @@ struct sim_serial {
 
 struct sim {
 	const struct scenario *sc;
+	const struct run_opts *opts;
 	struct scenario_result *results;
 	struct ns_loop *loop;
 	uint64_t t0;
@@ -76,6 +77,10 @@ bool run_vm_settled(struct sim_vm *v);
 void run_vm_free(struct sim_vm *v);
 int run_vm_serial_path(const struct sim_vm *v, unsigned port, char *out,
 		       size_t len);
+
+/* run_stop.c */
+void run_budgets_set(struct sim *s, const struct run_opts *o);
+void run_test_pause(const struct run_opts *o);
 
 /* run_bridge.c */
 struct sim_bridge;
