@@ -243,6 +243,17 @@ const char *mac_str(const uint8_t mac[ETH_ALEN], char buf[MAC_STRLEN])
 	return buf;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /**
  * mac_parse() - read "aa:bb:cc:dd:ee:ff" (either case, ':' or '-')
  * @s:		text
@@ -252,18 +263,21 @@ const char *mac_str(const uint8_t mac[ETH_ALEN], char buf[MAC_STRLEN])
  */
 int mac_parse(const char *s, uint8_t mac[ETH_ALEN])
 {
-	unsigned int b[ETH_ALEN];
-	char sep[5], tail;
+	uint8_t out[ETH_ALEN];
 
-	if (sscanf(s, "%2x%c%2x%c%2x%c%2x%c%2x%c%2x%c", &b[0], &sep[0], &b[1],
-		   &sep[1], &b[2], &sep[2], &b[3], &sep[3], &b[4], &sep[4],
-		   &b[5], &tail) != 11 || strlen(s) != 17)
+	/* two hex digits per byte, nothing else: sscanf's %2x would also
+	 * take " a", "+a" and "-1" (0xff) */
+	if (strlen(s) != 17)
 		return -EINVAL;
-	for (int i = 0; i < 5; i++)
-		if (sep[i] != ':' && sep[i] != '-')
+	for (int i = 0; i < ETH_ALEN; i++) {
+		int hi = hex_digit(s[3 * i]), lo = hex_digit(s[3 * i + 1]);
+
+		if (hi < 0 || lo < 0 ||
+		    (i < 5 && s[3 * i + 2] != ':' && s[3 * i + 2] != '-'))
 			return -EINVAL;
-	for (int i = 0; i < ETH_ALEN; i++)
-		mac[i] = (uint8_t)b[i];
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	memcpy(mac, out, ETH_ALEN);
 	return 0;
 }
 
