@@ -100,13 +100,21 @@ int pve_net_pci(unsigned index, struct pci_addr *pci)
  */
 int pci_addr_parse(const char *s, struct pci_addr *pci)
 {
-	unsigned b, d, f;
-	char tail;
+	static const unsigned max[3] = { 255, 31, 7 };
+	unsigned v[3];
 
-	if (sscanf(s, "%u.%u.%u%c", &b, &d, &f, &tail) != 3 || b > 255 ||
-	    d > 31 || f > 7)
-		return -EINVAL;
-	*pci = (struct pci_addr){ (uint8_t)b, (uint8_t)d, (uint8_t)f };
+	/* digits and dots only: sscanf's %u would also take " 1", "+1" and
+	 * "-0" */
+	for (int i = 0; i < 3; i++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		for (v[i] = 0; *s >= '0' && *s <= '9'; s++)
+			if ((v[i] = v[i] * 10 + (unsigned)(*s - '0')) > max[i])
+				return -EINVAL;
+		if (*s++ != (i < 2 ? '.' : '\0'))
+			return -EINVAL;
+	}
+	*pci = (struct pci_addr){ (uint8_t)v[0], (uint8_t)v[1], (uint8_t)v[2] };
 	return 0;
 }
 
