@@ -41,7 +41,7 @@ static int unit_parse(const char **p, double *ns)
  * @ns:		output, nanoseconds
  *
  * Return: 0, or -EINVAL (empty, bare number, unknown unit, negative,
- * overflow)
+ * blanks or signs, overflow)
  */
 int duration_parse(const char *s, uint64_t *ns)
 {
@@ -54,7 +54,9 @@ int duration_parse(const char *s, uint64_t *ns)
 		char *end;
 		double v, unit;
 
-		if (*p == '-' || *p == '+')
+		/* a digit or '.' first: strtod would also skip blanks and
+		 * take a sign, and " -1s" came out as 2^64 - 1e9 ns */
+		if ((*p < '0' || *p > '9') && *p != '.')
 			return -EINVAL;
 		v = strtod(p, &end);
 		if (end == p || !isfinite(v))

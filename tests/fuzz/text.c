@@ -5,7 +5,8 @@
  * Invariants: a key parses, formats and parses back to the same bytes, and
  * any 32 bytes format to a key that parses back; a duration formats and
  * parses back to itself (exactly when the format has no fraction, else to
- * within its rounding) and a negative one is refused; a MAC or b.d.f is
+ * within its rounding), a negative one is refused and none exceeds the
+ * largest (1.8e19 ns); a MAC or b.d.f is
  * accepted only in its plain written form and round-trips; a failed
  * parse with an error buffer says why. */
 #include <ctype.h>
@@ -53,8 +54,11 @@ static void duration_check(const char *s)
 
 	if (duration_parse(s, &ns))
 		return;
-	FUZZ_CHECK(!strchr(s, '-'), "'%s' (negative) accepted as %llu ns", s,
-		   (unsigned long long)ns);
+	for (const char *m = strchr(s, '-'); m; m = strchr(m + 1, '-'))
+		FUZZ_CHECK(m > s && strchr("eEpP", m[-1]), "'%s' (negative) "
+			   "accepted as %llu ns", s, (unsigned long long)ns);
+	FUZZ_CHECK(ns < 18000000000000000000ull, "'%s' accepted as %llu ns, "
+		   "beyond the largest", s, (unsigned long long)ns);
 	duration_format(ns, buf, sizeof(buf));
 	FUZZ_CHECK(!duration_parse(buf, &ns2), "'%s' -> %llu ns -> '%s' refused",
 		   s, (unsigned long long)ns, buf);
