@@ -2,7 +2,8 @@
  * is a script of datagrams, each "OP LEN_HI LEN_LO PAYLOAD..." (OP bit 0:
  * control channel, bit 1: sent by the debugger, bit 2: from endpoint B
  * instead of A, bits 3-4: payload is raw, an announcement or a reply built
- * from the bytes).  Each is sealed with K (control) or the data key of a
+ * from the bytes, or LEN copies of the one byte that follows; bits 5-7:
+ * the version byte).  Each is sealed with K (control) or the data key of a
  * reply seen earlier, then opened and fed to the session decoder.
  * Invariants: a sealed datagram opens to the same header and plaintext;
  * the decoder verifies every control datagram and every data datagram
@@ -26,7 +27,7 @@ static const struct kdnet_endpoint eps[2] = { { 0x0a00020f, 50000 },
 					      { 0x0a000202, 50001 } };
 
 static size_t body_make(struct sess *s, uint8_t op, const uint8_t *in,
-			size_t n)
+			size_t n, size_t have)
 {
 	struct kdnet_announce a = { 0 };
 	struct kdnet_reply r;
@@ -34,15 +35,20 @@ static size_t body_make(struct sess *s, uint8_t op, const uint8_t *in,
 	memset(&r, 0, sizeof(r));
 	switch (op >> 3 & 3) {
 	case 1:
+		n = n < have ? n : have;
 		memcpy(a.nonce, in, n < KDNET_NONCE_LEN ? n : KDNET_NONCE_LEN);
 		a.debuggee_ip = n > 40 ? in[40] : 0;
 		a.debugger_port = (uint16_t)n;
 		kdnet_announce_build(&a, s->body);
 		return KDNET_ANNOUNCE_LEN;
 	case 2:
+		n = n < have ? n : have;
 		memcpy(r.debugger_nonce, in, n < KDNET_NONCE_LEN ? n : KDNET_NONCE_LEN);
 		kdnet_reply_build(&r, s->body);
 		return KDNET_REPLY_LEN;
+	case 3:
+		memset(s->body, have ? in[0] : 0, n);
+		return n;
 	default:
 		memcpy(s->body, in, n);
 		return n;
@@ -50,7 +56,8 @@ static size_t body_make(struct sess *s, uint8_t op, const uint8_t *in,
 }
 
 /* One scripted datagram: seal, open, decode, compare */
-static void step(struct sess *s, uint8_t op, const uint8_t *in, size_t n)
+static void step(struct sess *s, uint8_t op, const uint8_t *in, size_t n,
+		 size_t have)
 {
 	bool ctl = op & 1, from_dbg = op & 2;
 	int src = op >> 2 & 1, kidx = src, rc;
@@ -62,7 +69,7 @@ static void step(struct sess *s, uint8_t op, const uint8_t *in, size_t n)
 	struct kdnet_record r;
 	uint8_t kd[KDNET_KEY_LEN];
 
-	p.payload_len = body_make(s, op, in, n);
+	p.payload_len = body_make(s, op, in, n, have);
 	if (!ctl && !s->have[kidx])
 		kidx = !kidx;		/* seal with the other end's key */
 	c = ctl ? s->k : s->c[kidx];
@@ -109,14 +116,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!s->k || !s->c[0] || !s->c[1] || !s->dec)
 		abort();
 	for (size_t off = 0; off + 3 <= size && off < 64 * 1024;) {
-		size_t n = (size_t)data[off + 1] << 8 | data[off + 2];
+		size_t n = (size_t)data[off + 1] << 8 | data[off + 2], used;
 
-		if (n > size - off - 3)
-			n = size - off - 3;
+		if ((data[off] >> 3 & 3) == 3) {	/* LEN copies of one byte */
+			used = off + 3 < size;
+		} else {
+			if (n > size - off - 3)
+				n = size - off - 3;
+			used = n;
+		}
 		if (n > KDNET_MAX_PAYLOAD)
 			n = KDNET_MAX_PAYLOAD;
-		step(s, data[off], data + off + 3, n);
-		off += 3 + n;
+		step(s, data[off], data + off + 3, n, used);
+		off += 3 + used;
 	}
 	kdnet_decoder_free(s->dec);
 	kdnet_cipher_free(s->c[1]);
