@@ -56,6 +56,40 @@ static void target_free(gpointer p)
 	g_free(t);
 }
 
+/* Keys of a->open: the target's own MAC bytes */
+static guint mac_hash(gconstpointer p)
+{
+	const uint8_t *m = p;
+	guint h = 2166136261u;
+
+	for (int i = 0; i < ETH_ALEN; i++)
+		h = (h ^ m[i]) * 16777619u;
+	return h;
+}
+
+static gboolean mac_equal(gconstpointer a, gconstpointer b)
+{
+	return !memcmp(a, b, ETH_ALEN);
+}
+
+static guint flow_hash(gconstpointer p)
+{
+	const struct an_flow *f = p;
+
+	return (f->debuggee.ip * 2654435761u) ^ f->debuggee.port ^
+	       (f->debugger.ip * 40503u) ^ ((guint)f->debugger.port << 16);
+}
+
+static gboolean flow_equal(gconstpointer pa, gconstpointer pb)
+{
+	const struct an_flow *a = pa, *b = pb;
+
+	return a->debuggee.ip == b->debuggee.ip &&
+	       a->debuggee.port == b->debuggee.port &&
+	       a->debugger.ip == b->debugger.ip &&
+	       a->debugger.port == b->debugger.port;
+}
+
 /**
  * analysis_new() - an empty analysis
  * @key:	K, to verify KDNET packets
@@ -75,7 +109,8 @@ struct analysis *analysis_new(const uint8_t key[KDNET_KEY_LEN], uint16_t port)
 	a->port = port;
 	a->first_ns = a->power_on_ns = AN_NONE;
 	a->targets = g_ptr_array_new_with_free_func(target_free);
-	a->flows = g_array_new(FALSE, FALSE, sizeof(struct an_flow));
+	a->open = g_hash_table_new(mac_hash, mac_equal);
+	a->flows = g_hash_table_new_full(flow_hash, flow_equal, g_free, NULL);
 	return a;
 }
 
@@ -89,8 +124,9 @@ void analysis_free(struct analysis *a)
 		return;
 	kdnet_decoder_free(a->dec);
 	an_serial_free(a);
+	g_hash_table_destroy(a->open);
 	g_ptr_array_free(a->targets, TRUE);
-	g_array_free(a->flows, TRUE);
+	g_hash_table_destroy(a->flows);
 	g_free(a);
 }
 
@@ -104,13 +140,7 @@ void analysis_free(struct analysis *a)
 struct an_target *analysis_open_target(const struct analysis *a,
 				       const uint8_t mac[ETH_ALEN])
 {
-	for (guint i = 0; i < a->targets->len; i++) {
-		struct an_target *t = g_ptr_array_index(a->targets, i);
-
-		if (!t->archived && !memcmp(t->mac, mac, ETH_ALEN))
-			return t;
-	}
-	return NULL;
+	return g_hash_table_lookup(a->open, mac);
 }
 
 /**
@@ -123,8 +153,10 @@ void analysis_archive_mac(struct analysis *a, const uint8_t mac[ETH_ALEN])
 {
 	struct an_target *t = analysis_open_target(a, mac);
 
-	if (t)
+	if (t) {
 		t->archived = true;
+		g_hash_table_remove(a->open, t->mac);
+	}
 }
 
 static struct an_target *target_get(struct analysis *a,
@@ -141,6 +173,7 @@ static struct an_target *target_get(struct analysis *a,
 	t->first_kdnet_ns = t->reply_ns = t->connect_ns = AN_NONE;
 	t->events = g_array_new(FALSE, FALSE, sizeof(struct an_event));
 	g_ptr_array_add(a->targets, t);
+	g_hash_table_insert(a->open, t->mac, t);
 	return t;
 }
 
@@ -247,27 +280,16 @@ static bool from_debuggee(struct analysis *a, const struct kdnet_endpoint *src,
 			  const struct kdnet_endpoint *dst,
 			  const struct kdnet_record *r)
 {
-	struct an_flow fl;
+	struct an_flow out = { *src, *dst }, in = { *dst, *src }, *fl;
 
-	for (guint i = 0; i < a->flows->len; i++) {
-		struct an_flow *f = &g_array_index(a->flows, struct an_flow, i);
-
-		if (f->debuggee.ip == src->ip && f->debuggee.port == src->port &&
-		    f->debugger.ip == dst->ip && f->debugger.port == dst->port)
-			return r->status == KDNET_VERIFIED ? !r->from_debugger : true;
-		if (f->debuggee.ip == dst->ip && f->debuggee.port == dst->port &&
-		    f->debugger.ip == src->ip && f->debugger.port == src->port)
-			return r->status == KDNET_VERIFIED ? !r->from_debugger : false;
-	}
-	if (r->status == KDNET_VERIFIED && r->from_debugger) {
-		fl.debuggee = *dst;
-		fl.debugger = *src;
-	} else {
-		fl.debuggee = *src;
-		fl.debugger = *dst;
-	}
-	g_array_append_val(a->flows, fl);
-	return fl.debuggee.ip == src->ip && fl.debuggee.port == src->port;
+	if (g_hash_table_contains(a->flows, &out))
+		return r->status == KDNET_VERIFIED ? !r->from_debugger : true;
+	if (g_hash_table_contains(a->flows, &in))
+		return r->status == KDNET_VERIFIED ? !r->from_debugger : false;
+	fl = g_new(struct an_flow, 1);
+	*fl = r->status == KDNET_VERIFIED && r->from_debugger ? in : out;
+	g_hash_table_add(a->flows, fl);
+	return fl->debuggee.ip == src->ip && fl->debuggee.port == src->port;
 }
 
 static void kdnet_events(struct an_target *t, const struct kdnet_record *r,

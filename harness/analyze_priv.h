@@ -21,8 +21,9 @@ struct analysis {
 	uint16_t port;
 	uint64_t frames, bad_frames;
 	uint64_t first_ns, last_ns, power_on_ns;
-	GPtrArray *targets;		/* struct an_target * */
-	GArray *flows;			/* struct an_flow */
+	GPtrArray *targets;		/* struct an_target *, all boots */
+	GHashTable *open;		/* MAC -> its current boot's target */
+	GHashTable *flows;		/* struct an_flow * (key = value) */
 	struct an_serial *serials[AN_MAX_SERIALS];
 };
 

@@ -204,7 +204,7 @@ static int bench_main(int argc, char **argv)
 		{ 0 },
 	};
 	unsigned rounds = 7, passes = 4000;
-	bool rounds_set = false;
+	bool rounds_set = false, passes_set = false;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "r:n:h", opts, NULL)) != -1) {
@@ -213,6 +213,7 @@ static int bench_main(int argc, char **argv)
 			rounds_set = true;
 			/* fall through */
 		case 'n':
+			passes_set |= opt == 'n';
 			if (parse_count(optarg, opt == 'r' ? &rounds : &passes))
 				return cli_usage_error(&kdh_cmd_bench,
 					"'%s' is not a count", optarg);
@@ -224,7 +225,7 @@ static int bench_main(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage_error(&kdh_cmd_bench,
 				       "expected a subject: decode, switch, sim, "
-				       "relay, topo or vm");
+				       "relay, topo, vm or analyze");
 	if (!strcmp(argv[optind], "decode"))
 		return bench_decode(rounds, passes);
 	if (!strcmp(argv[optind], "switch"))
@@ -237,14 +238,17 @@ static int bench_main(int argc, char **argv)
 		return bench_vm(rounds_set ? rounds : 3);
 	if (!strcmp(argv[optind], "topo"))
 		return bench_topo(rounds_set ? rounds : 3);
+	if (!strcmp(argv[optind], "analyze"))
+		return bench_analyze(rounds_set ? rounds : 3,
+				     passes_set ? passes : 1000000);
 	return cli_usage_error(&kdh_cmd_bench, "no subject '%s' (decode, "
-			       "switch, sim, relay, topo, vm)", argv[optind]);
+			       "switch, sim, relay, topo, vm, analyze)", argv[optind]);
 }
 
 const struct kdh_cmd kdh_cmd_bench = {
 	.name = "bench",
 	.summary = "benchmarks, each against a reference measured in the same run",
-	.usage = "kdh bench (decode | switch | sim | relay | topo | vm) [--rounds N] [--passes N]",
+	.usage = "kdh bench (decode | switch | sim | relay | topo | vm | analyze) [--rounds N] [--passes N]",
 	.run = bench_main,
 	.help =
 "Subjects:\n"
@@ -270,11 +274,16 @@ const struct kdh_cmd kdh_cmd_bench = {
 "  vm       boot of the agent image to its marker under bare QEMU and with\n"
 "           its NIC on a kdh network, alternating (3 rounds by default);\n"
 "           the overhead, goal <= 2 %.\n"
+"  analyze  analysis_feed() on generated captures of N/100, N/10 and N\n"
+"           frames (N = --passes, default 1M): DHCPDISCOVERs from distinct\n"
+"           MACs and one KDNET session; ns per frame of each size and their\n"
+"           ratio, goal 1x (linear cost; 3 rounds).\n"
 "\n"
 "Options:\n"
 "  --rounds N   alternating rounds of each side; the best counts (default 7)\n"
 "  --passes N   decode: passes over the eight datagrams per round (default\n"
-"               4000); switch: 250 * N frames per round (default 1M)\n"
+"               4000); switch: 250 * N frames per round (default 1M);\n"
+"               analyze: frames of the largest capture (default 1M)\n"
 "\n"
 "Benchmarks never fail on a slow machine: they report.  Exit status 0, or 2\n"
 "for bad usage or an OpenSSL failure.\n",

@@ -32,11 +32,12 @@ static bool leader_prefix(const uint8_t *p, size_t len)
 }
 
 /* WinDbg breaks in by sending 'b' bytes alone; a 'b' inside text (boot
- * chatter on the port) is followed by a letter, not by more 'b's, a
- * leader or the end of what has arrived */
-static bool breakin_alone(const uint8_t *p, size_t len)
+ * chatter on the port) is followed by a letter, not by more 'b's or a
+ * leader.  Judging needs the byte after it: a 'b' that ends what has
+ * arrived waits (see kd_stream_breakin_waiting()). */
+static bool breakin_alone(const uint8_t *p)
 {
-	return len == 1 || p[1] == KD_BREAKIN_BYTE || p[1] == '0' || p[1] == 'i';
+	return p[1] == KD_BREAKIN_BYTE || p[1] == '0' || p[1] == 'i';
 }
 
 /* Parse what the buffer holds, stopping at an incomplete packet; consumed
@@ -51,7 +52,9 @@ static void drain(struct kd_stream *s, kd_stream_cb cb, void *opaque)
 		struct kd_packet pkt;
 		int rc;
 
-		if (p[0] == KD_BREAKIN_BYTE && breakin_alone(p, len)) {
+		if (p[0] == KD_BREAKIN_BYTE && len == 1)
+			break;		/* judged by the next byte */
+		if (p[0] == KD_BREAKIN_BYTE && breakin_alone(p)) {
 			s->breakins++;
 			cb(opaque, KD_EV_BREAKIN, NULL);
 			off++;
@@ -100,6 +103,23 @@ void kd_stream_feed(struct kd_stream *s, const uint8_t *data, size_t len,
 		len -= n;
 		drain(s, cb, opaque);
 	}
+}
+
+/**
+ * kd_stream_breakin_waiting() - whether the last byte that arrived is a
+ * 'b' not judged yet
+ * @s:		parser
+ *
+ * The parser reports a 'b' (KD_EV_BREAKIN, or garbage when text follows)
+ * only once the next byte shows what it is, so that chunk boundaries do
+ * not change the result.  A target that must answer a break-in at once
+ * (Windows takes any 'b' it polls) asks here after each feed.
+ *
+ * Return: true when a lone 'b' ends the bytes fed so far
+ */
+bool kd_stream_breakin_waiting(const struct kd_stream *s)
+{
+	return s->len == 1 && s->buf[0] == KD_BREAKIN_BYTE;
 }
 
 /**

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "kdh/kdnet_decoder.h"
 
 struct kdnet_session {
@@ -20,8 +22,7 @@ struct kdnet_session {
 
 struct kdnet_decoder {
 	struct kdnet_cipher *ctl;	/* K only */
-	struct kdnet_session *sessions;
-	size_t n_sessions;
+	GHashTable *sessions;		/* debuggee endpoint -> session */
 	uint8_t plain[KDNET_MAX_DGRAM];
 };
 
@@ -43,6 +44,28 @@ const char *kdnet_status_name(enum kdnet_status s)
 	return "?";
 }
 
+static guint ep_hash(gconstpointer p)
+{
+	const struct kdnet_endpoint *e = p;
+
+	return (e->ip * 2654435761u) ^ e->port;
+}
+
+static gboolean ep_equal(gconstpointer a, gconstpointer b)
+{
+	const struct kdnet_endpoint *x = a, *y = b;
+
+	return x->ip == y->ip && x->port == y->port;
+}
+
+static void session_free(gpointer p)
+{
+	struct kdnet_session *s = p;
+
+	kdnet_cipher_free(s->cipher);
+	g_free(s);
+}
+
 /**
  * kdnet_decoder_new() - a decoder for captures made with key K
  * @key:	K
@@ -60,6 +83,8 @@ struct kdnet_decoder *kdnet_decoder_new(const uint8_t key[KDNET_KEY_LEN])
 		free(d);
 		return NULL;
 	}
+	d->sessions = g_hash_table_new_full(ep_hash, ep_equal, NULL,
+					    session_free);
 	return d;
 }
 
@@ -71,44 +96,32 @@ void kdnet_decoder_free(struct kdnet_decoder *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->n_sessions; i++)
-		kdnet_cipher_free(d->sessions[i].cipher);
-	free(d->sessions);
+	g_hash_table_destroy(d->sessions);
 	kdnet_cipher_free(d->ctl);
 	free(d);
-}
-
-static bool ep_eq(const struct kdnet_endpoint *a, const struct kdnet_endpoint *b)
-{
-	return a->ip == b->ip && a->port == b->port;
 }
 
 static struct kdnet_session *session_find(struct kdnet_decoder *d,
 					  const struct kdnet_endpoint *ep)
 {
-	for (size_t i = 0; i < d->n_sessions; i++)
-		if (ep_eq(&d->sessions[i].debuggee, ep))
-			return &d->sessions[i];
-	return NULL;
+	return g_hash_table_lookup(d->sessions, ep);
 }
 
 static struct kdnet_session *session_get(struct kdnet_decoder *d,
 					 const struct kdnet_endpoint *ep)
 {
-	struct kdnet_session *s = session_find(d, ep), *grown;
+	struct kdnet_session *s = session_find(d, ep);
 
 	if (s)
 		return s;
-	grown = realloc(d->sessions, (d->n_sessions + 1) * sizeof(*grown));
-	if (!grown)
-		return NULL;
-	d->sessions = grown;
-	s = &d->sessions[d->n_sessions];
+	s = g_new(struct kdnet_session, 1);
 	s->debuggee = *ep;
 	s->cipher = kdnet_cipher_new(kdnet_cipher_key(d->ctl));
-	if (!s->cipher)
+	if (!s->cipher) {
+		g_free(s);
 		return NULL;
-	d->n_sessions++;
+	}
+	g_hash_table_insert(d->sessions, &s->debuggee, s);
 	return s;
 }
 

@@ -104,13 +104,28 @@ int sc_list_key(struct parse *p, const struct ini_item *it, char (*out)[24],
 	return 0;
 }
 
+/* The name names the results directory: a plain file name, no path */
+static int name_key(struct parse *p, const struct ini_item *it)
+{
+	const char *v = it->value;
+
+	if (!*v || *v == '.' || strlen(v) >= sizeof(p->sc->name) ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "0123456789-_.") != strlen(v))
+		return sc_fail(p, it->line, "name: '%s' is not a plain file name "
+			       "(letters, digits, '-', '_', '.'; at most %zu)", v,
+			       sizeof(p->sc->name) - 1);
+	snprintf(p->sc->name, sizeof(p->sc->name), "%s", v);
+	return 0;
+}
+
 static int scenario_key(struct parse *p, const struct ini_item *it)
 {
 	struct scenario *sc = p->sc;
 	size_t n;
 
 	if (!strcmp(it->key, "name"))
-		return sc_copy(p, it, sc->name, sizeof(sc->name));
+		return name_key(p, it);
 	else if (!strcmp(it->key, "description"))
 		return sc_copy(p, it, sc->description, sizeof(sc->description));
 	else if (!strcmp(it->key, "groups"))

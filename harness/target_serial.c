@@ -157,4 +157,8 @@ void target_serial_input(struct target *t, unsigned port, const uint8_t *buf,
 	    (t->phase != TP_KDNET && t->phase != TP_CONNECTED))
 		return;
 	kd_stream_feed(t->kd_in, buf, len, on_packet, t);
+	/* Windows breaks in on any 'b' it polls; the parser judges a 'b'
+	 * only by the byte after it, which may be long in coming */
+	if (kd_stream_breakin_waiting(t->kd_in) && !t->kd_synced)
+		reset_send(t);
 }

@@ -8,6 +8,7 @@
 
 #include "helpers.h"
 #include "kdh/analyze.h"
+#include "kdh/bench.h"
 #include "kdh/dhcp.h"
 
 #define S(x)	((uint64_t)((x) * 1e9))
@@ -269,4 +270,41 @@ Test(analyze, real_capture)
 	analysis_free(a);
 	capfile_close(cf);
 	g_free(path);
+}
+
+/* Many DHCP clients (kdh bench analyze's capture): one target per MAC, in
+ * order of appearance, and the one KDNET debuggee among them connects */
+Test(analyze, many_macs_one_target_each)
+{
+	struct analysis *a = analysis_new(bench_analyze_key(), 50000);
+	const uint64_t n = 30000;	/* 30 of them KDNET frames */
+	size_t debuggee = 0, nt;
+	uint64_t last = 0;
+	struct an_metrics m;
+
+	cr_assert(a);
+	cr_assert_eq(bench_analyze_feed(a, n, NULL), 0);
+	nt = analysis_n_targets(a);
+	cr_assert_eq(nt, n - 30 + 1);
+	for (size_t i = 0; i < nt; i++) {
+		const struct an_target *t = analysis_target(a, i);
+
+		uint64_t v = 0;
+
+		if (t->mac[0] != 0x02) {
+			debuggee++;
+			cr_assert_eq(t->kdnet_sent + t->kdnet_received, 30);
+			an_metrics_compute(a, t, &m);
+			cr_assert_eq(m.outcome, AN_CONNECTED);
+			cr_assert_str_eq(m.address, "10.0.2.15");
+			continue;
+		}
+		cr_assert_eq(t->discovers, 1, "target %zu", i);
+		for (int k = 1; k < 6; k++)
+			v = v << 8 | t->mac[k];
+		cr_assert(i == 0 || v > last, "target %zu: MACs in frame order", i);
+		last = v;
+	}
+	cr_assert_eq(debuggee, 1);
+	analysis_free(a);
 }

@@ -176,3 +176,26 @@ Test(kd_stream, random_bytes_never_crash)
 	kd_stream_feed(&ks, buf, n, record, &s);
 	expect_session(&s);
 }
+
+/* Found by tests/fuzz/kd_stream (regressions/kd_stream/b-at-chunk-end):
+ * "boot" fed a byte at a time counted its 'b' as a break-in, because a 'b'
+ * ending a chunk was judged without the byte after it */
+Test(kd_stream, b_at_chunk_end_waits_for_the_next_byte)
+{
+	static struct kd_stream ks;
+	static const char text[] = "boot\r\nbb";
+	struct seen s = { 0 };
+
+	kd_stream_init(&ks);
+	for (size_t i = 0; i < 2; i++)
+		kd_stream_feed(&ks, (const uint8_t *)text + i, 1, record, &s);
+	cr_assert_eq(s.breakins, 0);
+	cr_assert_not(kd_stream_breakin_waiting(&ks));
+	for (size_t i = 2; i < sizeof(text) - 1; i++) {
+		kd_stream_feed(&ks, (const uint8_t *)text + i, 1, record, &s);
+		cr_assert_eq(kd_stream_breakin_waiting(&ks), text[i] == 'b');
+	}
+	cr_assert_eq(s.breakins, 1, "the first of \"bb\" is a break-in; the "
+		     "second waits");
+	cr_assert_eq(ks.garbage, 6, "garbage %llu", (unsigned long long)ks.garbage);
+}

@@ -1,5 +1,6 @@
 /* test_kdnet_codec.c - seal/open, the capture's test vectors, tampering */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <errno.h>
 #include <string.h>
 
@@ -293,4 +294,30 @@ Test(codec, error_strings)
 			 "no session key (handshake not captured)");
 	cr_assert_str_eq(kdnet_strerror(KDNET_E_AUTH),
 			 "authentication failed (wrong key or damaged)");
+}
+
+/* Found by tests/fuzz/kdnet_seal (regressions/kdnet_seal/max-payload-too-
+ * big): KDNET_MAX_PAYLOAD sealed to 65510 bytes, more than a UDP datagram
+ * holds, which kdnet_open then refused as malformed */
+Test(codec, largest_payload_seals_and_opens)
+{
+	struct kdnet_cipher *c = public_cipher();
+	uint8_t *payload = calloc(1, KDNET_MAX_PAYLOAD + 1);
+	uint8_t *wire = malloc(KDNET_MAX_DGRAM + 64), *plain = malloc(KDNET_MAX_DGRAM);
+	struct kdnet_packet in = { .version = 6, .channel = KDNET_CH_CONTROL,
+		.payload = payload, .payload_len = KDNET_MAX_PAYLOAD }, out;
+	int n;
+
+	cr_assert(payload && wire && plain);
+	n = kdnet_seal(c, &in, wire, KDNET_MAX_DGRAM);
+	cr_assert_eq(n, (int)kdnet_sealed_len(KDNET_MAX_PAYLOAD));
+	cr_assert_leq(n, KDNET_MAX_DGRAM);
+	cr_assert_eq(kdnet_open(c, wire, (size_t)n, plain, KDNET_MAX_DGRAM, &out), 0);
+	cr_assert_eq(out.payload_len, (size_t)KDNET_MAX_PAYLOAD);
+	in.payload_len++;
+	cr_assert_eq(kdnet_seal(c, &in, wire, KDNET_MAX_DGRAM + 64), KDNET_E_MALFORMED);
+	kdnet_cipher_free(c);
+	free(payload);
+	free(wire);
+	free(plain);
 }

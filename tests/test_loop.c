@@ -215,6 +215,16 @@ Test(duration, parse_and_format)
 	cr_assert_eq(duration_parse("", &ns), -EINVAL);
 	cr_assert_eq(duration_parse("5x", &ns), -EINVAL);
 	cr_assert_eq(duration_parse("-5s", &ns), -EINVAL);
+	/* found by tests/fuzz/text (regressions/text/duration-blank-minus):
+	 * strtod skipped the blank and took the sign: 2^64 - 1e9 ns */
+	cr_assert_eq(duration_parse(" -1s", &ns), -EINVAL);
+	cr_assert_eq(duration_parse("1s -1s", &ns), -EINVAL);
+	cr_assert_eq(duration_parse("1m 30s", &ns), -EINVAL);
+	/* plain decimals only: exponents and hex floats are refused */
+	cr_assert_eq(duration_parse("1e-3s", &ns), -EINVAL);
+	cr_assert_eq(duration_parse("0x1p4s", &ns), -EINVAL);
+	cr_assert_eq(duration_parse("1.5e10s", &ns), -EINVAL);
+	cr_assert_eq(duration_parse("nans", &ns), -EINVAL);
 	cr_assert_str_eq(duration_format(600 * NS_PER_S, buf, sizeof(buf)), "10m");
 	cr_assert_str_eq(duration_format(90 * NS_PER_S, buf, sizeof(buf)), "1m30s");
 	cr_assert_str_eq(duration_format(25 * NS_PER_S, buf, sizeof(buf)), "25s");

@@ -116,6 +116,12 @@ Test(pkt, address_strings)
 	cr_assert_arr_eq(mac, mac_a, 6);
 	cr_assert_eq(mac_parse("bc:24:11:00:00", mac), -EINVAL);
 	cr_assert_eq(mac_parse("bc:24:11:00:00:01:02", mac), -EINVAL);
+	/* found by tests/fuzz/text (regressions/text/mac-signed-hex): %2x
+	 * took signs and blanks, "-1" as 0xff */
+	cr_assert_eq(mac_parse("bc-24--1--1-ab-cc", mac), -EINVAL);
+	cr_assert_eq(mac_parse("bc:24:+1: 1:ab:cc", mac), -EINVAL);
+	cr_assert_eq(mac_parse("bc:24:11:00:00:0g", mac), -EINVAL);
+	cr_assert_eq(mac_parse("bc:24:11.00:00:01", mac), -EINVAL);
 	cr_assert_str_eq(ip_str(0xa9fe0102, i), "169.254.1.2");
 }
 

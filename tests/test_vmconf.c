@@ -98,6 +98,23 @@ Test(vmconf, pci_map_as_qemu_server)
 	cr_assert_neq(pve_net_pci(32, &p), 0);
 }
 
+/* busparams b.d.f: found by tests/fuzz/text (regressions/text/bdf-plus-
+ * sign): sscanf's %u took "0.+18.0" (and " 0", "-0") as 0.18.0 */
+Test(vmconf, busparams_digits_and_dots_only)
+{
+	static const char *const bad[] = { "0.+18.0", " 0.18.0", "0.-0.0",
+		"0.18.0 ", "0.18", "0.18.0.1", "256.0.0", "0.32.0", "0.0.8", "",
+		"0..0", "0.18.0x" };
+	struct pci_addr p;
+
+	cr_assert_eq(pci_addr_parse("0.18.0", &p), 0);
+	cr_assert(p.bus == 0 && p.dev == 18 && p.fn == 0);
+	cr_assert_eq(pci_addr_parse("255.031.7", &p), 0);
+	cr_assert(p.bus == 255 && p.dev == 31 && p.fn == 7);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		cr_assert_eq(pci_addr_parse(bad[i], &p), -EINVAL, "'%s'", bad[i]);
+}
+
 static void cpu_is(const char *conf, bool kvm, const char *want)
 {
 	struct vmconf c;

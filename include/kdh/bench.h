@@ -4,10 +4,15 @@
 
 #include <stdint.h>
 
+#include "kdh/analyze.h"
+
 int bench_switch(unsigned rounds, uint64_t frames);
 int bench_sim(unsigned rounds);
 int bench_vm(unsigned rounds);
 int bench_relay(unsigned rounds);
 int bench_topo(unsigned rounds);
+int bench_analyze(unsigned rounds, uint64_t largest);
+int bench_analyze_feed(struct analysis *a, uint64_t n, uint64_t *feed_ns);
+const uint8_t *bench_analyze_key(void);
 
 #endif /* KDH_BENCH_H */

@@ -32,6 +32,7 @@ struct kd_stream {
 void kd_stream_init(struct kd_stream *s);
 void kd_stream_feed(struct kd_stream *s, const uint8_t *data, size_t len,
 		    kd_stream_cb cb, void *opaque);
+bool kd_stream_breakin_waiting(const struct kd_stream *s);
 
 /*
  * A KD "connection" on a serial line, as the wire shows it: a RESET from

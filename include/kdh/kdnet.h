@@ -20,7 +20,10 @@
 #define KDNET_BLOCK		16
 #define KDNET_MIN_DGRAM		(KDNET_OUTER_LEN + KDNET_BLOCK + KDNET_TAG_LEN)
 #define KDNET_MAX_DGRAM		65507	/* largest UDP payload over IPv4 */
-#define KDNET_MAX_PAYLOAD	(KDNET_MAX_DGRAM - KDNET_MIN_DGRAM)
+/* the largest payload whose sealed datagram (padded to a block) still
+ * fits in KDNET_MAX_DGRAM: 65464 bytes */
+#define KDNET_MAX_PAYLOAD	((KDNET_MAX_DGRAM - KDNET_OUTER_LEN - KDNET_TAG_LEN) \
+				 / KDNET_BLOCK * KDNET_BLOCK - KDNET_HDR_LEN)
 #define KDNET_DEFAULT_PORT	50000
 #define KDNET_DIR_DEBUGGER	0x80	/* header byte 7: sent by the debugger */
 
