@@ -4,7 +4,8 @@
  * as a client (DHCP from its MAC, RFC 3927 probes, KDNET announcements sent
  * from it) becomes a target keyed by MAC, and collects first-seen times:
  *
- *   DISCOVER ... ACK          -> dhcp_phase, discover_count, address (dhcp)
+ *   DISCOVER ... ACK taken    -> dhcp_phase, discover_count, address (dhcp;
+ *                                analyze_addr.c: the client must use it)
  *   DISCOVER ... ARP probe    -> dhcp_phase ending in 169.254 (apipa)
  *   first verified announce   -> first_kdnet
  *   first verified data pkt   -> connect_time (kdnet-protocol.md section 9)
@@ -13,6 +14,16 @@
  * capture has one (a packet comment), else the first frame.  KDNET packets
  * that do not verify still count toward the NIC that sent them: the first
  * sender of a UDP flow is the debuggee (the debuggee always speaks first).
+ *
+ * A capture can start mid-session (tcpdump started after WinDbg connected):
+ * then no reply is in it and data packets cannot be decrypted, but data
+ * flowing both ways, or announcements naming a bound debugger (Windows
+ * fills in the debugger's address and port once bound), mean the session
+ * began before the capture: outcome connected, connect_time unknown.  A
+ * new boot nonce in the announcements is a reboot; a new reply a new
+ * session.  Frames with identical network-layer bytes within
+ * AN_DUP_WINDOW_NS (tcpdump -i any sees a bridged frame on the tap and on
+ * the bridge) are counted once, unless analysis_keep_duplicates() says not.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -24,8 +35,6 @@
 #include "kdh/analyze.h"
 #include "kdh/dhcp.h"
 #include "kdh/kdnet_decoder.h"
-
-#define MAX_PROBE_EVENTS	3
 
 static const char *const outcome_names[] = {
 	[AN_CONNECTED] = "connected",
@@ -111,6 +120,7 @@ struct analysis *analysis_new(const uint8_t key[KDNET_KEY_LEN], uint16_t port)
 	a->targets = g_ptr_array_new_with_free_func(target_free);
 	a->open = g_hash_table_new(mac_hash, mac_equal);
 	a->flows = g_hash_table_new_full(flow_hash, flow_equal, g_free, NULL);
+	a->nokey = g_hash_table_new_full(flow_hash, flow_equal, NULL, g_free);
 	return a;
 }
 
@@ -127,6 +137,7 @@ void analysis_free(struct analysis *a)
 	g_hash_table_destroy(a->open);
 	g_ptr_array_free(a->targets, TRUE);
 	g_hash_table_destroy(a->flows);
+	g_hash_table_destroy(a->nokey);
 	g_free(a);
 }
 
@@ -159,8 +170,16 @@ void analysis_archive_mac(struct analysis *a, const uint8_t mac[ETH_ALEN])
 	}
 }
 
-static struct an_target *target_get(struct analysis *a,
-				    const uint8_t mac[ETH_ALEN], uint64_t now)
+/**
+ * an_target_get() - the current boot's record of a NIC, made on first sight
+ * @a:		analysis
+ * @mac:	the NIC
+ * @now:	the frame's time (its first frame)
+ *
+ * Return: target, owned by @a
+ */
+struct an_target *an_target_get(struct analysis *a, const uint8_t mac[ETH_ALEN],
+				uint64_t now)
 {
 	struct an_target *t = analysis_open_target(a, mac);
 
@@ -171,14 +190,20 @@ static struct an_target *target_get(struct analysis *a,
 	t->first_frame_ns = now;
 	t->first_discover_ns = t->ack_ns = t->first_probe_ns = AN_NONE;
 	t->first_kdnet_ns = t->reply_ns = t->connect_ns = AN_NONE;
+	t->ack_pend_ns = t->first_nokey_ns[0] = t->first_nokey_ns[1] = AN_NONE;
 	t->events = g_array_new(FALSE, FALSE, sizeof(struct an_event));
 	g_ptr_array_add(a->targets, t);
 	g_hash_table_insert(a->open, t->mac, t);
 	return t;
 }
 
-static void __attribute__((format(printf, 3, 4)))
-event_add(struct an_target *t, uint64_t now, const char *fmt, ...)
+/**
+ * an_event_add() - a line of the NIC's timeline (past AN_MAX_EVENTS, counted)
+ * @t:		target
+ * @now:	its time
+ * @fmt:	text
+ */
+void an_event_add(struct an_target *t, uint64_t now, const char *fmt, ...)
 {
 	struct an_event ev = { .t_ns = now };
 	va_list ap;
@@ -193,103 +218,130 @@ event_add(struct an_target *t, uint64_t now, const char *fmt, ...)
 	g_array_append_val(t->events, ev);
 }
 
-static void arp_take(struct analysis *a, const struct arp_view *arp,
-		     uint64_t now)
-{
-	char ip[IP_STRLEN], mac[MAC_STRLEN];
-	struct an_target *t;
-
-	if (arp->op == ARP_OP_REQUEST && !arp->spa && ip_is_linklocal(arp->tpa)) {
-		t = target_get(a, arp->sha, now);
-		if (t->first_probe_ns == AN_NONE)
-			t->first_probe_ns = now;
-		t->apipa_addr = arp->tpa;
-		if (t->probes++ < MAX_PROBE_EVENTS)
-			event_add(t, now, "ARP probe for %s (RFC 3927)",
-				  ip_str(arp->tpa, ip));
-	} else if (arp->spa == arp->tpa && ip_is_linklocal(arp->spa)) {
-		t = target_get(a, arp->sha, now);
-		t->apipa_addr = arp->spa;
-		t->announcements++;
-		event_add(t, now, "ARP announcement: %s is mine",
-			  ip_str(arp->spa, ip));
-	} else if (arp->op == ARP_OP_REQUEST) {
-		t = a->dbg_ip && arp->tpa == a->dbg_ip ?
-		    target_get(a, arp->sha, now) : analysis_open_target(a, arp->sha);
-		if (!t)
-			return;
-		t->arp_requests++;
-		t->arp_for_debugger += a->dbg_ip && arp->tpa == a->dbg_ip;
-		if (t->arp_last_asked != arp->tpa)
-			event_add(t, now, "ARP who-has %s", ip_str(arp->tpa, ip));
-		t->arp_last_asked = arp->tpa;
-	} else if (arp->op == ARP_OP_REPLY && (t = analysis_open_target(a, arp->tha))) {
-		event_add(t, now, "ARP reply: %s is at %s",
-			  ip_str(arp->spa, ip), mac_str(arp->sha, mac));
-	}
-}
-
-static void dhcp_take(struct analysis *a, const struct udp_view *udp,
-		      uint64_t now)
-{
-	char ip[IP_STRLEN], sid[IP_STRLEN];
-	struct dhcp_view d;
-	struct an_target *t;
-
-	if (dhcp_parse(udp->payload, udp->len, &d))
-		return;
-	t = target_get(a, d.chaddr, now);
-	switch (d.msg_type) {
-	case DHCPDISCOVER:
-		if (t->first_discover_ns == AN_NONE)
-			t->first_discover_ns = now;
-		t->discovers++;
-		event_add(t, now, "DHCPDISCOVER #%u xid 0x%08x secs %u",
-			  t->discovers, d.xid, d.secs);
-		return;
-	case DHCPOFFER:
-		t->offers++;
-		break;
-	case DHCPREQUEST:
-		t->requests++;
-		event_add(t, now, "DHCPREQUEST %s xid 0x%08x",
-			  ip_str(d.requested_ip ? d.requested_ip : d.ciaddr, ip),
-			  d.xid);
-		return;
-	case DHCPACK:
-		t->acks++;
-		if (t->ack_ns == AN_NONE) {
-			t->ack_ns = now;
-			t->dhcp_addr = d.yiaddr;
-		}
-		break;
-	case DHCPNAK:
-		t->naks++;
-		break;
-	default:
-		event_add(t, now, "%s xid 0x%08x", dhcp_msg_name(d.msg_type), d.xid);
-		return;
-	}
-	event_add(t, now, "%s %s from %s", dhcp_msg_name(d.msg_type),
-		  ip_str(d.yiaddr, ip), ip_str(d.server_id, sid));
-}
-
 /* The debuggee end of a flow: from the packet when it verified, else the
- * first sender seen on the flow. */
-static bool from_debuggee(struct analysis *a, const struct kdnet_endpoint *src,
-			  const struct kdnet_endpoint *dst,
-			  const struct kdnet_record *r)
+ * first sender seen on the flow (a packet that failed authentication).
+ * Return: 1 @src is the debuggee, 0 @dst is, -1 not known yet (a data
+ * packet without session key on a flow no verified packet has oriented:
+ * in a capture started mid-session the debugger may speak first). */
+static int orient(struct analysis *a, const struct kdnet_endpoint *src,
+		  const struct kdnet_endpoint *dst, const struct kdnet_record *r)
 {
 	struct an_flow out = { *src, *dst }, in = { *dst, *src }, *fl;
+	bool verified = r->status == KDNET_VERIFIED;
 
 	if (g_hash_table_contains(a->flows, &out))
-		return r->status == KDNET_VERIFIED ? !r->from_debugger : true;
+		return verified ? !r->from_debugger : 1;
 	if (g_hash_table_contains(a->flows, &in))
-		return r->status == KDNET_VERIFIED ? !r->from_debugger : false;
+		return verified ? !r->from_debugger : 0;
+	if (r->status == KDNET_NO_SESSION_KEY)
+		return -1;
 	fl = g_new(struct an_flow, 1);
-	*fl = r->status == KDNET_VERIFIED && r->from_debugger ? in : out;
+	*fl = verified && r->from_debugger ? in : out;
 	g_hash_table_add(a->flows, fl);
 	return fl->debuggee.ip == src->ip && fl->debuggee.port == src->port;
+}
+
+static int event_cmp(gconstpointer pa, gconstpointer pb)
+{
+	const struct an_event *x = pa, *y = pb;
+
+	return x->t_ns < y->t_ns ? -1 : x->t_ns > y->t_ns;
+}
+
+/* Keys of a->nokey: the flow's endpoints in a fixed order */
+static void pair_key(const struct kdnet_endpoint *x, const struct kdnet_endpoint *y,
+		     struct an_flow *k)
+{
+	bool lo = x->ip < y->ip || (x->ip == y->ip && x->port <= y->port);
+
+	k->debuggee = lo ? *x : *y;
+	k->debugger = lo ? *y : *x;
+}
+
+/* A data packet without session key on a flow not oriented yet: kept */
+static void nokey_pending(struct analysis *a, const struct frame_view *v,
+			  const struct kdnet_endpoint *src,
+			  const struct kdnet_endpoint *dst, uint64_t now)
+{
+	struct an_flow k;
+	struct an_nokey *p;
+	int from;
+
+	pair_key(src, dst, &k);
+	p = g_hash_table_lookup(a->nokey, &k);
+	if (!p) {
+		p = g_new0(struct an_nokey, 1);
+		p->key = k;
+		g_hash_table_insert(a->nokey, &p->key, p);
+	}
+	from = src->ip == k.debuggee.ip && src->port == k.debuggee.port ? 0 : 1;
+	if (!p->n[from]++)
+		p->first_ns[from] = now;
+	memcpy(p->mac[from], v->eth.src, ETH_ALEN);
+}
+
+/* The flow is oriented now: its earlier key-less packets go to @t */
+static void nokey_resolve(struct analysis *a, struct an_target *t,
+			  const struct kdnet_endpoint *debuggee,
+			  const struct kdnet_endpoint *debugger)
+{
+	struct an_flow k;
+	struct an_nokey *p;
+	int mine;
+
+	pair_key(debuggee, debugger, &k);
+	p = g_hash_table_lookup(a->nokey, &k);
+	if (!p)
+		return;
+	mine = debuggee->ip == k.debuggee.ip && debuggee->port == k.debuggee.port ?
+	       0 : 1;
+	for (int dir = 0; dir < 2; dir++) {
+		int side = dir ? !mine : mine;
+
+		if (!p->n[side])
+			continue;
+		if (!t->nokey[dir])
+			t->first_nokey_ns[dir] = p->first_ns[side];
+		t->nokey[dir] += p->n[side];
+		an_event_add(t, p->first_ns[side], "data from the %s, no session "
+			     "key: the handshake was before the capture", dir ?
+			     "debugger" : "debuggee");
+	}
+	g_array_sort(t->events, event_cmp);
+	g_hash_table_remove(a->nokey, &k);
+}
+
+/* Data packets without a session key: the handshake was before the capture */
+static void nokey_take(struct an_target *t, bool out, uint64_t now)
+{
+	int dir = out ? 0 : 1;
+
+	if (!t->nokey[dir]++) {
+		t->first_nokey_ns[dir] = now;
+		an_event_add(t, now, "data from the %s, no session key: the "
+			     "handshake was before the capture", out ? "debuggee" :
+			     "debugger");
+	}
+}
+
+/* An announcement: a bound debugger, a new boot */
+static void announce_take(struct an_target *t, const struct kdnet_announce *an,
+			  uint64_t now)
+{
+	char ip[IP_STRLEN];
+
+	if (t->has_boot_nonce && memcmp(t->boot_nonce, an->nonce + 2,
+					sizeof(t->boot_nonce))) {
+		t->reboots++;
+		an_event_add(t, now, "the debuggee rebooted: a new announcement "
+			     "nonce%s", an->third_port ? "" : ", no debugger bound");
+	}
+	memcpy(t->boot_nonce, an->nonce + 2, sizeof(t->boot_nonce));
+	t->has_boot_nonce = true;
+	if (an->third_port && !t->bound_announces++ && t->reply_ns == AN_NONE)
+		an_event_add(t, now, "announcement names a bound debugger %s:%u: "
+			     "connected before the capture", ip_str(an->third_ip, ip),
+			     an->third_port);
 }
 
 static void kdnet_events(struct an_target *t, const struct kdnet_record *r,
@@ -297,16 +349,21 @@ static void kdnet_events(struct an_target *t, const struct kdnet_record *r,
 {
 	char ip[IP_STRLEN];
 
+	if (r->status == KDNET_NO_SESSION_KEY)
+		nokey_take(t, out, now);
+	if (r->status == KDNET_VERIFIED && r->ctl_kind == KDNET_CTL_ANNOUNCE && out)
+		announce_take(t, &r->announce, now);
+
 	if (r->status == KDNET_AUTH_FAILED && !t->warned_auth) {
 		t->warned_auth = true;
-		event_add(t, now, "KDNET packet %s does not verify with the key",
+		an_event_add(t, now, "KDNET packet %s does not verify with the key",
 			  out ? "from this NIC" : "to this NIC");
 	}
 	if (r->status != KDNET_VERIFIED)
 		return;
 	if (out && t->first_kdnet_ns == AN_NONE) {
 		t->first_kdnet_ns = now;
-		event_add(t, now, "first KDNET packet: %s to %s:%u verifies",
+		an_event_add(t, now, "first KDNET packet: %s to %s:%u verifies",
 			  r->ctl_kind == KDNET_CTL_ANNOUNCE ? "announcement"
 							   : "packet",
 			  ip_str(t->debugger_ip, ip), t->debugger_port);
@@ -314,12 +371,13 @@ static void kdnet_events(struct an_target *t, const struct kdnet_record *r,
 	if (r->ctl_kind == KDNET_CTL_REPLY && r->from_debugger && r->new_key) {
 		if (t->reply_ns == AN_NONE)
 			t->reply_ns = now;
-		event_add(t, now, "debugger %s:%u replied: session key derived",
+		t->sessions++;
+		an_event_add(t, now, "debugger %s:%u replied: session key derived",
 			  ip_str(t->debugger_ip, ip), t->debugger_port);
 	}
 	if (r->channel == KDNET_CH_DATA && t->connect_ns == AN_NONE) {
 		t->connect_ns = now;
-		event_add(t, now, "connected: %s data packet verifies with the "
+		an_event_add(t, now, "connected: %s data packet verifies with the "
 			  "session key", r->from_debugger ? "debugger" : "debuggee");
 	}
 }
@@ -332,15 +390,24 @@ static void kdnet_take(struct analysis *a, const struct frame_view *v,
 	struct kdnet_record r;
 	struct an_target *t;
 	bool out;
+	int dir;
 
 	kdnet_decoder_feed(a->dec, &src, &dst, v->udp.payload, v->udp.len, &r);
 	if (r.status == KDNET_MALFORMED)
 		return;
-	out = from_debuggee(a, &src, &dst, &r);
+	dir = orient(a, &src, &dst, &r);
 	if (!v->eth.has_mac)
 		return;		/* no MAC, no target (raw IP captures) */
-	t = target_get(a, out ? v->eth.src : v->eth.dst, now);
+	if (dir < 0) {
+		nokey_pending(a, v, &src, &dst, now);
+		return;
+	}
+	out = dir;
+	t = an_target_get(a, out ? v->eth.src : v->eth.dst, now);
+	if (g_hash_table_size(a->nokey))
+		nokey_resolve(a, t, out ? &src : &dst, out ? &dst : &src);
 	if (out) {
+		an_addr_used(t, src.ip, now);
 		t->kdnet_sent++;
 		t->ip = src.ip;
 		t->port = src.port;
@@ -361,10 +428,60 @@ static void echo_take(struct analysis *a, const struct frame_view *v,
 	struct an_target *t = analysis_open_target(a, v->eth.dst);
 
 	if (!t && analysis_vm_nic_known(a, v->eth.dst))
-		t = target_get(a, v->eth.dst, now);
+		t = an_target_get(a, v->eth.dst, now);
 	if (t && !icmp_parse(v->ip.payload, v->ip.len, &ic) &&
 	    ic.type == ICMP_ECHO_REPLY)
 		t->echo_replies++;
+}
+
+/* FNV-1a over the network-layer bytes: what two copies of one frame share
+ * (a Linux cooked header differs between the tap and the bridge) */
+static uint64_t frame_hash(const struct frame_view *v)
+{
+	uint64_t h = 14695981039346656037ull ^ v->eth.type;
+
+	for (size_t i = 0; i < v->eth.len; i++)
+		h = (h ^ v->eth.payload[i]) * 1099511628211ull;
+	return h;
+}
+
+/* The same bytes seen within AN_DUP_WINDOW_NS: a second copy */
+static bool duplicate(struct analysis *a, const struct frame_view *v,
+		      uint64_t now)
+{
+	uint64_t h = frame_hash(v);
+	struct an_recent *r;
+
+	for (size_t i = 0; i < AN_RECENT; i++) {
+		r = &a->recent[i];
+		if (r->hash == h && r->len == v->eth.len && r->t_ns <= now &&
+		    now - r->t_ns <= AN_DUP_WINDOW_NS)
+			return true;
+	}
+	r = &a->recent[a->recent_next++ % AN_RECENT];
+	*r = (struct an_recent){ h, v->eth.len, now };
+	return false;
+}
+
+/**
+ * analysis_keep_duplicates() - count every copy of a frame captured twice
+ * @a:		analysis
+ * @keep:	true: no duplicate detection
+ */
+void analysis_keep_duplicates(struct analysis *a, bool keep)
+{
+	a->keep_duplicates = keep;
+}
+
+/**
+ * analysis_duplicates() - frames skipped as second copies
+ * @a:		analysis
+ *
+ * Return: count
+ */
+uint64_t analysis_duplicates(const struct analysis *a)
+{
+	return a->duplicates;
 }
 
 /**
@@ -399,14 +516,25 @@ void analysis_feed(struct analysis *a, const struct cap_frame *f)
 		a->bad_frames++;
 		return;
 	}
+	if (!a->keep_duplicates && duplicate(a, &v, now)) {
+		a->duplicates++;
+		return;
+	}
+	if (v.kind != FRAME_ARP && v.kind != FRAME_OTHER && v.eth.has_mac &&
+	    v.ip.src) {
+		struct an_target *t = analysis_open_target(a, v.eth.src);
+
+		if (t)
+			an_addr_used(t, v.ip.src, now);
+	}
 	if (v.kind == FRAME_ARP) {
-		arp_take(a, &v.arp, now);
+		an_arp_take(a, &v.arp, now);
 	} else if (v.kind == FRAME_IPV4 && v.ip.proto == IPPROTO_ICMP_) {
 		echo_take(a, &v, now);
 	} else if (v.kind == FRAME_UDP) {
 		if ((v.udp.sport == DHCP_CLIENT_PORT && v.udp.dport == DHCP_SERVER_PORT) ||
 		    (v.udp.sport == DHCP_SERVER_PORT && v.udp.dport == DHCP_CLIENT_PORT))
-			dhcp_take(a, &v.udp, now);
+			an_dhcp_take(a, &v.udp, now);
 		else if (kdnet_looks_like(v.udp.payload, v.udp.len) &&
 			 (!a->port || v.udp.sport == a->port ||
 			  v.udp.dport == a->port))
@@ -484,13 +612,13 @@ static double span_s(uint64_t from, uint64_t to)
 	return ((double)to - (double)from) / 1e9;
 }
 
-static void address_compute(const struct an_target *t, struct an_metrics *m)
+static void address_compute(const struct analysis *a,
+			    const struct an_target *t, struct an_metrics *m)
 {
 	uint32_t addr = 0;
 
 	m->address_source = NULL;
-	if (t->ack_ns != AN_NONE) {
-		addr = t->dhcp_addr;
+	if (an_lease_ns(t, a->last_ns, &addr, NULL) != AN_NONE) {
 		m->address_source = "dhcp";
 	} else if (t->probes || t->announcements) {
 		addr = t->apipa_addr;
@@ -505,12 +633,41 @@ static void address_compute(const struct an_target *t, struct an_metrics *m)
 		m->address[0] = '\0';
 }
 
-static void outcome_compute(const struct an_target *t, struct an_metrics *m)
+/* Connected before the capture began: data both ways without a key, or
+ * announcements naming a bound debugger, and no handshake captured */
+static bool mid_session(const struct an_target *t)
 {
+	return t->connect_ns == AN_NONE && t->reply_ns == AN_NONE &&
+	       ((t->nokey[0] && t->nokey[1]) || t->bound_announces);
+}
+
+static void outcome_compute(const struct analysis *a, const struct an_target *t,
+			    struct an_metrics *m)
+{
+	uint64_t t0 = analysis_t0(a);
+	uint32_t addr;
+	bool undecided;
+
+	an_lease_ns(t, a->last_ns, &addr, &undecided);
 	if (t->connect_ns != AN_NONE) {
 		m->outcome = AN_CONNECTED;
 		snprintf(m->why, sizeof(m->why), "debugger replied; data packets "
 			 "verify with the session key");
+	} else if (mid_session(t)) {
+		m->outcome = AN_CONNECTED;
+		m->mid_session = true;
+		snprintf(m->why, sizeof(m->why), "the session began before the "
+			 "capture: %s (data from the debuggee first seen at %.3f s, "
+			 "from the debugger at %.3f s)", t->bound_announces ?
+			 "announcements name a bound debugger" :
+			 "data packets both ways, no handshake captured",
+			 t->nokey[0] ? span_s(t0, t->first_nokey_ns[0]) : NAN,
+			 t->nokey[1] ? span_s(t0, t->first_nokey_ns[1]) : NAN);
+	} else if (undecided && !t->kdnet_sent) {
+		m->outcome = AN_NO_KDNET_TRAFFIC;
+		snprintf(m->why, sizeof(m->why), "the capture ends %.1f s after a "
+			 "DHCPACK: it cannot tell whether the client took the lease",
+			 span_s(t->ack_pend_ns, a->last_ns));
 	} else if (t->kdnet_failed && !t->kdnet_verified) {
 		m->outcome = AN_KEY_MISMATCH;
 		snprintf(m->why, sizeof(m->why), "%u KDNET packets, none verifies "
@@ -552,7 +709,9 @@ void an_metrics_compute(const struct analysis *a, const struct an_target *t,
 void an_metrics_compute_from(const struct analysis *a, const struct an_target *t,
 			     uint64_t t0, struct an_metrics *m)
 {
-	uint64_t phase_end = t->ack_ns != AN_NONE ? t->ack_ns : t->first_probe_ns;
+	uint32_t addr;
+	uint64_t lease = an_lease_ns(t, a->last_ns, &addr, NULL);
+	uint64_t phase_end = lease != AN_NONE ? lease : t->first_probe_ns;
 
 	memset(m, 0, sizeof(*m));
 	mac_str(t->mac, m->mac);
@@ -561,6 +720,6 @@ void an_metrics_compute_from(const struct analysis *a, const struct an_target *t
 	m->first_kdnet_s = span_s(t0, t->first_kdnet_ns);
 	m->connect_s = span_s(t0, t->connect_ns);
 	m->logo_hang_s = span_s(t->first_frame_ns, t->first_kdnet_ns);
-	address_compute(t, m);
-	outcome_compute(t, m);
+	address_compute(a, t, m);
+	outcome_compute(a, t, m);
 }

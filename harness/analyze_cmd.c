@@ -157,6 +157,11 @@ static void target_json(JsonBuilder *b, const struct analysis *a,
 	jb_secs(b, "first_kdnet_s", m.first_kdnet_s);
 	jb_secs(b, "connect_s", m.connect_s);
 	jb_secs(b, "logo_hang_s", m.logo_hang_s);
+	json_builder_set_member_name(b, "mid_session");
+	json_builder_add_boolean_value(b, m.mid_session);
+	jb_int(b, "sessions", t->sessions);
+	jb_int(b, "reboots", t->reboots);
+	jb_int(b, "acks_not_taken", t->acks_not_taken);
 	json_builder_set_member_name(b, "debugger");
 	if (t->kdnet_sent) {
 		json_builder_begin_object(b);
@@ -201,6 +206,7 @@ static void report_json(const struct analysis *a, const char *file,
 	jb_int(b, "bad_frames", (int64_t)bad);
 	jb_double(b, "duration_s", (double)dur / 1e9);
 	jb_str(b, "t0", analysis_has_power_on(a) ? "power-on" : "first-frame");
+	jb_int(b, "duplicates", (int64_t)analysis_duplicates(a));
 	jb_str(b, "warning", warning);
 	json_builder_set_member_name(b, "targets");
 	json_builder_begin_array(b);
@@ -223,6 +229,11 @@ static void report_text(const struct analysis *a, const char *file,
 	       bad);
 	printf("t0 = %s\n", analysis_has_power_on(a) ? "the \"power on\" event"
 	       : "the first frame (no \"power on\" event in the capture)");
+	if (analysis_duplicates(a))
+		printf("%" PRIu64 " of %" PRIu64 " frames are duplicates (the same "
+		       "bytes within 10 ms) -- captured twice, e.g. tcpdump -i any? "
+		       "Each is counted once (--keep-duplicates counts them all)\n",
+		       analysis_duplicates(a), frames);
 	for (size_t i = 0; i < analysis_n_targets(a); i++)
 		target_text(a, analysis_target(a, i), has_key);
 	serial_text(a);
@@ -244,6 +255,7 @@ static int analyze_file(const struct cli_capture_args *args)
 		capfile_close(cf);
 		return cli_error(&kdh_cmd_analyze, KDH_EXIT_USAGE, "OpenSSL setup failed");
 	}
+	analysis_keep_duplicates(a, args->keep_duplicates);
 	while ((rc = capfile_next(cf, &f)) == 1)
 		analysis_feed(a, &f);
 	cli_capture_warn(&kdh_cmd_analyze, file, cf);
@@ -266,7 +278,7 @@ static int analyze_file(const struct cli_capture_args *args)
 
 static int analyze_main(int argc, char **argv)
 {
-	struct cli_capture_args args = { .key_optional = true };
+	struct cli_capture_args args = { .key_optional = true, .can_keep = true };
 	int rc = cli_capture_args_parse(&kdh_cmd_analyze, argc, argv, &args);
 
 	if (rc)
@@ -277,7 +289,7 @@ static int analyze_main(int argc, char **argv)
 const struct kdh_cmd kdh_cmd_analyze = {
 	.name = "analyze",
 	.summary = "timeline and KDNET metrics of each debuggee, from a capture alone",
-	.usage = "kdh analyze FILE [--key KEY] [--port N] [--json]",
+	.usage = "kdh analyze FILE [--key KEY] [--port N] [--json] [--keep-duplicates]",
 	.run = analyze_main,
 	.help =
 "Reads a capture (pcap or pcapng, optionally .gz) and rebuilds, for every\n"
@@ -289,7 +301,9 @@ const struct kdh_cmd kdh_cmd_analyze = {
 "tcpdump capture taken next to a real Windows VM gives the same figures.\n"
 "\n"
 "Metrics (seconds; t0 is the first \"power on\" comment, else the first frame):\n"
-"  dhcp_phase_s    first DHCPDISCOVER of the NIC until its DHCPACK, or until\n"
+"  dhcp_phase_s    first DHCPDISCOVER of the NIC until the DHCPACK whose\n"
+"                  address it took (it sends from it, or DISCOVERs no more;\n"
+"                  an ACK followed by DISCOVERs is \"not taken\"), or until\n"
 "                  its first ARP probe for 169.254/16\n"
 "  discover_count  DHCPDISCOVERs the NIC sent\n"
 "  address         its address and where it came from: dhcp, static, apipa\n"
@@ -297,7 +311,12 @@ const struct kdh_cmd kdh_cmd_analyze = {
 "  connect_s       first data packet that verifies with the session key\n"
 "  logo_hang_s     first frame of the NIC until its first KDNET packet\n"
 "  outcome         connected, apipa-after-hang, key-mismatch, timeout or\n"
-"                  no-kdnet-traffic, with one line of explanation\n"
+"                  no-kdnet-traffic, with one line of explanation; a capture\n"
+"                  started mid-session (no handshake; data both ways, or\n"
+"                  announcements naming a bound debugger) is connected with\n"
+"                  connect_s unknown\n"
+"Frames with the same bytes within 10 ms (tcpdump -i any sees a bridged\n"
+"frame on the tap and on the bridge) are counted once, and said so.\n"
 "\n"
 "Serial links recorded by kdh (kdh run, kdh serial-link --capture): bytes,\n"
 "KD packets, RESETs and break-ins each way, other text, and\n"
@@ -309,6 +328,7 @@ const struct kdh_cmd kdh_cmd_analyze = {
 "               KDNET packet is verified (serial links need none)\n"
 "  --port N     KDNET UDP port (default: any datagram starting with MDBG)\n"
 "  --json       one JSON object with \"targets\": metrics and timeline per NIC\n"
+"  --keep-duplicates  count every copy of a frame captured twice\n"
 "\n"
 "Exit status: 0 when at least one NIC or serial link was found, 1 when\n"
 "none, 2 for bad\n"

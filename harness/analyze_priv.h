@@ -12,6 +12,24 @@ struct an_flow {			/* who spoke first on a KDNET flow */
 	struct kdnet_endpoint debuggee, debugger;
 };
 
+/* Data packets without session key on a flow not yet oriented (a capture
+ * started mid-session): [0] sent by key.debuggee's end, [1] by the other */
+struct an_nokey {
+	struct an_flow key;		/* endpoints in a fixed order */
+	unsigned n[2];
+	uint64_t first_ns[2];
+	uint8_t mac[2][ETH_ALEN];
+};
+
+#define AN_RECENT		64		/* frames kept for duplicates */
+#define AN_DUP_WINDOW_NS	10000000ull	/* 10 ms */
+
+struct an_recent {
+	uint64_t hash;
+	size_t len;
+	uint64_t t_ns;
+};
+
 struct analysis {
 	struct kdnet_decoder *dec;
 	struct an_vm vms[AN_MAX_VMS];
@@ -24,10 +42,26 @@ struct analysis {
 	GPtrArray *targets;		/* struct an_target *, all boots */
 	GHashTable *open;		/* MAC -> its current boot's target */
 	GHashTable *flows;		/* struct an_flow * (key = value) */
+	GHashTable *nokey;		/* struct an_flow -> struct an_nokey */
 	struct an_serial *serials[AN_MAX_SERIALS];
+	struct an_recent recent[AN_RECENT];
+	size_t recent_next;
+	bool keep_duplicates;
+	uint64_t duplicates;
 };
 
 void analysis_archive_mac(struct analysis *a, const uint8_t mac[ETH_ALEN]);
+struct an_target *an_target_get(struct analysis *a, const uint8_t mac[ETH_ALEN],
+				uint64_t now);
+void an_event_add(struct an_target *t, uint64_t now, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* analyze_addr.c: the address phase (DHCP, RFC 3927, ARP) */
+void an_arp_take(struct analysis *a, const struct arp_view *arp, uint64_t now);
+void an_dhcp_take(struct analysis *a, const struct udp_view *udp, uint64_t now);
+void an_addr_used(struct an_target *t, uint32_t src_ip, uint64_t now);
+uint64_t an_lease_ns(const struct an_target *t, uint64_t end_ns, uint32_t *addr,
+		     bool *undecided);
 bool analysis_vm_nic_known(const struct analysis *a,
 			   const uint8_t mac[ETH_ALEN]);
 struct an_target *analysis_open_target(const struct analysis *a,

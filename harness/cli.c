@@ -163,6 +163,7 @@ int cli_capture_args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		{ "port", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "write-decrypted", required_argument, NULL, 'w' },
+		{ "keep-duplicates", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -170,12 +171,18 @@ int cli_capture_args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 	int opt;
 
 	*a = (struct cli_capture_args){ .key_optional = a->key_optional,
-					.can_write = a->can_write };
+					.can_write = a->can_write,
+					.can_keep = a->can_keep };
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "k:p:jh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'k': key_str = optarg; break;
 		case 'j': a->json = true; break;
+		case 'K':
+			if (!a->can_keep)
+				return cli_usage_error(cmd, "bad option");
+			a->keep_duplicates = true;
+			break;
 		case 'w':
 			if (!a->can_write)
 				return cli_usage_error(cmd, "bad option");

@@ -52,6 +52,10 @@ static void announce(struct target *t)
 	t->nonce[0] = (uint8_t)t->nonce_seq;
 	t->nonce[1] = (uint8_t)(t->nonce_seq >> 8);
 	memcpy(a.nonce, t->nonce, KDNET_NONCE_LEN);
+	if (t->have_key) {	/* bound: the debugger's address, as Windows */
+		a.third_ip = t->cfg.host_ip;
+		a.third_port = t->cfg.port;
+	}
 	kdnet_announce_build(&a, body);
 	seal_send(t, KDNET_CH_CONTROL, t->ann_counter, body, sizeof(body));
 }

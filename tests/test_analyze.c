@@ -8,6 +8,7 @@
 
 #include "helpers.h"
 #include "kdh/analyze.h"
+#include "kdh/capfile.h"
 #include "kdh/bench.h"
 #include "kdh/dhcp.h"
 
@@ -65,6 +66,15 @@ static void dhcp(struct synth *s, uint64_t t, uint8_t type, uint32_t yiaddr)
 	feed(s, t, f, n, NULL);
 }
 
+/* An ARP request from the target, sent from @spa */
+static void arp_from(struct synth *s, uint64_t t, uint32_t spa, uint32_t tpa)
+{
+	uint8_t f[64];
+	size_t n = test_arp_frame(f, ARP_OP_REQUEST, mac_t, spa, zero6, tpa);
+
+	feed(s, t, f, n, NULL);
+}
+
 static void kdnet(struct synth *s, uint64_t t, bool from_dbg, uint8_t ch,
 		  uint32_t tip, uint32_t hip, const uint8_t *body, size_t len)
 {
@@ -93,7 +103,8 @@ static void announce(struct synth *s, uint64_t t, uint32_t tip, uint32_t hip)
 
 static void handshake(struct synth *s, uint64_t t, uint32_t tip, uint32_t hip)
 {
-	struct kdnet_reply r = { .debugger_nonce = { 9, 8, 7 } };
+	static uint8_t sessions;	/* each handshake a new debugger nonce */
+	struct kdnet_reply r = { .debugger_nonce = { 9, 8, 7, ++sessions } };
 	uint8_t body[KDNET_REPLY_LEN], kd[32];
 	const uint8_t conn[12] = { 0 };
 
@@ -219,10 +230,171 @@ Test(analyze, dhcp_without_kdnet)
 	dhcp(&s, S(2), DHCPOFFER, 0x0a00020f);
 	dhcp(&s, S(3), DHCPREQUEST, 0);
 	dhcp(&s, S(4), DHCPACK, 0x0a00020f);
+	/* the capture ends at the ACK: it cannot tell whether it was taken */
 	metrics_of_only_target(&s, &m);
 	cr_assert_eq(m.outcome, AN_NO_KDNET_TRAFFIC);
+	cr_assert_null(m.address_source);
+	cr_assert(strstr(m.why, "cannot tell whether the client took the lease"),
+		  "%s", m.why);
+	/* the client ARPs from the address: taken, the phase ends at the ACK */
+	arp_from(&s, S(5), 0x0a00020f, 0x0a000202);
+	metrics_of_only_target(&s, &m);
 	cr_assert_float_eq(m.dhcp_phase_s, 3.0, 1e-9);
 	cr_assert_str_eq(m.address_source, "dhcp");
+	cr_assert_str_eq(m.address, "10.0.2.15");
+	synth_fini(&s);
+}
+
+/* 50 % loss: the switch saw an ACK the client lost; it DISCOVERs again and
+ * takes the second lease */
+Test(analyze, ack_lost_then_a_later_lease)
+{
+	struct synth s;
+	struct an_metrics m;
+	const struct an_target *t;
+	bool said = false;
+
+	synth_init(&s, "1.2.3.4", "1.2.3.4");
+	dhcp(&s, S(1), DHCPDISCOVER, 0);
+	dhcp(&s, S(1.1), DHCPOFFER, 0x0a00020f);
+	dhcp(&s, S(1.2), DHCPREQUEST, 0);
+	dhcp(&s, S(1.3), DHCPACK, 0x0a00020f);
+	dhcp(&s, S(114), DHCPDISCOVER, 0);
+	dhcp(&s, S(114.1), DHCPOFFER, 0x0a000210);
+	dhcp(&s, S(114.2), DHCPREQUEST, 0);
+	dhcp(&s, S(114.3), DHCPACK, 0x0a000210);
+	announce(&s, S(115), 0x0a000210, 0x0a000201);
+	metrics_of_only_target(&s, &m);
+	cr_assert_str_eq(m.address, "10.0.2.16", "the lease it took");
+	cr_assert_float_eq(m.dhcp_phase_s, 113.3, 1e-6);
+	t = analysis_target(s.a, 0);
+	cr_assert_eq(t->acks_not_taken, 1);
+	for (guint i = 0; i < t->events->len; i++)
+		said |= !strcmp(g_array_index(t->events, struct an_event, i).text,
+				"ACK 10.0.2.15 not taken: DISCOVER again 113 s later");
+	cr_assert(said, "the timeline says the first ACK was not taken");
+	synth_fini(&s);
+}
+
+Test(analyze, ack_lost_and_never_a_lease)
+{
+	struct synth s;
+	struct an_metrics m;
+
+	synth_init(&s, "1.2.3.4", "1.2.3.4");
+	dhcp(&s, S(1), DHCPDISCOVER, 0);
+	dhcp(&s, S(1.3), DHCPACK, 0x0a00020f);
+	for (int i = 0; i < 5; i++)
+		dhcp(&s, S(9 + 16 * i), DHCPDISCOVER, 0);
+	metrics_of_only_target(&s, &m);
+	cr_assert_null(m.address_source, "no address: none was taken");
+	cr_assert(isnan(m.dhcp_phase_s), "the DHCP phase did not end");
+	cr_assert_eq(m.discover_count, 6);
+	synth_fini(&s);
+}
+
+/* tcpdump started after WinDbg connected: announcements name the bound
+ * debugger, data flows both ways without a key */
+Test(analyze, capture_started_mid_session)
+{
+	struct synth s, other;
+	struct an_metrics m;
+	const uint8_t kd[16] = { 0x30, 0x30, 0x30, 0x30, 2 };
+
+	synth_init(&s, "1.2.3.4", "1.2.3.4");
+	synth_init(&other, "1.2.3.4", "1.2.3.4");	/* a key only it has */
+	cr_assert_geq(kdnet_cipher_set_data_key(other.c, (uint8_t[32]){ 7 }), 0);
+	other.a = s.a;
+	/* the debugger speaks first: who is who is known only from the
+	 * announcement (the control key) that comes later */
+	kdnet(&other, S(0.5), true, KDNET_CH_DATA, 0xc0a80248, 0xc0a80201, kd, 16);
+	kdnet(&other, S(0.6), false, KDNET_CH_DATA, 0xc0a80248, 0xc0a80201, kd, 16);
+	announce(&s, S(2), 0xc0a80248, 0xc0a80201);
+	metrics_of_only_target(&s, &m);
+	cr_assert_eq(analysis_target(s.a, 0)->nokey[0], 1);
+	cr_assert_eq(analysis_target(s.a, 0)->nokey[1], 1);
+	cr_assert_eq(m.outcome, AN_CONNECTED);
+	cr_assert(m.mid_session);
+	cr_assert(isnan(m.connect_s), "connect_time unknown");
+	cr_assert(strstr(m.why, "the session began before the capture: data "
+			 "packets both ways"), "%s", m.why);
+	cr_assert(strstr(m.why, "from the debuggee first seen at 0.100 s, from the "
+			 "debugger at 0.000 s"), "%s", m.why);	/* t0: first frame */
+	kdnet_cipher_free(other.c);
+	synth_fini(&s);
+}
+
+Test(analyze, bound_announcement_means_connected_before)
+{
+	struct synth s;
+	struct an_metrics m;
+	struct kdnet_announce a = { .debuggee_ip = 0xc0a80248, .debuggee_port = 50000,
+		.debugger_ip = 0xc0a80201, .debugger_port = 50000,
+		.third_ip = 0xc0a80201, .third_port = 50000 };
+	uint8_t body[KDNET_ANNOUNCE_LEN];
+
+	synth_init(&s, "1.2.3.4", "1.2.3.4");
+	kdnet_announce_build(&a, body);
+	kdnet(&s, S(1), false, KDNET_CH_CONTROL, 0xc0a80248, 0xc0a80201, body,
+	      sizeof(body));
+	metrics_of_only_target(&s, &m);
+	cr_assert_eq(m.outcome, AN_CONNECTED);
+	cr_assert(strstr(m.why, "announcements name a bound debugger"), "%s", m.why);
+	synth_fini(&s);
+}
+
+/* A reboot inside the capture: a new nonce, then a new handshake */
+Test(analyze, reboot_inside_a_capture)
+{
+	struct synth s;
+	struct an_metrics m;
+	struct kdnet_announce a = { .debuggee_ip = 0xc0a80248, .debuggee_port = 50000,
+		.debugger_ip = 0xc0a80201, .debugger_port = 50000, .nonce = { 1, 0, 5 } };
+	uint8_t body[KDNET_ANNOUNCE_LEN];
+	const struct an_target *t;
+
+	synth_init(&s, "1.2.3.4", "1.2.3.4");
+	kdnet_announce_build(&a, body);
+	kdnet(&s, S(1), false, KDNET_CH_CONTROL, 0xc0a80248, 0xc0a80201, body,
+	      sizeof(body));
+	handshake(&s, S(1.01), 0xc0a80248, 0xc0a80201);
+	a.nonce[2] = 6;		/* a new boot */
+	kdnet_announce_build(&a, body);
+	kdnet(&s, S(60), false, KDNET_CH_CONTROL, 0xc0a80248, 0xc0a80201, body,
+	      sizeof(body));
+	handshake(&s, S(60.01), 0xc0a80248, 0xc0a80201);
+	t = analysis_target(s.a, 0);
+	cr_assert_eq(t->reboots, 1);
+	cr_assert_eq(t->sessions, 2);
+	metrics_of_only_target(&s, &m);
+	cr_assert_eq(m.outcome, AN_CONNECTED);
+	synth_fini(&s);
+}
+
+/* Every frame twice (tcpdump -i any on tap and bridge): counted once */
+Test(analyze, duplicate_frames_count_once)
+{
+	struct synth s;
+	struct an_metrics m;
+
+	synth_init(&s, "1.2.3.4", "1.2.3.4");
+	for (int i = 0; i < 3; i++) {
+		dhcp(&s, S(1 + 4 * i), DHCPDISCOVER, 0);
+		dhcp(&s, S(1 + 4 * i) + 20000, DHCPDISCOVER, 0);	/* 20 us */
+	}
+	metrics_of_only_target(&s, &m);
+	cr_assert_eq(m.discover_count, 3);
+	cr_assert_eq(analysis_duplicates(s.a), 3);
+	synth_fini(&s);
+
+	synth_init(&s, "1.2.3.4", "1.2.3.4");
+	analysis_keep_duplicates(s.a, true);
+	for (int i = 0; i < 3; i++) {
+		dhcp(&s, S(1 + 4 * i), DHCPDISCOVER, 0);
+		dhcp(&s, S(1 + 4 * i) + 20000, DHCPDISCOVER, 0);
+	}
+	metrics_of_only_target(&s, &m);
+	cr_assert_eq(m.discover_count, 6, "kept");
 	synth_fini(&s);
 }
 
@@ -307,4 +479,35 @@ Test(analyze, many_macs_one_target_each)
 	}
 	cr_assert_eq(debuggee, 1);
 	analysis_free(a);
+}
+
+/* The bundled capture without its first 99 frames, as a tcpdump started
+ * after WinDbg connected: no reply, data without key both ways, and
+ * announcements that name the bound debugger */
+Test(analyze, real_capture_cut_mid_session)
+{
+	char *path = test_data_path(REAL_CAPTURE), err[128];
+	struct capfile *cf = capfile_open(path, err, sizeof(err));
+	struct analysis *a;
+	struct an_metrics m;
+	struct cap_frame f;
+	uint8_t key[32];
+
+	cr_assert(cf, "%s", err);
+	kdnet_key_parse(REAL_KEY, key, NULL, 0);
+	a = analysis_new(key, 0);
+	while (capfile_next(cf, &f) == 1)
+		if (capfile_frames(cf) >= 100)
+			analysis_feed(a, &f);
+	cr_assert_eq(analysis_n_targets(a), 1);
+	an_metrics_compute(a, analysis_target(a, 0), &m);
+	cr_assert_eq(m.outcome, AN_CONNECTED);
+	cr_assert(m.mid_session);
+	cr_assert(isnan(m.connect_s));
+	cr_assert(strstr(m.why, "announcements name a bound debugger"), "%s", m.why);
+	cr_assert_gt(analysis_target(a, 0)->nokey[0], 0);
+	cr_assert_gt(analysis_target(a, 0)->nokey[1], 0);
+	analysis_free(a);
+	capfile_close(cf);
+	g_free(path);
 }

@@ -345,3 +345,62 @@ Test(suite, junit_schema_and_html_report, .timeout = 60)
 	test_rmtree(dir);
 	g_free(j1); g_free(j2); g_free(junit); g_free(html); g_free(xsd); g_free(dir);
 }
+
+/* 50 % loss on a DHCP network: the switch (and the capture) sees ACKs the
+ * client never got.  Over 30 seeds, a lease is reported only when the
+ * client took it -- it then sends KDNET from it -- and some seeds see an
+ * ACK that was not taken. */
+Test(suite, lossy_dhcp_reports_only_leases_taken, .timeout = 120)
+{
+	char *dir = g_dir_make_tmp("kdh-lossy-XXXXXX", NULL);
+	char *scen = g_build_filename(dir, "s", NULL), *res = g_build_filename(dir, "r", NULL);
+	char *json = g_build_filename(dir, "run.json", NULL), *out, *err;
+	const char *argv[] = { getenv("KDH_BIN"), "run", scen, "--results", res,
+		"--json", json, NULL };
+	unsigned leases = 0, not_taken = 0;
+	JsonParser *p;
+	JsonArray *sc;
+
+	g_mkdir_with_parents(scen, 0755);
+	for (int seed = 1; seed <= 30; seed++) {
+		char *f = g_strdup_printf("%s/lossy-%02d.kdh", scen, seed);
+		char *text = g_strdup_printf(
+			"[scenario]\nseed = %d\ntimeout = 3m\n"
+			"[network nat]\ntype = dhcp\nsubnet = 172.20.0.0/24\n"
+			"[vm win]\nnet0: e1000=BC:24:11:00:0a:%02x,bridge=nat\n"
+			"dbgsettings = net hostip:172.20.0.1 port:50000 key:1.2.3.4\n"
+			"faults = loss=50%%\ntiming.dhcp_give_up = 2m\n", seed, seed);
+
+		cr_assert(g_file_set_contents(f, text, -1, NULL));
+		g_free(f);
+		g_free(text);
+	}
+	test_run(argv, &out, &err);	/* no [expect]: every scenario passes */
+	sc = json_object_get_array_member(load_json(json, &p), "scenarios");
+	cr_assert_eq(json_array_get_length(sc), 30);
+	for (guint i = 0; i < 30; i++) {
+		JsonObject *t = json_array_get_object_element(json_object_get_array_member(
+				json_array_get_object_element(sc, i), "targets"), 0);
+		const char *src = json_object_get_null_member(t, "address_source") ? NULL :
+				  json_object_get_string_member(t, "address_source");
+		const char *cap = json_object_get_string_member(
+			json_array_get_object_element(sc, i), "capture");
+		char *rdir = g_path_get_dirname(cap);
+		char *rj = g_build_filename(rdir, "result.json", NULL), *text;
+
+		cr_assert(g_file_get_contents(rj, &text, NULL, NULL), "%s", rj);
+		not_taken += strstr(text, "not taken: DISCOVER again") != NULL;
+		g_free(text); g_free(rj); g_free(rdir);
+		if (src && !strcmp(src, "dhcp")) {
+			leases++;
+			cr_assert(!json_object_get_null_member(t, "first_kdnet_s"),
+				  "seed %u: a lease reported, but no KDNET from it", i + 1);
+		}
+	}
+	cr_assert_gt(leases, 0, "some seeds get a lease through the loss");
+	cr_assert_gt(not_taken, 0, "some seeds see an ACK the client lost");
+	g_object_unref(p);
+	g_free(out); g_free(err);
+	test_rmtree(dir);
+	g_free(dir); g_free(scen); g_free(res); g_free(json);
+}

@@ -62,8 +62,11 @@ struct an_target {
 	uint64_t first_frame_ns;
 
 	unsigned discovers, offers, requests, acks, naks;
-	uint64_t first_discover_ns, ack_ns;
+	uint64_t first_discover_ns, ack_ns;	/* ack_ns: a lease it took */
 	uint32_t dhcp_addr;
+	uint64_t ack_pend_ns;		/* an ACK not yet taken, AN_NONE */
+	uint32_t ack_pend_addr;
+	unsigned acks_not_taken;	/* ACKs followed by DISCOVERs */
 
 	unsigned probes, announcements;
 	uint64_t first_probe_ns;
@@ -78,6 +81,14 @@ struct an_target {
 	unsigned kdnet_sent, kdnet_verified, kdnet_failed, kdnet_received;
 	uint64_t first_kdnet_ns, reply_ns, connect_ns;
 	bool warned_auth;
+	unsigned nokey[2];		/* data packets without session key:
+					   [0] from the debuggee, [1] to it */
+	uint64_t first_nokey_ns[2];
+	unsigned bound_announces;	/* announcements naming a bound debugger */
+	unsigned sessions;		/* debugger replies with a new key */
+	unsigned reboots;		/* new boot nonce after the first */
+	uint8_t boot_nonce[KDNET_NONCE_LEN - 2];
+	bool has_boot_nonce;
 
 	unsigned echo_replies;		/* ICMP echo replies to this MAC */
 	unsigned arp_for_debugger;	/* ARP requests for the debugger's IP */
@@ -151,7 +162,8 @@ struct an_metrics {
 	double connect_s;
 	double logo_hang_s;
 	enum an_outcome outcome;
-	char why[160];
+	bool mid_session;		/* connected before the capture began */
+	char why[256];
 };
 
 struct analysis;
@@ -159,6 +171,8 @@ struct analysis;
 struct analysis *analysis_new(const uint8_t key[KDNET_KEY_LEN], uint16_t port);
 void analysis_free(struct analysis *a);
 void analysis_feed(struct analysis *a, const struct cap_frame *f);
+void analysis_keep_duplicates(struct analysis *a, bool keep);
+uint64_t analysis_duplicates(const struct analysis *a);
 uint64_t analysis_t0(const struct analysis *a);
 bool analysis_has_power_on(const struct analysis *a);
 uint64_t analysis_frames(const struct analysis *a, uint64_t *bad,

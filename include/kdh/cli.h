@@ -75,6 +75,8 @@ void cli_help_print(const struct kdh_cmd *cmd);
  * @has_key:	--key was given
  * @can_write:	set by the caller: --write-decrypted is an option
  * @write_decrypted: its file, NULL when not given
+ * @can_keep:	set by the caller: --keep-duplicates is an option
+ * @keep_duplicates: --keep-duplicates
  */
 struct cli_capture_args {
 	const char *file;
@@ -84,6 +86,7 @@ struct cli_capture_args {
 	bool key_optional, has_key;
 	bool can_write;
 	const char *write_decrypted;
+	bool can_keep, keep_duplicates;
 };
 
 #define CLI_HELP_SHOWN	(-1)	/* --help printed: exit 0 */
