@@ -219,7 +219,7 @@ static int bench_main(int argc, char **argv)
 					"'%s' is not a count", optarg);
 			break;
 		case 'h': cli_help_print(&kdh_cmd_bench); return KDH_EXIT_OK;
-		default:  return cli_usage_error(&kdh_cmd_bench, "bad option");
+		default:  return cli_bad_option(&kdh_cmd_bench, argv);
 		}
 	}
 	if (optind != argc - 1)

@@ -180,12 +180,12 @@ int cli_capture_args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		case 'j': a->json = true; break;
 		case 'K':
 			if (!a->can_keep)
-				return cli_usage_error(cmd, "bad option");
+				return cli_bad_option(cmd, argv);
 			a->keep_duplicates = true;
 			break;
 		case 'w':
 			if (!a->can_write)
-				return cli_usage_error(cmd, "bad option");
+				return cli_bad_option(cmd, argv);
 			a->write_decrypted = optarg;
 			break;
 		case 'h': cli_help_print(cmd); return CLI_HELP_SHOWN;
@@ -195,7 +195,7 @@ int cli_capture_args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 					"--port: '%s' is not a port (1-65535)", optarg);
 			break;
 		default:
-			return cli_usage_error(cmd, "bad option");
+			return cli_bad_option(cmd, argv);
 		}
 	}
 	if (optind != argc - 1)

@@ -319,7 +319,7 @@ static int listen_main(int argc, char **argv)
 						     "not a duration longer than 0s", optarg);
 			break;
 		default:
-			rc = cli_usage_error(&kdh_cmd_listen, "bad option");
+			rc = cli_bad_option(&kdh_cmd_listen, argv);
 		}
 		if (rc) {
 			free(c);

@@ -1,4 +1,5 @@
 /* main.c - the `kdh` command line: dispatch to subcommands, global help */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,6 +28,23 @@ static const struct kdh_cmd *command_find(const char *name)
 		if (!strcmp(commands[i]->name, name))
 			return commands[i];
 	return NULL;
+}
+
+/* "no command 'rnu' (did you mean 'run'?)" */
+static int no_command(const char *who, const char *name)
+{
+	const char *names[N_COMMANDS + 1], *s;
+
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		names[i] = commands[i]->name;
+	names[N_COMMANDS] = "help";
+	s = cli_suggest(name, names, N_COMMANDS + 1);
+	if (s)
+		fprintf(stderr, "%s: no command '%s' (did you mean '%s'?); see 'kdh "
+			"--help'\n", who, name, s);
+	else
+		fprintf(stderr, "%s: no command '%s'; see 'kdh --help'\n", who, name);
+	return KDH_EXIT_USAGE;
 }
 
 static void usage_print(FILE *out)
@@ -77,19 +95,22 @@ int main(int argc, char **argv)
 			usage_print(stdout);
 			return KDH_EXIT_OK;
 		}
-		cmd = command_find(argv[2]);
-		if (!cmd) {
-			fprintf(stderr, "kdh help: no command '%s'; see 'kdh --help'\n",
-				argv[2]);
-			return KDH_EXIT_USAGE;
+		if (!strcmp(argv[2], "help")) {
+			printf("usage: kdh help COMMAND\n\nPrints what COMMAND does, its "
+			       "options, its output and its exit status (the same as "
+			       "'kdh COMMAND --help').\n'kdh --help' lists the "
+			       "commands.\n");
+			return KDH_EXIT_OK;
 		}
+		cmd = command_find(argv[2]);
+		if (!cmd)
+			return no_command("kdh help", argv[2]);
 		cli_help_print(cmd);
 		return KDH_EXIT_OK;
 	}
 	cmd = command_find(argv[1]);
-	if (!cmd) {
-		fprintf(stderr, "kdh: no command '%s'; see 'kdh --help'\n", argv[1]);
-		return KDH_EXIT_USAGE;
-	}
+	if (!cmd)
+		return no_command("kdh", argv[1]);
+	opterr = 0;	/* one message per bad option: cli_bad_option()'s */
 	return cmd->run(argc - 1, argv + 1);
 }

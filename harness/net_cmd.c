@@ -255,7 +255,7 @@ static int net_main(int argc, char **argv)
 			seeded = true;
 			break;
 		case 'h': cli_help_print(&kdh_cmd_net); return KDH_EXIT_OK;
-		default:  return cli_usage_error(&kdh_cmd_net, "bad option");
+		default:  return cli_bad_option(&kdh_cmd_net, argv);
 		}
 	}
 	if (optind != argc)

@@ -251,7 +251,7 @@ static int merge_main(int argc, char **argv)
 		else if (opt == 'h')
 			return cli_help_print(&kdh_cmd_report), KDH_EXIT_OK;
 		else
-			return cli_usage_error(&kdh_cmd_report, "bad option");
+			return cli_bad_option(&kdh_cmd_report, argv);
 	}
 	if (html && optind < argc && strcmp(argv[optind], "merge")) {
 		g_array_free(rs, TRUE);

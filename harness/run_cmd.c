@@ -240,7 +240,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 			a->seeded = true;
 			break;
 		default:
-			return cli_usage_error(cmd, "bad option");
+			return cli_bad_option(cmd, argv);
 		}
 	}
 	return 0;

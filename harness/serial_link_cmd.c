@@ -130,7 +130,7 @@ static int serial_main(int argc, char **argv)
 						       "is not a duration longer than 0s", optarg);
 			break;
 		case 'h': cli_help_print(&kdh_cmd_serial_link); return KDH_EXIT_OK;
-		default:  return cli_usage_error(&kdh_cmd_serial_link, "bad option");
+		default:  return cli_bad_option(&kdh_cmd_serial_link, argv);
 		}
 	}
 	if (argc - optind != 2)

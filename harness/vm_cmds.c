@@ -127,7 +127,7 @@ static int qemu_cmd_main(int argc, char **argv)
 			o.host_cpu_vendor = optarg;
 			break;
 		case 'h': cli_help_print(&kdh_cmd_qemu_cmd); return KDH_EXIT_OK;
-		default:  return cli_usage_error(&kdh_cmd_qemu_cmd, "bad option");
+		default:  return cli_bad_option(&kdh_cmd_qemu_cmd, argv);
 		}
 	}
 	if (optind != argc - 1)
@@ -223,7 +223,7 @@ static int check_main(int argc, char **argv)
 				return cli_usage_error(&kdh_cmd_check, "--windows: %s", err);
 			break;
 		case 'h': cli_help_print(&kdh_cmd_check); return KDH_EXIT_OK;
-		default:  return cli_usage_error(&kdh_cmd_check, "bad option");
+		default:  return cli_bad_option(&kdh_cmd_check, argv);
 		}
 	}
 	if (optind != argc - 1)

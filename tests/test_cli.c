@@ -288,3 +288,39 @@ Test(cli, bad_values_exit_2_with_one_line)
 		g_free(err);
 	}
 }
+
+/* A typo gets a suggestion, and one message */
+Test(cli, typos_get_did_you_mean)
+{
+	static const struct { const char *argv[4]; const char *says; } cases[] = {
+		{ { "rnu" }, "kdh: no command 'rnu' (did you mean 'run'?); see 'kdh --help'\n" },
+		{ { "analyse", "x" }, "kdh: no command 'analyse' (did you mean 'analyze'?)" },
+		{ { "help", "chek" }, "kdh help: no command 'chek' (did you mean 'check'?)" },
+		{ { "run", "--jsno", "x" }, "kdh run: unknown option '--jsno' (did you mean '--json'?)\n" },
+		{ { "decode", "x", "--kye" }, "kdh decode: unknown option '--kye' (did you mean '--key'?)" },
+		{ { "run", "--seed" }, "kdh run: option '--seed' needs a value" },
+		{ { "run", "--frobnicate" }, "kdh run: unknown option '--frobnicate'\n" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const char *argv[6] = { kdh() };
+		char *out, *err;
+
+		for (int j = 0; cases[i].argv[j]; j++)
+			argv[j + 1] = cases[i].argv[j];
+		cr_assert_eq(test_run(argv, &out, &err), 2, "%s", cases[i].says);
+		cr_assert(g_str_has_prefix(err, cases[i].says), "%s", err);
+		cr_assert_null(strstr(err, "unrecognized"), "getopt's own message: %s", err);
+		g_free(out);
+		g_free(err);
+	}
+}
+
+Test(cli, help_help)
+{
+	char *out, *err;
+
+	cr_assert_eq(run(&out, &err, "help", "help", NULL, NULL, NULL, NULL), 0);
+	cr_assert(strstr(out, "usage: kdh help COMMAND"), "%s", out);
+	g_free(out); g_free(err);
+}

@@ -47,6 +47,9 @@ extern const struct kdh_cmd kdh_cmd_baseline;
 extern const struct kdh_cmd kdh_cmd_report;
 extern const struct kdh_cmd kdh_cmd_serial_link;
 
+size_t cli_distance(const char *a, const char *b);
+const char *cli_suggest(const char *word, const char *const *choices, size_t n);
+int cli_bad_option(const struct kdh_cmd *cmd, char **argv);
 int cli_usage_error(const struct kdh_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int cli_error(const struct kdh_cmd *cmd, int status, const char *fmt, ...)
