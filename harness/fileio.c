@@ -12,7 +12,7 @@
 
 /**
  * write_file_atomic() - replace @path with @data, never half-written
- * @path:	destination
+ * @path:	destination; "-" is standard output
  * @data:	contents
  * @len:	their length
  *
@@ -23,6 +23,9 @@ int write_file_atomic(const char *path, const char *data, size_t len)
 	char *tmp;
 	int fd, rc = 0;
 
+	if (!strcmp(path, "-"))		/* standard output */
+		return fwrite(data, 1, len, stdout) == len && !fflush(stdout) ? 0 :
+		       -EIO;
 	if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
 		return -ENOMEM;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -105,6 +105,7 @@ static void load_dir(struct suite *s, const char *dir)
 
 struct run_args {
 	const char *group, *results, *json, *junit;
+	int data_fd;		/* --json - / --junit -: the real stdout */
 	uint64_t seed;
 	bool seeded, tap, validate;
 	unsigned jobs;
@@ -270,10 +271,18 @@ static int outputs_write(const struct run_args *a, const char *dir,
 	rc |= report_json_file(path, rs, n, a->seed, st);
 	snprintf(path, sizeof(path), "%s/junit.xml", dir);
 	rc |= report_junit_file(path, rs, n, st);
+	if (a->data_fd >= 0) {		/* "-": the data on the real stdout */
+		fflush(stdout);
+		dup2(a->data_fd, STDOUT_FILENO);
+	}
 	if (a->json)
 		rc |= report_json_file(a->json, rs, n, a->seed, st);
 	if (a->junit)
 		rc |= report_junit_file(a->junit, rs, n, st);
+	if (a->data_fd >= 0) {
+		fflush(stdout);
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+	}
 	return rc ? cli_error(&kdh_cmd_run, KDH_EXIT_FAIL, "could not write "
 			      "every result file") : 0;
 }
@@ -408,12 +417,17 @@ static int suite_run(struct suite *s, struct run_args *a)
 
 static int run_main(int argc, char **argv)
 {
-	struct run_args a = { .results = "results" };
+	struct run_args a = { .results = "results", .data_fd = -1 };
 	struct suite s = { 0 };
 	int rc = args_parse(&kdh_cmd_run, argc, argv, &a);
 
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? KDH_EXIT_OK : rc;
+	if ((a.json && !strcmp(a.json, "-")) || (a.junit && !strcmp(a.junit, "-"))) {
+		/* the data goes to stdout: the console lines to stderr */
+		a.data_fd = dup(STDOUT_FILENO);
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+	}
 	if (!a.seeded)
 		a.seed = cli_seed_random();
 	suite_load(&s, argc - optind, argv + optind, &a);
@@ -432,7 +446,7 @@ static int run_main(int argc, char **argv)
 
 static int list_main(int argc, char **argv)
 {
-	struct run_args a = { 0 };
+	struct run_args a = { .data_fd = -1 };
 	struct suite s = { 0 };
 	int rc = args_parse(&kdh_cmd_list, argc, argv, &a);
 
@@ -448,6 +462,9 @@ static int list_main(int argc, char **argv)
 		g_string_free(g, TRUE);
 	}
 	free(s.sc);
+	if (!s.bad && !s.n && a.group)	/* as kdh run says it */
+		return cli_error(&kdh_cmd_list, KDH_EXIT_USAGE, "no scenario in "
+				 "group %s", a.group);
 	return s.bad ? KDH_EXIT_USAGE : KDH_EXIT_OK;
 }
 
@@ -479,13 +496,14 @@ const struct kdh_cmd kdh_cmd_run = {
 "  --results DIR     default results/; each run makes DIR/run-DATE-SEED/\n"
 "                    with SCENARIO/{capture.pcapng,result.json,target.log},\n"
 "                    summary.json and junit.xml\n"
-"  --json FILE       also write the summary JSON to FILE\n"
+"  --json FILE       also write the summary JSON to FILE (- for standard\n"
+"                    output; the console lines then go to standard error)\n"
 "  --baseline FILE   compare with a stored run (a --json or summary.json):\n"
 "                    a figure beyond its [thresholds] allowance (default\n"
 "                    connect_time +20% or +2s, dhcp_phase ±10% or ±2s,\n"
 "                    discover_count +2), a changed outcome, a figure that\n"
 "                    appeared or vanished fails the scenario\n"
-"  --junit FILE      also write JUnit XML to FILE\n"
+"  --junit FILE      also write JUnit XML to FILE (- for standard output)\n"
 "  --tap             TAP 13 on stdout instead of the console lines\n"
 "  --validate        parse every scenario, run nothing\n"
 "  --backend B       user (default: kdh's switches and libslirp, rootless)\n"

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <zlib.h>
 
@@ -221,7 +222,8 @@ struct capfile *capfile_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	cf->file = fopen(path, "rb");
+	cf->file = strcmp(path, "-") ? fopen(path, "rb") :	/* "-": stdin */
+		   fdopen(dup(STDIN_FILENO), "rb");
 	cf->in = malloc(IN_SIZE);
 	if (!cf->file || !cf->in) {
 		snprintf(err, errlen, "%s", strerror(cf->file ? ENOMEM : errno));

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kdh/capfile.h"
 #include "kdh/pcapng.h"
@@ -30,6 +31,7 @@ struct port_iface {
 
 struct ns_pcapng {
 	FILE *f;
+	bool to_stdout;
 	char *path, *partial;
 	int n_ifaces;
 	int events_iface;
@@ -112,7 +114,8 @@ static void shb_write(struct ns_pcapng *w)
 
 /**
  * ns_pcapng_open() - start a capture file
- * @path:	final name; PATH.partial is written until ns_pcapng_close()
+ * @path:	final name; PATH.partial is written until ns_pcapng_close();
+ *		"-" writes to standard output
  * @err:	reason on failure
  * @errlen:	its size
  *
@@ -128,7 +131,9 @@ struct ns_pcapng *ns_pcapng_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	w->path = strdup(path);
-	w->f = fopen(w->partial, "wb");
+	w->to_stdout = !strcmp(path, "-");	/* "-": standard output */
+	w->f = w->to_stdout ? fdopen(dup(STDOUT_FILENO), "wb") :
+			      fopen(w->partial, "wb");
 	if (!w->f || !w->path) {
 		snprintf(err, errlen, "%s: %s", w->partial, strerror(errno));
 		free(w->partial);
@@ -406,7 +411,7 @@ int ns_pcapng_close(struct ns_pcapng *w)
 	rc = w->error;
 	if (fclose(w->f) && !rc)
 		rc = -errno;
-	if (!rc && rename(w->partial, w->path))
+	if (!rc && !w->to_stdout && rename(w->partial, w->path))
 		rc = -errno;
 	for (size_t i = 0; i < w->n_attached; i++)
 		free(w->attached[i]);
