@@ -17,6 +17,7 @@ PACKAGES=(
 	libcriterion-dev tshark qemu-system-x86 ipxe-qemu
 	busybox-static cpio libxml2-utils
 	libnl-3-dev libnl-route-3-dev libpcap-dev dnsmasq-base iproute2 procps
+	ovmf
 )
 
 missing=()
