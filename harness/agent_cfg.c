@@ -16,6 +16,7 @@
 
 #include "harness/scenario_values.h"
 #include "kdh/agent.h"
+#include "kdh/winbuild.h"
 #include "kdh/duration.h"
 #include "kdh/pkt.h"
 
@@ -142,21 +143,7 @@ char *agent_cmdline_build(const struct target_config *tc)
  */
 const char *agent_nic_model(uint16_t vendor, uint16_t device)
 {
-	static const struct { uint16_t v, d; const char *model; } ids[] = {
-		{ 0x8086, 0x100e, "e1000" },		/* 82540EM, QEMU's e1000 */
-		{ 0x8086, 0x1004, "e1000-82544gc" },
-		{ 0x8086, 0x100f, "e1000-82545em" },
-		{ 0x8086, 0x10d3, "e1000e" },		/* 82574L */
-		{ 0x1af4, 0x1000, "virtio" },
-		{ 0x1af4, 0x1041, "virtio" },
-		{ 0x10ec, 0x8139, "rtl8139" },
-		{ 0x15ad, 0x07b0, "vmxnet3" },
-	};
-
-	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
-		if (ids[i].v == vendor && ids[i].d == device)
-			return ids[i].model;
-	return "unknown";
+	return nic_model_of_pci(vendor, device);
 }
 
 /**

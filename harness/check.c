@@ -15,12 +15,14 @@
 
 #include <glib.h>
 
+#include "harness/check_priv.h"
 #include "harness/scenario_values.h"
 #include "kdh/check.h"
 #include "kdh/pkt.h"
+#include "kdh/winbuild.h"
 
-static void __attribute__((format(printf, 3, 4)))
-add(struct finding *f, enum finding_level lvl, const char *fmt, ...)
+/** check_add() - fill a finding (its fix empty) */
+void check_add(struct finding *f, enum finding_level lvl, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -29,6 +31,31 @@ add(struct finding *f, enum finding_level lvl, const char *fmt, ...)
 	vsnprintf(f->text, sizeof(f->text), fmt, ap);
 	va_end(ap);
 	f->fix[0] = '\0';
+}
+
+/** check_fix() - a finding's fix */
+void check_fix(struct finding *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->fix, sizeof(f->fix), fmt, ap);
+	va_end(ap);
+}
+
+#define add check_add
+
+/**
+ * check_ctx_init() - defaults: network unknown, @windows_build's NICs
+ * @x:		output
+ * @windows_build: e.g. WIN_BUILD_DEFAULT
+ */
+void check_ctx_init(struct check_ctx *x, unsigned windows_build)
+{
+	memset(x, 0, sizeof(*x));
+	x->windows_build = windows_build;
+	x->n_models = win_build_models(windows_build, x->models, CHECK_MAX_MODELS);
+	x->qemu = (struct pve_version){ 10, 0, 0 };
 }
 
 /**
@@ -83,81 +110,6 @@ int dbgsettings_parse(const char *text, struct dbgsettings *d, char *err,
 		return -1;
 	}
 	return 0;
-}
-
-static bool driven(const char *model, const char *const *models, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(models[i], model))
-			return true;
-	return false;
-}
-
-static void nic_desc(const struct vmconf *c, unsigned i, char *buf, size_t len)
-{
-	struct pci_addr p;
-	char b[16];
-
-	pve_net_pci(i, &p);
-	snprintf(buf, len, "net%u (%s at %s, bridge %s)", i, c->nets[i].model,
-		 pci_addr_str(&p, b, sizeof(b)), c->nets[i].bridge);
-}
-
-/* The NIC KDNET will use, or -1 (with a BLOCK finding) */
-static int nic_finding(const struct vmconf *c, const struct dbgsettings *d,
-		       const char *const *m, size_t nm, struct finding *f)
-{
-	struct pci_addr want, p;
-	char desc[128], b[MAC_STRLEN];
-
-	if (d && d->has_busparams) {
-		if (pci_addr_parse(d->busparams, &want)) {
-			add(f, FIND_BLOCK, "busparams '%s' is not b.d.f", d->busparams);
-			snprintf(f->fix, sizeof(f->fix), "bcdedit /set {dbgsettings} "
-				 "busparams 0.18.0 (net0's address)");
-			return -1;
-		}
-		for (unsigned i = 0; i < PVE_MAX_NETS; i++) {
-			if (!c->has_net[i] || (pve_net_pci(i, &p), pci_addr_cmp(&p, &want)))
-				continue;
-			nic_desc(c, i, desc, sizeof(desc));
-			if (!driven(c->nets[i].model, m, nm)) {
-				add(f, FIND_BLOCK, "busparams %s names %s, a model KDNET does "
-				    "not drive", d->busparams, desc);
-				snprintf(f->fix, sizeof(f->fix), "net%u: e1000=%s,... in "
-					 "the VM config (or point busparams at a driven NIC)",
-					 i, mac_str(c->nets[i].mac, b));
-				return -1;
-			}
-			add(f, FIND_OK, "KDNET will use %s, named by busparams %s", desc,
-			    d->busparams);
-			return (int)i;
-		}
-		add(f, FIND_BLOCK, "busparams %s names no NIC of this VM (net0 is "
-		    "0.18.0, net1 0.19.0, ... net6 1.1.0): debugging is off",
-		    d->busparams);
-		snprintf(f->fix, sizeof(f->fix), "bcdedit /set {dbgsettings} busparams "
-			 "b.d.f of the NIC on the debugger's network");
-		return -1;
-	}
-	for (unsigned i = 0; i < PVE_MAX_NETS; i++)
-		if (c->has_net[i] && driven(c->nets[i].model, m, nm)) {
-			nic_desc(c, i, desc, sizeof(desc));
-			add(f, vmconf_n_nets(c) > 1 ? FIND_WARN : FIND_OK, "KDNET will use "
-			    "%s: no busparams, the first NIC it drives in PCI order", desc);
-			if (vmconf_n_nets(c) > 1) {
-				pve_net_pci(i, &p);
-				snprintf(f->fix, sizeof(f->fix), "with %zu NICs, say which: "
-					 "bcdedit /set {dbgsettings} busparams %s (net%u), or "
-					 "another NIC's b.d.f", vmconf_n_nets(c),
-					 pci_addr_str(&p, b, sizeof(b)), i);
-			}
-			return (int)i;
-		}
-	add(f, FIND_BLOCK, "no NIC of this VM is a model KDNET drives");
-	snprintf(f->fix, sizeof(f->fix), "use model e1000 for the debug NIC "
-		 "(net0: e1000=MAC,bridge=...)");
-	return -1;
 }
 
 static void link_findings(const struct vmconf *c, int nic, struct finding *f,
@@ -228,7 +180,7 @@ static void settings_findings(const struct dbgsettings *d, struct finding *f,
  * qemu-server gives each serialN an isa-serial in order, so COM1 is the
  * first configured port (normally serial0). */
 static void serial_findings(const struct vmconf *c, const struct dbgsettings *d,
-			    struct finding *f, size_t *n)
+			    const char *vmid, struct finding *f, size_t *n)
 {
 	unsigned long com = d->debugport ? d->debugport : 1, seen = 0;
 	int port = -1;
@@ -240,9 +192,12 @@ static void serial_findings(const struct vmconf *c, const struct dbgsettings *d,
 		add(&f[*n], FIND_BLOCK, "debugport %lu (COM%lu) but the VM has %lu "
 		    "serial port%s: the debuggee's KD output goes nowhere", com, com,
 		    seen, seen == 1 ? "" : "s");
-		snprintf(f[(*n)++].fix, sizeof(f[0].fix), seen ? "bcdedit /set "
-			 "{dbgsettings} debugport 1" : "qm set VMID --serial0 socket "
-			 "(then bcdedit /set {dbgsettings} debugport 1)");
+		if (seen)
+			check_fix(&f[*n], "bcdedit /set {dbgsettings} debugport 1");
+		else
+			check_fix(&f[*n], "qm set %s --serial0 socket (then bcdedit "
+				  "/set {dbgsettings} debugport 1)", vmid);
+		(*n)++;
 		return;
 	}
 	if (!strcmp(c->serial[port], "socket"))
@@ -258,45 +213,54 @@ static void serial_findings(const struct vmconf *c, const struct dbgsettings *d,
 		    "say the same (115200 is the usual)", d->baudrate);
 }
 
+/* "qm set 105" when the VM id is known */
+static const char *vmid_text(const struct check_ctx *x, char *buf, size_t len)
+{
+	if (x->vmid)
+		snprintf(buf, len, "%u", x->vmid);
+	else
+		snprintf(buf, len, "VMID");
+	return buf;
+}
+
 /**
  * kdh_check() - every finding for a VM and its debug settings
  * @c:		VM config
  * @d:		{dbgsettings}, NULL when not given (Windows' defaults)
- * @net:	the network the debug NIC is on, as far as the user knows
- * @models:	NIC models KDNET drives
- * @n_models:	their count
+ * @x:		network, Windows build, VM id (check_ctx_init())
  * @f:		output
  * @max:	its size (CHECK_MAX_FINDINGS is enough)
  *
  * Return: number of findings
  */
 size_t kdh_check(const struct vmconf *c, const struct dbgsettings *d,
-		 enum check_network net, const char *const *models,
-		 size_t n_models, struct finding *f, size_t max)
+		 const struct check_ctx *x, struct finding *f, size_t max)
 {
+	char vmid[16];
 	size_t n = 0;
 	int nic;
 
 	if (max < CHECK_MAX_FINDINGS)
 		return 0;
+	vmid_text(x, vmid, sizeof(vmid));
 	if (d && !strcasecmp(d->debugtype, "SERIAL")) {
-		serial_findings(c, d, f, &n);
+		serial_findings(c, d, vmid, f, &n);
 		return n;
 	}
-	nic = nic_finding(c, d, models, n_models, &f[n++]);
+	nic = check_nic(c, d, x, f, &n);
 	link_findings(c, nic, f, &n, max);
 	if (pve_ostype_hyperv(c->ostype) && c->kvm) {
 		add(&f[n], FIND_BLOCK, "ostype %s gives the guest Hyper-V enlightenments "
 		    "(hv_* CPU flags): KDNET then uses the hypervisor's transport "
 		    "and nothing reaches the debugger", c->ostype);
-		snprintf(f[n++].fix, sizeof(f[0].fix), "ostype: other (qm set VMID "
+		snprintf(f[n++].fix, sizeof(f[0].fix), "ostype: other (qm set %s "
 			 "--ostype other); once KDNET has worked, the binding survives "
-			 "going back to %s", c->ostype);
+			 "going back to %s", vmid, c->ostype);
 	}
 	if (strstr(c->args, "hv_") || strstr(c->args, "hv-"))
 		add(&f[n++], FIND_BLOCK, "args: adds Hyper-V enlightenments to the CPU; "
 		    "KDNET will be silent");
-	dhcp_finding(d, net, &f[n++]);
+	dhcp_finding(d, x->net, &f[n++]);
 	if (d)
 		settings_findings(d, f, &n);
 	return n;

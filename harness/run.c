@@ -24,6 +24,8 @@
 #include "kdh/debugger.h"
 #include "kdh/host.h"
 #include "kdh/pcapng.h"
+#include "kdh/pve_pci.h"
+#include "kdh/winbuild.h"
 #include "kdh/run.h"
 #include "kdh/slirp_node.h"
 #include "kdh/target.h"
@@ -83,18 +85,28 @@ static bool env_cpuid(void *opaque, char vendor[13])
 	return true;
 }
 
+/* The QEMU a simulated VM's unversioned machine type takes: Proxmox VE 9's */
+static const struct pve_version sim_qemu = { 10, 0, 0 };
+
 static size_t env_nics(void *opaque, struct target_nic *nics, size_t max)
 {
 	struct sim_vm *v = opaque;
+	struct pve_machine m;
 	size_t n = 0;
+
+	if (pve_machine_parse(v->cfg->conf.machine, v->ostype, &sim_qemu, &m,
+			      NULL, 0))
+		m.version = sim_qemu;
 
 	for (size_t i = 0; i < v->cfg->n_nets && n < max; i++, n++) {
 		const struct pve_net *net = &v->cfg->nets[i];
 
 		snprintf(nics[n].name, sizeof(nics[n].name), "net%u", net->index);
-		snprintf(nics[n].model, sizeof(nics[n].model), "%s", net->model);
+		snprintf(nics[n].model, sizeof(nics[n].model), "%s",
+			 nic_guest_model(net->model, m.version.major,
+					 m.version.minor));
 		memcpy(nics[n].mac, net->mac, 6);
-		pve_net_pci(net->index, &nics[n].pci);
+		pve_guest_nic_pci(&v->cfg->conf, net->index, &nics[n].pci);
 	}
 	return n;
 }
@@ -155,7 +167,7 @@ void sim_power_on_event(struct sim_vm *v, const char *extra)
 		const struct pve_net *n = &v->cfg->nets[i];
 		struct pci_addr a;
 
-		pve_net_pci(n->index, &a);
+		pve_guest_nic_pci(&v->cfg->conf, n->index, &a);
 		g_string_append_printf(e, " nic=net%u,%s,%s,%s", n->index,
 				       mac_str(n->mac, mac),
 				       pci_addr_str(&a, pci, sizeof(pci)), n->bridge);
@@ -177,16 +189,25 @@ static void power_cb(void *opaque)
 	power_on(opaque);
 }
 
+/* A power cycle (qm stop + qm start) restarts QEMU with the config's
+ * current CPU flags; a reboot from inside the guest keeps the QEMU process
+ * and its flags, so a changed ostype waits for the next power cycle. */
 static void reboot_cb(void *opaque)
 {
 	struct sim_vm *v = opaque;
+	bool guest = v->cfg->reboot_kind == SC_REBOOT_GUEST;
 	char text[80];
 
-	snprintf(text, sizeof(text), "power off %s", v->cfg->name);
+	snprintf(text, sizeof(text), "power off %s%s", v->cfg->name,
+		 guest ? " reboot=guest" : "");
 	sim_event(v->sim, text);
 	target_power_off(v->t);
-	if (v->cfg->reboot_ostype[0])
+	if (v->cfg->reboot_ostype[0] && !guest)
 		snprintf(v->ostype, sizeof(v->ostype), "%s", v->cfg->reboot_ostype);
+	else if (v->cfg->reboot_ostype[0])
+		g_string_append_printf(v->sim->log, "%s: ostype %s in the config; the "
+				       "guest reboot keeps QEMU's CPU flags (%s)\n",
+				       v->cfg->name, v->cfg->reboot_ostype, v->ostype);
 	power_on(v);
 }
 

@@ -57,22 +57,12 @@ static void fail(struct vm_real *r, const char *why)
 	vm_stop(&r->proc);
 }
 
-static void vmconf_of(const struct sc_vm *c, struct vmconf *vc)
+/* The VM's Proxmox lines as scenario_vm.c read them, with the ostype of
+ * the current boot (a `reboot = ... ostype` changes it) */
+static void vmconf_of(const struct sim_vm *v, struct vmconf *vc)
 {
-	memset(vc, 0, sizeof(*vc));
-	snprintf(vc->name, sizeof(vc->name), "%s", c->name);
-	snprintf(vc->ostype, sizeof(vc->ostype), "%s", c->ostype);
-	vc->memory = c->memory;
-	vc->cores = c->cores;
-	vc->sockets = 1;
-	vc->kvm = true;
-	for (size_t i = 0; i < c->n_nets; i++) {
-		vc->nets[c->nets[i].index] = c->nets[i];
-		vc->has_net[c->nets[i].index] = true;
-	}
-	for (int i = 0; i < SC_MAX_SERIALS && i < VMCONF_SERIALS; i++)
-		if (c->serial[i])
-			snprintf(vc->serial[i], sizeof(vc->serial[i]), "socket");
+	*vc = v->cfg->conf;
+	snprintf(vc->ostype, sizeof(vc->ostype), "%s", v->ostype);
 }
 
 static unsigned vmid_of(const struct sim_vm *v)
@@ -112,7 +102,7 @@ static GPtrArray *argv_of(struct vm_real *r, char **append, char *err,
 		.serial_dir = r->sockdir, .console = r->proc.console };
 	struct vmconf vc;
 
-	vmconf_of(c, &vc);
+	vmconf_of(r->v, &vc);
 	snprintf(kernel, sizeof(kernel), "%s/vmlinuz", agent);
 	snprintf(initrd, sizeof(initrd), "%s/initrd.img", agent);
 	if (c->image[0]) {

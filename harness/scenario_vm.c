@@ -9,6 +9,9 @@
 #include "harness/scenario_priv.h"
 #include "harness/scenario_values.h"
 #include "kdh/duration.h"
+#include "kdh/winbuild.h"
+
+#include <glib.h>
 
 /** sc_vm_new() - a VM with the defaults of every key */
 void sc_vm_new(struct parse *p, const struct ini_item *sec)
@@ -21,30 +24,25 @@ void sc_vm_new(struct parse *p, const struct ini_item *sec)
 	target_config_default(&vm->tc);
 	snprintf(vm->tc.name, sizeof(vm->tc.name), "%s", sec->name);
 	kdnet_key_parse("1.2.3.4", vm->tc.key, NULL, 0);
-	vm->memory = 256;
+	vmconf_init(&vm->conf, p->file);
+	snprintf(vm->conf.name, sizeof(vm->conf.name), "%s", sec->name);
+	vm->conf.memory = vm->memory = 256;
 	vm->cores = 1;
 	vm->line = sec->line;
 }
 
+/* A netN line vmconf_take() accepted: scenario rules on top */
 static int net_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it)
 {
-	char *end;
-	unsigned long idx = strtoul(it->key + 3, &end, 10);
-	struct pve_net *net;
+	unsigned idx = (unsigned)strtoul(it->key + 3, NULL, 10);
 
-	if (*end || !it->key[3] || idx >= PVE_MAX_NETS)
-		return sc_fail(p, it->line, "'%s': NIC keys are net0 ... net31",
-			       it->key);
 	if (vm->n_nets == SC_MAX_NETS)
 		return sc_fail(p, it->line, "more than %d NICs in [vm %s]",
 			       SC_MAX_NETS, vm->name);
-	net = &vm->nets[vm->n_nets];
-	if (pve_net_parse(it->value, net, p->kv_err, sizeof(p->kv_err)))
-		return sc_fail(p, it->line, "%s: %s", it->key, p->kv_err);
-	if (!net->bridge[0])
+	if (!vm->conf.nets[idx].bridge[0])
 		return sc_fail(p, it->line, "%s: bridge=NETWORK is required",
 			       it->key);
-	net->index = (unsigned)idx;
+	vm->nets[vm->n_nets] = vm->conf.nets[idx];
 	vm->net_line[vm->n_nets++] = it->line;
 	return 0;
 }
@@ -70,21 +68,47 @@ static int timing_key(struct parse *p, struct sc_vm *vm,
 		       "timing.os_boot)", it->key, vm->name);
 }
 
+/* reboot = DURATION [guest|power] [ostype]: a reboot from inside the guest
+ * keeps the QEMU process and so its CPU flags (a changed ostype waits for
+ * the next power cycle); power is qm stop + qm start, which applies it */
 static int reboot_key(struct parse *p, struct sc_vm *vm,
 		      const struct ini_item *it)
 {
-	char when[32] = "", ostype[32] = "", extra[8] = "";
-	int n = sscanf(it->value, "%31s %31s %7s", when, ostype, extra);
+	gchar **w = g_strsplit_set(it->value, " \t", -1);
+	const char *ostype = NULL;
+	int rc = 0, n = 0;
+	char *words[4];
 
-	if (n < 1 || n > 2 || duration_parse(when, &vm->reboot_ns) ||
-	    !vm->reboot_ns)
-		return sc_fail(p, it->line, "reboot: expected 'DURATION [ostype]', "
-			       "e.g. '2m win10'");
-	if (n == 2 && !pve_ostype_known(ostype))
-		return sc_fail(p, it->line, "reboot: unknown ostype '%s'", ostype);
+	for (gchar **x = w; *x; x++)
+		if (**x && n < 4)
+			words[n++] = *x;
+	vm->reboot_kind = SC_REBOOT_POWER;
+	if (n < 1 || n > 3 || duration_parse(words[0], &vm->reboot_ns) ||
+	    !vm->reboot_ns) {
+		rc = sc_fail(p, it->line, "reboot: expected 'DURATION [guest|power] "
+			     "[ostype]', e.g. '2m power win10'");
+		goto out;
+	}
+	if (n > 1 && (!strcmp(words[1], "guest") || !strcmp(words[1], "power"))) {
+		vm->reboot_kind = strcmp(words[1], "guest") ? SC_REBOOT_POWER :
+			SC_REBOOT_GUEST;
+		ostype = n > 2 ? words[2] : NULL;
+	} else if (n > 2) {
+		rc = sc_fail(p, it->line, "reboot: '%s' is not guest or power",
+			     words[1]);
+		goto out;
+	} else if (n > 1) {
+		ostype = words[1];
+	}
+	if (ostype && !pve_ostype_known(ostype)) {
+		rc = sc_fail(p, it->line, "reboot: unknown ostype '%s'", ostype);
+		goto out;
+	}
 	snprintf(vm->reboot_ostype, sizeof(vm->reboot_ostype), "%s",
-		 n == 2 ? ostype : "");
-	return 0;
+		 ostype ? ostype : "");
+out:
+	g_strfreev(w);
+	return rc;
 }
 
 static int addr_key(struct parse *p, const struct ini_item *it, uint32_t *ip,
@@ -96,9 +120,23 @@ static int addr_key(struct parse *p, const struct ini_item *it, uint32_t *ip,
 	return 0;
 }
 
+/* windows = BUILD: KDNET's NIC support of that build (kdnet_nics wins) */
+static int windows_key(struct parse *p, struct sc_vm *vm,
+		       const struct ini_item *it)
+{
+	if (win_build_parse(it->value, &vm->tc.windows_build, p->kv_err,
+			    sizeof(p->kv_err)))
+		return sc_fail(p, it->line, "windows: %s", p->kv_err);
+	if (!vm->models_line)
+		vm->tc.n_models = win_build_models(vm->tc.windows_build,
+						   vm->tc.models, TARGET_MAX_MODELS);
+	return 0;
+}
+
 static int models_key(struct parse *p, struct sc_vm *vm,
 		      const struct ini_item *it)
 {
+	vm->models_line = it->line;
 	if (sc_list_key(p, it, vm->tc.models, TARGET_MAX_MODELS, &vm->tc.n_models))
 		return -EINVAL;
 	for (size_t i = 0; i < vm->tc.n_models; i++)
@@ -115,7 +153,8 @@ static int serial_key(struct parse *p, struct sc_vm *vm,
 	char *end;
 	unsigned long n = strtoul(it->key + 6, &end, 10);
 
-	if (*end || !it->key[6] || n >= SC_MAX_SERIALS)
+	if (*end || !it->key[6] || n >= SC_MAX_SERIALS || (it->key[6] == '0' &&
+							 it->key[7]))
 		return sc_fail(p, it->line, "'%s': serial ports are serial0 ... "
 			       "serial3", it->key);
 	if (strcmp(it->value, "socket"))
@@ -127,31 +166,16 @@ static int serial_key(struct parse *p, struct sc_vm *vm,
 	return 0;
 }
 
-/**
- * sc_vm_key() - one key of a [vm NAME] section
- * @p:		parse state
- * @vm:		the VM being read
- * @it:		the item
- *
- * Return: 0 or -EINVAL with the error set
- */
-int sc_vm_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it)
+/* Keys of the scenario, not of Proxmox; 1 when @it is not one */
+static int scenario_vm_key(struct parse *p, struct sc_vm *vm,
+			   const struct ini_item *it)
 {
 	struct target_config *tc = &vm->tc;
 	const char *k = it->key, *v = it->value;
 
-	if (!strncmp(k, "net", 3) && strcmp(k, "netmask"))
-		return net_key(p, vm, it);
 	if (!strncmp(k, "timing.", 7))
 		return timing_key(p, vm, it);
-	if (!strncmp(k, "serial", 6))
-		return serial_key(p, vm, it);
-	if (!strcmp(k, "ostype")) {
-		if (!pve_ostype_known(v))
-			return sc_fail(p, it->line, "ostype: unknown '%s' (other, "
-				       "win10, win11, l26, ...)", v);
-		snprintf(vm->ostype, sizeof(vm->ostype), "%s", v);
-	} else if (!strcmp(k, "dbgsettings")) {
+	if (!strcmp(k, "dbgsettings")) {
 		if (sv_dbgsettings(v, tc, p->kv_err, sizeof(p->kv_err)))
 			return sc_fail(p, it->line, "%s", p->kv_err);
 	} else if (!strcmp(k, "dhcp")) {
@@ -170,10 +194,15 @@ int sc_vm_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it)
 		return addr_key(p, it, &tc->os_ping, NULL);
 	} else if (!strcmp(k, "power_on")) {
 		return sc_duration_key(p, it, &vm->power_on_ns);
-	} else if (!strcmp(k, "reboot")) {
-		return reboot_key(p, vm, it);
+	} else if (!strcmp(k, "reboot") && strcmp(v, "0") && strcmp(v, "1")) {
+		return reboot_key(p, vm, it);	/* 0/1 is Proxmox's own reboot: */
 	} else if (!strcmp(k, "kdnet_nics")) {
 		return models_key(p, vm, it);
+	} else if (!strcmp(k, "hypothesis.sticky_binding")) {
+		if (sv_bool(v, &tc->sticky_binding))
+			return sc_fail(p, it->line, "%s: '%s' is not yes or no", k, v);
+	} else if (!strcmp(k, "windows")) {
+		return windows_key(p, vm, it);
 	} else if (!strcmp(k, "faults")) {
 		if (sv_faults(v, &vm->faults, p->kv_err, sizeof(p->kv_err)))
 			return sc_fail(p, it->line, "%s", p->kv_err);
@@ -183,16 +212,41 @@ int sc_vm_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it)
 		vm->real = !strcmp(v, "vm");
 	} else if (!strcmp(k, "image")) {
 		snprintf(vm->image, sizeof(vm->image), "%s", v);
-	} else if (!strcmp(k, "memory") || !strcmp(k, "cores")) {
-		char *end;
-		unsigned long n = strtoul(v, &end, 10);
-
-		if (*end || !*v || n < 1 || n > (1u << 20))
-			return sc_fail(p, it->line, "%s: '%s' is not a number", k, v);
-		*(!strcmp(k, "memory") ? &vm->memory : &vm->cores) = (unsigned)n;
 	} else {
-		return sc_fail(p, it->line, "unknown key '%s' in [vm %s]", k,
-			       vm->name);
+		return 1;
 	}
+	return 0;
+}
+
+/**
+ * sc_vm_key() - one key of a [vm NAME] section: the scenario's own keys,
+ * then any line of a Proxmox <vmid>.conf
+ * @p:		parse state
+ * @vm:		the VM being read
+ * @it:		the item
+ *
+ * Return: 0 or -EINVAL with the error set
+ */
+int sc_vm_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it)
+{
+	const char *k = it->key;
+	int rc = scenario_vm_key(p, vm, it);
+
+	if (rc <= 0)
+		return rc;
+	if (!strncmp(k, "serial", 6) && serial_key(p, vm, it))
+		return -EINVAL;
+	rc = vmconf_take(&vm->conf, k, it->value, it->line, p->err, p->errlen);
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		return sc_fail(p, it->line, "unknown key '%s' in [vm %s]: neither a "
+			       "scenario key nor a Proxmox VM config key", k, vm->name);
+	if (!strncmp(k, "net", 3) && vm->conf.has_net[strtoul(k + 3, NULL, 10)] &&
+	    g_ascii_isdigit(k[3]))
+		return net_key(p, vm, it);
+	snprintf(vm->ostype, sizeof(vm->ostype), "%s", vm->conf.ostype);
+	vm->memory = vm->conf.memory;
+	vm->cores = vm->conf.cores;
 	return 0;
 }

@@ -11,17 +11,19 @@
 #include "kdh/check.h"
 #include "kdh/cli.h"
 #include "kdh/qemu_argv.h"
+#include "kdh/winbuild.h"
 
-static const char *const default_models[] = { "e1000", "e1000-82540em",
-	"e1000-82544gc", "e1000-82545em", "e1000e", "vmxnet3" };
-
-/* "/etc/pve/qemu-server/100.conf" -> 100 */
+/* "/etc/pve/qemu-server/105.conf" -> 105; 0 when the name is no VMID */
 static unsigned vmid_of(const char *path)
 {
 	const char *base = strrchr(path, '/');
-	unsigned v = (unsigned)strtoul(base ? base + 1 : path, NULL, 10);
+	char *end;
+	unsigned long v;
 
-	return v ? v : 100;
+	base = base ? base + 1 : path;
+	v = strtoul(base, &end, 10);
+	return g_ascii_isdigit(*base) && !strcmp(end, ".conf") && v < 1000000000 ?
+		(unsigned)v : 0;
 }
 
 static int conf_load(const struct kdh_cmd *cmd, const char *path,
@@ -72,8 +74,8 @@ static int qemu_cmd_main(int argc, char **argv)
 		return cli_usage_error(&kdh_cmd_qemu_cmd, "expected one VM config");
 	if ((rc = conf_load(&kdh_cmd_qemu_cmd, argv[optind], &c)))
 		return rc;
-	if (!o.vmid)
-		o.vmid = vmid_of(argv[optind]);
+	if (!o.vmid && !(o.vmid = vmid_of(argv[optind])))
+		o.vmid = 100;
 	notes = g_string_new(NULL);
 	a = qemu_argv_new(&c, &o, notes, err, sizeof(err));
 	lines_v = g_strsplit(notes->str, "\n", -1);
@@ -94,69 +96,106 @@ static int qemu_cmd_main(int argc, char **argv)
 
 static const char *const level_tag[] = { "ok", "WARN", "BLOCK" };
 
-static int check_main(int argc, char **argv)
+/* "105" is /etc/pve/qemu-server/105.conf (or in --config-dir) */
+static char *config_path(const char *arg, const char *dir)
 {
-	static const struct option opts[] = {
-		{ "bcdedit", required_argument, NULL, 'b' },
-		{ "network", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	struct finding f[CHECK_MAX_FINDINGS];
-	enum check_network net = NET_UNKNOWN;
-	struct dbgsettings d, *dp = NULL;
-	const char *bcd = NULL;
-	struct vmconf c;
-	size_t n, blocks = 0;
+	if (*arg && strspn(arg, "0123456789") == strlen(arg))
+		return g_strdup_printf("%s/%s.conf", dir, arg);
+	return g_strdup(arg);
+}
+
+static int bcdedit_load(const char *bcd, struct dbgsettings *d)
+{
 	char err[256];
-	int opt, rc;
+	gchar *text;
+	int rc;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "b:n:h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'b': bcd = optarg; break;
-		case 'n':
-			if (!strcmp(optarg, "static"))
-				net = NET_STATIC;
-			else if (!strcmp(optarg, "dhcp"))
-				net = NET_DHCP;
-			else
-				return cli_usage_error(&kdh_cmd_check, "--network: '%s' "
-						       "is not static or dhcp", optarg);
-			break;
-		case 'h': cli_help_print(&kdh_cmd_check); return KDH_EXIT_OK;
-		default:  return cli_usage_error(&kdh_cmd_check, "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error(&kdh_cmd_check, "expected one VM config");
-	if ((rc = conf_load(&kdh_cmd_check, argv[optind], &c)))
-		return rc;
-	if (bcd) {
-		gchar *text;
+	if (!g_file_get_contents(bcd, &text, NULL, NULL))
+		return cli_error(&kdh_cmd_check, KDH_EXIT_USAGE, "%s: cannot read it",
+				 bcd);
+	rc = dbgsettings_parse(text, d, err, sizeof(err));
+	g_free(text);
+	if (rc)
+		return cli_error(&kdh_cmd_check, KDH_EXIT_USAGE, "%s: %s", bcd, err);
+	return 0;
+}
 
-		if (!g_file_get_contents(bcd, &text, NULL, NULL))
-			return cli_error(&kdh_cmd_check, KDH_EXIT_USAGE, "%s: cannot "
-					 "read it", bcd);
-		rc = dbgsettings_parse(text, &d, err, sizeof(err));
-		g_free(text);
-		if (rc)
-			return cli_error(&kdh_cmd_check, KDH_EXIT_USAGE, "%s: %s", bcd, err);
-		dp = &d;
-	}
-	n = kdh_check(&c, dp, net, default_models,
-		      sizeof(default_models) / sizeof(*default_models), f,
-		      CHECK_MAX_FINDINGS);
+static int check_print(const char *conf, const struct finding *f, size_t n,
+		       const struct dbgsettings *dp)
+{
+	size_t blocks = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		printf("%-6s %s\n", level_tag[f[i].level], f[i].text);
 		if (f[i].fix[0])
 			printf("       fix: %s\n", f[i].fix);
 		blocks += f[i].level == FIND_BLOCK;
 	}
-	printf("%s: %zu finding%s block %s\n", argv[optind], blocks,
-	       blocks == 1 ? "" : "s", dp && !strcasecmp(dp->debugtype, "SERIAL") ?
-	       "serial debugging" : "KDNET");
+	printf("%s: %zu finding%s block%s %s\n", conf, blocks, blocks == 1 ? "" :
+	       "s", blocks == 1 ? "s" : "", dp && !strcasecmp(dp->debugtype,
+						"SERIAL") ? "serial debugging" : "KDNET");
 	return blocks ? KDH_EXIT_FAIL : KDH_EXIT_OK;
+}
+
+static int check_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "bcdedit", required_argument, NULL, 'b' },
+		{ "network", required_argument, NULL, 'n' },
+		{ "windows", required_argument, NULL, 'w' },
+		{ "config-dir", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct finding f[CHECK_MAX_FINDINGS];
+	struct dbgsettings d, *dp = NULL;
+	const char *bcd = NULL, *dir = "/etc/pve/qemu-server";
+	unsigned build = WIN_BUILD_DEFAULT;
+	struct check_ctx x;
+	struct vmconf c;
+	char err[256], *path;
+	int opt, rc;
+
+	optind = 1;
+	check_ctx_init(&x, build);
+	while ((opt = getopt_long(argc, argv, "b:n:w:d:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'b': bcd = optarg; break;
+		case 'd': dir = optarg; break;
+		case 'n':
+			if (!strcmp(optarg, "static"))
+				x.net = NET_STATIC;
+			else if (!strcmp(optarg, "dhcp"))
+				x.net = NET_DHCP;
+			else
+				return cli_usage_error(&kdh_cmd_check, "--network: '%s' "
+						       "is not static or dhcp", optarg);
+			break;
+		case 'w':
+			if (win_build_parse(optarg, &build, err, sizeof(err)))
+				return cli_usage_error(&kdh_cmd_check, "--windows: %s", err);
+			break;
+		case 'h': cli_help_print(&kdh_cmd_check); return KDH_EXIT_OK;
+		default:  return cli_usage_error(&kdh_cmd_check, "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error(&kdh_cmd_check, "expected one VM config or VMID");
+	path = config_path(argv[optind], dir);
+	rc = conf_load(&kdh_cmd_check, path, &c);
+	if (!rc && bcd && !(rc = bcdedit_load(bcd, &d)))
+		dp = &d;
+	if (!rc) {
+		enum check_network net = x.net;
+
+		check_ctx_init(&x, build);
+		x.net = net;
+		x.vmid = vmid_of(path);
+		rc = check_print(path, f, kdh_check(&c, dp, &x, f, CHECK_MAX_FINDINGS),
+				 dp);
+	}
+	g_free(path);
+	return rc;
 }
 
 const struct kdh_cmd kdh_cmd_qemu_cmd = {
@@ -189,7 +228,8 @@ const struct kdh_cmd kdh_cmd_qemu_cmd = {
 const struct kdh_cmd kdh_cmd_check = {
 	.name = "check",
 	.summary = "what a VM config and its bcdedit settings mean for KDNET, with fixes",
-	.usage = "kdh check VMCONF [--bcdedit FILE] [--network static|dhcp]",
+	.usage = "kdh check VMCONF|VMID [--bcdedit FILE] [--network static|dhcp] "
+		 "[--windows BUILD] [--config-dir DIR]",
 	.run = check_main,
 	.help =
 "One finding per line (ok, WARN, BLOCK), each with its fix: which NIC KDNET\n"
@@ -207,6 +247,13 @@ const struct kdh_cmd kdh_cmd_check = {
 "                     {dbgsettings}` from the guest (default: Windows'\n"
 "                     defaults: dhcp yes, no busparams)\n"
 "  --network KIND     static or dhcp: the network the debug NIC is on\n"
+"  --windows BUILD    the guest's Windows build: 26100, 10.0.22631,\n"
+"                     win10-22h2, win11-23h2, ws2022, ... (default 26100,\n"
+"                     Windows 11 24H2); it decides which NIC models KDNET\n"
+"                     drives (e1000 9200, e1000e 9600, vmxnet3 26006,\n"
+"                     virtio with the modern interface; rtl8139 never)\n"
+"  --config-dir DIR   where VMID.conf is when a VMID is given (default\n"
+"                     /etc/pve/qemu-server)\n"
 "\n"
 "Exit status: 0 when nothing blocks KDNET, 1 otherwise, 2 for bad input.\n"
 "\n"

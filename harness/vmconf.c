@@ -40,15 +40,64 @@ static int number(const char *v, unsigned lo, unsigned hi, unsigned *out)
 	return 0;
 }
 
-/* A numbered key "net3", "serial1": the number, or -1 */
+/* A numbered key "net3", "serial1": the number, or -1.  Only the
+ * canonical spelling counts ("net00" and "net+1" are not net0/net1): qemu-
+ * server's schema has exactly net0 ... net31. */
 static int key_index(const char *key, const char *prefix, unsigned max)
 {
 	size_t n = strlen(prefix);
+	const char *d = key + n;
 	unsigned idx;
 
-	if (strncmp(key, prefix, n) || number(key + n, 0, max - 1, &idx))
+	if (strncmp(key, prefix, n) || !g_ascii_isdigit(*d) ||
+	    (d[0] == '0' && d[1]) || number(d, 0, max - 1, &idx))
 		return -1;
+	for (const char *q = d; *q; q++)
+		if (!g_ascii_isdigit(*q))
+			return -1;
 	return (int)idx;
+}
+
+/* Keys of qemu-server's VM config schema (9.x $confdesc) that KDNET does
+ * not depend on: kept and ignored. */
+static const char *const ignored_keys[] = {
+	"acpi", "affinity", "agent", "allow-ksm", "amd-sev", "arch", "audio0",
+	"autostart", "balloon", "boot", "bootdisk", "cdrom", "cicustom",
+	"cipassword", "citype", "ciupgrade", "ciuser", "cpulimit", "cpuunits",
+	"description", "digest", "efidisk0", "freeze", "hookscript", "hotplug",
+	"hugepages", "intel-tdx", "ivshmem", "keephugepages", "keyboard",
+	"localtime", "lock", "migrate_downtime", "migrate_speed", "nameserver",
+	"numa", "onboot", "parent", "protection", "reboot", "rng0",
+	"running-nets-host-mtu", "runningcpu", "runningmachine", "searchdomain",
+	"shares", "smbios1", "smp", "snaptime", "spice_enhancements", "sshkeys",
+	"startdate", "startup", "tablet", "tags", "tdf", "template", "tpmstate0",
+	"vcpus", "vga", "vmgenid", "vmstate", "vmstatestorage", "watchdog",
+};
+
+/* Numbered families of the same schema, with how many there are */
+static const struct { const char *prefix; unsigned max; } ignored_families[] = {
+	{ "ide", 4 }, { "sata", 6 }, { "scsi", 31 }, { "virtio", 16 },
+	{ "unused", 256 }, { "numa", 8 }, { "virtiofs", 10 },
+	{ "parallel", 3 }, { "usb", 14 }, { "ipconfig", 32 },
+};
+
+/**
+ * vmconf_key_ignored() - whether @key is a qemu-server config key that
+ * KDNET does not depend on (disks, boot order, agent, cloud-init, ...)
+ * @key:	the key
+ *
+ * Return: true for such a key
+ */
+bool vmconf_key_ignored(const char *key)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(ignored_keys); i++)
+		if (!strcmp(key, ignored_keys[i]))
+			return true;
+	for (size_t i = 0; i < G_N_ELEMENTS(ignored_families); i++)
+		if (key_index(key, ignored_families[i].prefix,
+			      ignored_families[i].max) >= 0)
+			return true;
+	return false;
 }
 
 /* "opt=1" among the comma-separated options of a value */
@@ -77,7 +126,22 @@ static void meta_take(struct vmconf *c, const char *value)
 	g_strfreev(items);
 }
 
-static int take(struct vmconf *c, const char *k, const char *v, int line,
+/**
+ * vmconf_take() - one "key: value" line of a VM config
+ * @c:		the config (from vmconf_init())
+ * @k:		key
+ * @v:		value
+ * @line:	its line, for messages
+ * @err:	"file:line: what is wrong"
+ * @len:	its size
+ *
+ * Keys KDNET depends on are checked and stored; other qemu-server keys are
+ * kept as a note.
+ *
+ * Return: 0, 1 when @k is not a qemu-server key at all (nothing stored),
+ * or -EINVAL with @err filled
+ */
+int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
 		char *err, size_t len)
 {
 	char e[160];
@@ -96,7 +160,8 @@ static int take(struct vmconf *c, const char *k, const char *v, int line,
 		snprintf(c->serial[i], sizeof(c->serial[i]), "%s", v);
 	} else if (!strcmp(k, "ostype")) {
 		if (!pve_ostype_known(v))
-			return fail(err, len, c->file, line, "ostype: unknown '%s'", v);
+			return fail(err, len, c->file, line, "ostype: unknown '%s' (other, "
+				    "win10, win11, l26, ...)", v);
 		snprintf(c->ostype, sizeof(c->ostype), "%s", v);
 	} else if (!strcmp(k, "memory")) {
 		if (number(v, 16, 4u << 20, &c->memory))
@@ -130,6 +195,8 @@ static int take(struct vmconf *c, const char *k, const char *v, int line,
 		snprintf(c->name, sizeof(c->name), "%s", v);
 	} else if (!strcmp(k, "args")) {
 		snprintf(c->args, sizeof(c->args), "%s", v);
+	} else if (!vmconf_key_ignored(k)) {
+		return 1;
 	} else if (c->n_notes < VMCONF_NOTES) {
 		char *note = c->notes[c->n_notes++];
 
@@ -153,16 +220,11 @@ int vmconf_parse(const char *file, const char *text, struct vmconf *c,
 		 char *err, size_t errlen)
 {
 	gchar **lines = g_strsplit(text, "\n", -1);
-	char name[sizeof(c->file)];
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+						 NULL);
 	int rc = 0;
 
-	snprintf(name, sizeof(name), "%s", file);
-	memset(c, 0, sizeof(*c));
-	memcpy(c->file, name, sizeof(name));
-	snprintf(c->ostype, sizeof(c->ostype), "other");
-	c->memory = 512;
-	c->cores = c->sockets = 1;
-	c->kvm = true;
+	vmconf_init(c, file);
 	for (int i = 0; lines[i] && !rc; i++) {
 		char *s = g_strstrip(lines[i]), *colon;
 
@@ -177,10 +239,41 @@ int vmconf_parse(const char *file, const char *text, struct vmconf *c,
 			break;
 		}
 		*colon = '\0';
-		rc = take(c, g_strstrip(s), g_strstrip(colon + 1), i + 1, err, errlen);
+		g_strstrip(s);
+		if (!g_hash_table_add(seen, g_strdup(s))) {
+			rc = fail(err, errlen, file, i + 1, "'%s' appears twice", s);
+			break;
+		}
+		rc = vmconf_take(c, s, g_strstrip(colon + 1), i + 1, err, errlen);
+		if (rc == 1) {	/* a newer qemu-server may have it: say so */
+			rc = 0;
+			if (c->n_notes < VMCONF_NOTES)
+				snprintf(c->notes[c->n_notes++], sizeof(c->notes[0]),
+					 "%d: '%s' is not a qemu-server 9 key; ignored",
+					 i + 1, s);
+		}
 	}
+	g_hash_table_destroy(seen);
 	g_strfreev(lines);
 	return rc;
+}
+
+/**
+ * vmconf_init() - an empty config with qemu-server's defaults
+ * @c:		output
+ * @file:	name for messages
+ */
+void vmconf_init(struct vmconf *c, const char *file)
+{
+	char name[sizeof(c->file)];
+
+	snprintf(name, sizeof(name), "%s", file);
+	memset(c, 0, sizeof(*c));
+	memcpy(c->file, name, sizeof(name));
+	snprintf(c->ostype, sizeof(c->ostype), "other");
+	c->memory = 512;
+	c->cores = c->sockets = 1;
+	c->kvm = true;
 }
 
 /** vmconf_load() - read a VM config file */

@@ -213,3 +213,38 @@ Test(scenario, thresholds_section)
 	cr_assert_float_eq(sc.thresholds[0].up_pct, 50, 1e-9);
 	cr_assert_float_eq(sc.thresholds[1].down_pct, 5, 1e-9);
 }
+
+/* A user pastes their whole <vmid>.conf into [vm]: every qemu-server key
+ * is accepted, those KDNET depends on reach the VM's config */
+Test(scenario, vm_section_takes_a_real_proxmox_config)
+{
+	struct scenario sc;
+	char err[512];
+	const char *text =
+		"[network lan]\ntype = static\n\n[vm win11]\n"
+		"agent: 1\nbios: ovmf\nboot: order=scsi0;ide2;net0\ncores: 4\n"
+		"cpu: x86-64-v2-AES\nefidisk0: local-lvm:vm-105-disk-0,efitype=4m,"
+		"size=4M\nide2: local:iso/Win11.iso,media=cdrom\n"
+		"machine: pc-q35-8.1\nmemory: 8192\nname: win11\n"
+		"net0: e1000=BC:24:11:5A:0C:01,bridge=lan,firewall=1\nnuma: 0\n"
+		"ostype: win11\nscsi0: local-lvm:vm-105-disk-1,iothread=1,size=64G\n"
+		"scsihw: virtio-scsi-single\nsmbios1: uuid=0b0d\nsockets: 1\n"
+		"tpmstate0: local-lvm:vm-105-disk-2,size=4M,version=v2.0\n"
+		"vmgenid: 3b8e\nargs: -global kvm-pit.lost_tick_policy=discard\n"
+		"reboot: 1\n"
+		"dbgsettings = net hostip:192.168.2.1 port:50000 key:1.2.3.4\n"
+		"[expect]\noutcome = connected\n";
+
+	cr_assert_eq(scenario_parse("win11.kdh", text, &sc, err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert_str_eq(sc.vms[0].conf.machine, "pc-q35-8.1");
+	cr_assert_str_eq(sc.vms[0].conf.bios, "ovmf");
+	cr_assert_str_eq(sc.vms[0].conf.cpu, "x86-64-v2-AES");
+	cr_assert_str_eq(sc.vms[0].ostype, "win11");
+	cr_assert_eq(sc.vms[0].memory, 8192);
+	cr_assert_eq(sc.vms[0].cores, 4);
+	cr_assert_eq(sc.vms[0].n_nets, 1);
+	cr_assert(sc.vms[0].conf.has_net[0]);
+	cr_assert_eq(sc.vms[0].reboot_ns, 0, "reboot: 1 is Proxmox's flag");
+	cr_assert_gt(sc.vms[0].conf.n_notes, 5, "ignored keys are noted");
+}

@@ -67,7 +67,11 @@ Test(vmconf, malformed_lines_are_file_line_errors)
 	    "not a MAC address");
 	bad("net0: e1001=BC:24:11:00:00:01\n", "100.conf:1: net0: unknown NIC model "
 	    "'e1001' (e1000, e1000e, virtio, rtl8139, vmxnet3, ...)");
-	bad("ostype: win12\n", "100.conf:1: ostype: unknown 'win12'");
+	bad("ostype: win12\n", "100.conf:1: ostype: unknown 'win12' (other, win10, "
+	    "win11, l26, ...)");
+	bad("net0: e1000=BC:24:11:00:00:01\nnet0: e1000=BC:24:11:00:00:02\n",
+	    "100.conf:2: 'net0' appears twice");
+	bad("bios: uefi\n", "100.conf:1: bios: 'uefi' is not seabios or ovmf");
 	bad("serial1: tcp:1234\n", "100.conf:1: serial1: 'tcp:1234' is not socket "
 	    "or /dev/... (all Proxmox accepts)");
 	bad("memory: lots\n", "100.conf:1: memory: 'lots' is not MiB");
@@ -215,7 +219,7 @@ static const struct check_case cases[] = {
 	{ "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "busparams 0.25.0\ndhcp No\n",
 	  NET_STATIC, 1, "names no NIC" },
 	{ "net0: rtl8139=BC:24:11:00:00:01,bridge=a\n", "busparams 0.18.0\ndhcp No\n",
-	  NET_STATIC, 1, "a model KDNET does not drive" },
+	  NET_STATIC, 1, "which KDNET does not drive" },
 	{ "net0: rtl8139=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n", NET_STATIC, 1,
 	  "no NIC of this VM is a model KDNET drives" },
 	{ "net0: rtl8139=BC:24:11:00:00:01,bridge=a\nnet1: e1000=BC:24:11:00:00:02,bridge=b\n",
@@ -246,6 +250,7 @@ Test(vmconf, check_findings)
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		const struct check_case *cc = &cases[k];
 		struct finding f[CHECK_MAX_FINDINGS];
+		struct check_ctx x;
 		struct dbgsettings d;
 		struct vmconf c;
 		char err[256];
@@ -255,8 +260,13 @@ Test(vmconf, check_findings)
 		parse(cc->conf, &c);
 		if (cc->bcdedit)
 			cr_assert_eq(dbgsettings_parse(cc->bcdedit, &d, err, sizeof(err)), 0);
-		n = kdh_check(&c, cc->bcdedit ? &d : NULL, cc->net, models, 3, f,
-			      CHECK_MAX_FINDINGS);
+		check_ctx_init(&x, 26100);
+		x.net = cc->net;
+		x.models_given = true;
+		x.n_models = 3;
+		for (size_t i = 0; i < 3; i++)
+			snprintf(x.models[i], sizeof(x.models[i]), "%s", models[i]);
+		n = kdh_check(&c, cc->bcdedit ? &d : NULL, &x, f, CHECK_MAX_FINDINGS);
 		for (size_t i = 0; i < n; i++) {
 			blocks += f[i].level == FIND_BLOCK;
 			said |= strstr(f[i].text, cc->says) || strstr(f[i].fix, cc->says);
@@ -311,4 +321,46 @@ Test(vmconf, cli_check_and_qemu_cmd)
 	g_free(out); g_free(err);
 	test_rmtree(dir);
 	g_free(conf); g_free(bcd); g_free(dir);
+}
+
+Test(vmconf, only_canonical_numbered_keys_are_nics)
+{
+	struct vmconf c;
+	char err[256];
+
+	cr_assert_eq(vmconf_parse("100.conf", "net0: e1000=BC:24:11:00:00:01\n"
+				  "net00: e1000=BC:24:11:00:00:02\n"
+				  "net+1: e1000=BC:24:11:00:00:03\n", &c, err,
+				  sizeof(err)), 0, "%s", err);
+	cr_assert_eq(vmconf_n_nets(&c), 1, "net00 and net+1 are not NICs");
+	cr_assert_eq(c.nets[0].mac[5], 1, "net00 does not override net0");
+	cr_assert_eq(c.n_notes, 2);
+	cr_assert_str_eq(c.notes[0], "2: 'net00' is not a qemu-server 9 key; ignored");
+}
+
+Test(vmconf, real_windows11_config_keys)
+{
+	struct vmconf c;
+	char err[256];
+	const char *text =
+		"agent: 1\nbios: ovmf\nboot: order=scsi0;ide2;net0\ncores: 4\n"
+		"cpu: x86-64-v2-AES\nefidisk0: local-lvm:vm-105-disk-0,efitype=4m,"
+		"pre-enrolled-keys=1,size=4M\nhostpci0: 0000:01:00,pcie=1,x-vga=1\n"
+		"ide2: local:iso/Win11.iso,media=cdrom\nmachine: pc-q35-8.1\n"
+		"memory: 8192\nmeta: creation-qemu=8.1.5,ctime=1712345678\n"
+		"name: win11\nnet0: virtio=BC:24:11:5A:0C:01,bridge=vmbr0,firewall=1\n"
+		"numa: 0\nostype: win11\nscsi0: local-lvm:vm-105-disk-1,iothread=1,"
+		"size=64G\nscsihw: virtio-scsi-single\nsmbios1: uuid=0b0d\n"
+		"sockets: 1\ntpmstate0: local-lvm:vm-105-disk-2,size=4M,version=v2.0\n"
+		"vmgenid: 3b8e\n";
+
+	cr_assert_eq(vmconf_parse("105.conf", text, &c, err, sizeof(err)), 0, "%s",
+		     err);
+	cr_assert_str_eq(c.bios, "ovmf");
+	cr_assert_str_eq(c.machine, "pc-q35-8.1");
+	cr_assert_str_eq(c.cpu, "x86-64-v2-AES");
+	cr_assert_str_eq(c.scsihw, "virtio-scsi-single");
+	cr_assert_str_eq(c.creation_qemu, "8.1.5");
+	cr_assert(c.hostpci[0].present && c.hostpci[0].x_vga && c.hostpci[0].pcie);
+	cr_assert_eq(c.n_notes, 9, "every other key is a note");
 }

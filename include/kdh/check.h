@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "kdh/kdnet.h"
+#include "kdh/pve_machine.h"
 #include "kdh/vmconf.h"
 
 /**
@@ -32,14 +33,34 @@ struct finding {
 	char fix[256];
 };
 
-#define CHECK_MAX_FINDINGS	16
+#define CHECK_MAX_FINDINGS	48
+#define CHECK_MAX_MODELS	16
 
 enum check_network { NET_UNKNOWN, NET_STATIC, NET_DHCP };
 
+/**
+ * struct check_ctx - what `kdh check` knows beyond the config
+ * @net:	the network the debug NIC is on, as far as the user knows
+ * @windows_build: the guest's Windows build (its KDNET NIC support)
+ * @models:	NIC models KDNET drives (from the build, or given)
+ * @models_given: @models is the user's list, not the build's
+ * @vmid:	the VM id for fixes ("qm set 105 ..."), 0 for "VMID"
+ * @qemu:	the QEMU version unversioned machine types take
+ */
+struct check_ctx {
+	enum check_network net;
+	unsigned windows_build;
+	char models[CHECK_MAX_MODELS][24];
+	size_t n_models;
+	bool models_given;
+	unsigned vmid;
+	struct pve_version qemu;
+};
+
 int dbgsettings_parse(const char *text, struct dbgsettings *d, char *err,
 		      size_t errlen);
+void check_ctx_init(struct check_ctx *x, unsigned windows_build);
 size_t kdh_check(const struct vmconf *c, const struct dbgsettings *d,
-		 enum check_network net, const char *const *models,
-		 size_t n_models, struct finding *f, size_t max);
+		 const struct check_ctx *x, struct finding *f, size_t max);
 
 #endif /* KDH_CHECK_H */

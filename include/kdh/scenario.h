@@ -15,6 +15,7 @@
 #include "kdh/pve.h"
 #include "kdh/switch.h"
 #include "kdh/target.h"
+#include "kdh/vmconf.h"
 
 #define SC_MAX_NETWORKS	8
 #define SC_MAX_VMS	8
@@ -60,17 +61,27 @@ struct sc_serial {
 	int line;
 };
 
+/**
+ * struct sc_vm - a [vm NAME] section
+ * @conf:	its Proxmox lines, as in <vmid>.conf (every qemu-server key is
+ *		accepted; those KDNET depends on feed the argv and the model)
+ * @nets:	conf's netN lines in file order (a copy, for the runner)
+ * @ostype, @memory, @cores: copies of conf's
+ */
 struct sc_vm {
+	struct vmconf conf;
 	char name[SC_NAME];
 	char ostype[16];
 	struct pve_net nets[SC_MAX_NETS];
 	int net_line[SC_MAX_NETS];
 	size_t n_nets;
 	struct target_config tc;
+	int models_line;		/* kdnet_nics given: overrides windows */
 	bool serial[SC_MAX_SERIALS];	/* serialN: socket */
 	int serial_line[SC_MAX_SERIALS];
 	uint64_t power_on_ns;
 	uint64_t reboot_ns;		/* 0: none */
+	enum { SC_REBOOT_POWER, SC_REBOOT_GUEST } reboot_kind;
 	char reboot_ostype[16];		/* "" keeps the ostype */
 	struct ns_faults faults;
 	bool real;			/* target = vm: QEMU, agent or image */

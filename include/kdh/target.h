@@ -67,7 +67,11 @@ struct target_timing {
  * @ip, @netmask, @gateway: static address of the "Kernel Debugger
  *		Ethernet" adapter (used with dhcp no, and by the OS)
  * @os_ping:	address the OS pings once up, 0 for none
- * @models:	NIC models KDNET drives (per Windows build)
+ * @windows_build: the Windows build modelled (its KDNET NIC support)
+ * @sticky_binding: the seed article's hypothesis: once KDNET has bound the
+ *		NIC, later boots use it even with Hyper-V's vendor in CPUID
+ *		(default yes; unproven, see README)
+ * @models:	NIC models KDNET drives (from the build, or kdnet_nics)
  * @kdnet_version: outer KDNET version byte sent (5)
  * @serial:	{dbgsettings} serial: KD on COM@debugport, not KDNET
  * @debugport:	COM port number, 1 = COM1 = the VM's serial0
@@ -84,6 +88,8 @@ struct target_config {
 	struct pci_addr busparams;
 	uint32_t ip, netmask, gateway;
 	uint32_t os_ping;
+	unsigned windows_build;
+	bool sticky_binding;
 	char models[TARGET_MAX_MODELS][24];
 	size_t n_models;
 	uint8_t kdnet_version;

@@ -61,6 +61,10 @@ struct vmconf {
 	size_t n_notes;
 };
 
+void vmconf_init(struct vmconf *c, const char *file);
+int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
+		char *err, size_t len);
+bool vmconf_key_ignored(const char *key);
 int vmconf_parse(const char *file, const char *text, struct vmconf *c,
 		 char *err, size_t errlen);
 int vmconf_load(const char *path, struct vmconf *c, char *err, size_t errlen);

@@ -1,0 +1,210 @@
+/* check_nic.c - `kdh check`: which NIC KDNET will use
+ *
+ * busparams names the b.d.f the *guest* enumerated (Device Manager's
+ * Location), which pve_guest_nic_pci() models per machine and firmware; on
+ * q35 Proxmox's NICs sit behind a bridge with its own bus number, so the
+ * i440fx habit "0.19.0" names nothing there.  Without busparams KDNET takes
+ * the first NIC in PCI order whose model the Windows build drives
+ * (winbuild.c); a virtio NIC counts only with the modern interface.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness/check_priv.h"
+#include "kdh/pkt.h"
+#include "kdh/pve_pci.h"
+#include "kdh/winbuild.h"
+
+struct nic_view {
+	int index;
+	struct pci_addr pci;
+	const char *model;		/* as KDNET meets it (virtio-legacy) */
+};
+
+/* The VM's NICs in PCI enumeration order, as the guest sees them */
+static size_t nic_views(const struct vmconf *c, const struct pve_machine *m,
+			struct nic_view *v)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < PVE_MAX_NETS; i++) {
+		if (!c->has_net[i] || pve_guest_nic_pci(c, (unsigned)i, &v[n].pci))
+			continue;
+		v[n].index = i;
+		v[n].model = nic_guest_model(c->nets[i].model, m->version.major,
+					     m->version.minor);
+		for (size_t j = n; j > 0 && pci_addr_cmp(&v[j].pci, &v[j - 1].pci) < 0;
+		     j--) {
+			struct nic_view t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+		n++;
+	}
+	return n;
+}
+
+static bool driven(const struct check_ctx *x, const char *model)
+{
+	for (size_t i = 0; i < x->n_models; i++)
+		if (!strcmp(x->models[i], model))
+			return true;
+	return false;
+}
+
+static void desc(const struct vmconf *c, const struct nic_view *v, char *buf,
+		 size_t len)
+{
+	char b[16];
+
+	snprintf(buf, len, "net%d (%s at %s, bridge %s)", v->index,
+		 c->nets[v->index].model, pci_addr_str(&v->pci, b, sizeof(b)),
+		 c->nets[v->index].bridge);
+}
+
+/* "net0 is 6.18.0, net1 6.19.0": the map, for a busparams that names none */
+static void map_text(const struct nic_view *v, size_t n, char *buf, size_t len)
+{
+	size_t o = 0;
+	char b[16];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%snet%d %s%s", i ? ", " : "",
+				      v[i].index, i ? "" : "is ",
+				      pci_addr_str(&v[i].pci, b, sizeof(b)));
+}
+
+/* Why a model is not driven: never, a later build, or legacy virtio */
+static void not_driven_why(const struct check_ctx *x, const char *model,
+			   char *buf, size_t len)
+{
+	unsigned first = win_build_first(model);
+
+	if (!strcmp(model, "virtio-legacy"))
+		snprintf(buf, len, "virtio with the legacy interface only (machine "
+			 "before 2.7): kd_02_1af4.dll needs the modern one");
+	else if (x->models_given)
+		snprintf(buf, len, "%s is not in the given KDNET NIC list", model);
+	else if (first)
+		snprintf(buf, len, "KDNET drives %s from build %u; this profile is "
+			 "build %u", model, first, x->windows_build);
+	else
+		snprintf(buf, len, "no Windows build has a KDNET module for %s",
+			 model);
+}
+
+/* busparams names no NIC: say what it is on i440fx if that is the habit */
+static void busparams_names_none(const struct vmconf *c,
+				 const struct pve_machine *m,
+				 const struct pci_addr *want, const char *text,
+				 const struct nic_view *v, size_t n,
+				 struct finding *f)
+{
+	char map[200], b[16];
+
+	map_text(v, n, map, sizeof(map));
+	for (size_t i = 0; m->chipset == PVE_Q35 && i < n; i++) {
+		struct pve_slot s;
+
+		if (pve_net_slot((unsigned)v[i].index, &s) || s.bridge ||
+		    want->bus || want->dev != s.slot || want->fn)
+			continue;
+		check_add(f, FIND_BLOCK, "busparams %s names no NIC on this q35 VM: "
+			  "%s is net%d on i440fx, but on q35 Proxmox's NICs sit "
+			  "behind a PCI bridge (%s): debugging is off", text, text,
+			  v[i].index, map);
+		check_fix(f, "bcdedit /set {dbgsettings} busparams %s (net%d)",
+			  pci_addr_str(&v[i].pci, b, sizeof(b)), v[i].index);
+		return;
+	}
+	(void)c;
+	check_add(f, FIND_BLOCK, "busparams %s names no NIC of this VM (%s): "
+		  "debugging is off", text, map);
+	check_fix(f, "bcdedit /set {dbgsettings} busparams b.d.f of the NIC on the "
+		  "debugger's network");
+}
+
+static int by_busparams(const struct vmconf *c, const struct pve_machine *m,
+			const struct dbgsettings *d, const struct check_ctx *x,
+			const struct nic_view *v, size_t n, struct finding *f)
+{
+	struct pci_addr want;
+	char dsc[128], why[160], b[MAC_STRLEN];
+
+	if (pci_addr_parse(d->busparams, &want)) {
+		check_add(f, FIND_BLOCK, "busparams '%s' is not b.d.f", d->busparams);
+		check_fix(f, "bcdedit /set {dbgsettings} busparams %s (net%d's "
+			  "address)", n ? pci_addr_str(&v[0].pci, dsc, sizeof(dsc)) :
+			  "B.D.F", n ? v[0].index : 0);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (pci_addr_cmp(&v[i].pci, &want))
+			continue;
+		desc(c, &v[i], dsc, sizeof(dsc));
+		if (!driven(x, v[i].model)) {
+			not_driven_why(x, v[i].model, why, sizeof(why));
+			check_add(f, FIND_BLOCK, "busparams %s names %s, which KDNET "
+				  "does not drive: %s", d->busparams, dsc, why);
+			check_fix(f, "net%d: e1000=%s,... in the VM config (or point "
+				  "busparams at a driven NIC)", v[i].index,
+				  mac_str(c->nets[v[i].index].mac, b));
+			return -1;
+		}
+		check_add(f, FIND_OK, "KDNET will use %s, named by busparams %s", dsc,
+			  d->busparams);
+		return v[i].index;
+	}
+	busparams_names_none(c, m, &want, d->busparams, v, n, f);
+	return -1;
+}
+
+/**
+ * check_nic() - the finding on which NIC KDNET will use
+ * @c:		VM config
+ * @d:		{dbgsettings}, NULL for Windows' defaults
+ * @x:		network, Windows build and its NIC list
+ * @f:		findings (one or two are added)
+ * @n:		their count, advanced
+ *
+ * Return: the netN index KDNET uses, or -1 (with a BLOCK finding)
+ */
+int check_nic(const struct vmconf *c, const struct dbgsettings *d,
+	      const struct check_ctx *x, struct finding *f, size_t *n)
+{
+	struct nic_view v[PVE_MAX_NETS];
+	struct pve_machine m;
+	char dsc[128], why[160], b[16];
+	size_t nv;
+
+	if (pve_machine_parse(c->machine, c->ostype, &x->qemu, &m, NULL, 0))
+		m = (struct pve_machine){ .version = x->qemu };
+	nv = nic_views(c, &m, v);
+	if (d && d->has_busparams)
+		return by_busparams(c, &m, d, x, v, nv, &f[(*n)++]);
+	for (size_t i = 0; i < nv; i++) {
+		if (!driven(x, v[i].model)) {
+			not_driven_why(x, v[i].model, why, sizeof(why));
+			check_add(&f[(*n)++], FIND_WARN, "net%d is not a KDNET NIC: %s",
+				  v[i].index, why);
+			continue;
+		}
+		desc(c, &v[i], dsc, sizeof(dsc));
+		check_add(&f[*n], nv > 1 ? FIND_WARN : FIND_OK, "KDNET will use %s: "
+			  "no busparams, the first NIC it drives in PCI order", dsc);
+		if (nv > 1)
+			check_fix(&f[*n], "with %zu NICs, say which: bcdedit /set "
+				  "{dbgsettings} busparams %s (net%d), or another "
+				  "NIC's b.d.f", nv, pci_addr_str(&v[i].pci, b, sizeof(b)),
+				  v[i].index);
+		(*n)++;
+		return v[i].index;
+	}
+	check_add(&f[*n], FIND_BLOCK, "no NIC of this VM is a model KDNET drives "
+		  "(Windows build %u)", x->windows_build);
+	check_fix(&f[(*n)++], "use model e1000 for the debug NIC (net0: e1000=MAC,"
+		  "bridge=...)");
+	return -1;
+}

@@ -1,0 +1,14 @@
+/* check_priv.h - shared by check.c and check_nic.c */
+#ifndef KDH_CHECK_PRIV_H
+#define KDH_CHECK_PRIV_H
+
+#include "kdh/check.h"
+
+void check_add(struct finding *f, enum finding_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void check_fix(struct finding *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int check_nic(const struct vmconf *c, const struct dbgsettings *d,
+	      const struct check_ctx *x, struct finding *f, size_t *n);
+
+#endif /* KDH_CHECK_PRIV_H */

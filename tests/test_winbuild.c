@@ -1,0 +1,74 @@
+/* test_winbuild.c - Windows build profiles: which NICs KDNET drives, by
+ * PCI id and first build (Microsoft's supported-NIC pages) */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "kdh/winbuild.h"
+
+static bool drives(unsigned build, const char *model)
+{
+	char m[16][24];
+	size_t n = win_build_models(build, m, 16);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(m[i], model))
+			return true;
+	return false;
+}
+
+Test(winbuild, first_builds_per_pci_id)
+{
+	cr_assert(!drives(9199, "e1000"));
+	cr_assert(drives(9200, "e1000") && drives(9200, "e1000-82544gc") &&
+		  drives(9200, "e1000-82545em"));
+	cr_assert(!drives(9200, "e1000e"));
+	cr_assert(drives(9600, "e1000e"));
+	cr_assert(!drives(22631, "vmxnet3"), "vmxnet3 only from 26006");
+	cr_assert(drives(26006, "vmxnet3"));
+	cr_assert(!drives(WIN_BUILD_DEFAULT, "rtl8139"), "Realtek 8139: never");
+	cr_assert(!drives(WIN_BUILD_DEFAULT, "virtio-legacy"));
+	cr_assert(drives(WIN_BUILD_DEFAULT, "virtio"));
+	cr_assert(!drives(17763, "virtio"));
+}
+
+Test(winbuild, qemu_pci_ids)
+{
+	cr_assert_eq(nic_pci_id_of("e1000")->device, 0x100e);
+	cr_assert_eq(nic_pci_id_of("e1000-82544gc")->device, 0x100c);
+	cr_assert_eq(nic_pci_id_of("e1000-82545em")->device, 0x100f);
+	cr_assert_eq(nic_pci_id_of("e1000e")->device, 0x10d3);
+	cr_assert_eq(nic_pci_id_of("vmxnet3")->vendor, 0x15ad);
+	cr_assert_null(nic_pci_id_of("e1001"));
+	cr_assert_str_eq(nic_model_of_pci(0x1af4, 0x1041), "virtio");
+	cr_assert_str_eq(nic_model_of_pci(0x8086, 0x100c), "e1000-82544gc");
+	cr_assert_str_eq(nic_model_of_pci(0x1234, 0x1111), "unknown");
+}
+
+Test(winbuild, virtio_is_legacy_only_before_machine_2_7)
+{
+	cr_assert_str_eq(nic_guest_model("virtio", 2, 6), "virtio-legacy");
+	cr_assert_str_eq(nic_guest_model("virtio", 2, 7), "virtio");
+	cr_assert_str_eq(nic_guest_model("virtio", 8, 1), "virtio");
+	cr_assert_str_eq(nic_guest_model("e1000", 2, 0), "e1000");
+}
+
+Test(winbuild, builds_by_number_or_name)
+{
+	unsigned b;
+	char err[200];
+
+	cr_assert_eq(win_build_parse("26100", &b, err, sizeof(err)), 0);
+	cr_assert_eq(b, 26100);
+	cr_assert_eq(win_build_parse("10.0.22631", &b, err, sizeof(err)), 0);
+	cr_assert_eq(b, 22631);
+	cr_assert_eq(win_build_parse("win10-22h2", &b, err, sizeof(err)), 0);
+	cr_assert_eq(b, 19045);
+	cr_assert_eq(win_build_parse("ws2022", &b, err, sizeof(err)), 0);
+	cr_assert_eq(b, 20348);
+	for (const char *bad[] = { "", "abc", "0026100", "-26100", "+26100",
+				   "4294967296", "26100 ", "500" }, **s = bad;
+	     s < bad + 8; s++)
+		cr_assert_neq(win_build_parse(*s, &b, err, sizeof(err)), 0, "%s", *s);
+	cr_assert_str_eq(err, "'500' is not a Windows build (a number like 26100 "
+			 "or 10.0.22631, or win10-22h2, win11-24h2, ws2022, ...)");
+}
