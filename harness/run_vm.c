@@ -96,6 +96,9 @@ static GPtrArray *argv_of(struct vm_real *r, char **append, char *err,
 	const struct sc_vm *c = r->v->cfg;
 	const char *agent = vm_agent_dir();
 	char kernel[700], initrd[700], vars[160], *words = agent_cmdline_build(&c->tc);
+	GPtrArray *argv;
+	GString *notes;
+	gchar **lines;
 	struct qemu_opts o = { .vmid = vmid_of(r->v),
 		.kvm = r->kvm, .sock_dir = r->sockdir, .tap_fd = r->tap_fd,
 		.net = r->v->sim->bridge ? QEMU_NET_TAPFD : QEMU_NET_STREAM,
@@ -121,7 +124,16 @@ static GPtrArray *argv_of(struct vm_real *r, char **append, char *err,
 			return NULL;
 		o.ovmf_vars = vars;
 	}
-	return qemu_argv_new(&vc, &o, r->v->sim->log, err, errlen);
+	notes = g_string_new(NULL);
+	argv = qemu_argv_new(&vc, &o, notes, err, errlen);
+	lines = g_strsplit(notes->str, "\n", -1);
+	for (gchar **l = lines; *l; l++)
+		if (**l)
+			g_string_append_printf(r->v->sim->log, "%s: note: %s\n",
+					       c->name, *l);
+	g_strfreev(lines);
+	g_string_free(notes, TRUE);
+	return argv;
 }
 
 static void start(struct vm_real *r)

@@ -147,3 +147,72 @@ Test(vm_pci, i440fx_scsi_single_ovmf, .timeout = 240)
 {
 	boot_and_compare("", "ovmf", "virtio-scsi-single");
 }
+
+/* `kdh qemu-cmd --tcg` itself: its argv for q35 and i440fx, SeaBIOS and
+ * OVMF, is one QEMU 7.2 starts (stopped with -S: the stream sockets become
+ * QEMU's own slirp, SOCKDIR the test's directory with the OVMF variables) */
+static void qemu_cmd_starts(const char *machine, const char *bios)
+{
+	char *qemu = g_find_program_in_path("qemu-system-x86_64");
+	char *dir, *conf, *text, *out, *err, err2[256];
+	const char *kdh_argv[] = { getenv("KDH_BIN"), "qemu-cmd", NULL, "--tcg",
+		"--lines", NULL };
+	GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+	struct vm_proc vm = { 0 };
+	gchar **words;
+
+	if (!qemu)
+		cr_skip_test("needs qemu-system-x86_64");
+	if (*bios && access(QEMU_OVMF_CODE, R_OK))
+		cr_skip_test("needs %s (apt-get install ovmf)", QEMU_OVMF_CODE);
+	dir = g_dir_make_tmp("kdh-qemu-cmd-XXXXXX", NULL);
+	conf = g_build_filename(dir, "100.conf", NULL);
+	text = conf_text(machine, bios, "");
+	cr_assert(g_file_set_contents(conf, text, -1, NULL));
+	kdh_argv[2] = conf;
+	cr_assert_eq(test_run(kdh_argv, &out, &err), 0, "%s", err);
+	words = g_strsplit(out, "\n", -1);
+	for (gchar **w = words; *w && **w; w++) {
+		GString *v = g_string_new(*w);
+		unsigned n;
+
+		if (w != words && !strcmp(w[-1], "-netdev") &&
+		    sscanf(*w, "stream,id=net%u", &n) == 1)
+			g_string_printf(v, "user,id=net%u,restrict=on", n);
+		g_string_replace(v, "SOCKDIR", dir, 0);
+		g_ptr_array_add(argv, g_string_free(v, FALSE));
+	}
+	g_ptr_array_add(argv, g_strdup("-S"));
+	if (*bios) {
+		char *vars = g_strdup_printf("%s/100-ovmf.fd", dir);
+
+		cr_assert_eq(vm_ovmf_vars_copy(vars, err2, sizeof(err2)), 0, "%s", err2);
+		g_free(vars);
+	}
+	snprintf(vm.console, sizeof(vm.console), "%s/none", dir);
+	g_free(text);
+	text = g_build_filename(dir, "vm.log", NULL);
+	cr_assert_eq(vm_spawn(argv, text, &vm, err2, sizeof(err2)), 0, "%s", err2);
+	g_usleep(1500000);
+	if (!vm_alive(&vm)) {
+		gchar *l = NULL;
+
+		g_file_get_contents(text, &l, NULL, NULL);
+		cr_assert_fail("%s %s: QEMU refused kdh qemu-cmd's argv: %s\n%s",
+			       machine, bios, l ? l : "", out);
+	}
+	vm_stop(&vm);
+	g_strfreev(words);
+	g_ptr_array_unref(argv);
+	test_rmtree(dir);
+	g_free(out); g_free(err); g_free(text); g_free(conf); g_free(dir); g_free(qemu);
+}
+
+Test(vm_pci, qemu_cmd_output_starts_in_qemu, .timeout = 60)
+{
+	qemu_cmd_starts("", "");
+	qemu_cmd_starts("", "ovmf");
+	qemu_cmd_starts("q35", "");
+	qemu_cmd_starts("q35", "ovmf");
+	qemu_cmd_starts("pc-q35-8.1", "ovmf");	/* newer than QEMU 7.2 knows */
+}
