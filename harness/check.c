@@ -58,60 +58,6 @@ void check_ctx_init(struct check_ctx *x, unsigned windows_build)
 	x->qemu = (struct pve_version){ 10, 0, 0 };
 }
 
-/**
- * dbgsettings_parse() - the output of `bcdedit /dbgsettings` or
- * `bcdedit /enum {dbgsettings}`: "name   value" lines
- * @text:	the output, pasted into a file
- * @d:		output
- * @err:	reason on failure
- * @errlen:	its size
- *
- * Return: 0, or -1 when no {dbgsettings} field is there
- */
-int dbgsettings_parse(const char *text, struct dbgsettings *d, char *err,
-		      size_t errlen)
-{
-	gchar **lines = g_strsplit(text, "\n", -1);
-	int fields = 0;
-
-	memset(d, 0, sizeof(*d));
-	for (int i = 0; lines[i]; i++) {
-		char k[32], v[160] = "";
-
-		if (sscanf(lines[i], " %31s %159[^\r\n]", k, v) < 2)
-			continue;
-		g_strstrip(v);
-		fields++;
-		if (!strcasecmp(k, "key"))
-			snprintf(d->key, sizeof(d->key), "%s", v);
-		else if (!strcasecmp(k, "debugtype"))
-			snprintf(d->debugtype, sizeof(d->debugtype), "%s", v);
-		else if (!strcasecmp(k, "hostip"))
-			snprintf(d->hostip, sizeof(d->hostip), "%s", v);
-		else if (!strcasecmp(k, "port"))
-			d->has_port = true, d->port = strtoul(v, NULL, 10);
-		else if (!strcasecmp(k, "dhcp"))
-			d->has_dhcp = true, d->dhcp = !strcasecmp(v, "yes");
-		else if (!strcasecmp(k, "debugport"))
-			d->debugport = strtoul(v, NULL, 10);
-		else if (!strcasecmp(k, "baudrate"))
-			d->baudrate = strtoul(v, NULL, 10);
-		else if (!strcasecmp(k, "busparams"))
-			d->has_busparams = true,
-			snprintf(d->busparams, sizeof(d->busparams), "%s", v);
-		else
-			fields--;
-	}
-	g_strfreev(lines);
-	if (!fields) {
-		snprintf(err, errlen, "no {dbgsettings} fields (key, debugtype, "
-			 "hostip, port, dhcp, busparams): paste the output of "
-			 "bcdedit /dbgsettings");
-		return -1;
-	}
-	return 0;
-}
-
 static void link_findings(const struct vmconf *c, int nic, struct finding *f,
 			  size_t *n, size_t max)
 {
@@ -249,17 +195,7 @@ size_t kdh_check(const struct vmconf *c, const struct dbgsettings *d,
 	}
 	nic = check_nic(c, d, x, f, &n);
 	link_findings(c, nic, f, &n, max);
-	if (pve_ostype_hyperv(c->ostype) && c->kvm) {
-		add(&f[n], FIND_BLOCK, "ostype %s gives the guest Hyper-V enlightenments "
-		    "(hv_* CPU flags): KDNET then uses the hypervisor's transport "
-		    "and nothing reaches the debugger", c->ostype);
-		snprintf(f[n++].fix, sizeof(f[0].fix), "ostype: other (qm set %s "
-			 "--ostype other); once KDNET has worked, the binding survives "
-			 "going back to %s", vmid, c->ostype);
-	}
-	if (strstr(c->args, "hv_") || strstr(c->args, "hv-"))
-		add(&f[n++], FIND_BLOCK, "args: adds Hyper-V enlightenments to the CPU; "
-		    "KDNET will be silent");
+	check_hv(c, x, vmid, f, &n);
 	dhcp_finding(d, x->net, &f[n++]);
 	if (d)
 		settings_findings(d, f, &n);

@@ -11,4 +11,7 @@ void check_fix(struct finding *f, const char *fmt, ...)
 int check_nic(const struct vmconf *c, const struct dbgsettings *d,
 	      const struct check_ctx *x, struct finding *f, size_t *n);
 
+void check_hv(const struct vmconf *c, const struct check_ctx *x,
+	      const char *vmid, struct finding *f, size_t *n);
+
 #endif /* KDH_CHECK_PRIV_H */

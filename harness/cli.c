@@ -11,8 +11,11 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include <glib.h>
+
 #include "kdh/capfile.h"
 #include "kdh/cli.h"
+#include "kdh/value.h"
 #include "kdh/loop.h"
 
 static void vmsg(const struct kdh_cmd *cmd, const char *fmt, va_list ap)
@@ -68,12 +71,9 @@ int cli_error(const struct kdh_cmd *cmd, int status, const char *fmt, ...)
  */
 int cli_port_parse(const char *s, uint16_t *port)
 {
-	char *end;
-	long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > 65535)
+	if (value_uint(s, 1, 65535, &v))
 		return -EINVAL;
 	*port = (uint16_t)v;
 	return 0;
@@ -84,15 +84,21 @@ int cli_port_parse(const char *s, uint16_t *port)
  * @s:		text
  * @seed:	output
  *
- * Return: 0, or -EINVAL
+ * Return: 0, or -EINVAL (a sign, a blank, a wrap past 2^64 - 1)
  */
 int cli_seed_parse(const char *s, uint64_t *seed)
 {
-	char *end;
+	uint64_t v = 0;
 
-	errno = 0;
-	*seed = strtoull(s, &end, 0);
-	return errno || end == s || *end || *s == '-' ? -EINVAL : 0;
+	if (strncmp(s, "0x", 2) && strncmp(s, "0X", 2))
+		return value_uint(s, 0, UINT64_MAX, seed) ? -EINVAL : 0;
+	s += 2;
+	if (!*s || strlen(s) > 16 || strspn(s, "0123456789abcdefABCDEF") != strlen(s))
+		return -EINVAL;
+	for (; *s; s++)
+		v = v << 4 | (uint64_t)g_ascii_xdigit_value(*s);
+	*seed = v;
+	return 0;
 }
 
 /**

@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "kdh/duration.h"
+#include "kdh/value.h"
 #include "kdh/scenario.h"
 
 enum mkind { K_DURATION, K_COUNT, K_WORD, K_CHOICE };
@@ -56,7 +57,6 @@ const char *sc_metric_name(enum sc_metric m)
 static int number(enum mkind kind, const char *s, double *out)
 {
 	uint64_t ns;
-	char *end;
 
 	if (kind == K_DURATION) {
 		if (duration_parse(s, &ns))
@@ -64,8 +64,8 @@ static int number(enum mkind kind, const char *s, double *out)
 		*out = (double)ns / 1e9;
 		return 0;
 	}
-	*out = strtod(s, &end);
-	return end == s || *end ? -EINVAL : 0;
+	/* counts: plain decimals, no nan/inf/exponent (value_decimal) */
+	return value_decimal(&s, out) || *s ? -EINVAL : 0;
 }
 
 static int value_parse(struct sc_expect *e, const char *v, char *err,
@@ -289,7 +289,6 @@ static int threshold_term(struct sc_threshold *t, const char *term)
 {
 	bool up = false, down = false, pct;
 	double v;
-	char *end;
 
 	if (!strncmp(term, "±", strlen("±"))) {
 		up = down = true;
@@ -306,8 +305,9 @@ static int threshold_term(struct sc_threshold *t, const char *term)
 	}
 	pct = term[0] && term[strlen(term) - 1] == '%';
 	if (pct) {
-		v = strtod(term, &end);
-		if (end == term || strcmp(end, "%") || v < 0)
+		const char *q = term;
+
+		if (value_decimal(&q, &v) || strcmp(q, "%"))
 			return -EINVAL;
 	} else if (number(metrics[t->metric].kind, term, &v) || v < 0) {
 		return -EINVAL;

@@ -248,9 +248,9 @@ static int listen_main(int argc, char **argv)
 			c->bind_ip = ntohl(c->bind_ip);
 			break;
 		case 'f':
-			if (duration_parse(optarg, &o.for_ns))
+			if (duration_parse(optarg, &o.for_ns) || !o.for_ns)
 				rc = cli_usage_error(&kdh_cmd_listen, "--for: '%s' is "
-						     "not a duration", optarg);
+						     "not a duration longer than 0s", optarg);
 			break;
 		default:
 			rc = cli_usage_error(&kdh_cmd_listen, "bad option");

@@ -12,6 +12,7 @@
 
 #include "kdh/pkt.h"
 #include "kdh/pve.h"
+#include "kdh/value.h"
 
 static const char *const nic_models[] = {
 	"e1000", "e1000-82540em", "e1000-82544gc", "e1000-82545em", "e1000e",
@@ -100,13 +101,22 @@ int pve_net_pci(unsigned index, struct pci_addr *pci)
  */
 int pci_addr_parse(const char *s, struct pci_addr *pci)
 {
-	unsigned b, d, f;
-	char tail;
+	static const uint64_t max[3] = { 255, 31, 7 };
+	uint64_t v[3];
+	char part[3][8];
+	size_t n;
 
-	if (sscanf(s, "%u.%u.%u%c", &b, &d, &f, &tail) != 3 || b > 255 ||
-	    d > 31 || f > 7)
-		return -EINVAL;
-	*pci = (struct pci_addr){ (uint8_t)b, (uint8_t)d, (uint8_t)f };
+	for (int i = 0; i < 3; i++) {
+		n = strcspn(s, ".");
+		if (n >= sizeof(part[i]) || (i < 2) != (s[n] == '.'))
+			return -EINVAL;
+		memcpy(part[i], s, n);
+		part[i][n] = '\0';
+		if (value_uint(part[i], 0, max[i], &v[i]))
+			return -EINVAL;
+		s += n + (i < 2);
+	}
+	*pci = (struct pci_addr){ (uint8_t)v[0], (uint8_t)v[1], (uint8_t)v[2] };
 	return 0;
 }
 
@@ -130,16 +140,22 @@ int pci_addr_cmp(const struct pci_addr *a, const struct pci_addr *b)
 static int net_option(struct pve_net *net, const char *k, const char *v,
 		      char *err, size_t errlen)
 {
-	char *end;
+
+	uint64_t tag;
 
 	if (!strcmp(k, "bridge")) {
+		if (strlen(v) >= sizeof(net->bridge)) {
+			snprintf(err, errlen, "bridge name of %zu characters (at most "
+				 "%zu)", strlen(v), sizeof(net->bridge) - 1);
+			return -EINVAL;
+		}
 		snprintf(net->bridge, sizeof(net->bridge), "%s", v);
 	} else if (!strcmp(k, "tag")) {
-		net->tag = (unsigned)strtoul(v, &end, 10);
-		if (*end || !*v || net->tag < 1 || net->tag > 4094) {
+		if (value_uint(v, 1, 4094, &tag)) {
 			snprintf(err, errlen, "tag '%s' is not a VLAN id (1-4094)", v);
 			return -EINVAL;
 		}
+		net->tag = (unsigned)tag;
 	} else if (!strcmp(k, "firewall") || !strcmp(k, "link_down")) {
 		if (strcmp(v, "0") && strcmp(v, "1")) {
 			snprintf(err, errlen, "%s takes 0 or 1, not '%s'", k, v);
@@ -189,6 +205,10 @@ int pve_net_parse(const char *value, struct pve_net *net, char *err,
 				rc = -EINVAL;
 			} else if (mac_parse(eq + 1, net->mac)) {
 				snprintf(err, errlen, "'%s' is not a MAC address", eq + 1);
+				rc = -EINVAL;
+			} else if (!mac_is_nic(net->mac)) {
+				snprintf(err, errlen, "%s is not a NIC's address (zero, "
+					 "multicast or broadcast)", eq + 1);
 				rc = -EINVAL;
 			}
 			snprintf(net->model, sizeof(net->model), "%s", item);

@@ -268,7 +268,7 @@ GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o,
 	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
 	int winver = pve_windows_version(c->ostype);
 	bool kvm = o->kvm && c->kvm;
-	char *cpu = pve_cpu_string(c, NULL, kvm);
+	char *cpu = pve_cpu_argv(c, kvm, o);
 	unsigned vcpus = c->cores * c->sockets;
 	bool q35, uefi = !strcmp(c->bios, "ovmf");
 	unsigned required = 0;
@@ -361,12 +361,25 @@ fail:
 	return NULL;
 }
 
+/* A word a POSIX shell reads as itself: no quoting needed */
+static bool shell_safe(const char *w)
+{
+	if (!*w)
+		return false;
+	for (; *w; w++)
+		if (!g_ascii_isalnum(*w) && !strchr("_@%+=:,./-", *w))
+			return false;
+	return true;
+}
+
 /**
  * qemu_argv_join() - for printing: one line, or one argument per line
  * @argv:	from qemu_argv_new()
  * @lines:	one argument per line
  *
- * Return: g_malloc'd text; arguments with spaces are quoted in one-line mode
+ * Return: g_malloc'd text; in one-line mode every argument a POSIX shell
+ * would not read as itself (blanks, quotes, ;, `, $, ...) is quoted, so
+ * the line can be pasted into a shell without running anything
  */
 char *qemu_argv_join(GPtrArray *argv, bool lines)
 {
@@ -378,7 +391,7 @@ char *qemu_argv_join(GPtrArray *argv, bool lines)
 		if (lines) {
 			g_string_append_printf(s, "%s\n", w);
 		} else {
-			gchar *q = strpbrk(w, " '\"") ? g_shell_quote(w) : g_strdup(w);
+			gchar *q = shell_safe(w) ? g_strdup(w) : g_shell_quote(w);
 
 			g_string_append_printf(s, "%s%s", i ? " " : "", q);
 			g_free(q);

@@ -24,7 +24,9 @@
 #include "kdh/debugger.h"
 #include "kdh/host.h"
 #include "kdh/pcapng.h"
+#include "kdh/pve_cpu.h"
 #include "kdh/pve_pci.h"
+#include "kdh/qemu_argv.h"
 #include "kdh/winbuild.h"
 #include "kdh/run.h"
 #include "kdh/slirp_node.h"
@@ -75,18 +77,23 @@ static void env_send(void *opaque, unsigned nic, const uint8_t *f, size_t len)
 	ns_port_input(v->ports[nic], f, len);
 }
 
+/* The QEMU a simulated VM's unversioned machine type takes: Proxmox VE 9's */
+static const struct pve_version sim_qemu = { 10, 0, 0 };
+
+/* CPUID 0x40000000 as QEMU on a Proxmox host shows it for this boot's
+ * config: qemu-server's -cpu (ostype, cpu, hostpci x-vga) or args' -cpu */
 static bool env_cpuid(void *opaque, char vendor[13])
 {
 	struct sim_vm *v = opaque;
+	struct qemu_opts o = { .qemu = sim_qemu };
+	struct vmconf *c = g_memdup2(&v->cfg->conf, sizeof(*c));
+	bool shown;
 
-	if (!pve_ostype_hyperv(v->ostype))
-		return false;
-	memcpy(vendor, "Microsoft Hv", 13);
-	return true;
+	snprintf(c->ostype, sizeof(c->ostype), "%s", v->ostype);
+	shown = pve_guest_hv_vendor(c, c->kvm, &o, NULL, vendor) == 1;
+	g_free(c);
+	return shown;
 }
-
-/* The QEMU a simulated VM's unversioned machine type takes: Proxmox VE 9's */
-static const struct pve_version sim_qemu = { 10, 0, 0 };
 
 static size_t env_nics(void *opaque, struct target_nic *nics, size_t max)
 {

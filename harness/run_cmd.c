@@ -20,6 +20,7 @@
 #include "kdh/baseline.h"
 #include "kdh/cli.h"
 #include "kdh/report.h"
+#include "kdh/textfile.h"
 #include "kdh/topo.h"
 
 struct suite {
@@ -57,12 +58,11 @@ static void load_text(struct suite *s, const char *file, const char *text)
 
 static void load_file(struct suite *s, const char *path)
 {
-	gchar *text;
-	GError *e = NULL;
+	char err[512];
+	gchar *text = text_load(path, err, sizeof(err));
 
-	if (!g_file_get_contents(path, &text, NULL, &e)) {
-		fprintf(stderr, "%s: %s\n", path, e->message);
-		g_error_free(e);
+	if (!text) {
+		fprintf(stderr, "%s\n", err);
 		s->bad = true;
 		return;
 	}
@@ -367,7 +367,7 @@ static int run_main(int argc, char **argv)
 		rc = cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "no scenario to run%s%s",
 			       a.group ? " in group " : "", a.group ? a.group : "");
 	else if (a.validate)
-		printf("kdh run: %zu scenarios are valid\n", s.n);
+		printf("kdh run: %zu scenario%s valid\n", s.n, s.n == 1 ? " is" : "s are");
 	else
 		rc = suite_run(&s, &a);
 	free(s.sc);

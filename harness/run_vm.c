@@ -23,6 +23,7 @@
 #include "harness/run_priv.h"
 #include "kdh/agent.h"
 #include "kdh/ports.h"
+#include "kdh/pve_cpu.h"
 #include "kdh/qemu_argv.h"
 #include "kdh/vm.h"
 
@@ -136,6 +137,22 @@ static GPtrArray *argv_of(struct vm_real *r, char **append, char *err,
 	return argv;
 }
 
+/* Whether the VM's -cpu under KVM has Hyper-V enlightenments */
+static bool needs_hyperv(struct vm_real *r)
+{
+	struct qemu_opts o = { 0 };
+	struct vmconf vc;
+	char vendor[13], *cpu = NULL;
+	bool hv;
+
+	vmconf_of(r->v, &vc);
+	if (pve_guest_hv_vendor(&vc, true, &o, &cpu, vendor) < 0)
+		return false;
+	hv = qemu_cpu_hv_enlightened(cpu);
+	g_free(cpu);
+	return hv;
+}
+
 static void start(struct vm_real *r)
 {
 	struct sim *s = r->v->sim;
@@ -143,10 +160,10 @@ static void start(struct vm_real *r)
 	int keep[SC_MAX_NETS];
 	GPtrArray *argv;
 
-	if (!r->kvm && pve_ostype_hyperv(r->v->ostype)) {
+	if (!r->kvm && needs_hyperv(r)) {
 		snprintf(s->skip, sizeof(s->skip), "VM %s needs Hyper-V "
-			 "enlightenments (ostype %s), which QEMU cannot expose under "
-			 "TCG", r->v->cfg->name, r->v->ostype);
+			 "enlightenments (ostype %s, or its cpu/args), which QEMU "
+			 "cannot expose under TCG", r->v->cfg->name, r->v->ostype);
 		ns_loop_stop(s->loop);
 		return;
 	}

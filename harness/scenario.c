@@ -20,6 +20,8 @@
 #include "harness/scenario_priv.h"
 #include "harness/scenario_values.h"
 #include "kdh/duration.h"
+#include "kdh/textfile.h"
+#include "kdh/value.h"
 #include "kdh/pkt.h"
 #include "kdh/scenario.h"
 #include "kdh/slirp_node.h"
@@ -47,6 +49,27 @@ int sc_fail(struct parse *p, int line, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/**
+ * sc_copy() - a text value into a field, or an error with its length:
+ * nothing is cut
+ * @p:		parse state
+ * @it:		the item
+ * @dst:	the field
+ * @size:	its size
+ *
+ * Return: 0, or -EINVAL
+ */
+int sc_copy(struct parse *p, const struct ini_item *it, char *dst, size_t size)
+{
+	size_t n = strlen(it->value);
+
+	if (n >= size)
+		return sc_fail(p, it->line, "%s: %zu characters, at most %zu",
+			       it->key[0] ? it->key : "line", n, size - 1);
+	memcpy(dst, it->value, n + 1);
+	return 0;
+}
+
 /** sc_duration_key() - a key whose value is a duration */
 int sc_duration_key(struct parse *p, const struct ini_item *it, uint64_t *out)
 {
@@ -69,6 +92,12 @@ int sc_list_key(struct parse *p, const struct ini_item *it, char (*out)[24],
 			return sc_fail(p, it->line, "%s: more than %zu entries",
 				    it->key, max);
 		}
+		if (strlen(w) >= 24) {
+			sc_fail(p, it->line, "%s: '%s' is longer than 23 characters",
+				it->key, w);
+			g_free(copy);
+			return -EINVAL;
+		}
 		snprintf(out[(*n)++], 24, "%s", w);
 	}
 	g_free(copy);
@@ -81,19 +110,19 @@ static int scenario_key(struct parse *p, const struct ini_item *it)
 	size_t n;
 
 	if (!strcmp(it->key, "name"))
-		snprintf(sc->name, sizeof(sc->name), "%s", it->value);
+		return sc_copy(p, it, sc->name, sizeof(sc->name));
 	else if (!strcmp(it->key, "description"))
-		snprintf(sc->description, sizeof(sc->description), "%s", it->value);
+		return sc_copy(p, it, sc->description, sizeof(sc->description));
 	else if (!strcmp(it->key, "groups"))
 		return sc_list_key(p, it, sc->groups, SC_MAX_GROUPS, &sc->n_groups);
-	else if (!strcmp(it->key, "timeout"))
+	else if (!strcmp(it->key, "timeout")) {
+		sc->timeout_line = it->line;
 		return sc_duration_key(p, it, &sc->timeout_ns);
+	}
 	else if (!strcmp(it->key, "seed")) {
-		char *end;
-
-		sc->seed = strtoull(it->value, &end, 0);
-		if (*end || !*it->value)
-			return sc_fail(p, it->line, "seed: '%s' is not a number", it->value);
+		if (value_uint(it->value, 1, UINT64_MAX, &sc->seed))
+			return sc_fail(p, it->line, "seed: '%s' is not a number from 1 "
+				       "to 18446744073709551615", it->value);
 	} else if (!strcmp(it->key, "requires")) {
 		char tmp[4][24];
 
@@ -147,19 +176,19 @@ static int debugger_key(struct parse *p, const struct ini_item *it)
 {
 	struct sc_debugger *d = &p->sc->dbg;
 	char kerr[128];
-	char *end;
 
 	if (!strcmp(it->key, "network")) {
-		snprintf(d->network, sizeof(d->network), "%s", it->value);
 		d->line = it->line;	/* checked once every network is known */
+		return sc_copy(p, it, d->network, sizeof(d->network));
 	} else if (!strcmp(it->key, "ip")) {
+		d->ip_line = it->line;
 		if (sv_ipv4(it->value, &d->ip, NULL))
 			return sc_fail(p, it->line, "ip: '%s' is not an IPv4 address",
 				    it->value);
 	} else if (!strcmp(it->key, "port")) {
-		unsigned long v = strtoul(it->value, &end, 10);
+		uint64_t v;
 
-		if (*end || !*it->value || v < 1 || v > 65535)
+		if (value_uint(it->value, 1, 65535, &v))
 			return sc_fail(p, it->line, "port: '%s' is not 1-65535", it->value);
 		d->port = (uint16_t)v;
 	} else if (!strcmp(it->key, "key")) {
@@ -168,8 +197,12 @@ static int debugger_key(struct parse *p, const struct ini_item *it)
 		d->has_key = true;
 	} else if (!strcmp(it->key, "mac")) {
 		if (mac_parse(it->value, d->mac))
-			return sc_fail(p, it->line, "mac: '%s' is not a MAC address",
-				    it->value);
+			return sc_fail(p, it->line, "mac: '%s' is not a MAC address "
+				       "(six hex pairs, aa:bb:cc:dd:ee:ff)", it->value);
+		if (!mac_is_nic(d->mac))
+			return sc_fail(p, it->line, "mac: %s is not a station address "
+				       "(zero, multicast or broadcast)", it->value);
+		d->has_mac = true;
 	} else if (!strcmp(it->key, "apipa_route")) {
 		if (sv_bool(it->value, &d->apipa_route))
 			return sc_fail(p, it->line, "apipa_route: '%s' is not yes or no",
@@ -262,8 +295,9 @@ static int item_take(struct parse *p, const struct ini_item *sec,
 	if (sc->n_expects == SC_MAX_EXPECT)
 		return sc_fail(p, it->line, "more than %d expectations", SC_MAX_EXPECT);
 	sc->expects[sc->n_expects].line = it->line;
-	snprintf(sc->expects[sc->n_expects].text,
-		 sizeof(sc->expects[0].text), "%s", it->value);
+	if (sc_copy(p, it, sc->expects[sc->n_expects].text,
+		    sizeof(sc->expects[0].text)))
+		return -EINVAL;
 	sc->n_expects++;
 	return 0;
 }
@@ -355,15 +389,11 @@ int scenario_parse(const char *file, const char *text, struct scenario *sc,
 int scenario_load(const char *path, struct scenario *sc, char *err,
 		  size_t errlen)
 {
-	GError *e = NULL;
-	gchar *text;
+	gchar *text = text_load(path, err, errlen);
 	int rc;
 
-	if (!g_file_get_contents(path, &text, NULL, &e)) {
-		snprintf(err, errlen, "%s: %s", path, e->message);
-		g_error_free(e);
-		return -EIO;
-	}
+	if (!text)
+		return -EINVAL;
 	rc = scenario_parse(path, text, sc, err, errlen);
 	g_free(text);
 	return rc;

@@ -4,9 +4,44 @@
 #include <string.h>
 
 #include "harness/scenario_priv.h"
+#include "kdh/duration.h"
+#include "kdh/loop.h"
 #include "kdh/pkt.h"
 
 static const uint8_t default_debugger_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x01 };
+
+/* "2m": for messages (one static buffer per call site is not enough) */
+#define dur(ns) duration_format((ns), (char[24]){ 0 }, 24)
+
+/*
+ * The model's delays have floors below which they stop meaning anything
+ * (and a zero interval would spin at one simulated instant): KDNET
+ * announces every ~3 s, so timing.announce is at least 100ms; the DHCP
+ * jitter must stay below the first 4 s wait; the give-up is at least 1s.
+ */
+static const struct { uint64_t min_ns, max_ns; const char *text; } timing_range[5] = {
+	{ 0, UINT64_MAX, NULL },				/* kdnet_init */
+	{ 0, 3 * NS_PER_S, "below 3s (the first DHCP wait is 4s)" },
+	{ NS_PER_S, UINT64_MAX, "at least 1s" },		/* dhcp_give_up */
+	{ 100 * NS_PER_MS, UINT64_MAX, "at least 100ms" },	/* announce */
+	{ 0, UINT64_MAX, NULL },				/* os_boot */
+};
+
+static int timing_check(struct parse *p, const struct sc_vm *vm)
+{
+	const struct target_timing *t = &vm->tc.timing;
+	const uint64_t v[5] = { t->kdnet_init_ns, t->dhcp_jitter_ns,
+				t->dhcp_give_up_ns, t->announce_ns, t->os_boot_ns };
+	static const char *const names[5] = { "kdnet_init", "dhcp_jitter",
+		"dhcp_give_up", "announce", "os_boot" };
+
+	for (int i = 0; i < 5; i++)
+		if (vm->timing_line[i] && (v[i] < timing_range[i].min_ns ||
+					   v[i] > timing_range[i].max_ns))
+			return sc_fail(p, vm->timing_line[i], "timing.%s = %s: it must "
+				       "be %s", names[i], dur(v[i]), timing_range[i].text);
+	return 0;
+}
 
 static int vm_check(struct parse *p, struct sc_vm *vm)
 {
@@ -25,9 +60,16 @@ static int vm_check(struct parse *p, struct sc_vm *vm)
 			       "A.B.C.D/N (the debug adapter's static address)",
 			       vm->name);
 	if (vm->reboot_ns && vm->reboot_ns <= vm->power_on_ns)
-		return sc_fail(p, vm->line, "[vm %s]: reboot comes before power_on",
-			       vm->name);
-	return 0;
+		return sc_fail(p, vm->reboot_line, "reboot at %s is not after "
+			       "power_on", dur(vm->reboot_ns));
+	if (vm->power_on_ns >= sc->timeout_ns)
+		return sc_fail(p, vm->power_on_line, "power_on at %s is not before "
+			       "the timeout (%s)", dur(vm->power_on_ns),
+			       dur(sc->timeout_ns));
+	if (vm->reboot_ns >= sc->timeout_ns)
+		return sc_fail(p, vm->reboot_line, "reboot at %s is not before the "
+			       "timeout (%s)", dur(vm->reboot_ns), dur(sc->timeout_ns));
+	return timing_check(p, vm);
 }
 
 /* MACs are unique over all VMs (and differ from the debugger's) */
@@ -53,11 +95,49 @@ static int mac_check(struct parse *p)
 	return 0;
 }
 
+/* The gateway a network's router answers at: its own, or libslirp's .2 */
+static uint32_t gateway_of(const struct sc_network *n)
+{
+	return n->gateway ? n->gateway : n->dhcp ? n->network + 2 : 0;
+}
+
+/* No two hosts on one address: debugger, gateways, the VMs' static ips */
+static int addr_check(struct parse *p)
+{
+	const struct scenario *sc = p->sc;
+	const struct sc_network *dn = sc_network_find(sc, sc->dbg.network);
+	char a[IP_STRLEN];
+
+	if (dn && sc->dbg.ip == gateway_of(dn))
+		return sc_fail(p, sc->dbg.ip_line ? sc->dbg.ip_line : sc->vms[0].line,
+			       "the debugger's address %s is the gateway of "
+			       "[network %s]", ip_str(sc->dbg.ip, a), dn->name);
+	for (size_t i = 0; i < sc->n_vms; i++) {
+		const struct sc_vm *vm = &sc->vms[i];
+
+		if (!vm->tc.ip)
+			continue;
+		if (vm->tc.ip == sc->dbg.ip)
+			return sc_fail(p, vm->ip_line, "ip %s is the debugger's address",
+				       ip_str(vm->tc.ip, a));
+		for (size_t n = 0; n < sc->n_nets; n++)
+			if (vm->tc.ip == gateway_of(&sc->nets[n]))
+				return sc_fail(p, vm->ip_line, "ip %s is the gateway of "
+					       "[network %s]", ip_str(vm->tc.ip, a),
+					       sc->nets[n].name);
+		for (size_t j = 0; j < i; j++)
+			if (vm->tc.ip == sc->vms[j].tc.ip)
+				return sc_fail(p, vm->ip_line, "ip %s is [vm %s]'s too "
+					       "(line %d)", ip_str(vm->tc.ip, a),
+					       sc->vms[j].name, sc->vms[j].ip_line);
+	}
+	return 0;
+}
+
 static int debugger_defaults(struct parse *p)
 {
 	struct sc_debugger *d = &p->sc->dbg;
 	const struct sc_vm *first = &p->sc->vms[0];
-	static const uint8_t zero[6];
 
 	if (!d->network[0])
 		snprintf(d->network, sizeof(d->network), "%s", first->nets[0].bridge);
@@ -69,7 +149,7 @@ static int debugger_defaults(struct parse *p)
 		d->port = first->tc.port;
 	if (!d->has_key)
 		memcpy(d->key, first->tc.key, KDNET_KEY_LEN);
-	if (!memcmp(d->mac, zero, 6))
+	if (!d->has_mac)
 		memcpy(d->mac, default_debugger_mac, 6);
 	return 0;
 }
@@ -87,7 +167,7 @@ int scenario_check(struct parse *p)
 	if (!sc->n_vms)
 		return sc_fail(p, 0, "no [vm NAME] section: nothing to run");
 	if (!sc->timeout_ns)
-		return sc_fail(p, 0, "timeout must be longer than 0s");
+		return sc_fail(p, sc->timeout_line, "timeout must be longer than 0s");
 	for (size_t i = 0; i < sc->n_vms; i++) {
 		struct sc_vm *vm = &sc->vms[i];
 
@@ -101,7 +181,8 @@ int scenario_check(struct parse *p)
 		if (vm_check(p, vm))
 			return -1;
 	}
-	if (debugger_defaults(p) || mac_check(p) || sc_serial_check(p))
+	if (debugger_defaults(p) || mac_check(p) || addr_check(p) ||
+	    sc_serial_check(p))
 		return -1;
 	for (size_t i = 0; i < sc->n_expects; i++) {
 		struct sc_expect *e = &sc->expects[i];

@@ -4,10 +4,17 @@
  *
  * Accepted: "[section]" or "[kind NAME]"; "key = value" or "key: value"
  * (whichever separator comes first, so "net0: e1000=..." and
- * "dbgsettings = net hostip:..." both read naturally); full-line comments
- * with # or ;.  In the [expect] section a line is kept whole.
+ * "dbgsettings = net hostip:..." both read naturally); comments with # or
+ * ; on a line of their own, or after a value behind a blank ("type = static
+ * # static | dhcp"), so a value cannot hold a blank followed by # or ;.
+ * In the [expect] section a line is kept whole (less its comment).  A line
+ * that is not UTF-8, a key or name longer than 47 bytes and a section name
+ * with other characters than letters, digits, '-', '_' and '.' are errors:
+ * nothing is cut.
  */
 #include <ctype.h>
+
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,12 +33,47 @@ static char *trim(char *s)
 	return s;
 }
 
+/* Cut a trailing comment: a # or ; after a blank */
+static void comment_cut(char *s)
+{
+	for (char *c = s; *c; c++)
+		if ((*c == '#' || *c == ';') && c > s && isspace((unsigned char)c[-1])) {
+			*c = '\0';
+			break;
+		}
+}
+
+/* Copy a key or name, or refuse one that does not fit */
+static int name_copy(char *dst, size_t size, const char *src, const char *what,
+		     int line, char *err, size_t errlen)
+{
+	size_t n = strlen(src);
+
+	if (n >= size) {
+		snprintf(err, errlen, "%d: %s of %zu characters (at most %zu)", line,
+			 what, n, size - 1);
+		return -1;
+	}
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
+static bool name_ok(const char *s)
+{
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_.", *s))
+			return false;
+	return true;
+}
+
 static int item_add(struct ini *ini, struct ini_item *it)
 {
 	struct ini_item *p = realloc(ini->items, (ini->n + 1) * sizeof(*p));
 
-	if (!p)
+	if (!p) {
+		free(it->value);
 		return -1;
+	}
 	ini->items = p;
 	ini->items[ini->n++] = *it;
 	return 0;
@@ -53,9 +95,19 @@ static int section_line(struct ini *ini, char *s, int line, char *err,
 	name = strpbrk(s, " \t");
 	if (name) {
 		*name++ = '\0';
-		snprintf(it.name, sizeof(it.name), "%s", trim(name));
+		name = trim(name);
+		if (name_copy(it.name, sizeof(it.name), name, "a section name", line,
+			      err, errlen))
+			return -1;
+		if (!name_ok(name)) {
+			snprintf(err, errlen, "%d: section name '%s': use letters, "
+				 "digits, '-', '_' and '.' only", line, name);
+			return -1;
+		}
 	}
-	snprintf(it.key, sizeof(it.key), "%s", s);
+	if (name_copy(it.key, sizeof(it.key), s, "a section kind", line, err,
+		      errlen))
+		return -1;
 	return item_add(ini, &it);
 }
 
@@ -70,21 +122,22 @@ static int item_line(struct ini *ini, char *s, int line, bool whole,
 		return -1;
 	}
 	if (whole) {
-		snprintf(it.value, sizeof(it.value), "%s", s);
-		return item_add(ini, &it);
+		it.value = strdup(trim(s));
+		return it.value ? item_add(ini, &it) : -1;
 	}
 	if (!sep) {
 		snprintf(err, errlen, "%d: '%s' is not 'key = value'", line, s);
 		return -1;
 	}
 	*sep = '\0';
-	snprintf(it.key, sizeof(it.key), "%s", trim(s));
-	snprintf(it.value, sizeof(it.value), "%s", trim(sep + 1));
+	if (name_copy(it.key, sizeof(it.key), trim(s), "a key", line, err, errlen))
+		return -1;
 	if (!it.key[0]) {
 		snprintf(err, errlen, "%d: a value without a key", line);
 		return -1;
 	}
-	return item_add(ini, &it);
+	it.value = strdup(trim(sep + 1));
+	return it.value ? item_add(ini, &it) : -1;
 }
 
 /**
@@ -115,6 +168,14 @@ int ini_parse(const char *text, struct ini *ini, char *err, size_t errlen)
 			rc = -1;
 			break;
 		}
+		if (!g_utf8_validate(raw, -1, NULL)) {
+			snprintf(err, errlen, "%d: not valid UTF-8 (save the file as "
+				 "UTF-8)", line);
+			free(raw);
+			rc = -1;
+			break;
+		}
+		comment_cut(raw);
 		s = trim(raw);
 		if (*s == '[') {
 			rc = section_line(ini, s, line, err, errlen);
@@ -133,6 +194,8 @@ int ini_parse(const char *text, struct ini *ini, char *err, size_t errlen)
 /** ini_free() - release what ini_parse() made */
 void ini_free(struct ini *ini)
 {
+	for (size_t i = 0; i < ini->n; i++)
+		free(ini->items[i].value);
 	free(ini->items);
 	memset(ini, 0, sizeof(*ini));
 }

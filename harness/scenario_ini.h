@@ -18,7 +18,7 @@ struct ini_item {
 	int line;
 	char key[48];
 	char name[48];
-	char value[256];
+	char *value;		/* any length; owned by the struct ini */
 };
 
 struct ini {

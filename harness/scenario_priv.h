@@ -15,6 +15,7 @@ struct parse {
 
 int sc_fail(struct parse *p, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int sc_copy(struct parse *p, const struct ini_item *it, char *dst, size_t size);
 int sc_duration_key(struct parse *p, const struct ini_item *it, uint64_t *out);
 int sc_list_key(struct parse *p, const struct ini_item *it, char (*out)[24],
 		size_t max, size_t *n);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "harness/scenario_priv.h"
+#include "kdh/value.h"
 
 /**
  * sc_serial_key() - one "serial = link A B [baud:N]" line (ends are
@@ -22,7 +23,6 @@ int sc_serial_key(struct parse *p, const struct ini_item *it)
 	char w[4][48] = { "" }, extra[8] = "";
 	int n = sscanf(it->value, "%47s %47s %47s %47s %7s", w[0], w[1], w[2],
 		       w[3], extra);
-	char *end;
 
 	if (sc->n_serials == SC_MAX_SERIALS)
 		return sc_fail(p, it->line, "more than %d serial links",
@@ -33,10 +33,9 @@ int sc_serial_key(struct parse *p, const struct ini_item *it)
 	memset(l, 0, sizeof(*l));
 	l->baud = 115200;
 	if (n == 4) {
-		unsigned long b = strncmp(w[3], "baud:", 5) ? 0 :
-				  strtoul(w[3] + 5, &end, 10);
+		uint64_t b;
 
-		if (!b || *end || b > 4000000)
+		if (strncmp(w[3], "baud:", 5) || value_uint(w[3] + 5, 1, 4000000, &b))
 			return sc_fail(p, it->line, "serial: '%s' is not baud:N "
 				       "(e.g. baud:115200)", w[3]);
 		l->baud = (unsigned)b;
@@ -54,8 +53,8 @@ int sc_serial_key(struct parse *p, const struct ini_item *it)
 static int end_resolve(struct parse *p, struct sc_serial *l, int i)
 {
 	char vm[SC_NAME + 8];
-	char *colon, *end;
-	unsigned long port;
+	char *colon;
+	uint64_t port;
 
 	if (!strcmp(l->end[i], "debugger")) {
 		l->vm[i] = SC_DEBUGGER;
@@ -67,8 +66,8 @@ static int end_resolve(struct parse *p, struct sc_serial *l, int i)
 		return sc_fail(p, l->line, "serial: '%s' is not VM:serialN or "
 			       "debugger", l->end[i]);
 	*colon = '\0';
-	port = strtoul(colon + 7, &end, 10);
-	if (*end || !colon[7] || port >= SC_MAX_SERIALS)
+	if (value_uint(colon + 7, 0, SC_MAX_SERIALS - 1, &port) ||
+	    (colon[7] == '0' && colon[8]))
 		return sc_fail(p, l->line, "serial: '%s': serial ports are serial0 "
 			       "... serial3", l->end[i]);
 	l->vm[i] = -2;

@@ -7,6 +7,7 @@
 
 #include "harness/scenario_values.h"
 #include "kdh/duration.h"
+#include "kdh/value.h"
 
 /** sv_bool() - yes/no, true/false, on/off, 1/0 */
 int sv_bool(const char *v, bool *out)
@@ -34,33 +35,13 @@ int sv_bool(const char *v, bool *out)
  */
 int sv_ipv4(const char *v, uint32_t *ip, uint32_t *mask)
 {
-	unsigned a, b, c, d, prefix;
-	char tail;
-	int n = sscanf(v, "%u.%u.%u.%u/%u%c", &a, &b, &c, &d, &prefix, &tail);
+	unsigned prefix;
 
-	if (n == 4 && strchr(v, '/'))
+	if (!strchr(v, '/'))
+		return value_ipv4(v, ip);
+	if (!mask || value_cidr(v, ip, &prefix) || prefix < 8 || prefix > 30)
 		return -EINVAL;
-	if ((n != 4 && n != 5) || a > 255 || b > 255 || c > 255 || d > 255)
-		return -EINVAL;
-	if (n == 4 && sscanf(v, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4)
-		return -EINVAL;
-	if (n == 5) {
-		if (!mask || prefix < 8 || prefix > 30)
-			return -EINVAL;
-		*mask = ~0u << (32 - prefix);
-	}
-	*ip = a << 24 | b << 16 | c << 8 | d;
-	return 0;
-}
-
-static int percent(const char *v, double *out)
-{
-	char *end;
-	double d = strtod(v, &end);
-
-	if (end == v || strcmp(end, "%") || d < 0 || d > 100)
-		return -EINVAL;
-	*out = d;
+	*mask = ~0u << (32 - prefix);
 	return 0;
 }
 
@@ -93,11 +74,11 @@ int sv_faults(const char *v, struct ns_faults *f, char *err, size_t errlen)
 		}
 		*eq++ = '\0';
 		if (!strcmp(item, "loss"))
-			rc = percent(eq, &f->loss_pct);
+			rc = value_percent(eq, &f->loss_pct);
 		else if (!strcmp(item, "dup"))
-			rc = percent(eq, &f->dup_pct);
+			rc = value_percent(eq, &f->dup_pct);
 		else if (!strcmp(item, "reorder"))
-			rc = percent(eq, &f->reorder_pct);
+			rc = value_percent(eq, &f->reorder_pct);
 		else if (!strcmp(item, "delay"))
 			rc = duration_parse(eq, &f->delay_ns);
 		else if (!strcmp(item, "jitter"))
@@ -133,10 +114,9 @@ static int dbg_token(const char *tok, struct target_config *tc, char *err,
 			return 0;
 		snprintf(err, errlen, "dbgsettings: hostip '%s' is not an IPv4 address", v);
 	} else if (!strncmp(tok, "port:", 5)) {
-		char *end;
-		unsigned long p = strtoul(v, &end, 10);
+		uint64_t p;
 
-		if (!*end && *v && p >= 1 && p <= 65535) {
+		if (!value_uint(v, 1, 65535, &p)) {
 			tc->port = (uint16_t)p;
 			return 0;
 		}
@@ -156,22 +136,23 @@ static int dbg_serial(char *save, struct target_config *tc, char *err,
 		      size_t errlen)
 {
 	static const unsigned bauds[] = { 9600, 19200, 38400, 57600, 115200 };
-	char *tok, *end;
+	char *tok;
 
 	tc->serial = true;
 	tc->debugport = 1;
 	tc->baudrate = 115200;
 	while ((tok = strtok_r(NULL, " \t", &save))) {
 		bool port = !strncmp(tok, "debugport:", 10);
-		unsigned long v;
+		uint64_t v;
+		int bad;
 
 		if (!port && strncmp(tok, "baudrate:", 9)) {
 			snprintf(err, errlen, "dbgsettings: unknown setting '%s' for "
 				 "serial (debugport:N baudrate:B)", tok);
 			return -EINVAL;
 		}
-		v = strtoul(strchr(tok, ':') + 1, &end, 10);
-		if (port && (*end || v < 1 || v > 4)) {
+		bad = value_uint(strchr(tok, ':') + 1, 1, port ? 4 : 115200, &v);
+		if (port && bad) {
 			snprintf(err, errlen, "dbgsettings: '%s': COM ports here are "
 				 "1-4 (the VM's serial0-serial3)", tok);
 			return -EINVAL;
@@ -182,7 +163,7 @@ static int dbg_serial(char *save, struct target_config *tc, char *err,
 		}
 		tc->baudrate = 0;
 		for (size_t i = 0; i < sizeof(bauds) / sizeof(*bauds); i++)
-			if (!*end && v == bauds[i])
+			if (!bad && v == bauds[i])
 				tc->baudrate = (unsigned)v;
 		if (!tc->baudrate) {
 			snprintf(err, errlen, "dbgsettings: '%s': bcdedit takes 9600, "

@@ -60,9 +60,11 @@ static int timing_key(struct parse *p, struct sc_vm *vm,
 	};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (!strcmp(it->key, keys[i].key))
+		if (!strcmp(it->key, keys[i].key)) {
+			vm->timing_line[i] = it->line;
 			return sc_duration_key(p, it, (uint64_t *)((char *)t +
 							keys[i].off));
+		}
 	return sc_fail(p, it->line, "unknown key '%s' in [vm %s] (timing.kdnet_init, "
 		       "timing.dhcp_jitter, timing.dhcp_give_up, timing.announce, "
 		       "timing.os_boot)", it->key, vm->name);
@@ -187,14 +189,17 @@ static int scenario_vm_key(struct parse *p, struct sc_vm *vm,
 				       "(decimal, e.g. 0.19.0)", v);
 		tc->has_busparams = true;
 	} else if (!strcmp(k, "ip")) {
+		vm->ip_line = it->line;
 		return addr_key(p, it, &tc->ip, &tc->netmask);
 	} else if (!strcmp(k, "gateway")) {
 		return addr_key(p, it, &tc->gateway, NULL);
 	} else if (!strcmp(k, "os_ping")) {
 		return addr_key(p, it, &tc->os_ping, NULL);
 	} else if (!strcmp(k, "power_on")) {
+		vm->power_on_line = it->line;
 		return sc_duration_key(p, it, &vm->power_on_ns);
 	} else if (!strcmp(k, "reboot") && strcmp(v, "0") && strcmp(v, "1")) {
+		vm->reboot_line = it->line;
 		return reboot_key(p, vm, it);	/* 0/1 is Proxmox's own reboot: */
 	} else if (!strcmp(k, "kdnet_nics")) {
 		return models_key(p, vm, it);
@@ -211,7 +216,7 @@ static int scenario_vm_key(struct parse *p, struct sc_vm *vm,
 			return sc_fail(p, it->line, "target: '%s' is not sim or vm", v);
 		vm->real = !strcmp(v, "vm");
 	} else if (!strcmp(k, "image")) {
-		snprintf(vm->image, sizeof(vm->image), "%s", v);
+		return sc_copy(p, it, vm->image, sizeof(vm->image));
 	} else {
 		return 1;
 	}

@@ -10,7 +10,10 @@
 
 #include "kdh/check.h"
 #include "kdh/cli.h"
+#include "kdh/pve_cpu.h"
 #include "kdh/qemu_argv.h"
+#include "kdh/textfile.h"
+#include "kdh/value.h"
 #include "kdh/winbuild.h"
 
 /* "/etc/pve/qemu-server/105.conf" -> 105; 0 when the name is no VMID */
@@ -38,6 +41,56 @@ static int conf_load(const struct kdh_cmd *cmd, const char *path,
 	return 0;
 }
 
+/* --cpu-models FILE, or the default file when it exists */
+static int cpu_models_load(const char *path, struct pve_cpu_models **out)
+{
+	char err[512];
+
+	*out = NULL;
+	if (!path && !g_file_test(PVE_CPU_DEFAULT_MODELS, G_FILE_TEST_EXISTS))
+		return 0;
+	*out = g_new0(struct pve_cpu_models, 1);
+	if (!pve_cpu_models_load(path ? path : PVE_CPU_DEFAULT_MODELS, *out, err,
+				 sizeof(err)))
+		return 0;
+	g_free(*out);
+	*out = NULL;
+	return cli_error(&kdh_cmd_qemu_cmd, KDH_EXIT_USAGE, "%s", err);
+}
+
+static int qemu_cmd_print(const struct vmconf *c, struct qemu_opts *o,
+			  const char *path, bool lines)
+{
+	char err[512], *cpu, *text;
+	GString *notes;
+	gchar **notes_v;
+	GPtrArray *a;
+
+	cpu = pve_cpu_for_opts(c, o->kvm && c->kvm, o, err, sizeof(err));
+	if (!cpu)
+		return cli_error(&kdh_cmd_qemu_cmd, KDH_EXIT_USAGE, "%s: %s", path,
+				 err);
+	g_free(cpu);
+	if (!o->vmid && !(o->vmid = vmid_of(path)))
+		o->vmid = 100;
+	notes = g_string_new(NULL);
+	a = qemu_argv_new(c, o, notes, err, sizeof(err));
+	notes_v = g_strsplit(notes->str, "\n", -1);
+	for (gchar **l = notes_v; *l; l++)
+		if (**l)
+			fprintf(stderr, "kdh qemu-cmd: note: %s\n", *l);
+	g_strfreev(notes_v);
+	g_string_free(notes, TRUE);
+	if (!a)
+		return cli_error(&kdh_cmd_qemu_cmd, KDH_EXIT_USAGE, "%s: %s", path,
+				 err);
+	text = qemu_argv_join(a, lines);
+	fputs(text, stdout);
+	g_free(text);
+	g_ptr_array_unref(a);
+	return KDH_EXIT_OK;
+}
+
 static int qemu_cmd_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -45,27 +98,46 @@ static int qemu_cmd_main(int argc, char **argv)
 		{ "lines", no_argument, NULL, 'l' },
 		{ "proxmox", no_argument, NULL, 'p' },
 		{ "tcg", no_argument, NULL, 't' },
+		{ "qemu-version", required_argument, NULL, 'Q' },
+		{ "cpu-models", required_argument, NULL, 'M' },
+		{ "host-cpu-vendor", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct qemu_opts o = { .kvm = true, .net = QEMU_NET_STREAM,
 		.serial_dir = "/var/run/qemu-server", .sock_dir = "SOCKDIR" };
+	struct pve_cpu_models *models;
+	const char *models_path = NULL;
 	bool lines = false;
-	GString *notes;
-	gchar **lines_v;
 	struct vmconf c;
-	char err[256];
-	GPtrArray *a;
-	char *text;
+	uint64_t vmid;
 	int opt, rc;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "i:lpth", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'i': o.vmid = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'i':
+			if (value_uint(optarg, 1, 999999999, &vmid))
+				return cli_usage_error(&kdh_cmd_qemu_cmd, "--vmid: '%s' is "
+						       "not a VM id (1-999999999)", optarg);
+			o.vmid = (unsigned)vmid;
+			break;
 		case 'l': lines = true; break;
 		case 'p': o.net = QEMU_NET_PROXMOX; break;
 		case 't': o.kvm = false; break;
+		case 'Q':
+			if (pve_version_parse(optarg, &o.qemu) || !o.qemu.major)
+				return cli_usage_error(&kdh_cmd_qemu_cmd, "--qemu-version: "
+						       "'%s' is not X.Y[.Z]", optarg);
+			break;
+		case 'M': models_path = optarg; break;
+		case 'V':
+			if (strcmp(optarg, "GenuineIntel") && strcmp(optarg, "AuthenticAMD"))
+				return cli_usage_error(&kdh_cmd_qemu_cmd, "--host-cpu-vendor:"
+						       " '%s' is not GenuineIntel or "
+						       "AuthenticAMD", optarg);
+			o.host_cpu_vendor = optarg;
+			break;
 		case 'h': cli_help_print(&kdh_cmd_qemu_cmd); return KDH_EXIT_OK;
 		default:  return cli_usage_error(&kdh_cmd_qemu_cmd, "bad option");
 		}
@@ -74,24 +146,12 @@ static int qemu_cmd_main(int argc, char **argv)
 		return cli_usage_error(&kdh_cmd_qemu_cmd, "expected one VM config");
 	if ((rc = conf_load(&kdh_cmd_qemu_cmd, argv[optind], &c)))
 		return rc;
-	if (!o.vmid && !(o.vmid = vmid_of(argv[optind])))
-		o.vmid = 100;
-	notes = g_string_new(NULL);
-	a = qemu_argv_new(&c, &o, notes, err, sizeof(err));
-	lines_v = g_strsplit(notes->str, "\n", -1);
-	for (gchar **l = lines_v; *l; l++)
-		if (**l)
-			fprintf(stderr, "kdh qemu-cmd: note: %s\n", *l);
-	g_strfreev(lines_v);
-	g_string_free(notes, TRUE);
-	if (!a)
-		return cli_error(&kdh_cmd_qemu_cmd, KDH_EXIT_USAGE, "%s: %s",
-				 argv[optind], err);
-	text = qemu_argv_join(a, lines);
-	fputs(text, stdout);
-	g_free(text);
-	g_ptr_array_unref(a);
-	return KDH_EXIT_OK;
+	if ((rc = cpu_models_load(models_path, &models)))
+		return rc;
+	o.cpu_models = models;
+	rc = qemu_cmd_print(&c, &o, argv[optind], lines);
+	g_free(models);
+	return rc;
 }
 
 static const char *const level_tag[] = { "ok", "WARN", "BLOCK" };
@@ -106,17 +166,16 @@ static char *config_path(const char *arg, const char *dir)
 
 static int bcdedit_load(const char *bcd, struct dbgsettings *d)
 {
-	char err[256];
-	gchar *text;
+	char err[512];
+	gchar *text = text_load(bcd, err, sizeof(err));
 	int rc;
 
-	if (!g_file_get_contents(bcd, &text, NULL, NULL))
-		return cli_error(&kdh_cmd_check, KDH_EXIT_USAGE, "%s: cannot read it",
-				 bcd);
-	rc = dbgsettings_parse(text, d, err, sizeof(err));
+	if (!text)
+		return cli_error(&kdh_cmd_check, KDH_EXIT_USAGE, "%s", err);
+	rc = dbgsettings_parse(bcd, text, d, err, sizeof(err));
 	g_free(text);
 	if (rc)
-		return cli_error(&kdh_cmd_check, KDH_EXIT_USAGE, "%s: %s", bcd, err);
+		return cli_error(&kdh_cmd_check, KDH_EXIT_USAGE, "%s", err);
 	return 0;
 }
 
@@ -201,7 +260,9 @@ static int check_main(int argc, char **argv)
 const struct kdh_cmd kdh_cmd_qemu_cmd = {
 	.name = "qemu-cmd",
 	.summary = "the QEMU command line Proxmox would run for a VM config",
-	.usage = "kdh qemu-cmd VMCONF [--vmid N] [--lines] [--proxmox] [--tcg]",
+	.usage = "kdh qemu-cmd VMCONF [--vmid N] [--lines] [--proxmox] [--tcg]\n"
+		 "       [--qemu-version X.Y] [--cpu-models FILE] "
+		 "[--host-cpu-vendor V]",
 	.run = qemu_cmd_main,
 	.help =
 "Reads a Proxmox VE VM config (/etc/pve/qemu-server/VMID.conf) and prints\n"
@@ -222,7 +283,19 @@ const struct kdh_cmd kdh_cmd_qemu_cmd = {
 "  --lines      one argument per line\n"
 "  --proxmox    the tap/pve-bridge netdevs of a PVE host instead of kdh's\n"
 "               -netdev stream sockets (SOCKDIR/netN.sock)\n"
-"  --tcg        without KVM (no hv flags, qemu64, accel=tcg)\n",
+"  --tcg        without KVM (no hv flags, qemu64, accel=tcg)\n"
+"  --qemu-version X.Y\n"
+"               the QEMU version qemu-server would see (default: unknown:\n"
+"               the latest machine, no flags that need QEMU 11.0)\n"
+"  --cpu-models FILE\n"
+"               custom CPU models for cputype custom-NAME (default:\n"
+"               /etc/pve/virtual-guest/cpu-models.conf when it exists)\n"
+"  --host-cpu-vendor V\n"
+"               GenuineIntel (default) or AuthenticAMD: the host CPU\n"
+"               qemu-server reads (hv_evmcs, nested-virt = vmx or svm)\n"
+"\n"
+"A cpu: value qemu-server refuses, or a bad cpu-models file, is an error\n"
+"(exit status 2).\n",
 };
 
 const struct kdh_cmd kdh_cmd_check = {
@@ -232,14 +305,24 @@ const struct kdh_cmd kdh_cmd_check = {
 		 "[--windows BUILD] [--config-dir DIR]",
 	.run = check_main,
 	.help =
-"One finding per line (ok, WARN, BLOCK), each with its fix: which NIC KDNET\n"
-"will use (busparams -> PCI address -> netN, or the first NIC it drives in\n"
-"PCI order), Hyper-V enlightenments from the ostype that silence KDNET, the\n"
-"~10 minute hang when dhcp is on but the network has no DHCP server, a NIC\n"
-"model KDNET does not drive, link_down, a port outside 49152-65535, a\n"
-"malformed key.  With debugtype SERIAL (bcdedit /dbgsettings serial\n"
-"debugport:1 baudrate:115200) the findings are about the COM port instead:\n"
-"COMn is the VM's n-th serialN port; missing, or not a socket to link with\n"
+"One finding per line (ok, WARN, BLOCK), each with its fix:\n"
+"- which NIC KDNET will use: busparams names the b.d.f the *guest* sees\n"
+"  (Device Manager's Location).  On i440fx net0..net5 are 0.18.0..0.23.0;\n"
+"  on q35 Proxmox's NICs sit behind a PCI bridge with its own bus number,\n"
+"  so the i440fx habit 0.19.0 names nothing there and kdh says which value\n"
+"  does.  Without busparams: the first NIC in PCI order whose model the\n"
+"  Windows build drives (--windows).\n"
+"- Hyper-V: KDNET takes Hyper-V's synthetic transport when the guest's\n"
+"  CPUID says \"Microsoft Hv\" -- QEMU's vendor once the ostype (win7 and\n"
+"  later), cpu: or args: turn on hv_* enlightenments.  The first fix keeps\n"
+"  them: cpu: TYPE,hv-vendor-id=KVMKVMKVM; the second is ostype other.\n"
+"  Both need qm stop + qm start (a reboot inside Windows keeps the flags).\n"
+"  An x-vga GPU (hv_vendor_id=proxmox) and QEMU's hv-syndbg are known.\n"
+"- the ~10 minute hang when dhcp is on but the network has no DHCP server,\n"
+"  link_down, firewall=1, a port outside 49152-65535, a malformed key.\n"
+"With debugtype SERIAL (bcdedit /dbgsettings serial debugport:1\n"
+"baudrate:115200) the findings are about the COM port instead: COMn is the\n"
+"VM's n-th serialN port; missing, or not a socket to link with\n"
 "`kdh serial-link`, or a baud rate WinDbg must match.\n"
 "\n"
 "Options:\n"

@@ -14,27 +14,32 @@
 
 #include <glib.h>
 
+#include "kdh/pve_cpu.h"
+#include "kdh/textfile.h"
+#include "kdh/value.h"
 #include "kdh/vmconf.h"
 
 static int __attribute__((format(printf, 5, 6)))
 fail(char *err, size_t len, const char *file, int line, const char *fmt, ...)
 {
-	char m[200];
+	char m[512];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(m, sizeof(m), fmt, ap);
 	va_end(ap);
-	snprintf(err, len, "%s:%d: %s", file, line, m);
+	if (line > 0)
+		snprintf(err, len, "%s:%d: %s", file, line, m);
+	else
+		snprintf(err, len, "%s: %s", file, m);
 	return -EINVAL;
 }
 
 static int number(const char *v, unsigned lo, unsigned hi, unsigned *out)
 {
-	char *end;
-	unsigned long n = strtoul(v, &end, 10);
+	uint64_t n;
 
-	if (!*v || *end || n < lo || n > hi)
+	if (value_uint(v, lo, hi, &n))
 		return -EINVAL;
 	*out = (unsigned)n;
 	return 0;
@@ -70,7 +75,7 @@ static const char *const ignored_keys[] = {
 	"numa", "onboot", "parent", "protection", "reboot", "rng0",
 	"running-nets-host-mtu", "runningcpu", "runningmachine", "searchdomain",
 	"shares", "smbios1", "smp", "snaptime", "spice_enhancements", "sshkeys",
-	"startdate", "startup", "tablet", "tags", "tdf", "template", "tpmstate0",
+	"startdate", "startup", "tablet", "tags", "tdf", "tpmstate0",
 	"vcpus", "vga", "vmgenid", "vmstate", "vmstatestorage", "watchdog",
 };
 
@@ -100,6 +105,22 @@ bool vmconf_key_ignored(const char *key)
 	return false;
 }
 
+/* Copy a value into a field, or refuse it with its length: never cut */
+#define COPY(field) copy_value(c, line, k, v, (field), sizeof(field), err, len)
+
+static int copy_value(const struct vmconf *c, int line, const char *k,
+		      const char *v, char *field, size_t size, char *err,
+		      size_t len)
+{
+	size_t n = strlen(v);
+
+	if (n >= size)
+		return fail(err, len, c->file, line, "%s: the value is %zu "
+			    "characters long; kdh takes at most %zu", k, n, size - 1);
+	memcpy(field, v, n + 1);
+	return 0;
+}
+
 /* "opt=1" among the comma-separated options of a value */
 static bool option_on(const char *value, const char *opt)
 {
@@ -109,7 +130,8 @@ static bool option_on(const char *value, const char *opt)
 
 	for (gchar **it = items; *it; it++)
 		if (!strncmp(*it, opt, n) && (*it)[n] == '=')
-			on = !strcmp(*it + n + 1, "1") || !strcmp(*it + n + 1, "on");
+			on = !strcmp(*it + n + 1, "1") || !strcmp(*it + n + 1, "on") ||
+			     !strcmp(*it + n + 1, "yes") || !strcmp(*it + n + 1, "true");
 	g_strfreev(items);
 	return on;
 }
@@ -157,7 +179,7 @@ int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
 		if (strcmp(v, "socket") && strncmp(v, "/dev/", 5))
 			return fail(err, len, c->file, line, "%s: '%s' is not socket "
 				    "or /dev/... (all Proxmox accepts)", k, v);
-		snprintf(c->serial[i], sizeof(c->serial[i]), "%s", v);
+		return COPY(c->serial[i]);
 	} else if (!strcmp(k, "ostype")) {
 		if (!pve_ostype_known(v))
 			return fail(err, len, c->file, line, "ostype: unknown '%s' (other, "
@@ -174,16 +196,22 @@ int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
 			return fail(err, len, c->file, line, "kvm: '%s' is not 0 or 1", v);
 		c->kvm = *v == '1';
 	} else if (!strcmp(k, "cpu")) {
-		snprintf(c->cpu, sizeof(c->cpu), "%s", v);
+		struct pve_cpu cpu;
+		char ce[512];
+
+		if (COPY(c->cpu))
+			return -EINVAL;
+		if (pve_cpu_parse(v, &cpu, ce, sizeof(ce)))
+			return fail(err, len, c->file, line, "%s", ce);
 	} else if (!strcmp(k, "machine")) {
-		snprintf(c->machine, sizeof(c->machine), "%s", v);
+		return COPY(c->machine);
 	} else if (!strcmp(k, "bios")) {
 		if (strcmp(v, "seabios") && strcmp(v, "ovmf"))
 			return fail(err, len, c->file, line, "bios: '%s' is not seabios "
 				    "or ovmf", v);
 		snprintf(c->bios, sizeof(c->bios), "%s", v);
 	} else if (!strcmp(k, "scsihw")) {
-		snprintf(c->scsihw, sizeof(c->scsihw), "%s", v);
+		return COPY(c->scsihw);
 	} else if (!strcmp(k, "meta")) {
 		meta_take(c, v);
 	} else if ((i = key_index(k, "hostpci", VMCONF_HOSTPCI)) >= 0) {
@@ -192,9 +220,14 @@ int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
 		c->hostpci[i].x_vga = option_on(v, "x-vga");
 		c->hostpci[i].pcie = option_on(v, "pcie");
 	} else if (!strcmp(k, "name")) {
-		snprintf(c->name, sizeof(c->name), "%s", v);
+		return COPY(c->name);
 	} else if (!strcmp(k, "args")) {
-		snprintf(c->args, sizeof(c->args), "%s", v);
+		return COPY(c->args);
+	} else if (!strcmp(k, "template")) {
+		if (strcmp(v, "0") && strcmp(v, "1"))
+			return fail(err, len, c->file, line, "template: '%s' is not 0 "
+				    "or 1", v);
+		c->template_ = *v == '1';
 	} else if (!vmconf_key_ignored(k)) {
 		return 1;
 	} else if (c->n_notes < VMCONF_NOTES) {
@@ -253,6 +286,11 @@ int vmconf_parse(const char *file, const char *text, struct vmconf *c,
 					 i + 1, s);
 		}
 	}
+	if (!rc && !g_hash_table_size(seen))
+		rc = fail(err, errlen, file, 0, "no 'key: value' line: not a Proxmox "
+			  "VM config (/etc/pve/qemu-server/VMID.conf)");
+	if (c->template_)	/* qemu-server starts a template with kvm 0 */
+		c->kvm = false;
 	g_hash_table_destroy(seen);
 	g_strfreev(lines);
 	return rc;
@@ -279,15 +317,11 @@ void vmconf_init(struct vmconf *c, const char *file)
 /** vmconf_load() - read a VM config file */
 int vmconf_load(const char *path, struct vmconf *c, char *err, size_t errlen)
 {
-	gchar *text;
-	GError *e = NULL;
+	gchar *text = text_load(path, err, errlen);
 	int rc;
 
-	if (!g_file_get_contents(path, &text, NULL, &e)) {
-		snprintf(err, errlen, "%s: %s", path, e->message);
-		g_error_free(e);
+	if (!text)
 		return -EIO;
-	}
 	rc = vmconf_parse(path, text, c, err, errlen);
 	g_free(text);
 	return rc;

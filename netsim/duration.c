@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kdh/duration.h"
+#include "kdh/value.h"
 
 static const struct {
 	const char *name;
@@ -40,8 +41,11 @@ static int unit_parse(const char **p, double *ns)
  * @s:		text
  * @ns:		output, nanoseconds
  *
- * Return: 0, or -EINVAL (empty, bare number, unknown unit, negative,
- * overflow)
+ * Numbers are plain decimals (value_decimal()): no sign, blank, exponent
+ * or hex, so "10s -20s", "1e3s" and "0x1p4s" are refused.
+ *
+ * Return: 0, -EINVAL (empty, bare number, unknown unit, any other
+ * character), or -ERANGE (beyond 2^64 ns, about 584 years)
  */
 int duration_parse(const char *s, uint64_t *ns)
 {
@@ -51,21 +55,14 @@ int duration_parse(const char *s, uint64_t *ns)
 	if (!s || !*s)
 		return -EINVAL;
 	while (*p) {
-		char *end;
 		double v, unit;
 
-		if (*p == '-' || *p == '+')
-			return -EINVAL;
-		v = strtod(p, &end);
-		if (end == p || !isfinite(v))
-			return -EINVAL;
-		p = end;
-		if (unit_parse(&p, &unit))
+		if (value_decimal(&p, &v) || unit_parse(&p, &unit))
 			return -EINVAL;
 		total += v * unit;
 	}
 	if (total >= 1.8e19)
-		return -EINVAL;
+		return -ERANGE;
 	*ns = (uint64_t)llround(total);
 	return 0;
 }
@@ -97,7 +94,11 @@ const char *duration_format(uint64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%llums", (unsigned long long)(ns / 1000000));
 	else if (ns >= s)
 		snprintf(buf, len, "%.3fs", (double)ns / 1e9);
-	else
+	else if (ns >= 1000000)
 		snprintf(buf, len, "%.3fms", (double)ns / 1e6);
+	else if (ns % 1000 == 0)
+		snprintf(buf, len, "%lluus", (unsigned long long)(ns / 1000));
+	else
+		snprintf(buf, len, "%lluns", (unsigned long long)ns);
 	return buf;
 }

@@ -243,8 +243,18 @@ const char *mac_str(const uint8_t mac[ETH_ALEN], char buf[MAC_STRLEN])
 	return buf;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
 /**
- * mac_parse() - read "aa:bb:cc:dd:ee:ff" (either case, ':' or '-')
+ * mac_parse() - read "aa:bb:cc:dd:ee:ff" (either case, ':' or '-'):
+ * exactly six pairs of hex digits, one kind of separator
  * @s:		text
  * @mac:	output
  *
@@ -252,19 +262,32 @@ const char *mac_str(const uint8_t mac[ETH_ALEN], char buf[MAC_STRLEN])
  */
 int mac_parse(const char *s, uint8_t mac[ETH_ALEN])
 {
-	unsigned int b[ETH_ALEN];
-	char sep[5], tail;
+	int hi, lo;
 
-	if (sscanf(s, "%2x%c%2x%c%2x%c%2x%c%2x%c%2x%c", &b[0], &sep[0], &b[1],
-		   &sep[1], &b[2], &sep[2], &b[3], &sep[3], &b[4], &sep[4],
-		   &b[5], &tail) != 11 || strlen(s) != 17)
+	if (!s || strlen(s) != 17 || (s[2] != ':' && s[2] != '-'))
 		return -EINVAL;
-	for (int i = 0; i < 5; i++)
-		if (sep[i] != ':' && sep[i] != '-')
+	for (int i = 0; i < ETH_ALEN; i++) {
+		hi = hex_digit(s[3 * i]);
+		lo = hex_digit(s[3 * i + 1]);
+		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != s[2]))
 			return -EINVAL;
-	for (int i = 0; i < ETH_ALEN; i++)
-		mac[i] = (uint8_t)b[i];
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
 	return 0;
+}
+
+/**
+ * mac_is_nic() - whether @mac can be a NIC's own address: unicast, not
+ * all zero (a multicast or broadcast address, or 00:00:00:00:00:00, is not)
+ * @mac:	address
+ *
+ * Return: true for a usable station address
+ */
+bool mac_is_nic(const uint8_t mac[ETH_ALEN])
+{
+	static const uint8_t zero[ETH_ALEN];
+
+	return !(mac[0] & 1) && memcmp(mac, zero, ETH_ALEN);
 }
 
 /**

@@ -20,6 +20,7 @@
 #include <slirp/libslirp.h>
 
 #include "kdh/slirp_node.h"
+#include "kdh/value.h"
 
 struct slirp_timer {
 	struct ns_slirp *node;
@@ -282,13 +283,12 @@ const char *ns_slirp_version(void)
  */
 int ns_subnet_parse(const char *s, uint32_t *network, uint32_t *netmask)
 {
-	unsigned a, b, c, d, prefix;
-	char tail;
+	unsigned prefix;
+	uint32_t ip;
 
-	if (sscanf(s, "%u.%u.%u.%u/%u%c", &a, &b, &c, &d, &prefix, &tail) != 5 ||
-	    a > 255 || b > 255 || c > 255 || d > 255 || prefix < 8 || prefix > 30)
+	if (value_cidr(s, &ip, &prefix) || prefix < 8 || prefix > 30)
 		return -EINVAL;
 	*netmask = ~0u << (32 - prefix);
-	*network = (a << 24 | b << 16 | c << 8 | d) & *netmask;
+	*network = ip & *netmask;
 	return 0;
 }

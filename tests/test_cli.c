@@ -243,3 +243,48 @@ Test(cli, net_stops_cleanly_on_sigterm)
 	rmdir(dir);
 	g_free(partial); g_free(pcap); g_free(sock); g_free(dir);
 }
+
+/* Command-line values are read as strictly as files: exit 2, one line
+ * that says what is wrong, nothing run */
+static const struct { const char *argv[8]; const char *says; } bad_values[] = {
+	{ { "listen", "--key", "1.2.3.4", "--for", "0s" },
+	  "kdh listen: --for: '0s' is not a duration longer than 0s" },
+	{ { "listen", "--key", "1.2.3.4", "--port", " 5" },
+	  "kdh listen: --port: ' 5' is not a port" },
+	{ { "listen", "--key", "1.2.3.4", "--port", "-50000" },
+	  "kdh listen: --port: '-50000' is not a port" },
+	{ { "serial-link", "a", "b", "--for", "0s" },
+	  "kdh serial-link: --for: '0s' is not a duration longer than 0s" },
+	{ { "run", "--seed", "-1" }, "kdh run: --seed: '-1' is not a number" },
+	{ { "run", "--seed", "0x" }, "kdh run: --seed: '0x' is not a number" },
+	{ { "run", "--seed", "18446744073709551616" },
+	  "kdh run: --seed: '18446744073709551616' is not a number" },
+	{ { "run", "-j", "0" }, "kdh run: -j: '0' is not 1-64" },
+	{ { "qemu-cmd", "--vmid", "-5", "x.conf" },
+	  "kdh qemu-cmd: --vmid: '-5' is not a VM id (1-999999999)" },
+	{ { "qemu-cmd", "--vmid", "4294967296", "x.conf" },
+	  "kdh qemu-cmd: --vmid: '4294967296' is not a VM id (1-999999999)" },
+	{ { "check", "x.conf", "--windows", "11" },
+	  "kdh check: --windows: '11' is not a Windows build (a number like 26100 "
+	  "or 10.0.22631, or win10-22h2, win11-24h2, ws2022, ...)" },
+	{ { "check", "x.conf", "--network", "nat" },
+	  "kdh check: --network: 'nat' is not static or dhcp" },
+	{ { "check", "/dev/null" }, "kdh check: /dev/null: no 'key: value' line: "
+	  "not a Proxmox VM config (/etc/pve/qemu-server/VMID.conf)" },
+};
+
+Test(cli, bad_values_exit_2_with_one_line)
+{
+	for (size_t i = 0; i < sizeof(bad_values) / sizeof(*bad_values); i++) {
+		const char *argv[10] = { kdh() };
+		char *out, *err;
+
+		for (int j = 0; bad_values[i].argv[j]; j++)
+			argv[j + 1] = bad_values[i].argv[j];
+		cr_assert_eq(test_run(argv, &out, &err), 2, "%s: %s", bad_values[i].says,
+			     err);
+		cr_assert(g_str_has_prefix(err, bad_values[i].says), "%s", err);
+		g_free(out);
+		g_free(err);
+	}
+}

@@ -6,10 +6,12 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "kdh/baseline.h"
 #include "kdh/scenario.h"
+#include "kdh/textfile.h"
 
 Test(scenario, builtin_suite_parses)
 {
@@ -89,24 +91,28 @@ Test(scenario, bad_corpus_gives_exact_messages)
 
 	cr_assert(d, "%s", dir);
 	while ((name = g_dir_read_name(d))) {
-		char *path = g_build_filename(dir, name, NULL), *text, *want;
+		char *path = g_build_filename(dir, name, NULL), *raw, *text, *want;
 		char err[512], expected[400];
 		struct scenario sc;
+		gsize len;
 
-		cr_assert(g_file_get_contents(path, &text, NULL, NULL));
-		cr_assert_eq(sscanf(text, "# error: %399[^\n]", expected), 1, "%s", name);
+		/* read as kdh reads a file: text_decode() first (NUL, UTF-8) */
+		cr_assert(g_file_get_contents(path, &raw, &len, NULL));
+		cr_assert_eq(sscanf(raw, "# error: %399[^\n]", expected), 1, "%s", name);
 		want = g_ascii_isdigit(expected[0]) ?
 		       g_strdup_printf("%s:%s", name, expected) :
 		       g_strdup_printf("%s: %s", name, expected);
-		cr_assert_neq(scenario_parse(name, text, &sc, err, sizeof(err)), 0,
-			      "%s parsed", name);
+		text = text_decode(name, raw, len, err, sizeof(err));
+		g_free(raw);
+		cr_assert(!text || scenario_parse(name, text, &sc, err, sizeof(err)),
+			  "%s parsed", name);
 		cr_assert_str_eq(err, want, "%s", name);
 		n++;
 		g_free(want);
 		g_free(text);
 		g_free(path);
 	}
-	cr_assert_geq(n, 20, "at least 20 bad scenarios");
+	cr_assert_geq(n, 100, "at least 100 bad scenarios");
 	g_dir_close(d);
 	g_free(dir);
 }
@@ -247,4 +253,28 @@ Test(scenario, vm_section_takes_a_real_proxmox_config)
 	cr_assert(sc.vms[0].conf.has_net[0]);
 	cr_assert_eq(sc.vms[0].reboot_ns, 0, "reboot: 1 is Proxmox's flag");
 	cr_assert_gt(sc.vms[0].conf.n_notes, 5, "ignored keys are noted");
+}
+
+/* The README's complete example is what a new user copies first: it must
+ * parse and pass as written (comments after values included) */
+Test(scenario, readme_example_runs)
+{
+	char *readme = test_data_path("../../README.md"), *text, *start, *end;
+	char *file = test_tmpfile(".kdh"), *dir = g_dir_make_tmp("kdh-readme-XXXXXX", NULL);
+	const char *argv[] = { getenv("KDH_BIN"), "run", "--results", dir, file, NULL };
+	char *out, *err;
+
+	cr_assert(g_file_get_contents(readme, &text, NULL, NULL), "%s", readme);
+	start = strstr(text, "A complete example:\n\n```ini\n");
+	cr_assert_not_null(start, "the README has its complete example");
+	start += strlen("A complete example:\n\n```ini\n");
+	end = strstr(start, "```");
+	cr_assert(g_file_set_contents(file, start, end - start, NULL));
+	cr_assert_eq(test_run(argv, &out, &err), 0, "%s%s", out, err);
+	cr_assert(strstr(out, "PASS"), "%s", out);
+	g_free(out); g_free(err); g_free(text); g_free(readme);
+	test_rmtree(dir);
+	unlink(file);
+	g_free(file);
+	g_free(dir);
 }

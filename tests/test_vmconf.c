@@ -8,6 +8,7 @@
 
 #include "helpers.h"
 #include "kdh/check.h"
+#include "kdh/textfile.h"
 #include "kdh/pve_cpu.h"
 #include "kdh/qemu_argv.h"
 
@@ -113,7 +114,9 @@ Test(vmconf, cpu_flags_per_ostype)
 	cpu_is("ostype: win10\n", true, "kvm64,enforce,hv_ipi,hv_relaxed,hv_reset,"
 	       "hv_runtime,hv_spinlocks=0x1fff,hv_stimer,hv_synic,hv_time,hv_vapic,"
 	       "hv_vpindex,+kvm_pv_eoi,+kvm_pv_unhalt,+lahf_lm,+sep");
-	cpu_is("ostype: win11\n", true, "kvm64,enforce,hv_ipi,hv_relaxed,hv_reset,"
+	/* the latest machine (11.0+pve2) on an Intel host adds hv_evmcs */
+	cpu_is("ostype: win11\n", true, "kvm64,enforce,hv_evmcs,hv_ipi,hv_relaxed,"
+	       "hv_reset,"
 	       "hv_runtime,hv_spinlocks=0x1fff,hv_stimer,hv_synic,hv_time,hv_vapic,"
 	       "hv_vpindex,+kvm_pv_eoi,+kvm_pv_unhalt,+lahf_lm,+sep");
 	cpu_is("ostype: w2k8\n", true, "kvm64,enforce,hv_reset,hv_runtime,"
@@ -232,11 +235,30 @@ static const struct check_case cases[] = {
 	  NET_STATIC, 1, "expected 4 dot-separated words" },
 	{ "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "debugtype Local\ndhcp No\n",
 	  NET_STATIC, 1, "debugtype is Local, not NET" },
+	/* Hyper-V as it really works: the guest's CPUID vendor decides */
+	{ "ostype: win11\ncpu: x86-64-v2-AES,hv-vendor-id=KVMKVMKVM\n"
+	  "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n", NET_STATIC, 0,
+	  "vendor id \"KVMKVMKVM\"" },
+	{ "ostype: win11\ncpu: x86-64-v2-AES\nnet0: e1000=BC:24:11:00:00:01,bridge=a\n",
+	  "dhcp No\n", NET_STATIC, 1, "qm set 100 --cpu 'x86-64-v2-AES,hv-vendor-id="
+	  "KVMKVMKVM' (keeps the enlightenments" },
+	{ "ostype: win11\nhostpci0: 0000:01:00,pcie=1,x-vga=1\nmachine: q35\n"
+	  "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n", NET_STATIC, 0,
+	  "vendor id \"proxmox\"" },
+	{ "ostype: other\nargs: -cpu kvm64,hv_relaxed,hv_vapic\n"
+	  "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n", NET_STATIC, 1,
+	  "Hyper-V enlightenments from the cpu or args line" },
+	{ "ostype: other\nargs: -cpu kvm64,hv-syndbg,hv-relaxed,hv-vendor-id=KVMKVMKVM\n"
+	  "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n", NET_STATIC, 1,
+	  "no vmbus-bridge device" },
+	{ "ostype: other\nargs: -device vmbus-bridge -cpu kvm64,hv-syndbg,hv-relaxed,"
+	  "hv-vendor-id=KVMKVMKVM\nnet0: e1000=BC:24:11:00:00:01,bridge=a\n",
+	  "dhcp No\n", NET_STATIC, 0, "QEMU's Hyper-V synthetic debugger" },
 	/* serial: the NIC and DHCP no longer matter, the COM port does */
 	{ "ostype: win10\nserial0: socket\n", "debugtype Serial\ndebugport 1\n"
 	  "baudrate 115200\n", NET_STATIC, 0, "COM1 is serial0: socket" },
 	{ "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "debugtype Serial\n"
-	  "debugport 1\n", NET_UNKNOWN, 1, "qm set VMID --serial0 socket" },
+	  "debugport 1\n", NET_UNKNOWN, 1, "qm set 100 --serial0 socket" },
 	{ "serial0: socket\n", "debugtype Serial\ndebugport 2\n", NET_UNKNOWN, 1,
 	  "debugport 2 (COM2) but the VM has 1 serial port:" },
 	{ "serial1: /dev/ttyS1\n", "debugtype Serial\ndebugport 1\n", NET_UNKNOWN, 0,
@@ -259,8 +281,9 @@ Test(vmconf, check_findings)
 
 		parse(cc->conf, &c);
 		if (cc->bcdedit)
-			cr_assert_eq(dbgsettings_parse(cc->bcdedit, &d, err, sizeof(err)), 0);
+			cr_assert_eq(dbgsettings_parse("bcd.txt", cc->bcdedit, &d, err, sizeof(err)), 0);
 		check_ctx_init(&x, 26100);
+		x.vmid = 100;
 		x.net = cc->net;
 		x.models_given = true;
 		x.n_models = 3;
@@ -287,13 +310,13 @@ Test(vmconf, bcdedit_enum_output)
 	struct dbgsettings d;
 	char err[256];
 
-	cr_assert_eq(dbgsettings_parse(text, &d, err, sizeof(err)), 0);
+	cr_assert_eq(dbgsettings_parse("bcd.txt", text, &d, err, sizeof(err)), 0);
 	cr_assert_str_eq(d.key, "1x2y3z.4a5b6c.7d8e9f.0g1h2i");
 	cr_assert_str_eq(d.hostip, "192.168.2.1");
 	cr_assert_eq(d.port, 50000);
 	cr_assert(d.has_dhcp && d.dhcp);
 	cr_assert_str_eq(d.busparams, "0.19.0");
-	cr_assert_neq(dbgsettings_parse("hello\n", &d, err, sizeof(err)), 0);
+	cr_assert_neq(dbgsettings_parse("bcd.txt", "hello\n", &d, err, sizeof(err)), 0);
 }
 
 Test(vmconf, cli_check_and_qemu_cmd)
@@ -310,7 +333,8 @@ Test(vmconf, cli_check_and_qemu_cmd)
 	cr_assert(g_file_set_contents(bcd, "busparams 0.19.0\ndhcp Yes\n", -1, NULL));
 	cr_assert_eq(test_run(check, &out, &err), 1, "%s", err);
 	cr_assert(strstr(out, "ok     KDNET will use net1"), "%s", out);
-	cr_assert(strstr(out, "BLOCK  ostype win10"), "%s", out);
+	cr_assert(strstr(out, "BLOCK  the guest's CPUID says \"Microsoft Hv\" (Hyper-V "
+			  "enlightenments from ostype win10"), "%s", out);
 	cr_assert(strstr(out, "       fix: bcdedit /set {dbgsettings} dhcp no"), "%s", out);
 	cr_assert(strstr(out, "2 findings block KDNET"), "%s", out);
 	cr_assert(strstr(err, "note:") && strstr(err, "'scsi0' kept and ignored"), "%s", err);
@@ -363,4 +387,119 @@ Test(vmconf, real_windows11_config_keys)
 	cr_assert_str_eq(c.creation_qemu, "8.1.5");
 	cr_assert(c.hostpci[0].present && c.hostpci[0].x_vga && c.hostpci[0].pcie);
 	cr_assert_eq(c.n_notes, 9, "every other key is a note");
+}
+
+/* The first line of a bad file says the message it must give:
+ * "# error: LINE: what" (a UTF-16 file says it in UTF-16) */
+static char *expected_of(const char *path)
+{
+	char *raw, *text, *nl, *want;
+	gsize len;
+
+	cr_assert(g_file_get_contents(path, &raw, &len, NULL), "%s", path);
+	if (len >= 2 && (unsigned char)raw[0] == 0xff)
+		text = g_convert(raw + 2, (gssize)((len - 2) & ~(gsize)1), "UTF-8",
+				 "UTF-16LE", NULL, NULL, NULL);
+	else
+		text = g_strdup(raw);
+	g_free(raw);
+	cr_assert(text && !strncmp(text, "# error: ", 9), "%s", path);
+	nl = strchr(text, '\n');
+	*nl = '\0';
+	want = g_ascii_isdigit(text[9]) ? g_strdup_printf("%s:%s", path, text + 9) :
+	       g_strdup_printf("%s: %s", path, text + 9);
+	g_free(text);
+	return want;
+}
+
+static void each_bad(const char *sub, void (*one)(const char *path, char *err,
+						   size_t len), unsigned min)
+{
+	char *dir = test_data_path(sub);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+	unsigned n = 0;
+
+	cr_assert(d, "%s", dir);
+	while ((name = g_dir_read_name(d))) {
+		char *path = g_build_filename(dir, name, NULL), *want = expected_of(path);
+		char err[600] = "";
+
+		one(path, err, sizeof(err));
+		cr_assert_str_eq(err, want, "%s", name);
+		g_free(want);
+		g_free(path);
+		n++;
+	}
+	cr_assert_geq(n, min);
+	g_dir_close(d);
+	g_free(dir);
+}
+
+static void bad_vmconf(const char *path, char *err, size_t len)
+{
+	struct vmconf c;
+
+	cr_assert_neq(vmconf_load(path, &c, err, len), 0, "%s loaded", path);
+}
+
+static void bad_bcdedit(const char *path, char *err, size_t len)
+{
+	struct dbgsettings d;
+	char *text = text_load(path, err, len);
+
+	if (text)
+		cr_assert_neq(dbgsettings_parse(path, text, &d, err, len), 0, "%s", path);
+	g_free(text);
+}
+
+Test(vmconf, bad_configs_give_exact_messages)
+{
+	each_bad("../bad-vmconfs", bad_vmconf, 20);
+}
+
+Test(vmconf, bad_bcdedit_files_give_exact_messages)
+{
+	each_bad("../bad-bcdedit", bad_bcdedit, 10);
+}
+
+Test(vmconf, bcdedit_from_powershell_is_utf16)
+{
+	const char *src = "\xff\xfe" "k\0e\0y\0 \0" "1\0.\0" "2\0.\0" "3\0.\0" "4\0\r\0\n\0"
+		"d\0h\0c\0p\0 \0N\0o\0\r\0\n\0";
+	char err[300], *text = text_decode("bcd.txt", src, 2 + 2 * 20, err, sizeof(err));
+	struct dbgsettings d;
+
+	cr_assert_not_null(text, "%s", err);
+	cr_assert_eq(dbgsettings_parse("bcd.txt", text, &d, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(d.key, "1.2.3.4");
+	cr_assert(d.has_dhcp && !d.dhcp);
+	g_free(text);
+}
+
+/* The one-line command can be pasted into a shell: it reads back as the
+ * same words and runs nothing of args: */
+Test(vmconf, qemu_cmd_line_is_shell_safe)
+{
+	struct vmconf c;
+	struct qemu_opts o = { .vmid = 100, .kvm = true, .net = QEMU_NET_PROXMOX,
+		.serial_dir = "/var/run/qemu-server" };
+	GPtrArray *a;
+	gchar **back = NULL;
+	char *line, err[256];
+	gint n;
+
+	parse("args: -name 'x;touch /tmp/p' -device `id` $(id) \"a b\"\n"
+	      "net0: e1000=BC:24:11:00:00:01,bridge=vmbr0\n", &c);
+	a = qemu_argv_new(&c, &o, NULL, err, sizeof(err));
+	cr_assert(a, "%s", err);
+	line = qemu_argv_join(a, false);
+	cr_assert(g_shell_parse_argv(line, &n, &back, NULL), "%s", line);
+	cr_assert_eq((guint)n, a->len);
+	for (guint i = 0; i < a->len; i++)
+		cr_assert_str_eq(back[i], g_ptr_array_index(a, i));
+	cr_assert_not_null(strstr(line, " '`id`' '$(id)' "), "%s", line);
+	g_strfreev(back);
+	g_free(line);
+	g_ptr_array_unref(a);
 }

@@ -30,7 +30,7 @@ enum finding_level { FIND_OK, FIND_WARN, FIND_BLOCK };
 struct finding {
 	enum finding_level level;
 	char text[256];
-	char fix[256];
+	char fix[512];
 };
 
 #define CHECK_MAX_FINDINGS	48
@@ -57,8 +57,8 @@ struct check_ctx {
 	struct pve_version qemu;
 };
 
-int dbgsettings_parse(const char *text, struct dbgsettings *d, char *err,
-		      size_t errlen);
+int dbgsettings_parse(const char *file, const char *text, struct dbgsettings *d,
+		      char *err, size_t errlen);
 void check_ctx_init(struct check_ctx *x, unsigned windows_build);
 size_t kdh_check(const struct vmconf *c, const struct dbgsettings *d,
 		 const struct check_ctx *x, struct finding *f, size_t max);

@@ -137,6 +137,7 @@ size_t icmp_echo_build(uint8_t *buf, size_t cap, uint8_t type, uint16_t id,
 
 const char *mac_str(const uint8_t mac[ETH_ALEN], char buf[MAC_STRLEN]);
 int mac_parse(const char *s, uint8_t mac[ETH_ALEN]);
+bool mac_is_nic(const uint8_t mac[ETH_ALEN]);
 const char *ip_str(uint32_t ip, char buf[IP_STRLEN]);
 bool ip_is_linklocal(uint32_t ip);
 

@@ -17,6 +17,7 @@
 #define PVE_OVMF_CODE	"/usr/share/pve-edk2-firmware//OVMF_CODE.fd"
 #define PVE_OVMF_VARS_SIZE 131072
 #define PVE_EFIDISK_DIR	"/run/qemu-server/efidisk"
+struct pve_cpu_models;
 
 enum qemu_net_backend {
 	QEMU_NET_PROXMOX,	/* tap + pve-bridge script, as on a PVE host */
@@ -43,6 +44,9 @@ enum qemu_net_backend {
  *		(vm_ovmf_vars_copy() makes it); NULL: SOCK_DIR/VMID-ovmf.fd
  * @machines:	the machine types the installed QEMU has (@n_machines of
  *		them); NULL: ask it (vm_qemu_probe()) unless NET_PROXMOX
+ * @cpu_models:	custom CPU models (cpu-models.conf), NULL: none
+ * @host_cpu_vendor: the host CPU vendor qemu-server would read, NULL:
+ *		GenuineIntel (hv_evmcs, nested-virt)
  */
 struct qemu_opts {
 	unsigned vmid;
@@ -59,6 +63,8 @@ struct qemu_opts {
 	const char *ovmf_vars;
 	const char *const *machines;
 	size_t n_machines;
+	const struct pve_cpu_models *cpu_models;
+	const char *host_cpu_vendor;
 };
 
 GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o,

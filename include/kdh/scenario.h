@@ -41,10 +41,12 @@ struct sc_debugger {
 	bool has_key;
 	uint8_t key[KDNET_KEY_LEN];
 	uint8_t mac[6];
+	bool has_mac;
 	bool apipa_route;
 	struct ns_faults faults;
 	uint64_t start_ns;		/* WinDbg opens its port (serial) */
 	int line;
+	int ip_line;
 };
 
 /**
@@ -88,6 +90,9 @@ struct sc_vm {
 	char image[256];		/* a user's disk image ("" = agent) */
 	unsigned memory, cores;
 	int line;
+	int power_on_line, reboot_line, ip_line;
+	int timing_line[5];		/* kdnet_init, dhcp_jitter, dhcp_give_up,
+					   announce, os_boot */
 };
 
 enum sc_metric {
@@ -112,7 +117,7 @@ struct sc_expect {
 	bool none;
 	double num, num2;
 	char str[48];
-	char text[128];
+	char text[256];
 	int line;
 };
 
@@ -139,6 +144,7 @@ struct scenario {
 	char requires[4][16];
 	size_t n_requires;
 	uint64_t timeout_ns;
+	int timeout_line;
 	uint64_t seed;			/* 0: the run's */
 	char backend[8];		/* "user", "bridge", "" (the run's) */
 	struct sc_network nets[SC_MAX_NETWORKS];

@@ -33,6 +33,7 @@ struct vmconf_hostpci {
  *		pci.3 bridge on i440fx
  * @creation_qemu: meta: creation-qemu=, "" when absent (pins Windows)
  * @hostpci:	hostpciN lines
+ * @template_:	template: 1 (qemu-server starts templates with kvm 0)
  * @memory:	MiB (default 512); @cores, @sockets (default 1)
  * @kvm:	the kvm line (default on)
  * @nets:	netN lines, @has_net marks which N exist
@@ -50,6 +51,7 @@ struct vmconf {
 	char scsihw[32];
 	char creation_qemu[16];
 	struct vmconf_hostpci hostpci[VMCONF_HOSTPCI];
+	bool template_;
 	unsigned memory, cores, sockets;
 	bool kvm;
 	struct pve_net nets[PVE_MAX_NETS];
