@@ -162,18 +162,25 @@ int cli_capture_args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		{ "key", required_argument, NULL, 'k' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "write-decrypted", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *key_str = NULL;
 	int opt;
 
-	*a = (struct cli_capture_args){ .key_optional = a->key_optional };
+	*a = (struct cli_capture_args){ .key_optional = a->key_optional,
+					.can_write = a->can_write };
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "k:p:jh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'k': key_str = optarg; break;
 		case 'j': a->json = true; break;
+		case 'w':
+			if (!a->can_write)
+				return cli_usage_error(cmd, "bad option");
+			a->write_decrypted = optarg;
+			break;
 		case 'h': cli_help_print(cmd); return CLI_HELP_SHOWN;
 		case 'p':
 			if (cli_port_parse(optarg, &a->port))
@@ -268,6 +275,12 @@ struct capfile *cli_capture_open(const struct kdh_cmd *cmd, const char *file)
 void cli_capture_warn(const struct kdh_cmd *cmd, const char *file,
 		      const struct capfile *cf)
 {
+	uint64_t skipped = capfile_skipped(cf);
+
+	if (skipped)
+		fprintf(stderr, "kdh %s: warning: %s: %llu packet%s on an undeclared "
+			"pcapng interface skipped\n", cmd->name, file,
+			(unsigned long long)skipped, skipped == 1 ? "" : "s");
 	if (capfile_warning(cf))
 		fprintf(stderr, "kdh %s: warning: %s: %s; read the %llu frames "
 			"before it\n", cmd->name, file, capfile_warning(cf),

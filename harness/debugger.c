@@ -10,8 +10,11 @@
  *                                 sending them every 3 s), unless the nonce's
  *                                 fixed 30 bytes changed: the debuggee
  *                                 rebooted, and a new session starts
- *   data packet (Kd)           -> the first one marks the connection; a KD
- *                                 packet with the data leader is answered
+ *   data packet (Kd)           -> the first one marks the connection; the
+ *                                 first KD packet with the data leader is
+ *                                 answered with KD_RESEND id 0, as WinDbg
+ *                                 does (frame 5 of the bundled capture: the
+ *                                 debuggee sends it again), every later one
  *                                 with KD_ACKNOWLEDGE of its id
  * The reply copies the announcement's outer version byte, as WinDbg does.
  */
@@ -29,6 +32,7 @@ struct dbg_session {
 	uint8_t boot_nonce[KDNET_NONCE_LEN - 2];	/* fixed for a boot */
 	uint32_t tx_seq;
 	bool connected;
+	bool resend_sent;		/* WinDbg's first answer: KD_RESEND */
 	uint64_t connected_at;
 };
 
@@ -181,6 +185,7 @@ static void announce_take(struct debugger *d, uint32_t ip, uint16_t port,
 		if (same_boot && s->connected)
 			return;		/* announcements go on, no reply */
 		s->connected = false;	/* ours was lost, or a reboot */
+		s->resend_sent = false;
 		s->tx_seq = 0;
 	}
 	if (!s) {
@@ -230,8 +235,13 @@ static void data_take(struct debugger *d, struct dbg_session *s,
 	if (kd_payload_parse(p->payload, p->payload_len, &pl) ||
 	    pl.kind != KD_PAYLOAD_PACKET || pl.pkt.leader != KD_LEADER_DATA)
 		return;
-	kd_packet_build(KD_LEADER_CONTROL, KD_TYPE_ACKNOWLEDGE, pl.pkt.id,
-			NULL, 0, 0, ack, sizeof(ack));
+	if (s->resend_sent)
+		kd_packet_build(KD_LEADER_CONTROL, KD_TYPE_ACKNOWLEDGE, pl.pkt.id,
+				NULL, 0, 0, ack, sizeof(ack));
+	else
+		kd_packet_build(KD_LEADER_CONTROL, KD_TYPE_RESEND, 0, NULL, 0, 0,
+				ack, sizeof(ack));
+	s->resend_sent = true;
 	out.counter = ++s->tx_seq;
 	d->st.data_tx++;
 	send_packet(d, s->c, s->ip, s->port, &out);

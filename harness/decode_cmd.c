@@ -5,6 +5,7 @@
 
 #include "kdh/capfile.h"
 #include "kdh/cli.h"
+#include "kdh/decrypted.h"
 #include "kdh/json_out.h"
 #include "kdh/kdnet_decoder.h"
 #include "kdh/pkt.h"
@@ -24,6 +25,9 @@ struct decode_stats {
 struct decode_ctx {
 	uint16_t port;
 	bool json;
+	const char *out_path;		/* --write-decrypted */
+	struct decrypted_writer *out;
+	bool write_failed;
 	uint64_t t0_ns;
 	struct decode_stats st;
 	JsonArray *records;
@@ -150,19 +154,21 @@ static void frame_take(struct decode_ctx *c, struct kdnet_decoder *dec,
 	struct kdnet_record r;
 	struct frame_view v;
 	char sip[IP_STRLEN], dip[IP_STRLEN], s[32], d[32], what[96];
-	double t = (double)(f->ts_ns - c->t0_ns) / 1e9;
+	double t = ((double)f->ts_ns - (double)c->t0_ns) / 1e9;	/* may be < 0 */
 
 	if (frame_parse(f->linktype, f->data, f->caplen, &v)) {
 		c->st.bad_frames++;
-		return;
+		goto copy;
 	}
 	if (v.kind != FRAME_UDP || !kdnet_looks_like(v.udp.payload, v.udp.len))
-		return;
+		goto copy;
 	if (c->port && v.udp.sport != c->port && v.udp.dport != c->port)
-		return;
+		goto copy;
 	src = (struct kdnet_endpoint){ v.ip.src, v.udp.sport };
 	dst = (struct kdnet_endpoint){ v.ip.dst, v.udp.dport };
 	kdnet_decoder_feed(dec, &src, &dst, v.udp.payload, v.udp.len, &r);
+	if (c->out && decrypted_frame(c->out, f, &v, &r))
+		c->write_failed = true;
 	stats_add(&c->st, &r);
 	record_what(&r, what, sizeof(what));
 	snprintf(s, sizeof(s), "%s:%u", ip_str(src.ip, sip), src.port);
@@ -175,6 +181,10 @@ static void frame_take(struct decode_ctx *c, struct kdnet_decoder *dec,
 	       frame_no, t, direction(&r), s, d,
 	       r.channel == KDNET_CH_CONTROL ? "ctl" : "data", r.version,
 	       r.counter, kdnet_status_name(r.status), what);
+	return;
+copy:
+	if (c->out && decrypted_frame(c->out, f, NULL, NULL))
+		c->write_failed = true;
 }
 
 static void summary_text(const struct decode_stats *st)
@@ -273,6 +283,17 @@ static int decode_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 		return cli_error(&kdh_cmd_decode, KDH_EXIT_USAGE, "OpenSSL setup failed");
 	}
 	c->records = json_array_new();
+	if (c->out_path) {
+		char err[256];
+
+		c->out = decrypted_open(c->out_path, err, sizeof(err));
+		if (!c->out) {
+			json_array_unref(c->records);
+			kdnet_decoder_free(dec);
+			capfile_close(cf);
+			return cli_error(&kdh_cmd_decode, KDH_EXIT_USAGE, "%s", err);
+		}
+	}
 	while ((rc = capfile_next(cf, &f)) == 1) {
 		if (capfile_frames(cf) == 1)
 			c->t0_ns = f.ts_ns;
@@ -287,6 +308,9 @@ static int decode_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 	json_array_unref(c->records);
 	kdnet_decoder_free(dec);
 	capfile_close(cf);
+	if (c->out && (decrypted_close(c->out) || c->write_failed))
+		return cli_error(&kdh_cmd_decode, KDH_EXIT_USAGE, "%s: could not "
+				 "write it", c->out_path);
 	if (rc < 0)
 		return cli_error(&kdh_cmd_decode, KDH_EXIT_USAGE, "%s: out of memory", file);
 	if (!c->st.packets)
@@ -301,7 +325,7 @@ static int decode_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 
 static int decode_main(int argc, char **argv)
 {
-	struct cli_capture_args args = { 0 };
+	struct cli_capture_args args = { .can_write = true };
 	struct decode_ctx c = { 0 };
 	int rc = cli_capture_args_parse(&kdh_cmd_decode, argc, argv, &args);
 
@@ -309,13 +333,15 @@ static int decode_main(int argc, char **argv)
 		return rc == CLI_HELP_SHOWN ? KDH_EXIT_OK : rc;
 	c.port = args.port;
 	c.json = args.json;
+	c.out_path = args.write_decrypted;
 	return decode_file(args.file, args.key, &c);
 }
 
 const struct kdh_cmd kdh_cmd_decode = {
 	.name = "decode",
 	.summary = "decrypt, authenticate and list every KDNET packet of a capture",
-	.usage = "kdh decode FILE --key KEY [--port N] [--json]",
+	.usage = "kdh decode FILE --key KEY [--port N] [--json] "
+		 "[--write-decrypted OUT.pcapng]",
 	.run = decode_main,
 	.help =
 "FILE is a pcap or pcapng capture, optionally gzip-compressed (.gz), of\n"
@@ -332,6 +358,12 @@ const struct kdh_cmd kdh_cmd_decode = {
 "  --json       one JSON object: counts (packets, verified, failed,\n"
 "               no_session_key, malformed, by_type, by_leader, ...) and\n"
 "               \"records\", one object per packet\n"
+"  --write-decrypted OUT.pcapng\n"
+"               the capture again, every frame in its place and time, each\n"
+"               verified KDNET datagram replaced by its plaintext (magic\n"
+"               \"MDBD\", lengths and checksums fixed; unverified ones kept\n"
+"               with a comment): Wireshark shows it with\n"
+"               scripts/wireshark/kdnet-plain.lua, no keys needed\n"
 "\n"
 "Output: one line per KDNET packet:\n"
 "  FRAME  TIME(s from first frame)  DIRECTION  SRC > DST  CHANNEL VERSION\n"

@@ -216,6 +216,7 @@ void kdnet_decoder_feed(struct kdnet_decoder *d,
 	rec->from_debugger = pkt.from_debugger;
 	rec->counter = pkt.counter;
 	rec->payload_len = pkt.payload_len;
+	rec->payload = pkt.payload;
 	if (o.channel == KDNET_CH_CONTROL)
 		control_take(d, dst, &pkt, rec);
 	else

@@ -36,6 +36,8 @@ struct listen_ctx {
 	uint64_t t0, first_seen[DBG_MAX_SESSIONS];
 	uint32_t first_ip[DBG_MAX_SESSIONS];
 	size_t n_first;
+	struct { uint32_t ip, local; uint16_t port; } peer[DBG_MAX_SESSIONS];
+	size_t n_peers;
 	uint8_t buf[KDNET_MAX_DGRAM], frame[KDNET_MAX_DGRAM + 64];
 };
 
@@ -75,16 +77,53 @@ static void capture(struct listen_ctx *c, uint32_t sip, uint16_t sport,
 				 n, NULL);
 }
 
+/* The local address a debuggee's datagrams arrived at (IP_PKTINFO): the
+ * one to answer from and to record, also when bound to any address */
+static uint32_t local_of(struct listen_ctx *c, uint32_t ip, uint16_t port,
+			 uint32_t seen)
+{
+	for (size_t i = 0; i < c->n_peers; i++)
+		if (c->peer[i].ip == ip && c->peer[i].port == port) {
+			if (seen)
+				c->peer[i].local = seen;
+			return c->peer[i].local;
+		}
+	if (seen && c->n_peers < DBG_MAX_SESSIONS) {
+		c->peer[c->n_peers].ip = ip;
+		c->peer[c->n_peers].port = port;
+		c->peer[c->n_peers++].local = seen;
+	}
+	return seen ? seen : c->bind_ip;
+}
+
 static void dbg_send(void *opaque, uint32_t ip, uint16_t port,
 		     const uint8_t *d, size_t len)
 {
 	struct listen_ctx *c = opaque;
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port),
 				  .sin_addr.s_addr = htonl(ip) };
+	uint32_t local = local_of(c, ip, port, 0);
+	union { char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align; } u = { 0 };
+	struct iovec iov = { (void *)d, len };
+	struct msghdr m = { .msg_name = &to, .msg_namelen = sizeof(to),
+			    .msg_iov = &iov, .msg_iovlen = 1 };
 
-	if (sendto(c->fd, d, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+	if (local && !c->bind_ip) {	/* answer from where it arrived */
+		struct cmsghdr *cm;
+		struct in_pktinfo pi = { .ipi_spec_dst.s_addr = htonl(local) };
+
+		m.msg_control = u.buf;
+		m.msg_controllen = sizeof(u.buf);
+		cm = CMSG_FIRSTHDR(&m);
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	}
+	if (sendmsg(c->fd, &m, 0) < 0)
 		fprintf(stderr, "kdh listen: send: %s\n", strerror(errno));
-	capture(c, c->bind_ip, c->port, ip, port, d, len, false);
+	capture(c, local, c->port, ip, port, d, len, false);
 }
 
 static void dbg_event(void *opaque, const struct dbg_event *ev)
@@ -126,18 +165,35 @@ static void udp_io(void *opaque, int fd, short revents)
 {
 	struct listen_ctx *c = opaque;
 	struct sockaddr_in from;
-	socklen_t fl = sizeof(from);
+	union { char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align; } u;
+	struct iovec iov = { c->buf, sizeof(c->buf) };
+	struct msghdr m;
 	ssize_t n;
 
-	while ((n = recvfrom(fd, c->buf, sizeof(c->buf), MSG_DONTWAIT,
-			     (struct sockaddr *)&from, &fl)) >= 0) {
-		uint32_t ip = ntohl(from.sin_addr.s_addr);
-		uint16_t port = ntohs(from.sin_port);
+	for (;;) {
+		uint32_t ip, local = c->bind_ip;
+		uint16_t port;
 
-		capture(c, ip, port, c->bind_ip, c->port, c->buf, (size_t)n, true);
+		m = (struct msghdr){ .msg_name = &from, .msg_namelen = sizeof(from),
+			.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			.msg_controllen = sizeof(u.buf) };
+		if ((n = recvmsg(fd, &m, MSG_DONTWAIT)) < 0)
+			break;
+		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&m); cm;
+		     cm = CMSG_NXTHDR(&m, cm))
+			if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
+				struct in_pktinfo pi;
+
+				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+				local = ntohl(pi.ipi_addr.s_addr);
+			}
+		ip = ntohl(from.sin_addr.s_addr);
+		port = ntohs(from.sin_port);
+		local_of(c, ip, port, local);
+		capture(c, ip, port, local, c->port, c->buf, (size_t)n, true);
 		debugger_input(c->dbg, ip, port, c->buf, (size_t)n,
 			       ns_loop_now(c->loop));
-		fl = sizeof(from);
 	}
 }
 
@@ -146,8 +202,11 @@ static int socket_open(struct listen_ctx *c, char *err, size_t errlen)
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 		.sin_port = htons(c->port), .sin_addr.s_addr = htonl(c->bind_ip) };
 
+	int on = 1;
+
 	c->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (c->fd < 0 || bind(c->fd, (struct sockaddr *)&sa, sizeof(sa))) {
+	if (c->fd < 0 || setsockopt(c->fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) ||
+	    bind(c->fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		snprintf(err, errlen, "UDP %s:%u: %s", c->bind_ip ? "address" :
 			 "port", c->port, strerror(errno));
 		return -1;
@@ -195,8 +254,15 @@ static int listen_run(struct listen_ctx *c, const struct listen_opts *o)
 	fflush(stdout);
 	rc = ns_loop_run(c->loop, o->for_ns ? c->t0 + o->for_ns : NS_NEVER) ?
 	     KDH_EXIT_FAIL : KDH_EXIT_OK;
-	if (rc == KDH_EXIT_OK && !debugger_stats(c->dbg)->connected)
+	if (rc == KDH_EXIT_OK && !debugger_stats(c->dbg)->connected) {
+		const struct debugger_stats *st = debugger_stats(c->dbg);
+
+		printf("kdh listen: no debuggee connected (%llu announcement%s "
+		       "heard%s)\n", (unsigned long long)st->announces,
+		       st->announces == 1 ? "" : "s", st->announces ? "" :
+		       ": is the VM's hostip this machine, its port this one?");
 		rc = KDH_EXIT_FAIL;	/* nobody connected */
+	}
 out:
 	if (c->cap && ns_pcapng_close(c->cap))
 		rc = cli_error(&kdh_cmd_listen, KDH_EXIT_FAIL, "%s: could not "

@@ -19,7 +19,8 @@ void report_totals(const struct scenario_result *rs, size_t n,
 {
 	memset(t, 0, sizeof(*t));
 	for (size_t i = 0; i < n; i++) {
-		size_t *c[] = { &t->pass, &t->fail, &t->skip, &t->error };
+		size_t *c[V_COUNT] = { &t->pass, &t->fail, &t->skip, &t->error,
+				       &t->interrupted };
 
 		(*c[rs[i].verdict])++;
 		t->sim_s += rs[i].sim_s;
@@ -76,7 +77,8 @@ char *report_figures(const struct scenario_result *r)
  */
 void report_line(FILE *out, const struct scenario_result *r)
 {
-	static const char *const tag[] = { "PASS", "FAIL", "SKIP", "ERROR" };
+	static const char *const tag[V_COUNT] = { "PASS", "FAIL", "SKIP", "ERROR",
+						  "INTR" };
 	char *fig = report_figures(r);
 
 	fprintf(out, "%-5s %-28s %s  [sim %.0fs, wall %.0fms]\n", tag[r->verdict],
@@ -93,9 +95,35 @@ void report_line(FILE *out, const struct scenario_result *r)
 void report_summary(FILE *out, const struct run_totals *t, uint64_t seed)
 {
 	fprintf(out, "%zu scenarios: %zu passed, %zu failed, %zu skipped, %zu "
-		"errors; seed %llu; %.0f s simulated in %.3f s\n",
-		t->pass + t->fail + t->skip + t->error, t->pass, t->fail, t->skip,
-		t->error, (unsigned long long)seed, t->sim_s, t->wall_s);
+		"errors", t->pass + t->fail + t->skip + t->error + t->interrupted,
+		t->pass, t->fail, t->skip, t->error);
+	if (t->interrupted)
+		fprintf(out, ", %zu interrupted", t->interrupted);
+	fprintf(out, "; seed %llu; %.0f s simulated in %.3f s\n",
+		(unsigned long long)seed, t->sim_s, t->wall_s);
+}
+
+/**
+ * report_interrupted() - "kdh run: interrupted by SIGTERM after 3 of 8
+ * scenarios; results in DIR"
+ * @out:	stream
+ * @st:	how the run ended
+ * @rs:	the results of the scenarios that ran
+ * @n:	their count
+ * @dir:	the run's results directory
+ */
+void report_interrupted(FILE *out, const struct run_status *st,
+			const struct scenario_result *rs, size_t n,
+			const char *dir)
+{
+	size_t finished = 0;
+
+	for (size_t i = 0; i < n; i++)
+		finished += rs[i].verdict != V_INTERRUPTED;
+	fprintf(out, "kdh run: interrupted by %s after %zu of %zu scenarios; "
+		"results in %s\n", st->signal ? st->signal : "a signal", finished,
+		st->scenarios ? st->scenarios : n, dir);
+	fflush(out);
 }
 
 /** report_tap_plan() - "TAP version 13" and "1..N" */
@@ -114,7 +142,7 @@ void report_tap_line(FILE *out, size_t i, const struct scenario_result *r)
 	else
 		fprintf(out, "%sok %zu - %s\n", r->verdict == V_PASS ? "" : "not ",
 			i, r->name);
-	if (r->verdict == V_FAIL || r->verdict == V_ERROR)
+	if (r->verdict != V_PASS && r->verdict != V_SKIP)
 		fprintf(out, "  ---\n  message: \"%s\"\n  figures: \"%s\"\n  ...\n",
 			r->reason, fig);
 	fflush(out);
@@ -230,23 +258,53 @@ int report_result_file(const char *path, const struct scenario_result *r)
 	return node_write(path, report_result_node(r));
 }
 
+static size_t scenarios_of(const struct run_status *st, size_t n)
+{
+	return st && st->scenarios > n ? st->scenarios : n;
+}
+
+/* "interrupted", "signal" and "counts" of summary.json */
+static void status_json(JsonBuilder *b, const struct scenario_result *rs,
+			size_t n, const struct run_status *st)
+{
+	struct run_totals t;
+
+	report_totals(rs, n, &t);
+	jb_bool(b, "interrupted", st && st->interrupted);
+	jb_str(b, "signal", st && st->interrupted ? st->signal : NULL);
+	json_builder_set_member_name(b, "counts");
+	json_builder_begin_object(b);
+	jb_int(b, "scenarios", (int64_t)scenarios_of(st, n));
+	jb_int(b, "run", (int64_t)n);
+	jb_int(b, "not_run", (int64_t)(scenarios_of(st, n) - n));
+	jb_int(b, "pass", (int64_t)t.pass);
+	jb_int(b, "fail", (int64_t)t.fail);
+	jb_int(b, "skip", (int64_t)t.skip);
+	jb_int(b, "error", (int64_t)t.error);
+	jb_int(b, "interrupted", (int64_t)t.interrupted);
+	json_builder_end_object(b);
+}
+
 /**
- * report_json_file() - { "seed": N, "scenarios": [...] }
+ * report_json_file() - { "seed": N, "interrupted": B, "counts": {...},
+ * "scenarios": [...] }
  * @path:	file (written atomically)
  * @rs:		results
  * @n:		their count
  * @seed:	the run's seed
+ * @st:		how the run ended; NULL: every scenario ran to its end
  *
  * Return: 0 or a negative errno
  */
 int report_json_file(const char *path, const struct scenario_result *rs,
-		     size_t n, uint64_t seed)
+		     size_t n, uint64_t seed, const struct run_status *st)
 {
 	JsonBuilder *b = json_builder_new();
 	JsonNode *root;
 
 	json_builder_begin_object(b);
 	jb_int(b, "seed", (int64_t)seed);
+	status_json(b, rs, n, st);
 	json_builder_set_member_name(b, "scenarios");
 	json_builder_begin_array(b);
 	for (size_t i = 0; i < n; i++)
@@ -258,16 +316,38 @@ int report_json_file(const char *path, const struct scenario_result *rs,
 	return node_write(path, root);
 }
 
+/* An interrupted run's <properties>: what JUnit has no attribute for */
+static void junit_properties(GString *x, const struct run_status *st, size_t n,
+			     const struct run_totals *t)
+{
+	g_string_append(x, "    <properties>\n"
+			"      <property name=\"interrupted\" value=\"true\"/>\n");
+	if (st->signal)
+		g_string_append_printf(x, "      <property name=\"signal\" "
+				       "value=\"%s\"/>\n", st->signal);
+	g_string_append_printf(x, "      <property name=\"scenarios\" value=\"%zu\"/>\n"
+		"      <property name=\"run\" value=\"%zu\"/>\n"
+		"      <property name=\"not_run\" value=\"%zu\"/>\n"
+		"      <property name=\"interrupted_scenarios\" value=\"%zu\"/>\n"
+		"    </properties>\n", scenarios_of(st, n), n, scenarios_of(st, n) - n,
+		t->interrupted);
+}
+
 /**
  * report_junit_file() - JUnit XML: one testcase per scenario
  * @path:	file (written atomically)
  * @rs:		results
  * @n:		their count
+ * @st:		how the run ended; NULL: every scenario ran to its end
+ *
+ * An interrupted scenario is an <error type="interrupted">; an interrupted
+ * run's suite starts with <properties> (interrupted, signal, and how many
+ * scenarios it had, ran and did not run).
  *
  * Return: 0 or a negative errno
  */
 int report_junit_file(const char *path, const struct scenario_result *rs,
-		      size_t n)
+		      size_t n, const struct run_status *st)
 {
 	GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	struct run_totals t;
@@ -278,18 +358,25 @@ int report_junit_file(const char *path, const struct scenario_result *rs,
 		"failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n"
 		"  <testsuite name=\"kdh\" tests=\"%zu\" failures=\"%zu\" "
 		"errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n", n, t.fail,
-		t.error, t.skip, t.wall_s, n, t.fail, t.error, t.skip, t.wall_s);
+		t.error + t.interrupted, t.skip, t.wall_s, n, t.fail,
+		t.error + t.interrupted, t.skip, t.wall_s);
+	if (st && st->interrupted)
+		junit_properties(x, st, n, &t);
 	for (size_t i = 0; i < n; i++) {
 		const struct scenario_result *r = &rs[i];
 		char *fig = report_figures(r);
 		gchar *name = g_markup_escape_text(r->name, -1);
 		gchar *why = g_markup_escape_text(r->reason, -1);
 		gchar *out = g_markup_escape_text(fig, -1);
-		static const char *const el[] = { NULL, "failure", "skipped", "error" };
+		static const char *const el[V_COUNT] = { NULL, "failure", "skipped",
+							 "error", "error" };
 
 		g_string_append_printf(x, "    <testcase classname=\"kdh\" name=\"%s\" "
 				       "time=\"%.3f\">\n", name, r->wall_s);
-		if (el[r->verdict])
+		if (r->verdict == V_INTERRUPTED)
+			g_string_append_printf(x, "      <error type=\"interrupted\" "
+					       "message=\"%s\"/>\n", why);
+		else if (el[r->verdict])
 			g_string_append_printf(x, "      <%s message=\"%s\"/>\n",
 					       el[r->verdict], why);
 		g_string_append_printf(x, "      <system-out>%s</system-out>\n"

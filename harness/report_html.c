@@ -85,7 +85,8 @@ static void fig(GString *h, double v)
 
 static void row(GString *h, const struct scenario_result *r, const struct vm_result *v)
 {
-	static const char *const css[] = { "pass", "fail", "skip", "error" };
+	static const char *const css[V_COUNT] = { "pass", "fail", "skip", "error",
+						  "interrupted" };
 	const struct an_vm_result *m = &v->m;
 
 	g_string_append_printf(h, "<tr class=\"%s\"><td>", css[r->verdict]);
@@ -155,7 +156,8 @@ static const char css_text[] =
 	"td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}"
 	"tr.pass td:nth-child(2){color:#2e7d32}tr.fail td:nth-child(2),"
 	"tr.error td:nth-child(2){color:#c62828;font-weight:bold}"
-	"tr.skip td:nth-child(2){color:#888}h2{margin-top:1.5em}"
+	"tr.skip td:nth-child(2){color:#888}tr.interrupted td:nth-child(2)"
+	"{color:#e65100}h2{margin-top:1.5em}"
 	".legend span{display:inline-block;margin-right:1em}"
 	".trend{display:inline-block;margin:0 1em 1em 0;font-size:12px}";
 
@@ -203,12 +205,13 @@ int report_html_write(const char *path, GArray **rs, char **names,
 		"<p>", css_text);
 	esc(h, names[n - 1]);
 	g_string_append_printf(h, ": %u scenarios, %zu passed, %zu failed, %zu "
-		"skipped, %zu errors; seed %llu; %.0f s simulated.  %zu run%s "
+		"skipped, %zu errors, %zu interrupted; seed %llu; %.0f s simulated.  "
+		"%zu run%s "
 		"in the trends.</p>\n<table><tr><th>scenario</th><th>verdict</th>"
 		"<th>VM</th><th>outcome</th><th>connect_time_s</th><th>dhcp_phase_s"
 		"</th><th>DISCOVERs</th><th>address</th><th>debug NIC</th><th>why"
 		"</th></tr>\n", last->len, t.pass, t.fail, t.skip, t.error,
-		(unsigned long long)seeds[n - 1], t.sim_s, n, n == 1 ? "" : "s");
+		t.interrupted, (unsigned long long)seeds[n - 1], t.sim_s, n, n == 1 ? "" : "s");
 	for (guint i = 0; i < last->len; i++) {
 		struct scenario_result *r = &g_array_index(last, struct scenario_result, i);
 

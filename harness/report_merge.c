@@ -99,7 +99,6 @@ static void target_parse(JsonObject *t, struct vm_result *v)
  */
 int report_result_parse(JsonObject *o, struct scenario_result *r)
 {
-	static const char *const verdicts[] = { "pass", "fail", "skip", "error" };
 	const char *v = str(o, "verdict");
 	JsonArray *t;
 
@@ -110,8 +109,8 @@ int report_result_parse(JsonObject *o, struct scenario_result *r)
 	snprintf(r->name, sizeof(r->name), "%s", str(o, "name"));
 	snprintf(r->file, sizeof(r->file), "%s", str(o, "file") ? str(o, "file") : "");
 	r->verdict = V_ERROR;
-	for (int i = 0; i < 4; i++)
-		if (!strcmp(v, verdicts[i]))
+	for (int i = 0; i < V_COUNT; i++)
+		if (!strcmp(v, verdict_name((enum verdict)i)))
 			r->verdict = (enum verdict)i;
 	snprintf(r->reason, sizeof(r->reason), "%s", str(o, "reason") ? str(o, "reason") : "");
 	r->seed = (uint64_t)json_object_get_int_member_with_default(o, "seed", 0);
@@ -135,9 +134,27 @@ static int by_index(const void *a, const void *b)
 	       strcmp(x->name, y->name);
 }
 
+/* An interrupted input makes the merged run interrupted; the scenario
+ * counts add up (a summary without "counts" had as many as it lists) */
+static void status_add(JsonObject *root, guint listed, struct run_status *st)
+{
+	JsonObject *c = json_object_has_member(root, "counts") ?
+			json_object_get_object_member(root, "counts") : NULL;
+	const char *sig = str(root, "signal");
+
+	if (json_object_get_boolean_member_with_default(root, "interrupted", FALSE)) {
+		st->interrupted = true;
+		if (!st->signal && sig)	/* static strings only: the JSON goes */
+			st->signal = !strcmp(sig, "SIGINT") ? "SIGINT" :
+				     !strcmp(sig, "SIGTERM") ? "SIGTERM" : "a signal";
+	}
+	st->scenarios += c ? (size_t)json_object_get_int_member_with_default(c,
+		"scenarios", listed) : listed;
+}
+
 /* Append every scenario of DIR/summary.json (or of the file DIR itself) */
 static int load(const char *dir, GArray *rs, uint64_t *seed, char *err,
-		size_t errlen, bool same_seed)
+		size_t errlen, bool same_seed, struct run_status *st)
 {
 	gchar *path = g_file_test(dir, G_FILE_TEST_IS_DIR) ?
 		      g_build_filename(dir, "summary.json", NULL) : g_strdup(dir);
@@ -173,6 +190,8 @@ static int load(const char *dir, GArray *rs, uint64_t *seed, char *err,
 		if (!report_result_parse(json_array_get_object_element(sc, i), &r))
 			g_array_append_val(rs, r);
 	}
+	if (st)
+		status_add(root, json_array_get_length(sc), st);
 	rc = 0;
 out:
 	g_object_unref(p);
@@ -191,7 +210,7 @@ static int html_main(const char *html, int argc, char **argv)
 	for (int i = 0; i < argc && rc == KDH_EXIT_OK; i++, n++) {
 		rs[i] = g_array_new(FALSE, TRUE, sizeof(struct scenario_result));
 		names[i] = argv[i];
-		if (load(argv[i], rs[i], &seeds[i], err, sizeof(err), false))
+		if (load(argv[i], rs[i], &seeds[i], err, sizeof(err), false, NULL))
 			rc = cli_error(&kdh_cmd_report, KDH_EXIT_USAGE, "%s", err);
 	}
 	if (rc == KDH_EXIT_OK && report_html_write(html, rs, names, seeds, (size_t)n))
@@ -219,6 +238,7 @@ static int merge_main(int argc, char **argv)
 	const char *out = NULL;
 	uint64_t seed = 0;
 	char err[400], path[700];
+	struct run_status st = { 0 };
 	struct run_totals t;
 	int opt, rc = KDH_EXIT_OK;
 
@@ -241,23 +261,29 @@ static int merge_main(int argc, char **argv)
 		return cli_usage_error(&kdh_cmd_report, "expected: RUN... --html FILE, "
 				       "or merge DIR... --out DIR");
 	for (int i = optind + 1; i < argc && rc == KDH_EXIT_OK; i++)
-		if (load(argv[i], rs, &seed, err, sizeof(err), true))
+		if (load(argv[i], rs, &seed, err, sizeof(err), true, &st))
 			rc = cli_error(&kdh_cmd_report, KDH_EXIT_USAGE, "%s", err);
 	if (rc == KDH_EXIT_OK) {
 		g_array_sort(rs, by_index);
 		g_mkdir_with_parents(out, 0755);
 		snprintf(path, sizeof(path), "%s/summary.json", out);
 		rc = report_json_file(path, (struct scenario_result *)rs->data,
-				      rs->len, seed);
+				      rs->len, seed, &st);
 		snprintf(path, sizeof(path), "%s/junit.xml", out);
-		rc |= report_junit_file(path, (struct scenario_result *)rs->data, rs->len);
+		rc |= report_junit_file(path, (struct scenario_result *)rs->data,
+					rs->len, &st);
 		snprintf(path, sizeof(path), "%s/report.html", out);
 		rc |= report_html_write(path, (GArray *[]){ rs }, (char *[]){ (char *)out },
 					&seed, 1);
 		report_totals((struct scenario_result *)rs->data, rs->len, &t);
 		printf("kdh report merge: %u scenarios into %s: ", rs->len, out);
 		report_summary(stdout, &t, seed);
-		rc = rc ? KDH_EXIT_FAIL : (t.fail || t.error ? KDH_EXIT_FAIL : KDH_EXIT_OK);
+		if (st.interrupted)
+			printf("kdh report merge: an interrupted run is among them: "
+			       "%zu of %zu scenarios ran\n", (size_t)rs->len,
+			       st.scenarios);
+		rc = rc ? KDH_EXIT_FAIL : (t.fail || t.error || t.interrupted ||
+					  st.interrupted ? KDH_EXIT_FAIL : KDH_EXIT_OK);
 	}
 	g_array_free(rs, TRUE);
 	return rc;
@@ -279,8 +305,11 @@ const struct kdh_cmd kdh_cmd_report = {
 "summary.json, typically one per CI machine that ran `kdh run --shard K/N\n"
 "--seed S`.  The merged summary.json and junit.xml list the scenarios in\n"
 "the order of the unsharded suite; the shards must share the seed.\n"
-"Exit status: 0 when every merged scenario passed, 1 otherwise, 2 for bad\n"
-"input.\n"
+"An interrupted run (kdh run stopped by a signal) merges like any other:\n"
+"the merged summary says \"interrupted\": true and counts the scenarios\n"
+"that never ran.\n"
+"Exit status: 0 when every merged scenario passed (and none was\n"
+"interrupted), 1 otherwise, 2 for bad input.\n"
 "\n"
 "GitLab CI:\n"
 "  nightly:\n"

@@ -35,9 +35,10 @@
 #include "kdh/topo.h"
 #include "kdh/vm.h"
 
-static const char *const verdict_names[] = { "pass", "fail", "skip", "error" };
+static const char *const verdict_names[V_COUNT] = { "pass", "fail", "skip",
+						    "error", "interrupted" };
 
-/** verdict_name() - "pass", "fail", "skip", "error" */
+/** verdict_name() - "pass", "fail", "skip", "error", "interrupted" */
 const char *verdict_name(enum verdict v)
 {
 	return verdict_names[v];
@@ -250,12 +251,36 @@ static void dbg_send(void *opaque, uint32_t ip, uint16_t port,
 	ns_host_udp_send(s->dbg_host, s->sc->dbg.port, ip, port, d, len);
 }
 
+/**
+ * sim_debugger_listening() - whether WinDbg has opened its port yet
+ * ([debugger] start); before that, the debuggee's packets go unanswered
+ * @s:		scenario
+ *
+ * Return: true once it listens
+ */
+bool sim_debugger_listening(const struct sim *s)
+{
+	return s->dbg_net_open;
+}
+
+static void dbg_net_start_cb(void *opaque)
+{
+	struct sim *s = opaque;
+	char text[96], ip[IP_STRLEN];
+
+	s->dbg_net_open = true;
+	snprintf(text, sizeof(text), "network debugger start %s:%u",
+		 ip_str(s->sc->dbg.ip, ip), s->sc->dbg.port);
+	sim_event(s, text);
+}
+
 static void dbg_rx(void *opaque, const uint8_t mac[6], uint32_t sip,
 		   uint16_t sport, uint16_t dport, const uint8_t *data, size_t len)
 {
 	struct sim *s = opaque;
 
-	debugger_input(s->dbg, sip, sport, data, len, ns_loop_now(s->loop));
+	if (sim_debugger_listening(s))
+		debugger_input(s->dbg, sip, sport, data, len, ns_loop_now(s->loop));
 }
 
 static int networks_build(struct sim *s)
@@ -348,6 +373,7 @@ static void sim_free(struct sim *s)
 		ns_timer_free(s->vms[i].reboot);
 	}
 	ns_timer_free(s->check);
+	ns_timer_free(s->dbg_net_start);
 	debugger_free(s->dbg);
 	ns_host_free(s->dbg_host);
 	for (size_t i = 0; i < s->sc->n_nets; i++) {
@@ -434,9 +460,15 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 	if (run_serial_build(s))
 		return -EIO;
 	s->check = ns_timer_new(s->loop, check_cb, s);
+	s->dbg_net_start = ns_timer_new(s->loop, dbg_net_start_cb, s);
+	if (s->dbg_net_start && s->sc->dbg.start_ns)
+		ns_timer_mod(s->dbg_net_start, s->t0 + s->sc->dbg.start_ns);
+	else
+		s->dbg_net_open = true;
 	if (!s->check)
 		return -ENOMEM;
 	ns_timer_mod(s->check, s->t0 + NS_PER_S);
+	run_budgets_set(s, o);
 	return 0;
 }
 
@@ -461,8 +493,9 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		 struct scenario_result *r)
 {
 	struct nic_port (*np)[SC_MAX_NETS] = calloc(SC_MAX_VMS, sizeof(*np));
-	struct sim s = { .sc = sc };
+	struct sim s = { .sc = sc, .opts = o };
 	double t0 = wall_now();
+	bool stopped = false;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -476,8 +509,14 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		return 0;
 	}
 	rc = np ? sim_build(&s, o, r, np) : -ENOMEM;
+	if (!rc && o->pause_ns)
+		run_test_pause(o);
 	if (!rc && ns_loop_run(s.loop, s.t0 + sc->timeout_ns))
 		snprintf(s.err, sizeof(s.err), "%s", ns_loop_error(s.loop));
+	if (!rc && ns_loop_end(s.loop) == NS_LOOP_INTERRUPTED && !s.skip[0]) {
+		stopped = true;
+		sim_event(&s, "interrupted");
+	}
 	if (s.loop)
 		r->sim_s = (double)(ns_loop_now(s.loop) - s.t0) / 1e9;
 	if (s.skip[0]) {
@@ -496,6 +535,13 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		r->verdict = V_ERROR;
 		snprintf(r->reason, sizeof(r->reason), "%s", s.err[0] ? s.err :
 			 strerror(-rc));
+	} else if (stopped) {
+		run_judge(sc, r);	/* the figures so far; no verdict */
+		r->verdict = V_INTERRUPTED;
+		r->failed = 0;
+		snprintf(r->reason, sizeof(r->reason), "interrupted by %s at %.3f s "
+			 "simulated, %.1f s after it started; the capture ends there",
+			 run_signal_name(*o->stop), r->sim_s, wall_now() - t0);
 	} else {
 		run_judge(sc, r);
 	}

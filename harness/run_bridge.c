@@ -257,6 +257,9 @@ static void dbg_readable(void *opaque, int fd, short revents)
 
 	while ((n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
 			     &fl)) > 0) {
+		fl = sizeof(from);
+		if (!sim_debugger_listening(b->s))
+			continue;	/* WinDbg not opened yet */
 		debugger_input(b->s->dbg, ntohl(from.sin_addr.s_addr),
 			       ntohs(from.sin_port), buf, (size_t)n,
 			       ns_loop_now(b->s->loop));

@@ -19,9 +19,15 @@
 
 #include "kdh/baseline.h"
 #include "kdh/cli.h"
+#include "kdh/duration.h"
 #include "kdh/report.h"
+#include "kdh/size.h"
 #include "kdh/textfile.h"
 #include "kdh/topo.h"
+
+/* Exit status of a run stopped by SIGINT or SIGTERM (128 + SIGINT, as
+ * shells report ^C; one status for both, so CI scripts test one value) */
+#define KDH_EXIT_INTERRUPTED	130
 
 struct suite {
 	struct scenario *sc;
@@ -105,6 +111,8 @@ struct run_args {
 	unsigned shard, shards;		/* 1-based K of N; 0/0 = all */
 	const char *baseline;
 	const char *backend;		/* --backend, NULL: each scenario's */
+	uint64_t max_capture;		/* --max-capture, bytes; 0: none */
+	uint64_t max_wall_ns;		/* --max-wall; 0: none */
 };
 
 static void suite_load(struct suite *s, int argc, char **argv,
@@ -166,6 +174,8 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		{ "shard", required_argument, NULL, 'S' },
 		{ "baseline", required_argument, NULL, 'B' },
 		{ "backend", required_argument, NULL, 'K' },
+		{ "max-capture", required_argument, NULL, 'C' },
+		{ "max-wall", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -173,6 +183,8 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 
 	optind = 1;
 	a->jobs = 1;
+	a->max_capture = RUN_MAX_CAPTURE_DEFAULT;
+	a->max_wall_ns = RUN_MAX_WALL_DEFAULT;
 	while ((opt = getopt_long(argc, argv, "g:s:r:J:tVhj:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j': {
@@ -202,6 +214,20 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 					"needs root or CAP_NET_ADMIN: it builds bridges "
 					"and taps in a network namespace of its own");
 			a->backend = optarg;
+			break;
+		case 'C':
+			if (size_parse(optarg, &a->max_capture))
+				return cli_usage_error(cmd, "--max-capture: '%s' is not "
+						       "a size (4096, 64K, 256M, 1G; 0: "
+						       "no limit)", optarg);
+			break;
+		case 'W':
+			if (strcmp(optarg, "0") && duration_parse(optarg, &a->max_wall_ns))
+				return cli_usage_error(cmd, "--max-wall: '%s' is not a "
+						       "duration (500ms, 60s, 10m; 0: no "
+						       "limit)", optarg);
+			if (!strcmp(optarg, "0"))
+				a->max_wall_ns = 0;
 			break;
 		case 'J': a->junit = optarg; break;
 		case 't': a->tap = true; break;
@@ -234,25 +260,29 @@ static int run_dir_make(const struct run_args *a, char *dir, size_t len)
 }
 
 static int outputs_write(const struct run_args *a, const char *dir,
-			 const struct scenario_result *rs, size_t n)
+			 const struct scenario_result *rs, size_t n,
+			 const struct run_status *st)
 {
 	char path[600];
 	int rc = 0;
 
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	rc |= report_json_file(path, rs, n, a->seed);
+	rc |= report_json_file(path, rs, n, a->seed, st);
 	snprintf(path, sizeof(path), "%s/junit.xml", dir);
-	rc |= report_junit_file(path, rs, n);
+	rc |= report_junit_file(path, rs, n, st);
 	if (a->json)
-		rc |= report_json_file(a->json, rs, n, a->seed);
+		rc |= report_json_file(a->json, rs, n, a->seed, st);
 	if (a->junit)
-		rc |= report_junit_file(a->junit, rs, n);
+		rc |= report_junit_file(a->junit, rs, n, st);
 	return rc ? cli_error(&kdh_cmd_run, KDH_EXIT_FAIL, "could not write "
 			      "every result file") : 0;
 }
 
-static int exit_status(const struct run_totals *t, size_t n)
+static int exit_status(const struct run_totals *t, size_t n,
+		       const struct run_status *st)
 {
+	if (st->interrupted)
+		return KDH_EXIT_INTERRUPTED;
 	if (t->fail || t->error)
 		return KDH_EXIT_FAIL;
 	return n && t->skip == n ? 77 : KDH_EXIT_OK;
@@ -304,6 +334,11 @@ static void result_progress(void *opaque, size_t done)
 	ro->failed = 0;
 	for (size_t i = 0; i < ro->n; i++)
 		ro->failed += ro->rs[i].verdict == V_FAIL || ro->rs[i].verdict == V_ERROR;
+	if (ro->tty && run_stop_signal) {
+		fprintf(stderr, "\r\033[K%s: stopping (again: at once)",
+			run_signal_name(run_stop_signal));
+		return;
+	}
 	if (ro->tty && done < ro->n)
 		fprintf(stderr, "\r\033[K[%zu/%zu] %.1f s, %zu failed so far", done,
 			ro->n, wall() - ro->t0, ro->failed);
@@ -312,7 +347,12 @@ static void result_progress(void *opaque, size_t done)
 static int suite_run(struct suite *s, struct run_args *a)
 {
 	struct scenario_result *rs = calloc(s->n ? s->n : 1, sizeof(*rs));
-	struct run_opts o = { .seed = a->seed, .backend = a->backend };
+	struct run_opts o = { .seed = a->seed, .backend = a->backend,
+			      .max_capture = a->max_capture,
+			      .max_wall_ns = a->max_wall_ns,
+			      .stop = &run_stop_signal, .stop_by_signals = true };
+	struct run_status st = { .scenarios = s->n };
+	long ran;
 	struct run_out ro = { a, s->sc, NULL, rs, s->n, 0, NULL, wall(),
 			      isatty(2) && !a->tap };
 	struct baseline *base = NULL;
@@ -331,23 +371,39 @@ static int suite_run(struct suite *s, struct run_args *a)
 		return KDH_EXIT_USAGE;
 	}
 	o.results_dir = ro.dir = dir;
+	if (getenv("KDH_TEST_PAUSE") &&
+	    duration_parse(getenv("KDH_TEST_PAUSE"), &o.pause_ns))
+		o.pause_ns = 0;
+	if (run_signals_install(true))
+		fprintf(stderr, "kdh run: cannot catch SIGINT/SIGTERM: a signal "
+			"will lose the running scenarios' files\n");
 	if (a->tap)
 		report_tap_plan(stdout, s->n);
 	else
 		printf("kdh run: %zu scenarios, seed %" PRIu64 ", -j %u, results in "
 		       "%s\n", s->n, a->seed, a->jobs, dir);
 	fflush(stdout);
-	run_pool(s->sc, s->n, &o, a->jobs, rs, result_ready, result_progress, &ro);
+	ran = run_pool(s->sc, s->n, &o, a->jobs, rs, result_ready,
+		       result_progress, &ro);
+	if (ran < 0)
+		ran = 0;
 	if (ro.tty)
 		fputs("\r\033[K", stderr);
-	report_totals(rs, s->n, &t);
+	st.interrupted = run_stop_signal != 0;
+	st.signal = st.interrupted ? run_signal_name(run_stop_signal) : NULL;
+	report_totals(rs, (size_t)ran, &t);
 	t.wall_s = wall() - ro.t0;
 	if (!a->tap)
 		report_summary(stdout, &t, a->seed);
-	rc = outputs_write(a, dir, rs, s->n);
+	rc = outputs_write(a, dir, rs, (size_t)ran, &st);
+	if (st.interrupted && a->tap)	/* TAP's word for a run cut short */
+		printf("Bail out! interrupted by %s\n", st.signal);
+	if (st.interrupted)
+		report_interrupted(a->tap ? stderr : stdout, &st, rs, (size_t)ran,
+				   dir);
 	free(rs);
 	baseline_free(base);
-	return rc ? rc : exit_status(&t, s->n);
+	return rc && !st.interrupted ? rc : exit_status(&t, (size_t)ran, &st);
 }
 
 static int run_main(int argc, char **argv)
@@ -400,7 +456,8 @@ const struct kdh_cmd kdh_cmd_run = {
 	.summary = "run scenarios (default: the built-in suite) and judge them from the wire",
 	.usage = "kdh run [PATH...] [-g GROUP] [-j N] [--shard K/N] [--seed N] "
 		 "[--results DIR] [--json FILE] [--junit FILE] [--tap] [--validate] "
-		 "[--baseline FILE] [--backend user|bridge]",
+		 "[--baseline FILE] [--backend user|bridge] [--max-capture SIZE] "
+		 "[--max-wall DURATION]",
 	.run = run_main,
 	.help =
 "PATH is a scenario file or a directory of *.kdh files; without one, the\n"
@@ -437,14 +494,32 @@ const struct kdh_cmd kdh_cmd_run = {
 "                    per network, taps tapVMIDiN for QEMU, dnsmasq on DHCP\n"
 "                    networks, a live libpcap capture); overrides the\n"
 "                    scenarios' own backend key\n"
+"  --max-capture S   a scenario whose capture.pcapng reaches S bytes ends\n"
+"                    as ERROR, its capture kept up to there (readable);\n"
+"                    default 256M, 0 for no limit (K, M, G: powers of 1024)\n"
+"  --max-wall D      a virtual-time scenario (they take milliseconds) still\n"
+"                    running after D of real time ends as ERROR; default\n"
+"                    60s, 0 for no limit.  Real-time (QEMU) scenarios end\n"
+"                    at their own timeout\n"
 "\n"
-"Output: one line per scenario, PASS/FAIL/SKIP/ERROR, its name, each VM's\n"
-"outcome and key figures, simulated and wall time; under a FAIL, the first\n"
-"expectation that failed as file:line.  Then a summary.\n"
+"Runaway scenarios: besides those budgets, 1,000,000 timer events at one\n"
+"simulated instant end a scenario as ERROR naming the timer that spun.\n"
+"\n"
+"SIGINT or SIGTERM stops the run: the running scenarios end as\n"
+"\"interrupted\" (their capture complete up to then, result.json says\n"
+"why), the others do not start; summary.json and junit.xml say\n"
+"\"interrupted\": true with the counts, and one line says so.  A second\n"
+"signal exits at once (QEMU and dnsmasq still die with kdh).\n"
+"\n"
+"Output: one line per scenario, PASS/FAIL/SKIP/ERROR (INTR when\n"
+"interrupted), its name, each VM's outcome and key figures, simulated and\n"
+"wall time; under a FAIL, the first expectation that failed as file:line.\n"
+"Then a summary.\n"
 "\n"
 "Exit status: 0 all passed (skips allowed), 1 a scenario failed or could\n"
 "not run, 2 a scenario file is bad (file:line: what is wrong; nothing\n"
-"runs), 77 every scenario was skipped.\n"
+"runs), 77 every scenario was skipped, 130 interrupted by SIGINT or\n"
+"SIGTERM (the results so far are written).\n"
 "\n"
 "Examples:\n"
 "  kdh run                         the built-in suite\n"

@@ -6,6 +6,11 @@
  * and hand back their struct scenario_result (plain data) through a pipe;
  * it is small enough for the pipe's buffer, so a child never blocks.
  * Results are reported in suite order as soon as every earlier one is in.
+ *
+ * Stopping (o->stop set by SIGINT/SIGTERM): no further scenario starts,
+ * every running child is sent SIGTERM and still hands back its result
+ * (interrupted, its capture completed); the scenarios started are always
+ * the first ones of the suite, so the results reported are a prefix.
  */
 #include <errno.h>
 #include <poll.h>
@@ -15,6 +20,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kdh/run.h"
@@ -48,6 +54,8 @@ static int spawn(const struct scenario *sc, const struct run_opts *o,
 		close(p[0]);
 		/* a child dies with kdh, and its QEMUs and dnsmasq with it */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (o->stop_by_signals)
+			run_signals_install(false);	/* every signal: finish */
 		if (getppid() != parent)
 			_exit(1);
 		run_scenario(&sc[i], o, &r);
@@ -89,20 +97,50 @@ static void collect(struct child *c, const struct scenario *sc,
 	snprintf(r->reason, sizeof(r->reason), "the process running it died");
 }
 
-/* The first child whose pipe is readable (its result, or its death) */
-static size_t first_finished(const struct child *kids, size_t running)
+#define STOP_ASKED	SIZE_MAX
+
+static bool stop_asked(const struct run_opts *o)
+{
+	return o->stop && *o->stop;
+}
+
+/* The first child whose pipe is readable (its result, or its death), or
+ * STOP_ASKED when @watch and a stop is asked: the wait is a ppoll() with
+ * SIGINT and SIGTERM unblocked only inside it, so none is missed */
+static size_t first_finished(const struct child *kids, size_t running,
+			     const struct run_opts *o, bool watch)
 {
 	struct pollfd p[64];
 	size_t n = running < 64 ? running : 64;
+	sigset_t sigs, old;
+	int rc;
 
 	for (size_t k = 0; k < n; k++)
 		p[k] = (struct pollfd){ .fd = kids[k].fd, .events = POLLIN };
-	while (poll(p, n, -1) < 0 && errno == EINTR)
-		;
+	run_signals_set(&sigs);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
+	do {
+		if (watch && stop_asked(o)) {
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			return STOP_ASKED;
+		}
+		rc = ppoll(p, n, NULL, &old);
+	} while (rc < 0 && errno == EINTR);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	for (size_t k = 0; k < n; k++)
 		if (p[k].revents)
 			return k;
 	return 0;
+}
+
+/* A stop was asked: start nothing more, and tell the children */
+static void stop_children(const struct run_opts *o, const struct child *kids,
+			  size_t running)
+{
+	if (o->stop_by_signals)
+		run_signals_default();	/* a second signal: exit at once */
+	for (size_t k = 0; k < running; k++)
+		kill(kids[k].pid, SIGTERM);
 }
 
 /**
@@ -116,16 +154,21 @@ static size_t first_finished(const struct child *kids, size_t running)
  * @progress:	called with the count finished after each one, may be NULL
  * @opaque:	passed to the callbacks
  *
- * Return: 0, or a negative errno when no child could be started
+ * A stop asked through @o->stop ends the run early: the scenarios running
+ * end as interrupted, the rest never start.
+ *
+ * Return: the number of scenarios run (rs[0] to rs[N - 1] are filled), or
+ * -ENOMEM
  */
-int run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
-	     unsigned jobs, struct scenario_result *rs,
-	     void (*ready)(void *opaque, size_t i),
-	     void (*progress)(void *opaque, size_t done), void *opaque)
+long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
+	      unsigned jobs, struct scenario_result *rs,
+	      void (*ready)(void *opaque, size_t i),
+	      void (*progress)(void *opaque, size_t done), void *opaque)
 {
 	struct child *kids = calloc(jobs ? jobs : 1, sizeof(*kids));
 	size_t next = 0, done = 0, reported = 0, running = 0;
 	bool *have = calloc(n ? n : 1, sizeof(*have));
+	bool stopping = false;
 
 	if (!kids || !have) {
 		free(kids);
@@ -133,18 +176,26 @@ int run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
 		return -ENOMEM;
 	}
 	while (done < n) {
-		while (jobs > 1 && running < jobs && next < n) {
+		if (!stopping && stop_asked(o)) {
+			stopping = true;
+			stop_children(o, kids, running);
+		}
+		if (stopping && !running)
+			break;
+		while (!stopping && jobs > 1 && running < jobs && next < n) {
 			if (spawn(sc, o, next, &kids[running]))
 				break;
 			running++;
 			next++;
 		}
-		if (jobs <= 1 || !running) {	/* inline: -j1, or fork failed */
+		if (!running) {		/* inline: -j1, or fork failed */
 			run_scenario(&sc[next], o, &rs[next]);
 			have[next++] = true;
 		} else {
-			size_t k = first_finished(kids, running);
+			size_t k = first_finished(kids, running, o, !stopping);
 
+			if (k == STOP_ASKED)
+				continue;
 			collect(&kids[k], sc, rs);
 			have[kids[k].index] = true;
 			kids[k] = kids[--running];
@@ -155,7 +206,9 @@ int run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
 		while (reported < n && have[reported])
 			ready(opaque, reported++);
 	}
+	if (!stopping && stop_asked(o) && o->stop_by_signals)
+		run_signals_default();	/* noticed during the last scenario */
 	free(kids);
 	free(have);
-	return 0;
+	return (long)next;
 }

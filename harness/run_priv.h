@@ -41,6 +41,7 @@ struct sim_serial {
 
 struct sim {
 	const struct scenario *sc;
+	const struct run_opts *opts;
 	struct scenario_result *results;
 	struct ns_loop *loop;
 	uint64_t t0;
@@ -55,6 +56,8 @@ struct sim {
 	struct dbg_serial *dbg_serial;
 	struct sim_bridge *bridge;	/* the bridge backend, NULL: user */
 	struct ns_timer *dbg_serial_start;
+	struct ns_timer *dbg_net_start;	/* [debugger] start: WinDbg opened */
+	bool dbg_net_open;		/* network debugger listening */
 	struct sim_vm vms[SC_MAX_VMS];
 	struct ns_timer *check;
 	uint64_t settled_at;
@@ -64,6 +67,7 @@ struct sim {
 };
 
 void sim_event(struct sim *s, const char *text);
+bool sim_debugger_listening(const struct sim *s);
 void sim_power_on_event(struct sim_vm *v, const char *extra);
 size_t sim_net_index(const struct scenario *sc, const char *name);
 
@@ -73,6 +77,10 @@ bool run_vm_settled(struct sim_vm *v);
 void run_vm_free(struct sim_vm *v);
 int run_vm_serial_path(const struct sim_vm *v, unsigned port, char *out,
 		       size_t len);
+
+/* run_stop.c */
+void run_budgets_set(struct sim *s, const struct run_opts *o);
+void run_test_pause(const struct run_opts *o);
 
 /* run_bridge.c */
 struct sim_bridge;

@@ -175,6 +175,15 @@ int ini_parse(const char *text, struct ini *ini, char *err, size_t errlen)
 			rc = -1;
 			break;
 		}
+		if (raw[strcspn(raw, "\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e"
+				 "\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19"
+				 "\x1a\x1b\x1c\x1d\x1e\x1f\x7f")]) {
+			snprintf(err, errlen, "%d: a control character (only tabs "
+				 "are allowed)", line);
+			free(raw);
+			rc = -1;
+			break;
+		}
 		comment_cut(raw);
 		s = trim(raw);
 		if (*s == '[') {

@@ -101,9 +101,14 @@ static void kdnet_rx(void *opaque, const uint8_t mac[6], uint32_t sip,
 			session_start(t, &p);
 		return;
 	}
-	if (!kd_payload_parse(p.payload, p.payload_len, &pl) &&
-	    pl.kind == KD_PAYLOAD_PACKET && pl.pkt.type == KD_TYPE_ACKNOWLEDGE &&
-	    pl.pkt.id == 0 && !t->acked) {
+	if (kd_payload_parse(p.payload, p.payload_len, &pl) ||
+	    pl.kind != KD_PAYLOAD_PACKET)
+		return;
+	if (pl.pkt.type == KD_TYPE_RESEND && !t->acked) {
+		debug_io_send(t);	/* WinDbg asks for it again at once */
+		return;
+	}
+	if (pl.pkt.type == KD_TYPE_ACKNOWLEDGE && pl.pkt.id == 0 && !t->acked) {
 		t->acked = true;
 		t->bound = true;
 		t->phase = TP_CONNECTED;

@@ -1,7 +1,11 @@
 /* capfile.c - capture file reader: pcap/pcapng, plain or gzip, streaming
  *
- * Theory of operation: bytes come from a gzFile (zlib reads plain files
- * transparently) or from memory.  The first four bytes pick the format.
+ * Theory of operation: bytes come from a file (inflated here with zlib when
+ * it starts with the gzip magic) or from memory.  The first four bytes
+ * pick the format.  kdh inflates itself rather than with gzread(): a
+ * damaged gzip shows its damage only at the final CRC, and gzread() then
+ * drops the whole last chunk it had inflated; inflate() keeps every byte
+ * produced before the error, so the frames before the damage are read.
  * pcapng is read block by block into one growing buffer; pcap record by
  * record.  The pure parsers live in pcapng_block.c.  Anything that stops the
  * walk after the file header (short read, impossible length, gzip error) ends
@@ -21,8 +25,16 @@
 
 enum cap_format { FMT_PCAP, FMT_PCAPNG };
 
+#define IN_SIZE	(128u << 10)
+
 struct capfile {
-	gzFile gz;			/* NULL when reading memory */
+	FILE *file;			/* NULL when reading memory */
+	bool gz;			/* inflating */
+	z_stream z;
+	int zerr;			/* Z_OK, or the error that ended it */
+	bool z_member_open;		/* inside a gzip member (no end seen) */
+	uint8_t *in;			/* file bytes not consumed yet */
+	size_t in_off, in_len;
 	const uint8_t *mem;
 	size_t mem_len, mem_off;
 	bool compressed;
@@ -40,36 +52,84 @@ struct capfile {
 	uint64_t frames;
 	size_t pending;			/* bytes already in buf (SHB magic) */
 	bool done;
+	uint64_t undeclared;		/* packets on interfaces never declared */
 	char warning[256];
 };
+
+/* Refill the input buffer from the file; false at its end */
+static bool in_fill(struct capfile *cf)
+{
+	cf->in_off = 0;
+	cf->in_len = fread(cf->in, 1, IN_SIZE, cf->file);
+	return cf->in_len > 0;
+}
+
+/* Inflate into @dst; keeps what inflate() produced before any error */
+static size_t gz_read(struct capfile *cf, uint8_t *dst, size_t n)
+{
+	cf->z.next_out = dst;
+	cf->z.avail_out = (uInt)n;
+	while (cf->z.avail_out && cf->zerr == Z_OK) {
+		int r;
+
+		if (cf->in_off == cf->in_len && !in_fill(cf))
+			break;			/* the file ends (perhaps mid-stream) */
+		cf->z.next_in = cf->in + cf->in_off;
+		cf->z.avail_in = (uInt)(cf->in_len - cf->in_off);
+		r = inflate(&cf->z, Z_NO_FLUSH);
+		cf->in_off = cf->in_len - cf->z.avail_in;
+		cf->z_member_open = r != Z_STREAM_END;
+		if (r == Z_STREAM_END) {	/* another member may follow */
+			if (cf->in_off == cf->in_len && !in_fill(cf))
+				break;
+			inflateReset(&cf->z);
+			cf->z_member_open = true;
+		} else if (r != Z_OK && r != Z_BUF_ERROR) {
+			cf->zerr = r;
+		}
+	}
+	return n - cf->z.avail_out;
+}
 
 /* Read up to @n bytes; return how many arrived (short only at EOF/error). */
 static size_t src_read(struct capfile *cf, void *dst, size_t n)
 {
 	size_t got = 0;
 
-	if (!cf->gz) {
+	if (!cf->file) {
 		got = cf->mem_len - cf->mem_off < n ? cf->mem_len - cf->mem_off : n;
 		memcpy(dst, cf->mem + cf->mem_off, got);
 		cf->mem_off += got;
+	} else if (cf->gz) {
+		got = gz_read(cf, dst, n);
 	} else {
-		while (got < n) {
-			int r = gzread(cf->gz, (uint8_t *)dst + got,
-				       (unsigned)(n - got));
-			if (r <= 0)
-				break;
-			got += (size_t)r;
+		while (got < n && (cf->in_off < cf->in_len || in_fill(cf))) {
+			size_t k = cf->in_len - cf->in_off < n - got ?
+				   cf->in_len - cf->in_off : n - got;
+
+			memcpy((uint8_t *)dst + got, cf->in + cf->in_off, k);
+			cf->in_off += k;
+			got += k;
 		}
 	}
 	cf->offset += got;
 	return got;
 }
 
+/* Why a gzip stream stopped early, or NULL when it ended cleanly */
+static const char *gz_trouble(const struct capfile *cf)
+{
+	if (!cf->gz)
+		return NULL;
+	if (cf->zerr != Z_OK)
+		return cf->z.msg ? cf->z.msg : "damaged data";
+	return cf->z_member_open ? "cut short" : NULL;
+}
+
 static void cf_warn(struct capfile *cf, const char *fmt, ...)
 {
+	const char *gzmsg = gz_trouble(cf);
 	va_list ap;
-	int errnum;
-	const char *gzmsg = cf->gz ? gzerror(cf->gz, &errnum) : NULL;
 	size_t n;
 
 	if (cf->warning[0])
@@ -78,20 +138,16 @@ static void cf_warn(struct capfile *cf, const char *fmt, ...)
 	vsnprintf(cf->warning, sizeof(cf->warning), fmt, ap);
 	va_end(ap);
 	n = strlen(cf->warning);
-	if (gzmsg && errnum != Z_OK && errnum != Z_STREAM_END)
-		snprintf(cf->warning + n, sizeof(cf->warning) - n,
-			 " (gzip: %s)", gzmsg);
+	if (gzmsg)
+		snprintf(cf->warning + n, sizeof(cf->warning) - n, " (gzip: %s)",
+			 gzmsg);
 	cf->done = true;
 }
 
 /* End of input between records: clean, unless gzip saw damage */
 static void cf_end(struct capfile *cf)
 {
-	int errnum = Z_OK;
-
-	if (cf->gz)
-		gzerror(cf->gz, &errnum);
-	if (errnum != Z_OK && errnum != Z_STREAM_END)
+	if (gz_trouble(cf))
 		cf_warn(cf, "compressed stream ends early");
 	cf->done = true;
 }
@@ -165,17 +221,22 @@ struct capfile *capfile_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	cf->gz = gzopen(path, "rb");
-	if (!cf->gz) {
-		snprintf(err, errlen, "%s", strerror(errno ? errno : ENOMEM));
-		free(cf);
+	cf->file = fopen(path, "rb");
+	cf->in = malloc(IN_SIZE);
+	if (!cf->file || !cf->in) {
+		snprintf(err, errlen, "%s", strerror(cf->file ? ENOMEM : errno));
+		capfile_close(cf);
 		return NULL;
 	}
-	gzbuffer(cf->gz, 128 * 1024);
-	cf = cf_start(cf, err, errlen);
-	if (cf)
-		cf->compressed = !gzdirect(cf->gz);
-	return cf;
+	if (in_fill(cf) && cf->in_len >= 2 && cf->in[0] == 0x1f && cf->in[1] == 0x8b) {
+		if (inflateInit2(&cf->z, 15 + 16) != Z_OK) {
+			snprintf(err, errlen, "zlib: cannot start inflating");
+			capfile_close(cf);
+			return NULL;
+		}
+		cf->gz = cf->compressed = cf->z_member_open = true;
+	}
+	return cf_start(cf, err, errlen);
 }
 
 /**
@@ -331,9 +392,9 @@ static int pcapng_next(struct capfile *cf, struct cap_frame *f)
 		}
 		if (pcapng_epb_parse(type, body, blen, cf->swapped, &epb))
 			continue;	/* other block types, or a bad one: skip */
-		if (epb.iface >= cf->n_ifaces) {
-			cf_warn(cf, "packet on undeclared interface %u", epb.iface);
-			return 0;
+		if (epb.iface >= cf->n_ifaces) {	/* skipped, counted */
+			cf->undeclared++;
+			continue;
 		}
 		f->iface = epb.iface;
 		f->linktype = cf->ifaces[epb.iface].linktype;
@@ -384,6 +445,18 @@ const char *capfile_warning(const struct capfile *cf)
 }
 
 /**
+ * capfile_skipped() - packets skipped because they name an interface the
+ * section never declared (each is counted, none stops the reading)
+ * @cf:		reader
+ *
+ * Return: count so far
+ */
+uint64_t capfile_skipped(const struct capfile *cf)
+{
+	return cf->undeclared;
+}
+
+/**
  * capfile_format() - "pcap", "pcapng", "pcap.gz" or "pcapng.gz"
  * @cf:		reader
  *
@@ -416,7 +489,10 @@ void capfile_close(struct capfile *cf)
 	if (!cf)
 		return;
 	if (cf->gz)
-		gzclose(cf->gz);
+		inflateEnd(&cf->z);
+	if (cf->file)
+		fclose(cf->file);
+	free(cf->in);
 	free(cf->ifaces);
 	free(cf->buf);
 	free(cf->comment);

@@ -7,9 +7,19 @@
  * Timers due at the same instant fire in the order they were armed, so a
  * seeded virtual run replays exactly.  A virtual loop with nothing left to do
  * ends; a real one ends when it has neither timers nor fds.
+ *
+ * Budgets: NS_LOOP_SPIN_LIMIT timer events at one instant end the run with
+ * an error naming the timer that spun (a timer re-arming itself at "now"
+ * would otherwise never let time advance); a wall-clock limit
+ * (ns_loop_set_wall_limit()) ends a virtual run that takes too long in
+ * real time; a stop flag (ns_loop_set_interrupt(), set by a signal
+ * handler) is checked every turn, and on the real clock poll() waits with
+ * the signals unblocked (ppoll), so a signal can never be missed between
+ * the check and the wait.
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +37,8 @@ struct ns_timer {
 	uint64_t expire;
 	uint64_t seq;
 	size_t idx;			/* heap position, NO_INDEX if idle */
+	const char *label;		/* for the spin guard's error */
+	uint64_t spin_at, spin_n;	/* events at the instant spin_at */
 };
 
 struct fd_watch {
@@ -62,6 +74,13 @@ struct ns_loop {
 	size_t n_hooks;
 	struct ns_pollset ps;
 	bool stop;
+	uint64_t spin_at, spin_n;	/* events fired at the instant spin_at */
+	uint64_t wall_limit, wall_start; /* CLOCK_MONOTONIC ns; 0: no limit */
+	uint64_t wall_tick;
+	const volatile sig_atomic_t *intr;
+	sigset_t intr_set;
+	bool interrupted;
+	enum ns_loop_end end;
 	char error[256];
 };
 
@@ -215,14 +234,17 @@ static void heap_remove(struct ns_loop *l, struct ns_timer *t)
 }
 
 /**
- * ns_timer_new() - an idle timer
+ * ns_timer_new_labelled() - an idle timer with a label for errors
  * @l:		loop
  * @cb:		called when it expires (the timer is idle again by then)
  * @opaque:	passed to @cb
+ * @label:	what the timer is (static storage); ns_timer_new() passes its
+ *		callback's name and source file
  *
  * Return: timer, or NULL when out of memory
  */
-struct ns_timer *ns_timer_new(struct ns_loop *l, ns_timer_cb cb, void *opaque)
+struct ns_timer *ns_timer_new_labelled(struct ns_loop *l, ns_timer_cb cb,
+				       void *opaque, const char *label)
 {
 	struct ns_timer *t = calloc(1, sizeof(*t));
 
@@ -232,7 +254,14 @@ struct ns_timer *ns_timer_new(struct ns_loop *l, ns_timer_cb cb, void *opaque)
 	t->cb = cb;
 	t->opaque = opaque;
 	t->idx = NO_INDEX;
+	t->label = label ? label : "unnamed timer";
 	return t;
+}
+
+/** ns_timer_label() - the timer's label, as given at creation */
+const char *ns_timer_label(const struct ns_timer *t)
+{
+	return t->label;
 }
 
 /**
@@ -408,6 +437,113 @@ void ns_loop_stop(struct ns_loop *l)
 	l->stop = true;
 }
 
+/**
+ * ns_loop_set_wall_limit() - end a run that takes too long in real time
+ * @l:		loop
+ * @wall_ns:	real nanoseconds each ns_loop_run() may take from its start;
+ *		0 removes the limit
+ *
+ * Meant for virtual-clock runs, which should take milliseconds: past the
+ * limit ns_loop_run() fails with an error saying so.  The clock is read
+ * every few thousand events, so the cost is negligible.
+ */
+void ns_loop_set_wall_limit(struct ns_loop *l, uint64_t wall_ns)
+{
+	l->wall_limit = wall_ns;
+}
+
+/**
+ * ns_loop_set_interrupt() - stop when *@flag becomes non-zero
+ * @l:		loop
+ * @flag:	set by a signal handler (never written by the loop); NULL
+ *		removes it
+ * @signals:	the signals that set it: on the real clock they are blocked
+ *		around each check and unblocked only inside ppoll(), so one
+ *		arriving just before the wait still wakes it; may be NULL
+ *		when no signal sets the flag
+ *
+ * A run stopped this way returns 0 and ns_loop_end() says NS_LOOP_INTERRUPTED.
+ */
+void ns_loop_set_interrupt(struct ns_loop *l, const volatile sig_atomic_t *flag,
+			   const sigset_t *signals)
+{
+	l->intr = flag;
+	if (signals)
+		l->intr_set = *signals;
+	else
+		sigemptyset(&l->intr_set);
+}
+
+/** ns_loop_end() - why the last ns_loop_run() returned */
+enum ns_loop_end ns_loop_end(const struct ns_loop *l)
+{
+	return l->end;
+}
+
+static void loop_end(struct ns_loop *l, enum ns_loop_end why)
+{
+	l->end = why;
+	l->stop = true;
+}
+
+/* The label without the build directory's "../" before source paths */
+static const char *label_clean(const char *label, char *buf, size_t len)
+{
+	size_t j = 0;
+
+	for (const char *p = label; *p && j + 1 < len; p++) {
+		if (!strncmp(p, "../", 3)) {
+			p += 2;
+			continue;
+		}
+		buf[j++] = *p;
+	}
+	buf[j] = 0;
+	return buf;
+}
+
+/* The budgets, checked after every event */
+static bool budget_spent(struct ns_loop *l, struct ns_timer *t)
+{
+	char label[128];
+
+	if (l->spin_at != l->now) {
+		l->spin_at = l->now;
+		l->spin_n = 0;
+	}
+	if (t->spin_at != l->now) {
+		t->spin_at = l->now;
+		t->spin_n = 0;
+	}
+	t->spin_n++;
+	if (++l->spin_n >= NS_LOOP_SPIN_LIMIT) {
+		loop_fail(l, "no progress: %llu timer events at %.9f s without "
+			  "time advancing; timer %s fired %llu of them",
+			  (unsigned long long)l->spin_n, (double)l->now / 1e9,
+			  label_clean(t->label, label, sizeof(label)), (unsigned long long)t->spin_n);
+		l->end = NS_LOOP_SPIN;
+		return true;
+	}
+	if (l->wall_limit && !(++l->wall_tick & 0xfff) &&
+	    clock_read() - l->wall_start >= l->wall_limit) {
+		loop_fail(l, "wall-clock limit: %.1f s of real time spent, %.3f s "
+			  "simulated", (double)l->wall_limit / 1e9,
+			  (double)l->now / 1e9);
+		l->end = NS_LOOP_WALL_LIMIT;
+		return true;
+	}
+	return false;
+}
+
+static bool interrupted(struct ns_loop *l)
+{
+	if (l->intr && *l->intr) {
+		loop_end(l, NS_LOOP_INTERRUPTED);
+		return true;
+	}
+	return false;
+}
+
 static void timers_fire_due(struct ns_loop *l)
 {
 	while (l->n_heap && l->heap[0]->expire <= l->now && !l->stop) {
@@ -416,6 +552,8 @@ static void timers_fire_due(struct ns_loop *l)
 		heap_remove(l, t);
 		l->stats.timers_fired++;
 		t->cb(t->opaque);
+		if (budget_spent(l, t) || interrupted(l))
+			break;
 	}
 }
 
@@ -472,6 +610,34 @@ static int poll_ms(uint64_t timeout_ns)
 	return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
+/* poll() for @timeout; with a stop flag, ppoll() with its signals
+ * unblocked only during the wait.  Return: poll's, or -2 when the flag
+ * was already set */
+static int wait_real(struct ns_loop *l, uint64_t timeout)
+{
+	struct timespec ts, *tp = NULL;
+	sigset_t old;
+	int rc, e;
+
+	if (!l->intr)
+		return poll(l->ps.fds, l->ps.n, poll_ms(timeout));
+	if (timeout != NS_NEVER) {
+		ts.tv_sec = (time_t)(timeout / NS_PER_S);
+		ts.tv_nsec = (long)(timeout % NS_PER_S);
+		tp = &ts;
+	}
+	sigprocmask(SIG_BLOCK, &l->intr_set, &old);
+	if (interrupted(l)) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return -2;
+	}
+	rc = ppoll(l->ps.fds, l->ps.n, tp, &old);
+	e = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return rc;
+}
+
 /* One wait: jump (virtual) or poll (real).  Return false when idle. */
 static bool loop_wait(struct ns_loop *l, uint64_t timeout)
 {
@@ -492,7 +658,9 @@ static bool loop_wait(struct ns_loop *l, uint64_t timeout)
 	}
 	if (!l->ps.n && timeout == NS_NEVER)
 		return false;
-	rc = poll(l->ps.fds, l->ps.n, poll_ms(timeout));
+	rc = wait_real(l, timeout);
+	if (rc == -2)
+		return false;		/* interrupted before the wait */
 	l->stats.polls++;
 	if (rc < 0 && errno != EINTR) {
 		loop_fail(l, "poll: %s", strerror(errno));
@@ -519,20 +687,34 @@ static bool loop_wait(struct ns_loop *l, uint64_t timeout)
 int ns_loop_run(struct ns_loop *l, uint64_t until_ns)
 {
 	l->stop = false;
+	l->end = NS_LOOP_STOPPED;
+	if (l->wall_limit)
+		l->wall_start = clock_read();
 	while (!l->stop) {
 		uint64_t deadline, timeout;
 
 		l->stats.turns++;
-		timers_fire_due(l);
-		if (l->stop || (until_ns != NS_NEVER && l->now >= until_ns))
+		if (interrupted(l))
 			break;
+		timers_fire_due(l);
+		if (l->stop)
+			break;
+		if (until_ns != NS_NEVER && l->now >= until_ns) {
+			l->end = NS_LOOP_UNTIL;
+			break;
+		}
 		deadline = l->n_heap ? l->heap[0]->expire : NS_NEVER;
 		if (until_ns < deadline)
 			deadline = until_ns;
 		timeout = deadline == NS_NEVER ? NS_NEVER : deadline - l->now;
 		pollset_build(l, &timeout);
-		if (!loop_wait(l, timeout))
+		if (!loop_wait(l, timeout)) {
+			if (l->end == NS_LOOP_STOPPED)
+				l->end = NS_LOOP_IDLE;
 			break;
+		}
 	}
+	if (l->error[0] && l->end != NS_LOOP_SPIN && l->end != NS_LOOP_WALL_LIMIT)
+		l->end = NS_LOOP_ERROR;
 	return l->error[0] ? -EIO : 0;
 }

@@ -40,6 +40,11 @@ struct ns_pcapng {
 	struct attach **attached;	/* monitor contexts, freed at close */
 	size_t n_attached;
 	int error;			/* first write error, as -errno */
+	uint64_t bytes;			/* written so far */
+	uint64_t limit;			/* packets stop at it; 0: none */
+	uint64_t dropped;		/* packets not written past it */
+	void (*full)(void *opaque);	/* called once when it is reached */
+	void *full_opaque;
 };
 
 static void put32(uint8_t *p, uint32_t v)
@@ -56,6 +61,7 @@ static void wr(struct ns_pcapng *w, const void *p, size_t n)
 {
 	if (n && !w->error && fwrite(p, 1, n, w->f) != n)
 		w->error = -errno;
+	w->bytes += n;
 }
 
 static void wr32(struct ns_pcapng *w, uint32_t v)
@@ -198,6 +204,11 @@ int ns_pcapng_packet(struct ns_pcapng *w, int iface, uint64_t ts_ns,
 	if (clen > 0xffff)
 		clen = 0xffff;
 	blen = (uint32_t)(28 + pad4(len) + (comment ? opt_len(clen) + 4 : 0) + 4);
+	if (w->limit && w->bytes + blen > w->limit) {
+		if (!w->dropped++ && w->full)
+			w->full(w->full_opaque);
+		return w->error;	/* whole blocks only: the file stays readable */
+	}
 	put32(h, PCAPNG_EPB);
 	put32(h + 4, blen);
 	put32(h + 8, (uint32_t)iface);
@@ -331,6 +342,37 @@ int ns_pcapng_attach(struct ns_pcapng *w, struct ns_switch *sw)
 	}
 	w->attached[w->n_attached++] = a;
 	return 0;
+}
+
+/**
+ * ns_pcapng_set_limit() - stop writing packets at a file size
+ * @w:		writer
+ * @max_bytes:	the file never grows past it by a packet (interface
+ *		blocks, a few dozen bytes each, still go in); 0: no limit
+ * @full:	called once, at the first packet that does not fit; may be NULL
+ * @opaque:	passed to @full
+ *
+ * Packets past the limit are counted (ns_pcapng_dropped()), not written:
+ * the capture keeps every block up to there and stays a readable pcapng.
+ */
+void ns_pcapng_set_limit(struct ns_pcapng *w, uint64_t max_bytes,
+			 void (*full)(void *opaque), void *opaque)
+{
+	w->limit = max_bytes;
+	w->full = full;
+	w->full_opaque = opaque;
+}
+
+/** ns_pcapng_dropped() - packets not written because of the size limit */
+uint64_t ns_pcapng_dropped(const struct ns_pcapng *w)
+{
+	return w->dropped;
+}
+
+/** ns_pcapng_bytes() - bytes written so far (buffered ones included) */
+uint64_t ns_pcapng_bytes(const struct ns_pcapng *w)
+{
+	return w->bytes;
 }
 
 /** ns_pcapng_flush() - push buffered blocks to the .partial file */

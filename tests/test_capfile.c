@@ -237,3 +237,51 @@ Test(capfile, timestamp_resolutions)
 	idb.tsoffset_s = 10;
 	cr_assert_eq(pcapng_ts_to_ns(&idb, 0), 10000000000ull);
 }
+
+/* A packet naming an interface the section never declared is skipped and
+ * counted; the packets after it are still read */
+Test(capfile, undeclared_interface_is_skipped)
+{
+	uint8_t b[512];
+	size_t n = tiny_pcapng(b, "first"), epb = 28 + 32;	/* after SHB, IDB */
+	size_t len = n - epb;
+	struct capfile *cf;
+	struct cap_frame f;
+	char err[128];
+
+	memcpy(b + n, b + epb, len);		/* a second copy of the packet */
+	le32(b + epb + 8, 5);			/* the first names interface 5 */
+	cf = capfile_open_mem(b, n + len, err, sizeof(err));
+	cr_assert(cf, "%s", err);
+	cr_assert_eq(capfile_next(cf, &f), 1);
+	cr_assert_str_eq(f.comment, "first");
+	cr_assert_eq(capfile_next(cf, &f), 0);
+	cr_assert_eq(capfile_skipped(cf), 1);
+	cr_assert_null(capfile_warning(cf));
+	capfile_close(cf);
+}
+
+/* gzip damage shows only at the final CRC: every frame that inflated before
+ * it is read, and the warning says what happened */
+Test(capfile, damaged_gzip_keeps_what_inflated)
+{
+	char *path = test_data_path(REAL_CAPTURE), *tmp = test_tmpfile(".gz");
+	char err[128];
+	gchar *data;
+	gsize len;
+	struct capfile *cf;
+
+	cr_assert(g_file_get_contents(path, &data, &len, NULL));
+	data[len - 6] ^= 0xff;			/* inside the CRC32 trailer */
+	cr_assert(g_file_set_contents(tmp, data, (gssize)len, NULL));
+	cf = capfile_open(tmp, err, sizeof(err));
+	cr_assert(cf, "%s", err);
+	cr_assert_eq(count_frames(cf, NULL), 955, "all frames before the damage");
+	cr_assert(strstr(capfile_warning(cf), "gzip: incorrect data check"), "%s",
+		  capfile_warning(cf));
+	capfile_close(cf);
+	remove(tmp);
+	g_free(tmp);
+	g_free(data);
+	g_free(path);
+}

@@ -99,7 +99,7 @@ static struct debugger *setup(struct peer *p, struct ns_rng *rng, const char *db
 	return debugger_new(k, rng, &ops, p);
 }
 
-Test(debugger, handshake_then_ack)
+Test(debugger, handshake_then_resend_then_ack)
 {
 	struct ns_rng rng;
 	struct peer p;
@@ -127,12 +127,21 @@ Test(debugger, handshake_then_ack)
 	cr_assert_eq(p.got_n, 2);
 	cr_assert_eq(kdnet_open(p.c, p.got, p.got_len, plain, sizeof(plain), &k), 0);
 	cr_assert_eq(kd_payload_parse(k.payload, k.payload_len, &pl), 0);
+	cr_assert_eq(pl.pkt.type, KD_TYPE_RESEND, "WinDbg's first data packet");
+	cr_assert_eq(pl.pkt.leader, KD_LEADER_CONTROL);
+	cr_assert_eq(pl.pkt.id, 0);
+	/* the debuggee sends its print again: now it is acknowledged */
+	debugger_input(d, 0xc0a80248, 50000, p.sent,
+		       seal(&p, KDNET_CH_DATA, 3, kd, (size_t)n), 350);
+	cr_assert_eq(p.got_n, 3);
+	cr_assert_eq(kdnet_open(p.c, p.got, p.got_len, plain, sizeof(plain), &k), 0);
+	cr_assert_eq(kd_payload_parse(k.payload, k.payload_len, &pl), 0);
 	cr_assert_eq(pl.pkt.type, KD_TYPE_ACKNOWLEDGE);
 	cr_assert_eq(pl.pkt.leader, KD_LEADER_CONTROL);
 	cr_assert_eq(pl.pkt.id, 0);
 	/* announcements go on during the session: no more replies */
 	debugger_input(d, 0xc0a80248, 50000, p.sent, announce(&p, 2), 400);
-	cr_assert_eq(p.got_n, 2);
+	cr_assert_eq(p.got_n, 3);
 	cr_assert_eq(debugger_stats(d)->connected, 1);
 	debugger_free(d);
 	kdnet_cipher_free(p.c);

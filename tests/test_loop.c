@@ -1,7 +1,9 @@
 /* test_loop.c - the event loop and its clocks, the RNG, durations */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "kdh/duration.h"
@@ -219,4 +221,133 @@ Test(duration, parse_and_format)
 	cr_assert_str_eq(duration_format(500 * NS_PER_MS, buf, sizeof(buf)), "500ms");
 	cr_assert_str_eq(duration_format(3600 * NS_PER_S, buf, sizeof(buf)), "1h");
 	cr_assert_str_eq(duration_format(0, buf, sizeof(buf)), "0s");
+}
+
+struct spinner {
+	struct ns_loop *l;
+	struct ns_timer *t;
+	uint64_t n;
+};
+
+static void spin_cb(void *opaque)
+{
+	struct spinner *s = opaque;
+
+	s->n++;
+	ns_timer_mod(s->t, ns_loop_now(s->l));	/* again, at the same instant */
+}
+
+Test(loop, a_timer_spinning_at_one_instant_is_stopped_and_named)
+{
+	struct spinner s = { .l = ns_loop_new(NS_CLOCK_VIRTUAL, 1) };
+
+	s.t = ns_timer_new(s.l, spin_cb, &s);
+	ns_timer_mod(s.t, 7 * NS_PER_S);
+	cr_assert_eq(ns_loop_run(s.l, NS_NEVER), -EIO);
+	cr_assert_eq(ns_loop_end(s.l), NS_LOOP_SPIN);
+	cr_assert_eq(s.n, NS_LOOP_SPIN_LIMIT);
+	cr_assert_eq(ns_loop_now(s.l), 7 * NS_PER_S);
+	cr_assert(strstr(ns_loop_error(s.l), "spin_cb (tests/test_loop.c)"), "%s",
+		  ns_loop_error(s.l));
+	cr_assert(strstr(ns_loop_error(s.l), "7.000000000 s"), "%s",
+		  ns_loop_error(s.l));
+	ns_timer_free(s.t);
+	ns_loop_free(s.l);
+}
+
+static void step_cb(void *opaque)
+{
+	struct spinner *s = opaque;
+
+	s->n++;
+	ns_timer_mod(s->t, ns_loop_now(s->l) + 1);	/* 1 ns later */
+}
+
+Test(loop, many_events_that_advance_time_are_not_a_spin)
+{
+	struct spinner s = { .l = ns_loop_new(NS_CLOCK_VIRTUAL, 1) };
+
+	s.t = ns_timer_new_labelled(s.l, step_cb, &s, "stepper");
+	cr_assert_str_eq(ns_timer_label(s.t), "stepper");
+	ns_timer_mod(s.t, 0);
+	cr_assert_eq(ns_loop_run(s.l, 2 * NS_LOOP_SPIN_LIMIT), 0);
+	cr_assert_eq(ns_loop_end(s.l), NS_LOOP_UNTIL);
+	cr_assert_geq(s.n, 2 * NS_LOOP_SPIN_LIMIT);
+	ns_timer_free(s.t);
+	ns_loop_free(s.l);
+}
+
+Test(loop, a_wall_clock_limit_ends_a_virtual_run)
+{
+	struct spinner s = { .l = ns_loop_new(NS_CLOCK_VIRTUAL, 1) };
+
+	s.t = ns_timer_new(s.l, step_cb, &s);
+	ns_loop_set_wall_limit(s.l, 1);	/* 1 ns: spent at the first check */
+	ns_timer_mod(s.t, 0);
+	cr_assert_eq(ns_loop_run(s.l, NS_NEVER), -EIO);
+	cr_assert_eq(ns_loop_end(s.l), NS_LOOP_WALL_LIMIT);
+	cr_assert(strstr(ns_loop_error(s.l), "wall-clock limit"), "%s",
+		  ns_loop_error(s.l));
+	ns_timer_free(s.t);
+	ns_loop_free(s.l);
+}
+
+static void flag_cb(void *opaque)
+{
+	volatile sig_atomic_t *flag = opaque;
+
+	*flag = SIGTERM;
+}
+
+Test(loop, the_stop_flag_ends_the_run_as_interrupted)
+{
+	struct ns_loop *l = ns_loop_new(NS_CLOCK_VIRTUAL, 1);
+	volatile sig_atomic_t flag = 0;
+	struct ns_timer *t = ns_timer_new(l, flag_cb, (void *)&flag);
+	struct spinner s = { .l = l };
+
+	s.t = ns_timer_new(l, step_cb, &s);
+	ns_loop_set_interrupt(l, &flag, NULL);
+	ns_timer_mod(t, 1000);
+	ns_timer_mod(s.t, 0);
+	cr_assert_eq(ns_loop_run(l, NS_NEVER), 0);
+	cr_assert_eq(ns_loop_end(l), NS_LOOP_INTERRUPTED);
+	cr_assert_eq(ns_loop_now(l), 1000);
+	ns_timer_free(t);
+	ns_timer_free(s.t);
+	ns_loop_free(l);
+}
+
+static void idle_cb(void *opaque)
+{
+}
+
+static volatile sig_atomic_t alarmed;
+
+static void on_alarm(int sig)
+{
+	alarmed = sig;
+}
+
+/* The signal comes while the loop waits for a timer an hour away */
+Test(loop, a_signal_wakes_a_real_clock_wait)
+{
+	struct ns_loop *l = ns_loop_new(NS_CLOCK_REAL, 1);
+	struct ns_timer *far = ns_timer_new(l, idle_cb, NULL);
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval it = { .it_value = { 0, 100000 } };
+	sigset_t set;
+
+	sigaction(SIGALRM, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	ns_loop_set_interrupt(l, &alarmed, &set);
+	ns_timer_mod(far, ns_loop_now(l) + 3600 * NS_PER_S);
+	setitimer(ITIMER_REAL, &it, NULL);
+	cr_assert_eq(ns_loop_run(l, NS_NEVER), 0);	/* not an hour */
+	cr_assert_eq(ns_loop_end(l), NS_LOOP_INTERRUPTED);
+	cr_assert_eq(alarmed, SIGALRM);
+	cr_assert(ns_timer_pending(far));
+	ns_timer_free(far);
+	ns_loop_free(l);
 }

@@ -3,6 +3,7 @@
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -94,4 +95,46 @@ Test(pcapng, unwritable_path_is_an_error)
 
 	cr_assert_null(ns_pcapng_open("/nonexistent/dir/x.pcapng", err, sizeof(err)));
 	cr_assert(strstr(err, "No such file or directory"), "%s", err);
+}
+
+static void on_full(void *opaque)
+{
+	(*(int *)opaque)++;
+}
+
+/* Past the limit packets are dropped whole: the file ends on a block */
+Test(pcapng, a_size_limit_keeps_a_readable_capture)
+{
+	char *path = test_tmpfile(".pcapng"), err[128];
+	struct ns_pcapng *w = ns_pcapng_open(path, err, sizeof(err));
+	uint8_t f[100] = { 0 };
+	struct capfile *cf;
+	struct cap_frame fr;
+	uint64_t frames = 0, dropped;
+	int full = 0, iface;
+	struct stat st;
+
+	unlink(path);
+	cr_assert(w, "%s", err);
+	iface = ns_pcapng_iface(w, "lan/x", LINKTYPE_ETHERNET);
+	ns_pcapng_set_limit(w, 4096, on_full, &full);
+	for (int i = 0; i < 1000; i++)
+		cr_assert_eq(ns_pcapng_packet(w, iface, (uint64_t)i, f, sizeof(f),
+					      NULL), 0);
+	cr_assert_eq(full, 1, "told once");
+	dropped = ns_pcapng_dropped(w);
+	cr_assert_gt(dropped, 900);
+	cr_assert_leq(ns_pcapng_bytes(w), 4096);
+	cr_assert_eq(ns_pcapng_close(w), 0);
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_leq(st.st_size, 4096);
+	cf = capfile_open(path, err, sizeof(err));
+	cr_assert(cf, "%s", err);
+	while (capfile_next(cf, &fr) == 1)
+		frames++;
+	cr_assert_null(capfile_warning(cf), "%s", capfile_warning(cf));
+	cr_assert_eq(frames, 1000 - dropped);
+	capfile_close(cf);
+	unlink(path);
+	g_free(path);
 }

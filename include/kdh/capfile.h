@@ -47,6 +47,7 @@ struct capfile *capfile_open_mem(const uint8_t *buf, size_t len,
 				 char *err, size_t errlen);
 int capfile_next(struct capfile *cf, struct cap_frame *f);
 const char *capfile_warning(const struct capfile *cf);
+uint64_t capfile_skipped(const struct capfile *cf);
 const char *capfile_format(const struct capfile *cf);
 uint64_t capfile_frames(const struct capfile *cf);
 void capfile_close(struct capfile *cf);

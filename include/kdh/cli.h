@@ -73,6 +73,8 @@ void cli_help_print(const struct kdh_cmd *cmd);
  * @json:	--json
  * @key_optional: set by the caller: --key may be left out
  * @has_key:	--key was given
+ * @can_write:	set by the caller: --write-decrypted is an option
+ * @write_decrypted: its file, NULL when not given
  */
 struct cli_capture_args {
 	const char *file;
@@ -80,6 +82,8 @@ struct cli_capture_args {
 	uint16_t port;
 	bool json;
 	bool key_optional, has_key;
+	bool can_write;
+	const char *write_decrypted;
 };
 
 #define CLI_HELP_SHOWN	(-1)	/* --help printed: exit 0 */

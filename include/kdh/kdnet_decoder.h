@@ -38,6 +38,8 @@ enum kdnet_status {
  * @kd:		verified data packets: their payload
  * @kd_rc:	0, or the error of kd_payload_parse() for @kd
  * @payload_len: bytes of KDNET payload
+ * @payload:	verified packets: the plaintext payload (in the decoder,
+ *		valid until the next kdnet_decoder_feed())
  */
 struct kdnet_record {
 	enum kdnet_status status;
@@ -51,6 +53,7 @@ struct kdnet_record {
 	struct kd_payload kd;
 	int kd_rc;
 	size_t payload_len;
+	const uint8_t *payload;
 };
 
 struct kdnet_decoder;

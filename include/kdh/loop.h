@@ -11,6 +11,7 @@
 #define KDH_LOOP_H
 
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +21,31 @@
 #define NS_PER_MS	1000000ull
 #define NS_PER_S	1000000000ull
 #define NS_NEVER	UINT64_MAX
+
+/* Timer events at one instant (without time advancing) that make
+ * ns_loop_run() fail: far beyond any real scenario (a busy one fires a
+ * few thousand per simulated second), reached in well under a second */
+#define NS_LOOP_SPIN_LIMIT	1000000ull
+
+/**
+ * enum ns_loop_end - why ns_loop_run() returned
+ * @NS_LOOP_STOPPED:	ns_loop_stop()
+ * @NS_LOOP_UNTIL:	its end time came
+ * @NS_LOOP_IDLE:	nothing left to wait for
+ * @NS_LOOP_INTERRUPTED: the ns_loop_set_interrupt() flag was set
+ * @NS_LOOP_SPIN:	NS_LOOP_SPIN_LIMIT events at one instant (an error)
+ * @NS_LOOP_WALL_LIMIT:	the ns_loop_set_wall_limit() budget ran out (an error)
+ * @NS_LOOP_ERROR:	another error (ns_loop_error())
+ */
+enum ns_loop_end {
+	NS_LOOP_STOPPED,
+	NS_LOOP_UNTIL,
+	NS_LOOP_IDLE,
+	NS_LOOP_INTERRUPTED,
+	NS_LOOP_SPIN,
+	NS_LOOP_WALL_LIMIT,
+	NS_LOOP_ERROR,
+};
 
 enum ns_clock {
 	NS_CLOCK_VIRTUAL,	/* jumps to the next timer; no fds */
@@ -64,7 +90,13 @@ uint64_t ns_loop_now(const struct ns_loop *l);
 struct ns_rng *ns_loop_rng(struct ns_loop *l);
 const struct ns_loop_stats *ns_loop_stats(const struct ns_loop *l);
 
-struct ns_timer *ns_timer_new(struct ns_loop *l, ns_timer_cb cb, void *opaque);
+struct ns_timer *ns_timer_new_labelled(struct ns_loop *l, ns_timer_cb cb,
+				       void *opaque, const char *label);
+/* ns_timer_new() - an idle timer labelled with its callback's name and
+ * source file, which the spin guard's error names */
+#define ns_timer_new(l, cb, opaque) \
+	ns_timer_new_labelled((l), (cb), (opaque), #cb " (" __FILE__ ")")
+const char *ns_timer_label(const struct ns_timer *t);
 void ns_timer_free(struct ns_timer *t);
 void ns_timer_mod(struct ns_timer *t, uint64_t expire_ns);
 void ns_timer_del(struct ns_timer *t);
@@ -85,5 +117,9 @@ short ns_pollset_revents(const struct ns_pollset *ps, int idx);
 int ns_loop_run(struct ns_loop *l, uint64_t until_ns);
 void ns_loop_stop(struct ns_loop *l);
 const char *ns_loop_error(const struct ns_loop *l);
+enum ns_loop_end ns_loop_end(const struct ns_loop *l);
+void ns_loop_set_wall_limit(struct ns_loop *l, uint64_t wall_ns);
+void ns_loop_set_interrupt(struct ns_loop *l, const volatile sig_atomic_t *flag,
+			   const sigset_t *signals);
 
 #endif /* KDH_LOOP_H */

@@ -27,6 +27,10 @@ int ns_pcapng_stream(struct ns_pcapng *w, int iface, uint64_t ts_ns,
 int ns_pcapng_event(struct ns_pcapng *w, uint64_t ts_ns, const char *text);
 int ns_pcapng_attach(struct ns_pcapng *w, struct ns_switch *sw);
 int ns_pcapng_flush(struct ns_pcapng *w);
+void ns_pcapng_set_limit(struct ns_pcapng *w, uint64_t max_bytes,
+			 void (*full)(void *opaque), void *opaque);
+uint64_t ns_pcapng_dropped(const struct ns_pcapng *w);
+uint64_t ns_pcapng_bytes(const struct ns_pcapng *w);
 uint64_t ns_pcapng_packets(const struct ns_pcapng *w);
 int ns_pcapng_close(struct ns_pcapng *w);
 

@@ -12,8 +12,21 @@
  * struct run_totals - counts over a run
  */
 struct run_totals {
-	size_t pass, fail, skip, error;
+	size_t pass, fail, skip, error, interrupted;
 	double sim_s, wall_s;
+};
+
+/**
+ * struct run_status - how a run ended, for summary.json and junit.xml
+ * @interrupted: a signal stopped it: the scenarios given are those that
+ *		finished or were interrupted, the others never started
+ * @signal:	"SIGINT", "SIGTERM"; NULL when not interrupted or not known
+ * @scenarios:	scenarios the run had (0: as many as the results given)
+ */
+struct run_status {
+	bool interrupted;
+	const char *signal;
+	size_t scenarios;
 };
 
 void report_totals(const struct scenario_result *rs, size_t n,
@@ -25,9 +38,12 @@ void report_tap_line(FILE *out, size_t i, const struct scenario_result *r);
 JsonNode *report_result_node(const struct scenario_result *r);
 int report_result_file(const char *path, const struct scenario_result *r);
 int report_json_file(const char *path, const struct scenario_result *rs,
-		     size_t n, uint64_t seed);
+		     size_t n, uint64_t seed, const struct run_status *st);
 int report_junit_file(const char *path, const struct scenario_result *rs,
-		      size_t n);
+		      size_t n, const struct run_status *st);
+void report_interrupted(FILE *out, const struct run_status *st,
+			const struct scenario_result *rs, size_t n,
+			const char *dir);
 char *report_figures(const struct scenario_result *r);
 int report_result_parse(JsonObject *o, struct scenario_result *r);
 int report_html_write(const char *path, GArray **rs, char **names,

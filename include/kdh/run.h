@@ -2,13 +2,20 @@
 #ifndef KDH_RUN_H
 #define KDH_RUN_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "kdh/analyze.h"
 #include "kdh/scenario.h"
 
-enum verdict { V_PASS, V_FAIL, V_SKIP, V_ERROR };
+/* V_INTERRUPTED: stopped by SIGINT/SIGTERM before it ended (kdh run was
+ * interrupted); its files hold what happened up to then */
+enum verdict { V_PASS, V_FAIL, V_SKIP, V_ERROR, V_INTERRUPTED, V_COUNT };
+
+/* Default budgets of a scenario (kdh run --max-capture, --max-wall) */
+#define RUN_MAX_CAPTURE_DEFAULT	(256ull << 20)	/* bytes of capture.pcapng */
+#define RUN_MAX_WALL_DEFAULT	(60 * 1000000000ull) /* ns, virtual time only */
 
 /**
  * struct run_opts - how to run
@@ -18,11 +25,28 @@ enum verdict { V_PASS, V_FAIL, V_SKIP, V_ERROR };
  *		go; must exist
  * @backend:	"bridge" or "user" for every scenario (--backend), NULL to
  *		let each scenario's backend key decide (default user)
+ * @max_capture: bytes a capture may reach; the scenario then ends as ERROR
+ *		with the capture kept up to there; 0: no limit
+ * @max_wall_ns: real time a virtual-clock scenario may take (ERROR past
+ *		it); 0: no limit.  Real-time scenarios have their timeout.
+ * @stop:	non-zero asks every scenario to stop (a signal's number, set
+ *		by run_signals_install()'s handler); NULL: never
+ * @stop_by_signals: @stop is run_stop_signal: -j N children install the
+ *		handler again, and once a stop is noticed a second signal
+ *		kills kdh at once (run_signals_default())
+ * @pause_ns:	test hook (KDH_TEST_PAUSE): real time each scenario waits,
+ *		interruptibly, before its loop runs, so tests can signal a
+ *		run of quick simulated scenarios part way; 0 normally
  */
 struct run_opts {
 	uint64_t seed;
 	const char *results_dir;
 	const char *backend;
+	uint64_t max_capture;
+	uint64_t max_wall_ns;
+	const volatile sig_atomic_t *stop;
+	bool stop_by_signals;
+	uint64_t pause_ns;
 };
 
 bool run_uses_bridge(const struct scenario *sc, const struct run_opts *o);
@@ -62,9 +86,16 @@ uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc);
 int write_file_atomic(const char *path, const char *data, size_t len);
 int rmtree(const char *dir);
 void run_judge(const struct scenario *sc, struct scenario_result *r);
-int run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
-	     unsigned jobs, struct scenario_result *rs,
-	     void (*ready)(void *opaque, size_t i),
-	     void (*progress)(void *opaque, size_t done), void *opaque);
+/* run_stop.c */
+extern volatile sig_atomic_t run_stop_signal;
+void run_signals_set(sigset_t *set);
+int run_signals_install(bool once);
+void run_signals_default(void);
+const char *run_signal_name(int sig);
+
+long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
+	      unsigned jobs, struct scenario_result *rs,
+	      void (*ready)(void *opaque, size_t i),
+	      void (*progress)(void *opaque, size_t done), void *opaque);
 
 #endif /* KDH_RUN_H */
