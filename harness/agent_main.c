@@ -60,36 +60,54 @@ static int read_hex(const char *dir, const char *file, unsigned *out)
 	return ok ? 0 : -1;
 }
 
-/* One PCI network device: its address, model, interface name and MAC */
-static void nic_add(struct agent *a, const char *name)
+/* The interface a PCI device's driver made (its first), "" for none, and
+ * that interface's MAC as text ("-" for none) */
+static void nic_ifname(const char *dir, char ifname[IFNAMSIZ], char mac[32])
 {
-	char dir[300], path[400], mac[32];
-	unsigned vendor, device, cls;
-	struct target_nic *n = &a->nics[a->n];
+	char path[400];
 	struct dirent *de;
 	DIR *d;
 	FILE *f;
 
-	snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s", name);
-	if (a->n == MAX_NICS || read_hex(dir, "class", &cls) || (cls >> 16) != 2 ||
-	    read_hex(dir, "vendor", &vendor) || read_hex(dir, "device", &device) ||
-	    agent_pci_parse(name, &n->pci))
-		return;
+	ifname[0] = '\0';
+	snprintf(mac, 32, "-");
 	snprintf(path, sizeof(path), "%s/net", dir);
 	d = opendir(path);
 	while (d && (de = readdir(d)))
-		if (de->d_name[0] != '.')
-			snprintf(a->ifname[a->n], IFNAMSIZ, "%s", de->d_name);
+		if (de->d_name[0] != '.' && !ifname[0])
+			snprintf(ifname, IFNAMSIZ, "%s", de->d_name);
 	if (d)
 		closedir(d);
-	snprintf(path, sizeof(path), "/sys/class/net/%s/address", a->ifname[a->n]);
-	f = fopen(path, "r");
-	if (!f || fscanf(f, "%31s", mac) != 1 || mac_parse(mac, n->mac)) {
-		if (f)
-			fclose(f);
+	if (!ifname[0])
 		return;
-	}
-	fclose(f);
+	snprintf(path, sizeof(path), "/sys/class/net/%s/address", ifname);
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%31s", mac) != 1)
+		snprintf(mac, 32, "-");
+	if (f)
+		fclose(f);
+}
+
+/* One PCI network device: reported on the console whatever it is (the
+ * address is the bus number the firmware gave its bridge: what busparams
+ * names), and kept as a NIC when a driver made an interface with a MAC */
+static void nic_add(struct agent *a, const char *name)
+{
+	char dir[300], mac[32], ifname[IFNAMSIZ];
+	unsigned vendor, device, cls;
+	struct target_nic *n = &a->nics[a->n];
+
+	snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s", name);
+	if (read_hex(dir, "class", &cls) || (cls >> 16) != 2 ||
+	    read_hex(dir, "vendor", &vendor) || read_hex(dir, "device", &device))
+		return;
+	nic_ifname(dir, ifname, mac);
+	printf(AGENT_NIC_PREFIX "%s %04x:%04x %s %s\n", name, vendor, device,
+	       ifname[0] ? ifname : "-", mac);
+	if (a->n == MAX_NICS || !ifname[0] || agent_pci_parse(name, &n->pci) ||
+	    mac_parse(mac, n->mac))
+		return;
+	snprintf(a->ifname[a->n], IFNAMSIZ, "%s", ifname);
 	snprintf(n->model, sizeof(n->model), "%s", agent_nic_model((uint16_t)vendor,
 								  (uint16_t)device));
 	memcpy(n->name, a->ifname[a->n], sizeof(n->name) < IFNAMSIZ ?
@@ -98,16 +116,19 @@ static void nic_add(struct agent *a, const char *name)
 	a->n++;
 }
 
+/* In PCI order (bus, device, function), as the names sort */
 static void nics_find(struct agent *a)
 {
-	DIR *d = opendir("/sys/bus/pci/devices");
-	struct dirent *de;
+	struct dirent **names = NULL;
+	int n = scandir("/sys/bus/pci/devices", &names, NULL, alphasort);
 
-	while (d && (de = readdir(d)))
-		if (de->d_name[0] != '.')
-			nic_add(a, de->d_name);
-	if (d)
-		closedir(d);
+	for (int i = 0; i < n; i++) {
+		if (names[i]->d_name[0] != '.')
+			nic_add(a, names[i]->d_name);
+		free(names[i]);
+	}
+	free(names);
+	fflush(stdout);
 }
 
 static void rx(void *opaque, int fd, short revents)

@@ -85,7 +85,11 @@ static double boot_once(const char *dir, bool with_kdh)
 			ns_pcapng_attach(cap, sw);
 	}
 	unlink(b.proc.console);
-	argv = qemu_argv_new(&c, &o);
+	argv = qemu_argv_new(&c, &o, NULL, err, sizeof(err));
+	if (!argv) {
+		fprintf(stderr, "kdh bench: %s\n", err);
+		goto out;
+	}
 	snprintf(path, sizeof(path), "%s/vm.log", dir);
 	b.tick = ns_timer_new(b.loop, tick_cb, &b);
 	if (!vm_spawn(argv, path, &b.proc, err, sizeof(err))) {
@@ -97,6 +101,7 @@ static double boot_once(const char *dir, bool with_kdh)
 		vm_stop(&b.proc);
 	}
 	g_ptr_array_unref(argv);
+out:
 	ns_timer_free(b.tick);
 	ns_stream_listener_free(ls);
 	ns_pcapng_close(cap);

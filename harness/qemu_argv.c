@@ -1,16 +1,24 @@
 /* qemu_argv.c - the QEMU argv qemu-server builds for a VM config
  *
  * Mirrors proxmox/qemu-server (PVE/QemuServer.pm config_to_command,
- * CPUConfig.pm get_cpu_options, PCI.pm get_pci_addr_map; its 9.x sources,
- * checked against the expected outputs of its cfg2cmd tests) for what
- * matters to KDNET: the -cpu string with its Hyper-V enlightenments, the
- * PCI layout (bridges pci.1/pci.2 at 0x1e/0x1f, net0..5 at 0x12..0x17 on
- * pci.0, net6.. on pci.1), NIC devices, serial sockets.  Left out: QMP,
- * pidfile, daemonize, VNC, disks and other devices kdh does not use.
- * Proxmox's own machine versions ("pc+pve0") need its patched QEMU; kdh
- * uses the upstream type they are based on ("pc", or "pc-i440fx-5.1" that
- * qemu-server pins for Windows).
+ * Machine.pm, CPUConfig.pm get_cpu_options, PCI.pm get_pci_addr_map,
+ * USB.pm, OVMF.pm; checked against the expected outputs of its cfg2cmd
+ * tests) for what matters to KDNET: the -cpu string with its Hyper-V
+ * enlightenments, the machine and firmware, the PCI layout, NIC devices,
+ * serial sockets.  Left out: QMP, pidfile, daemonize, VNC, disks and other
+ * devices kdh does not use.
+ *
+ * The PCI layout: on i440fx, bridges pci.1/pci.2 at 0x1e/0x1f (pci.3 at 5
+ * with virtio-scsi-single), USB and VGA on pci.0; on q35, qemu-server's
+ * -readconfig pve-q35-4.0.cfg (pve-q35.cfg below machine 4.0) brings ICH9
+ * USB, audio, four root ports at 1c.0-1c.3, the DMI bridge at 1e.0 and
+ * pci.0-pci.3 behind it; VGA on pcie.0.  NICs are on pci.N either way.
+ * With NET_PROXMOX the argv is a PVE host's (the -readconfig path, the
+ * +pveN machine, pve-edk2-firmware); for kdh's own runs the cfg becomes
+ * the same -device arguments, the machine the upstream type the installed
+ * QEMU has, and OVMF Debian's 4M images with a per-VM variable store.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +26,9 @@
 
 #include "kdh/pkt.h"
 #include "kdh/pve_cpu.h"
+#include "kdh/pve_pci.h"
 #include "kdh/qemu_argv.h"
+#include "kdh/vm.h"
 
 static void __attribute__((format(printf, 3, 4)))
 arg(GPtrArray *a, const char *opt, const char *fmt, ...)
@@ -45,12 +55,11 @@ static void nics(GPtrArray *a, const struct vmconf *c, const struct qemu_opts *o
 
 	for (unsigned i = 0; i < PVE_MAX_NETS; i++) {
 		const struct pve_net *n = &c->nets[i];
-		struct pci_addr pci;
+		struct pve_slot s;
 		char mac[MAC_STRLEN];
 
-		if (!c->has_net[i])
+		if (!c->has_net[i] || pve_net_slot(i, &s))
 			continue;
-		pve_net_pci(i, &pci);
 		if (o->net == QEMU_NET_PROXMOX)
 			arg(a, "-netdev", "type=tap,id=net%u,ifname=tap%ui%u,script="
 			    "/usr/libexec/qemu-server/pve-bridge,downscript=/usr/"
@@ -66,8 +75,8 @@ static void nics(GPtrArray *a, const struct vmconf *c, const struct qemu_opts *o
 		for (char *p = mac; *p; p++)
 			*p = (char)g_ascii_toupper(*p);
 		arg(a, "-device", "%s,mac=%s,netdev=net%u,bus=pci.%u,addr=0x%x,"
-		    "id=net%u,bootindex=%u", device_name(n->model), mac, i, pci.bus,
-		    pci.dev, i, boot++);
+		    "id=net%u,bootindex=%u", device_name(n->model), mac, i, s.bridge,
+		    s.slot, i, boot++);
 	}
 }
 
@@ -105,26 +114,189 @@ static void serials(GPtrArray *a, const struct vmconf *c, const struct qemu_opts
 	}
 }
 
+/* pve-q35-4.0.cfg (pve-q35.cfg below 4.0) as -device arguments: ICH9 USB
+ * (two EHCI with three UHCI companions each), HD audio, four root ports,
+ * the DMI-to-PCI bridge and pci.0-pci.3 behind it */
+static void q35_cfg(GPtrArray *a, const struct pve_machine *m)
+{
+	static const unsigned ehci_slot[2] = { 0x1d, 0x1a };
+	bool v4 = pve_version_at_least(&m->version, 4, 0);
+
+	for (unsigned e = 0; e < 2; e++) {
+		char ehci[8];
+
+		snprintf(ehci, sizeof(ehci), "%s", e ? "ehci-2" : "ehci");
+		arg(a, "-device", "ich9-usb-ehci%u,id=%s,multifunction=on,bus=pcie.0,"
+		    "addr=%x.7", e + 1, ehci, ehci_slot[e]);
+		for (unsigned u = 0; u < 3; u++)
+			arg(a, "-device", "ich9-usb-uhci%u,id=uhci-%u,multifunction=on,"
+			    "bus=pcie.0,addr=%x.%u,masterbus=%s.0,firstport=%u",
+			    e * 3 + u + 1, e * 3 + u + 1, ehci_slot[e], u, ehci, u * 2);
+	}
+	arg(a, "-device", "ich9-intel-hda,id=audio0,bus=pcie.0,addr=1b.0");
+	for (unsigned p = 1; p <= 4; p++)
+		arg(a, "-device", "%s,id=ich9-pcie-port-%u,%smultifunction=on,"
+		    "bus=pcie.0,addr=1c.%u,port=%u,chassis=%u", v4 ?
+		    "pcie-root-port" : "ioh3420", p, v4 ? "x-speed=16,x-width=32," : "",
+		    p - 1, p, p);
+	arg(a, "-device", "i82801b11-bridge,id=pcidmi,bus=pcie.0,addr=1e.0");
+	for (unsigned n = 0; n < 4; n++)
+		arg(a, "-device", "pci-bridge,id=pci.%u,bus=pcidmi,addr=%u.0,"
+		    "chassis_nr=%u", n, n + 1, n + 1);
+}
+
+/* The chipset's controllers and bridges, then the tablet on its USB */
+static void layout(GPtrArray *a, const struct vmconf *c,
+		   const struct pve_machine *m, const struct qemu_opts *o)
+{
+	struct pve_pci_layout l;
+
+	if (m->chipset == PVE_Q35) {
+		if (o->net == QEMU_NET_PROXMOX)
+			arg(a, "-readconfig", "/usr/share/qemu-server/%s",
+			    pve_version_at_least(&m->version, 4, 0) ?
+			    "pve-q35-4.0.cfg" : "pve-q35.cfg");
+		else
+			q35_cfg(a, m);
+		arg(a, "-device", "usb-tablet,id=tablet,bus=ehci.0,port=1");
+		return;
+	}
+	pve_pci_layout_of(c, m, &l);
+	for (unsigned n = 1; n < 4; n++)	/* qemu-server's order: pci.1 first */
+		for (size_t i = 0; i < l.n; i++)
+			if (l.b[i].pci_n == (int)n)
+				arg(a, "-device", "pci-bridge,id=pci.%u,chassis_nr=%u,"
+				    "bus=pci.0,addr=0x%x", n, n, l.b[i].slot);
+	arg(a, "-device", "piix3-usb-uhci,id=uhci,bus=pci.0,addr=0x1.0x2");
+	arg(a, "-device", "usb-tablet,id=tablet,bus=uhci.0,port=1");
+}
+
+/* bios: ovmf: code read-only in pflash unit 0, the VM's variables in 1 */
+static void ovmf(GPtrArray *a, const struct pve_machine *m,
+		 const struct qemu_opts *o, unsigned *required)
+{
+	bool size = pve_version_guard(&m->version, 4, 1, 2, required);
+
+	if (o->net == QEMU_NET_PROXMOX) {
+		arg(a, "-drive", "if=pflash,unit=0,format=raw,readonly=on,file="
+		    PVE_OVMF_CODE);
+		if (size)
+			arg(a, "-drive", "if=pflash,unit=1,id=drive-efidisk0,format=raw,"
+			    "file=" PVE_EFIDISK_DIR "/%u-ovmf.fd,size=%d", o->vmid,
+			    PVE_OVMF_VARS_SIZE);
+		else
+			arg(a, "-drive", "if=pflash,unit=1,id=drive-efidisk0,format=raw,"
+			    "file=" PVE_EFIDISK_DIR "/%u-ovmf.fd", o->vmid);
+		return;
+	}
+	arg(a, "-drive", "if=pflash,unit=0,format=raw,readonly=on,file="
+	    QEMU_OVMF_CODE);
+	if (o->ovmf_vars)
+		arg(a, "-drive", "if=pflash,unit=1,id=drive-efidisk0,format=raw,"
+		    "file=%s", o->ovmf_vars);
+	else
+		arg(a, "-drive", "if=pflash,unit=1,id=drive-efidisk0,format=raw,"
+		    "file=%s/%u-ovmf.fd", o->sock_dir, o->vmid);
+}
+
+/* The QEMU version qemu-server would see and the machine types kdh's
+ * QEMU has: given, else asked; a PVE host's argv needs no list */
+static void qemu_facts(const struct qemu_opts *o, struct pve_version *v,
+		       GPtrArray **owned, GString *notes)
+{
+	char err[256];
+	bool want_list = o->net != QEMU_NET_PROXMOX && !o->machines;
+
+	*v = o->qemu;
+	*owned = NULL;
+	if (!v->major || want_list) {
+		struct pve_version probed;
+
+		if (vm_qemu_probe(o->binary, &probed, want_list ? owned : NULL, err,
+				  sizeof(err))) {
+			if (notes)
+				g_string_append_printf(notes, "%s: taking QEMU 7.2\n", err);
+			probed = (struct pve_version){ 7, 2, 0 };
+		}
+		if (!v->major)
+			*v = probed;
+	}
+}
+
+static int machine_type(const struct pve_machine *m, const struct qemu_opts *o,
+			GPtrArray *owned, unsigned required, GString *notes,
+			char *out, size_t len, char *err, size_t errlen)
+{
+	const char *const *have = owned ? (const char *const *)owned->pdata :
+				  o->machines;
+	size_t n = owned ? owned->len : o->n_machines;
+	char note[256];
+
+	if (o->net == QEMU_NET_PROXMOX) {	/* +pveN to the one needed */
+		snprintf(out, len, "%s+pve%u", m->upstream, required);
+		return 0;
+	}
+	if (!have) {
+		snprintf(out, len, "%s", m->upstream);
+		return 0;
+	}
+	if (pve_machine_pick(m, have, n, out, len, note, sizeof(note))) {
+		snprintf(err, errlen, "the installed QEMU has no %s machine type "
+			 "for %s", m->chipset == PVE_Q35 ? "q35" : "i440fx", m->type);
+		return -ENOENT;
+	}
+	if (note[0] && notes)
+		g_string_append_printf(notes, "%s\n", note);
+	return 0;
+}
+
 /**
  * qemu_argv_new() - the whole argv, argv[0] included
  * @c:		VM config
  * @o:		kdh's choices (accelerator, backend, payload)
+ * @notes:	where to append what kdh changed (a machine type the QEMU
+ *		lacks), one line each; may be NULL
+ * @err:	reason on failure
+ * @errlen:	its size
  *
- * Return: array of g_malloc'd strings (g_ptr_array_unref it)
+ * Return: array of g_malloc'd strings (g_ptr_array_unref it), or NULL with
+ * @err set (unknown machine type, no machine of that chipset in QEMU)
  */
-GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o)
+GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o,
+			 GString *notes, char *err, size_t errlen)
 {
 	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
 	int winver = pve_windows_version(c->ostype);
 	bool kvm = o->kvm && c->kvm;
 	char *cpu = pve_cpu_argv(c, kvm, o);
 	unsigned vcpus = c->cores * c->sockets;
+	bool q35, uefi = !strcmp(c->bios, "ovmf");
+	unsigned required = 0;
+	struct pve_machine m;
+	struct pve_version qv;
+	GPtrArray *owned;
+	char type[64];
 
+	qemu_facts(o, &qv, &owned, notes);
+	if (pve_machine_of(c, &qv, &m, err, errlen))
+		goto fail;
+	q35 = m.chipset == PVE_Q35;
 	arg(a, NULL, "%s", o->binary ? o->binary : "qemu-system-x86_64");
 	if (o->net == QEMU_NET_PROXMOX)	/* a Proxmox QEMU patch */
 		arg(a, "-id", "%u", o->vmid);
 	arg(a, "-name", "%s,debug-threads=on", c->name[0] ? c->name : "vm");
 	arg(a, "-no-shutdown", NULL);
+	if (uefi)
+		ovmf(a, &m, o, &required);
+	if (q35 && !m.versioned && !strcmp(c->ostype, "l26") &&
+	    pve_version_at_least(&qv, 6, 1)) {
+		struct pve_version cv;
+
+		if (pve_version_parse(c->creation_qemu, &cv) ||
+		    !pve_version_at_least(&cv, 6, 1))
+			arg(a, "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-"
+			    "support=off");
+	}
 	arg(a, "-smp", "%u,sockets=%u,cores=%u,maxcpus=%u", vcpus, c->sockets,
 	    c->cores, vcpus);
 	arg(a, "-nodefaults", NULL);
@@ -134,21 +306,33 @@ GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o)
 		arg(a, "-global", "kvm-pit.lost_tick_policy=discard");
 	arg(a, "-cpu", "%s", cpu);
 	arg(a, "-m", "%u", c->memory);
-	arg(a, "-device", "pci-bridge,id=pci.1,chassis_nr=1,bus=pci.0,addr=0x1e");
-	arg(a, "-device", "pci-bridge,id=pci.2,chassis_nr=2,bus=pci.0,addr=0x1f");
-	arg(a, "-device", "piix3-usb-uhci,id=uhci,bus=pci.0,addr=0x1.0x2");
-	arg(a, "-device", "usb-tablet,id=tablet,bus=uhci.0,port=1");
+	if (pve_version_guard(&m.version, 9, 2, 1, &required)) {
+		arg(a, "-global", "%s.disable_s3=1", q35 ? "ICH9-LPC" : "PIIX4_PM");
+		arg(a, "-global", "%s.disable_s4=1", q35 ? "ICH9-LPC" : "PIIX4_PM");
+	}
+	if (!strcmp(m.viommu, "intel"))
+		arg(a, "-device", "intel-iommu,intremap=on,caching-mode=on");
+	layout(a, c, &m, o);
 	serials(a, c, o);
-	arg(a, "-device", "VGA,id=vga,bus=pci.0,addr=0x2");
-	arg(a, "-device", "virtio-balloon-pci,id=balloon0,bus=pci.0,addr=0x3");
+	arg(a, "-device", q35 ? "VGA,id=vga,bus=pcie.0,addr=0x1" :
+	    "VGA,id=vga,bus=pci.0,addr=0x2");
+	arg(a, "-device", "virtio-balloon-pci,id=balloon0,bus=pci.0,addr=0x3%s",
+	    pve_version_at_least(&m.version, 6, 2) ? ",free-page-reporting=on" : "");
 	if (o->disk)
 		arg(a, "-drive", "file=%s,if=virtio,snapshot=on", o->disk);
 	nics(a, c, o);
+	if (vmconf_n_nets(c))
+		pve_version_guard(&m.version, 10, 0, 1, &required);
+	if (!strcmp(m.viommu, "virtio"))
+		arg(a, "-device", "virtio-iommu-pci");
 	if (winver >= 5)
 		arg(a, "-rtc", "driftfix=slew,base=localtime");
-	arg(a, "-machine", "%s%stype=%s", winver >= 6 ? "hpet=off," : "",
-	    kvm ? "" : "accel=tcg,",
-	    c->machine[0] ? c->machine : winver ? "pc-i440fx-5.1" : "pc");
+	if (machine_type(&m, o, owned, required, notes, type, sizeof(type), err,
+			 errlen))
+		goto fail;
+	arg(a, "-machine", "%s%s%stype=%s", winver >= 6 ? "hpet=off," : "",
+	    kvm ? "" : "accel=tcg,", !strcmp(m.viommu, "intel") ?
+	    "kernel-irqchip=split," : "", type);
 	if (kvm && (o->net == QEMU_NET_STREAM || o->net == QEMU_NET_TAPFD))
 		/* Proxmox's kvm wrapper does it */
 		arg(a, "-accel", "kvm");
@@ -166,7 +350,15 @@ GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o)
 		g_strfreev(extra);
 	}
 	g_free(cpu);
+	if (owned)
+		g_ptr_array_unref(owned);
 	return a;
+fail:
+	g_free(cpu);
+	if (owned)
+		g_ptr_array_unref(owned);
+	g_ptr_array_unref(a);
+	return NULL;
 }
 
 /* A word a POSIX shell reads as itself: no quoting needed */

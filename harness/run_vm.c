@@ -91,11 +91,15 @@ int run_vm_serial_path(const struct sim_vm *v, unsigned port, char *out,
 	return 0;
 }
 
-static GPtrArray *argv_of(struct vm_real *r, char **append)
+static GPtrArray *argv_of(struct vm_real *r, char **append, char *err,
+			  size_t errlen)
 {
 	const struct sc_vm *c = r->v->cfg;
 	const char *agent = vm_agent_dir();
-	char kernel[700], initrd[700], *words = agent_cmdline_build(&c->tc);
+	char kernel[700], initrd[700], vars[160], *words = agent_cmdline_build(&c->tc);
+	GPtrArray *argv;
+	GString *notes;
+	gchar **lines;
 	struct qemu_opts o = { .vmid = vmid_of(r->v),
 		.kvm = r->kvm, .sock_dir = r->sockdir, .tap_fd = r->tap_fd,
 		.net = r->v->sim->bridge ? QEMU_NET_TAPFD : QEMU_NET_STREAM,
@@ -115,7 +119,22 @@ static GPtrArray *argv_of(struct vm_real *r, char **append)
 		o.append = *append;
 	}
 	free(words);
-	return qemu_argv_new(&vc, &o);
+	if (!strcmp(vc.bios, "ovmf")) {	/* the VM's own UEFI variables */
+		snprintf(vars, sizeof(vars), "%s/%u-ovmf.fd", r->sockdir, o.vmid);
+		if (vm_ovmf_vars_copy(vars, err, errlen))
+			return NULL;
+		o.ovmf_vars = vars;
+	}
+	notes = g_string_new(NULL);
+	argv = qemu_argv_new(&vc, &o, notes, err, errlen);
+	lines = g_strsplit(notes->str, "\n", -1);
+	for (gchar **l = lines; *l; l++)
+		if (**l)
+			g_string_append_printf(r->v->sim->log, "%s: note: %s\n",
+					       c->name, *l);
+	g_strfreev(lines);
+	g_string_free(notes, TRUE);
+	return argv;
 }
 
 /* Whether the VM's -cpu under KVM has Hyper-V enlightenments */
@@ -151,7 +170,12 @@ static void start(struct vm_real *r)
 	snprintf(result_of(r)->accel, sizeof(result_of(r)->accel), "%s",
 		 r->kvm ? "kvm" : "tcg");
 	sim_power_on_event(r->v, r->kvm ? "accel=kvm" : "accel=tcg");
-	argv = argv_of(r, &append);
+	argv = argv_of(r, &append, err, sizeof(err));
+	if (!argv) {
+		fail(r, err);
+		g_free(append);
+		return;
+	}
 	snprintf(log, sizeof(log), "%s/vm.log", s->dir);
 	unlink(r->proc.console);
 	for (size_t i = 0; i < r->v->cfg->n_nets; i++)

@@ -62,6 +62,8 @@ static int qemu_cmd_print(const struct vmconf *c, struct qemu_opts *o,
 			  const char *path, bool lines)
 {
 	char err[512], *cpu, *text;
+	GString *notes;
+	gchar **notes_v;
 	GPtrArray *a;
 
 	cpu = pve_cpu_for_opts(c, o->kvm && c->kvm, o, err, sizeof(err));
@@ -71,7 +73,17 @@ static int qemu_cmd_print(const struct vmconf *c, struct qemu_opts *o,
 	g_free(cpu);
 	if (!o->vmid && !(o->vmid = vmid_of(path)))
 		o->vmid = 100;
-	a = qemu_argv_new(c, o);
+	notes = g_string_new(NULL);
+	a = qemu_argv_new(c, o, notes, err, sizeof(err));
+	notes_v = g_strsplit(notes->str, "\n", -1);
+	for (gchar **l = notes_v; *l; l++)
+		if (**l)
+			fprintf(stderr, "kdh qemu-cmd: note: %s\n", *l);
+	g_strfreev(notes_v);
+	g_string_free(notes, TRUE);
+	if (!a)
+		return cli_error(&kdh_cmd_qemu_cmd, KDH_EXIT_USAGE, "%s: %s", path,
+				 err);
 	text = qemu_argv_join(a, lines);
 	fputs(text, stdout);
 	g_free(text);
@@ -256,9 +268,15 @@ const struct kdh_cmd kdh_cmd_qemu_cmd = {
 "Reads a Proxmox VE VM config (/etc/pve/qemu-server/VMID.conf) and prints\n"
 "the QEMU argv qemu-server builds for it, as far as KDNET cares: the -cpu\n"
 "string (kvm64 with its Hyper-V enlightenments for Windows ostypes), the\n"
-"PCI layout (net0..net5 at 0.18.0..0.23.0, net6.. behind pci.1), NIC\n"
-"devices, serial sockets, -machine.  Lines kdh does not use (disks, boot\n"
-"order, agent) are noted on stderr and ignored.\n"
+"machine (i440fx or q35, qemu-server's version pinning), the firmware\n"
+"(bios: ovmf), the PCI layout (bridges; net0..net5 on pci.0 at 0x12..0x17,\n"
+"net6.. on pci.1), NIC devices, serial sockets.  Lines kdh does not use\n"
+"(disks, boot order, agent) are noted on stderr and ignored.\n"
+"\n"
+"Without --proxmox the argv is the one kdh runs: q35's -readconfig\n"
+"pve-q35-4.0.cfg as -device arguments, the upstream machine type the\n"
+"installed QEMU has (a newer one runs as its newest, with a note), and\n"
+"Debian's OVMF with the VM's variables in SOCKDIR/VMID-ovmf.fd.\n"
 "\n"
 "Options:\n"
 "  --vmid N     VM id (default: from the file name, else 100)\n"

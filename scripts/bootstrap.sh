@@ -18,6 +18,7 @@ PACKAGES=(
 	busybox-static cpio libxml2-utils
 	libnl-3-dev libnl-route-3-dev libpcap-dev dnsmasq-base iproute2 procps
 	clang libfuzzer-14-dev
+	ovmf
 )
 
 missing=()

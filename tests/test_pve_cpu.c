@@ -440,7 +440,8 @@ Test(pve_cpu, qemu_argv_takes_the_options)
 					  "EPYC-Rome\n", &ms, err, sizeof(err)), 0);
 	cr_assert_eq(vmconf_parse("t.conf", "ostype: win11\ncpu: custom-zen\n", &c,
 				  err, sizeof(err)), 0);
-	a = qemu_argv_new(&c, &o);
+	a = qemu_argv_new(&c, &o, NULL, err, sizeof(err));
+	cr_assert(a, "%s", err);
 	for (guint i = 0; i + 1 < a->len; i++)
 		if (!strcmp(g_ptr_array_index(a, i), "-cpu")) {
 			cr_expect_str_eq(g_ptr_array_index(a, i + 1), "EPYC-Rome,"

@@ -167,10 +167,12 @@ Test(vmconf, qemu_argv_proxmox_and_kdh)
 	struct vmconf c;
 	struct qemu_opts o = { .vmid = 100, .kvm = true, .net = QEMU_NET_PROXMOX,
 		.serial_dir = "/var/run/qemu-server" };
+	char err[256];
 	GPtrArray *a;
 
 	parse(conf_100, &c);
-	a = qemu_argv_new(&c, &o);
+	a = qemu_argv_new(&c, &o, NULL, err, sizeof(err));
+	cr_assert(a, "%s", err);
 	cr_assert(has_pair(a, "-device", "e1000,mac=BC:24:11:00:00:02,netdev=net1,"
 			   "bus=pci.0,addr=0x13,id=net1,bootindex=301"));
 	cr_assert(has_pair(a, "-device", "virtio-net-pci,mac=BC:24:11:00:00:07,"
@@ -183,7 +185,8 @@ Test(vmconf, qemu_argv_proxmox_and_kdh)
 	cr_assert(has_pair(a, "-device", "isa-serial,chardev=serial0"));
 	cr_assert(has_pair(a, "-device", "pci-bridge,id=pci.1,chassis_nr=1,bus=pci.0,"
 			   "addr=0x1e"));
-	cr_assert(has_pair(a, "-machine", "hpet=off,type=pc-i440fx-5.1"));
+	/* qemu-server's pinned type carries +pve0 (Machine.pm get_vm_machine) */
+	cr_assert(has_pair(a, "-machine", "hpet=off,type=pc-i440fx-5.1+pve0"));
 	cr_assert(has_pair(a, "-id", "100"));
 	g_ptr_array_unref(a);
 
@@ -194,7 +197,8 @@ Test(vmconf, qemu_argv_proxmox_and_kdh)
 	o.initrd = "initrd.img";
 	o.append = "console=ttyS1";
 	o.console = "/tmp/c";
-	a = qemu_argv_new(&c, &o);
+	a = qemu_argv_new(&c, &o, NULL, err, sizeof(err));
+	cr_assert(a, "%s", err);
 	cr_assert(has_pair(a, "-netdev", "stream,id=net0,server=off,addr.type=unix,"
 			   "addr.path=/tmp/s/net0.sock"));
 	cr_assert(has_pair(a, "-cpu", "qemu64"), "TCG: no hv flags");
@@ -499,12 +503,13 @@ Test(vmconf, qemu_cmd_line_is_shell_safe)
 		.serial_dir = "/var/run/qemu-server" };
 	GPtrArray *a;
 	gchar **back = NULL;
-	char *line;
+	char *line, err[256];
 	gint n;
 
 	parse("args: -name 'x;touch /tmp/p' -device `id` $(id) \"a b\"\n"
 	      "net0: e1000=BC:24:11:00:00:01,bridge=vmbr0\n", &c);
-	a = qemu_argv_new(&c, &o);
+	a = qemu_argv_new(&c, &o, NULL, err, sizeof(err));
+	cr_assert(a, "%s", err);
 	line = qemu_argv_join(a, false);
 	cr_assert(g_shell_parse_argv(line, &n, &back, NULL), "%s", line);
 	cr_assert_eq((guint)n, a->len);

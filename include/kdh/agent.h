@@ -8,6 +8,10 @@
 #include "kdh/target.h"
 
 #define AGENT_MARKER	"kdh-agent: up"	/* the boot watchdog waits for it */
+/* One console line per PCI network device the guest sees, driver or not:
+ * "kdh-agent: nic 0000:06:12.0 8086:100e eth0 bc:24:11:00:00:01" (the
+ * sysfs name, so the bus is the firmware's; "-" for no interface / MAC) */
+#define AGENT_NIC_PREFIX "kdh-agent: nic "
 
 int agent_cmdline_parse(const char *cmdline, struct target_config *tc,
 			char *err, size_t errlen);

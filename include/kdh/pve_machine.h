@@ -1,5 +1,5 @@
 /* pve_machine.h - Proxmox machine types (i440fx, q35, their versions and
- * qemu-server's defaults) and the PCI addresses a guest sees
+ * qemu-server's defaults) and the machine upstream QEMU runs for them
  *
  * Two addresses per NIC: QEMU's (bus=pci.N,addr=0xS, what qemu-server
  * writes) and the guest's b.d.f (what the firmware numbered the bus, what
@@ -16,6 +16,8 @@
 
 #include "kdh/pve.h"
 
+struct vmconf;
+
 /**
  * struct pve_version - a QEMU or machine version, "8.1+pve2"
  */
@@ -29,9 +31,13 @@ enum pve_firmware { PVE_SEABIOS, PVE_OVMF };
 /**
  * struct pve_machine - the machine qemu-server runs a VM config with
  * @chipset:	i440fx or q35
- * @type:	qemu-server's -machine type=, e.g. "pc-q35-8.1+pve0"
- * @upstream:	the type upstream QEMU accepts ("pc-q35-8.1"; "pc", "q35")
+ * @type:	qemu-server's machine (Machine.pm get_vm_machine), e.g.
+ *		"pc-q35-8.1+pve0", "pc+pve0", "pc-i440fx-5.1+pve0.pxe"
+ * @upstream:	the type upstream QEMU has for it, +pveN and .pxe gone
+ *		("pc-q35-8.1"; "pc", "q35")
  * @version:	machine version (an unversioned type takes the QEMU's)
+ * @versioned:	@type names a version (the config's, or Windows' pin)
+ * @pxe:	the .pxe variant (old iPXE ROMs on a PVE host)
  * @viommu:	"", "intel" or "virtio"
  */
 struct pve_machine {
@@ -39,14 +45,24 @@ struct pve_machine {
 	char type[64];
 	char upstream[64];
 	struct pve_version version;
+	bool versioned;
+	bool pxe;
 	char viommu[8];
 };
 
 int pve_version_parse(const char *s, struct pve_version *v);
 bool pve_version_at_least(const struct pve_version *v, unsigned major,
 			  unsigned minor);
+int pve_version_cmp(const struct pve_version *a, const struct pve_version *b);
+unsigned pve_machine_pve_highest(unsigned major, unsigned minor);
+bool pve_version_guard(const struct pve_version *machine, unsigned major,
+		       unsigned minor, unsigned pve, unsigned *required);
 int pve_machine_parse(const char *value, const char *ostype,
 		      const struct pve_version *qemu, struct pve_machine *m,
 		      char *err, size_t errlen);
+int pve_machine_of(const struct vmconf *c, const struct pve_version *qemu,
+		   struct pve_machine *m, char *err, size_t errlen);
+int pve_machine_pick(const struct pve_machine *m, const char *const *have,
+		     size_t n, char *out, size_t len, char *note, size_t notelen);
 
 #endif /* KDH_PVE_MACHINE_H */

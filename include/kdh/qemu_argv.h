@@ -10,6 +10,13 @@
 #include "kdh/pve_machine.h"
 #include "kdh/vmconf.h"
 
+/* Debian's ovmf package: the 4M images without Secure Boot (kdh runs) */
+#define QEMU_OVMF_CODE	"/usr/share/OVMF/OVMF_CODE_4M.fd"
+#define QEMU_OVMF_VARS	"/usr/share/OVMF/OVMF_VARS_4M.fd"
+/* What qemu-server passes on a PVE host (OVMF.pm, no efidisk0) */
+#define PVE_OVMF_CODE	"/usr/share/pve-edk2-firmware//OVMF_CODE.fd"
+#define PVE_OVMF_VARS_SIZE 131072
+#define PVE_EFIDISK_DIR	"/run/qemu-server/efidisk"
 struct pve_cpu_models;
 
 enum qemu_net_backend {
@@ -34,6 +41,9 @@ enum qemu_net_backend {
  * @qemu:	the QEMU version qemu-server would see (an unversioned machine
  *		type takes it); all zero: the installed QEMU's
  * @ovmf_vars:	bios: ovmf: the VM's own copy of the UEFI variable store
+ *		(vm_ovmf_vars_copy() makes it); NULL: SOCK_DIR/VMID-ovmf.fd
+ * @machines:	the machine types the installed QEMU has (@n_machines of
+ *		them); NULL: ask it (vm_qemu_probe()) unless NET_PROXMOX
  * @cpu_models:	custom CPU models (cpu-models.conf), NULL: none
  * @host_cpu_vendor: the host CPU vendor qemu-server would read, NULL:
  *		GenuineIntel (hv_evmcs, nested-virt)
@@ -51,11 +61,14 @@ struct qemu_opts {
 	const char *disk;
 	struct pve_version qemu;
 	const char *ovmf_vars;
+	const char *const *machines;
+	size_t n_machines;
 	const struct pve_cpu_models *cpu_models;
 	const char *host_cpu_vendor;
 };
 
-GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o);
+GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o,
+			 GString *notes, char *err, size_t errlen);
 char *qemu_argv_join(GPtrArray *argv, bool lines);
 int qemu_console_index(const struct vmconf *c);
 

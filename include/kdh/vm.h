@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "kdh/pve_machine.h"
+
 #define VM_BOOT_MARKER	"kdh-agent image: kernel"
 
 struct vm_proc {
@@ -26,5 +28,8 @@ void vm_stop(struct vm_proc *vm);
 bool vm_console_has(const struct vm_proc *vm, const char *marker);
 bool vm_kvm_usable(void);
 const char *vm_agent_dir(void);
+int vm_qemu_probe(const char *binary, struct pve_version *version,
+		  GPtrArray **machines, char *err, size_t errlen);
+int vm_ovmf_vars_copy(const char *dest, char *err, size_t errlen);
 
 #endif /* KDH_VM_H */
