@@ -29,15 +29,19 @@ static unsigned vmid_of(const char *path)
 		(unsigned)v : 0;
 }
 
+/* Read a config; the "kept and ignored" notes only with -v, but a key
+ * qemu-server does not have is said always */
 static int conf_load(const struct kdh_cmd *cmd, const char *path,
-		     struct vmconf *c)
+		     struct vmconf *c, bool verbose)
 {
 	char err[512];
 
 	if (vmconf_load(path, c, err, sizeof(err)))
 		return cli_error(cmd, KDH_EXIT_USAGE, "%s", err);
 	for (size_t i = 0; i < c->n_notes; i++)
-		fprintf(stderr, "kdh %s: note: %s:%s\n", cmd->name, path, c->notes[i]);
+		if (verbose || strstr(c->notes[i], "not a qemu-server"))
+			fprintf(stderr, "kdh %s: note: %s:%s\n", cmd->name, path,
+				c->notes[i]);
 	return 0;
 }
 
@@ -101,6 +105,7 @@ static int qemu_cmd_main(int argc, char **argv)
 		{ "qemu-version", required_argument, NULL, 'Q' },
 		{ "cpu-models", required_argument, NULL, 'M' },
 		{ "host-cpu-vendor", required_argument, NULL, 'V' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -108,13 +113,13 @@ static int qemu_cmd_main(int argc, char **argv)
 		.serial_dir = "/var/run/qemu-server", .sock_dir = "SOCKDIR" };
 	struct pve_cpu_models *models;
 	const char *models_path = NULL;
-	bool lines = false;
+	bool lines = false, verbose = false;
 	struct vmconf c;
 	uint64_t vmid;
 	int opt, rc;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "i:lpth", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "i:lpthv", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			if (value_uint(optarg, 1, 999999999, &vmid))
@@ -138,13 +143,14 @@ static int qemu_cmd_main(int argc, char **argv)
 						       "AuthenticAMD", optarg);
 			o.host_cpu_vendor = optarg;
 			break;
+		case 'v': verbose = true; break;
 		case 'h': cli_help_print(&kdh_cmd_qemu_cmd); return KDH_EXIT_OK;
 		default:  return cli_bad_option(&kdh_cmd_qemu_cmd, argv);
 		}
 	}
 	if (optind != argc - 1)
 		return cli_usage_error(&kdh_cmd_qemu_cmd, "expected one VM config");
-	if ((rc = conf_load(&kdh_cmd_qemu_cmd, argv[optind], &c)))
+	if ((rc = conf_load(&kdh_cmd_qemu_cmd, argv[optind], &c, verbose)))
 		return rc;
 	if ((rc = cpu_models_load(models_path, &models)))
 		return rc;
@@ -203,6 +209,7 @@ static int check_main(int argc, char **argv)
 		{ "network", required_argument, NULL, 'n' },
 		{ "windows", required_argument, NULL, 'w' },
 		{ "config-dir", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -210,6 +217,7 @@ static int check_main(int argc, char **argv)
 	struct dbgsettings d, *dp = NULL;
 	const char *bcd = NULL, *dir = "/etc/pve/qemu-server";
 	unsigned build = WIN_BUILD_DEFAULT;
+	bool verbose = false;
 	struct check_ctx x;
 	struct vmconf c;
 	char err[256], *path;
@@ -217,7 +225,7 @@ static int check_main(int argc, char **argv)
 
 	optind = 1;
 	check_ctx_init(&x, build);
-	while ((opt = getopt_long(argc, argv, "b:n:w:d:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "b:n:w:d:hv", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'b': bcd = optarg; break;
 		case 'd': dir = optarg; break;
@@ -234,6 +242,7 @@ static int check_main(int argc, char **argv)
 			if (win_build_parse(optarg, &build, err, sizeof(err)))
 				return cli_usage_error(&kdh_cmd_check, "--windows: %s", err);
 			break;
+		case 'v': verbose = true; break;
 		case 'h': cli_help_print(&kdh_cmd_check); return KDH_EXIT_OK;
 		default:  return cli_bad_option(&kdh_cmd_check, argv);
 		}
@@ -241,7 +250,7 @@ static int check_main(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage_error(&kdh_cmd_check, "expected one VM config or VMID");
 	path = config_path(argv[optind], dir);
-	rc = conf_load(&kdh_cmd_check, path, &c);
+	rc = conf_load(&kdh_cmd_check, path, &c, verbose);
 	if (!rc && bcd && !(rc = bcdedit_load(bcd, &d)))
 		dp = &d;
 	if (!rc) {
@@ -262,7 +271,7 @@ const struct kdh_cmd kdh_cmd_qemu_cmd = {
 	.summary = "the QEMU command line Proxmox would run for a VM config",
 	.usage = "kdh qemu-cmd VMCONF [--vmid N] [--lines] [--proxmox] [--tcg]\n"
 		 "       [--qemu-version X.Y] [--cpu-models FILE] "
-		 "[--host-cpu-vendor V]",
+		 "[--host-cpu-vendor V] [--verbose]",
 	.run = qemu_cmd_main,
 	.help =
 "Reads a Proxmox VE VM config (/etc/pve/qemu-server/VMID.conf) and prints\n"
@@ -302,7 +311,7 @@ const struct kdh_cmd kdh_cmd_check = {
 	.name = "check",
 	.summary = "what a VM config and its bcdedit settings mean for KDNET, with fixes",
 	.usage = "kdh check VMCONF|VMID [--bcdedit FILE] [--network static|dhcp] "
-		 "[--windows BUILD] [--config-dir DIR]",
+		 "[--windows BUILD] [--config-dir DIR] [--verbose]",
 	.run = check_main,
 	.help =
 "One finding per line (ok, WARN, BLOCK), each with its fix:\n"
@@ -337,6 +346,8 @@ const struct kdh_cmd kdh_cmd_check = {
 "                     virtio with the modern interface; rtl8139 never)\n"
 "  --config-dir DIR   where VMID.conf is when a VMID is given (default\n"
 "                     /etc/pve/qemu-server)\n"
+"  -v, --verbose      also list the config lines kept and ignored (disks,\n"
+"                     boot order, agent, ...)\n"
 "\n"
 "Exit status: 0 when nothing blocks KDNET, 1 otherwise, 2 for bad input.\n"
 "\n"

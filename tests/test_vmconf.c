@@ -252,6 +252,22 @@ static const struct check_case cases[] = {
 	  NET_STATIC, 1, "expected 4 dot-separated words" },
 	{ "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "debugtype Local\ndhcp No\n",
 	  NET_STATIC, 1, "debugtype is Local, not NET" },
+	/* q35: the NICs are behind a bridge the guest numbers 6 (measured) */
+	{ "machine: pc-q35-8.1\nnet0: e1000=BC:24:11:00:00:01,bridge=a\n"
+	  "net1: e1000=BC:24:11:00:00:02,bridge=b\n", "busparams 0.19.0\ndhcp No\n",
+	  NET_STATIC, 1, "busparams 0.19.0 names no NIC on this q35 VM: 0.19.0 is "
+	  "net1 on i440fx" },
+	{ "machine: q35\nnet0: e1000=BC:24:11:00:00:01,bridge=a\n"
+	  "net1: e1000=BC:24:11:00:00:02,bridge=b\n", "busparams 0.19.0\ndhcp No\n",
+	  NET_STATIC, 1, "bcdedit /set {dbgsettings} busparams 6.19.0 (net1)" },
+	{ "machine: q35\nnet0: e1000=BC:24:11:00:00:01,bridge=a\n"
+	  "net1: e1000=BC:24:11:00:00:02,bridge=b\n", "busparams 6.19.0\ndhcp No\n",
+	  NET_STATIC, 0, "KDNET will use net1 (e1000 at 6.19.0, bridge b), named by "
+	  "busparams 6.19.0" },
+	{ "scsihw: virtio-scsi-single\nnet6: e1000=BC:24:11:00:00:07,bridge=a\n",
+	  "busparams 1.1.0\ndhcp No\n", NET_STATIC, 1, "net6 is 2.1.0" },
+	{ "machine: pc-i440fx-2.6\nnet0: virtio=BC:24:11:00:00:01,bridge=a\n",
+	  "dhcp No\n", NET_STATIC, 1, "legacy interface only" },
 	/* Hyper-V as it really works: the guest's CPUID vendor decides */
 	{ "ostype: win11\ncpu: x86-64-v2-AES,hv-vendor-id=KVMKVMKVM\n"
 	  "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n", NET_STATIC, 0,
@@ -342,7 +358,7 @@ Test(vmconf, cli_check_and_qemu_cmd)
 	char *conf = g_build_filename(dir, "100.conf", NULL);
 	char *bcd = g_build_filename(dir, "bcd.txt", NULL);
 	const char *check[] = { getenv("KDH_BIN"), "check", conf, "--bcdedit", bcd,
-		"--network", "static", NULL };
+		"--network", "static", NULL, NULL };
 	const char *qemu[] = { getenv("KDH_BIN"), "qemu-cmd", conf, "--lines", NULL };
 	char *out, *err;
 
@@ -354,6 +370,10 @@ Test(vmconf, cli_check_and_qemu_cmd)
 			  "enlightenments from ostype win10"), "%s", out);
 	cr_assert(strstr(out, "       fix: bcdedit /set {dbgsettings} dhcp no"), "%s", out);
 	cr_assert(strstr(out, "2 findings block KDNET"), "%s", out);
+	cr_assert_null(strstr(err, "kept and ignored"), "notes only with -v: %s", err);
+	g_free(out); g_free(err);
+	check[7] = "-v";
+	cr_assert_eq(test_run(check, &out, &err), 1, "%s", err);
 	cr_assert(strstr(err, "note:") && strstr(err, "'scsi0' kept and ignored"), "%s", err);
 	g_free(out); g_free(err);
 	cr_assert_eq(test_run(qemu, &out, &err), 0, "%s", err);
