@@ -11,6 +11,7 @@
 #include "kdh/check.h"
 #include "kdh/cli.h"
 #include "kdh/pve_cpu.h"
+#include "kdh/pve_pci.h"
 #include "kdh/qemu_argv.h"
 #include "kdh/textfile.h"
 #include "kdh/value.h"
@@ -62,6 +63,27 @@ static int cpu_models_load(const char *path, struct pve_cpu_models **out)
 	return cli_error(&kdh_cmd_qemu_cmd, KDH_EXIT_USAGE, "%s", err);
 }
 
+/* --lines: after each NIC's -device, the b.d.f the guest sees it at */
+static void lines_print(const struct vmconf *c, const char *text)
+{
+	gchar **l = g_strsplit(text, "\n", -1);
+
+	for (gchar **p = l; *p; p++) {
+		const char *nd = strstr(*p, ",netdev=net");
+		struct pci_addr pci;
+		char b[16];
+		unsigned n;
+
+		if (**p || p[1])
+			printf("%s\n", *p);
+		if (nd && sscanf(nd, ",netdev=net%u,", &n) == 1 && n < PVE_MAX_NETS &&
+		    c->has_net[n] && !pve_guest_nic_pci(c, n, &pci))
+			printf("# net%u: the guest sees it at %s (bcdedit busparams %s)\n",
+			       n, pci_addr_str(&pci, b, sizeof(b)), b);
+	}
+	g_strfreev(l);
+}
+
 static int qemu_cmd_print(const struct vmconf *c, struct qemu_opts *o,
 			  const char *path, bool lines)
 {
@@ -89,7 +111,10 @@ static int qemu_cmd_print(const struct vmconf *c, struct qemu_opts *o,
 		return cli_error(&kdh_cmd_qemu_cmd, KDH_EXIT_USAGE, "%s: %s", path,
 				 err);
 	text = qemu_argv_join(a, lines);
-	fputs(text, stdout);
+	if (lines)
+		lines_print(c, text);
+	else
+		fputs(text, stdout);
 	g_free(text);
 	g_ptr_array_unref(a);
 	return KDH_EXIT_OK;

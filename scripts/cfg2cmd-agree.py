@@ -75,7 +75,7 @@ def conf_arch(conf):
 
 def argv_of(text, lines):
     if lines:
-        return text.splitlines()
+        return [l for l in text.splitlines() if not l.startswith("#")]
     return shlex.split(text.replace("\\\n", " "))
 
 
