@@ -304,6 +304,8 @@ int report_json_file(const char *path, const struct scenario_result *rs,
 
 	json_builder_begin_object(b);
 	jb_int(b, "seed", (int64_t)seed);
+	if (st && st->prov)
+		provenance_json(b, st->prov);
 	status_json(b, rs, n, st);
 	json_builder_set_member_name(b, "scenarios");
 	json_builder_begin_array(b);

@@ -154,7 +154,8 @@ static void status_add(JsonObject *root, guint listed, struct run_status *st)
 
 /* Append every scenario of DIR/summary.json (or of the file DIR itself) */
 static int load(const char *dir, GArray *rs, uint64_t *seed, char *err,
-		size_t errlen, bool same_seed, struct run_status *st)
+		size_t errlen, bool same_seed, struct run_status *st,
+		struct provenance *pv)
 {
 	gchar *path = g_file_test(dir, G_FILE_TEST_IS_DIR) ?
 		      g_build_filename(dir, "summary.json", NULL) : g_strdup(dir);
@@ -192,6 +193,8 @@ static int load(const char *dir, GArray *rs, uint64_t *seed, char *err,
 	}
 	if (st)
 		status_add(root, json_array_get_length(sc), st);
+	if (pv)
+		provenance_read(root, pv);
 	rc = 0;
 out:
 	g_object_unref(p);
@@ -210,7 +213,8 @@ static int html_main(const char *html, int argc, char **argv)
 	for (int i = 0; i < argc && rc == KDH_EXIT_OK; i++, n++) {
 		rs[i] = g_array_new(FALSE, TRUE, sizeof(struct scenario_result));
 		names[i] = argv[i];
-		if (load(argv[i], rs[i], &seeds[i], err, sizeof(err), false, NULL))
+		if (load(argv[i], rs[i], &seeds[i], err, sizeof(err), false, NULL,
+			 NULL))
 			rc = cli_error(&kdh_cmd_report, KDH_EXIT_USAGE, "%s", err);
 	}
 	if (rc == KDH_EXIT_OK && report_html_write(html, rs, names, seeds, (size_t)n))
@@ -223,6 +227,48 @@ static int html_main(const char *html, int argc, char **argv)
 	g_free(names);
 	g_free(seeds);
 	return rc;
+}
+
+/*
+ * Shards of one run: the same kdh version, each K of 1..N exactly once.
+ * (Summaries without provenance, from an older kdh, are not checked.)
+ */
+static int shards_check(char **dirs, int from, int to, const struct provenance *pv,
+			char *err, size_t errlen)
+{
+	unsigned n = 0, seen[256] = { 0 };
+
+	if (to - from == 1 && !pv[from].shard_n)
+		return 0;		/* one whole run: itself */
+	for (int i = from; i < to; i++) {
+		if (!pv[i].kdh[0])
+			return 0;
+		if (strcmp(pv[i].kdh, pv[from].kdh)) {
+			snprintf(err, errlen, "%s: kdh %s, %s: kdh %s: shards of one run "
+				 "come from one kdh", dirs[from], pv[from].kdh, dirs[i],
+				 pv[i].kdh);
+			return -1;
+		}
+		if (!pv[i].shard_n || (n && pv[i].shard_n != n) || pv[i].shard_n > 255) {
+			snprintf(err, errlen, "%s: %s: not shards of one run", dirs[i],
+				 pv[i].shard_n ? "another shard count" :
+				 "a whole run (no --shard)");
+			return -1;
+		}
+		n = pv[i].shard_n;
+		if (seen[pv[i].shard_k]++) {
+			snprintf(err, errlen, "%s: shard %u/%u is given twice", dirs[i],
+				 pv[i].shard_k, n);
+			return -1;
+		}
+	}
+	for (unsigned k = 1; k <= n; k++)
+		if (!seen[k]) {
+			snprintf(err, errlen, "shard %u/%u is missing: merge all %u "
+				 "shards of the run", k, n, n);
+			return -1;
+		}
+	return 0;
 }
 
 static int merge_main(int argc, char **argv)
@@ -239,6 +285,7 @@ static int merge_main(int argc, char **argv)
 	uint64_t seed = 0;
 	char err[400], path[700];
 	struct run_status st = { 0 };
+	struct provenance *pv = NULL, merged;
 	struct run_totals t;
 	int opt, rc = KDH_EXIT_OK;
 
@@ -260,10 +307,16 @@ static int merge_main(int argc, char **argv)
 	if (!out || optind >= argc || strcmp(argv[optind], "merge"))
 		return cli_usage_error(&kdh_cmd_report, "expected: RUN... --html FILE, "
 				       "or merge DIR... --out DIR");
+	pv = g_new0(struct provenance, argc);
 	for (int i = optind + 1; i < argc && rc == KDH_EXIT_OK; i++)
-		if (load(argv[i], rs, &seed, err, sizeof(err), true, &st))
+		if (load(argv[i], rs, &seed, err, sizeof(err), true, &st, &pv[i]))
 			rc = cli_error(&kdh_cmd_report, KDH_EXIT_USAGE, "%s", err);
+	if (rc == KDH_EXIT_OK && shards_check(argv, optind + 1, argc, pv, err,
+					      sizeof(err)))
+		rc = cli_error(&kdh_cmd_report, KDH_EXIT_USAGE, "%s", err);
 	if (rc == KDH_EXIT_OK) {
+		provenance_collect(&merged, 0, 0);
+		st.prov = &merged;
 		g_array_sort(rs, by_index);
 		g_mkdir_with_parents(out, 0755);
 		snprintf(path, sizeof(path), "%s/summary.json", out);
@@ -286,6 +339,7 @@ static int merge_main(int argc, char **argv)
 					  st.interrupted ? KDH_EXIT_FAIL : KDH_EXIT_OK);
 	}
 	g_array_free(rs, TRUE);
+	g_free(pv);
 	return rc;
 }
 

@@ -360,7 +360,8 @@ static int suite_run(struct suite *s, struct run_args *a)
 			      .max_capture = a->max_capture,
 			      .max_wall_ns = a->max_wall_ns,
 			      .stop = &run_stop_signal, .stop_by_signals = true };
-	struct run_status st = { .scenarios = s->n };
+	struct provenance prov;
+	struct run_status st = { .scenarios = s->n, .prov = &prov };
 	long ran;
 	struct run_out ro = { a, s->sc, NULL, rs, s->n, 0, NULL, wall(),
 			      isatty(2) && !a->tap };
@@ -369,6 +370,7 @@ static int suite_run(struct suite *s, struct run_args *a)
 	char dir[512], err[400];
 	int rc;
 
+	provenance_collect(&prov, a->shard, a->shards);
 	if (a->baseline && !(base = baseline_load(a->baseline, err, sizeof(err)))) {
 		free(rs);
 		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "--baseline %s", err);

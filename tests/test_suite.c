@@ -299,6 +299,34 @@ Test(suite, merged_shards_equal_the_unsharded_run, .timeout = 60)
 	m = targets_of(msum, &nm);
 	cr_assert_eq(na, nm);
 	cr_assert_str_eq(a, m, "merged shards = the whole run, in suite order");
+	{	/* one shard missing, or one given twice: refused, saying which */
+		const char *two[] = { getenv("KDH_BIN"), "report", "merge",
+			shard_json[0], shard_json[1], "--out", merged, NULL };
+		const char *twice[] = { getenv("KDH_BIN"), "report", "merge",
+			shard_json[0], shard_json[1], shard_json[1], shard_json[2],
+			"--out", merged, NULL };
+		JsonParser *p;
+		JsonObject *pv;
+
+		cr_assert_eq(test_run(two, &out, &err), 2);
+		cr_assert(strstr(err, "shard 3/3 is missing: merge all 3 shards of "
+				 "the run"), "%s", err);
+		g_free(out); g_free(err);
+		cr_assert_eq(test_run(twice, &out, &err), 2);
+		cr_assert(strstr(err, "shard 2/3 is given twice"), "%s", err);
+		g_free(out); g_free(err);
+		pv = json_object_get_object_member(load_json(shard_json[1], &p),
+						   "provenance");
+		cr_assert_str_eq(json_object_get_string_member(pv, "shard"), "2/3");
+		cr_assert(json_object_has_member(pv, "kdh") &&
+			  json_object_has_member(pv, "date") &&
+			  json_object_has_member(pv, "host") &&
+			  json_object_has_member(pv, "kernel") &&
+			  json_object_has_member(pv, "qemu") &&
+			  json_object_has_member(pv, "libslirp") &&
+			  json_object_has_member(pv, "dnsmasq"));
+		g_object_unref(p);
+	}
 	for (int k = 0; k < 3; k++)
 		g_free(shard_json[k]);
 	g_free(a); g_free(m);

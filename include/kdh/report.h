@@ -6,6 +6,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "kdh/provenance.h"
+
 #include "kdh/run.h"
 
 /**
@@ -27,6 +29,7 @@ struct run_status {
 	bool interrupted;
 	const char *signal;
 	size_t scenarios;
+	const struct provenance *prov;	/* NULL: none recorded */
 };
 
 void report_totals(const struct scenario_result *rs, size_t n,

@@ -1,0 +1,131 @@
+/* provenance.c - kdh version, date, host, shard and the versions of QEMU,
+ * libslirp, dnsmasq and the kernel, recorded in summary.json (style.md:
+ * every result says where it came from, so runs from many machines can be
+ * compared and merged) */
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <slirp/libslirp.h>
+
+#include "kdh-config.h"
+#include "kdh/json_out.h"
+#include "kdh/provenance.h"
+
+/* The first line of `PROGRAM --version`, from its "version" word on */
+static void tool_version(const char *prog, char *out, size_t len)
+{
+	const char *argv[] = { prog, "--version", NULL };
+	gchar *text = NULL, *v;
+
+	out[0] = '\0';
+	if (!g_spawn_sync(NULL, (gchar **)argv, NULL, G_SPAWN_SEARCH_PATH |
+			  G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &text, NULL, NULL,
+			  NULL) || !text)
+		return;
+	text[strcspn(text, "\n")] = '\0';
+	v = strstr(text, "version ");
+	snprintf(out, len, "%s", v ? v + 8 : text);
+	out[strcspn(out, " (")] = '\0';
+	g_free(text);
+}
+
+/**
+ * provenance_collect() - this run's provenance
+ * @p:		output
+ * @shard_k:	--shard K (0 for none)
+ * @shard_n:	--shard N (0 for none)
+ */
+void provenance_collect(struct provenance *p, unsigned shard_k, unsigned shard_n)
+{
+	struct utsname u;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->kdh, sizeof(p->kdh), "%s", KDH_VERSION);
+	gmtime_r(&now, &tm);
+	strftime(p->date, sizeof(p->date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (gethostname(p->host, sizeof(p->host)))
+		p->host[0] = '\0';
+	p->host[sizeof(p->host) - 1] = '\0';
+	if (!uname(&u))
+		snprintf(p->kernel, sizeof(p->kernel), "%s %s", u.sysname, u.release);
+	snprintf(p->slirp, sizeof(p->slirp), "%s", slirp_version_string());
+	tool_version("qemu-system-x86_64", p->qemu, sizeof(p->qemu));
+	tool_version("dnsmasq", p->dnsmasq, sizeof(p->dnsmasq));
+	p->shard_k = shard_k;
+	p->shard_n = shard_n;
+}
+
+static void str_or_null(JsonBuilder *b, const char *key, const char *v)
+{
+	jb_str(b, key, v[0] ? v : NULL);
+}
+
+/**
+ * provenance_json() - the "provenance" member of summary.json
+ * @b:		builder, inside an object
+ * @p:		provenance
+ */
+void provenance_json(JsonBuilder *b, const struct provenance *p)
+{
+	json_builder_set_member_name(b, "provenance");
+	json_builder_begin_object(b);
+	str_or_null(b, "kdh", p->kdh);
+	str_or_null(b, "date", p->date);
+	str_or_null(b, "host", p->host);
+	str_or_null(b, "kernel", p->kernel);
+	str_or_null(b, "qemu", p->qemu);
+	str_or_null(b, "libslirp", p->slirp);
+	str_or_null(b, "dnsmasq", p->dnsmasq);
+	json_builder_set_member_name(b, "shard");
+	if (p->shard_n) {
+		char s[24];
+
+		snprintf(s, sizeof(s), "%u/%u", p->shard_k, p->shard_n);
+		json_builder_add_string_value(b, s);
+	} else {
+		json_builder_add_null_value(b);
+	}
+	json_builder_end_object(b);
+}
+
+static void member(JsonObject *o, const char *key, char *out, size_t len)
+{
+	const char *v = json_object_has_member(o, key) &&
+			!json_object_get_null_member(o, key) ?
+			json_object_get_string_member(o, key) : "";
+
+	snprintf(out, len, "%s", v ? v : "");
+}
+
+/**
+ * provenance_read() - a summary.json's provenance (all empty when it has
+ * none: an older kdh)
+ * @root:	the summary's object
+ * @p:		output
+ */
+void provenance_read(JsonObject *root, struct provenance *p)
+{
+	JsonObject *o = json_object_has_member(root, "provenance") ?
+			json_object_get_object_member(root, "provenance") : NULL;
+	char shard[24];
+
+	memset(p, 0, sizeof(*p));
+	if (!o)
+		return;
+	member(o, "kdh", p->kdh, sizeof(p->kdh));
+	member(o, "date", p->date, sizeof(p->date));
+	member(o, "host", p->host, sizeof(p->host));
+	member(o, "kernel", p->kernel, sizeof(p->kernel));
+	member(o, "qemu", p->qemu, sizeof(p->qemu));
+	member(o, "libslirp", p->slirp, sizeof(p->slirp));
+	member(o, "dnsmasq", p->dnsmasq, sizeof(p->dnsmasq));
+	member(o, "shard", shard, sizeof(shard));
+	if (sscanf(shard, "%u/%u", &p->shard_k, &p->shard_n) != 2)
+		p->shard_k = p->shard_n = 0;
+}

@@ -1,0 +1,28 @@
+/* provenance.h - where and with what a run ran, for summary.json: runs
+ * from many machines can be told apart and merged safely */
+#ifndef KDH_PROVENANCE_H
+#define KDH_PROVENANCE_H
+
+#include <json-glib/json-glib.h>
+
+/**
+ * struct provenance - "" where a part is not installed or not known
+ * @shard_k, @shard_n: --shard K/N, 0/0 for a whole run
+ */
+struct provenance {
+	char kdh[32];
+	char date[32];			/* ISO 8601, UTC */
+	char host[64];
+	char kernel[96];
+	char qemu[48];
+	char slirp[32];
+	char dnsmasq[48];
+	unsigned shard_k, shard_n;
+};
+
+void provenance_collect(struct provenance *p, unsigned shard_k,
+			unsigned shard_n);
+void provenance_json(JsonBuilder *b, const struct provenance *p);
+void provenance_read(JsonObject *root, struct provenance *p);
+
+#endif /* KDH_PROVENANCE_H */
