@@ -13,6 +13,7 @@ static int baseline_main(int argc, char **argv)
 	struct baseline *b;
 	gchar *text;
 	gsize len;
+	char *run;
 	int rc;
 
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -20,32 +21,43 @@ static int baseline_main(int argc, char **argv)
 		return KDH_EXIT_OK;
 	}
 	if (argc != 4 || strcmp(argv[1], "update"))
-		return cli_usage_error(&kdh_cmd_baseline, "expected: update RUN.json "
+		return cli_usage_error(&kdh_cmd_baseline, "expected: update RUN "
 				       "BASELINE.json");
-	b = baseline_load(argv[2], err, sizeof(err));
-	if (!b)
+	/* a run directory, as kdh report takes it, or its summary.json */
+	run = g_file_test(argv[2], G_FILE_TEST_IS_DIR) ?
+	      g_build_filename(argv[2], "summary.json", NULL) : g_strdup(argv[2]);
+	b = baseline_load(run, err, sizeof(err));
+	if (!b) {
+		g_free(run);
 		return cli_error(&kdh_cmd_baseline, KDH_EXIT_USAGE, "%s", err);
+	}
 	baseline_free(b);
-	if (!g_file_get_contents(argv[2], &text, &len, NULL))
-		return cli_error(&kdh_cmd_baseline, KDH_EXIT_USAGE, "%s: cannot read "
-				 "it", argv[2]);
+	if (!g_file_get_contents(run, &text, &len, NULL)) {
+		rc = cli_error(&kdh_cmd_baseline, KDH_EXIT_USAGE, "%s: cannot read "
+			       "it", run);
+		g_free(run);
+		return rc;
+	}
 	rc = write_file_atomic(argv[3], text, len);
 	g_free(text);
-	if (rc)
+	if (rc) {
+		g_free(run);
 		return cli_error(&kdh_cmd_baseline, KDH_EXIT_FAIL, "%s: %s", argv[3],
 				 g_strerror(-rc));
-	printf("kdh baseline: %s is now the baseline (from %s)\n", argv[3], argv[2]);
+	}
+	printf("kdh baseline: %s is now the baseline (from %s)\n", argv[3], run);
+	g_free(run);
 	return KDH_EXIT_OK;
 }
 
 const struct kdh_cmd kdh_cmd_baseline = {
 	.name = "baseline",
 	.summary = "store a run's summary as the baseline later runs compare with",
-	.usage = "kdh baseline update RUN.json BASELINE.json",
+	.usage = "kdh baseline update RUN BASELINE.json",
 	.run = baseline_main,
 	.help =
-"RUN.json is a run's summary (results/run-.../summary.json or kdh run\n"
-"--json FILE).  It is checked to be one and written to BASELINE.json\n"
+"RUN is a run directory (results/run-...), its summary.json, or kdh run\n"
+"--json FILE's output.  It is checked to be one and written to BASELINE.json\n"
 "atomically: a reader never sees half a baseline.  Then\n"
 "  kdh run --baseline BASELINE.json\n"
 "fails scenarios whose figures moved beyond their thresholds.\n",

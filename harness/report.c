@@ -94,9 +94,11 @@ void report_line(FILE *out, const struct scenario_result *r)
 /** report_summary() - the closing line of a run */
 void report_summary(FILE *out, const struct run_totals *t, uint64_t seed)
 {
-	fprintf(out, "%zu scenarios: %zu passed, %zu failed, %zu skipped, %zu "
-		"errors", t->pass + t->fail + t->skip + t->error + t->interrupted,
-		t->pass, t->fail, t->skip, t->error);
+	size_t n = t->pass + t->fail + t->skip + t->error + t->interrupted;
+
+	fprintf(out, "%zu scenario%s: %zu passed, %zu failed, %zu skipped, %zu "
+		"error%s", n, n == 1 ? "" : "s", t->pass, t->fail, t->skip,
+		t->error, t->error == 1 ? "" : "s");
 	if (t->interrupted)
 		fprintf(out, ", %zu interrupted", t->interrupted);
 	fprintf(out, "; seed %llu; %.0f s simulated in %.3f s\n",

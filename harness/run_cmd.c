@@ -391,8 +391,8 @@ static int suite_run(struct suite *s, struct run_args *a)
 	if (a->tap)
 		report_tap_plan(stdout, s->n);
 	else
-		printf("kdh run: %zu scenarios, seed %" PRIu64 ", -j %u, results in "
-		       "%s\n", s->n, a->seed, a->jobs, dir);
+		printf("kdh run: %zu scenario%s, seed %" PRIu64 ", -j %u, results in "
+		       "%s\n", s->n, s->n == 1 ? "" : "s", a->seed, a->jobs, dir);
 	fflush(stdout);
 	ran = run_pool(s->sc, s->n, &o, a->jobs, rs, result_ready,
 		       result_progress, &ro);

@@ -5,6 +5,8 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <glib.h>
 #include <unistd.h>
 
 #include "kdh/analyze.h"
@@ -144,6 +146,15 @@ static int serial_main(int argc, char **argv)
 	kd_stream_init(&k.ks[1]);
 	printf("kdh serial-link: A = %s, B = %s (Ctrl-C to stop)\n", argv[optind],
 	       argv[optind + 1]);
+	for (int i = 0; i < 2; i++) {	/* a VM not started yet, or a typo */
+		const char *end = argv[optind + i];
+
+		if (strncmp(end, "listen:", 7) && strcmp(end, "-") &&
+		    !g_file_test(end, G_FILE_TEST_EXISTS))
+			printf("[%9.3fs] %s: %s does not exist yet (VM not started? "
+			       "serialN: socket in its config?); trying every 250 ms\n",
+			       0.0, k.name[i], end);
+	}
 	fflush(stdout);
 	k.loop = ns_loop_new(NS_CLOCK_REAL, 1);
 	k.t0 = ns_loop_now(k.loop);

@@ -324,3 +324,39 @@ Test(cli, help_help)
 	cr_assert(strstr(out, "usage: kdh help COMMAND"), "%s", out);
 	g_free(out); g_free(err);
 }
+
+/* Habits: singular where it is one, a run directory for baseline update,
+ * serial-link saying a socket is not there yet */
+Test(cli, one_scenario_baseline_from_a_run_dir_serial_link_waits, .timeout = 60)
+{
+	char *dir = g_dir_make_tmp("kdh-habits-XXXXXX", NULL), *out, *err, *run;
+	char *sc = test_data_path("../../scenarios/seed-dhcp-off.kdh");
+	char *base = g_build_filename(dir, "base.json", NULL);
+	char *sock = g_build_filename(dir, "100.serial0", NULL);
+	char *lsn = g_strdup_printf("listen:%s/l.sock", dir);
+	const char *r[] = { kdh(), "run", sc, "--results", dir, "--seed", "1", NULL };
+	const char *bl[] = { kdh(), "baseline", "update", NULL, base, NULL };
+	const char *sl[] = { kdh(), "serial-link", sock, lsn, "--for", "300ms", NULL };
+	GDir *d;
+	const char *name;
+
+	cr_assert_eq(test_run(r, &out, &err), 0, "%s", err);
+	cr_assert(strstr(out, "kdh run: 1 scenario, seed 1,"), "%s", out);
+	cr_assert(strstr(out, "\n1 scenario: 1 passed, 0 failed, 0 skipped, 0 errors;"),
+		  "%s", out);
+	g_free(out); g_free(err);
+	d = g_dir_open(dir, 0, NULL);
+	while ((name = g_dir_read_name(d)) && strncmp(name, "run-", 4))
+		;
+	run = g_build_filename(dir, name, NULL);
+	g_dir_close(d);
+	bl[3] = run;
+	cr_assert_eq(test_run(bl, &out, &err), 0, "%s", err);
+	cr_assert(g_file_test(base, G_FILE_TEST_EXISTS));
+	g_free(out); g_free(err);
+	cr_assert_eq(test_run(sl, &out, &err), 0, "%s", err);
+	cr_assert(strstr(out, "A: ") && strstr(out, "does not exist yet"), "%s", out);
+	g_free(out); g_free(err);
+	test_rmtree(dir);
+	g_free(dir); g_free(sc); g_free(base); g_free(sock); g_free(lsn); g_free(run);
+}
