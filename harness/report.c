@@ -81,9 +81,14 @@ void report_line(FILE *out, const struct scenario_result *r)
 						  "INTR" };
 	char *fig = report_figures(r);
 
-	fprintf(out, "%-5s %-28s %s  [sim %.0fs, wall %.0fms]\n", tag[r->verdict],
-		r->name, r->verdict == V_SKIP ? "" : fig, r->sim_s,
-		r->wall_s * 1e3);
+	char wall[24];
+
+	if (r->wall_s < 1)	/* a simulated run: milliseconds; a VM: seconds */
+		snprintf(wall, sizeof(wall), "%.0f ms", r->wall_s * 1e3);
+	else
+		snprintf(wall, sizeof(wall), "%.0f s", r->wall_s);
+	fprintf(out, "%-5s %-28s %s  [sim %.0fs, wall %s]\n", tag[r->verdict],
+		r->name, r->verdict == V_SKIP ? "" : fig, r->sim_s, wall);
 	if (r->verdict != V_PASS)
 		fprintf(out, "      %s%s\n", r->reason,
 			r->failed > 1 ? " (and more)" : "");

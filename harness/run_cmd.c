@@ -336,7 +336,7 @@ static void result_ready(void *opaque, size_t i)
 }
 
 /* The live progress line, on a terminal only */
-static void result_progress(void *opaque, size_t done)
+static void result_progress(void *opaque, size_t done, const char *running)
 {
 	struct run_out *ro = opaque;
 
@@ -349,8 +349,9 @@ static void result_progress(void *opaque, size_t done)
 		return;
 	}
 	if (ro->tty && done < ro->n)
-		fprintf(stderr, "\r\033[K[%zu/%zu] %.1f s, %zu failed so far", done,
-			ro->n, wall() - ro->t0, ro->failed);
+		fprintf(stderr, "\r\033[K[%zu/%zu] %.0f s, %zu failed so far; "
+			"running %.60s", done, ro->n, wall() - ro->t0, ro->failed,
+			running);
 }
 
 static int suite_run(struct suite *s, struct run_args *a)

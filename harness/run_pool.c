@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <glib.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -151,7 +153,9 @@ static void stop_children(const struct run_opts *o, const struct child *kids,
  * @jobs:	parallel processes (1 runs in this process)
  * @rs:		results, in suite order
  * @ready:	called with each index in suite order once its result is in
- * @progress:	called with the count finished after each one, may be NULL
+ * @progress:	called with the count finished and the names of the scenarios
+ *		running now (comma-separated), when a scenario starts or
+ *		ends; may be NULL
  * @opaque:	passed to the callbacks
  *
  * A stop asked through @o->stop ends the run early: the scenarios running
@@ -163,8 +167,10 @@ static void stop_children(const struct run_opts *o, const struct child *kids,
 long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
 	      unsigned jobs, struct scenario_result *rs,
 	      void (*ready)(void *opaque, size_t i),
-	      void (*progress)(void *opaque, size_t done), void *opaque)
+	      void (*progress)(void *opaque, size_t done, const char *running),
+	      void *opaque)
 {
+	GString *names = g_string_new(NULL);
 	struct child *kids = calloc(jobs ? jobs : 1, sizeof(*kids));
 	size_t next = 0, done = 0, reported = 0, running = 0;
 	bool *have = calloc(n ? n : 1, sizeof(*have));
@@ -188,6 +194,14 @@ long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
 			running++;
 			next++;
 		}
+		g_string_truncate(names, 0);
+		for (size_t k = 0; k < running; k++)
+			g_string_append_printf(names, "%s%s", k ? ", " : "",
+					       sc[kids[k].index].name);
+		if (!running)
+			g_string_assign(names, sc[next].name);
+		if (progress)
+			progress(opaque, done, names->str);
 		if (!running) {		/* inline: -j1, or fork failed */
 			run_scenario(&sc[next], o, &rs[next]);
 			have[next++] = true;
@@ -201,8 +215,6 @@ long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
 			kids[k] = kids[--running];
 		}
 		done++;
-		if (progress)
-			progress(opaque, done);
 		while (reported < n && have[reported])
 			ready(opaque, reported++);
 	}
@@ -210,5 +222,6 @@ long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
 		run_signals_default();	/* noticed during the last scenario */
 	free(kids);
 	free(have);
+	g_string_free(names, TRUE);
 	return (long)next;
 }

@@ -96,6 +96,7 @@ const char *run_signal_name(int sig);
 long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
 	      unsigned jobs, struct scenario_result *rs,
 	      void (*ready)(void *opaque, size_t i),
-	      void (*progress)(void *opaque, size_t done), void *opaque);
+	      void (*progress)(void *opaque, size_t done,
+			       const char *running), void *opaque);
 
 #endif /* KDH_RUN_H */
