@@ -1,5 +1,7 @@
 /* helpers.c - shared by the criterion tests: data files, frame builders */
 #include <criterion/criterion.h>
+#include <unistd.h>
+#include <dirent.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,4 +121,35 @@ void test_vm_suite_passed(const char *out)
 		  strstr(out, " 0 errors"), "%s", out);
 	for (size_t i = 0; i < sizeof(must_pass) / sizeof(*must_pass); i++)
 		cr_assert(strstr(out, must_pass[i]), "%s: %s", must_pass[i], out);
+}
+
+/* Processes whose command line mentions @needle (QEMU and dnsmasq name
+ * files in the run's results directory) */
+unsigned test_procs_with(const char *needle)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	unsigned n = 0;
+
+	while (d && (de = readdir(d))) {
+		char path[300], buf[8192];
+		FILE *f;
+		size_t len;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		len = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		for (size_t i = 0; i < len; i++)
+			if (!buf[i])
+				buf[i] = ' ';
+		buf[len] = '\0';
+		n += strstr(buf, needle) != NULL && atoi(de->d_name) != getpid();
+	}
+	if (d)
+		closedir(d);
+	return n;
 }

@@ -17,6 +17,7 @@ int test_run(const char *const argv[], char **out, char **err);
 char *test_tmpfile(const char *suffix);
 void test_rmtree(const char *dir);
 void test_vm_suite_passed(const char *out);
+unsigned test_procs_with(const char *needle);
 
 /* Frame builders for synthetic captures (Ethernet II, IPv4, UDP, ARP) */
 size_t test_udp_frame(uint8_t *buf, const uint8_t src_mac[6],

@@ -300,34 +300,3 @@ char *ti_slurp(const char *path)
 	cr_assert(g_file_get_contents(path, &text, NULL, NULL), "%s", path);
 	return text;
 }
-
-/* The processes whose command line mentions @needle (QEMU and dnsmasq
- * name files in the run's results directory) */
-unsigned ti_procs_with(const char *needle)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	unsigned n = 0;
-
-	while (d && (de = readdir(d))) {
-		char path[300], buf[8192];
-		FILE *f;
-		size_t len;
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
-		if (!(f = fopen(path, "r")))
-			continue;
-		len = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		for (size_t i = 0; i < len; i++)
-			if (!buf[i])
-				buf[i] = ' ';
-		buf[len] = '\0';
-		n += strstr(buf, needle) != NULL && atoi(de->d_name) != getpid();
-	}
-	if (d)
-		closedir(d);
-	return n;
-}

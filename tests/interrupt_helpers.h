@@ -22,6 +22,5 @@ void ti_run_tool(const char *const argv[], int want_lo, int want_hi,
 unsigned ti_check_run(const char *results, const char *sig, unsigned total,
 		      const char *out);
 char *ti_slurp(const char *path);
-unsigned ti_procs_with(const char *needle);
 
 #endif

@@ -45,37 +45,6 @@ static char *host_state(void)
 	return out;
 }
 
-/* Processes whose command line mentions @needle (QEMU and dnsmasq name
- * files in the run's results directory) */
-static unsigned procs_with(const char *needle)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	unsigned n = 0;
-
-	while (d && (de = readdir(d))) {
-		char path[300], buf[8192];
-		FILE *f;
-		size_t len;
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
-		if (!(f = fopen(path, "r")))
-			continue;
-		len = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		for (size_t i = 0; i < len; i++)
-			if (!buf[i])
-				buf[i] = ' ';
-		buf[len] = '\0';
-		n += strstr(buf, needle) != NULL && atoi(de->d_name) != getpid();
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
 Test(bridge, vm_scenarios_pass_on_bridges, .timeout = 400)
 {
 	char *dir, *vmdir, *out, *err, *before, *after;
@@ -93,7 +62,7 @@ Test(bridge, vm_scenarios_pass_on_bridges, .timeout = 400)
 	test_vm_suite_passed(out);
 	after = host_state();
 	cr_assert_str_eq(after, before, "the host's links changed");
-	cr_assert_eq(procs_with(dir), 0);
+	cr_assert_eq(test_procs_with(dir), 0);
 	{	/* dnsmasq's lease file is in the results, with the agent's MAC */
 		GDir *d = g_dir_open(dir, 0, NULL);
 		const char *run = d ? g_dir_read_name(d) : NULL;
@@ -150,7 +119,7 @@ Test(bridge, nothing_left_when_kdh_is_killed, .timeout = 300)
 		nanosleep(&ts, NULL);
 		kill(pid, sigs[k]);
 		cr_assert_eq(waitpid(pid, &status, 0), pid);
-		for (int i = 0; i < 100 && (left = procs_with(dir)); i++)
+		for (int i = 0; i < 100 && (left = test_procs_with(dir)); i++)
 			usleep(50000);	/* SIGKILL by parent death is async */
 		cr_assert_eq(left, 0, "signal %d at %.2f s: %u processes left",
 			     sigs[k], at, left);

@@ -51,7 +51,7 @@ static void vm_stopped(const char *jobs, const char *backend)
 	out = ti_slurp(log);
 	fprintf(stderr, "%s", out);
 	cr_assert_eq(rc, 130, "%s", out);
-	for (int i = 0; i < 100 && (left = ti_procs_with(res)); i++)
+	for (int i = 0; i < 100 && (left = test_procs_with(res)); i++)
 		ti_nap();
 	cr_assert_eq(left, 0, "%u QEMU or dnsmasq processes of the run left", left);
 	ti_check_run(res, "SIGTERM", 11, out);	/* scenarios/vm holds 11 */
@@ -85,7 +85,7 @@ Test(interrupt_vm, a_second_sigterm_leaves_nothing_running, .timeout = 300)
 		pid = ti_spawn(argv, NULL, log, NULL);
 	}
 	ti_wait_for(res, "vm.log", 1, pid, -1, NULL);
-	cr_assert_gt(ti_procs_with(res), 0, "a QEMU of the run is up");
+	cr_assert_gt(test_procs_with(res), 0, "a QEMU of the run is up");
 	kill(pid, SIGTERM);
 	ti_nap();
 	kill(pid, SIGTERM);
@@ -95,7 +95,7 @@ Test(interrupt_vm, a_second_sigterm_leaves_nothing_running, .timeout = 300)
 		  "status %#x", status);
 	fprintf(stderr, "second SIGTERM: %s\n", WIFSIGNALED(status) ?
 		"kdh died of it" : "kdh had finished (130)");
-	for (int i = 0; i < 250 && (left = ti_procs_with(res)); i++)
+	for (int i = 0; i < 250 && (left = test_procs_with(res)); i++)
 		ti_nap();
 	cr_assert_eq(left, 0, "%u QEMU or dnsmasq processes of the run left", left);
 	test_rmtree(dir);
