@@ -26,63 +26,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "kdh/loop.h"
-
-#define NO_INDEX	SIZE_MAX
-
-struct ns_timer {
-	struct ns_loop *loop;
-	ns_timer_cb cb;
-	void *opaque;
-	uint64_t expire;
-	uint64_t seq;
-	size_t idx;			/* heap position, NO_INDEX if idle */
-	const char *label;		/* for the spin guard's error */
-	uint64_t spin_at, spin_n;	/* events at the instant spin_at */
-};
-
-struct fd_watch {
-	int fd;
-	short events;
-	ns_fd_cb cb;
-	void *opaque;
-	bool deleted;
-};
-
-struct hook_entry {
-	struct ns_hook hook;
-	void *opaque;
-	bool deleted;
-};
-
-struct ns_pollset {
-	struct pollfd *fds;
-	size_t n, cap;
-};
-
-struct ns_loop {
-	enum ns_clock clock;
-	uint64_t now;
-	struct ns_rng rng;
-	struct ns_loop_stats stats;
-	struct ns_timer **heap;
-	size_t n_heap, cap_heap;
-	uint64_t seq;
-	struct fd_watch *fds;
-	size_t n_fds;
-	struct hook_entry *hooks;
-	size_t n_hooks;
-	struct ns_pollset ps;
-	bool stop;
-	uint64_t spin_at, spin_n;	/* events fired at the instant spin_at */
-	uint64_t wall_limit, wall_start; /* CLOCK_MONOTONIC ns; 0: no limit */
-	uint64_t wall_tick;
-	const volatile sig_atomic_t *intr;
-	sigset_t intr_set;
-	bool interrupted;
-	enum ns_loop_end end;
-	char error[256];
-};
+#include "netsim/loop_priv.h"
 
 static uint64_t clock_read(void)
 {
@@ -92,8 +36,8 @@ static uint64_t clock_read(void)
 	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
 }
 
-static void __attribute__((format(printf, 2, 3)))
-loop_fail(struct ns_loop *l, const char *fmt, ...)
+/* ns_loop_fail() - end the run with an error (loop_priv.h) */
+void ns_loop_fail(struct ns_loop *l, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -175,154 +119,6 @@ const char *ns_loop_error(const struct ns_loop *l)
 }
 
 /* Heap ordered by (expire, seq) */
-static bool timer_before(const struct ns_timer *a, const struct ns_timer *b)
-{
-	return a->expire < b->expire || (a->expire == b->expire && a->seq < b->seq);
-}
-
-static void heap_set(struct ns_loop *l, size_t i, struct ns_timer *t)
-{
-	l->heap[i] = t;
-	t->idx = i;
-}
-
-static void heap_up(struct ns_loop *l, size_t i)
-{
-	struct ns_timer *t = l->heap[i];
-
-	while (i) {
-		size_t parent = (i - 1) / 2;
-
-		if (!timer_before(t, l->heap[parent]))
-			break;
-		heap_set(l, i, l->heap[parent]);
-		i = parent;
-	}
-	heap_set(l, i, t);
-}
-
-static void heap_down(struct ns_loop *l, size_t i)
-{
-	struct ns_timer *t = l->heap[i];
-
-	for (;;) {
-		size_t c = 2 * i + 1;
-
-		if (c >= l->n_heap)
-			break;
-		if (c + 1 < l->n_heap && timer_before(l->heap[c + 1], l->heap[c]))
-			c++;
-		if (!timer_before(l->heap[c], t))
-			break;
-		heap_set(l, i, l->heap[c]);
-		i = c;
-	}
-	heap_set(l, i, t);
-}
-
-static void heap_remove(struct ns_loop *l, struct ns_timer *t)
-{
-	size_t i = t->idx;
-	struct ns_timer *last = l->heap[--l->n_heap];
-
-	t->idx = NO_INDEX;
-	if (last == t)
-		return;
-	heap_set(l, i, last);
-	heap_down(l, i);
-	heap_up(l, last->idx);
-}
-
-/**
- * ns_timer_new_labelled() - an idle timer with a label for errors
- * @l:		loop
- * @cb:		called when it expires (the timer is idle again by then)
- * @opaque:	passed to @cb
- * @label:	what the timer is (static storage); ns_timer_new() passes its
- *		callback's name and source file
- *
- * Return: timer, or NULL when out of memory
- */
-struct ns_timer *ns_timer_new_labelled(struct ns_loop *l, ns_timer_cb cb,
-				       void *opaque, const char *label)
-{
-	struct ns_timer *t = calloc(1, sizeof(*t));
-
-	if (!t)
-		return NULL;
-	t->loop = l;
-	t->cb = cb;
-	t->opaque = opaque;
-	t->idx = NO_INDEX;
-	t->label = label ? label : "unnamed timer";
-	return t;
-}
-
-/** ns_timer_label() - the timer's label, as given at creation */
-const char *ns_timer_label(const struct ns_timer *t)
-{
-	return t->label;
-}
-
-/**
- * ns_timer_free() - disarm and free
- * @t:		timer, may be NULL
- */
-void ns_timer_free(struct ns_timer *t)
-{
-	if (!t)
-		return;
-	ns_timer_del(t);
-	free(t);
-}
-
-/**
- * ns_timer_mod() - (re)arm for an absolute time on the loop's clock
- * @t:		timer
- * @expire_ns:	when; a time already past fires on the next turn
- */
-void ns_timer_mod(struct ns_timer *t, uint64_t expire_ns)
-{
-	struct ns_loop *l = t->loop;
-
-	if (t->idx != NO_INDEX)
-		heap_remove(l, t);
-	if (l->n_heap == l->cap_heap) {
-		size_t cap = l->cap_heap ? 2 * l->cap_heap : 64;
-		struct ns_timer **h = realloc(l->heap, cap * sizeof(*h));
-
-		if (!h) {
-			loop_fail(l, "out of memory arming a timer");
-			return;
-		}
-		l->heap = h;
-		l->cap_heap = cap;
-	}
-	t->expire = expire_ns;
-	t->seq = l->seq++;
-	heap_set(l, l->n_heap++, t);
-	heap_up(l, t->idx);
-}
-
-/** ns_timer_del() - disarm (no effect on an idle timer) */
-void ns_timer_del(struct ns_timer *t)
-{
-	if (t->idx != NO_INDEX)
-		heap_remove(t->loop, t);
-}
-
-/** ns_timer_pending() - whether the timer is armed */
-bool ns_timer_pending(const struct ns_timer *t)
-{
-	return t->idx != NO_INDEX;
-}
-
-/** ns_timer_expire() - when an armed timer fires */
-uint64_t ns_timer_expire(const struct ns_timer *t)
-{
-	return t->expire;
-}
-
 /**
  * ns_loop_add_fd() - watch a file descriptor (real clock only)
  * @l:		loop
@@ -517,7 +313,7 @@ static bool budget_spent(struct ns_loop *l, struct ns_timer *t)
 	}
 	t->spin_n++;
 	if (++l->spin_n >= NS_LOOP_SPIN_LIMIT) {
-		loop_fail(l, "no progress: %llu timer events at %.9f s without "
+		ns_loop_fail(l, "no progress: %llu timer events at %.9f s without "
 			  "time advancing; timer %s fired %llu of them",
 			  (unsigned long long)l->spin_n, (double)l->now / 1e9,
 			  label_clean(t->label, label, sizeof(label)), (unsigned long long)t->spin_n);
@@ -526,7 +322,7 @@ static bool budget_spent(struct ns_loop *l, struct ns_timer *t)
 	}
 	if (l->wall_limit && !(++l->wall_tick & 0xfff) &&
 	    clock_read() - l->wall_start >= l->wall_limit) {
-		loop_fail(l, "wall-clock limit: %.1f s of real time spent, %.3f s "
+		ns_loop_fail(l, "wall-clock limit: %.1f s of real time spent, %.3f s "
 			  "simulated", (double)l->wall_limit / 1e9,
 			  (double)l->now / 1e9);
 		l->end = NS_LOOP_WALL_LIMIT;
@@ -549,7 +345,7 @@ static void timers_fire_due(struct ns_loop *l)
 	while (l->n_heap && l->heap[0]->expire <= l->now && !l->stop) {
 		struct ns_timer *t = l->heap[0];
 
-		heap_remove(l, t);
+		ns_timer_heap_remove(l, t);
 		l->stats.timers_fired++;
 		t->cb(t->opaque);
 		if (budget_spent(l, t) || interrupted(l))
@@ -645,7 +441,7 @@ static bool loop_wait(struct ns_loop *l, uint64_t timeout)
 
 	if (l->clock == NS_CLOCK_VIRTUAL) {
 		if (l->ps.n) {
-			loop_fail(l, "a hook wants fd %d polled, but this run is "
+			ns_loop_fail(l, "a hook wants fd %d polled, but this run is "
 				  "on the virtual clock", l->ps.fds[0].fd);
 			return false;
 		}
@@ -663,7 +459,7 @@ static bool loop_wait(struct ns_loop *l, uint64_t timeout)
 		return false;		/* interrupted before the wait */
 	l->stats.polls++;
 	if (rc < 0 && errno != EINTR) {
-		loop_fail(l, "poll: %s", strerror(errno));
+		ns_loop_fail(l, "poll: %s", strerror(errno));
 		return false;
 	}
 	l->now = clock_read();
