@@ -56,6 +56,9 @@ struct an_target *an_target_get(struct analysis *a, const uint8_t mac[ETH_ALEN],
 void an_event_add(struct an_target *t, uint64_t now, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* analyze_kdnet.c */
+void an_kdnet_take(struct analysis *a, const struct frame_view *v, uint64_t now);
+
 /* analyze_addr.c: the address phase (DHCP, RFC 3927, ARP) */
 void an_arp_take(struct analysis *a, const struct arp_view *arp, uint64_t now);
 void an_dhcp_take(struct analysis *a, const struct udp_view *udp, uint64_t now);
