@@ -90,7 +90,8 @@ static int generated_print(const char *what, const char *name)
 	if (name) {
 		cmd = command_find(name);
 		if (!cmd)
-			return no_command(what, name);
+			return no_command(!strcmp(what, "--man") ? "kdh --man" :
+					  "kdh --complete", name);
 	}
 	if (!strcmp(what, "--man")) {
 		if (cmd)

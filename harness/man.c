@@ -274,7 +274,8 @@ static void block_options(struct roff *r, char **lines, const struct block *b)
 	}
 }
 
-static void blocks_print(struct roff *r, char **lines, const struct block *b,
+/* the blocks of kind @k under the heading @title; false when none */
+static bool blocks_print(struct roff *r, char **lines, const struct block *b,
 			 size_t nb, enum block_kind k, const char *title)
 {
 	bool any = false;
@@ -290,6 +291,7 @@ static void blocks_print(struct roff *r, char **lines, const struct block *b,
 		else
 			block_text(r, lines, &b[i]);
 	}
+	return any;
 }
 
 static void synopsis_print(struct roff *r, const char *usage)
@@ -351,7 +353,8 @@ void man_cmd_print(FILE *out, const struct kdh_cmd *cmd, const char *version)
 	synopsis_print(&r, cmd->usage);
 	roff_req(&r, ".SH DESCRIPTION");
 	blocks_print(&r, lines, b, nb, BLOCK_DESC, NULL);
-	blocks_print(&r, lines, b, nb, BLOCK_OPTIONS, "OPTIONS");
+	if (!blocks_print(&r, lines, b, nb, BLOCK_OPTIONS, "OPTIONS"))
+		roff_req(&r, ".SH OPTIONS");
 	roff_req(&r, ".TP\n\\fB\\-\\-help\\fR\nthis text (the same as "
 		 "\\fBkdh help %s\\fR)", cmd->name);
 	blocks_print(&r, lines, b, nb, BLOCK_EXIT, "EXIT STATUS");
