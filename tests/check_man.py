@@ -8,8 +8,9 @@ page is left over), that each page is what `kdh --man NAME` prints now
 (a stale build fails), that every page renders without a groff or man
 warning, that a command's page and `kdh help NAME` name the same options
 (and every option of the usage line is explained outside the SYNOPSIS),
-and that kdh-scenario(5) names every key of the README's scenario key
-table and every metric of its Metrics paragraph.
+that kdh-analyze(1) names every metric of the README's metrics table, and
+that kdh-scenario(5) names every key of the README's scenario key table
+and every metric of its Metrics paragraph.
 """
 import os
 import re
@@ -113,21 +114,44 @@ def check_options(kdh, cmd, text):
              if o in in_page else "not in the page"))
 
 
+def named(key, text):
+    """@key in @text as a whole word: logo_hang is not logo_hang_s"""
+    return re.search(r"(?<![\w.-])" + re.escape(key) + r"(?![\w-])", text)
+
+
+def table_keys(md, header):
+    """the `names` in the first column of the README table under @header"""
+    table = md.split(header, 1)
+    if len(table) < 2:
+        fail("README: no table '%s'" % header)
+        return []
+    keys = []
+    for row in table[1].split("\n")[2:]:
+        if not row.startswith("|"):
+            break
+        keys += re.findall(r"`([^`]+)`", re.split(r"(?<!\\)\|", row)[1])
+    return [" ".join(k.replace("\\|", "|").split()) for k in keys]
+
+
+def check_metrics(mandir, readme):
+    """the README's kdh analyze metrics table against kdh-analyze(1)"""
+    with open(readme) as f:
+        keys = table_keys(f.read(), "| metric | definition")
+    page = os.path.join(mandir, "kdh-analyze.1")
+    if not keys or not os.path.exists(page):
+        return
+    text = " ".join(render(page).split())
+    for k in keys:
+        if not named(k, text):
+            fail("kdh-analyze(1) does not name '%s' (README metrics table)" % k)
+
+
 def check_scenario(page, readme):
     lint(page)
     text = " ".join(render(page).split())
     with open(readme) as f:
         md = f.read()
-    table = md.split("| section / key |", 1)
-    if len(table) < 2:
-        fail("README: no scenario key table")
-        return
-    keys = []
-    for row in table[1].split("\n")[2:]:
-        if not row.startswith("|"):
-            break
-        first = re.split(r"(?<!\\)\|", row)[1]
-        keys += re.findall(r"`([^`]+)`", first)
+    keys = table_keys(md, "| section / key |")
     m = re.search(r"^Metrics: (.*?)^With several VMs", md, re.M | re.S)
     if not m:
         fail("README: no Metrics paragraph")
@@ -137,7 +161,7 @@ def check_scenario(page, readme):
         fail("README: only %d keys found in the key table" % len(keys))
     for k in keys:
         k = " ".join(k.replace("\\|", "|").split())
-        if k not in text:
+        if not named(k, text):
             fail("kdh-scenario(5) does not name '%s' (README key table)" % k)
 
 
@@ -147,6 +171,7 @@ def main():
         print("SKIP: no groff (Debian: groff-base)")
         return 77
     check_commands(kdh, mandir)
+    check_metrics(mandir, readme)
     check_scenario(scenario_page, readme)
     if failures:
         print("%d failures" % len(failures))
