@@ -5,6 +5,7 @@
 
 #include "kdh-config.h"
 #include "kdh/cli.h"
+#include "kdh/man.h"
 
 static const struct kdh_cmd *const commands[] = {
 	&kdh_cmd_run,
@@ -47,19 +48,22 @@ static int no_command(const char *who, const char *name)
 	return KDH_EXIT_USAGE;
 }
 
+/* what kdh is: the head of `kdh --help` and kdh(1)'s DESCRIPTION */
+static const char about[] =
+"kdh reproduces and measures Windows network kernel debugging (KDNET) on\n"
+"virtual networks: how long a guest takes until the debugger connects, the\n"
+"~10 minute hang when the debug NIC waits for DHCP on a static-IP network,\n"
+"which NIC busparams selects, and what Hyper-V enlightenments do to it.\n"
+"Every figure is computed from captured frames.\n";
+
 static void usage_print(FILE *out)
 {
 	fprintf(out,
 "usage: kdh COMMAND [ARGS...]\n"
 "       kdh help COMMAND | kdh --help | kdh --version\n"
 "\n"
-"kdh reproduces and measures Windows network kernel debugging (KDNET) on\n"
-"virtual networks: how long a guest takes until the debugger connects, the\n"
-"~10 minute hang when the debug NIC waits for DHCP on a static-IP network,\n"
-"which NIC busparams selects, and what Hyper-V enlightenments do to it.\n"
-"Every figure is computed from captured frames.\n"
-"\n"
-"Commands:\n");
+"%s\n"
+"Commands:\n", about);
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(out, "  %-9s %s\n", commands[i]->name, commands[i]->summary);
 	fprintf(out,
@@ -72,6 +76,37 @@ static void usage_print(FILE *out)
 "\n"
 "Exit status: 0 success, 1 what was measured failed, 2 bad input.\n"
 "'kdh help COMMAND' explains a command, its output and its exit status.\n");
+}
+
+/*
+ * Hidden, for the build and the shell: `kdh --man` is kdh(1) as roff,
+ * `kdh --man NAME` kdh-NAME(1); `kdh --complete` lists the commands,
+ * `kdh --complete NAME` the words completion offers after `kdh NAME`.
+ */
+static int generated_print(const char *what, const char *name)
+{
+	const struct kdh_cmd *cmd = NULL;
+
+	if (name) {
+		cmd = command_find(name);
+		if (!cmd)
+			return no_command(!strcmp(what, "--man") ? "kdh --man" :
+					  "kdh --complete", name);
+	}
+	if (!strcmp(what, "--man")) {
+		if (cmd)
+			man_cmd_print(stdout, cmd, KDH_VERSION);
+		else
+			man_index_print(stdout, commands, N_COMMANDS, about,
+					KDH_VERSION);
+	} else if (cmd) {
+		complete_cmd_print(stdout, cmd);
+	} else {
+		for (size_t i = 0; i < N_COMMANDS; i++)
+			printf("%s\n", commands[i]->name);
+		printf("help\n");
+	}
+	return fflush(stdout) ? KDH_EXIT_FAIL : KDH_EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -90,6 +125,8 @@ int main(int argc, char **argv)
 		printf("kdh %s\n", KDH_VERSION);
 		return KDH_EXIT_OK;
 	}
+	if (!strcmp(argv[1], "--man") || !strcmp(argv[1], "--complete"))
+		return generated_print(argv[1], argc > 2 ? argv[2] : NULL);
 	if (!strcmp(argv[1], "help")) {
 		if (argc < 3) {
 			usage_print(stdout);

@@ -555,5 +555,9 @@ const struct kdh_cmd kdh_cmd_list = {
 	.run = list_main,
 	.help =
 "One line per scenario: name, groups, description.  Bad files are\n"
-"reported as by `kdh run` (exit 2).\n",
+"reported as by `kdh run` (exit 2).\n"
+"\n"
+"Options:\n"
+"  -g, --group G   only scenarios whose groups list G (as kdh run -g)\n"
+"  --shard K/N     only the Kth of N parts, as kdh run --shard K/N runs\n",
 };

@@ -327,6 +327,8 @@ const struct kdh_cmd kdh_cmd_qemu_cmd = {
 "  --host-cpu-vendor V\n"
 "               GenuineIntel (default) or AuthenticAMD: the host CPU\n"
 "               qemu-server reads (hv_evmcs, nested-virt = vmx or svm)\n"
+"  -v, --verbose\n"
+"               also note every config line kept and ignored\n"
 "\n"
 "A cpu: value qemu-server refuses, or a bad cpu-models file, is an error\n"
 "(exit status 2).\n",

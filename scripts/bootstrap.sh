@@ -16,6 +16,7 @@ PACKAGES=(
 	libssl-dev libglib2.0-dev libjson-glib-dev zlib1g-dev libslirp-dev
 	libcriterion-dev tshark qemu-system-x86 ipxe-qemu
 	busybox-static cpio libxml2-utils
+	man-db groff-base
 	libnl-3-dev libnl-route-3-dev libpcap-dev dnsmasq-base iproute2 procps
 	clang libfuzzer-14-dev
 	ovmf
