@@ -67,14 +67,16 @@ int kdh_exe_dir(char *out, size_t len)
  */
 int kdh_data_dir(char *out, size_t len)
 {
-	char exe[4096];
+	char exe[4096], dir[4200], real[PATH_MAX];
 	int rc = kdh_exe_dir(exe, sizeof(exe));
 
 	if (rc)
 		return rc;
-	if ((rc = fmt(out, len, exe, "/" KDH_DATADIR_REL)))
+	if ((rc = fmt(dir, sizeof(dir), exe, "/" KDH_DATADIR_REL)))
 		return rc;
-	return is_dir(out) ? 0 : -ENOENT;
+	if (!is_dir(dir) || !realpath(dir, real))	/* BINDIR/..: plainer */
+		return -ENOENT;
+	return fmt(out, len, real, "");
 }
 
 static int image_in(const char *dir)
