@@ -8,6 +8,7 @@
 
 #include "kdh/agent.h"
 #include "kdh/bench.h"
+#include "kdh/datadir.h"
 #include "kdh/pcapng.h"
 #include "kdh/ports.h"
 #include "kdh/qemu_argv.h"
@@ -47,7 +48,7 @@ static double boot_once(const char *dir, bool with_kdh)
 	struct vmconf c = { .memory = 256, .cores = 1, .sockets = 1 };
 	struct qemu_opts o = { .vmid = 900, .net = QEMU_NET_STREAM,
 		.sock_dir = dir, .serial_dir = dir };
-	char kernel[700], initrd[700], err[256], path[700];
+	char agent[4096], kernel[4200], initrd[4200], err[256], path[700];
 	struct ns_slirp_config sc = { .dhcp = true };
 	struct boot b = { 0 };
 	struct ns_switch *sw = NULL;
@@ -64,8 +65,9 @@ static double boot_once(const char *dir, bool with_kdh)
 	memcpy(c.nets[0].mac, (uint8_t[6]){ 0xbc, 0x24, 0x11, 0, 9, 9 }, 6);
 	if (!with_kdh)
 		o.net = QEMU_NET_USER;	/* the same NIC on QEMU's own slirp */
-	snprintf(kernel, sizeof(kernel), "%s/vmlinuz", vm_agent_dir());
-	snprintf(initrd, sizeof(initrd), "%s/initrd.img", vm_agent_dir());
+	kdh_agent_dir(agent, sizeof(agent));	/* bench_vm checked it */
+	snprintf(kernel, sizeof(kernel), "%s/vmlinuz", agent);
+	snprintf(initrd, sizeof(initrd), "%s/initrd.img", agent);
 	snprintf(b.proc.console, sizeof(b.proc.console), "%s/console", dir);
 	o.kernel = kernel;
 	o.initrd = initrd;
@@ -120,13 +122,16 @@ out:
  */
 int bench_vm(unsigned rounds)
 {
-	char dir[] = "/tmp/kdh-bench-vm-XXXXXX", path[700];
+	char dir[] = "/tmp/kdh-bench-vm-XXXXXX", path[4096], why[600];
 	double best[2] = { 1e9, 1e9 }, t;
 
-	snprintf(path, sizeof(path), "%s/initrd.img", vm_agent_dir());
-	if (access(path, R_OK) || !mkdtemp(dir)) {
-		fprintf(stderr, "kdh bench vm: no agent image at %s "
-			"(scripts/build-agent-image.sh)\n", path);
+	if (kdh_agent_dir(path, sizeof(path))) {
+		kdh_agent_missing(why, sizeof(why));
+		fprintf(stderr, "kdh bench vm: requires %s\n", why);
+		return 2;
+	}
+	if (!mkdtemp(dir)) {
+		fprintf(stderr, "kdh bench vm: %s: cannot create\n", dir);
 		return 2;
 	}
 	for (unsigned r = 0; r < rounds; r++)

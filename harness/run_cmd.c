@@ -19,6 +19,7 @@
 
 #include "kdh/baseline.h"
 #include "kdh/cli.h"
+#include "kdh/datadir.h"
 #include "kdh/duration.h"
 #include "kdh/report.h"
 #include "kdh/size.h"
@@ -108,6 +109,7 @@ struct run_args {
 	int data_fd;		/* --json - / --junit -: the real stdout */
 	uint64_t seed;
 	bool seeded, tap, validate;
+	bool all;		/* --all: the built-in suite and the VM scenarios */
 	unsigned jobs;
 	unsigned shard, shards;		/* 1-based K of N; 0/0 = all */
 	const char *baseline;
@@ -123,7 +125,7 @@ static void suite_load(struct suite *s, int argc, char **argv,
 	struct stat st;
 	size_t j = 0;
 
-	if (argc == 0)
+	if (argc == 0 || a->all)
 		for (size_t i = 0; i < n_builtin_scenarios; i++) {
 			char file[128];
 
@@ -131,6 +133,18 @@ static void suite_load(struct suite *s, int argc, char **argv,
 				 builtin_scenarios[i].name);
 			load_text(s, file, builtin_scenarios[i].text);
 		}
+	if (a->all) {
+		char dir[4096];
+
+		if (kdh_vm_scenario_dir(dir, sizeof(dir))) {
+			fprintf(stderr, "--all: no VM scenarios: kdh is neither "
+				"installed (no scenarios/vm in its data directory) "
+				"nor the build tree's\n");
+			s->bad = true;
+		} else {
+			load_dir(s, dir);
+		}
+	}
 	for (int i = 0; i < argc; i++) {
 		if (!stat(argv[i], &st) && S_ISDIR(st.st_mode))
 			load_dir(s, argv[i]);
@@ -171,6 +185,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		{ "junit", required_argument, NULL, 'J' },
 		{ "tap", no_argument, NULL, 't' },
 		{ "validate", no_argument, NULL, 'V' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "baseline", required_argument, NULL, 'B' },
@@ -233,6 +248,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		case 'J': a->junit = optarg; break;
 		case 't': a->tap = true; break;
 		case 'V': a->validate = true; break;
+		case 'a': a->all = true; break;
 		case 'h': cli_help_print(cmd); return CLI_HELP_SHOWN;
 		case 's':
 			if (cli_seed_parse(optarg, &a->seed))
@@ -474,7 +490,7 @@ static int list_main(int argc, char **argv)
 const struct kdh_cmd kdh_cmd_run = {
 	.name = "run",
 	.summary = "run scenarios (default: the built-in suite) and judge them from the wire",
-	.usage = "kdh run [PATH...] [-g GROUP] [-j N] [--shard K/N] [--seed N] "
+	.usage = "kdh run [PATH...] [--all] [-g GROUP] [-j N] [--shard K/N] [--seed N] "
 		 "[--results DIR] [--json FILE] [--junit FILE] [--tap] [--validate] "
 		 "[--baseline FILE] [--backend user|bridge] [--max-capture SIZE] "
 		 "[--max-wall DURATION]",
@@ -490,6 +506,10 @@ const struct kdh_cmd kdh_cmd_run = {
 "networks are Linux bridges in a private network namespace.\n"
 "\n"
 "Options:\n"
+"  --all             the built-in suite and the VM scenarios kdh ships\n"
+"                    (installed: DATADIR/kdh/scenarios/vm; in the build\n"
+"                    tree: the source's scenarios/vm), with any PATH; `kdh\n"
+"                    run -g vm --all` runs the VM scenarios\n"
 "  -g, --group G     only scenarios whose groups list G (seed, dhcp, ...)\n"
 "  -j, --jobs N      run N scenarios at once, in child processes; the\n"
 "                    results are the same as with -j 1 (default 1)\n"
@@ -537,6 +557,14 @@ const struct kdh_cmd kdh_cmd_run = {
 "wall time; under a FAIL, the first expectation that failed as file:line.\n"
 "Then a summary.\n"
 "\n"
+"Files: an installed kdh (BINDIR/kdh) finds its data relative to itself,\n"
+"in BINDIR/../share/kdh as meson laid it out (a DESTDIR install or a moved\n"
+"prefix still works): agent/ holds the agent image (vmlinuz, initrd.img)\n"
+"that target = vm scenarios boot, scenarios/vm/ the VM scenarios.  A\n"
+"build-tree kdh uses BUILD/agent.  KDH_AGENT_DIR=DIR overrides the image's\n"
+"directory.  Without an image VM scenarios SKIP, saying where kdh looked;\n"
+"build one with scripts/build-agent-image.sh BUILD_DIR.\n"
+"\n"
 "Exit status: 0 all passed (skips allowed), 1 a scenario failed or could\n"
 "not run, 2 a scenario file is bad (file:line: what is wrong; nothing\n"
 "runs), 77 every scenario was skipped, 130 interrupted by SIGINT or\n"
@@ -545,13 +573,14 @@ const struct kdh_cmd kdh_cmd_run = {
 "Examples:\n"
 "  kdh run                         the built-in suite\n"
 "  kdh run -g seed --seed 42\n"
-"  kdh run my-vm.kdh --junit junit.xml\n",
+"  kdh run my-vm.kdh --junit junit.xml\n"
+"  kdh run -g vm --all             the VM scenarios installed with kdh\n",
 };
 
 const struct kdh_cmd kdh_cmd_list = {
 	.name = "list",
 	.summary = "list scenarios (default: the built-in suite) with groups",
-	.usage = "kdh list [PATH...] [-g GROUP] [--shard K/N]",
+	.usage = "kdh list [PATH...] [--all] [-g GROUP] [--shard K/N]",
 	.run = list_main,
 	.help =
 "One line per scenario: name, groups, description.  Bad files are\n"
@@ -559,5 +588,7 @@ const struct kdh_cmd kdh_cmd_list = {
 "\n"
 "Options:\n"
 "  -g, --group G   only scenarios whose groups list G (as kdh run -g)\n"
-"  --shard K/N     only the Kth of N parts, as kdh run --shard K/N runs\n",
+"  --shard K/N     only the Kth of N parts, as kdh run --shard K/N runs\n"
+"  --all           also the VM scenarios kdh ships, as kdh run --all (see\n"
+"                  kdh run --help, Files)\n",
 };

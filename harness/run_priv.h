@@ -63,7 +63,7 @@ struct sim {
 	uint64_t settled_at;
 	GString *log;
 	char err[300];
-	char skip[300];			/* a requirement found unmet while running */
+	char skip[400];			/* a requirement found unmet while running */
 };
 
 void sim_event(struct sim *s, const char *text);

@@ -22,6 +22,7 @@
 
 #include "harness/run_priv.h"
 #include "kdh/agent.h"
+#include "kdh/datadir.h"
 #include "kdh/ports.h"
 #include "kdh/pve_cpu.h"
 #include "kdh/qemu_argv.h"
@@ -95,8 +96,7 @@ static GPtrArray *argv_of(struct vm_real *r, char **append, char *err,
 			  size_t errlen)
 {
 	const struct sc_vm *c = r->v->cfg;
-	const char *agent = vm_agent_dir();
-	char kernel[700], initrd[700], vars[160], *words = agent_cmdline_build(&c->tc);
+	char agent[4096], kernel[4200], initrd[4200], vars[160], *words = agent_cmdline_build(&c->tc);
 	GPtrArray *argv;
 	GString *notes;
 	gchar **lines;
@@ -107,6 +107,7 @@ static GPtrArray *argv_of(struct vm_real *r, char **append, char *err,
 	struct vmconf vc;
 
 	vmconf_of(r->v, &vc);
+	kdh_agent_dir(agent, sizeof(agent));	/* run_vm_build checked it */
 	snprintf(kernel, sizeof(kernel), "%s/vmlinuz", agent);
 	snprintf(initrd, sizeof(initrd), "%s/initrd.img", agent);
 	if (c->image[0]) {
@@ -291,19 +292,22 @@ int run_vm_build(struct sim_vm *v)
 {
 	struct sim *s = v->sim;
 	struct vm_real *r = calloc(1, sizeof(*r));
-	char path[700];
+	char path[4096], missing[sizeof(s->skip) - 16];
 	gchar *qemu = g_find_program_in_path("qemu-system-x86_64");
+	bool no_image;
 
 	if (!r)
 		return -ENOMEM;
 	v->real = r;
 	r->v = v;
-	snprintf(path, sizeof(path), "%s/initrd.img", vm_agent_dir());
-	if (!qemu || (!v->cfg->image[0] && access(path, R_OK)) ||
+	no_image = !v->cfg->image[0] && kdh_agent_dir(path, sizeof(path));
+	if (!qemu || no_image ||
 	    (v->cfg->image[0] && access(v->cfg->image, R_OK))) {
+		if (no_image)
+			kdh_agent_missing(missing, sizeof(missing));
 		snprintf(s->skip, sizeof(s->skip), "requires %s", !qemu ?
 			 "qemu-system-x86_64" : v->cfg->image[0] ? v->cfg->image :
-			 "the agent image (scripts/build-agent-image.sh)");
+			 missing);
 		g_free(qemu);
 		return -ENOENT;
 	}

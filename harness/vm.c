@@ -163,29 +163,6 @@ bool vm_kvm_usable(void)
 	return true;
 }
 
-/**
- * vm_agent_dir() - where the agent image is: $KDH_AGENT_DIR, else agent/
- * next to the kdh binary (the build directory)
- *
- * Return: static path
- */
-const char *vm_agent_dir(void)
-{
-	static char dir[600];
-	char exe[512];
-	ssize_t n;
-
-	if (getenv("KDH_AGENT_DIR"))
-		return getenv("KDH_AGENT_DIR");
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return "agent";
-	exe[n] = '\0';
-	*strrchr(exe, '/') = '\0';
-	snprintf(dir, sizeof(dir), "%s/agent", exe);
-	return dir;
-}
-
 static int run_out(const char *binary, const char *a1, const char *a2,
 		   gchar **out, char *err, size_t errlen)
 {

@@ -1,48 +1,120 @@
 #!/usr/bin/env bash
 # build-agent-image.sh - the agent image that VM scenarios boot under QEMU
 #
-# usage: scripts/build-agent-image.sh BUILD_DIR
+# usage: scripts/build-agent-image.sh [--kernel VMLINUZ --modules DIR]
+#            [--agent FILE] [--out DIR] BUILD_DIR
 #
-# Makes BUILD_DIR/agent/vmlinuz and BUILD_DIR/agent/initrd.img from Debian
-# packages only: the kernel of linux-image-amd64 (downloaded and unpacked,
-# not installed), its e1000, e1000e and virtio-net modules, busybox-static,
-# and BUILD_DIR/kdh-agent (the debuggee model, static).  The initramfs's
-# /init loads the modules and runs kdh-agent, which reads its settings from
-# the kernel command line.  A second run with nothing changed does nothing.
+# Makes OUT/vmlinuz and OUT/initrd.img (OUT: BUILD_DIR/agent) from Debian
+# packages only: a Debian kernel, its e1000, e1000e and virtio-net modules,
+# busybox-static, and BUILD_DIR/kdh-agent (the debuggee model, static; or
+# --agent FILE).  The initramfs's /init loads the modules and runs
+# kdh-agent, which reads its settings from the kernel command line.
+#
+# The kernel, first found of:
+#   --kernel VMLINUZ --modules DIR   DIR: /lib/modules/KVER (or a directory
+#                                    holding exactly one KVER)
+#   the installed linux-image-amd64  /boot/vmlinuz-KVER + /lib/modules/KVER
+#                                    (the newest KVER with both)
+#   a download                       apt-get download of the package
+#                                    linux-image-amd64 points at, unpacked
+#                                    (not installed) in OUT/cache
+# Only the last needs the network.
+#
+# The image is reproducible: files sorted, owners 0:0, every timestamp
+# $SOURCE_DATE_EPOCH (default 0), gzip without name or time: the same
+# inputs give the same bytes.  A second run with nothing changed does
+# nothing.
 set -euo pipefail
 
-build=$(cd "$1" && pwd)
-out=$build/agent
-agent=$build/kdh-agent
-here=$(cd "$(dirname "$0")" && pwd)
-[ -x "$agent" ] || { echo "build-agent-image: $agent is missing (meson compile first)" >&2; exit 2; }
-mkdir -p "$out/cache"
-
-if [ -f "$out/initrd.img" ] && [ "$out/initrd.img" -nt "$agent" ] &&
-   [ "$out/initrd.img" -nt "$here/build-agent-image.sh" ]; then
-	exit 0
+usage() { sed -n '3,4p' "$0" | sed 's/^# //' >&2; exit 2; }
+kernel= modules= agent= out=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2; shift 2 ;;
+	--modules) modules=$2; shift 2 ;;
+	--agent) agent=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	-h|--help) usage ;;
+	--) shift; break ;;
+	-*) echo "build-agent-image: unknown option $1" >&2; usage ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 1 ] || usage
+if { [ -n "$kernel" ] && [ -z "$modules" ]; } || { [ -z "$kernel" ] && [ -n "$modules" ]; }; then
+	echo "build-agent-image: --kernel and --modules go together" >&2; exit 2
 fi
 
-# The kernel: the package linux-image-amd64 points at, unpacked in a cache
+build=$(cd "$1" && pwd)
+out=${out:-$build/agent}
+agent=${agent:-$build/kdh-agent}
+here=$(cd "$(dirname "$0")" && pwd)
+epoch=${SOURCE_DATE_EPOCH:-0}
+[ -x "$agent" ] || { echo "build-agent-image: $agent is missing (meson compile first)" >&2; exit 2; }
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+# The installed kernel: the newest /boot/vmlinuz-KVER with /lib/modules/KVER
+installed_kernel() {
+	local v
+	for v in $(ls /boot 2>/dev/null | sed -n 's/^vmlinuz-//p' | sort -rV); do
+		if [ -r "/boot/vmlinuz-$v" ] && [ -d "/lib/modules/$v/kernel" ]; then
+			echo "$v"; return
+		fi
+	done
+}
+
+# The kernel of the package linux-image-amd64 points at, unpacked in a cache
 kernel_pkg() {
 	apt-cache depends linux-image-amd64 2>/dev/null |
 		awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
 }
-pkg=$(kernel_pkg)
-if [ -z "$pkg" ] && [ "$(id -u)" -eq 0 ]; then
-	apt-get update -q >/dev/null	# lists may be absent on a new machine
+download_kernel() {
+	local pkg
 	pkg=$(kernel_pkg)
+	if [ -z "$pkg" ] && [ "$(id -u)" -eq 0 ]; then
+		apt-get update -q >/dev/null	# lists may be absent on a new machine
+		pkg=$(kernel_pkg)
+	fi
+	[ -n "$pkg" ] || { echo "build-agent-image: no installed kernel, no --kernel, and no linux-image-amd64 in apt's lists" >&2; exit 2; }
+	mkdir -p "$out/cache"
+	if [ ! -f "$out/cache/$pkg.unpacked" ]; then
+		rm -rf "$out/cache/root" "$out/cache"/*.deb
+		(cd "$out/cache" && apt-get download -q "$pkg" >/dev/null)
+		dpkg-deb -x "$out/cache"/"$pkg"_*.deb "$out/cache/root"
+		touch "$out/cache/$pkg.unpacked"
+	fi
+	kver=$(ls "$out/cache/root/lib/modules" | head -n1)
+	kernel=$out/cache/root/boot/vmlinuz-$kver
+	modules=$out/cache/root/lib/modules/$kver
+	source="download of $pkg"
+}
+
+if [ -n "$kernel" ]; then
+	[ -r "$kernel" ] || { echo "build-agent-image: --kernel $kernel: not readable" >&2; exit 2; }
+	if [ ! -d "$modules/kernel" ]; then
+		n=$(find "$modules" -mindepth 2 -maxdepth 2 -name kernel -type d 2>/dev/null | wc -l)
+		[ "$n" -eq 1 ] || { echo "build-agent-image: --modules $modules: not /lib/modules/KVER nor a directory of one KVER" >&2; exit 2; }
+		modules=$(dirname "$(find "$modules" -mindepth 2 -maxdepth 2 -name kernel -type d)")
+	fi
+	kver=$(basename "$modules")
+	source="--kernel $kernel"
+elif kver=$(installed_kernel) && [ -n "$kver" ]; then
+	kernel=/boot/vmlinuz-$kver
+	modules=/lib/modules/$kver
+	source="installed kernel"
+else
+	download_kernel
 fi
-[ -n "$pkg" ] || { echo "build-agent-image: no linux-image-amd64 in apt's lists" >&2; exit 2; }
-if [ ! -f "$out/cache/$pkg.unpacked" ]; then
-	rm -rf "$out/cache/root" "$out/cache"/*.deb
-	(cd "$out/cache" && apt-get download -q "$pkg" >/dev/null)
-	dpkg-deb -x "$out/cache"/"$pkg"_*.deb "$out/cache/root"
-	touch "$out/cache/$pkg.unpacked"
+
+# Nothing to do when the inputs are those of the last image, none newer
+inputs="$kernel $modules $agent $epoch"
+if [ -f "$out/initrd.img" ] && [ -f "$out/vmlinuz" ] &&
+   [ "$(cat "$out/.inputs" 2>/dev/null)" = "$inputs" ] &&
+   [ "$out/initrd.img" -nt "$agent" ] &&
+   [ "$out/initrd.img" -nt "$here/build-agent-image.sh" ]; then
+	exit 0
 fi
-root=$out/cache/root
-kver=$(ls "$root/lib/modules" | head -n1)
-cp "$root/boot/vmlinuz-$kver" "$out/vmlinuz"
 
 # The initramfs: busybox, modules in load order, kdh-agent, /init
 stage=$(mktemp -d)
@@ -54,8 +126,8 @@ for app in sh mount insmod poweroff sleep cat echo; do
 done
 mods="e1000 e1000e virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net"
 for m in $mods; do
-	f=$(find "$root/lib/modules/$kver/kernel" -name "$m.ko" | head -n1)
-	[ -n "$f" ] || { echo "build-agent-image: module $m not in $pkg" >&2; exit 2; }
+	f=$(find "$modules/kernel" -name "$m.ko" | sort | head -n1)
+	[ -n "$f" ] || { echo "build-agent-image: module $m not in $modules" >&2; exit 2; }
 	cp "$f" "$stage/lib/modules/"
 done
 cp "$agent" "$stage/kdh-agent"
@@ -71,7 +143,18 @@ echo "kdh-agent image: kernel \$(cat /proc/sys/kernel/osrelease) up"
 echo "kdh-agent exited: powering off"
 poweroff -f
 INIT
-chmod +x "$stage/init"
-(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -9) > "$out/initrd.img.tmp"
+# Fixed modes and times whatever the umask and the inputs' own
+find "$stage" -type d -exec chmod 0755 {} +
+find "$stage" -type f -exec chmod 0644 {} +
+chmod 0755 "$stage/init" "$stage/kdh-agent" "$stage/bin/busybox"
+find "$stage" -exec touch -h -d "@$epoch" {} +
+(cd "$stage" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+	cpio -o -H newc --null --quiet --reproducible --owner=0:0 | gzip -9 -n) \
+	> "$out/initrd.img.tmp"
 mv "$out/initrd.img.tmp" "$out/initrd.img"
-echo "build-agent-image: $out/vmlinuz ($kver) and $out/initrd.img ($(du -k "$out/initrd.img" | cut -f1) KiB)"
+cp "$kernel" "$out/vmlinuz.tmp"
+chmod 0644 "$out/vmlinuz.tmp"
+touch -d "@$epoch" "$out/vmlinuz.tmp"
+mv "$out/vmlinuz.tmp" "$out/vmlinuz"
+echo "$inputs" > "$out/.inputs"
+echo "build-agent-image: $out/vmlinuz ($kver, $source) and $out/initrd.img ($(du -k "$out/initrd.img" | cut -f1) KiB)"

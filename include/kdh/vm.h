@@ -27,7 +27,6 @@ bool vm_alive(struct vm_proc *vm);
 void vm_stop(struct vm_proc *vm);
 bool vm_console_has(const struct vm_proc *vm, const char *marker);
 bool vm_kvm_usable(void);
-const char *vm_agent_dir(void);
 int vm_qemu_probe(const char *binary, struct pve_version *version,
 		  GPtrArray **machines, char *err, size_t errlen);
 int vm_ovmf_vars_copy(const char *dest, char *err, size_t errlen);
