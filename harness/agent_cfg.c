@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* agent_cfg.c - what kdh-agent reads: its {dbgsettings} from the kernel
  * command line, and NIC identities from sysfs names and PCI ids
  *

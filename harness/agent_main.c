@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* agent_main.c - kdh-agent: the simulated debuggee's model as /init of a
  * small Linux VM, on the VM's real (QEMU) NICs
  *

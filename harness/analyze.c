@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* analyze.c - wire-derived timeline and metrics of each debuggee
  *
  * Theory of operation: frames are fed in capture order.  Each NIC that acts

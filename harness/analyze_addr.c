@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* analyze_addr.c - the address phase on the wire: DHCP, RFC 3927, ARP
  *
  * A lease counts when the client takes it, not when a DHCPACK crosses the

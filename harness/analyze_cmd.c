@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* analyze_cmd.c - `kdh analyze`: timeline and metrics from a capture alone */
 #include <inttypes.h>
 #include <math.h>

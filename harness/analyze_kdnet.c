@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* analyze_kdnet.c - KDNET on the wire: who is the debuggee, sessions,
  * connections, and captures that start mid-session
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* analyze_priv.h - the analysis state, shared by analyze.c (frames) and
  * analyze_vm.c (harness events, per-VM results).  Not a public header. */
 #ifndef KDH_ANALYZE_PRIV_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* analyze_serial.c - KD over serial lines in a capture: per link, the KD
  * packets each end sent and the reset exchanges (serial_connect_time)
  *

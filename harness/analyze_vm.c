@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* analyze_vm.c - harness events in a capture, and per-VM results
  *
  * The harness writes its events as pcapng packet comments:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* baseline.c - regressions against a stored run (a previous --json or
  * summary.json), within thresholds
  *

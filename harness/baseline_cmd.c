@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* baseline_cmd.c - `kdh baseline update`: store a run as the baseline */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* bcdedit.c - read what `bcdedit /dbgsettings` or `bcdedit /enum
  * {dbgsettings}` printed (pure: text in, struct out)
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* bench.c - `kdh bench`: measured side by side in one run, ratios reported
  *
  * `kdh bench decode` opens KDNET-sized datagrams with kdnet_open() and, on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* bench_analyze.c - `kdh bench analyze`: analysis cost per frame of
  * captures of 10k, 100k and 1M DHCP frames from distinct MACs plus one
  * KDNET session, measured side by side in one run: flat means linear.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* bench_relay.c - `kdh bench relay`: what `kdh serial-link` costs, against
  * a direct socket pair measured in the same run
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* bench_sim.c - `kdh bench sim`: wall time of the 10-minute hang and of the
  * whole built-in suite, and simulated seconds per wall second */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* bench_switch.c - `kdh bench switch`: 64-byte frames between two
  * in-process ports, with and without a fault profile, in one run */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* bench_topo.c - `kdh bench topo`: building a Proxmox-like topology (one
  * bridge, 32 taps enslaved and up) and tearing it down, with libnl in
  * this process against `ip` commands, in one run, in a private network

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* bench_vm.c - `kdh bench vm`: the agent image's boot under bare QEMU and
  * the same boot with its NIC on a kdh network (switch, slirp, capture), in
  * one run, alternating; the best of each and the overhead */

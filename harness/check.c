@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* check.c - `kdh check`'s findings: what a Proxmox VM config and its
  * {dbgsettings} mean for KDNET, each with the fix (pure: no I/O)
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* check_hv.c - `kdh check`: Hyper-V and what the guest's CPUID shows
  *
  * KDNET takes Hyper-V's synthetic debug transport when CPUID leaf

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* check_nic.c - `kdh check`: which NIC KDNET will use
  *
  * busparams names the b.d.f the *guest* enumerated (Device Manager's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_priv.h - shared by check.c and check_nic.c */
 #ifndef KDH_CHECK_PRIV_H
 #define KDH_CHECK_PRIV_H

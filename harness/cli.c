@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* cli.c - helpers shared by the `kdh` subcommands: errors, common options */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* complete.c - the words shell completion offers for a command, read from
  * its usage line and the "Options:" block of its help (`kdh --complete
  * COMMAND`, used by completion/kdh.bash), so completion follows the help

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* datadir.c - where kdh's data is
  *
  * An installed kdh is BINDIR/kdh with its data in DATADIR/kdh: agent/

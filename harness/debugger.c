@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* debugger.c - the debugger host's side of KDNET
  *
  * Theory of operation, per debuggee endpoint (kdnet-protocol.md section 5):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* debugger_serial.c - the debugger host's side of KD over a serial line
  *
  * Theory of operation: until started (WinDbg not open yet) every byte is

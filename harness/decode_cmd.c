@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* decode_cmd.c - `kdh decode`: one line per KDNET packet of a capture */
 #include <inttypes.h>
 #include <stdio.h>

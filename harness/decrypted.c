@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* decrypted.c - `kdh decode --write-decrypted`: the capture again, with each
  * verified KDNET datagram's plaintext in place of its ciphertext
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* expect.c - expectations: "[vm.]metric op value", parsed and checked
  *
  * Metrics are the analyzer's (design.md section 6).  Durations take units

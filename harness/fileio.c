@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* fileio.c - result files are written atomically (a temporary file in the
  * same directory, fsync, rename); scratch trees are removed whole */
 #include <errno.h>

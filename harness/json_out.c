@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* json_out.c - small helpers over json-glib's builder for kdh's outputs */
 #include <errno.h>
 

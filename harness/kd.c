@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* kd.c - KD packets: parse, build, names (the serial and KDNET payload) */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* kd_stream.c - KD packets out of a serial byte stream
  *
  * Theory of operation: bytes are appended to a buffer; at its start there

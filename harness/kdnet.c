@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* kdnet.c - KDNET outer datagram: AES-256-CBC with the HMAC as IV
  *
  * Theory of operation

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* kdnet_ctl.c - KDNET control channel: announcement, reply, data key
  *
  * Offsets below are within the control body, i.e. the plaintext after the

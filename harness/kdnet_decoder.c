@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* kdnet_decoder.c - follow KDNET sessions through a stream of datagrams
  *
  * Theory of operation: control packets open with K.  A verified debugger

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* kdnet_key.c - bcdedit/WinDbg key strings ("w.x.y.z") to 256-bit keys
  *
  * Each of the four words is a base-36 number below 2^64 that becomes eight

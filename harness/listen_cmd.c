@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* listen_cmd.c - `kdh listen`: the debugger endpoint on a real UDP socket,
  * for a real Windows VM
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* main.c - the `kdh` command line: dispatch to subcommands, global help */
 #include <getopt.h>
 #include <stdio.h>

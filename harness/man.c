@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* man.c - roff for kdh(1) and kdh-COMMAND(1), from the command table
  *
  * A command's page is its `kdh help` text laid out as roff, so the help and

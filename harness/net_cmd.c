@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* net_cmd.c - `kdh net`: a DHCP or static-IP network for a real QEMU VM,
  * no root needed
  *

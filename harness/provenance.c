@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* provenance.c - kdh version, date, host, shard and the versions of QEMU,
  * libslirp, dnsmasq and the kernel, recorded in summary.json (style.md:
  * every result says where it came from, so runs from many machines can be

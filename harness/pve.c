@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* pve.c - Proxmox VE facts: NIC PCI addresses, models, ostypes
  *
  * Mirrors qemu-server: PVE/QemuServer/PCI.pm (get_pci_addr_map: net0..net5

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* pve_cpu.c - the -cpu value qemu-server builds for a VM config
  *
  * Mirrors proxmox/qemu-server PVE/QemuServer/CPUConfig.pm: the `cpu:`

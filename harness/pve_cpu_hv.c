@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* pve_cpu_hv.c - what a Windows guest's CPUID shows for a QEMU -cpu value
  *
  * QEMU (target/i386: x86_cpu_parse_featurestr, kvm.c hyperv_enabled,

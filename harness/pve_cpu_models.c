@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* pve_cpu_models.c - qemu-server's CPU tables and custom CPU models
  *
  * The QEMU models qemu-server accepts with the vendor it forces

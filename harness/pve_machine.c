@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* pve_machine.c - qemu-server's machine types: i440fx and q35, their
  * versions, and the default it picks (PVE/QemuServer/Machine.pm)
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* pve_pci.c - qemu-server's PCI slots for NICs (PCI.pm get_pci_addr_map)
  * and the bus numbers the guest's firmware gives the bridges they sit on
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* qemu_argv.c - the QEMU argv qemu-server builds for a VM config
  *
  * Mirrors proxmox/qemu-server (PVE/QemuServer.pm config_to_command,

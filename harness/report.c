@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* report.c - what a run tells: a console line per scenario and a summary,
  * TAP 13, JUnit XML (Jenkins, GitLab), JSON (result.json, summary.json)
  *

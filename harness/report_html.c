@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* report_html.c - `kdh report RUN... --html FILE`: one self-contained page
  * (no scripts, no fetches): the last run's scenarios with verdicts and
  * figures, an SVG timeline per VM (power-on, DHCP, 169.254 probes, first

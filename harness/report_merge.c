@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* report_merge.c - results back from JSON, and `kdh report merge`: shard
  * runs made on several machines become one summary.json and junit.xml,
  * in the order of the unsharded suite */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* run.c - one scenario: build the network, boot the debuggees, capture,
  * measure from the capture, judge
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* run_bridge.c - the bridge backend: a scenario's networks as Linux
  * bridges in a private network namespace, as a Proxmox host has them
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* run_cmd.c - `kdh run` and `kdh list`: the scenario suite from the
  * command line
  *

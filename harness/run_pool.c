@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* run_pool.c - `kdh run -j N`: scenarios in parallel child processes
  *
  * Each scenario already runs on its own loop with its own seed (derived

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* run_priv.h - the runner's state, shared by run.c (simulated debuggees)
  * and run_vm.c (debuggees in QEMU).  Not a public header. */
 #ifndef KDH_RUN_PRIV_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* run_serial.c - a scenario's serial links: VM serial ports, the
  * simulated debugger's COM port, and their bytes in the capture
  *

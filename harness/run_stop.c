@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* run_stop.c - what ends a scenario early: its budgets (--max-capture,
  * --max-wall; the loop's own spin guard) and SIGINT/SIGTERM, after which
  * `kdh run` keeps its results

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* run_vm.c - scenario VMs that really boot: QEMU with the Proxmox argv,
  * the agent image (or the user's disk), NICs on the scenario's switches
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* scenario.c - scenario files: sections, keys, defaults, cross-checks
  *
  * Theory of operation: scenario_ini.c splits the text into sections and

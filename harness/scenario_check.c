@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* scenario_check.c - what ties a scenario's sections together, and the
  * defaults that depend on other sections */
 #include <stdio.h>

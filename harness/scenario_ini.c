@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* scenario_ini.c - the INI reader under scenario files: sections, items,
  * line numbers (GLib's GKeyFile forgets those, and every error must say
  * file:line)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scenario_ini.h - INI items with line numbers (see scenario_ini.c) */
 #ifndef KDH_SCENARIO_INI_H
 #define KDH_SCENARIO_INI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scenario_priv.h - shared by scenario.c, scenario_vm.c, scenario_check.c */
 #ifndef KDH_SCENARIO_PRIV_H
 #define KDH_SCENARIO_PRIV_H

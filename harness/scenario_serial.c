@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* scenario_serial.c - serial links in a scenario: "serial = link vmA:serial0
  * vmB:serial0|debugger [baud:N]" in [scenario], checked against the VMs'
  * serialN lines and their {dbgsettings} serial debugport */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* scenario_values.c - the value syntaxes of scenario files: yes/no,
  * addresses with prefixes, fault profiles, bcdedit's dbgsettings */
 #include <errno.h>

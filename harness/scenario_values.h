@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scenario_values.h - value syntaxes of scenario files */
 #ifndef KDH_SCENARIO_VALUES_H
 #define KDH_SCENARIO_VALUES_H

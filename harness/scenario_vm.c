@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* scenario_vm.c - the [vm NAME] section: Proxmox lines (ostype:, netN:)
  * and bcdedit-like debug settings (dbgsettings, dhcp, busparams) */
 #include <errno.h>

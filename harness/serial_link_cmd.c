@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* serial_link_cmd.c - `kdh serial-link A B`: link two VMs' serial ports
  * (Proxmox's serialN: socket), surviving reboots, and see the KD protocol
  * that crosses it: packets, break-ins, and when a debugger and a debuggee

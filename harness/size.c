@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* size.c - byte sizes as kdh's options take them: a number with an
  * optional binary unit, K/KiB, M/MiB, G/GiB (powers of 1024; "B" alone
  * means bytes), so "256M" and "256MiB" are both 268435456 */

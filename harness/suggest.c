@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* suggest.c - "did you mean ...?" for mistyped commands and options
  *
  * The distance is Damerau-Levenshtein (a swap of two neighbours costs one:

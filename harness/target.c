@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* target.c - the simulated Windows debuggee: boot, NIC choice, Hyper-V,
  * the OS on the debug NIC
  *

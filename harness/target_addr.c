@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* target_addr.c - the debug NIC's address: Windows-like DHCP, then an
  * RFC 3927 link-local address; or the static address with `dhcp no`
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* target_kdnet.c - the debuggee's KDNET client
  *
  * Theory of operation (kdnet-protocol.md section 5.3): once the debug NIC

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* target_priv.h - the simulated debuggee's parts, shared by target.c
  * (lifecycle, NIC choice), target_addr.c (DHCP, RFC 3927, static) and
  * target_kdnet.c (KDNET client).  Not a public header. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* target_serial.c - the simulated debuggee's KD over a COM port
  * ({dbgsettings} serial debugport:N baudrate:B)
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* textfile.c - the text of a user's file, or a file:line error
  *
  * A NUL byte used to end a scenario silently (its [expect] section with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* verdict.c - measure a scenario's capture and judge its expectations
  *
  * The capture file written by the run is read back exactly as `kdh

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* vm.c - QEMU process supervision
  *
  * A QEMU child runs in its own process group with a parent-death signal,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* vm_cmds.c - `kdh qemu-cmd` and `kdh check`: a Proxmox VM config as QEMU
  * sees it, and what it means for KDNET */
 #include <getopt.h>

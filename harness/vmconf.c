@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* vmconf.c - read a Proxmox VE <vmid>.conf (/etc/pve/qemu-server/)
  *
  * "key: value" lines; '#' lines are the VM's description; the first

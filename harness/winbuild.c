@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* winbuild.c - Windows build profiles for KDNET's NIC support
  *
  * KDNET drives a NIC only when the Windows build ships a KDNET

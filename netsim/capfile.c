@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* capfile.c - capture file reader: pcap/pcapng, plain or gzip, streaming
  *
  * Theory of operation: bytes come from a file (inflated here with zlib when

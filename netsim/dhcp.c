@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* dhcp.c - DHCP message parser (the options kdh needs to time a lease) */
 #include <errno.h>
 #include <string.h>

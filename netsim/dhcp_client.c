@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* dhcp_client.c - a DHCP client on an ns_host
  *
  * Theory of operation: SELECTING sends DISCOVER, then waits the next entry

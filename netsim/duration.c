@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* duration.c - durations as kdh writes them everywhere: 500ms, 25s, 10m, 1h
  *
  * A duration is one or more number-unit pairs ("1m30s", "1.5s"); units are

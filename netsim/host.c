@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* host.c - a tiny in-process IPv4 host: ARP, ping, UDP
  *
  * Theory of operation: frames for the host's MAC (or broadcast) arrive on

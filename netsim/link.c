@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* link.c - one direction of a faulty link
  *
  * Theory of operation: every frame offered to the link draws, in this order

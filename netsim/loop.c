@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* loop.c - the event loop: a timer heap and poll() on a virtual or real clock
  *
  * Theory of operation: each turn fires every timer that is due, then finds

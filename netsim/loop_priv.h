@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* loop_priv.h - the event loop's state, shared by loop.c (turns, fds,
  * budgets) and timer.c (the timer heap).  Not a public header. */
 #ifndef KDH_LOOP_PRIV_H

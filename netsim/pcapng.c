@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* pcapng.c - pcapng writer: interfaces per switch port, ns timestamps,
  * harness events as packet comments
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* pcapng_block.c - pure parsers for pcap records and pcapng blocks
  *
  * Bytes in, structs out: no I/O, no allocation, every length checked against

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* pkt.c - packet parsers: link layer, Ethernet/802.1Q, ARP, IPv4, UDP
  *
  * A malformed packet is an error return, never a read past the buffer:

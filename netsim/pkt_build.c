@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* pkt_build.c - packet builders: Ethernet, ARP, IPv4, UDP, ICMP echo
  *
  * Each writes a whole frame (or message) into a caller's buffer and returns

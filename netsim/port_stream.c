@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* port_stream.c - QEMU `-netdev stream` ports: unix stream sockets carrying
  * frames as a 4-byte big-endian length followed by the Ethernet frame
  *

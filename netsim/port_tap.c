@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* port_tap.c - a switch port on a tap file descriptor (or anything that
  * reads and writes one whole frame per call, like a SOCK_DGRAM socketpair)
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* relay.c - a byte relay between two unix stream sockets, surviving
  * restarts (what `socat UNIX-CLIENT:a UNIX-CLIENT:b` does, but better)
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* rng.c - xoshiro256** seeded through splitmix64 (public-domain algorithms
  * by Blackman and Vigna): fast, and the same sequence on every machine. */
 #include "kdh/rng.h"

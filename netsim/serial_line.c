@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* serial_line.c - a simulated null-modem cable between two serial ports
  *
  * Theory of operation: a UART sends one byte as a start bit, 8 data bits

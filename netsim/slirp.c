@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* slirp.c - libslirp node: router and optional DHCP server of a network
  *
  * Theory of operation: kdh owns the loop and the clock; libslirp only sees

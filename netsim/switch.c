@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* switch.c - a learning L2 switch with ports, link faults and monitors
  *
  * Theory of operation: a frame entering a port passes the port's inbound

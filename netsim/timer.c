@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* timer.c - the loop's timers: a binary heap ordered by deadline, then by
  * the order they were armed (so timers due at one instant fire in that
  * order and a seeded virtual run replays exactly) */

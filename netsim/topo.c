@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* topo.c - bridge/tap topologies as Proxmox builds them (vmbrN, tapVMIDiN),
  * with libnl-3 and libnl-route-3, in a private network namespace
  *

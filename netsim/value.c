@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* value.c - strict value parsers: no sign tricks, no wrap, no half reads
  *
  * C's strtoul() accepts leading blanks and a minus sign (and wraps it:

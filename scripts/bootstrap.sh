@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bootstrap.sh - make a fresh Debian 12 machine ready to build and run kdh
 #
 # Installs the Debian packages kdh needs (only those missing, so a second run

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # build-agent-image.sh - the agent image that VM scenarios boot under QEMU
 #
 # usage: scripts/build-agent-image.sh [--kernel VMLINUZ --modules DIR]

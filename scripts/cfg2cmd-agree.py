@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """cfg2cmd-agree.py - how often kdh qemu-cmd agrees with qemu-server's own
 expected command lines (its src/test/cfg2cmd/*.conf + .conf.cmd pairs).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """embed_scenarios.py - compile the built-in suite (scenarios/*.kdh) into kdh
 
 usage: embed_scenarios.py OUTPUT.c SCENARIO...

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # install-agent-image.sh - meson install's step for the agent image
 #
 # usage: scripts/install-agent-image.sh IMAGE_DIR DEST_SUBDIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # meson-agent-image.sh - the agent image as a build step (meson.build)
 #
 # usage: scripts/meson-agent-image.sh auto|enabled STAMP BUILD_DIR [OPTIONS...]

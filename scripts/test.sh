@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test.sh - set up and run kdh's whole test suite
 #
 # Runs scripts/bootstrap.sh, then the criterion tests under `meson test`

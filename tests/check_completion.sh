@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # check_completion.sh - completion/kdh.bash loads and completes from kdh
 #
 #   check_completion.sh KDH COMPLETION_FILE

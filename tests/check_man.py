@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """check_man.py - the manual pages against `kdh help` and the README
 
     check_man.py KDH MANDIR SCENARIO_PAGE README

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* helpers.c - shared by the criterion tests: data files, frame builders */
 #include <criterion/criterion.h>
 #include <unistd.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* helpers.h - shared by the criterion tests: data files, frame builders */
 #ifndef KDH_TEST_HELPERS_H
 #define KDH_TEST_HELPERS_H

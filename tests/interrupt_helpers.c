@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* interrupt_helpers.c - kdh run in the background, signalled part way,
  * and what an interrupted run must leave (test_interrupt.c and
  * test_interrupt_vm.c) */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* interrupt_helpers.h - kdh run in the background, signalled part way,
  * and what an interrupted run must leave */
 #ifndef KDH_TEST_INTERRUPT_HELPERS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_agent.c - what kdh-agent reads: the kernel command line written by
  * the harness, and NIC identities from sysfs */
 #include <criterion/criterion.h>

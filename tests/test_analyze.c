@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_analyze.c - wire-derived metrics on the real capture and on
  * synthetic captures of the seed situations (DHCP network, static network
  * with the 10-minute hang, wrong key, no KDNET at all). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_bridge.c - the bridge backend (root only): the VM scenarios pass on
  * Linux bridges with dnsmasq and a libpcap capture, and whatever happens
  * to kdh (normal end, SIGINT, SIGTERM, SIGKILL at random moments of a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_capfile.c - pcap/pcapng/gzip reading, truncation, resolution */
 #include <criterion/criterion.h>
 #include <glib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_cli.c - the kdh command line as a user runs it: outputs, JSON,
  * messages and exit statuses */
 #include <criterion/criterion.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_debugger.c - the debugger endpoint against the codec, and
  * `kdh listen` on a real loopback UDP socket */
 #include <criterion/criterion.h>

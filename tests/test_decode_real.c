@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_decode_real.c - the real WinDbg capture, decoded as its README says */
 #include <criterion/criterion.h>
 #include <glib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_garbage.c - every parser on random and mutated input: an error,
  * never a crash or a read past the buffer (run it under ASan: the
  * sanitizer build of scripts/test.sh does). Seeded, so it replays. */

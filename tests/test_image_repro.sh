@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test_image_repro.sh - two agent image builds from the same inputs give
 # the same bytes (scripts/build-agent-image.sh is reproducible)
 #

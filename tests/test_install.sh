@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test_install.sh - the installed kdh works without the source and build
 # trees, and keeps working when its tree is moved (relocatable)
 #

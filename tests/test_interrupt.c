@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_interrupt.c - `kdh run` stopped by SIGTERM or SIGINT keeps its
  * results, and runaway scenarios end on their budgets
  *

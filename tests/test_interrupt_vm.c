@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_interrupt_vm.c - `kdh run scenarios/vm` (QEMU under TCG) stopped
  * by SIGTERM part way keeps its results, and leaves no QEMU or dnsmasq;
  * a few boots, so meson runs it alone.  Without the agent image it skips.

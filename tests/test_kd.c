@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_kd.c - KD packets: build/parse, checksum, serial trailer, payloads */
 #include <criterion/criterion.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_kd_stream.c - KD packets out of a serial byte stream: any chunking,
  * garbage between packets, break-ins, a packet cut by a reboot */
 #include <criterion/criterion.h>

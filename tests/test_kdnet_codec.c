@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_kdnet_codec.c - seal/open, the capture's test vectors, tampering */
 #include <criterion/criterion.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_kdnet_key.c - key strings to 256-bit keys (kdnet-protocol.md sec. 2) */
 #include <criterion/criterion.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_listen_replay.c - a real debuggee's first packets, replayed against
  * `kdh listen`: the endpoint must answer as WinDbg does
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_loop.c - the event loop and its clocks, the RNG, durations */
 #include <criterion/criterion.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_man.c - the roff of `kdh --man` and the words of `kdh --complete`
  * for made-up commands: escapes, sections, option tags */
 #include <criterion/criterion.h>

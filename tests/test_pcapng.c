@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_pcapng.c - the pcapng writer: read back by kdh and opened by tshark */
 #include <criterion/criterion.h>
 #include <glib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_pkt.c - link/ARP/IPv4/UDP/DHCP parsers on built and damaged frames */
 #include <criterion/criterion.h>
 #include <errno.h>

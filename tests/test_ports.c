@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_ports.c - QEMU stream sockets and tap fds as switch ports (real
  * clock, socketpairs standing in for QEMU and the kernel) */
 #include <criterion/criterion.h>

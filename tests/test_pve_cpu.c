@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_pve_cpu.c - qemu-server's -cpu rules (tests/cfg2cmd/NAME.conf with
  * the expected value in NAME.cpu, written from CPUConfig.pm's rules), the
  * cpu: and cpu-models.conf checks and their messages, the Hyper-V sets by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_pve_pci.c - qemu-server's machine types and defaults
  * (Machine.pm get_vm_machine), the choice of an upstream type the installed
  * QEMU has, and the model of the guest's PCI bus numbers (pve_pci.c) on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_qemu.c - a real QEMU (TCG) on `kdh net`: the e1000's iPXE ROM does
  * DHCP through the stream socket.  A DHCP network answers (DISCOVER from the
  * VM's MAC, OFFER from slirp); a static-IP network does not (DISCOVERs, no

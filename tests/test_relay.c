@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_relay.c - `kdh serial-link` as a user runs it: two "VM serial
  * ports" (a QEMU-like server socket and a client), a megabyte each way
  * with one side not reading, a reboot on one side, KD decoding */

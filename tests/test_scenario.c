@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_scenario.c - scenario files: the built-in suite parses with the
  * documented defaults; every file of tests/bad-scenarios/ fails with
  * exactly the message its first line states; expectations */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_serial_kd.c - KD over a serial line in virtual time: the line's
  * 8N1 pacing, the reset-exchange rule, the simulated debuggee and WinDbg
  * meeting on a line (debugger first, debugger late, reboot, noise), and

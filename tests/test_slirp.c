@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_slirp.c - libslirp as router and DHCP server in virtual time; the
  * in-process host and DHCP client against it; the pcapng of it all */
 #include <criterion/criterion.h>

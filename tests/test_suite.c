@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_suite.c - the built-in suite passes, for several seeds, and `kdh
  * run` writes what it promises (results tree, JSON, JUnit, TAP) */
 #include <criterion/criterion.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_switch.c - learning, flooding, ageing, re-entrancy, link faults */
 #include <criterion/criterion.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_target.c - the simulated debuggee, step by step, on a netsim switch:
  * NIC choice, Hyper-V, Windows DHCP timing, RFC 3927, static address,
  * handshake with the debugger endpoint, the sticky binding */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_topo.c - netsim/topo.c against the real kernel, in a private
  * network namespace of a child process (root only): bridges, taps,
  * ports, addresses, the one-request teardown, and error texts that name

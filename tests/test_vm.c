@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_vm.c - the VM scenarios (scenarios/vm/) boot the agent image in
  * QEMU and pass, measured from the capture like the simulated ones (KD
  * over the agent's serial0 socket included).  The

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_vm_pci.c - the guest's PCI addresses, measured: the agent image
  * boots under i440fx and q35, each with SeaBIOS and OVMF (and i440fx with
  * scsihw virtio-scsi-single, whose pci.3 at slot 5 comes before pci.1),

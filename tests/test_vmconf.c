@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_vmconf.c - Proxmox VM configs, the PCI map, -cpu per ostype, the
  * QEMU argv, and `kdh check` findings on a dozen configs */
 #include <criterion/criterion.h>

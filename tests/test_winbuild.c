@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_winbuild.c - Windows build profiles: which NICs KDNET drives, by
  * PCI id and first build (Microsoft's supported-NIC pages) */
 #include <criterion/criterion.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_wireshark.c - KDNET readable in Wireshark: `kdh decode
  * --write-decrypted` and scripts/wireshark/kdnet-plain.lua under tshark
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* agent.h - kdh-agent: the simulated debuggee's model inside a Linux VM,
  * on real (QEMU) NICs.  Pure helpers here; the I/O is in agent_main.c. */
 #ifndef KDH_AGENT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* analyze.h - the wire-derived timeline and metrics of each debuggee
  *
  * Input is only captured frames and the harness events written into the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* baseline.h - compare a run with a stored one, within thresholds */
 #ifndef KDH_BASELINE_H
 #define KDH_BASELINE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bench.h - benchmark subjects of `kdh bench` */
 #ifndef KDH_BENCH_H
 #define KDH_BENCH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* capfile.h - capture file reader: pcap and pcapng, plain or gzip
  *
  * The reader streams: capfile_next() returns one frame at a time and its data

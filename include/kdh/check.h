@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check.h - what a VM config and its {dbgsettings} mean for KDNET */
 #ifndef KDH_CHECK_H
 #define KDH_CHECK_H

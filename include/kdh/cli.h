@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cli.h - the `kdh` subcommands and the helpers they share
  *
  * Each subcommand lives in its own file and exports one struct kdh_cmd; main.c

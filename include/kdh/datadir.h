@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* datadir.h - where kdh's data is: the agent image and the VM scenarios,
  * found relative to the kdh executable (installed or in the build tree) */
 #ifndef KDH_DATADIR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* debugger.h - the debugger host's side of KDNET (what WinDbg does)
  *
  * Transport-agnostic: the owner feeds it datagrams (from a netsim host

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* debugger_serial.h - the debugger's side of KD over a serial line (what
  * WinDbg does on a COM port with "reconnect" checked) */
 #ifndef KDH_DEBUGGER_SERIAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decrypted.h - a capture rewritten with KDNET's plaintext, for Wireshark */
 #ifndef KDH_DECRYPTED_H
 #define KDH_DECRYPTED_H

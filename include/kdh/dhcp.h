@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dhcp.h - DHCP (RFC 2131/2132) message parser */
 #ifndef KDH_DHCP_H
 #define KDH_DHCP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dhcp_client.h - a DHCP client on an ns_host, with a configurable
  * retransmission schedule and give-up time (the simulated debuggee uses a
  * Windows-like schedule; tests use the defaults) */

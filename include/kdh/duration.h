@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* duration.h - durations as kdh writes them everywhere: 500ms, 25s, 10m, 1h */
 #ifndef KDH_DURATION_H
 #define KDH_DURATION_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* host.h - a tiny in-process IPv4 host on a switch port
  *
  * It answers ARP and ping for its address, resolves neighbours with ARP

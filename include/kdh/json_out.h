@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* json_out.h - small helpers over json-glib's builder for kdh's outputs */
 #ifndef KDH_JSON_OUT_H
 #define KDH_JSON_OUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kd.h - the KD packet that rides inside KDNET data packets and on serial
  *
  *   leader u32 | type u16 LE | count u16 LE | id u32 LE | checksum u32 LE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kd_stream.h - KD packets out of a serial byte stream (pure; any chunking) */
 #ifndef KDH_KD_STREAM_H
 #define KDH_KD_STREAM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kdnet.h - KDNET codec: keys, outer datagram, control channel, data key
  *
  * The wire format is described in docs/kdnet-protocol.md of the project's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kdnet_decoder.h - follow KDNET sessions through a stream of datagrams
  *
  * The decoder holds the key K and, per debuggee endpoint, the data key that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* link.h - one direction of a faulty link: loss, delay, jitter,
  * duplication, reordering, all drawn from the run's seeded RNG */
 #ifndef KDH_LINK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* loop.h - the event loop: a timer heap and poll() on a virtual or real clock
  *
  * One loop drives a run.  Time enters in one place: the loop reads the clock

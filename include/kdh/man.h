@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* man.h - manual pages and shell completion word lists, generated from the
  * same struct kdh_cmd table that `kdh help` prints, so they cannot drift */
 #ifndef KDH_MAN_H

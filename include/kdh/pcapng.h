@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pcapng.h - pcapng writer: one interface per switch port, nanosecond
  * timestamps from the loop clock, harness events as packet comments
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pkt.h - packet parsers: link layer, Ethernet, ARP, IPv4, UDP
  *
  * Pure functions over a byte buffer; every length comes from the buffer and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ports.h - switch ports backed by file descriptors: QEMU stream sockets
  * and tap devices (both need the real clock) */
 #ifndef KDH_PORTS_H

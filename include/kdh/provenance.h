@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* provenance.h - where and with what a run ran, for summary.json: runs
  * from many machines can be told apart and merged safely */
 #ifndef KDH_PROVENANCE_H

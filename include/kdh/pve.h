@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pve.h - facts about Proxmox VE guests that KDNET depends on: NIC PCI
  * addresses as qemu-server assigns them, NIC models, ostypes and whether
  * they bring Hyper-V enlightenments, busparams */

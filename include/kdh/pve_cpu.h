@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pve_cpu.h - the -cpu value qemu-server builds (models, flags, Hyper-V
  * enlightenments, custom models) and what the guest's CPUID shows for a
  * -cpu value (hypervisor vendor, enlightenments, hv-syndbg) */

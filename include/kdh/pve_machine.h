@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pve_machine.h - Proxmox machine types (i440fx, q35, their versions and
  * qemu-server's defaults) and the machine upstream QEMU runs for them
  *

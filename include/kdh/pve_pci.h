@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pve_pci.h - where qemu-server puts a VM's NICs and bridges, and the
  * b.d.f the guest enumerates for them (busparams) */
 #ifndef KDH_PVE_PCI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qemu_argv.h - the QEMU command line Proxmox qemu-server builds for a VM
  * config, with kdh's network backend and boot payload */
 #ifndef KDH_QEMU_ARGV_H

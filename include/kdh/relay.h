@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* relay.h - a byte relay between two unix stream sockets that survives
  * either side restarting (a VM reboot), for serial ports */
 #ifndef KDH_RELAY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report.h - what a run tells: console lines, TAP 13, JUnit XML, JSON */
 #ifndef KDH_REPORT_H
 #define KDH_REPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rng.h - the run's seeded random number generator (xoshiro256**)
  *
  * One per run, so a seed replays a run exactly: DHCP xids, jitter, faults

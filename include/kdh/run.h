@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* run.h - running scenarios on the simulated network and judging them */
 #ifndef KDH_RUN_H
 #define KDH_RUN_H

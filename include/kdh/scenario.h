@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scenario.h - scenario files: Proxmox-like VM lines, bcdedit-like debug
  * settings, networks, and expectations on the measured metrics
  *

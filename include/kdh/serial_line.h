@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* serial_line.h - a simulated null-modem cable: bytes between two ends at
  * a baud rate, for serial ports in virtual time */
 #ifndef KDH_SERIAL_LINE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* size.h - byte sizes as kdh's options take them: 4096, 64K, 256M, 1GiB */
 #ifndef KDH_SIZE_H
 #define KDH_SIZE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* slirp_node.h - libslirp as a network's router and (optionally) its DHCP
  * server, driven by the loop's clock and timers so it runs in virtual time
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* switch.h - a learning L2 switch with ports, per-direction link faults and
  * frame monitors (the capture is one)
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* target.h - the simulated Windows debuggee (boot, NIC choice, DHCP or
  * static address, RFC 3927 fallback, KDNET, the OS on the same NIC)
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* textfile.h - reading the text files users hand kdh (scenarios, VM
  * configs, bcdedit output): UTF-8 or UTF-16 with a BOM, never binary */
 #ifndef KDH_TEXTFILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* topo.h - Linux bridge/tap topologies with libnl-3, inside a private
  * network namespace (the host's interfaces are never touched) */
 #ifndef KDH_TOPO_H

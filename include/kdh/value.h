@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* value.h - strict parsers for the values kdh reads everywhere (scenario
  * files, VM configs, bcdedit output, the command line): numbers, IPv4
  * addresses and prefixes, percentages.  Durations are in duration.h, MACs

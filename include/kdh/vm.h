@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vm.h - QEMU process supervision: start, watch the boot, stop, never
  * leave one behind */
 #ifndef KDH_VM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vmconf.h - the parts of a Proxmox VE <vmid>.conf that matter to KDNET */
 #ifndef KDH_VMCONF_H
 #define KDH_VMCONF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* winbuild.h - Windows build profiles: which PCI NICs KDNET drives in a
  * given Windows build, and the PCI ids QEMU gives Proxmox's NIC models */
 #ifndef KDH_WINBUILD_H

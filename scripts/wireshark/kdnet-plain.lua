@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- kdnet-plain.lua - Wireshark dissector for plaintext KDNET and KD
 --
 -- Reads what `kdh decode FILE --key KEY --write-decrypted OUT.pcapng`

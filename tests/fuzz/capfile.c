@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* capfile.c - libFuzzer harness: the capture reader (pcap and pcapng,
  * from memory and, through zlib, from a memfd) and the analyzer that
  * `kdh analyze` runs on what it reads.

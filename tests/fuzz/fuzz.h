@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz.h - what every libFuzzer harness in tests/fuzz shares: the entry
  * point's prototype and FUZZ_CHECK, which turns a broken invariant into a
  * crash libFuzzer (or the replay driver in the gcc build) reports */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* kd.c - libFuzzer harness: kd_packet_parse() (KDNET and serial framing)
  * and kd_payload_parse() on any bytes.
  * Invariants: a parsed packet fits in the input and uses exactly header +

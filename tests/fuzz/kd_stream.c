@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* kd_stream.c - libFuzzer harness: the KD serial stream parser.  The
  * first 4 input bytes seed the chunk sizes; the rest is the byte stream,
  * fed whole, byte by byte and in pseudo-random chunks (1..600 bytes).

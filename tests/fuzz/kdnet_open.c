@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* kdnet_open.c - libFuzzer harness: kdnet_open() of any datagram with a
  * fixed key K (control channel) and with K plus a fixed data key, and the
  * session decoder over the input cut into datagrams (2-byte lengths).

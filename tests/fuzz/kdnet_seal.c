@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* kdnet_seal.c - libFuzzer harness: authentic KDNET sessions.  The input
  * is a script of datagrams, each "OP LEN_HI LEN_LO PAYLOAD..." (OP bit 0:
  * control channel, bit 1: sent by the debugger, bit 2: from endpoint B

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* pkt.c - libFuzzer harness: the packet parsers (Ethernet, Linux SLL,
  * raw IP; ARP, IPv4, UDP, ICMP; DHCP).  The first input byte picks the
  * link type, the rest is the frame.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* replay.c - main() for the fuzz harnesses in the gcc build: runs
  * LLVMFuzzerTestOneInput() once on every file of the directories (or
  * files) given, so the regression inputs and seed corpora of tests/fuzz

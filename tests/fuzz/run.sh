@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh - one libFuzzer harness for FUZZ_SECONDS (default 20): the seed
 # corpus and regression inputs of the tree are read, new inputs go to
 # BUILDDIR/corpus/NAME (never into the source tree), crashes to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* scenario.c - libFuzzer harness: scenario_parse() on any text.
  * Invariants: it returns 0 or a negative errno; on failure the message is
  * non-empty, one line, and starts with "FILE:" (the name it was given); on

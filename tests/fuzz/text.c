@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* text.c - libFuzzer harness: the small text parsers.  The first input
  * byte picks one, the rest is its text: KDNET key strings, durations, MAC
  * addresses, PCI b.d.f (busparams), Proxmox netN values, and the key

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* vmconf.c - libFuzzer harness: a Proxmox VM config (vmconf_parse), the
  * output of bcdedit /dbgsettings (dbgsettings_parse), and `kdh check` on
  * both.  The input is "CONFIG\n---\nBCDEDIT"; without the separator the
