@@ -20,6 +20,7 @@
  * Children of -j N keep handling signals, so the parent's SIGTERM and the
  * terminal's SIGINT together still let them write their results.
  */
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -133,16 +134,35 @@ void run_budgets_set(struct sim *s, const struct run_opts *o)
 
 /**
  * run_test_pause() - test hook: wait @o->pause_ns of real time, or until
- * asked to stop (polled every 10 ms; only tests set KDH_TEST_PAUSE)
+ * asked to stop (only tests set KDH_TEST_PAUSE); ppoll() with SIGINT and
+ * SIGTERM unblocked, so a signal ends the wait at once
  * @o:		pause_ns and the stop flag
  */
 void run_test_pause(const struct run_opts *o)
 {
-	struct timespec tick = { 0, 10 * 1000000 };
-	uint64_t left = o->pause_ns;
+	struct timespec now, end;
+	sigset_t mask;
 
-	while (left && !(o->stop && *o->stop)) {
-		nanosleep(&tick, NULL);
-		left = left > 10 * NS_PER_MS ? left - 10 * NS_PER_MS : 0;
+	if (!o->pause_ns)
+		return;
+	sigprocmask(SIG_SETMASK, NULL, &mask);
+	sigdelset(&mask, SIGINT);
+	sigdelset(&mask, SIGTERM);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += (time_t)(o->pause_ns / NS_PER_S);
+	end.tv_nsec += (long)(o->pause_ns % NS_PER_S);
+	if (end.tv_nsec >= 1000000000L)
+		end.tv_sec++, end.tv_nsec -= 1000000000L;
+	while (!(o->stop && *o->stop)) {
+		struct timespec left;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left.tv_sec = end.tv_sec - now.tv_sec;
+		left.tv_nsec = end.tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0)
+			left.tv_sec--, left.tv_nsec += 1000000000L;
+		if (left.tv_sec < 0)
+			return;
+		ppoll(NULL, 0, &left, &mask);
 	}
 }
