@@ -23,7 +23,11 @@ bare() { (cd "$tmp/work" && env -i PATH="$sys_path" HOME="$tmp" "$@"); }
 meson install -C "$build" --no-rebuild --quiet --destdir "$tmp/dest" >/dev/null
 kdh=$(find "$tmp/dest" -path '*/bin/kdh' -type f | head -n1)
 [ -x "$kdh" ] || fail "no bin/kdh under $tmp/dest"
-[ -x "$(dirname "$kdh")/kdh-agent" ] || fail "kdh-agent is not installed next to kdh"
+# kdh-agent is built where a static libcrypto is and not in sanitizer
+# builds; where this build has one, it must be installed too
+if [ -x "$build/kdh-agent" ]; then
+	[ -x "$(dirname "$kdh")/kdh-agent" ] || fail "kdh-agent is not installed next to kdh"
+fi
 root=$(dirname "$(dirname "$kdh")")		# the prefix, under DESTDIR
 rel=${root#"$tmp/dest"}
 data=$(find "$root" -path '*/kdh/scenarios/vm' -type d | head -n1)
