@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "kdh/pve_cpu.h"
+#include "kdh/textfile.h"
 
 static const char *const intel_models[] = {
 	"486", "pentium", "pentium2", "pentium3", "coreduo", "core2duo",
@@ -319,15 +320,11 @@ int pve_cpu_models_parse(const char *file, const char *text,
 int pve_cpu_models_load(const char *path, struct pve_cpu_models *out,
 			char *err, size_t errlen)
 {
-	GError *e = NULL;
-	gchar *text;
+	gchar *text = text_load(path, err, errlen);	/* NUL, UTF-8: file:line */
 	int rc;
 
-	if (!g_file_get_contents(path, &text, NULL, &e)) {
-		snprintf(err, errlen, "%s: %s", path, e->message);
-		g_error_free(e);
+	if (!text)
 		return -EIO;
-	}
 	rc = pve_cpu_models_parse(path, text, out, err, errlen);
 	g_free(text);
 	return rc;
