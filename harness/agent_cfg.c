@@ -18,8 +18,8 @@
 #include "harness/scenario_values.h"
 #include "kdh/agent.h"
 #include "kdh/winbuild.h"
-#include "kdh/duration.h"
-#include "kdh/pkt.h"
+#include "netsim/duration.h"
+#include "netsim/pkt.h"
 
 static int word_take(struct target_config *tc, const char *k, const char *v,
 		     bool *host, bool *key, char *err, size_t len)

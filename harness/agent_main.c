@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #include "kdh/agent.h"
-#include "kdh/pkt.h"
+#include "netsim/pkt.h"
 
 #define MAX_NICS	TARGET_MAX_NICS
 

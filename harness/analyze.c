@@ -30,7 +30,7 @@
 
 #include "harness/analyze_priv.h"
 #include "kdh/analyze.h"
-#include "kdh/dhcp.h"
+#include "netsim/dhcp.h"
 #include "kdh/kdnet_decoder.h"
 
 static const char *const outcome_names[] = {

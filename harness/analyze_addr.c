@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "harness/analyze_priv.h"
-#include "kdh/dhcp.h"
+#include "netsim/dhcp.h"
 
 #define MAX_PROBE_EVENTS	3
 #define LEASE_UNDECIDED_NS	(4ull * 1000000000ull)

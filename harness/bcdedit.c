@@ -16,7 +16,7 @@
 #include <glib.h>
 
 #include "kdh/check.h"
-#include "kdh/value.h"
+#include "netsim/value.h"
 
 struct bcd_line {
 	const char *file;

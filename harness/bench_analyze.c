@@ -13,7 +13,7 @@
 
 #include "kdh/analyze.h"
 #include "kdh/bench.h"
-#include "kdh/dhcp.h"
+#include "netsim/dhcp.h"
 
 #define BATCH		4096
 #define FRAME_CAP	640

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "kdh/bench.h"
-#include "kdh/relay.h"
+#include "netsim/relay.h"
 
 #define BYTES		(64u << 20)
 #define PINGS		2000

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "kdh/bench.h"
-#include "kdh/pcapng.h"
-#include "kdh/switch.h"
+#include "netsim/pcapng.h"
+#include "netsim/switch.h"
 
 #define BATCH	1024
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "kdh/bench.h"
-#include "kdh/topo.h"
+#include "netsim/topo.h"
 
 #define TAPS	32
 

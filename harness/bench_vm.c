@@ -10,11 +10,11 @@
 #include "kdh/agent.h"
 #include "kdh/bench.h"
 #include "kdh/datadir.h"
-#include "kdh/pcapng.h"
-#include "kdh/ports.h"
+#include "netsim/pcapng.h"
+#include "netsim/ports.h"
 #include "kdh/qemu_argv.h"
 #include "kdh/run.h"
-#include "kdh/slirp_node.h"
+#include "netsim/slirp_node.h"
 #include "kdh/vm.h"
 
 #define BOOT_LIMIT	(180 * NS_PER_S)

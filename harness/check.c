@@ -19,7 +19,7 @@
 #include "harness/check_priv.h"
 #include "harness/scenario_values.h"
 #include "kdh/check.h"
-#include "kdh/pkt.h"
+#include "netsim/pkt.h"
 #include "kdh/winbuild.h"
 
 /** check_add() - fill a finding (its fix empty) */

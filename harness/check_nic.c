@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "harness/check_priv.h"
-#include "kdh/pkt.h"
+#include "netsim/pkt.h"
 #include "kdh/pve_pci.h"
 #include "kdh/winbuild.h"
 

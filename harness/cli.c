@@ -14,10 +14,10 @@
 
 #include <glib.h>
 
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 #include "kdh/cli.h"
-#include "kdh/value.h"
-#include "kdh/loop.h"
+#include "netsim/value.h"
+#include "netsim/loop.h"
 
 static void vmsg(const struct kdh_cmd *cmd, const char *fmt, va_list ap)
 {

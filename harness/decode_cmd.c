@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 #include "kdh/cli.h"
 #include "kdh/decrypted.h"
 #include "kdh/json_out.h"
 #include "kdh/kdnet_decoder.h"
-#include "kdh/pkt.h"
+#include "netsim/pkt.h"
 
 #define NO_KD_NAME	"NO_KD_PACKET"
 

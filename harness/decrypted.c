@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "kdh/decrypted.h"
-#include "kdh/pcapng.h"
+#include "netsim/pcapng.h"
 
 #define MAX_IFACES	64
 

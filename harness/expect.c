@@ -15,8 +15,8 @@
 
 #include <glib.h>
 
-#include "kdh/duration.h"
-#include "kdh/value.h"
+#include "netsim/duration.h"
+#include "netsim/value.h"
 #include "kdh/scenario.h"
 
 enum mkind { K_DURATION, K_COUNT, K_WORD, K_CHOICE };

@@ -19,12 +19,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 #include "kdh/cli.h"
 #include "kdh/debugger.h"
-#include "kdh/duration.h"
-#include "kdh/pcapng.h"
-#include "kdh/pkt.h"
+#include "netsim/duration.h"
+#include "netsim/pcapng.h"
+#include "netsim/pkt.h"
 
 struct listen_ctx {
 	struct ns_loop *loop;

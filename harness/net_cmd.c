@@ -17,14 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 #include "kdh/cli.h"
-#include "kdh/dhcp.h"
-#include "kdh/duration.h"
-#include "kdh/pcapng.h"
-#include "kdh/pkt.h"
-#include "kdh/ports.h"
-#include "kdh/slirp_node.h"
+#include "netsim/dhcp.h"
+#include "netsim/duration.h"
+#include "netsim/pcapng.h"
+#include "netsim/pkt.h"
+#include "netsim/ports.h"
+#include "netsim/slirp_node.h"
 
 #define MAX_MACS	64
 

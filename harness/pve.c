@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdh/pkt.h"
+#include "netsim/pkt.h"
 #include "kdh/pve.h"
-#include "kdh/value.h"
+#include "netsim/value.h"
 
 static const char *const nic_models[] = {
 	"e1000", "e1000-82540em", "e1000-82544gc", "e1000-82545em", "e1000e",

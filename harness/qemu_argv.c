@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdh/pkt.h"
+#include "netsim/pkt.h"
 #include "kdh/pve_cpu.h"
 #include "kdh/pve_pci.h"
 #include "kdh/qemu_argv.h"

@@ -23,17 +23,17 @@
 #include <glib.h>
 
 #include "kdh/debugger.h"
-#include "kdh/host.h"
-#include "kdh/pcapng.h"
+#include "netsim/host.h"
+#include "netsim/pcapng.h"
 #include "kdh/pve_cpu.h"
 #include "kdh/pve_pci.h"
 #include "kdh/qemu_argv.h"
 #include "kdh/winbuild.h"
 #include "kdh/run.h"
-#include "kdh/slirp_node.h"
+#include "netsim/slirp_node.h"
 #include "kdh/target.h"
 #include "harness/run_priv.h"
-#include "kdh/topo.h"
+#include "netsim/topo.h"
 #include "kdh/vm.h"
 
 static const char *const verdict_names[V_COUNT] = { "pass", "fail", "skip",

@@ -35,9 +35,9 @@
 #include <unistd.h>
 
 #include "harness/run_priv.h"
-#include "kdh/capfile.h"
-#include "kdh/ports.h"
-#include "kdh/topo.h"
+#include "netsim/capfile.h"
+#include "netsim/ports.h"
+#include "netsim/topo.h"
 #include "kdh/vm.h"
 
 #define MAX_TAPS	(SC_MAX_VMS * SC_MAX_NETS)	/* the switches' taps are their ports' */

@@ -21,11 +21,11 @@
 #include "kdh/baseline.h"
 #include "kdh/cli.h"
 #include "kdh/datadir.h"
-#include "kdh/duration.h"
+#include "netsim/duration.h"
 #include "kdh/report.h"
 #include "kdh/size.h"
 #include "kdh/textfile.h"
-#include "kdh/topo.h"
+#include "netsim/topo.h"
 
 /* Exit status of a run stopped by SIGINT or SIGTERM (128 + SIGINT, as
  * shells report ^C; one status for both, so CI scripts test one value) */

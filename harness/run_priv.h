@@ -8,10 +8,10 @@
 
 #include "kdh/debugger.h"
 #include "kdh/debugger_serial.h"
-#include "kdh/host.h"
-#include "kdh/pcapng.h"
+#include "netsim/host.h"
+#include "netsim/pcapng.h"
 #include "kdh/run.h"
-#include "kdh/slirp_node.h"
+#include "netsim/slirp_node.h"
 #include "kdh/target.h"
 
 #define SETTLE_GRACE	(5 * NS_PER_S)

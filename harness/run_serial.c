@@ -17,9 +17,9 @@
 
 #include "harness/run_priv.h"
 #include "kdh/analyze.h"
-#include "kdh/capfile.h"
-#include "kdh/relay.h"
-#include "kdh/serial_line.h"
+#include "netsim/capfile.h"
+#include "netsim/relay.h"
+#include "netsim/serial_line.h"
 
 static bool end_real(const struct sim_serial *l, int end)
 {

@@ -24,7 +24,7 @@
 #include "harness/run_priv.h"
 #include "kdh/agent.h"
 #include "kdh/datadir.h"
-#include "kdh/ports.h"
+#include "netsim/ports.h"
 #include "kdh/pve_cpu.h"
 #include "kdh/qemu_argv.h"
 #include "kdh/vm.h"

@@ -20,12 +20,12 @@
 #include "harness/scenario_ini.h"
 #include "harness/scenario_priv.h"
 #include "harness/scenario_values.h"
-#include "kdh/duration.h"
+#include "netsim/duration.h"
 #include "kdh/textfile.h"
-#include "kdh/value.h"
-#include "kdh/pkt.h"
+#include "netsim/value.h"
+#include "netsim/pkt.h"
 #include "kdh/scenario.h"
-#include "kdh/slirp_node.h"
+#include "netsim/slirp_node.h"
 
 /**
  * sc_fail() - set "file:line: message" (or "file: message" for line 0)

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "harness/scenario_priv.h"
-#include "kdh/duration.h"
-#include "kdh/loop.h"
-#include "kdh/pkt.h"
+#include "netsim/duration.h"
+#include "netsim/loop.h"
+#include "netsim/pkt.h"
 
 static const uint8_t default_debugger_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x01 };
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "harness/scenario_priv.h"
-#include "kdh/value.h"
+#include "netsim/value.h"
 
 /**
  * sc_serial_key() - one "serial = link A B [baud:N]" line (ends are

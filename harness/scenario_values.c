@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "harness/scenario_values.h"
-#include "kdh/duration.h"
-#include "kdh/value.h"
+#include "netsim/duration.h"
+#include "netsim/value.h"
 
 /** sv_bool() - yes/no, true/false, on/off, 1/0 */
 int sv_bool(const char *v, bool *out)

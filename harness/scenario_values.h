@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kdh/switch.h"
+#include "netsim/switch.h"
 #include "kdh/target.h"
 
 int sv_bool(const char *v, bool *out);

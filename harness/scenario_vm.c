@@ -9,7 +9,7 @@
 
 #include "harness/scenario_priv.h"
 #include "harness/scenario_values.h"
-#include "kdh/duration.h"
+#include "netsim/duration.h"
 #include "kdh/winbuild.h"
 
 #include <glib.h>

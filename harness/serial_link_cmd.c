@@ -11,12 +11,12 @@
 #include <unistd.h>
 
 #include "kdh/analyze.h"
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 #include "kdh/cli.h"
-#include "kdh/duration.h"
+#include "netsim/duration.h"
 #include "kdh/kd_stream.h"
-#include "kdh/pcapng.h"
-#include "kdh/relay.h"
+#include "netsim/pcapng.h"
+#include "netsim/relay.h"
 
 struct link {
 	struct ns_loop *loop;

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "harness/target_priv.h"
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 
 static uint64_t between(struct target *t, uint64_t lo, uint64_t hi)
 {

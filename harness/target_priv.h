@@ -5,10 +5,10 @@
 #ifndef KDH_TARGET_PRIV_H
 #define KDH_TARGET_PRIV_H
 
-#include "kdh/dhcp_client.h"
-#include "kdh/host.h"
+#include "netsim/dhcp_client.h"
+#include "netsim/host.h"
 #include "kdh/kd_stream.h"
-#include "kdh/switch.h"
+#include "netsim/switch.h"
 #include "kdh/target.h"
 
 /* RFC 3927 section 9 constants */

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 #include "kdh/run.h"
 
 /* The figure an expectation names, from a VM's measured result */

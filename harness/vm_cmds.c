@@ -15,7 +15,7 @@
 #include "kdh/pve_pci.h"
 #include "kdh/qemu_argv.h"
 #include "kdh/textfile.h"
-#include "kdh/value.h"
+#include "netsim/value.h"
 #include "kdh/winbuild.h"
 
 /* "/etc/pve/qemu-server/105.conf" -> 105; 0 when the name is no VMID */

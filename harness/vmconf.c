@@ -17,7 +17,7 @@
 
 #include "kdh/pve_cpu.h"
 #include "kdh/textfile.h"
-#include "kdh/value.h"
+#include "netsim/value.h"
 #include "kdh/vmconf.h"
 
 static int __attribute__((format(printf, 5, 6)))

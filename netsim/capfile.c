@@ -21,7 +21,7 @@
 
 #include <zlib.h>
 
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 
 #define MAX_BLOCK	(32u << 20)
 

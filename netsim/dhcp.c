@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kdh/dhcp.h"
+#include "netsim/dhcp.h"
 
 #define DHCP_MAGIC	0x63825363u
 #define OPT_PAD		0

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdh/dhcp.h"
-#include "kdh/dhcp_client.h"
+#include "netsim/dhcp.h"
+#include "netsim/dhcp_client.h"
 
 enum dhcp_state { ST_IDLE, ST_SELECTING, ST_REQUESTING, ST_BOUND, ST_FAILED };
 

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdh/duration.h"
-#include "kdh/value.h"
+#include "netsim/duration.h"
+#include "netsim/value.h"
 
 static const struct {
 	const char *name;

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdh/capfile.h"
-#include "kdh/host.h"
+#include "netsim/capfile.h"
+#include "netsim/host.h"
 
 #define NEIGH_QUEUE	8
 #define NEIGH_MAX	64

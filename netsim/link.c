@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdh/link.h"
+#include "netsim/link.h"
 
 #define HOLD_MAX_NS	NS_PER_MS
 

@@ -8,7 +8,7 @@
 #include <signal.h>
 #include <stdint.h>
 
-#include "kdh/loop.h"
+#include "netsim/loop.h"
 
 #define NO_INDEX	SIZE_MAX
 

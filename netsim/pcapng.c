@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kdh/capfile.h"
-#include "kdh/pcapng.h"
+#include "netsim/capfile.h"
+#include "netsim/pcapng.h"
 
 #define OPT_COMMENT	1
 #define IF_NAME		2

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 
 #define OPT_END_OF_OPT	0
 #define OPT_COMMENT	1

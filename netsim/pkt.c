@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/capfile.h"
-#include "kdh/pkt.h"
+#include "netsim/capfile.h"
+#include "netsim/pkt.h"
 
 #define SLL_HLEN	16
 

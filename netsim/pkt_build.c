@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "kdh/pkt.h"
+#include "netsim/pkt.h"
 
 const uint8_t mac_broadcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 

@@ -23,7 +23,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "kdh/ports.h"
+#include "netsim/ports.h"
 
 #define RX_CAP	(4 + NS_FRAME_MAX)
 

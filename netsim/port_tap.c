@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "kdh/ports.h"
+#include "netsim/ports.h"
 
 struct ns_tap_port {
 	struct ns_loop *loop;

@@ -24,7 +24,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "kdh/relay.h"
+#include "netsim/relay.h"
 
 struct end {
 	struct ns_relay *r;

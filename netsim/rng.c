@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* rng.c - xoshiro256** seeded through splitmix64 (public-domain algorithms
  * by Blackman and Vigna): fast, and the same sequence on every machine. */
-#include "kdh/rng.h"
+#include "netsim/rng.h"
 
 static uint64_t splitmix64(uint64_t *x)
 {

@@ -15,7 +15,7 @@
 
 #include <glib.h>
 
-#include "kdh/serial_line.h"
+#include "netsim/serial_line.h"
 
 struct chunk {
 	uint64_t at_ns;			/* last bit received */

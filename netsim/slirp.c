@@ -20,8 +20,8 @@
 
 #include <slirp/libslirp.h>
 
-#include "kdh/slirp_node.h"
-#include "kdh/value.h"
+#include "netsim/slirp_node.h"
+#include "netsim/value.h"
 
 struct slirp_timer {
 	struct ns_slirp *node;

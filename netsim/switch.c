@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdh/link.h"
-#include "kdh/switch.h"
+#include "netsim/link.h"
+#include "netsim/switch.h"
 
 struct mac_entry {
 	uint64_t mac;			/* 48-bit address, 0 = empty slot */

@@ -35,7 +35,7 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
 
-#include "kdh/topo.h"
+#include "netsim/topo.h"
 
 struct ns_topo {
 	struct nl_sock *sk;

@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kdh/value.h"
+#include "netsim/value.h"
 
 static bool digit(char c)
 {

@@ -10,8 +10,8 @@
 #include <zlib.h>
 
 #include "helpers.h"
-#include "kdh/dhcp.h"
-#include "kdh/pkt.h"
+#include "netsim/dhcp.h"
+#include "netsim/pkt.h"
 
 char *test_data_path(const char *name)
 {

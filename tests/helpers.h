@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 
 #define REAL_CAPTURE	"windbg-uncut.pcapng.gz"
 #define REAL_KEY	"8.8.8.8"

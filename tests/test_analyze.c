@@ -9,9 +9,9 @@
 
 #include "helpers.h"
 #include "kdh/analyze.h"
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 #include "kdh/bench.h"
-#include "kdh/dhcp.h"
+#include "netsim/dhcp.h"
 
 #define S(x)	((uint64_t)((x) * 1e9))
 

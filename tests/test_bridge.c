@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "kdh/topo.h"
+#include "netsim/topo.h"
 
 static void need_bridge_setup(void)
 {

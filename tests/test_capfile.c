@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 
 static unsigned count_frames(struct capfile *cf, uint64_t *first_ts)
 {

@@ -6,7 +6,7 @@
 
 #include "helpers.h"
 #include "kdh/kdnet_decoder.h"
-#include "kdh/pkt.h"
+#include "netsim/pkt.h"
 
 struct tally {
 	unsigned frames, packets, status[KDNET_BAD_HEADER + 1];

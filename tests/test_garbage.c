@@ -8,11 +8,11 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "kdh/capfile.h"
-#include "kdh/dhcp.h"
+#include "netsim/capfile.h"
+#include "netsim/dhcp.h"
 #include "kdh/kd.h"
 #include "kdh/kdnet_decoder.h"
-#include "kdh/pkt.h"
+#include "netsim/pkt.h"
 
 #define ROUNDS	20000
 

@@ -20,10 +20,10 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 #include "kdh/kd.h"
 #include "kdh/kdnet.h"
-#include "kdh/pkt.h"
+#include "netsim/pkt.h"
 
 struct plain {
 	uint8_t buf[2048];

@@ -7,8 +7,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "kdh/duration.h"
-#include "kdh/loop.h"
+#include "netsim/duration.h"
+#include "netsim/loop.h"
 
 struct fired {
 	struct ns_loop *l;

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "kdh/capfile.h"
-#include "kdh/pcapng.h"
+#include "netsim/capfile.h"
+#include "netsim/pcapng.h"
 
 static void drop(void *opaque, const uint8_t *frame, size_t len) { }
 

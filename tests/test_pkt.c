@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "kdh/dhcp.h"
-#include "kdh/pkt.h"
+#include "netsim/dhcp.h"
+#include "netsim/pkt.h"
 
 static const uint8_t mac_a[6] = { 0xbc, 0x24, 0x11, 0, 0, 1 };
 static const uint8_t mac_b[6] = { 0xbc, 0x24, 0x11, 0, 0, 2 };

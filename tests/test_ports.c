@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "kdh/ports.h"
+#include "netsim/ports.h"
 
 struct sink {
 	struct ns_loop *l;

@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "kdh/capfile.h"
-#include "kdh/dhcp.h"
-#include "kdh/pkt.h"
+#include "netsim/capfile.h"
+#include "netsim/dhcp.h"
+#include "netsim/pkt.h"
 
 #define VM_MAC		"bc:24:11:00:00:01"
 #define RUN_FOR		"12s"

@@ -16,8 +16,8 @@
 #include "helpers.h"
 #include "kdh/debugger_serial.h"
 #include "kdh/kd_stream.h"
-#include "kdh/relay.h"
-#include "kdh/serial_line.h"
+#include "netsim/relay.h"
+#include "netsim/serial_line.h"
 #include "kdh/target.h"
 
 #define BYTE_NS_115200	86805ull	/* 10 bits at 115200 baud */

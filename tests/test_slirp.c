@@ -11,10 +11,10 @@
 
 #include "helpers.h"
 #include "kdh/analyze.h"
-#include "kdh/capfile.h"
-#include "kdh/dhcp_client.h"
-#include "kdh/pcapng.h"
-#include "kdh/slirp_node.h"
+#include "netsim/capfile.h"
+#include "netsim/dhcp_client.h"
+#include "netsim/pcapng.h"
+#include "netsim/slirp_node.h"
 
 static const uint8_t vm_mac[6] = { 0xbc, 0x24, 0x11, 0, 0, 1 };
 

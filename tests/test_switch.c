@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/switch.h"
+#include "netsim/switch.h"
 
 struct node {
 	struct ns_port *port;

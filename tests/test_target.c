@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 #include "kdh/debugger.h"
-#include "kdh/dhcp.h"
-#include "kdh/host.h"
+#include "netsim/dhcp.h"
+#include "netsim/host.h"
 #include "kdh/target.h"
 
 #define MAX_REC	512

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kdh/topo.h"
+#include "netsim/topo.h"
 
 /* Run @fn in a child moved into a new network namespace */
 static void in_netns(void (*fn)(void))

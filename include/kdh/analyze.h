@@ -14,9 +14,9 @@
 
 #include <glib.h>
 
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 #include "kdh/kdnet.h"
-#include "kdh/pkt.h"
+#include "netsim/pkt.h"
 
 #define AN_NONE		UINT64_MAX	/* "never happened" timestamp */
 #define AN_MAX_EVENTS	200		/* per target; the rest are counted */

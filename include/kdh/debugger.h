@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "kdh/kdnet.h"
-#include "kdh/rng.h"
+#include "netsim/rng.h"
 
 #define DBG_MAX_SESSIONS	16
 

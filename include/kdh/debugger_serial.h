@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/loop.h"
+#include "netsim/loop.h"
 
 /**
  * struct dbg_serial_ops - what the owner provides

@@ -6,9 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 #include "kdh/kdnet_decoder.h"
-#include "kdh/pkt.h"
+#include "netsim/pkt.h"
 
 #define KDNET_PLAIN_MAGIC	"MDBD"	/* "MDBG", decrypted by kdh */
 

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "kdh/pve.h"
-#include "kdh/switch.h"
+#include "netsim/switch.h"
 #include "kdh/target.h"
 #include "kdh/vmconf.h"
 

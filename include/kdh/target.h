@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "kdh/kdnet.h"
-#include "kdh/loop.h"
+#include "netsim/loop.h"
 #include "kdh/pve.h"
 
 #define TARGET_MAX_NICS		8

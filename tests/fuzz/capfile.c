@@ -12,7 +12,7 @@
 
 #include "fuzz.h"
 #include "kdh/analyze.h"
-#include "kdh/capfile.h"
+#include "netsim/capfile.h"
 
 #define MAX_FRAMES	20000
 

@@ -6,9 +6,9 @@
  * within it; a UDP view on port 67/68 parses as DHCP or fails cleanly;
  * DHCP options found have sane values (message type kept as read). */
 #include "fuzz.h"
-#include "kdh/capfile.h"
-#include "kdh/dhcp.h"
-#include "kdh/pkt.h"
+#include "netsim/capfile.h"
+#include "netsim/dhcp.h"
+#include "netsim/pkt.h"
 
 #define INSIDE(p, n, b, len) \
 	((p) >= (b) && (size_t)((p) - (b)) <= (len) && (n) <= (len) - (size_t)((p) - (b)))

@@ -14,9 +14,9 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "kdh/duration.h"
+#include "netsim/duration.h"
 #include "kdh/kdnet.h"
-#include "kdh/pkt.h"
+#include "netsim/pkt.h"
 #include "kdh/pve.h"
 
 static void key_check(const char *s)

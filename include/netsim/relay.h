@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* relay.h - a byte relay between two unix stream sockets that survives
  * either side restarting (a VM reboot), for serial ports */
-#ifndef KDH_RELAY_H
-#define KDH_RELAY_H
+#ifndef NETSIM_RELAY_H
+#define NETSIM_RELAY_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/loop.h"
+#include "netsim/loop.h"
 
 #define NS_RELAY_QUEUE	(1u << 20)	/* per direction, then back-pressure */
 #define NS_RELAY_RETRY	(250 * NS_PER_MS)
@@ -34,4 +34,4 @@ void ns_relay_free(struct ns_relay *r);
 uint64_t ns_relay_bytes(const struct ns_relay *r, int from);
 int ns_relay_write(struct ns_relay *r, int from, const uint8_t *buf, size_t len);
 
-#endif /* KDH_RELAY_H */
+#endif /* NETSIM_RELAY_H */

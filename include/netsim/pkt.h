@@ -4,8 +4,8 @@
  * Pure functions over a byte buffer; every length comes from the buffer and
  * is checked.  Addresses are host byte order (uint32_t IPv4, uint16_t ports).
  */
-#ifndef KDH_PKT_H
-#define KDH_PKT_H
+#ifndef NETSIM_PKT_H
+#define NETSIM_PKT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -142,4 +142,4 @@ bool mac_is_nic(const uint8_t mac[ETH_ALEN]);
 const char *ip_str(uint32_t ip, char buf[IP_STRLEN]);
 bool ip_is_linklocal(uint32_t ip);
 
-#endif /* KDH_PKT_H */
+#endif /* NETSIM_PKT_H */

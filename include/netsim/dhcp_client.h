@@ -2,12 +2,12 @@
 /* dhcp_client.h - a DHCP client on an ns_host, with a configurable
  * retransmission schedule and give-up time (the simulated debuggee uses a
  * Windows-like schedule; tests use the defaults) */
-#ifndef KDH_DHCP_CLIENT_H
-#define KDH_DHCP_CLIENT_H
+#ifndef NETSIM_DHCP_CLIENT_H
+#define NETSIM_DHCP_CLIENT_H
 
 #include <stdint.h>
 
-#include "kdh/host.h"
+#include "netsim/host.h"
 
 /**
  * struct ns_dhcp_config - how the client retries
@@ -53,4 +53,4 @@ int ns_dhcp_client_start(struct ns_dhcp_client *c);
 void ns_dhcp_client_free(struct ns_dhcp_client *c);
 unsigned ns_dhcp_client_discovers(const struct ns_dhcp_client *c);
 
-#endif /* KDH_DHCP_CLIENT_H */
+#endif /* NETSIM_DHCP_CLIENT_H */

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ports.h - switch ports backed by file descriptors: QEMU stream sockets
  * and tap devices (both need the real clock) */
-#ifndef KDH_PORTS_H
-#define KDH_PORTS_H
+#ifndef NETSIM_PORTS_H
+#define NETSIM_PORTS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/switch.h"
+#include "netsim/switch.h"
 
 #define NS_STREAM_TXQ_MAX	(1u << 20)	/* bytes queued for a slow peer */
 
@@ -50,4 +50,4 @@ struct ns_tap_port *ns_tap_port_new(struct ns_switch *sw, int fd,
 void ns_tap_port_free(struct ns_tap_port *tp);
 const struct ns_fdport_stats *ns_tap_port_stats(const struct ns_tap_port *tp);
 
-#endif /* KDH_PORTS_H */
+#endif /* NETSIM_PORTS_H */

@@ -7,14 +7,14 @@
  * an address (ip 0) it still receives datagrams sent to its MAC or to
  * broadcast, which is what a DHCP client needs.
  */
-#ifndef KDH_HOST_H
-#define KDH_HOST_H
+#ifndef NETSIM_HOST_H
+#define NETSIM_HOST_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kdh/pkt.h"
-#include "kdh/switch.h"
+#include "netsim/pkt.h"
+#include "netsim/switch.h"
 
 #define NS_ARP_RETRIES		3
 #define NS_ARP_INTERVAL		NS_PER_S
@@ -62,4 +62,4 @@ void ns_host_send_frame(struct ns_host *h, const uint8_t *frame, size_t len);
 const struct ns_host_stats *ns_host_stats(const struct ns_host *h);
 uint64_t ns_host_ping_replies(const struct ns_host *h);
 
-#endif /* KDH_HOST_H */
+#endif /* NETSIM_HOST_H */

@@ -8,8 +8,8 @@
  * sockets, taps) need the real clock; adding one to a virtual loop is an
  * error that says so, never a silent mix.
  */
-#ifndef KDH_LOOP_H
-#define KDH_LOOP_H
+#ifndef NETSIM_LOOP_H
+#define NETSIM_LOOP_H
 
 #include <poll.h>
 #include <signal.h>
@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/rng.h"
+#include "netsim/rng.h"
 
 #define NS_PER_MS	1000000ull
 #define NS_PER_S	1000000000ull
@@ -123,4 +123,4 @@ void ns_loop_set_wall_limit(struct ns_loop *l, uint64_t wall_ns);
 void ns_loop_set_interrupt(struct ns_loop *l, const volatile sig_atomic_t *flag,
 			   const sigset_t *signals);
 
-#endif /* KDH_LOOP_H */
+#endif /* NETSIM_LOOP_H */

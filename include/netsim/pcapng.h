@@ -6,13 +6,13 @@
  * ns_pcapng_close(), so a reader never sees half a capture under the final
  * name.  Wireshark and tshark open the result.
  */
-#ifndef KDH_PCAPNG_H
-#define KDH_PCAPNG_H
+#ifndef NETSIM_PCAPNG_H
+#define NETSIM_PCAPNG_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/switch.h"
+#include "netsim/switch.h"
 
 #define NS_EVENTS_IFACE	"kdh-events"
 
@@ -35,4 +35,4 @@ uint64_t ns_pcapng_bytes(const struct ns_pcapng *w);
 uint64_t ns_pcapng_packets(const struct ns_pcapng *w);
 int ns_pcapng_close(struct ns_pcapng *w);
 
-#endif /* KDH_PCAPNG_H */
+#endif /* NETSIM_PCAPNG_H */

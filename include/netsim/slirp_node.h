@@ -6,14 +6,14 @@
  * network has slirp's DHCP server on; a static-IP network has it off and
  * slirp only answers ARP and ping as the gateway.
  */
-#ifndef KDH_SLIRP_NODE_H
-#define KDH_SLIRP_NODE_H
+#ifndef NETSIM_SLIRP_NODE_H
+#define NETSIM_SLIRP_NODE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/switch.h"
+#include "netsim/switch.h"
 
 /**
  * struct ns_slirp_config - addresses, host byte order
@@ -41,4 +41,4 @@ const struct ns_slirp_config *ns_slirp_config(const struct ns_slirp *s);
 const char *ns_slirp_version(void);
 int ns_subnet_parse(const char *s, uint32_t *network, uint32_t *netmask);
 
-#endif /* KDH_SLIRP_NODE_H */
+#endif /* NETSIM_SLIRP_NODE_H */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* topo.h - Linux bridge/tap topologies with libnl-3, inside a private
  * network namespace (the host's interfaces are never touched) */
-#ifndef KDH_TOPO_H
-#define KDH_TOPO_H
+#ifndef NETSIM_TOPO_H
+#define NETSIM_TOPO_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,4 +28,4 @@ int ns_topo_teardown(struct ns_topo *t);
 const char *ns_topo_error(const struct ns_topo *t);
 bool ns_topo_unsupported(const struct ns_topo *t);
 
-#endif /* KDH_TOPO_H */
+#endif /* NETSIM_TOPO_H */

@@ -7,14 +7,14 @@
  * ns_port_input() with frames from outside; the switch calls ops->deliver()
  * with frames for outside.  deliver must not free ports.
  */
-#ifndef KDH_SWITCH_H
-#define KDH_SWITCH_H
+#ifndef NETSIM_SWITCH_H
+#define NETSIM_SWITCH_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/loop.h"
+#include "netsim/loop.h"
 
 #define NS_FRAME_MAX		65550	/* jumbo-safe bound on one frame */
 #define NS_AGEING_DEFAULT	(300 * NS_PER_S)	/* as Linux bridges */
@@ -86,4 +86,4 @@ unsigned ns_port_id(const struct ns_port *p);
 uint64_t ns_port_rx(const struct ns_port *p);
 uint64_t ns_port_tx(const struct ns_port *p);
 
-#endif /* KDH_SWITCH_H */
+#endif /* NETSIM_SWITCH_H */

@@ -3,8 +3,8 @@
  * files, VM configs, bcdedit output, the command line): numbers, IPv4
  * addresses and prefixes, percentages.  Durations are in duration.h, MACs
  * in pkt.h, b.d.f in pve.h; all follow the same rules. */
-#ifndef KDH_VALUE_H
-#define KDH_VALUE_H
+#ifndef NETSIM_VALUE_H
+#define NETSIM_VALUE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,4 +15,4 @@ int value_cidr(const char *s, uint32_t *ip, unsigned *prefix);
 int value_percent(const char *s, double *out);
 int value_decimal(const char **p, double *out);
 
-#endif /* KDH_VALUE_H */
+#endif /* NETSIM_VALUE_H */

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* serial_line.h - a simulated null-modem cable: bytes between two ends at
  * a baud rate, for serial ports in virtual time */
-#ifndef KDH_SERIAL_LINE_H
-#define KDH_SERIAL_LINE_H
+#ifndef NETSIM_SERIAL_LINE_H
+#define NETSIM_SERIAL_LINE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/loop.h"
+#include "netsim/loop.h"
 
 /**
  * struct ns_serial_ops - what the owner hears
@@ -27,4 +27,4 @@ int ns_serial_send(struct ns_serial *s, int from, const uint8_t *buf,
 		   size_t len);
 uint64_t ns_serial_byte_ns(unsigned baud);
 
-#endif /* KDH_SERIAL_LINE_H */
+#endif /* NETSIM_SERIAL_LINE_H */

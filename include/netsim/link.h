@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* link.h - one direction of a faulty link: loss, delay, jitter,
  * duplication, reordering, all drawn from the run's seeded RNG */
-#ifndef KDH_LINK_H
-#define KDH_LINK_H
+#ifndef NETSIM_LINK_H
+#define NETSIM_LINK_H
 
-#include "kdh/switch.h"
+#include "netsim/switch.h"
 
 typedef void (*ns_link_out)(void *opaque, const uint8_t *frame, size_t len);
 
@@ -17,4 +17,4 @@ void ns_link_send(struct ns_link *k, const uint8_t *frame, size_t len);
 const struct ns_link_stats *ns_link_stats(const struct ns_link *k);
 bool ns_faults_none(const struct ns_faults *f);
 
-#endif /* KDH_LINK_H */
+#endif /* NETSIM_LINK_H */

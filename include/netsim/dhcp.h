@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dhcp.h - DHCP (RFC 2131/2132) message parser */
-#ifndef KDH_DHCP_H
-#define KDH_DHCP_H
+#ifndef NETSIM_DHCP_H
+#define NETSIM_DHCP_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -80,4 +80,4 @@ int dhcp_parse(const uint8_t *p, size_t len, struct dhcp_view *d);
 const char *dhcp_msg_name(uint8_t type);
 size_t dhcp_build(const struct dhcp_msg *m, uint8_t *buf, size_t cap);
 
-#endif /* KDH_DHCP_H */
+#endif /* NETSIM_DHCP_H */

@@ -4,8 +4,8 @@
  * One per run, so a seed replays a run exactly: DHCP xids, jitter, faults
  * and 169.254 addresses all come from here, in event order.
  */
-#ifndef KDH_RNG_H
-#define KDH_RNG_H
+#ifndef NETSIM_RNG_H
+#define NETSIM_RNG_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,4 +20,4 @@ uint64_t ns_rng_below(struct ns_rng *r, uint64_t n);
 bool ns_rng_chance(struct ns_rng *r, double percent);
 double ns_rng_unit(struct ns_rng *r);
 
-#endif /* KDH_RNG_H */
+#endif /* NETSIM_RNG_H */

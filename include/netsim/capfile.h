@@ -6,8 +6,8 @@
  * frame before the damage, then ends with a warning (capfile_warning()), as
  * Wireshark does; only a file that is not a capture at all is an error.
  */
-#ifndef KDH_CAPFILE_H
-#define KDH_CAPFILE_H
+#ifndef NETSIM_CAPFILE_H
+#define NETSIM_CAPFILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -117,4 +117,4 @@ int pcapng_epb_parse(uint32_t type, const uint8_t *body, size_t len,
 		     bool swapped, struct pcapng_epb *epb);
 uint64_t pcapng_ts_to_ns(const struct pcapng_idb *idb, uint64_t ts);
 
-#endif /* KDH_CAPFILE_H */
+#endif /* NETSIM_CAPFILE_H */
