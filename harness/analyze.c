@@ -399,6 +399,19 @@ const struct an_target *analysis_target(const struct analysis *a, size_t i)
 	return g_ptr_array_index(a->targets, i);
 }
 
+/**
+ * analysis_target_of() - the current boot's record of a NIC
+ * @a:		analysis
+ * @mac:	the NIC
+ *
+ * Return: the target, owned by @a, or NULL when the NIC has none (yet)
+ */
+const struct an_target *analysis_target_of(const struct analysis *a,
+					   const uint8_t mac[ETH_ALEN])
+{
+	return analysis_open_target(a, mac);
+}
+
 static double span_s(uint64_t from, uint64_t to)
 {
 	if (from == AN_NONE || to == AN_NONE)

@@ -13,51 +13,52 @@ static double rel_s(uint64_t t0, uint64_t t)
 	return ((double)t - (double)t0) / 1e9;
 }
 
-static void metric_line(const char *name, double v, const char *absent)
+static void metric_line(FILE *out, const char *name, double v,
+			const char *absent)
 {
 	if (isnan(v))
-		printf("  %-16s -  (%s)\n", name, absent);
+		fprintf(out, "  %-16s -  (%s)\n", name, absent);
 	else
-		printf("  %-16s %.6f\n", name, v);
+		fprintf(out, "  %-16s %.6f\n", name, v);
 }
 
-static void target_text(const struct analysis *a, const struct an_target *t,
-			bool has_key)
+static void target_text(FILE *out, const struct analysis *a,
+			const struct an_target *t, bool has_key)
 {
 	uint64_t t0 = analysis_t0(a);
 	struct an_metrics m;
 
 	an_metrics_compute(a, t, &m);
-	printf("\nNIC %s%s\n", m.mac, t->kdnet_sent ? " (sent KDNET: debug NIC)" : "");
-	printf("  timeline (s from t0)\n");
+	fprintf(out, "\nNIC %s%s\n", m.mac, t->kdnet_sent ? " (sent KDNET: debug NIC)" : "");
+	fprintf(out, "  timeline (s from t0)\n");
 	for (guint i = 0; i < t->events->len; i++) {
 		const struct an_event *e = &g_array_index(t->events, struct an_event, i);
 
-		printf("  %14.6f  %s\n", rel_s(t0, e->t_ns), e->text);
+		fprintf(out, "  %14.6f  %s\n", rel_s(t0, e->t_ns), e->text);
 	}
 	if (t->events_dropped)
-		printf("  %14s  ... %u more events not listed\n", "", t->events_dropped);
-	printf("  %-16s %s  (%s)\n", "outcome", an_outcome_name(m.outcome), m.why);
-	printf("  %-16s %s\n", "debug_nic.mac", t->kdnet_sent ? m.mac : "-");
-	printf("  %-16s %s%s%s%s\n", "address", m.address[0] ? m.address : "-",
-	       m.address_source ? " (" : "",
-	       m.address_source ? m.address_source : "",
-	       m.address_source ? ")" : "");
-	metric_line("dhcp_phase_s", m.dhcp_phase_s, "no DHCP exchange ended");
-	printf("  %-16s %u\n", "discover_count", m.discover_count);
-	metric_line("first_kdnet_s", m.first_kdnet_s, "no verified KDNET packet");
-	metric_line("connect_s", m.connect_s, "no connection");
-	metric_line("logo_hang_s", m.logo_hang_s, "no KDNET packet");
-	printf("  %-16s %u sent, %u received, %u verified, %u failed\n",
-	       "kdnet packets", t->kdnet_sent, t->kdnet_received,
-	       t->kdnet_verified, t->kdnet_failed);
+		fprintf(out, "  %14s  ... %u more events not listed\n", "", t->events_dropped);
+	fprintf(out, "  %-16s %s  (%s)\n", "outcome", an_outcome_name(m.outcome), m.why);
+	fprintf(out, "  %-16s %s\n", "debug_nic.mac", t->kdnet_sent ? m.mac : "-");
+	fprintf(out, "  %-16s %s%s%s%s\n", "address", m.address[0] ? m.address : "-",
+		m.address_source ? " (" : "",
+		m.address_source ? m.address_source : "",
+		m.address_source ? ")" : "");
+	metric_line(out, "dhcp_phase_s", m.dhcp_phase_s, "no DHCP exchange ended");
+	fprintf(out, "  %-16s %u\n", "discover_count", m.discover_count);
+	metric_line(out, "first_kdnet_s", m.first_kdnet_s, "no verified KDNET packet");
+	metric_line(out, "connect_s", m.connect_s, "no connection");
+	metric_line(out, "logo_hang_s", m.logo_hang_s, "no KDNET packet");
+	fprintf(out, "  %-16s %u sent, %u received, %u verified, %u failed\n",
+		"kdnet packets", t->kdnet_sent, t->kdnet_received,
+		t->kdnet_verified, t->kdnet_failed);
 	if (!has_key && (t->kdnet_sent || t->kdnet_received))
-		printf("  note: no --key given, so no KDNET packet could be "
-		       "verified: the outcome and KDNET times need the key\n");
+		fprintf(out, "  note: no --key given, so no KDNET packet could be "
+			"verified: the outcome and KDNET times need the key\n");
 }
 
 /* Serial links the harness recorded (kdh run, kdh serial-link --capture) */
-static void serial_text(const struct analysis *a)
+static void serial_text(FILE *out, const struct analysis *a)
 {
 	uint64_t t0 = analysis_t0(a);
 	struct an_serial_info l;
@@ -65,20 +66,20 @@ static void serial_text(const struct analysis *a)
 	for (size_t i = 0; i < AN_MAX_SERIALS; i++) {
 		if (!analysis_serial(a, i, &l))
 			continue;
-		printf("\nserial link %zu: %s <-> %s\n", i, l.end[0], l.end[1]);
+		fprintf(out, "\nserial link %zu: %s <-> %s\n", i, l.end[0], l.end[1]);
 		for (int d = 0; d < 2; d++)
-			printf("  %s>%s  %" PRIu64 " bytes, %u KD packets (%u RESET), "
-			       "%u break-ins, %" PRIu64 " bytes of other text\n",
-			       l.end[d], l.end[!d], l.bytes[d], l.packets[d],
-			       l.resets[d], l.breakins[d], l.noise[d]);
+			fprintf(out, "  %s>%s  %" PRIu64 " bytes, %u KD packets (%u RESET), "
+				"%u break-ins, %" PRIu64 " bytes of other text\n",
+				l.end[d], l.end[!d], l.bytes[d], l.packets[d],
+				l.resets[d], l.breakins[d], l.noise[d]);
 		if (l.connections)
-			printf("  %-16s %.6f  (reset from %s answered by %s; %u "
-			       "connections)\n", "serial_connect_s",
-			       rel_s(t0, l.first_connect_ns), l.end[l.first_asker],
-			       l.end[!l.first_asker], l.connections);
+			fprintf(out, "  %-16s %.6f  (reset from %s answered by %s; %u "
+				"connections)\n", "serial_connect_s",
+				rel_s(t0, l.first_connect_ns), l.end[l.first_asker],
+				l.end[!l.first_asker], l.connections);
 		else
-			printf("  %-16s -  (no RESET answered by a RESET or ACK from "
-			       "the other side within 1 s)\n", "serial_connect_s");
+			fprintf(out, "  %-16s -  (no RESET answered by a RESET or ACK from "
+				"the other side within 1 s)\n", "serial_connect_s");
 	}
 }
 
@@ -220,24 +221,34 @@ static void report_json(const struct analysis *a, const char *file,
 	g_object_unref(b);
 }
 
-static void report_text(const struct analysis *a, const char *file,
-			const char *format, bool has_key)
+/**
+ * analyze_report_text() - kdh analyze's text report: the capture, t0, then
+ * each NIC's timeline and metrics and each serial link (kdh watch ends
+ * with it too, so its summary is what kdh analyze says of its --pcap)
+ * @out:	where
+ * @a:		analysis fed a capture
+ * @file:	its name, for the first line
+ * @format:	"pcapng", "pcap", "live", ...
+ * @has_key:	a key was given (else a note says what it cannot verify)
+ */
+void analyze_report_text(FILE *out, const struct analysis *a, const char *file,
+			 const char *format, bool has_key)
 {
 	uint64_t bad, dur, frames = analysis_frames(a, &bad, &dur);
 
-	printf("%s (%s): %" PRIu64 " frames over %.3f s, %" PRIu64
-	       " with damaged headers\n", file, format, frames, (double)dur / 1e9,
-	       bad);
-	printf("t0 = %s\n", analysis_has_power_on(a) ? "the \"power on\" event"
-	       : "the first frame (no \"power on\" event in the capture)");
+	fprintf(out, "%s (%s): %" PRIu64 " frames over %.3f s, %" PRIu64
+		" with damaged headers\n", file, format, frames, (double)dur / 1e9,
+		bad);
+	fprintf(out, "t0 = %s\n", analysis_has_power_on(a) ? "the \"power on\" event"
+		: "the first frame (no \"power on\" event in the capture)");
 	if (analysis_duplicates(a))
-		printf("%" PRIu64 " of %" PRIu64 " frames are duplicates (the same "
-		       "bytes within 10 ms) -- captured twice, e.g. tcpdump -i any? "
-		       "Each is counted once (--keep-duplicates counts them all)\n",
-		       analysis_duplicates(a), frames);
+		fprintf(out, "%" PRIu64 " of %" PRIu64 " frames are duplicates (the same "
+			"bytes within 10 ms) -- captured twice, e.g. tcpdump -i any? "
+			"Each is counted once (--keep-duplicates counts them all)\n",
+			analysis_duplicates(a), frames);
 	for (size_t i = 0; i < analysis_n_targets(a); i++)
-		target_text(a, analysis_target(a, i), has_key);
-	serial_text(a);
+		target_text(out, a, analysis_target(a, i), has_key);
+	serial_text(out, a);
 }
 
 static int analyze_file(const struct cli_capture_args *args)
@@ -263,7 +274,8 @@ static int analyze_file(const struct cli_capture_args *args)
 	if (args->json)
 		report_json(a, file, capfile_format(cf), capfile_warning(cf));
 	else
-		report_text(a, file, capfile_format(cf), args->has_key);
+		analyze_report_text(stdout, a, file, capfile_format(cf),
+				    args->has_key);
 	if (rc < 0)
 		rc = cli_error(&kdh_cmd_analyze, KDH_EXIT_USAGE, "%s: out of memory", file);
 	else if (!analysis_n_targets(a) && !serial_count(a))

@@ -202,3 +202,27 @@ size_t kdh_check(const struct vmconf *c, const struct dbgsettings *d,
 		settings_findings(d, f, &n);
 	return n;
 }
+
+/**
+ * kdh_check_debug_nic() - the NIC KDNET will use, as kdh_check() decides it
+ * @c:		VM config
+ * @d:		{dbgsettings}, NULL for Windows' defaults
+ * @x:		Windows build and its NIC list
+ *
+ * Return: its netN index, or -1 when none qualifies (busparams naming no
+ * driven NIC, no driven model) or debugtype is SERIAL
+ */
+int kdh_check_debug_nic(const struct vmconf *c, const struct dbgsettings *d,
+			const struct check_ctx *x)
+{
+	struct finding *f;
+	size_t n = 0;
+	int nic;
+
+	if (d && !strcasecmp(d->debugtype, "SERIAL"))
+		return -1;
+	f = g_new(struct finding, PVE_MAX_NETS + 2);	/* one per NIC at most */
+	nic = check_nic(c, d, x, f, &n);
+	g_free(f);
+	return nic;
+}

@@ -18,8 +18,13 @@
 #include "netsim/value.h"
 #include "kdh/winbuild.h"
 
-/* "/etc/pve/qemu-server/105.conf" -> 105; 0 when the name is no VMID */
-static unsigned vmid_of(const char *path)
+/**
+ * check_vmid_of() - the VM id a config's file name gives
+ * @path:	e.g. "/etc/pve/qemu-server/105.conf"
+ *
+ * Return: 105, or 0 when the name is no VMID.conf
+ */
+unsigned check_vmid_of(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	char *end;
@@ -31,10 +36,18 @@ static unsigned vmid_of(const char *path)
 		(unsigned)v : 0;
 }
 
-/* Read a config; the "kept and ignored" notes only with -v, but a key
- * qemu-server does not have is said always */
-static int conf_load(const struct kdh_cmd *cmd, const char *path,
-		     struct vmconf *c, bool verbose)
+/**
+ * check_conf_load() - read a VM config for a command, saying why not
+ * @cmd:	the command (for messages)
+ * @path:	the file
+ * @c:		output
+ * @verbose:	also note the lines kept and ignored (a key qemu-server
+ *		does not have is noted always)
+ *
+ * Return: 0, or KDH_EXIT_USAGE after printing "file:line: what is wrong"
+ */
+int check_conf_load(const struct kdh_cmd *cmd, const char *path,
+		    struct vmconf *c, bool verbose)
 {
 	char err[512];
 
@@ -98,7 +111,7 @@ static int qemu_cmd_print(const struct vmconf *c, struct qemu_opts *o,
 		return cli_error(&kdh_cmd_qemu_cmd, KDH_EXIT_USAGE, "%s: %s", path,
 				 err);
 	g_free(cpu);
-	if (!o->vmid && !(o->vmid = vmid_of(path)))
+	if (!o->vmid && !(o->vmid = check_vmid_of(path)))
 		o->vmid = 100;
 	notes = g_string_new(NULL);
 	a = qemu_argv_new(c, o, notes, err, sizeof(err));
@@ -176,7 +189,7 @@ static int qemu_cmd_main(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage_error(&kdh_cmd_qemu_cmd, "expected one VM config");
-	if ((rc = conf_load(&kdh_cmd_qemu_cmd, argv[optind], &c, verbose)))
+	if ((rc = check_conf_load(&kdh_cmd_qemu_cmd, argv[optind], &c, verbose)))
 		return rc;
 	if ((rc = cpu_models_load(models_path, &models)))
 		return rc;
@@ -188,41 +201,67 @@ static int qemu_cmd_main(int argc, char **argv)
 
 static const char *const level_tag[] = { "ok", "WARN", "BLOCK" };
 
-/* "105" is /etc/pve/qemu-server/105.conf (or in --config-dir) */
-static char *config_path(const char *arg, const char *dir)
+/**
+ * check_config_path() - the config file a VMCONF|VMID argument names
+ * @arg:	"105" or a path
+ * @dir:	where VMID.conf files are (/etc/pve/qemu-server)
+ *
+ * Return: g_malloc'd path: "105" is DIR/105.conf, anything else itself
+ */
+char *check_config_path(const char *arg, const char *dir)
 {
 	if (*arg && strspn(arg, "0123456789") == strlen(arg))
 		return g_strdup_printf("%s/%s.conf", dir, arg);
 	return g_strdup(arg);
 }
 
-static int bcdedit_load(const char *bcd, struct dbgsettings *d)
+/**
+ * check_bcdedit_load() - read a file of bcdedit output for a command
+ * @cmd:	the command (for messages)
+ * @bcd:	the file
+ * @d:		output
+ *
+ * Return: 0, or KDH_EXIT_USAGE after printing "file:line: what is wrong"
+ */
+int check_bcdedit_load(const struct kdh_cmd *cmd, const char *bcd,
+		       struct dbgsettings *d)
 {
 	char err[512];
 	gchar *text = text_load(bcd, err, sizeof(err));
 	int rc;
 
 	if (!text)
-		return cli_error(&kdh_cmd_check, KDH_EXIT_USAGE, "%s", err);
+		return cli_error(cmd, KDH_EXIT_USAGE, "%s", err);
 	rc = dbgsettings_parse(bcd, text, d, err, sizeof(err));
 	g_free(text);
 	if (rc)
-		return cli_error(&kdh_cmd_check, KDH_EXIT_USAGE, "%s", err);
+		return cli_error(cmd, KDH_EXIT_USAGE, "%s", err);
 	return 0;
 }
 
-static int check_print(const char *conf, const struct finding *f, size_t n,
-		       const struct dbgsettings *dp)
+/**
+ * check_findings_print() - kdh check's lines: one per finding, its fix
+ * under it, then how many block
+ * @out:	where
+ * @conf:	the config's name, for the last line
+ * @f:		findings (kdh_check())
+ * @n:		their count
+ * @dp:		the {dbgsettings} they were made with, or NULL
+ *
+ * Return: KDH_EXIT_OK when none blocks, else KDH_EXIT_FAIL
+ */
+int check_findings_print(FILE *out, const char *conf, const struct finding *f,
+			 size_t n, const struct dbgsettings *dp)
 {
 	size_t blocks = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		printf("%-6s %s\n", level_tag[f[i].level], f[i].text);
+		fprintf(out, "%-6s %s\n", level_tag[f[i].level], f[i].text);
 		if (f[i].fix[0])
-			printf("       fix: %s\n", f[i].fix);
+			fprintf(out, "       fix: %s\n", f[i].fix);
 		blocks += f[i].level == FIND_BLOCK;
 	}
-	printf("%s: %zu finding%s block%s %s\n", conf, blocks, blocks == 1 ? "" :
+	fprintf(out, "%s: %zu finding%s block%s %s\n", conf, blocks, blocks == 1 ? "" :
 	       "s", blocks == 1 ? "s" : "", dp && !strcasecmp(dp->debugtype,
 						"SERIAL") ? "serial debugging" : "KDNET");
 	return blocks ? KDH_EXIT_FAIL : KDH_EXIT_OK;
@@ -275,18 +314,18 @@ static int check_main(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage_error(&kdh_cmd_check, "expected one VM config or VMID");
-	path = config_path(argv[optind], dir);
-	rc = conf_load(&kdh_cmd_check, path, &c, verbose);
-	if (!rc && bcd && !(rc = bcdedit_load(bcd, &d)))
+	path = check_config_path(argv[optind], dir);
+	rc = check_conf_load(&kdh_cmd_check, path, &c, verbose);
+	if (!rc && bcd && !(rc = check_bcdedit_load(&kdh_cmd_check, bcd, &d)))
 		dp = &d;
 	if (!rc) {
 		enum check_network net = x.net;
 
 		check_ctx_init(&x, build);
 		x.net = net;
-		x.vmid = vmid_of(path);
-		rc = check_print(path, f, kdh_check(&c, dp, &x, f, CHECK_MAX_FINDINGS),
-				 dp);
+		x.vmid = check_vmid_of(path);
+		rc = check_findings_print(stdout, path, f, kdh_check(&c, dp, &x, f,
+					  CHECK_MAX_FINDINGS), dp);
 	}
 	g_free(path);
 	return rc;

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <glib.h>
 
@@ -180,6 +181,8 @@ uint64_t analysis_frames(const struct analysis *a, uint64_t *bad,
 			 uint64_t *duration_ns);
 size_t analysis_n_targets(const struct analysis *a);
 const struct an_target *analysis_target(const struct analysis *a, size_t i);
+const struct an_target *analysis_target_of(const struct analysis *a,
+					   const uint8_t mac[ETH_ALEN]);
 void an_metrics_compute(const struct analysis *a, const struct an_target *t,
 			struct an_metrics *m);
 const char *an_outcome_name(enum an_outcome o);
@@ -213,5 +216,9 @@ size_t analysis_n_vms(const struct analysis *a);
 const struct an_vm *analysis_vm(const struct analysis *a, size_t i);
 int analysis_vm_result(const struct analysis *a, const char *vm,
 		       struct an_vm_result *r);
+
+/* analyze_cmd.c: kdh analyze's text report, which kdh watch ends with */
+void analyze_report_text(FILE *out, const struct analysis *a, const char *file,
+			 const char *format, bool has_key);
 
 #endif /* KDH_ANALYZE_H */

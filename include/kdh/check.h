@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "kdh/kdnet.h"
 #include "kdh/pve_machine.h"
@@ -63,5 +64,18 @@ int dbgsettings_parse(const char *file, const char *text, struct dbgsettings *d,
 void check_ctx_init(struct check_ctx *x, unsigned windows_build);
 size_t kdh_check(const struct vmconf *c, const struct dbgsettings *d,
 		 const struct check_ctx *x, struct finding *f, size_t max);
+int kdh_check_debug_nic(const struct vmconf *c, const struct dbgsettings *d,
+			const struct check_ctx *x);
+
+/* vm_cmds.c: what kdh check reads and prints, shared with kdh watch */
+struct kdh_cmd;
+unsigned check_vmid_of(const char *path);
+char *check_config_path(const char *arg, const char *dir);
+int check_conf_load(const struct kdh_cmd *cmd, const char *path,
+		    struct vmconf *c, bool verbose);
+int check_bcdedit_load(const struct kdh_cmd *cmd, const char *bcd,
+		       struct dbgsettings *d);
+int check_findings_print(FILE *out, const char *conf, const struct finding *f,
+			 size_t n, const struct dbgsettings *dp);
 
 #endif /* KDH_CHECK_H */
