@@ -16,6 +16,7 @@ static const struct kdh_cmd *const commands[] = {
 	&kdh_cmd_decode,
 	&kdh_cmd_analyze,
 	&kdh_cmd_check,
+	&kdh_cmd_watch,
 	&kdh_cmd_qemu_cmd,
 	&kdh_cmd_listen,
 	&kdh_cmd_net,

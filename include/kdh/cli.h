@@ -47,6 +47,7 @@ extern const struct kdh_cmd kdh_cmd_check;
 extern const struct kdh_cmd kdh_cmd_baseline;
 extern const struct kdh_cmd kdh_cmd_report;
 extern const struct kdh_cmd kdh_cmd_serial_link;
+extern const struct kdh_cmd kdh_cmd_watch;
 
 size_t cli_distance(const char *a, const char *b);
 const char *cli_suggest(const char *word, const char *const *choices, size_t n);

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* watch_story_priv.h - the story's state, shared by watch_story.c (lines,
+ * frames, time, the verdict) and watch_rules.c (the rules about one NIC,
+ * and ARP).  Not a public header. */
+#ifndef KDH_WATCH_STORY_PRIV_H
+#define KDH_WATCH_STORY_PRIV_H
+
+#include <glib.h>
+
+#include "harness/watch_priv.h"
+
+#define LATE_START_NS		(10 * NS_PER_S)	/* the watch began well after */
+#define ARP_TABLE		16
+
+enum rule { R_DHCP, R_APIPA, R_ANNOUNCE, R_KEY, R_CONNECTED };
+#define SAID(r)			(1u << (r))
+#define REARMED			(SAID(R_ANNOUNCE) | SAID(R_KEY) | SAID(R_CONNECTED))
+
+/* What has been told of one analysis target (same index) */
+struct told {
+	unsigned said;			/* SAID() bits */
+	unsigned sent;			/* its kdnet_sent at the last look */
+	uint64_t first_sent_ns;		/* of this boot */
+	unsigned sent_base, recv_base;	/* counts before this boot */
+	unsigned reboots, sessions;	/* at the last reboot line */
+	uint64_t boot_ns;		/* that line's time, AN_NONE */
+};
+
+/* ARP requests from a VM NIC for one address */
+struct arp_ask {
+	uint8_t mac[ETH_ALEN];
+	uint32_t tpa;
+	unsigned n;
+	uint64_t first_ns, last_ns;
+	bool answered, told;
+};
+
+struct watch_story {
+	const struct watch_vm *vm;
+	const struct analysis *a;	/* what the story reads */
+	FILE *out;
+	uint64_t start_ns;		/* the watch's */
+	uint64_t first_ns;		/* the VM's first frame, AN_NONE */
+	uint64_t frames;
+	GArray *told;			/* struct told, by target index */
+	GHashTable *index;		/* const struct an_target * -> index+1 */
+	struct arp_ask arp[ARP_TABLE];
+	size_t arp_next;
+	bool silence_told;
+	bool kdnet_seen;		/* a KDNET packet from the VM */
+	bool connected;			/* the latest word on the VM */
+	unsigned problems;
+};
+
+/* watch_story.c */
+void story_say(struct watch_story *s, uint64_t t_ns, const char *fix,
+	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+bool story_vm_mac(const struct watch_story *s, const uint8_t mac[ETH_ALEN]);
+const char *story_label(const struct watch_story *s, const uint8_t mac[ETH_ALEN],
+			char buf[MAC_STRLEN]);
+const char *story_network(const struct watch_story *s,
+			  const uint8_t mac[ETH_ALEN]);
+bool story_debug_candidate(const struct watch_story *s,
+			   const struct an_target *t);
+uint64_t story_vm_start(const struct watch_story *s, uint64_t now);
+
+/* watch_rules.c */
+void story_evaluate(struct watch_story *s, size_t i, uint64_t now);
+void story_arp_take(struct watch_story *s, const struct arp_view *arp,
+		    uint64_t now);
+
+#endif /* KDH_WATCH_STORY_PRIV_H */
