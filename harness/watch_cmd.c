@@ -242,6 +242,8 @@ static int replay_run(struct watch_run *r, const struct watch_static *st)
 		if (watch_story_done(r->story, r->o->until))
 			stop(r, "--until");
 	}
+	if (r->ended)
+		watch_story_note(r->story, r->last_ns, "watch stopped (%s)", r->ended);
 	cli_capture_warn(&kdh_cmd_watch, r->o->replay, cf);
 	rc = watch_end(r, r->o->replay, capfile_format(cf));
 	capfile_close(cf);

@@ -120,14 +120,24 @@ static void connected_rule(struct watch_story *s, const struct an_target *t,
 	s->connected = true;
 	ip_str(t->ip, ip);
 	ip_str(t->debugger_ip, dbg);
-	if (before) {
-		story_say(s, now, NULL, "connected before the watch began: %s (%s) and "
-		    "the debugger %s:%u %s", story_label(s, t->mac, b), ip, dbg,
-		    t->debugger_port, t->bound_announces ? "(its announcements "
-		    "name the bound debugger)" : "exchange data packets");
+	from = on != AN_NONE ? on : s->first_ns;
+	if (before && !s->vm->key_from) {
+		story_say(s, now, NULL, "connected (not verified: no key): KDNET data "
+			  "both ways, %.3f s after %s (%s %s <-> %s:%u)",
+			  (double)(now - from) / 1e9, on != AN_NONE ? "the VM started"
+			  : "the VM's first frame", story_label(s, t->mac, b), ip, dbg,
+			  t->debugger_port);
 		return;
 	}
-	from = again ? k->boot_ns : on != AN_NONE ? on : s->first_ns;
+	if (before) {
+		story_say(s, now, NULL, "connected before the watch began: %s (%s) "
+			  "and the debugger %s:%u %s", story_label(s, t->mac, b), ip,
+			  dbg, t->debugger_port, t->bound_announces ? "(its "
+			  "announcements name the bound debugger)" :
+			  "exchange data packets");
+		return;
+	}
+	from = again ? k->boot_ns : from;
 	story_say(s, now, NULL, "connected%s: %.3f s after %s (%s %s -> %s:%u)",
 	    again ? " again" : "", (double)(now - from) / 1e9, again ?
 	    "the reboot" : on != AN_NONE ? "the VM started" :

@@ -390,9 +390,13 @@ static void start_print(FILE *out, const struct watch_vm *vm, uint64_t now_ns)
 	struct tm tm;
 
 	if (vm->qemu_start_ns == AN_NONE || vm->qemu_start_ns > now_ns) {
-		fprintf(out, "VM start: unknown (%s): silence counts from the "
-			"watch's start\n", vm->vmid ? "no QEMU pid file "
-			WATCH_PID_DIR "/VMID.pid" : "no VMID");
+		if (vm->vmid)
+			fprintf(out, "VM start: unknown (no running QEMU in %s/%u.pid):"
+				" silence counts from the watch's start\n",
+				WATCH_PID_DIR, vm->vmid);
+		else
+			fprintf(out, "VM start: unknown (no VMID): silence counts "
+				"from the watch's start\n");
 		return;
 	}
 	if (localtime_r(&sec, &tm))

@@ -312,7 +312,7 @@ void watch_story_frame(struct watch_story *s, const struct cap_frame *f,
 	struct frame_view v;
 	bool mine;
 
-	s->frames++;
+	s->frames += f->caplen > 0;
 	targets_sync(s, a, now);
 	if (!f->caplen || f->linktype == LINKTYPE_USER1 ||
 	    frame_parse(f->linktype, f->data, f->caplen, &v) || !v.eth.has_mac)
@@ -461,8 +461,10 @@ int watch_story_end(const struct watch_story *s)
 			 "received; no key to verify them (--key, or --bcdedit with "
 			 "one)", t->kdnet_sent, t->kdnet_received);
 	}
-	fprintf(s->out, "verdict: %s on %s (%s): %s; %s\n", outcome,
-		story_label(s, t->mac, b), mac_str(t->mac, m), met.why, told);
+	fprintf(s->out, "verdict: %s on %s (%s): %s%s; %s\n", outcome,
+		story_label(s, t->mac, b), mac_str(t->mac, m), met.why,
+		s->vm->key_from || met.outcome != AN_CONNECTED ? "" :
+		" (not verified: no key)", told);
 	fflush(s->out);
 	return met.outcome == AN_CONNECTED ? KDH_EXIT_OK : KDH_EXIT_FAIL;
 }
