@@ -5,8 +5,9 @@
 # their argument), its literal words and FILES when it takes files, all
 # read from the text `kdh help` prints, so completion follows the help.
 # Arguments: a|b placeholders complete to a and b (--network static|dhcp,
-# --backend user|bridge), -g/--group to the groups `kdh list` shows, FILE,
-# PATH, VMCONF, OUT... to file names and DIR to directories.
+# --backend user|bridge), -g/--group to the groups `kdh list` shows, IFACE
+# to the host's network interfaces, FILE, PATH, VMCONF, OUT... to file
+# names and DIR to directories.
 
 _kdh_groups()
 {
@@ -45,6 +46,7 @@ _kdh()
 		case $a in
 		*'|'*) COMPREPLY=($(compgen -W "${a//|/ }" -- "$cur")) ;;
 		GROUP | G) COMPREPLY=($(compgen -W "$(_kdh_groups "$kdh")" -- "$cur")) ;;
+		IFACE*) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")) ;;
 		DIR*) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
 		FILE* | PATH* | OUT* | VMCONF* | *.json | *.pcapng)
 			compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;

@@ -44,6 +44,8 @@ struct watch_run {
 	int pcap_iface[WATCH_MAX_IFACES];
 	uint64_t wall_offset_ns;	/* wall clock minus the loop's */
 	uint64_t last_ns;
+	struct watch_event held[2];	/* recorded with the first frame */
+	size_t n_held;
 	const char *ended;		/* why the watch stopped */
 };
 
@@ -55,10 +57,30 @@ static void stop(struct watch_run *r, const char *why)
 		ns_loop_stop(r->loop);
 }
 
+static void record(struct watch_run *r, struct cap_frame *f, size_t iface,
+		   const char *iface_name);
+
+/* The events held for the first frame, stamped with its time: t0 of a
+ * capture without "power on" stays the VM's first frame */
+static void held_record(struct watch_run *r, uint64_t ts_ns)
+{
+	size_t n = r->n_held;
+
+	r->n_held = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct cap_frame f = { .ts_ns = ts_ns, .linktype = LINKTYPE_USER0,
+				       .comment = r->held[i].text };
+
+		record(r, &f, 0, "kdh-events");
+	}
+}
+
 /* One record (frame or event), in the order read: file, analysis, story */
 static void record(struct watch_run *r, struct cap_frame *f, size_t iface,
 		   const char *iface_name)
 {
+	if (f->caplen && r->n_held)
+		held_record(r, f->ts_ns > r->last_ns ? f->ts_ns : r->last_ns);
 	if (f->ts_ns < r->last_ns)
 		f->ts_ns = r->last_ns;
 	r->last_ns = f->ts_ns;
@@ -73,6 +95,8 @@ static void record(struct watch_run *r, struct cap_frame *f, size_t iface,
 		stop(r, "--until");
 }
 
+/* The harness events: a power-on now (it has its own time), the others
+ * with the first frame */
 static void events_record(struct watch_run *r, uint64_t now_ns)
 {
 	struct watch_event ev[2];
@@ -83,7 +107,10 @@ static void events_record(struct watch_run *r, uint64_t now_ns)
 				       .linktype = LINKTYPE_USER0,
 				       .comment = ev[i].text };
 
-		record(r, &f, 0, "kdh-events");
+		if (strncmp(ev[i].text, AN_POWER_ON, strlen(AN_POWER_ON)))
+			r->held[r->n_held++] = ev[i];
+		else
+			record(r, &f, 0, "kdh-events");
 	}
 }
 
@@ -139,6 +166,7 @@ static int watch_end(struct watch_run *r, const char *name, const char *format)
 	uint64_t dropped = r->cap ? watch_capture_dropped(r->cap) : 0;
 	int rc;
 
+	held_record(r, r->last_ns);	/* no frame came: they still go in */
 	fprintf(r->out, "\nsummary%s%s%s:\n", r->o->pcap && strcmp(r->o->pcap, "-") ?
 		" (kdh analyze " : "", r->o->pcap && strcmp(r->o->pcap, "-") ?
 		r->o->pcap : "", r->o->pcap && strcmp(r->o->pcap, "-") ?
@@ -183,6 +211,8 @@ static int live_run(struct watch_run *r, const struct watch_static *st)
 	watch_opening_print(r->out, r->o, st, r->vm, filter, t0 + r->wall_offset_ns);
 	r->story = watch_story_new(r->vm, r->a, r->out, t0 + r->wall_offset_ns);
 	events_record(r, t0 + r->wall_offset_ns);
+	if (r->last_ns < t0 + r->wall_offset_ns)
+		r->last_ns = t0 + r->wall_offset_ns;	/* frames come after */
 	ns_timer_mod(r->tick, t0 + WATCH_TICK_NS);
 	if (ns_loop_run(r->loop, r->o->for_ns ? t0 + r->o->for_ns : NS_NEVER))
 		fprintf(stderr, "kdh watch: %s\n", ns_loop_error(r->loop));
@@ -442,8 +472,8 @@ const struct kdh_cmd kdh_cmd_watch = {
 "- wrong key: KDNET packets that do not verify with the key\n"
 "- connected, and how long after the VM started\n"
 "- a reboot: a new boot nonce in the announcements\n"
-"- silence: no frame from any NIC --silence after the VM started (Hyper-V\n"
-"  enlightenments, or busparams naming no NIC)\n"
+"- silence: no frame, or no KDNET, from any NIC --silence after the VM\n"
+"  started (Hyper-V enlightenments, busparams naming no NIC, debug off)\n"
 "It ends on Ctrl-C or SIGTERM, after --for, at --until, or when no\n"
 "interface is left (the VM stopped), with kdh analyze's summary of what was\n"
 "captured and a verdict line.\n"
@@ -467,8 +497,9 @@ const struct kdh_cmd kdh_cmd_watch = {
 "  --until connected|hang|any\n"
 "                     stop once connected, at the first problem told, or at\n"
 "                     either\n"
-"  --silence DURATION no frame for that long after the VM started is\n"
-"                     silence (default 60s)\n"
+"  --silence DURATION\n"
+"                     no frame (or no KDNET) that long after the VM started\n"
+"                     is silence (default 60s)\n"
 "  --config-dir DIR   where VMID.conf is (default /etc/pve/qemu-server)\n"
 "\n"
 "Exit status: 0 when the debug NIC is connected at the end, 1 when it is\n"

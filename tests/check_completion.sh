@@ -37,6 +37,8 @@ expect "qemu-cmd" qe
 expect "serial-link" help se
 expect "bridge user" run --backend ""
 expect "dhcp static" check --network ""
+expect "any connected hang" watch --until ""
+comp watch --iface "" | grep -qw lo || fail "kdh watch --iface <TAB>: no lo"
 expect "--write-decrypted" decode --wr
 expect "--dhcp" net --dh
 expect "sim switch" bench s

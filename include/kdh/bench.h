@@ -12,6 +12,7 @@ int bench_sim(unsigned rounds);
 int bench_vm(unsigned rounds);
 int bench_relay(unsigned rounds);
 int bench_topo(unsigned rounds);
+int bench_watch(unsigned rounds);
 int bench_analyze(unsigned rounds, uint64_t largest);
 int bench_analyze_feed(struct analysis *a, uint64_t n, uint64_t *feed_ns);
 const uint8_t *bench_analyze_key(void);
