@@ -366,12 +366,14 @@ static int opts_parse(int argc, char **argv, struct watch_opts *o)
 		{ "silence", required_argument, NULL, 's' },
 		{ "config-dir", required_argument, NULL, 'd' },
 		{ "replay", required_argument, NULL, 'R' },	/* hidden: tests */
+		{ "pid-dir", required_argument, NULL, 'P' },	/* hidden: tests */
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int opt, rc = 0;
 
 	*o = (struct watch_opts){ .config_dir = WATCH_CONFIG_DIR,
+				  .pid_dir = WATCH_PID_DIR,
 				  .silence_ns = WATCH_SILENCE_NS };
 	optind = 1;
 	while (!rc && (opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -388,6 +390,7 @@ static int opts_parse(int argc, char **argv, struct watch_opts *o)
 					    &o->silence_ns); break;
 		case 'd': o->config_dir = optarg; break;
 		case 'R': o->replay = optarg; break;
+		case 'P': o->pid_dir = optarg; break;
 		case 'h': cli_help_print(&kdh_cmd_watch); return CLI_HELP_SHOWN;
 		default:  return cli_bad_option(&kdh_cmd_watch, argv);
 		}

@@ -41,6 +41,7 @@ enum watch_until {
  * struct watch_opts - the command line, checked
  * @vm:		VMID or VMCONF, NULL with --iface alone
  * @replay:	hidden --replay FILE: frames from a capture, not live
+ * @pid_dir:	where VMID.pid is (hidden --pid-dir, for tests)
  */
 struct watch_opts {
 	const char *vm;
@@ -57,6 +58,7 @@ struct watch_opts {
 	enum watch_until until;
 	uint64_t silence_ns;
 	const char *replay;
+	const char *pid_dir;
 };
 
 /**

@@ -185,7 +185,7 @@ int watch_setup(const struct watch_opts *o, struct watch_static *st,
 	if ((rc = ifaces_take(o, st, vm)))
 		return rc;
 	if (vm->vmid && !o->replay)
-		vm->qemu_start_ns = watch_qemu_start(vm->vmid, WATCH_PID_DIR,
+		vm->qemu_start_ns = watch_qemu_start(vm->vmid, o->pid_dir,
 						     &vm->qemu_pid);
 	return 0;
 }
@@ -383,7 +383,8 @@ static void watching_print(FILE *out, const struct watch_vm *vm)
 	fprintf(out, "; read only (no promiscuous mode, nothing changed)\n");
 }
 
-static void start_print(FILE *out, const struct watch_vm *vm, uint64_t now_ns)
+static void start_print(FILE *out, const struct watch_opts *o,
+			const struct watch_vm *vm, uint64_t now_ns)
 {
 	time_t sec = (time_t)(vm->qemu_start_ns / NS_PER_S);
 	char when[16] = "?";
@@ -393,7 +394,7 @@ static void start_print(FILE *out, const struct watch_vm *vm, uint64_t now_ns)
 		if (vm->vmid)
 			fprintf(out, "VM start: unknown (no running QEMU in %s/%u.pid):"
 				" silence counts from the watch's start\n",
-				WATCH_PID_DIR, vm->vmid);
+				o->pid_dir, vm->vmid);
 		else
 			fprintf(out, "VM start: unknown (no VMID): silence counts "
 				"from the watch's start\n");
@@ -459,7 +460,7 @@ void watch_opening_print(FILE *out, const struct watch_opts *o,
 		vm->key_from ? vm->key_from : "none, so KDNET packets are counted, "
 		"not verified");
 	if (!o->replay)
-		start_print(out, vm, now_ns);
+		start_print(out, o, vm, now_ns);
 	fprintf(out, "live: time of day, seconds since the VM's first frame%s\n",
 		o->replay ? "" : "; Ctrl-C stops");
 	fflush(out);

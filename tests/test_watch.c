@@ -17,8 +17,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "harness/watch_priv.h"
 #include "helpers.h"
 #include "netsim/capfile.h"
 #include "netsim/dhcp.h"
@@ -446,6 +448,23 @@ static struct ns_topo *taps_make(const char *const *names, int *fds)
 	return t;
 }
 
+/* A process standing in for the VM's QEMU, in DIR/105.pid as Proxmox's */
+static pid_t qemu_stand_in(const char *dir)
+{
+	char *path = g_build_filename(dir, "105.pid", NULL), text[32];
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0);
+	if (!pid) {
+		execlp("sleep", "sleep", "60", (char *)NULL);
+		_exit(127);
+	}
+	snprintf(text, sizeof(text), "%d\n", pid);
+	cr_assert(g_file_set_contents(path, text, -1, NULL));
+	g_free(path);
+	return pid;
+}
+
 /* kdh watch in the background, its stdout and stderr to files */
 static pid_t watch_start(const char *const *args, const char *out,
 			 const char *err)
@@ -536,16 +555,18 @@ Test(watch, vmid_taps_filter_and_pcap, .timeout = 60)
 	uint8_t vm[6], frame[64];
 	struct ns_topo *t;
 	int fds[2];
-	pid_t pid;
+	pid_t pid, qemu;
 
 	need_netns();
 	pve_dir_write(dir);
 	bcd = g_build_filename(dir, "dbg.txt", NULL);
 	t = taps_make(names, fds);
 	mac_parse(VM_MAC, vm);
+	qemu = qemu_stand_in(dir);
 	{
-		const char *args[] = { "105", "--config-dir", dir, "--bcdedit", bcd,
-				       "--network", "static", "--pcap", pcap, NULL };
+		const char *args[] = { "105", "--config-dir", dir, "--pid-dir", dir,
+				       "--bcdedit", bcd, "--network", "static",
+				       "--pcap", pcap, NULL };
 
 		pid = watch_start(args, out, err);
 	}
@@ -565,6 +586,8 @@ Test(watch, vmid_taps_filter_and_pcap, .timeout = 60)
 	wait_for(out, "probes for 169.254.1.2 (RFC 3927)", 10);
 	kill(pid, SIGTERM);
 	cr_assert_eq(watch_wait(pid), 1);
+	kill(qemu, SIGKILL);
+	waitpid(qemu, NULL, 0);
 	text = file_text(out);
 	{
 		const char *want[] = {
@@ -576,12 +599,14 @@ Test(watch, vmid_taps_filter_and_pcap, .timeout = 60)
 			"watching: tap105i0 (net0, bridge vmbr0; firewall=1: the tap is in "
 			"fwbr105i0), tap105i1 (net1, bridge vmbr1); read only",
 			"filter: the VM's 2 MACs and DHCP broadcasts to them",
-			"debugger: 192.168.2.1:50000 (bcdedit); key: bcdedit's", "VM start",
+			"debugger: 192.168.2.1:50000 (bcdedit); key: bcdedit's",
+			"\nVM started ", " s before the watch)\n",
 			"the VM is up: first frame from net1 (bc:24:11:00:05:01) on "
-			"tap105i1: DHCPDISCOVER",
+			"tap105i1: DHCPDISCOVER, ", " s after the VM started\n",
+			"t0 = the \"power on\" event",
 			"net1 sent 2 DHCPDISCOVERs, no OFFER: no DHCP server on vmbr1",
 			"watch stopped (a signal)",
-			"tap105i0,tap105i1 (live): 5 frames",	/* the debugger event too */
+			"tap105i0,tap105i1 (live): 6 frames",	/* and 2 events */
 			"\nNIC bc:24:11:00:05:01\n", "DHCPOFFER 192.168.2.15 from 192.168.2.2",
 			NULL };
 
@@ -680,4 +705,28 @@ Test(watch, missing_tap_and_no_cap_net_raw, .timeout = 60)
 	close(fd);
 	test_rmtree(dir);
 	g_free(dir); g_free(pcap);
+}
+
+/* The VM's start from a pid file: a live process's, none without one */
+Test(watch, qemu_start_from_pid_file)
+{
+	char *dir = tmpdir(), *path = g_build_filename(dir, "105.pid", NULL);
+	char text[32];
+	unsigned pid;
+	uint64_t start;
+
+	cr_assert_eq(watch_qemu_start(105, dir, &pid), AN_NONE);
+	cr_assert_eq(pid, 0);
+	snprintf(text, sizeof(text), "%d\n", getpid());
+	cr_assert(g_file_set_contents(path, text, -1, NULL));
+	start = watch_qemu_start(105, dir, &pid);
+	cr_assert_eq(pid, (unsigned)getpid());
+	cr_assert_neq(start, AN_NONE);
+	cr_assert(start <= (uint64_t)time(NULL) * 1000000000ull + 1000000000ull &&
+		  start + 600ull * 1000000000ull > (uint64_t)time(NULL) * 1000000000ull,
+		  "this test began %.1f s ago?", (double)time(NULL) - start / 1e9);
+	cr_assert(g_file_set_contents(path, "99999999\n", -1, NULL));
+	cr_assert_eq(watch_qemu_start(105, dir, &pid), AN_NONE, "no such process");
+	test_rmtree(dir);
+	g_free(dir); g_free(path);
 }
