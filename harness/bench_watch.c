@@ -57,9 +57,12 @@ static size_t dhcp_frame(uint8_t *buf, size_t cap, const uint8_t src[ETH_ALEN],
 	if (reply)
 		m.yiaddr = 0xc0a8020f;
 	n = dhcp_build(&m, msg, sizeof(msg));
-	return udp_frame_build(buf, cap, mac_broadcast, src, reply ? 0xc0a80202 : 0,
-			       reply ? DHCP_SERVER_PORT : DHCP_CLIENT_PORT, 0xffffffff,
-			       reply ? DHCP_CLIENT_PORT : DHCP_SERVER_PORT, msg, n);
+	if (reply)
+		return udp_frame_build(buf, cap, mac_broadcast, src, 0xc0a80202,
+				       DHCP_SERVER_PORT, 0xffffffff,
+				       DHCP_CLIENT_PORT, msg, n);
+	return udp_frame_build(buf, cap, mac_broadcast, src, 0, DHCP_CLIENT_PORT,
+			       0xffffffff, DHCP_SERVER_PORT, msg, n);
 }
 
 /* Frame @i of the load: none is the VM's */
@@ -88,7 +91,8 @@ static size_t load_frame(uint8_t *buf, size_t cap, uint64_t i)
 static pid_t watch_spawn(bool filtered, int out_fd)
 {
 	const char *argv[] = { "kdh", "watch", "--iface", "tap100i0", "--for",
-			       BENCH_SECONDS, filtered ? "--mac" : NULL, VM_MAC, NULL };
+			       BENCH_SECONDS, filtered ? "--mac" : NULL, VM_MAC,
+			       NULL };
 	pid_t pid = fork();
 
 	if (pid == 0) {
@@ -192,7 +196,8 @@ static int bench_child(unsigned rounds)
 			double cpu = round_run(load_fd, f, &sent, &read[f]);
 
 			if (cpu < 0) {
-				fprintf(stderr, "kdh bench watch: kdh watch failed\n");
+				fprintf(stderr, "kdh bench watch: kdh watch "
+					"failed\n");
 				rc = 1;
 			} else if (cpu < best[f]) {
 				best[f] = cpu;
@@ -203,10 +208,11 @@ static int bench_child(unsigned rounds)
 		       "1/s from it), kdh watch on tap100i0 for %d s; best of %u "
 		       "rounds, CPU (user + system) per wall second\n", BENCH_RATE,
 		       BENCH_SECS, rounds);
-		printf("  with the VM's MAC filter  %6.2f %% of one core (goal: a few "
-		       "per cent), %llu frames read (last round)\n  without a filter          "
-		       "%6.2f %% of one core, %llu frames read (last round)\n", best[1] * 100,
-		       (unsigned long long)read[1], best[0] * 100,
+		printf("  with the VM's MAC filter  %6.2f %% of one core (goal: a "
+		       "few per cent), %llu frames read (last round)\n",
+		       best[1] * 100, (unsigned long long)read[1]);
+		printf("  without a filter          %6.2f %% of one core, %llu "
+		       "frames read (last round)\n", best[0] * 100,
 		       (unsigned long long)read[0]);
 		printf("  last round: %llu frames written in %d s\n",
 		       (unsigned long long)sent, BENCH_SECS);

@@ -153,10 +153,11 @@ static int pcap_open(struct watch_run *r)
 	r->pcap = ns_pcapng_open(r->o->pcap, err, sizeof(err));
 	if (!r->pcap)
 		return cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE, "--pcap: %s", err);
-	for (size_t i = 0; i < r->vm->n_ifaces; i++)
-		r->pcap_iface[i] = ns_pcapng_iface(r->pcap, r->vm->ifaces[i],
-						   r->cap ? watch_capture_linktype(r->cap, i)
-							  : LINKTYPE_ETHERNET);
+	for (size_t i = 0; i < r->vm->n_ifaces; i++) {
+		uint16_t lt = watch_capture_linktype(r->cap, i);
+
+		r->pcap_iface[i] = ns_pcapng_iface(r->pcap, r->vm->ifaces[i], lt);
+	}
 	return 0;
 }
 
@@ -167,10 +168,11 @@ static int watch_end(struct watch_run *r, const char *name, const char *format)
 	int rc;
 
 	held_record(r, r->last_ns);	/* no frame came: they still go in */
-	fprintf(r->out, "\nsummary%s%s%s:\n", r->o->pcap && strcmp(r->o->pcap, "-") ?
-		" (kdh analyze " : "", r->o->pcap && strcmp(r->o->pcap, "-") ?
-		r->o->pcap : "", r->o->pcap && strcmp(r->o->pcap, "-") ?
-		" says the same)" : "");
+	if (r->o->pcap && strcmp(r->o->pcap, "-"))
+		fprintf(r->out, "\nsummary (kdh analyze %s says the same):\n",
+			r->o->pcap);
+	else
+		fprintf(r->out, "\nsummary:\n");
 	analyze_report_text(r->out, r->a, name, format, r->vm->key_from != NULL);
 	if (dropped)
 		fprintf(r->out, "warning: the kernel dropped %llu frames (capture "
@@ -178,64 +180,91 @@ static int watch_end(struct watch_run *r, const char *name, const char *format)
 			(unsigned long long)dropped);
 	rc = watch_story_end(r->story);
 	if (r->pcap && ns_pcapng_close(r->pcap))
-		rc = cli_error(&kdh_cmd_watch, KDH_EXIT_FAIL, "%s: could not complete "
-			       "the capture", r->o->pcap);
+		rc = cli_error(&kdh_cmd_watch, KDH_EXIT_FAIL, "%s: could not "
+			       "complete the capture", r->o->pcap);
 	r->pcap = NULL;
 	return rc;
 }
 
-static int live_run(struct watch_run *r, const struct watch_static *st)
+/* "tap105i0,tap105i1": the summary's name for what was captured */
+static void ifaces_name(const struct watch_vm *vm, char *buf, size_t len)
 {
-	char err[600], filter[WATCH_FILTER_LEN], name[200];
-	int rc, sfd = -1;
-	uint64_t t0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < vm->n_ifaces; i++) {
+		if (i)
+			g_strlcat(buf, ",", len);
+		g_strlcat(buf, vm->ifaces[i], len);
+	}
+}
 
-	watch_filter_build(r->vm, filter, sizeof(filter));
+/* The interfaces, --pcap, the signals and the tick: 0 or the exit status */
+static int live_open(struct watch_run *r, const char *filter, int *sfd)
+{
+	char err[600];
+	int rc;
+
 	r->loop = ns_loop_new(NS_CLOCK_REAL, cli_seed_random());
 	if (!r->loop)
 		return cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE, "out of memory");
 	rc = watch_capture_open(&r->cap, r->loop, r->vm, filter, on_frame, on_gone,
 				r, err, sizeof(err));
-	if (rc) {
-		ns_loop_free(r->loop);
+	if (rc)
 		return cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE, "%s", err);
-	}
-	if ((rc = pcap_open(r)) || (sfd = cli_stop_on_signals(r->loop)) < 0 ||
-	    !(r->tick = ns_timer_new(r->loop, on_tick, r))) {
-		rc = rc ? rc : cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE, "signals: %s",
-					 strerror(errno));
+	if ((rc = pcap_open(r)))
+		return rc;
+	if ((*sfd = cli_stop_on_signals(r->loop)) < 0 ||
+	    !(r->tick = ns_timer_new(r->loop, on_tick, r)))
+		return cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE, "signals or timer: "
+				 "%s", strerror(errno));
+	return 0;
+}
+
+static int live_run(struct watch_run *r, const struct watch_static *st)
+{
+	char filter[WATCH_FILTER_LEN], name[200];
+	int rc, sfd = -1;
+	uint64_t t0, now;
+
+	watch_filter_build(r->vm, filter, sizeof(filter));
+	if ((rc = live_open(r, filter, &sfd)))
 		goto out;
-	}
 	r->wall_offset_ns = cli_wall_offset_ns();
 	t0 = ns_loop_now(r->loop);
-	watch_opening_print(r->out, r->o, st, r->vm, filter, t0 + r->wall_offset_ns);
-	r->story = watch_story_new(r->vm, r->a, r->out, t0 + r->wall_offset_ns);
-	events_record(r, t0 + r->wall_offset_ns);
-	if (r->last_ns < t0 + r->wall_offset_ns)
-		r->last_ns = t0 + r->wall_offset_ns;	/* frames come after */
+	now = t0 + r->wall_offset_ns;
+	watch_opening_print(r->out, r->o, st, r->vm, filter, now);
+	r->story = watch_story_new(r->vm, r->a, r->out, now);
+	events_record(r, now);
+	if (r->last_ns < now)
+		r->last_ns = now;		/* frames come after */
 	ns_timer_mod(r->tick, t0 + WATCH_TICK_NS);
 	if (ns_loop_run(r->loop, r->o->for_ns ? t0 + r->o->for_ns : NS_NEVER))
 		fprintf(stderr, "kdh watch: %s\n", ns_loop_error(r->loop));
 	if (!r->ended)
-		r->ended = ns_loop_end(r->loop) == NS_LOOP_UNTIL ? "--for" : "a signal";
+		r->ended = ns_loop_end(r->loop) == NS_LOOP_UNTIL ? "--for" :
+			   "a signal";
 	watch_story_note(r->story, ns_loop_now(r->loop) + r->wall_offset_ns,
 			 "watch stopped (%s)", r->ended);
-	name[0] = '\0';
-	for (size_t i = 0; i < r->vm->n_ifaces; i++) {
-		if (i)
-			g_strlcat(name, ",", sizeof(name));
-		g_strlcat(name, r->vm->ifaces[i], sizeof(name));
-	}
+	ifaces_name(r->vm, name, sizeof(name));
 	rc = watch_end(r, name, "live");
 out:
 	watch_capture_close(r->cap);
 	if (r->pcap)
-		ns_pcapng_close(r->pcap);
+		ns_pcapng_close(r->pcap);	/* an error before the run */
 	ns_timer_free(r->tick);
 	if (sfd >= 0)
 		close(sfd);
 	ns_loop_free(r->loop);
 	return rc;
+}
+
+/* The timer's ticks of a replay, up to @limit */
+static void ticks_to(struct watch_run *r, uint64_t *next, uint64_t limit)
+{
+	for (; *next <= limit && !r->ended; *next += WATCH_TICK_NS) {
+		watch_story_tick(r->story, *next);
+		if (watch_story_done(r->story, r->o->until))
+			stop(r, "--until");
+	}
 }
 
 /* --replay: a capture's records through the same path, with the timer's
@@ -250,30 +279,24 @@ static int replay_run(struct watch_run *r, const struct watch_static *st)
 	if (!cf)
 		return KDH_EXIT_USAGE;
 	watch_opening_print(r->out, r->o, st, r->vm, "", 0);
-	while (!r->ended && (rc = capfile_next(cf, &f)) == 1) {
+	while (!r->ended && capfile_next(cf, &f) == 1) {
 		if (!r->story) {
 			r->story = watch_story_new(r->vm, r->a, r->out, f.ts_ns);
 			next = f.ts_ns + WATCH_TICK_NS;
 			end = r->o->for_ns ? f.ts_ns + r->o->for_ns : NS_NEVER;
 		}
-		for (; next <= f.ts_ns && next <= end && !r->ended; next += WATCH_TICK_NS) {
-			watch_story_tick(r->story, next);
-			if (watch_story_done(r->story, r->o->until))
-				stop(r, "--until");
-		}
+		ticks_to(r, &next, f.ts_ns < end ? f.ts_ns : end);
 		if (f.ts_ns > end || r->ended)
 			break;
 		record(r, &f, 0, "the capture");
 	}
 	if (!r->story)
 		r->story = watch_story_new(r->vm, r->a, r->out, 0);
-	for (; end != NS_NEVER && next <= end && !r->ended; next += WATCH_TICK_NS) {
-		watch_story_tick(r->story, next);
-		if (watch_story_done(r->story, r->o->until))
-			stop(r, "--until");
-	}
+	if (end != NS_NEVER)
+		ticks_to(r, &next, end);
 	if (r->ended)
-		watch_story_note(r->story, r->last_ns, "watch stopped (%s)", r->ended);
+		watch_story_note(r->story, r->last_ns, "watch stopped (%s)",
+				 r->ended);
 	cli_capture_warn(&kdh_cmd_watch, r->o->replay, cf);
 	rc = watch_end(r, r->o->replay, capfile_format(cf));
 	capfile_close(cf);
@@ -292,8 +315,9 @@ static int until_parse(const char *s, enum watch_until *u)
 		}
 	guess = cli_suggest(s, names, 3);
 	if (guess)
-		return cli_usage_error(&kdh_cmd_watch, "--until: '%s' is not connected, "
-				       "hang or any (did you mean '%s'?)", s, guess);
+		return cli_usage_error(&kdh_cmd_watch, "--until: '%s' is not "
+				       "connected, hang or any (did you mean '%s'?)",
+				       s, guess);
 	return cli_usage_error(&kdh_cmd_watch, "--until: '%s' is not connected, "
 			       "hang or any", s);
 }
@@ -384,7 +408,8 @@ static int opts_parse(int argc, char **argv, struct watch_opts *o)
 		case 'k': o->key = optarg; break;
 		case 'n': rc = network_parse(optarg, &o->net); break;
 		case 'w': o->pcap = optarg; break;
-		case 'f': rc = duration_opt("--for", optarg, NS_PER_MS, &o->for_ns); break;
+		case 'f': rc = duration_opt("--for", optarg, NS_PER_MS,
+					    &o->for_ns); break;
 		case 'u': rc = until_parse(optarg, &o->until); break;
 		case 's': rc = duration_opt("--silence", optarg, NS_PER_S,
 					    &o->silence_ns); break;
@@ -425,8 +450,8 @@ static int watch_main(int argc, char **argv)
 			!strcmp(o.pcap, "-") ? stderr : stdout };
 		r.a = analysis_new(vm->key, 0);
 		if (!r.a)
-			rc = cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE, "OpenSSL setup "
-				       "failed");
+			rc = cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE,
+				       "OpenSSL setup failed");
 	}
 	if (!rc)
 		rc = o.replay ? replay_run(&r, st) : live_run(&r, st);

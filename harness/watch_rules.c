@@ -19,6 +19,8 @@
 #define ARP_SPAN_NS		(2 * NS_PER_S)
 #define ANNOUNCES		3
 #define BAD_PACKETS		2
+#define FIX_DHCP		"bcdedit /set {dbgsettings} dhcp no, and a static " \
+				"address on the \"Kernel Debugger Ethernet\" adapter"
 
 static void dhcp_rule(struct watch_story *s, const struct an_target *t,
 		      struct told *k, uint64_t now)
@@ -30,11 +32,10 @@ static void dhcp_rule(struct watch_story *s, const struct an_target *t,
 		return;
 	k->said |= SAID(R_DHCP);
 	s->problems++;
-	story_say(s, now, "bcdedit /set {dbgsettings} dhcp no, and a static address on "
-	    "the \"Kernel Debugger Ethernet\" adapter", "%s sent %u DHCPDISCOVERs, "
-	    "no OFFER: no DHCP server on %s: the boot will wait ~10 minutes at the "
-	    "logo, then take 169.254.x.y", story_label(s, t->mac, b), t->discovers,
-	    story_network(s, t->mac));
+	story_say(s, now, FIX_DHCP, "%s sent %u DHCPDISCOVERs, no OFFER: no DHCP "
+		  "server on %s: the boot will wait ~10 minutes at the logo, then "
+		  "take 169.254.x.y", story_label(s, t->mac, b), t->discovers,
+		  story_network(s, t->mac));
 }
 
 static void apipa_rule(struct watch_story *s, const struct an_target *t,
@@ -51,12 +52,11 @@ static void apipa_rule(struct watch_story *s, const struct an_target *t,
 		snprintf(waited, sizeof(waited), " after %.1f s (%u DISCOVERs)",
 			 (double)(t->first_probe_ns - t->first_discover_ns) / 1e9,
 			 t->discovers);
-	story_say(s, now, "bcdedit /set {dbgsettings} dhcp no, and a static address on "
-	    "the \"Kernel Debugger Ethernet\" adapter", "%s gave up on DHCP%s and "
-	    "probes for %s (RFC 3927): the debugger%s%s is not on 169.254/16, so "
-	    "it will not connect", story_label(s, t->mac, b), waited,
-	    ip_str(t->apipa_addr, ip), s->vm->hostip ? " at " : "",
-	    s->vm->hostip ? ip_str(s->vm->hostip, dbg) : "");
+	story_say(s, now, FIX_DHCP, "%s gave up on DHCP%s and probes for %s (RFC "
+		  "3927): the debugger%s%s is not on 169.254/16, so it will not "
+		  "connect", story_label(s, t->mac, b), waited,
+		  ip_str(t->apipa_addr, ip), s->vm->hostip ? " at " : "",
+		  s->vm->hostip ? ip_str(s->vm->hostip, dbg) : "");
 }
 
 static void key_rule(struct watch_story *s, const struct an_target *t,
@@ -74,8 +74,8 @@ static void key_rule(struct watch_story *s, const struct an_target *t,
 		 "hostip:%s port:%u key:KEY)", ip_str(t->debugger_ip, ip),
 		 t->debugger_port);
 	story_say(s, now, fix, "wrong key: %u KDNET packets from %s to %s:%u, none "
-	    "verifies with the key (%s)", t->kdnet_failed, story_label(s, t->mac, b), ip,
-	    t->debugger_port, s->vm->key_from);
+		  "verifies with the key (%s)", t->kdnet_failed,
+		  story_label(s, t->mac, b), ip, t->debugger_port, s->vm->key_from);
 }
 
 static void announce_rule(struct watch_story *s, const struct an_target *t,
@@ -98,50 +98,61 @@ static void announce_rule(struct watch_story *s, const struct an_target *t,
 	snprintf(fix, sizeof(fix), "start WinDbg on %s (windbg -k net:port=%u,"
 		 "key=KEY) with the key bcdedit shows, and let UDP %u in through "
 		 "that host's firewall", ip, t->debugger_port, t->debugger_port);
-	story_say(s, now, fix, "announcing to %s:%u every %.0f s, no reply: is WinDbg "
-	    "listening on that port? a host firewall?%s", ip, t->debugger_port,
-	    every, s->vm->key_from ? "" : " (no key given: packets not verified)");
+	story_say(s, now, fix, "announcing to %s:%u every %.0f s, no reply: is "
+		  "WinDbg listening on that port? a host firewall?%s", ip,
+		  t->debugger_port, every, s->vm->key_from ? "" : " (no key given: "
+		  "packets not verified)");
 }
 
+/* "connected: 14.203 s after the VM started (net1 ... -> ...)" */
+static void connected_say(struct watch_story *s, const struct an_target *t,
+			  const struct told *k, bool before, uint64_t now)
+{
+	uint64_t on = story_vm_start(s, now);
+	uint64_t from = on != AN_NONE ? on : s->first_ns;
+	const char *since = on != AN_NONE ? "the VM started" : "the VM's first frame";
+	char b[MAC_STRLEN], ip[IP_STRLEN], dbg[IP_STRLEN];
+	const char *nic = story_label(s, t->mac, b);
+
+	ip_str(t->ip, ip);
+	ip_str(t->debugger_ip, dbg);
+	if (before && !s->vm->key_from)
+		story_say(s, now, NULL, "connected (not verified: no key): KDNET "
+			  "data both ways, %.3f s after %s (%s %s <-> %s:%u)",
+			  (double)(now - from) / 1e9, since, nic, ip, dbg,
+			  t->debugger_port);
+	else if (before)
+		story_say(s, now, NULL, "connected before the watch began: %s (%s) "
+			  "and the debugger %s:%u %s", nic, ip, dbg, t->debugger_port,
+			  t->bound_announces ? "(its announcements name the bound "
+			  "debugger)" : "exchange data packets");
+	else if (k->boot_ns != AN_NONE)
+		story_say(s, now, NULL, "connected again: %.3f s after the reboot "
+			  "(%s %s -> %s:%u)", (double)(now - k->boot_ns) / 1e9, nic,
+			  ip, dbg, t->debugger_port);
+	else
+		story_say(s, now, NULL, "connected: %.3f s after %s (%s %s -> %s:%u)",
+			  (double)(now - from) / 1e9, since, nic, ip, dbg,
+			  t->debugger_port);
+}
+
+/* A data packet verified with the session key; after a reboot, a new
+ * session (the debugger's reply); without either, data both ways or a
+ * bound debugger in the announcements: a session begun before the watch */
 static void connected_rule(struct watch_story *s, const struct an_target *t,
 			   struct told *k, uint64_t now)
 {
 	bool before = t->connect_ns == AN_NONE && t->reply_ns == AN_NONE &&
 		      (t->bound_announces || (t->nokey[0] && t->nokey[1]));
-	bool again = k->boot_ns != AN_NONE && t->sessions > k->sessions;
-	uint64_t on = story_vm_start(s, now), from;
-	char b[MAC_STRLEN], ip[IP_STRLEN], dbg[IP_STRLEN];
 
-	if ((k->said & SAID(R_CONNECTED)) ||
-	    (!before && (t->connect_ns == AN_NONE ||
-			 (k->boot_ns != AN_NONE && !again))))
+	if (k->said & SAID(R_CONNECTED))
+		return;
+	if (k->boot_ns != AN_NONE ? t->sessions <= k->sessions :
+	    !before && t->connect_ns == AN_NONE)
 		return;
 	k->said |= SAID(R_CONNECTED);
 	s->connected = true;
-	ip_str(t->ip, ip);
-	ip_str(t->debugger_ip, dbg);
-	from = on != AN_NONE ? on : s->first_ns;
-	if (before && !s->vm->key_from) {
-		story_say(s, now, NULL, "connected (not verified: no key): KDNET data "
-			  "both ways, %.3f s after %s (%s %s <-> %s:%u)",
-			  (double)(now - from) / 1e9, on != AN_NONE ? "the VM started"
-			  : "the VM's first frame", story_label(s, t->mac, b), ip, dbg,
-			  t->debugger_port);
-		return;
-	}
-	if (before) {
-		story_say(s, now, NULL, "connected before the watch began: %s (%s) "
-			  "and the debugger %s:%u %s", story_label(s, t->mac, b), ip,
-			  dbg, t->debugger_port, t->bound_announces ? "(its "
-			  "announcements name the bound debugger)" :
-			  "exchange data packets");
-		return;
-	}
-	from = again ? k->boot_ns : from;
-	story_say(s, now, NULL, "connected%s: %.3f s after %s (%s %s -> %s:%u)",
-	    again ? " again" : "", (double)(now - from) / 1e9, again ?
-	    "the reboot" : on != AN_NONE ? "the VM started" :
-	    "the VM's first frame", story_label(s, t->mac, b), ip, dbg, t->debugger_port);
+	connected_say(s, t, k, before, now);
 }
 
 static void reboot_rule(struct watch_story *s, const struct an_target *t,
@@ -159,8 +170,8 @@ static void reboot_rule(struct watch_story *s, const struct an_target *t,
 	k->said &= ~REARMED;
 	k->first_sent_ns = now;
 	s->connected = false;
-	story_say(s, now, NULL, "%s rebooted: its announcements carry a new boot nonce",
-	    story_label(s, t->mac, b));
+	story_say(s, now, NULL, "%s rebooted: its announcements carry a new boot "
+		  "nonce", story_label(s, t->mac, b));
 }
 
 static struct told *told_of(struct watch_story *s, size_t i)
@@ -193,8 +204,8 @@ void story_evaluate(struct watch_story *s, size_t i, uint64_t now)
 	connected_rule(s, t, k, now);
 }
 
-static struct arp_ask *arp_find(struct watch_story *s, const uint8_t mac[ETH_ALEN],
-				uint32_t tpa)
+static struct arp_ask *arp_find(struct watch_story *s,
+				const uint8_t mac[ETH_ALEN], uint32_t tpa)
 {
 	struct arp_ask *q;
 
@@ -258,7 +269,8 @@ void story_arp_take(struct watch_story *s, const struct arp_view *arp,
 	snprintf(text, sizeof(text), "put WinDbg's host on %s's network, or set "
 		 "its address there: bcdedit /dbgsettings net hostip:ADDRESS "
 		 "port:P key:K", story_label(s, q->mac, b));
-	story_say(s, now, text, "nobody has %s on this link: is WinDbg's host on this "
-	    "network? (%s asked %u times in %.0f s, no reply)", ip,
-	    story_label(s, q->mac, b), q->n, (double)(q->last_ns - q->first_ns) / 1e9);
+	story_say(s, now, text, "nobody has %s on this link: is WinDbg's host on "
+		  "this network? (%s asked %u times in %.0f s, no reply)", ip,
+		  story_label(s, q->mac, b), q->n,
+		  (double)(q->last_ns - q->first_ns) / 1e9);
 }

@@ -202,16 +202,19 @@ int watch_ifaces_exist(const struct watch_vm *vm)
 	for (size_t i = 0; i < vm->n_ifaces; i++) {
 		const char *name = vm->ifaces[i];
 
+		const struct watch_nic *n = NULL;
+
 		if (if_nametoindex(name))
 			continue;
 		for (size_t j = 0; j < vm->n_nics; j++)
 			if (!strcmp(vm->nics[j].iface, name))
-				return cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE, "no "
-						 "interface %s (%s of VM %u): the VM is "
-						 "probably not running (qm start %u, "
-						 "then kdh watch %u)", name,
-						 vm->nics[j].name, vm->vmid, vm->vmid,
-						 vm->vmid);
+				n = &vm->nics[j];
+		if (n)
+			return cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE,
+					 "no interface %s (%s of VM %u): the VM is "
+					 "probably not running (qm start %u, then "
+					 "kdh watch %u)", name, n->name, vm->vmid,
+					 vm->vmid, vm->vmid);
 		return cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE, "no interface %s "
 				 "(ip link lists them; a VM's tap exists only while "
 				 "it runs)", name);
@@ -301,12 +304,31 @@ void watch_filter_build(const struct watch_vm *vm, char *buf, size_t len)
 	for (size_t i = 0; i < vm->n_nics && o < len; i++) {
 		const uint8_t *m = vm->nics[i].mac;
 
-		o += (size_t)snprintf(buf + o, len - o, "%s(udp[36:4] = 0x%02x%02x%02x"
-				      "%02x and udp[40:2] = 0x%02x%02x)", i ? " or " :
-				      "", m[0], m[1], m[2], m[3], m[4], m[5]);
+		o += (size_t)snprintf(buf + o, len - o, "%s(udp[36:4] = 0x%02x%02x"
+				      "%02x%02x and udp[40:2] = 0x%02x%02x)",
+				      i ? " or " : "", m[0], m[1], m[2], m[3],
+				      m[4], m[5]);
 	}
 	if (o < len)
 		snprintf(buf + o, len - o, "))");
+}
+
+/* "power on 105 boot=1 nic=net0,MAC,0.18.0,vmbr0 ...", as kdh run writes
+ * it (analyze_vm.c reads it) */
+static void power_on_text(const struct watch_vm *vm, char *buf, size_t len)
+{
+	size_t o = (size_t)snprintf(buf, len, "power on %u boot=1", vm->vmid);
+
+	for (size_t i = 0; i < vm->n_nics && o < len; i++) {
+		const struct watch_nic *n = &vm->nics[i];
+		char m[MAC_STRLEN];
+
+		if (n->name[0])
+			o += (size_t)snprintf(buf + o, len - o, " nic=%s,%s,%s,%s",
+					      n->name, mac_str(n->mac, m),
+					      n->pci[0] ? n->pci : "-",
+					      n->bridge[0] ? n->bridge : "-");
+	}
 }
 
 /**
@@ -325,21 +347,12 @@ size_t watch_events(const struct watch_vm *vm, uint64_t now_ns,
 {
 	const struct watch_nic *d = vm->debug_nic >= 0 ? &vm->nics[vm->debug_nic] :
 				    NULL;
-	size_t n = 0, o;
-	char ip[IP_STRLEN], m[MAC_STRLEN];
+	char ip[IP_STRLEN];
+	size_t n = 0;
 
 	if (vm->qemu_start_ns != AN_NONE && vm->qemu_start_ns <= now_ns && n < max) {
 		ev[n].ts_ns = vm->qemu_start_ns;
-		o = (size_t)snprintf(ev[n].text, sizeof(ev[n].text), "power on %u "
-				     "boot=1", vm->vmid);
-		for (size_t i = 0; i < vm->n_nics && o < sizeof(ev[n].text); i++)
-			if (vm->nics[i].name[0])
-				o += (size_t)snprintf(ev[n].text + o,
-					sizeof(ev[n].text) - o, " nic=%s,%s,%s,%s",
-					vm->nics[i].name, mac_str(vm->nics[i].mac, m),
-					vm->nics[i].pci[0] ? vm->nics[i].pci : "-",
-					vm->nics[i].bridge[0] ? vm->nics[i].bridge : "-");
-		n++;
+		power_on_text(vm, ev[n++].text, sizeof(ev[0].text));
 	}
 	if (vm->hostip && n < max) {
 		ev[n].ts_ns = now_ns;
@@ -392,9 +405,9 @@ static void start_print(FILE *out, const struct watch_opts *o,
 
 	if (vm->qemu_start_ns == AN_NONE || vm->qemu_start_ns > now_ns) {
 		if (vm->vmid)
-			fprintf(out, "VM start: unknown (no running QEMU in %s/%u.pid):"
-				" silence counts from the watch's start\n",
-				o->pid_dir, vm->vmid);
+			fprintf(out, "VM start: unknown (no running QEMU in "
+				"%s/%u.pid): silence counts from the watch's "
+				"start\n", o->pid_dir, vm->vmid);
 		else
 			fprintf(out, "VM start: unknown (no VMID): silence counts "
 				"from the watch's start\n");

@@ -39,6 +39,11 @@
 #include "netsim/dhcp.h"
 
 #define FIX_INDENT		20
+#define FIX_SILENCE		"kdh check's findings above say which: for " \
+				"Hyper-V, cpu: ...,hv-vendor-id=KVMKVMKVM or " \
+				"ostype: other, then qm stop and qm start; else " \
+				"busparams naming the debug NIC's b.d.f, and " \
+				"bcdedit /debug on"
 
 /**
  * watch_story_new() - a story with nothing told
@@ -103,10 +108,10 @@ static void vsay(struct watch_story *s, uint64_t t_ns, const char *fix,
 }
 
 /** story_say() - a timestamped line of the story, and its fix under it */
-void story_say(struct watch_story *s, uint64_t t_ns, const char *fix,
-	       const char *fmt, ...)
-{
-	va_list ap;
+	      void story_say(struct watch_story *s, uint64_t t_ns, const char *fix,
+	      const char *fmt, ...)
+	      {
+	      va_list ap;
 
 	va_start(ap, fmt);
 	vsay(s, t_ns, fix, fmt, ap);
@@ -230,11 +235,13 @@ static void describe(const struct frame_view *v, char *buf, size_t len)
 			 ip_str(v->arp.spa, y));
 	else if (v->kind == FRAME_ARP)
 		snprintf(buf, len, "ARP reply from %s", ip_str(v->arp.spa, x));
-	else if (v->kind == FRAME_UDP && !dhcp_parse(v->udp.payload, v->udp.len, &d) &&
-		 (v->udp.dport == DHCP_SERVER_PORT || v->udp.dport == DHCP_CLIENT_PORT))
+	else if (v->kind == FRAME_UDP && (v->udp.dport == DHCP_SERVER_PORT ||
+					  v->udp.dport == DHCP_CLIENT_PORT) &&
+		 !dhcp_parse(v->udp.payload, v->udp.len, &d))
 		snprintf(buf, len, "%s", dhcp_msg_name(d.msg_type));
 	else if (v->kind == FRAME_UDP && kdnet_looks_like(v->udp.payload, v->udp.len))
-		snprintf(buf, len, "KDNET to %s:%u", ip_str(v->ip.dst, x), v->udp.dport);
+		snprintf(buf, len, "KDNET to %s:%u", ip_str(v->ip.dst, x),
+			 v->udp.dport);
 	else if (v->kind == FRAME_UDP || v->kind == FRAME_IPV4)
 		snprintf(buf, len, "IPv4 %s > %s", ip_str(v->ip.src, x),
 			 ip_str(v->ip.dst, y));
@@ -242,9 +249,8 @@ static void describe(const struct frame_view *v, char *buf, size_t len)
 		snprintf(buf, len, "ethertype 0x%04x", v->eth.type);
 }
 
-static void start_rule(struct watch_story *s, const struct analysis *a,
-		       const struct frame_view *v, const char *iface,
-		       uint64_t now)
+static void start_rule(struct watch_story *s, const struct frame_view *v,
+		       const char *iface, uint64_t now)
 {
 	uint64_t on = story_vm_start(s, now);
 	char what[96], b[MAC_STRLEN], m[MAC_STRLEN], after[64] = "", who[48];
@@ -261,7 +267,7 @@ static void start_rule(struct watch_story *s, const struct analysis *a,
 	else
 		snprintf(who, sizeof(who), "%s", m);
 	story_say(s, now, NULL, "the VM is up: first frame from %s on %s: %s%s", who,
-	    iface, what, after);
+		  iface, what, after);
 }
 
 /* Targets the analysis made since the last frame: recorded; one with
@@ -277,14 +283,15 @@ static void targets_sync(struct watch_story *s, const struct analysis *a,
 
 		g_array_append_val(s->told, k);
 		g_hash_table_insert(s->index, (gpointer)t, GSIZE_TO_POINTER(i + 1));
-		for (size_t j = 0; j < i; j++)
-			if (!memcmp(analysis_target(a, j)->mac, t->mac, ETH_ALEN) &&
-			    story_vm_mac(s, t->mac)) {
-				s->connected = false;
-				story_say(s, now, NULL, "%s starts again: the VM rebooted "
-				    "(a new \"power on\")", story_label(s, t->mac, b));
-				break;
-			}
+		for (size_t j = 0; j < i; j++) {
+			if (memcmp(analysis_target(a, j)->mac, t->mac, ETH_ALEN) ||
+			    !story_vm_mac(s, t->mac))
+				continue;
+			s->connected = false;
+			story_say(s, now, NULL, "%s starts again: the VM rebooted (a "
+				  "new \"power on\")", story_label(s, t->mac, b));
+			break;
+		}
 	}
 }
 
@@ -319,7 +326,7 @@ void watch_story_frame(struct watch_story *s, const struct cap_frame *f,
 		return;
 	mine = story_vm_mac(s, v.eth.src);
 	if (mine && s->first_ns == AN_NONE)
-		start_rule(s, a, &v, iface, now);
+		start_rule(s, &v, iface, now);
 	if (v.kind == FRAME_ARP)
 		story_arp_take(s, &v.arp, now);
 	evaluate_mac(s, a, v.eth.src, now);
@@ -368,11 +375,8 @@ void watch_story_tick(struct watch_story *s, uint64_t now_ns)
 	else
 		snprintf(what, sizeof(what), "no KDNET from any NIC (only the "
 			 "OS's own frames)");
-	story_say(s, now_ns, "kdh check's findings above say which: for Hyper-V, "
-	    "cpu: ...,hv-vendor-id=KVMKVMKVM or ostype: other, then qm stop and qm "
-	    "start; else busparams naming the debug NIC's b.d.f, and bcdedit "
-	    "/debug on", "%s %s: Hyper-V enlightenments, or busparams names no "
-	    "NIC (or debugging is off)", what, since);
+	story_say(s, now_ns, FIX_SILENCE, "%s %s: Hyper-V enlightenments, or "
+		  "busparams names no NIC (or debugging is off)", what, since);
 }
 
 /**
