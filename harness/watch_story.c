@@ -1,33 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* watch_story.c - kdh watch's live rules: the notable events of a VM's
- * debugging boot as they cross the wire, each with its diagnosis
+/* watch_story.c - kdh watch's story: the notable events of a VM's
+ * debugging boot as they cross the wire, one timestamped line each
  *
  * Theory of operation: after every frame the driver feeds the analysis
- * (the streaming analyzer kdh analyze uses) and then this story, which
- * reads the analysis' record of the NICs the frame came from or went to
- * and compares it with what it has told so far; a timer calls it once a
- * second for what only time shows (silence).  Each rule prints one
- * timestamped line, once, with its diagnosis and, where one follows, a
- * "fix:" line under it:
+ * (the streaming analyzer kdh analyze uses) and then the story, which
+ * looks at the analysis' record of the NICs the frame came from or went
+ * to and tells what changed since it last looked; a timer calls it once a
+ * second for what only time shows.  Each rule prints one line, once, with
+ * the time of day and the seconds since the VM's first frame, and its fix
+ * under it where one follows:
  *
- *   start      the first frame from one of the VM's NICs
+ *   start      the first frame from one of the VM's NICs (here)
  *   dhcp       2 DISCOVERs from the debug NIC, no OFFER: no DHCP server,
- *              the ~10 minute wait at the logo
+ *              the ~10 minute wait at the logo (watch_rules.c, as below)
  *   apipa      an RFC 3927 probe: the wait is over, 169.254.x.y
  *   arp        3 ARP requests for one address over 2 s, no reply, no KDNET
  *   announce   3 KDNET packets out, nothing back
  *   key        2 KDNET packets that do not verify with the key
  *   connected  a data packet that verifies with the session key (or a
  *              session begun before the watch)
- *   reboot     a new KDNET boot nonce (or a new "power on" in a capture)
- *   silence    no frame from the VM --silence after it started
+ *   reboot     a new KDNET boot nonce, or a new "power on" in a capture
+ *   silence    --silence after the VM started, no frame from it, or no
+ *              KDNET and nothing else told (here, on the timer)
  *
- * A reboot re-arms announce, key and connected for that NIC.  ARP is the
- * one thing the analysis does not count per address (it makes a NIC a
- * debuggee only when it asks for a debugger it was told of), so the story
- * keeps a small table of requests and replies itself.  The VM's frames are
- * those from its MACs (the config, --mac); with none known, from the NICs
- * the analysis found acting as debuggees.
+ * A reboot re-arms announce, key and connected for that NIC.  The VM's
+ * frames are those from its MACs (the config, --mac, a capture's "power
+ * on" events); with none known, from the NICs the analysis found acting
+ * as debuggees.  The verdict after the summary is the analysis' outcome
+ * for the debug NIC's latest boot.
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,40 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* test_watch.c - kdh watch without a VM: bad input (exit 2, nothing
- * captured), the rules on captures of simulated runs fed through the
- * hidden --replay (each line, the verdict, and kdh analyze of the same
- * file giving the summary's figures), and live capture in a private
- * network namespace this test makes (root): a VMID's opening lines and
- * taps, frames written into the taps through the BPF filter, the --pcap
- * file, a missing tap, no CAP_NET_RAW. */
+/* test_watch.c - kdh watch without a VM or root: bad input (exit 2,
+ * nothing captured), and the rules on captures of simulated runs fed
+ * through the hidden --replay: each line, the verdict, and kdh analyze of
+ * the same file giving the summary's figures (test_watch_live.c watches
+ * live interfaces, test_watch_vm.c the agent VM). */
 #include <criterion/criterion.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <glib.h>
-#include <glib/gstdio.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "harness/watch_priv.h"
 #include "helpers.h"
 #include "netsim/capfile.h"
-#include "netsim/dhcp.h"
 #include "netsim/pcapng.h"
-#include "netsim/pkt.h"
-#include "netsim/topo.h"
-
-#define KEY		"1x2y3z.4a5b6c.7d8e9f.0g1h2i"	/* the scenarios' bcdedit */
-#define DBG_KEY		"9z8y7x.6w5v4u.3t2s1r.0q9p8o"	/* key-mismatch's WinDbg */
-
-static void tz_utc(void)
-{
-	setenv("TZ", "UTC0", 1);	/* the lines' time of day */
-}
+#include "watch_helpers.h"
 
 /* kdh run of one simulated scenario (virtual time, milliseconds): its
  * capture, in @dir */
@@ -61,67 +43,12 @@ static char *sim_capture(const char *scenario, const char *dir)
 	return cap;
 }
 
-/* kdh watch ARGS...: exit status, stdout and stderr */
-static int watch(const char *const *args, char **out, char **err)
-{
-	const char *argv[32] = { getenv("KDH_BIN"), "watch" };
-	size_t n = 2;
-
-	for (; *args && n < 31; args++)
-		argv[n++] = *args;
-	argv[n] = NULL;
-	return test_run(argv, out, err);
-}
-
-/* The NIC blocks of a kdh analyze report: from the first "\nNIC " to the
- * verdict line (or the end) */
-static char *nic_blocks(const char *report)
-{
-	const char *from = strstr(report, "\nNIC "), *to;
-
-	cr_assert(from, "no NIC block in:\n%s", report);
-	to = strstr(from, "\nverdict: ");
-	return g_strchomp(g_strndup(from, to ? (size_t)(to - from) : strlen(from)));
-}
-
-/* kdh analyze of @file gives the figures of kdh watch's summary */
-static void same_as_analyze(const char *watch_out, const char *file,
-			    const char *key)
-{
-	const char *argv[] = { getenv("KDH_BIN"), "analyze", file, "--key", key,
-			       NULL };
-	char *out, *err, *a, *w;
-
-	cr_assert_eq(test_run(argv, &out, &err), 0, "%s%s", out, err);
-	a = nic_blocks(out);
-	w = nic_blocks(watch_out);
-	cr_assert_str_eq(w, a, "kdh watch's summary and kdh analyze %s differ", file);
-	g_free(a); g_free(w); g_free(out); g_free(err);
-}
-
-static char *tmpdir(void)
-{
-	return g_dir_make_tmp("kdh-watch-XXXXXX", NULL);
-}
-
-static char *bcdedit_file(const char *dir, const char *hostip, const char *key)
-{
-	char *path = g_build_filename(dir, "dbg.txt", NULL);
-	char *text = g_strdup_printf("debugtype               NET\nhostip                  "
-				     "%s\nport                    50000\nkey"
-				     "                     %s\n", hostip, key);
-
-	cr_assert(g_file_set_contents(path, text, -1, NULL));
-	g_free(text);
-	return path;
-}
-
 /* Replay @scenario's capture with @args; the lines must hold @want (NULL
  * ended), the exit status be @status, and kdh analyze agree */
 static char *replay(const char *scenario, const char *key, int status,
 		    const char *const *args, const char *const *want)
 {
-	char *dir = tmpdir(), *cap = sim_capture(scenario, dir), *out, *err;
+	char *dir = tw_tmpdir(), *cap = sim_capture(scenario, dir), *out, *err;
 	const char *argv[24] = { "--replay", cap, "--key", key };
 	bool whole = true;	/* --until, --for: the summary is of a part */
 	size_t n = 4;
@@ -132,13 +59,13 @@ static char *replay(const char *scenario, const char *key, int status,
 		argv[n++] = *args;
 	}
 	argv[n] = NULL;
-	tz_utc();
-	rc = watch(argv, &out, &err);
+	tw_tz_utc();
+	rc = tw_watch(argv, &out, &err);
 	cr_assert_eq(rc, status, "exit %d:\n%s%s", rc, out, err);
 	for (; want && *want; want++)
 		cr_assert(strstr(out, *want), "no '%s' in:\n%s", *want, out);
 	if (whole && strstr(out, "\nNIC "))
-		same_as_analyze(out, cap, key);
+		tw_same_as_analyze(out, cap, key);
 	test_rmtree(dir);
 	g_free(dir); g_free(cap); g_free(err);
 	return out;
@@ -157,7 +84,7 @@ Test(watch, dhcp_hang_then_apipa)
 		"net0 gave up on DHCP after 600.8 s (13 DISCOVERs) and probes for "
 		"169.254.", "(RFC 3927): the debugger is not on 169.254/16",
 		"verdict: apipa-after-hang on net0 (bc:24:11:00:00:10)", NULL };
-	char *out = replay("seed-dhcp-hang", KEY, 1, NULL, want);
+	char *out = replay("seed-dhcp-hang", TW_KEY, 1, NULL, want);
 
 	cr_assert(!strstr(out, "announcing"), "a 169.254 debuggee's announcements "
 		  "are the apipa line's:\n%s", out);
@@ -168,7 +95,7 @@ Test(watch, until_hang_stops_at_the_first_problem)
 {
 	const char *args[] = { "--until", "hang", NULL };
 	const char *want[] = { "no OFFER", "watch stopped (--until)", NULL };
-	char *out = replay("seed-dhcp-hang", KEY, 1, args, want);
+	char *out = replay("seed-dhcp-hang", TW_KEY, 1, args, want);
 
 	cr_assert(!strstr(out, "RFC 3927"), "%s", out);
 	g_free(out);
@@ -180,7 +107,7 @@ Test(watch, dhcp_off_connects)
 		"192.168.2.72 -> 192.168.2.1:50000)", "verdict: connected on net0 "
 		"(bc:24:11:00:00:12): debugger replied", "0 problems told", NULL };
 
-	g_free(replay("seed-dhcp-off", KEY, 0, NULL, want));
+	g_free(replay("seed-dhcp-off", TW_KEY, 0, NULL, want));
 }
 
 Test(watch, dhcp_network_connects)
@@ -190,7 +117,7 @@ Test(watch, dhcp_network_connects)
 		"capture: DHCPDISCOVER", "connected: 4.000 s after the VM started",
 		"watch stopped (--until)", NULL };
 
-	g_free(replay("dhcp-network", KEY, 0, args, want));
+	g_free(replay("dhcp-network", TW_KEY, 0, args, want));
 }
 
 Test(watch, wrong_key)
@@ -200,7 +127,7 @@ Test(watch, wrong_key)
 		"fix: give WinDbg the key `bcdedit /dbgsettings` shows",
 		"verdict: key-mismatch on net0", NULL };
 
-	g_free(replay("key-mismatch", DBG_KEY, 1, NULL, want));
+	g_free(replay("key-mismatch", TW_DBG_KEY, 1, NULL, want));
 }
 
 Test(watch, announcements_unanswered)
@@ -209,7 +136,7 @@ Test(watch, announcements_unanswered)
 		"reply: is WinDbg listening on that port? a host firewall?",
 		"verdict: timeout on net0", "1 problem told", NULL };
 
-	g_free(replay("key-mismatch", KEY, 1, NULL, want));
+	g_free(replay("key-mismatch", TW_KEY, 1, NULL, want));
 }
 
 Test(watch, late_debugger_unanswered_then_connected)
@@ -217,12 +144,12 @@ Test(watch, late_debugger_unanswered_then_connected)
 	const char *want[] = { "announcing to 192.168.2.1:50000 every 3 s",
 		"connected: 121.0", "verdict: connected on net0", NULL };
 
-	g_free(replay("late-network-debugger", KEY, 0, NULL, want));
+	g_free(replay("late-network-debugger", TW_KEY, 0, NULL, want));
 }
 
 Test(watch, debugger_not_on_the_link)
 {
-	char *dir = tmpdir(), *bcd = bcdedit_file(dir, "192.168.2.1", KEY);
+	char *dir = tw_tmpdir(), *bcd = tw_bcdedit_file(dir, "192.168.2.1", TW_KEY);
 	char *sc = test_data_path("watch/no-debugger.kdh");
 	const char *args[] = { "--bcdedit", bcd, NULL };
 	const char *want[] = { "debugger: 192.168.2.1:50000 (bcdedit); key: "
@@ -230,7 +157,7 @@ Test(watch, debugger_not_on_the_link)
 		"WinDbg's host on this network? (net0 asked 3 times in 2 s, no reply)",
 		"verdict: no-kdnet-traffic", NULL };
 
-	g_free(replay(sc, KEY, 1, args, want));
+	g_free(replay(sc, TW_KEY, 1, args, want));
 	test_rmtree(dir);
 	g_free(dir); g_free(bcd); g_free(sc);
 }
@@ -242,7 +169,7 @@ Test(watch, silence_when_busparams_names_no_nic)
 		"VM 60 s after the VM started: Hyper-V enlightenments, or busparams "
 		"names no NIC", "verdict: nothing seen", NULL };
 
-	g_free(replay("busparams-wrong", KEY, 1, args, want));
+	g_free(replay("busparams-wrong", TW_KEY, 1, args, want));
 }
 
 Test(watch, silence_is_no_kdnet_with_hyperv)
@@ -252,14 +179,14 @@ Test(watch, silence_is_no_kdnet_with_hyperv)
 		"30 s after the VM started: Hyper-V enlightenments",
 		"verdict: no-kdnet-traffic on net0", NULL };
 
-	g_free(replay("ostype-win10", KEY, 1, args, want));
+	g_free(replay("ostype-win10", TW_KEY, 1, args, want));
 }
 
 Test(watch, reboot_by_power_on)
 {
 	const char *want[] = { "net0 starts again: the VM rebooted (a new \"power "
 		"on\")", "verdict: connected", NULL };
-	char *out = replay("hv-guest-reboot", KEY, 0, NULL, want), *p;
+	char *out = replay("hv-guest-reboot", TW_KEY, 0, NULL, want), *p;
 
 	p = strstr(out, "connected: 4.000 s after the VM started");
 	cr_assert(p && strstr(p + 1, "connected: 4.000 s after the VM started"),
@@ -287,19 +214,19 @@ static void strip_events(const char *src, const char *dst)
 
 Test(watch, reboot_by_boot_nonce)
 {
-	char *dir = tmpdir(), *cap = sim_capture("hv-guest-reboot", dir);
+	char *dir = tw_tmpdir(), *cap = sim_capture("hv-guest-reboot", dir);
 	char *bare = g_build_filename(dir, "bare.pcapng", NULL), *out, *err;
-	const char *args[] = { "--replay", bare, "--key", KEY, NULL };
+	const char *args[] = { "--replay", bare, "--key", TW_KEY, NULL };
 
 	strip_events(cap, bare);
-	tz_utc();
-	cr_assert_eq(watch(args, &out, &err), 0, "%s%s", out, err);
+	tw_tz_utc();
+	cr_assert_eq(tw_watch(args, &out, &err), 0, "%s%s", out, err);
 	cr_assert(strstr(out, "connected: 0.000 s after the VM's first frame"), "%s",
 		  out);
 	cr_assert(strstr(out, "bc:24:11:00:00:64 rebooted: its announcements carry "
 			 "a new boot nonce"), "%s", out);
 	cr_assert(strstr(out, "connected again: 0.0"), "%s", out);
-	same_as_analyze(out, bare, KEY);
+	tw_same_as_analyze(out, bare, TW_KEY);
 	test_rmtree(dir);
 	g_free(dir); g_free(cap); g_free(bare); g_free(out); g_free(err);
 }
@@ -309,11 +236,11 @@ Test(watch, real_windbg_capture)
 	char *cap = test_data_path(REAL_CAPTURE), *out, *err;
 	const char *args[] = { "--replay", cap, "--key", REAL_KEY, NULL };
 
-	tz_utc();
-	cr_assert_eq(watch(args, &out, &err), 0, "%s%s", out, err);
+	tw_tz_utc();
+	cr_assert_eq(tw_watch(args, &out, &err), 0, "%s%s", out, err);
 	cr_assert(strstr(out, "connected: "), "%s", out);
 	cr_assert(strstr(out, "verdict: connected"), "%s", out);
-	same_as_analyze(out, cap, REAL_KEY);
+	tw_same_as_analyze(out, cap, REAL_KEY);
 	g_free(cap); g_free(out); g_free(err);
 }
 
@@ -321,19 +248,19 @@ Test(watch, real_windbg_capture)
  * alone are "not verified", never a wrong key */
 Test(watch, without_key_nothing_is_verified)
 {
-	char *dir = tmpdir(), *cap = sim_capture("seed-dhcp-off", dir), *out, *err;
+	char *dir = tw_tmpdir(), *cap = sim_capture("seed-dhcp-off", dir), *out, *err;
 	char *cap2 = sim_capture("key-mismatch", dir);
 	const char *args[] = { "--replay", cap, NULL };
 	const char *args2[] = { "--replay", cap2, NULL };
 
-	cr_assert_eq(watch(args, &out, &err), 0, "%s%s", out, err);
+	cr_assert_eq(tw_watch(args, &out, &err), 0, "%s%s", out, err);
 	cr_assert(strstr(out, "key: none, so KDNET packets are counted, not "
 			 "verified"), "%s", out);
 	cr_assert(strstr(out, "connected (not verified: no key): KDNET data both "
 			 "ways, 4.000 s after the VM started"), "%s", out);
 	cr_assert(strstr(out, "(not verified: no key); 0 problems"), "%s", out);
 	g_free(out); g_free(err);
-	cr_assert_eq(watch(args2, &out, &err), 1, "%s%s", out, err);
+	cr_assert_eq(tw_watch(args2, &out, &err), 1, "%s%s", out, err);
 	cr_assert(strstr(out, "announcing to 192.168.2.1:50000 every 3 s, no reply"),
 		  "%s", out);
 	cr_assert(strstr(out, "verdict: not verified on net0"), "%s", out);
@@ -346,7 +273,7 @@ Test(watch, without_key_nothing_is_verified)
 /* Every bad input: exit 2, one clear line naming it, no capture file */
 Test(watch, bad_input_exit_2_nothing_captured)
 {
-	char *dir = tmpdir(), *pcap = g_build_filename(dir, "w.pcapng", NULL);
+	char *dir = tw_tmpdir(), *pcap = g_build_filename(dir, "w.pcapng", NULL);
 	char *conf = test_data_path("../bad-vmconfs/mac-short.conf");
 	char *bcd = test_data_path("../bad-bcdedit/port-letters.txt");
 	char *noconf = g_build_filename(dir, "nope", NULL);
@@ -389,7 +316,7 @@ Test(watch, bad_input_exit_2_nothing_captured)
 			argv[n++] = pcap;
 		}
 		argv[n] = NULL;
-		rc = watch(argv, &out, &err);
+		rc = tw_watch(argv, &out, &err);
 		cr_assert_eq(rc, 2, "case %zu: exit %d:\n%s%s", i, rc, out, err);
 		cr_assert(strstr(err, cases[i].msg), "case %zu: no '%s' in:\n%s", i,
 			  cases[i].msg, err);
@@ -402,315 +329,10 @@ Test(watch, bad_input_exit_2_nothing_captured)
 	g_free(dir); g_free(pcap); g_free(conf); g_free(bcd); g_free(noconf);
 }
 
-/* ---- live, in a network namespace of this test's own (root) ---- */
-
-#define VM_MAC		"bc:24:11:00:05:01"	/* net1 of 105.conf */
-
-static void need_netns(void)
-{
-	char err[256];
-
-	if (!ns_topo_can_admin())
-		cr_skip_test("needs root or CAP_NET_ADMIN (a private netns and taps)");
-	cr_assert_eq(ns_topo_netns_private(err, sizeof(err)), 0, "%s", err);
-}
-
-/* A Proxmox-like VMID.conf and bcdedit output, readable by anyone */
-static void pve_dir_write(const char *dir)
-{
-	char *conf = g_build_filename(dir, "105.conf", NULL);
-	char *bcd = g_build_filename(dir, "dbg.txt", NULL);
-
-	cr_assert(g_file_set_contents(conf, "boot: order=scsi0\nmemory: 4096\n"
-		"name: win11-dbg\nnet0: virtio=BC:24:11:00:05:00,bridge=vmbr0,"
-		"firewall=1\nnet1: e1000=BC:24:11:00:05:01,bridge=vmbr1\n"
-		"ostype: other\nscsi0: local-lvm:vm-105-disk-0,size=64G\n", -1, NULL));
-	cr_assert(g_file_set_contents(bcd, "key                     " KEY "\n"
-		"debugtype               NET\nhostip                  192.168.2.1\n"
-		"port                    50000\ndhcp                    Yes\n"
-		"busparams               0.19.0\n", -1, NULL));
-	cr_assert_eq(chmod(dir, 0755), 0);
-	g_free(conf);
-	g_free(bcd);
-}
-
-static struct ns_topo *taps_make(const char *const *names, int *fds)
-{
-	char err[256];
-	struct ns_topo *t = ns_topo_open(err, sizeof(err));
-
-	cr_assert(t, "%s", err);
-	for (size_t i = 0; names[i]; i++) {
-		cr_assert_eq(ns_topo_tap_open(t, names[i], &fds[i]), 0, "%s",
-			     ns_topo_error(t));
-		cr_assert_eq(ns_topo_link_up(t, names[i]), 0, "%s", ns_topo_error(t));
-	}
-	return t;
-}
-
-/* A process standing in for the VM's QEMU, in DIR/105.pid as Proxmox's */
-static pid_t qemu_stand_in(const char *dir)
-{
-	char *path = g_build_filename(dir, "105.pid", NULL), text[32];
-	pid_t pid = fork();
-
-	cr_assert_geq(pid, 0);
-	if (!pid) {
-		execlp("sleep", "sleep", "60", (char *)NULL);
-		_exit(127);
-	}
-	snprintf(text, sizeof(text), "%d\n", pid);
-	cr_assert(g_file_set_contents(path, text, -1, NULL));
-	g_free(path);
-	return pid;
-}
-
-/* kdh watch in the background, its stdout and stderr to files */
-static pid_t watch_start(const char *const *args, const char *out,
-			 const char *err)
-{
-	const char *argv[32] = { "kdh", "watch" };
-	size_t n = 2;
-	pid_t pid;
-
-	for (; *args && n < 31; args++)
-		argv[n++] = *args;
-	argv[n] = NULL;
-	pid = fork();
-	cr_assert_geq(pid, 0);
-	if (!pid) {
-		if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr))
-			_exit(127);
-		execv(getenv("KDH_BIN"), (char **)argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-static char *file_text(const char *path)
-{
-	char *text = NULL;
-
-	g_file_get_contents(path, &text, NULL, NULL);
-	return text ? text : g_strdup("");
-}
-
-/* Wait (10 ms steps, at most @secs) for @text in @path */
-static void wait_for(const char *path, const char *text, int secs)
-{
-	for (int i = 0; i < secs * 100; i++) {
-		char *s = file_text(path);
-		bool found = strstr(s, text) != NULL;
-
-		g_free(s);
-		if (found)
-			return;
-		usleep(10000);
-	}
-	{
-		char *s = file_text(path);
-
-		cr_assert_fail("no '%s' in %s after %d s:\n%s", text, path, secs, s);
-	}
-}
-
-static int watch_wait(pid_t pid)
-{
-	int status;
-
-	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	cr_assert(WIFEXITED(status), "kdh watch died of signal %d", WTERMSIG(status));
-	return WEXITSTATUS(status);
-}
-
-static void put(int fd, const uint8_t *frame, size_t len)
-{
-	cr_assert_eq(write(fd, frame, len), (ssize_t)len, "tap write: %s",
-		     strerror(errno));
-}
-
-/* A DHCP message as a frame: client (src, broadcast) or server reply */
-static void dhcp_put(int fd, const uint8_t src[6], uint8_t type,
-		     const uint8_t chaddr[6], uint32_t xid)
-{
-	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	uint8_t msg[400], frame[600];
-	bool reply = type == DHCPOFFER;
-	size_t m = test_dhcp_msg(msg, reply ? 2 : 1, type, xid, chaddr,
-				 reply ? 0xc0a8020f : 0, reply ? 0xc0a80202 : 0);
-
-	put(fd, frame, test_udp_frame(frame, src, bcast, reply ? 0xc0a80202 : 0,
-				      reply ? 67 : 68, 0xffffffff, reply ? 68 : 67,
-				      msg, m));
-}
-
-Test(watch, vmid_taps_filter_and_pcap, .timeout = 60)
-{
-	static const uint8_t other[6] = { 0x02, 0, 0, 0, 0, 0x99 };
-	static const uint8_t server[6] = { 0x02, 0, 0, 0, 0, 0x02 };
-	const char *names[] = { "tap105i0", "tap105i1", NULL };
-	char *dir = tmpdir(), *out = g_build_filename(dir, "out", NULL);
-	char *err = g_build_filename(dir, "err", NULL), *text, *bcd;
-	char *pcap = g_build_filename(dir, "w.pcapng", NULL);
-	uint8_t vm[6], frame[64];
-	struct ns_topo *t;
-	int fds[2];
-	pid_t pid, qemu;
-
-	need_netns();
-	pve_dir_write(dir);
-	bcd = g_build_filename(dir, "dbg.txt", NULL);
-	t = taps_make(names, fds);
-	mac_parse(VM_MAC, vm);
-	qemu = qemu_stand_in(dir);
-	{
-		const char *args[] = { "105", "--config-dir", dir, "--pid-dir", dir,
-				       "--bcdedit", bcd, "--network", "static",
-				       "--pcap", pcap, NULL };
-
-		pid = watch_start(args, out, err);
-	}
-	wait_for(out, "\nlive: ", 10);
-	for (int i = 0; i < 20; i++) {		/* not the VM's: filtered out */
-		put(fds[1], frame, test_arp_frame(frame, ARP_OP_REQUEST, other,
-						  0xc0a80299, other, 0xc0a80201));
-		dhcp_put(fds[1], other, DHCPDISCOVER, other, (uint32_t)i);
-		dhcp_put(fds[1], server, DHCPOFFER, other, (uint32_t)i);
-	}
-	dhcp_put(fds[1], vm, DHCPDISCOVER, vm, 1);	/* two: not one twice */
-	dhcp_put(fds[1], vm, DHCPDISCOVER, vm, 2);
-	wait_for(out, "no OFFER", 10);
-	dhcp_put(fds[1], server, DHCPOFFER, vm, 2);	/* a broadcast to the VM: kept */
-	put(fds[1], frame, test_arp_frame(frame, ARP_OP_REQUEST, vm, 0, vm,
-					  0xa9fe0102));	/* read after the OFFER */
-	wait_for(out, "probes for 169.254.1.2 (RFC 3927)", 10);
-	kill(pid, SIGTERM);
-	cr_assert_eq(watch_wait(pid), 1);
-	kill(qemu, SIGKILL);
-	waitpid(qemu, NULL, 0);
-	text = file_text(out);
-	{
-		const char *want[] = {
-			"kdh watch: ", "/105.conf, bcdedit ",
-			"ok     KDNET will use net1 (e1000 at 0.19.0, bridge vmbr1), named "
-			"by busparams 0.19.0",
-			"BLOCK  dhcp yes on a network without a DHCP server",
-			"debug NIC: net1 (e1000, guest PCI 0.19.0) on tap105i1",
-			"watching: tap105i0 (net0, bridge vmbr0; firewall=1: the tap is in "
-			"fwbr105i0), tap105i1 (net1, bridge vmbr1); read only",
-			"filter: the VM's 2 MACs and DHCP broadcasts to them",
-			"debugger: 192.168.2.1:50000 (bcdedit); key: bcdedit's",
-			"\nVM started ", " s before the watch)\n",
-			"the VM is up: first frame from net1 (bc:24:11:00:05:01) on "
-			"tap105i1: DHCPDISCOVER, ", " s after the VM started\n",
-			"t0 = the \"power on\" event",
-			"net1 sent 2 DHCPDISCOVERs, no OFFER: no DHCP server on vmbr1",
-			"watch stopped (a signal)",
-			"tap105i0,tap105i1 (live): 6 frames",	/* and 2 events */
-			"\nNIC bc:24:11:00:05:01\n", "DHCPOFFER 192.168.2.15 from 192.168.2.2",
-			NULL };
-
-		for (size_t i = 0; want[i]; i++)
-			cr_assert(strstr(text, want[i]), "no '%s' in:\n%s", want[i], text);
-	}
-	cr_assert(!strstr(text, "02:00:00:00:00:99"), "the filter let another "
-		  "MAC through:\n%s", text);
-	same_as_analyze(text, pcap, KEY);
-	ns_topo_teardown(t);
-	ns_topo_close(t);
-	close(fds[0]);
-	close(fds[1]);
-	test_rmtree(dir);
-	g_free(text); g_free(dir); g_free(out); g_free(err); g_free(pcap); g_free(bcd);
-}
-
-/* --iface and --mac, no config; --pcap - (the lines go to stderr), ARP for
- * the debugger unanswered, --until hang ends it */
-Test(watch, iface_mac_pcap_to_stdout_until_hang, .timeout = 60)
-{
-	const char *names[] = { "tap100i0", NULL };
-	char *dir = tmpdir(), *out = g_build_filename(dir, "w.pcapng", NULL);
-	char *err = g_build_filename(dir, "err", NULL), *text;
-	char *bcd = bcdedit_file(dir, "192.168.2.1", KEY);
-	const char *args[] = { "--iface", "tap100i0", "--mac", VM_MAC, "--bcdedit",
-			       bcd, "--until", "hang", "--pcap", "-", NULL };
-	uint8_t vm[6], frame[64];
-	struct ns_topo *t;
-	int fd;
-	pid_t pid;
-
-	need_netns();
-	t = taps_make(names, &fd);
-	mac_parse(VM_MAC, vm);
-	pid = watch_start(args, out, err);
-	wait_for(err, "\nlive: ", 10);
-	for (int i = 0; i < 3; i++) {		/* the stack's retries, 1.1 s apart */
-		put(fd, frame, test_arp_frame(frame, ARP_OP_REQUEST, vm, 0xc0a80248,
-					      vm, 0xc0a80201));
-		if (i < 2)
-			usleep(1100000);
-	}
-	cr_assert_eq(watch_wait(pid), 1);
-	text = file_text(err);
-	cr_assert(strstr(text, "kdh watch: no VM config, so no kdh check findings"),
-		  "%s", text);
-	cr_assert(strstr(text, "filter: the VM's 1 MAC"), "%s", text);
-	cr_assert(strstr(text, "nobody has 192.168.2.1 on this link: is WinDbg's "
-			 "host on this network? (bc:24:11:00:05:01 asked 3 times"), "%s",
-		  text);
-	cr_assert(strstr(text, "watch stopped (--until)"), "%s", text);
-	cr_assert(strstr(text, "\nNIC bc:24:11:00:05:01\n"), "a NIC that asks ARP "
-		  "for the debugger is a debuggee:\n%s", text);
-	same_as_analyze(text, out, KEY);
-	ns_topo_close(t);
-	close(fd);
-	test_rmtree(dir);
-	g_free(text); g_free(dir); g_free(out); g_free(err); g_free(bcd);
-}
-
-Test(watch, missing_tap_and_no_cap_net_raw, .timeout = 60)
-{
-	const char *names[] = { "tap105i0", NULL };
-	char *dir = tmpdir(), *pcap = g_build_filename(dir, "w.pcapng", NULL);
-	char *out, *err;
-	struct ns_topo *t;
-	int fd;
-
-	need_netns();
-	pve_dir_write(dir);
-	t = taps_make(names, &fd);
-	{
-		const char *args[] = { "105", "--config-dir", dir, "--pcap", pcap, NULL };
-
-		cr_assert_eq(watch(args, &out, &err), 2, "%s%s", out, err);
-		cr_assert(strstr(err, "kdh watch: no interface tap105i1 (net1 of VM "
-				 "105): the VM is probably not running (qm start 105, "
-				 "then kdh watch 105)"), "%s", err);
-		g_free(out); g_free(err);
-	}
-	{
-		const char *argv[] = { "setpriv", "--reuid=65534", "--regid=65534",
-			"--clear-groups", "--inh-caps=-all", getenv("KDH_BIN"), "watch",
-			"105", "--config-dir", dir, "--iface", "tap105i0", "--pcap", pcap,
-			NULL };
-
-		cr_assert_eq(test_run(argv, &out, &err), 2, "%s%s", out, err);
-		cr_assert(strstr(err, "kdh watch: capturing on tap105i0 needs "
-				 "CAP_NET_RAW"), "%s", err);
-		cr_assert_str_eq(out, "");
-		g_free(out); g_free(err);
-	}
-	cr_assert(!g_file_test(pcap, G_FILE_TEST_EXISTS));
-	ns_topo_close(t);
-	close(fd);
-	test_rmtree(dir);
-	g_free(dir); g_free(pcap);
-}
-
 /* The VM's start from a pid file: a live process's, none without one */
 Test(watch, qemu_start_from_pid_file)
 {
-	char *dir = tmpdir(), *path = g_build_filename(dir, "105.pid", NULL);
+	char *dir = tw_tmpdir(), *path = g_build_filename(dir, "105.pid", NULL);
 	char text[32];
 	unsigned pid;
 	uint64_t start;

@@ -29,9 +29,8 @@
 
 #include "helpers.h"
 #include "netsim/topo.h"
+#include "watch_helpers.h"
 
-#define KEY		"1x2y3z.4a5b6c.7d8e9f.0g1h2i"
-#define DBG_KEY		"9z8y7x.6w5v4u.3t2s1r.0q9p8o"
 /* The run stamps a frame when its loop reads it, the watch with the
  * kernel's timestamp; under TCG load the loop can lag tens of ms */
 #define CONNECT_TOLERANCE_S	0.25
@@ -61,7 +60,7 @@ static struct vmcase cases[] = {
 		     "Hyper-V enlightenments, or busparams names no NIC" } },
 	{ .scenario = "watch/vm-watch-key.kdh", .compare = true,
 	  .args = { "--iface", "tap100i0", "--mac", "BC:24:11:00:01:60", "--key",
-		    DBG_KEY, NULL },
+		    TW_DBG_KEY, NULL },
 	  .lines = { "wrong key: " } },
 	{ .scenario = "watch/vm-watch-key.kdh",	/* bcdedit's key: the debuggee's */
 	  .args = { "--iface", "tap100i0", "--mac", "BC:24:11:00:01:60", NULL },
@@ -221,21 +220,12 @@ static void result_of(const char *dir, const char *name, char **outcome,
 	g_free(path);
 }
 
-/* The NIC blocks of a report, to the verdict or the end */
-static char *nic_blocks(const char *report)
-{
-	const char *from = strstr(report, "\nNIC "), *to;
-
-	if (!from)
-		return g_strdup("");
-	to = strstr(from, "\nverdict: ");
-	return g_strchomp(g_strndup(from, to ? (size_t)(to - from) : strlen(from)));
-}
-
 static void check_case(const struct vmcase *c, const char *dir, int rc)
 {
-	char *name = name_of(c), *out = text_of(c->out), *outcome, *v, *a, *aout, *aerr;
-	const char *key = c->args[4] && !strcmp(c->args[4], "--key") ? c->args[5] : KEY;
+	char *name = name_of(c), *out = text_of(c->out), *outcome, *v, *a, *w;
+	const char *key = c->args[4] && !strcmp(c->args[4], "--key") ? c->args[5] :
+			  TW_KEY;
+	char *aout, *aerr;
 	const char *argv[] = { getenv("KDH_BIN"), "analyze", c->pcap, "--key", key,
 			       NULL };
 	double connect_s, first_s, watched, summary;
@@ -270,10 +260,10 @@ static void check_case(const struct vmcase *c, const char *dir, int rc)
 			  "%.3f", name, summary, watched);
 	}
 	cr_assert_eq(test_run(argv, &aout, &aerr) > 1, 0, "%s: %s", name, aerr);
-	a = nic_blocks(aout);
-	cr_assert_str_eq(nic_blocks(out), a, "%s: kdh analyze %s differs", name,
-			 c->pcap);
-	g_free(a); g_free(aout); g_free(aerr); g_free(outcome); g_free(out);
+	a = tw_nic_blocks(aout);
+	w = tw_nic_blocks(out);
+	cr_assert_str_eq(w, a, "%s: kdh analyze %s differs", name, c->pcap);
+	g_free(a); g_free(w); g_free(aout); g_free(aerr); g_free(outcome); g_free(out);
 	g_free(name);
 }
 
@@ -288,7 +278,7 @@ Test(watch_vm, beside_kdh_run_on_bridges, .timeout = 560)
 	need_vm_setup();
 	dir = g_dir_make_tmp("kdh-watch-vm-XXXXXX", NULL);
 	bcd = g_build_filename(dir, "dbg.txt", NULL);
-	cr_assert(g_file_set_contents(bcd, "key " KEY "\ndebugtype NET\nhostip "
+	cr_assert(g_file_set_contents(bcd, "key " TW_KEY "\ndebugtype NET\nhostip "
 				      "192.168.2.1\nport 50000\n", -1, NULL));
 	for (size_t i = 0; i < N_CASES; i++) {
 		files[i] = strncmp(cases[i].scenario, "vm/", 3) ?
