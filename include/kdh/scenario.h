@@ -4,7 +4,8 @@
  *
  * A scenario is an INI file (`key = value` or Proxmox's `key: value`).
  * Every key has a default; anything unknown or malformed is an error that
- * names the file and line, and nothing runs.  The key table is in README.
+ * names the file and line, and nothing runs.  The key table is in
+ * docs/scenarios.md.
  */
 #ifndef KDH_SCENARIO_H
 #define KDH_SCENARIO_H
