@@ -414,7 +414,8 @@ void man_index_print(FILE *out, const struct kdh_cmd *const *cmds, size_t n,
 		 "to the kdh binary.");
 	roff_req(&r, ".SH FILES\n.TP\n.I results/run\\-DATE\\-SEED/\nwhat "
 		 "\\fBkdh run\\fR writes: a directory per scenario (capture."
-		 "pcapng, result.json, target.log), summary.json and junit.xml"
+		 "pcapng, result.json, target.log), summary.json, junit.xml and "
+		 "report.html (\\fBkdh report\\fR's page of the run)"
 		 "\n.TP\n.I /etc/pve/qemu\\-server/VMID.conf\nthe Proxmox VE VM "
 		 "configs \\fBkdh check\\fR and \\fBkdh qemu\\-cmd\\fR read\n"
 		 ".TP\n.I /etc/pve/virtual\\-guest/cpu\\-models.conf\ncustom CPU "

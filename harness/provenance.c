@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* provenance.c - kdh version, date, host, shard and the versions of QEMU,
- * libslirp, dnsmasq and the kernel, recorded in summary.json (style.md:
+/* provenance.c - kdh version, date, host, shard, the accelerator VMs get,
+ * and the versions of QEMU, libslirp, dnsmasq and the kernel, recorded in summary.json (style.md:
  * every result says where it came from, so runs from many machines can be
  * compared and merged) */
 #include <stdio.h>
@@ -15,6 +15,7 @@
 #include "kdh-config.h"
 #include "kdh/json_out.h"
 #include "kdh/provenance.h"
+#include "kdh/vm.h"
 
 /* The first line of `PROGRAM --version`, from its "version" word on */
 static void tool_version(const char *prog, char *out, size_t len)
@@ -58,6 +59,7 @@ void provenance_collect(struct provenance *p, unsigned shard_k, unsigned shard_n
 	snprintf(p->slirp, sizeof(p->slirp), "%s", slirp_version_string());
 	tool_version("qemu-system-x86_64", p->qemu, sizeof(p->qemu));
 	tool_version("dnsmasq", p->dnsmasq, sizeof(p->dnsmasq));
+	snprintf(p->accel, sizeof(p->accel), "%s", vm_kvm_usable() ? "kvm" : "tcg");
 	p->shard_k = shard_k;
 	p->shard_n = shard_n;
 }
@@ -83,6 +85,7 @@ void provenance_json(JsonBuilder *b, const struct provenance *p)
 	str_or_null(b, "qemu", p->qemu);
 	str_or_null(b, "libslirp", p->slirp);
 	str_or_null(b, "dnsmasq", p->dnsmasq);
+	str_or_null(b, "accelerator", p->accel);
 	json_builder_set_member_name(b, "shard");
 	if (p->shard_n) {
 		char s[24];
@@ -126,6 +129,7 @@ void provenance_read(JsonObject *root, struct provenance *p)
 	member(o, "qemu", p->qemu, sizeof(p->qemu));
 	member(o, "libslirp", p->slirp, sizeof(p->slirp));
 	member(o, "dnsmasq", p->dnsmasq, sizeof(p->dnsmasq));
+	member(o, "accelerator", p->accel, sizeof(p->accel));
 	member(o, "shard", shard, sizeof(shard));
 	if (sscanf(shard, "%u/%u", &p->shard_k, &p->shard_n) != 2)
 		p->shard_k = p->shard_n = 0;

@@ -165,6 +165,47 @@ static void jb_secs(JsonBuilder *b, const char *key, double v)
 		jb_double(b, key, v);
 }
 
+/* "serial_resets": this boot's first KD RESETs on its COM port */
+static void resets_json(JsonBuilder *b, const struct an_vm_result *m)
+{
+	jb_int(b, "serial_resets_sent", m->serial_resets_sent);
+	jb_int(b, "serial_resets_received", m->serial_resets_received);
+	json_builder_set_member_name(b, "serial_resets");
+	json_builder_begin_array(b);
+	for (unsigned i = 0; i < m->n_serial_resets; i++) {
+		json_builder_begin_object(b);
+		jb_double(b, "t", m->serial_resets[i].t);
+		jb_bool(b, "from_vm", m->serial_resets[i].from_vm);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+/* "baseline": each figure compared, its old value and allowed range
+ * (null bounds: unbounded); null when the run had no baseline */
+static void bands_json(JsonBuilder *b, const struct vm_result *v)
+{
+	json_builder_set_member_name(b, "baseline");
+	if (!v->n_bands) {
+		json_builder_add_null_value(b);
+		return;
+	}
+	json_builder_begin_object(b);
+	for (size_t i = 0; i < v->n_bands; i++) {
+		const struct run_band *k = &v->bands[i];
+
+		json_builder_set_member_name(b, k->key);
+		json_builder_begin_object(b);
+		jb_double(b, "was", k->was);
+		jb_secs(b, "low", isinf(k->low) ? NAN : k->low);
+		jb_secs(b, "high", isinf(k->high) ? NAN : k->high);
+		jb_str(b, "allowed", k->allowed);
+		jb_bool(b, "regression", k->regressed);
+		json_builder_end_object(b);
+	}
+	json_builder_end_object(b);
+}
+
 static void vm_json(JsonBuilder *b, const struct vm_result *v)
 {
 	const struct an_vm_result *m = &v->m;
@@ -185,6 +226,10 @@ static void vm_json(JsonBuilder *b, const struct vm_result *v)
 	jb_secs(b, "logo_hang_s", v->measured ? m->logo_hang_s : NAN);
 	jb_bool(b, "os_network", m->os_network);
 	jb_int(b, "boots", m->boots);
+	jb_str(b, "reboot", m->reboot[0] ? m->reboot : NULL);
+	jb_secs(b, "previous_boot_s", v->measured ? m->prev_boot_s : NAN);
+	jb_secs(b, "capture_end_s", v->measured ? m->end_s : NAN);
+	resets_json(b, m);
 	json_builder_set_member_name(b, "timeline");
 	json_builder_begin_array(b);
 	for (unsigned i = 0; i < m->n_timeline; i++) {
@@ -207,7 +252,33 @@ static void vm_json(JsonBuilder *b, const struct vm_result *v)
 	} else {
 		json_builder_add_null_value(b);
 	}
+	bands_json(b, v);
 	json_builder_end_object(b);
+}
+
+/* "failures": every expectation that failed and every regression (up to
+ * RUN_MAX_FINDINGS; "reason" keeps the first) */
+static void findings_json(JsonBuilder *b, const struct scenario_result *r)
+{
+	json_builder_set_member_name(b, "failures");
+	json_builder_begin_array(b);
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct run_finding *f = &r->findings[i];
+
+		json_builder_begin_object(b);
+		jb_str(b, "kind", f->regression ? "regression" : "expectation");
+		if (f->line)
+			jb_int(b, "line", f->line);
+		else
+			jb_null(b, "line");
+		jb_str(b, "vm", f->vm);
+		jb_str(b, "metric", f->metric);
+		jb_str(b, "expected", f->expected);
+		jb_str(b, "got", f->got);
+		jb_str(b, "was", f->regression ? f->was : NULL);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
 }
 
 /**
@@ -232,6 +303,7 @@ JsonNode *report_result_node(const struct scenario_result *r)
 	jb_double(b, "wall_seconds", r->wall_s);
 	jb_int(b, "frames", (int64_t)r->frames);
 	jb_str(b, "capture", r->capture[0] ? r->capture : NULL);
+	findings_json(b, r);
 	json_builder_set_member_name(b, "targets");
 	json_builder_begin_array(b);
 	for (size_t i = 0; i < r->n_vms; i++)

@@ -7,10 +7,11 @@
  * switch (with a libslirp node when it serves DHCP or has a gateway), the
  * debugger is a host node running the debugger endpoint, each VM NIC is a
  * switch port feeding a target model.  Every frame the switches see goes
- * to capture.pcapng with the harness events ("power on", "debugger") as
- * comments.  The run ends at the scenario's timeout, or 5 s after every
- * debuggee has settled.  Then the capture file is read back and analysed
- * exactly as `kdh analyze` would: the verdict comes from the wire.
+ * to capture.pcapng with the harness events ("power on", "debugger",
+ * "capture end") as comments.  The run ends at the scenario's timeout, or
+ * 5 s after every debuggee has settled.  Then the capture file is read
+ * back and analysed exactly as `kdh analyze` would: the verdict comes from
+ * the wire.
  */
 #include <errno.h>
 #include <math.h>
@@ -517,6 +518,8 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 	if (!rc && ns_loop_end(s.loop) == NS_LOOP_INTERRUPTED && !s.skip[0]) {
 		stopped = true;
 		sim_event(&s, "interrupted");
+	} else if (!rc) {	/* where the capture stops, even after silence */
+		sim_event(&s, "capture end");
 	}
 	if (s.loop)
 		r->sim_s = (double)(ns_loop_now(s.loop) - s.t0) / 1e9;

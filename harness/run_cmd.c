@@ -288,6 +288,10 @@ static int outputs_write(const struct run_args *a, const char *dir,
 	rc |= report_json_file(path, rs, n, a->seed, st);
 	snprintf(path, sizeof(path), "%s/junit.xml", dir);
 	rc |= report_junit_file(path, rs, n, st);
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	rc |= report_html_write(path, &(struct report_run){ .name = dir, .dir = dir,
+		.rs = rs, .n = n, .seed = a->seed, .prov = *st->prov,
+		.interrupted = st->interrupted, .scenarios = st->scenarios }, 1);
 	if (a->data_fd >= 0) {		/* "-": the data on the real stdout */
 		fflush(stdout);
 		dup2(a->data_fd, STDOUT_FILENO);
@@ -519,7 +523,7 @@ const struct kdh_cmd kdh_cmd_run = {
 "  --seed N          the run's seed (printed; the same seed replays the run)\n"
 "  --results DIR     default results/; each run makes DIR/run-DATE-SEED/\n"
 "                    with SCENARIO/{capture.pcapng,result.json,target.log},\n"
-"                    summary.json and junit.xml\n"
+"                    summary.json, junit.xml and report.html (kdh report)\n"
 "  --json FILE       also write the summary JSON to FILE (- for standard\n"
 "                    output; the console lines then go to standard error)\n"
 "  --baseline FILE   compare with a stored run (a --json or summary.json):\n"
