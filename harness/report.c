@@ -196,6 +196,7 @@ static void vm_json(JsonBuilder *b, const struct vm_result *v)
 	json_builder_end_array(b);
 	jb_str(b, "target", v->accel[0] ? "vm" : "sim");
 	jb_str(b, "accel", v->accel[0] ? v->accel : NULL);
+	jb_str(b, "accel_reason", v->accel_why[0] ? v->accel_why : NULL);
 	json_builder_set_member_name(b, "debug_nic");
 	if (m->has_debug_nic) {
 		json_builder_begin_object(b);

@@ -63,6 +63,8 @@ static void target_parse(JsonObject *t, struct vm_result *v)
 			    !g_strcmp0(str(t, "address_source"), "static") ? "static" :
 			    !g_strcmp0(str(t, "address_source"), "apipa") ? "apipa" : NULL;
 	snprintf(v->accel, sizeof(v->accel), "%s", str(t, "accel") ? str(t, "accel") : "");
+	snprintf(v->accel_why, sizeof(v->accel_why), "%s", str(t, "accel_reason") ?
+		 str(t, "accel_reason") : "");
 	snprintf(m->serial_port, sizeof(m->serial_port), "%s",
 		 str(t, "serial_port") ? str(t, "serial_port") : "");
 	if (json_object_has_member(t, "timeline")) {

@@ -18,6 +18,7 @@
 
 #include <glib.h>
 
+#include "kdh/accel.h"
 #include "kdh/baseline.h"
 #include "kdh/cli.h"
 #include "kdh/datadir.h"
@@ -389,14 +390,20 @@ static int suite_run(struct suite *s, struct run_args *a)
 	int rc;
 
 	provenance_collect(&prov, a->shard, a->shards);
+	if (!(o.accel = accel_cache_from_env(err, sizeof(err)))) {
+		free(rs);
+		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "%s", err);
+	}
 	if (a->baseline && !(base = baseline_load(a->baseline, err, sizeof(err)))) {
 		free(rs);
+		accel_cache_free(o.accel);
 		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "--baseline %s", err);
 	}
 	ro.base = base;
 	if (!rs || (rc = run_dir_make(a, dir, sizeof(dir)))) {
 		free(rs);
 		baseline_free(base);
+		accel_cache_free(o.accel);
 		return KDH_EXIT_USAGE;
 	}
 	o.results_dir = ro.dir = dir;
@@ -418,6 +425,8 @@ static int suite_run(struct suite *s, struct run_args *a)
 		ran = 0;
 	if (ro.tty)
 		fputs("\r\033[K", stderr);
+	provenance_accel(&prov, o.accel);
+	accel_cache_free(o.accel);
 	st.interrupted = run_stop_signal != 0;
 	st.signal = st.interrupted ? run_signal_name(run_stop_signal) : NULL;
 	report_totals(rs, (size_t)ran, &t);
@@ -557,6 +566,13 @@ const struct kdh_cmd kdh_cmd_run = {
 "interrupted), its name, each VM's outcome and key figures, simulated and\n"
 "wall time; under a FAIL, the first expectation that failed as file:line.\n"
 "Then a summary.\n"
+"\n"
+"Accelerator (target = vm): before a VM powers on, kdh checks that\n"
+"/dev/kvm makes a VM and a vCPU, then runs QEMU paused with that VM's\n"
+"-machine, -cpu and -smp under KVM (killed after 2 s): KVM if QEMU\n"
+"starts, else TCG.  One probe per VM shape per run; result.json's\n"
+"accel_reason, target.log and vm.log say what decided.  KDH_ACCEL=kvm\n"
+"(no probe, no fallback to TCG) or tcg overrides it; auto is the default.\n"
 "\n"
 "Files: an installed kdh (BINDIR/kdh) finds its data relative to itself,\n"
 "in BINDIR/../share/kdh as meson laid it out (a DESTDIR install or a moved\n"

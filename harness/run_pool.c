@@ -8,6 +8,10 @@
  * it is small enough for the pipe's buffer, so a child never blocks.
  * Results are reported in suite order as soon as every earlier one is in.
  *
+ * KVM probe: before forking, the run's accelerator cache (run_opts.accel)
+ * probes every VM shape of the suite once, so the children inherit the
+ * answers instead of each probing again.
+ *
  * Stopping (o->stop set by SIGINT/SIGTERM): no further scenario starts,
  * every running child is sent SIGTERM and still hands back its result
  * (interrupted, its capture completed); the scenarios started are always
@@ -182,6 +186,8 @@ long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
 		free(have);
 		return -ENOMEM;
 	}
+	if (jobs > 1 && o->accel)
+		accel_prepare(o->accel, sc, n);	/* inherited by the children */
 	while (done < n) {
 		if (!stopping && stop_asked(o)) {
 			stopping = true;
