@@ -374,6 +374,7 @@ static void sim_free(struct sim *s)
 		ns_timer_free(s->vms[i].reboot);
 	}
 	ns_timer_free(s->check);
+	ns_timer_free(s->tick);
 	ns_timer_free(s->dbg_net_start);
 	debugger_free(s->dbg);
 	ns_host_free(s->dbg_host);
@@ -440,6 +441,16 @@ static bool requires_unmet(const struct scenario *sc, const struct run_opts *o,
 	return false;
 }
 
+/* The progress line's heartbeat: real-clock loops only (a virtual one
+ * would spend an event per simulated second, and ends in milliseconds) */
+static void tick_cb(void *opaque)
+{
+	struct sim *s = opaque;
+
+	s->opts->tick(s->opts->tick_opaque);
+	ns_timer_mod(s->tick, ns_loop_now(s->loop) + NS_PER_S);
+}
+
 static int sim_build(struct sim *s, const struct run_opts *o,
 		     struct scenario_result *r, struct nic_port np[][SC_MAX_NETS])
 {
@@ -483,6 +494,10 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 	if (!s->check)
 		return -ENOMEM;
 	ns_timer_mod(s->check, s->t0 + NS_PER_S);
+	if (o->tick && real && !(s->tick = ns_timer_new(s->loop, tick_cb, s)))
+		return -ENOMEM;
+	if (s->tick)
+		ns_timer_mod(s->tick, s->t0 + NS_PER_S);
 	run_budgets_set(s, o);
 	return 0;
 }

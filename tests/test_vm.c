@@ -2,8 +2,9 @@
 /* test_vm.c - the VM scenarios (scenarios/vm/) boot the agent image in
  * QEMU and pass, measured from the capture like the simulated ones (KD
  * over the agent's serial0 socket included); a VM whose KVM probe fails
- * boots once under TCG and says why.  The sanitizer build has no agent
- * image (kdh-agent is static, plain) and skips. */
+ * boots once under TCG and says why; the progress line ticks through a
+ * VM scenario run in-process.  The sanitizer build has no agent image
+ * (kdh-agent is static, plain) and skips. */
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <stdio.h>
@@ -67,6 +68,40 @@ Test(vm, user_image_runs_passively, .timeout = 120)
 	g_free(j); g_free(out); g_free(err);
 	test_rmtree(dir);
 	g_free(json); g_free(res); g_free(sc); g_free(disk); g_free(text); g_free(dir);
+}
+
+/* -j 1 on a terminal: the scenario runs in kdh's own process, and its
+ * real-clock loop ticks the progress line with its name and elapsed time
+ * (an empty disk: QEMU runs, boots nothing, costs little) */
+Test(vm, progress_ticks_during_one_scenario, .timeout = 120)
+{
+	char *dir = g_dir_make_tmp("kdh-vm-tick-XXXXXX", NULL);
+	char *disk = g_build_filename(dir, "empty.raw", NULL);
+	char *sc = g_build_filename(dir, "slow-one.kdh", NULL);
+	char *res = g_build_filename(dir, "results", NULL);
+	char *text = g_strdup_printf(
+		"[scenario]\nrequires = qemu\ntimeout = 4s\n"
+		"[network lan]\ntype = static\n"
+		"[vm win]\ntarget = vm\nimage = %s\n"
+		"net0: e1000=BC:24:11:00:02:02,bridge=lan\n"
+		"dbgsettings = net hostip:192.168.2.1 port:50000 key:1.2.3.4\n"
+		"[expect]\noutcome = no-kdnet-traffic\n", disk);
+	const char *argv[] = { getenv("KDH_BIN"), "run", sc, "-j", "1",
+		"--results", res, NULL };
+	GRegex *re = g_regex_new("running slow-one \\(([1-9][0-9]*) s\\)", 0, 0,
+				 NULL);
+	char *tty;
+
+	cr_assert(g_file_set_contents(disk, "", 0, NULL));
+	cr_assert_eq(truncate(disk, 1 << 20), 0);
+	cr_assert(g_file_set_contents(sc, text, -1, NULL));
+	cr_assert_eq(test_run_pty(argv, NULL, &tty), 0, "%s", tty);
+	cr_assert(g_regex_match(re, tty, 0, NULL), "no tick with a second or "
+		  "more: %s", tty);
+	g_regex_unref(re);
+	g_free(tty);
+	test_rmtree(dir);
+	g_free(res); g_free(sc); g_free(disk); g_free(text); g_free(dir);
 }
 
 /* KVM forced unusable (the probe's device half pointed at a path that

@@ -38,6 +38,9 @@ enum verdict { V_PASS, V_FAIL, V_SKIP, V_ERROR, V_INTERRUPTED, V_COUNT };
  *		kills kdh at once (run_signals_default())
  * @accel:	the run's KVM probe answers (accel_cache_from_env()), shared
  *		by its scenarios; NULL: each VM probes on its own
+ * @tick:	called about once a second of real time while a real-clock
+ *		scenario (QEMU, bridges) runs, with @tick_opaque; NULL: never
+ *		(run_pool() sets it for the scenarios it runs in-process)
  * @pause_ns:	test hook (KDH_TEST_PAUSE): real time each scenario waits,
  *		interruptibly, before its loop runs, so tests can signal a
  *		run of quick simulated scenarios part way; 0 normally
@@ -51,6 +54,8 @@ struct run_opts {
 	const volatile sig_atomic_t *stop;
 	bool stop_by_signals;
 	struct accel_cache *accel;
+	void (*tick)(void *opaque);
+	void *tick_opaque;
 	uint64_t pause_ns;
 };
 
