@@ -72,6 +72,24 @@ char *report_figures(const struct scenario_result *r)
 }
 
 /**
+ * report_wall() - a real duration as people read it: "45 s", or "12 ms"
+ * below a second (a simulated scenario takes milliseconds, a VM seconds)
+ * @secs:	seconds
+ * @buf:	output
+ * @len:	its size (16 is enough)
+ *
+ * Return: @buf
+ */
+const char *report_wall(double secs, char *buf, size_t len)
+{
+	if (secs < 1)
+		snprintf(buf, len, "%.0f ms", secs * 1e3);
+	else
+		snprintf(buf, len, "%.0f s", secs);
+	return buf;
+}
+
+/**
  * report_line() - "PASS  name  figures  [sim, wall]" (+ why, when not PASS)
  * @out:	stream
  * @r:		result
@@ -84,12 +102,9 @@ void report_line(FILE *out, const struct scenario_result *r)
 
 	char wall[24];
 
-	if (r->wall_s < 1)	/* a simulated run: milliseconds; a VM: seconds */
-		snprintf(wall, sizeof(wall), "%.0f ms", r->wall_s * 1e3);
-	else
-		snprintf(wall, sizeof(wall), "%.0f s", r->wall_s);
 	fprintf(out, "%-5s %-28s %s  [sim %.0fs, wall %s]\n", tag[r->verdict],
-		r->name, r->verdict == V_SKIP ? "" : fig, r->sim_s, wall);
+		r->name, r->verdict == V_SKIP ? "" : fig, r->sim_s,
+		report_wall(r->wall_s, wall, sizeof(wall)));
 	if (r->verdict != V_PASS)
 		fprintf(out, "      %s%s\n", r->reason,
 			r->failed > 1 ? " (and more)" : "");
@@ -107,8 +122,9 @@ void report_summary(FILE *out, const struct run_totals *t, uint64_t seed)
 		t->error, t->error == 1 ? "" : "s");
 	if (t->interrupted)
 		fprintf(out, ", %zu interrupted", t->interrupted);
-	fprintf(out, "; seed %llu; %.0f s simulated in %.3f s\n",
-		(unsigned long long)seed, t->sim_s, t->wall_s);
+	fprintf(out, "; seed %llu; %.0f s simulated in %s\n",
+		(unsigned long long)seed, t->sim_s,
+		report_wall(t->wall_s, (char[24]){ 0 }, 24));
 }
 
 /**
@@ -241,6 +257,7 @@ static void vm_json(JsonBuilder *b, const struct vm_result *v)
 	json_builder_end_array(b);
 	jb_str(b, "target", v->accel[0] ? "vm" : "sim");
 	jb_str(b, "accel", v->accel[0] ? v->accel : NULL);
+	jb_str(b, "accel_reason", v->accel_why[0] ? v->accel_why : NULL);
 	json_builder_set_member_name(b, "debug_nic");
 	if (m->has_debug_nic) {
 		json_builder_begin_object(b);

@@ -144,9 +144,12 @@ static void streak_find(struct rp_item *it, const struct report_run *runs,
 	}
 }
 
+/* "VMs booted: 1 kvm, 2 tcg; KDH_ACCEL=auto; /dev/kvm: ..." */
 static void accel_text(struct rp_screen *s)
 {
+	const struct provenance *p = &s->last->prov;
 	size_t kvm = 0, tcg = 0;
+	char booted[48];
 
 	for (size_t i = 0; i < s->last->n; i++)
 		for (size_t j = 0; j < s->last->rs[i].n_vms; j++) {
@@ -154,12 +157,13 @@ static void accel_text(struct rp_screen *s)
 			tcg += !strcmp(s->last->rs[i].vms[j].accel, "tcg");
 		}
 	if (kvm || tcg)
-		snprintf(s->accel, sizeof(s->accel), "%s (VMs booted: %zu kvm, %zu tcg)",
-			 s->last->prov.accel[0] ? s->last->prov.accel : "unknown",
+		snprintf(booted, sizeof(booted), "VMs booted: %zu kvm, %zu tcg",
 			 kvm, tcg);
 	else
-		snprintf(s->accel, sizeof(s->accel), "%s (no VM booted: all simulated)",
-			 s->last->prov.accel[0] ? s->last->prov.accel : "unknown");
+		snprintf(booted, sizeof(booted), "no VM booted: all simulated");
+	snprintf(s->accel, sizeof(s->accel), "%s; KDH_ACCEL=%s%s%s", booted,
+		 p->accel[0] ? p->accel : "auto", p->kvm[0] ? "; KVM: " : "",
+		 p->kvm);
 }
 
 /**

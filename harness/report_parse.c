@@ -148,6 +148,7 @@ static void target_parse(JsonObject *t, struct vm_result *v)
 	v->measured = o >= 0;
 	v->m.outcome = o >= 0 ? (enum an_outcome)o : AN_NO_KDNET_TRAFFIC;
 	copy(v->accel, sizeof(v->accel), t, "accel");
+	copy(v->accel_why, sizeof(v->accel_why), t, "accel_reason");
 	target_figures(t, &v->m);
 	target_events(t, &v->m);
 	target_nic(object(t, "debug_nic"), &v->m);

@@ -57,7 +57,8 @@ struct rp_item {
  * @items:	every scenario of @last: failed (fail, error, interrupted)
  *		first, then skipped, then passed, each in suite order
  * @n_failed, @n_skipped: how many of @items are in the first two groups
- * @accel:	"kvm (VMs: 2 kvm)" or "tcg (no VM booted)"
+ * @accel:	"VMs booted: 0 kvm, 2 tcg; KDH_ACCEL=auto; KVM: ..." (how
+ *		VMs ran, the mode, the KVM probe's answer)
  */
 struct rp_screen {
 	const struct report_run *runs;
@@ -67,7 +68,7 @@ struct rp_screen {
 	size_t regressions;
 	struct rp_item *items;
 	size_t n_items, n_failed, n_skipped;
-	char accel[64];
+	char accel[320];
 };
 
 int rp_screen_build(struct rp_screen *s, const struct report_run *runs,

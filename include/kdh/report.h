@@ -35,6 +35,7 @@ struct run_status {
 
 void report_totals(const struct scenario_result *rs, size_t n,
 		   struct run_totals *t);
+const char *report_wall(double secs, char *buf, size_t len);
 void report_line(FILE *out, const struct scenario_result *r);
 void report_summary(FILE *out, const struct run_totals *t, uint64_t seed);
 void report_tap_plan(FILE *out, size_t n);

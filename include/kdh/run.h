@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kdh/accel.h"
 #include "kdh/analyze.h"
 #include "kdh/scenario.h"
 
@@ -35,6 +36,11 @@ enum verdict { V_PASS, V_FAIL, V_SKIP, V_ERROR, V_INTERRUPTED, V_COUNT };
  * @stop_by_signals: @stop is run_stop_signal: -j N children install the
  *		handler again, and once a stop is noticed a second signal
  *		kills kdh at once (run_signals_default())
+ * @accel:	the run's KVM probe answers (accel_cache_from_env()), shared
+ *		by its scenarios; NULL: each VM probes on its own
+ * @tick:	called about once a second of real time while a real-clock
+ *		scenario (QEMU, bridges) runs, with @tick_opaque; NULL: never
+ *		(run_pool() sets it for the scenarios it runs in-process)
  * @pause_ns:	test hook (KDH_TEST_PAUSE): real time each scenario waits,
  *		interruptibly, before its loop runs, so tests can signal a
  *		run of quick simulated scenarios part way; 0 normally
@@ -47,6 +53,9 @@ struct run_opts {
 	uint64_t max_wall_ns;
 	const volatile sig_atomic_t *stop;
 	bool stop_by_signals;
+	struct accel_cache *accel;
+	void (*tick)(void *opaque);
+	void *tick_opaque;
 	uint64_t pause_ns;
 };
 
@@ -77,6 +86,7 @@ struct vm_result {
 	struct an_vm_result m;
 	bool measured;			/* the capture named this VM */
 	char accel[8];			/* target = vm: "kvm" or "tcg" */
+	char accel_why[200];		/* target = vm: what decided it */
 	char failed[200];		/* target = vm: why QEMU failed */
 	struct run_band bands[RUN_MAX_BANDS];
 	size_t n_bands;
