@@ -23,7 +23,6 @@ struct provenance {
 	char qemu[48];
 	char slirp[32];
 	char dnsmasq[48];
-	char accel[8];			/* what a VM would boot under: kvm, tcg */
 	unsigned shard_k, shard_n;
 	char accel[8];
 	char kvm[200];
