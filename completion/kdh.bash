@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # kdh.bash - bash completion for kdh
 #
 # The words come from kdh itself: `kdh --complete` lists the commands and

@@ -27,6 +27,9 @@ struct an_serial {
 	unsigned packets[2], resets[2];
 	uint64_t first_kd[2], connect_ns;
 	uint64_t garbage_seen[2];	/* of ks[], which restarts at power on */
+	uint64_t reset_ns[AN_VM_RESETS];	/* this boot's first RESETs */
+	int reset_dir[AN_VM_RESETS];
+	unsigned n_reset_marks;
 	struct an_serial_info total;	/* the whole capture, for kdh analyze */
 };
 
@@ -40,6 +43,7 @@ static void link_restart(struct an_serial *l)
 	}
 	memset(&l->conn, 0, sizeof(l->conn));
 	l->connect_ns = AN_NONE;
+	l->n_reset_marks = 0;
 }
 
 /**
@@ -101,6 +105,10 @@ static void on_kd(void *opaque, enum kd_stream_event ev, const struct kd_packet 
 	if (!l->packets[d]++)
 		l->first_kd[d] = l->now;
 	l->resets[d] += p->type == KD_TYPE_RESET;
+	if (p->type == KD_TYPE_RESET && l->n_reset_marks < AN_VM_RESETS) {
+		l->reset_ns[l->n_reset_marks] = l->now;
+		l->reset_dir[l->n_reset_marks++] = d;
+	}
 	l->total.packets[d]++;
 	l->total.resets[d] += p->type == KD_TYPE_RESET;
 	if (!kd_conn_packet(&l->conn, d, p->type, l->now))
@@ -174,6 +182,19 @@ static void timeline_add(struct an_vm_result *r, uint64_t t, uint64_t t0,
 	r->n_timeline++;
 }
 
+/* The link's RESETs of this boot, for a report's serial lane */
+static void resets_copy(const struct an_serial *l, int e, uint64_t t0,
+			struct an_vm_result *r)
+{
+	r->serial_resets_sent = l->resets[e];
+	r->serial_resets_received = l->resets[!e];
+	r->n_serial_resets = l->n_reset_marks;
+	for (unsigned i = 0; i < l->n_reset_marks; i++) {
+		r->serial_resets[i].t = ((double)l->reset_ns[i] - (double)t0) / 1e9;
+		r->serial_resets[i].from_vm = l->reset_dir[i] == e;
+	}
+}
+
 /**
  * an_serial_vm_result() - a VM's serial figures, and its outcome when it
  * spoke KD on a serial port
@@ -196,6 +217,7 @@ void an_serial_vm_result(const struct analysis *a, const struct an_vm *v,
 			 strchr(l->end[e], ':') + 1);
 		snprintf(text, sizeof(text), "first KD packet on %s", r->serial_port);
 		timeline_add(r, l->first_kd[e], v->power_on_ns, text);
+		resets_copy(l, e, v->power_on_ns, r);
 		/* no debug NIC: the NICs' DHCP is the OS's, not a KD phase */
 		r->first_kdnet_s = r->connect_s = r->logo_hang_s = NAN;
 		r->dhcp_phase_s = NAN;

@@ -25,6 +25,8 @@ static struct an_vm *vm_get(struct analysis *a, const char *name, bool create)
 	if (!create || a->n_vms == AN_MAX_VMS)
 		return NULL;
 	snprintf(a->vms[a->n_vms].name, sizeof(a->vms[0].name), "%s", name);
+	a->vms[a->n_vms].prev_power_on_ns = AN_NONE;
+	a->vms[a->n_vms].power_on_ns = AN_NONE;
 	return &a->vms[a->n_vms++];
 }
 
@@ -54,12 +56,28 @@ static void power_on(struct analysis *a, char *rest, uint64_t now)
 	if (!name || !(vm = vm_get(a, name, true)))
 		return;
 	vm->boots++;
+	snprintf(vm->boot_kind, sizeof(vm->boot_kind), "%s", vm->boots == 1 ? "" :
+		 vm->off_kind[0] ? vm->off_kind : "restart");
+	vm->off_kind[0] = '\0';
+	vm->prev_power_on_ns = vm->power_on_ns;
 	vm->power_on_ns = now;
 	an_serial_power_on(a, name);
 	vm->n_nics = 0;
 	while ((w = strtok_r(NULL, " ", &save)))
 		if (!strncmp(w, "nic=", 4))
 			nic_take(a, vm, w + 4);
+}
+
+/* "power off VM [reboot=guest]": how the next boot begins */
+static void power_off(struct analysis *a, char *rest)
+{
+	char *save = NULL, *name = strtok_r(rest, " ", &save);
+	char *w = strtok_r(NULL, " ", &save);
+	struct an_vm *vm = name ? vm_get(a, name, false) : NULL;
+
+	if (vm)
+		snprintf(vm->off_kind, sizeof(vm->off_kind), "%s",
+			 w && !strcmp(w, "reboot=guest") ? "guest" : "power");
 }
 
 static void debugger_event(struct analysis *a, const char *rest)
@@ -85,6 +103,8 @@ void analysis_event(struct analysis *a, const char *comment, uint64_t now)
 	snprintf(buf, sizeof(buf), "%s", comment);
 	if (!strncmp(buf, "power on ", 9))
 		power_on(a, buf + 9, now);
+	else if (!strncmp(buf, "power off ", 10))
+		power_off(a, buf + 10);
 	else if (!strncmp(buf, "debugger ", 9))
 		debugger_event(a, buf + 9);
 	else if (!strncmp(buf, AN_SERIAL_LINK " ", strlen(AN_SERIAL_LINK) + 1))
@@ -186,6 +206,10 @@ int analysis_vm_result(const struct analysis *a, const char *vm,
 		return -ENOENT;
 	memset(r, 0, sizeof(*r));
 	r->boots = v->boots;
+	r->end_s = ((double)a->last_ns - (double)v->power_on_ns) / 1e9;
+	r->prev_boot_s = v->prev_power_on_ns == AN_NONE ? NAN :
+		((double)v->prev_power_on_ns - (double)v->power_on_ns) / 1e9;
+	snprintf(r->reboot, sizeof(r->reboot), "%s", v->boot_kind);
 	for (int pass = 0; pass < 2 && !dbg; pass++)	/* KDNET, else ARP */
 		for (size_t i = 0; i < v->n_nics && !dbg; i++) {
 			const struct an_target *t =

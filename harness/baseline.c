@@ -123,59 +123,101 @@ static double figure(const struct an_vm_result *m, enum sc_metric k)
 	}
 }
 
-static void regress(const struct scenario *sc, struct scenario_result *r,
-		    const char *why)
+/* The range @t allows around @old: what a report draws as a band */
+static void band_of(const struct sc_threshold *t, double old, struct run_band *b)
 {
+	b->was = old;
+	b->low = t->down ? old - fmax(fabs(old) * t->down_pct / 100, t->down_abs) :
+		 -INFINITY;
+	b->high = t->up ? old + fmax(fabs(old) * t->up_pct / 100, t->up_abs) :
+		  INFINITY;
+	snprintf(b->allowed, sizeof(b->allowed), "%s", t->text);
+}
+
+/* Fail @r: the first regression becomes its reason, each one a finding */
+static void regress(const struct scenario *sc, struct scenario_result *r,
+		    const struct vm_result *v, const char *key, const char *now,
+		    const char *was, const struct sc_threshold *t)
+{
+	struct run_finding *f = run_finding_add(r);
+	char why[300];
+
+	snprintf(why, sizeof(why), "%s %s %s, was %s", v->name, key, now, was);
+	if (t)
+		snprintf(why + strlen(why), sizeof(why) - strlen(why),
+			 " (allowed %s)", t->text);
 	if (!r->failed++)
 		snprintf(r->reason, sizeof(r->reason), "%s: regression: %s",
 			 sc->file, why);
 	r->verdict = V_FAIL;
+	if (!f)
+		return;
+	f->regression = true;
+	f->line = t ? t->line : 0;
+	snprintf(f->vm, sizeof(f->vm), "%s", v->name);
+	snprintf(f->metric, sizeof(f->metric), "%s", key);
+	snprintf(f->expected, sizeof(f->expected), "%s", t ? t->text :
+		 "the baseline's outcome");
+	snprintf(f->got, sizeof(f->got), "%s", now);
+	snprintf(f->was, sizeof(f->was), "%s", was);
+}
+
+/* The allowance for watched figure @i: the scenario's, else the default */
+static void allowance(const struct scenario *sc, size_t i, struct sc_threshold *t)
+{
+	char e[128];
+
+	for (size_t k = 0; k < sc->n_thresholds; k++)
+		if (sc->thresholds[k].metric == watched[i].metric) {
+			*t = sc->thresholds[k];
+			return;
+		}
+	sc_threshold_parse(sc_metric_name(watched[i].metric), watched[i].allow,
+			   t, e, sizeof(e));
+	t->line = 0;
+}
+
+static void figure_check(const struct scenario *sc, struct scenario_result *r,
+			 struct vm_result *v, JsonObject *old, size_t i)
+{
+	JsonNode *n = json_object_get_member(old, watched[i].key);
+	double now = figure(&v->m, watched[i].metric), then;
+	char nowtxt[32] = "none", was[32];
+	struct run_band *b = NULL;
+	struct sc_threshold t;
+
+	allowance(sc, i, &t);
+	if (!isnan(now))
+		snprintf(nowtxt, sizeof(nowtxt), "%.3f", now);
+	if (!n || JSON_NODE_HOLDS_NULL(n)) {
+		if (!isnan(now))
+			regress(sc, r, v, watched[i].key, nowtxt, "none", NULL);
+		return;
+	}
+	then = json_node_get_double(n);
+	if (v->n_bands < RUN_MAX_BANDS) {
+		b = &v->bands[v->n_bands++];
+		snprintf(b->key, sizeof(b->key), "%s", watched[i].key);
+		band_of(&t, then, b);
+	}
+	if (isnan(now) || !threshold_allows(&t, then, now)) {
+		snprintf(was, sizeof(was), "%.3f", then);
+		regress(sc, r, v, watched[i].key, nowtxt, was, &t);
+		if (b)
+			b->regressed = true;
+	}
 }
 
 static void vm_check(const struct scenario *sc, struct scenario_result *r,
-		     const struct vm_result *v, JsonObject *old)
+		     struct vm_result *v, JsonObject *old)
 {
 	const char *was = json_object_get_string_member(old, "outcome");
-	char why[300];
 
-	if (was && strcmp(was, an_outcome_name(v->m.outcome))) {
-		snprintf(why, sizeof(why), "%s outcome %s, was %s", v->name,
-			 an_outcome_name(v->m.outcome), was);
-		regress(sc, r, why);
-	}
-	for (size_t i = 0; i < sizeof(watched) / sizeof(watched[0]); i++) {
-		struct sc_threshold t, *own = NULL;
-		JsonNode *n = json_object_get_member(old, watched[i].key);
-		double now = figure(&v->m, watched[i].metric), then;
-		char e[128];
-
-		for (size_t k = 0; k < sc->n_thresholds; k++)
-			if (sc->thresholds[k].metric == watched[i].metric)
-				own = (struct sc_threshold *)&sc->thresholds[k];
-		if (own)
-			t = *own;
-		else
-			sc_threshold_parse(sc_metric_name(watched[i].metric),
-					   watched[i].allow, &t, e, sizeof(e));
-		if (!n || JSON_NODE_HOLDS_NULL(n)) {
-			if (!isnan(now)) {
-				snprintf(why, sizeof(why), "%s %s %.3f, was none",
-					 v->name, watched[i].key, now);
-				regress(sc, r, why);
-			}
-			continue;
-		}
-		then = json_node_get_double(n);
-		if (isnan(now) || !threshold_allows(&t, then, now)) {
-			char nowtxt[32] = "none";
-
-			if (!isnan(now))
-				snprintf(nowtxt, sizeof(nowtxt), "%.3f", now);
-			snprintf(why, sizeof(why), "%s %s %s, was %.3f (allowed %s)",
-				 v->name, watched[i].key, nowtxt, then, t.text);
-			regress(sc, r, why);
-		}
-	}
+	if (was && strcmp(was, an_outcome_name(v->m.outcome)))
+		regress(sc, r, v, "outcome", an_outcome_name(v->m.outcome), was,
+			NULL);
+	for (size_t i = 0; i < sizeof(watched) / sizeof(watched[0]); i++)
+		figure_check(sc, r, v, old, i);
 }
 
 /**

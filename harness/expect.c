@@ -216,8 +216,15 @@ bool sc_metric_is_number(enum sc_metric m)
 	return metrics[m].kind <= K_COUNT;
 }
 
-static void value_str(const struct sc_expect *e, const struct sc_value *v,
-		      char *buf, size_t len)
+/**
+ * sc_value_str() - a measured figure as an expectation's message shows it
+ * @e:		the expectation (its metric's kind)
+ * @v:		the figure
+ * @buf:	output: "4.000s", "13", "key-mismatch" or "none"
+ * @len:	its size
+ */
+void sc_value_str(const struct sc_expect *e, const struct sc_value *v,
+		  char *buf, size_t len)
 {
 	if (!v->present)
 		snprintf(buf, len, "none");
@@ -270,7 +277,7 @@ bool sc_expect_eval(const struct sc_expect *e, const struct sc_value *v,
 	else
 		ok = compare(e, v);
 	if (!ok) {
-		value_str(e, v, got, sizeof(got));
+		sc_value_str(e, v, got, sizeof(got));
 		snprintf(why, len, "%s, got %s", e->text, got);
 	}
 	return ok;

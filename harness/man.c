@@ -411,10 +411,14 @@ void man_index_print(FILE *out, const struct kdh_cmd *const *cmds, size_t n,
 	roff_req(&r, ".SH ENVIRONMENT\n.TP\n.B KDH_AGENT_DIR\nwhere the agent "
 		 "image for VM scenarios (\\fBtarget = vm\\fR) is, as built by "
 		 "scripts/build\\-agent\\-image.sh; default: \\fIagent/\\fR next "
-		 "to the kdh binary.");
+		 "to the kdh binary.\n.TP\n.B KDH_ACCEL\nthe accelerator of VM "
+		 "scenarios: \\fBauto\\fR (default: KVM when a short probe shows "
+		 "QEMU starts the VM's machine and CPU under KVM, else TCG), "
+		 "\\fBkvm\\fR (no probe, no fallback) or \\fBtcg\\fR.");
 	roff_req(&r, ".SH FILES\n.TP\n.I results/run\\-DATE\\-SEED/\nwhat "
 		 "\\fBkdh run\\fR writes: a directory per scenario (capture."
-		 "pcapng, result.json, target.log), summary.json and junit.xml"
+		 "pcapng, result.json, target.log), summary.json, junit.xml and "
+		 "report.html (\\fBkdh report\\fR's page of the run)"
 		 "\n.TP\n.I /etc/pve/qemu\\-server/VMID.conf\nthe Proxmox VE VM "
 		 "configs \\fBkdh check\\fR and \\fBkdh qemu\\-cmd\\fR read\n"
 		 ".TP\n.I /etc/pve/virtual\\-guest/cpu\\-models.conf\ncustom CPU "

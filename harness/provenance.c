@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* provenance.c - kdh version, date, host, shard and the versions of QEMU,
- * libslirp, dnsmasq and the kernel, recorded in summary.json (style.md:
+/* provenance.c - kdh version, date, host, shard, the versions of QEMU,
+ * libslirp, dnsmasq and the kernel, and what the KVM probe found, recorded
+ * in summary.json (style.md:
  * every result says where it came from, so runs from many machines can be
  * compared and merged) */
 #include <stdio.h>
@@ -62,6 +63,19 @@ void provenance_collect(struct provenance *p, unsigned shard_k, unsigned shard_n
 	p->shard_n = shard_n;
 }
 
+/**
+ * provenance_accel() - KDH_ACCEL's mode and the KVM device probe's answer,
+ * once the run is over (the probe runs only when a VM needs it)
+ * @p:		provenance
+ * @c:		the run's probe cache
+ */
+void provenance_accel(struct provenance *p, const struct accel_cache *c)
+{
+	snprintf(p->accel, sizeof(p->accel), "%s",
+		 accel_mode_name(accel_cache_mode(c)));
+	accel_device_probed(c, p->kvm, sizeof(p->kvm));
+}
+
 static void str_or_null(JsonBuilder *b, const char *key, const char *v)
 {
 	jb_str(b, key, v[0] ? v : NULL);
@@ -83,6 +97,8 @@ void provenance_json(JsonBuilder *b, const struct provenance *p)
 	str_or_null(b, "qemu", p->qemu);
 	str_or_null(b, "libslirp", p->slirp);
 	str_or_null(b, "dnsmasq", p->dnsmasq);
+	str_or_null(b, "accel", p->accel);
+	str_or_null(b, "kvm", p->kvm);
 	json_builder_set_member_name(b, "shard");
 	if (p->shard_n) {
 		char s[24];
@@ -126,6 +142,8 @@ void provenance_read(JsonObject *root, struct provenance *p)
 	member(o, "qemu", p->qemu, sizeof(p->qemu));
 	member(o, "libslirp", p->slirp, sizeof(p->slirp));
 	member(o, "dnsmasq", p->dnsmasq, sizeof(p->dnsmasq));
+	member(o, "accel", p->accel, sizeof(p->accel));
+	member(o, "kvm", p->kvm, sizeof(p->kvm));
 	member(o, "shard", shard, sizeof(shard));
 	if (sscanf(shard, "%u/%u", &p->shard_k, &p->shard_n) != 2)
 		p->shard_k = p->shard_n = 0;

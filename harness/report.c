@@ -72,6 +72,24 @@ char *report_figures(const struct scenario_result *r)
 }
 
 /**
+ * report_wall() - a real duration as people read it: "45 s", or "12 ms"
+ * below a second (a simulated scenario takes milliseconds, a VM seconds)
+ * @secs:	seconds
+ * @buf:	output
+ * @len:	its size (16 is enough)
+ *
+ * Return: @buf
+ */
+const char *report_wall(double secs, char *buf, size_t len)
+{
+	if (secs < 1)
+		snprintf(buf, len, "%.0f ms", secs * 1e3);
+	else
+		snprintf(buf, len, "%.0f s", secs);
+	return buf;
+}
+
+/**
  * report_line() - "PASS  name  figures  [sim, wall]" (+ why, when not PASS)
  * @out:	stream
  * @r:		result
@@ -84,12 +102,9 @@ void report_line(FILE *out, const struct scenario_result *r)
 
 	char wall[24];
 
-	if (r->wall_s < 1)	/* a simulated run: milliseconds; a VM: seconds */
-		snprintf(wall, sizeof(wall), "%.0f ms", r->wall_s * 1e3);
-	else
-		snprintf(wall, sizeof(wall), "%.0f s", r->wall_s);
 	fprintf(out, "%-5s %-28s %s  [sim %.0fs, wall %s]\n", tag[r->verdict],
-		r->name, r->verdict == V_SKIP ? "" : fig, r->sim_s, wall);
+		r->name, r->verdict == V_SKIP ? "" : fig, r->sim_s,
+		report_wall(r->wall_s, wall, sizeof(wall)));
 	if (r->verdict != V_PASS)
 		fprintf(out, "      %s%s\n", r->reason,
 			r->failed > 1 ? " (and more)" : "");
@@ -107,8 +122,9 @@ void report_summary(FILE *out, const struct run_totals *t, uint64_t seed)
 		t->error, t->error == 1 ? "" : "s");
 	if (t->interrupted)
 		fprintf(out, ", %zu interrupted", t->interrupted);
-	fprintf(out, "; seed %llu; %.0f s simulated in %.3f s\n",
-		(unsigned long long)seed, t->sim_s, t->wall_s);
+	fprintf(out, "; seed %llu; %.0f s simulated in %s\n",
+		(unsigned long long)seed, t->sim_s,
+		report_wall(t->wall_s, (char[24]){ 0 }, 24));
 }
 
 /**
@@ -165,6 +181,47 @@ static void jb_secs(JsonBuilder *b, const char *key, double v)
 		jb_double(b, key, v);
 }
 
+/* "serial_resets": this boot's first KD RESETs on its COM port */
+static void resets_json(JsonBuilder *b, const struct an_vm_result *m)
+{
+	jb_int(b, "serial_resets_sent", m->serial_resets_sent);
+	jb_int(b, "serial_resets_received", m->serial_resets_received);
+	json_builder_set_member_name(b, "serial_resets");
+	json_builder_begin_array(b);
+	for (unsigned i = 0; i < m->n_serial_resets; i++) {
+		json_builder_begin_object(b);
+		jb_double(b, "t", m->serial_resets[i].t);
+		jb_bool(b, "from_vm", m->serial_resets[i].from_vm);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+/* "baseline": each figure compared, its old value and allowed range
+ * (null bounds: unbounded); null when the run had no baseline */
+static void bands_json(JsonBuilder *b, const struct vm_result *v)
+{
+	json_builder_set_member_name(b, "baseline");
+	if (!v->n_bands) {
+		json_builder_add_null_value(b);
+		return;
+	}
+	json_builder_begin_object(b);
+	for (size_t i = 0; i < v->n_bands; i++) {
+		const struct run_band *k = &v->bands[i];
+
+		json_builder_set_member_name(b, k->key);
+		json_builder_begin_object(b);
+		jb_double(b, "was", k->was);
+		jb_secs(b, "low", isinf(k->low) ? NAN : k->low);
+		jb_secs(b, "high", isinf(k->high) ? NAN : k->high);
+		jb_str(b, "allowed", k->allowed);
+		jb_bool(b, "regression", k->regressed);
+		json_builder_end_object(b);
+	}
+	json_builder_end_object(b);
+}
+
 static void vm_json(JsonBuilder *b, const struct vm_result *v)
 {
 	const struct an_vm_result *m = &v->m;
@@ -185,6 +242,10 @@ static void vm_json(JsonBuilder *b, const struct vm_result *v)
 	jb_secs(b, "logo_hang_s", v->measured ? m->logo_hang_s : NAN);
 	jb_bool(b, "os_network", m->os_network);
 	jb_int(b, "boots", m->boots);
+	jb_str(b, "reboot", m->reboot[0] ? m->reboot : NULL);
+	jb_secs(b, "previous_boot_s", v->measured ? m->prev_boot_s : NAN);
+	jb_secs(b, "capture_end_s", v->measured ? m->end_s : NAN);
+	resets_json(b, m);
 	json_builder_set_member_name(b, "timeline");
 	json_builder_begin_array(b);
 	for (unsigned i = 0; i < m->n_timeline; i++) {
@@ -196,6 +257,7 @@ static void vm_json(JsonBuilder *b, const struct vm_result *v)
 	json_builder_end_array(b);
 	jb_str(b, "target", v->accel[0] ? "vm" : "sim");
 	jb_str(b, "accel", v->accel[0] ? v->accel : NULL);
+	jb_str(b, "accel_reason", v->accel_why[0] ? v->accel_why : NULL);
 	json_builder_set_member_name(b, "debug_nic");
 	if (m->has_debug_nic) {
 		json_builder_begin_object(b);
@@ -207,7 +269,33 @@ static void vm_json(JsonBuilder *b, const struct vm_result *v)
 	} else {
 		json_builder_add_null_value(b);
 	}
+	bands_json(b, v);
 	json_builder_end_object(b);
+}
+
+/* "failures": every expectation that failed and every regression (up to
+ * RUN_MAX_FINDINGS; "reason" keeps the first) */
+static void findings_json(JsonBuilder *b, const struct scenario_result *r)
+{
+	json_builder_set_member_name(b, "failures");
+	json_builder_begin_array(b);
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct run_finding *f = &r->findings[i];
+
+		json_builder_begin_object(b);
+		jb_str(b, "kind", f->regression ? "regression" : "expectation");
+		if (f->line)
+			jb_int(b, "line", f->line);
+		else
+			jb_null(b, "line");
+		jb_str(b, "vm", f->vm);
+		jb_str(b, "metric", f->metric);
+		jb_str(b, "expected", f->expected);
+		jb_str(b, "got", f->got);
+		jb_str(b, "was", f->regression ? f->was : NULL);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
 }
 
 /**
@@ -232,6 +320,7 @@ JsonNode *report_result_node(const struct scenario_result *r)
 	jb_double(b, "wall_seconds", r->wall_s);
 	jb_int(b, "frames", (int64_t)r->frames);
 	jb_str(b, "capture", r->capture[0] ? r->capture : NULL);
+	findings_json(b, r);
 	json_builder_set_member_name(b, "targets");
 	json_builder_begin_array(b);
 	for (size_t i = 0; i < r->n_vms; i++)

@@ -1,246 +1,333 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* report_html.c - `kdh report RUN... --html FILE`: one self-contained page
- * (no scripts, no fetches): the last run's scenarios with verdicts and
- * figures, an SVG timeline per VM (power-on, DHCP, 169.254 probes, first
- * KDNET packet, connection), and trend charts of each figure across the
- * runs given, oldest first.  Well-formed XML, so xmllint can check it. */
+/* report_html.c - `kdh report RUN... --html FILE`: one self-contained
+ * XHTML page (no script, nothing fetched; well-formed XML, so xmllint
+ * checks it) that answers "what broke, since when, and why" first:
+ *
+ *   verdict counts; failed scenarios with each failed expectation
+ *   (file:line, expected, got) and regression (both values); skipped
+ *   ones with their reasons; provenance; then every scenario in a table,
+ *   and per scenario its files, phase lanes (report_lanes.c) and trends
+ *   across the runs given (report_trend.c).
+ *
+ * The first screen's data comes from report_model.c, as --text's does.
+ * Colour never speaks alone: verdicts carry ✓ ✗ ⊘ ⚠ ■ and words,
+ * failed phases are hatched and labelled, regressions are ✗ marks.
+ */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
 
-#include "kdh/report.h"
+#include "harness/report_priv.h"
 
-#define TL_W	640
-#define TL_H	44
-#define TR_W	220
-#define TR_H	60
+static const char css_text[] =
+	"body{font-family:sans-serif;margin:1em auto;max-width:1100px;padding:0 1em;"
+	"color:#222;line-height:1.35}h1{font-size:1.5em;margin:.3em 0}"
+	"h2{font-size:1.2em;margin:1.2em 0 .4em}h3{font-size:1.05em;margin:1em 0 .3em}"
+	".sub{color:#444;margin:.2em 0}"
+	".counts span{display:inline-block;border:1px solid #888;border-radius:3px;"
+	"padding:1px 8px;margin:0 .4em .4em 0;font-weight:bold}"
+	".pass{color:#006045}.fail{color:#a3001b}.error{color:#8a4b00}"
+	".skip{color:#555}.interrupted{color:#8a4b00}"
+	"ol.fails>li,ul.skips>li{margin-bottom:.5em}"
+	"ol.fails>li{border-left:5px solid #d55e00;padding-left:.5em}"
+	".finding{font-family:monospace;font-size:13px;color:#222}"
+	".since{font-style:italic;color:#444}"
+	".files{font-size:13px;margin:.2em 0}.files a{margin-right:.6em}"
+	"dl.prov{display:grid;grid-template-columns:max-content 1fr;gap:0 1em;"
+	"font-size:13px}dl.prov dt{font-weight:bold}dl.prov dd{margin:0}"
+	".scroll{overflow-x:auto}table{border-collapse:collapse;font-size:13px}"
+	"td,th{border:1px solid #bbb;padding:2px 6px;text-align:left;vertical-align:top}"
+	"th{background:#eee}"
+	"svg.lanes{width:100%;max-width:900px;height:auto;display:block}"
+	".pl{font-size:11px;paint-order:stroke;stroke:#fff;stroke-width:3px;"
+	"stroke-linejoin:round}.ln{font-size:12px;font-weight:bold}"
+	".ls{font-size:10px;fill:#444}.ax{font-size:10px;fill:#333}"
+	".mk{font-size:15px;font-weight:bold}.rg{font-size:16px;font-weight:bold;"
+	"fill:#a3001b}ul.story{font-size:13px;margin:.3em 0;padding-left:1.2em}"
+	".trends{display:flex;flex-wrap:wrap;gap:.5em 1.5em}.trend{margin:0}"
+	".trend figcaption{font-size:13px;font-weight:bold}"
+	".trend svg{max-width:100%;height:auto}.cap{font-size:12px;margin:.1em 0;"
+	"max-width:330px}details{font-size:12px}ol.tl{margin:.2em 0}"
+	".legend span{display:inline-block;margin:0 1em .3em 0;font-size:13px}"
+	"section.sc{border-top:1px solid #ccc;margin-top:1em}"
+	"@media print{body{max-width:none}a{color:inherit}section.sc{break-inside:avoid}}"
+	"@media (max-width:600px){body{padding:0 .4em}table{font-size:12px}}";
 
-struct runs {
-	GArray **rs;			/* struct scenario_result, per run */
-	char **names;
-	uint64_t *seeds;
-	size_t n;
-};
+/* The pattern failed phases are hatched with, for every SVG on the page */
+static const char defs_svg[] =
+	"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"0\" height=\"0\" "
+	"style=\"position:absolute\" aria-hidden=\"true\"><defs><pattern "
+	"id=\"rp-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+	"patternTransform=\"rotate(45)\"><rect width=\"2.5\" height=\"6\" "
+	"fill=\"#000\" fill-opacity=\"0.3\"/></pattern></defs></svg>\n";
 
-static const char *event_colour(const char *text)
+static const char *const css_of[V_COUNT] = { "pass", "fail", "skip", "error",
+					     "interrupted" };
+
+static void verdict_span(GString *h, enum verdict v)
 {
-	if (g_str_has_prefix(text, "DHCPDISCOVER"))
-		return "#4a78c2";
-	if (g_str_has_prefix(text, "DHCP"))
-		return "#2a9d8f";
-	if (strstr(text, "RFC 3927") || strstr(text, "announcement"))
-		return "#e76f51";
-	if (g_str_has_prefix(text, "first KDNET"))
-		return "#8e44ad";
-	if (g_str_has_prefix(text, "connected"))
-		return "#2e7d32";
-	if (strstr(text, "does not verify"))
-		return "#c62828";
-	return "#888888";
+	g_string_append_printf(h, "<span class=\"%s\">%s %s</span>", css_of[v],
+			       rp_verdict_glyph(v), verdict_name(v));
 }
 
-static void esc(GString *h, const char *s)
+static void files_html(GString *h, const struct rp_item *it)
 {
-	gchar *e = g_markup_escape_text(s ? s : "", -1);
-
-	g_string_append(h, e);
-	g_free(e);
-}
-
-static void timeline_svg(GString *h, const struct vm_result *v)
-{
-	const struct an_vm_result *m = &v->m;
-	double end = 1;
-
-	for (unsigned i = 0; i < m->n_timeline; i++)
-		end = fmax(end, m->timeline[i].t);
-	end *= 1.05;
-	g_string_append_printf(h, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-		"width=\"%d\" height=\"%d\" role=\"img\"><title>timeline of %s"
-		"</title><line x1=\"10\" y1=\"24\" x2=\"%d\" y2=\"24\" stroke=\"#444\"/>"
-		"<text x=\"10\" y=\"40\" font-size=\"10\">power on</text>"
-		"<text x=\"%d\" y=\"40\" font-size=\"10\" text-anchor=\"end\">%.1f s"
-		"</text><rect x=\"8\" y=\"14\" width=\"4\" height=\"20\" fill=\"#000\"/>",
-		TL_W, TL_H, v->name, TL_W - 10, TL_W - 10, end);
-	for (unsigned i = 0; i < m->n_timeline; i++) {
-		double x = 10 + (TL_W - 20) * m->timeline[i].t / end;
-
-		g_string_append_printf(h, "<rect x=\"%.1f\" y=\"12\" width=\"3\" "
-			"height=\"24\" fill=\"%s\"><title>%.3f s: ", x,
-			event_colour(m->timeline[i].text), m->timeline[i].t);
-		esc(h, m->timeline[i].text);
-		g_string_append(h, "</title></rect>");
+	g_string_append(h, "<p class=\"files\">files: ");
+	for (size_t k = 0; k < it->n_files; k++) {
+		if (!it->files[k].href)
+			continue;
+		g_string_append(h, "<a href=\"");
+		rp_esc(h, it->files[k].href);
+		g_string_append(h, "\">");
+		rp_esc(h, it->files[k].name);
+		g_string_append(h, "</a>");
 	}
-	g_string_append(h, "</svg>");
+	if (!it->n_files)
+		g_string_append(h, "none kept");
+	g_string_append(h, "</p>\n");
 }
 
-static void fig(GString *h, double v)
+static void heading(GString *h, const struct rp_screen *s)
+{
+	const struct run_totals *t = &s->t;
+	const struct {
+		size_t n;
+		enum verdict v;
+		const char *word;
+	} c[] = {
+		{ t->fail, V_FAIL, "failed" }, { t->error, V_ERROR, "errors" },
+		{ t->interrupted, V_INTERRUPTED, "interrupted" },
+		{ t->skip, V_SKIP, "skipped" }, { t->pass, V_PASS, "passed" },
+	};
+
+	if (s->n_failed)
+		g_string_append_printf(h, "<h1>kdh report: ✗ %zu of %zu scenarios "
+				       "failed</h1>\n", s->n_failed, s->last->n);
+	else
+		g_string_append(h, "<h1>kdh report: ✓ nothing failed</h1>\n");
+	g_string_append(h, "<p class=\"counts\">");
+	for (size_t i = 0; i < G_N_ELEMENTS(c); i++)
+		g_string_append_printf(h, "<span class=\"%s\">%s %zu %s</span>",
+				       css_of[c[i].v], rp_verdict_glyph(c[i].v), c[i].n,
+				       c[i].word);
+	if (s->regressions)
+		g_string_append_printf(h, "<span class=\"fail\">✗ %zu regression%s"
+				       "</span>", s->regressions,
+				       s->regressions == 1 ? "" : "s");
+	g_string_append(h, "</p>\n<p class=\"sub\">");
+	rp_esc(h, s->last->name);
+	g_string_append_printf(h, ": %zu scenarios, seed %llu", s->last->n,
+			       (unsigned long long)s->last->seed);
+	if (s->last->prov.date[0])
+		g_string_append_printf(h, ", %s", s->last->prov.date);
+	if (s->last->interrupted || s->last->scenarios > s->last->n)
+		g_string_append_printf(h, " of %zu (⚠ interrupted: the others did not "
+				       "run)", s->last->scenarios);
+	g_string_append_printf(h, "; %zu run%s in the trends.</p>\n", s->n_runs,
+			       s->n_runs == 1 ? "" : "s");
+}
+
+static void failed_html(GString *h, const struct rp_screen *s)
+{
+	if (!s->n_failed)
+		return;
+	g_string_append_printf(h, "<h2 class=\"fail\">✗ Failed: %zu</h2>\n"
+			       "<ol class=\"fails\">\n", s->n_failed);
+	for (size_t i = 0; i < s->n_failed; i++) {
+		const struct rp_item *it = &s->items[i];
+		char *since = rp_streak_text(s, it), *text;
+
+		g_string_append_printf(h, "<li><a href=\"#%s\">", it->anchor);
+		rp_esc(h, it->r->name);
+		g_string_append(h, "</a> ");
+		verdict_span(h, it->r->verdict);
+		if (since) {
+			g_string_append(h, " <span class=\"since\">");
+			rp_esc(h, since);
+			g_string_append(h, "</span>");
+		}
+		g_string_append(h, "<ul>");
+		for (size_t k = 0; k < (it->r->n_findings ? it->r->n_findings : 1); k++) {
+			text = rp_finding_text(it->r, it->r->n_findings ?
+					       &it->r->findings[k] : NULL);
+			g_string_append(h, "<li class=\"finding\">");
+			rp_esc(h, text);
+			g_string_append(h, "</li>");
+			g_free(text);
+		}
+		if (it->r->failed > it->r->n_findings && it->r->n_findings)
+			g_string_append_printf(h, "<li>and %u more</li>",
+					       it->r->failed - (unsigned)it->r->n_findings);
+		g_string_append(h, "</ul>");
+		files_html(h, it);
+		g_string_append(h, "</li>\n");
+		g_free(since);
+	}
+	g_string_append(h, "</ol>\n");
+}
+
+static void skipped_html(GString *h, const struct rp_screen *s)
+{
+	if (!s->n_skipped)
+		return;
+	g_string_append_printf(h, "<h2 class=\"skip\">⊘ Skipped: %zu</h2>\n"
+			       "<ul class=\"skips\">\n", s->n_skipped);
+	for (size_t i = s->n_failed; i < s->n_failed + s->n_skipped; i++) {
+		g_string_append_printf(h, "<li><a href=\"#%s\">", s->items[i].anchor);
+		rp_esc(h, s->items[i].r->name);
+		g_string_append(h, "</a>: ");
+		rp_esc(h, s->items[i].r->reason[0] ? s->items[i].r->reason :
+		       "no reason recorded");
+		g_string_append(h, "</li>\n");
+	}
+	g_string_append(h, "</ul>\n");
+}
+
+static void prov_field(void *opaque, const char *name, const char *value)
+{
+	GString *h = opaque;
+
+	g_string_append(h, "<dt>");
+	rp_esc(h, name);
+	g_string_append(h, "</dt><dd>");
+	rp_esc(h, value);
+	g_string_append(h, "</dd>");
+}
+
+static void provenance_html(GString *h, const struct rp_screen *s)
+{
+	g_string_append(h, "<h2>Provenance</h2>\n<dl class=\"prov\">");
+	rp_provenance(s, prov_field, h);
+	g_string_append(h, "</dl>\n");
+}
+
+static void cell_num(GString *h, double v)
 {
 	if (isnan(v))
-		g_string_append(h, "<td>-</td>");
+		g_string_append(h, "<td>–</td>");
 	else
 		g_string_append_printf(h, "<td>%.3f</td>", v);
 }
 
-static void row(GString *h, const struct scenario_result *r, const struct vm_result *v)
+static void row(GString *h, const struct rp_item *it, const struct vm_result *v)
 {
-	static const char *const css[V_COUNT] = { "pass", "fail", "skip", "error",
-						  "interrupted" };
-	const struct an_vm_result *m = &v->m;
+	const struct an_vm_result *m = v ? &v->m : NULL;
 
-	g_string_append_printf(h, "<tr class=\"%s\"><td>", css[r->verdict]);
-	esc(h, r->name);
-	g_string_append_printf(h, "</td><td>%s</td><td>", verdict_name(r->verdict));
-	esc(h, v->name);
+	g_string_append_printf(h, "<tr><td><a href=\"#%s\">", it->anchor);
+	rp_esc(h, it->r->name);
+	g_string_append(h, "</a></td><td>");
+	verdict_span(h, it->r->verdict);
 	g_string_append(h, "</td><td>");
-	esc(h, v->measured ? an_outcome_name(m->outcome) : "-");
+	rp_esc(h, v ? v->name : "–");
+	g_string_append(h, "</td><td>");
+	rp_esc(h, v && v->measured ? an_outcome_name(m->outcome) : "–");
 	g_string_append(h, "</td>");
-	fig(h, m->connect_s);
-	fig(h, m->dhcp_phase_s);
-	g_string_append_printf(h, "<td>%u</td><td>", m->discover_count);
-	esc(h, m->address[0] ? m->address : "-");
-	g_string_append_printf(h, " %s</td><td>%s</td><td>", m->address_source ?
-			       m->address_source : "", m->has_debug_nic ?
-			       m->debug_nic.name : "-");
-	esc(h, r->verdict == V_PASS ? "" : r->reason);
+	cell_num(h, m ? (isnan(m->connect_s) ? m->serial_connect_s : m->connect_s) : NAN);
+	cell_num(h, m ? m->dhcp_phase_s : NAN);
+	g_string_append(h, "<td>");
+	rp_esc(h, m && m->address[0] ? m->address : "–");
+	if (m && m->address_source)
+		g_string_append_printf(h, " (%s)", m->address_source);
+	g_string_append(h, "</td><td>");
+	rp_esc(h, !m ? "–" : m->has_debug_nic ? m->debug_nic.name :
+	       m->serial_port[0] ? m->serial_port : "–");
+	g_string_append(h, "</td><td>");
+	rp_esc(h, it->r->verdict == V_PASS ? "" : it->r->reason);
 	g_string_append(h, "</td></tr>\n");
 }
 
-/* One figure of one VM across the runs: a small line chart */
-static void trend_svg(GString *h, const struct runs *rs, const char *sc,
-		      const char *vm, int which)
+static void table_html(GString *h, const struct rp_screen *s)
 {
-	double val[64], hi = 0;
-	size_t n = 0;
+	g_string_append(h, "<h2>All scenarios (failed first)</h2>\n<div class=\"scroll\">"
+		"<table><tr><th>scenario</th><th>verdict</th><th>VM</th><th>outcome"
+		"</th><th>connect s</th><th>DHCP phase s</th><th>address</th>"
+		"<th>debug link</th><th>why</th></tr>\n");
+	for (size_t i = 0; i < s->n_items; i++) {
+		const struct rp_item *it = &s->items[i];
 
-	for (size_t k = 0; k < rs->n && n < 64; k++) {
-		GArray *a = rs->rs[k];
-
-		val[n] = NAN;
-		for (guint i = 0; i < a->len; i++) {
-			struct scenario_result *r = &g_array_index(a, struct scenario_result, i);
-
-			for (size_t j = 0; j < r->n_vms && !strcmp(r->name, sc); j++)
-				if (!strcmp(r->vms[j].name, vm))
-					val[n] = which ? r->vms[j].m.dhcp_phase_s :
-						 r->vms[j].m.connect_s;
-		}
-		hi = isnan(val[n]) ? hi : fmax(hi, val[n]);
-		n++;
+		if (!it->r->n_vms)	/* skipped before it ran: still a row */
+			row(h, it, NULL);
+		for (size_t j = 0; j < it->r->n_vms; j++)
+			row(h, it, &it->r->vms[j]);
 	}
-	g_string_append_printf(h, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-		"width=\"%d\" height=\"%d\"><title>%s across %zu runs</title>"
-		"<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#f7f7f7\"/>",
-		TR_W, TR_H, which ? "dhcp_phase_s" : "connect_time_s", n, TR_W, TR_H);
-	for (size_t k = 0; k < n; k++) {
-		double x = n > 1 ? 8 + (TR_W - 16) * (double)k / (double)(n - 1) : TR_W / 2.0;
-		double y = isnan(val[k]) || hi <= 0 ? TR_H - 8 :
-			   TR_H - 8 - (TR_H - 16) * val[k] / hi;
-
-		g_string_append_printf(h, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
-			"fill=\"%s\"><title>run %zu: ", x, y,
-			isnan(val[k]) ? "#bbb" : "#4a78c2", k + 1);
-		if (isnan(val[k]))
-			g_string_append(h, "none");
-		else
-			g_string_append_printf(h, "%.3f s", val[k]);
-		g_string_append(h, "</title></circle>");
-	}
-	g_string_append(h, "</svg>");
+	g_string_append(h, "</table></div>\n");
 }
 
-static const char css_text[] =
-	"body{font-family:sans-serif;margin:1.5em;color:#222}"
-	"table{border-collapse:collapse;font-size:13px}"
-	"td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}"
-	"tr.pass td:nth-child(2){color:#2e7d32}tr.fail td:nth-child(2),"
-	"tr.error td:nth-child(2){color:#c62828;font-weight:bold}"
-	"tr.skip td:nth-child(2){color:#888}tr.interrupted td:nth-child(2)"
-	"{color:#e65100}h2{margin-top:1.5em}"
-	".legend span{display:inline-block;margin-right:1em}"
-	".trend{display:inline-block;margin:0 1em 1em 0;font-size:12px}";
-
-static void legend(GString *h)
+static void legend_html(GString *h)
 {
-	static const char *const keys[][2] = {
-		{ "#4a78c2", "DHCPDISCOVER" }, { "#2a9d8f", "DHCP offer/ack" },
-		{ "#e76f51", "169.254 probes/announcements" },
-		{ "#8e44ad", "first KDNET" }, { "#2e7d32", "connected" },
-		{ "#c62828", "wrong key" }, { "#888888", "ARP" },
-	};
-
 	g_string_append(h, "<p class=\"legend\">");
-	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
-		g_string_append_printf(h, "<span><svg xmlns=\"http://www.w3.org/2000/"
-			"svg\" width=\"10\" height=\"10\"><rect width=\"10\" "
-			"height=\"10\" fill=\"%s\"/></svg> %s</span>", keys[i][0],
-			keys[i][1]);
-	g_string_append(h, "</p>\n");
+	for (int k = RP_PREV_BOOT; k < RP_KINDS; k++) {
+		g_string_append_printf(h, "<span><svg xmlns=\"http://www.w3.org/2000/svg\" "
+			"width=\"22\" height=\"12\" aria-hidden=\"true\"><rect width=\"22\" "
+			"height=\"12\" fill=\"%s\" stroke=\"#555\"/>%s</svg> %s%s</span>",
+			rp_kind_fill(k), rp_kind_bad(k) ? "<rect width=\"22\" height=\"12\" "
+			"fill=\"url(#rp-hatch)\"/>" : "", rp_kind_bad(k) ? "✗ " : "",
+			rp_kind_name(k));
+	}
+	g_string_append(h, "<span>▮ power-on · ↻ reboot · ✓ connected · ▼▲ KD RESET "
+			"from the VM / to it · small marks: wire events (hover)</span></p>\n");
+}
+
+static void section_html(GString *h, const struct rp_screen *s,
+			 const struct rp_item *it)
+{
+	g_string_append_printf(h, "<section class=\"sc\" id=\"%s\"><h3>", it->anchor);
+	verdict_span(h, it->r->verdict);
+	g_string_append(h, " ");
+	rp_esc(h, it->r->name);
+	g_string_append(h, "</h3>\n");
+	if (it->r->verdict != V_PASS) {
+		g_string_append(h, "<p>");
+		rp_esc(h, it->r->reason);
+		g_string_append(h, "</p>\n");
+	}
+	files_html(h, it);
+	rp_lanes(h, it->r);
+	rp_trends(h, s, it->r);
+	g_string_append(h, "</section>\n");
 }
 
 /**
  * report_html_write() - the page for @n runs (the last one in detail)
- * @path:	HTML file (written atomically)
- * @rs:		per run, its results
- * @names:	per run, where it came from
- * @seeds:	per run, its seed
- * @n:		runs
+ * @path:	HTML file (written atomically; "-": standard output)
+ * @runs:	the runs, oldest first
+ * @n:		their count (at least 1)
  *
  * Return: 0 or a negative errno
  */
-int report_html_write(const char *path, GArray **rs, char **names,
-		      const uint64_t *seeds, size_t n)
+int report_html_write(const char *path, const struct report_run *runs, size_t n)
 {
-	struct runs runs = { rs, names, (uint64_t *)seeds, n };
-	GArray *last = rs[n - 1];
 	GString *h = g_string_new(NULL);
-	struct run_totals t;
-	int rc;
+	struct rp_screen s;
+	int rc = rp_screen_build(&s, runs, n, path);
 
-	report_totals((struct scenario_result *)last->data, last->len, &t);
+	if (rc) {
+		g_string_free(h, TRUE);
+		return rc;
+	}
 	g_string_append_printf(h, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/"
-		"1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/><title>kdh "
-		"report</title><style>%s</style></head><body>\n<h1>kdh report</h1>\n"
-		"<p>", css_text);
-	esc(h, names[n - 1]);
-	g_string_append_printf(h, ": %u scenarios, %zu passed, %zu failed, %zu "
-		"skipped, %zu errors, %zu interrupted; seed %llu; %.0f s simulated.  "
-		"%zu run%s "
-		"in the trends.</p>\n<table><tr><th>scenario</th><th>verdict</th>"
-		"<th>VM</th><th>outcome</th><th>connect_time_s</th><th>dhcp_phase_s"
-		"</th><th>DISCOVERs</th><th>address</th><th>debug NIC</th><th>why"
-		"</th></tr>\n", last->len, t.pass, t.fail, t.skip, t.error,
-		t.interrupted, (unsigned long long)seeds[n - 1], t.sim_s, n, n == 1 ? "" : "s");
-	for (guint i = 0; i < last->len; i++) {
-		struct scenario_result *r = &g_array_index(last, struct scenario_result, i);
-
-		for (size_t j = 0; j < r->n_vms; j++)
-			row(h, r, &r->vms[j]);
-	}
-	g_string_append(h, "</table>\n<h2>Timelines (seconds from power-on)</h2>\n");
-	legend(h);
-	for (guint i = 0; i < last->len; i++) {
-		struct scenario_result *r = &g_array_index(last, struct scenario_result, i);
-
-		for (size_t j = 0; j < r->n_vms; j++) {
-			g_string_append(h, "<h3>");
-			esc(h, r->name);
-			g_string_append(h, " / ");
-			esc(h, r->vms[j].name);
-			g_string_append(h, "</h3>\n");
-			timeline_svg(h, &r->vms[j]);
-			g_string_append(h, "\n<h4>trends</h4>\n<div class=\"trend\">"
-					"connect_time_s<br/>");
-			trend_svg(h, &runs, r->name, r->vms[j].name, 0);
-			g_string_append(h, "</div><div class=\"trend\">dhcp_phase_s<br/>");
-			trend_svg(h, &runs, r->name, r->vms[j].name, 1);
-			g_string_append(h, "</div>\n");
-		}
-	}
+		"1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/><meta "
+		"name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>"
+		"<title>kdh report</title><style>%s</style></head><body>\n%s", css_text,
+		defs_svg);
+	heading(h, &s);
+	failed_html(h, &s);
+	skipped_html(h, &s);
+	provenance_html(h, &s);
+	table_html(h, &s);
+	g_string_append(h, "<h2>Boot stories, from the wire</h2>\n");
+	legend_html(h);
+	if (n == 1)
+		g_string_append(h, "<p>One run given: trends only where it was "
+				"compared with a baseline (kdh report RUN1 RUN2 ... "
+				"draws them across runs, oldest first).</p>\n");
+	for (size_t i = 0; i < s.n_items; i++)
+		section_html(h, &s, &s.items[i]);
 	g_string_append(h, "</body></html>\n");
 	rc = write_file_atomic(path, h->str, h->len);
 	g_string_free(h, TRUE);
+	rp_screen_free(&s);
 	return rc;
 }

@@ -7,10 +7,11 @@
  * switch (with a libslirp node when it serves DHCP or has a gateway), the
  * debugger is a host node running the debugger endpoint, each VM NIC is a
  * switch port feeding a target model.  Every frame the switches see goes
- * to capture.pcapng with the harness events ("power on", "debugger") as
- * comments.  The run ends at the scenario's timeout, or 5 s after every
- * debuggee has settled.  Then the capture file is read back and analysed
- * exactly as `kdh analyze` would: the verdict comes from the wire.
+ * to capture.pcapng with the harness events ("power on", "debugger",
+ * "capture end") as comments.  The run ends at the scenario's timeout, or
+ * 5 s after every debuggee has settled.  Then the capture file is read
+ * back and analysed exactly as `kdh analyze` would: the verdict comes from
+ * the wire.
  */
 #include <errno.h>
 #include <math.h>
@@ -374,6 +375,7 @@ static void sim_free(struct sim *s)
 		ns_timer_free(s->vms[i].reboot);
 	}
 	ns_timer_free(s->check);
+	ns_timer_free(s->tick);
 	ns_timer_free(s->dbg_net_start);
 	debugger_free(s->dbg);
 	ns_host_free(s->dbg_host);
@@ -393,6 +395,22 @@ static double wall_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* "requires kvm": the device half of the KVM probe (the run's answer) */
+static bool kvm_device_works(const struct run_opts *o, char *why, size_t len)
+{
+	struct accel_cache *c = o->accel ? o->accel : accel_cache_new(ACCEL_AUTO);
+	char found[200];
+	bool ok = accel_cache_mode(c) != ACCEL_TCG &&
+		  accel_kvm_device(c, found, sizeof(found));
+
+	if (accel_cache_mode(c) == ACCEL_TCG)
+		snprintf(found, sizeof(found), "KDH_ACCEL=tcg");
+	if (c != o->accel)
+		accel_cache_free(c);
+	snprintf(why, len, "requires kvm: %s", found);
+	return ok;
+}
+
 /* Requirements this machine does not meet make a scenario SKIP */
 static bool requires_unmet(const struct scenario *sc, const struct run_opts *o,
 			   char *why, size_t len)
@@ -408,10 +426,8 @@ static bool requires_unmet(const struct scenario *sc, const struct run_opts *o,
 			snprintf(why, len, "requires root");
 			return true;
 		}
-		if (!strcmp(r, "kvm") && !vm_kvm_usable()) {
-			snprintf(why, len, "requires kvm: /dev/kvm does not open");
+		if (!strcmp(r, "kvm") && !kvm_device_works(o, why, len))
 			return true;
-		}
 		if (!strcmp(r, "qemu")) {
 			gchar *q = g_find_program_in_path("qemu-system-x86_64");
 
@@ -424,6 +440,16 @@ static bool requires_unmet(const struct scenario *sc, const struct run_opts *o,
 		}
 	}
 	return false;
+}
+
+/* The progress line's heartbeat: real-clock loops only (a virtual one
+ * would spend an event per simulated second, and ends in milliseconds) */
+static void tick_cb(void *opaque)
+{
+	struct sim *s = opaque;
+
+	s->opts->tick(s->opts->tick_opaque);
+	ns_timer_mod(s->tick, ns_loop_now(s->loop) + NS_PER_S);
 }
 
 static int sim_build(struct sim *s, const struct run_opts *o,
@@ -469,6 +495,10 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 	if (!s->check)
 		return -ENOMEM;
 	ns_timer_mod(s->check, s->t0 + NS_PER_S);
+	if (o->tick && real && !(s->tick = ns_timer_new(s->loop, tick_cb, s)))
+		return -ENOMEM;
+	if (s->tick)
+		ns_timer_mod(s->tick, s->t0 + NS_PER_S);
 	run_budgets_set(s, o);
 	return 0;
 }
@@ -517,6 +547,8 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 	if (!rc && ns_loop_end(s.loop) == NS_LOOP_INTERRUPTED && !s.skip[0]) {
 		stopped = true;
 		sim_event(&s, "interrupted");
+	} else if (!rc) {	/* where the capture stops, even after silence */
+		sim_event(&s, "capture end");
 	}
 	if (s.loop)
 		r->sim_s = (double)(ns_loop_now(s.loop) - s.t0) / 1e9;

@@ -18,6 +18,8 @@
 
 #include <glib.h>
 
+#include "harness/run_console.h"
+#include "kdh/accel.h"
 #include "kdh/baseline.h"
 #include "kdh/cli.h"
 #include "kdh/datadir.h"
@@ -288,6 +290,10 @@ static int outputs_write(const struct run_args *a, const char *dir,
 	rc |= report_json_file(path, rs, n, a->seed, st);
 	snprintf(path, sizeof(path), "%s/junit.xml", dir);
 	rc |= report_junit_file(path, rs, n, st);
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	rc |= report_html_write(path, &(struct report_run){ .name = dir, .dir = dir,
+		.rs = rs, .n = n, .seed = a->seed, .prov = *st->prov,
+		.interrupted = st->interrupted, .scenarios = st->scenarios }, 1);
 	if (a->data_fd >= 0) {		/* "-": the data on the real stdout */
 		fflush(stdout);
 		dup2(a->data_fd, STDOUT_FILENO);
@@ -314,63 +320,6 @@ static int exit_status(const struct run_totals *t, size_t n,
 	return n && t->skip == n ? 77 : KDH_EXIT_OK;
 }
 
-struct run_out {
-	const struct run_args *a;
-	const struct scenario *sc;
-	const struct baseline *base;
-	struct scenario_result *rs;
-	size_t n, failed;
-	const char *dir;
-	double t0;
-	bool tty;
-};
-
-static double wall(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* One scenario's line (and result.json), in suite order */
-static void result_ready(void *opaque, size_t i)
-{
-	struct run_out *ro = opaque;
-	char path[700];
-
-	if (ro->tty)
-		fputs("\r\033[K", stderr);	/* clear the progress line */
-	if (ro->base)
-		baseline_check(ro->base, &ro->sc[i], &ro->rs[i]);
-	snprintf(path, sizeof(path), "%s/%s/result.json", ro->dir, ro->rs[i].name);
-	if (ro->rs[i].verdict != V_SKIP)
-		report_result_file(path, &ro->rs[i]);
-	if (ro->a->tap)
-		report_tap_line(stdout, i + 1, &ro->rs[i]);
-	else
-		report_line(stdout, &ro->rs[i]);
-}
-
-/* The live progress line, on a terminal only */
-static void result_progress(void *opaque, size_t done, const char *running)
-{
-	struct run_out *ro = opaque;
-
-	ro->failed = 0;
-	for (size_t i = 0; i < ro->n; i++)
-		ro->failed += ro->rs[i].verdict == V_FAIL || ro->rs[i].verdict == V_ERROR;
-	if (ro->tty && run_stop_signal) {
-		fprintf(stderr, "\r\033[K%s: stopping (again: at once)",
-			run_signal_name(run_stop_signal));
-		return;
-	}
-	if (ro->tty && done < ro->n)
-		fprintf(stderr, "\r\033[K[%zu/%zu] %.0f s, %zu failed so far; "
-			"running %.60s", done, ro->n, wall() - ro->t0, ro->failed,
-			running);
-}
-
 static int suite_run(struct suite *s, struct run_args *a)
 {
 	struct scenario_result *rs = calloc(s->n ? s->n : 1, sizeof(*rs));
@@ -381,25 +330,32 @@ static int suite_run(struct suite *s, struct run_args *a)
 	struct provenance prov;
 	struct run_status st = { .scenarios = s->n, .prov = &prov };
 	long ran;
-	struct run_out ro = { a, s->sc, NULL, rs, s->n, 0, NULL, wall(),
-			      isatty(2) && !a->tap };
+	struct run_console con = { .sc = s->sc, .rs = rs, .n = s->n,
+				   .tap = a->tap, .tty = isatty(2) && !a->tap,
+				   .t0 = run_console_now() };
 	struct baseline *base = NULL;
 	struct run_totals t;
 	char dir[512], err[400];
 	int rc;
 
 	provenance_collect(&prov, a->shard, a->shards);
+	if (!(o.accel = accel_cache_from_env(err, sizeof(err)))) {
+		free(rs);
+		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "%s", err);
+	}
 	if (a->baseline && !(base = baseline_load(a->baseline, err, sizeof(err)))) {
 		free(rs);
+		accel_cache_free(o.accel);
 		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "--baseline %s", err);
 	}
-	ro.base = base;
+	con.base = base;
 	if (!rs || (rc = run_dir_make(a, dir, sizeof(dir)))) {
 		free(rs);
 		baseline_free(base);
+		accel_cache_free(o.accel);
 		return KDH_EXIT_USAGE;
 	}
-	o.results_dir = ro.dir = dir;
+	o.results_dir = con.dir = dir;
 	if (getenv("KDH_TEST_PAUSE") &&
 	    duration_parse(getenv("KDH_TEST_PAUSE"), &o.pause_ns))
 		o.pause_ns = 0;
@@ -412,16 +368,17 @@ static int suite_run(struct suite *s, struct run_args *a)
 		printf("kdh run: %zu scenario%s, seed %" PRIu64 ", -j %u, results in "
 		       "%s\n", s->n, s->n == 1 ? "" : "s", a->seed, a->jobs, dir);
 	fflush(stdout);
-	ran = run_pool(s->sc, s->n, &o, a->jobs, rs, result_ready,
-		       result_progress, &ro);
+	ran = run_pool(s->sc, s->n, &o, a->jobs, rs, run_console_ready,
+		       con.tty ? run_console_progress : NULL, &con);
 	if (ran < 0)
 		ran = 0;
-	if (ro.tty)
-		fputs("\r\033[K", stderr);
+	run_console_clear(&con);
+	provenance_accel(&prov, o.accel);
+	accel_cache_free(o.accel);
 	st.interrupted = run_stop_signal != 0;
 	st.signal = st.interrupted ? run_signal_name(run_stop_signal) : NULL;
 	report_totals(rs, (size_t)ran, &t);
-	t.wall_s = wall() - ro.t0;
+	t.wall_s = run_console_now() - con.t0;
 	if (!a->tap)
 		report_summary(stdout, &t, a->seed);
 	rc = outputs_write(a, dir, rs, (size_t)ran, &st);
@@ -519,7 +476,7 @@ const struct kdh_cmd kdh_cmd_run = {
 "  --seed N          the run's seed (printed; the same seed replays the run)\n"
 "  --results DIR     default results/; each run makes DIR/run-DATE-SEED/\n"
 "                    with SCENARIO/{capture.pcapng,result.json,target.log},\n"
-"                    summary.json and junit.xml\n"
+"                    summary.json, junit.xml and report.html (kdh report)\n"
 "  --json FILE       also write the summary JSON to FILE (- for standard\n"
 "                    output; the console lines then go to standard error)\n"
 "  --baseline FILE   compare with a stored run (a --json or summary.json):\n"
@@ -556,7 +513,16 @@ const struct kdh_cmd kdh_cmd_run = {
 "Output: one line per scenario, PASS/FAIL/SKIP/ERROR (INTR when\n"
 "interrupted), its name, each VM's outcome and key figures, simulated and\n"
 "wall time; under a FAIL, the first expectation that failed as file:line.\n"
-"Then a summary.\n"
+"Then a summary.  On a terminal, standard error also shows a progress\n"
+"line naming the running scenarios with their elapsed time (\"running\n"
+"vm-q35 (23 s)\"), redrawn every second while one runs.\n"
+"\n"
+"Accelerator (target = vm): before a VM powers on, kdh checks that\n"
+"/dev/kvm makes a VM and a vCPU, then runs QEMU paused with that VM's\n"
+"-machine, -cpu and -smp under KVM (killed after 2 s): KVM if QEMU\n"
+"starts, else TCG.  One probe per VM shape per run; result.json's\n"
+"accel_reason, target.log and vm.log say what decided.  KDH_ACCEL=kvm\n"
+"(no probe, no fallback to TCG) or tcg overrides it; auto is the default.\n"
 "\n"
 "Files: an installed kdh (BINDIR/kdh) finds its data relative to itself,\n"
 "in BINDIR/../share/kdh as meson laid it out (a DESTDIR install or a moved\n"

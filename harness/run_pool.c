@@ -8,6 +8,17 @@
  * it is small enough for the pipe's buffer, so a child never blocks.
  * Results are reported in suite order as soon as every earlier one is in.
  *
+ * Progress: the callback gets the running scenarios' names with their
+ * elapsed real time, "vm-q35 (23 s), vm-serial (5 s)", when one starts or
+ * ends and once a second in between: the parent's wait for children is a
+ * ppoll() with a 1 s timeout, and a scenario run in-process (-j 1) ticks
+ * through run_opts.tick from its own loop (real-clock scenarios only; a
+ * simulated one ends in milliseconds).  Nothing sleeps for it.
+ *
+ * KVM probe: before forking, the run's accelerator cache (run_opts.accel)
+ * probes every VM shape of the suite once, so the children inherit the
+ * answers instead of each probing again.
+ *
  * Stopping (o->stop set by SIGINT/SIGTERM): no further scenario starts,
  * every running child is sent SIGTERM and still hands back its result
  * (interrupted, its capture completed); the scenarios started are always
@@ -32,7 +43,59 @@ struct child {
 	pid_t pid;
 	int fd;
 	size_t index;
+	double started;		/* CLOCK_MONOTONIC seconds */
 };
+
+/* What the progress callback needs, also from inside an in-process
+ * scenario's loop (pool_tick()) */
+struct pool {
+	const struct scenario *sc;
+	const struct child *kids;
+	size_t running, done;
+	size_t inline_index;	/* running in-process: SIZE_MAX for none */
+	double inline_started;
+	GString *names;
+	void (*progress)(void *opaque, size_t done, const char *running);
+	void *opaque;
+};
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void name_add(GString *names, const char *name, double since,
+		     double now)
+{
+	g_string_append_printf(names, "%s%s (%.0f s)", names->len ? ", " : "",
+			       name, now - since);
+}
+
+/* The progress line, now: the running scenarios and their elapsed time */
+static void progress_show(struct pool *p)
+{
+	double now = mono_s();
+
+	if (!p->progress)
+		return;
+	g_string_truncate(p->names, 0);
+	for (size_t k = 0; k < p->running; k++)
+		name_add(p->names, p->sc[p->kids[k].index].name, p->kids[k].started,
+			 now);
+	if (p->inline_index != SIZE_MAX)
+		name_add(p->names, p->sc[p->inline_index].name, p->inline_started,
+			 now);
+	p->progress(p->opaque, p->done, p->names->str);
+}
+
+/* run_opts.tick of a scenario run in-process */
+static void pool_tick(void *opaque)
+{
+	progress_show(opaque);
+}
 
 static int spawn(const struct scenario *sc, const struct run_opts *o,
 		 size_t i, struct child *c)
@@ -75,6 +138,7 @@ static int spawn(const struct scenario *sc, const struct run_opts *o,
 	close(p[1]);
 	c->fd = p[0];
 	c->index = i;
+	c->started = mono_s();
 	return 0;
 }
 
@@ -101,18 +165,21 @@ static void collect(struct child *c, const struct scenario *sc,
 }
 
 #define STOP_ASKED	SIZE_MAX
+#define TICK		(SIZE_MAX - 1)
 
 static bool stop_asked(const struct run_opts *o)
 {
 	return o->stop && *o->stop;
 }
 
-/* The first child whose pipe is readable (its result, or its death), or
- * STOP_ASKED when @watch and a stop is asked: the wait is a ppoll() with
- * SIGINT and SIGTERM unblocked only inside it, so none is missed */
+/* The first child whose pipe is readable (its result, or its death),
+ * STOP_ASKED when @watch and a stop is asked, or TICK after a second of
+ * nothing when @tick: the wait is a ppoll() with SIGINT and SIGTERM
+ * unblocked only inside it, so none is missed */
 static size_t first_finished(const struct child *kids, size_t running,
-			     const struct run_opts *o, bool watch)
+			     const struct run_opts *o, bool watch, bool tick)
 {
+	const struct timespec second = { .tv_sec = 1 };
 	struct pollfd p[64];
 	size_t n = running < 64 ? running : 64;
 	sigset_t sigs, old;
@@ -127,9 +194,11 @@ static size_t first_finished(const struct child *kids, size_t running,
 			sigprocmask(SIG_SETMASK, &old, NULL);
 			return STOP_ASKED;
 		}
-		rc = ppoll(p, n, NULL, &old);
+		rc = ppoll(p, n, tick ? &second : NULL, &old);
 	} while (rc < 0 && errno == EINTR);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (rc == 0)
+		return TICK;
 	for (size_t k = 0; k < n; k++)
 		if (p[k].revents)
 			return k;
@@ -146,6 +215,23 @@ static void stop_children(const struct run_opts *o, const struct child *kids,
 		kill(kids[k].pid, SIGTERM);
 }
 
+/* One scenario in this process (-j 1, or a fork that failed), ticking */
+static void run_inline(struct pool *p, const struct run_opts *o, size_t i,
+		       struct scenario_result *r)
+{
+	struct run_opts here = *o;
+
+	if (p->progress) {
+		here.tick = pool_tick;
+		here.tick_opaque = p;
+	}
+	p->inline_index = i;
+	p->inline_started = mono_s();
+	progress_show(p);
+	run_scenario(&p->sc[i], &here, r);
+	p->inline_index = SIZE_MAX;
+}
+
 /**
  * run_pool() - run @n scenarios with up to @jobs at a time
  * @sc:		scenarios
@@ -154,9 +240,10 @@ static void stop_children(const struct run_opts *o, const struct child *kids,
  * @jobs:	parallel processes (1 runs in this process)
  * @rs:		results, in suite order
  * @ready:	called with each index in suite order once its result is in
- * @progress:	called with the count finished and the names of the scenarios
- *		running now (comma-separated), when a scenario starts or
- *		ends; may be NULL
+ * @progress:	called with the count finished and the scenarios running now
+ *		with their elapsed time ("vm-q35 (23 s), vm-serial (5 s)"),
+ *		when a scenario starts or ends and about once a second while
+ *		one runs; may be NULL (then nothing ticks)
  * @opaque:	passed to the callbacks
  *
  * A stop asked through @o->stop ends the run early: the scenarios running
@@ -171,51 +258,50 @@ long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
 	      void (*progress)(void *opaque, size_t done, const char *running),
 	      void *opaque)
 {
-	GString *names = g_string_new(NULL);
 	struct child *kids = calloc(jobs ? jobs : 1, sizeof(*kids));
-	size_t next = 0, done = 0, reported = 0, running = 0;
+	struct pool p = { .sc = sc, .kids = kids, .inline_index = SIZE_MAX,
+			  .names = g_string_new(NULL), .progress = progress,
+			  .opaque = opaque };
+	size_t next = 0, reported = 0;
 	bool *have = calloc(n ? n : 1, sizeof(*have));
 	bool stopping = false;
 
 	if (!kids || !have) {
 		free(kids);
 		free(have);
+		g_string_free(p.names, TRUE);
 		return -ENOMEM;
 	}
-	while (done < n) {
+	if (jobs > 1 && o->accel)
+		accel_prepare(o->accel, sc, n);	/* inherited by the children */
+	while (p.done < n) {
 		if (!stopping && stop_asked(o)) {
 			stopping = true;
-			stop_children(o, kids, running);
+			stop_children(o, kids, p.running);
 		}
-		if (stopping && !running)
+		if (stopping && !p.running)
 			break;
-		while (!stopping && jobs > 1 && running < jobs && next < n) {
-			if (spawn(sc, o, next, &kids[running]))
+		while (!stopping && jobs > 1 && p.running < jobs && next < n) {
+			if (spawn(sc, o, next, &kids[p.running]))
 				break;
-			running++;
+			p.running++;
 			next++;
 		}
-		g_string_truncate(names, 0);
-		for (size_t k = 0; k < running; k++)
-			g_string_append_printf(names, "%s%s", k ? ", " : "",
-					       sc[kids[k].index].name);
-		if (!running)
-			g_string_assign(names, sc[next].name);
-		if (progress)
-			progress(opaque, done, names->str);
-		if (!running) {		/* inline: -j1, or fork failed */
-			run_scenario(&sc[next], o, &rs[next]);
+		if (!p.running) {	/* inline: -j1, or fork failed */
+			run_inline(&p, o, next, &rs[next]);
 			have[next++] = true;
 		} else {
-			size_t k = first_finished(kids, running, o, !stopping);
+			size_t k;
 
-			if (k == STOP_ASKED)
+			progress_show(&p);
+			k = first_finished(kids, p.running, o, !stopping, progress);
+			if (k == STOP_ASKED || k == TICK)
 				continue;
 			collect(&kids[k], sc, rs);
 			have[kids[k].index] = true;
-			kids[k] = kids[--running];
+			kids[k] = kids[--p.running];
 		}
-		done++;
+		p.done++;
 		while (reported < n && have[reported])
 			ready(opaque, reported++);
 	}
@@ -223,6 +309,6 @@ long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
 		run_signals_default();	/* noticed during the last scenario */
 	free(kids);
 	free(have);
-	g_string_free(names, TRUE);
+	g_string_free(p.names, TRUE);
 	return (long)next;
 }

@@ -61,6 +61,7 @@ struct sim {
 	bool dbg_net_open;		/* network debugger listening */
 	struct sim_vm vms[SC_MAX_VMS];
 	struct ns_timer *check;
+	struct ns_timer *tick;		/* run_opts.tick, real clock only */
 	uint64_t settled_at;
 	GString *log;
 	char err[300];

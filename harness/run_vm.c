@@ -5,9 +5,12 @@
  * Theory of operation: each NIC of a `target = vm` VM is a unix socket
  * kdh listens on; QEMU joins with -netdev stream, so the VM's frames cross
  * the same switches, slirp and capture as simulated debuggees'.  The
- * accelerator is KVM when /dev/kvm opens and the guest prints its boot
- * marker within KVM_WATCHDOG, else TCG (on machines where /dev/kvm opens
- * but guests hang, the watchdog notices and starts over under TCG).  A
+ * accelerator is decided before power-on by accel.c's probe (about a
+ * second at most, cached per run): KVM when QEMU starts this VM's machine
+ * and CPU under KVM, else TCG, the reason in vm.log, target.log and
+ * result.json.  Should a guest that passed the probe still not print its
+ * boot marker within KVM_WATCHDOG (or QEMU exit first), the VM starts
+ * over under TCG and the run's cache remembers it for that VM shape.  A
  * guest that never boots, or a QEMU that exits, makes the VM "vm-failed"
  * with the reason; the run goes on.  Hyper-V enlightenments need KVM: a VM
  * whose ostype needs them is skipped under TCG, not faked.  A user's disk
@@ -15,6 +18,7 @@
  * QEMU that exits within IMAGE_GRACE under KVM starts over under TCG.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +26,7 @@
 #include <unistd.h>
 
 #include "harness/run_priv.h"
+#include "kdh/accel.h"
 #include "kdh/agent.h"
 #include "kdh/datadir.h"
 #include "netsim/ports.h"
@@ -41,7 +46,8 @@ struct vm_real {
 	char sockdir[108];		/* unix sockets: QEMU's serial, netN */
 	bool sockdir_made;
 	struct vm_proc proc;
-	bool kvm, booted, failed;
+	struct accel_choice accel;	/* accel.kvm: the current boot's */
+	bool booted, failed;
 	uint64_t started;
 	struct ns_timer *power, *watch;
 };
@@ -102,7 +108,7 @@ static GPtrArray *argv_of(struct vm_real *r, char **append, char *err,
 	GString *notes;
 	gchar **lines;
 	struct qemu_opts o = { .vmid = vmid_of(r->v),
-		.kvm = r->kvm, .sock_dir = r->sockdir, .tap_fd = r->tap_fd,
+		.kvm = r->accel.kvm, .sock_dir = r->sockdir, .tap_fd = r->tap_fd,
 		.net = r->v->sim->bridge ? QEMU_NET_TAPFD : QEMU_NET_STREAM,
 		.serial_dir = r->sockdir, .console = r->proc.console };
 	struct vmconf vc;
@@ -155,6 +161,54 @@ static bool needs_hyperv(struct vm_real *r)
 	return hv;
 }
 
+/* A line of kdh's in vm.log (QEMU's stdout and stderr), stamped with
+ * the seconds since the scenario started on its clock */
+static void vmlog_note(struct vm_real *r, const char *fmt, ...)
+{
+	struct sim *s = r->v->sim;
+	char path[700];
+	gchar *text;
+	va_list ap;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/vm.log", s->dir);
+	if (!(f = fopen(path, "ae")))
+		return;		/* QEMU's own opening of it will say why */
+	va_start(ap, fmt);
+	text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	fprintf(f, "kdh [+%.3f s] %s: %s\n", (double)(ns_loop_now(s->loop) -
+		s->t0) / 1e9, r->v->cfg->name, text);
+	fclose(f);
+	g_free(text);
+}
+
+/* The accelerator of the first boot, from the run's probe cache (or a
+ * cache of this VM's own when the caller has none) */
+static void accel_decide(struct vm_real *r)
+{
+	struct accel_cache *own = NULL, *c = r->v->sim->opts->accel;
+	struct vm_result *res = result_of(r);
+	struct vmconf vc;
+
+	if (!c)
+		c = own = accel_cache_new(ACCEL_AUTO);
+	vmconf_of(r->v, &vc);
+	accel_choose(c, &vc, &r->accel);
+	accel_cache_free(own);
+	snprintf(res->accel_why, sizeof(res->accel_why), "%s", r->accel.why);
+	g_string_append_printf(r->v->sim->log, "%s: accelerator %s: %s%s\n",
+			       r->v->cfg->name, r->accel.kvm ? "KVM" : "TCG",
+			       r->accel.why, r->accel.cached ?
+			       " (probed earlier in this run)" : "");
+	if (r->accel.cmd[0] && !r->accel.cached)
+		vmlog_note(r, "KVM probe (%u ms): %s", r->accel.probe_ms,
+			   r->accel.cmd);
+	vmlog_note(r, "accelerator %s: %s%s", r->accel.kvm ? "KVM" : "TCG",
+		   r->accel.why, r->accel.cached ? " (probed earlier in this run)" :
+		   "");
+}
+
 static void start(struct vm_real *r)
 {
 	struct sim *s = r->v->sim;
@@ -162,7 +216,7 @@ static void start(struct vm_real *r)
 	int keep[SC_MAX_NETS];
 	GPtrArray *argv;
 
-	if (!r->kvm && needs_hyperv(r)) {
+	if (!r->accel.kvm && needs_hyperv(r)) {
 		snprintf(s->skip, sizeof(s->skip), "VM %s needs Hyper-V "
 			 "enlightenments (ostype %s, or its cpu/args), which QEMU "
 			 "cannot expose under TCG", r->v->cfg->name, r->v->ostype);
@@ -170,8 +224,8 @@ static void start(struct vm_real *r)
 		return;
 	}
 	snprintf(result_of(r)->accel, sizeof(result_of(r)->accel), "%s",
-		 r->kvm ? "kvm" : "tcg");
-	sim_power_on_event(r->v, r->kvm ? "accel=kvm" : "accel=tcg");
+		 r->accel.kvm ? "kvm" : "tcg");
+	sim_power_on_event(r->v, r->accel.kvm ? "accel=kvm" : "accel=tcg");
 	argv = argv_of(r, &append, err, sizeof(err));
 	if (!argv) {
 		fail(r, err);
@@ -182,6 +236,7 @@ static void start(struct vm_real *r)
 	unlink(r->proc.console);
 	for (size_t i = 0; i < r->v->cfg->n_nets; i++)
 		keep[i] = r->tap_fd[r->v->cfg->nets[i].index];
+	vmlog_note(r, "starting QEMU under %s", r->accel.kvm ? "KVM" : "TCG");
 	if (vm_spawn_keep(argv, log, keep, s->bridge ? r->v->cfg->n_nets : 0,
 			  &r->proc, err, sizeof(err)))
 		fail(r, err);
@@ -196,39 +251,61 @@ static void power_cb(void *opaque)
 	start(opaque);
 }
 
+/* KVM passed the probe but not the boot: TCG from now on, for this VM
+ * and (through the run's cache) every later VM of its shape */
+static void kvm_gave_up(struct vm_real *r, const char *why)
+{
+	struct vm_result *res = result_of(r);
+	struct vmconf vc;
+
+	g_string_append_printf(r->v->sim->log, "%s: KVM did not boot the guest "
+			       "(%s): starting over under TCG\n", r->v->cfg->name,
+			       why);
+	vmlog_note(r, "KVM did not boot the guest (%s): starting over under TCG",
+		   why);
+	vm_stop(&r->proc);
+	vmconf_of(r->v, &vc);
+	if (r->v->sim->opts->accel)
+		accel_note_failed(r->v->sim->opts->accel, &vc, why);
+	r->accel.kvm = false;
+	snprintf(r->accel.why, sizeof(r->accel.why), "KVM passed the probe but "
+		 "did not boot the guest: %s", why);
+	snprintf(res->accel_why, sizeof(res->accel_why), "%s", r->accel.why);
+}
+
 /* The boot watchdog, then QEMU's liveness, every WATCH_TICK */
 static void watch_cb(void *opaque)
 {
 	struct vm_real *r = opaque;
 	uint64_t now = ns_loop_now(r->v->sim->loop);
-	uint64_t limit = r->kvm ? KVM_WATCHDOG : TCG_WATCHDOG;
+	uint64_t limit = r->accel.kvm ? KVM_WATCHDOG : TCG_WATCHDOG;
 	char why[200];
 
 	if (r->v->cfg->image[0] && !r->booted && now >= r->started + IMAGE_GRACE &&
 	    vm_alive(&r->proc)) {
 		r->booted = true;	/* no marker to wait for: QEMU stayed up */
 		g_string_append_printf(r->v->sim->log, "%s: image running under %s\n",
-				       r->v->cfg->name, r->kvm ? "KVM" : "TCG");
+				       r->v->cfg->name, r->accel.kvm ? "KVM" : "TCG");
 	}
 	if (!r->v->cfg->image[0] && !r->booted &&
 	    vm_console_has(&r->proc, VM_BOOT_MARKER)) {
 		r->booted = true;
 		g_string_append_printf(r->v->sim->log, "%s: booted under %s in %.1f s\n",
-				       r->v->cfg->name, r->kvm ? "KVM" : "TCG",
+				       r->v->cfg->name, r->accel.kvm ? "KVM" : "TCG",
 				       (double)(now - r->started) / 1e9);
 	}
 	if (!vm_alive(&r->proc)) {
 		snprintf(why, sizeof(why), "QEMU exited (status %d)%s; see vm.log",
 			 r->proc.status, r->booted ? "" : " before the boot marker");
-		if (r->kvm && !r->booted)
+		if (r->accel.kvm && !r->booted && !r->accel.forced)
 			goto fallback;
 		fail(r, why);
 		return;
 	}
 	if (!r->booted && now >= r->started + limit) {
 		snprintf(why, sizeof(why), "no boot marker within %.0f s under %s",
-			 (double)limit / 1e9, r->kvm ? "KVM" : "TCG");
-		if (r->kvm)
+			 (double)limit / 1e9, r->accel.kvm ? "KVM" : "TCG");
+		if (r->accel.kvm && !r->accel.forced)
 			goto fallback;
 		fail(r, why);
 		return;
@@ -236,11 +313,7 @@ static void watch_cb(void *opaque)
 	ns_timer_mod(r->watch, now + WATCH_TICK);
 	return;
 fallback:
-	g_string_append_printf(r->v->sim->log, "%s: KVM did not boot the guest "
-			       "(%s): starting over under TCG\n", r->v->cfg->name,
-			       r->booted ? "QEMU exited" : "no boot marker");
-	vm_stop(&r->proc);
-	r->kvm = false;
+	kvm_gave_up(r, why);
 	start(r);
 }
 
@@ -317,7 +390,7 @@ int run_vm_build(struct sim_vm *v)
 		return -errno;
 	snprintf(r->proc.console, sizeof(r->proc.console), "%s/%s.console",
 		 s->dir, v->cfg->name);
-	r->kvm = vm_kvm_usable();
+	accel_decide(r);
 	r->power = ns_timer_new(s->loop, power_cb, r);
 	r->watch = ns_timer_new(s->loop, watch_cb, r);
 	if (!r->power || !r->watch ||

@@ -96,6 +96,43 @@ static const struct vm_result *vm_of(const struct scenario_result *r,
 }
 
 /**
+ * run_finding_add() - room for one more reason @r failed
+ * @r:		result
+ *
+ * Return: a zeroed finding, or NULL when RUN_MAX_FINDINGS are kept
+ * already (r->failed still counts every one)
+ */
+struct run_finding *run_finding_add(struct scenario_result *r)
+{
+	struct run_finding *f;
+
+	if (r->n_findings == RUN_MAX_FINDINGS)
+		return NULL;
+	f = &r->findings[r->n_findings++];
+	memset(f, 0, sizeof(*f));
+	return f;
+}
+
+/* A failed expectation, as reports list it: which line, what, and what
+ * was measured instead */
+static void expect_finding(struct scenario_result *r, const struct sc_expect *e,
+			   const struct vm_result *v, const struct sc_value *val)
+{
+	struct run_finding *f = run_finding_add(r);
+
+	if (!f)
+		return;
+	f->line = e->line;
+	snprintf(f->vm, sizeof(f->vm), "%s", v ? v->name : e->vm);
+	snprintf(f->metric, sizeof(f->metric), "%s", sc_metric_name(e->metric));
+	snprintf(f->expected, sizeof(f->expected), "%s", e->text);
+	if (v && v->measured)
+		sc_value_str(e, val, f->got, sizeof(f->got));
+	else
+		snprintf(f->got, sizeof(f->got), "not in the capture");
+}
+
+/**
  * run_judge() - measure the capture and check every expectation
  * @sc:		scenario
  * @r:		result with @r->capture set; verdict and figures filled
@@ -110,7 +147,7 @@ void run_judge(const struct scenario *sc, struct scenario_result *r)
 	for (size_t i = 0; i < sc->n_expects; i++) {
 		const struct sc_expect *e = &sc->expects[i];
 		const struct vm_result *v = vm_of(r, e);
-		struct sc_value val;
+		struct sc_value val = { 0 };
 		char why[300];
 
 		if (!v || !v->measured) {
@@ -124,6 +161,7 @@ void run_judge(const struct scenario *sc, struct scenario_result *r)
 		if (!r->failed++)
 			snprintf(r->reason, sizeof(r->reason), "%s:%d: expected %s",
 				 sc->file, e->line, why);
+		expect_finding(r, e, v, &val);
 		r->verdict = V_FAIL;
 	}
 }

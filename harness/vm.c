@@ -148,22 +148,6 @@ bool vm_console_has(const struct vm_proc *vm, const char *marker)
 	return found;
 }
 
-/**
- * vm_kvm_usable() - /dev/kvm opens read-write (whether guests then boot
- * is the watchdog's to find out)
- *
- * Return: true if it opens
- */
-bool vm_kvm_usable(void)
-{
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
 static int run_out(const char *binary, const char *a1, const char *a2,
 		   gchar **out, char *err, size_t errlen)
 {

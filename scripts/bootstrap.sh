@@ -21,6 +21,9 @@ PACKAGES=(
 	libnl-3-dev libnl-route-3-dev libpcap-dev dnsmasq-base iproute2 procps
 	clang libfuzzer-14-dev
 	ovmf
+	# the report test renders the page headless (it skips without them);
+	# DejaVu has the page's ✓ ✗ ⊘ ⚠ glyphs
+	chromium fonts-dejavu-core
 )
 
 missing=()

@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""check_man.py - the manual pages against `kdh help` and the README
+"""check_man.py - the manual pages against `kdh help` and the docs' tables
 
-    check_man.py KDH MANDIR SCENARIO_PAGE README
+    check_man.py KDH MANDIR SCENARIO_PAGE DOC...
 
 Checks that every command `kdh --help` lists has its page in MANDIR (and no
 page is left over), that each page is what `kdh --man NAME` prints now
 (a stale build fails), that every page renders without a groff or man
 warning, that a command's page and `kdh help NAME` name the same options
 (and every option of the usage line is explained outside the SYNOPSIS),
-that kdh-analyze(1) names every metric of the README's metrics table, and
-that kdh-scenario(5) names every key of the README's scenario key table
-and every metric of its Metrics paragraph.
+that kdh-analyze(1) names every metric of the metrics table and
+kdh-scenario(5) every key of the scenario key table and every metric of
+the Metrics paragraph.  Those tables are looked for in the Markdown DOCs
+(meson passes docs/manual.md, which has kdh analyze's metrics table, and
+docs/scenarios.md, which has the key table and the Metrics paragraph);
+each must be found in exactly one of them.
 """
 import os
 import re
@@ -120,60 +123,87 @@ def named(key, text):
     return re.search(r"(?<![\w.-])" + re.escape(key) + r"(?![\w-])", text)
 
 
-def table_keys(md, header):
-    """the `names` in the first column of the README table under @header"""
+def doc_with(docs, what, pattern):
+    """(name, text) of the one doc in @docs where regex @pattern matches"""
+    hits = [(name, md) for name, md in docs
+            if re.search(pattern, md, re.M | re.S)]
+    names = ", ".join(name for name, _ in docs)
+    if not hits:
+        fail("%s: in none of %s" % (what, names))
+    elif len(hits) > 1:
+        fail("%s: in %d of %s (one place only)" % (what, len(hits), names))
+    if len(hits) != 1:
+        return None, ""
+    return hits[0]
+
+
+def table_keys(docs, header):
+    """(doc name, the `names` in the first column of the table under
+    @header)"""
+    name, md = doc_with(docs, "table '%s'" % header, re.escape(header))
     table = md.split(header, 1)
     if len(table) < 2:
-        fail("README: no table '%s'" % header)
-        return []
+        return name, []
     keys = []
     for row in table[1].split("\n")[2:]:
         if not row.startswith("|"):
             break
         keys += re.findall(r"`([^`]+)`", re.split(r"(?<!\\)\|", row)[1])
-    return [" ".join(k.replace("\\|", "|").split()) for k in keys]
+    return name, [" ".join(k.replace("\\|", "|").split()) for k in keys]
 
 
-def check_metrics(mandir, readme):
-    """the README's kdh analyze metrics table against kdh-analyze(1)"""
-    with open(readme) as f:
-        keys = table_keys(f.read(), "| metric | definition")
+def check_metrics(mandir, docs):
+    """the kdh analyze metrics table against kdh-analyze(1)"""
+    name, keys = table_keys(docs, "| metric | definition")
     page = os.path.join(mandir, "kdh-analyze.1")
     if not keys or not os.path.exists(page):
         return
     text = " ".join(render(page).split())
     for k in keys:
         if not named(k, text):
-            fail("kdh-analyze(1) does not name '%s' (README metrics table)" % k)
+            fail("kdh-analyze(1) does not name '%s' (%s metrics table)"
+                 % (k, name))
 
 
-def check_scenario(page, readme):
+def check_scenario(page, docs):
     lint(page)
     text = " ".join(render(page).split())
-    with open(readme) as f:
-        md = f.read()
-    keys = table_keys(md, "| section / key |")
-    m = re.search(r"^Metrics: (.*?)^With several VMs", md, re.M | re.S)
-    if not m:
-        fail("README: no Metrics paragraph")
-    else:
+    name, keys = table_keys(docs, "| section / key |")
+    para = r"^Metrics: (.*?)^With several VMs"
+    mname, md = doc_with(docs, "the Metrics paragraph", para)
+    m = re.search(para, md, re.M | re.S)
+    if m:
         keys += re.findall(r"`([^`]+)`", m.group(1))
-    if len(keys) < 40:
-        fail("README: only %d keys found in the key table" % len(keys))
+    if name and len(keys) < 40:
+        fail("%s: only %d keys found in the key table" % (name, len(keys)))
     for k in keys:
         k = " ".join(k.replace("\\|", "|").split())
         if not named(k, text):
-            fail("kdh-scenario(5) does not name '%s' (README key table)" % k)
+            fail("kdh-scenario(5) does not name '%s' (%s key table)"
+                 % (k, name))
+
+
+def read_docs(paths):
+    docs = []
+    for p in paths:
+        with open(p, encoding="utf-8") as f:
+            docs.append((os.path.basename(p), f.read()))
+    return docs
 
 
 def main():
-    kdh, mandir, scenario_page, readme = sys.argv[1:5]
+    if len(sys.argv) < 5:
+        print("usage: check_man.py KDH MANDIR SCENARIO_PAGE DOC...",
+              file=sys.stderr)
+        return 2
+    kdh, mandir, scenario_page = sys.argv[1:4]
+    docs = read_docs(sys.argv[4:])
     if not shutil.which("groff"):
         print("SKIP: no groff (Debian: groff-base)")
         return 77
     check_commands(kdh, mandir)
-    check_metrics(mandir, readme)
-    check_scenario(scenario_page, readme)
+    check_metrics(mandir, docs)
+    check_scenario(scenario_page, docs)
     if failures:
         print("%d failures" % len(failures))
         return 1

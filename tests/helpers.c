@@ -3,10 +3,15 @@
 #include <criterion/criterion.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <zlib.h>
 
 #include "helpers.h"
@@ -153,4 +158,52 @@ unsigned test_procs_with(const char *needle)
 	if (d)
 		closedir(d);
 	return n;
+}
+
+/**
+ * test_run_pty() - run a command with its standard error on a
+ * pseudo-terminal (so isatty(2) holds, as for a person at a terminal),
+ * standard output to /dev/null
+ * @argv:	the command (argv[0] a path)
+ * @env:	"NAME=VALUE" set in the child, NULL for none
+ * @tty:	output: everything it wrote to the terminal (g_free it)
+ *
+ * Return: its exit status
+ */
+int test_run_pty(const char *const argv[], const char *env, char **tty)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY), status = -1;
+	GString *got = g_string_new(NULL);
+	char buf[4096];
+	const char *slave;
+	ssize_t n;
+	pid_t pid;
+
+	cr_assert(m >= 0 && !grantpt(m) && !unlockpt(m) && (slave = ptsname(m)),
+		  "no pseudo-terminal");
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int s = open(slave, O_RDWR | O_NOCTTY), null = open("/dev/null", O_WRONLY);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);	/* never outlives the test */
+		if (s < 0 || null < 0)
+			_exit(126);
+		dup2(null, 1);
+		dup2(s, 2);
+		close(m);
+		if (env)
+			putenv((char *)env);
+		execv(argv[0], (char **)argv);
+		_exit(127);
+	}
+	/* read until the last writer is gone: EIO from a Linux pty master */
+	while ((n = read(m, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			g_string_append_len(got, buf, n);
+	close(m);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status), "%s did not exit normally", argv[0]);
+	*tty = g_string_free(got, FALSE);
+	return WEXITSTATUS(status);
 }

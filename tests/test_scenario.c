@@ -256,24 +256,25 @@ Test(scenario, vm_section_takes_a_real_proxmox_config)
 	cr_assert_gt(sc.vms[0].conf.n_notes, 5, "ignored keys are noted");
 }
 
-/* The README's complete example is what a new user copies first: it must
- * parse and pass as written (comments after values included) */
-Test(scenario, readme_example_runs)
+/* The complete example of docs/scenarios.md is what a new user copies
+ * first: it must parse and pass as written (comments after values
+ * included) */
+Test(scenario, docs_example_runs)
 {
-	char *readme = test_data_path("../../README.md"), *text, *start, *end;
-	char *file = test_tmpfile(".kdh"), *dir = g_dir_make_tmp("kdh-readme-XXXXXX", NULL);
+	char *doc = test_data_path("../../docs/scenarios.md"), *text, *start, *end;
+	char *file = test_tmpfile(".kdh"), *dir = g_dir_make_tmp("kdh-example-XXXXXX", NULL);
 	const char *argv[] = { getenv("KDH_BIN"), "run", "--results", dir, file, NULL };
 	char *out, *err;
 
-	cr_assert(g_file_get_contents(readme, &text, NULL, NULL), "%s", readme);
+	cr_assert(g_file_get_contents(doc, &text, NULL, NULL), "%s", doc);
 	start = strstr(text, "A complete example:\n\n```ini\n");
-	cr_assert_not_null(start, "the README has its complete example");
+	cr_assert_not_null(start, "%s has its complete example", doc);
 	start += strlen("A complete example:\n\n```ini\n");
 	end = strstr(start, "```");
 	cr_assert(g_file_set_contents(file, start, end - start, NULL));
 	cr_assert_eq(test_run(argv, &out, &err), 0, "%s%s", out, err);
 	cr_assert(strstr(out, "PASS"), "%s", out);
-	g_free(out); g_free(err); g_free(text); g_free(readme);
+	g_free(out); g_free(err); g_free(text); g_free(doc);
 	test_rmtree(dir);
 	unlink(file);
 	g_free(file);

@@ -103,6 +103,7 @@ struct an_target {
 #define AN_MAX_VMS	8
 #define AN_VM_TIMELINE	32	/* events kept per VM in results */
 #define AN_MAX_VM_NICS	8
+#define AN_VM_RESETS	16	/* serial KD RESETs kept per VM in results */
 
 /**
  * struct an_vm_nic - a NIC as the harness's "power on" event names it
@@ -122,6 +123,12 @@ struct an_vm {
 	char name[32];
 	unsigned boots;
 	uint64_t power_on_ns;
+	uint64_t prev_power_on_ns;	/* the boot before, AN_NONE: none */
+	char off_kind[8];		/* "power off" since the last boot:
+					   guest, power; "" none */
+	char boot_kind[8];		/* how the latest boot began: guest,
+					   power, restart (no power off:
+					   QEMU started again), "" first */
 	struct an_vm_nic nics[AN_MAX_VM_NICS];
 	size_t n_nics;
 };
@@ -143,6 +150,17 @@ struct an_vm_result {
 	unsigned boots;
 	double serial_connect_s;	/* KD over serial: reset exchange */
 	char serial_port[12];		/* "serial0" when it spoke KD there */
+	struct {
+		double t;		/* s from the VM's power-on */
+		bool from_vm;		/* else from the link's other end */
+	} serial_resets[AN_VM_RESETS];	/* the first ones of this boot */
+	unsigned n_serial_resets;
+	unsigned serial_resets_sent, serial_resets_received;	/* all */
+	double end_s;			/* the capture's last record */
+	double prev_boot_s;		/* the boot before (< 0); NAN: none */
+	char reboot[8];			/* this boot followed a "guest" or
+					   "power" reboot, or a "restart"
+					   without power off; "" first boot */
 	struct {
 		double t;		/* s from the VM's power-on */
 		char text[72];

@@ -2,10 +2,10 @@
 /* kdnet.h - KDNET codec: keys, outer datagram, control channel, data key
  *
  * The wire format is described in docs/kdnet-protocol.md of the project's
- * shared documents and summarised in README.md.  Every function here is pure
- * in the sense that matters for fuzzing: bytes in, structs out, no I/O.  The
- * only state is struct kdnet_cipher, which caches OpenSSL contexts so a key
- * is expanded once, not once per packet.
+ * shared documents and summarised in docs/model.md.  Every function here
+ * is pure in the sense that matters for fuzzing: bytes in, structs out, no
+ * I/O.  The only state is struct kdnet_cipher, which caches OpenSSL
+ * contexts so a key is expanded once, not once per packet.
  */
 #ifndef KDH_KDNET_H
 #define KDH_KDNET_H

@@ -6,9 +6,14 @@
 
 #include <json-glib/json-glib.h>
 
+#include "kdh/accel.h"
+
 /**
  * struct provenance - "" where a part is not installed or not known
  * @shard_k, @shard_n: --shard K/N, 0/0 for a whole run
+ * @accel:	KDH_ACCEL's mode ("auto", "kvm", "tcg")
+ * @kvm:	what the KVM device probe found, "" when no VM needed it (each
+ *		VM's own answer is its result's accel_reason)
  */
 struct provenance {
 	char kdh[32];
@@ -19,10 +24,13 @@ struct provenance {
 	char slirp[32];
 	char dnsmasq[48];
 	unsigned shard_k, shard_n;
+	char accel[8];
+	char kvm[200];
 };
 
 void provenance_collect(struct provenance *p, unsigned shard_k,
 			unsigned shard_n);
+void provenance_accel(struct provenance *p, const struct accel_cache *c);
 void provenance_json(JsonBuilder *b, const struct provenance *p);
 void provenance_read(JsonObject *root, struct provenance *p);
 

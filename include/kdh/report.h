@@ -35,6 +35,7 @@ struct run_status {
 
 void report_totals(const struct scenario_result *rs, size_t n,
 		   struct run_totals *t);
+const char *report_wall(double secs, char *buf, size_t len);
 void report_line(FILE *out, const struct scenario_result *r);
 void report_summary(FILE *out, const struct run_totals *t, uint64_t seed);
 void report_tap_plan(FILE *out, size_t n);
@@ -50,7 +51,31 @@ void report_interrupted(FILE *out, const struct run_status *st,
 			const char *dir);
 char *report_figures(const struct scenario_result *r);
 int report_result_parse(JsonObject *o, struct scenario_result *r);
-int report_html_write(const char *path, GArray **rs, char **names,
-		      const uint64_t *seeds, size_t n);
+
+/**
+ * struct report_run - one run as `kdh report` shows it
+ * @name:	as given (a run directory, its summary.json, a --json file)
+ * @dir:	the run's directory, where SCENARIO/{capture.pcapng,...} are;
+ *		NULL when not known (each result's capture path is tried)
+ * @rs:		its results, in the summary's order; @n: how many
+ * @seed:	the run's seed
+ * @prov:	where it ran (all "" for a summary without provenance)
+ * @interrupted: a signal stopped it
+ * @scenarios:	scenarios it had, those that never ran included (>= @n)
+ */
+struct report_run {
+	const char *name;
+	const char *dir;
+	const struct scenario_result *rs;
+	size_t n;
+	uint64_t seed;
+	struct provenance prov;
+	bool interrupted;
+	size_t scenarios;
+};
+
+int report_html_write(const char *path, const struct report_run *runs,
+		      size_t n);
+int report_text_print(FILE *out, const struct report_run *runs, size_t n);
 
 #endif /* KDH_REPORT_H */

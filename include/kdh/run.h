@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kdh/accel.h"
 #include "kdh/analyze.h"
 #include "kdh/scenario.h"
 
@@ -35,6 +36,11 @@ enum verdict { V_PASS, V_FAIL, V_SKIP, V_ERROR, V_INTERRUPTED, V_COUNT };
  * @stop_by_signals: @stop is run_stop_signal: -j N children install the
  *		handler again, and once a stop is noticed a second signal
  *		kills kdh at once (run_signals_default())
+ * @accel:	the run's KVM probe answers (accel_cache_from_env()), shared
+ *		by its scenarios; NULL: each VM probes on its own
+ * @tick:	called about once a second of real time while a real-clock
+ *		scenario (QEMU, bridges) runs, with @tick_opaque; NULL: never
+ *		(run_pool() sets it for the scenarios it runs in-process)
  * @pause_ns:	test hook (KDH_TEST_PAUSE): real time each scenario waits,
  *		interruptibly, before its loop runs, so tests can signal a
  *		run of quick simulated scenarios part way; 0 normally
@@ -47,17 +53,67 @@ struct run_opts {
 	uint64_t max_wall_ns;
 	const volatile sig_atomic_t *stop;
 	bool stop_by_signals;
+	struct accel_cache *accel;
+	void (*tick)(void *opaque);
+	void *tick_opaque;
 	uint64_t pause_ns;
 };
 
 bool run_uses_bridge(const struct scenario *sc, const struct run_opts *o);
+
+#define RUN_MAX_BANDS	5	/* figures compared with a baseline */
+#define RUN_MAX_FINDINGS 8	/* reasons to fail kept per scenario */
+
+/**
+ * struct run_band - one figure of a VM against the baseline (kdh run
+ * --baseline): what it was and the range its allowance gives
+ * @key:	the figure's JSON name ("connect_time_s")
+ * @was:	the baseline's value
+ * @low, @high:	the allowed range; -INFINITY / INFINITY where the
+ *		allowance does not bound it ("+20% or +2s" has no low)
+ * @allowed:	the allowance as written ("+20% or +2s")
+ * @regressed:	this run's value is outside, or vanished
+ */
+struct run_band {
+	char key[24];
+	double was, low, high;
+	char allowed[48];
+	bool regressed;
+};
 
 struct vm_result {
 	char name[SC_NAME];
 	struct an_vm_result m;
 	bool measured;			/* the capture named this VM */
 	char accel[8];			/* target = vm: "kvm" or "tcg" */
+	char accel_why[200];		/* target = vm: what decided it */
 	char failed[200];		/* target = vm: why QEMU failed */
+	struct run_band bands[RUN_MAX_BANDS];
+	size_t n_bands;
+};
+
+/**
+ * struct run_finding - one reason a scenario failed, for reports that put
+ * failures first: an [expect] line that did not hold, or a figure that
+ * regressed from the baseline
+ * @regression:	false: an expectation (@line is its line in the result's
+ *		file); true: a baseline comparison (@line is the scenario's
+ *		[thresholds] line for the figure, 0 for the default allowance)
+ * @vm:		the VM it is about
+ * @metric:	the expectation's metric ("connect_time") or the figure's
+ *		JSON name ("connect_time_s")
+ * @expected:	the expectation ("connect_time < 2s"), or the allowance
+ * @got:	this run's value as text ("4.000s", "none", "key-mismatch")
+ * @was:	a regression's baseline value ("" for an expectation)
+ */
+struct run_finding {
+	bool regression;
+	int line;
+	char vm[SC_NAME];
+	char metric[24];
+	char expected[160];
+	char got[48];
+	char was[48];
 };
 
 /**
@@ -78,7 +134,11 @@ struct scenario_result {
 	size_t n_vms;
 	char capture[512];
 	uint64_t frames;
+	struct run_finding findings[RUN_MAX_FINDINGS];	/* in the order found */
+	size_t n_findings;
 };
+
+struct run_finding *run_finding_add(struct scenario_result *r);
 
 int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		 struct scenario_result *r);

@@ -4,7 +4,8 @@
  *
  * A scenario is an INI file (`key = value` or Proxmox's `key: value`).
  * Every key has a default; anything unknown or malformed is an error that
- * names the file and line, and nothing runs.  The key table is in README.
+ * names the file and line, and nothing runs.  The key table is in
+ * docs/scenarios.md.
  */
 #ifndef KDH_SCENARIO_H
 #define KDH_SCENARIO_H
@@ -189,6 +190,8 @@ int sc_expect_parse(const struct scenario *sc, const char *line,
 		    struct sc_expect *e, char *err, size_t errlen);
 bool sc_expect_eval(const struct sc_expect *e, const struct sc_value *v,
 		    char *why, size_t len);
+void sc_value_str(const struct sc_expect *e, const struct sc_value *v,
+		  char *buf, size_t len);
 bool sc_metric_is_number(enum sc_metric m);
 int sc_metric_from_name(const char *name);
 int sc_threshold_parse(const char *metric, const char *text,

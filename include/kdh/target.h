@@ -34,7 +34,7 @@ struct target_nic {
 
 /**
  * struct target_timing - every delay of the model (defaults in
- * target_timing_default(), stated in README)
+ * target_timing_default(), stated in docs/model.md)
  * @kdnet_init_ns: power on until KDNET initialises (firmware, boot
  *		manager, kernel start): 4 s
  * @dhcp_ns:	waits after the 1st, 2nd, ... DHCPDISCOVER, the last
@@ -71,7 +71,7 @@ struct target_timing {
  * @windows_build: the Windows build modelled (its KDNET NIC support)
  * @sticky_binding: the seed article's hypothesis: once KDNET has bound the
  *		NIC, later boots use it even with Hyper-V's vendor in CPUID
- *		(default yes; unproven, see README)
+ *		(default yes; unproven, see docs/model.md)
  * @models:	NIC models KDNET drives (from the build, or kdnet_nics)
  * @kdnet_version: outer KDNET version byte sent (5)
  * @serial:	{dbgsettings} serial: KD on COM@debugport, not KDNET

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* report_priv.h - the model `kdh report` draws, shared by its renderers:
+ * report_model.c builds it (the "first screen": counts, failures first,
+ * skips with reasons, provenance, each scenario's files), report_html.c
+ * and report_text.c show it, report_lanes.c and report_trend.c draw the
+ * page's SVG.  Not a public header. */
+#ifndef KDH_REPORT_PRIV_H
+#define KDH_REPORT_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <glib.h>
+
+#include "kdh/report.h"
+
+#define RP_MAX_FILES	(4 + SC_MAX_VMS)	/* capture, result, 2 logs,
+						   a console per VM */
+
+/**
+ * struct rp_file - one artifact of a scenario
+ * @name:	its file name ("capture.pcapng")
+ * @path:	where it is, as the run named it (for a terminal)
+ * @href:	relative to the page and URI-escaped; NULL without a page
+ */
+struct rp_file {
+	char name[48];
+	char *path;
+	char *href;
+};
+
+/**
+ * struct rp_item - one scenario of the last run, as the first screen and
+ * the table list it
+ * @r:		its result
+ * @anchor:	id of its section on the page ("s7")
+ * @files:	its artifacts that exist, in a fixed order
+ * @streak:	runs in a row, up to the last, with this verdict class
+ *		(failed, skipped or passed), at least 1
+ * @before:	its verdict in the run before the streak; -1: that run does
+ *		not have it, or there is none
+ */
+struct rp_item {
+	const struct scenario_result *r;
+	char anchor[16];
+	struct rp_file files[RP_MAX_FILES];
+	size_t n_files;
+	size_t streak;
+	int before;
+};
+
+/**
+ * struct rp_screen - what the first screen says, renderer-neutral
+ * @runs, @n_runs: the runs given, oldest first; @last the one in detail
+ * @t:		verdict counts of @last
+ * @regressions: findings of @last that are baseline regressions
+ * @items:	every scenario of @last: failed (fail, error, interrupted)
+ *		first, then skipped, then passed, each in suite order
+ * @n_failed, @n_skipped: how many of @items are in the first two groups
+ * @accel:	"VMs booted: 0 kvm, 2 tcg; KDH_ACCEL=auto; KVM: ..." (how
+ *		VMs ran, the mode, the KVM probe's answer)
+ */
+struct rp_screen {
+	const struct report_run *runs;
+	size_t n_runs;
+	const struct report_run *last;
+	struct run_totals t;
+	size_t regressions;
+	struct rp_item *items;
+	size_t n_items, n_failed, n_skipped;
+	char accel[320];
+};
+
+int rp_screen_build(struct rp_screen *s, const struct report_run *runs,
+		    size_t n, const char *page);
+void rp_screen_free(struct rp_screen *s);
+char *rp_finding_text(const struct scenario_result *r,
+		      const struct run_finding *f);
+char *rp_streak_text(const struct rp_screen *s, const struct rp_item *it);
+const char *rp_verdict_glyph(enum verdict v);
+void rp_provenance(const struct rp_screen *s,
+		   void (*field)(void *opaque, const char *name, const char *value),
+		   void *opaque);
+double rp_figure(const struct an_vm_result *m, const char *key);
+
+/* report_svg.c: the page's shared pieces */
+void rp_esc(GString *h, const char *s);
+double rp_tick_step(double span, int want);
+void rp_num(char *buf, size_t len, double v, double step);
+
+/* Phases of a boot, as the wire shows them (report_phases.c) */
+enum rp_kind {
+	RP_PREV_BOOT, RP_BOOT, RP_DHCP, RP_DHCP_HANG, RP_APIPA, RP_ANNOUNCE,
+	RP_ATTACHED, RP_OS_NET, RP_SILENT, RP_WRONG_NIC, RP_KEY_MISMATCH,
+	RP_NO_ANSWER, RP_VM_FAILED, RP_SERIAL_WAIT, RP_SERIAL_UP,
+	RP_SERIAL_NONE, RP_KINDS
+};
+
+/**
+ * struct rp_phase - one stretch of a lane
+ * @from, @to:	seconds from the VM's (latest) power-on
+ * @label:	what it was, with its figures ("DHCP hang 600 s, 13
+ *		DISCOVERs, no answer")
+ */
+struct rp_phase {
+	enum rp_kind kind;
+	double from, to;
+	char label[128];
+};
+
+#define RP_MAX_PHASES	8
+
+size_t rp_phases_net(const struct vm_result *v, double end, struct rp_phase *p);
+size_t rp_phases_serial(const struct vm_result *v, double end,
+			struct rp_phase *p);
+bool rp_event_serial(const char *text);
+double rp_vm_end(const struct scenario_result *r, const struct vm_result *v);
+const char *rp_kind_name(enum rp_kind k);
+const char *rp_kind_fill(enum rp_kind k);
+bool rp_kind_bad(enum rp_kind k);
+
+/* report_lanes.c, report_trend.c */
+void rp_lanes(GString *h, const struct scenario_result *r);
+void rp_trends(GString *h, const struct rp_screen *s,
+	       const struct scenario_result *r);
+
+/* report_parse.c */
+int report_summary_load(const char *dir, GArray *rs, uint64_t *seed, char *err,
+			size_t errlen, bool same_seed, struct run_status *st,
+			struct provenance *pv);
+
+/* report_merge.c */
+int report_merge_main(int argc, char **argv, const char *out);
+
+#endif /* KDH_REPORT_PRIV_H */

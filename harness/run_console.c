@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* run_console.c - what `kdh run` prints while it runs: one line per
+ * scenario (or TAP) in suite order as each result comes in, and on a
+ * terminal a progress line on standard error
+ *
+ * The progress line is redrawn in place ("\r", erase to the end) each
+ * time run_pool() calls, which is when a scenario starts or ends and once
+ * a second while one runs in real time, so a minute-long VM scenario
+ * shows "running vm-q35 (23 s)" ticking.  It is cut to the terminal's
+ * width: a line that wrapped could not be redrawn.  Off a terminal (CI
+ * logs, pipes) there is no progress line at all.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness/run_console.h"
+#include "kdh/report.h"
+
+/** run_console_now() - seconds on CLOCK_MONOTONIC (the run's real time) */
+double run_console_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/**
+ * run_console_clear() - erase the progress line, before other output
+ * @c:		console
+ */
+void run_console_clear(const struct run_console *c)
+{
+	if (c->tty)
+		fputs("\r\033[K", stderr);
+}
+
+/**
+ * run_console_ready() - one scenario's line (and its result.json), called
+ * by run_pool() in suite order
+ * @opaque:	the struct run_console
+ * @i:		the scenario's index
+ */
+void run_console_ready(void *opaque, size_t i)
+{
+	struct run_console *c = opaque;
+	char path[700];
+
+	run_console_clear(c);
+	if (c->base)
+		baseline_check(c->base, &c->sc[i], &c->rs[i]);
+	snprintf(path, sizeof(path), "%s/%s/result.json", c->dir, c->rs[i].name);
+	if (c->rs[i].verdict != V_SKIP)
+		report_result_file(path, &c->rs[i]);
+	if (c->tap)
+		report_tap_line(stdout, i + 1, &c->rs[i]);
+	else
+		report_line(stdout, &c->rs[i]);
+}
+
+static int width(void)
+{
+	struct winsize w;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &w) || w.ws_col < 20)
+		return 80;
+	return w.ws_col;
+}
+
+/**
+ * run_console_progress() - redraw the progress line: "[3/11] 45 s, 0
+ * failed so far; running vm-q35 (23 s)"
+ * @opaque:	the struct run_console
+ * @done:	scenarios finished
+ * @running:	the running ones with their elapsed time, comma-separated
+ */
+void run_console_progress(void *opaque, size_t done, const char *running)
+{
+	struct run_console *c = opaque;
+	char line[512];
+	size_t failed = 0;
+
+	if (!c->tty)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		failed += c->rs[i].verdict == V_FAIL || c->rs[i].verdict == V_ERROR;
+	if (run_stop_signal)
+		snprintf(line, sizeof(line), "%s: stopping (again: at once)",
+			 run_signal_name(run_stop_signal));
+	else if (done < c->n)
+		snprintf(line, sizeof(line), "[%zu/%zu] %.0f s, %zu failed so far; "
+			 "running %s", done, c->n, run_console_now() - c->t0,
+			 failed, running);
+	else
+		return;
+	fprintf(stderr, "\r\033[K%.*s", width() - 1, line);
+	fflush(stderr);
+}

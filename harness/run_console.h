@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* run_console.h - what `kdh run` prints while it runs (run_cmd.c's
+ * callbacks for run_pool()).  Not a public header. */
+#ifndef KDH_RUN_CONSOLE_H
+#define KDH_RUN_CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kdh/baseline.h"
+#include "kdh/run.h"
+
+/**
+ * struct run_console - the console of one `kdh run`
+ * @sc:		the scenarios, in suite order
+ * @base:	--baseline, NULL for none
+ * @rs:		their results (filled as they come in)
+ * @n:		how many
+ * @dir:	the run's results directory (result.json of each)
+ * @tap:	TAP lines instead of the console lines
+ * @tty:	standard error is a terminal: the live progress line
+ * @t0:		when the run started (run_console_now())
+ */
+struct run_console {
+	const struct scenario *sc;
+	const struct baseline *base;
+	struct scenario_result *rs;
+	size_t n;
+	const char *dir;
+	bool tap, tty;
+	double t0;
+};
+
+double run_console_now(void);
+void run_console_ready(void *opaque, size_t i);
+void run_console_progress(void *opaque, size_t done, const char *running);
+void run_console_clear(const struct run_console *c);
+
+#endif /* KDH_RUN_CONSOLE_H */
