@@ -111,7 +111,8 @@ static void files_find(struct rp_item *it, const struct report_run *run,
 	while (d && (e = g_dir_read_name(d)))
 		if (g_str_has_suffix(e, ".console"))
 			g_ptr_array_add(consoles, g_strdup(e));
-	qsort(consoles->pdata, consoles->len, sizeof(char *), by_name);
+	if (consoles->len)	/* pdata is NULL when empty: qsort's UB */
+		qsort(consoles->pdata, consoles->len, sizeof(char *), by_name);
 	for (guint i = 0; i < consoles->len; i++)
 		file_add(it, dir, consoles->pdata[i], page_dir);
 	if (d)
