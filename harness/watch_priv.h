@@ -21,14 +21,14 @@
 #include "netsim/capfile.h"
 #include "netsim/loop.h"
 
-#define WATCH_MAX_IFACES	16
+#define WATCH_MAX_IFACES	PVE_MAX_NETS	/* every tap of a VM */
 #define WATCH_MAX_MACS		8		/* --mac */
 #define WATCH_MAX_NICS		(PVE_MAX_NETS + WATCH_MAX_MACS)
 #define WATCH_SILENCE_NS	(60 * NS_PER_S)	/* default --silence */
 #define WATCH_TICK_NS		NS_PER_S	/* the silence rule's clock */
 #define WATCH_CONFIG_DIR	"/etc/pve/qemu-server"
 #define WATCH_PID_DIR		"/var/run/qemu-server"	/* VMID.pid */
-#define WATCH_FILTER_LEN	2048
+#define WATCH_FILTER_LEN	8192		/* 40 MACs, ~100 bytes each */
 
 enum watch_until {
 	WATCH_UNTIL_NONE,		/* a signal, --for, the VM gone */
@@ -64,11 +64,13 @@ struct watch_opts {
 /**
  * struct watch_nic - a NIC of the watched VM
  * @name:	"net1", or "" for a MAC given with --mac
+ * @index:	N of netN
  * @pci:	b.d.f as the guest enumerates it (busparams), "" unknown
  * @iface:	its tap on the host, "" unknown
  */
 struct watch_nic {
 	char name[16];
+	unsigned index;
 	uint8_t mac[ETH_ALEN];
 	char model[24];
 	char pci[16];

@@ -52,6 +52,7 @@ static void nics_from_config(const struct vmconf *c, struct watch_vm *vm)
 		if (!c->has_net[i])
 			continue;
 		snprintf(w->name, sizeof(w->name), "net%u", i);
+		w->index = i;
 		memcpy(w->mac, n->mac, ETH_ALEN);
 		snprintf(w->model, sizeof(w->model), "%s", n->model);
 		snprintf(w->bridge, sizeof(w->bridge), "%s", n->bridge);
@@ -87,9 +88,10 @@ static int ifaces_take(const struct watch_opts *o, const struct watch_static *st
 		return cli_usage_error(&kdh_cmd_watch, "%s: the file name is not "
 				       "VMID.conf, so the taps are not known: give "
 				       "--iface tap<vmid>i<n>", st->conf_path);
-	for (size_t i = 0; i < vm->n_nics && vm->n_ifaces < WATCH_MAX_IFACES; i++)
-		snprintf(vm->ifaces[vm->n_ifaces++], IF_NAMESIZE, "%s",
-			 vm->nics[i].iface);
+	for (size_t i = 0; i < vm->n_nics; i++)	/* PVE_MAX_NETS of them at most */
+		if (vm->nics[i].iface[0])
+			snprintf(vm->ifaces[vm->n_ifaces++], IF_NAMESIZE, "%s",
+				 vm->nics[i].iface);
 	if (!vm->n_ifaces)
 		return cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE, "%s: the VM has no "
 				 "netN line: nothing to watch", st->conf_path);
@@ -388,8 +390,7 @@ static void watching_print(FILE *out, const struct watch_vm *vm)
 		fprintf(out, "%s %s", i ? "," : "", vm->ifaces[i]);
 		if (n && n->firewall)
 			fprintf(out, " (%s, bridge %s; firewall=1: the tap is in "
-				"fwbr%ui%s)", n->name, n->bridge, vm->vmid,
-				n->name + 3);
+				"fwbr%ui%u)", n->name, n->bridge, vm->vmid, n->index);
 		else if (n)
 			fprintf(out, " (%s, bridge %s)", n->name, n->bridge);
 	}
