@@ -75,6 +75,7 @@ static void usage_print(FILE *out)
 "  kdh decode capture.pcapng.gz --key 1.2.3.4      list KDNET packets\n"
 "  kdh analyze capture.pcapng --key 1.2.3.4        connect time, DHCP phase\n"
 "  kdh net --static --socket /tmp/kdh.sock         a network for a QEMU VM\n"
+"  kdh watch 105 --bcdedit dbg.txt                 VM 105's boot, live\n"
 "\n"
 "Exit status: 0 success, 1 what was measured failed, 2 bad input.\n"
 "'kdh help COMMAND' explains a command, its output and its exit status.\n");
