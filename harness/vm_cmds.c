@@ -144,10 +144,12 @@ static int qemu_cmd_main(int argc, char **argv)
 		{ "qemu-version", required_argument, NULL, 'Q' },
 		{ "cpu-models", required_argument, NULL, 'M' },
 		{ "host-cpu-vendor", required_argument, NULL, 'V' },
+		{ "config-dir", required_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	const char *dir = "/etc/pve/qemu-server";
 	struct qemu_opts o = { .kvm = true, .net = QEMU_NET_STREAM,
 		.serial_dir = "/var/run/qemu-server", .sock_dir = "SOCKDIR" };
 	struct pve_cpu_models *models;
@@ -155,10 +157,11 @@ static int qemu_cmd_main(int argc, char **argv)
 	bool lines = false, verbose = false;
 	struct vmconf c;
 	uint64_t vmid;
+	char *path;
 	int opt, rc;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "i:lpthv", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "i:lpthvd:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			if (value_uint(optarg, 1, 999999999, &vmid))
@@ -175,6 +178,7 @@ static int qemu_cmd_main(int argc, char **argv)
 						       "'%s' is not X.Y[.Z]", optarg);
 			break;
 		case 'M': models_path = optarg; break;
+		case 'd': dir = optarg; break;
 		case 'V':
 			if (strcmp(optarg, "GenuineIntel") && strcmp(optarg, "AuthenticAMD"))
 				return cli_usage_error(&kdh_cmd_qemu_cmd, "--host-cpu-vendor:"
@@ -188,14 +192,15 @@ static int qemu_cmd_main(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1)
-		return cli_usage_error(&kdh_cmd_qemu_cmd, "expected one VM config");
-	if ((rc = check_conf_load(&kdh_cmd_qemu_cmd, argv[optind], &c, verbose)))
-		return rc;
-	if ((rc = cpu_models_load(models_path, &models)))
-		return rc;
-	o.cpu_models = models;
-	rc = qemu_cmd_print(&c, &o, argv[optind], lines);
-	g_free(models);
+		return cli_usage_error(&kdh_cmd_qemu_cmd, "expected one VM config or VMID");
+	path = check_config_path(argv[optind], dir);
+	rc = check_conf_load(&kdh_cmd_qemu_cmd, path, &c, verbose);
+	if (!rc && !(rc = cpu_models_load(models_path, &models))) {
+		o.cpu_models = models;
+		rc = qemu_cmd_print(&c, &o, path, lines);
+		g_free(models);
+	}
+	g_free(path);
 	return rc;
 }
 
@@ -334,12 +339,13 @@ static int check_main(int argc, char **argv)
 const struct kdh_cmd kdh_cmd_qemu_cmd = {
 	.name = "qemu-cmd",
 	.summary = "the QEMU command line Proxmox would run for a VM config",
-	.usage = "kdh qemu-cmd VMCONF [--vmid N] [--lines] [--proxmox] [--tcg]\n"
+	.usage = "kdh qemu-cmd VMCONF|VMID [--vmid N] [--lines] [--proxmox] [--tcg]\n"
 		 "       [--qemu-version X.Y] [--cpu-models FILE] "
-		 "[--host-cpu-vendor V] [--verbose]",
+		 "[--host-cpu-vendor V] [--config-dir DIR] [--verbose]",
 	.run = qemu_cmd_main,
 	.help =
-"Reads a Proxmox VE VM config (/etc/pve/qemu-server/VMID.conf) and prints\n"
+"Reads a Proxmox VE VM config (a file, or a VMID: VMID.conf in\n"
+"/etc/pve/qemu-server or --config-dir) and prints\n"
 "the QEMU argv qemu-server builds for it, as far as KDNET cares: the -cpu\n"
 "string (kvm64 with its Hyper-V enlightenments for Windows ostypes), the\n"
 "machine (i440fx or q35, qemu-server's version pinning), the firmware\n"
@@ -367,6 +373,9 @@ const struct kdh_cmd kdh_cmd_qemu_cmd = {
 "  --host-cpu-vendor V\n"
 "               GenuineIntel (default) or AuthenticAMD: the host CPU\n"
 "               qemu-server reads (hv_evmcs, nested-virt = vmx or svm)\n"
+"  --config-dir DIR\n"
+"               where VMID.conf is when a VMID is given (default\n"
+"               /etc/pve/qemu-server)\n"
 "  -v, --verbose\n"
 "               also note every config line kept and ignored\n"
 "\n"

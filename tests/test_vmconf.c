@@ -380,6 +380,15 @@ Test(vmconf, cli_check_and_qemu_cmd)
 	cr_assert_eq(test_run(qemu, &out, &err), 0, "%s", err);
 	cr_assert(strstr(out, "\n-cpu\nkvm64,enforce,hv_ipi,"), "%s", out);
 	cr_assert(strstr(out, "addr.path=SOCKDIR/net1.sock\n"), "%s", out);
+	{	/* a VMID is DIR/VMID.conf, for qemu-cmd as for check */
+		const char *by_id[] = { getenv("KDH_BIN"), "qemu-cmd", "100",
+			"--config-dir", dir, "--lines", NULL };
+		char *out2, *err2;
+
+		cr_assert_eq(test_run(by_id, &out2, &err2), 0, "%s", err2);
+		cr_assert_str_eq(out2, out);
+		g_free(out2); g_free(err2);
+	}
 	g_free(out); g_free(err);
 	test_rmtree(dir);
 	g_free(conf); g_free(bcd); g_free(dir);
