@@ -402,6 +402,12 @@ Test(report, bad_input_is_one_message, .timeout = 30)
 	g_free(out); g_free(err);
 }
 
+/* A big-endian u32 at any alignment (PNG chunks are not aligned) */
+static guint32 be32(const guchar *p)
+{
+	return (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3];
+}
+
 /* The distinct RGB(A) values of an 8-bit, non-interlaced RGB or RGBA PNG
  * (what Chromium writes), after undoing each row's filter */
 static unsigned png_colours(const char *path)
@@ -417,11 +423,13 @@ static unsigned png_colours(const char *path)
 	cr_assert(g_file_get_contents(path, (char **)&d, &len, NULL));
 	cr_assert(len > 8 && !memcmp(d, "\x89PNG\r\n\x1a\n", 8), "a PNG");
 	for (gsize i = 8; i + 12 <= len;) {
-		guint32 clen = GUINT32_FROM_BE(*(guint32 *)(d + i));
+		guint32 clen = be32(d + i);
+
+		cr_assert(clen <= len - i - 12, "a PNG chunk runs past the file");
 
 		if (!memcmp(d + i + 4, "IHDR", 4)) {
-			w = GUINT32_FROM_BE(*(guint32 *)(d + i + 8));
-			h = GUINT32_FROM_BE(*(guint32 *)(d + i + 12));
+			w = be32(d + i + 8);
+			h = be32(d + i + 12);
 			cr_assert(d[i + 16] == 8 && (d[i + 17] == 2 || d[i + 17] == 6) &&
 				  !d[i + 20], "8-bit RGB(A), not interlaced");
 			bpp = d[i + 17] == 6 ? 4 : 3;
