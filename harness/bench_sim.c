@@ -14,7 +14,7 @@ static int suite_parse(struct scenario *sc)
 	char file[128], err[512];
 
 	for (size_t i = 0; i < n_builtin_scenarios; i++) {
-		snprintf(file, sizeof(file), "scenarios/%s", builtin_scenarios[i].name);
+		snprintf(file, sizeof(file), "built-in:%s", builtin_scenarios[i].name);
 		if (scenario_parse(file, builtin_scenarios[i].text, &sc[i], err,
 				   sizeof(err))) {
 			fprintf(stderr, "%s\n", err);

@@ -2,6 +2,7 @@
 /* report_cmd.c - `kdh report`: runs read back from their summaries and
  * shown as one HTML page (--html) or its first screen on a terminal
  * (--text); `kdh report merge` is report_merge.c's */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,54 +17,27 @@ struct report_args {
 	bool text;
 };
 
-/* The runs named on the command line, oldest first */
-static int runs_load(char **paths, int n, struct report_run *runs, GArray **rs,
-		     char **dirs)
+static int show(const struct report_args *a, char **args, int n)
 {
-	char err[400];
+	struct rp_runs rr;
+	char err[600];
+	int rc = KDH_EXIT_OK, e;
 
-	for (int i = 0; i < n; i++) {
-		struct run_status st = { 0 };
-
-		rs[i] = g_array_new(FALSE, TRUE, sizeof(struct scenario_result));
-		if (report_summary_load(paths[i], rs[i], &runs[i].seed, err,
-					sizeof(err), false, &st, &runs[i].prov))
-			return cli_error(&kdh_cmd_report, KDH_EXIT_USAGE, "%s", err);
-		dirs[i] = g_file_test(paths[i], G_FILE_TEST_IS_DIR) ?
-			  g_strdup(paths[i]) : g_path_get_dirname(paths[i]);
-		runs[i].name = paths[i];
-		runs[i].dir = dirs[i];
-		runs[i].rs = (const struct scenario_result *)rs[i]->data;
-		runs[i].n = rs[i]->len;
-		runs[i].interrupted = st.interrupted;
-		runs[i].scenarios = st.scenarios;
+	if (rp_runs_load(&rr, args, (size_t)n, err, sizeof(err), stderr)) {
+		rp_runs_free(&rr);
+		return cli_error(&kdh_cmd_report, KDH_EXIT_USAGE, "%s", err);
 	}
-	return KDH_EXIT_OK;
-}
-
-static int show(const struct report_args *a, char **paths, int n)
-{
-	struct report_run *runs = g_new0(struct report_run, n);
-	GArray **rs = g_new0(GArray *, n);
-	char **dirs = g_new0(char *, n);
-	int rc = runs_load(paths, n, runs, rs, dirs);
-
-	if (rc == KDH_EXIT_OK && a->html && report_html_write(a->html, runs, (size_t)n))
-		rc = cli_error(&kdh_cmd_report, KDH_EXIT_FAIL, "%s: cannot write it",
-			       a->html);
-	else if (rc == KDH_EXIT_OK && a->html && strcmp(a->html, "-") && !a->text)
-		printf("kdh report: %s (%d run%s)\n", a->html, n, n == 1 ? "" : "s");
-	if (rc == KDH_EXIT_OK && a->text && report_text_print(stdout, runs, (size_t)n))
+	if (a->html && (e = report_html_write(a->html, rr.runs, rr.n)))
+		rc = cli_error(&kdh_cmd_report, KDH_EXIT_FAIL, "%s: cannot write "
+			       "it: %s", a->html, strerror(-e));
+	else if (a->html && strcmp(a->html, "-") && !a->text)
+		printf("kdh report: %s (%zu run%s)\n", a->html, rr.n,
+		       rr.n == 1 ? "" : "s");
+	if (rc == KDH_EXIT_OK && a->text &&
+	    (e = report_text_print(stdout, rr.runs, rr.n)))
 		rc = cli_error(&kdh_cmd_report, KDH_EXIT_FAIL, "standard output: "
-			       "cannot write it");
-	for (int i = 0; i < n; i++) {
-		if (rs[i])
-			g_array_free(rs[i], TRUE);
-		g_free(dirs[i]);
-	}
-	g_free(rs);
-	g_free(dirs);
-	g_free(runs);
+			       "cannot write it: %s", strerror(-e));
+	rp_runs_free(&rr);
 	return rc;
 }
 
@@ -112,9 +86,8 @@ static int report_main(int argc, char **argv)
 	if (a.out)
 		return cli_usage_error(&kdh_cmd_report, "--out is merge's: kdh report "
 				       "merge DIR... --out DIR");
-	if (!a.html && !a.text)
-		return cli_usage_error(&kdh_cmd_report, "expected: RUN... --html FILE "
-				       "and/or --text, or merge DIR... --out DIR");
+	if (!a.html)		/* nothing asked for: the terminal's view */
+		a.text = true;
 	if (optind >= argc)
 		return cli_usage_error(&kdh_cmd_report, "no RUN given");
 	if (a.text && a.html && !strcmp(a.html, "-"))
@@ -130,16 +103,21 @@ const struct kdh_cmd kdh_cmd_report = {
 		 "--out DIR",
 	.run = report_main,
 	.help =
-"RUN is a run's results directory (results/run-...), its summary.json, or\n"
-"a kdh run --json file; several RUNs are a history, oldest first, and the\n"
-"last one is shown in detail.  kdh run writes the page of its own run as\n"
-"report.html in the run's directory.\n"
+"RUN is a run's results directory (results/run-...), its summary.json, a\n"
+"kdh run --json file, or a --results directory (results/), which stands\n"
+"for every run-* in it.  Several runs are a history: kdh report takes\n"
+"them in the order they ran (the date in each summary's provenance, or\n"
+"else the run-DATE-SEED name of its directory), says so in one note on\n"
+"standard error when that is not the order given, and shows the newest\n"
+"in detail; a run given twice is bad input.  kdh run writes the page of\n"
+"its own run as report.html in the run's directory.\n"
 "\n"
 "Options:\n"
 "  --html FILE       write the page to FILE (atomically; - for standard\n"
 "                    output)\n"
 "  --text            print the page's first screen on standard output:\n"
-"                    the same model, for a terminal\n"
+"                    the same model, for a terminal, lists wrapped at 78\n"
+"                    columns; the default without --html\n"
 "  -o, --out DIR     merge only: where the merged files go\n"
 "\n"
 "The page is one XHTML file: no script, nothing fetched, readable printed\n"
@@ -148,14 +126,19 @@ const struct kdh_cmd kdh_cmd_report = {
 "\n"
 "First screen (the same as --text): what broke, since when and why.  The\n"
 "verdict counts and regressions; the failed scenarios (fail, error,\n"
-"interrupted), each failed expectation as FILE:LINE: expected X, got Y,\n"
-"each baseline regression with both values and the allowance, and since\n"
-"when it fails across the RUNs given; the skipped scenarios with their\n"
+"interrupted), each failed expectation as FILE:LINE: expected X, got Y\n"
+"(built-in:NAME.kdh:LINE for a scenario compiled into kdh, as kdh run\n"
+"prints it), each baseline regression with both values and the\n"
+"allowance, and since when it fails across the runs given (\"failing\n"
+"since RUN (3 runs); passed in RUN\", \"new in this run (not in RUN)\",\n"
+"\"failed in all 4 runs given\"); the skipped scenarios with their\n"
 "reasons; the provenance (kdh, date, host, accelerator, seed, shard,\n"
 "kernel, QEMU, libslirp, dnsmasq).  Then a table of every scenario and VM,\n"
 "failed first.\n"
 "\n"
-"Per scenario: its files, linked by paths relative to the page and only\n"
+"Per scenario, in a section whose id is s-NAME (so report.html#s-NAME\n"
+"links the same scenario on every run's page): its files, linked by\n"
+"paths relative to the page and only\n"
 "when they exist (capture.pcapng, result.json, target.log, vm.log,\n"
 "VM.console), so the links hold when the results directory is published\n"
 "whole, for example as CI artifacts.  Phase lanes per VM on one time axis\n"
@@ -189,7 +172,8 @@ const struct kdh_cmd kdh_cmd_report = {
 "\n"
 "Examples:\n"
 "  kdh report results/run-* --html report.html   history, newest in detail\n"
-"  kdh report results/run-20260101-000000-42 --text\n"
+"  kdh report results                            the same, on the terminal\n"
+"  kdh report results/run-20260101-000000-42\n"
 "  kdh report merge results/run-* --out merged\n"
 "\n"
 "GitLab CI:\n"

@@ -121,7 +121,8 @@ static void files_find(struct rp_item *it, const struct report_run *run,
 	g_free(dir);
 }
 
-/* How many runs in a row, up to the last, ended like this one */
+/* How many runs in a row, up to the last, ended like this one, and how
+ * the run before that streak had it */
 static void streak_find(struct rp_item *it, const struct report_run *runs,
 			size_t n)
 {
@@ -129,20 +130,34 @@ static void streak_find(struct rp_item *it, const struct report_run *runs,
 
 	it->streak = 1;
 	it->before = -1;
+	it->before_run = NULL;
 	for (size_t k = n - 1; k-- > 0;) {
 		const struct scenario_result *old = NULL;
 
 		for (size_t i = 0; i < runs[k].n && !old; i++)
 			if (!strcmp(runs[k].rs[i].name, it->r->name))
 				old = &runs[k].rs[i];
-		if (!old)
-			return;
-		if (verdict_class(old->verdict) != cls) {
-			it->before = (int)old->verdict;
+		if (!old || verdict_class(old->verdict) != cls) {
+			it->before = old ? (int)old->verdict : -1;
+			it->before_run = &runs[k];
 			return;
 		}
 		it->streak++;
 	}
+}
+
+/* "s-NAME": the same in every run's page, so a link to a scenario holds;
+ * what an XML id cannot hold is written _XX (its hex byte) */
+static void anchor_make(char *buf, size_t len, const char *name)
+{
+	size_t o = (size_t)snprintf(buf, len, "s-");
+
+	for (const unsigned char *c = (const unsigned char *)name; *c && o + 4 < len; c++)
+		if (g_ascii_isalnum(*c) || *c == '-' || *c == '.')
+			buf[o++] = (char)*c;
+		else
+			o += (size_t)snprintf(buf + o, len - o, "_%02x", *c);
+	buf[o] = 0;
 }
 
 /* "VMs booted: 1 kvm, 2 tcg; KDH_ACCEL=auto; /dev/kvm: ..." */
@@ -201,7 +216,7 @@ int rp_screen_build(struct rp_screen *s, const struct report_run *runs,
 			if (verdict_class(r->verdict) != cls)
 				continue;
 			it->r = r;
-			snprintf(it->anchor, sizeof(it->anchor), "s%zu", i);
+			anchor_make(it->anchor, sizeof(it->anchor), r->name);
 			files_find(it, s->last, page_dir);
 			streak_find(it, runs, n);
 			for (size_t k = 0; k < r->n_findings; k++)
@@ -261,24 +276,36 @@ char *rp_finding_text(const struct scenario_result *r, const struct run_finding 
  * @s:		the screen
  * @it:		one of its items
  *
- * Return: "new: passed in the run before", "failed in all 3 runs given",
- * ...; NULL with one run, or for a scenario that passed (g_free it)
+ * Return: "new in this run (passed in run-...)", "failing since run-...
+ * (3 runs); not in run-..., the run before", "failed in all 3 runs
+ * given", ...; NULL with one run, or for a scenario that passed (g_free
+ * it)
  */
 char *rp_streak_text(const struct rp_screen *s, const struct rp_item *it)
 {
-	const char *what = it->r->verdict == V_SKIP ? "skipped" : "failed";
+	bool skip = it->r->verdict == V_SKIP;
 	static const char *const was[V_COUNT] = { "passed", "failed", "skipped",
 						  "errored", "was interrupted" };
-	const char *before = it->before < 0 ? "not in the run" : was[it->before];
+	const char *prev = it->before_run ? rp_run_id(it->before_run) : "";
+	const char *first = it->streak < s->n_runs ?
+			    rp_run_id(&s->runs[s->n_runs - it->streak]) : "";
+	char before[320];
 
 	if (s->n_runs < 2 || it->r->verdict == V_PASS)
 		return NULL;
 	if (it->streak == s->n_runs)
-		return g_strdup_printf("%s in all %zu runs given", what, s->n_runs);
+		return g_strdup_printf("%s in all %zu runs given",
+				       skip ? "skipped" : "failed", s->n_runs);
+	if (it->before < 0)
+		snprintf(before, sizeof(before), "not in %s%s", prev,
+			 it->streak == 1 ? "" : ", the run before");
+	else
+		snprintf(before, sizeof(before), "%s in %s", was[it->before], prev);
 	if (it->streak == 1)
-		return g_strdup_printf("new in this run: %s the run before", before);
-	return g_strdup_printf("%s in the last %zu runs: %s the run before", what,
-			       it->streak, before);
+		return g_strdup_printf("new in this run (%s)", before);
+	return g_strdup_printf("%s since %s (%zu runs); %s",
+			       skip ? "skipped" : "failing", first, it->streak,
+			       before);
 }
 
 /**

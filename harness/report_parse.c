@@ -3,9 +3,11 @@
  * file) becomes struct scenario_result again, for `kdh report` and its
  * merge.  A member that is missing (a summary from an older kdh) reads
  * as absent: NAN, 0, "" or none, never as a made-up value. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -268,8 +270,18 @@ int report_summary_load(const char *dir, GArray *rs, uint64_t *seed, char *err,
 	JsonArray *sc;
 	int rc = -1;
 
+	if (access(path, R_OK)) {	/* one mention of the path, and why */
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
 	if (!json_parser_load_from_file(p, path, &e)) {
-		snprintf(err, errlen, "%s: %s", path, e->message);
+		/* json-glib names the file itself ("PATH:1:1: Parse error"),
+		 * except when it cannot open it */
+		if (g_str_has_prefix(e->message, path) &&
+		    e->message[strlen(path)] == ':')
+			snprintf(err, errlen, "%s", e->message);
+		else
+			snprintf(err, errlen, "%s: %s", path, e->message);
 		g_error_free(e);
 		goto out;
 	}

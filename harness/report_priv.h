@@ -33,20 +33,23 @@ struct rp_file {
  * struct rp_item - one scenario of the last run, as the first screen and
  * the table list it
  * @r:		its result
- * @anchor:	id of its section on the page ("s7")
+ * @anchor:	id of its section on the page ("s-lossy-link"): by name, so
+ *		links hold from one run's page to the next
  * @files:	its artifacts that exist, in a fixed order
  * @streak:	runs in a row, up to the last, with this verdict class
  *		(failed, skipped or passed), at least 1
  * @before:	its verdict in the run before the streak; -1: that run does
  *		not have it, or there is none
+ * @before_run:	that run; NULL: the streak spans every run given
  */
 struct rp_item {
 	const struct scenario_result *r;
-	char anchor[16];
+	char anchor[3 * 64 + 3];	/* "s-", each byte of a name as _XX */
 	struct rp_file files[RP_MAX_FILES];
 	size_t n_files;
 	size_t streak;
 	int before;
+	const struct report_run *before_run;
 };
 
 /**
@@ -128,6 +131,23 @@ void rp_trends(GString *h, const struct rp_screen *s,
 int report_summary_load(const char *dir, GArray *rs, uint64_t *seed, char *err,
 			size_t errlen, bool same_seed, struct run_status *st,
 			struct provenance *pv);
+
+/**
+ * struct rp_runs - the runs of `kdh report`'s command line (report_runs.c)
+ * @runs, @n:	loaded, oldest first
+ * @rs, @names, @ids, @dirs: what @runs point into, one each
+ */
+struct rp_runs {
+	struct report_run *runs;
+	size_t n;
+	GArray **rs;
+	char **names, **ids, **dirs;
+};
+
+int rp_runs_load(struct rp_runs *rr, char *const *args, size_t n, char *err,
+		 size_t errlen, FILE *note);
+void rp_runs_free(struct rp_runs *rr);
+const char *rp_run_id(const struct report_run *run);
 
 /* report_merge.c */
 int report_merge_main(int argc, char **argv, const char *out);

@@ -4,12 +4,14 @@
  *
  *   kdh report: results/run-...: 2 failed, 0 errors, 1 skipped, 21 passed
  *   FAILED
- *     FAIL  fail-connect  (new in this run (passed before))
+ *     FAIL  fail-connect
+ *           new in this run (passed in run-20260101-000000-41)
  *           /tmp/s/fail-connect.kdh:19: expected connect_time < 2s, got 4.000s
  *           files: results/run-.../fail-connect/
  *   SKIPPED
  *     SKIP  vm-dhcp-off: requires the agent image ...
- *   PASSED  21: busparams-absent, ...
+ *   PASSED  21: busparams-absent, ..., (wrapped at 78 columns)
+ *               ostype-other, ...
  *   PROVENANCE
  *     kdh 0.1.0, date ..., host ...
  */
@@ -30,8 +32,9 @@ static void failed_text(FILE *out, const struct rp_screen *s)
 		const struct scenario_result *r = it->r;
 		char *since = rp_streak_text(s, it);
 
-		fprintf(out, "  %-5s %s%s%s%s\n", tag[r->verdict], r->name,
-			since ? "  (" : "", since ? since : "", since ? ")" : "");
+		fprintf(out, "  %-5s %s\n", tag[r->verdict], r->name);
+		if (since)
+			fprintf(out, "        %s\n", since);
 		for (size_t k = 0; k < (r->n_findings ? r->n_findings : 1); k++) {
 			char *text = rp_finding_text(r, r->n_findings ?
 						     &r->findings[k] : NULL);
@@ -63,28 +66,55 @@ static void skipped_text(FILE *out, const struct rp_screen *s)
 			"no reason recorded");
 }
 
+#define TEXT_COLS	78	/* a terminal's width, less a column */
+
+/**
+ * struct wrap - a list of words on lines of at most TEXT_COLS
+ * @out:	stream
+ * @col:	columns used on the current line
+ * @indent:	where a continued line starts
+ * @n:		words so far
+ */
+struct wrap {
+	FILE *out;
+	int col, indent;
+	size_t n;
+};
+
+/* ", @word", on a new line when it would not fit (" @word" first) */
+static void wrap_word(struct wrap *w, const char *word)
+{
+	int need = 3 + (int)strlen(word);	/* ", ", the word, its "," */
+
+	if (w->n && w->col + need > TEXT_COLS) {
+		w->col = fprintf(w->out, ",\n%*s%s", w->indent, "", word) - 2;
+	} else {
+		w->col += fprintf(w->out, "%s%s", w->n ? ", " : " ", word);
+	}
+	w->n++;
+}
+
+/* "PASSED  21: a, b, ...", wrapped under the first name */
 static void passed_text(FILE *out, const struct rp_screen *s)
 {
 	size_t from = s->n_failed + s->n_skipped;
+	struct wrap w = { out, 0, 0, 0 };
 
 	if (from == s->n_items)
 		return;
-	fprintf(out, "PASSED  %zu:", s->n_items - from);
+	w.col = fprintf(out, "PASSED  %zu:", s->n_items - from);
+	w.indent = w.col + 1;
 	for (size_t i = from; i < s->n_items; i++)
-		fprintf(out, "%s %s", i == from ? "" : ",", s->items[i].r->name);
+		wrap_word(&w, s->items[i].r->name);
 	fprintf(out, "\n");
 }
 
-struct prov_line {
-	FILE *out;
-	int n;
-};
-
 static void prov_field(void *opaque, const char *name, const char *value)
 {
-	struct prov_line *p = opaque;
+	char *word = g_strdup_printf("%s %s", name, value);
 
-	fprintf(p->out, "%s%s %s", p->n++ % 5 ? ", " : "\n  ", name, value);
+	wrap_word(opaque, word);
+	g_free(word);
 }
 
 /**
@@ -98,7 +128,7 @@ static void prov_field(void *opaque, const char *name, const char *value)
 int report_text_print(FILE *out, const struct report_run *runs, size_t n)
 {
 	struct rp_screen s;
-	struct prov_line p = { out, 0 };
+	struct wrap p = { out, 0, 2, 0 };
 	int rc = rp_screen_build(&s, runs, n, NULL);
 
 	if (rc)
@@ -116,7 +146,8 @@ int report_text_print(FILE *out, const struct report_run *runs, size_t n)
 	failed_text(out, &s);
 	skipped_text(out, &s);
 	passed_text(out, &s);
-	fprintf(out, "PROVENANCE");
+	fprintf(out, "PROVENANCE\n ");
+	p.col = 1;		/* the first field's " " makes the indent 2 */
 	rp_provenance(&s, prov_field, &p);
 	fprintf(out, "\n");
 	rp_screen_free(&s);

@@ -132,7 +132,7 @@ static void suite_load(struct suite *s, int argc, char **argv,
 		for (size_t i = 0; i < n_builtin_scenarios; i++) {
 			char file[128];
 
-			snprintf(file, sizeof(file), "scenarios/%s",
+			snprintf(file, sizeof(file), "built-in:%s",
 				 builtin_scenarios[i].name);
 			load_text(s, file, builtin_scenarios[i].text);
 		}
@@ -512,8 +512,9 @@ const struct kdh_cmd kdh_cmd_run = {
 "\n"
 "Output: one line per scenario, PASS/FAIL/SKIP/ERROR (INTR when\n"
 "interrupted), its name, each VM's outcome and key figures, simulated and\n"
-"wall time; under a FAIL, the first expectation that failed as file:line.\n"
-"Then a summary.  On a terminal, standard error also shows a progress\n"
+"wall time; under a FAIL, the first expectation that failed as file:line\n"
+"(a scenario compiled into kdh is built-in:NAME.kdh:LINE; kdh report and\n"
+"result.json name it the same way).  Then a summary.  On a terminal, standard error also shows a progress\n"
 "line naming the running scenarios with their elapsed time (\"running\n"
 "vm-q35 (23 s)\"), redrawn every second while one runs.\n"
 "\n"

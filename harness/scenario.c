@@ -360,7 +360,9 @@ static int walk(struct parse *p, const struct ini *ini)
 
 /**
  * scenario_parse() - read a scenario from text
- * @file:	name for messages ("scenarios/seed-dhcp-hang.kdh")
+ * @file:	name for messages ("scenarios/seed-dhcp-hang.kdh", or for a
+ *		compiled-in one "built-in:seed-dhcp-hang.kdh"); its base name
+ *		less the extension is the scenario's name
  * @text:	contents
  * @sc:		output
  * @err:	"file:line: what is wrong" on failure
@@ -372,7 +374,8 @@ int scenario_parse(const char *file, const char *text, struct scenario *sc,
 		   char *err, size_t errlen)
 {
 	struct parse p = { sc, file, err, errlen, "" };
-	const char *base = strrchr(file, '/');
+	const char *base = !strncmp(file, "built-in:", 9) ? file + 8 :
+			   strrchr(file, '/');
 	struct ini ini;
 	char ierr[256];
 	int rc;

@@ -268,7 +268,7 @@ Test(report, run_writes_its_page, .timeout = 60)
 Test(report, failed_and_skipped_on_the_page, .timeout = 60)
 {
 	struct fixture f;
-	char *html, *first, *skip, *table;
+	char *html, *first, *skip, *table, *id, *since;
 
 	fixture_make(&f);
 	g_free(report(&f, "--html", f.html));
@@ -283,7 +283,11 @@ Test(report, failed_and_skipped_on_the_page, .timeout = 60)
 	cr_assert(strstr(first, "regression: win connect_time_s 4.000, was 1.000 "
 			 "(allowed +20% or +2s: the default)"));
 	cr_assert(strstr(first, "failed in all 2 runs given"), "since when");
-	cr_assert(strstr(first, "new in this run: passed the run before"));
+	id = g_path_get_basename(f.run[0]);
+	since = g_strdup_printf("new in this run (passed in %s)", id);
+	cr_assert(strstr(first, since), "since when, naming the run");
+	g_free(since);
+	g_free(id);
 	cr_assert(strstr(skip, "vm-no-image</a>: requires"), "skipped, with why");
 	cr_assert(strstr(table, ">vm-no-image</a></td><td><span class=\"skip\">⊘ "
 			 "skip</span>"), "a skipped scenario has its row");
@@ -382,7 +386,7 @@ Test(report, bad_input_is_one_message, .timeout = 30)
 {
 	const char *missing[] = { getenv("KDH_BIN"), "report", "/nonexistent/run",
 				  "--text", NULL };
-	const char *neither[] = { getenv("KDH_BIN"), "report", "/tmp", NULL };
+	const char *neither[] = { getenv("KDH_BIN"), "report", "/proc/self", NULL };
 	const char *both[] = { getenv("KDH_BIN"), "report", "/tmp", "--text", "--html",
 			       "-", NULL };
 	const char *merge[] = { getenv("KDH_BIN"), "report", "merge", "/tmp", "--out",
@@ -393,8 +397,9 @@ Test(report, bad_input_is_one_message, .timeout = 30)
 	cr_assert(strstr(err, "/nonexistent/run"), "%s", err);
 	cr_assert_str_empty(out);
 	g_free(out); g_free(err);
-	cr_assert_eq(test_run(neither, &out, &err), 2);
-	cr_assert(strstr(err, "--html FILE and/or --text"), "%s", err);
+	cr_assert_eq(test_run(neither, &out, &err), 2, "%s", err);
+	cr_assert(strstr(err, "/proc/self: neither a run (no summary.json in it) "
+			 "nor a results directory"), "%s", err);
 	g_free(out); g_free(err);
 	cr_assert_eq(test_run(both, &out, &err), 2);
 	g_free(out); g_free(err);

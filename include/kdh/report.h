@@ -55,6 +55,8 @@ int report_result_parse(JsonObject *o, struct scenario_result *r);
 /**
  * struct report_run - one run as `kdh report` shows it
  * @name:	as given (a run directory, its summary.json, a --json file)
+ * @id:		what the report calls it ("run-20260101-000000-42": the
+ *		directory's name, or the file's); NULL: @name
  * @dir:	the run's directory, where SCENARIO/{capture.pcapng,...} are;
  *		NULL when not known (each result's capture path is tried)
  * @rs:		its results, in the summary's order; @n: how many
@@ -62,9 +64,12 @@ int report_result_parse(JsonObject *o, struct scenario_result *r);
  * @prov:	where it ran (all "" for a summary without provenance)
  * @interrupted: a signal stopped it
  * @scenarios:	scenarios it had, those that never ran included (>= @n)
+ * @when:	when it ran, seconds since the epoch; -1: not known
+ * @order:	its place on the command line (kdh report sorts by @when)
  */
 struct report_run {
 	const char *name;
+	const char *id;
 	const char *dir;
 	const struct scenario_result *rs;
 	size_t n;
@@ -72,6 +77,8 @@ struct report_run {
 	struct provenance prov;
 	bool interrupted;
 	size_t scenarios;
+	int64_t when;
+	size_t order;
 };
 
 int report_html_write(const char *path, const struct report_run *runs,
