@@ -258,6 +258,16 @@ static bool duplicate(struct analysis *a, const struct frame_view *v,
 }
 
 /**
+ * analysis_keyless() - no key was given: the key given to analysis_new()
+ * is a stand-in, so a packet failing it says nothing about the session's
+ * @a:		analysis
+ */
+void analysis_keyless(struct analysis *a)
+{
+	a->keyless = true;
+}
+
+/**
  * analysis_keep_duplicates() - count every copy of a frame captured twice
  * @a:		analysis
  * @keep:	true: no duplicate detection
@@ -440,12 +450,33 @@ static void address_compute(const struct analysis *a,
 		m->address[0] = '\0';
 }
 
-/* Connected before the capture began: data both ways without a key, or
- * announcements naming a bound debugger, and no handshake captured */
-static bool mid_session(const struct an_target *t)
+/**
+ * an_mid_session() - connected before the capture began: data both ways
+ * without a session key, or announcements naming a bound debugger, and no
+ * handshake captured
+ * @a:		analysis
+ * @t:		target
+ *
+ * Control packets always use the base key, and their channel byte is
+ * plaintext: one that fails it, with nothing verifying, is a wrong key,
+ * not a session begun earlier (a capture started mid-session has only
+ * data packets).  Without a key nothing is verified, so nothing is known
+ * about the handshake either.
+ *
+ * Return: true for a session begun before the capture
+ */
+bool an_mid_session(const struct analysis *a, const struct an_target *t)
 {
+	if (a->keyless || (t->ctl_failed && !t->kdnet_verified))
+		return false;
 	return t->connect_ns == AN_NONE && t->reply_ns == AN_NONE &&
 	       ((t->nokey[0] && t->nokey[1]) || t->bound_announces);
+}
+
+/* Without a key: data both ways, none of it verified */
+static bool keyless_data(const struct analysis *a, const struct an_target *t)
+{
+	return a->keyless && t->nokey[0] && t->nokey[1];
 }
 
 static void outcome_compute(const struct analysis *a, const struct an_target *t,
@@ -460,7 +491,14 @@ static void outcome_compute(const struct analysis *a, const struct an_target *t,
 		m->outcome = AN_CONNECTED;
 		snprintf(m->why, sizeof(m->why), "debugger replied; data packets "
 			 "verify with the session key");
-	} else if (mid_session(t)) {
+	} else if (keyless_data(a, t)) {
+		m->outcome = AN_CONNECTED;
+		snprintf(m->why, sizeof(m->why), "not verified (no key): KDNET "
+			 "data packets both ways (from the debuggee first seen at "
+			 "%.3f s, from the debugger at %.3f s)",
+			 span_s(t0, t->first_nokey_ns[0]),
+			 span_s(t0, t->first_nokey_ns[1]));
+	} else if (an_mid_session(a, t)) {
 		m->outcome = AN_CONNECTED;
 		m->mid_session = true;
 		snprintf(m->why, sizeof(m->why), "the session began before the "
@@ -478,7 +516,8 @@ static void outcome_compute(const struct analysis *a, const struct an_target *t,
 	} else if (t->kdnet_failed && !t->kdnet_verified) {
 		m->outcome = AN_KEY_MISMATCH;
 		snprintf(m->why, sizeof(m->why), "%u KDNET packets, none verifies "
-			 "with the key", t->kdnet_failed);
+			 "with the key%s", t->kdnet_failed, t->ctl_failed ?
+			 " (control packets, which always use it, do not)" : "");
 	} else if (m->address_source && !strcmp(m->address_source, "apipa")) {
 		m->outcome = AN_APIPA_AFTER_HANG;
 		snprintf(m->why, sizeof(m->why), "no DHCP answer to %u DISCOVERs; "

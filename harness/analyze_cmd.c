@@ -268,6 +268,8 @@ static int analyze_file(const struct cli_capture_args *args)
 		return cli_error(&kdh_cmd_analyze, KDH_EXIT_USAGE, "OpenSSL setup failed");
 	}
 	analysis_keep_duplicates(a, args->keep_duplicates);
+	if (!args->has_key)
+		analysis_keyless(a);
 	while ((rc = capfile_next(cf, &f)) == 1)
 		analysis_feed(a, &f);
 	cli_capture_warn(&kdh_cmd_analyze, file, cf);

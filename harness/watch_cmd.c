@@ -452,6 +452,8 @@ static int watch_main(int argc, char **argv)
 		if (!r.a)
 			rc = cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE,
 				       "OpenSSL setup failed");
+		else if (!vm->key_from)
+			analysis_keyless(r.a);
 	}
 	if (!rc)
 		rc = o.replay ? replay_run(&r, st) : live_run(&r, st);

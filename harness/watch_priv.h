@@ -29,6 +29,8 @@
 #define WATCH_CONFIG_DIR	"/etc/pve/qemu-server"
 #define WATCH_PID_DIR		"/var/run/qemu-server"	/* VMID.pid */
 #define WATCH_FILTER_LEN	8192		/* 40 MACs, ~100 bytes each */
+#define WATCH_KEY_CLI		"given with --key"	/* watch_vm.key_from */
+#define WATCH_KEY_BCDEDIT	"bcdedit's"
 
 enum watch_until {
 	WATCH_UNTIL_NONE,		/* a signal, --for, the VM gone */
@@ -85,7 +87,8 @@ struct watch_nic {
  * @debug_nic:	index in @nics of the NIC KDNET will use (kdh check's
  *		choice), -1 when unknown
  * @hostip:	the debugger's address from bcdedit, 0 unknown
- * @key_from:	"--key", "bcdedit" or NULL (no key: nothing is verified)
+ * @key_from:	WATCH_KEY_CLI, WATCH_KEY_BCDEDIT or NULL (no key: nothing
+ *		is verified)
  * @qemu_start_ns: when the VM's QEMU process started (its pid file),
  *		AN_NONE when unknown
  */

@@ -59,6 +59,18 @@ static void apipa_rule(struct watch_story *s, const struct an_target *t,
 		  s->vm->hostip ? ip_str(s->vm->hostip, dbg) : "");
 }
 
+/* Why the key is wrong, in the words of where it came from */
+static const char *key_wrong_why(const struct watch_story *s,
+				 const struct an_target *t)
+{
+	if (!strcmp(s->vm->key_from, WATCH_KEY_CLI))
+		return t->ctl_failed ? "--key is not this session's key (a control "
+		       "packet does not verify)" : "--key is not this session's key";
+	if (t->kdnet_received)
+		return "the key in bcdedit is not the one WinDbg uses";
+	return "the key in bcdedit does not verify the packets";
+}
+
 static void key_rule(struct watch_story *s, const struct an_target *t,
 		     struct told *k, uint64_t now)
 {
@@ -73,9 +85,9 @@ static void key_rule(struct watch_story *s, const struct an_target *t,
 		 "shows in the guest (or set that one: bcdedit /dbgsettings net "
 		 "hostip:%s port:%u key:KEY)", ip_str(t->debugger_ip, ip),
 		 t->debugger_port);
-	story_say(s, now, fix, "wrong key: %u KDNET packets from %s to %s:%u, none "
-		  "verifies with the key (%s)", t->kdnet_failed,
-		  story_label(s, t->mac, b), ip, t->debugger_port, s->vm->key_from);
+	story_say(s, now, fix, "wrong key: %s: %u KDNET packets from %s to %s:%u, "
+		  "none verifies", key_wrong_why(s, t), t->kdnet_failed,
+		  story_label(s, t->mac, b), ip, t->debugger_port);
 }
 
 static void announce_rule(struct watch_story *s, const struct an_target *t,
@@ -142,8 +154,8 @@ static void connected_say(struct watch_story *s, const struct an_target *t,
 static void connected_rule(struct watch_story *s, const struct an_target *t,
 			   struct told *k, uint64_t now)
 {
-	bool before = t->connect_ns == AN_NONE && t->reply_ns == AN_NONE &&
-		      (t->bound_announces || (t->nokey[0] && t->nokey[1]));
+	bool before = an_mid_session(s->a, t) ||
+		      (!s->vm->key_from && t->nokey[0] && t->nokey[1]);
 
 	if (k->said & SAID(R_CONNECTED))
 		return;

@@ -107,10 +107,10 @@ static int key_take(const struct watch_opts *o, const struct watch_static *st,
 	if (o->key) {
 		if (cli_key_parse(&kdh_cmd_watch, o->key, vm->key))
 			return KDH_EXIT_USAGE;
-		vm->key_from = "given with --key";
+		vm->key_from = WATCH_KEY_CLI;
 	} else if (st->has_bcd && st->bcd.key[0] &&
 		   !kdnet_key_parse(st->bcd.key, vm->key, err, sizeof(err))) {
-		vm->key_from = "bcdedit's";
+		vm->key_from = WATCH_KEY_BCDEDIT;
 	}
 	return 0;
 }

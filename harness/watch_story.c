@@ -108,10 +108,10 @@ static void vsay(struct watch_story *s, uint64_t t_ns, const char *fix,
 }
 
 /** story_say() - a timestamped line of the story, and its fix under it */
-	      void story_say(struct watch_story *s, uint64_t t_ns, const char *fix,
-	      const char *fmt, ...)
-	      {
-	      va_list ap;
+void story_say(struct watch_story *s, uint64_t t_ns, const char *fix,
+	       const char *fmt, ...)
+{
+	va_list ap;
 
 	va_start(ap, fmt);
 	vsay(s, t_ns, fix, fmt, ap);
@@ -186,6 +186,22 @@ const char *story_label(const struct watch_story *s, const uint8_t mac[ETH_ALEN]
 	return mac_str(mac, buf);
 }
 
+/** story_nic_name() - "net1 (bc:24:...)", or the MAC alone when nothing
+ * names it */
+const char *story_nic_name(const struct watch_story *s,
+			   const uint8_t mac[ETH_ALEN], char buf[48])
+{
+	char b[MAC_STRLEN], m[MAC_STRLEN];
+	const char *name = story_label(s, mac, b);
+
+	mac_str(mac, m);
+	if (strcmp(name, m))
+		snprintf(buf, 48, "%s (%s)", name, m);
+	else
+		snprintf(buf, 48, "%s", m);
+	return buf;
+}
+
 /** story_network() - "vmbr1", or "this network" when the bridge is not known */
 const char *story_network(const struct watch_story *s,
 			  const uint8_t mac[ETH_ALEN])
@@ -253,19 +269,14 @@ static void start_rule(struct watch_story *s, const struct frame_view *v,
 		       const char *iface, uint64_t now)
 {
 	uint64_t on = story_vm_start(s, now);
-	char what[96], b[MAC_STRLEN], m[MAC_STRLEN], after[64] = "", who[48];
-	const char *name = story_label(s, v->eth.src, b);
+	char what[96], after[64] = "", who[48];
 
 	s->first_ns = now;
 	describe(v, what, sizeof(what));
 	if (on != AN_NONE)
 		snprintf(after, sizeof(after), ", %.1f s after the VM started",
 			 (double)(now - on) / 1e9);
-	mac_str(v->eth.src, m);
-	if (strcmp(name, m))
-		snprintf(who, sizeof(who), "%s (%s)", name, m);
-	else
-		snprintf(who, sizeof(who), "%s", m);
+	story_nic_name(s, v->eth.src, who);
 	story_say(s, now, NULL, "the VM is up: first frame from %s on %s: %s%s", who,
 		  iface, what, after);
 }
@@ -439,7 +450,7 @@ int watch_story_end(const struct watch_story *s)
 {
 	const struct analysis *a = s->a;
 	const struct an_target *t = verdict_target(s, a);
-	char b[MAC_STRLEN], m[MAC_STRLEN], told[32];
+	char who[48], told[32];
 	const char *outcome;
 	struct an_metrics met;
 
@@ -465,10 +476,8 @@ int watch_story_end(const struct watch_story *s)
 			 "received; no key to verify them (--key, or --bcdedit with "
 			 "one)", t->kdnet_sent, t->kdnet_received);
 	}
-	fprintf(s->out, "verdict: %s on %s (%s): %s%s; %s\n", outcome,
-		story_label(s, t->mac, b), mac_str(t->mac, m), met.why,
-		s->vm->key_from || met.outcome != AN_CONNECTED ? "" :
-		" (not verified: no key)", told);
+	fprintf(s->out, "verdict: %s on %s: %s; %s\n", outcome,
+		story_nic_name(s, t->mac, who), met.why, told);
 	fflush(s->out);
 	return met.outcome == AN_CONNECTED ? KDH_EXIT_OK : KDH_EXIT_FAIL;
 }

@@ -58,6 +58,8 @@ void story_say(struct watch_story *s, uint64_t t_ns, const char *fix,
 bool story_vm_mac(const struct watch_story *s, const uint8_t mac[ETH_ALEN]);
 const char *story_label(const struct watch_story *s, const uint8_t mac[ETH_ALEN],
 			char buf[MAC_STRLEN]);
+const char *story_nic_name(const struct watch_story *s,
+			   const uint8_t mac[ETH_ALEN], char buf[48]);
 const char *story_network(const struct watch_story *s,
 			  const uint8_t mac[ETH_ALEN]);
 bool story_debug_candidate(const struct watch_story *s,

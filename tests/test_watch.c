@@ -2,8 +2,9 @@
 /* test_watch.c - kdh watch without a VM or root: bad input (exit 2,
  * nothing captured), and the rules on captures of simulated runs fed
  * through the hidden --replay: each line, the verdict, and kdh analyze of
- * the same file giving the summary's figures (test_watch_live.c watches
- * live interfaces, test_watch_vm.c the agent VM). */
+ * the same file giving the summary's figures (test_watch_verdict.c: the
+ * verdict against the story, test_watch_live.c watches live interfaces,
+ * test_watch_vm.c the agent VM). */
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <stdio.h>
@@ -18,59 +19,6 @@
 #include "netsim/pcapng.h"
 #include "watch_helpers.h"
 
-/* kdh run of one simulated scenario (virtual time, milliseconds): its
- * capture, in @dir */
-static char *sim_capture(const char *scenario, const char *dir)
-{
-	char *file = g_str_has_suffix(scenario, ".kdh") ? g_strdup(scenario) :
-		     g_strdup_printf("%s/%s.kdh", getenv("KDH_SCENARIOS"), scenario);
-	char *base = g_path_get_basename(file), *name = g_strndup(base, strlen(base) - 4);
-	const char *argv[] = { getenv("KDH_BIN"), "run", file, "--seed", "1",
-		"--results", dir, NULL };
-	char *out, *err, *cap = NULL;
-	GDir *d;
-	const char *run;
-	int rc = test_run(argv, &out, &err);
-
-	cr_assert_eq(rc, 0, "%s%s", out, err);
-	d = g_dir_open(dir, 0, NULL);
-	while (d && (run = g_dir_read_name(d)))
-		if (g_str_has_prefix(run, "run-"))
-			cap = g_build_filename(dir, run, name, "capture.pcapng", NULL);
-	g_dir_close(d);
-	cr_assert(cap && g_file_test(cap, G_FILE_TEST_EXISTS), "%s", out);
-	g_free(out); g_free(err); g_free(file); g_free(base); g_free(name);
-	return cap;
-}
-
-/* Replay @scenario's capture with @args; the lines must hold @want (NULL
- * ended), the exit status be @status, and kdh analyze agree */
-static char *replay(const char *scenario, const char *key, int status,
-		    const char *const *args, const char *const *want)
-{
-	char *dir = tw_tmpdir(), *cap = sim_capture(scenario, dir), *out, *err;
-	const char *argv[24] = { "--replay", cap, "--key", key };
-	bool whole = true;	/* --until, --for: the summary is of a part */
-	size_t n = 4;
-	int rc;
-
-	for (; args && *args; args++) {
-		whole &= strcmp(*args, "--until") && strcmp(*args, "--for");
-		argv[n++] = *args;
-	}
-	argv[n] = NULL;
-	tw_tz_utc();
-	rc = tw_watch(argv, &out, &err);
-	cr_assert_eq(rc, status, "exit %d:\n%s%s", rc, out, err);
-	for (; want && *want; want++)
-		cr_assert(strstr(out, *want), "no '%s' in:\n%s", *want, out);
-	if (whole && strstr(out, "\nNIC "))
-		tw_same_as_analyze(out, cap, key);
-	test_rmtree(dir);
-	g_free(dir); g_free(cap); g_free(err);
-	return out;
-}
-
 Test(watch, dhcp_hang_then_apipa)
 {
 	const char *want[] = {
@@ -84,7 +32,7 @@ Test(watch, dhcp_hang_then_apipa)
 		"net0 gave up on DHCP after 600.8 s (13 DISCOVERs) and probes for "
 		"169.254.", "(RFC 3927): the debugger is not on 169.254/16",
 		"verdict: apipa-after-hang on net0 (bc:24:11:00:00:10)", NULL };
-	char *out = replay("seed-dhcp-hang", TW_KEY, 1, NULL, want);
+	char *out = tw_replay("seed-dhcp-hang", TW_KEY, 1, NULL, want);
 
 	cr_assert(!strstr(out, "announcing"), "a 169.254 debuggee's announcements "
 		  "are the apipa line's:\n%s", out);
@@ -95,7 +43,7 @@ Test(watch, until_hang_stops_at_the_first_problem)
 {
 	const char *args[] = { "--until", "hang", NULL };
 	const char *want[] = { "no OFFER", "watch stopped (--until)", NULL };
-	char *out = replay("seed-dhcp-hang", TW_KEY, 1, args, want);
+	char *out = tw_replay("seed-dhcp-hang", TW_KEY, 1, args, want);
 
 	cr_assert(!strstr(out, "RFC 3927"), "%s", out);
 	g_free(out);
@@ -107,7 +55,7 @@ Test(watch, dhcp_off_connects)
 		"192.168.2.72 -> 192.168.2.1:50000)", "verdict: connected on net0 "
 		"(bc:24:11:00:00:12): debugger replied", "0 problems told", NULL };
 
-	g_free(replay("seed-dhcp-off", TW_KEY, 0, NULL, want));
+	g_free(tw_replay("seed-dhcp-off", TW_KEY, 0, NULL, want));
 }
 
 Test(watch, dhcp_network_connects)
@@ -117,17 +65,18 @@ Test(watch, dhcp_network_connects)
 		"capture: DHCPDISCOVER", "connected: 4.000 s after the VM started",
 		"watch stopped (--until)", NULL };
 
-	g_free(replay("dhcp-network", TW_KEY, 0, args, want));
+	g_free(tw_replay("dhcp-network", TW_KEY, 0, args, want));
 }
 
 Test(watch, wrong_key)
 {
-	const char *want[] = { "wrong key: 2 KDNET packets from net0 to "
-		"192.168.2.1:50000, none verifies with the key (given with --key)",
+	const char *want[] = { "wrong key: --key is not this session's key (a "
+		"control packet does not verify): 2 KDNET packets from net0 to "
+		"192.168.2.1:50000, none verifies",
 		"fix: give WinDbg the key `bcdedit /dbgsettings` shows",
 		"verdict: key-mismatch on net0", NULL };
 
-	g_free(replay("key-mismatch", TW_DBG_KEY, 1, NULL, want));
+	g_free(tw_replay("key-mismatch", TW_DBG_KEY, 1, NULL, want));
 }
 
 Test(watch, announcements_unanswered)
@@ -136,7 +85,7 @@ Test(watch, announcements_unanswered)
 		"reply: is WinDbg listening on that port? a host firewall?",
 		"verdict: timeout on net0", "1 problem told", NULL };
 
-	g_free(replay("key-mismatch", TW_KEY, 1, NULL, want));
+	g_free(tw_replay("key-mismatch", TW_KEY, 1, NULL, want));
 }
 
 Test(watch, late_debugger_unanswered_then_connected)
@@ -144,7 +93,7 @@ Test(watch, late_debugger_unanswered_then_connected)
 	const char *want[] = { "announcing to 192.168.2.1:50000 every 3 s",
 		"connected: 121.0", "verdict: connected on net0", NULL };
 
-	g_free(replay("late-network-debugger", TW_KEY, 0, NULL, want));
+	g_free(tw_replay("late-network-debugger", TW_KEY, 0, NULL, want));
 }
 
 Test(watch, debugger_not_on_the_link)
@@ -157,7 +106,7 @@ Test(watch, debugger_not_on_the_link)
 		"WinDbg's host on this network? (net0 asked 3 times in 2 s, no reply)",
 		"verdict: no-kdnet-traffic", NULL };
 
-	g_free(replay(sc, TW_KEY, 1, args, want));
+	g_free(tw_replay(sc, TW_KEY, 1, args, want));
 	test_rmtree(dir);
 	g_free(dir); g_free(bcd); g_free(sc);
 }
@@ -169,7 +118,7 @@ Test(watch, silence_when_busparams_names_no_nic)
 		"VM 60 s after the VM started: Hyper-V enlightenments, or busparams "
 		"names no NIC", "verdict: nothing seen", NULL };
 
-	g_free(replay("busparams-wrong", TW_KEY, 1, args, want));
+	g_free(tw_replay("busparams-wrong", TW_KEY, 1, args, want));
 }
 
 Test(watch, silence_is_no_kdnet_with_hyperv)
@@ -179,14 +128,14 @@ Test(watch, silence_is_no_kdnet_with_hyperv)
 		"30 s after the VM started: Hyper-V enlightenments",
 		"verdict: no-kdnet-traffic on net0", NULL };
 
-	g_free(replay("ostype-win10", TW_KEY, 1, args, want));
+	g_free(tw_replay("ostype-win10", TW_KEY, 1, args, want));
 }
 
 Test(watch, reboot_by_power_on)
 {
 	const char *want[] = { "net0 starts again: the VM rebooted (a new \"power "
 		"on\")", "verdict: connected", NULL };
-	char *out = replay("hv-guest-reboot", TW_KEY, 0, NULL, want), *p;
+	char *out = tw_replay("hv-guest-reboot", TW_KEY, 0, NULL, want), *p;
 
 	p = strstr(out, "connected: 4.000 s after the VM started");
 	cr_assert(p && strstr(p + 1, "connected: 4.000 s after the VM started"),
@@ -214,7 +163,7 @@ static void strip_events(const char *src, const char *dst)
 
 Test(watch, reboot_by_boot_nonce)
 {
-	char *dir = tw_tmpdir(), *cap = sim_capture("hv-guest-reboot", dir);
+	char *dir = tw_tmpdir(), *cap = tw_sim_capture("hv-guest-reboot", dir);
 	char *bare = g_build_filename(dir, "bare.pcapng", NULL), *out, *err;
 	const char *args[] = { "--replay", bare, "--key", TW_KEY, NULL };
 
@@ -248,8 +197,8 @@ Test(watch, real_windbg_capture)
  * alone are "not verified", never a wrong key */
 Test(watch, without_key_nothing_is_verified)
 {
-	char *dir = tw_tmpdir(), *cap = sim_capture("seed-dhcp-off", dir), *out, *err;
-	char *cap2 = sim_capture("key-mismatch", dir);
+	char *dir = tw_tmpdir(), *cap = tw_sim_capture("seed-dhcp-off", dir), *out, *err;
+	char *cap2 = tw_sim_capture("key-mismatch", dir);
 	const char *args[] = { "--replay", cap, NULL };
 	const char *args2[] = { "--replay", cap2, NULL };
 
@@ -258,7 +207,11 @@ Test(watch, without_key_nothing_is_verified)
 			 "verified"), "%s", out);
 	cr_assert(strstr(out, "connected (not verified: no key): KDNET data both "
 			 "ways, 4.000 s after the VM started"), "%s", out);
-	cr_assert(strstr(out, "(not verified: no key); 0 problems"), "%s", out);
+	cr_assert(strstr(out, "verdict: connected on net0 (bc:24:11:00:00:12): not "
+			 "verified (no key): KDNET data packets both ways"), "%s",
+		  out);
+	cr_assert(!strstr(out, "before the capture"), "the handshake is in the "
+		  "file, only not verified:\n%s", out);
 	g_free(out); g_free(err);
 	cr_assert_eq(tw_watch(args2, &out, &err), 1, "%s%s", out, err);
 	cr_assert(strstr(out, "announcing to 192.168.2.1:50000 every 3 s, no reply"),

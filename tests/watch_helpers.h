@@ -13,5 +13,8 @@ void tw_same_as_analyze(const char *watch_out, const char *file,
 			const char *key);
 char *tw_tmpdir(void);
 char *tw_bcdedit_file(const char *dir, const char *hostip, const char *key);
+char *tw_sim_capture(const char *scenario, const char *dir);
+char *tw_replay(const char *scenario, const char *key, int status,
+		const char *const *args, const char *const *want);
 
 #endif

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* test_watch_verdict.c - kdh watch's verdict against its own story and
+ * kdh analyze: a wrong key is key-mismatch even with data both ways, a
+ * power cycle's silent boot is told and judged on its own, a watch cut
+ * short names the problem it stopped on.  Captures are replayed with the
+ * hidden --replay (test_watch.c has the rules one by one). */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "watch_helpers.h"
+
+#define WRONG_KEY	"1.2.3.4"
+
+/* kdh analyze FILE --key KEY: its exit status and report */
+static int analyze(const char *file, const char *key, char **out)
+{
+	const char *argv[] = { getenv("KDH_BIN"), "analyze", file, "--key", key,
+			       NULL };
+	char *err;
+	int rc = test_run(argv, out, &err);
+
+	g_free(err);
+	return rc;
+}
+
+/* Control packets use the base key: one failing it, nothing verifying, is
+ * a wrong key, though the data flows both ways as in a mid-session capture */
+Test(watch_verdict, wrong_key_on_a_real_capture_is_key_mismatch)
+{
+	char *cap = test_data_path(REAL_CAPTURE), *out, *err;
+	const char *args[] = { "--replay", cap, "--key", WRONG_KEY, NULL };
+
+	tw_tz_utc();
+	cr_assert_eq(tw_watch(args, &out, &err), 1, "%s%s", out, err);
+	cr_assert(strstr(out, "wrong key: --key is not this session's key (a "
+			 "control packet does not verify)"), "%s", out);
+	cr_assert(!strstr(out, "connected"), "%s", out);
+	cr_assert(strstr(out, "verdict: key-mismatch on 80:fa:5b:23:29:23: "), "%s",
+		  out);
+	tw_same_as_analyze(out, cap, WRONG_KEY);
+	g_free(out); g_free(err);
+
+	cr_assert_eq(analyze(cap, WRONG_KEY, &out), 0, "%s", out);
+	cr_assert(strstr(out, "outcome          key-mismatch"), "%s", out);
+	cr_assert(!strstr(out, "before the capture"), "%s", out);
+	g_free(out);
+	g_free(cap);
+}
+
+Test(watch_verdict, right_key_on_a_real_capture_unchanged)
+{
+	char *cap = test_data_path(REAL_CAPTURE), *out;
+
+	cr_assert_eq(analyze(cap, REAL_KEY, &out), 0, "%s", out);
+	cr_assert(strstr(out, "outcome          connected  (debugger replied"),
+		  "%s", out);
+	cr_assert(strstr(out, "connect_s        0.002481"), "%s", out);
+	g_free(out);
+	g_free(cap);
+}
