@@ -300,7 +300,7 @@ void analysis_feed(struct analysis *a, const struct cap_frame *f)
 	struct frame_view v;
 	uint64_t now = f->ts_ns;
 
-	a->frames++;
+	a->frames += f->caplen > 0;	/* wire frames, not harness events */
 	if (a->first_ns == AN_NONE)
 		a->first_ns = now;
 	a->last_ns = now;
@@ -372,9 +372,10 @@ bool analysis_has_power_on(const struct analysis *a)
  * analysis_frames() - frame counts
  * @a:		analysis
  * @bad:	output: frames with damaged headers, may be NULL
- * @duration_ns: output: last minus first timestamp, may be NULL
+ * @duration_ns: output: last minus first timestamp (of frames and harness
+ *		events), may be NULL
  *
- * Return: frames fed
+ * Return: frames fed, harness events not counted
  */
 uint64_t analysis_frames(const struct analysis *a, uint64_t *bad,
 			 uint64_t *duration_ns)
@@ -382,7 +383,7 @@ uint64_t analysis_frames(const struct analysis *a, uint64_t *bad,
 	if (bad)
 		*bad = a->bad_frames;
 	if (duration_ns)
-		*duration_ns = a->frames ? a->last_ns - a->first_ns : 0;
+		*duration_ns = a->first_ns != AN_NONE ? a->last_ns - a->first_ns : 0;
 	return a->frames;
 }
 

@@ -236,9 +236,9 @@ void analyze_report_text(FILE *out, const struct analysis *a, const char *file,
 {
 	uint64_t bad, dur, frames = analysis_frames(a, &bad, &dur);
 
-	fprintf(out, "%s (%s): %" PRIu64 " frames over %.3f s, %" PRIu64
-		" with damaged headers\n", file, format, frames, (double)dur / 1e9,
-		bad);
+	fprintf(out, "%s (%s): %" PRIu64 " frame%s over %.3f s, %" PRIu64
+		" with damaged headers\n", file, format, frames, frames == 1 ? "" :
+		"s", (double)dur / 1e9, bad);
 	fprintf(out, "t0 = %s\n", analysis_has_power_on(a) ? "the \"power on\" event"
 		: "the first frame (no \"power on\" event in the capture)");
 	if (analysis_duplicates(a))

@@ -41,15 +41,21 @@ struct watch_story {
 	FILE *out;
 	uint64_t start_ns;		/* the watch's */
 	uint64_t first_ns;		/* the VM's first frame, AN_NONE */
+	uint64_t last_ns;		/* the latest frame or tick */
 	uint64_t frames;
 	GArray *told;			/* struct told, by target index */
 	GHashTable *index;		/* const struct an_target * -> index+1 */
 	struct arp_ask arp[ARP_TABLE];
 	size_t arp_next;
+	unsigned problems;
+	/* this boot's: a new "power on" resets them (watch_story_boot()) */
+	unsigned boots;			/* "power on" events seen */
+	uint64_t power_on_ns;		/* the latest one's, AN_NONE */
+	uint64_t boot_frame_ns;		/* the VM's first frame since, AN_NONE */
+	unsigned boot_problems;		/* problems told before this boot */
 	bool silence_told;
 	bool kdnet_seen;		/* a KDNET packet from the VM */
 	bool connected;			/* the latest word on the VM */
-	unsigned problems;
 };
 
 /* watch_story.c */

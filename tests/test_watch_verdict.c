@@ -62,3 +62,19 @@ Test(watch_verdict, right_key_on_a_real_capture_unchanged)
 	g_free(out);
 	g_free(cap);
 }
+
+/* A power cycle whose second boot is silent: the new "power on" is told,
+ * the silence of that boot too, and the verdict is of it, not of the first
+ * boot's connection */
+Test(watch_verdict, power_cycle_then_silence)
+{
+	const char *args[] = { "--for", "300s", NULL };
+	const char *want[] = { "+56.000s  the VM starts again: boot 2, powered off "
+		"and on (a new \"power on\")", "00:02:00  +116.000s  no frame from "
+		"any NIC of the VM 60 s after the VM started again",
+		"verdict: nothing seen in boot 2 (240.0 s since its \"power on\"): no "
+		"frame from the VM's NICs since; the boot before: connected "
+		"(debugger replied", "; 1 problem told", NULL };
+
+	g_free(tw_replay("hv-power-no-sticky", TW_KEY, 1, args, want));
+}
