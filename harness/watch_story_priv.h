@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* watch_story_priv.h - the story's state, shared by watch_story.c (lines,
- * frames, time, the verdict) and watch_rules.c (the rules about one NIC,
- * and ARP).  Not a public header. */
+ * frames, time), watch_rules.c (the rules about one NIC, and ARP) and
+ * watch_verdict.c (the last line).  Not a public header. */
 #ifndef KDH_WATCH_STORY_PRIV_H
 #define KDH_WATCH_STORY_PRIV_H
 
