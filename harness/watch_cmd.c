@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,7 @@ struct watch_run {
 	struct watch_event held[2];	/* recorded with the first frame */
 	size_t n_held;
 	const char *ended;		/* why the watch stopped */
+	int pcap_err;			/* --pcap's first write error (-errno) */
 };
 
 static void stop(struct watch_run *r, const char *why)
@@ -59,6 +61,19 @@ static void stop(struct watch_run *r, const char *why)
 
 static void record(struct watch_run *r, struct cap_frame *f, size_t iface,
 		   const char *iface_name);
+
+/* After each record and tick: --until met, --pcap or the lines failing
+ * (a full disk; a closed pipe or terminal, SIGPIPE being ignored) end the
+ * watch, and what was captured is kept */
+static void checks(struct watch_run *r)
+{
+	if (watch_story_done(r->story, r->o->until))
+		stop(r, "--until");
+	if (r->pcap_err)
+		stop(r, "--pcap could not be written");
+	if (ferror(r->out))
+		stop(r, "the output is gone");
+}
 
 /* The events held for the first frame, stamped with its time: t0 of a
  * capture without "power on" stays the VM's first frame */
@@ -84,15 +99,14 @@ static void record(struct watch_run *r, struct cap_frame *f, size_t iface,
 	if (f->ts_ns < r->last_ns)
 		f->ts_ns = r->last_ns;
 	r->last_ns = f->ts_ns;
-	if (r->pcap && f->caplen)
-		ns_pcapng_packet(r->pcap, r->pcap_iface[iface], f->ts_ns, f->data,
-				 f->caplen, NULL);
-	else if (r->pcap)
-		ns_pcapng_event(r->pcap, f->ts_ns, f->comment);
+	if (r->pcap && !r->pcap_err)
+		r->pcap_err = f->caplen ?
+			ns_pcapng_packet(r->pcap, r->pcap_iface[iface], f->ts_ns,
+					 f->data, f->caplen, NULL) :
+			ns_pcapng_event(r->pcap, f->ts_ns, f->comment);
 	analysis_feed(r->a, f);
 	watch_story_frame(r->story, f, iface_name);
-	if (watch_story_done(r->story, r->o->until))
-		stop(r, "--until");
+	checks(r);
 }
 
 /* The harness events: a power-on now (it has its own time), the others
@@ -139,8 +153,9 @@ static void on_tick(void *opaque)
 	uint64_t now = ns_loop_now(r->loop);
 
 	watch_story_tick(r->story, now + r->wall_offset_ns);
-	if (watch_story_done(r->story, r->o->until))
-		stop(r, "--until");
+	if (r->pcap && !r->pcap_err)	/* a SIGKILL loses a second at most */
+		r->pcap_err = ns_pcapng_flush(r->pcap);
+	checks(r);
 	ns_timer_mod(r->tick, now + WATCH_TICK_NS);
 }
 
@@ -179,9 +194,15 @@ static int watch_end(struct watch_run *r, const char *name, const char *format)
 			"buffer full): figures may miss some\n",
 			(unsigned long long)dropped);
 	rc = watch_story_end(r->story);
-	if (r->pcap && ns_pcapng_close(r->pcap))
-		rc = cli_error(&kdh_cmd_watch, KDH_EXIT_FAIL, "%s: could not "
-			       "complete the capture", r->o->pcap);
+	if (r->pcap) {
+		int err = ns_pcapng_close(r->pcap);
+
+		err = r->pcap_err ? r->pcap_err : err;
+		if (err)
+			rc = cli_error(&kdh_cmd_watch, KDH_EXIT_FAIL, "%s: %s: the "
+				       "capture is incomplete", r->o->pcap,
+				       strerror(-err));
+	}
 	r->pcap = NULL;
 	return rc;
 }
@@ -248,8 +269,7 @@ static int live_run(struct watch_run *r, const struct watch_static *st)
 	rc = watch_end(r, name, "live");
 out:
 	watch_capture_close(r->cap);
-	if (r->pcap)
-		ns_pcapng_close(r->pcap);	/* an error before the run */
+	ns_pcapng_discard(r->pcap);	/* an error before the run: no file */
 	ns_timer_free(r->tick);
 	if (sfd >= 0)
 		close(sfd);
@@ -262,8 +282,7 @@ static void ticks_to(struct watch_run *r, uint64_t *next, uint64_t limit)
 {
 	for (; *next <= limit && !r->ended; *next += WATCH_TICK_NS) {
 		watch_story_tick(r->story, *next);
-		if (watch_story_done(r->story, r->o->until))
-			stop(r, "--until");
+		checks(r);
 	}
 }
 
@@ -441,6 +460,7 @@ static int watch_main(int argc, char **argv)
 	struct watch_run r = { 0 };
 	int rc = opts_parse(argc, argv, &o);
 
+	signal(SIGPIPE, SIG_IGN);	/* a closed pipe: write errors, checks() */
 	if (!rc)
 		rc = watch_setup(&o, st, vm);
 	if (!rc && !o.replay)

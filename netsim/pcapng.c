@@ -396,6 +396,22 @@ uint64_t ns_pcapng_packets(const struct ns_pcapng *w)
 }
 
 /**
+ * ns_pcapng_discard() - close the file and remove it: a run that failed
+ * before it captured anything leaves no file behind
+ * @w:		writer, may be NULL
+ */
+void ns_pcapng_discard(struct ns_pcapng *w)
+{
+	if (!w)
+		return;
+	if (!w->to_stdout)
+		unlink(w->partial);
+	w->to_stdout = true;		/* no rename */
+	w->error = w->error ? w->error : -ECANCELED;
+	ns_pcapng_close(w);
+}
+
+/**
  * ns_pcapng_close() - finish the file and give it its final name
  * @w:		writer, may be NULL
  *
