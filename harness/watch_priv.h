@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* watch_priv.h - the parts of `kdh watch`, shared by watch_cmd.c (options,
  * the run and its end), watch_setup.c (what to watch, the opening lines),
- * watch_story.c (the live rules) and watch_capture.c (libpcap on live
- * interfaces).  Not a public header.
+ * watch_debugger.c (bcdedit's debugger and key, --key), watch_story.c,
+ * watch_rules.c and watch_verdict.c (the live rules, the verdict) and
+ * watch_capture.c (libpcap on live interfaces).  Not a public header.
  *
  * Times are nanoseconds of the wall clock (CLOCK_REALTIME, as libpcap
  * stamps frames and pcapng stores them); a replayed capture's are its own.
@@ -101,8 +102,10 @@ struct watch_vm {
 	size_t n_ifaces;
 	uint32_t hostip;
 	uint16_t port;
+	bool port_known;		/* bcdedit's, not KDNET's default */
 	uint8_t key[KDNET_KEY_LEN];
 	const char *key_from;
+	bool key_differs;		/* --key is not bcdedit's key */
 	uint64_t silence_ns;
 	uint64_t qemu_start_ns;
 	unsigned qemu_pid;
@@ -128,6 +131,12 @@ struct watch_event {
 	uint64_t ts_ns;
 	char text[512];
 };
+
+/* watch_debugger.c */
+int watch_debugger_take(const struct watch_opts *o, const struct watch_static *st,
+			struct watch_vm *vm);
+void watch_debugger_print(FILE *out, const struct watch_opts *o,
+			  const struct watch_vm *vm);
 
 /* watch_setup.c */
 int watch_setup(const struct watch_opts *o, struct watch_static *st,

@@ -98,36 +98,6 @@ static int ifaces_take(const struct watch_opts *o, const struct watch_static *st
 	return 0;
 }
 
-/* The key: --key wins, else bcdedit's when it is one */
-static int key_take(const struct watch_opts *o, const struct watch_static *st,
-		    struct watch_vm *vm)
-{
-	char err[160];
-
-	if (o->key) {
-		if (cli_key_parse(&kdh_cmd_watch, o->key, vm->key))
-			return KDH_EXIT_USAGE;
-		vm->key_from = WATCH_KEY_CLI;
-	} else if (st->has_bcd && st->bcd.key[0] &&
-		   !kdnet_key_parse(st->bcd.key, vm->key, err, sizeof(err))) {
-		vm->key_from = WATCH_KEY_BCDEDIT;
-	}
-	return 0;
-}
-
-static void debugger_take(const struct watch_static *st, struct watch_vm *vm)
-{
-	struct in_addr in;
-
-	vm->port = KDNET_DEFAULT_PORT;
-	if (!st->has_bcd)
-		return;
-	if (st->bcd.hostip[0] && inet_pton(AF_INET, st->bcd.hostip, &in) == 1)
-		vm->hostip = ntohl(in.s_addr);
-	if (st->bcd.has_port && st->bcd.port && st->bcd.port <= 65535)
-		vm->port = (uint16_t)st->bcd.port;
-}
-
 /* kdh check's findings and its choice of debug NIC */
 static void check_take(const struct watch_opts *o, struct watch_static *st,
 		       struct watch_vm *vm)
@@ -176,9 +146,8 @@ int watch_setup(const struct watch_opts *o, struct watch_static *st,
 	if (!rc && o->bcdedit &&
 	    !(rc = check_bcdedit_load(&kdh_cmd_watch, o->bcdedit, &st->bcd)))
 		st->has_bcd = true;
-	if (rc || (rc = key_take(o, st, vm)))
+	if (rc || (rc = watch_debugger_take(o, st, vm)))
 		return rc;
-	debugger_take(st, vm);
 	if (st->conf_path[0])
 		nics_from_config(&st->conf, vm);
 	macs_add(o, vm);
@@ -438,7 +407,7 @@ void watch_opening_print(FILE *out, const struct watch_opts *o,
 			 const struct watch_static *st, const struct watch_vm *vm,
 			 const char *filter, uint64_t now_ns)
 {
-	char b[96], ip[IP_STRLEN];
+	char b[96];
 
 	if (st->conf_path[0]) {
 		fprintf(out, "kdh watch: %s%s%s\n", st->conf_path,
@@ -468,14 +437,14 @@ void watch_opening_print(FILE *out, const struct watch_opts *o,
 	else if (!o->replay)
 		fprintf(out, "filter: none (no MAC known: every frame is read; "
 			"--mac MAC filters)\n");
-	fprintf(out, "debugger: %s%s%u%s; key: %s\n", vm->hostip ?
-		ip_str(vm->hostip, ip) : "", vm->hostip ? ":" : "port ", vm->port,
-		vm->hostip ? " (bcdedit)" : " (no hostip: no --bcdedit)",
-		vm->key_from ? vm->key_from : "none, so KDNET packets are counted, "
-		"not verified");
+	watch_debugger_print(out, o, vm);
 	if (!o->replay)
 		start_print(out, o, vm, now_ns);
-	fprintf(out, "live: time of day, seconds since the VM's first frame%s\n",
-		o->replay ? "" : "; Ctrl-C stops");
+	if (o->replay)
+		fprintf(out, "lines: the capture's time of day, seconds since the "
+			"VM's first frame\n");
+	else
+		fprintf(out, "live: time of day, seconds since the VM's first "
+			"frame; Ctrl-C stops\n");
 	fflush(out);
 }

@@ -231,6 +231,8 @@ Test(watch, bad_input_exit_2_nothing_captured)
 	char *conf = test_data_path("../bad-vmconfs/mac-short.conf");
 	char *bcd = test_data_path("../bad-bcdedit/port-letters.txt");
 	char *noconf = g_build_filename(dir, "nope", NULL);
+	char *badip = g_build_filename(dir, "badip.txt", NULL);
+	char *badkey = g_build_filename(dir, "badkey.txt", NULL);
 	struct { const char *args[8]; const char *msg; } cases[] = {
 		{ { "--iface", "lo", "--frobnicate" }, "unknown option '--frobnicate'" },
 		{ { "--iface", "lo", "--fr" }, "unknown option '--fr' (did you mean '--for'?)" },
@@ -253,10 +255,18 @@ Test(watch, bad_input_exit_2_nothing_captured)
 		  "is not a MAC address" },
 		{ { "--iface", "lo", "--bcdedit", bcd }, "port-letters.txt:3: port 'abc' "
 		  "is not a number" },
+		{ { "--iface", "lo", "--bcdedit", badip }, "badip.txt:2: hostip "
+		  "'1.2.3' is not an IPv4 address" },
+		{ { "--iface", "lo", "--bcdedit", badkey, "--key", TW_KEY },
+		  "badkey.txt:1: key 'notakey' is not a KDNET key" },
 		{ { "--replay", "/nonexistent.pcap" }, "/nonexistent.pcap: " },
 		{ { "--replay", "x.pcap", "--iface", "lo" }, "--replay reads a capture" },
 	};
 
+	cr_assert(g_file_set_contents(badip, "debugtype NET\nhostip 1.2.3\n", -1,
+				      NULL));
+	cr_assert(g_file_set_contents(badkey, "key notakey\nhostip 192.168.2.1\n",
+				      -1, NULL));
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		const char *argv[12];
 		size_t n = 0;
@@ -281,6 +291,7 @@ Test(watch, bad_input_exit_2_nothing_captured)
 	}
 	test_rmtree(dir);
 	g_free(dir); g_free(pcap); g_free(conf); g_free(bcd); g_free(noconf);
+	g_free(badip); g_free(badkey);
 }
 
 /* The VM's start from a pid file: a live process's, none without one */

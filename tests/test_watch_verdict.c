@@ -78,3 +78,29 @@ Test(watch_verdict, power_cycle_then_silence)
 
 	g_free(tw_replay("hv-power-no-sticky", TW_KEY, 1, args, want));
 }
+
+/* The opening lines say what is not known, and which key is used */
+Test(watch_verdict, opening_lines_say_what_is_unknown)
+{
+	char *dir = tw_tmpdir(), *bcd = g_build_filename(dir, "dbg.txt", NULL);
+	char *cap = test_data_path(REAL_CAPTURE), *out, *err;
+	const char *bare[] = { "--replay", cap, NULL };
+	const char *other[] = { "--replay", cap, "--bcdedit", bcd, "--key",
+				REAL_KEY, NULL };
+
+	cr_assert(g_file_set_contents(bcd, "key 1.2.3.4\nhostip 192.168.2.1\n", -1,
+				      NULL));
+	cr_assert_eq(tw_watch(bare, &out, &err), 0, "%s%s", out, err);
+	cr_assert(strstr(out, "debugger: address unknown (no --bcdedit), port "
+			 "unknown (KDNET's default 50000)"), "%s", out);
+	cr_assert(strstr(out, "\nlines: the capture's time of day"), "%s", out);
+	g_free(out); g_free(err);
+	cr_assert_eq(tw_watch(other, &out, &err), 0, "%s%s", out, err);
+	cr_assert(strstr(out, "debugger: 192.168.2.1 (bcdedit), port unknown "
+			 "(KDNET's default 50000); key: given with --key\nWARN   "
+			 "--key differs from the key in "), "%s", out);
+	cr_assert(strstr(out, "dbg.txt: using --key\n"), "%s", out);
+	g_free(out); g_free(err);
+	test_rmtree(dir);
+	g_free(dir); g_free(bcd); g_free(cap);
+}
