@@ -193,7 +193,7 @@ static int watch_end(struct watch_run *r, const char *name, const char *format)
 		fprintf(r->out, "warning: the kernel dropped %llu frames (capture "
 			"buffer full): figures may miss some\n",
 			(unsigned long long)dropped);
-	rc = watch_story_end(r->story);
+	rc = watch_story_end(r->story, r->ended && !strcmp(r->ended, "--until"));
 	if (r->pcap) {
 		int err = ns_pcapng_close(r->pcap);
 

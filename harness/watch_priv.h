@@ -164,7 +164,7 @@ void watch_story_tick(struct watch_story *s, uint64_t now_ns);
 void watch_story_note(struct watch_story *s, uint64_t now_ns, const char *fmt,
 		      ...) __attribute__((format(printf, 3, 4)));
 bool watch_story_done(const struct watch_story *s, enum watch_until until);
-int watch_story_end(const struct watch_story *s);
+int watch_story_end(const struct watch_story *s, bool until);
 
 /* watch_capture.c */
 struct watch_capture;

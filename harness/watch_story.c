@@ -121,6 +121,19 @@ void story_say(struct watch_story *s, uint64_t t_ns, const char *fix,
 	va_end(ap);
 }
 
+/** story_problem() - count a problem told; the first is kept in a few
+ * words, for a verdict on a watch it stopped */
+void story_problem(struct watch_story *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!s->problems++) {
+		va_start(ap, fmt);
+		vsnprintf(s->first_problem, sizeof(s->first_problem), fmt, ap);
+		va_end(ap);
+	}
+}
+
 /**
  * watch_story_note() - a line of the watch itself (an interface gone, a
  * stop), timestamped like the story's
@@ -378,10 +391,11 @@ void watch_story_frame(struct watch_story *s, const struct cap_frame *f,
 	s->last_ns = now;
 	targets_sync(s, a);
 	boot_sync(s, now);
-	if (!f->caplen || f->linktype == LINKTYPE_USER1)
+	if (!f->caplen)
 		return;			/* a harness event, not a wire frame */
 	s->frames++;
-	if (frame_parse(f->linktype, f->data, f->caplen, &v) || !v.eth.has_mac)
+	if (f->linktype == LINKTYPE_USER1 ||	/* serial bytes: the verdict's */
+	    frame_parse(f->linktype, f->data, f->caplen, &v) || !v.eth.has_mac)
 		return;
 	mine = story_vm_mac(s, v.eth.src);
 	if (mine && s->first_ns == AN_NONE)
@@ -423,7 +437,6 @@ void watch_story_tick(struct watch_story *s, uint64_t now_ns)
 	if (now_ns < from + s->vm->silence_ns)
 		return;
 	s->silence_told = true;
-	s->problems++;
 	if (with_vm)
 		snprintf(since, sizeof(since), "%.0f s after the VM started%s",
 			 (double)s->vm->silence_ns / 1e9, s->boots > 1 ?
@@ -439,6 +452,7 @@ void watch_story_tick(struct watch_story *s, uint64_t now_ns)
 	else
 		snprintf(what, sizeof(what), "no KDNET from any NIC (only the "
 			 "OS's own frames)");
+	story_problem(s, "%s %s", what, since);
 	story_say(s, now_ns, FIX_SILENCE, "%s %s: Hyper-V enlightenments, or "
 		  "busparams names no NIC (or debugging is off)", what, since);
 }

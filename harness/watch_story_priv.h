@@ -48,6 +48,7 @@ struct watch_story {
 	struct arp_ask arp[ARP_TABLE];
 	size_t arp_next;
 	unsigned problems;
+	char first_problem[160];	/* in a few words, for the verdict */
 	/* this boot's: a new "power on" resets them (watch_story_boot()) */
 	unsigned boots;			/* "power on" events seen */
 	uint64_t power_on_ns;		/* the latest one's, AN_NONE */
@@ -61,6 +62,8 @@ struct watch_story {
 /* watch_story.c */
 void story_say(struct watch_story *s, uint64_t t_ns, const char *fix,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void story_problem(struct watch_story *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 bool story_vm_mac(const struct watch_story *s, const uint8_t mac[ETH_ALEN]);
 const char *story_label(const struct watch_story *s, const uint8_t mac[ETH_ALEN],
 			char buf[MAC_STRLEN]);

@@ -75,6 +75,36 @@ static void earlier_say(const struct watch_story *s, char *buf, size_t len)
 		 "not verified", met.why);
 }
 
+/* Serial KD, which the lines do not follow: the first serial link that
+ * connected, else the first; the exit status, or -1 without one */
+static int verdict_serial(const struct watch_story *s, const char *told)
+{
+	const struct analysis *a = s->a;
+	struct an_serial_info l, pick;
+	bool any = false;
+
+	for (size_t i = 0; i < AN_MAX_SERIALS; i++) {
+		if (!analysis_serial(a, i, &l) || (any && (pick.connections ||
+							  !l.connections)))
+			continue;
+		pick = l;
+		any = true;
+	}
+	if (!any)
+		return -1;
+	if (pick.connections)
+		fprintf(s->out, "verdict: connected over serial (%s <-> %s): a KD "
+			"RESET answered %.3f s after t0 (serial KD: the lines above "
+			"follow KDNET only); %s\n", pick.end[0], pick.end[1],
+			(double)(pick.first_connect_ns - analysis_t0(a)) / 1e9, told);
+	else
+		fprintf(s->out, "verdict: not connected over serial (%s <-> %s): no "
+			"KD RESET answered (serial KD: the lines above follow KDNET "
+			"only); %s\n", pick.end[0], pick.end[1], told);
+	fflush(s->out);
+	return pick.connections ? KDH_EXIT_OK : KDH_EXIT_FAIL;
+}
+
 /* No target in the latest boot: nothing from the VM, or nothing KDNET,
  * DHCP or RFC 3927 */
 static int verdict_none(const struct watch_story *s, const char *told,
@@ -104,30 +134,41 @@ static int verdict_none(const struct watch_story *s, const char *told,
 /**
  * watch_story_end() - the verdict line, after the summary
  * @s:		story (its analysis fed everything captured)
+ * @until:	--until stopped the watch: the boot was cut short
  *
- * The verdict is of the latest boot; after a new "power on" it says what
+ * A watch --until stopped on a problem is undecided: the capture ends
+ * before the boot does, so the analysis' outcome (no KDNET yet, say) is
+ * not the boot's; the verdict names the problem instead.  The verdict is
+ * of the latest boot; after a new "power on" it says what
  * the boot before came to.  Without a key no packet verifies, so the
  * analysis' key-mismatch means "not verified" here.
  *
  * Return: KDH_EXIT_OK when the debug NIC is connected, else KDH_EXIT_FAIL
  * (a problem, not verified, or nothing seen)
  */
-int watch_story_end(const struct watch_story *s)
+int watch_story_end(const struct watch_story *s, bool until)
 {
 	const struct analysis *a = s->a;
 	const struct an_target *t = verdict_target(s, a);
 	char who[48], told[32], earlier[300];
 	const char *outcome;
 	struct an_metrics met;
+	int rc;
 
 	snprintf(told, sizeof(told), "%u problem%s told", s->problems,
 		 s->problems == 1 ? "" : "s");
 	earlier_say(s, earlier, sizeof(earlier));
+	if (!t && (rc = verdict_serial(s, told)) >= 0)
+		return rc;
 	if (!t)
 		return verdict_none(s, told, earlier);
 	an_metrics_compute(a, t, &met);
 	outcome = an_outcome_name(met.outcome);
-	if (!s->vm->key_from && met.outcome == AN_KEY_MISMATCH) {
+	if (until && s->problems && met.outcome != AN_CONNECTED) {
+		outcome = "undecided";
+		snprintf(met.why, sizeof(met.why), "the watch stopped (--until) on "
+			 "%s", s->first_problem);
+	} else if (!s->vm->key_from && met.outcome == AN_KEY_MISMATCH) {
 		outcome = "not verified";
 		snprintf(met.why, sizeof(met.why), "%u KDNET packets sent, %u "
 			 "received; no key to verify them (--key, or --bcdedit with "

@@ -104,3 +104,23 @@ Test(watch_verdict, opening_lines_say_what_is_unknown)
 	test_rmtree(dir);
 	g_free(dir); g_free(bcd); g_free(cap);
 }
+
+/* 169.254.x.y after the DHCP wait may still connect: the line says when */
+Test(watch_verdict, apipa_can_still_connect)
+{
+	const char *want[] = { "(RFC 3927): it reaches the debugger only if the "
+		"debugger's host routes 169.254/16", "connected: 611.665 s after the "
+		"VM started (net0 169.254.", "verdict: connected on net0", NULL };
+
+	g_free(tw_replay("seed-dhcp-hang-apipa-route", TW_KEY, 0, NULL, want));
+}
+
+/* Serial KD only: the verdict is the analysis' serial connection */
+Test(watch_verdict, serial_only_is_connected_over_serial)
+{
+	const char *want[] = { "serial_connect_s 4.002951", "verdict: connected "
+		"over serial (win:serial0 <-> debugger): a KD RESET answered 4.003 s "
+		"after t0 (serial KD: the lines above follow KDNET only)", NULL };
+
+	g_free(tw_replay("serial-debugger", TW_KEY, 0, NULL, want));
+}
