@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,9 +374,14 @@ static int mac_add(struct watch_opts *o, const char *s)
 static int duration_opt(const char *opt, const char *s, uint64_t min_ns,
 			uint64_t *out)
 {
+	int rc = duration_parse(s, out);
 	char m[32];
 
-	if (duration_parse(s, out) || *out < min_ns)
+	/* 2^63 ns: a start time plus it stays below NS_NEVER */
+	if (rc == -ERANGE || (!rc && *out > INT64_MAX))
+		return cli_usage_error(&kdh_cmd_watch, "%s: '%s' is too long (at "
+				       "most 292 years)", opt, s);
+	if (rc || *out < min_ns)
 		return cli_usage_error(&kdh_cmd_watch, "%s: '%s' is not a duration "
 				       "of at least %s (like 90s, 10m)", opt, s,
 				       duration_format(min_ns, m, sizeof(m)));

@@ -118,6 +118,21 @@ static void check_take(const struct watch_opts *o, struct watch_static *st,
 			vm->debug_nic = (int)i;
 }
 
+/* The VM config; one that is not there said in a few words (a VMID not
+ * on this host is the likely reason), not in GLib's */
+static int conf_load(struct watch_static *st, unsigned vmid)
+{
+	char hint[64] = "";
+
+	if (access(st->conf_path, F_OK) && errno == ENOENT) {
+		if (vmid)
+			snprintf(hint, sizeof(hint), " (no VM %u on this host?)", vmid);
+		return cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE, "%s: no such "
+				 "file%s", st->conf_path, hint);
+	}
+	return check_conf_load(&kdh_cmd_watch, st->conf_path, &st->conf, false);
+}
+
 /**
  * watch_setup() - read the config and bcdedit files, decide what to watch
  * @o:		the command line
@@ -140,8 +155,8 @@ int watch_setup(const struct watch_opts *o, struct watch_static *st,
 		path = check_config_path(o->vm, o->config_dir);
 		snprintf(st->conf_path, sizeof(st->conf_path), "%s", path);
 		g_free(path);
-		rc = check_conf_load(&kdh_cmd_watch, st->conf_path, &st->conf, false);
 		vm->vmid = check_vmid_of(st->conf_path);
+		rc = conf_load(st, vm->vmid);
 	}
 	if (!rc && o->bcdedit &&
 	    !(rc = check_bcdedit_load(&kdh_cmd_watch, o->bcdedit, &st->bcd)))

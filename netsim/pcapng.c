@@ -136,7 +136,8 @@ struct ns_pcapng *ns_pcapng_open(const char *path, char *err, size_t errlen)
 	w->f = w->to_stdout ? fdopen(dup(STDOUT_FILENO), "wb") :
 			      fopen(w->partial, "wb");
 	if (!w->f || !w->path) {
-		snprintf(err, errlen, "%s: %s", w->partial, strerror(errno));
+		/* the name the user gave, not the .partial it is written as */
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		free(w->partial);
 		free(w->path);
 		free(w);

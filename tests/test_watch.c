@@ -242,6 +242,8 @@ Test(watch, bad_input_exit_2_nothing_captured)
 		{ { "--iface", "lo", "--fr" }, "unknown option '--fr' (did you mean '--for'?)" },
 		{ { "--iface", "lo", "--for", "5x" }, "--for: '5x' is not a duration" },
 		{ { "--iface", "lo", "--for", "0s" }, "--for: '0s' is not a duration" },
+		{ { "--iface", "lo", "--for", "99999999999999h" }, "--for: "
+		  "'99999999999999h' is too long (at most 292 years)" },
 		{ { "--iface", "lo", "--silence", "-1s" }, "--silence: '-1s' is not" },
 		{ { "--iface", "lo", "--until", "conected" }, "--until: 'conected' is not "
 		  "connected, hang or any (did you mean 'connected'?)" },
@@ -253,8 +255,9 @@ Test(watch, bad_input_exit_2_nothing_captured)
 		{ { "--iface", "kdhnosuch0" }, "no interface kdhnosuch0 (ip link lists them" },
 		{ { "105", "106" }, "unexpected '106': one VMID or VM config" },
 		{ { NULL }, "nothing to watch: give a VMID, a VM config or --iface" },
-		{ { noconf }, "nope: Failed to open file" },
-		{ { "999", "--config-dir", dir }, "999.conf: Failed to open file" },
+		{ { noconf }, "nope: no such file\n" },
+		{ { "999", "--config-dir", dir }, "999.conf: no such file (no VM 999 "
+		  "on this host?)\n" },
 		{ { conf, "--iface", "lo" }, "mac-short.conf:2: net0: 'BC:24:11:00:00:1' "
 		  "is not a MAC address" },
 		{ { "--iface", "lo", "--bcdedit", bcd }, "port-letters.txt:3: port 'abc' "
