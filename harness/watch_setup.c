@@ -187,7 +187,6 @@ int watch_ifaces_exist(const struct watch_vm *vm)
 {
 	for (size_t i = 0; i < vm->n_ifaces; i++) {
 		const char *name = vm->ifaces[i];
-
 		const struct watch_nic *n = NULL;
 
 		if (if_nametoindex(name))
@@ -199,7 +198,7 @@ int watch_ifaces_exist(const struct watch_vm *vm)
 			return cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE,
 					 "no interface %s (%s of VM %u): the VM is "
 					 "probably not running (qm start %u, then "
-					 "kdh watch %u)", name, n->name, vm->vmid,
+					 "this kdh watch again)", name, n->name,
 					 vm->vmid, vm->vmid);
 		return cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE, "no interface %s "
 				 "(ip link lists them; a VM's tap exists only while "
@@ -209,6 +208,28 @@ int watch_ifaces_exist(const struct watch_vm *vm)
 }
 
 /* /proc/PID/stat's field 22: the start, in clock ticks of CLOCK_BOOTTIME */
+/* Whether process @pid is the QEMU of VM @vmid: qemu-server starts it with
+ * "-id VMID" (a pid file outlives its process, and pids are reused) */
+static bool is_qemu_of(unsigned pid, unsigned vmid)
+{
+	char path[64], id[16];
+	gchar *argv = NULL;
+	gsize len = 0;
+	bool found = false;
+
+	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
+	snprintf(id, sizeof(id), "%u", vmid);
+	if (!g_file_get_contents(path, &argv, &len, NULL))
+		return false;
+	for (gsize i = 0; i < len && !found; i += strlen(argv + i) + 1) {
+		const char *arg = argv + i, *next = arg + strlen(arg) + 1;
+
+		found = !strcmp(arg, "-id") && next < argv + len && !strcmp(next, id);
+	}
+	g_free(argv);
+	return found;
+}
+
 static int start_ticks(unsigned pid, unsigned long long *ticks)
 {
 	char path[64], *text = NULL, *p;
@@ -233,7 +254,8 @@ static int start_ticks(unsigned pid, unsigned long long *ticks)
  * @pid:	output: the process, 0 when none
  *
  * Return: the wall clock's ns at its start (10 ms resolution), or AN_NONE
- * when there is no pid file or no such process
+ * when there is no pid file, no such process, or one that is not QEMU
+ * with "-id VMID" (a stale pid file, a pid reused)
  */
 uint64_t watch_qemu_start(unsigned vmid, const char *pid_dir, unsigned *pid)
 {
@@ -250,7 +272,8 @@ uint64_t watch_qemu_start(unsigned vmid, const char *pid_dir, unsigned *pid)
 		return AN_NONE;
 	v = strtoul(text, NULL, 10);
 	g_free(text);
-	if (!v || v > 4194304 || hz <= 0 || start_ticks((unsigned)v, &ticks))
+	if (!v || v > 4194304 || hz <= 0 || !is_qemu_of((unsigned)v, vmid) ||
+	    start_ticks((unsigned)v, &ticks))
 		return AN_NONE;
 	clock_gettime(CLOCK_REALTIME, &rt);	/* once, at setup */
 	clock_gettime(CLOCK_BOOTTIME, &bt);

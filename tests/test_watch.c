@@ -308,13 +308,24 @@ Test(watch, qemu_start_from_pid_file)
 	char text[32];
 	unsigned pid;
 	uint64_t start;
+	pid_t qemu;
 
 	cr_assert_eq(watch_qemu_start(105, dir, &pid), AN_NONE);
 	cr_assert_eq(pid, 0);
 	snprintf(text, sizeof(text), "%d\n", getpid());
 	cr_assert(g_file_set_contents(path, text, -1, NULL));
+	cr_assert_eq(watch_qemu_start(105, dir, &pid), AN_NONE, "not a QEMU");
+	qemu = tw_qemu_stand_in(106);
+	snprintf(text, sizeof(text), "%d\n", qemu);
+	cr_assert(g_file_set_contents(path, text, -1, NULL));
+	cr_assert_eq(watch_qemu_start(105, dir, &pid), AN_NONE, "VM 106's QEMU");
+	tw_qemu_stop(qemu);
+	qemu = tw_qemu_stand_in(105);
+	snprintf(text, sizeof(text), "%d\n", qemu);
+	cr_assert(g_file_set_contents(path, text, -1, NULL));
 	start = watch_qemu_start(105, dir, &pid);
-	cr_assert_eq(pid, (unsigned)getpid());
+	tw_qemu_stop(qemu);
+	cr_assert_eq(pid, (unsigned)qemu);
 	cr_assert_neq(start, AN_NONE);
 	cr_assert(start <= (uint64_t)time(NULL) * 1000000000ull + 1000000000ull &&
 		  start + 600ull * 1000000000ull > (uint64_t)time(NULL) * 1000000000ull,

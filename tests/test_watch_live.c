@@ -69,13 +69,8 @@ static struct ns_topo *taps_make(const char *const *names, int *fds)
 static pid_t qemu_stand_in(const char *dir)
 {
 	char *path = g_build_filename(dir, "105.pid", NULL), text[32];
-	pid_t pid = fork();
+	pid_t pid = tw_qemu_stand_in(105);
 
-	cr_assert_geq(pid, 0);
-	if (!pid) {
-		execlp("sleep", "sleep", "60", (char *)NULL);
-		_exit(127);
-	}
 	snprintf(text, sizeof(text), "%d\n", pid);
 	cr_assert(g_file_set_contents(path, text, -1, NULL));
 	g_free(path);
@@ -203,8 +198,7 @@ Test(watch, vmid_taps_filter_and_pcap, .timeout = 60)
 	wait_for(out, "probes for 169.254.1.2 (RFC 3927)", 10);
 	kill(pid, SIGTERM);
 	cr_assert_eq(watch_wait(pid), 1);
-	kill(qemu, SIGKILL);
-	waitpid(qemu, NULL, 0);
+	tw_qemu_stop(qemu);
 	text = file_text(out);
 	{
 		const char *want[] = {
@@ -302,7 +296,7 @@ Test(watch, missing_tap_and_no_cap_net_raw, .timeout = 60)
 		cr_assert_eq(tw_watch(args, &out, &err), 2, "%s%s", out, err);
 		cr_assert(strstr(err, "kdh watch: no interface tap105i1 (net1 of VM "
 				 "105): the VM is probably not running (qm start 105, "
-				 "then kdh watch 105)"), "%s", err);
+				 "then this kdh watch again)"), "%s", err);
 		g_free(out); g_free(err);
 	}
 	{

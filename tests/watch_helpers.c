@@ -4,8 +4,12 @@
  * watch's summary */
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "watch_helpers.h"
@@ -125,4 +129,46 @@ char *tw_replay(const char *scenario, const char *key, int status,
 	test_rmtree(dir);
 	g_free(dir); g_free(cap); g_free(err);
 	return out;
+}
+
+/* A process standing in for VM @vmid's QEMU (its argv has "-id VMID", as
+ * qemu-server's), in a process group of its own: tw_qemu_stop() it */
+pid_t tw_qemu_stand_in(unsigned vmid)
+{
+	char id[16];
+	pid_t pid;
+
+	snprintf(id, sizeof(id), "%u", vmid);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (!pid) {
+		setpgid(0, 0);
+		execlp("sh", "sh", "-c", "sleep 60; exit 0", "kvm", "-id", id,
+		       (char *)NULL);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	for (int i = 0; i < 500; i++) {		/* until it has exec'd */
+		char path[64], *argv = NULL;
+		gsize len = 0;
+		bool execd;
+
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+		execd = g_file_get_contents(path, &argv, &len, NULL) && len > 3 &&
+			!memcmp(argv, "sh", 3);
+		g_free(argv);
+		if (execd)
+			return pid;
+		usleep(10000);
+	}
+	tw_qemu_stop(pid);
+	cr_assert_fail("the QEMU stand-in did not start");
+	return -1;
+}
+
+/* The stand-in and its sleep gone */
+void tw_qemu_stop(pid_t pid)
+{
+	kill(-pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 }
