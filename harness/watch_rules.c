@@ -225,16 +225,24 @@ void story_evaluate(struct watch_story *s, size_t i, uint64_t now)
 	connected_rule(s, t, k, now);
 }
 
+/* The record of @mac asking for @tpa; a new one takes a free slot, else
+ * the one asked least recently that was not told (a told one stays, or
+ * its problem would be told again), else NULL: 16 problems told */
 static struct arp_ask *arp_find(struct watch_story *s,
 				const uint8_t mac[ETH_ALEN], uint32_t tpa)
 {
-	struct arp_ask *q;
+	struct arp_ask *q = NULL;
 
-	for (size_t i = 0; i < ARP_TABLE; i++)
-		if (s->arp[i].n && s->arp[i].tpa == tpa &&
-		    !memcmp(s->arp[i].mac, mac, ETH_ALEN))
-			return &s->arp[i];
-	q = &s->arp[s->arp_next++ % ARP_TABLE];
+	for (size_t i = 0; i < ARP_TABLE; i++) {
+		struct arp_ask *e = &s->arp[i];
+
+		if (e->n && e->tpa == tpa && !memcmp(e->mac, mac, ETH_ALEN))
+			return e;
+		if (!e->told && (!q || !e->n || (q->n && e->last_ns < q->last_ns)))
+			q = e;
+	}
+	if (!q)
+		return NULL;
 	*q = (struct arp_ask){ .tpa = tpa };
 	memcpy(q->mac, mac, ETH_ALEN);
 	return q;
@@ -278,6 +286,8 @@ void story_arp_take(struct watch_story *s, const struct arp_view *arp,
 	    !story_vm_mac(s, arp->sha))
 		return;			/* probes and announcements: RFC 3927 */
 	q = arp_find(s, arp->sha, arp->tpa);
+	if (!q)
+		return;
 	if (!q->n++)
 		q->first_ns = now;
 	q->last_ns = now;

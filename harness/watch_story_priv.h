@@ -46,7 +46,6 @@ struct watch_story {
 	GArray *told;			/* struct told, by target index */
 	GHashTable *index;		/* const struct an_target * -> index+1 */
 	struct arp_ask arp[ARP_TABLE];
-	size_t arp_next;
 	unsigned problems;
 	char first_problem[160];	/* in a few words, for the verdict */
 	/* this boot's: a new "power on" resets them (watch_story_boot()) */

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "netsim/pcapng.h"
+#include "netsim/pkt.h"
 #include "watch_helpers.h"
 
 #define WRONG_KEY	"1.2.3.4"
@@ -123,4 +125,46 @@ Test(watch_verdict, serial_only_is_connected_over_serial)
 		"after t0 (serial KD: the lines above follow KDNET only)", NULL };
 
 	g_free(tw_replay("serial-debugger", TW_KEY, 0, NULL, want));
+}
+
+/* @n ARP requests from @mac for @tpa, 1.1 s apart from @t (seconds) */
+static double arp_asks(struct ns_pcapng *w, int iface, const uint8_t mac[6],
+		       uint32_t tpa, int n, double t)
+{
+	uint8_t frame[64];
+
+	for (int i = 0; i < n; i++, t += 1.1)
+		cr_assert_eq(ns_pcapng_packet(w, iface, (uint64_t)(t * 1e9), frame,
+					      test_arp_frame(frame, ARP_OP_REQUEST,
+							     mac, 0xc0a80248, mac,
+							     tpa), NULL), 0);
+	return t;
+}
+
+/* An unanswered ARP told stays told, however many other addresses the VM
+ * asks for in between (its record is not recycled) */
+Test(watch_verdict, arp_problem_told_once)
+{
+	static const uint8_t vm[6] = { 0xbc, 0x24, 0x11, 0, 0x05, 0x01 };
+	char *dir = tw_tmpdir(), *cap = g_build_filename(dir, "arp.pcapng", NULL);
+	const char *args[] = { "--replay", cap, "--mac", "bc:24:11:00:05:01",
+			       NULL };
+	char err[256], *out, *e, *p;
+	struct ns_pcapng *w = ns_pcapng_open(cap, err, sizeof(err));
+	int iface;
+	double t = 1;
+
+	cr_assert(w, "%s", err);
+	iface = ns_pcapng_iface(w, "tap100i0", LINKTYPE_ETHERNET);
+	t = arp_asks(w, iface, vm, 0xc0a80201, 3, t);
+	for (uint32_t i = 0; i < 20; i++)
+		t = arp_asks(w, iface, vm, 0xc0a80210 + i, 1, t);
+	arp_asks(w, iface, vm, 0xc0a80201, 3, t);
+	cr_assert_eq(ns_pcapng_close(w), 0);
+	tw_tz_utc();
+	cr_assert_eq(tw_watch(args, &out, &e), 1, "%s%s", out, e);
+	p = strstr(out, "nobody has 192.168.2.1 on this link");
+	cr_assert(p && !strstr(p + 1, "nobody has 192.168.2.1"), "%s", out);
+	test_rmtree(dir);
+	g_free(out); g_free(e); g_free(dir); g_free(cap);
 }
