@@ -516,9 +516,14 @@ static void outcome_compute(const struct analysis *a, const struct an_target *t,
 			 span_s(t->ack_pend_ns, a->last_ns));
 	} else if (t->kdnet_failed && !t->kdnet_verified) {
 		m->outcome = AN_KEY_MISMATCH;
-		snprintf(m->why, sizeof(m->why), "%u KDNET packets, none verifies "
-			 "with the key%s", t->kdnet_failed, t->ctl_failed ?
-			 " (control packets, which always use it, do not)" : "");
+		if (a->keyless)
+			snprintf(m->why, sizeof(m->why), "not verified (no key): %u "
+				 "KDNET packets", t->kdnet_failed);
+		else
+			snprintf(m->why, sizeof(m->why), "%u KDNET packets, none "
+				 "verifies with the key%s", t->kdnet_failed,
+				 t->ctl_failed ? " (control packets, which always "
+				 "use it, do not)" : "");
 	} else if (m->address_source && !strcmp(m->address_source, "apipa")) {
 		m->outcome = AN_APIPA_AFTER_HANG;
 		snprintf(m->why, sizeof(m->why), "no DHCP answer to %u DISCOVERs; "

@@ -168,3 +168,17 @@ Test(watch_verdict, arp_problem_told_once)
 	test_rmtree(dir);
 	g_free(out); g_free(e); g_free(dir); g_free(cap);
 }
+
+/* Without a key nothing is verified: no claim about the handshake */
+Test(watch_verdict, no_key_claims_no_missing_handshake)
+{
+	char *cap = test_data_path(REAL_CAPTURE), *out, *err;
+	const char *argv[] = { getenv("KDH_BIN"), "analyze", cap, "--json", NULL };
+
+	cr_assert_eq(test_run(argv, &out, &err), 0, "%s%s", out, err);
+	cr_assert(strstr(out, "not verified (no key): KDNET data packets both "
+			 "ways"), "%s", out);
+	cr_assert(strstr(out, "\"mid_session\" : false"), "%s", out);
+	g_free(out); g_free(err);
+	g_free(cap);
+}

@@ -94,9 +94,13 @@ char *tw_sim_capture(const char *scenario, const char *dir)
 
 	cr_assert_eq(rc, 0, "%s%s", out, err);
 	d = g_dir_open(dir, 0, NULL);
-	while (d && (run = g_dir_read_name(d)))
-		if (g_str_has_prefix(run, "run-"))
-			cap = g_build_filename(dir, run, name, "capture.pcapng", NULL);
+	while (d && !cap && (run = g_dir_read_name(d))) {
+		/* @dir may hold earlier runs: the one with this scenario */
+		cap = g_build_filename(dir, run, name, "capture.pcapng", NULL);
+		if (!g_str_has_prefix(run, "run-") ||
+		    !g_file_test(cap, G_FILE_TEST_EXISTS))
+			g_clear_pointer(&cap, g_free);
+	}
 	g_dir_close(d);
 	cr_assert(cap && g_file_test(cap, G_FILE_TEST_EXISTS), "%s", out);
 	g_free(out); g_free(err); g_free(file); g_free(base); g_free(name);
