@@ -258,6 +258,16 @@ static bool duplicate(struct analysis *a, const struct frame_view *v,
 }
 
 /**
+ * analysis_keyless() - no key was given: the key given to analysis_new()
+ * is a stand-in, so a packet failing it says nothing about the session's
+ * @a:		analysis
+ */
+void analysis_keyless(struct analysis *a)
+{
+	a->keyless = true;
+}
+
+/**
  * analysis_keep_duplicates() - count every copy of a frame captured twice
  * @a:		analysis
  * @keep:	true: no duplicate detection
@@ -290,7 +300,7 @@ void analysis_feed(struct analysis *a, const struct cap_frame *f)
 	struct frame_view v;
 	uint64_t now = f->ts_ns;
 
-	a->frames++;
+	a->frames += f->caplen > 0;	/* wire frames, not harness events */
 	if (a->first_ns == AN_NONE)
 		a->first_ns = now;
 	a->last_ns = now;
@@ -362,9 +372,10 @@ bool analysis_has_power_on(const struct analysis *a)
  * analysis_frames() - frame counts
  * @a:		analysis
  * @bad:	output: frames with damaged headers, may be NULL
- * @duration_ns: output: last minus first timestamp, may be NULL
+ * @duration_ns: output: last minus first timestamp (of frames and harness
+ *		events), may be NULL
  *
- * Return: frames fed
+ * Return: frames fed, harness events not counted
  */
 uint64_t analysis_frames(const struct analysis *a, uint64_t *bad,
 			 uint64_t *duration_ns)
@@ -372,7 +383,7 @@ uint64_t analysis_frames(const struct analysis *a, uint64_t *bad,
 	if (bad)
 		*bad = a->bad_frames;
 	if (duration_ns)
-		*duration_ns = a->frames ? a->last_ns - a->first_ns : 0;
+		*duration_ns = a->first_ns != AN_NONE ? a->last_ns - a->first_ns : 0;
 	return a->frames;
 }
 
@@ -440,12 +451,33 @@ static void address_compute(const struct analysis *a,
 		m->address[0] = '\0';
 }
 
-/* Connected before the capture began: data both ways without a key, or
- * announcements naming a bound debugger, and no handshake captured */
-static bool mid_session(const struct an_target *t)
+/**
+ * an_mid_session() - connected before the capture began: data both ways
+ * without a session key, or announcements naming a bound debugger, and no
+ * handshake captured
+ * @a:		analysis
+ * @t:		target
+ *
+ * Control packets always use the base key, and their channel byte is
+ * plaintext: one that fails it, with nothing verifying, is a wrong key,
+ * not a session begun earlier (a capture started mid-session has only
+ * data packets).  Without a key nothing is verified, so nothing is known
+ * about the handshake either.
+ *
+ * Return: true for a session begun before the capture
+ */
+bool an_mid_session(const struct analysis *a, const struct an_target *t)
 {
+	if (a->keyless || (t->ctl_failed && !t->kdnet_verified))
+		return false;
 	return t->connect_ns == AN_NONE && t->reply_ns == AN_NONE &&
 	       ((t->nokey[0] && t->nokey[1]) || t->bound_announces);
+}
+
+/* Without a key: data both ways, none of it verified */
+static bool keyless_data(const struct analysis *a, const struct an_target *t)
+{
+	return a->keyless && t->nokey[0] && t->nokey[1];
 }
 
 static void outcome_compute(const struct analysis *a, const struct an_target *t,
@@ -460,7 +492,14 @@ static void outcome_compute(const struct analysis *a, const struct an_target *t,
 		m->outcome = AN_CONNECTED;
 		snprintf(m->why, sizeof(m->why), "debugger replied; data packets "
 			 "verify with the session key");
-	} else if (mid_session(t)) {
+	} else if (keyless_data(a, t)) {
+		m->outcome = AN_CONNECTED;
+		snprintf(m->why, sizeof(m->why), "not verified (no key): KDNET "
+			 "data packets both ways (from the debuggee first seen at "
+			 "%.3f s, from the debugger at %.3f s)",
+			 span_s(t0, t->first_nokey_ns[0]),
+			 span_s(t0, t->first_nokey_ns[1]));
+	} else if (an_mid_session(a, t)) {
 		m->outcome = AN_CONNECTED;
 		m->mid_session = true;
 		snprintf(m->why, sizeof(m->why), "the session began before the "
@@ -477,8 +516,14 @@ static void outcome_compute(const struct analysis *a, const struct an_target *t,
 			 span_s(t->ack_pend_ns, a->last_ns));
 	} else if (t->kdnet_failed && !t->kdnet_verified) {
 		m->outcome = AN_KEY_MISMATCH;
-		snprintf(m->why, sizeof(m->why), "%u KDNET packets, none verifies "
-			 "with the key", t->kdnet_failed);
+		if (a->keyless)
+			snprintf(m->why, sizeof(m->why), "not verified (no key): %u "
+				 "KDNET packets", t->kdnet_failed);
+		else
+			snprintf(m->why, sizeof(m->why), "%u KDNET packets, none "
+				 "verifies with the key%s", t->kdnet_failed,
+				 t->ctl_failed ? " (control packets, which always "
+				 "use it, do not)" : "");
 	} else if (m->address_source && !strcmp(m->address_source, "apipa")) {
 		m->outcome = AN_APIPA_AFTER_HANG;
 		snprintf(m->why, sizeof(m->why), "no DHCP answer to %u DISCOVERs; "

@@ -236,9 +236,9 @@ void analyze_report_text(FILE *out, const struct analysis *a, const char *file,
 {
 	uint64_t bad, dur, frames = analysis_frames(a, &bad, &dur);
 
-	fprintf(out, "%s (%s): %" PRIu64 " frames over %.3f s, %" PRIu64
-		" with damaged headers\n", file, format, frames, (double)dur / 1e9,
-		bad);
+	fprintf(out, "%s (%s): %" PRIu64 " frame%s over %.3f s, %" PRIu64
+		" with damaged headers\n", file, format, frames, frames == 1 ? "" :
+		"s", (double)dur / 1e9, bad);
 	fprintf(out, "t0 = %s\n", analysis_has_power_on(a) ? "the \"power on\" event"
 		: "the first frame (no \"power on\" event in the capture)");
 	if (analysis_duplicates(a))
@@ -268,6 +268,8 @@ static int analyze_file(const struct cli_capture_args *args)
 		return cli_error(&kdh_cmd_analyze, KDH_EXIT_USAGE, "OpenSSL setup failed");
 	}
 	analysis_keep_duplicates(a, args->keep_duplicates);
+	if (!args->has_key)
+		analysis_keyless(a);
 	while ((rc = capfile_next(cf, &f)) == 1)
 		analysis_feed(a, &f);
 	cli_capture_warn(&kdh_cmd_analyze, file, cf);
@@ -328,7 +330,8 @@ const struct kdh_cmd kdh_cmd_analyze = {
 "                  no-kdnet-traffic, with one line of explanation; a capture\n"
 "                  started mid-session (no handshake; data both ways, or\n"
 "                  announcements naming a bound debugger) is connected with\n"
-"                  connect_s unknown\n"
+"                  connect_s unknown; not when a control packet fails KEY\n"
+"                  (control packets use it always): that is key-mismatch\n"
 "Frames with the same bytes within 10 ms (tcpdump -i any sees a bridged\n"
 "frame on the tap and on the bridge) are counted once, and said so.\n"
 "\n"

@@ -8,7 +8,10 @@
  * in it and data packets cannot be decrypted, but data flowing both ways,
  * or announcements naming a bound debugger (Windows fills in the debugger's
  * address and port once bound), mean the session began before the capture:
- * outcome connected, connect_time unknown.  Key-less packets on a flow no
+ * outcome connected, connect_time unknown.  A control packet failing
+ * the key is another matter: control packets always use the base key, so
+ * with nothing verifying the key is wrong (analyze.c, an_mid_session()).
+ * Key-less packets on a flow no
  * verified packet has oriented wait until one does: the debugger may speak
  * first there.  A new boot nonce in the announcements is a reboot, a new
  * reply a new session.
@@ -47,6 +50,17 @@ static int event_cmp(gconstpointer pa, gconstpointer pb)
 	const struct an_event *x = pa, *y = pb;
 
 	return x->t_ns < y->t_ns ? -1 : x->t_ns > y->t_ns;
+}
+
+/* What a data packet without session key says: the handshake was before
+ * the capture, unless no key was given or the key fails control packets */
+static const char *nokey_why(const struct analysis *a, const struct an_target *t)
+{
+	if (a->keyless)
+		return "not verified (no key)";
+	if (t->ctl_failed && !t->kdnet_verified)
+		return "no session key: the key fails control packets too";
+	return "no session key: the handshake was before the capture";
 }
 
 /* Keys of a->nokey: the flow's endpoints in a fixed order */
@@ -104,24 +118,23 @@ static void nokey_resolve(struct analysis *a, struct an_target *t,
 		if (!t->nokey[dir])
 			t->first_nokey_ns[dir] = p->first_ns[side];
 		t->nokey[dir] += p->n[side];
-		an_event_add(t, p->first_ns[side], "data from the %s, no session "
-			     "key: the handshake was before the capture", dir ?
-			     "debugger" : "debuggee");
+		an_event_add(t, p->first_ns[side], "data from the %s, %s", dir ?
+			     "debugger" : "debuggee", nokey_why(a, t));
 	}
 	g_array_sort(t->events, event_cmp);
 	g_hash_table_remove(a->nokey, &k);
 }
 
 /* Data packets without a session key: the handshake was before the capture */
-static void nokey_take(struct an_target *t, bool out, uint64_t now)
+static void nokey_take(const struct analysis *a, struct an_target *t,
+		       bool out, uint64_t now)
 {
 	int dir = out ? 0 : 1;
 
 	if (!t->nokey[dir]++) {
 		t->first_nokey_ns[dir] = now;
-		an_event_add(t, now, "data from the %s, no session key: the "
-			     "handshake was before the capture", out ? "debuggee" :
-			     "debugger");
+		an_event_add(t, now, "data from the %s, %s", out ? "debuggee" :
+			     "debugger", nokey_why(a, t));
 	}
 }
 
@@ -145,20 +158,22 @@ static void announce_take(struct an_target *t, const struct kdnet_announce *an,
 			     an->third_port);
 }
 
-static void kdnet_events(struct an_target *t, const struct kdnet_record *r,
-			 bool out, uint64_t now)
+static void kdnet_events(const struct analysis *a, struct an_target *t,
+			 const struct kdnet_record *r, bool out, uint64_t now)
 {
 	char ip[IP_STRLEN];
 
 	if (r->status == KDNET_NO_SESSION_KEY)
-		nokey_take(t, out, now);
+		nokey_take(a, t, out, now);
 	if (r->status == KDNET_VERIFIED && r->ctl_kind == KDNET_CTL_ANNOUNCE && out)
 		announce_take(t, &r->announce, now);
 
 	if (r->status == KDNET_AUTH_FAILED && !t->warned_auth) {
 		t->warned_auth = true;
-		an_event_add(t, now, "KDNET packet %s does not verify with the key",
-			  out ? "from this NIC" : "to this NIC");
+		an_event_add(t, now, "KDNET %s packet %s does not verify with the "
+			     "key%s", r->channel == KDNET_CH_CONTROL ? "control" :
+			     "data", out ? "from this NIC" : "to this NIC",
+			     a->keyless ? " (no key given)" : "");
 	}
 	if (r->status != KDNET_VERIFIED)
 		return;
@@ -224,5 +239,7 @@ void an_kdnet_take(struct analysis *a, const struct frame_view *v, uint64_t now)
 	}
 	t->kdnet_verified += r.status == KDNET_VERIFIED;
 	t->kdnet_failed += r.status == KDNET_AUTH_FAILED;
-	kdnet_events(t, &r, out, now);
+	t->ctl_failed += r.status == KDNET_AUTH_FAILED &&
+			 r.channel == KDNET_CH_CONTROL;
+	kdnet_events(a, t, &r, out, now);
 }

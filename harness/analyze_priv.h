@@ -48,6 +48,7 @@ struct analysis {
 	struct an_recent recent[AN_RECENT];
 	size_t recent_next;
 	bool keep_duplicates;
+	bool keyless;			/* no key given: failures prove nothing */
 	uint64_t duplicates;
 };
 

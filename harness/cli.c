@@ -218,8 +218,9 @@ static void signal_io(void *opaque, int fd, short revents)
 }
 
 /**
- * cli_stop_on_signals() - SIGINT and SIGTERM stop @l's run (through a
- * signalfd, so the loop ends normally and files get completed)
+ * cli_stop_on_signals() - SIGINT, SIGTERM and SIGHUP stop @l's run
+ * (through a signalfd, so the loop ends normally and files get completed:
+ * a closed terminal is a stop like Ctrl-C, not the loss of the capture)
  * @l:		real-clock loop
  *
  * Return: the signalfd (close it after the run), or -1
@@ -232,6 +233,7 @@ int cli_stop_on_signals(struct ns_loop *l)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	fd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (fd >= 0 && ns_loop_add_fd(l, fd, POLLIN, signal_io, l, "signals")) {

@@ -118,16 +118,19 @@ static int filter_set(pcap_t *pc, const char *filter, const char *name,
 		      char *err, size_t errlen)
 {
 	struct bpf_program prog;
+	int rc;
 
 	if (!filter[0])
 		return 0;
-	if (pcap_compile(pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) ||
-	    pcap_setfilter(pc, &prog)) {
+	if (pcap_compile(pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN)) {
 		snprintf(err, errlen, "BPF filter on %s: %s", name, pcap_geterr(pc));
 		return -EINVAL;
 	}
-	pcap_freecode(&prog);
-	return 0;
+	rc = pcap_setfilter(pc, &prog);
+	if (rc)
+		snprintf(err, errlen, "BPF filter on %s: %s", name, pcap_geterr(pc));
+	pcap_freecode(&prog);	/* compiled: freed either way */
+	return rc ? -EINVAL : 0;
 }
 
 static int iface_open(struct watch_capture *c, size_t i, const char *name,

@@ -19,6 +19,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,7 @@ struct watch_run {
 	struct watch_event held[2];	/* recorded with the first frame */
 	size_t n_held;
 	const char *ended;		/* why the watch stopped */
+	int pcap_err;			/* --pcap's first write error (-errno) */
 };
 
 static void stop(struct watch_run *r, const char *why)
@@ -59,6 +62,19 @@ static void stop(struct watch_run *r, const char *why)
 
 static void record(struct watch_run *r, struct cap_frame *f, size_t iface,
 		   const char *iface_name);
+
+/* After each record and tick: --until met, --pcap or the lines failing
+ * (a full disk; a closed pipe or terminal, SIGPIPE being ignored) end the
+ * watch, and what was captured is kept */
+static void checks(struct watch_run *r)
+{
+	if (watch_story_done(r->story, r->o->until))
+		stop(r, "--until");
+	if (r->pcap_err)
+		stop(r, "--pcap could not be written");
+	if (ferror(r->out))
+		stop(r, "the output is gone");
+}
 
 /* The events held for the first frame, stamped with its time: t0 of a
  * capture without "power on" stays the VM's first frame */
@@ -84,15 +100,14 @@ static void record(struct watch_run *r, struct cap_frame *f, size_t iface,
 	if (f->ts_ns < r->last_ns)
 		f->ts_ns = r->last_ns;
 	r->last_ns = f->ts_ns;
-	if (r->pcap && f->caplen)
-		ns_pcapng_packet(r->pcap, r->pcap_iface[iface], f->ts_ns, f->data,
-				 f->caplen, NULL);
-	else if (r->pcap)
-		ns_pcapng_event(r->pcap, f->ts_ns, f->comment);
+	if (r->pcap && !r->pcap_err)
+		r->pcap_err = f->caplen ?
+			ns_pcapng_packet(r->pcap, r->pcap_iface[iface], f->ts_ns,
+					 f->data, f->caplen, NULL) :
+			ns_pcapng_event(r->pcap, f->ts_ns, f->comment);
 	analysis_feed(r->a, f);
 	watch_story_frame(r->story, f, iface_name);
-	if (watch_story_done(r->story, r->o->until))
-		stop(r, "--until");
+	checks(r);
 }
 
 /* The harness events: a power-on now (it has its own time), the others
@@ -139,8 +154,9 @@ static void on_tick(void *opaque)
 	uint64_t now = ns_loop_now(r->loop);
 
 	watch_story_tick(r->story, now + r->wall_offset_ns);
-	if (watch_story_done(r->story, r->o->until))
-		stop(r, "--until");
+	if (r->pcap && !r->pcap_err)	/* a SIGKILL loses a second at most */
+		r->pcap_err = ns_pcapng_flush(r->pcap);
+	checks(r);
 	ns_timer_mod(r->tick, now + WATCH_TICK_NS);
 }
 
@@ -178,10 +194,16 @@ static int watch_end(struct watch_run *r, const char *name, const char *format)
 		fprintf(r->out, "warning: the kernel dropped %llu frames (capture "
 			"buffer full): figures may miss some\n",
 			(unsigned long long)dropped);
-	rc = watch_story_end(r->story);
-	if (r->pcap && ns_pcapng_close(r->pcap))
-		rc = cli_error(&kdh_cmd_watch, KDH_EXIT_FAIL, "%s: could not "
-			       "complete the capture", r->o->pcap);
+	rc = watch_story_end(r->story, r->ended && !strcmp(r->ended, "--until"));
+	if (r->pcap) {
+		int err = ns_pcapng_close(r->pcap);
+
+		err = r->pcap_err ? r->pcap_err : err;
+		if (err)
+			rc = cli_error(&kdh_cmd_watch, KDH_EXIT_FAIL, "%s: %s: the "
+				       "capture is incomplete", r->o->pcap,
+				       strerror(-err));
+	}
 	r->pcap = NULL;
 	return rc;
 }
@@ -248,8 +270,7 @@ static int live_run(struct watch_run *r, const struct watch_static *st)
 	rc = watch_end(r, name, "live");
 out:
 	watch_capture_close(r->cap);
-	if (r->pcap)
-		ns_pcapng_close(r->pcap);	/* an error before the run */
+	ns_pcapng_discard(r->pcap);	/* an error before the run: no file */
 	ns_timer_free(r->tick);
 	if (sfd >= 0)
 		close(sfd);
@@ -262,8 +283,7 @@ static void ticks_to(struct watch_run *r, uint64_t *next, uint64_t limit)
 {
 	for (; *next <= limit && !r->ended; *next += WATCH_TICK_NS) {
 		watch_story_tick(r->story, *next);
-		if (watch_story_done(r->story, r->o->until))
-			stop(r, "--until");
+		checks(r);
 	}
 }
 
@@ -354,9 +374,14 @@ static int mac_add(struct watch_opts *o, const char *s)
 static int duration_opt(const char *opt, const char *s, uint64_t min_ns,
 			uint64_t *out)
 {
+	int rc = duration_parse(s, out);
 	char m[32];
 
-	if (duration_parse(s, out) || *out < min_ns)
+	/* 2^63 ns: a start time plus it stays below NS_NEVER */
+	if (rc == -ERANGE || (!rc && *out > INT64_MAX))
+		return cli_usage_error(&kdh_cmd_watch, "%s: '%s' is too long (at "
+				       "most 292 years)", opt, s);
+	if (rc || *out < min_ns)
 		return cli_usage_error(&kdh_cmd_watch, "%s: '%s' is not a duration "
 				       "of at least %s (like 90s, 10m)", opt, s,
 				       duration_format(min_ns, m, sizeof(m)));
@@ -441,6 +466,7 @@ static int watch_main(int argc, char **argv)
 	struct watch_run r = { 0 };
 	int rc = opts_parse(argc, argv, &o);
 
+	signal(SIGPIPE, SIG_IGN);	/* a closed pipe: write errors, checks() */
 	if (!rc)
 		rc = watch_setup(&o, st, vm);
 	if (!rc && !o.replay)
@@ -452,6 +478,8 @@ static int watch_main(int argc, char **argv)
 		if (!r.a)
 			rc = cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE,
 				       "OpenSSL setup failed");
+		else if (!vm->key_from)
+			analysis_keyless(r.a);
 	}
 	if (!rc)
 		rc = o.replay ? replay_run(&r, st) : live_run(&r, st);
@@ -494,17 +522,23 @@ const struct kdh_cmd kdh_cmd_watch = {
 "- DHCPDISCOVERs and no OFFER: no DHCP server, so the boot waits about 10\n"
 "  minutes at the logo; fix: bcdedit /set {dbgsettings} dhcp no and a\n"
 "  static address on the Kernel Debugger Ethernet adapter\n"
-"- RFC 3927 probes: DHCP gave up; 169.254.x.y does not reach the debugger\n"
+"- RFC 3927 probes: DHCP gave up; 169.254.x.y reaches the debugger only\n"
+"  if its host routes 169.254/16\n"
 "- ARP for the debugger's address unanswered: its host is not on the link\n"
 "- announcements with no reply: WinDbg not listening there, or a firewall\n"
-"- wrong key: KDNET packets that do not verify with the key\n"
+"- wrong key: KDNET packets that do not verify with the key (a control\n"
+"  packet failing it is certain: control packets use the base key)\n"
 "- connected, and how long after the VM started\n"
-"- a reboot: a new boot nonce in the announcements\n"
+"- a reboot: a new boot nonce in the announcements, or a new \"power on\"\n"
+"  (a boot of its own: the silence clock starts again)\n"
 "- silence: no frame, or no KDNET, from any NIC --silence after the VM\n"
 "  started (Hyper-V enlightenments, busparams naming no NIC, debug off)\n"
-"It ends on Ctrl-C or SIGTERM, after --for, at --until, or when no\n"
-"interface is left (the VM stopped), with kdh analyze's summary of what was\n"
-"captured and a verdict line.\n"
+"It ends on Ctrl-C, SIGTERM or SIGHUP, after --for, at --until, when its\n"
+"output is closed (| head), or when no interface is left (the VM stopped),\n"
+"with kdh analyze's summary of what was captured and a verdict line: the\n"
+"analysis' outcome for the latest boot (and what the boot before came to),\n"
+"\"undecided\" naming the problem when --until stopped it on one, or the\n"
+"serial link's for serial KD.\n"
 "\n"
 "Options:\n"
 "  --iface IFACE      watch this interface instead of the VM's taps (again\n"
@@ -519,8 +553,9 @@ const struct kdh_cmd kdh_cmd_watch = {
 "  --network static|dhcp\n"
 "                     the debug NIC's network, for kdh check's findings\n"
 "  --pcap FILE        write every frame read (pcapng; atomically, also when\n"
-"                     stopped; - is standard output, and the lines go to\n"
-"                     standard error): kdh analyze FILE says the summary\n"
+"                     stopped; flushed each second; - is standard output,\n"
+"                     and the lines go to standard error): kdh analyze FILE\n"
+"                     says the summary\n"
 "  --for DURATION     stop after that long (default: Ctrl-C)\n"
 "  --until connected|hang|any\n"
 "                     stop once connected, at the first problem told, or at\n"
@@ -530,9 +565,10 @@ const struct kdh_cmd kdh_cmd_watch = {
 "                     is silence (default 60s)\n"
 "  --config-dir DIR   where VMID.conf is (default /etc/pve/qemu-server)\n"
 "\n"
-"Exit status: 0 when the debug NIC is connected at the end, 1 when it is\n"
-"not (a problem was told, or nothing seen), 2 for bad input: usage, a\n"
-"config or bcdedit file (file:line), a key, an interface that does not\n"
+"Exit status: 0 when the debug NIC (or the serial link) is connected at\n"
+"the end, 1 when it is not (a problem was told, a wrong key, nothing seen,\n"
+"undecided), 2 for bad input: usage, a config or bcdedit file (file:line;\n"
+"also a hostip or key it cannot use), a key, an interface that does not\n"
 "exist, no CAP_NET_RAW.\n"
 "\n"
 "Example:\n"

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* watch_priv.h - the parts of `kdh watch`, shared by watch_cmd.c (options,
  * the run and its end), watch_setup.c (what to watch, the opening lines),
- * watch_story.c (the live rules) and watch_capture.c (libpcap on live
- * interfaces).  Not a public header.
+ * watch_debugger.c (bcdedit's debugger and key, --key), watch_story.c,
+ * watch_rules.c and watch_verdict.c (the live rules, the verdict) and
+ * watch_capture.c (libpcap on live interfaces).  Not a public header.
  *
  * Times are nanoseconds of the wall clock (CLOCK_REALTIME, as libpcap
  * stamps frames and pcapng stores them); a replayed capture's are its own.
@@ -29,6 +30,8 @@
 #define WATCH_CONFIG_DIR	"/etc/pve/qemu-server"
 #define WATCH_PID_DIR		"/var/run/qemu-server"	/* VMID.pid */
 #define WATCH_FILTER_LEN	8192		/* 40 MACs, ~100 bytes each */
+#define WATCH_KEY_CLI		"given with --key"	/* watch_vm.key_from */
+#define WATCH_KEY_BCDEDIT	"bcdedit's"
 
 enum watch_until {
 	WATCH_UNTIL_NONE,		/* a signal, --for, the VM gone */
@@ -85,7 +88,8 @@ struct watch_nic {
  * @debug_nic:	index in @nics of the NIC KDNET will use (kdh check's
  *		choice), -1 when unknown
  * @hostip:	the debugger's address from bcdedit, 0 unknown
- * @key_from:	"--key", "bcdedit" or NULL (no key: nothing is verified)
+ * @key_from:	WATCH_KEY_CLI, WATCH_KEY_BCDEDIT or NULL (no key: nothing
+ *		is verified)
  * @qemu_start_ns: when the VM's QEMU process started (its pid file),
  *		AN_NONE when unknown
  */
@@ -98,8 +102,10 @@ struct watch_vm {
 	size_t n_ifaces;
 	uint32_t hostip;
 	uint16_t port;
+	bool port_known;		/* bcdedit's, not KDNET's default */
 	uint8_t key[KDNET_KEY_LEN];
 	const char *key_from;
+	bool key_differs;		/* --key is not bcdedit's key */
 	uint64_t silence_ns;
 	uint64_t qemu_start_ns;
 	unsigned qemu_pid;
@@ -125,6 +131,12 @@ struct watch_event {
 	uint64_t ts_ns;
 	char text[512];
 };
+
+/* watch_debugger.c */
+int watch_debugger_take(const struct watch_opts *o, const struct watch_static *st,
+			struct watch_vm *vm);
+void watch_debugger_print(FILE *out, const struct watch_opts *o,
+			  const struct watch_vm *vm);
 
 /* watch_setup.c */
 int watch_setup(const struct watch_opts *o, struct watch_static *st,
@@ -152,7 +164,7 @@ void watch_story_tick(struct watch_story *s, uint64_t now_ns);
 void watch_story_note(struct watch_story *s, uint64_t now_ns, const char *fmt,
 		      ...) __attribute__((format(printf, 3, 4)));
 bool watch_story_done(const struct watch_story *s, enum watch_until until);
-int watch_story_end(const struct watch_story *s);
+int watch_story_end(const struct watch_story *s, bool until);
 
 /* watch_capture.c */
 struct watch_capture;

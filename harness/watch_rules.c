@@ -31,7 +31,9 @@ static void dhcp_rule(struct watch_story *s, const struct an_target *t,
 	    t->offers || t->connect_ns != AN_NONE || !story_debug_candidate(s, t))
 		return;
 	k->said |= SAID(R_DHCP);
-	s->problems++;
+	story_problem(s, "dhcp wait in progress: %u DISCOVERs, no OFFER after "
+		      "%.1f s", t->discovers, (double)(now - t->first_discover_ns) /
+		      1e9);
 	story_say(s, now, FIX_DHCP, "%s sent %u DHCPDISCOVERs, no OFFER: no DHCP "
 		  "server on %s: the boot will wait ~10 minutes at the logo, then "
 		  "take 169.254.x.y", story_label(s, t->mac, b), t->discovers,
@@ -42,21 +44,38 @@ static void apipa_rule(struct watch_story *s, const struct an_target *t,
 		       struct told *k, uint64_t now)
 {
 	char b[MAC_STRLEN], ip[IP_STRLEN], dbg[IP_STRLEN], waited[64] = "";
+	char reach[96];
 
 	if ((k->said & SAID(R_APIPA)) || !t->probes || t->connect_ns != AN_NONE ||
 	    !story_debug_candidate(s, t))
 		return;
 	k->said |= SAID(R_APIPA);
-	s->problems++;
 	if (t->first_discover_ns != AN_NONE)
 		snprintf(waited, sizeof(waited), " after %.1f s (%u DISCOVERs)",
 			 (double)(t->first_probe_ns - t->first_discover_ns) / 1e9,
 			 t->discovers);
+	if (s->vm->hostip)
+		snprintf(reach, sizeof(reach), "it reaches the debugger at %s only "
+			 "if that host routes 169.254/16", ip_str(s->vm->hostip, dbg));
+	else
+		snprintf(reach, sizeof(reach), "it reaches the debugger only if the "
+			 "debugger's host routes 169.254/16");
+	story_problem(s, "169.254 address after the DHCP wait: %s",
+		      ip_str(t->apipa_addr, ip));
 	story_say(s, now, FIX_DHCP, "%s gave up on DHCP%s and probes for %s (RFC "
-		  "3927): the debugger%s%s is not on 169.254/16, so it will not "
-		  "connect", story_label(s, t->mac, b), waited,
-		  ip_str(t->apipa_addr, ip), s->vm->hostip ? " at " : "",
-		  s->vm->hostip ? ip_str(s->vm->hostip, dbg) : "");
+		  "3927): %s", story_label(s, t->mac, b), waited, ip, reach);
+}
+
+/* Why the key is wrong, in the words of where it came from */
+static const char *key_wrong_why(const struct watch_story *s,
+				 const struct an_target *t)
+{
+	if (!strcmp(s->vm->key_from, WATCH_KEY_CLI))
+		return t->ctl_failed ? "--key is not this session's key (a control "
+		       "packet does not verify)" : "--key is not this session's key";
+	if (t->kdnet_received)
+		return "the key in bcdedit is not the one WinDbg uses";
+	return "the key in bcdedit does not verify the packets";
 }
 
 static void key_rule(struct watch_story *s, const struct an_target *t,
@@ -68,14 +87,15 @@ static void key_rule(struct watch_story *s, const struct an_target *t,
 	    t->kdnet_failed < BAD_PACKETS || t->kdnet_verified)
 		return;
 	k->said |= SAID(R_KEY);
-	s->problems++;
+	story_problem(s, "wrong key: %u KDNET packets, none verifies",
+		      t->kdnet_failed);
 	snprintf(fix, sizeof(fix), "give WinDbg the key `bcdedit /dbgsettings` "
 		 "shows in the guest (or set that one: bcdedit /dbgsettings net "
 		 "hostip:%s port:%u key:KEY)", ip_str(t->debugger_ip, ip),
 		 t->debugger_port);
-	story_say(s, now, fix, "wrong key: %u KDNET packets from %s to %s:%u, none "
-		  "verifies with the key (%s)", t->kdnet_failed,
-		  story_label(s, t->mac, b), ip, t->debugger_port, s->vm->key_from);
+	story_say(s, now, fix, "wrong key: %s: %u KDNET packets from %s to %s:%u, "
+		  "none verifies", key_wrong_why(s, t), t->kdnet_failed,
+		  story_label(s, t->mac, b), ip, t->debugger_port);
 }
 
 static void announce_rule(struct watch_story *s, const struct an_target *t,
@@ -92,9 +112,10 @@ static void announce_rule(struct watch_story *s, const struct an_target *t,
 	    now <= k->first_sent_ns)
 		return;
 	k->said |= SAID(R_ANNOUNCE);
-	s->problems++;
 	every = (double)(now - k->first_sent_ns) / 1e9 / (n - 1);
 	ip_str(t->debugger_ip, ip);
+	story_problem(s, "announcing to %s:%u, no reply to %u packets", ip,
+		      t->debugger_port, n);
 	snprintf(fix, sizeof(fix), "start WinDbg on %s (windbg -k net:port=%u,"
 		 "key=KEY) with the key bcdedit shows, and let UDP %u in through "
 		 "that host's firewall", ip, t->debugger_port, t->debugger_port);
@@ -142,8 +163,8 @@ static void connected_say(struct watch_story *s, const struct an_target *t,
 static void connected_rule(struct watch_story *s, const struct an_target *t,
 			   struct told *k, uint64_t now)
 {
-	bool before = t->connect_ns == AN_NONE && t->reply_ns == AN_NONE &&
-		      (t->bound_announces || (t->nokey[0] && t->nokey[1]));
+	bool before = an_mid_session(s->a, t) ||
+		      (!s->vm->key_from && t->nokey[0] && t->nokey[1]);
 
 	if (k->said & SAID(R_CONNECTED))
 		return;
@@ -204,16 +225,24 @@ void story_evaluate(struct watch_story *s, size_t i, uint64_t now)
 	connected_rule(s, t, k, now);
 }
 
+/* The record of @mac asking for @tpa; a new one takes a free slot, else
+ * the one asked least recently that was not told (a told one stays, or
+ * its problem would be told again), else NULL: 16 problems told */
 static struct arp_ask *arp_find(struct watch_story *s,
 				const uint8_t mac[ETH_ALEN], uint32_t tpa)
 {
-	struct arp_ask *q;
+	struct arp_ask *q = NULL;
 
-	for (size_t i = 0; i < ARP_TABLE; i++)
-		if (s->arp[i].n && s->arp[i].tpa == tpa &&
-		    !memcmp(s->arp[i].mac, mac, ETH_ALEN))
-			return &s->arp[i];
-	q = &s->arp[s->arp_next++ % ARP_TABLE];
+	for (size_t i = 0; i < ARP_TABLE; i++) {
+		struct arp_ask *e = &s->arp[i];
+
+		if (e->n && e->tpa == tpa && !memcmp(e->mac, mac, ETH_ALEN))
+			return e;
+		if (!e->told && (!q || !e->n || (q->n && e->last_ns < q->last_ns)))
+			q = e;
+	}
+	if (!q)
+		return NULL;
 	*q = (struct arp_ask){ .tpa = tpa };
 	memcpy(q->mac, mac, ETH_ALEN);
 	return q;
@@ -257,6 +286,8 @@ void story_arp_take(struct watch_story *s, const struct arp_view *arp,
 	    !story_vm_mac(s, arp->sha))
 		return;			/* probes and announcements: RFC 3927 */
 	q = arp_find(s, arp->sha, arp->tpa);
+	if (!q)
+		return;
 	if (!q->n++)
 		q->first_ns = now;
 	q->last_ns = now;
@@ -264,8 +295,9 @@ void story_arp_take(struct watch_story *s, const struct arp_view *arp,
 	    q->last_ns - q->first_ns < ARP_SPAN_NS || !arp_matters(s, q))
 		return;
 	q->told = true;
-	s->problems++;
 	ip_str(q->tpa, ip);
+	story_problem(s, "nobody answers ARP for %s (%u requests in %.0f s)", ip,
+		      q->n, (double)(q->last_ns - q->first_ns) / 1e9);
 	snprintf(text, sizeof(text), "put WinDbg's host on %s's network, or set "
 		 "its address there: bcdedit /dbgsettings net hostip:ADDRESS "
 		 "port:P key:K", story_label(s, q->mac, b));

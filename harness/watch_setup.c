@@ -98,36 +98,6 @@ static int ifaces_take(const struct watch_opts *o, const struct watch_static *st
 	return 0;
 }
 
-/* The key: --key wins, else bcdedit's when it is one */
-static int key_take(const struct watch_opts *o, const struct watch_static *st,
-		    struct watch_vm *vm)
-{
-	char err[160];
-
-	if (o->key) {
-		if (cli_key_parse(&kdh_cmd_watch, o->key, vm->key))
-			return KDH_EXIT_USAGE;
-		vm->key_from = "given with --key";
-	} else if (st->has_bcd && st->bcd.key[0] &&
-		   !kdnet_key_parse(st->bcd.key, vm->key, err, sizeof(err))) {
-		vm->key_from = "bcdedit's";
-	}
-	return 0;
-}
-
-static void debugger_take(const struct watch_static *st, struct watch_vm *vm)
-{
-	struct in_addr in;
-
-	vm->port = KDNET_DEFAULT_PORT;
-	if (!st->has_bcd)
-		return;
-	if (st->bcd.hostip[0] && inet_pton(AF_INET, st->bcd.hostip, &in) == 1)
-		vm->hostip = ntohl(in.s_addr);
-	if (st->bcd.has_port && st->bcd.port && st->bcd.port <= 65535)
-		vm->port = (uint16_t)st->bcd.port;
-}
-
 /* kdh check's findings and its choice of debug NIC */
 static void check_take(const struct watch_opts *o, struct watch_static *st,
 		       struct watch_vm *vm)
@@ -146,6 +116,21 @@ static void check_take(const struct watch_opts *o, struct watch_static *st,
 	for (size_t i = 0; nic >= 0 && i < vm->n_nics; i++)
 		if (!strcmp(vm->nics[i].name, name))
 			vm->debug_nic = (int)i;
+}
+
+/* The VM config; one that is not there said in a few words (a VMID not
+ * on this host is the likely reason), not in GLib's */
+static int conf_load(struct watch_static *st, unsigned vmid)
+{
+	char hint[64] = "";
+
+	if (access(st->conf_path, F_OK) && errno == ENOENT) {
+		if (vmid)
+			snprintf(hint, sizeof(hint), " (no VM %u on this host?)", vmid);
+		return cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE, "%s: no such "
+				 "file%s", st->conf_path, hint);
+	}
+	return check_conf_load(&kdh_cmd_watch, st->conf_path, &st->conf, false);
 }
 
 /**
@@ -170,15 +155,14 @@ int watch_setup(const struct watch_opts *o, struct watch_static *st,
 		path = check_config_path(o->vm, o->config_dir);
 		snprintf(st->conf_path, sizeof(st->conf_path), "%s", path);
 		g_free(path);
-		rc = check_conf_load(&kdh_cmd_watch, st->conf_path, &st->conf, false);
 		vm->vmid = check_vmid_of(st->conf_path);
+		rc = conf_load(st, vm->vmid);
 	}
 	if (!rc && o->bcdedit &&
 	    !(rc = check_bcdedit_load(&kdh_cmd_watch, o->bcdedit, &st->bcd)))
 		st->has_bcd = true;
-	if (rc || (rc = key_take(o, st, vm)))
+	if (rc || (rc = watch_debugger_take(o, st, vm)))
 		return rc;
-	debugger_take(st, vm);
 	if (st->conf_path[0])
 		nics_from_config(&st->conf, vm);
 	macs_add(o, vm);
@@ -203,7 +187,6 @@ int watch_ifaces_exist(const struct watch_vm *vm)
 {
 	for (size_t i = 0; i < vm->n_ifaces; i++) {
 		const char *name = vm->ifaces[i];
-
 		const struct watch_nic *n = NULL;
 
 		if (if_nametoindex(name))
@@ -215,7 +198,7 @@ int watch_ifaces_exist(const struct watch_vm *vm)
 			return cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE,
 					 "no interface %s (%s of VM %u): the VM is "
 					 "probably not running (qm start %u, then "
-					 "kdh watch %u)", name, n->name, vm->vmid,
+					 "this kdh watch again)", name, n->name,
 					 vm->vmid, vm->vmid);
 		return cli_error(&kdh_cmd_watch, KDH_EXIT_USAGE, "no interface %s "
 				 "(ip link lists them; a VM's tap exists only while "
@@ -225,6 +208,28 @@ int watch_ifaces_exist(const struct watch_vm *vm)
 }
 
 /* /proc/PID/stat's field 22: the start, in clock ticks of CLOCK_BOOTTIME */
+/* Whether process @pid is the QEMU of VM @vmid: qemu-server starts it with
+ * "-id VMID" (a pid file outlives its process, and pids are reused) */
+static bool is_qemu_of(unsigned pid, unsigned vmid)
+{
+	char path[64], id[16];
+	gchar *argv = NULL;
+	gsize len = 0;
+	bool found = false;
+
+	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
+	snprintf(id, sizeof(id), "%u", vmid);
+	if (!g_file_get_contents(path, &argv, &len, NULL))
+		return false;
+	for (gsize i = 0; i < len && !found; i += strlen(argv + i) + 1) {
+		const char *arg = argv + i, *next = arg + strlen(arg) + 1;
+
+		found = !strcmp(arg, "-id") && next < argv + len && !strcmp(next, id);
+	}
+	g_free(argv);
+	return found;
+}
+
 static int start_ticks(unsigned pid, unsigned long long *ticks)
 {
 	char path[64], *text = NULL, *p;
@@ -249,7 +254,8 @@ static int start_ticks(unsigned pid, unsigned long long *ticks)
  * @pid:	output: the process, 0 when none
  *
  * Return: the wall clock's ns at its start (10 ms resolution), or AN_NONE
- * when there is no pid file or no such process
+ * when there is no pid file, no such process, or one that is not QEMU
+ * with "-id VMID" (a stale pid file, a pid reused)
  */
 uint64_t watch_qemu_start(unsigned vmid, const char *pid_dir, unsigned *pid)
 {
@@ -266,7 +272,8 @@ uint64_t watch_qemu_start(unsigned vmid, const char *pid_dir, unsigned *pid)
 		return AN_NONE;
 	v = strtoul(text, NULL, 10);
 	g_free(text);
-	if (!v || v > 4194304 || hz <= 0 || start_ticks((unsigned)v, &ticks))
+	if (!v || v > 4194304 || hz <= 0 || !is_qemu_of((unsigned)v, vmid) ||
+	    start_ticks((unsigned)v, &ticks))
 		return AN_NONE;
 	clock_gettime(CLOCK_REALTIME, &rt);	/* once, at setup */
 	clock_gettime(CLOCK_BOOTTIME, &bt);
@@ -438,7 +445,7 @@ void watch_opening_print(FILE *out, const struct watch_opts *o,
 			 const struct watch_static *st, const struct watch_vm *vm,
 			 const char *filter, uint64_t now_ns)
 {
-	char b[96], ip[IP_STRLEN];
+	char b[96];
 
 	if (st->conf_path[0]) {
 		fprintf(out, "kdh watch: %s%s%s\n", st->conf_path,
@@ -468,14 +475,14 @@ void watch_opening_print(FILE *out, const struct watch_opts *o,
 	else if (!o->replay)
 		fprintf(out, "filter: none (no MAC known: every frame is read; "
 			"--mac MAC filters)\n");
-	fprintf(out, "debugger: %s%s%u%s; key: %s\n", vm->hostip ?
-		ip_str(vm->hostip, ip) : "", vm->hostip ? ":" : "port ", vm->port,
-		vm->hostip ? " (bcdedit)" : " (no hostip: no --bcdedit)",
-		vm->key_from ? vm->key_from : "none, so KDNET packets are counted, "
-		"not verified");
+	watch_debugger_print(out, o, vm);
 	if (!o->replay)
 		start_print(out, o, vm, now_ns);
-	fprintf(out, "live: time of day, seconds since the VM's first frame%s\n",
-		o->replay ? "" : "; Ctrl-C stops");
+	if (o->replay)
+		fprintf(out, "lines: the capture's time of day, seconds since the "
+			"VM's first frame\n");
+	else
+		fprintf(out, "live: time of day, seconds since the VM's first "
+			"frame; Ctrl-C stops\n");
 	fflush(out);
 }

@@ -23,11 +23,15 @@
  *   silence    --silence after the VM started, no frame from it, or no
  *              KDNET and nothing else told (here, on the timer)
  *
- * A reboot re-arms announce, key and connected for that NIC.  The VM's
- * frames are those from its MACs (the config, --mac, a capture's "power
- * on" events); with none known, from the NICs the analysis found acting
- * as debuggees.  The verdict after the summary is the analysis' outcome
- * for the debug NIC's latest boot.
+ * A reboot re-arms announce, key and connected for that NIC; a new "power
+ * on" (a power cycle or a guest reboot) begins a boot of its own: what was
+ * told of the one before (connected, KDNET seen, the silence clock) no
+ * longer holds, so a silent boot after a connected one is still told.  The
+ * VM's frames are those from its MACs (the config, --mac, a capture's
+ * "power on" events); with none known, from the NICs the analysis found
+ * acting as debuggees.  The verdict after the summary is the analysis'
+ * outcome for the debug NIC's latest boot, and what the boot before came
+ * to.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,7 +39,6 @@
 #include <time.h>
 
 #include "harness/watch_story_priv.h"
-#include "kdh/cli.h"
 #include "netsim/dhcp.h"
 
 #define FIX_INDENT		20
@@ -64,7 +67,7 @@ struct watch_story *watch_story_new(const struct watch_vm *vm,
 	s->a = a;
 	s->out = out;
 	s->start_ns = start_ns;
-	s->first_ns = AN_NONE;
+	s->first_ns = s->power_on_ns = s->boot_frame_ns = AN_NONE;
 	s->told = g_array_new(FALSE, TRUE, sizeof(struct told));
 	s->index = g_hash_table_new(g_direct_hash, g_direct_equal);
 	return s;
@@ -108,14 +111,27 @@ static void vsay(struct watch_story *s, uint64_t t_ns, const char *fix,
 }
 
 /** story_say() - a timestamped line of the story, and its fix under it */
-	      void story_say(struct watch_story *s, uint64_t t_ns, const char *fix,
-	      const char *fmt, ...)
-	      {
-	      va_list ap;
+void story_say(struct watch_story *s, uint64_t t_ns, const char *fix,
+	       const char *fmt, ...)
+{
+	va_list ap;
 
 	va_start(ap, fmt);
 	vsay(s, t_ns, fix, fmt, ap);
 	va_end(ap);
+}
+
+/** story_problem() - count a problem told; the first is kept in a few
+ * words, for a verdict on a watch it stopped */
+void story_problem(struct watch_story *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!s->problems++) {
+		va_start(ap, fmt);
+		vsnprintf(s->first_problem, sizeof(s->first_problem), fmt, ap);
+		va_end(ap);
+	}
 }
 
 /**
@@ -186,6 +202,22 @@ const char *story_label(const struct watch_story *s, const uint8_t mac[ETH_ALEN]
 	return mac_str(mac, buf);
 }
 
+/** story_nic_name() - "net1 (bc:24:...)", or the MAC alone when nothing
+ * names it */
+const char *story_nic_name(const struct watch_story *s,
+			   const uint8_t mac[ETH_ALEN], char buf[48])
+{
+	char b[MAC_STRLEN], m[MAC_STRLEN];
+	const char *name = story_label(s, mac, b);
+
+	mac_str(mac, m);
+	if (strcmp(name, m))
+		snprintf(buf, 48, "%s (%s)", name, m);
+	else
+		snprintf(buf, 48, "%s", m);
+	return buf;
+}
+
 /** story_network() - "vmbr1", or "this network" when the bridge is not known */
 const char *story_network(const struct watch_story *s,
 			  const uint8_t mac[ETH_ALEN])
@@ -253,46 +285,83 @@ static void start_rule(struct watch_story *s, const struct frame_view *v,
 		       const char *iface, uint64_t now)
 {
 	uint64_t on = story_vm_start(s, now);
-	char what[96], b[MAC_STRLEN], m[MAC_STRLEN], after[64] = "", who[48];
-	const char *name = story_label(s, v->eth.src, b);
+	char what[96], after[64] = "", who[48];
 
 	s->first_ns = now;
 	describe(v, what, sizeof(what));
 	if (on != AN_NONE)
 		snprintf(after, sizeof(after), ", %.1f s after the VM started",
 			 (double)(now - on) / 1e9);
-	mac_str(v->eth.src, m);
-	if (strcmp(name, m))
-		snprintf(who, sizeof(who), "%s (%s)", name, m);
-	else
-		snprintf(who, sizeof(who), "%s", m);
+	story_nic_name(s, v->eth.src, who);
 	story_say(s, now, NULL, "the VM is up: first frame from %s on %s: %s%s", who,
 		  iface, what, after);
 }
 
-/* Targets the analysis made since the last frame: recorded; one with
- * the MAC of an earlier (archived) one is a new boot of its VM */
-static void targets_sync(struct watch_story *s, const struct analysis *a,
-			 uint64_t now)
+/* Targets the analysis made since the last frame: recorded */
+static void targets_sync(struct watch_story *s, const struct analysis *a)
 {
-	char b[MAC_STRLEN];
-
 	for (size_t i = s->told->len; i < analysis_n_targets(a); i++) {
 		const struct an_target *t = analysis_target(a, i);
 		struct told k = { .boot_ns = AN_NONE, .first_sent_ns = AN_NONE };
 
 		g_array_append_val(s->told, k);
 		g_hash_table_insert(s->index, (gpointer)t, GSIZE_TO_POINTER(i + 1));
-		for (size_t j = 0; j < i; j++) {
-			if (memcmp(analysis_target(a, j)->mac, t->mac, ETH_ALEN) ||
-			    !story_vm_mac(s, t->mac))
-				continue;
-			s->connected = false;
-			story_say(s, now, NULL, "%s starts again: the VM rebooted (a "
-				  "new \"power on\")", story_label(s, t->mac, b));
-			break;
-		}
 	}
+}
+
+/* The VM of the latest "power on" when it is the watched one (its NICs
+ * are the VM's, or nothing else names them), else NULL */
+static const struct an_vm *booted_vm(const struct watch_story *s,
+				     uint64_t on)
+{
+	const struct analysis *a = s->a;
+
+	for (size_t i = 0; i < analysis_n_vms(a); i++) {
+		const struct an_vm *v = analysis_vm(a, i);
+		bool mine = !v->n_nics;
+
+		if (v->power_on_ns != on)
+			continue;
+		for (size_t j = 0; j < v->n_nics; j++)
+			mine |= story_vm_mac(s, v->nics[j].mac);
+		if (mine)
+			return v;
+	}
+	return NULL;
+}
+
+/* How a boot began, from the "power off" before it */
+static const char *boot_how(const struct an_vm *v)
+{
+	if (!strcmp(v->boot_kind, "guest"))
+		return "a reboot from the guest";
+	if (!strcmp(v->boot_kind, "power"))
+		return "powered off and on";
+	if (!strcmp(v->boot_kind, "restart"))
+		return "QEMU started again";
+	return "a new boot";
+}
+
+/* A new "power on" of the VM: what was told of the boot before does not
+ * hold for this one (connected, KDNET seen, the silence clock) */
+static void boot_sync(struct watch_story *s, uint64_t now)
+{
+	uint64_t on = story_vm_start(s, now);
+	const struct an_vm *v;
+
+	if (on == AN_NONE || on == s->power_on_ns)
+		return;
+	v = booted_vm(s, on);
+	if (!v)
+		return;
+	s->power_on_ns = on;
+	if (!s->boots++)
+		return;
+	s->boot_frame_ns = AN_NONE;
+	s->boot_problems = s->problems;
+	s->silence_told = s->kdnet_seen = s->connected = false;
+	story_say(s, now, NULL, "the VM starts again: boot %u, %s (a new \"power "
+		  "on\")", v->boots, boot_how(v));
 }
 
 static void evaluate_mac(struct watch_story *s, const struct analysis *a,
@@ -319,14 +388,20 @@ void watch_story_frame(struct watch_story *s, const struct cap_frame *f,
 	struct frame_view v;
 	bool mine;
 
-	s->frames += f->caplen > 0;
-	targets_sync(s, a, now);
-	if (!f->caplen || f->linktype == LINKTYPE_USER1 ||
+	s->last_ns = now;
+	targets_sync(s, a);
+	boot_sync(s, now);
+	if (!f->caplen)
+		return;			/* a harness event, not a wire frame */
+	s->frames++;
+	if (f->linktype == LINKTYPE_USER1 ||	/* serial bytes: the verdict's */
 	    frame_parse(f->linktype, f->data, f->caplen, &v) || !v.eth.has_mac)
 		return;
 	mine = story_vm_mac(s, v.eth.src);
 	if (mine && s->first_ns == AN_NONE)
 		start_rule(s, &v, iface, now);
+	if (mine && s->boot_frame_ns == AN_NONE)
+		s->boot_frame_ns = now;
 	if (v.kind == FRAME_ARP)
 		story_arp_take(s, &v.arp, now);
 	evaluate_mac(s, a, v.eth.src, now);
@@ -353,28 +428,31 @@ void watch_story_tick(struct watch_story *s, uint64_t now_ns)
 	bool with_vm = on != AN_NONE && on + LATE_START_NS >= s->start_ns;
 	char since[96], what[96];
 
-	if (s->silence_told || s->kdnet_seen || s->problems || s->connected)
+	s->last_ns = now_ns;
+	if (s->silence_told || s->kdnet_seen || s->problems > s->boot_problems ||
+	    s->connected)
 		return;
 	if (with_vm)
 		from = on;
 	if (now_ns < from + s->vm->silence_ns)
 		return;
 	s->silence_told = true;
-	s->problems++;
 	if (with_vm)
-		snprintf(since, sizeof(since), "%.0f s after the VM started",
-			 (double)s->vm->silence_ns / 1e9);
+		snprintf(since, sizeof(since), "%.0f s after the VM started%s",
+			 (double)s->vm->silence_ns / 1e9, s->boots > 1 ?
+			 " again" : "");
 	else
 		snprintf(since, sizeof(since), "in %.0f s of watching%s",
 			 (double)s->vm->silence_ns / 1e9, on != AN_NONE ?
 			 " (the VM started earlier)" : "");
-	if (s->first_ns == AN_NONE)
+	if (s->boot_frame_ns == AN_NONE)
 		snprintf(what, sizeof(what), "no frame from any NIC%s",
 			 macs_known(s, s->a) ? " of the VM" : " (no DHCP, RFC 3927 "
 			 "or KDNET)");
 	else
 		snprintf(what, sizeof(what), "no KDNET from any NIC (only the "
 			 "OS's own frames)");
+	story_problem(s, "%s %s", what, since);
 	story_say(s, now_ns, FIX_SILENCE, "%s %s: Hyper-V enlightenments, or "
 		  "busparams names no NIC (or debugging is off)", what, since);
 }
@@ -398,77 +476,4 @@ bool watch_story_done(const struct watch_story *s, enum watch_until until)
 	default:
 		return false;
 	}
-}
-
-/* The NIC the verdict is about: the latest boot of the one that sent
- * KDNET (kdh check's debug NIC first), else of one that asked ARP for the
- * debugger, else the VM's first */
-static const struct an_target *verdict_target(const struct watch_story *s,
-					      const struct analysis *a)
-{
-	const struct an_target *pick[3] = { NULL, NULL, NULL };
-	const struct watch_vm *vm = s->vm;
-
-	for (size_t i = 0; i < analysis_n_targets(a); i++) {
-		const struct an_target *t = analysis_target(a, i);
-
-		if (t->archived || !story_vm_mac(s, t->mac))
-			continue;
-		if (t->kdnet_sent && (!pick[0] || (vm->debug_nic >= 0 &&
-		    !memcmp(vm->nics[vm->debug_nic].mac, t->mac, ETH_ALEN))))
-			pick[0] = t;
-		if (t->arp_for_debugger && !pick[1])
-			pick[1] = t;
-		if (!pick[2])
-			pick[2] = t;
-	}
-	return pick[0] ? pick[0] : pick[1] ? pick[1] : pick[2];
-}
-
-/**
- * watch_story_end() - the verdict line, after the summary
- * @s:		story (its analysis fed everything captured)
- *
- * Without a key no packet verifies, so the analysis' key-mismatch means
- * "not verified" here.
- *
- * Return: KDH_EXIT_OK when the debug NIC is connected, else KDH_EXIT_FAIL
- * (a problem, not verified, or nothing seen)
- */
-int watch_story_end(const struct watch_story *s)
-{
-	const struct analysis *a = s->a;
-	const struct an_target *t = verdict_target(s, a);
-	char b[MAC_STRLEN], m[MAC_STRLEN], told[32];
-	const char *outcome;
-	struct an_metrics met;
-
-	snprintf(told, sizeof(told), "%u problem%s told", s->problems,
-		 s->problems == 1 ? "" : "s");
-	if (!t && s->first_ns == AN_NONE)
-		fprintf(s->out, "verdict: nothing seen: no frame from the VM's NICs "
-			"(%llu frames read); %s\n", (unsigned long long)s->frames,
-			told);
-	else if (!t)
-		fprintf(s->out, "verdict: no-kdnet-traffic: the VM's frames had no "
-			"DHCP, RFC 3927 probe or KDNET (the lines above say what "
-			"they were); %s\n", told);
-	if (!t) {
-		fflush(s->out);
-		return KDH_EXIT_FAIL;
-	}
-	an_metrics_compute(a, t, &met);
-	outcome = an_outcome_name(met.outcome);
-	if (!s->vm->key_from && met.outcome == AN_KEY_MISMATCH) {
-		outcome = "not verified";
-		snprintf(met.why, sizeof(met.why), "%u KDNET packets sent, %u "
-			 "received; no key to verify them (--key, or --bcdedit with "
-			 "one)", t->kdnet_sent, t->kdnet_received);
-	}
-	fprintf(s->out, "verdict: %s on %s (%s): %s%s; %s\n", outcome,
-		story_label(s, t->mac, b), mac_str(t->mac, m), met.why,
-		s->vm->key_from || met.outcome != AN_CONNECTED ? "" :
-		" (not verified: no key)", told);
-	fflush(s->out);
-	return met.outcome == AN_CONNECTED ? KDH_EXIT_OK : KDH_EXIT_FAIL;
 }

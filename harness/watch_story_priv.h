@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* watch_story_priv.h - the story's state, shared by watch_story.c (lines,
- * frames, time, the verdict) and watch_rules.c (the rules about one NIC,
- * and ARP).  Not a public header. */
+ * frames, time), watch_rules.c (the rules about one NIC, and ARP) and
+ * watch_verdict.c (the last line).  Not a public header. */
 #ifndef KDH_WATCH_STORY_PRIV_H
 #define KDH_WATCH_STORY_PRIV_H
 
@@ -41,23 +41,33 @@ struct watch_story {
 	FILE *out;
 	uint64_t start_ns;		/* the watch's */
 	uint64_t first_ns;		/* the VM's first frame, AN_NONE */
+	uint64_t last_ns;		/* the latest frame or tick */
 	uint64_t frames;
 	GArray *told;			/* struct told, by target index */
 	GHashTable *index;		/* const struct an_target * -> index+1 */
 	struct arp_ask arp[ARP_TABLE];
-	size_t arp_next;
+	unsigned problems;
+	char first_problem[160];	/* in a few words, for the verdict */
+	/* this boot's: a new "power on" resets them (watch_story_boot()) */
+	unsigned boots;			/* "power on" events seen */
+	uint64_t power_on_ns;		/* the latest one's, AN_NONE */
+	uint64_t boot_frame_ns;		/* the VM's first frame since, AN_NONE */
+	unsigned boot_problems;		/* problems told before this boot */
 	bool silence_told;
 	bool kdnet_seen;		/* a KDNET packet from the VM */
 	bool connected;			/* the latest word on the VM */
-	unsigned problems;
 };
 
 /* watch_story.c */
 void story_say(struct watch_story *s, uint64_t t_ns, const char *fix,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void story_problem(struct watch_story *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 bool story_vm_mac(const struct watch_story *s, const uint8_t mac[ETH_ALEN]);
 const char *story_label(const struct watch_story *s, const uint8_t mac[ETH_ALEN],
 			char buf[MAC_STRLEN]);
+const char *story_nic_name(const struct watch_story *s,
+			   const uint8_t mac[ETH_ALEN], char buf[48]);
 const char *story_network(const struct watch_story *s,
 			  const uint8_t mac[ETH_ALEN]);
 bool story_debug_candidate(const struct watch_story *s,

@@ -136,7 +136,8 @@ struct ns_pcapng *ns_pcapng_open(const char *path, char *err, size_t errlen)
 	w->f = w->to_stdout ? fdopen(dup(STDOUT_FILENO), "wb") :
 			      fopen(w->partial, "wb");
 	if (!w->f || !w->path) {
-		snprintf(err, errlen, "%s: %s", w->partial, strerror(errno));
+		/* the name the user gave, not the .partial it is written as */
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		free(w->partial);
 		free(w->path);
 		free(w);
@@ -393,6 +394,22 @@ int ns_pcapng_flush(struct ns_pcapng *w)
 uint64_t ns_pcapng_packets(const struct ns_pcapng *w)
 {
 	return w->packets;
+}
+
+/**
+ * ns_pcapng_discard() - close the file and remove it: a run that failed
+ * before it captured anything leaves no file behind
+ * @w:		writer, may be NULL
+ */
+void ns_pcapng_discard(struct ns_pcapng *w)
+{
+	if (!w)
+		return;
+	if (!w->to_stdout)
+		unlink(w->partial);
+	w->to_stdout = true;		/* no rename */
+	w->error = w->error ? w->error : -ECANCELED;
+	ns_pcapng_close(w);
 }
 
 /**

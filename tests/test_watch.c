@@ -2,8 +2,9 @@
 /* test_watch.c - kdh watch without a VM or root: bad input (exit 2,
  * nothing captured), and the rules on captures of simulated runs fed
  * through the hidden --replay: each line, the verdict, and kdh analyze of
- * the same file giving the summary's figures (test_watch_live.c watches
- * live interfaces, test_watch_vm.c the agent VM). */
+ * the same file giving the summary's figures (test_watch_verdict.c: the
+ * verdict against the story, test_watch_live.c watches live interfaces,
+ * test_watch_vm.c the agent VM). */
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <stdio.h>
@@ -18,59 +19,6 @@
 #include "netsim/pcapng.h"
 #include "watch_helpers.h"
 
-/* kdh run of one simulated scenario (virtual time, milliseconds): its
- * capture, in @dir */
-static char *sim_capture(const char *scenario, const char *dir)
-{
-	char *file = g_str_has_suffix(scenario, ".kdh") ? g_strdup(scenario) :
-		     g_strdup_printf("%s/%s.kdh", getenv("KDH_SCENARIOS"), scenario);
-	char *base = g_path_get_basename(file), *name = g_strndup(base, strlen(base) - 4);
-	const char *argv[] = { getenv("KDH_BIN"), "run", file, "--seed", "1",
-		"--results", dir, NULL };
-	char *out, *err, *cap = NULL;
-	GDir *d;
-	const char *run;
-	int rc = test_run(argv, &out, &err);
-
-	cr_assert_eq(rc, 0, "%s%s", out, err);
-	d = g_dir_open(dir, 0, NULL);
-	while (d && (run = g_dir_read_name(d)))
-		if (g_str_has_prefix(run, "run-"))
-			cap = g_build_filename(dir, run, name, "capture.pcapng", NULL);
-	g_dir_close(d);
-	cr_assert(cap && g_file_test(cap, G_FILE_TEST_EXISTS), "%s", out);
-	g_free(out); g_free(err); g_free(file); g_free(base); g_free(name);
-	return cap;
-}
-
-/* Replay @scenario's capture with @args; the lines must hold @want (NULL
- * ended), the exit status be @status, and kdh analyze agree */
-static char *replay(const char *scenario, const char *key, int status,
-		    const char *const *args, const char *const *want)
-{
-	char *dir = tw_tmpdir(), *cap = sim_capture(scenario, dir), *out, *err;
-	const char *argv[24] = { "--replay", cap, "--key", key };
-	bool whole = true;	/* --until, --for: the summary is of a part */
-	size_t n = 4;
-	int rc;
-
-	for (; args && *args; args++) {
-		whole &= strcmp(*args, "--until") && strcmp(*args, "--for");
-		argv[n++] = *args;
-	}
-	argv[n] = NULL;
-	tw_tz_utc();
-	rc = tw_watch(argv, &out, &err);
-	cr_assert_eq(rc, status, "exit %d:\n%s%s", rc, out, err);
-	for (; want && *want; want++)
-		cr_assert(strstr(out, *want), "no '%s' in:\n%s", *want, out);
-	if (whole && strstr(out, "\nNIC "))
-		tw_same_as_analyze(out, cap, key);
-	test_rmtree(dir);
-	g_free(dir); g_free(cap); g_free(err);
-	return out;
-}
-
 Test(watch, dhcp_hang_then_apipa)
 {
 	const char *want[] = {
@@ -82,9 +30,10 @@ Test(watch, dhcp_hang_then_apipa)
 		"                    fix: bcdedit /set {dbgsettings} dhcp no, and a "
 		"static address on the \"Kernel Debugger Ethernet\" adapter",
 		"net0 gave up on DHCP after 600.8 s (13 DISCOVERs) and probes for "
-		"169.254.", "(RFC 3927): the debugger is not on 169.254/16",
+		"169.254.", "(RFC 3927): it reaches the debugger only if the "
+		"debugger's host routes 169.254/16",
 		"verdict: apipa-after-hang on net0 (bc:24:11:00:00:10)", NULL };
-	char *out = replay("seed-dhcp-hang", TW_KEY, 1, NULL, want);
+	char *out = tw_replay("seed-dhcp-hang", TW_KEY, 1, NULL, want);
 
 	cr_assert(!strstr(out, "announcing"), "a 169.254 debuggee's announcements "
 		  "are the apipa line's:\n%s", out);
@@ -94,8 +43,11 @@ Test(watch, dhcp_hang_then_apipa)
 Test(watch, until_hang_stops_at_the_first_problem)
 {
 	const char *args[] = { "--until", "hang", NULL };
-	const char *want[] = { "no OFFER", "watch stopped (--until)", NULL };
-	char *out = replay("seed-dhcp-hang", TW_KEY, 1, args, want);
+	const char *want[] = { "no OFFER", "watch stopped (--until)",
+		"verdict: undecided on net0 (bc:24:11:00:00:10): the watch stopped "
+		"(--until) on dhcp wait in progress: 2 DISCOVERs, no OFFER after "
+		"4.2 s; 1 problem told", NULL };
+	char *out = tw_replay("seed-dhcp-hang", TW_KEY, 1, args, want);
 
 	cr_assert(!strstr(out, "RFC 3927"), "%s", out);
 	g_free(out);
@@ -107,7 +59,7 @@ Test(watch, dhcp_off_connects)
 		"192.168.2.72 -> 192.168.2.1:50000)", "verdict: connected on net0 "
 		"(bc:24:11:00:00:12): debugger replied", "0 problems told", NULL };
 
-	g_free(replay("seed-dhcp-off", TW_KEY, 0, NULL, want));
+	g_free(tw_replay("seed-dhcp-off", TW_KEY, 0, NULL, want));
 }
 
 Test(watch, dhcp_network_connects)
@@ -117,17 +69,18 @@ Test(watch, dhcp_network_connects)
 		"capture: DHCPDISCOVER", "connected: 4.000 s after the VM started",
 		"watch stopped (--until)", NULL };
 
-	g_free(replay("dhcp-network", TW_KEY, 0, args, want));
+	g_free(tw_replay("dhcp-network", TW_KEY, 0, args, want));
 }
 
 Test(watch, wrong_key)
 {
-	const char *want[] = { "wrong key: 2 KDNET packets from net0 to "
-		"192.168.2.1:50000, none verifies with the key (given with --key)",
+	const char *want[] = { "wrong key: --key is not this session's key (a "
+		"control packet does not verify): 2 KDNET packets from net0 to "
+		"192.168.2.1:50000, none verifies",
 		"fix: give WinDbg the key `bcdedit /dbgsettings` shows",
 		"verdict: key-mismatch on net0", NULL };
 
-	g_free(replay("key-mismatch", TW_DBG_KEY, 1, NULL, want));
+	g_free(tw_replay("key-mismatch", TW_DBG_KEY, 1, NULL, want));
 }
 
 Test(watch, announcements_unanswered)
@@ -136,7 +89,7 @@ Test(watch, announcements_unanswered)
 		"reply: is WinDbg listening on that port? a host firewall?",
 		"verdict: timeout on net0", "1 problem told", NULL };
 
-	g_free(replay("key-mismatch", TW_KEY, 1, NULL, want));
+	g_free(tw_replay("key-mismatch", TW_KEY, 1, NULL, want));
 }
 
 Test(watch, late_debugger_unanswered_then_connected)
@@ -144,7 +97,7 @@ Test(watch, late_debugger_unanswered_then_connected)
 	const char *want[] = { "announcing to 192.168.2.1:50000 every 3 s",
 		"connected: 121.0", "verdict: connected on net0", NULL };
 
-	g_free(replay("late-network-debugger", TW_KEY, 0, NULL, want));
+	g_free(tw_replay("late-network-debugger", TW_KEY, 0, NULL, want));
 }
 
 Test(watch, debugger_not_on_the_link)
@@ -157,7 +110,7 @@ Test(watch, debugger_not_on_the_link)
 		"WinDbg's host on this network? (net0 asked 3 times in 2 s, no reply)",
 		"verdict: no-kdnet-traffic", NULL };
 
-	g_free(replay(sc, TW_KEY, 1, args, want));
+	g_free(tw_replay(sc, TW_KEY, 1, args, want));
 	test_rmtree(dir);
 	g_free(dir); g_free(bcd); g_free(sc);
 }
@@ -169,7 +122,7 @@ Test(watch, silence_when_busparams_names_no_nic)
 		"VM 60 s after the VM started: Hyper-V enlightenments, or busparams "
 		"names no NIC", "verdict: nothing seen", NULL };
 
-	g_free(replay("busparams-wrong", TW_KEY, 1, args, want));
+	g_free(tw_replay("busparams-wrong", TW_KEY, 1, args, want));
 }
 
 Test(watch, silence_is_no_kdnet_with_hyperv)
@@ -179,14 +132,15 @@ Test(watch, silence_is_no_kdnet_with_hyperv)
 		"30 s after the VM started: Hyper-V enlightenments",
 		"verdict: no-kdnet-traffic on net0", NULL };
 
-	g_free(replay("ostype-win10", TW_KEY, 1, args, want));
+	g_free(tw_replay("ostype-win10", TW_KEY, 1, args, want));
 }
 
 Test(watch, reboot_by_power_on)
 {
-	const char *want[] = { "net0 starts again: the VM rebooted (a new \"power "
-		"on\")", "verdict: connected", NULL };
-	char *out = replay("hv-guest-reboot", TW_KEY, 0, NULL, want), *p;
+	const char *want[] = { "+56.000s  the VM starts again: boot 2, a reboot "
+		"from the guest (a new \"power on\")", "verdict: connected",
+		"; the boot before: connected (debugger replied", NULL };
+	char *out = tw_replay("hv-guest-reboot", TW_KEY, 0, NULL, want), *p;
 
 	p = strstr(out, "connected: 4.000 s after the VM started");
 	cr_assert(p && strstr(p + 1, "connected: 4.000 s after the VM started"),
@@ -214,7 +168,7 @@ static void strip_events(const char *src, const char *dst)
 
 Test(watch, reboot_by_boot_nonce)
 {
-	char *dir = tw_tmpdir(), *cap = sim_capture("hv-guest-reboot", dir);
+	char *dir = tw_tmpdir(), *cap = tw_sim_capture("hv-guest-reboot", dir);
 	char *bare = g_build_filename(dir, "bare.pcapng", NULL), *out, *err;
 	const char *args[] = { "--replay", bare, "--key", TW_KEY, NULL };
 
@@ -248,8 +202,8 @@ Test(watch, real_windbg_capture)
  * alone are "not verified", never a wrong key */
 Test(watch, without_key_nothing_is_verified)
 {
-	char *dir = tw_tmpdir(), *cap = sim_capture("seed-dhcp-off", dir), *out, *err;
-	char *cap2 = sim_capture("key-mismatch", dir);
+	char *dir = tw_tmpdir(), *cap = tw_sim_capture("seed-dhcp-off", dir), *out, *err;
+	char *cap2 = tw_sim_capture("key-mismatch", dir);
 	const char *args[] = { "--replay", cap, NULL };
 	const char *args2[] = { "--replay", cap2, NULL };
 
@@ -258,7 +212,11 @@ Test(watch, without_key_nothing_is_verified)
 			 "verified"), "%s", out);
 	cr_assert(strstr(out, "connected (not verified: no key): KDNET data both "
 			 "ways, 4.000 s after the VM started"), "%s", out);
-	cr_assert(strstr(out, "(not verified: no key); 0 problems"), "%s", out);
+	cr_assert(strstr(out, "verdict: connected on net0 (bc:24:11:00:00:12): not "
+			 "verified (no key): KDNET data packets both ways"), "%s",
+		  out);
+	cr_assert(!strstr(out, "before the capture"), "the handshake is in the "
+		  "file, only not verified:\n%s", out);
 	g_free(out); g_free(err);
 	cr_assert_eq(tw_watch(args2, &out, &err), 1, "%s%s", out, err);
 	cr_assert(strstr(out, "announcing to 192.168.2.1:50000 every 3 s, no reply"),
@@ -277,11 +235,15 @@ Test(watch, bad_input_exit_2_nothing_captured)
 	char *conf = test_data_path("../bad-vmconfs/mac-short.conf");
 	char *bcd = test_data_path("../bad-bcdedit/port-letters.txt");
 	char *noconf = g_build_filename(dir, "nope", NULL);
+	char *badip = g_build_filename(dir, "badip.txt", NULL);
+	char *badkey = g_build_filename(dir, "badkey.txt", NULL);
 	struct { const char *args[8]; const char *msg; } cases[] = {
 		{ { "--iface", "lo", "--frobnicate" }, "unknown option '--frobnicate'" },
 		{ { "--iface", "lo", "--fr" }, "unknown option '--fr' (did you mean '--for'?)" },
 		{ { "--iface", "lo", "--for", "5x" }, "--for: '5x' is not a duration" },
 		{ { "--iface", "lo", "--for", "0s" }, "--for: '0s' is not a duration" },
+		{ { "--iface", "lo", "--for", "99999999999999h" }, "--for: "
+		  "'99999999999999h' is too long (at most 292 years)" },
 		{ { "--iface", "lo", "--silence", "-1s" }, "--silence: '-1s' is not" },
 		{ { "--iface", "lo", "--until", "conected" }, "--until: 'conected' is not "
 		  "connected, hang or any (did you mean 'connected'?)" },
@@ -293,16 +255,25 @@ Test(watch, bad_input_exit_2_nothing_captured)
 		{ { "--iface", "kdhnosuch0" }, "no interface kdhnosuch0 (ip link lists them" },
 		{ { "105", "106" }, "unexpected '106': one VMID or VM config" },
 		{ { NULL }, "nothing to watch: give a VMID, a VM config or --iface" },
-		{ { noconf }, "nope: Failed to open file" },
-		{ { "999", "--config-dir", dir }, "999.conf: Failed to open file" },
+		{ { noconf }, "nope: no such file\n" },
+		{ { "999", "--config-dir", dir }, "999.conf: no such file (no VM 999 "
+		  "on this host?)\n" },
 		{ { conf, "--iface", "lo" }, "mac-short.conf:2: net0: 'BC:24:11:00:00:1' "
 		  "is not a MAC address" },
 		{ { "--iface", "lo", "--bcdedit", bcd }, "port-letters.txt:3: port 'abc' "
 		  "is not a number" },
+		{ { "--iface", "lo", "--bcdedit", badip }, "badip.txt:2: hostip "
+		  "'1.2.3' is not an IPv4 address" },
+		{ { "--iface", "lo", "--bcdedit", badkey, "--key", TW_KEY },
+		  "badkey.txt:1: key 'notakey' is not a KDNET key" },
 		{ { "--replay", "/nonexistent.pcap" }, "/nonexistent.pcap: " },
 		{ { "--replay", "x.pcap", "--iface", "lo" }, "--replay reads a capture" },
 	};
 
+	cr_assert(g_file_set_contents(badip, "debugtype NET\nhostip 1.2.3\n", -1,
+				      NULL));
+	cr_assert(g_file_set_contents(badkey, "key notakey\nhostip 192.168.2.1\n",
+				      -1, NULL));
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		const char *argv[12];
 		size_t n = 0;
@@ -327,6 +298,7 @@ Test(watch, bad_input_exit_2_nothing_captured)
 	}
 	test_rmtree(dir);
 	g_free(dir); g_free(pcap); g_free(conf); g_free(bcd); g_free(noconf);
+	g_free(badip); g_free(badkey);
 }
 
 /* The VM's start from a pid file: a live process's, none without one */
@@ -336,13 +308,24 @@ Test(watch, qemu_start_from_pid_file)
 	char text[32];
 	unsigned pid;
 	uint64_t start;
+	pid_t qemu;
 
 	cr_assert_eq(watch_qemu_start(105, dir, &pid), AN_NONE);
 	cr_assert_eq(pid, 0);
 	snprintf(text, sizeof(text), "%d\n", getpid());
 	cr_assert(g_file_set_contents(path, text, -1, NULL));
+	cr_assert_eq(watch_qemu_start(105, dir, &pid), AN_NONE, "not a QEMU");
+	qemu = tw_qemu_stand_in(106);
+	snprintf(text, sizeof(text), "%d\n", qemu);
+	cr_assert(g_file_set_contents(path, text, -1, NULL));
+	cr_assert_eq(watch_qemu_start(105, dir, &pid), AN_NONE, "VM 106's QEMU");
+	tw_qemu_stop(qemu);
+	qemu = tw_qemu_stand_in(105);
+	snprintf(text, sizeof(text), "%d\n", qemu);
+	cr_assert(g_file_set_contents(path, text, -1, NULL));
 	start = watch_qemu_start(105, dir, &pid);
-	cr_assert_eq(pid, (unsigned)getpid());
+	tw_qemu_stop(qemu);
+	cr_assert_eq(pid, (unsigned)qemu);
 	cr_assert_neq(start, AN_NONE);
 	cr_assert(start <= (uint64_t)time(NULL) * 1000000000ull + 1000000000ull &&
 		  start + 600ull * 1000000000ull > (uint64_t)time(NULL) * 1000000000ull,

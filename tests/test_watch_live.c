@@ -69,13 +69,8 @@ static struct ns_topo *taps_make(const char *const *names, int *fds)
 static pid_t qemu_stand_in(const char *dir)
 {
 	char *path = g_build_filename(dir, "105.pid", NULL), text[32];
-	pid_t pid = fork();
+	pid_t pid = tw_qemu_stand_in(105);
 
-	cr_assert_geq(pid, 0);
-	if (!pid) {
-		execlp("sleep", "sleep", "60", (char *)NULL);
-		_exit(127);
-	}
 	snprintf(text, sizeof(text), "%d\n", pid);
 	cr_assert(g_file_set_contents(path, text, -1, NULL));
 	g_free(path);
@@ -203,8 +198,7 @@ Test(watch, vmid_taps_filter_and_pcap, .timeout = 60)
 	wait_for(out, "probes for 169.254.1.2 (RFC 3927)", 10);
 	kill(pid, SIGTERM);
 	cr_assert_eq(watch_wait(pid), 1);
-	kill(qemu, SIGKILL);
-	waitpid(qemu, NULL, 0);
+	tw_qemu_stop(qemu);
 	text = file_text(out);
 	{
 		const char *want[] = {
@@ -223,7 +217,7 @@ Test(watch, vmid_taps_filter_and_pcap, .timeout = 60)
 			"t0 = the \"power on\" event",
 			"net1 sent 2 DHCPDISCOVERs, no OFFER: no DHCP server on vmbr1",
 			"watch stopped (a signal)",
-			"tap105i0,tap105i1 (live): 6 frames",	/* and 2 events */
+			"tap105i0,tap105i1 (live): 4 frames",	/* not its 2 events */
 			"\nNIC bc:24:11:00:05:01\n", "DHCPOFFER 192.168.2.15 from 192.168.2.2",
 			NULL };
 
@@ -302,7 +296,7 @@ Test(watch, missing_tap_and_no_cap_net_raw, .timeout = 60)
 		cr_assert_eq(tw_watch(args, &out, &err), 2, "%s%s", out, err);
 		cr_assert(strstr(err, "kdh watch: no interface tap105i1 (net1 of VM "
 				 "105): the VM is probably not running (qm start 105, "
-				 "then kdh watch 105)"), "%s", err);
+				 "then this kdh watch again)"), "%s", err);
 		g_free(out); g_free(err);
 	}
 	{
@@ -324,3 +318,94 @@ Test(watch, missing_tap_and_no_cap_net_raw, .timeout = 60)
 	g_free(dir); g_free(pcap);
 }
 
+
+/* kdh analyze FILE reads @pcap, and finds the VM in it */
+static void pcap_readable(const char *pcap)
+{
+	const char *argv[] = { getenv("KDH_BIN"), "analyze", pcap, "--key", TW_KEY,
+			       NULL };
+	char *out, *err;
+
+	cr_assert(g_file_test(pcap, G_FILE_TEST_EXISTS), "no %s", pcap);
+	cr_assert_eq(test_run(argv, &out, &err), 0, "%s%s", out, err);
+	cr_assert(strstr(out, "\nNIC " VM_MAC), "%s", out);
+	g_free(out); g_free(err);
+}
+
+/* The terminal closed (SIGHUP): a stop like Ctrl-C, the --pcap kept */
+Test(watch, sighup_keeps_the_pcap, .timeout = 60)
+{
+	const char *names[] = { "tap100i0", NULL };
+	char *dir = tw_tmpdir(), *out = g_build_filename(dir, "out", NULL);
+	char *err = g_build_filename(dir, "err", NULL), *text;
+	char *pcap = g_build_filename(dir, "w.pcapng", NULL);
+	const char *args[] = { "--iface", "tap100i0", "--mac", VM_MAC, "--pcap",
+			       pcap, NULL };
+	uint8_t vm[6];
+	struct ns_topo *t;
+	int fd;
+	pid_t pid;
+
+	need_netns();
+	t = taps_make(names, &fd);
+	mac_parse(VM_MAC, vm);
+	pid = watch_start(args, out, err);
+	wait_for(out, "\nlive: ", 10);
+	dhcp_put(fd, vm, DHCPDISCOVER, vm, 1);
+	wait_for(out, "the VM is up", 10);
+	kill(pid, SIGHUP);
+	cr_assert_eq(watch_wait(pid), 1);
+	text = file_text(out);
+	cr_assert(strstr(text, "watch stopped (a signal)"), "%s", text);
+	pcap_readable(pcap);
+	ns_topo_close(t);
+	close(fd);
+	test_rmtree(dir);
+	g_free(text); g_free(dir); g_free(out); g_free(err); g_free(pcap);
+}
+
+/* kdh watch | head: the pipe closes, the watch ends cleanly (no SIGPIPE)
+ * and keeps its --pcap */
+Test(watch, closed_pipe_ends_the_watch_keeps_the_pcap, .timeout = 60)
+{
+	const char *names[] = { "tap100i0", NULL };
+	char *dir = tw_tmpdir(), *pcap = g_build_filename(dir, "w.pcapng", NULL);
+	const char *argv[] = { "kdh", "watch", "--iface", "tap100i0", "--mac",
+			       VM_MAC, "--pcap", pcap, NULL };
+	char buf[4096] = "";
+	size_t got = 0;
+	uint8_t vm[6];
+	struct ns_topo *t;
+	int fd, p[2];
+	pid_t pid;
+
+	need_netns();
+	t = taps_make(names, &fd);
+	mac_parse(VM_MAC, vm);
+	cr_assert_eq(pipe(p), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (!pid) {
+		dup2(p[1], STDOUT_FILENO);
+		close(p[0]);
+		close(p[1]);
+		execv(getenv("KDH_BIN"), (char **)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	while (!strstr(buf, "\nlive: ") && got < sizeof(buf) - 1) {
+		ssize_t n = read(p[0], buf + got, sizeof(buf) - 1 - got);
+
+		cr_assert_gt(n, 0, "kdh watch ended early:\n%s", buf);
+		got += (size_t)n;
+		buf[got] = '\0';
+	}
+	close(p[0]);				/* head has read its lines */
+	dhcp_put(fd, vm, DHCPDISCOVER, vm, 1);	/* a line to write: EPIPE */
+	cr_assert_eq(watch_wait(pid), 1);
+	pcap_readable(pcap);
+	ns_topo_close(t);
+	close(fd);
+	test_rmtree(dir);
+	g_free(dir); g_free(pcap);
+}

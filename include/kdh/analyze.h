@@ -81,6 +81,7 @@ struct an_target {
 	uint32_t debugger_ip;
 	uint16_t debugger_port;
 	unsigned kdnet_sent, kdnet_verified, kdnet_failed, kdnet_received;
+	unsigned ctl_failed;		/* control packets failing the base key */
 	uint64_t first_kdnet_ns, reply_ns, connect_ns;
 	bool warned_auth;
 	unsigned nokey[2];		/* data packets without session key:
@@ -192,6 +193,8 @@ struct analysis *analysis_new(const uint8_t key[KDNET_KEY_LEN], uint16_t port);
 void analysis_free(struct analysis *a);
 void analysis_feed(struct analysis *a, const struct cap_frame *f);
 void analysis_keep_duplicates(struct analysis *a, bool keep);
+void analysis_keyless(struct analysis *a);
+bool an_mid_session(const struct analysis *a, const struct an_target *t);
 uint64_t analysis_duplicates(const struct analysis *a);
 uint64_t analysis_t0(const struct analysis *a);
 bool analysis_has_power_on(const struct analysis *a);

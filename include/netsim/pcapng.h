@@ -34,5 +34,6 @@ uint64_t ns_pcapng_dropped(const struct ns_pcapng *w);
 uint64_t ns_pcapng_bytes(const struct ns_pcapng *w);
 uint64_t ns_pcapng_packets(const struct ns_pcapng *w);
 int ns_pcapng_close(struct ns_pcapng *w);
+void ns_pcapng_discard(struct ns_pcapng *w);
 
 #endif /* NETSIM_PCAPNG_H */
