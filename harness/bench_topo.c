@@ -116,25 +116,31 @@ static int bench_child(unsigned rounds)
 }
 
 /**
- * bench_topo() - libnl against ip(8), side by side
- * @rounds:	best of this many
+ * bench_netns_fork() - run a benchmark that builds a network namespace of
+ * its own in a child process, so the namespace goes with it
+ * @name:	its name after "kdh bench", for the message
+ * @what:	what it builds, for the message
+ * @child:	the benchmark, called with @rounds in the child
+ * @rounds:	passed on
  *
- * Return: 0, 1 when a step failed, 2 without CAP_NET_ADMIN
+ * Return: the child's status, 1 when it did not exit, 2 without
+ * CAP_NET_ADMIN
  */
-int bench_topo(unsigned rounds)
+int bench_netns_fork(const char *name, const char *what,
+		     int (*child)(unsigned), unsigned rounds)
 {
 	pid_t pid;
 	int status;
 
 	if (!ns_topo_can_admin()) {
-		fprintf(stderr, "kdh bench topo: needs root or CAP_NET_ADMIN (it "
-			"builds bridges in a network namespace of its own)\n");
+		fprintf(stderr, "kdh bench %s: needs root or CAP_NET_ADMIN (it "
+			"builds %s in a network namespace of its own)\n", name, what);
 		return 2;
 	}
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		int rc = bench_child(rounds);
+		int rc = child(rounds);
 
 		fflush(stdout);
 		_exit(rc);
@@ -142,4 +148,15 @@ int bench_topo(unsigned rounds)
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return 1;
 	return WEXITSTATUS(status);
+}
+
+/**
+ * bench_topo() - libnl against ip(8), side by side
+ * @rounds:	best of this many
+ *
+ * Return: 0, 1 when a step failed, 2 without CAP_NET_ADMIN
+ */
+int bench_topo(unsigned rounds)
+{
+	return bench_netns_fork("topo", "bridges", bench_child, rounds);
 }

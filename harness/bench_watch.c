@@ -235,23 +235,5 @@ static int bench_child(unsigned rounds)
  */
 int bench_watch(unsigned rounds)
 {
-	pid_t pid;
-	int status;
-
-	if (!ns_topo_can_admin()) {
-		fprintf(stderr, "kdh bench watch: needs root or CAP_NET_ADMIN (it "
-			"builds a bridge in a network namespace of its own)\n");
-		return 2;
-	}
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		int rc = bench_child(rounds);
-
-		fflush(stdout);
-		_exit(rc);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return 1;
-	return WEXITSTATUS(status);
+	return bench_netns_fork("watch", "a bridge", bench_child, rounds);
 }

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <glib.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,20 +130,30 @@ void test_vm_suite_passed(const char *out)
 		cr_assert(strstr(out, must_pass[i]), "%s: %s", must_pass[i], out);
 }
 
-/* Processes whose command line mentions @needle (QEMU and dnsmasq name
- * files in the run's results directory) */
-unsigned test_procs_with(const char *needle)
+/**
+ * test_procs_matching() - processes (other than this one) whose command
+ * line holds every one of @needles
+ * @needles:	NULL-terminated strings
+ * @first:	output, may be NULL: the first such process' pid, 0 for none
+ *
+ * Return: how many there are
+ */
+unsigned test_procs_matching(const char *const needles[], pid_t *first)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
 	unsigned n = 0;
 
+	if (first)
+		*first = 0;
 	while (d && (de = readdir(d))) {
 		char path[300], buf[8192];
+		bool all = true;
 		FILE *f;
 		size_t len;
 
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+		if (de->d_name[0] < '0' || de->d_name[0] > '9' ||
+		    atoi(de->d_name) == getpid())
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
 		if (!(f = fopen(path, "r")))
@@ -150,14 +161,25 @@ unsigned test_procs_with(const char *needle)
 		len = fread(buf, 1, sizeof(buf) - 1, f);
 		fclose(f);
 		for (size_t i = 0; i < len; i++)
-			if (!buf[i])
-				buf[i] = ' ';
+			buf[i] = buf[i] ? buf[i] : ' ';
 		buf[len] = '\0';
-		n += strstr(buf, needle) != NULL && atoi(de->d_name) != getpid();
+		for (size_t i = 0; needles[i] && all; i++)
+			all = strstr(buf, needles[i]) != NULL;
+		if (all && !n++ && first)
+			*first = atoi(de->d_name);
 	}
 	if (d)
 		closedir(d);
 	return n;
+}
+
+/* Processes whose command line mentions @needle (QEMU and dnsmasq name
+ * files in the run's results directory) */
+unsigned test_procs_with(const char *needle)
+{
+	const char *needles[] = { needle, NULL };
+
+	return test_procs_matching(needles, NULL);
 }
 
 /**

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "netsim/capfile.h"
 
@@ -19,6 +20,7 @@ int test_run_pty(const char *const argv[], const char *env, char **tty);
 char *test_tmpfile(const char *suffix);
 void test_rmtree(const char *dir);
 void test_vm_suite_passed(const char *out);
+unsigned test_procs_matching(const char *const needles[], pid_t *first);
 unsigned test_procs_with(const char *needle);
 
 /* Frame builders for synthetic captures (Ethernet II, IPv4, UDP, ARP) */

@@ -15,7 +15,6 @@
  * (KDH_SANITIZED, set by tests/meson.build); the rules themselves are
  * tested on captures in both (test_watch.c). */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -103,30 +102,10 @@ static char *name_of(const struct vmcase *c)
 static pid_t qemu_of(const char *dir, const char *name)
 {
 	char *needle = g_strdup_printf("/%s/", name);
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	pid_t found = 0;
+	const char *needles[] = { "qemu-system", dir, needle, NULL };
+	pid_t found;
 
-	while (d && !found && (de = readdir(d))) {
-		char path[300], buf[8192];
-		size_t len;
-		FILE *f;
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
-		if (!(f = fopen(path, "r")))
-			continue;
-		len = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		for (size_t i = 0; i < len; i++)
-			buf[i] = buf[i] ? buf[i] : ' ';
-		buf[len] = '\0';
-		if (strstr(buf, "qemu-system") && strstr(buf, dir) && strstr(buf, needle))
-			found = atoi(de->d_name);
-	}
-	if (d)
-		closedir(d);
+	test_procs_matching(needles, &found);
 	g_free(needle);
 	return found;
 }

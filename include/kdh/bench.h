@@ -11,6 +11,8 @@ int bench_switch(unsigned rounds, uint64_t frames);
 int bench_sim(unsigned rounds);
 int bench_vm(unsigned rounds);
 int bench_relay(unsigned rounds);
+int bench_netns_fork(const char *name, const char *what,
+		     int (*child)(unsigned), unsigned rounds);
 int bench_topo(unsigned rounds);
 int bench_watch(unsigned rounds);
 int bench_analyze(unsigned rounds, uint64_t largest);
