@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* report_trend.c - a figure of one VM across the runs given, oldest
  * first: a small chart with a value axis (round ticks, the unit named),
- * a run axis, the baseline and its allowance as a band (from the newest
- * run that was compared with one), regressions marked ✗ and a missing
+ * a run axis (each run's day, or time of day, from its provenance), the
+ * baseline and its allowance as a band (from the newest run that was
+ * compared with one), regressions marked ✗ and a missing
  * value drawn as a hollow mark at the bottom labelled "n/a", never as 0.
  * A caption under each chart says the same in words.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness/report_priv.h"
 
@@ -43,6 +45,7 @@ struct series {
 	const struct run_band *band[TR_MAX_RUNS];
 	const struct run_band *shown;	/* the newest band */
 	double top;
+	int64_t when[TR_MAX_RUNS];	/* each run's start, -1 unknown */
 };
 
 static const struct vm_result *vm_in(const struct report_run *run,
@@ -72,6 +75,8 @@ static bool series_of(const struct rp_screen *s, const char *sc, const char *vm,
 	z->n = s->n_runs - z->first;
 	for (size_t k = 0; k < z->n; k++) {
 		const struct vm_result *v = vm_in(&s->runs[z->first + k], sc, vm);
+
+		z->when[k] = s->runs[z->first + k].when;
 
 		z->val[k] = v ? rp_figure(&v->m, key) : NAN;
 		for (size_t b = 0; v && b < v->n_bands; b++)
@@ -120,18 +125,67 @@ static void value_axis(GString *h, double top, double step, const char *unit)
 		TR_W - TR_R, TR_H - TR_B);
 }
 
+enum run_label { LABEL_NUMBER, LABEL_DAY, LABEL_TIME };
+
+/* @t as "12-01" (LABEL_DAY) or "23:40" (LABEL_TIME), UTC; false: unknown */
+static bool when_text(char *buf, size_t len, enum run_label kind, int64_t when)
+{
+	time_t t = (time_t)when;
+	struct tm tm;
+
+	if (when < 0 || !gmtime_r(&t, &tm))
+		return false;
+	if (kind == LABEL_DAY)
+		strftime(buf, len, "%m-%d", &tm);
+	else
+		strftime(buf, len, "%H:%M", &tm);
+	return true;
+}
+
+/* What tells @z's runs apart in a few characters: their days, else their
+ * times of day; run numbers when a date is unknown, two coincide, or there
+ * are too many for the axis */
+static enum run_label run_label_kind(const struct series *z)
+{
+	if (z->n > 8)
+		return LABEL_NUMBER;
+	for (enum run_label kind = LABEL_DAY; kind <= LABEL_TIME; kind++) {
+		bool distinct = true;
+		char prev[16] = "", cur[16];
+
+		for (size_t k = 0; k < z->n && distinct; k++) {
+			if (!when_text(cur, sizeof(cur), kind, z->when[k]))
+				return LABEL_NUMBER;
+			distinct = strcmp(cur, prev) != 0;
+			memcpy(prev, cur, sizeof(prev));
+		}
+		if (distinct)
+			return kind;
+	}
+	return LABEL_NUMBER;
+}
+
 static void run_axis(GString *h, const struct series *z)
 {
+	static const char *const title[] = { "run", "run date, UTC",
+					     "run time, UTC" };
 	size_t every = z->n > 12 ? (z->n + 11) / 12 : 1;
+	enum run_label kind = run_label_kind(z);
+	char label[16];
 
-	for (size_t k = 0; k < z->n; k++)
-		if (k % every == 0 || k == z->n - 1)
-			g_string_append_printf(h, "<text x=\"%.1f\" y=\"%d\" class=\"ax\" "
-				"text-anchor=\"middle\">%zu</text>", px(z, k),
-				TR_H - TR_B + 13, z->first + k + 1);
+	for (size_t k = 0; k < z->n; k++) {
+		if (k % every && k != z->n - 1)
+			continue;
+		if (kind == LABEL_NUMBER ||
+		    !when_text(label, sizeof(label), kind, z->when[k]))
+			snprintf(label, sizeof(label), "%zu", z->first + k + 1);
+		g_string_append_printf(h, "<text x=\"%.1f\" y=\"%d\" class=\"ax\" "
+			"text-anchor=\"middle\">%s</text>", px(z, k),
+			TR_H - TR_B + 13, label);
+	}
 	g_string_append_printf(h, "<text x=\"%d\" y=\"%d\" class=\"ax\" "
-		"text-anchor=\"end\">run (oldest → newest)</text>", TR_W - TR_R,
-		TR_H - 6);
+		"text-anchor=\"end\">%s (oldest → newest)</text>", TR_W - TR_R,
+		TR_H - 6, title[kind]);
 }
 
 static void bound(char *buf, size_t len, double v, const char *unit,

@@ -277,3 +277,59 @@ Test(report_history, built_in_scenarios_are_named_so, .timeout = 60)
 	g_free(out);
 	g_free(err);
 }
+
+/* Three runs of one VM scenario at @dates; the page kdh report draws */
+static char *trend_page(const char *const dates[3])
+{
+	char *dir = g_dir_make_tmp("kdh-trend-XXXXXX", NULL), *out, *err;
+	const char *argv[] = { getenv("KDH_BIN"), "report", NULL, NULL, NULL,
+			       "--html", "-", NULL };
+
+	for (int k = 0; k < 3; k++) {
+		char *run = g_strdup_printf("%s/run-%d", dir, k + 1);
+		char *path = g_build_filename(run, "summary.json", NULL);
+		char *json = g_strdup_printf("{ \"seed\": 1, \"provenance\": { "
+			"\"date\": \"%s\" }, \"scenarios\": [ { \"name\": \"t\", "
+			"\"verdict\": \"pass\", \"targets\": [ { \"name\": \"win\", "
+			"\"outcome\": \"connected\", \"connect_time_s\": %d.5 } ] } ] }\n",
+			dates[k], 4 + k);
+
+		cr_assert(!g_mkdir_with_parents(run, 0755));
+		cr_assert(g_file_set_contents(path, json, -1, NULL));
+		argv[2 + k] = run;
+		g_free(path); g_free(json);
+	}
+	cr_assert_eq(test_run(argv, &out, &err), 0, "%s", err);
+	for (int k = 0; k < 3; k++)
+		g_free((char *)argv[2 + k]);
+	g_free(err);
+	test_rmtree(dir);
+	g_free(dir);
+	return out;
+}
+
+/* A trend's run axis names each run by its day, or by its time when they
+ * share a day, and by its number only when neither tells them apart */
+Test(report_history, trend_axis_says_when, .timeout = 30)
+{
+	const char *days[] = { "2026-11-29T02:00:00Z", "2026-11-30T02:00:00Z",
+			       "2026-12-01T02:00:00Z" };
+	const char *times[] = { "2026-12-01T01:00:00Z", "2026-12-01T02:30:00Z",
+				"2026-12-01T04:00:00Z" };
+	const char *same[] = { "2026-12-01T01:00:01Z", "2026-12-01T01:00:02Z",
+			       "2026-12-01T01:00:03Z" };
+	char *page = trend_page(days);
+
+	has(page, "%s", ">11-29</text>");
+	has(page, "%s", ">12-01</text>");
+	has(page, "%s", ">run date, UTC (oldest → newest)</text>");
+	g_free(page);
+	page = trend_page(times);
+	has(page, "%s", ">02:30</text>");
+	has(page, "%s", ">run time, UTC (oldest → newest)</text>");
+	g_free(page);
+	page = trend_page(same);
+	has(page, "%s", ">3</text>");
+	has(page, "%s", ">run (oldest → newest)</text>");
+	g_free(page);
+}
