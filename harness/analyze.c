@@ -41,6 +41,9 @@ static const char *const outcome_names[] = {
 	[AN_KEY_MISMATCH] = "key-mismatch",
 	[AN_TIMEOUT] = "timeout",
 	[AN_VM_FAILED] = "vm-failed",
+	[AN_BUGCHECK] = "bugcheck",
+	[AN_BREAK] = "break",
+	[AN_STALLED] = "stalled",
 };
 
 /**

@@ -23,7 +23,7 @@ enum mkind { K_DURATION, K_COUNT, K_WORD, K_CHOICE };
 
 static const char *const outcomes[] = { "connected", "apipa-after-hang",
 	"no-kdnet-traffic", "wrong-nic", "key-mismatch", "timeout", "vm-failed",
-	NULL };
+	"bugcheck", "break", "stalled", NULL };
 static const char *const sources[] = { "dhcp", "static", "apipa", NULL };
 static const char *const okay[] = { "ok", "none", NULL };
 

@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "netsim/capfile.h"
+#include "kdh/kd_api.h"
 #include "kdh/kdnet.h"
 #include "netsim/pkt.h"
 
@@ -42,6 +43,11 @@ enum an_outcome {
 	AN_KEY_MISMATCH,
 	AN_TIMEOUT,
 	AN_VM_FAILED,
+	AN_BUGCHECK,		/* connected; the guest bugchecked */
+	AN_BREAK,		/* connected; the capture ends with the guest
+				   stopped at a break nobody continued */
+	AN_STALLED,		/* connected; the guest waits on a state change
+				   (or FILE_IO, prompt) nobody answers */
 };
 
 /**
@@ -52,6 +58,49 @@ enum an_outcome {
 struct an_event {
 	uint64_t t_ns;
 	char text[112];
+};
+
+/* A guest that waits this long for an answer, with nothing from the
+ * debugger after its request, is stalled (one announcement interval: a
+ * frozen guest's last data packet is its request, then announcements) */
+#define AN_KD_STALL_NS		3000000000ull
+#define AN_KD_LOG_MAX		20000	/* kd.log lines kept per target */
+
+/**
+ * struct an_kd - what the KD conversation of one debuggee said, from
+ * verified data packets (KDNET) or checksummed packets (serial); the
+ * figures of kd.log and result.json
+ * @packets:	KD data packets (both ways); @malformed: bodies that did not
+ *		parse (counted and skipped)
+ * @modules_loaded: load-symbols state changes (not unloads)
+ * @dbgprint_lines: DbgPrint packets
+ * @breaks:	breakpoint and assertion exceptions (a bugcheck's break too)
+ * @exceptions:	other exceptions reported
+ * @file_opens:	FILE_IO CreateFile requests (.kdfiles)
+ * @continues:	continues the debugger sent
+ * @has_version, @version: the first GetVersion reply
+ * @bugcheck_seen, @bugcheck: a "Fatal System Error" text, and its numbers
+ * @waiting:	at the capture's end the guest waits for an answer to
+ *		@wait_what (a state change, prompt or FILE_IO request) sent at
+ *		@wait_since_ns; @wait_break: the request is a break
+ * @wait_answered_ack: the debugger acknowledged the request (it is there,
+ *		it only does not continue)
+ * @log:	GArray of struct an_event: time and kd_note_str() text, the
+ *		first AN_KD_LOG_MAX; @log_dropped counts the rest
+ */
+struct an_kd {
+	unsigned packets, malformed;
+	unsigned modules_loaded, modules_unloaded, dbgprint_lines;
+	unsigned breaks, exceptions, file_opens, continues;
+	bool has_version;
+	struct kd_version version;
+	bool bugcheck_seen;
+	struct kd_bugcheck bugcheck;
+	bool waiting, wait_break, wait_answered_ack;
+	uint64_t wait_since_ns;
+	char wait_what[112];
+	GArray *log;
+	unsigned log_dropped;
 };
 
 /**
@@ -99,6 +148,8 @@ struct an_target {
 
 	GArray *events;			/* struct an_event */
 	unsigned events_dropped;
+
+	struct an_kd kd;		/* the KD conversation after connecting */
 };
 
 #define AN_MAX_VMS	8
@@ -158,6 +209,19 @@ struct an_vm_result {
 	unsigned n_serial_resets;
 	unsigned serial_resets_sent, serial_resets_received;	/* all */
 	double end_s;			/* the capture's last record */
+	struct {
+		bool seen;		/* KD data packets after connecting */
+		unsigned modules_loaded, dbgprint_lines, breaks, exceptions,
+			 file_opens;
+		bool has_version;
+		unsigned build;		/* GetVersion's MinorVersion */
+		uint64_t kern_base;
+		bool boot_debugger;	/* winload's, not the kernel's */
+		bool bugcheck_seen;
+		struct kd_bugcheck bugcheck;
+		double stalled_s;	/* waited so long at the end; NAN */
+		char waiting_on[112];	/* what it waits on; "" */
+	} kd;				/* this boot's KD conversation */
 	double prev_boot_s;		/* the boot before (< 0); NAN: none */
 	char reboot[8];			/* this boot followed a "guest" or
 					   "power" reboot, or a "restart"
