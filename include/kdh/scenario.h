@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kdh/kd_engine.h"
 #include "kdh/pve.h"
 #include "netsim/switch.h"
 #include "kdh/target.h"
@@ -47,6 +48,8 @@ struct sc_debugger {
 	bool apipa_route;
 	struct ns_faults faults;
 	uint64_t start_ns;		/* WinDbg opens its port (serial) */
+	enum kd_engine_mode kd_mode;	/* kd = continue | ack-only */
+	enum kd_on_break on_break;	/* on_break = continue | hold */
 	int line;
 	int ip_line;
 };
@@ -93,8 +96,10 @@ struct sc_vm {
 	unsigned memory, cores;
 	int line;
 	int power_on_line, reboot_line, ip_line;
-	int timing_line[5];		/* kdnet_init, dhcp_jitter, dhcp_give_up,
-					   announce, os_boot */
+	int timing_line[6];		/* kdnet_init, dhcp_jitter, dhcp_give_up,
+					   announce, os_boot, driver_load */
+	int break_line, assert_line, bugcheck_line;
+	int dbgprint_line[TARGET_MAX_DBGPRINTS];
 };
 
 enum sc_metric {
