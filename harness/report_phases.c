@@ -191,6 +191,9 @@ static size_t kdnet_phases(const struct vm_result *v, double t, double end,
 
 	switch (m->outcome) {
 	case AN_CONNECTED:
+	case AN_BUGCHECK:	/* connected first, all three */
+	case AN_BREAK:
+	case AN_STALLED:
 		dur(d, sizeof(d), m->connect_s - kd);
 		n = add(p, n, RP_ANNOUNCE, kd, m->connect_s, "KDNET announcing %s", d);
 		os = os_start(m);

@@ -67,6 +67,21 @@ struct an_event {
 #define AN_KD_LOG_MAX		20000	/* kd.log lines kept per target */
 
 /**
+ * struct an_kd_line - one line of kd.log
+ * @t_ns:	capture time
+ * @kind:	what it is (enum kd_note_kind)
+ * @text:	kd_note_str() of the packet (owned, g_free)
+ * @print:	KD_NOTE_PRINT: the DbgPrint text itself, cleaned (owned), for
+ *		`dbgprint ~ REGEX`; NULL otherwise
+ */
+struct an_kd_line {
+	uint64_t t_ns;
+	int kind;
+	char *text;
+	char *print;
+};
+
+/**
  * struct an_kd - what the KD conversation of one debuggee said, from
  * verified data packets (KDNET) or checksummed packets (serial); the
  * figures of kd.log and result.json
@@ -85,8 +100,8 @@ struct an_event {
  *		@wait_since_ns; @wait_break: the request is a break
  * @wait_answered_ack: the debugger acknowledged the request (it is there,
  *		it only does not continue)
- * @log:	GArray of struct an_event: time and kd_note_str() text, the
- *		first AN_KD_LOG_MAX; @log_dropped counts the rest
+ * @log:	GArray of struct an_kd_line, the first AN_KD_LOG_MAX;
+ *		@log_dropped counts the rest
  */
 struct an_kd {
 	unsigned packets, malformed;
@@ -301,6 +316,7 @@ size_t analysis_n_vms(const struct analysis *a);
 const struct an_vm *analysis_vm(const struct analysis *a, size_t i);
 int analysis_vm_result(const struct analysis *a, const char *vm,
 		       struct an_vm_result *r);
+const struct an_kd *analysis_vm_kd(const struct analysis *a, const char *vm);
 
 /* analyze_cmd.c: kdh analyze's text report, which kdh watch ends with */
 void analyze_report_text(FILE *out, const struct analysis *a, const char *file,
