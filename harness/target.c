@@ -12,6 +12,10 @@
  *     otherwise: address (target_addr.c), then KDNET (target_kdnet.c)
  *   KDNET initialised (or off) --os_boot--> the OS uses the same NIC: its
  *     address, and a few pings to os_ping
+ *   a debugger connects before that: the kernel reports its boot images
+ *     and waits after each (target_kd.c); the OS starts only once the last
+ *     boot driver was continued (at the os_boot time, or then if later),
+ *     so a debugger that only acknowledges holds the boot for good
  * The NIC's traffic goes through a small private IP stack (an ns_host on a
  * two-port switch whose other port is the NIC itself), so ARP, UDP, DHCP
  * and ping are netsim's, and the model only needs "send a frame on NIC n".
@@ -232,7 +236,52 @@ static int nic_choose(struct target *t, int *os_nic)
 
 static void os_schedule(struct target *t)
 {
-	ns_timer_mod(t->os_timer, ns_loop_now(t->loop) + t->cfg.timing.os_boot_ns);
+	t->os_at_ns = ns_loop_now(t->loop) + t->cfg.timing.os_boot_ns;
+	ns_timer_mod(t->os_timer, t->os_at_ns);
+}
+
+/**
+ * target_debugger_connected() - the transport's first packet was
+ * acknowledged: KD runs the kernel's script on @link
+ * @t:		target
+ * @link:	the transport's send and packet ids
+ *
+ * Before the OS started, the boot waits for the debugger from here on
+ * (its OS timer held until the boot drivers are continued); after, the
+ * boot images went by unreported.
+ */
+void target_debugger_connected(struct target *t,
+			       const struct target_kd_link *link)
+{
+	bool loads = !t->os_started;
+
+	if (loads)
+		ns_timer_del(t->os_timer);
+	target_kd_start(t->kd, link, t->power_on_ns, loads);
+}
+
+static void kd_boot_done(void *opaque)
+{
+	struct target *t = opaque;
+	uint64_t now = ns_loop_now(t->loop);
+
+	ns_timer_mod(t->os_timer, t->os_at_ns > now ? t->os_at_ns : now);
+}
+
+/* A bugcheck was continued: the guest writes its dump and reboots.  The
+ * model ends the boot there: no OS, no more announcements. */
+static void kd_halted(void *opaque)
+{
+	struct target *t = opaque;
+
+	ns_timer_del(t->os_timer);
+	ns_timer_del(t->kdnet_timer);
+	t->os_done = true;
+}
+
+static void kd_log(void *opaque, const char *msg)
+{
+	target_log(opaque, "%s", msg);
 }
 
 static void kdnet_init(void *opaque)
@@ -321,6 +370,7 @@ static void os_timer_cb(void *opaque)
 {
 	struct target *t = opaque;
 
+	t->os_started = true;
 	if (!t->host) {
 		t->os_done = true;
 		return;
@@ -348,6 +398,8 @@ static void os_timer_cb(void *opaque)
 struct target *target_new(struct ns_loop *l, const struct target_config *cfg,
 			  const struct target_env_ops *ops, void *opaque)
 {
+	static const struct target_kd_ops kd_ops = { kd_boot_done, kd_halted,
+						     kd_log };
 	struct target *t = calloc(1, sizeof(*t));
 
 	if (!t)
@@ -362,8 +414,9 @@ struct target *target_new(struct ns_loop *l, const struct target_config *cfg,
 	t->kdnet_timer = ns_timer_new(l, target_kdnet_timer, t);
 	t->os_timer = ns_timer_new(l, os_timer_cb, t);
 	t->serial_timer = ns_timer_new(l, target_serial_timer, t);
+	t->kd = target_kd_new(l, &t->cfg, &kd_ops, t);
 	if (!t->boot_timer || !t->addr_timer || !t->kdnet_timer || !t->os_timer ||
-	    !t->serial_timer) {
+	    !t->serial_timer || !t->kd) {
 		target_free(t);
 		return NULL;
 	}
@@ -384,6 +437,7 @@ void target_free(struct target *t)
 	ns_timer_free(t->kdnet_timer);
 	ns_timer_free(t->os_timer);
 	ns_timer_free(t->serial_timer);
+	target_kd_free(t->kd);
 	free(t->kd_in);
 	free(t);
 }
@@ -396,7 +450,8 @@ void target_power_on(struct target *t)
 {
 	t->boot++;
 	t->phase = TP_FIRMWARE;
-	t->os_done = false;
+	t->power_on_ns = ns_loop_now(t->loop);
+	t->os_started = t->os_done = false;
 	t->os_pings_sent = 0;
 	ns_timer_mod(t->boot_timer, ns_loop_now(t->loop) + t->cfg.timing.kdnet_init_ns);
 }
@@ -409,6 +464,8 @@ void target_power_off(struct target *t)
 {
 	ns_timer_del(t->boot_timer);
 	ns_timer_del(t->os_timer);
+	if (t->kd)
+		target_kd_stop(t->kd);
 	target_kdnet_stop(t);
 	target_serial_stop(t);
 	target_addr_stop(t);
@@ -443,12 +500,15 @@ enum target_phase target_phase(const struct target *t)
  * target_settled() - nothing more will happen but periodic announcements
  * @t:		target
  *
- * Return: true when the OS phase is over and KDNET is connected or off
+ * Return: true when the OS phase is over (or a bugcheck ended the boot)
+ * and KDNET is off, or connected with the KD script played out
  */
 bool target_settled(const struct target *t)
 {
-	return t->os_done && (t->phase == TP_CONNECTED || t->phase == TP_NO_DEBUG ||
-			      t->phase == TP_HYPERV);
+	if (t->phase == TP_CONNECTED)
+		return t->os_done && (!target_kd_started(t->kd) ||
+				      target_kd_finished(t->kd));
+	return t->os_done && (t->phase == TP_NO_DEBUG || t->phase == TP_HYPERV);
 }
 
 /** target_bound() - whether KDNET has worked once (sticky binding) */
