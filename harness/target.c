@@ -234,10 +234,13 @@ static int nic_choose(struct target *t, int *os_nic)
 	return -1;
 }
 
+/* The OS is due os_boot from now, unless a debugger already holds the
+ * boot (the handshake can complete within KDNET's first send) */
 static void os_schedule(struct target *t)
 {
 	t->os_at_ns = ns_loop_now(t->loop) + t->cfg.timing.os_boot_ns;
-	ns_timer_mod(t->os_timer, t->os_at_ns);
+	if (!t->os_held)
+		ns_timer_mod(t->os_timer, t->os_at_ns);
 }
 
 /**
@@ -257,6 +260,7 @@ void target_debugger_connected(struct target *t,
 
 	if (loads)
 		ns_timer_del(t->os_timer);
+	t->os_held = loads;
 	target_kd_start(t->kd, link, t->power_on_ns, loads);
 }
 
@@ -265,6 +269,7 @@ static void kd_boot_done(void *opaque)
 	struct target *t = opaque;
 	uint64_t now = ns_loop_now(t->loop);
 
+	t->os_held = false;
 	ns_timer_mod(t->os_timer, t->os_at_ns > now ? t->os_at_ns : now);
 }
 
@@ -451,7 +456,7 @@ void target_power_on(struct target *t)
 	t->boot++;
 	t->phase = TP_FIRMWARE;
 	t->power_on_ns = ns_loop_now(t->loop);
-	t->os_started = t->os_done = false;
+	t->os_started = t->os_held = t->os_done = false;
 	t->os_pings_sent = 0;
 	ns_timer_mod(t->boot_timer, ns_loop_now(t->loop) + t->cfg.timing.kdnet_init_ns);
 }

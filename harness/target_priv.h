@@ -108,7 +108,7 @@ struct target {
 
 	/* OS phase: due at os_at_ns; held while the KD boot waits */
 	uint64_t os_at_ns;
-	bool os_started;
+	bool os_started, os_held;
 	unsigned os_pings_sent;
 	bool os_done;
 
