@@ -7,12 +7,15 @@
  * The values are read by scenario_values_kd.c (kdh-agent reads the same
  * syntaxes); here they get their file:line errors and the checks that
  * need the rest of the scenario: every timed event must come before the
- * scenario's timeout, or it would never happen.
+ * scenario's timeout, or it would never happen; and the agent (target =
+ * vm) gets the script on its kernel command line, which must fit.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness/scenario_priv.h"
+#include "kdh/agent.h"
 #include "harness/scenario_values.h"
 #include "netsim/duration.h"
 
@@ -126,8 +129,29 @@ static int before_timeout(struct parse *p, const struct sc_vm *vm, int line,
 		       dur(at_ns), dur(timeout));
 }
 
+/* The agent reads its settings from a command line Linux caps */
+static int agent_fits(struct parse *p, const struct sc_vm *vm)
+{
+	char *words;
+	size_t n;
+
+	if (!vm->real || vm->image[0])
+		return 0;
+	words = agent_cmdline_build(&vm->tc);
+	if (!words)
+		return sc_fail(p, vm->line, "out of memory");
+	n = strlen(words);
+	free(words);
+	if (n <= AGENT_CMDLINE_MAX)
+		return 0;
+	return sc_fail(p, vm->line, "[vm %s]: the agent's kernel command line "
+		       "would take %zu bytes, at most %d: fewer or shorter "
+		       "drivers or dbgprint lines", vm->name, n, AGENT_CMDLINE_MAX);
+}
+
 /**
- * sc_vm_kd_check() - every timed KD event of @vm can happen in the run
+ * sc_vm_kd_check() - every timed KD event of @vm can happen in the run,
+ * and an agent VM's script fits its command line
  * @p:		parse state, every section read
  * @vm:		the VM
  *
@@ -137,6 +161,8 @@ int sc_vm_kd_check(struct parse *p, const struct sc_vm *vm)
 {
 	const struct target_kd_script *s = &vm->tc.kd;
 
+	if (agent_fits(p, vm))
+		return -1;
 	for (size_t i = 0; i < s->n_dbgprint; i++)
 		if (before_timeout(p, vm, vm->dbgprint_line[i], "dbgprint",
 				   s->dbgprint[i].at_ns))
