@@ -21,8 +21,10 @@
  * taken is a retransmission, acknowledged again but not acted on.  A data
  * packet while ours waits for its ACK gets KD_RESEND, and ours counts as
  * acknowledged (kddll's rule: the debugger only talks once it has it).  A
- * KD_RESET resets both ids, is answered with a RESET, and the packet in
- * flight (or the request waited on) goes again.  What the kernel reports,
+ * KD_RESET resets both ids, is answered with a RESET (unless it came
+ * within TKD_RESEND_NS of ours: then it is the answer, and two RESETs
+ * never ping-pong), and the packet in flight (or the request waited on)
+ * goes again.  What the kernel reports,
  * and when, is target_kd_script.c's.  The model never sleeps: the resend
  * and the script's steps are loop timers.
  */
@@ -64,11 +66,13 @@ static void control(struct target_kd *kd, uint16_t type, uint32_t id)
 	kd->link.send(kd->opaque, KD_LEADER_CONTROL, type, id, NULL, 0);
 }
 
+/* The timer first: the answer may come back within send() (an in-process
+ * network delivers at once), and its ACK must find the timer to stop */
 static void transmit(struct target_kd *kd)
 {
+	ns_timer_mod(kd->resend_timer, ns_loop_now(kd->loop) + TKD_RESEND_NS);
 	kd->link.send(kd->opaque, KD_LEADER_DATA, kd->out.type, kd->out.id,
 		      kd->out.body, kd->out.len);
-	ns_timer_mod(kd->resend_timer, ns_loop_now(kd->loop) + TKD_RESEND_NS);
 }
 
 static void id_advance(struct target_kd *kd)
@@ -146,6 +150,8 @@ static void resend_cb(void *opaque)
 
 static void on_control(struct target_kd *kd, const struct kd_packet *p)
 {
+	uint64_t now = ns_loop_now(kd->loop);
+
 	switch (p->type) {
 	case KD_TYPE_ACKNOWLEDGE:
 		if (kd->pending && p->id == kd->out.id)
@@ -157,7 +163,11 @@ static void on_control(struct target_kd *kd, const struct kd_packet *p)
 	case KD_TYPE_RESET:
 		kd->next_id = kd->link.first_id;
 		kd->have_rx = false;
-		control(kd, KD_TYPE_RESET, 0);
+		if (!kd->reset_sent || now - kd->reset_at >= TKD_RESEND_NS) {
+			kd->reset_sent = true;	/* not the answer to ours */
+			kd->reset_at = now;
+			control(kd, KD_TYPE_RESET, 0);
+		}
 		if (kd->pending) {
 			kd->out.id = kd->next_id;
 			id_advance(kd);
@@ -279,9 +289,9 @@ void target_kd_input(struct target_kd *kd, const struct kd_packet *p)
 	if (p->leader != KD_LEADER_DATA)
 		return;			/* a breakin: not modelled */
 	if (!p->checksum_ok || kd->pending) {
-		control(kd, KD_TYPE_RESEND, 0);
 		if (p->checksum_ok)
 			acked(kd);	/* it answers: it has ours */
+		control(kd, KD_TYPE_RESEND, 0);
 		return;
 	}
 	control(kd, KD_TYPE_ACKNOWLEDGE, p->id);
@@ -359,6 +369,7 @@ void target_kd_stop(struct target_kd *kd)
 	ns_timer_del(kd->resend_timer);
 	ns_timer_del(kd->step_timer);
 	kd->started = kd->halted = kd->pending = kd->have_rx = false;
+	kd->reset_sent = false;
 	kd->wait = TKD_RUNNING;
 }
 

@@ -59,6 +59,8 @@ struct target_kd {
 	uint32_t next_id;
 	bool have_rx;			/* the debugger's last packet taken */
 	uint32_t rx_id;
+	bool reset_sent;		/* our last RESET, at reset_at */
+	uint64_t reset_at;
 	bool pending;
 	struct tkd_packet out;
 	struct ns_timer *resend_timer;

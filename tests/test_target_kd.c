@@ -30,8 +30,11 @@ struct bench {
 	struct sent *s;
 	size_t n;
 	bool boot_done, halted;
+	bool sync_ack;			/* ACK each data packet inside send() */
 	uint32_t dbg_id;		/* the debugger's next: 0x80000000 + 2n */
 };
+
+static void ctl(struct bench *b, uint16_t type, uint32_t id);
 
 static void rec(void *opaque, uint32_t leader, uint16_t type, uint32_t id,
 		const uint8_t *body, uint16_t len)
@@ -43,6 +46,8 @@ static void rec(void *opaque, uint32_t leader, uint16_t type, uint32_t id,
 	p = &b->s[b->n++];
 	*p = (struct sent){ leader, type, id, len, { 0 }, ns_loop_now(b->l) };
 	memcpy(p->body, body, len < KEEP ? len : KEEP);
+	if (b->sync_ack && leader == KD_LEADER_DATA)
+		ctl(b, KD_TYPE_ACKNOWLEDGE, id);	/* as an in-process net */
 }
 
 static void on_boot_done(void *opaque)
@@ -232,6 +237,21 @@ Test(target_kd, ack_only_debugger_leaves_it_waiting_for_good)
 	bench_down(&b);
 }
 
+/* In the simulator the debugger's ACK comes back while send() runs */
+Test(target_kd, an_ack_within_send_stops_the_resends_too)
+{
+	struct bench b;
+
+	bench_up(&b);
+	b.sync_ack = true;
+	b.cfg.kd.has_break = true;
+	start(&b, false);
+	run(&b, 3600 * NS_PER_S);
+	cr_assert_eq(data_count(&b), 1, "one break, acknowledged, held");
+	cr_assert_not(target_kd_finished(b.kd));
+	bench_down(&b);
+}
+
 Test(target_kd, resent_each_second_and_at_once_on_resend)
 {
 	struct bench b;
@@ -272,6 +292,9 @@ Test(target_kd, reset_restarts_the_ids_answers_and_resends)
 	cr_assert_eq(b.s[b.n - 2].type, KD_TYPE_RESET, "answered with a RESET");
 	cr_assert_eq(b.s[b.n - 1].id, 0, "the pending packet, first id");
 	cr_assert_eq(last_state(&b).new_state, KD_STATE_LOAD_SYMBOLS);
+	n = b.n;
+	ctl(&b, KD_TYPE_RESET, 0);	/* the debugger answering ours */
+	cr_assert_eq(b.s[n].leader, KD_LEADER_DATA, "no RESET ping-pong");
 	ack_last(&b);
 	cont(&b);
 	run(&b, 10 * NS_PER_MS);
