@@ -24,9 +24,10 @@
  * KD_RESET resets both ids, is answered with a RESET (unless it came
  * within TKD_RESEND_NS of ours: then it is the answer, and two RESETs
  * never ping-pong), and the packet in flight (or the request waited on)
- * goes again.  What the kernel reports,
- * and when, is target_kd_script.c's.  The model never sleeps: the resend
- * and the script's steps are loop timers.
+ * goes again.  What the kernel reports, and when, is target_kd_script.c's.
+ * The model never sleeps: the resend and the script's steps are loop
+ * timers.  On the simulator's network an answer can arrive while send()
+ * still runs, so every state change is made before a packet goes out.
  */
 #include <stdarg.h>
 #include <stdio.h>
