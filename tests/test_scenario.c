@@ -122,6 +122,59 @@ static const char one_vm[] =
 	"[network lan]\ntype = static\n[vm w]\n"
 	"net0: e1000=BC:24:11:00:00:01,bridge=lan\n";
 
+/* The KD keys: what the guest's kernel reports, how the debugger answers */
+Test(scenario, kd_keys_and_their_defaults)
+{
+	static const char text[] =
+		"[network lan]\ntype = static\n"
+		"[debugger]\nkd = ack-only\non_break = hold\n"
+		"[vm w]\nnet0: e1000=BC:24:11:00:00:01,bridge=lan\n"
+		"drivers = ACPI.sys,  pci.sys disk.sys\n"
+		"dbgprint = 5s Hello from kdh\n"
+		"dbgprint = 1m30s second line\n"
+		"break = 10s\nassert = 11s\nkdfiles = yes\n"
+		"bugcheck = 30s 0xD1 0xfffff80312345678 2 0x0 FFFFF8031234ABCD\n"
+		"timing.driver_load = 500us\n"
+		"[vm v]\nnet0: e1000=BC:24:11:00:00:02,bridge=lan\n"
+		"drivers = 50\n";
+	const struct target_kd_script *k;
+	struct scenario sc;
+	char err[256], name[32];
+
+	cr_assert_eq(scenario_parse("t.kdh", text, &sc, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(sc.dbg.kd_mode, KD_MODE_ACK_ONLY);
+	cr_assert_eq(sc.dbg.on_break, KD_BREAK_HOLD);
+	k = &sc.vms[0].tc.kd;
+	cr_assert_eq(k->n_drivers, 3);
+	cr_assert_str_eq(k->drivers, "ACPI.sys,pci.sys,disk.sys");
+	cr_assert_eq(target_driver_name(k, 2, name, sizeof(name)), 0);
+	cr_assert_str_eq(name, "disk.sys");
+	cr_assert_eq(k->n_dbgprint, 2);
+	cr_assert_eq(k->dbgprint[1].at_ns, 90 * NS_PER_S);
+	cr_assert_str_eq(k->dbgprint[0].text, "Hello from kdh");
+	cr_assert(k->has_break && k->has_assert && k->has_bugcheck && k->kdfiles);
+	cr_assert_eq(k->assert_ns, 11 * NS_PER_S);
+	cr_assert_eq(k->bugcheck_code, 0xd1);
+	cr_assert_eq(k->bugcheck_param[1], 2);
+	cr_assert_eq(k->bugcheck_param[3], 0xfffff8031234abcdull);
+	cr_assert_eq(sc.vms[0].tc.timing.driver_load_ns, 500000);
+	k = &sc.vms[1].tc.kd;
+	cr_assert_eq(k->n_drivers, 50);
+	cr_assert_eq(target_driver_name(k, 49, name, sizeof(name)), 0);
+	cr_assert_str_eq(name, "drv050.sys");
+	cr_assert_not(k->has_break || k->has_bugcheck || k->kdfiles);
+
+	cr_assert_eq(scenario_parse("t.kdh", one_vm, &sc, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(sc.dbg.kd_mode, KD_MODE_CONTINUE, "the engine by default");
+	cr_assert_eq(sc.dbg.on_break, KD_BREAK_CONTINUE);
+	k = &sc.vms[0].tc.kd;
+	cr_assert_eq(k->n_drivers, 8, "eight boot drivers by default");
+	cr_assert_eq(target_driver_name(k, 7, name, sizeof(name)), 0);
+	cr_assert_str_eq(name, "kdnic.sys");
+	cr_assert_neq(target_driver_name(k, 8, name, sizeof(name)), 0);
+	cr_assert_eq(sc.vms[0].tc.timing.driver_load_ns, 2 * NS_PER_MS);
+}
+
 static void expect(const char *line, struct sc_expect *e)
 {
 	struct scenario sc;
