@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kdh/kd_engine.h"
 #include "kdh/pve.h"
 #include "netsim/switch.h"
 #include "kdh/target.h"
@@ -47,6 +48,8 @@ struct sc_debugger {
 	bool apipa_route;
 	struct ns_faults faults;
 	uint64_t start_ns;		/* WinDbg opens its port (serial) */
+	enum kd_engine_mode kd_mode;	/* kd = continue | ack-only */
+	enum kd_on_break on_break;	/* on_break = continue | hold */
 	int line;
 	int ip_line;
 };
