@@ -12,6 +12,7 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <glib.h>
@@ -23,14 +24,25 @@ static const char *s_of(unsigned n)
 	return n == 1 ? "" : "s";
 }
 
+/* The guest stopped for good: a wait at the end is news only then (a
+ * connected guest may wait a moment for the next continue) */
+static bool stopped(const struct an_vm_result *m)
+{
+	return m->kd.seen && !isnan(m->kd.stalled_s) &&
+	       (m->outcome == AN_BUGCHECK || m->outcome == AN_BREAK ||
+		m->outcome == AN_STALLED);
+}
+
 /**
  * report_kd_figures() - a VM's KD figures for its console line
  * @s:		the line so far ("win: connected on net0, connect 4.00s")
  * @m:		the VM's result
  *
  * Appends ", 52 modules, 3 DbgPrint" and, where there are some, ", 1
- * break", ", 2 exceptions", ", bugcheck 0xD1", ", stalled 23.10s at load
- * symbols ntoskrnl.exe"; nothing without a KD conversation.
+ * break", ", 2 exceptions", ", bugcheck 0xD1", and for a guest that
+ * stopped ", stalled 23.10s at load symbols ntoskrnl.exe" (outcome
+ * stalled) or ", waiting 23.10s at ..." (at a break or its bugcheck);
+ * nothing without a KD conversation.
  */
 void report_kd_figures(GString *s, const struct an_vm_result *m)
 {
@@ -46,8 +58,9 @@ void report_kd_figures(GString *s, const struct an_vm_result *m)
 				       s_of(m->kd.exceptions));
 	if (m->kd.bugcheck_seen)
 		g_string_append_printf(s, ", bugcheck 0x%" PRIX32, m->kd.bugcheck.code);
-	if (!isnan(m->kd.stalled_s))
-		g_string_append_printf(s, ", stalled %.2fs%s%s", m->kd.stalled_s,
+	if (stopped(m))
+		g_string_append_printf(s, ", %s %.2fs%s%s", m->outcome == AN_STALLED ?
+				       "stalled" : "waiting", m->kd.stalled_s,
 				       m->kd.waiting_on[0] ? " at " : "",
 				       m->kd.waiting_on);
 }
@@ -73,19 +86,25 @@ char *report_kd_bugcheck(const struct an_vm_result *m)
 }
 
 /**
- * report_kd_stall() - how long a VM has waited for the debugger, and on
- * what, at the capture's end
+ * report_kd_stall() - how long a guest that stopped has waited for the
+ * debugger, and on what, at the capture's end
  * @m:		the VM's result
  *
- * Return: "stalled 23.1 s waiting on load symbols ntoskrnl.exe", or NULL
- * when it was not waiting (g_free it)
+ * Return: "stalled 23.1 s waiting on load symbols ntoskrnl.exe" (outcome
+ * stalled), "waiting 23.1 s on break ..." (a break or a bugcheck nobody
+ * continued), or NULL when the guest did not stop (g_free it)
  */
 char *report_kd_stall(const struct an_vm_result *m)
 {
-	if (!m->kd.seen || isnan(m->kd.stalled_s))
+	const char *on = m->kd.waiting_on[0] ? " on " : "";
+
+	if (!stopped(m))
 		return NULL;
-	return g_strdup_printf("stalled %.1f s%s%s", m->kd.stalled_s,
-			       m->kd.waiting_on[0] ? " waiting on " : "",
+	if (m->outcome == AN_STALLED)
+		return g_strdup_printf("stalled %.1f s%s%s", m->kd.stalled_s,
+				       m->kd.waiting_on[0] ? " waiting on " : "",
+				       m->kd.waiting_on);
+	return g_strdup_printf("waiting %.1f s%s%s", m->kd.stalled_s, on,
 			       m->kd.waiting_on);
 }
 

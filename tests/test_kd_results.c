@@ -255,7 +255,7 @@ Test(kd_results, console_line_and_junit)
 	cr_assert(strstr(fig, "win: bugcheck on") || strstr(fig, "win: bugcheck, "),
 		  "%s", fig);
 	cr_assert(strstr(fig, ", 2 modules, 2 DbgPrint, 1 break, bugcheck 0xD1, "
-		  "stalled 20.00s at exception 0x80000003; srv: connected"), "%s", fig);
+		  "waiting 20.00s at exception 0x80000003; srv: connected"), "%s", fig);
 	cr_assert_null(strstr(fig + strlen("win"), "srv: connected, connect 4.00s, "
 			      "0 modules"), "no KD words without KD: %s", fig);
 	cr_assert_eq(report_junit_file(path, r, 1, NULL), 0);
@@ -263,7 +263,7 @@ Test(kd_results, console_line_and_junit)
 	cr_assert(strstr(xml, "<failure message=\"kd-boot.kdh:9: expected outcome = "
 		  "connected, got bugcheck (win: bugcheck 0x000000D1 "
 		  "(0x0000000000000000, 0x0000000000000002, 0x0000000000000000, "
-		  "0xFFFFF80312345678); win: stalled 20.0 s waiting on exception "
+		  "0xFFFFF80312345678); win: waiting 20.0 s on exception "
 		  "0x80000003)\"/>"), "%s", xml);
 	cr_assert(strstr(xml, "\nwin: KD: Windows build 26100 (kernel), kernel base "
 		  "0xFFFFF80312000000; 2 modules loaded, 2 DbgPrint lines, 1 break, "
@@ -311,7 +311,7 @@ Test(kd_results, report_text_shows_the_bugcheck)
 		  "under the failure: %s", text);
 	cr_assert(strstr(text, "KD (what the guests said, from the wire)\n"
 		  "  kd-boot win: Windows build 26100 (kernel), kernel base"), "%s", text);
-	cr_assert(strstr(text, "        ✗ stalled 20.0 s waiting on exception "
+	cr_assert(strstr(text, "        ✗ waiting 20.0 s on exception "
 		  "0x80000003\n"), "%s", text);
 	cr_assert(strstr(text, "/kd-boot/kd-win.log\n"), "%s", text);
 	cr_assert_null(strstr(text, "kd-boot srv:"), "srv never spoke KD");
@@ -342,18 +342,49 @@ Test(kd_results, report_html_shows_the_bugcheck_and_links_kd_log)
 	cr_assert(strstr(html, "<li class=\"finding stop\">win: ✗ bugcheck "
 		  "0x000000D1 (0x0000000000000000, 0x0000000000000002, "
 		  "0x0000000000000000, 0xFFFFF80312345678)</li>"), "in the failures");
-	cr_assert(strstr(html, "<p class=\"stop\">win: ✗ stalled 20.0 s waiting on "
+	cr_assert(strstr(html, "<p class=\"stop\">win: ✗ waiting 20.0 s on "
 		  "exception 0x80000003</p>"));
 	cr_assert(strstr(html, "<b>win</b> over KD: Windows build 26100"));
 	cr_assert(strstr(html, "<a href=\"kd-boot/kd-win.log\">kd-win.log</a>"));
 	cr_assert(strstr(html, "<td>2 modules, 2 DbgPrint, 1 break, bugcheck 0xD1, "
-		  "stalled 20.00s at exception 0x80000003</td>"), "the table's KD");
+		  "waiting 20.00s at exception 0x80000003</td>"), "the table's KD");
 	cr_assert(strstr(html, "✗ bugcheck 0x000000D1, waiting 20.0 s on exception "
 		  "0x80000003"), "the lane's last phase");
 	g_free(html);
 	test_rmtree(dir);
 	g_free(page);
 	g_free(dir);
+	g_free(r);
+}
+
+/* A connected guest that waits a moment for its next continue is not
+ * news; a stalled one is, with how long */
+Test(kd_results, only_a_stopped_guest_is_said_to_wait)
+{
+	struct scenario_result *r = result_make();
+	struct an_vm_result *m = &r->vms[0].m;
+	GString *s = g_string_new(NULL);
+	char *stall;
+
+	m->outcome = AN_CONNECTED;
+	m->kd.bugcheck_seen = false;
+	m->kd.stalled_s = 0.5;
+	report_kd_figures(s, m);
+	cr_assert_str_eq(s->str, ", 2 modules, 2 DbgPrint, 1 break");
+	cr_assert_null(report_kd_stall(m));
+	cr_assert_null(report_kd_problems(r));
+	m->outcome = AN_STALLED;
+	m->kd.stalled_s = 23.1;
+	snprintf(m->kd.waiting_on, sizeof(m->kd.waiting_on), "load symbols "
+		 "ntoskrnl.exe");
+	g_string_truncate(s, 0);
+	report_kd_figures(s, m);
+	cr_assert_str_eq(s->str, ", 2 modules, 2 DbgPrint, 1 break, stalled 23.10s "
+			 "at load symbols ntoskrnl.exe");
+	stall = report_kd_stall(m);
+	cr_assert_str_eq(stall, "stalled 23.1 s waiting on load symbols ntoskrnl.exe");
+	g_free(stall);
+	g_string_free(s, TRUE);
 	g_free(r);
 }
 
