@@ -130,8 +130,13 @@ static int regex_parse(struct sc_expect *e, const char *v, char *err,
 		snprintf(e->re, sizeof(e->re), "%s", v);
 	re = g_regex_new(e->re, 0, 0, &ge);
 	if (!re) {
-		snprintf(err, errlen, "%s: '%s' is not a regular expression: %s",
-			 metrics[e->metric].name, e->re, ge->message);
+		/* GLib: "Error while compiling regular expression ‘(’ at char 1:
+		 * missing terminating )"; the pattern is said already */
+		const char *at = strstr(ge->message, " at char ");
+
+		snprintf(err, errlen, "%s: '%s' is not a regular expression%s%s",
+			 metrics[e->metric].name, e->re, at ? "," : ": ",
+			 at ? at : ge->message);
 		g_error_free(ge);
 		return -EINVAL;
 	}
