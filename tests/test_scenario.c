@@ -11,6 +11,7 @@
 
 #include "helpers.h"
 #include "kdh/baseline.h"
+#include "kdh/run.h"
 #include "kdh/scenario.h"
 #include "kdh/textfile.h"
 
@@ -218,6 +219,121 @@ Test(scenario, expectations_hold_or_say_why)
 	expect("w.debug_nic != net0", &e);
 	v = (struct sc_value){ .present = false };
 	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)), "no NIC is not net0");
+}
+
+/* What the guest said: counts, a stop code written three ways, and
+ * DbgPrint lines matched by a pattern */
+Test(scenario, kd_expectations_parse_and_hold)
+{
+	struct sc_expect e;
+	struct sc_value v = { .present = true, .num = 52 };
+	char why[300];
+
+	expect("modules_loaded >= 50", &e);
+	cr_assert_eq(e.metric, M_MODULES_LOADED);
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)));
+	expect("breaks = 0", &e);
+	v.num = 1;
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "breaks = 0, got 1");
+	expect("exceptions = none", &e);
+	cr_assert(e.none);
+	v.present = false;
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)), "no KD: no figure");
+	expect("dbgprint_lines > 2", &e);
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "dbgprint_lines > 2, got none");
+
+	for (const char *const *c = (const char *const[]){ "bugcheck = 0xD1",
+	     "bugcheck = 0xd1", "bugcheck = 0x000000d1", NULL }; *c; c++) {
+		expect(*c, &e);
+		cr_assert_str_eq(e.str, "0x000000D1", "%s", *c);
+		v = (struct sc_value){ .present = true };
+		strcpy(v.str, "0x000000D1");
+		cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)), "%s", *c);
+	}
+	expect("bugcheck = none", &e);
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "bugcheck = none, got 0x000000D1");
+	expect("bugcheck != none", &e);
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)));
+	expect("bugcheck != 0x1E", &e);
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)));
+	v.present = false;
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)), "none is not 0x1E");
+	expect("bugcheck = 0xD1", &e);
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "bugcheck = 0xD1, got none");
+}
+
+Test(scenario, dbgprint_matches_or_says_why)
+{
+	struct sc_expect e;
+	struct sc_value v = { .present = true, .num = 0, .lines = 3 };
+	char why[300];
+
+	expect("dbgprint ~ /ready/", &e);
+	cr_assert_eq(e.op, OP_MATCH);
+	cr_assert_str_eq(e.re, "ready", "the slashes only delimit");
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "dbgprint ~ /ready/, got no DbgPrint line "
+			 "matching (3 lines)");
+	v.num = 1;
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)));
+	v.present = false;
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "dbgprint ~ /ready/, got no KD conversation");
+
+	expect("dbgprint!~ASSERT .* failed", &e);
+	cr_assert_eq(e.op, OP_NOMATCH);
+	cr_assert_str_eq(e.re, "ASSERT .* failed");
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)), "nothing printed");
+	v = (struct sc_value){ .present = true, .num = 2, .lines = 40 };
+	strcpy(v.str, "ASSERT x failed");
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "dbgprint!~ASSERT .* failed, got 2 DbgPrint lines "
+			 "matching (of 40), the first \"ASSERT x failed\"");
+}
+
+/* A pattern that does not compile is a file:line error, before anything
+ * runs (GLib words the reason, so only the start is compared) */
+Test(scenario, dbgprint_bad_regex_is_a_parse_error)
+{
+	struct scenario sc;
+	char err[512], *text = g_strdup_printf("%s[expect]\ndbgprint ~ (ready\n",
+					       one_vm);
+
+	cr_assert_neq(scenario_parse("t.kdh", text, &sc, err, sizeof(err)), 0);
+	cr_assert(g_str_has_prefix(err, "t.kdh:6: dbgprint: '(ready' is not a "
+		  "regular expression"), "%s", err);
+	cr_assert_eq(strstr(err, "(ready"), g_strrstr(err, "(ready"), "said once: %s",
+		     err);
+	g_free(text);
+}
+
+/* How a VM's measured KD figures become the values expectations see */
+Test(scenario, kd_figures_as_expectation_values)
+{
+	struct an_vm_result m = { .outcome = AN_BUGCHECK };
+	struct sc_value v;
+
+	run_metric_value(&m, M_MODULES_LOADED, &v);
+	cr_assert_not(v.present, "no KD conversation: no count, not 0");
+	run_metric_value(&m, M_BUGCHECK, &v);
+	cr_assert_not(v.present);
+	m.kd.seen = true;
+	m.kd.modules_loaded = 52;
+	m.kd.bugcheck_seen = true;
+	m.kd.bugcheck.code = 0xd1;
+	run_metric_value(&m, M_MODULES_LOADED, &v);
+	cr_assert(v.present);
+	cr_assert_float_eq(v.num, 52, 1e-9);
+	run_metric_value(&m, M_BREAKS, &v);
+	cr_assert(v.present && v.num == 0, "seen: 0 breaks is a figure");
+	run_metric_value(&m, M_BUGCHECK, &v);
+	cr_assert_str_eq(v.str, "0x000000D1");
+	run_metric_value(&m, M_OUTCOME, &v);
+	cr_assert_str_eq(v.str, "bugcheck");
 }
 
 Test(scenario, cli_validate_reports_and_exits_2)
