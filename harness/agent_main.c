@@ -44,6 +44,7 @@ struct agent {
 	size_t n;
 	int tty;			/* the COM port KD uses, -1 none */
 	unsigned tty_port;
+	struct ns_timer *kd_watch;	/* until the KD script is played out */
 	uint8_t buf[65536];
 };
 
@@ -276,6 +277,20 @@ static void env_log(void *opaque, const char *msg)
 	fflush(stdout);
 }
 
+/* Once a second until the KD script is played out, then the marker a VM
+ * scenario waits for before it ends (run_vm_settled()) */
+static void kd_watch(void *opaque)
+{
+	struct agent *a = opaque;
+
+	if (target_kd_done(a->t)) {
+		printf("%s\n", AGENT_KD_DONE);
+		fflush(stdout);
+		return;
+	}
+	ns_timer_mod(a->kd_watch, ns_loop_now(a->loop) + NS_PER_S);
+}
+
 int main(void)
 {
 	static const struct target_env_ops env = { env_send, env_cpuid, env_nics,
@@ -315,6 +330,10 @@ int main(void)
 	printf("%s (%zu NICs, hypervisor %s)\n", AGENT_MARKER, a.n, vendor);
 	fflush(stdout);
 	a.t = target_new(a.loop, &tc, &env, &a);
+	a.kd_watch = ns_timer_new(a.loop, kd_watch, &a);
+	if (!a.t || !a.kd_watch)
+		return 1;
+	ns_timer_mod(a.kd_watch, ns_loop_now(a.loop) + NS_PER_S);
 	target_power_on(a.t);
 	ns_loop_run(a.loop, NS_NEVER);
 	fprintf(stderr, "kdh-agent: loop ended: %s\n",

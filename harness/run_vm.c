@@ -402,8 +402,10 @@ int run_vm_build(struct sim_vm *v)
 }
 
 /**
- * run_vm_settled() - nothing more to wait for: failed, or booted and
- * the debugger has as many connections as there are real VMs
+ * run_vm_settled() - nothing more to wait for: failed, or booted, the
+ * debugger has as many connections as there are real VMs, and the agent
+ * said its KD script is played out (a user's image says nothing: its
+ * connection is enough)
  * @v:		the VM
  *
  * Return: true when settled
@@ -412,13 +414,17 @@ bool run_vm_settled(struct sim_vm *v)
 {
 	struct sim *s = v->sim;
 	uint64_t real = 0;
+	bool kd_done = v->cfg->image[0] ||
+		       vm_console_has(&v->real->proc, AGENT_KD_DONE);
 
 	for (size_t i = 0; i < s->sc->n_vms; i++)
 		real += s->sc->vms[i].real && !s->sc->vms[i].tc.serial;
+	if (v->real->failed)
+		return true;
 	if (v->cfg->tc.serial)
-		return v->real->failed || (v->real->booted && run_serial_connected(s));
-	return v->real->failed ||
-	       (v->real->booted && debugger_stats(s->dbg)->connected >= real);
+		return v->real->booted && run_serial_connected(s) && kd_done;
+	return v->real->booted && debugger_stats(s->dbg)->connected >= real &&
+	       kd_done;
 }
 
 /**

@@ -516,6 +516,20 @@ bool target_settled(const struct target *t)
 	return t->os_done && (t->phase == TP_NO_DEBUG || t->phase == TP_HYPERV);
 }
 
+/**
+ * target_kd_done() - the KD conversation of this boot is played out: every
+ * load continued, every timed event reported (or a bugcheck ended it)
+ * @t:		target
+ *
+ * Return: true once connected and done; false before, and while the guest
+ * waits on a debugger that does not answer
+ */
+bool target_kd_done(const struct target *t)
+{
+	return t->phase == TP_CONNECTED && target_kd_started(t->kd) &&
+	       target_kd_finished(t->kd);
+}
+
 /** target_bound() - whether KDNET has worked once (sticky binding) */
 bool target_bound(const struct target *t)
 {

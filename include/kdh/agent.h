@@ -9,6 +9,8 @@
 #include "kdh/target.h"
 
 #define AGENT_MARKER	"kdh-agent: up"	/* the boot watchdog waits for it */
+#define AGENT_KD_DONE	"kdh-agent: KD played out"	/* a VM scenario's
+						   debuggee has nothing more to say */
 /* One console line per PCI network device the guest sees, driver or not:
  * "kdh-agent: nic 0000:06:12.0 8086:100e eth0 bc:24:11:00:00:01" (the
  * sysfs name, so the bus is the firmware's; "-" for no interface / MAC) */

@@ -184,6 +184,7 @@ void target_serial_input(struct target *t, unsigned port, const uint8_t *buf,
 enum target_phase target_phase(const struct target *t);
 bool target_settled(const struct target *t);
 bool target_bound(const struct target *t);
+bool target_kd_done(const struct target *t);
 const char *target_phase_name(enum target_phase p);
 
 #endif /* KDH_TARGET_H */
