@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* test_analyze_kd.c - the KD conversation from the wire alone: synthetic
+ * captures of sealed KDNET packets (a guest stalled by an ACK-only
+ * debugger, continued, bugchecked, held at a break; retransmissions and
+ * malformed bodies), a serial link, and the bundled WinDbg capture */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "kdh/analyze.h"
+#include "kdh/kd_api.h"
+#include "netsim/capfile.h"
+
+#define S(x)	((uint64_t)((x) * 1e9))
+#define TIP	0xc0a80248u		/* the debuggee, 192.168.2.72 */
+#define HIP	0xc0a80201u		/* the debugger, 192.168.2.1 */
+
+static const uint8_t mac_t[6] = { 0xbc, 0x24, 0x11, 0, 0, 0x10 };
+static const uint8_t mac_h[6] = { 0x52, 0x55, 0x0a, 0, 2, 2 };
+
+struct synth {
+	struct analysis *a;
+	struct kdnet_cipher *c;
+	uint32_t dbg_id;		/* the debugger's next KD id */
+};
+
+static void feed(struct synth *s, uint64_t t, const uint8_t *f, size_t len,
+		 const char *comment)
+{
+	struct cap_frame fr = { .ts_ns = t, .linktype = LINKTYPE_ETHERNET,
+		.data = f, .caplen = (uint32_t)len, .origlen = (uint32_t)len,
+		.comment = comment };
+
+	analysis_feed(s->a, &fr);
+}
+
+static void kdnet(struct synth *s, uint64_t t, bool from_dbg, uint8_t ch,
+		  const uint8_t *body, size_t len)
+{
+	struct kdnet_packet p = { .version = 5, .channel = ch,
+		.from_debugger = from_dbg, .counter = 1, .payload = body,
+		.payload_len = len };
+	uint8_t dg[2048], f[2200];
+	int n = kdnet_seal(s->c, &p, dg, sizeof(dg));
+	size_t fl;
+
+	cr_assert_gt(n, 0);
+	fl = from_dbg ? test_udp_frame(f, mac_h, mac_t, HIP, 50000, TIP, 50000, dg, (size_t)n)
+		      : test_udp_frame(f, mac_t, mac_h, TIP, 50000, HIP, 50000, dg, (size_t)n);
+	feed(s, t, f, fl, NULL);
+}
+
+static void announce(struct synth *s, uint64_t t)
+{
+	struct kdnet_announce a = { .debuggee_ip = TIP, .debuggee_port = 50000,
+		.debugger_ip = HIP, .debugger_port = 50000 };
+	uint8_t body[KDNET_ANNOUNCE_LEN];
+
+	kdnet_announce_build(&a, body);
+	kdnet(s, t, false, KDNET_CH_CONTROL, body, sizeof(body));
+}
+
+/* Announce, reply, the 12-byte first data packet: connected at 0.01 s */
+static void synth_init(struct synth *s)
+{
+	struct kdnet_reply r = { .debugger_nonce = { 9, 8, 7, 6 } };
+	uint8_t k[32], body[KDNET_REPLY_LEN], kd[32];
+	const uint8_t conn[12] = { 0 };
+
+	cr_assert_eq(kdnet_key_parse("1.2.3.4", k, NULL, 0), 0);
+	s->c = kdnet_cipher_new(k);
+	s->a = analysis_new(k, 50000);
+	s->dbg_id = 0x80000000u;
+	cr_assert(s->a && s->c);
+	announce(s, 0);
+	kdnet_reply_build(&r, body);
+	kdnet(s, S(0.01), true, KDNET_CH_CONTROL, body, sizeof(body));
+	kdnet_data_key(kdnet_cipher_key(s->c), body, sizeof(body), kd);
+	kdnet_cipher_set_data_key(s->c, kd);
+	kdnet(s, S(0.011), false, KDNET_CH_DATA, conn, sizeof(conn));
+}
+
+static void synth_fini(struct synth *s)
+{
+	analysis_free(s->a);
+	kdnet_cipher_free(s->c);
+}
+
+/* A KD packet in a data packet */
+static void kd(struct synth *s, uint64_t t, bool from_dbg, uint32_t leader,
+	       uint16_t type, uint32_t id, const uint8_t *body, size_t len)
+{
+	uint8_t pkt[1600];
+	int n = kd_packet_build(leader, type, id, body, (uint16_t)len, 0, pkt,
+				sizeof(pkt));
+
+	cr_assert_gt(n, 0);
+	kdnet(s, t, from_dbg, KDNET_CH_DATA, pkt, (size_t)n);
+}
+
+static void ack(struct synth *s, uint64_t t, bool from_dbg, uint32_t id)
+{
+	kd(s, t, from_dbg, KD_LEADER_CONTROL, KD_TYPE_ACKNOWLEDGE, id, NULL, 0);
+}
+
+static void load_symbols(struct synth *s, uint64_t t, uint32_t id,
+			 const char *name)
+{
+	struct kd_state_change sc = { .new_state = KD_STATE_LOAD_SYMBOLS,
+		.n_processors = 1, .base = 0xfffff80312000000ull, .size = 0x1046000 };
+	uint8_t body[400];
+	int n;
+
+	snprintf(sc.name, sizeof(sc.name), "%s", name);
+	n = kd_state_change_build(&sc, body, sizeof(body));
+	cr_assert_gt(n, 0);
+	kd(s, t, false, KD_LEADER_DATA, KD_TYPE_STATE_CHANGE64, id, body, (size_t)n);
+}
+
+static void exception(struct synth *s, uint64_t t, uint32_t id, uint32_t code,
+		      uint64_t pc)
+{
+	struct kd_state_change sc = { .new_state = KD_STATE_EXCEPTION,
+		.n_processors = 1, .pc = pc, .code = code, .address = pc,
+		.first_chance = 1, .istream = { KD_INT3 }, .istream_len = 16 };
+	uint8_t body[KD_STATE_LEN];
+
+	cr_assert_eq(kd_state_change_build(&sc, body, sizeof(body)), KD_STATE_LEN);
+	kd(s, t, false, KD_LEADER_DATA, KD_TYPE_STATE_CHANGE64, id, body,
+	   sizeof(body));
+}
+
+/* A manipulate from the debugger (GetContext, Continue2 ...) */
+static void manip(struct synth *s, uint64_t t, uint32_t api, uint32_t status)
+{
+	struct kd_manip m = { .api = api };
+	uint8_t body[KD_MANIP_LEN];
+
+	kd_put_le32(m.u, status);
+	cr_assert_eq(kd_manip_build(&m, NULL, 0, body, sizeof(body)), KD_MANIP_LEN);
+	kd(s, t, true, KD_LEADER_DATA, KD_TYPE_STATE_MANIPULATE, s->dbg_id, body,
+	   sizeof(body));
+	s->dbg_id += 2;
+}
+
+static void dbgprint(struct synth *s, uint64_t t, uint32_t id, const char *text)
+{
+	uint8_t body[600];
+	int n = kd_debug_io_build(KD_API_PRINT_STRING, text, 0, body, sizeof(body));
+
+	cr_assert_gt(n, 0);
+	kd(s, t, false, KD_LEADER_DATA, KD_TYPE_DEBUG_IO, id, body, (size_t)n);
+}
+
+/* Announcements only, every 3 s, up to @end: a frozen guest */
+static void frozen_until(struct synth *s, double from, double end)
+{
+	for (double t = from + 3; t < end; t += 3)
+		announce(s, S(t));
+	announce(s, S(end));
+}
+
+static void only_metrics(struct synth *s, struct an_metrics *m)
+{
+	cr_assert_eq(analysis_n_targets(s->a), 1);
+	an_metrics_compute(s->a, analysis_target(s->a, 0), m);
+}
+
+static const struct an_kd *kd_of(struct synth *s)
+{
+	return &analysis_target(s->a, 0)->kd;
+}
+
+static bool timeline_has(struct synth *s, const char *text)
+{
+	const struct an_target *t = analysis_target(s->a, 0);
+
+	for (guint i = 0; i < t->events->len; i++)
+		if (strstr(g_array_index(t->events, struct an_event, i).text, text))
+			return true;
+	return false;
+}
+
+/* The ACK-only debugger: the guest's first load symbols is acknowledged,
+ * never continued, and the guest only announces from then on */
+Test(analyze_kd, stalled_after_load_symbols_acked_never_continued)
+{
+	struct synth s;
+	struct an_metrics m;
+
+	synth_init(&s);
+	load_symbols(&s, S(1), 2, "ntoskrnl.exe");
+	ack(&s, S(1.001), true, 2);
+	frozen_until(&s, 1, 13.4);
+	only_metrics(&s, &m);
+	cr_assert_eq(m.outcome, AN_STALLED, "%s: %s", an_outcome_name(m.outcome),
+		     m.why);
+	cr_assert_str_eq(an_outcome_name(m.outcome), "stalled");
+	cr_assert_str_eq(m.why, "the guest waits for the debugger to continue "
+			 "after load symbols ntoskrnl.exe since 12.4 s: the "
+			 "debugger at 192.168.2.1 acknowledges but never continues");
+	cr_assert(kd_of(&s)->waiting);
+	cr_assert(kd_of(&s)->wait_answered_ack);
+	cr_assert_eq(kd_of(&s)->modules_loaded, 1);
+	cr_assert_eq(kd_of(&s)->stalls, 1);
+	cr_assert(timeline_has(&s, "first KD state change: load symbols "
+			       "ntoskrnl.exe at 0xfffff80312000000"));
+	cr_assert(timeline_has(&s, "the guest waits for the debugger to continue "
+			       "after load symbols ntoskrnl.exe"));
+	synth_fini(&s);
+}
+
+/* What the debugger did since the request: nothing, or requests of its own */
+Test(analyze_kd, stalled_says_what_the_debugger_did)
+{
+	struct synth s;
+	struct an_metrics m;
+
+	synth_init(&s);
+	load_symbols(&s, S(1), 2, "hal.dll");
+	frozen_until(&s, 1, 5);
+	only_metrics(&s, &m);
+	cr_assert_str_eq(m.why, "the guest waits for the debugger to continue "
+			 "after load symbols hal.dll since 4.0 s: the debugger at "
+			 "192.168.2.1 sends nothing");
+	synth_fini(&s);
+
+	synth_init(&s);
+	load_symbols(&s, S(1), 2, "hal.dll");
+	ack(&s, S(1.001), true, 2);
+	manip(&s, S(1.002), KD_API_GET_VERSION, 0);
+	frozen_until(&s, 1, 5);
+	only_metrics(&s, &m);
+	cr_assert_eq(m.outcome, AN_STALLED);
+	cr_assert(strstr(m.why, "answers but never continues"), "%s", m.why);
+	synth_fini(&s);
+}
+
+Test(analyze_kd, not_stalled_when_continued)
+{
+	struct synth s;
+	struct an_metrics m;
+
+	synth_init(&s);
+	load_symbols(&s, S(1), 2, "ntoskrnl.exe");
+	ack(&s, S(1.001), true, 2);
+	manip(&s, S(1.002), KD_API_CONTINUE2, KD_DBG_CONTINUE);
+	ack(&s, S(1.003), false, 0x80000000u);
+	frozen_until(&s, 1, 13.4);
+	only_metrics(&s, &m);
+	cr_assert_eq(m.outcome, AN_CONNECTED, "%s", m.why);
+	cr_assert_str_eq(m.why, "debugger replied; data packets verify with the "
+			 "session key");
+	cr_assert_not(kd_of(&s)->waiting);
+	cr_assert_eq(kd_of(&s)->continues, 1);
+	cr_assert_eq(kd_of(&s)->stalls, 0);
+	cr_assert_not(timeline_has(&s, "waits"));
+	synth_fini(&s);
+}
+
+/* A wait shorter than AN_KD_STALL_NS at the capture's end is no stall */
+Test(analyze_kd, a_short_wait_is_not_a_stall)
+{
+	struct synth s;
+	struct an_metrics m;
+
+	synth_init(&s);
+	load_symbols(&s, S(1), 2, "ntoskrnl.exe");
+	ack(&s, S(1.001), true, 2);
+	announce(&s, S(3.9));
+	only_metrics(&s, &m);
+	cr_assert_eq(m.outcome, AN_CONNECTED, "%s", m.why);
+	cr_assert(kd_of(&s)->waiting);
+	synth_fini(&s);
+}
+
+/* The kernel's bugcheck text, then its break (DbgBreakPointWithStatus) */
+Test(analyze_kd, bugcheck_d1_with_four_parameters)
+{
+	struct synth s;
+	struct an_metrics m;
+
+	synth_init(&s);
+	load_symbols(&s, S(1), 2, "ntoskrnl.exe");
+	manip(&s, S(1.001), KD_API_CONTINUE2, KD_DBG_CONTINUE);
+	dbgprint(&s, S(2), 4, "\n*** Fatal System Error: 0x000000d1\n"
+		 "                       (0x0000000000000000,0x0000000000000002,"
+		 "0x0000000000000000,0xFFFFF80012345678)\n\n");
+	exception(&s, S(2.001), 6, KD_STATUS_BREAKPOINT, 0xfffff80012000000ull);
+	ack(&s, S(2.002), true, 6);
+	frozen_until(&s, 2, 8);
+	only_metrics(&s, &m);
+	cr_assert_eq(m.outcome, AN_BUGCHECK, "%s", m.why);
+	cr_assert_str_eq(an_outcome_name(m.outcome), "bugcheck");
+	cr_assert_str_eq(m.why, "bugcheck 0x000000D1 (0x0, 0x2, 0x0, "
+			 "0xFFFFF80012345678)");
+	cr_assert(kd_of(&s)->bugcheck_seen);
+	cr_assert_not(kd_of(&s)->bugcheck_boot);
+	cr_assert_eq(kd_of(&s)->bugcheck.code, 0xd1);
+	cr_assert_eq(kd_of(&s)->bugcheck.param[3], 0xfffff80012345678ull);
+	cr_assert_eq(kd_of(&s)->breaks, 1, "the bugcheck's break counts");
+	cr_assert_eq(kd_of(&s)->dbgprint_lines, 1);
+	cr_assert(timeline_has(&s, "bugcheck 0x000000D1 (0x0, 0x2, 0x0, "
+			       "0xFFFFF80012345678)"));
+	synth_fini(&s);
+}
+
+/* A break nobody continued before the capture ended */
+Test(analyze_kd, break_held_at_the_end)
+{
+	struct synth s;
+	struct an_metrics m;
+
+	synth_init(&s);
+	exception(&s, S(1), 2, KD_STATUS_BREAKPOINT, 0xfffff80312345678ull);
+	ack(&s, S(1.001), true, 2);
+	manip(&s, S(1.002), KD_API_GET_CONTEXT, 0);
+	frozen_until(&s, 1, 13.4);
+	only_metrics(&s, &m);
+	cr_assert_eq(m.outcome, AN_BREAK, "%s", m.why);
+	cr_assert_str_eq(an_outcome_name(m.outcome), "break");
+	cr_assert_str_eq(m.why, "the guest stopped at a breakpoint (0x80000003 at "
+			 "0xfffff80312345678) 12.4 s before the capture ended "
+			 "and waits for the debugger to continue");
+	cr_assert_eq(kd_of(&s)->breaks, 1);
+	cr_assert(timeline_has(&s, "break: STATUS_BREAKPOINT at 0xfffff80312345678"));
+	synth_fini(&s);
+}
+
+/* A state change sent again (no ACK came) counts once, and the wait
+ * begins at its first copy */
+Test(analyze_kd, retransmitted_state_change_counts_once)
+{
+	struct synth s;
+	struct an_metrics m;
+
+	synth_init(&s);
+	load_symbols(&s, S(1), 2, "ntoskrnl.exe");
+	load_symbols(&s, S(1.5), 2, "ntoskrnl.exe");
+	ack(&s, S(1.501), true, 2);
+	load_symbols(&s, S(1.6), 2, "ntoskrnl.exe");
+	frozen_until(&s, 1, 13.4);
+	only_metrics(&s, &m);
+	cr_assert_eq(kd_of(&s)->modules_loaded, 1);
+	cr_assert_eq(kd_of(&s)->retransmits, 2);
+	cr_assert_eq(kd_of(&s)->packets, 1);
+	cr_assert_eq(kd_of(&s)->wait_since_ns, S(1));
+	cr_assert(strstr(m.why, "since 12.4 s"), "%s", m.why);
+	cr_assert_eq(kd_of(&s)->log->len, 1, "one kd.log line");
+	synth_fini(&s);
+}
+
+/* Bodies too short for their type, a bad checksum: counted, skipped */
+Test(analyze_kd, malformed_bodies_counted_and_skipped)
+{
+	struct synth s;
+	struct an_metrics m;
+	uint8_t body[64] = { 0x31, 0x30 }, pkt[80];
+	int n;
+
+	synth_init(&s);
+	kd(&s, S(1), false, KD_LEADER_DATA, KD_TYPE_STATE_CHANGE64, 2, body, 10);
+	kd(&s, S(1.1), true, KD_LEADER_DATA, KD_TYPE_STATE_MANIPULATE,
+	   0x80000000u, body, 3);
+	kd(&s, S(1.2), false, KD_LEADER_DATA, KD_TYPE_DEBUG_IO, 4, body, 5);
+	kd(&s, S(1.3), false, KD_LEADER_DATA, KD_TYPE_FILE_IO, 6, body, 63);
+	n = kd_packet_build(KD_LEADER_DATA, KD_TYPE_DEBUG_IO, 8, body, 20, 0, pkt,
+			    sizeof(pkt));
+	pkt[12] ^= 1;				/* the checksum */
+	kdnet(&s, S(1.4), false, KDNET_CH_DATA, pkt, (size_t)n);
+	kdnet(&s, S(1.5), false, KDNET_CH_DATA, pkt, 9);	/* no KD packet */
+	frozen_until(&s, 1.5, 9);
+	only_metrics(&s, &m);
+	cr_assert_eq(kd_of(&s)->malformed, 6);
+	cr_assert_eq(kd_of(&s)->modules_loaded + kd_of(&s)->dbgprint_lines +
+		     kd_of(&s)->file_opens + kd_of(&s)->breaks, 0);
+	cr_assert_not(kd_of(&s)->waiting);
+	cr_assert_eq(m.outcome, AN_CONNECTED, "%s", m.why);
+	synth_fini(&s);
+}
+
+/* A VM's result: the kd block, and its conversation by name */
+Test(analyze_kd, vm_result_kd_block)
+{
+	struct synth s;
+	struct an_vm_result r;
+	const struct an_kd *k;
+
+	synth_init(&s);
+	feed(&s, 0, NULL, 0, "power on win boot=1 "
+	     "nic=net0,bc:24:11:00:00:10,00:12.0,vmbr0");
+	dbgprint(&s, S(0.5), 0, "hello from the guest\n");
+	load_symbols(&s, S(1), 2, "ntoskrnl.exe");
+	ack(&s, S(1.001), true, 2);
+	frozen_until(&s, 1, 13.4);
+	cr_assert_eq(analysis_vm_result(s.a, "win", &r), 0);
+	cr_assert_eq(r.outcome, AN_STALLED, "%s", r.why);
+	cr_assert(r.kd.seen);
+	cr_assert_eq(r.kd.modules_loaded, 1);
+	cr_assert_eq(r.kd.dbgprint_lines, 1);
+	cr_assert_float_eq(r.kd.stalled_s, 12.4, 1e-6);
+	cr_assert_str_eq(r.kd.waiting_on, "load symbols ntoskrnl.exe");
+	k = analysis_vm_kd(s.a, "win");
+	cr_assert(k && k->log && k->log->len == 2);
+	cr_assert_str_eq(g_array_index(k->log, struct an_kd_line, 0).print,
+			 "hello from the guest");
+	cr_assert_null(analysis_vm_kd(s.a, "nope"));
+	synth_fini(&s);
+}
+
+/* A kdh-serial record: link 0, from end @end */
+static void serial(struct analysis *a, uint64_t t, int end, const uint8_t *b,
+		   size_t len)
+{
+	uint8_t rec[1200] = { (uint8_t)end };
+	struct cap_frame fr = { .ts_ns = t, .linktype = LINKTYPE_USER1,
+		.data = rec, .caplen = (uint32_t)len + 1,
+		.origlen = (uint32_t)len + 1 };
+
+	memcpy(rec + 1, b, len);
+	analysis_feed(a, &fr);
+}
+
+static void serial_kd(struct analysis *a, uint64_t t, int end, uint32_t leader,
+		      uint16_t type, uint32_t id, const uint8_t *body, size_t len)
+{
+	uint8_t pkt[1200];
+	int n = kd_packet_build(leader, type, id, body, (uint16_t)len, KD_SERIAL,
+				pkt, sizeof(pkt));
+
+	cr_assert_gt(n, 0);
+	serial(a, t, end, pkt, (size_t)n);
+}
+
+/* KD over a COM port: the VM's figures and outcome (a port has no NIC) */
+Test(analyze_kd, serial_guest_stalled_by_an_ack_only_debugger)
+{
+	struct kd_state_change sc = { .new_state = KD_STATE_LOAD_SYMBOLS,
+		.base = 0xfffff80312000000ull, .size = 0x1000, .name = "ntkrnlpa.exe" };
+	uint8_t key[32] = { 0 }, body[400];
+	struct analysis *a = analysis_new(key, 50000);
+	struct cap_frame ev = { .ts_ns = 0, .comment = "serial link 0 win:serial0 "
+				"debugger" };
+	struct an_vm_result r;
+	int n = kd_state_change_build(&sc, body, sizeof(body));
+
+	analysis_feed(a, &ev);
+	ev.comment = "power on win boot=1";
+	analysis_feed(a, &ev);
+	serial_kd(a, S(1), 1, KD_LEADER_CONTROL, KD_TYPE_RESET, 0, NULL, 0);
+	serial_kd(a, S(1.01), 0, KD_LEADER_CONTROL, KD_TYPE_RESET, 0, NULL, 0);
+	serial_kd(a, S(2), 0, KD_LEADER_DATA, KD_TYPE_STATE_CHANGE64, 0x80800000u,
+		  body, (size_t)n);
+	serial_kd(a, S(2.01), 1, KD_LEADER_CONTROL, KD_TYPE_ACKNOWLEDGE,
+		  0x80800000u, NULL, 0);
+	serial(a, S(9.5), 0, (const uint8_t *)"x", 1);	/* time goes on */
+	cr_assert_eq(analysis_vm_result(a, "win", &r), 0);
+	cr_assert_eq(r.outcome, AN_STALLED, "%s: %s", an_outcome_name(r.outcome),
+		     r.why);
+	cr_assert_str_eq(r.why, "the guest waits for the debugger to continue "
+			 "after load symbols ntkrnlpa.exe since 7.5 s: the "
+			 "debugger on serial0 (debugger) acknowledges but never "
+			 "continues");
+	cr_assert_eq(r.kd.modules_loaded, 1);
+	cr_assert_str_eq(r.kd.waiting_on, "load symbols ntkrnlpa.exe");
+	cr_assert(analysis_vm_kd(a, "win") && analysis_vm_kd(a, "win")->packets == 1);
+	analysis_free(a);
+}
+
+/* The bundled capture: winload's boot debugger; WinDbg held its break for
+ * 21 minutes, then continued, so the session ends connected */
+Test(analyze_kd, real_capture_figures)
+{
+	char *path = test_data_path(REAL_CAPTURE), err[128];
+	struct capfile *cf = capfile_open(path, err, sizeof(err));
+	struct analysis *a;
+	const struct an_kd *k;
+	struct an_metrics m;
+	struct cap_frame f;
+	uint8_t key[32];
+
+	cr_assert(cf, "%s", err);
+	kdnet_key_parse(REAL_KEY, key, NULL, 0);
+	a = analysis_new(key, 0);
+	while (capfile_next(cf, &f) == 1)
+		analysis_feed(a, &f);
+	an_metrics_compute(a, analysis_target(a, 0), &m);
+	k = &analysis_target(a, 0)->kd;
+	cr_assert_eq(m.outcome, AN_CONNECTED, "%s", m.why);
+	cr_assert(strstr(m.why, "; the boot library's Fatal Error 0x00000001 (0x1, "
+			 "0xFFFFF8017BC91A70, 0xFFFFF8017BC94540, "
+			 "0xFFFFFFFFC0430007)"), "%s", m.why);
+	cr_assert_eq(k->modules_loaded, 1);
+	cr_assert_eq(k->modules_unloaded, 1);
+	cr_assert_eq(k->breaks, 1);
+	cr_assert_eq(k->exceptions, 0);
+	cr_assert_eq(k->file_opens, 33);
+	cr_assert_eq(k->dbgprint_lines, 6);
+	cr_assert_eq(k->continues, 3);
+	cr_assert_eq(k->retransmits, 3);
+	cr_assert_eq(k->malformed, 0);
+	cr_assert(k->has_version);
+	cr_assert_eq(k->version.build, 10586);
+	cr_assert_eq(k->version.major >> 8, 4, "winload's boot debugger");
+	cr_assert_eq(k->version.kern_base, 0x96f000);
+	cr_assert(k->bugcheck_seen && k->bugcheck_boot);
+	cr_assert_eq(k->bugcheck.code, 1);
+	cr_assert_eq(k->bugcheck.param[0], 1);
+	cr_assert_eq(k->bugcheck.param[1], 0xFFFFF8017BC91A70ull);
+	cr_assert_eq(k->bugcheck.param[2], 0xFFFFF8017BC94540ull);
+	cr_assert_eq(k->bugcheck.param[3], 0xFFFFFFFFC0430007ull);
+	cr_assert_not(k->waiting, "WinDbg continued in the end");
+	cr_assert_eq(k->stalls, 1, "the break held 21 minutes");
+	cr_assert_eq(k->log->len, k->packets);
+	analysis_free(a);
+	capfile_close(cf);
+	g_free(path);
+}
