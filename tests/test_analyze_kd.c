@@ -5,7 +5,9 @@
  * malformed bodies), a serial link, and the bundled WinDbg capture */
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -517,4 +519,49 @@ Test(analyze_kd, real_capture_figures)
 	analysis_free(a);
 	capfile_close(cf);
 	g_free(path);
+}
+
+/* kdh analyze's text and --json say the KD figures of the real capture */
+Test(analyze_kd, analyze_command_prints_the_kd_figures)
+{
+	char *path = test_data_path(REAL_CAPTURE), *out, *err;
+	const char *argv[] = { getenv("KDH_BIN"), "analyze", path, "--key",
+			       REAL_KEY, NULL, NULL };
+	const char *want[] = {
+		"  kd packets       260 (3 sent again, counted once; 0 malformed)\n",
+		"  kd version       build 10586, kernel base 0x96f000, boot debugger "
+		"(winload)\n",
+		"  modules_loaded   1 (1 unloaded)\n", "  breaks           1\n",
+		"  file_opens       33\n", "  bugcheck         the boot library's "
+		"Fatal Error 0x00000001 (0x1, 0xFFFFF8017BC91A70, "
+		"0xFFFFF8017BC94540, 0xFFFFFFFFC0430007)\n",
+		"  waiting          -  (the guest does not wait for the debugger)\n",
+		"  0.004777  first KD state change: load symbols winload.efi at "
+		"0x96f000 size 0x17d000\n",
+		"  1.112450  the guest waits for the debugger to continue after a "
+		"breakpoint (0x80000003 at 0x9cf07e)\n",
+		"  1289.043073  the debugger answered after 1287.9 s: Continue2 ", NULL };
+	JsonParser *p = json_parser_new();
+	JsonObject *kd;
+
+	cr_assert_eq(test_run(argv, &out, &err), 0, "%s", err);
+	for (const char *const *w = want; *w; w++)
+		cr_assert(strstr(out, *w), "no '%s' in:\n%s", *w, out);
+	g_free(out); g_free(err);
+	argv[5] = "--json";
+	cr_assert_eq(test_run(argv, &out, &err), 0, "%s", err);
+	cr_assert(json_parser_load_from_data(p, out, -1, NULL));
+	kd = json_object_get_object_member(json_array_get_object_element(
+		json_object_get_array_member(json_node_get_object(
+			json_parser_get_root(p)), "targets"), 0), "kd");
+	cr_assert_eq(json_object_get_int_member(kd, "file_opens"), 33);
+	cr_assert_eq(json_object_get_int_member(json_object_get_object_member(kd,
+		     "version"), "build"), 10586);
+	cr_assert(json_object_get_boolean_member(json_object_get_object_member(kd,
+		  "version"), "boot_debugger"));
+	cr_assert_str_eq(json_object_get_string_member(json_object_get_object_member(
+		kd, "bugcheck"), "code"), "0x00000001");
+	cr_assert(json_object_get_null_member(kd, "waiting_on"));
+	g_object_unref(p);
+	g_free(out); g_free(err); g_free(path);
 }
