@@ -12,156 +12,55 @@
 
 #include "helpers.h"
 #include "kdh/analyze.h"
+#include "kd_synth.h"
 #include "kdh/kd_api.h"
 #include "netsim/capfile.h"
 
-#define S(x)	((uint64_t)((x) * 1e9))
-#define TIP	0xc0a80248u		/* the debuggee, 192.168.2.72 */
-#define HIP	0xc0a80201u		/* the debugger, 192.168.2.1 */
-
-static const uint8_t mac_t[6] = { 0xbc, 0x24, 0x11, 0, 0, 0x10 };
-static const uint8_t mac_h[6] = { 0x52, 0x55, 0x0a, 0, 2, 2 };
+#define S(x)	KS_S(x)
 
 struct synth {
 	struct analysis *a;
-	struct kdnet_cipher *c;
-	uint32_t dbg_id;		/* the debugger's next KD id */
+	struct kd_synth k;
 };
 
-static void feed(struct synth *s, uint64_t t, const uint8_t *f, size_t len,
-		 const char *comment)
+static void emit(void *opaque, uint64_t t, const uint8_t *f, size_t len)
 {
 	struct cap_frame fr = { .ts_ns = t, .linktype = LINKTYPE_ETHERNET,
-		.data = f, .caplen = (uint32_t)len, .origlen = (uint32_t)len,
-		.comment = comment };
+		.data = f, .caplen = (uint32_t)len, .origlen = (uint32_t)len };
+
+	analysis_feed(opaque, &fr);
+}
+
+static void event(struct synth *s, uint64_t t, const char *comment)
+{
+	struct cap_frame fr = { .ts_ns = t, .comment = comment };
 
 	analysis_feed(s->a, &fr);
 }
 
-static void kdnet(struct synth *s, uint64_t t, bool from_dbg, uint8_t ch,
-		  const uint8_t *body, size_t len)
+/* An analysis with the key, fed a "power on" event (@power_on, or none)
+ * and a session connected at 0.011 s */
+static void synth_boot(struct synth *s, const char *power_on)
 {
-	struct kdnet_packet p = { .version = 5, .channel = ch,
-		.from_debugger = from_dbg, .counter = 1, .payload = body,
-		.payload_len = len };
-	uint8_t dg[2048], f[2200];
-	int n = kdnet_seal(s->c, &p, dg, sizeof(dg));
-	size_t fl;
+	uint8_t k[32];
 
-	cr_assert_gt(n, 0);
-	fl = from_dbg ? test_udp_frame(f, mac_h, mac_t, HIP, 50000, TIP, 50000, dg, (size_t)n)
-		      : test_udp_frame(f, mac_t, mac_h, TIP, 50000, HIP, 50000, dg, (size_t)n);
-	feed(s, t, f, fl, NULL);
+	cr_assert_eq(kdnet_key_parse(KS_KEY, k, NULL, 0), 0);
+	s->a = analysis_new(k, 50000);
+	cr_assert(s->a);
+	if (power_on)
+		event(s, 0, power_on);
+	ks_init(&s->k, emit, s->a);
 }
 
-static void announce(struct synth *s, uint64_t t)
-{
-	struct kdnet_announce a = { .debuggee_ip = TIP, .debuggee_port = 50000,
-		.debugger_ip = HIP, .debugger_port = 50000 };
-	uint8_t body[KDNET_ANNOUNCE_LEN];
-
-	kdnet_announce_build(&a, body);
-	kdnet(s, t, false, KDNET_CH_CONTROL, body, sizeof(body));
-}
-
-/* Announce, reply, the 12-byte first data packet: connected at 0.01 s */
 static void synth_init(struct synth *s)
 {
-	struct kdnet_reply r = { .debugger_nonce = { 9, 8, 7, 6 } };
-	uint8_t k[32], body[KDNET_REPLY_LEN], kd[32];
-	const uint8_t conn[12] = { 0 };
-
-	cr_assert_eq(kdnet_key_parse("1.2.3.4", k, NULL, 0), 0);
-	s->c = kdnet_cipher_new(k);
-	s->a = analysis_new(k, 50000);
-	s->dbg_id = 0x80000000u;
-	cr_assert(s->a && s->c);
-	announce(s, 0);
-	kdnet_reply_build(&r, body);
-	kdnet(s, S(0.01), true, KDNET_CH_CONTROL, body, sizeof(body));
-	kdnet_data_key(kdnet_cipher_key(s->c), body, sizeof(body), kd);
-	kdnet_cipher_set_data_key(s->c, kd);
-	kdnet(s, S(0.011), false, KDNET_CH_DATA, conn, sizeof(conn));
+	synth_boot(s, NULL);
 }
 
 static void synth_fini(struct synth *s)
 {
 	analysis_free(s->a);
-	kdnet_cipher_free(s->c);
-}
-
-/* A KD packet in a data packet */
-static void kd(struct synth *s, uint64_t t, bool from_dbg, uint32_t leader,
-	       uint16_t type, uint32_t id, const uint8_t *body, size_t len)
-{
-	uint8_t pkt[1600];
-	int n = kd_packet_build(leader, type, id, body, (uint16_t)len, 0, pkt,
-				sizeof(pkt));
-
-	cr_assert_gt(n, 0);
-	kdnet(s, t, from_dbg, KDNET_CH_DATA, pkt, (size_t)n);
-}
-
-static void ack(struct synth *s, uint64_t t, bool from_dbg, uint32_t id)
-{
-	kd(s, t, from_dbg, KD_LEADER_CONTROL, KD_TYPE_ACKNOWLEDGE, id, NULL, 0);
-}
-
-static void load_symbols(struct synth *s, uint64_t t, uint32_t id,
-			 const char *name)
-{
-	struct kd_state_change sc = { .new_state = KD_STATE_LOAD_SYMBOLS,
-		.n_processors = 1, .base = 0xfffff80312000000ull, .size = 0x1046000 };
-	uint8_t body[400];
-	int n;
-
-	snprintf(sc.name, sizeof(sc.name), "%s", name);
-	n = kd_state_change_build(&sc, body, sizeof(body));
-	cr_assert_gt(n, 0);
-	kd(s, t, false, KD_LEADER_DATA, KD_TYPE_STATE_CHANGE64, id, body, (size_t)n);
-}
-
-static void exception(struct synth *s, uint64_t t, uint32_t id, uint32_t code,
-		      uint64_t pc)
-{
-	struct kd_state_change sc = { .new_state = KD_STATE_EXCEPTION,
-		.n_processors = 1, .pc = pc, .code = code, .address = pc,
-		.first_chance = 1, .istream = { KD_INT3 }, .istream_len = 16 };
-	uint8_t body[KD_STATE_LEN];
-
-	cr_assert_eq(kd_state_change_build(&sc, body, sizeof(body)), KD_STATE_LEN);
-	kd(s, t, false, KD_LEADER_DATA, KD_TYPE_STATE_CHANGE64, id, body,
-	   sizeof(body));
-}
-
-/* A manipulate from the debugger (GetContext, Continue2 ...) */
-static void manip(struct synth *s, uint64_t t, uint32_t api, uint32_t status)
-{
-	struct kd_manip m = { .api = api };
-	uint8_t body[KD_MANIP_LEN];
-
-	kd_put_le32(m.u, status);
-	cr_assert_eq(kd_manip_build(&m, NULL, 0, body, sizeof(body)), KD_MANIP_LEN);
-	kd(s, t, true, KD_LEADER_DATA, KD_TYPE_STATE_MANIPULATE, s->dbg_id, body,
-	   sizeof(body));
-	s->dbg_id += 2;
-}
-
-static void dbgprint(struct synth *s, uint64_t t, uint32_t id, const char *text)
-{
-	uint8_t body[600];
-	int n = kd_debug_io_build(KD_API_PRINT_STRING, text, 0, body, sizeof(body));
-
-	cr_assert_gt(n, 0);
-	kd(s, t, false, KD_LEADER_DATA, KD_TYPE_DEBUG_IO, id, body, (size_t)n);
-}
-
-/* Announcements only, every 3 s, up to @end: a frozen guest */
-static void frozen_until(struct synth *s, double from, double end)
-{
-	for (double t = from + 3; t < end; t += 3)
-		announce(s, S(t));
-	announce(s, S(end));
+	ks_fini(&s->k);
 }
 
 static void only_metrics(struct synth *s, struct an_metrics *m)
@@ -193,9 +92,9 @@ Test(analyze_kd, stalled_after_load_symbols_acked_never_continued)
 	struct an_metrics m;
 
 	synth_init(&s);
-	load_symbols(&s, S(1), 2, "ntoskrnl.exe");
-	ack(&s, S(1.001), true, 2);
-	frozen_until(&s, 1, 13.4);
+	ks_load_symbols(&s.k, S(1), 2, "ntoskrnl.exe");
+	ks_ack(&s.k, S(1.001), true, 2);
+	ks_frozen_until(&s.k, 1, 13.4);
 	only_metrics(&s, &m);
 	cr_assert_eq(m.outcome, AN_STALLED, "%s: %s", an_outcome_name(m.outcome),
 		     m.why);
@@ -221,8 +120,8 @@ Test(analyze_kd, stalled_says_what_the_debugger_did)
 	struct an_metrics m;
 
 	synth_init(&s);
-	load_symbols(&s, S(1), 2, "hal.dll");
-	frozen_until(&s, 1, 5);
+	ks_load_symbols(&s.k, S(1), 2, "hal.dll");
+	ks_frozen_until(&s.k, 1, 5);
 	only_metrics(&s, &m);
 	cr_assert_str_eq(m.why, "the guest waits for the debugger to continue "
 			 "after load symbols hal.dll since 4.0 s: the debugger at "
@@ -230,10 +129,10 @@ Test(analyze_kd, stalled_says_what_the_debugger_did)
 	synth_fini(&s);
 
 	synth_init(&s);
-	load_symbols(&s, S(1), 2, "hal.dll");
-	ack(&s, S(1.001), true, 2);
-	manip(&s, S(1.002), KD_API_GET_VERSION, 0);
-	frozen_until(&s, 1, 5);
+	ks_load_symbols(&s.k, S(1), 2, "hal.dll");
+	ks_ack(&s.k, S(1.001), true, 2);
+	ks_manip(&s.k, S(1.002), KD_API_GET_VERSION, 0);
+	ks_frozen_until(&s.k, 1, 5);
 	only_metrics(&s, &m);
 	cr_assert_eq(m.outcome, AN_STALLED);
 	cr_assert(strstr(m.why, "answers but never continues"), "%s", m.why);
@@ -246,11 +145,11 @@ Test(analyze_kd, not_stalled_when_continued)
 	struct an_metrics m;
 
 	synth_init(&s);
-	load_symbols(&s, S(1), 2, "ntoskrnl.exe");
-	ack(&s, S(1.001), true, 2);
-	manip(&s, S(1.002), KD_API_CONTINUE2, KD_DBG_CONTINUE);
-	ack(&s, S(1.003), false, 0x80000000u);
-	frozen_until(&s, 1, 13.4);
+	ks_load_symbols(&s.k, S(1), 2, "ntoskrnl.exe");
+	ks_ack(&s.k, S(1.001), true, 2);
+	ks_manip(&s.k, S(1.002), KD_API_CONTINUE2, KD_DBG_CONTINUE);
+	ks_ack(&s.k, S(1.003), false, 0x80000000u);
+	ks_frozen_until(&s.k, 1, 13.4);
 	only_metrics(&s, &m);
 	cr_assert_eq(m.outcome, AN_CONNECTED, "%s", m.why);
 	cr_assert_str_eq(m.why, "debugger replied; data packets verify with the "
@@ -269,9 +168,9 @@ Test(analyze_kd, a_short_wait_is_not_a_stall)
 	struct an_metrics m;
 
 	synth_init(&s);
-	load_symbols(&s, S(1), 2, "ntoskrnl.exe");
-	ack(&s, S(1.001), true, 2);
-	announce(&s, S(3.9));
+	ks_load_symbols(&s.k, S(1), 2, "ntoskrnl.exe");
+	ks_ack(&s.k, S(1.001), true, 2);
+	ks_announce(&s.k, S(3.9));
 	only_metrics(&s, &m);
 	cr_assert_eq(m.outcome, AN_CONNECTED, "%s", m.why);
 	cr_assert(kd_of(&s)->waiting);
@@ -285,14 +184,14 @@ Test(analyze_kd, bugcheck_d1_with_four_parameters)
 	struct an_metrics m;
 
 	synth_init(&s);
-	load_symbols(&s, S(1), 2, "ntoskrnl.exe");
-	manip(&s, S(1.001), KD_API_CONTINUE2, KD_DBG_CONTINUE);
-	dbgprint(&s, S(2), 4, "\n*** Fatal System Error: 0x000000d1\n"
+	ks_load_symbols(&s.k, S(1), 2, "ntoskrnl.exe");
+	ks_manip(&s.k, S(1.001), KD_API_CONTINUE2, KD_DBG_CONTINUE);
+	ks_dbgprint(&s.k, S(2), 4, "\n*** Fatal System Error: 0x000000d1\n"
 		 "                       (0x0000000000000000,0x0000000000000002,"
 		 "0x0000000000000000,0xFFFFF80012345678)\n\n");
-	exception(&s, S(2.001), 6, KD_STATUS_BREAKPOINT, 0xfffff80012000000ull);
-	ack(&s, S(2.002), true, 6);
-	frozen_until(&s, 2, 8);
+	ks_exception(&s.k, S(2.001), 6, KD_STATUS_BREAKPOINT, 0xfffff80012000000ull);
+	ks_ack(&s.k, S(2.002), true, 6);
+	ks_frozen_until(&s.k, 2, 8);
 	only_metrics(&s, &m);
 	cr_assert_eq(m.outcome, AN_BUGCHECK, "%s", m.why);
 	cr_assert_str_eq(an_outcome_name(m.outcome), "bugcheck");
@@ -316,10 +215,10 @@ Test(analyze_kd, break_held_at_the_end)
 	struct an_metrics m;
 
 	synth_init(&s);
-	exception(&s, S(1), 2, KD_STATUS_BREAKPOINT, 0xfffff80312345678ull);
-	ack(&s, S(1.001), true, 2);
-	manip(&s, S(1.002), KD_API_GET_CONTEXT, 0);
-	frozen_until(&s, 1, 13.4);
+	ks_exception(&s.k, S(1), 2, KD_STATUS_BREAKPOINT, 0xfffff80312345678ull);
+	ks_ack(&s.k, S(1.001), true, 2);
+	ks_manip(&s.k, S(1.002), KD_API_GET_CONTEXT, 0);
+	ks_frozen_until(&s.k, 1, 13.4);
 	only_metrics(&s, &m);
 	cr_assert_eq(m.outcome, AN_BREAK, "%s", m.why);
 	cr_assert_str_eq(an_outcome_name(m.outcome), "break");
@@ -339,11 +238,11 @@ Test(analyze_kd, retransmitted_state_change_counts_once)
 	struct an_metrics m;
 
 	synth_init(&s);
-	load_symbols(&s, S(1), 2, "ntoskrnl.exe");
-	load_symbols(&s, S(1.5), 2, "ntoskrnl.exe");
-	ack(&s, S(1.501), true, 2);
-	load_symbols(&s, S(1.6), 2, "ntoskrnl.exe");
-	frozen_until(&s, 1, 13.4);
+	ks_load_symbols(&s.k, S(1), 2, "ntoskrnl.exe");
+	ks_load_symbols(&s.k, S(1.5), 2, "ntoskrnl.exe");
+	ks_ack(&s.k, S(1.501), true, 2);
+	ks_load_symbols(&s.k, S(1.6), 2, "ntoskrnl.exe");
+	ks_frozen_until(&s.k, 1, 13.4);
 	only_metrics(&s, &m);
 	cr_assert_eq(kd_of(&s)->modules_loaded, 1);
 	cr_assert_eq(kd_of(&s)->retransmits, 2);
@@ -363,17 +262,17 @@ Test(analyze_kd, malformed_bodies_counted_and_skipped)
 	int n;
 
 	synth_init(&s);
-	kd(&s, S(1), false, KD_LEADER_DATA, KD_TYPE_STATE_CHANGE64, 2, body, 10);
-	kd(&s, S(1.1), true, KD_LEADER_DATA, KD_TYPE_STATE_MANIPULATE,
+	ks_kd(&s.k, S(1), false, KD_LEADER_DATA, KD_TYPE_STATE_CHANGE64, 2, body, 10);
+	ks_kd(&s.k, S(1.1), true, KD_LEADER_DATA, KD_TYPE_STATE_MANIPULATE,
 	   0x80000000u, body, 3);
-	kd(&s, S(1.2), false, KD_LEADER_DATA, KD_TYPE_DEBUG_IO, 4, body, 5);
-	kd(&s, S(1.3), false, KD_LEADER_DATA, KD_TYPE_FILE_IO, 6, body, 63);
+	ks_kd(&s.k, S(1.2), false, KD_LEADER_DATA, KD_TYPE_DEBUG_IO, 4, body, 5);
+	ks_kd(&s.k, S(1.3), false, KD_LEADER_DATA, KD_TYPE_FILE_IO, 6, body, 63);
 	n = kd_packet_build(KD_LEADER_DATA, KD_TYPE_DEBUG_IO, 8, body, 20, 0, pkt,
 			    sizeof(pkt));
 	pkt[12] ^= 1;				/* the checksum */
-	kdnet(&s, S(1.4), false, KDNET_CH_DATA, pkt, (size_t)n);
-	kdnet(&s, S(1.5), false, KDNET_CH_DATA, pkt, 9);	/* no KD packet */
-	frozen_until(&s, 1.5, 9);
+	ks_kdnet(&s.k, S(1.4), false, KDNET_CH_DATA, pkt, (size_t)n);
+	ks_kdnet(&s.k, S(1.5), false, KDNET_CH_DATA, pkt, 9);	/* no KD packet */
+	ks_frozen_until(&s.k, 1.5, 9);
 	only_metrics(&s, &m);
 	cr_assert_eq(kd_of(&s)->malformed, 6);
 	cr_assert_eq(kd_of(&s)->modules_loaded + kd_of(&s)->dbgprint_lines +
@@ -390,13 +289,12 @@ Test(analyze_kd, vm_result_kd_block)
 	struct an_vm_result r;
 	const struct an_kd *k;
 
-	synth_init(&s);
-	feed(&s, 0, NULL, 0, "power on win boot=1 "
-	     "nic=net0,bc:24:11:00:00:10,00:12.0,vmbr0");
-	dbgprint(&s, S(0.5), 0, "hello from the guest\n");
-	load_symbols(&s, S(1), 2, "ntoskrnl.exe");
-	ack(&s, S(1.001), true, 2);
-	frozen_until(&s, 1, 13.4);
+	synth_boot(&s, "power on win boot=1 "
+		   "nic=net0,bc:24:11:00:00:10,00:12.0,vmbr0");
+	ks_dbgprint(&s.k, S(0.5), 0, "hello from the guest\n");
+	ks_load_symbols(&s.k, S(1), 2, "ntoskrnl.exe");
+	ks_ack(&s.k, S(1.001), true, 2);
+	ks_frozen_until(&s.k, 1, 13.4);
 	cr_assert_eq(analysis_vm_result(s.a, "win", &r), 0);
 	cr_assert_eq(r.outcome, AN_STALLED, "%s", r.why);
 	cr_assert(r.kd.seen);
