@@ -237,6 +237,7 @@ static void kd_json(JsonBuilder *b, const struct analysis *a,
 	jb_int(b, "packets", kd->packets);
 	jb_int(b, "retransmits", kd->retransmits);
 	jb_int(b, "malformed", kd->malformed);
+	jb_int(b, "state_changes", kd->state_changes);
 	jb_int(b, "modules_loaded", kd->modules_loaded);
 	jb_int(b, "modules_unloaded", kd->modules_unloaded);
 	jb_int(b, "dbgprint_lines", kd->dbgprint_lines);

@@ -219,8 +219,7 @@ static void count_state(struct an_kd *kd, const struct kd_note *n,
 			uint64_t now, struct an_target *t)
 {
 	char text[112];
-	bool first = !kd->modules_loaded && !kd->modules_unloaded &&
-		     !kd->breaks && !kd->exceptions;
+	bool first = !kd->state_changes++;
 
 	kd->modules_loaded += n->kind == KD_NOTE_LOAD;
 	kd->modules_unloaded += n->kind == KD_NOTE_UNLOAD;

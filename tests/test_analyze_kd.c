@@ -392,6 +392,7 @@ Test(analyze_kd, real_capture_figures)
 	cr_assert(strstr(m.why, "; the boot library's Fatal Error 0x00000001 (0x1, "
 			 "0xFFFFF8017BC91A70, 0xFFFFF8017BC94540, "
 			 "0xFFFFFFFFC0430007)"), "%s", m.why);
+	cr_assert_eq(k->state_changes, 3);
 	cr_assert_eq(k->modules_loaded, 1);
 	cr_assert_eq(k->modules_unloaded, 1);
 	cr_assert_eq(k->breaks, 1);

@@ -87,6 +87,7 @@ struct an_kd_line {
  * figures of kd.log and result.json
  * @packets:	KD data packets (both ways); @malformed: bodies that did not
  *		parse (counted and skipped)
+ * @state_changes: state changes of any kind
  * @modules_loaded: load-symbols state changes (not unloads)
  * @dbgprint_lines: DbgPrint packets
  * @breaks:	breakpoint and assertion exceptions (a bugcheck's break too)
@@ -117,7 +118,7 @@ struct an_kd_line {
  */
 struct an_kd {
 	unsigned packets, malformed;
-	unsigned modules_loaded, modules_unloaded, dbgprint_lines;
+	unsigned state_changes, modules_loaded, modules_unloaded, dbgprint_lines;
 	unsigned breaks, exceptions, file_opens, continues;
 	unsigned retransmits;
 	bool has_version;
