@@ -8,7 +8,8 @@
  * (the interfaces are up with no address, so the kernel's own stack stays
  * quiet), CPUID leaf 0x40000000 gives the hypervisor vendor, and the loop
  * runs on the real clock.  The settings come from the kernel command line;
- * the harness decides nothing for the agent.  With serial debug settings
+ * the harness decides nothing for the agent (the KD script too: what the
+ * kernel reports once a debugger connected).  With serial debug settings
  * KD goes over /dev/ttyS(debugport - 1) in raw mode at the baud rate (the
  * console is on a later port: the harness puts it after the VM's own).
  */
@@ -305,6 +306,12 @@ int main(void)
 		       pci_addr_str(&a.nics[i].pci, b, sizeof(b)));
 	}
 	env_cpuid(NULL, vendor);
+	printf("kdh-agent: KD once connected: nt, hal, %u boot drivers%s, %zu "
+	       "DbgPrint lines%s%s%s\n", tc.kd.n_drivers,
+	       tc.kd.kdfiles ? " (.kdfiles)" : "", tc.kd.n_dbgprint,
+	       tc.kd.has_break ? ", a break" : "",
+	       tc.kd.has_assert ? ", an assertion" : "",
+	       tc.kd.has_bugcheck ? ", a bugcheck" : "");
 	printf("%s (%zu NICs, hypervisor %s)\n", AGENT_MARKER, a.n, vendor);
 	fflush(stdout);
 	a.t = target_new(a.loop, &tc, &env, &a);

@@ -226,7 +226,7 @@ static int bench_main(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage_error(&kdh_cmd_bench,
 				       "expected a subject: decode, switch, sim, "
-				       "relay, topo, vm, analyze or watch");
+				       "relay, topo, vm, analyze, watch or kd");
 	if (!strcmp(argv[optind], "decode"))
 		return bench_decode(rounds, passes);
 	if (!strcmp(argv[optind], "switch"))
@@ -244,16 +244,18 @@ static int bench_main(int argc, char **argv)
 	if (!strcmp(argv[optind], "analyze"))
 		return bench_analyze(rounds_set ? rounds : 3,
 				     passes_set ? passes : 1000000);
+	if (!strcmp(argv[optind], "kd"))
+		return bench_kd(rounds_set ? rounds : 3);
 	return cli_usage_error(&kdh_cmd_bench, "no subject '%s' (decode, "
-			       "switch, sim, relay, topo, vm, analyze, watch)",
+			       "switch, sim, relay, topo, vm, analyze, watch, kd)",
 			       argv[optind]);
 }
 
 const struct kdh_cmd kdh_cmd_bench = {
 	.name = "bench",
 	.summary = "benchmarks, each against a reference measured in the same run",
-	.usage = "kdh bench (decode | switch | sim | relay | topo | vm | analyze | watch)\n"
-		 "       [--rounds N] [--passes N]",
+	.usage = "kdh bench (decode | switch | sim | relay | topo | vm | analyze | watch\n"
+		 "       | kd) [--rounds N] [--passes N]",
 	.run = bench_main,
 	.help =
 "Subjects:\n"
@@ -288,6 +290,11 @@ const struct kdh_cmd kdh_cmd_bench = {
 "           network namespace (root): its CPU, user + system, as per cent\n"
 "           of one core, with the VM's MAC filter and without; goal a few\n"
 "           per cent filtered (3 rounds).\n"
+"  kd       how long kdh's debugger keeps a guest waiting: 2000 load-symbols\n"
+"           state changes, each sent once the continue for the one before\n"
+"           came, to the debugger (in a child, as kdh listen) over UDP on\n"
+"           127.0.0.1, against the same datagrams echoed by a child; the\n"
+"           engine alone; WinDbg's waits in the bundled capture (3 rounds).\n"
 "\n"
 "Options:\n"
 "  --rounds N   alternating rounds of each side; the best counts (default 7)\n"

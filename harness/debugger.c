@@ -11,19 +11,24 @@
  *                                 sending them every 3 s), unless the nonce's
  *                                 fixed 30 bytes changed: the debuggee
  *                                 rebooted, and a new session starts
- *   data packet (Kd)           -> the first one marks the connection; the
- *                                 first KD packet with the data leader is
- *                                 answered with KD_RESEND id 0, as WinDbg
- *                                 does (frame 5 of the bundled capture: the
- *                                 debuggee sends it again), every later one
- *                                 with KD_ACKNOWLEDGE of its id
+ *   data packet (Kd)           -> the first one marks the connection; every
+ *                                 KD packet goes to the session's KD engine
+ *                                 (kd_engine.c: KD_RESEND first, as WinDbg,
+ *                                 then acknowledgements and the answers that
+ *                                 keep the guest running), whose packets are
+ *                                 sealed with Kd and sent back
  * The reply copies the announcement's outer version byte, as WinDbg does.
+ * A new session (a reboot, a lost reply) starts a new KD conversation.
+ * With a loop (debugger_set_kd()), one timer sends an unacknowledged
+ * packet of any session again when its engine says so.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kdh/debugger.h"
 #include "kdh/kd.h"
+#include "kdh/kd_engine.h"
 
 struct dbg_session {
 	uint32_t ip;
@@ -33,8 +38,8 @@ struct dbg_session {
 	uint8_t boot_nonce[KDNET_NONCE_LEN - 2];	/* fixed for a boot */
 	uint32_t tx_seq;
 	bool connected;
-	bool resend_sent;		/* WinDbg's first answer: KD_RESEND */
 	uint64_t connected_at;
+	struct kd_engine kd;		/* the KD conversation */
 };
 
 struct rejected_src {
@@ -53,7 +58,12 @@ struct debugger {
 	struct rejected_src rej[DBG_MAX_SESSIONS];
 	size_t n_rej;
 	struct debugger_stats st;
-	uint8_t plain[KDNET_MAX_DGRAM], out[2048];
+	struct kd_engine_cfg kd_cfg;
+	struct ns_loop *loop;
+	struct ns_timer *resend;	/* the engines' deadlines */
+	struct kd_engine_out kd_out;
+	uint8_t plain[KDNET_MAX_DGRAM], out[KD_HDR_LEN + KD_ENGINE_BODY_MAX + 256];
+	uint8_t kd_pkt[KD_HDR_LEN + KD_ENGINE_BODY_MAX];
 };
 
 /**
@@ -96,6 +106,7 @@ void debugger_free(struct debugger *d)
 	for (size_t i = 0; i < d->n; i++)
 		kdnet_cipher_free(d->s[i].c);
 	kdnet_cipher_free(d->ctl);
+	ns_timer_free(d->resend);
 	free(d);
 }
 
@@ -186,7 +197,7 @@ static void announce_take(struct debugger *d, uint32_t ip, uint16_t port,
 		if (same_boot && s->connected)
 			return;		/* announcements go on, no reply */
 		s->connected = false;	/* ours was lost, or a reboot */
-		s->resend_sent = false;
+		kd_engine_init(&s->kd, &d->kd_cfg);
 		s->tx_seq = 0;
 	}
 	if (!s) {
@@ -194,6 +205,7 @@ static void announce_take(struct debugger *d, uint32_t ip, uint16_t port,
 			return;
 		s = &d->s[d->n];
 		*s = (struct dbg_session){ .ip = ip, .port = port };
+		kd_engine_init(&s->kd, &d->kd_cfg);
 		s->c = kdnet_cipher_new(d->key);
 		if (!s->c)
 			return;
@@ -217,14 +229,92 @@ static void announce_take(struct debugger *d, uint32_t ip, uint16_t port,
 	send_packet(d, d->ctl, ip, port, &reply);
 }
 
+/* What the engine returned: sealed and sent, then told to the owner */
+static void kd_send(struct debugger *d, struct dbg_session *s,
+		    const struct kd_engine_out *o, uint64_t now)
+{
+	struct kdnet_packet out = { .version = s->version,
+		.channel = KDNET_CH_DATA, .from_debugger = true,
+		.payload = d->kd_pkt };
+
+	for (unsigned i = 0; i < o->n; i++) {
+		const struct kd_out_packet *p = &o->pkt[i];
+		int n = kd_packet_build(p->leader, p->type, p->id, p->body, p->len,
+					0, d->kd_pkt, sizeof(d->kd_pkt));
+
+		if (n <= 0)
+			continue;
+		out.payload_len = (size_t)n;
+		out.counter = ++s->tx_seq;
+		d->st.data_tx++;
+		send_packet(d, s->c, s->ip, s->port, &out);
+	}
+	if (d->ops.kd && (o->note.kind != KD_NOTE_NONE || o->event != KD_ENG_NONE))
+		d->ops.kd(d->opaque, s->ip, s->port, o, now);
+}
+
+/* Arm the resend timer for the earliest engine deadline */
+static void resend_arm(struct debugger *d)
+{
+	uint64_t due = UINT64_MAX;
+
+	if (!d->resend)
+		return;
+	for (size_t i = 0; i < d->n; i++) {
+		uint64_t t = kd_engine_deadline(&d->s[i].kd);
+
+		due = t < due ? t : due;
+	}
+	if (due == UINT64_MAX)
+		ns_timer_del(d->resend);
+	else
+		ns_timer_mod(d->resend, due);
+}
+
+static void resend_cb(void *opaque)
+{
+	struct debugger *d = opaque;
+	uint64_t now = ns_loop_now(d->loop);
+
+	for (size_t i = 0; i < d->n; i++) {
+		struct dbg_session *s = &d->s[i];
+
+		if (kd_engine_deadline(&s->kd) > now)
+			continue;
+		kd_engine_timer(&s->kd, now, &d->kd_out);
+		kd_send(d, s, &d->kd_out, now);
+	}
+	resend_arm(d);
+}
+
+/**
+ * debugger_set_kd() - how the sessions' KD engines answer, and the loop
+ * whose timer resends what the debuggee did not acknowledge
+ * @d:		endpoint (before any debuggee announced)
+ * @cfg:	engine settings (copied); the default is KD_MODE_CONTINUE,
+ *		KD_BREAK_CONTINUE
+ * @loop:	the owner's loop, NULL: no resends
+ *
+ * Return: 0, or -ENOMEM
+ */
+int debugger_set_kd(struct debugger *d, const struct kd_engine_cfg *cfg,
+		    struct ns_loop *loop)
+{
+	d->kd_cfg = *cfg;
+	d->kd_cfg.serial = false;
+	if (loop && !d->resend) {
+		d->loop = loop;
+		d->resend = ns_timer_new(loop, resend_cb, d);
+		if (!d->resend)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static void data_take(struct debugger *d, struct dbg_session *s,
 		      const struct kdnet_packet *p, uint64_t now)
 {
 	struct kd_payload pl;
-	uint8_t ack[KD_HDR_LEN];
-	struct kdnet_packet out = { .version = s->version,
-		.channel = KDNET_CH_DATA, .from_debugger = true,
-		.payload = ack, .payload_len = sizeof(ack) };
 
 	d->st.data_rx++;
 	if (!s->connected) {
@@ -234,18 +324,11 @@ static void data_take(struct debugger *d, struct dbg_session *s,
 		emit(d, DBG_EV_CONNECTED, s->ip, s->port, now);
 	}
 	if (kd_payload_parse(p->payload, p->payload_len, &pl) ||
-	    pl.kind != KD_PAYLOAD_PACKET || pl.pkt.leader != KD_LEADER_DATA)
+	    pl.kind != KD_PAYLOAD_PACKET)
 		return;
-	if (s->resend_sent)
-		kd_packet_build(KD_LEADER_CONTROL, KD_TYPE_ACKNOWLEDGE, pl.pkt.id,
-				NULL, 0, 0, ack, sizeof(ack));
-	else
-		kd_packet_build(KD_LEADER_CONTROL, KD_TYPE_RESEND, 0, NULL, 0, 0,
-				ack, sizeof(ack));
-	s->resend_sent = true;
-	out.counter = ++s->tx_seq;
-	d->st.data_tx++;
-	send_packet(d, s->c, s->ip, s->port, &out);
+	kd_engine_input(&s->kd, &pl.pkt, now, &d->kd_out);
+	kd_send(d, s, &d->kd_out, now);
+	resend_arm(d);
 }
 
 /**

@@ -5,15 +5,19 @@
  * lost, as on a COM port nobody reads.  When it starts it says "Waiting to
  * reconnect...", sends one KD RESET and listens.  A RESET that arrives is
  * answered with a RESET unless ours went out less than KD_CONN_WINDOW ago
- * (then it is the answer), and every data packet whose checksum is right
- * is acknowledged.  A debuggee that reboots sends a new RESET and gets a
- * new answer, as WinDbg's reconnect does.
+ * (then it is the answer), and every other packet goes to the KD engine
+ * (kd_engine.c, in its serial form: no KD_RESEND first, serial ids), which
+ * acknowledges data packets and answers what keeps the guest running; a
+ * RESET starts the engine's conversation over.  A debuggee that reboots
+ * sends a new RESET and gets a new answer, as WinDbg's reconnect does.
+ * The engine's resends run on one loop timer.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "kdh/debugger_serial.h"
+#include "kdh/kd_engine.h"
 #include "kdh/kd_stream.h"
 
 struct dbg_serial {
@@ -24,6 +28,10 @@ struct dbg_serial {
 	uint64_t reset_at;		/* our last RESET, 0: none */
 	struct dbg_serial_stats st;
 	struct kd_stream in;
+	struct kd_engine kd;
+	struct kd_engine_cfg kd_cfg;
+	struct kd_engine_out kd_out;
+	struct ns_timer *resend;
 };
 
 static void say(struct dbg_serial *d, const char *fmt, ...)
@@ -56,6 +64,37 @@ static void reset_send(struct dbg_serial *d)
 	d->st.resets_tx++;
 }
 
+/* What the engine returned: onto the line, then told to the owner */
+static void kd_send(struct dbg_serial *d, const struct kd_engine_out *o)
+{
+	uint8_t pkt[KD_HDR_LEN + KD_ENGINE_BODY_MAX + 1];
+
+	for (unsigned i = 0; i < o->n; i++) {
+		const struct kd_out_packet *p = &o->pkt[i];
+		int n = kd_packet_build(p->leader, p->type, p->id, p->body, p->len,
+					KD_SERIAL, pkt, sizeof(pkt));
+
+		if (n <= 0)
+			continue;
+		d->st.acks_tx += p->type == KD_TYPE_ACKNOWLEDGE;
+		d->ops.send(d->opaque, pkt, (size_t)n);
+	}
+	if (d->ops.kd && (o->note.kind != KD_NOTE_NONE || o->event != KD_ENG_NONE))
+		d->ops.kd(d->opaque, o);
+	if (kd_engine_deadline(&d->kd) == UINT64_MAX)
+		ns_timer_del(d->resend);
+	else
+		ns_timer_mod(d->resend, kd_engine_deadline(&d->kd));
+}
+
+static void resend_cb(void *opaque)
+{
+	struct dbg_serial *d = opaque;
+
+	kd_engine_timer(&d->kd, ns_loop_now(d->loop), &d->kd_out);
+	kd_send(d, &d->kd_out);
+}
+
 static void on_packet(void *opaque, enum kd_stream_event ev,
 		      const struct kd_packet *p)
 {
@@ -73,14 +112,27 @@ static void on_packet(void *opaque, enum kd_stream_event ev,
 		if (!d->reset_at || now - d->reset_at > KD_CONN_WINDOW)
 			reset_send(d);
 		say(d, "KD RESET from the debuggee: in sync");
-	} else if (p->leader == KD_LEADER_DATA) {
-		d->st.data_rx++;
-		control_send(d, KD_TYPE_ACKNOWLEDGE, p->id);
-		d->st.acks_tx++;
-		if (d->st.data_rx == 1)
-			say(d, "Connected to the target (first %s packet)",
-			    kd_type_name(p->type));
+		kd_engine_init(&d->kd, &d->kd_cfg);
+		ns_timer_del(d->resend);
+		return;
 	}
+	if (p->leader == KD_LEADER_DATA && ++d->st.data_rx == 1)
+		say(d, "Connected to the target (first %s packet)",
+		    kd_type_name(p->type));
+	kd_engine_input(&d->kd, p, now, &d->kd_out);
+	kd_send(d, &d->kd_out);
+}
+
+/**
+ * dbg_serial_set_kd() - how the KD engine answers (before it starts)
+ * @d:		debugger
+ * @cfg:	engine settings (copied; serial is implied)
+ */
+void dbg_serial_set_kd(struct dbg_serial *d, const struct kd_engine_cfg *cfg)
+{
+	d->kd_cfg = *cfg;
+	d->kd_cfg.serial = true;
+	kd_engine_init(&d->kd, &d->kd_cfg);
 }
 
 /**
@@ -102,12 +154,21 @@ struct dbg_serial *dbg_serial_new(struct ns_loop *l,
 	d->ops = *ops;
 	d->opaque = opaque;
 	kd_stream_init(&d->in);
+	dbg_serial_set_kd(d, &(struct kd_engine_cfg){ 0 });
+	d->resend = ns_timer_new(l, resend_cb, d);
+	if (!d->resend) {
+		free(d);
+		return NULL;
+	}
 	return d;
 }
 
 /** dbg_serial_free() - free; @d may be NULL */
 void dbg_serial_free(struct dbg_serial *d)
 {
+	if (!d)
+		return;
+	ns_timer_free(d->resend);
 	free(d);
 }
 

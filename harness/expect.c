@@ -6,6 +6,12 @@
  * the figure must not exist (connect_time = none: never connected).
  *   outcome = connected          connect_time < 30s
  *   dhcp_phase within 9m..11m    win1.debug_nic = net1
+ * What the guest said over KD: counts (modules_loaded, dbgprint_lines,
+ * breaks, exceptions), a stop code (bugcheck = 0xD1, bugcheck = none) and
+ * its DbgPrint lines: "dbgprint ~ REGEX" holds when at least one line
+ * matches, "!~" when none does.  The pattern compiles when the line is
+ * parsed, so a bad one is an error before anything runs; it is matched
+ * later, while the capture's analysis is alive (verdict.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -19,7 +25,8 @@
 #include "netsim/value.h"
 #include "kdh/scenario.h"
 
-enum mkind { K_DURATION, K_COUNT, K_WORD, K_CHOICE };
+/* K_CODE: a stop code, kept as "0x000000D1"; K_REGEX: only ~ and !~ */
+enum mkind { K_DURATION, K_COUNT, K_WORD, K_CHOICE, K_CODE, K_REGEX };
 
 static const char *const outcomes[] = { "connected", "apipa-after-hang",
 	"no-kdnet-traffic", "wrong-nic", "key-mismatch", "timeout", "vm-failed",
@@ -44,10 +51,16 @@ static const struct {
 	[M_OS_NETWORK] = { "os_network", K_CHOICE, okay },
 	[M_BOOTS] = { "boots", K_COUNT, NULL },
 	[M_SERIAL_CONNECT_TIME] = { "serial_connect_time", K_DURATION, NULL },
+	[M_MODULES_LOADED] = { "modules_loaded", K_COUNT, NULL },
+	[M_DBGPRINT_LINES] = { "dbgprint_lines", K_COUNT, NULL },
+	[M_BREAKS] = { "breaks", K_COUNT, NULL },
+	[M_EXCEPTIONS] = { "exceptions", K_COUNT, NULL },
+	[M_BUGCHECK] = { "bugcheck", K_CODE, NULL },
+	[M_DBGPRINT] = { "dbgprint", K_REGEX, NULL },
 };
 
 static const char *const op_names[] = { "=", "!=", "<", "<=", ">", ">=",
-	"within" };
+	"within", "~", "!~" };
 
 /** sc_metric_name() - "connect_time", ... */
 const char *sc_metric_name(enum sc_metric m)
@@ -67,6 +80,68 @@ static int number(enum mkind kind, const char *s, double *out)
 	}
 	/* counts: plain decimals, no nan/inf/exponent (value_decimal) */
 	return value_decimal(&s, out) || *s ? -EINVAL : 0;
+}
+
+static int choice_parse(struct sc_expect *e, const char *v, char *err,
+			size_t errlen)
+{
+	const char *const *c = metrics[e->metric].choices;
+	gchar *list;
+
+	for (size_t i = 0; c[i]; i++)
+		if (!strcmp(c[i], v)) {
+			snprintf(e->str, sizeof(e->str), "%s", v);
+			return 0;
+		}
+	list = g_strjoinv(", ", (gchar **)c);
+	snprintf(err, errlen, "%s: '%s' is not one of %s", metrics[e->metric].name,
+		 v, list);
+	g_free(list);
+	return -EINVAL;
+}
+
+/* "0xD1", "0xd1", "0x000000d1": the same stop code, kept as "0x000000D1" */
+static int code_parse(struct sc_expect *e, const char *v, char *err,
+		      size_t errlen)
+{
+	size_t n = strspn(v + 2, "0123456789abcdefABCDEF");
+
+	if ((v[0] != '0' || (v[1] != 'x' && v[1] != 'X')) || !n || n > 8 ||
+	    v[2 + n]) {
+		snprintf(err, errlen, "%s: '%s' is not a stop code (0xD1, "
+			 "0x000000D1) or none", metrics[e->metric].name, v);
+		return -EINVAL;
+	}
+	snprintf(e->str, sizeof(e->str), "0x%08lX", strtoul(v + 2, NULL, 16));
+	return 0;
+}
+
+/* "REGEX" or "/REGEX/"; it must compile (GRegex, PCRE syntax) */
+static int regex_parse(struct sc_expect *e, const char *v, char *err,
+		       size_t errlen)
+{
+	size_t n = strlen(v);
+	GError *ge = NULL;
+	GRegex *re;
+
+	if (n >= 2 && v[0] == '/' && v[n - 1] == '/')
+		snprintf(e->re, sizeof(e->re), "%.*s", (int)n - 2, v + 1);
+	else
+		snprintf(e->re, sizeof(e->re), "%s", v);
+	re = g_regex_new(e->re, 0, 0, &ge);
+	if (!re) {
+		/* GLib: "Error while compiling regular expression ‘(’ at char 1:
+		 * missing terminating )"; the pattern is said already */
+		const char *at = strstr(ge->message, " at char ");
+
+		snprintf(err, errlen, "%s: '%s' is not a regular expression%s%s",
+			 metrics[e->metric].name, e->re, at ? "," : ": ",
+			 at ? at : ge->message);
+		g_error_free(ge);
+		return -EINVAL;
+	}
+	g_regex_unref(re);
+	return 0;
 }
 
 static int value_parse(struct sc_expect *e, const char *v, char *err,
@@ -99,18 +174,12 @@ static int value_parse(struct sc_expect *e, const char *v, char *err,
 			 kind == K_DURATION ? "duration (30s, 10m)" : "number");
 		return -EINVAL;
 	}
-	if (kind == K_CHOICE) {
-		for (const char *const *c = metrics[e->metric].choices; *c; c++)
-			if (!strcmp(*c, v))
-				goto word;
-		snprintf(err, errlen, "%s: '%s' is not one of %s", name, v,
-			 e->metric == M_OUTCOME ? "connected, apipa-after-hang, "
-			 "no-kdnet-traffic, wrong-nic, key-mismatch, timeout, vm-failed"
-			 : e->metric == M_ADDRESS_SOURCE ? "dhcp, static, apipa"
-			 : "ok, none");
-		return -EINVAL;
-	}
-word:
+	if (kind == K_CHOICE)
+		return choice_parse(e, v, err, errlen);
+	if (kind == K_CODE)
+		return code_parse(e, v, err, errlen);
+	if (kind == K_REGEX)
+		return regex_parse(e, v, err, errlen);
 	snprintf(e->str, sizeof(e->str), "%s", v);
 	return 0;
 bad_range:
@@ -121,7 +190,7 @@ bad_range:
 
 static int op_parse(const char **p, enum sc_op *op)
 {
-	for (int i = OP_WITHIN; i >= OP_EQ; i--) {	/* "<=" before "<" */
+	for (int i = OP_NOMATCH; i >= OP_EQ; i--) {	/* "<=" before "<" */
 		size_t n = strlen(op_names[i]);
 
 		if (!strncmp(*p, op_names[i], n)) {
@@ -164,6 +233,31 @@ static int subject_parse(const struct scenario *sc, const char *subj,
 	return -EINVAL;
 }
 
+/* Which operators a metric takes: ~ and !~ only dbgprint, which takes
+ * nothing else; words and codes only = and != */
+static int op_check(const struct sc_expect *e, const char *subj, char *err,
+		    size_t errlen)
+{
+	bool match = e->op == OP_MATCH || e->op == OP_NOMATCH;
+	enum mkind kind = metrics[e->metric].kind;
+
+	if (kind == K_REGEX && !match) {
+		snprintf(err, errlen, "%s matches only with ~ or !~ (%s ~ REGEX)",
+			 subj, subj);
+		return -EINVAL;
+	}
+	if (kind != K_REGEX && match) {
+		snprintf(err, errlen, "%s: ~ and !~ match DbgPrint lines: "
+			 "dbgprint ~ REGEX", subj);
+		return -EINVAL;
+	}
+	if (kind != K_REGEX && e->op > OP_NE && kind >= K_WORD) {
+		snprintf(err, errlen, "%s compares only with = or !=", subj);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /**
  * sc_expect_parse() - read one line of [expect]
  * @sc:		scenario (for VM names)
@@ -179,7 +273,7 @@ int sc_expect_parse(const struct scenario *sc, const char *line,
 {
 	char subj[80];
 	const char *p = line;
-	size_t n = strcspn(p, " \t=!<>");
+	size_t n = strcspn(p, " \t=!<>~");
 
 	memset(e, 0, sizeof(*e));
 	snprintf(e->text, sizeof(e->text), "%s", line);
@@ -193,8 +287,8 @@ int sc_expect_parse(const struct scenario *sc, const char *line,
 	for (p += n; *p == ' ' || *p == '\t'; p++)
 		;
 	if (op_parse(&p, &e->op)) {
-		snprintf(err, errlen, "'%s': expected =, !=, <, <=, >, >= or "
-			 "within after %s", line, subj);
+		snprintf(err, errlen, "'%s': expected =, !=, <, <=, >, >=, "
+			 "within, ~ or !~ after %s", line, subj);
 		return -EINVAL;
 	}
 	while (*p == ' ' || *p == '\t')
@@ -203,10 +297,8 @@ int sc_expect_parse(const struct scenario *sc, const char *line,
 		snprintf(err, errlen, "'%s': a value is missing", line);
 		return -EINVAL;
 	}
-	if (e->op > OP_NE && metrics[e->metric].kind >= K_WORD) {
-		snprintf(err, errlen, "%s compares only with = or !=", subj);
+	if (op_check(e, subj, err, errlen))
 		return -EINVAL;
-	}
 	return value_parse(e, p, err, errlen);
 }
 
@@ -216,17 +308,34 @@ bool sc_metric_is_number(enum sc_metric m)
 	return metrics[m].kind <= K_COUNT;
 }
 
+/* dbgprint: "no DbgPrint line matching (3 lines)", "2 DbgPrint lines
+ * matching (of 40)", "no KD conversation" */
+static void matches_str(const struct sc_value *v, char *buf, size_t len)
+{
+	if (!v->present)
+		snprintf(buf, len, "no KD conversation");
+	else if (v->num < 1)
+		snprintf(buf, len, "no DbgPrint line matching (%u line%s)", v->lines,
+			 v->lines == 1 ? "" : "s");
+	else
+		snprintf(buf, len, "%.0f DbgPrint line%s matching (of %u)", v->num,
+			 v->num == 1 ? "" : "s", v->lines);
+}
+
 /**
  * sc_value_str() - a measured figure as an expectation's message shows it
  * @e:		the expectation (its metric's kind)
  * @v:		the figure
- * @buf:	output: "4.000s", "13", "key-mismatch" or "none"
+ * @buf:	output: "4.000s", "13", "key-mismatch", "0x000000D1", "none",
+ *		or for dbgprint "no DbgPrint line matching (3 lines)"
  * @len:	its size
  */
 void sc_value_str(const struct sc_expect *e, const struct sc_value *v,
 		  char *buf, size_t len)
 {
-	if (!v->present)
+	if (metrics[e->metric].kind == K_REGEX)
+		matches_str(v, buf, len);
+	else if (!v->present)
 		snprintf(buf, len, "none");
 	else if (metrics[e->metric].kind == K_DURATION)
 		snprintf(buf, len, "%.3fs", v->num);
@@ -251,6 +360,9 @@ static bool compare(const struct sc_expect *e, const struct sc_value *v)
 	case OP_GT:	return v->num > e->num;
 	case OP_GE:	return v->num >= e->num;
 	case OP_WITHIN:	return v->num >= e->num && v->num <= e->num2;
+	case OP_MATCH:
+	case OP_NOMATCH:
+		break;		/* dbgprint: sc_expect_eval() */
 	}
 	return false;
 }
@@ -259,8 +371,12 @@ static bool compare(const struct sc_expect *e, const struct sc_value *v)
  * sc_expect_eval() - check a measured figure against an expectation
  * @e:		expectation
  * @v:		the figure
- * @why:	on failure: "outcome = connected, got key-mismatch"
+ * @why:	on failure: "outcome = connected, got key-mismatch", "dbgprint
+ *		~ /ready/, got no DbgPrint line matching (3 lines)"
  * @len:	its size
+ *
+ * dbgprint ~ holds when at least one DbgPrint line matched (@v->num), !~
+ * when none did (a VM without a KD conversation printed nothing).
  *
  * Return: true when the expectation holds
  */
@@ -270,7 +386,9 @@ bool sc_expect_eval(const struct sc_expect *e, const struct sc_value *v,
 	char got[64];
 	bool ok;
 
-	if (e->none)
+	if (e->op == OP_MATCH || e->op == OP_NOMATCH)
+		ok = (e->op == OP_MATCH) == (v->present && v->num >= 1);
+	else if (e->none)
 		ok = e->op == OP_EQ ? !v->present : v->present;
 	else if (!v->present)
 		ok = e->op == OP_NE && !sc_metric_is_number(e->metric);
@@ -278,7 +396,11 @@ bool sc_expect_eval(const struct sc_expect *e, const struct sc_value *v,
 		ok = compare(e, v);
 	if (!ok) {
 		sc_value_str(e, v, got, sizeof(got));
-		snprintf(why, len, "%s, got %s", e->text, got);
+		if (e->op == OP_NOMATCH)	/* which line, to find it in kd.log */
+			snprintf(why, len, "%s, got %s, the first \"%s\"", e->text,
+				 got, v->str);
+		else
+			snprintf(why, len, "%s, got %s", e->text, got);
 	}
 	return ok;
 }

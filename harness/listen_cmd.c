@@ -4,8 +4,10 @@
  *
  * The same endpoint as in simulations (debugger.c), fed by recvfrom() on
  * the real clock.  It answers the debuggee's announcements, keeps the
- * session alive (acknowledges KD packets), and says when and from which
- * address and MAC (the kernel's neighbour table) a debuggee connected.
+ * guest running with the KD engine (continues after load symbols and
+ * breaks, answers file requests and prompts), says when and from which
+ * address and MAC (the kernel's neighbour table) a debuggee connected,
+ * and what it said (listen_kd.c).
  * With --pcap the datagrams it saw and sent are written as Ethernet/IPv4/
  * UDP frames, so `kdh analyze` reads that file too.
  */
@@ -22,6 +24,7 @@
 #include "netsim/capfile.h"
 #include "kdh/cli.h"
 #include "kdh/debugger.h"
+#include "harness/listen_priv.h"
 #include "netsim/duration.h"
 #include "netsim/pcapng.h"
 #include "netsim/pkt.h"
@@ -39,6 +42,7 @@ struct listen_ctx {
 	size_t n_first;
 	struct { uint32_t ip, local; uint16_t port; } peer[DBG_MAX_SESSIONS];
 	size_t n_peers;
+	struct listen_kd kd;
 	uint8_t buf[KDNET_MAX_DGRAM], frame[KDNET_MAX_DGRAM + 64];
 };
 
@@ -162,6 +166,15 @@ static void dbg_event(void *opaque, const struct dbg_event *ev)
 	fflush(stdout);
 }
 
+static void dbg_kd(void *opaque, uint32_t ip, uint16_t port,
+		   const struct kd_engine_out *o, uint64_t now)
+{
+	struct listen_ctx *c = opaque;
+
+	if (listen_kd_said(&c->kd, ip, port, o, (double)(now - c->t0) / 1e9))
+		ns_loop_stop(c->loop);
+}
+
 static void udp_io(void *opaque, int fd, short revents)
 {
 	struct listen_ctx *c = opaque;
@@ -217,20 +230,45 @@ static int socket_open(struct listen_ctx *c, char *err, size_t errlen)
 
 struct listen_opts {
 	uint8_t key[KDNET_KEY_LEN];
-	const char *pcap;
+	const char *pcap, *kd_log;
 	uint64_t for_ns;
+	struct kd_engine_cfg kd;
 };
+
+/* The exit status once the loop ended: who connected, what they said */
+static int listen_end(struct listen_ctx *c, const struct listen_opts *o)
+{
+	const struct debugger_stats *st = debugger_stats(c->dbg);
+	int rc = KDH_EXIT_OK, e;
+
+	listen_kd_summary(&c->kd);
+	if (!st->connected) {
+		printf("kdh listen: no debuggee connected (%llu announcement%s "
+		       "heard%s)\n", (unsigned long long)st->announces,
+		       st->announces == 1 ? "" : "s", st->announces ? "" :
+		       ": is the VM's hostip this machine, its port this one?");
+		rc = KDH_EXIT_FAIL;	/* nobody connected */
+	}
+	if (c->kd.bugchecks || c->kd.held)
+		rc = KDH_EXIT_FAIL;
+	if ((e = listen_kd_write_log(&c->kd, o->kd_log)))
+		rc = cli_error(&kdh_cmd_listen, KDH_EXIT_FAIL, "%s: %s",
+			       o->kd_log, strerror(-e));
+	return rc;
+}
 
 static int listen_run(struct listen_ctx *c, const struct listen_opts *o)
 {
-	static const struct debugger_ops ops = { dbg_send, dbg_event };
+	static const struct debugger_ops ops = { dbg_send, dbg_event, dbg_kd };
 	char err[256], ip[IP_STRLEN];
 	int rc = KDH_EXIT_USAGE, sfd = -1;
 
 	c->loop = ns_loop_new(NS_CLOCK_REAL, cli_seed_random());
 	c->fd = -1;
+	c->kd.log = g_string_new(NULL);
 	if (!c->loop || !(c->dbg = debugger_new(o->key, ns_loop_rng(c->loop),
-						&ops, c)))
+						&ops, c)) ||
+	    debugger_set_kd(c->dbg, &o->kd, c->loop))
 		goto out;
 	sfd = cli_stop_on_signals(c->loop);	/* before the port is bound */
 	if (sfd < 0)
@@ -254,21 +292,14 @@ static int listen_run(struct listen_ctx *c, const struct listen_opts *o)
 	       c->bind_ip ? ip_str(c->bind_ip, ip) : "*", c->port);
 	fflush(stdout);
 	rc = ns_loop_run(c->loop, o->for_ns ? c->t0 + o->for_ns : NS_NEVER) ?
-	     KDH_EXIT_FAIL : KDH_EXIT_OK;
-	if (rc == KDH_EXIT_OK && !debugger_stats(c->dbg)->connected) {
-		const struct debugger_stats *st = debugger_stats(c->dbg);
-
-		printf("kdh listen: no debuggee connected (%llu announcement%s "
-		       "heard%s)\n", (unsigned long long)st->announces,
-		       st->announces == 1 ? "" : "s", st->announces ? "" :
-		       ": is the VM's hostip this machine, its port this one?");
-		rc = KDH_EXIT_FAIL;	/* nobody connected */
-	}
+	     KDH_EXIT_FAIL : listen_end(c, o);
 out:
 	if (c->cap && ns_pcapng_close(c->cap))
 		rc = cli_error(&kdh_cmd_listen, KDH_EXIT_FAIL, "%s: could not "
 			       "complete the capture", o->pcap);
 	debugger_free(c->dbg);
+	if (c->kd.log)
+		g_string_free(c->kd.log, TRUE);
 	if (c->fd >= 0)
 		close(c->fd);
 	if (sfd >= 0)
@@ -285,6 +316,10 @@ static int listen_main(int argc, char **argv)
 		{ "bind", required_argument, NULL, 'b' },
 		{ "pcap", required_argument, NULL, 'w' },
 		{ "for", required_argument, NULL, 'f' },
+		{ "on-break", required_argument, NULL, 'B' },
+		{ "kd", required_argument, NULL, 'K' },
+		{ "kd-log", required_argument, NULL, 'L' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -297,11 +332,30 @@ static int listen_main(int argc, char **argv)
 		return KDH_EXIT_USAGE;
 	c->port = KDNET_DEFAULT_PORT;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "k:p:b:w:f:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "k:p:b:w:f:vh", opts, NULL)) != -1) {
 		rc = 0;
 		switch (opt) {
 		case 'k': key = optarg; break;
 		case 'w': o.pcap = optarg; break;
+		case 'L': o.kd_log = optarg; break;
+		case 'v': c->kd.verbose = true; break;
+		case 'B':
+			if (!strcmp(optarg, "hold") || !strcmp(optarg, "continue"))
+				o.kd.on_break = *optarg == 'h' ? KD_BREAK_HOLD :
+						KD_BREAK_CONTINUE;
+			else
+				rc = cli_usage_error(&kdh_cmd_listen, "--on-break: "
+						     "'%s' is not continue or hold",
+						     optarg);
+			break;
+		case 'K':
+			if (!strcmp(optarg, "ack-only") || !strcmp(optarg, "continue"))
+				o.kd.mode = *optarg == 'a' ? KD_MODE_ACK_ONLY :
+					    KD_MODE_CONTINUE;
+			else
+				rc = cli_usage_error(&kdh_cmd_listen, "--kd: '%s' is "
+						     "not continue or ack-only", optarg);
+			break;
 		case 'h': cli_help_print(&kdh_cmd_listen); free(c); return 0;
 		case 'p':
 			if (cli_port_parse(optarg, &c->port))
@@ -330,6 +384,8 @@ static int listen_main(int argc, char **argv)
 	rc = optind != argc ? cli_usage_error(&kdh_cmd_listen, "unexpected '%s'",
 					      argv[optind])
 			    : cli_key_parse(&kdh_cmd_listen, key, o.key);
+	c->kd.port = c->port;
+	c->kd.key_text = key;
 	if (!rc)
 		rc = listen_run(c, &o);
 	free(c);
@@ -340,15 +396,25 @@ const struct kdh_cmd kdh_cmd_listen = {
 	.name = "listen",
 	.summary = "the debugger's side of KDNET on a UDP port, for a real VM",
 	.usage = "kdh listen --key KEY [--port N] [--bind IP] [--pcap FILE] "
-		 "[--for DURATION]",
+		 "[--kd-log FILE] [--on-break continue|hold] [--kd continue|ack-only] "
+		 "[-v] [--for DURATION]",
 	.run = listen_main,
 	.help =
 "Waits for a Windows debuggee set up with `bcdedit /dbgsettings net\n"
 "hostip:THIS-HOST port:N key:KEY`, answers its announcements like WinDbg\n"
-"does, and keeps the session alive by acknowledging its KD packets.  Prints\n"
-"when a debuggee announced itself, when it connected (from which address\n"
-"and MAC, and how long after its first announcement), and packets that do\n"
-"not verify with KEY.  It does not debug: stop it and start WinDbg to.\n"
+"does, and keeps the guest running: after the handshake Windows reports\n"
+"each module it loads, each breakpoint, assertion and bugcheck, and then\n"
+"waits until the debugger continues; kdh's KD engine answers as WinDbg\n"
+"does (continue; past a hard-coded int3 by moving RIP; \"no such file\" to\n"
+".kdfiles requests; an empty answer to a prompt) and writes down what the\n"
+"guest said.  Prints when a debuggee announced itself, when it connected\n"
+"(from which address and MAC, and how long after its first announcement),\n"
+"packets that do not verify with KEY, the Windows build and kernel base,\n"
+"DbgPrint lines, breaks, exceptions and a bugcheck with its code and four\n"
+"parameters; at the end one summary line per debuggee.\n"
+"\n"
+"It is not a debugger for people: it reads no memory, loads no symbols and\n"
+"takes no commands.  To look inside the guest, stop it and start WinDbg.\n"
 "\n"
 "Options:\n"
 "  --key KEY        the key from bcdedit (w.x.y.z); required\n"
@@ -356,11 +422,25 @@ const struct kdh_cmd kdh_cmd_listen = {
 "  --bind IP        listen on this address only (default: all)\n"
 "  --pcap FILE      write what it received and sent (pcapng, readable by\n"
 "                   kdh analyze and Wireshark)\n"
+"  --kd-log FILE    write everything the guests said, one line per KD\n"
+"                   packet (time, debuggee, what), when kdh listen ends\n"
+"  --on-break continue|hold\n"
+"                   at a breakpoint, assertion or bugcheck: continue (the\n"
+"                   default; on a bugcheck Windows writes its dump and\n"
+"                   reboots) or hold: leave the guest stopped, print the\n"
+"                   WinDbg command line to attach instead, and end\n"
+"  --kd continue|ack-only\n"
+"                   ack-only acknowledges and never continues, as kdh did\n"
+"                   before its KD engine: the guest stalls at its first\n"
+"                   load symbols (to reproduce that, not to use)\n"
+"  -v, --verbose    print module loads and file requests too\n"
 "  --for DURATION   stop after that long (default: Ctrl-C)\n"
 "\n"
-"Exit status: 0 when a debuggee connected, 1 when none did, 2 for bad usage\n"
-"or a port that cannot be bound.\n"
+"Exit status: 0 when a debuggee connected and none bugchecked; 1 when none\n"
+"connected, one bugchecked, or a break was held; 2 for bad usage or a port\n"
+"that cannot be bound.\n"
 "\n"
-"Example:\n"
-"  kdh listen --key 1x2y3z.4a5b6c.7d8e9f.0g1h2i --port 50000 --pcap dbg.pcapng\n",
+"Examples:\n"
+"  kdh listen --key 1x2y3z.4a5b6c.7d8e9f.0g1h2i --port 50000 --pcap dbg.pcapng\n"
+"  kdh listen --key 1.2.3.4 --kd-log kd.log --on-break hold --for 30m\n",
 };

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* report.c - what a run tells: a console line per scenario and a summary,
- * TAP 13, JUnit XML (Jenkins, GitLab), JSON (result.json, summary.json)
+ * TAP 13, JSON (result.json, summary.json); JUnit XML is report_junit.c
  *
  * Every file is written atomically (write_file_atomic()).  Figures that do
- * not exist are null in JSON and "-" on the console, never 0.
+ * not exist are null in JSON and "-" on the console, never 0: a VM without
+ * a KD conversation has null KD counts, not zeros.
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,7 +41,8 @@ static void secs(GString *s, const char *label, double v)
  * report_figures() - the key figures of every VM, one line
  * @r:		result
  *
- * Return: g_malloc'd "win: connected, connect 4.01s, ..." (g_free it)
+ * Return: g_malloc'd "win: connected, connect 4.01s, ..., 52 modules, 3
+ * DbgPrint" (g_free it)
  */
 char *report_figures(const struct scenario_result *r)
 {
@@ -67,6 +70,7 @@ char *report_figures(const struct scenario_result *r)
 		if (m->address_source)
 			g_string_append_printf(s, ", %s %s", m->address_source,
 					       m->address);
+		report_kd_figures(s, m);
 	}
 	return g_string_free(s, FALSE);
 }
@@ -222,6 +226,63 @@ static void bands_json(JsonBuilder *b, const struct vm_result *v)
 	json_builder_end_object(b);
 }
 
+static void jb_hex(JsonBuilder *b, const char *key, uint64_t v, int digits)
+{
+	char hex[24];
+
+	snprintf(hex, sizeof(hex), "0x%0*" PRIX64, digits, v);
+	jb_str(b, key, hex);
+}
+
+static void jb_count(JsonBuilder *b, const char *key, bool seen, unsigned n)
+{
+	if (seen)
+		jb_int(b, key, n);
+	else
+		jb_null(b, key);
+}
+
+/* What the guest said over KD: every member null without a KD
+ * conversation; "bugcheck" { "code", "params" } or null */
+static void kd_json(JsonBuilder *b, const struct an_vm_result *m)
+{
+	bool seen = m->kd.seen, ver = seen && m->kd.has_version;
+
+	jb_count(b, "windows_build", ver, m->kd.build);
+	if (ver)
+		jb_hex(b, "kernel_base", m->kd.kern_base, 16);
+	else
+		jb_null(b, "kernel_base");
+	jb_str(b, "debugger_kind", !ver ? NULL : m->kd.boot_debugger ?
+	       "boot debugger" : "kernel");
+	jb_count(b, "modules_loaded", seen, m->kd.modules_loaded);
+	jb_count(b, "dbgprint_lines", seen, m->kd.dbgprint_lines);
+	jb_count(b, "breaks", seen, m->kd.breaks);
+	jb_count(b, "exceptions", seen, m->kd.exceptions);
+	jb_count(b, "files_asked", seen, m->kd.file_opens);
+	json_builder_set_member_name(b, "bugcheck");
+	if (seen && m->kd.bugcheck_seen) {
+		json_builder_begin_object(b);
+		jb_hex(b, "code", m->kd.bugcheck.code, 8);
+		json_builder_set_member_name(b, "params");
+		json_builder_begin_array(b);
+		for (int i = 0; i < 4; i++) {
+			char hex[24];
+
+			snprintf(hex, sizeof(hex), "0x%016" PRIX64,
+				 m->kd.bugcheck.param[i]);
+			json_builder_add_string_value(b, hex);
+		}
+		json_builder_end_array(b);
+		json_builder_end_object(b);
+	} else {
+		json_builder_add_null_value(b);
+	}
+	jb_secs(b, "stalled_s", seen ? m->kd.stalled_s : NAN);
+	jb_str(b, "waiting_on", seen && m->kd.waiting_on[0] ? m->kd.waiting_on :
+	       NULL);
+}
+
 static void vm_json(JsonBuilder *b, const struct vm_result *v)
 {
 	const struct an_vm_result *m = &v->m;
@@ -245,6 +306,7 @@ static void vm_json(JsonBuilder *b, const struct vm_result *v)
 	jb_str(b, "reboot", m->reboot[0] ? m->reboot : NULL);
 	jb_secs(b, "previous_boot_s", v->measured ? m->prev_boot_s : NAN);
 	jb_secs(b, "capture_end_s", v->measured ? m->end_s : NAN);
+	kd_json(b, m);
 	resets_json(b, m);
 	json_builder_set_member_name(b, "timeline");
 	json_builder_begin_array(b);
@@ -413,80 +475,4 @@ int report_json_file(const char *path, const struct scenario_result *rs,
 	root = json_builder_get_root(b);
 	g_object_unref(b);
 	return node_write(path, root);
-}
-
-/* An interrupted run's <properties>: what JUnit has no attribute for */
-static void junit_properties(GString *x, const struct run_status *st, size_t n,
-			     const struct run_totals *t)
-{
-	g_string_append(x, "    <properties>\n"
-			"      <property name=\"interrupted\" value=\"true\"/>\n");
-	if (st->signal)
-		g_string_append_printf(x, "      <property name=\"signal\" "
-				       "value=\"%s\"/>\n", st->signal);
-	g_string_append_printf(x, "      <property name=\"scenarios\" value=\"%zu\"/>\n"
-		"      <property name=\"run\" value=\"%zu\"/>\n"
-		"      <property name=\"not_run\" value=\"%zu\"/>\n"
-		"      <property name=\"interrupted_scenarios\" value=\"%zu\"/>\n"
-		"    </properties>\n", scenarios_of(st, n), n, scenarios_of(st, n) - n,
-		t->interrupted);
-}
-
-/**
- * report_junit_file() - JUnit XML: one testcase per scenario
- * @path:	file (written atomically)
- * @rs:		results
- * @n:		their count
- * @st:		how the run ended; NULL: every scenario ran to its end
- *
- * An interrupted scenario is an <error type="interrupted">; an interrupted
- * run's suite starts with <properties> (interrupted, signal, and how many
- * scenarios it had, ran and did not run).
- *
- * Return: 0 or a negative errno
- */
-int report_junit_file(const char *path, const struct scenario_result *rs,
-		      size_t n, const struct run_status *st)
-{
-	GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	struct run_totals t;
-	int rc;
-
-	report_totals(rs, n, &t);
-	g_string_append_printf(x, "<testsuites name=\"kdh\" tests=\"%zu\" "
-		"failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n"
-		"  <testsuite name=\"kdh\" tests=\"%zu\" failures=\"%zu\" "
-		"errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n", n, t.fail,
-		t.error + t.interrupted, t.skip, t.wall_s, n, t.fail,
-		t.error + t.interrupted, t.skip, t.wall_s);
-	if (st && st->interrupted)
-		junit_properties(x, st, n, &t);
-	for (size_t i = 0; i < n; i++) {
-		const struct scenario_result *r = &rs[i];
-		char *fig = report_figures(r);
-		gchar *name = g_markup_escape_text(r->name, -1);
-		gchar *why = g_markup_escape_text(r->reason, -1);
-		gchar *out = g_markup_escape_text(fig, -1);
-		static const char *const el[V_COUNT] = { NULL, "failure", "skipped",
-							 "error", "error" };
-
-		g_string_append_printf(x, "    <testcase classname=\"kdh\" name=\"%s\" "
-				       "time=\"%.3f\">\n", name, r->wall_s);
-		if (r->verdict == V_INTERRUPTED)
-			g_string_append_printf(x, "      <error type=\"interrupted\" "
-					       "message=\"%s\"/>\n", why);
-		else if (el[r->verdict])
-			g_string_append_printf(x, "      <%s message=\"%s\"/>\n",
-					       el[r->verdict], why);
-		g_string_append_printf(x, "      <system-out>%s</system-out>\n"
-				       "    </testcase>\n", out);
-		g_free(name);
-		g_free(why);
-		g_free(out);
-		g_free(fig);
-	}
-	g_string_append(x, "  </testsuite>\n</testsuites>\n");
-	rc = write_file_atomic(path, x->str, x->len);
-	g_string_free(x, TRUE);
-	return rc;
 }

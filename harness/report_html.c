@@ -6,8 +6,10 @@
  *   verdict counts; failed scenarios with each failed expectation
  *   (file:line, expected, got) and regression (both values); skipped
  *   ones with their reasons; provenance; then every scenario in a table,
- *   and per scenario its files, phase lanes (report_lanes.c) and trends
- *   across the runs given (report_trend.c).
+ *   and per scenario its files, what its VMs said over KD (a bugcheck
+ *   with its five numbers and a stall set apart, also in the failures),
+ *   phase lanes (report_lanes.c) and trends across the runs given
+ *   (report_trend.c).
  *
  * The first screen's data comes from report_model.c, as --text's does.
  * Colour never speaks alone: verdicts carry ✓ ✗ ⊘ ⚠ ■ and words,
@@ -52,6 +54,9 @@ static const char css_text[] =
 	"max-width:330px}details{font-size:12px}ol.tl{margin:.2em 0}"
 	".legend span{display:inline-block;margin:0 1em .3em 0;font-size:13px}"
 	"section.sc{border-top:1px solid #ccc;margin-top:1em}"
+	".kd{font-size:13px;margin:.2em 0}.stop{font-family:monospace;"
+	"font-weight:bold;color:#a3001b;border-left:5px solid #d55e00;"
+	"padding-left:.4em;margin:.3em 0}"
 	"@media print{body{max-width:none}a{color:inherit}section.sc{break-inside:avoid}}"
 	"@media (max-width:600px){body{padding:0 .4em}table{font-size:12px}}";
 
@@ -87,6 +92,56 @@ static void files_html(GString *h, const struct rp_item *it)
 	if (!it->n_files)
 		g_string_append(h, "none kept");
 	g_string_append(h, "</p>\n");
+}
+
+/* Each VM's bugcheck and stall: @open, "win: ✗ bugcheck 0x... (...)",
+ * @close */
+static void kd_stops_html(GString *h, const struct scenario_result *r,
+			  const char *open, const char *close)
+{
+	for (size_t i = 0; i < r->n_vms; i++) {
+		char *said[2] = { report_kd_bugcheck(&r->vms[i].m),
+				  report_kd_stall(&r->vms[i].m) };
+
+		for (int k = 0; k < 2; k++) {
+			if (!said[k])
+				continue;
+			g_string_append(h, open);
+			rp_esc(h, r->vms[i].name);
+			g_string_append(h, ": ✗ ");
+			rp_esc(h, said[k]);
+			g_string_append(h, close);
+			g_free(said[k]);
+		}
+	}
+}
+
+/* What each VM said over KD, with a link to its kd-VM.log, then its
+ * bugcheck and stall set apart */
+static void kd_html(GString *h, const struct rp_item *it)
+{
+	for (size_t i = 0; i < it->r->n_vms; i++) {
+		const struct vm_result *v = &it->r->vms[i];
+		const struct rp_file *log = rp_kd_log(it, v->name);
+		char *summary = report_kd_summary(&v->m);
+
+		if (!summary)
+			continue;
+		g_string_append(h, "<p class=\"kd\"><b>");
+		rp_esc(h, v->name);
+		g_string_append(h, "</b> over KD: ");
+		rp_esc(h, summary);
+		if (log && log->href) {
+			g_string_append(h, " · <a href=\"");
+			rp_esc(h, log->href);
+			g_string_append(h, "\">");
+			rp_esc(h, log->name);
+			g_string_append(h, "</a>");
+		}
+		g_string_append(h, "</p>\n");
+		g_free(summary);
+	}
+	kd_stops_html(h, it->r, "<p class=\"stop\">", "</p>\n");
 }
 
 static void heading(GString *h, const struct rp_screen *s)
@@ -160,6 +215,7 @@ static void failed_html(GString *h, const struct rp_screen *s)
 		if (it->r->failed > it->r->n_findings && it->r->n_findings)
 			g_string_append_printf(h, "<li>and %u more</li>",
 					       it->r->failed - (unsigned)it->r->n_findings);
+		kd_stops_html(h, it->r, "<li class=\"finding stop\">", "</li>");
 		g_string_append(h, "</ul>");
 		files_html(h, it);
 		g_string_append(h, "</li>\n");
@@ -211,6 +267,17 @@ static void cell_num(GString *h, double v)
 		g_string_append_printf(h, "<td>%.3f</td>", v);
 }
 
+/* The console's KD words: "52 modules, 3 DbgPrint, bugcheck 0xD1" */
+static void kd_cell(GString *h, const struct an_vm_result *m)
+{
+	GString *s = g_string_new(NULL);
+
+	if (m)
+		report_kd_figures(s, m);
+	rp_esc(h, s->len > 2 ? s->str + 2 : "–");	/* less the ", " */
+	g_string_free(s, TRUE);
+}
+
 static void row(GString *h, const struct rp_item *it, const struct vm_result *v)
 {
 	const struct an_vm_result *m = v ? &v->m : NULL;
@@ -234,6 +301,8 @@ static void row(GString *h, const struct rp_item *it, const struct vm_result *v)
 	rp_esc(h, !m ? "–" : m->has_debug_nic ? m->debug_nic.name :
 	       m->serial_port[0] ? m->serial_port : "–");
 	g_string_append(h, "</td><td>");
+	kd_cell(h, m);
+	g_string_append(h, "</td><td>");
 	rp_esc(h, it->r->verdict == V_PASS ? "" : it->r->reason);
 	g_string_append(h, "</td></tr>\n");
 }
@@ -243,7 +312,7 @@ static void table_html(GString *h, const struct rp_screen *s)
 	g_string_append(h, "<h2>All scenarios (failed first)</h2>\n<div class=\"scroll\">"
 		"<table><tr><th>scenario</th><th>verdict</th><th>VM</th><th>outcome"
 		"</th><th>connect s</th><th>DHCP phase s</th><th>address</th>"
-		"<th>debug link</th><th>why</th></tr>\n");
+		"<th>debug link</th><th>KD</th><th>why</th></tr>\n");
 	for (size_t i = 0; i < s->n_items; i++) {
 		const struct rp_item *it = &s->items[i];
 
@@ -284,6 +353,7 @@ static void section_html(GString *h, const struct rp_screen *s,
 		g_string_append(h, "</p>\n");
 	}
 	files_html(h, it);
+	kd_html(h, it);
 	rp_lanes(h, it->r);
 	rp_trends(h, s, it->r);
 	g_string_append(h, "</section>\n");

@@ -95,17 +95,26 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* capture, result, logs, then each VM's console, by name */
+/* capture, each VM's kd-VM.log (by the result's VM order), result, logs,
+ * then each VM's console, by name */
 static void files_find(struct rp_item *it, const struct report_run *run,
 		       const char *page_dir)
 {
-	static const char *const fixed[] = { "capture.pcapng", "result.json",
-					     "target.log", "vm.log" };
+	static const char *const fixed[] = { "result.json", "target.log",
+					     "vm.log" };
 	char *dir = scenario_dir(run, it->r);
 	GPtrArray *consoles = g_ptr_array_new_with_free_func(g_free);
 	GDir *d = dir ? g_dir_open(dir, 0, NULL) : NULL;
 	const char *e;
 
+	if (dir)
+		file_add(it, dir, "capture.pcapng", page_dir);
+	for (size_t i = 0; dir && i < it->r->n_vms; i++) {
+		char *kd = g_strdup_printf("kd-%s.log", it->r->vms[i].name);
+
+		file_add(it, dir, kd, page_dir);
+		g_free(kd);
+	}
 	for (size_t i = 0; dir && i < G_N_ELEMENTS(fixed); i++)
 		file_add(it, dir, fixed[i], page_dir);
 	while (d && (e = g_dir_read_name(d)))
@@ -119,6 +128,25 @@ static void files_find(struct rp_item *it, const struct report_run *run,
 		g_dir_close(d);
 	g_ptr_array_unref(consoles);
 	g_free(dir);
+}
+
+/**
+ * rp_kd_log() - a VM's kd-VM.log among a scenario's files
+ * @it:		the scenario
+ * @vm:		the VM's name
+ *
+ * Return: the file, or NULL when the run left none (no KD conversation)
+ */
+const struct rp_file *rp_kd_log(const struct rp_item *it, const char *vm)
+{
+	char *name = g_strdup_printf("kd-%s.log", vm);
+	const struct rp_file *f = NULL;
+
+	for (size_t k = 0; k < it->n_files && !f; k++)
+		if (!strcmp(it->files[k].name, name))
+			f = &it->files[k];
+	g_free(name);
+	return f;
 }
 
 /* How many runs in a row, up to the last, ended like this one, and how

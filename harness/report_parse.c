@@ -2,7 +2,8 @@
 /* report_parse.c - results back from JSON: a summary.json (or a --json
  * file) becomes struct scenario_result again, for `kdh report` and its
  * merge.  A member that is missing (a summary from an older kdh) reads
- * as absent: NAN, 0, "" or none, never as a made-up value. */
+ * as absent: NAN, 0, "" or none, never as a made-up value; a result
+ * without KD members had no KD conversation. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -48,7 +49,7 @@ static JsonArray *array(JsonObject *o, const char *k)
 
 static int outcome_of(const char *name)
 {
-	for (int o = AN_CONNECTED; o <= AN_VM_FAILED; o++)
+	for (int o = AN_CONNECTED; o <= AN_STALLED; o++)	/* the last one */
 		if (name && !strcmp(an_outcome_name((enum an_outcome)o), name))
 			return o;
 	return -1;
@@ -78,6 +79,53 @@ static void target_figures(JsonObject *t, struct an_vm_result *m)
 			    !g_strcmp0(src, "apipa") ? "apipa" : NULL;
 	copy(m->serial_port, sizeof(m->serial_port), t, "serial_port");
 	copy(m->reboot, sizeof(m->reboot), t, "reboot");
+}
+
+static uint64_t hex(JsonObject *o, const char *k)
+{
+	const char *s = str(o, k);
+
+	return s ? g_ascii_strtoull(s, NULL, 16) : 0;
+}
+
+static unsigned count(JsonObject *o, const char *k)
+{
+	double v = num(o, k);
+
+	return isnan(v) || v < 0 ? 0 : (unsigned)v;
+}
+
+/* What the guest said over KD: a non-null modules_loaded says the VM had
+ * a KD conversation (every KD member is null without one) */
+static void target_kd(JsonObject *t, struct an_vm_result *m)
+{
+	JsonObject *bc = object(t, "bugcheck");
+	JsonArray *params = bc ? array(bc, "params") : NULL;
+
+	m->kd.stalled_s = NAN;
+	m->kd.seen = !isnan(num(t, "modules_loaded"));
+	if (!m->kd.seen)
+		return;
+	m->kd.modules_loaded = count(t, "modules_loaded");
+	m->kd.dbgprint_lines = count(t, "dbgprint_lines");
+	m->kd.breaks = count(t, "breaks");
+	m->kd.exceptions = count(t, "exceptions");
+	m->kd.file_opens = count(t, "files_asked");
+	m->kd.has_version = !isnan(num(t, "windows_build")) || str(t, "kernel_base");
+	m->kd.build = count(t, "windows_build");
+	m->kd.kern_base = hex(t, "kernel_base");
+	m->kd.boot_debugger = !g_strcmp0(str(t, "debugger_kind"), "boot debugger");
+	m->kd.bugcheck_seen = bc != NULL;
+	m->kd.bugcheck.code = bc ? (uint32_t)hex(bc, "code") : 0;
+	for (guint i = 0; params && i < json_array_get_length(params) && i < 4; i++) {
+		JsonNode *n = json_array_get_element(params, i);
+		const char *p = JSON_NODE_HOLDS_VALUE(n) ? json_node_get_string(n) :
+				NULL;
+
+		m->kd.bugcheck.param[i] = p ? g_ascii_strtoull(p, NULL, 16) : 0;
+	}
+	m->kd.stalled_s = num(t, "stalled_s");
+	copy(m->kd.waiting_on, sizeof(m->kd.waiting_on), t, "waiting_on");
 }
 
 /* The wire timeline and the serial RESETs, as far as they fit */
@@ -152,6 +200,7 @@ static void target_parse(JsonObject *t, struct vm_result *v)
 	copy(v->accel, sizeof(v->accel), t, "accel");
 	copy(v->accel_why, sizeof(v->accel_why), t, "accel_reason");
 	target_figures(t, &v->m);
+	target_kd(t, &v->m);
 	target_events(t, &v->m);
 	target_nic(object(t, "debug_nic"), &v->m);
 	target_bands(object(t, "baseline"), v);

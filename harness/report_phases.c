@@ -10,6 +10,9 @@
  *   os_network says the OS got answers)
  *
  * A DHCP phase that ends in 169.254 (address_source apipa) is the hang.
+ * A guest that connected and then bugchecked, stopped at a break or
+ * waits on the debugger ends its lane with that stop, from where its wait
+ * began (stalled_s before the capture's end).
  * An outcome that is a failure ends the lane with what it was: no KDNET
  * frame, KDNET on the wrong NIC, a key mismatch, a debugger that never
  * answers, a VM that failed.  A boot after a reboot starts at 0 and the
@@ -18,6 +21,7 @@
  * Phases may have no width (everything at 4 s); the renderers then rely
  * on the text.
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -47,6 +51,8 @@ static const struct {
 	[RP_SERIAL_WAIT] = { "KD RESETs, waiting", "#f0e442", false },
 	[RP_SERIAL_UP] = { "KD connected over serial", "#009e73", false },
 	[RP_SERIAL_NONE] = { "no KD reset exchange", "#f0e442", true },
+	[RP_KD_STOP] = { "guest stopped: bugcheck, break or stall", "#d55e00",
+			 true },
 };
 
 /** rp_kind_fill() - a phase kind's colour */
@@ -181,6 +187,33 @@ static double os_start(const struct an_vm_result *m)
 	return m->connect_s;
 }
 
+/* Connected, then stopped: the guest bugchecked, broke in, or waits on
+ * the debugger; the stop starts where its wait began (stalled_s before
+ * the end), or is a mark at the end when it was not waiting */
+static size_t kd_stop_phases(const struct an_vm_result *m, double kd, double end,
+			     struct rp_phase *p, size_t n)
+{
+	double stop = isnan(m->kd.stalled_s) ? end : end - m->kd.stalled_s;
+	char d[24], wait[160] = "";
+
+	dur(d, sizeof(d), m->connect_s - kd);
+	n = add(p, n, RP_ANNOUNCE, kd, m->connect_s, "KDNET announcing %s", d);
+	n = add(p, n, RP_ATTACHED, m->connect_s, fmax(stop, m->connect_s),
+		"✓ debugger attached");
+	if (!isnan(m->kd.stalled_s)) {
+		dur(d, sizeof(d), m->kd.stalled_s);
+		snprintf(wait, sizeof(wait), ", waiting %s%s%s", d,
+			 m->kd.waiting_on[0] ? " on " : "", m->kd.waiting_on);
+	}
+	if (m->outcome == AN_BUGCHECK)
+		return add(p, n, RP_KD_STOP, stop, end, "✗ bugcheck 0x%08" PRIX32 "%s",
+			   m->kd.bugcheck.code, wait);
+	if (m->outcome == AN_BREAK)
+		return add(p, n, RP_KD_STOP, stop, end, "✗ break nobody continued%s",
+			   wait);
+	return add(p, n, RP_KD_STOP, stop, end, "✗ stalled%s", wait);
+}
+
 /* From the debug NIC's KDNET (or @t) to the end, by outcome */
 static size_t kdnet_phases(const struct vm_result *v, double t, double end,
 			   struct rp_phase *p, size_t n)
@@ -191,9 +224,6 @@ static size_t kdnet_phases(const struct vm_result *v, double t, double end,
 
 	switch (m->outcome) {
 	case AN_CONNECTED:
-	case AN_BUGCHECK:	/* connected first, all three */
-	case AN_BREAK:
-	case AN_STALLED:
 		dur(d, sizeof(d), m->connect_s - kd);
 		n = add(p, n, RP_ANNOUNCE, kd, m->connect_s, "KDNET announcing %s", d);
 		os = os_start(m);
@@ -218,6 +248,10 @@ static size_t kdnet_phases(const struct vm_result *v, double t, double end,
 			   "✗ KDNET announcing from %s, never answered", m->address);
 	case AN_NO_KDNET_TRAFFIC:
 		return add(p, n, RP_SILENT, t, end, "✗ no KDNET frame");
+	case AN_BUGCHECK:
+	case AN_BREAK:
+	case AN_STALLED:
+		return kd_stop_phases(m, kd, end, p, n);
 	case AN_VM_FAILED:
 		break;
 	}

@@ -14,7 +14,8 @@
 
 #include "kdh/report.h"
 
-#define RP_MAX_FILES	(4 + SC_MAX_VMS)	/* capture, result, 2 logs,
+#define RP_MAX_FILES	(4 + 2 * SC_MAX_VMS)	/* capture, a kd-VM.log
+						   per VM, result, 2 logs,
 						   a console per VM */
 
 /**
@@ -79,6 +80,7 @@ int rp_screen_build(struct rp_screen *s, const struct report_run *runs,
 void rp_screen_free(struct rp_screen *s);
 char *rp_finding_text(const struct scenario_result *r,
 		      const struct run_finding *f);
+const struct rp_file *rp_kd_log(const struct rp_item *it, const char *vm);
 char *rp_streak_text(const struct rp_screen *s, const struct rp_item *it);
 const char *rp_verdict_glyph(enum verdict v);
 void rp_provenance(const struct rp_screen *s,
@@ -96,7 +98,7 @@ enum rp_kind {
 	RP_PREV_BOOT, RP_BOOT, RP_DHCP, RP_DHCP_HANG, RP_APIPA, RP_ANNOUNCE,
 	RP_ATTACHED, RP_OS_NET, RP_SILENT, RP_WRONG_NIC, RP_KEY_MISMATCH,
 	RP_NO_ANSWER, RP_VM_FAILED, RP_SERIAL_WAIT, RP_SERIAL_UP,
-	RP_SERIAL_NONE, RP_KINDS
+	RP_SERIAL_NONE, RP_KD_STOP, RP_KINDS
 };
 
 /**

@@ -12,6 +12,11 @@
  *     SKIP  vm-dhcp-off: requires the agent image ...
  *   PASSED  21: busparams-absent, ..., (wrapped at 78 columns)
  *               ostype-other, ...
+ *   KD (what the guests said, from the wire)
+ *     kd-bugcheck win: Windows build 26100 (kernel), kernel base ...;
+ *           52 modules loaded, 3 DbgPrint lines, 1 break, ...
+ *           ✗ bugcheck 0x000000D1 (0x..., 0x..., 0x..., 0x...)
+ *           kd.log: results/run-.../kd-bugcheck/kd-win.log
  *   PROVENANCE
  *     kdh 0.1.0, date ..., host ...
  */
@@ -21,6 +26,54 @@
 #include "harness/report_priv.h"
 
 static const char *const tag[V_COUNT] = { "PASS", "FAIL", "SKIP", "ERROR", "INTR" };
+
+#define TEXT_COLS	78	/* a terminal's width, less a column */
+
+/* @lead, then @text's words on lines of at most TEXT_COLS, continued at
+ * column @indent; a word longer than a line (a path) still goes whole */
+static void para(FILE *out, const char *lead, int indent, const char *text)
+{
+	gchar **w = g_strsplit(text, " ", -1);
+	long col = g_utf8_strlen(lead, -1);
+	bool fresh = true;
+
+	fputs(lead, out);
+	for (gchar **p = w; *p; p++) {
+		long n = g_utf8_strlen(*p, -1);
+
+		if (!fresh && col + 1 + n > TEXT_COLS) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+			fresh = true;
+		}
+		fprintf(out, "%s%s", fresh ? "" : " ", *p);
+		col += n + !fresh;
+		fresh = false;
+	}
+	fputc('\n', out);
+	g_strfreev(w);
+}
+
+/* "win: ✗ bugcheck 0x000000D1 (...)", "win: ✗ stalled 23.1 s ..." under
+ * a failed scenario */
+static void kd_problems_text(FILE *out, const struct scenario_result *r)
+{
+	for (size_t i = 0; i < r->n_vms; i++) {
+		char *said[2] = { report_kd_bugcheck(&r->vms[i].m),
+				  report_kd_stall(&r->vms[i].m) };
+
+		for (int k = 0; k < 2; k++) {
+			char *text = said[k] ? g_strdup_printf("%s: ✗ %s",
+							       r->vms[i].name,
+							       said[k]) : NULL;
+
+			if (text)
+				para(out, "        ", 10, text);
+			g_free(text);
+			g_free(said[k]);
+		}
+	}
+}
 
 static void failed_text(FILE *out, const struct rp_screen *s)
 {
@@ -45,6 +98,7 @@ static void failed_text(FILE *out, const struct rp_screen *s)
 		if (r->n_findings && r->failed > r->n_findings)
 			fprintf(out, "        and %zu more\n",
 				(size_t)r->failed - r->n_findings);
+		kd_problems_text(out, r);
 		if (it->n_files) {
 			char *dir = g_path_get_dirname(it->files[0].path);
 
@@ -65,8 +119,6 @@ static void skipped_text(FILE *out, const struct rp_screen *s)
 			s->items[i].r->reason[0] ? s->items[i].r->reason :
 			"no reason recorded");
 }
-
-#define TEXT_COLS	78	/* a terminal's width, less a column */
 
 /**
  * struct wrap - a list of words on lines of at most TEXT_COLS
@@ -109,6 +161,48 @@ static void passed_text(FILE *out, const struct rp_screen *s)
 	fprintf(out, "\n");
 }
 
+/* One VM's KD conversation: its summary, bugcheck, stall and kd.log */
+static void kd_vm_text(FILE *out, const struct rp_item *it,
+		       const struct vm_result *v)
+{
+	char *said[3] = { report_kd_summary(&v->m), report_kd_bugcheck(&v->m),
+			  report_kd_stall(&v->m) };
+	char *lead = g_strdup_printf("  %s %s: ", it->r->name, v->name);
+	const struct rp_file *log = rp_kd_log(it, v->name);
+
+	para(out, lead, 8, said[0]);
+	for (int k = 1; k < 3; k++) {
+		char *text = said[k] ? g_strdup_printf("✗ %s", said[k]) : NULL;
+
+		if (text)
+			para(out, "        ", 10, text);
+		g_free(text);
+	}
+	if (log)
+		fprintf(out, "        kd.log: %s\n", log->path);
+	for (int k = 0; k < 3; k++)
+		g_free(said[k]);
+	g_free(lead);
+}
+
+/* "KD": every VM of the last run that spoke KD, failures first */
+static void kd_text(FILE *out, const struct rp_screen *s)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < s->n_items; i++)
+		for (size_t j = 0; j < s->items[i].r->n_vms; j++) {
+			const struct vm_result *v = &s->items[i].r->vms[j];
+
+			if (!v->m.kd.seen)
+				continue;
+			if (!any)
+				fprintf(out, "KD (what the guests said, from the wire)\n");
+			any = true;
+			kd_vm_text(out, &s->items[i], v);
+		}
+}
+
 static void prov_field(void *opaque, const char *name, const char *value)
 {
 	char *word = g_strdup_printf("%s %s", name, value);
@@ -146,6 +240,7 @@ int report_text_print(FILE *out, const struct report_run *runs, size_t n)
 	failed_text(out, &s);
 	skipped_text(out, &s);
 	passed_text(out, &s);
+	kd_text(out, &s);
 	fprintf(out, "PROVENANCE\n ");
 	p.col = 1;		/* the first field's " " makes the indent 2 */
 	rp_provenance(&s, prov_field, &p);

@@ -24,6 +24,7 @@
 #include <glib.h>
 
 #include "kdh/debugger.h"
+#include "kdh/kd_api.h"
 #include "netsim/host.h"
 #include "netsim/pcapng.h"
 #include "kdh/pve_cpu.h"
@@ -236,7 +237,7 @@ static void check_cb(void *opaque)
 			all &= target_settled(v->t) &&
 			       (!v->cfg->reboot_ns || v->boots > 1);
 	}
-	if (all && !s->settled_at)
+	if ((all || s->held_at) && !s->settled_at)
 		s->settled_at = now;
 	if (s->settled_at && now >= s->settled_at + SETTLE_GRACE) {
 		ns_loop_stop(s->loop);
@@ -306,16 +307,61 @@ static int networks_build(struct sim *s)
 	return 0;
 }
 
+/**
+ * sim_kd_said() - what a debuggee told the scenario's debugger: a break
+ * held by `on_break = hold` ends the scenario SETTLE_GRACE later (the
+ * guest stays stopped; the capture shows it waiting), a bugcheck is noted
+ * in target.log.  Never measured: the verdict reads the capture.
+ * @s:		scenario
+ * @who:	the debuggee ("192.168.2.72:50000", "serial")
+ * @o:		the engine's answer
+ */
+void sim_kd_said(struct sim *s, const char *who, const struct kd_engine_out *o)
+{
+	double now = (double)(ns_loop_now(s->loop) - s->t0) / 1e9;
+	char bc[120];
+
+	if (o->bugcheck_seen) {
+		kd_bugcheck_text(&o->bugcheck, bc, sizeof(bc));
+		g_string_append_printf(s->log, "%12.6f debugger: %s bugchecked: "
+				       "%s\n", now, who, bc);
+	}
+	if (o->event == KD_ENG_HELD && !s->held_at) {
+		s->held_at = ns_loop_now(s->loop);
+		g_string_append_printf(s->log, "%12.6f debugger: %s stopped at a "
+				       "break; on_break = hold keeps it there and "
+				       "ends the scenario (a person would attach "
+				       "WinDbg now)\n", now, who);
+	}
+}
+
+/** sim_kd_cfg() - the scenario's [debugger] kd and on_break */
+struct kd_engine_cfg sim_kd_cfg(const struct sim *s)
+{
+	return (struct kd_engine_cfg){ .mode = s->sc->dbg.kd_mode,
+				       .on_break = s->sc->dbg.on_break };
+}
+
+static void dbg_kd(void *opaque, uint32_t ip, uint16_t port,
+		   const struct kd_engine_out *o, uint64_t now)
+{
+	char who[32], a[IP_STRLEN];
+
+	snprintf(who, sizeof(who), "%s:%u", ip_str(ip, a), port);
+	sim_kd_said(opaque, who, o);
+}
+
 static int debugger_build(struct sim *s)
 {
-	static const struct debugger_ops ops = { .send = dbg_send };
+	static const struct debugger_ops ops = { .send = dbg_send, .kd = dbg_kd };
+	struct kd_engine_cfg kd = sim_kd_cfg(s);
 	const struct sc_debugger *d = &s->sc->dbg;
 	size_t ni = sim_net_index(s->sc, d->network);
 	char text[96], ip[IP_STRLEN];
 
 	s->dbg_host = ns_host_new(s->sw[ni], "debugger", d->mac);
 	s->dbg = debugger_new(d->key, ns_loop_rng(s->loop), &ops, s);
-	if (!s->dbg_host || !s->dbg)
+	if (!s->dbg_host || !s->dbg || debugger_set_kd(s->dbg, &kd, s->loop))
 		return -ENOMEM;
 	ns_host_set_addr(s->dbg_host, d->ip, s->sc->nets[ni].netmask,
 			 s->sc->nets[ni].gateway);

@@ -268,10 +268,21 @@ static void dbg_readable(void *opaque, int fd, short revents)
 	}
 }
 
+static void dbg_kd(void *opaque, uint32_t ip, uint16_t port,
+		   const struct kd_engine_out *o, uint64_t now)
+{
+	struct sim_bridge *b = opaque;
+	char who[32], a[IP_STRLEN];
+
+	snprintf(who, sizeof(who), "%s:%u", ip_str(ip, a), port);
+	sim_kd_said(b->s, who, o);
+}
+
 static int debugger_open(struct sim_bridge *b)
 {
-	static const struct debugger_ops ops = { .send = dbg_send };
+	static const struct debugger_ops ops = { .send = dbg_send, .kd = dbg_kd };
 	struct sim *s = b->s;
+	struct kd_engine_cfg kd = sim_kd_cfg(s);
 	const struct sc_debugger *d = &s->sc->dbg;
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(d->port),
 				  .sin_addr.s_addr = htonl(d->ip) };
@@ -279,7 +290,7 @@ static int debugger_open(struct sim_bridge *b)
 
 	s->dbg = debugger_new(d->key, ns_loop_rng(s->loop), &ops, b);
 	b->dbg_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (!s->dbg || b->dbg_fd < 0 ||
+	if (!s->dbg || debugger_set_kd(s->dbg, &kd, s->loop) || b->dbg_fd < 0 ||
 	    bind(b->dbg_fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		snprintf(s->err, sizeof(s->err), "debugger socket %s:%u: %s",
 			 ip_str(d->ip, ip), d->port, strerror(errno));

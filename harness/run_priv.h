@@ -63,12 +63,15 @@ struct sim {
 	struct ns_timer *check;
 	struct ns_timer *tick;		/* run_opts.tick, real clock only */
 	uint64_t settled_at;
+	uint64_t held_at;		/* on_break = hold stopped a guest */
 	GString *log;
 	char err[300];
 	char skip[400];			/* a requirement found unmet while running */
 };
 
 void sim_event(struct sim *s, const char *text);
+void sim_kd_said(struct sim *s, const char *who, const struct kd_engine_out *o);
+struct kd_engine_cfg sim_kd_cfg(const struct sim *s);
 bool sim_debugger_listening(const struct sim *s);
 void sim_power_on_event(struct sim_vm *v, const char *extra);
 size_t sim_net_index(const struct scenario *sc, const char *name);

@@ -122,6 +122,11 @@ static void dbg_log(void *opaque, const char *msg)
 			       (double)ns_loop_now(s->loop) / 1e9, msg);
 }
 
+static void dbg_kd(void *opaque, const struct kd_engine_out *o)
+{
+	sim_kd_said(opaque, "the serial debuggee", o);
+}
+
 static void dbg_start(void *opaque)
 {
 	struct sim *s = opaque;
@@ -168,7 +173,8 @@ static int link_open(struct sim *s, unsigned i)
  */
 int run_serial_build(struct sim *s)
 {
-	static const struct dbg_serial_ops ops = { dbg_send, dbg_log };
+	static const struct dbg_serial_ops ops = { dbg_send, dbg_log, dbg_kd };
+	struct kd_engine_cfg kd = sim_kd_cfg(s);
 	bool dbg = false;
 
 	s->serial_iface = -1;
@@ -189,6 +195,7 @@ int run_serial_build(struct sim *s)
 	s->dbg_serial_start = ns_timer_new(s->loop, dbg_start, s);
 	if (!s->dbg_serial || !s->dbg_serial_start)
 		return -ENOMEM;
+	dbg_serial_set_kd(s->dbg_serial, &kd);
 	ns_timer_mod(s->dbg_serial_start, s->t0 + s->sc->dbg.start_ns);
 	return 0;
 }

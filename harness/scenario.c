@@ -229,6 +229,10 @@ static int debugger_key(struct parse *p, const struct ini_item *it)
 	} else if (!strcmp(it->key, "start")) {
 		return sc_duration_key(p, it, &d->start_ns);
 	} else {
+		int rc = sc_debugger_kd_key(p, it);
+
+		if (rc <= 0)
+			return rc;
 		return sc_fail(p, it->line, "unknown key '%s' in [debugger]", it->key);
 	}
 	return 0;
@@ -319,13 +323,15 @@ static int item_take(struct parse *p, const struct ini_item *sec,
 }
 
 /* The same key twice in one section is a mistake, not an override
- * (but for "serial": each line is one more link) */
+ * (but for "serial": each line is one more link; "dbgprint": one more
+ * message) */
 static int duplicate_key(struct parse *p, const struct ini *ini, size_t sec,
 			 size_t idx)
 {
 	const struct ini_item *it = &ini->items[idx];
 
-	if (!it->key[0] || !strcmp(it->key, "serial"))
+	if (!it->key[0] || !strcmp(it->key, "serial") ||
+	    !strcmp(it->key, "dbgprint"))
 		return 0;
 	for (size_t i = sec + 1; i < idx; i++)
 		if (!strcmp(ini->items[i].key, it->key))

@@ -18,25 +18,29 @@ static const uint8_t default_debugger_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0
  * The model's delays have floors below which they stop meaning anything
  * (and a zero interval would spin at one simulated instant): KDNET
  * announces every ~3 s, so timing.announce is at least 100ms; the DHCP
- * jitter must stay below the first 4 s wait; the give-up is at least 1s.
+ * jitter must stay below the first 4 s wait; the give-up is at least 1s;
+ * a driver load takes at least 100us (thousands of drivers stay cheap).
  */
-static const struct { uint64_t min_ns, max_ns; const char *text; } timing_range[5] = {
+#define N_TIMING	6
+static const struct { uint64_t min_ns, max_ns; const char *text; } timing_range[N_TIMING] = {
 	{ 0, UINT64_MAX, NULL },				/* kdnet_init */
 	{ 0, 3 * NS_PER_S, "below 3s (the first DHCP wait is 4s)" },
 	{ NS_PER_S, UINT64_MAX, "at least 1s" },		/* dhcp_give_up */
 	{ 100 * NS_PER_MS, UINT64_MAX, "at least 100ms" },	/* announce */
 	{ 0, UINT64_MAX, NULL },				/* os_boot */
+	{ 100000, UINT64_MAX, "at least 100us" },		/* driver_load */
 };
 
 static int timing_check(struct parse *p, const struct sc_vm *vm)
 {
 	const struct target_timing *t = &vm->tc.timing;
-	const uint64_t v[5] = { t->kdnet_init_ns, t->dhcp_jitter_ns,
-				t->dhcp_give_up_ns, t->announce_ns, t->os_boot_ns };
-	static const char *const names[5] = { "kdnet_init", "dhcp_jitter",
-		"dhcp_give_up", "announce", "os_boot" };
+	const uint64_t v[N_TIMING] = { t->kdnet_init_ns, t->dhcp_jitter_ns,
+				       t->dhcp_give_up_ns, t->announce_ns,
+				       t->os_boot_ns, t->driver_load_ns };
+	static const char *const names[N_TIMING] = { "kdnet_init", "dhcp_jitter",
+		"dhcp_give_up", "announce", "os_boot", "driver_load" };
 
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < N_TIMING; i++)
 		if (vm->timing_line[i] && (v[i] < timing_range[i].min_ns ||
 					   v[i] > timing_range[i].max_ns))
 			return sc_fail(p, vm->timing_line[i], "timing.%s = %s: it must "
@@ -70,6 +74,8 @@ static int vm_check(struct parse *p, struct sc_vm *vm)
 	if (vm->reboot_ns >= sc->timeout_ns)
 		return sc_fail(p, vm->reboot_line, "reboot at %s is not before the "
 			       "timeout (%s)", dur(vm->reboot_ns), dur(sc->timeout_ns));
+	if (sc_vm_kd_check(p, vm))
+		return -1;
 	return timing_check(p, vm);
 }
 

@@ -15,4 +15,12 @@ int sv_faults(const char *v, struct ns_faults *f, char *err, size_t errlen);
 int sv_dbgsettings(const char *v, struct target_config *tc, char *err,
 		   size_t errlen);
 
+/* scenario_values_kd.c */
+int sv_drivers(const char *v, struct target_kd_script *s, char *err,
+	       size_t errlen);
+int sv_dbgprint(const char *v, struct target_dbgprint *d, char *err,
+		size_t errlen);
+int sv_bugcheck(const char *v, struct target_kd_script *s, char *err,
+		size_t errlen);
+
 #endif /* KDH_SCENARIO_VALUES_H */

@@ -58,6 +58,8 @@ static int timing_key(struct parse *p, struct sc_vm *vm,
 		{ "timing.dhcp_give_up", offsetof(struct target_timing, dhcp_give_up_ns) },
 		{ "timing.announce", offsetof(struct target_timing, announce_ns) },
 		{ "timing.os_boot", offsetof(struct target_timing, os_boot_ns) },
+		{ "timing.driver_load", offsetof(struct target_timing,
+						 driver_load_ns) },
 	};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -68,7 +70,7 @@ static int timing_key(struct parse *p, struct sc_vm *vm,
 		}
 	return sc_fail(p, it->line, "unknown key '%s' in [vm %s] (timing.kdnet_init, "
 		       "timing.dhcp_jitter, timing.dhcp_give_up, timing.announce, "
-		       "timing.os_boot)", it->key, vm->name);
+		       "timing.os_boot, timing.driver_load)", it->key, vm->name);
 }
 
 /* reboot = DURATION [guest|power] [ostype]: a reboot from inside the guest
@@ -219,7 +221,7 @@ static int scenario_vm_key(struct parse *p, struct sc_vm *vm,
 	} else if (!strcmp(k, "image")) {
 		return sc_copy(p, it, vm->image, sizeof(vm->image));
 	} else {
-		return 1;
+		return sc_vm_kd_key(p, vm, it);
 	}
 	return 0;
 }

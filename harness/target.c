@@ -12,6 +12,10 @@
  *     otherwise: address (target_addr.c), then KDNET (target_kdnet.c)
  *   KDNET initialised (or off) --os_boot--> the OS uses the same NIC: its
  *     address, and a few pings to os_ping
+ *   a debugger connects before that: the kernel reports its boot images
+ *     and waits after each (target_kd.c); the OS starts only once the last
+ *     boot driver was continued (at the os_boot time, or then if later),
+ *     so a debugger that only acknowledges holds the boot for good
  * The NIC's traffic goes through a small private IP stack (an ns_host on a
  * two-port switch whose other port is the NIC itself), so ARP, UDP, DHCP
  * and ping are netsim's, and the model only needs "send a frame on NIC n".
@@ -45,11 +49,50 @@ void target_timing_default(struct target_timing *t)
 		.os_boot_ns = 20 * NS_PER_S,
 		.os_ping_ns = NS_PER_S,
 		.os_pings = 3,
+		.driver_load_ns = 2 * NS_PER_MS,
 	};
 }
 
+/* A Windows 11 VM's first boot drivers after nt and hal: a guess from a
+ * typical loaded-module list, not a measurement (docs/model.md) */
+static const char default_drivers[] = "ACPI.sys,pci.sys,partmgr.sys,"
+	"volmgr.sys,disk.sys,CLASSPNP.SYS,NDIS.SYS,kdnic.sys";
+
+/**
+ * target_driver_name() - the file name of boot driver @i
+ * @s:		the KD script
+ * @i:		0 for the first driver after hal
+ * @out:	"ACPI.sys", or "drv001.sys" when the script lists no names
+ * @cap:	its size
+ *
+ * Return: 0, or -1 when @i is out of range or the name does not fit
+ */
+int target_driver_name(const struct target_kd_script *s, unsigned i,
+		       char *out, size_t cap)
+{
+	const char *p = s->drivers;
+	size_t n;
+
+	if (i >= s->n_drivers || !cap)
+		return -1;
+	if (!*p)
+		return snprintf(out, cap, "drv%03u.sys", i + 1) < (int)cap ? 0 : -1;
+	for (; i && p; i--) {
+		p = strchr(p, ',');
+		p = p ? p + 1 : NULL;
+	}
+	if (!p)
+		return -1;
+	n = strcspn(p, ",");
+	if (n >= cap)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
+}
+
 /** target_config_default() - port 50000, dhcp yes, the NICs of the default
- * Windows build (WIN_BUILD_DEFAULT) */
+ * Windows build (WIN_BUILD_DEFAULT), eight boot drivers, no breaks */
 void target_config_default(struct target_config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -62,6 +105,8 @@ void target_config_default(struct target_config *c)
 	c->n_models = win_build_models(c->windows_build, c->models,
 				       TARGET_MAX_MODELS);
 	target_timing_default(&c->timing);
+	snprintf(c->kd.drivers, sizeof(c->kd.drivers), "%s", default_drivers);
+	c->kd.n_drivers = 8;
 }
 
 static const char *const phase_names[] = {
@@ -189,9 +234,59 @@ static int nic_choose(struct target *t, int *os_nic)
 	return -1;
 }
 
+/* The OS is due os_boot from now, unless a debugger already holds the
+ * boot (the handshake can complete within KDNET's first send) */
 static void os_schedule(struct target *t)
 {
-	ns_timer_mod(t->os_timer, ns_loop_now(t->loop) + t->cfg.timing.os_boot_ns);
+	t->os_at_ns = ns_loop_now(t->loop) + t->cfg.timing.os_boot_ns;
+	if (!t->os_held)
+		ns_timer_mod(t->os_timer, t->os_at_ns);
+}
+
+/**
+ * target_debugger_connected() - the transport's first packet was
+ * acknowledged: KD runs the kernel's script on @link
+ * @t:		target
+ * @link:	the transport's send and packet ids
+ *
+ * Before the OS started, the boot waits for the debugger from here on
+ * (its OS timer held until the boot drivers are continued); after, the
+ * boot images went by unreported.
+ */
+void target_debugger_connected(struct target *t,
+			       const struct target_kd_link *link)
+{
+	bool loads = !t->os_started;
+
+	if (loads)
+		ns_timer_del(t->os_timer);
+	t->os_held = loads;
+	target_kd_start(t->kd, link, t->power_on_ns, loads);
+}
+
+static void kd_boot_done(void *opaque)
+{
+	struct target *t = opaque;
+	uint64_t now = ns_loop_now(t->loop);
+
+	t->os_held = false;
+	ns_timer_mod(t->os_timer, t->os_at_ns > now ? t->os_at_ns : now);
+}
+
+/* A bugcheck was continued: the guest writes its dump and reboots.  The
+ * model ends the boot there: no OS, no more announcements. */
+static void kd_halted(void *opaque)
+{
+	struct target *t = opaque;
+
+	ns_timer_del(t->os_timer);
+	ns_timer_del(t->kdnet_timer);
+	t->os_done = true;
+}
+
+static void kd_log(void *opaque, const char *msg)
+{
+	target_log(opaque, "%s", msg);
 }
 
 static void kdnet_init(void *opaque)
@@ -280,6 +375,7 @@ static void os_timer_cb(void *opaque)
 {
 	struct target *t = opaque;
 
+	t->os_started = true;
 	if (!t->host) {
 		t->os_done = true;
 		return;
@@ -307,6 +403,8 @@ static void os_timer_cb(void *opaque)
 struct target *target_new(struct ns_loop *l, const struct target_config *cfg,
 			  const struct target_env_ops *ops, void *opaque)
 {
+	static const struct target_kd_ops kd_ops = { kd_boot_done, kd_halted,
+						     kd_log };
 	struct target *t = calloc(1, sizeof(*t));
 
 	if (!t)
@@ -321,8 +419,9 @@ struct target *target_new(struct ns_loop *l, const struct target_config *cfg,
 	t->kdnet_timer = ns_timer_new(l, target_kdnet_timer, t);
 	t->os_timer = ns_timer_new(l, os_timer_cb, t);
 	t->serial_timer = ns_timer_new(l, target_serial_timer, t);
+	t->kd = target_kd_new(l, &t->cfg, &kd_ops, t);
 	if (!t->boot_timer || !t->addr_timer || !t->kdnet_timer || !t->os_timer ||
-	    !t->serial_timer) {
+	    !t->serial_timer || !t->kd) {
 		target_free(t);
 		return NULL;
 	}
@@ -343,6 +442,7 @@ void target_free(struct target *t)
 	ns_timer_free(t->kdnet_timer);
 	ns_timer_free(t->os_timer);
 	ns_timer_free(t->serial_timer);
+	target_kd_free(t->kd);
 	free(t->kd_in);
 	free(t);
 }
@@ -355,7 +455,8 @@ void target_power_on(struct target *t)
 {
 	t->boot++;
 	t->phase = TP_FIRMWARE;
-	t->os_done = false;
+	t->power_on_ns = ns_loop_now(t->loop);
+	t->os_started = t->os_held = t->os_done = false;
 	t->os_pings_sent = 0;
 	ns_timer_mod(t->boot_timer, ns_loop_now(t->loop) + t->cfg.timing.kdnet_init_ns);
 }
@@ -368,6 +469,8 @@ void target_power_off(struct target *t)
 {
 	ns_timer_del(t->boot_timer);
 	ns_timer_del(t->os_timer);
+	if (t->kd)
+		target_kd_stop(t->kd);
 	target_kdnet_stop(t);
 	target_serial_stop(t);
 	target_addr_stop(t);
@@ -402,12 +505,15 @@ enum target_phase target_phase(const struct target *t)
  * target_settled() - nothing more will happen but periodic announcements
  * @t:		target
  *
- * Return: true when the OS phase is over and KDNET is connected or off
+ * Return: true when the OS phase is over (or a bugcheck ended the boot)
+ * and KDNET is off, or connected with the KD script played out
  */
 bool target_settled(const struct target *t)
 {
-	return t->os_done && (t->phase == TP_CONNECTED || t->phase == TP_NO_DEBUG ||
-			      t->phase == TP_HYPERV);
+	if (t->phase == TP_CONNECTED)
+		return t->os_done && (!target_kd_started(t->kd) ||
+				      target_kd_finished(t->kd));
+	return t->os_done && (t->phase == TP_NO_DEBUG || t->phase == TP_HYPERV);
 }
 
 /** target_bound() - whether KDNET has worked once (sticky binding) */

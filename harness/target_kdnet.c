@@ -10,13 +10,17 @@
  * first data packet (8 zero bytes and
  * the debugger's IPv4 address) and a KD_DEBUG_IO print ("BD: Boot Debugger
  * Initialized"), resent with each announcement until the debugger
- * acknowledges it.  Announcements go on during the session, as on a real
- * debuggee.  A successful connection sets the sticky "bound" state.
+ * acknowledges it.  Then every KD packet goes to target_kd.c, which plays
+ * the kernel's part (its ids go on from the banner's 0: 2, 4, ...).
+ * Announcements go on during the session, as on a real debuggee, until
+ * a bugcheck ends the boot.  A successful connection sets the sticky
+ * "bound" state.
  */
 #include <string.h>
 
 #include "harness/target_priv.h"
 #include "kdh/kd.h"
+#include "kdh/kd_api.h"
 
 static const char boot_banner[] = "BD: Boot Debugger Initialized\n";
 
@@ -34,11 +38,23 @@ static void seal_send(struct target *t, uint8_t channel, uint32_t counter,
 	struct kdnet_packet p = { .version = t->cfg.kdnet_version,
 		.channel = channel, .counter = counter, .payload = payload,
 		.payload_len = len };
-	int n = kdnet_seal(t->cipher, &p, t->buf, sizeof(t->buf));
+	int n = kdnet_seal(t->cipher, &p, t->tx, sizeof(t->tx));
 
 	if (n > 0)
 		ns_host_udp_send(t->host, t->cfg.port, t->cfg.host_ip, t->cfg.port,
-				 t->buf, (size_t)n);
+				 t->tx, (size_t)n);
+}
+
+/* target_kd's link: one KD packet in a data datagram */
+static void kd_send(void *opaque, uint32_t leader, uint16_t type, uint32_t id,
+		    const uint8_t *body, uint16_t len)
+{
+	struct target *t = opaque;
+	uint8_t pkt[KD_HDR_LEN + KD_MANIP_LEN + KD_CONTEXT_LEN];
+	int n = kd_packet_build(leader, type, id, body, len, 0, pkt, sizeof(pkt));
+
+	if (n > 0)
+		seal_send(t, KDNET_CH_DATA, ++t->data_seq, pkt, (size_t)n);
 }
 
 static void announce(struct target *t)
@@ -109,23 +125,34 @@ static void kdnet_rx(void *opaque, const uint8_t mac[6], uint32_t sip,
 	if (kd_payload_parse(p.payload, p.payload_len, &pl) ||
 	    pl.kind != KD_PAYLOAD_PACKET)
 		return;
-	if (pl.pkt.type == KD_TYPE_RESEND && !t->acked) {
+	if (t->acked) {
+		target_kd_input(t->kd, &pl.pkt);
+		return;
+	}
+	if (pl.pkt.type == KD_TYPE_RESEND) {
 		debug_io_send(t);	/* WinDbg asks for it again at once */
 		return;
 	}
-	if (pl.pkt.type == KD_TYPE_ACKNOWLEDGE && pl.pkt.id == 0 && !t->acked) {
+	if (pl.pkt.type == KD_TYPE_ACKNOWLEDGE && pl.pkt.id == 0) {
+		static const struct target_kd_link link = { .send = kd_send,
+			.first_id = 0, .next_id = 2 };
+
 		t->acked = true;
 		t->bound = true;
 		t->phase = TP_CONNECTED;
 		target_log(t, "debugger connected");
+		target_debugger_connected(t, &link);
 	}
 }
 
-/** target_kdnet_timer() - announce, and resend an unacknowledged print */
+/** target_kdnet_timer() - announce, and resend an unacknowledged print;
+ * silent once a bugcheck ended the boot */
 void target_kdnet_timer(void *opaque)
 {
 	struct target *t = opaque;
 
+	if (target_kd_halted(t->kd))
+		return;
 	announce(t);
 	if (t->have_key && !t->acked)
 		debug_io_send(t);

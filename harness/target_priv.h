@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* target_priv.h - the simulated debuggee's parts, shared by target.c
- * (lifecycle, NIC choice), target_addr.c (DHCP, RFC 3927, static) and
- * target_kdnet.c (KDNET client).  Not a public header. */
+ * (lifecycle, NIC choice), target_addr.c (DHCP, RFC 3927, static),
+ * target_kdnet.c (KDNET client), target_serial.c (KD on a COM port) and
+ * target_kd.c (what Windows' KD does once connected, on either).  Not a
+ * public header. */
 #ifndef KDH_TARGET_PRIV_H
 #define KDH_TARGET_PRIV_H
 
 #include "netsim/dhcp_client.h"
 #include "netsim/host.h"
+#include "kdh/kd.h"
 #include "kdh/kd_stream.h"
 #include "netsim/switch.h"
 #include "kdh/target.h"
@@ -19,6 +22,47 @@
 #define APIPA_ANNOUNCE_WAIT	(2 * NS_PER_S)
 #define APIPA_ANNOUNCE_NUM	2
 #define APIPA_ANNOUNCE_INTERVAL	(2 * NS_PER_S)
+
+/**
+ * struct target_kd_link - how KD packets reach the debugger (a transport)
+ * @send:	one packet, header fields and body (@len 0: a control packet)
+ * @first_id:	the debuggee's first packet id, and its id after a RESET
+ * @next_id:	the id of the next data packet (the banner took one)
+ * @toggle:	ids toggle bit 0 (serial); else they go up by 2 (KDNET)
+ */
+struct target_kd_link {
+	void (*send)(void *opaque, uint32_t leader, uint16_t type, uint32_t id,
+		     const uint8_t *body, uint16_t len);
+	uint32_t first_id, next_id;
+	bool toggle;
+};
+
+/**
+ * struct target_kd_ops - what target_kd tells the model
+ * @boot_done:	the last boot driver was continued: the OS may start
+ * @halted:	a bugcheck was continued: the guest writes its dump and
+ *		reboots; the model ends this boot there
+ * @log:	a diagnostic line
+ */
+struct target_kd_ops {
+	void (*boot_done)(void *opaque);
+	void (*halted)(void *opaque);
+	void (*log)(void *opaque, const char *msg);
+};
+
+struct target_kd;
+
+struct target_kd *target_kd_new(struct ns_loop *l,
+				const struct target_config *cfg,
+				const struct target_kd_ops *ops, void *opaque);
+void target_kd_free(struct target_kd *kd);
+void target_kd_start(struct target_kd *kd, const struct target_kd_link *link,
+		     uint64_t power_on_ns, bool loads);
+void target_kd_stop(struct target_kd *kd);
+void target_kd_input(struct target_kd *kd, const struct kd_packet *p);
+bool target_kd_started(const struct target_kd *kd);
+bool target_kd_finished(const struct target_kd *kd);
+bool target_kd_halted(const struct target_kd *kd);
 
 struct target {
 	struct ns_loop *loop;
@@ -58,13 +102,20 @@ struct target {
 	uint32_t kd_id;
 	bool kd_synced, kd_acked;
 
-	/* OS phase */
+	/* what KD does once connected (target_kd.c) */
+	struct target_kd *kd;
+	uint64_t power_on_ns;
+
+	/* OS phase: due at os_at_ns; held while the KD boot waits */
+	uint64_t os_at_ns;
+	bool os_started, os_held;
 	unsigned os_pings_sent;
 	bool os_done;
 
 	struct ns_timer *boot_timer, *addr_timer, *kdnet_timer, *os_timer;
 	struct ns_timer *serial_timer;
-	uint8_t buf[2048];
+	uint8_t buf[2048];		/* a datagram opened */
+	uint8_t tx[2048];		/* a datagram sealed */
 };
 
 void target_log(struct target *t, const char *fmt, ...)
@@ -74,6 +125,8 @@ void target_addr_stop(struct target *t);
 void target_addr_timer(void *opaque);
 void target_addr_sniff(struct target *t, const uint8_t *frame, size_t len);
 void target_address_ready(struct target *t);
+void target_debugger_connected(struct target *t,
+			       const struct target_kd_link *link);
 int target_kdnet_start(struct target *t);
 void target_kdnet_stop(struct target *t);
 void target_kdnet_timer(void *opaque);

@@ -11,12 +11,15 @@
  * never ping-pong.  Once the sides agree, the debuggee sends its first
  * packet (a DEBUG_IO print) until the debugger acknowledges it: connected.
  * That is what WinDbg's "Waiting to reconnect..." meets when it starts
- * after the debuggee: its RESET is answered whenever it comes.
+ * after the debuggee: its RESET is answered whenever it comes.  Once
+ * connected every KD packet (a RESET too) goes to target_kd.c, which
+ * plays the kernel's part with ids going on from the print's.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness/target_priv.h"
+#include "kdh/kd_api.h"
 #include "kdh/kd_stream.h"
 
 #define KD_RESEND		(1 * NS_PER_S)
@@ -28,12 +31,19 @@ static const char serial_banner[] = "KDTARGET: debugging over COM port\n";
 static void serial_out(struct target *t, uint32_t leader, uint16_t type,
 		       uint32_t id, const uint8_t *data, uint16_t len)
 {
-	uint8_t pkt[KD_HDR_LEN + 128 + 1];
+	uint8_t pkt[KD_HDR_LEN + KD_MANIP_LEN + KD_CONTEXT_LEN + 1];
 	int n = kd_packet_build(leader, type, id, data, len, KD_SERIAL, pkt,
 				sizeof(pkt));
 
 	if (n > 0 && t->ops.serial_send)
 		t->ops.serial_send(t->opaque, t->cfg.debugport - 1, pkt, (size_t)n);
+}
+
+/* target_kd's link */
+static void kd_send(void *opaque, uint32_t leader, uint16_t type, uint32_t id,
+		    const uint8_t *body, uint16_t len)
+{
+	serial_out(opaque, leader, type, id, body, len);
 }
 
 static void reset_send(struct target *t)
@@ -95,6 +105,10 @@ static void on_packet(void *opaque, enum kd_stream_event ev,
 			reset_send(t);
 		return;
 	}
+	if (t->kd_acked) {
+		target_kd_input(t->kd, p);
+		return;
+	}
 	if (!p->checksum_ok)
 		return;
 	if (p->type == KD_TYPE_RESET) {
@@ -102,11 +116,16 @@ static void on_packet(void *opaque, enum kd_stream_event ev,
 			reset_send(t);		/* answer it */
 		synced(t);
 	} else if (p->type == KD_TYPE_ACKNOWLEDGE && t->kd_synced &&
-		   p->id == t->kd_id && !t->kd_acked) {
+		   p->id == t->kd_id) {
+		struct target_kd_link link = { .send = kd_send,
+			.first_id = SERIAL_FIRST_ID, .next_id = t->kd_id ^ 1u,
+			.toggle = true };
+
 		t->kd_acked = true;
 		t->phase = TP_CONNECTED;
 		ns_timer_del(t->serial_timer);
 		target_log(t, "KD over COM%u connected", t->cfg.debugport);
+		target_debugger_connected(t, &link);
 	} else if (p->leader == KD_LEADER_DATA) {
 		serial_out(t, KD_LEADER_CONTROL, KD_TYPE_ACKNOWLEDGE, p->id, NULL, 0);
 	}

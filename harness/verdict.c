@@ -3,19 +3,40 @@
  *
  * The capture file written by the run is read back exactly as `kdh
  * analyze` reads any capture; each VM's figures come from that analysis,
- * never from the simulation's own state.
+ * never from the simulation's own state.  What only the analysis holds,
+ * each debuggee's KD log, is used before it is freed: written out as
+ * kd-VM.log next to the capture, and matched against the dbgprint ~
+ * expectations.  A kd-VM.log that cannot be written makes the scenario
+ * an ERROR (its results would be incomplete).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "netsim/capfile.h"
+#include "kdh/kd_log.h"
 #include "kdh/run.h"
 
-/* The figure an expectation names, from a VM's measured result */
-static void metric_value(const struct an_vm_result *m, enum sc_metric k,
-			 struct sc_value *v)
+/* A KD count: absent (NAN) when the VM had no KD conversation */
+static double kd_count(const struct an_vm_result *m, unsigned n)
+{
+	return m->kd.seen ? n : NAN;
+}
+
+/**
+ * run_metric_value() - the figure an expectation names, from a VM's
+ * measured result
+ * @m:		the VM's result
+ * @k:		the metric
+ * @v:		output; absent (!present) where the figure does not exist,
+ *		the KD figures of a VM without a KD conversation included.
+ *		dbgprint's comes from the KD log while the analysis is alive
+ *		(run_judge()), not from here: always absent.
+ */
+void run_metric_value(const struct an_vm_result *m, enum sc_metric k,
+		      struct sc_value *v)
 {
 	double d = NAN;
 
@@ -45,6 +66,16 @@ static void metric_value(const struct an_vm_result *m, enum sc_metric k,
 	case M_OS_NETWORK:
 		snprintf(v->str, sizeof(v->str), "%s", m->os_network ? "ok" : "none");
 		break;
+	case M_MODULES_LOADED:	d = kd_count(m, m->kd.modules_loaded); break;
+	case M_DBGPRINT_LINES:	d = kd_count(m, m->kd.dbgprint_lines); break;
+	case M_BREAKS:		d = kd_count(m, m->kd.breaks); break;
+	case M_EXCEPTIONS:	d = kd_count(m, m->kd.exceptions); break;
+	case M_BUGCHECK:
+		if (m->kd.seen && m->kd.bugcheck_seen)
+			snprintf(v->str, sizeof(v->str), "0x%08" PRIX32,
+				 m->kd.bugcheck.code);
+		break;
+	case M_DBGPRINT:
 	case M_N_METRICS:
 		break;
 	}
@@ -52,12 +83,86 @@ static void metric_value(const struct an_vm_result *m, enum sc_metric k,
 	v->num = d;
 }
 
-static int measure(const struct scenario *sc, struct scenario_result *r)
+static const struct vm_result *vm_of(const struct scenario_result *r,
+				     const struct sc_expect *e)
+{
+	for (size_t i = 0; i < r->n_vms; i++)
+		if (!e->vm[0] || !strcmp(r->vms[i].name, e->vm))
+			return &r->vms[i];
+	return NULL;
+}
+
+static uint64_t power_on_of(const struct analysis *a, const char *vm)
+{
+	for (size_t i = 0; i < analysis_n_vms(a); i++)
+		if (!strcmp(analysis_vm(a, i)->name, vm))
+			return analysis_vm(a, i)->power_on_ns;
+	return AN_NONE;
+}
+
+/* kd-VM.log of each VM whose KD conversation the wire shows, next to the
+ * capture */
+static int kd_logs(const struct scenario *sc, const struct analysis *a,
+		   struct scenario_result *r)
+{
+	char *dir = g_path_get_dirname(r->capture);
+	int rc = 0;
+
+	for (size_t i = 0; i < r->n_vms && !rc; i++) {
+		const struct vm_result *v = &r->vms[i];
+		const struct an_kd *kd = analysis_vm_kd(a, v->name);
+		struct kd_log_whose w = { v->name, sc->name,
+					  power_on_of(a, v->name) };
+		char *name = g_strdup_printf("kd-%s.log", v->name);
+		char *path = g_build_filename(dir, name, NULL);
+
+		if (kd && v->measured && v->m.kd.seen &&
+		    (rc = kd_log_write(path, kd, &w)))
+			snprintf(r->reason, sizeof(r->reason), "%s: %s", path,
+				 strerror(-rc));
+		g_free(path);
+		g_free(name);
+	}
+	g_free(dir);
+	return rc;
+}
+
+/* dbgprint ~ REGEX: what each such expectation matches in its VM's KD
+ * log (@said, by expectation), while the analysis still holds the log */
+static void kd_prints(const struct scenario *sc, const struct analysis *a,
+		      const struct scenario_result *r, struct sc_value *said)
+{
+	for (size_t i = 0; i < sc->n_expects; i++) {
+		const struct sc_expect *e = &sc->expects[i];
+		const struct vm_result *v = vm_of(r, e);
+		const struct an_kd *kd;
+		struct sc_value *s = &said[i];
+		GRegex *re;
+
+		memset(s, 0, sizeof(*s));
+		if (e->metric != M_DBGPRINT || !v || !v->measured || !v->m.kd.seen)
+			continue;
+		kd = analysis_vm_kd(a, v->name);
+		re = g_regex_new(e->re, 0, 0, NULL);	/* it compiled when parsed */
+		if (!kd || !re) {
+			if (re)
+				g_regex_unref(re);
+			continue;
+		}
+		s->present = true;
+		s->num = kd_log_match(kd, re, &s->lines, s->str, sizeof(s->str));
+		g_regex_unref(re);
+	}
+}
+
+static int measure(const struct scenario *sc, struct scenario_result *r,
+		   struct sc_value *said)
 {
 	struct analysis *a = analysis_new(sc->dbg.key, 0);
 	char err[256];
 	struct capfile *cf = capfile_open(r->capture, err, sizeof(err));
 	struct cap_frame f;
+	int rc;
 
 	if (!a || !cf) {
 		snprintf(r->reason, sizeof(r->reason), "%s: %s", r->capture,
@@ -81,18 +186,11 @@ static int measure(const struct scenario *sc, struct scenario_result *r)
 			snprintf(v->m.why, sizeof(v->m.why), "%s", v->failed);
 		}
 	}
+	kd_prints(sc, a, r, said);
+	rc = kd_logs(sc, a, r);
 	analysis_free(a);
 	capfile_close(cf);
-	return 0;
-}
-
-static const struct vm_result *vm_of(const struct scenario_result *r,
-				     const struct sc_expect *e)
-{
-	for (size_t i = 0; i < r->n_vms; i++)
-		if (!e->vm[0] || !strcmp(r->vms[i].name, e->vm))
-			return &r->vms[i];
-	return NULL;
+	return rc;
 }
 
 /**
@@ -139,7 +237,9 @@ static void expect_finding(struct scenario_result *r, const struct sc_expect *e,
  */
 void run_judge(const struct scenario *sc, struct scenario_result *r)
 {
-	if (measure(sc, r)) {
+	struct sc_value said[SC_MAX_EXPECT];
+
+	if (measure(sc, r, said)) {
 		r->verdict = V_ERROR;
 		return;
 	}
@@ -154,7 +254,9 @@ void run_judge(const struct scenario *sc, struct scenario_result *r)
 			snprintf(why, sizeof(why), "%s: the capture has no power-on "
 				 "event of that VM", e->text);
 		} else {
-			metric_value(&v->m, e->metric, &val);
+			run_metric_value(&v->m, e->metric, &val);
+			if (e->metric == M_DBGPRINT)
+				val = said[i];
 			if (sc_expect_eval(e, &val, why, sizeof(why)))
 				continue;
 		}

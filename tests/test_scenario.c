@@ -11,6 +11,7 @@
 
 #include "helpers.h"
 #include "kdh/baseline.h"
+#include "kdh/run.h"
 #include "kdh/scenario.h"
 #include "kdh/textfile.h"
 
@@ -122,6 +123,59 @@ static const char one_vm[] =
 	"[network lan]\ntype = static\n[vm w]\n"
 	"net0: e1000=BC:24:11:00:00:01,bridge=lan\n";
 
+/* The KD keys: what the guest's kernel reports, how the debugger answers */
+Test(scenario, kd_keys_and_their_defaults)
+{
+	static const char text[] =
+		"[network lan]\ntype = static\n"
+		"[debugger]\nkd = ack-only\non_break = hold\n"
+		"[vm w]\nnet0: e1000=BC:24:11:00:00:01,bridge=lan\n"
+		"drivers = ACPI.sys,  pci.sys disk.sys\n"
+		"dbgprint = 5s Hello from kdh\n"
+		"dbgprint = 1m30s second line\n"
+		"break = 10s\nassert = 11s\nkdfiles = yes\n"
+		"bugcheck = 30s 0xD1 0xfffff80312345678 2 0x0 FFFFF8031234ABCD\n"
+		"timing.driver_load = 500us\n"
+		"[vm v]\nnet0: e1000=BC:24:11:00:00:02,bridge=lan\n"
+		"drivers = 50\n";
+	const struct target_kd_script *k;
+	struct scenario sc;
+	char err[256], name[32];
+
+	cr_assert_eq(scenario_parse("t.kdh", text, &sc, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(sc.dbg.kd_mode, KD_MODE_ACK_ONLY);
+	cr_assert_eq(sc.dbg.on_break, KD_BREAK_HOLD);
+	k = &sc.vms[0].tc.kd;
+	cr_assert_eq(k->n_drivers, 3);
+	cr_assert_str_eq(k->drivers, "ACPI.sys,pci.sys,disk.sys");
+	cr_assert_eq(target_driver_name(k, 2, name, sizeof(name)), 0);
+	cr_assert_str_eq(name, "disk.sys");
+	cr_assert_eq(k->n_dbgprint, 2);
+	cr_assert_eq(k->dbgprint[1].at_ns, 90 * NS_PER_S);
+	cr_assert_str_eq(k->dbgprint[0].text, "Hello from kdh");
+	cr_assert(k->has_break && k->has_assert && k->has_bugcheck && k->kdfiles);
+	cr_assert_eq(k->assert_ns, 11 * NS_PER_S);
+	cr_assert_eq(k->bugcheck_code, 0xd1);
+	cr_assert_eq(k->bugcheck_param[1], 2);
+	cr_assert_eq(k->bugcheck_param[3], 0xfffff8031234abcdull);
+	cr_assert_eq(sc.vms[0].tc.timing.driver_load_ns, 500000);
+	k = &sc.vms[1].tc.kd;
+	cr_assert_eq(k->n_drivers, 50);
+	cr_assert_eq(target_driver_name(k, 49, name, sizeof(name)), 0);
+	cr_assert_str_eq(name, "drv050.sys");
+	cr_assert_not(k->has_break || k->has_bugcheck || k->kdfiles);
+
+	cr_assert_eq(scenario_parse("t.kdh", one_vm, &sc, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(sc.dbg.kd_mode, KD_MODE_CONTINUE, "the engine by default");
+	cr_assert_eq(sc.dbg.on_break, KD_BREAK_CONTINUE);
+	k = &sc.vms[0].tc.kd;
+	cr_assert_eq(k->n_drivers, 8, "eight boot drivers by default");
+	cr_assert_eq(target_driver_name(k, 7, name, sizeof(name)), 0);
+	cr_assert_str_eq(name, "kdnic.sys");
+	cr_assert_neq(target_driver_name(k, 8, name, sizeof(name)), 0);
+	cr_assert_eq(sc.vms[0].tc.timing.driver_load_ns, 2 * NS_PER_MS);
+}
+
 static void expect(const char *line, struct sc_expect *e)
 {
 	struct scenario sc;
@@ -165,6 +219,121 @@ Test(scenario, expectations_hold_or_say_why)
 	expect("w.debug_nic != net0", &e);
 	v = (struct sc_value){ .present = false };
 	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)), "no NIC is not net0");
+}
+
+/* What the guest said: counts, a stop code written three ways, and
+ * DbgPrint lines matched by a pattern */
+Test(scenario, kd_expectations_parse_and_hold)
+{
+	struct sc_expect e;
+	struct sc_value v = { .present = true, .num = 52 };
+	char why[300];
+
+	expect("modules_loaded >= 50", &e);
+	cr_assert_eq(e.metric, M_MODULES_LOADED);
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)));
+	expect("breaks = 0", &e);
+	v.num = 1;
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "breaks = 0, got 1");
+	expect("exceptions = none", &e);
+	cr_assert(e.none);
+	v.present = false;
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)), "no KD: no figure");
+	expect("dbgprint_lines > 2", &e);
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "dbgprint_lines > 2, got none");
+
+	for (const char *const *c = (const char *const[]){ "bugcheck = 0xD1",
+	     "bugcheck = 0xd1", "bugcheck = 0x000000d1", NULL }; *c; c++) {
+		expect(*c, &e);
+		cr_assert_str_eq(e.str, "0x000000D1", "%s", *c);
+		v = (struct sc_value){ .present = true };
+		strcpy(v.str, "0x000000D1");
+		cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)), "%s", *c);
+	}
+	expect("bugcheck = none", &e);
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "bugcheck = none, got 0x000000D1");
+	expect("bugcheck != none", &e);
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)));
+	expect("bugcheck != 0x1E", &e);
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)));
+	v.present = false;
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)), "none is not 0x1E");
+	expect("bugcheck = 0xD1", &e);
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "bugcheck = 0xD1, got none");
+}
+
+Test(scenario, dbgprint_matches_or_says_why)
+{
+	struct sc_expect e;
+	struct sc_value v = { .present = true, .num = 0, .lines = 3 };
+	char why[300];
+
+	expect("dbgprint ~ /ready/", &e);
+	cr_assert_eq(e.op, OP_MATCH);
+	cr_assert_str_eq(e.re, "ready", "the slashes only delimit");
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "dbgprint ~ /ready/, got no DbgPrint line "
+			 "matching (3 lines)");
+	v.num = 1;
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)));
+	v.present = false;
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "dbgprint ~ /ready/, got no KD conversation");
+
+	expect("dbgprint!~ASSERT .* failed", &e);
+	cr_assert_eq(e.op, OP_NOMATCH);
+	cr_assert_str_eq(e.re, "ASSERT .* failed");
+	cr_assert(sc_expect_eval(&e, &v, why, sizeof(why)), "nothing printed");
+	v = (struct sc_value){ .present = true, .num = 2, .lines = 40 };
+	strcpy(v.str, "ASSERT x failed");
+	cr_assert_not(sc_expect_eval(&e, &v, why, sizeof(why)));
+	cr_assert_str_eq(why, "dbgprint!~ASSERT .* failed, got 2 DbgPrint lines "
+			 "matching (of 40), the first \"ASSERT x failed\"");
+}
+
+/* A pattern that does not compile is a file:line error, before anything
+ * runs (GLib words the reason, so only the start is compared) */
+Test(scenario, dbgprint_bad_regex_is_a_parse_error)
+{
+	struct scenario sc;
+	char err[512], *text = g_strdup_printf("%s[expect]\ndbgprint ~ (ready\n",
+					       one_vm);
+
+	cr_assert_neq(scenario_parse("t.kdh", text, &sc, err, sizeof(err)), 0);
+	cr_assert(g_str_has_prefix(err, "t.kdh:6: dbgprint: '(ready' is not a "
+		  "regular expression"), "%s", err);
+	cr_assert_eq(strstr(err, "(ready"), g_strrstr(err, "(ready"), "said once: %s",
+		     err);
+	g_free(text);
+}
+
+/* How a VM's measured KD figures become the values expectations see */
+Test(scenario, kd_figures_as_expectation_values)
+{
+	struct an_vm_result m = { .outcome = AN_BUGCHECK };
+	struct sc_value v;
+
+	run_metric_value(&m, M_MODULES_LOADED, &v);
+	cr_assert_not(v.present, "no KD conversation: no count, not 0");
+	run_metric_value(&m, M_BUGCHECK, &v);
+	cr_assert_not(v.present);
+	m.kd.seen = true;
+	m.kd.modules_loaded = 52;
+	m.kd.bugcheck_seen = true;
+	m.kd.bugcheck.code = 0xd1;
+	run_metric_value(&m, M_MODULES_LOADED, &v);
+	cr_assert(v.present);
+	cr_assert_float_eq(v.num, 52, 1e-9);
+	run_metric_value(&m, M_BREAKS, &v);
+	cr_assert(v.present && v.num == 0, "seen: 0 breaks is a figure");
+	run_metric_value(&m, M_BUGCHECK, &v);
+	cr_assert_str_eq(v.str, "0x000000D1");
+	run_metric_value(&m, M_OUTCOME, &v);
+	cr_assert_str_eq(v.str, "bugcheck");
 }
 
 Test(scenario, cli_validate_reports_and_exits_2)

@@ -193,7 +193,10 @@ Test(serial_kd, debugger_waiting_connects_at_kd_init)
 	cr_assert_eq(b.conn.connections, 1);
 	/* RESET (16 bytes + trailer) sent at 4 s, answered at once */
 	cr_assert_eq(b.connect_at[0] - t0, 4 * NS_PER_S + 2 * 17 * BYTE_NS_115200);
-	cr_assert_eq(dbg_serial_stats(b.d)->acks_tx, 1);
+	/* the print, then the kernel's reports: nt, the GetVersion reply,
+	 * hal and the 8 default boot drivers, each continued */
+	cr_assert_eq(dbg_serial_stats(b.d)->acks_tx, 12);
+	cr_assert(target_settled(b.t), "every boot driver continued, OS up");
 	bench_free(&b);
 }
 

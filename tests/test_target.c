@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* test_target.c - the simulated debuggee, step by step, on a netsim switch:
  * NIC choice, Hyper-V, Windows DHCP timing, RFC 3927, static address,
- * handshake with the debugger endpoint, the sticky binding */
+ * handshake with the debugger endpoint, the sticky binding, and a boot
+ * that waits for the debugger to continue its load symbols */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include "netsim/capfile.h"
 #include "kdh/debugger.h"
+#include "kdh/kd_engine.h"
 #include "netsim/dhcp.h"
 #include "netsim/host.h"
 #include "kdh/target.h"
@@ -355,4 +357,60 @@ Test(target, rfc3927_conflict_picks_another_address)
 	cr_assert_neq(announced, 0);
 	cr_assert_neq(announced, first, "the claimed address was given up");
 	bench_down(&b);
+}
+
+static unsigned pings_seen;
+
+static void dbg_sniff(void *o, const uint8_t *f, size_t len)
+{
+	struct frame_view v;
+
+	if (!frame_parse(LINKTYPE_ETHERNET, f, len, &v) && v.kind == FRAME_IPV4 &&
+	    v.ip.proto == 1)
+		pings_seen++;
+}
+
+/* The guest's boot waits at each state change: with an ACK-only debugger
+ * it never leaves nt's load symbols, its OS never pings and it never
+ * settles; with the KD engine it boots, pings and settles */
+static void boot_with_engine(enum kd_engine_mode mode, bool *settled,
+			     unsigned *pings)
+{
+	const char *models[] = { "e1000" };
+	struct kd_engine_cfg kc = { .mode = mode };
+	struct target_config cfg;
+	struct bench b;
+	uint8_t key[32];
+
+	bench_up(&b, models, 1, &cfg);
+	b.dbg_host = ns_host_new(b.sw, "dbg", (uint8_t[6]){ 0x52, 0x54, 0, 0, 0, 1 });
+	ns_host_set_addr(b.dbg_host, 0xc0a80201, 0xffffff00, 0);
+	ns_host_set_sniffer(b.dbg_host, dbg_sniff, &b);
+	kdnet_key_parse(KEY, key, NULL, 0);
+	b.dbg = debugger_new(key, ns_loop_rng(b.l),
+			     &(struct debugger_ops){ .send = dbg_send }, &b);
+	cr_assert_eq(debugger_set_kd(b.dbg, &kc, b.l), 0);
+	ns_host_udp_bind(b.dbg_host, 50000, dbg_rx, &b);
+	cfg.dhcp = false;
+	cfg.ip = 0xc0a80248;
+	cfg.os_ping = 0xc0a80201;
+	pings_seen = 0;
+	boot(&b, &cfg, 60 * NS_PER_S);
+	cr_assert_eq(target_phase(b.t), TP_CONNECTED);
+	*settled = target_settled(b.t);
+	*pings = pings_seen;
+	bench_down(&b);
+}
+
+Test(target, an_ack_only_debugger_holds_the_boot_for_good)
+{
+	unsigned pings;
+	bool settled;
+
+	boot_with_engine(KD_MODE_ACK_ONLY, &settled, &pings);
+	cr_assert_not(settled, "waiting at nt's load symbols");
+	cr_assert_eq(pings, 0, "the OS never started");
+	boot_with_engine(KD_MODE_CONTINUE, &settled, &pings);
+	cr_assert(settled, "every boot driver continued");
+	cr_assert_geq(pings, 3, "the OS pinged");
 }

@@ -13,6 +13,9 @@
  * "kdh-agent: nic 0000:06:12.0 8086:100e eth0 bc:24:11:00:00:01" (the
  * sysfs name, so the bus is the firmware's; "-" for no interface / MAC) */
 #define AGENT_NIC_PREFIX "kdh-agent: nic "
+/* The kdh.* words must fit Linux's x86 command line (2048 bytes) beside
+ * the console words the harness puts before them */
+#define AGENT_CMDLINE_MAX 1900
 
 int agent_cmdline_parse(const char *cmdline, struct target_config *tc,
 			char *err, size_t errlen);

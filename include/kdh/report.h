@@ -52,6 +52,13 @@ void report_interrupted(FILE *out, const struct run_status *st,
 char *report_figures(const struct scenario_result *r);
 int report_result_parse(JsonObject *o, struct scenario_result *r);
 
+/* report_kd.c: what a guest said over KD, in words */
+void report_kd_figures(GString *s, const struct an_vm_result *m);
+char *report_kd_bugcheck(const struct an_vm_result *m);
+char *report_kd_stall(const struct an_vm_result *m);
+char *report_kd_summary(const struct an_vm_result *m);
+char *report_kd_problems(const struct scenario_result *r);
+
 /**
  * struct report_run - one run as `kdh report` shows it
  * @name:	as given (a run directory, its summary.json, a --json file)

@@ -147,6 +147,8 @@ uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc);
 int write_file_atomic(const char *path, const char *data, size_t len);
 int rmtree(const char *dir);
 void run_judge(const struct scenario *sc, struct scenario_result *r);
+void run_metric_value(const struct an_vm_result *m, enum sc_metric k,
+		      struct sc_value *v);
 /* run_stop.c */
 extern volatile sig_atomic_t run_stop_signal;
 void run_signals_set(sigset_t *set);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kdh/kd_engine.h"
 #include "kdh/pve.h"
 #include "netsim/switch.h"
 #include "kdh/target.h"
@@ -47,6 +48,8 @@ struct sc_debugger {
 	bool apipa_route;
 	struct ns_faults faults;
 	uint64_t start_ns;		/* WinDbg opens its port (serial) */
+	enum kd_engine_mode kd_mode;	/* kd = continue | ack-only */
+	enum kd_on_break on_break;	/* on_break = continue | hold */
 	int line;
 	int ip_line;
 };
@@ -93,24 +96,34 @@ struct sc_vm {
 	unsigned memory, cores;
 	int line;
 	int power_on_line, reboot_line, ip_line;
-	int timing_line[5];		/* kdnet_init, dhcp_jitter, dhcp_give_up,
-					   announce, os_boot */
+	int timing_line[6];		/* kdnet_init, dhcp_jitter, dhcp_give_up,
+					   announce, os_boot, driver_load */
+	int break_line, assert_line, bugcheck_line;
+	int dbgprint_line[TARGET_MAX_DBGPRINTS];
 };
 
 enum sc_metric {
 	M_OUTCOME, M_CONNECT_TIME, M_DHCP_PHASE, M_DISCOVER_COUNT, M_ADDRESS,
 	M_ADDRESS_SOURCE, M_DEBUG_NIC, M_FIRST_KDNET, M_LOGO_HANG,
-	M_OS_NETWORK, M_BOOTS, M_SERIAL_CONNECT_TIME, M_N_METRICS
+	M_OS_NETWORK, M_BOOTS, M_SERIAL_CONNECT_TIME,
+	/* what the guest said over KD (struct an_vm_result's kd) */
+	M_MODULES_LOADED, M_DBGPRINT_LINES, M_BREAKS, M_EXCEPTIONS, M_BUGCHECK,
+	M_DBGPRINT, M_N_METRICS
 };
 
-enum sc_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_WITHIN };
+/* OP_MATCH, OP_NOMATCH: "~" and "!~", a DbgPrint line matches @re */
+enum sc_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_WITHIN, OP_MATCH,
+	     OP_NOMATCH };
 
 /**
  * struct sc_expect - "[vm.]metric op value"
  * @vm:		VM name ("" when the scenario has one VM)
  * @none:	the value is "none": the figure must not exist
  * @num, @num2:	numbers (durations in seconds); @num2 for within
- * @str:	text values (outcome, address, ...)
+ * @str:	text values (outcome, address, ...); a bugcheck code as
+ *		"0x000000D1"
+ * @re:		~ and !~: the regular expression (GRegex syntax; it compiled
+ *		when the line was parsed)
  */
 struct sc_expect {
 	char vm[SC_NAME];
@@ -119,6 +132,7 @@ struct sc_expect {
 	bool none;
 	double num, num2;
 	char str[48];
+	char re[256];
 	char text[256];
 	int line;
 };
@@ -176,13 +190,15 @@ bool sc_in_group(const struct scenario *sc, const char *group);
 /**
  * struct sc_value - a measured figure, for sc_expect_eval()
  * @present:	the figure exists
- * @num:	durations in seconds, counts
- * @str:	words
+ * @num:	durations in seconds, counts; dbgprint: the lines matched
+ * @str:	words; dbgprint: the first line matched
+ * @lines:	dbgprint: the DbgPrint lines looked at
  */
 struct sc_value {
 	bool present;
 	double num;
 	char str[48];
+	unsigned lines;
 };
 
 /* expect.c */

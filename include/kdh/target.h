@@ -46,6 +46,8 @@ struct target_nic {
  * @os_boot_ns:	KDNET initialised until the OS's own networking: 20 s
  * @os_ping_ns:	interval of the OS's pings: 1 s
  * @os_pings:	how many: 3
+ * @driver_load_ns: a continue until the kernel loads the next boot driver
+ *		(and reports its symbols): 2 ms
  */
 struct target_timing {
 	uint64_t kdnet_init_ns;
@@ -57,6 +59,49 @@ struct target_timing {
 	uint64_t os_boot_ns;
 	uint64_t os_ping_ns;
 	unsigned os_pings;
+	uint64_t driver_load_ns;
+};
+
+#define TARGET_MAX_DRIVERS	4096	/* drivers = N */
+#define TARGET_DRIVERS_LEN	512	/* drivers = a, b, ...: their names */
+#define TARGET_DRIVER_NAME	32	/* one driver's file name, with NUL */
+#define TARGET_MAX_DBGPRINTS	16
+#define TARGET_DBGPRINT_LEN	128	/* one line, with its NUL */
+
+/**
+ * struct target_dbgprint - a DbgPrint the kernel makes
+ * @at_ns:	when, after power-on (or once connected, if later)
+ * @text:	the line, sent with a newline after it
+ */
+struct target_dbgprint {
+	uint64_t at_ns;
+	char text[TARGET_DBGPRINT_LEN];
+};
+
+/**
+ * struct target_kd_script - what the kernel reports to a connected
+ * debugger (target_kd.c; kd-debugger.md)
+ * @n_drivers:	boot drivers loaded after nt and hal
+ * @drivers:	their names, comma-separated; "" for generated names
+ *		drv001.sys, drv002.sys, ...
+ * @kdfiles:	ask the debugger for each driver's file first (.kdfiles,
+ *		FILE_IO CreateFile) and wait for its answer
+ * @dbgprint, @n_dbgprint: DbgPrint lines, in time order
+ * @has_break, @break_ns: a hard-coded int3 (DbgBreakPoint) at that time
+ * @has_assert, @assert_ns: an assertion (int 2c)
+ * @has_bugcheck, @bugcheck_ns: a bugcheck with @bugcheck_code and its
+ *		four @bugcheck_param
+ */
+struct target_kd_script {
+	unsigned n_drivers;
+	char drivers[TARGET_DRIVERS_LEN];
+	bool kdfiles;
+	struct target_dbgprint dbgprint[TARGET_MAX_DBGPRINTS];
+	size_t n_dbgprint;
+	bool has_break, has_assert, has_bugcheck;
+	uint64_t break_ns, assert_ns, bugcheck_ns;
+	uint32_t bugcheck_code;
+	uint64_t bugcheck_param[4];
 };
 
 /**
@@ -78,6 +123,7 @@ struct target_timing {
  * @debugport:	COM port number, 1 = COM1 = the VM's serial0
  * @baudrate:	{dbgsettings} baudrate (the line's own speed is the
  *		scenario's; a mismatch is what `kdh check` warns about)
+ * @kd:		what the kernel reports once a debugger connected
  */
 struct target_config {
 	char name[32];
@@ -97,6 +143,7 @@ struct target_config {
 	bool serial;
 	unsigned debugport, baudrate;
 	struct target_timing timing;
+	struct target_kd_script kd;
 };
 
 struct target_env_ops {
@@ -123,6 +170,8 @@ struct target;
 
 void target_timing_default(struct target_timing *t);
 void target_config_default(struct target_config *c);
+int target_driver_name(const struct target_kd_script *s, unsigned i,
+		       char *out, size_t cap);
 struct target *target_new(struct ns_loop *l, const struct target_config *cfg,
 			  const struct target_env_ops *ops, void *opaque);
 void target_free(struct target *t);

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* listen_priv.h - `kdh listen`'s parts: listen_cmd.c (the socket, the
+ * command line) and listen_kd.c (what each debuggee's KD conversation
+ * said).  Not a public header. */
+#ifndef KDH_LISTEN_PRIV_H
+#define KDH_LISTEN_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "kdh/kd_engine.h"
+
+#define LISTEN_MAX_PEERS	16
+
+/* What one debuggee said, for the closing summary */
+struct listen_peer_kd {
+	uint32_t ip;
+	uint16_t port;
+	unsigned modules, prints, files, breaks, exceptions;
+	bool has_version;
+	struct kd_version version;
+	bool bugcheck_seen;
+	struct kd_bugcheck bugcheck;
+};
+
+/**
+ * struct listen_kd - reporting state
+ * @log:	kd.log's lines so far
+ * @verbose:	print module loads and file requests too
+ * @port, @key_text: for the WinDbg command line when a break is held
+ * @bugchecks:	bugchecks seen (exit status 1)
+ * @held:	a break held (exit status 1, kdh listen stops)
+ */
+struct listen_kd {
+	GString *log;
+	bool verbose;
+	uint16_t port;
+	const char *key_text;
+	unsigned bugchecks;
+	bool held;
+	struct listen_peer_kd peers[LISTEN_MAX_PEERS];
+	size_t n;
+};
+
+bool listen_kd_said(struct listen_kd *k, uint32_t ip, uint16_t port,
+		    const struct kd_engine_out *o, double t);
+void listen_kd_summary(const struct listen_kd *k);
+int listen_kd_write_log(const struct listen_kd *k, const char *path);
+
+#endif /* KDH_LISTEN_PRIV_H */
