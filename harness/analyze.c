@@ -10,6 +10,7 @@
  *   DISCOVER ... ARP probe    -> dhcp_phase ending in 169.254 (apipa)
  *   first verified announce   -> first_kdnet
  *   first verified data pkt   -> connect_time (kdnet-protocol.md section 9)
+ *   its KD conversation       -> bugcheck, break, stalled (analyze_kd.c)
  *
  * All times are reported from t0: the first "power on" harness event if the
  * capture has one (a packet comment), else the first frame.  KDNET packets
@@ -61,6 +62,7 @@ static void target_free(gpointer p)
 {
 	struct an_target *t = p;
 
+	an_kd_free(&t->kd);
 	g_array_free(t->events, TRUE);
 	g_free(t);
 }
@@ -577,4 +579,5 @@ void an_metrics_compute_from(const struct analysis *a, const struct an_target *t
 	m->logo_hang_s = span_s(t->first_frame_ns, t->first_kdnet_ns);
 	address_compute(a, t, m);
 	outcome_compute(a, t, m);
+	an_kd_outcome(t, a->last_ns, &m->outcome, m->why, sizeof(m->why));
 }

@@ -22,6 +22,51 @@ static void metric_line(FILE *out, const char *name, double v,
 		fprintf(out, "  %-16s %.6f\n", name, v);
 }
 
+/* "build 10586, kernel base 0x96f000, boot debugger (winload)" */
+static void kd_version_str(const struct an_kd *kd, char *buf, size_t len)
+{
+	if (!kd->has_version)
+		snprintf(buf, len, "-  (no GetVersion reply)");
+	else
+		snprintf(buf, len, "build %u, kernel base 0x%" PRIx64 ", %s",
+			 kd->version.build, kd->version.kern_base,
+			 kd->version.major >> 8 == 4 ? "boot debugger (winload)" :
+			 "kernel debugger");
+}
+
+/* The KD conversation after connecting: what kdh listen, WinDbg or any
+ * debugger and the guest said (analyze_kd.c) */
+static void kd_text(FILE *out, const struct analysis *a,
+		    const struct an_target *t)
+{
+	const struct an_kd *kd = &t->kd;
+	char text[256], ip[IP_STRLEN], who[48];
+
+	if (!kd->packets && !kd->malformed)
+		return;
+	fprintf(out, "  %-16s %u (%u sent again, counted once; %u malformed)\n",
+		"kd packets", kd->packets, kd->retransmits, kd->malformed);
+	kd_version_str(kd, text, sizeof(text));
+	fprintf(out, "  %-16s %s\n", "kd version", text);
+	fprintf(out, "  %-16s %u (%u unloaded)\n", "modules_loaded",
+		kd->modules_loaded, kd->modules_unloaded);
+	fprintf(out, "  %-16s %u\n", "dbgprint_lines", kd->dbgprint_lines);
+	fprintf(out, "  %-16s %u\n", "breaks", kd->breaks);
+	fprintf(out, "  %-16s %u\n", "exceptions", kd->exceptions);
+	fprintf(out, "  %-16s %u\n", "file_opens", kd->file_opens);
+	fprintf(out, "  %-16s %u\n", "continues", kd->continues);
+	if (kd->bugcheck_seen)
+		an_kd_bugcheck_str(kd, text, sizeof(text));
+	fprintf(out, "  %-16s %s\n", "bugcheck", kd->bugcheck_seen ? text :
+		"-  (none)");
+	snprintf(who, sizeof(who), "the debugger at %s",
+		 ip_str(t->debugger_ip, ip));
+	if (kd->waiting)
+		an_kd_wait_text(kd, analysis_end_ns(a), who, text, sizeof(text));
+	fprintf(out, "  %-16s %s\n", "waiting", kd->waiting ? text :
+		"-  (the guest does not wait for the debugger)");
+}
+
 static void target_text(FILE *out, const struct analysis *a,
 			const struct an_target *t, bool has_key)
 {
@@ -52,6 +97,7 @@ static void target_text(FILE *out, const struct analysis *a,
 	fprintf(out, "  %-16s %u sent, %u received, %u verified, %u failed\n",
 		"kdnet packets", t->kdnet_sent, t->kdnet_received,
 		t->kdnet_verified, t->kdnet_failed);
+	kd_text(out, a, t);
 	if (!has_key && (t->kdnet_sent || t->kdnet_received))
 		fprintf(out, "  note: no --key given, so no KDNET packet could be "
 			"verified: the outcome and KDNET times need the key\n");
@@ -136,6 +182,76 @@ static void serial_json(JsonBuilder *b, const struct analysis *a)
 	json_builder_end_array(b);
 }
 
+static void kd_json_version(JsonBuilder *b, const struct an_kd *kd)
+{
+	char hex[24];
+
+	json_builder_set_member_name(b, "version");
+	if (!kd->has_version) {
+		json_builder_add_null_value(b);
+		return;
+	}
+	json_builder_begin_object(b);
+	jb_int(b, "build", kd->version.build);
+	snprintf(hex, sizeof(hex), "0x%" PRIx64, kd->version.kern_base);
+	jb_str(b, "kern_base", hex);
+	jb_bool(b, "boot_debugger", kd->version.major >> 8 == 4);
+	json_builder_end_object(b);
+}
+
+static void kd_json_bugcheck(JsonBuilder *b, const struct an_kd *kd)
+{
+	char hex[24], text[160];
+
+	json_builder_set_member_name(b, "bugcheck");
+	if (!kd->bugcheck_seen) {
+		json_builder_add_null_value(b);
+		return;
+	}
+	json_builder_begin_object(b);
+	snprintf(hex, sizeof(hex), "0x%08" PRIX32, kd->bugcheck.code);
+	jb_str(b, "code", hex);
+	json_builder_set_member_name(b, "params");
+	json_builder_begin_array(b);
+	for (int i = 0; i < 4; i++) {
+		snprintf(hex, sizeof(hex), "0x%" PRIX64, kd->bugcheck.param[i]);
+		json_builder_add_string_value(b, hex);
+	}
+	json_builder_end_array(b);
+	jb_bool(b, "boot_library", kd->bugcheck_boot);
+	an_kd_bugcheck_str(kd, text, sizeof(text));
+	jb_str(b, "text", text);
+	json_builder_end_object(b);
+}
+
+/* "kd": the KD conversation's figures, null when there was none */
+static void kd_json(JsonBuilder *b, const struct analysis *a,
+		    const struct an_kd *kd)
+{
+	json_builder_set_member_name(b, "kd");
+	if (!kd->packets && !kd->malformed) {
+		json_builder_add_null_value(b);
+		return;
+	}
+	json_builder_begin_object(b);
+	jb_int(b, "packets", kd->packets);
+	jb_int(b, "retransmits", kd->retransmits);
+	jb_int(b, "malformed", kd->malformed);
+	jb_int(b, "state_changes", kd->state_changes);
+	jb_int(b, "modules_loaded", kd->modules_loaded);
+	jb_int(b, "modules_unloaded", kd->modules_unloaded);
+	jb_int(b, "dbgprint_lines", kd->dbgprint_lines);
+	jb_int(b, "breaks", kd->breaks);
+	jb_int(b, "exceptions", kd->exceptions);
+	jb_int(b, "file_opens", kd->file_opens);
+	jb_int(b, "continues", kd->continues);
+	kd_json_version(b, kd);
+	kd_json_bugcheck(b, kd);
+	jb_str(b, "waiting_on", kd->waiting ? kd->wait_what : NULL);
+	jb_secs(b, "stalled_s", an_kd_waited_s(kd, analysis_end_ns(a)));
+	json_builder_end_object(b);
+}
+
 static void target_json(JsonBuilder *b, const struct analysis *a,
 			const struct an_target *t)
 {
@@ -180,6 +296,7 @@ static void target_json(JsonBuilder *b, const struct analysis *a,
 	jb_int(b, "verified", t->kdnet_verified);
 	jb_int(b, "failed", t->kdnet_failed);
 	json_builder_end_object(b);
+	kd_json(b, a, &t->kd);
 	json_builder_set_member_name(b, "timeline");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < t->events->len; i++) {
@@ -303,7 +420,8 @@ static int analyze_main(int argc, char **argv)
 
 const struct kdh_cmd kdh_cmd_analyze = {
 	.name = "analyze",
-	.summary = "timeline and KDNET metrics of each debuggee, from a capture alone",
+	.summary = "timeline, KDNET metrics and KD conversation of each debuggee, "
+		   "from a capture alone",
 	.usage = "kdh analyze FILE [--key KEY] [--port N] [--json] [--keep-duplicates]",
 	.run = analyze_main,
 	.help =
@@ -331,7 +449,29 @@ const struct kdh_cmd kdh_cmd_analyze = {
 "                  started mid-session (no handshake; data both ways, or\n"
 "                  announcements naming a bound debugger) is connected with\n"
 "                  connect_s unknown; not when a control packet fails KEY\n"
-"                  (control packets use it always): that is key-mismatch\n"
+"                  (control packets use it always): that is key-mismatch.\n"
+"                  Once connected, the KD conversation decides: bugcheck\n"
+"                  (the kernel's \"Fatal System Error\" text), break (at\n"
+"                  the capture's end the guest has waited 3 s or more at a\n"
+"                  breakpoint or assertion), stalled (it has waited as long\n"
+"                  for a continue after a state change, or an answer to a\n"
+"                  prompt or FILE_IO request; the why says whether the\n"
+"                  debugger sent nothing, only ACKs, or requests)\n"
+"The KD conversation (verified data packets after connecting; a packet\n"
+"sent again counts once, a body that does not parse is counted apart):\n"
+"  kd version      the first GetVersion reply: build, kernel base, and\n"
+"                  whether winload's boot debugger or the kernel answers\n"
+"  modules_loaded  load-symbols state changes (unloads apart)\n"
+"  dbgprint_lines  DbgPrint packets\n"
+"  breaks          breakpoint and assertion exceptions (a bugcheck's too)\n"
+"  exceptions      other exceptions reported\n"
+"  file_opens      FILE_IO CreateFile requests (.kdfiles)\n"
+"  continues       continues the debugger sent\n"
+"  bugcheck        the stop code and its 4 parameters, from the kernel's\n"
+"                  text, or winload's boot library's \"Fatal Error\" (said,\n"
+"                  not an outcome: the kernel never ran)\n"
+"  waiting         at the capture's end: what the guest waits on, since\n"
+"                  when, and what the debugger did meanwhile\n"
 "Frames with the same bytes within 10 ms (tcpdump -i any sees a bridged\n"
 "frame on the tap and on the bridge) are counted once, and said so.\n"
 "\n"
@@ -344,7 +484,8 @@ const struct kdh_cmd kdh_cmd_analyze = {
 "  --key KEY    the key of `bcdedit /dbgsettings` (w.x.y.z); without it no\n"
 "               KDNET packet is verified (serial links need none)\n"
 "  --port N     KDNET UDP port (default: any datagram starting with MDBG)\n"
-"  --json       one JSON object with \"targets\": metrics and timeline per NIC\n"
+"  --json       one JSON object with \"targets\": metrics and timeline per NIC,\n"
+"               and \"kd\" (null without a KD conversation)\n"
 "  --keep-duplicates  count every copy of a frame captured twice\n"
 "\n"
 "Exit status: 0 when at least one NIC or serial link was found, 1 when\n"

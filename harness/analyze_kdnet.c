@@ -14,7 +14,8 @@
  * Key-less packets on a flow no
  * verified packet has oriented wait until one does: the debugger may speak
  * first there.  A new boot nonce in the announcements is a reboot, a new
- * reply a new session.
+ * reply a new session.  The KD packets inside verified data packets are
+ * the debuggee's conversation (analyze_kd.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -147,6 +148,7 @@ static void announce_take(struct an_target *t, const struct kdnet_announce *an,
 	if (t->has_boot_nonce && memcmp(t->boot_nonce, an->nonce + 2,
 					sizeof(t->boot_nonce))) {
 		t->reboots++;
+		an_kd_restart(&t->kd, true);
 		an_event_add(t, now, "the debuggee rebooted: a new announcement "
 			     "nonce%s", an->third_port ? "" : ", no debugger bound");
 	}
@@ -188,6 +190,7 @@ static void kdnet_events(const struct analysis *a, struct an_target *t,
 		if (t->reply_ns == AN_NONE)
 			t->reply_ns = now;
 		t->sessions++;
+		an_kd_restart(&t->kd, false);
 		an_event_add(t, now, "debugger %s:%u replied: session key derived",
 			  ip_str(t->debugger_ip, ip), t->debugger_port);
 	}
@@ -196,6 +199,20 @@ static void kdnet_events(const struct analysis *a, struct an_target *t,
 		an_event_add(t, now, "connected: %s data packet verifies with the "
 			  "session key", r->from_debugger ? "debugger" : "debuggee");
 	}
+}
+
+/* The KD packet of a verified data packet goes to the debuggee's KD
+ * record (analyze_kd.c); any of its frames tells it the time */
+static void kd_take(struct an_target *t, const struct kdnet_record *r,
+		    uint64_t now)
+{
+	if (r->status == KDNET_VERIFIED && r->channel == KDNET_CH_DATA) {
+		if (r->kd_rc)
+			t->kd.malformed++;
+		else if (r->kd.kind == KD_PAYLOAD_PACKET)
+			an_kd_take(&t->kd, &r->kd.pkt, r->from_debugger, now, t);
+	}
+	an_kd_clock(&t->kd, now, t);
 }
 
 /**
@@ -242,4 +259,5 @@ void an_kdnet_take(struct analysis *a, const struct frame_view *v, uint64_t now)
 	t->ctl_failed += r.status == KDNET_AUTH_FAILED &&
 			 r.channel == KDNET_CH_CONTROL;
 	kdnet_events(a, t, &r, out, now);
+	kd_take(t, &r, now);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* analyze_priv.h - the analysis state, shared by analyze.c (frames) and
- * analyze_vm.c (harness events, per-VM results).  Not a public header. */
+/* analyze_priv.h - the analysis state, shared by analyze.c (frames),
+ * analyze_vm.c (harness events, per-VM results) and the files of each
+ * concern (KDNET, the address phase, serial links, the KD conversation).
+ * Not a public header. */
 #ifndef KDH_ANALYZE_PRIV_H
 #define KDH_ANALYZE_PRIV_H
 
@@ -72,6 +74,20 @@ bool analysis_vm_nic_known(const struct analysis *a,
 struct an_target *analysis_open_target(const struct analysis *a,
 				       const uint8_t mac[ETH_ALEN]);
 
+/* analyze_kd.c: the KD conversation of a debuggee */
+void an_kd_take(struct an_kd *kd, const struct kd_packet *p,
+		bool from_debugger, uint64_t now, struct an_target *t);
+void an_kd_clock(struct an_kd *kd, uint64_t now, struct an_target *t);
+void an_kd_restart(struct an_kd *kd, bool rebooted);
+void an_kd_free(struct an_kd *kd);
+
+/* analyze_kd_outcome.c: what it means for the outcome (the words are
+ * in analyze.h) */
+void an_kd_judge(const struct an_kd *kd, uint64_t end_ns, const char *who,
+		 enum an_outcome *o, char *why, size_t len);
+void an_kd_vm_result(const struct an_kd *kd, uint64_t end_ns,
+		     struct an_vm_result *r);
+
 /* analyze_serial.c */
 struct an_serial;
 void an_serial_event(struct analysis *a, const char *rest);
@@ -80,5 +96,7 @@ int an_serial_frame(struct analysis *a, const struct cap_frame *f);
 void an_serial_free(struct analysis *a);
 void an_serial_vm_result(const struct analysis *a, const struct an_vm *v,
 			 struct an_vm_result *r);
+const struct an_kd *an_serial_vm_kd(const struct analysis *a,
+				    const struct an_vm *v);
 
 #endif /* KDH_ANALYZE_PRIV_H */

@@ -9,6 +9,11 @@
  * RESET or ACK from the other side within a second).  A "power on" of a
  * VM on an end starts that link's figures over, so a VM's result is about
  * its latest boot, as for KDNET.
+ *
+ * The KD conversation (analyze_kd.c) is kept per link, for each end that
+ * is a VM's port ("win:serial0") taken as the debuggee: a serial port has
+ * no NIC, so its figures, outcome and why are the VM's (its result), not
+ * a target's, and they add no timeline lines of their own.
  */
 #include <math.h>
 #include <stdio.h>
@@ -30,6 +35,7 @@ struct an_serial {
 	uint64_t reset_ns[AN_VM_RESETS];	/* this boot's first RESETs */
 	int reset_dir[AN_VM_RESETS];
 	unsigned n_reset_marks;
+	struct an_kd kd[2];		/* with end N as the debuggee */
 	struct an_serial_info total;	/* the whole capture, for kdh analyze */
 };
 
@@ -40,6 +46,10 @@ static void link_restart(struct an_serial *l)
 		l->garbage_seen[i] = 0;
 		l->packets[i] = l->resets[i] = 0;
 		l->first_kd[i] = AN_NONE;
+	}
+	for (int i = 0; i < 2; i++) {
+		an_kd_free(&l->kd[i]);
+		memset(&l->kd[i], 0, sizeof(l->kd[i]));
 	}
 	memset(&l->conn, 0, sizeof(l->conn));
 	l->connect_ns = AN_NONE;
@@ -93,10 +103,20 @@ void an_serial_power_on(struct analysis *a, const char *vm)
 			link_restart(a->serials[i]);
 }
 
+/* An end that is a VM's port ("win:serial0"), a possible debuggee */
+static bool vm_end(const struct an_serial *l, int e)
+{
+	return strchr(l->end[e], ':') != NULL;
+}
+
 static void on_kd(void *opaque, enum kd_stream_event ev, const struct kd_packet *p)
 {
 	struct an_serial *l = opaque;
 	int d = l->dir;
+
+	for (int e = 0; e < 2 && ev == KD_EV_PACKET; e++)
+		if (vm_end(l, e))
+			an_kd_take(&l->kd[e], p, d != e, l->now, NULL);
 
 	if (ev == KD_EV_BREAKIN)
 		l->total.breakins[d]++;
@@ -141,6 +161,8 @@ int an_serial_frame(struct analysis *a, const struct cap_frame *f)
 	kd_stream_feed(&l->ks[l->dir], f->data + 1, f->caplen - 1, on_kd, l);
 	l->total.noise[l->dir] += l->ks[l->dir].garbage - l->garbage_seen[l->dir];
 	l->garbage_seen[l->dir] = l->ks[l->dir].garbage;
+	for (int e = 0; e < 2; e++)
+		an_kd_clock(&l->kd[e], l->now, NULL);
 	return 0;
 }
 
@@ -164,8 +186,13 @@ bool analysis_serial(const struct analysis *a, size_t i,
 /** an_serial_free() - the links' state */
 void an_serial_free(struct analysis *a)
 {
-	for (int i = 0; i < AN_MAX_SERIALS; i++)
+	for (int i = 0; i < AN_MAX_SERIALS; i++) {
+		if (!a->serials[i])
+			continue;
+		an_kd_free(&a->serials[i]->kd[0]);
+		an_kd_free(&a->serials[i]->kd[1]);
 		free(a->serials[i]);
+	}
 }
 
 static void timeline_add(struct an_vm_result *r, uint64_t t, uint64_t t0,
@@ -193,6 +220,43 @@ static void resets_copy(const struct an_serial *l, int e, uint64_t t0,
 		r->serial_resets[i].t = ((double)l->reset_ns[i] - (double)t0) / 1e9;
 		r->serial_resets[i].from_vm = l->reset_dir[i] == e;
 	}
+}
+
+/* A connected port's outcome, judged on its KD conversation */
+static void kd_judge(const struct analysis *a, const struct an_serial *l,
+		     int e, const struct an_vm *v, struct an_vm_result *r)
+{
+	const struct an_kd *kd = &l->kd[e];
+	char who[80], text[72];
+
+	snprintf(who, sizeof(who), "the debugger on %s (%s)", r->serial_port,
+		 l->end[!e]);
+	an_kd_judge(kd, a->last_ns, who, &r->outcome, r->why, sizeof(r->why));
+	if (an_kd_stalled(kd, a->last_ns)) {
+		snprintf(text, sizeof(text), "the guest waits: %s", kd->wait_what);
+		timeline_add(r, kd->wait_since_ns, v->power_on_ns, text);
+	}
+}
+
+/**
+ * an_serial_vm_kd() - the KD conversation of a VM that spoke KD on a
+ * serial port (the first such link)
+ * @a:		analysis
+ * @v:		the VM
+ *
+ * Return: the record, owned by @a, or NULL
+ */
+const struct an_kd *an_serial_vm_kd(const struct analysis *a,
+				    const struct an_vm *v)
+{
+	for (int i = 0; i < AN_MAX_SERIALS; i++) {
+		const struct an_serial *l = a->serials[i];
+		int e = l ? end_of(l, v->name) : -1;
+
+		if (e >= 0 && l->packets[e])
+			return &l->kd[e];
+	}
+	return NULL;
 }
 
 /**
@@ -223,6 +287,7 @@ void an_serial_vm_result(const struct analysis *a, const struct an_vm *v,
 		r->dhcp_phase_s = NAN;
 		r->discover_count = 0;
 		r->has_debug_nic = false;
+		an_kd_vm_result(&l->kd[e], a->last_ns, r);
 		if (l->connect_ns != AN_NONE) {
 			r->serial_connect_s = (double)(l->connect_ns - v->power_on_ns) / 1e9;
 			r->outcome = AN_CONNECTED;
@@ -230,6 +295,7 @@ void an_serial_vm_result(const struct analysis *a, const struct an_vm *v,
 				 l->end[!e], r->serial_port);
 			snprintf(text, sizeof(text), "KD connected over %s", r->serial_port);
 			timeline_add(r, l->connect_ns, v->power_on_ns, text);
+			kd_judge(a, l, e, v, r);
 		} else {
 			r->outcome = AN_TIMEOUT;
 			snprintf(r->why, sizeof(r->why), "%u KD packets (%u RESETs) on %s, "

@@ -178,6 +178,62 @@ static void wrong_nic_check(const struct analysis *a, struct an_vm_result *r)
 		 r->debug_nic.network, a->dbg_network);
 }
 
+/* The VM's debug NIC in its latest boot: the first in the event's order
+ * that sent KDNET, else the first that asked ARP for the debugger; NULL
+ * without either.  @nic: its index; @any: the first NIC seen at all */
+static const struct an_target *debug_target(const struct analysis *a,
+					    const struct an_vm *v, size_t *nic,
+					    const struct an_target **any)
+{
+	*any = NULL;
+	for (int pass = 0; pass < 2; pass++)	/* KDNET, else ARP */
+		for (size_t i = 0; i < v->n_nics; i++) {
+			const struct an_target *t =
+				analysis_open_target(a, v->nics[i].mac);
+
+			if (t && !*any)
+				*any = t;
+			if (t && (pass ? t->arp_for_debugger : t->kdnet_sent)) {
+				*nic = i;
+				return t;
+			}
+		}
+	return NULL;
+}
+
+static const struct an_vm *vm_find(const struct analysis *a, const char *vm)
+{
+	for (size_t i = 0; i < a->n_vms; i++)
+		if (!strcmp(a->vms[i].name, vm))
+			return &a->vms[i];
+	return NULL;
+}
+
+/**
+ * analysis_vm_kd() - the KD conversation of a VM's latest boot: over its
+ * serial port when it spoke KD there, else of its debug NIC
+ * @a:		analysis fed a whole capture
+ * @vm:		VM name from a "power on" event
+ *
+ * Return: the record (owned by @a, its log for kd.log), or NULL when no
+ * event names @vm or it has no debuggee
+ */
+const struct an_kd *analysis_vm_kd(const struct analysis *a, const char *vm)
+{
+	const struct an_vm *v = vm_find(a, vm);
+	const struct an_target *dbg, *any;
+	const struct an_kd *kd;
+	size_t nic;
+
+	if (!v)
+		return NULL;
+	kd = an_serial_vm_kd(a, v);
+	if (kd)
+		return kd;
+	dbg = debug_target(a, v, &nic, &any);
+	return dbg && dbg->kdnet_sent ? &dbg->kd : NULL;
+}
+
 /**
  * analysis_vm_result() - the metrics of a VM's latest boot
  * @a:		analysis fed a whole capture
@@ -188,20 +244,20 @@ static void wrong_nic_check(const struct analysis *a, struct an_vm_result *r)
  * order, which is PCI order), else the one that asked ARP for the
  * debugger's address (KDNET trying on a network where nobody answers);
  * without either the outcome is no-kdnet-traffic and the address figures
- * come from the first NIC seen.
+ * come from the first NIC seen.  The kd block and the outcomes bugcheck,
+ * break and stalled come from the debug NIC's KD conversation, or the
+ * serial port's when the VM spoke KD there.
  *
  * Return: 0, or -ENOENT when no event names @vm
  */
 int analysis_vm_result(const struct analysis *a, const char *vm,
 		       struct an_vm_result *r)
 {
-	const struct an_vm *v = NULL;
-	const struct an_target *dbg = NULL, *any = NULL;
+	const struct an_vm *v = vm_find(a, vm);
+	const struct an_target *dbg, *any;
 	struct an_metrics m;
+	size_t nic = 0;
 
-	for (size_t i = 0; i < a->n_vms; i++)
-		if (!strcmp(a->vms[i].name, vm))
-			v = &a->vms[i];
 	if (!v)
 		return -ENOENT;
 	memset(r, 0, sizeof(*r));
@@ -210,19 +266,13 @@ int analysis_vm_result(const struct analysis *a, const char *vm,
 	r->prev_boot_s = v->prev_power_on_ns == AN_NONE ? NAN :
 		((double)v->prev_power_on_ns - (double)v->power_on_ns) / 1e9;
 	snprintf(r->reboot, sizeof(r->reboot), "%s", v->boot_kind);
-	for (int pass = 0; pass < 2 && !dbg; pass++)	/* KDNET, else ARP */
-		for (size_t i = 0; i < v->n_nics && !dbg; i++) {
-			const struct an_target *t =
-				analysis_open_target(a, v->nics[i].mac);
-
-			if (t && !any)
-				any = t;
-			if (t && (pass ? t->arp_for_debugger : t->kdnet_sent)) {
-				dbg = t;
-				r->has_debug_nic = true;
-				r->debug_nic = v->nics[i];
-			}
-		}
+	r->kd.stalled_s = NAN;
+	dbg = debug_target(a, v, &nic, &any);
+	if (dbg) {
+		r->has_debug_nic = true;
+		r->debug_nic = v->nics[nic];
+		an_kd_vm_result(&dbg->kd, a->last_ns, r);
+	}
 	if (dbg || any) {
 		an_metrics_compute_from(a, dbg ? dbg : any, v->power_on_ns, &m);
 		from_metrics(r, &m);

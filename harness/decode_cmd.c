@@ -8,6 +8,7 @@
 #include "kdh/cli.h"
 #include "kdh/decrypted.h"
 #include "kdh/json_out.h"
+#include "kdh/kd_api.h"
 #include "kdh/kdnet_decoder.h"
 #include "netsim/pkt.h"
 
@@ -41,11 +42,23 @@ static const char *direction(const struct kdnet_record *r)
 	return r->from_debugger ? "debugger->debuggee" : "debuggee->debugger";
 }
 
-/* What the packet carries, in a few words */
-static void record_what(const struct kdnet_record *r, char *buf, size_t len)
+/* What a verified KD packet says (KD_NOTE_NONE for control packets and
+ * anything else that is no KD data packet) */
+static void record_note(const struct kdnet_record *r, struct kd_note *n)
+{
+	memset(n, 0, sizeof(*n));
+	if (r->status == KDNET_VERIFIED && r->channel == KDNET_CH_DATA &&
+	    !r->kd_rc && r->kd.kind == KD_PAYLOAD_PACKET)
+		kd_note_of(&r->kd.pkt, r->from_debugger, n);
+}
+
+/* What the packet carries, in a few words, and what its KD body says:
+ * "KD_STATE_CHANGE64 id 0x00000002 len 252 data: load symbols ..." */
+static void record_what(const struct kdnet_record *r, const struct kd_note *n,
+			char *buf, size_t len)
 {
 	const struct kd_packet *k = &r->kd.pkt;
-	char ip[IP_STRLEN];
+	char ip[IP_STRLEN], note[KD_TEXT_MAX + KD_NAME_MAX] = "";
 
 	if (r->status != KDNET_VERIFIED) {
 		snprintf(buf, len, "%s", "-");
@@ -66,10 +79,69 @@ static void record_what(const struct kdnet_record *r, char *buf, size_t len)
 	} else if (r->kd.kind == KD_PAYLOAD_BREAKIN) {
 		snprintf(buf, len, "break-in");
 	} else {
-		snprintf(buf, len, "%s id 0x%08x len %u %s%s",
+		if (n->kind != KD_NOTE_NONE) {
+			note[0] = ':';
+			note[1] = ' ';
+			kd_note_str(n, note + 2, sizeof(note) - 2);
+		}
+		snprintf(buf, len, "%s id 0x%08x len %u %s%s%s",
 			 kd_type_name(k->type), k->id, k->count,
 			 kd_leader_name(k->leader),
-			 k->checksum_ok ? "" : " checksum-BAD");
+			 k->checksum_ok ? "" : " checksum-BAD", note);
+	}
+}
+
+/* "GetVersion", "LoadSymbolsStateChange", ...; NULL when it has none */
+static const char *note_api(const struct kd_note *n, char *buf, size_t len)
+{
+	static const char *const states[] = { "ExceptionStateChange",
+		"LoadSymbolsStateChange", "CommandStringStateChange" };
+
+	switch (n->kind) {
+	case KD_NOTE_NONE:
+	case KD_NOTE_MALFORMED:
+		return NULL;
+	case KD_NOTE_LOAD:
+	case KD_NOTE_UNLOAD:
+	case KD_NOTE_EXCEPTION:
+	case KD_NOTE_COMMAND:
+		return states[n->sc.new_state - KD_STATE_EXCEPTION];
+	default:
+		if (kd_api_name(n->api))
+			return kd_api_name(n->api);
+		snprintf(buf, len, "API 0x%04x", n->api);
+		return buf;
+	}
+}
+
+/* kd_api, kd_what and, where they mean something, kd_state, kd_name,
+ * kd_text and kd_status */
+static void note_json(JsonObject *o, const struct kd_note *n)
+{
+	char api[16], line[KD_TEXT_MAX + KD_NAME_MAX], status[16];
+	bool state = n->kind == KD_NOTE_LOAD || n->kind == KD_NOTE_UNLOAD ||
+		     n->kind == KD_NOTE_EXCEPTION || n->kind == KD_NOTE_COMMAND;
+
+	if (n->kind == KD_NOTE_NONE)
+		return;
+	if (note_api(n, api, sizeof(api)))
+		json_object_set_string_member(o, "kd_api",
+					      note_api(n, api, sizeof(api)));
+	kd_note_str(n, line, sizeof(line));
+	json_object_set_string_member(o, "kd_what", line);
+	if (state)
+		json_object_set_string_member(o, "kd_state",
+					      kd_state_name(n->sc.new_state));
+	if (n->name[0])
+		json_object_set_string_member(o, "kd_name", n->name);
+	if (n->kind == KD_NOTE_PRINT || n->kind == KD_NOTE_PROMPT ||
+	    n->kind == KD_NOTE_PROMPT_REPLY)
+		json_object_set_string_member(o, "kd_text", n->text);
+	if (n->kind == KD_NOTE_EXCEPTION || n->kind == KD_NOTE_CONTINUE ||
+	    n->kind == KD_NOTE_FILE_REPLY ||
+	    (n->kind == KD_NOTE_MANIP && !n->from_debugger)) {
+		snprintf(status, sizeof(status), "0x%08x", n->status);
+		json_object_set_string_member(o, "kd_status", status);
 	}
 }
 
@@ -120,7 +192,8 @@ static void stats_add(struct decode_stats *st, const struct kdnet_record *r)
 
 static void record_json(struct decode_ctx *c, uint64_t frame, double t,
 			const char *src, const char *dst,
-			const struct kdnet_record *r, const char *what)
+			const struct kdnet_record *r, const struct kd_note *n,
+			const char *what)
 {
 	JsonObject *o = json_object_new();
 
@@ -143,6 +216,7 @@ static void record_json(struct decode_ctx *c, uint64_t frame, double t,
 			json_object_set_string_member(o, "kd_leader",
 				kd_leader_name(r->kd.pkt.leader));
 		}
+		note_json(o, n);
 	}
 	json_object_set_string_member(o, "what", what);
 	json_array_add_object_element(c->records, o);
@@ -154,7 +228,9 @@ static void frame_take(struct decode_ctx *c, struct kdnet_decoder *dec,
 	struct kdnet_endpoint src, dst;
 	struct kdnet_record r;
 	struct frame_view v;
-	char sip[IP_STRLEN], dip[IP_STRLEN], s[32], d[32], what[96];
+	char sip[IP_STRLEN], dip[IP_STRLEN], s[32], d[32];
+	char what[KD_TEXT_MAX + KD_NAME_MAX + 64];
+	struct kd_note n;
 	double t = ((double)f->ts_ns - (double)c->t0_ns) / 1e9;	/* may be < 0 */
 
 	if (frame_parse(f->linktype, f->data, f->caplen, &v)) {
@@ -171,11 +247,12 @@ static void frame_take(struct decode_ctx *c, struct kdnet_decoder *dec,
 	if (c->out && decrypted_frame(c->out, f, &v, &r))
 		c->write_failed = true;
 	stats_add(&c->st, &r);
-	record_what(&r, what, sizeof(what));
+	record_note(&r, &n);
+	record_what(&r, &n, what, sizeof(what));
 	snprintf(s, sizeof(s), "%s:%u", ip_str(src.ip, sip), src.port);
 	snprintf(d, sizeof(d), "%s:%u", ip_str(dst.ip, dip), dst.port);
 	if (c->json) {
-		record_json(c, frame_no, t, s, d, &r, what);
+		record_json(c, frame_no, t, s, d, &r, &n, what);
 		return;
 	}
 	printf("%6" PRIu64 " %12.6f  %-18s  %21s > %-21s  %-4s v%u #%-5u %-14s %s\n",
@@ -371,8 +448,13 @@ const struct kdh_cmd kdh_cmd_decode = {
 "  #SEQ  STATUS  WHAT\n"
 "STATUS is verified, auth-failed (wrong key or damage), no-session-key,\n"
 "malformed or bad-header.  WHAT names the control message (announce,\n"
-"reply) or the KD packet inside a data packet (type, id, length, leader).\n"
-"A summary follows.\n"
+"reply) or the KD packet inside a data packet (type, id, length, leader)\n"
+"and, after a colon, what its body says: the API and its meaning\n"
+"(\"load symbols winload.efi at 0x96f000 size 0x17d000\", \"GetVersion\",\n"
+"\"Continue2 DBG_EXCEPTION_HANDLED\", \"DbgPrint \"...\"\", \"CreateFile\n"
+"NAME\", \"CreateFile answer STATUS_NO_SUCH_FILE\").  --json gives it as\n"
+"kd_what, with kd_api and, where they apply, kd_state, kd_name, kd_text\n"
+"and kd_status.  A summary follows.\n"
 "\n"
 "Exit status: 0 when at least one packet verified; 1 when there are KDNET\n"
 "packets but none verified (\"no KDNET packet verified with this key\") or no\n"

@@ -195,7 +195,14 @@ static void reboot_rule(struct watch_story *s, const struct an_target *t,
 		  "nonce", story_label(s, t->mac, b));
 }
 
-static struct told *told_of(struct watch_story *s, size_t i)
+/**
+ * story_told() - what the story told of analysis target @i
+ * @s:		story
+ * @i:		the target's index
+ *
+ * Return: its record, owned by @s
+ */
+struct told *story_told(struct watch_story *s, size_t i)
 {
 	return &g_array_index(s->told, struct told, i);
 }
@@ -209,7 +216,7 @@ static struct told *told_of(struct watch_story *s, size_t i)
 void story_evaluate(struct watch_story *s, size_t i, uint64_t now)
 {
 	const struct an_target *t = analysis_target(s->a, i);
-	struct told *k = told_of(s, i);
+	struct told *k = story_told(s, i);
 
 	if (t->archived || !story_vm_mac(s, t->mac))
 		return;
@@ -223,6 +230,7 @@ void story_evaluate(struct watch_story *s, size_t i, uint64_t now)
 	key_rule(s, t, k, now);
 	announce_rule(s, t, k, now);
 	connected_rule(s, t, k, now);
+	story_kd_rules(s, t, k, now);
 }
 
 /* The record of @mac asking for @tpa; a new one takes a free slot, else

@@ -20,6 +20,9 @@
  *   connected  a data packet that verifies with the session key (or a
  *              session begun before the watch)
  *   reboot     a new KDNET boot nonce, or a new "power on" in a capture
+ *   bugcheck   a bugcheck text from the guest (watch_kd.c, as below)
+ *   stall      the guest waits 3 s for a debugger that does not continue
+ *              (here too, on the timer: a frozen guest only announces)
  *   silence    --silence after the VM started, no frame from it, or no
  *              KDNET and nothing else told (here, on the timer)
  *
@@ -410,7 +413,8 @@ void watch_story_frame(struct watch_story *s, const struct cap_frame *f,
 }
 
 /**
- * watch_story_tick() - what only time shows: no KDNET from the VM
+ * watch_story_tick() - what only time shows: no KDNET from the VM, a
+ * guest that waits for the debugger
  * @s:		story
  * @now_ns:	the time
  *
@@ -429,6 +433,7 @@ void watch_story_tick(struct watch_story *s, uint64_t now_ns)
 	char since[96], what[96];
 
 	s->last_ns = now_ns;
+	story_kd_tick(s, now_ns);
 	if (s->silence_told || s->kdnet_seen || s->problems > s->boot_problems ||
 	    s->connected)
 		return;

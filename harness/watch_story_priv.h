@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* watch_story_priv.h - the story's state, shared by watch_story.c (lines,
- * frames, time), watch_rules.c (the rules about one NIC, and ARP) and
- * watch_verdict.c (the last line).  Not a public header. */
+ * frames, time), watch_rules.c (the rules about one NIC, and ARP),
+ * watch_kd.c (the rules about its KD conversation) and watch_verdict.c
+ * (the last line).  Not a public header. */
 #ifndef KDH_WATCH_STORY_PRIV_H
 #define KDH_WATCH_STORY_PRIV_H
 
@@ -12,7 +13,7 @@
 #define LATE_START_NS		(10 * NS_PER_S)	/* the watch began well after */
 #define ARP_TABLE		16
 
-enum rule { R_DHCP, R_APIPA, R_ANNOUNCE, R_KEY, R_CONNECTED };
+enum rule { R_DHCP, R_APIPA, R_ANNOUNCE, R_KEY, R_CONNECTED, R_BUGCHECK };
 #define SAID(r)			(1u << (r))
 #define REARMED			(SAID(R_ANNOUNCE) | SAID(R_KEY) | SAID(R_CONNECTED))
 
@@ -24,6 +25,8 @@ struct told {
 	unsigned sent_base, recv_base;	/* counts before this boot */
 	unsigned reboots, sessions;	/* at the last reboot line */
 	uint64_t boot_ns;		/* that line's time, AN_NONE */
+	unsigned stalls_told;		/* KD waits told (watch_kd.c) */
+	uint64_t stall_since_ns;	/* the last one's start */
 };
 
 /* ARP requests from a VM NIC for one address */
@@ -76,7 +79,13 @@ uint64_t story_vm_start(const struct watch_story *s, uint64_t now);
 
 /* watch_rules.c */
 void story_evaluate(struct watch_story *s, size_t i, uint64_t now);
+struct told *story_told(struct watch_story *s, size_t i);
 void story_arp_take(struct watch_story *s, const struct arp_view *arp,
 		    uint64_t now);
+
+/* watch_kd.c */
+void story_kd_rules(struct watch_story *s, const struct an_target *t,
+		    struct told *k, uint64_t now);
+void story_kd_tick(struct watch_story *s, uint64_t now);
 
 #endif /* KDH_WATCH_STORY_PRIV_H */

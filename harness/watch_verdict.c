@@ -131,6 +131,13 @@ static int verdict_none(const struct watch_story *s, const char *told,
 	return KDH_EXIT_FAIL;
 }
 
+/* An outcome of the KD conversation, decided from what was seen (a watch
+ * stopped on it is not cut short) */
+static bool kd_outcome(enum an_outcome o)
+{
+	return o == AN_BUGCHECK || o == AN_BREAK || o == AN_STALLED;
+}
+
 /**
  * watch_story_end() - the verdict line, after the summary
  * @s:		story (its analysis fed everything captured)
@@ -138,7 +145,9 @@ static int verdict_none(const struct watch_story *s, const char *told,
  *
  * A watch --until stopped on a problem is undecided: the capture ends
  * before the boot does, so the analysis' outcome (no KDNET yet, say) is
- * not the boot's; the verdict names the problem instead.  The verdict is
+ * not the boot's; the verdict names the problem instead.  A guest that
+ * waits for the debugger is judged at the watch's last tick, not at its
+ * last frame (a frozen guest sends announcements only).  The verdict is
  * of the latest boot; after a new "power on" it says what
  * the boot before came to.  Without a key no packet verifies, so the
  * analysis' key-mismatch means "not verified" here.
@@ -163,8 +172,13 @@ int watch_story_end(const struct watch_story *s, bool until)
 	if (!t)
 		return verdict_none(s, told, earlier);
 	an_metrics_compute(a, t, &met);
+	if (met.outcome == AN_CONNECTED && an_kd_stalled(&t->kd, s->last_ns) &&
+	    !an_kd_stalled(&t->kd, analysis_end_ns(a)))	/* by a later tick */
+		an_kd_outcome(t, s->last_ns, &met.outcome, met.why,
+			      sizeof(met.why));
 	outcome = an_outcome_name(met.outcome);
-	if (until && s->problems && met.outcome != AN_CONNECTED) {
+	if (until && s->problems && met.outcome != AN_CONNECTED &&
+	    !kd_outcome(met.outcome)) {
 		outcome = "undecided";
 		snprintf(met.why, sizeof(met.why), "the watch stopped (--until) on "
 			 "%s", s->first_problem);

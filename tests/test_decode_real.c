@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* test_decode_real.c - the real WinDbg capture, decoded as its README says */
+/* test_decode_real.c - the real WinDbg capture, decoded as its README says,
+ * and what kdh decode says each KD packet is */
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -200,4 +204,112 @@ Test(real, capture_starting_mid_session)
 	kdnet_decoder_free(d);
 	capfile_close(cf);
 	g_free(path);
+}
+
+/* The line of frame @frame in kdh decode's text output */
+static const char *line_of(char **lines, unsigned frame)
+{
+	char head[16];
+
+	snprintf(head, sizeof(head), "%6u ", frame);
+	for (; *lines; lines++)
+		if (!strncmp(*lines, head, strlen(head)))
+			return *lines;
+	return "";
+}
+
+/* kdh decode names each KD packet's API and meaning (kd_note_str()) */
+Test(real, decode_says_what_each_kd_packet_says)
+{
+	char *path = test_data_path(REAL_CAPTURE), *out, *err, **lines;
+	const char *argv[] = { getenv("KDH_BIN"), "decode", path, "--key",
+			       REAL_KEY, NULL };
+	static const struct { unsigned frame; const char *what; } want[] = {
+		{ 4, "KD_DEBUG_IO id 0x00000000 len 46 data: DbgPrint \"BD: Boot "
+		  "Debugger Initialized\"" },
+		{ 8, "KD_STATE_CHANGE64 id 0x00000002 len 252 data: load symbols "
+		  "winload.efi at 0x96f000 size 0x17d000" },
+		{ 10, "KD_STATE_MANIPULATE id 0x80000000 len 56 data: GetVersion" },
+		{ 12, "data: GetVersion reply: build 10586, boot debugger, kernel "
+		  "base 0x96f000" },
+		{ 236, "KD_FILE_IO id 0x00000072 len 144 data: CreateFile "
+		  "\\Windows\\system32\\en-GB\\winload.efi.MUI" },
+		{ 238, "KD_FILE_IO id 0x80000070 len 64 data: CreateFile answer "
+		  "STATUS_NO_SUCH_FILE" },
+		{ 378, "data: break: STATUS_BREAKPOINT at 0x9cf07e (int3)" },
+		{ 950, "KD_STATE_MANIPULATE id 0x800000fa len 56 data: Continue2 "
+		  "DBG_EXCEPTION_HANDLED" },
+		{ 9, "KD_ACKNOWLEDGE id 0x00000002 len 0 control" },
+	};
+
+	cr_assert_eq(test_run(argv, &out, &err), 0, "%s", err);
+	lines = g_strsplit(out, "\n", -1);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const char *l = line_of(lines, want[i].frame);
+
+		cr_assert(g_str_has_suffix(l, want[i].what), "frame %u: '%s', not "
+			  "'%s'", want[i].frame, l, want[i].what);
+	}
+	g_strfreev(lines);
+	g_free(out); g_free(err); g_free(path);
+}
+
+static JsonObject *record(JsonArray *recs, unsigned frame)
+{
+	JsonObject *o = json_array_get_object_element(recs, frame - 1);
+
+	cr_assert_eq(json_object_get_int_member(o, "frame"), frame);
+	return o;
+}
+
+static const char *str_of(JsonObject *o, const char *key)
+{
+	return json_object_has_member(o, key) ?
+	       json_object_get_string_member(o, key) : "(none)";
+}
+
+/* --json: kd_api, kd_what, and kd_state, kd_name, kd_text, kd_status */
+Test(real, decode_json_kd_fields)
+{
+	char *path = test_data_path(REAL_CAPTURE), *out, *err;
+	const char *argv[] = { getenv("KDH_BIN"), "decode", path, "--key",
+			       REAL_KEY, "--json", NULL };
+	JsonParser *p = json_parser_new();
+	JsonArray *recs;
+	JsonObject *o;
+
+	cr_assert_eq(test_run(argv, &out, &err), 0, "%s", err);
+	cr_assert(json_parser_load_from_data(p, out, -1, NULL));
+	recs = json_object_get_array_member(json_node_get_object(
+		json_parser_get_root(p)), "records");
+	o = record(recs, 8);
+	cr_assert_str_eq(str_of(o, "kd_type"), "KD_STATE_CHANGE64");
+	cr_assert_str_eq(str_of(o, "kd_api"), "LoadSymbolsStateChange");
+	cr_assert_str_eq(str_of(o, "kd_state"), "load symbols");
+	cr_assert_str_eq(str_of(o, "kd_name"), "winload.efi");
+	cr_assert_str_eq(str_of(o, "kd_what"), "load symbols winload.efi at "
+			 "0x96f000 size 0x17d000");
+	cr_assert(g_str_has_suffix(str_of(o, "what"), str_of(o, "kd_what")));
+	o = record(recs, 10);
+	cr_assert_str_eq(str_of(o, "kd_api"), "GetVersion");
+	cr_assert_str_eq(str_of(o, "kd_what"), "GetVersion");
+	o = record(recs, 4);
+	cr_assert_str_eq(str_of(o, "kd_api"), "DbgPrint");
+	cr_assert_str_eq(str_of(o, "kd_text"), "BD: Boot Debugger Initialized");
+	o = record(recs, 236);
+	cr_assert_str_eq(str_of(o, "kd_api"), "CreateFile");
+	cr_assert_str_eq(str_of(o, "kd_name"),
+			 "\\Windows\\system32\\en-GB\\winload.efi.MUI");
+	o = record(recs, 238);
+	cr_assert_str_eq(str_of(o, "kd_status"), "0xc000000f");
+	cr_assert_str_eq(str_of(o, "kd_what"), "CreateFile answer "
+			 "STATUS_NO_SUCH_FILE");
+	o = record(recs, 950);
+	cr_assert_str_eq(str_of(o, "kd_api"), "Continue2");
+	cr_assert_str_eq(str_of(o, "kd_status"), "0x00010001");
+	o = record(recs, 9);
+	cr_assert_str_eq(str_of(o, "kd_type"), "KD_ACKNOWLEDGE");
+	cr_assert_not(json_object_has_member(o, "kd_api"), "an ACK says nothing");
+	g_object_unref(p);
+	g_free(out); g_free(err); g_free(path);
 }

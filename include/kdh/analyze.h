@@ -87,33 +87,54 @@ struct an_kd_line {
  * figures of kd.log and result.json
  * @packets:	KD data packets (both ways); @malformed: bodies that did not
  *		parse (counted and skipped)
+ * @state_changes: state changes of any kind
  * @modules_loaded: load-symbols state changes (not unloads)
  * @dbgprint_lines: DbgPrint packets
  * @breaks:	breakpoint and assertion exceptions (a bugcheck's break too)
  * @exceptions:	other exceptions reported
  * @file_opens:	FILE_IO CreateFile requests (.kdfiles)
  * @continues:	continues the debugger sent
+ * @retransmits: data packets sent again (the same id from the same side),
+ *		counted once
  * @has_version, @version: the first GetVersion reply
- * @bugcheck_seen, @bugcheck: a "Fatal System Error" text, and its numbers
+ * @bugcheck_seen, @bugcheck: a "Fatal System Error" text, and its numbers;
+ *		@bugcheck_boot: it is the boot library's "Fatal Error" (winload
+ *		gave up), not the kernel's bugcheck
  * @waiting:	at the capture's end the guest waits for an answer to
  *		@wait_what (a state change, prompt or FILE_IO request) sent at
- *		@wait_since_ns; @wait_break: the request is a break
+ *		@wait_since_ns; @wait_break: the request is a break;
+ *		@wait_reply: it asks for an answer (prompt, FILE_IO), not a
+ *		continue
  * @wait_answered_ack: the debugger acknowledged the request (it is there,
- *		it only does not continue)
+ *		it only does not continue); @wait_worked: it sent more than
+ *		ACKs (manipulate requests: it reads, but does not continue)
+ * @wait_told:	the wait lasted AN_KD_STALL_NS and is in the timeline
+ * @stalls:	waits that lasted AN_KD_STALL_NS or more
+ * @events:	timeline lines the KD conversation added (bounded)
+ * @last:	the last data packet from the debuggee [0] and the debugger
+ *		[1], to know a retransmission
  * @log:	GArray of struct an_kd_line, the first AN_KD_LOG_MAX;
  *		@log_dropped counts the rest
  */
 struct an_kd {
 	unsigned packets, malformed;
-	unsigned modules_loaded, modules_unloaded, dbgprint_lines;
+	unsigned state_changes, modules_loaded, modules_unloaded, dbgprint_lines;
 	unsigned breaks, exceptions, file_opens, continues;
+	unsigned retransmits;
 	bool has_version;
 	struct kd_version version;
-	bool bugcheck_seen;
+	bool bugcheck_seen, bugcheck_boot;
 	struct kd_bugcheck bugcheck;
 	bool waiting, wait_break, wait_answered_ack;
+	bool wait_reply, wait_worked, wait_told;
 	uint64_t wait_since_ns;
 	char wait_what[112];
+	unsigned stalls, events;
+	struct {
+		uint32_t id, checksum;
+		uint16_t type, count;
+		bool valid;
+	} last[2];
 	GArray *log;
 	unsigned log_dropped;
 };
@@ -233,6 +254,7 @@ struct an_vm_result {
 		uint64_t kern_base;
 		bool boot_debugger;	/* winload's, not the kernel's */
 		bool bugcheck_seen;
+		bool bugcheck_boot;	/* the boot library's Fatal Error */
 		struct kd_bugcheck bugcheck;
 		double stalled_s;	/* waited so long at the end; NAN */
 		char waiting_on[112];	/* what it waits on; "" */
@@ -317,6 +339,17 @@ const struct an_vm *analysis_vm(const struct analysis *a, size_t i);
 int analysis_vm_result(const struct analysis *a, const char *vm,
 		       struct an_vm_result *r);
 const struct an_kd *analysis_vm_kd(const struct analysis *a, const char *vm);
+
+/* analyze_kd_outcome.c: a debuggee's KD conversation in words (kdh
+ * analyze, results, kdh watch) */
+uint64_t analysis_end_ns(const struct analysis *a);
+int an_kd_bugcheck_str(const struct an_kd *kd, char *out, size_t len);
+double an_kd_waited_s(const struct an_kd *kd, uint64_t end_ns);
+bool an_kd_stalled(const struct an_kd *kd, uint64_t end_ns);
+void an_kd_wait_text(const struct an_kd *kd, uint64_t end_ns, const char *who,
+		     char *out, size_t len);
+void an_kd_outcome(const struct an_target *t, uint64_t end_ns,
+		   enum an_outcome *o, char *why, size_t len);
 
 /* analyze_cmd.c: kdh analyze's text report, which kdh watch ends with */
 void analyze_report_text(FILE *out, const struct analysis *a, const char *file,
