@@ -196,7 +196,6 @@ static void wait_close(struct an_kd *kd, const struct kd_note *n, uint64_t now,
 static void bugcheck_take(struct an_kd *kd, const struct kd_packet *p,
 			  uint64_t now, struct an_target *t)
 {
-	static const char kernel[] = "Fatal System Error";
 	struct kd_debug_io io;
 	struct kd_bugcheck b;
 	char text[112];
@@ -205,7 +204,7 @@ static void bugcheck_take(struct an_kd *kd, const struct kd_packet *p,
 	if (kd_debug_io_parse(p->data, p->count, &io) ||
 	    !kd_bugcheck_parse(io.text, io.text_len, &b))
 		return;
-	boot = !memmem(io.text, io.text_len, kernel, sizeof(kernel) - 1);
+	boot = b.boot_library;
 	if (kd->bugcheck_seen && (boot || !kd->bugcheck_boot))
 		return;
 	kd->bugcheck_seen = true;

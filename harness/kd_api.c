@@ -410,8 +410,10 @@ bool kd_bugcheck_parse(const uint8_t *text, size_t len, struct kd_bugcheck *b)
 	memcpy(buf, text, len);
 	buf[len] = '\0';
 	for (size_t i = 0; i < 2 && !s; i++)
-		if ((s = strstr(buf, heads[i])))
+		if ((s = strstr(buf, heads[i]))) {
 			s += strlen(heads[i]);
+			b->boot_library = i == 1;
+		}
 	if (!s || !hex_take(&s, &code) || code > UINT32_MAX)
 		return false;
 	s = strchr(s, '(');

@@ -7,8 +7,8 @@
  * kept in memory and written atomically when kdh listen ends (--kd-log);
  * the ones a person watching wants (the build, DbgPrint, breaks,
  * exceptions, a bugcheck; with -v every module and file request too) are
- * printed as they come.  A bugcheck or a break held makes the exit
- * status 1; a break held also stops kdh listen, with the WinDbg command
+ * printed as they come.  A bugcheck (or winload's boot library giving
+ * up) or a break held makes the exit status 1; a break held also stops kdh listen, with the WinDbg command
  * line to attach in its place.
  */
 #include <stdio.h>
@@ -113,7 +113,9 @@ bool listen_kd_said(struct listen_kd *k, uint32_t ip, uint16_t port,
 		kd_bugcheck_text(&o->bugcheck, line, sizeof(line));
 		g_string_append_printf(k->log, "%12.6f  %s  BUGCHECK %s\n", t,
 				       who, line);
-		printf("[%9.3fs] %s BUGCHECKED: %s\n", t, who, line);
+		printf("[%9.3fs] %s %s: %s\n", t, who, o->bugcheck.boot_library ?
+		       "BOOT FAILED (winload's boot library gave up before the "
+		       "kernel ran)" : "BUGCHECKED", line);
 		k->bugchecks++;
 		if (p) {
 			p->bugcheck_seen = true;
@@ -137,8 +139,11 @@ void listen_kd_summary(const struct listen_kd *k)
 		char a[IP_STRLEN], bc[120] = "no bugcheck";
 
 		if (p->bugcheck_seen) {
-			snprintf(bc, sizeof(bc), "bugcheck ");
-			kd_bugcheck_text(&p->bugcheck, bc + 9, sizeof(bc) - 9);
+			int n = snprintf(bc, sizeof(bc), "%s ",
+					 p->bugcheck.boot_library ?
+					 "boot library's fatal error" : "bugcheck");
+
+			kd_bugcheck_text(&p->bugcheck, bc + n, sizeof(bc) - (size_t)n);
 		}
 		printf("kdh listen: %s:%u: ", ip_str(p->ip, a), p->port);
 		if (p->has_version)

@@ -24,7 +24,6 @@
 #include <glib.h>
 
 #include "kdh/debugger.h"
-#include "kdh/kd_api.h"
 #include "netsim/host.h"
 #include "netsim/pcapng.h"
 #include "kdh/pve_cpu.h"
@@ -305,41 +304,6 @@ static int networks_build(struct sim *s)
 			return -EINVAL;
 	}
 	return 0;
-}
-
-/**
- * sim_kd_said() - what a debuggee told the scenario's debugger: a break
- * held by `on_break = hold` ends the scenario SETTLE_GRACE later (the
- * guest stays stopped; the capture shows it waiting), a bugcheck is noted
- * in target.log.  Never measured: the verdict reads the capture.
- * @s:		scenario
- * @who:	the debuggee ("192.168.2.72:50000", "serial")
- * @o:		the engine's answer
- */
-void sim_kd_said(struct sim *s, const char *who, const struct kd_engine_out *o)
-{
-	double now = (double)(ns_loop_now(s->loop) - s->t0) / 1e9;
-	char bc[120];
-
-	if (o->bugcheck_seen) {
-		kd_bugcheck_text(&o->bugcheck, bc, sizeof(bc));
-		g_string_append_printf(s->log, "%12.6f debugger: %s bugchecked: "
-				       "%s\n", now, who, bc);
-	}
-	if (o->event == KD_ENG_HELD && !s->held_at) {
-		s->held_at = ns_loop_now(s->loop);
-		g_string_append_printf(s->log, "%12.6f debugger: %s stopped at a "
-				       "break; on_break = hold keeps it there and "
-				       "ends the scenario (a person would attach "
-				       "WinDbg now)\n", now, who);
-	}
-}
-
-/** sim_kd_cfg() - the scenario's [debugger] kd and on_break */
-struct kd_engine_cfg sim_kd_cfg(const struct sim *s)
-{
-	return (struct kd_engine_cfg){ .mode = s->sc->dbg.kd_mode,
-				       .on_break = s->sc->dbg.on_break };
 }
 
 static void dbg_kd(void *opaque, uint32_t ip, uint16_t port,

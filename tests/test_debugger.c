@@ -44,7 +44,7 @@ static void on_event(void *opaque, const struct dbg_event *ev)
 	p->ev[p->n_ev++] = *ev;
 }
 
-static const struct debugger_ops ops = { on_send, on_event };
+static const struct debugger_ops ops = { .send = on_send, .event = on_event };
 
 static size_t seal(struct peer *p, uint8_t ch, uint32_t ctr, const uint8_t *pl,
 		   size_t len)

@@ -171,12 +171,14 @@ Test(kd_api, bugcheck_texts_kernel_and_boot_library)
 
 	cr_assert(kd_bugcheck_parse((const uint8_t *)kernel, strlen(kernel), &b));
 	cr_assert_eq(b.code, 0xd1);
+	cr_assert_not(b.boot_library);
 	cr_assert_eq(b.param[1], 2);
 	cr_assert_eq(b.param[3], 0xfffff80312345678ull);
 	kd_bugcheck_text(&b, line, sizeof(line));
 	cr_assert_str_eq(line, "0x000000D1 (0x0, 0x2, 0x0, 0xFFFFF80312345678)");
 	cr_assert(kd_bugcheck_parse((const uint8_t *)bootlib, strlen(bootlib), &b));
 	cr_assert_eq(b.code, 1);
+	cr_assert(b.boot_library);
 	cr_assert_eq(b.param[3], 0xffffffffc0430007ull);
 	cr_assert_not(kd_bugcheck_parse((const uint8_t *)"*** Fatal System Error: "
 					"0xd1 (0x1,0x2,0x3)", 40, &b));

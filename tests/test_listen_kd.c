@@ -355,10 +355,12 @@ Test(listen_kd, answers_the_real_debuggee_as_windbg, .timeout = 120)
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
 	cr_assert(WIFEXITED(status));
-	cr_assert_eq(WEXITSTATUS(status), 1, "the boot library's fatal error");
+	cr_assert_eq(WEXITSTATUS(status), 1, "the boot failed: winload's fatal error");
 	cr_assert(g_file_get_contents(out, &text, NULL, NULL));
-	cr_assert(strstr(text, "BUGCHECKED: 0x00000001 (0x1, 0xFFFFF8017BC91A70, "
-			 "0xFFFFF8017BC94540, 0xFFFFFFFFC0430007)"), "%s", text);
+	cr_assert(strstr(text, "BOOT FAILED (winload's boot library gave up "
+			 "before the kernel ran): 0x00000001 (0x1, "
+			 "0xFFFFF8017BC91A70, 0xFFFFF8017BC94540, "
+			 "0xFFFFFFFFC0430007)"), "%s", text);
 	cr_assert(strstr(text, "Windows build 10586 (boot debugger, kernel base "
 			 "0x96f000), 1 module loaded"), "%s", text);
 	g_free(text);

@@ -163,10 +163,13 @@ struct kd_file_io {
  * struct kd_bugcheck - a bugcheck as the kernel prints it before breaking
  * @code:	the stop code (0xD1 for DRIVER_IRQL_NOT_LESS_OR_EQUAL)
  * @param:	its four parameters
+ * @boot_library: winload's boot library gave up ("*** Fatal Error"),
+ *		before the kernel ran; false: the kernel's bugcheck
  */
 struct kd_bugcheck {
 	uint32_t code;
 	uint64_t param[4];
+	bool boot_library;
 };
 
 int kd_state_change_parse(const uint8_t *body, size_t len,
