@@ -17,6 +17,7 @@ int bench_topo(unsigned rounds);
 int bench_watch(unsigned rounds);
 int bench_analyze(unsigned rounds, uint64_t largest);
 int bench_kd(unsigned rounds);
+int bench_kd_boot(unsigned rounds);
 int bench_analyze_feed(struct analysis *a, uint64_t n, uint64_t *feed_ns);
 const uint8_t *bench_analyze_key(void);
 
