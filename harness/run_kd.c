@@ -16,11 +16,27 @@
 #include "harness/run_priv.h"
 #include "kdh/kd_api.h"
 
+/* The capture must show the wait long enough for the analysis to call it
+ * a stall or a held break */
+_Static_assert(SETTLE_GRACE > AN_KD_STALL_NS, "the grace outlasts a stall");
+
+/* Real VMs take real time; a simulated run goes on to its timeout for
+ * nothing, and shows there that the OS never starts */
+static bool real_time(const struct sim *s)
+{
+	for (size_t i = 0; i < s->sc->n_vms; i++)
+		if (s->sc->vms[i].real)
+			return true;
+	return false;
+}
+
 /**
- * sim_kd_said() - what a debuggee told the scenario's debugger: a break
- * held by `on_break = hold` ends the scenario SETTLE_GRACE later (the
- * guest stays stopped; the capture shows it waiting), a bugcheck is noted
- * in target.log.  Never measured: the verdict reads the capture.
+ * sim_kd_said() - what a debuggee told the scenario's debugger: a guest
+ * that will wait for good (a break held by `on_break = hold`, or, in a
+ * real VM, any request of its under `kd = ack-only`) ends the scenario
+ * SETTLE_GRACE later, longer than the analysis's stall threshold, so the
+ * capture shows it waiting; a bugcheck is noted in target.log.  Never
+ * measured: the verdict reads the capture.
  * @s:		scenario
  * @who:	the debuggee ("192.168.2.72:50000", "serial")
  * @o:		the engine's answer
@@ -43,6 +59,14 @@ void sim_kd_said(struct sim *s, const char *who, const struct kd_engine_out *o)
 				       "break; on_break = hold keeps it there and "
 				       "ends the scenario (a person would attach "
 				       "WinDbg now)\n", now, who);
+	}
+	if (o->note.waits && s->sc->dbg.kd_mode == KD_MODE_ACK_ONLY &&
+	    !s->held_at && real_time(s)) {
+		s->held_at = ns_loop_now(s->loop);
+		g_string_append_printf(s->log, "%12.6f debugger: %s waits for an "
+				       "answer; kd = ack-only never gives one, so "
+				       "it waits for good and the scenario ends\n",
+				       now, who);
 	}
 }
 

@@ -63,7 +63,8 @@ struct sim {
 	struct ns_timer *check;
 	struct ns_timer *tick;		/* run_opts.tick, real clock only */
 	uint64_t settled_at;
-	uint64_t held_at;		/* on_break = hold stopped a guest */
+	uint64_t held_at;		/* a guest waits for good: a break
+					   held, or kd = ack-only */
 	GString *log;
 	char err[300];
 	char skip[400];			/* a requirement found unmet while running */

@@ -55,7 +55,7 @@ static void vm_stopped(const char *jobs, const char *backend)
 	for (int i = 0; i < 100 && (left = test_procs_with(res)); i++)
 		ti_nap();
 	cr_assert_eq(left, 0, "%u QEMU or dnsmasq processes of the run left", left);
-	ti_check_run(res, "SIGTERM", 12, out);	/* scenarios/vm holds 12 */
+	ti_check_run(res, "SIGTERM", 13, out);	/* scenarios/vm holds 13 */
 	test_rmtree(dir);
 	g_free(out); g_free(log); g_free(res); g_free(vmdir); g_free(dir);
 	g_free(initrd);
