@@ -15,7 +15,8 @@ static void rec(void *opaque, uint32_t leader, uint16_t type, uint32_t id,
 	cr_assert_lt(b->n, MAX_SENT);
 	p = &b->s[b->n++];
 	*p = (struct sent){ leader, type, id, len, { 0 }, ns_loop_now(b->l) };
-	memcpy(p->body, body, len < KEEP ? len : KEEP);
+	if (len)
+		memcpy(p->body, body, len < KEEP ? len : KEEP);
 	if (b->sync_ack && leader == KD_LEADER_DATA)
 		ctl(b, KD_TYPE_ACKNOWLEDGE, id);	/* as an in-process net */
 }

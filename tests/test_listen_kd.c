@@ -43,7 +43,7 @@ struct real {
 	size_t len[MAX_FRAMES + 1];
 	bool from_debugger[MAX_FRAMES + 1];
 	size_t n;
-	uint8_t ann[256];		/* frame 1's plaintext announcement */
+	uint8_t ann[1400];		/* frame 1's plaintext announcement */
 	struct kdnet_packet ann_p;
 };
 
