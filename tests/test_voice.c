@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* test_voice.c - kdh speaks with one voice: built-in scenarios by name */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+static int kdh6(char **out, char **err, const char *a1, const char *a2,
+		const char *a3, const char *a4, const char *a5, const char *a6)
+{
+	const char *argv[] = { getenv("KDH_BIN"), a1, a2, a3, a4, a5, a6, NULL };
+
+	cr_assert(argv[0], "KDH_BIN is not set (run under meson test)");
+	return test_run(argv, out, err);
+}
+
+static int kdh(char **out, char **err, const char *a1, const char *a2,
+	       const char *a3, const char *a4, const char *a5)
+{
+	return kdh6(out, err, a1, a2, a3, a4, a5, NULL);
+}
+
+/* kdh list prints "seed-dhcp-hang": kdh run and kdh list --show take it */
+Test(voice, builtin_scenario_by_the_name_list_prints)
+{
+	char *out, *err, *want, *path;
+
+	cr_assert_eq(kdh(&out, &err, "list", NULL, NULL, NULL, NULL), 0, "%s", err);
+	cr_assert(g_str_has_prefix(out, "busparams-absent "), "%s", out);
+	g_free(out);
+	g_free(err);
+	cr_assert_eq(kdh(&out, &err, "run", "--validate", "seed-dhcp-hang", NULL,
+			 NULL), 0, "%s", err);
+	cr_assert_str_eq(out, "kdh run: 1 scenario is valid\n");
+	g_free(out);
+	g_free(err);
+	cr_assert_eq(kdh(&out, &err, "list", "seed-dhcp-hang.kdh", NULL, NULL,
+			 NULL), 0, "%s", err);
+	cr_assert(g_str_has_prefix(out, "seed-dhcp-hang "), "%s", out);
+	g_free(out);
+	g_free(err);
+
+	/* --show: the text as shipped, a template kdh run takes */
+	path = g_build_filename(getenv("KDH_SCENARIOS"), "seed-dhcp-hang.kdh", NULL);
+	cr_assert(g_file_get_contents(path, &want, NULL, NULL), "%s", path);
+	cr_assert_eq(kdh(&out, &err, "list", "--show", "seed-dhcp-hang", NULL,
+			 NULL), 0, "%s", err);
+	cr_assert_str_eq(out, want);
+	g_free(out);
+	g_free(err);
+	g_free(want);
+	g_free(path);
+
+	cr_assert_eq(kdh(&out, &err, "list", "--show", "no-such", NULL, NULL), 2);
+	cr_assert_str_eq(err, "kdh list: --show: no built-in scenario 'no-such' "
+			 "(kdh list names them)\n");
+	g_free(out);
+	g_free(err);
+	cr_assert_eq(kdh(&out, &err, "run", "--validate", "no-such", NULL, NULL), 2);
+	cr_assert(strstr(err, "(nor a built-in scenario: kdh list names them)"),
+		  "%s", err);
+	g_free(out);
+	g_free(err);
+}
