@@ -106,9 +106,12 @@ void report_line(FILE *out, const struct scenario_result *r)
 
 	char wall[24];
 
-	fprintf(out, "%-5s %-28s %s  [sim %.0fs, wall %s]\n", tag[r->verdict],
-		r->name, r->verdict == V_SKIP ? "" : fig, r->sim_s,
-		report_wall(r->wall_s, wall, sizeof(wall)));
+	fprintf(out, "%-5s %-28s %s  [sim %.0fs, wall %s]%s%s%s\n",
+		tag[r->verdict], r->name, r->verdict == V_SKIP ? "" : fig,
+		r->sim_s, report_wall(r->wall_s, wall, sizeof(wall)),
+		r->verdict == V_PASS && r->reason[0] ? "  (" : "",
+		r->verdict == V_PASS ? r->reason : "",
+		r->verdict == V_PASS && r->reason[0] ? ")" : "");
 	if (r->verdict != V_PASS)
 		fprintf(out, "      %s%s\n", r->reason,
 			r->failed > 1 ? " (and more)" : "");

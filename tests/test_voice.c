@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* test_voice.c - kdh speaks with one voice: built-in scenarios by name */
+/* test_voice.c - kdh speaks with one voice: built-in scenarios by name,
+ * a scenario that checks nothing says so */
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <stdlib.h>
@@ -64,4 +65,23 @@ Test(voice, builtin_scenario_by_the_name_list_prints)
 		  "%s", err);
 	g_free(out);
 	g_free(err);
+}
+
+/* A PASS without [expect] checked nothing: its console line says so */
+Test(voice, scenario_without_expect_says_it_checks_nothing)
+{
+	char *dir = g_dir_make_tmp("kdh-voice-XXXXXX", NULL);
+	char *file = g_build_filename(dir, "bare.kdh", NULL), *out, *err;
+
+	cr_assert(g_file_set_contents(file, "[network lan]\ntype = static\n"
+				      "[vm w]\nnet0: e1000=BC:24:11:00:00:01,"
+				      "bridge=lan\n", -1, NULL));
+	cr_assert_eq(kdh6(&out, &err, "run", file, "--results", dir, "--seed",
+			  "1"), 0, "%s", err);
+	cr_assert(strstr(out, "(no [expect]: checks nothing)\n"), "%s", out);
+	g_free(out);
+	g_free(err);
+	test_rmtree(dir);
+	g_free(file);
+	g_free(dir);
 }
