@@ -66,7 +66,8 @@ char *report_figures(const struct scenario_result *r)
 		secs(s, "serial connect", m->serial_connect_s);
 		secs(s, "dhcp", m->dhcp_phase_s);
 		if (m->discover_count)
-			g_string_append_printf(s, " (%u DISCOVERs)", m->discover_count);
+			g_string_append_printf(s, " (%u DISCOVER%s)", m->discover_count,
+					       m->discover_count == 1 ? "" : "s");
 		if (m->address_source)
 			g_string_append_printf(s, ", %s %s", m->address_source,
 					       m->address);
