@@ -177,6 +177,8 @@ void report_tap_line(FILE *out, size_t i, const struct scenario_result *r)
 	if (r->verdict != V_PASS && r->verdict != V_SKIP)
 		fprintf(out, "  ---\n  message: \"%s\"\n  figures: \"%s\"\n  ...\n",
 			r->reason, fig);
+	if (r->verdict == V_PASS && r->reason[0])	/* "no [expect]: ..." */
+		fprintf(out, "# %s: %s\n", r->name, r->reason);
 	fflush(out);
 	g_free(fig);
 }

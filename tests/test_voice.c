@@ -85,6 +85,12 @@ Test(voice, scenario_without_expect_says_it_checks_nothing)
 	cr_assert(strstr(out, "(no [expect]: checks nothing)\n"), "%s", out);
 	g_free(out);
 	g_free(err);
+	cr_assert_eq(kdh6(&out, &err, "run", file, "--results", dir, "--tap",
+			  NULL), 0, "%s", err);
+	cr_assert(strstr(out, "\nok 1 - bare\n# bare: no [expect]: checks "
+			 "nothing\n"), "%s", out);
+	g_free(out);
+	g_free(err);
 	test_rmtree(dir);
 	g_free(file);
 	g_free(dir);
