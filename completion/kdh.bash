@@ -6,13 +6,19 @@
 # their argument), its literal words and FILES when it takes files, all
 # read from the text `kdh help` prints, so completion follows the help.
 # Arguments: a|b placeholders complete to a and b (--network static|dhcp,
-# --backend user|bridge), -g/--group to the groups `kdh list` shows, IFACE
+# --backend user|bridge), -g/--group to the groups `kdh list` shows,
+# SCENARIO (kdh list --show) to the built-in scenarios' names, IFACE
 # to the host's network interfaces, FILE, PATH, VMCONF, OUT... to file
 # names and DIR to directories.
 
 _kdh_groups()
 {
 	"$1" list 2>/dev/null | awk '{ n = split($2, g, ","); for (i = 1; i <= n; i++) print g[i] }' | sort -u
+}
+
+_kdh_scenarios()
+{
+	"$1" list 2>/dev/null | awk '{ print $1 }'
 }
 
 _kdh()
@@ -47,6 +53,7 @@ _kdh()
 		case $a in
 		*'|'*) COMPREPLY=($(compgen -W "${a//|/ }" -- "$cur")) ;;
 		GROUP | G) COMPREPLY=($(compgen -W "$(_kdh_groups "$kdh")" -- "$cur")) ;;
+		SCENARIO) COMPREPLY=($(compgen -W "$(_kdh_scenarios "$kdh")" -- "$cur")) ;;
 		IFACE*) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")) ;;
 		DIR*) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
 		FILE* | PATH* | OUT* | VMCONF* | *.json | *.pcapng)

@@ -61,5 +61,8 @@ const struct kdh_cmd kdh_cmd_baseline = {
 "--json FILE's output.  It is checked to be one and written to BASELINE.json\n"
 "atomically: a reader never sees half a baseline.  Then\n"
 "  kdh run --baseline BASELINE.json\n"
-"fails scenarios whose figures moved beyond their thresholds.\n",
+"fails scenarios whose figures moved beyond their thresholds.\n"
+"\n"
+"Exit status: 0 written, 1 BASELINE.json could not be written, 2 bad\n"
+"usage or RUN is not a run's summary.\n",
 };

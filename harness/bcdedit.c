@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "kdh/check.h"
+#include "kdh/pve_pci.h"
 #include "netsim/value.h"
 
 struct bcd_line {
@@ -73,6 +74,13 @@ static int field(const struct bcd_line *l, struct dbgsettings *d)
 	if (!strcasecmp(k, "hostip"))
 		return text_field(l, d->hostip, sizeof(d->hostip));
 	if (!strcasecmp(k, "busparams")) {
+		struct pci_addr pci;
+		char dec[16];
+
+		if (!pci_lspci_parse(l->value, &pci))
+			return bad(l, "busparams %s is lspci's form (hex); bcdedit "
+				   "wants decimal: busparams %s", l->value,
+				   pci_addr_str(&pci, dec, sizeof(dec)));
 		d->has_busparams = true;
 		return text_field(l, d->busparams, sizeof(d->busparams));
 	}

@@ -305,6 +305,7 @@ const struct kdh_cmd kdh_cmd_bench = {
 "               4000); switch: 250 * N frames per round (default 1M);\n"
 "               analyze: frames of the largest capture (default 1M)\n"
 "\n"
-"Benchmarks never fail on a slow machine: they report.  Exit status 0, or 2\n"
-"for bad usage or an OpenSSL failure.\n",
+"Benchmarks never fail on a slow machine: they report.\n"
+"\n"
+"Exit status: 0, or 2 for bad usage or an OpenSSL failure.\n",
 };

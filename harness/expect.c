@@ -202,6 +202,18 @@ static int op_parse(const char **p, enum sc_op *op)
 	return -EINVAL;
 }
 
+/* "unknown metric 'x' (outcome, connect_time, ...)": every name of the
+ * table, so a metric added there is listed here too */
+static void metric_unknown(const char *metric, char *err, size_t errlen)
+{
+	GString *g = g_string_new(NULL);
+
+	for (int m = 0; m < M_N_METRICS; m++)
+		g_string_append_printf(g, "%s%s", m ? ", " : "", metrics[m].name);
+	snprintf(err, errlen, "unknown metric '%s' (%s)", metric, g->str);
+	g_string_free(g, TRUE);
+}
+
 static int subject_parse(const struct scenario *sc, const char *subj,
 			 struct sc_expect *e, char *err, size_t errlen)
 {
@@ -227,9 +239,7 @@ static int subject_parse(const struct scenario *sc, const char *subj,
 			e->metric = (enum sc_metric)m;
 			return 0;
 		}
-	snprintf(err, errlen, "unknown metric '%s' (outcome, connect_time, "
-		 "dhcp_phase, discover_count, address, address_source, debug_nic, "
-		 "first_kdnet, logo_hang, os_network, boots)", metric);
+	metric_unknown(metric, err, errlen);
 	return -EINVAL;
 }
 

@@ -170,6 +170,24 @@ static int net_option(struct pve_net *net, const char *k, const char *v,
 	return 0;
 }
 
+/* pve-common's mac-addr format takes six hex pairs with colons only
+ * (JSONSchema.pm, pve_verify_mac_addr): Windows' dashes are refused */
+static void mac_error(const char *v, char *err, size_t errlen)
+{
+	uint8_t mac[6];
+	char colons[18];
+
+	if (mac_parse(v, mac)) {
+		snprintf(err, errlen, "'%s' is not a MAC address", v);
+		return;
+	}
+	snprintf(colons, sizeof(colons), "%s", v);
+	for (char *c = colons; (c = strchr(c, '-')); )
+		*c = ':';
+	snprintf(err, errlen, "'%s': Proxmox takes a MAC with colons only: %s",
+		 v, colons);
+}
+
 /**
  * pve_net_parse() - "e1000=BC:24:11:00:00:01,bridge=vmbr0,tag=5,firewall=1"
  * @value:	the value of a netN line
@@ -204,8 +222,8 @@ int pve_net_parse(const char *value, struct pve_net *net, char *err,
 				snprintf(err, errlen, "unknown NIC model '%s' (e1000, "
 					 "e1000e, virtio, rtl8139, vmxnet3, ...)", item);
 				rc = -EINVAL;
-			} else if (mac_parse(eq + 1, net->mac)) {
-				snprintf(err, errlen, "'%s' is not a MAC address", eq + 1);
+			} else if (mac_parse(eq + 1, net->mac) || eq[3] != ':') {
+				mac_error(eq + 1, err, errlen);
 				rc = -EINVAL;
 			} else if (!mac_is_nic(net->mac)) {
 				snprintf(err, errlen, "%s is not a NIC's address (zero, "

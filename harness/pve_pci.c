@@ -26,6 +26,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "kdh/pve_pci.h"
 
 /**
@@ -208,5 +210,31 @@ int pve_guest_nic_pci(const struct vmconf *c, unsigned index,
 	if (bus < 0)
 		return -EINVAL;
 	*pci = (struct pci_addr){ (uint8_t)bus, (uint8_t)s.slot, 0 };
+	return 0;
+}
+
+/**
+ * pci_lspci_parse() - an address as lspci prints it ("06:13.0", or with
+ * the domain "0000:06:13.0": hex, a colon), which bcdedit's busparams
+ * does not take (it wants decimal b.d.f, "6.19.0")
+ * @s:		the text
+ * @pci:	output: the address it names
+ *
+ * Return: 0 when @s is in lspci's form, else -EINVAL
+ */
+int pci_lspci_parse(const char *s, struct pci_addr *pci)
+{
+	unsigned dom, bus, dev, fn;
+	int n = 0;
+
+	if (strchr(s, ':') != strrchr(s, ':') &&
+	    (sscanf(s, "%4x:%n", &dom, &n) != 1 || !n))
+		return -EINVAL;
+	s += n;
+	n = 0;
+	if (!strchr(s, ':') || sscanf(s, "%2x:%2x.%1u%n", &bus, &dev, &fn, &n) != 3 ||
+	    s[n] || !g_ascii_isxdigit(s[0]) || dev > 31 || fn > 7)
+		return -EINVAL;
+	*pci = (struct pci_addr){ (uint8_t)bus, (uint8_t)dev, (uint8_t)fn };
 	return 0;
 }

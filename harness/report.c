@@ -66,7 +66,8 @@ char *report_figures(const struct scenario_result *r)
 		secs(s, "serial connect", m->serial_connect_s);
 		secs(s, "dhcp", m->dhcp_phase_s);
 		if (m->discover_count)
-			g_string_append_printf(s, " (%u DISCOVERs)", m->discover_count);
+			g_string_append_printf(s, " (%u DISCOVER%s)", m->discover_count,
+					       m->discover_count == 1 ? "" : "s");
 		if (m->address_source)
 			g_string_append_printf(s, ", %s %s", m->address_source,
 					       m->address);
@@ -106,9 +107,12 @@ void report_line(FILE *out, const struct scenario_result *r)
 
 	char wall[24];
 
-	fprintf(out, "%-5s %-28s %s  [sim %.0fs, wall %s]\n", tag[r->verdict],
-		r->name, r->verdict == V_SKIP ? "" : fig, r->sim_s,
-		report_wall(r->wall_s, wall, sizeof(wall)));
+	fprintf(out, "%-5s %-28s %s  [sim %.0fs, wall %s]%s%s%s\n",
+		tag[r->verdict], r->name, r->verdict == V_SKIP ? "" : fig,
+		r->sim_s, report_wall(r->wall_s, wall, sizeof(wall)),
+		r->verdict == V_PASS && r->reason[0] ? "  (" : "",
+		r->verdict == V_PASS ? r->reason : "",
+		r->verdict == V_PASS && r->reason[0] ? ")" : "");
 	if (r->verdict != V_PASS)
 		fprintf(out, "      %s%s\n", r->reason,
 			r->failed > 1 ? " (and more)" : "");
@@ -173,6 +177,8 @@ void report_tap_line(FILE *out, size_t i, const struct scenario_result *r)
 	if (r->verdict != V_PASS && r->verdict != V_SKIP)
 		fprintf(out, "  ---\n  message: \"%s\"\n  figures: \"%s\"\n  ...\n",
 			r->reason, fig);
+	if (r->verdict == V_PASS && r->reason[0])	/* "no [expect]: ..." */
+		fprintf(out, "# %s: %s\n", r->name, r->reason);
 	fflush(out);
 	g_free(fig);
 }

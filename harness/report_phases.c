@@ -153,8 +153,9 @@ static size_t address_phases(const struct an_vm_result *m, struct rp_phase *p,
 	d1 = d0 + m->dhcp_phase_s;
 	dur(d, sizeof(d), m->dhcp_phase_s);
 	if (m->address_source && !strcmp(m->address_source, "apipa")) {
-		n = add(p, n, RP_DHCP_HANG, d0, d1, "✗ DHCP hang %s: %u DISCOVERs, "
-			"no answer → 169.254", d, m->discover_count);
+		n = add(p, n, RP_DHCP_HANG, d0, d1, "✗ DHCP hang %s: %u DISCOVER%s, "
+			"no answer → 169.254", d, m->discover_count,
+			m->discover_count == 1 ? "" : "s");
 		a1 = first_of(m->first_kdnet_s, event_t(m, "ARP announcement", true));
 		a1 = isnan(a1) ? d1 : a1;
 		n = add(p, n, RP_APIPA, d1, a1, "169.254 probes: %s", m->address);

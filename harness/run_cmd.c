@@ -1,181 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* run_cmd.c - `kdh run` and `kdh list`: the scenario suite from the
- * command line
+/* run_cmd.c - `kdh run`: the scenario suite from the command line
  *
- * Scenarios come from files, directories (every *.kdh in them, sorted) or,
- * with no path, the built-in suite.  All are parsed before anything runs:
- * one bad file stops the run with "file:line: what is wrong" and exit 2.
+ * Scenarios come from files, directories (every *.kdh in them, sorted),
+ * built-in scenarios by name or, with no argument, the built-in suite
+ * (run_suite.c).  All are parsed before anything runs: one bad file stops
+ * the run with "file:line: what is wrong" and exit 2.
  */
-#include <dirent.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <glib.h>
 
 #include "harness/run_console.h"
+#include "harness/run_suite.h"
 #include "kdh/accel.h"
 #include "kdh/baseline.h"
 #include "kdh/cli.h"
-#include "kdh/datadir.h"
 #include "netsim/duration.h"
 #include "kdh/report.h"
 #include "kdh/size.h"
-#include "kdh/textfile.h"
 #include "netsim/topo.h"
 
 /* Exit status of a run stopped by SIGINT or SIGTERM (128 + SIGINT, as
  * shells report ^C; one status for both, so CI scripts test one value) */
 #define KDH_EXIT_INTERRUPTED	130
 
-struct suite {
-	struct scenario *sc;
-	size_t n, cap;
-	bool bad;
-};
-
-static struct scenario *suite_add(struct suite *s)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 16;
-		struct scenario *p = realloc(s->sc, cap * sizeof(*p));
-
-		if (!p)
-			return NULL;
-		s->sc = p;
-		s->cap = cap;
-	}
-	return &s->sc[s->n++];
-}
-
-static void load_text(struct suite *s, const char *file, const char *text)
-{
-	struct scenario *sc = suite_add(s);
-	char err[512];
-
-	if (!sc || scenario_parse(file, text, sc, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", sc ? err : "out of memory");
-		s->bad = true;
-		if (sc)
-			s->n--;
-	}
-}
-
-static void load_file(struct suite *s, const char *path)
-{
-	char err[512];
-	gchar *text = text_load(path, err, sizeof(err));
-
-	if (!text) {
-		fprintf(stderr, "%s\n", err);
-		s->bad = true;
-		return;
-	}
-	load_text(s, path, text);
-	g_free(text);
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void load_dir(struct suite *s, const char *dir)
-{
-	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	if (!d) {
-		fprintf(stderr, "%s: cannot read the directory\n", dir);
-		s->bad = true;
-		g_ptr_array_free(names, TRUE);
-		return;
-	}
-	while ((de = readdir(d)))
-		if (g_str_has_suffix(de->d_name, ".kdh"))
-			g_ptr_array_add(names, g_build_filename(dir, de->d_name, NULL));
-	closedir(d);
-	qsort(names->pdata, names->len, sizeof(char *), name_cmp);
-	for (guint i = 0; i < names->len; i++)
-		load_file(s, g_ptr_array_index(names, i));
-	g_ptr_array_free(names, TRUE);
-}
-
 struct run_args {
-	const char *group, *results, *json, *junit;
+	struct suite_sel sel;		/* -g, --all, --shard */
+	const char *results, *json, *junit;
 	int data_fd;		/* --json - / --junit -: the real stdout */
 	uint64_t seed;
 	bool seeded, tap, validate;
-	bool all;		/* --all: the built-in suite and the VM scenarios */
 	unsigned jobs;
-	unsigned shard, shards;		/* 1-based K of N; 0/0 = all */
 	const char *baseline;
 	const char *backend;		/* --backend, NULL: each scenario's */
 	uint64_t max_capture;		/* --max-capture, bytes; 0: none */
 	uint64_t max_wall_ns;		/* --max-wall; 0: none */
 };
-
-static void suite_load(struct suite *s, int argc, char **argv,
-		       const struct run_args *a)
-{
-	const char *group = a->group;
-	struct stat st;
-	size_t j = 0;
-
-	if (argc == 0 || a->all)
-		for (size_t i = 0; i < n_builtin_scenarios; i++) {
-			char file[128];
-
-			snprintf(file, sizeof(file), "built-in:%s",
-				 builtin_scenarios[i].name);
-			load_text(s, file, builtin_scenarios[i].text);
-		}
-	if (a->all) {
-		char dir[4096];
-
-		if (kdh_vm_scenario_dir(dir, sizeof(dir))) {
-			fprintf(stderr, "--all: no VM scenarios: kdh is neither "
-				"installed (no scenarios/vm in its data directory) "
-				"nor the build tree's\n");
-			s->bad = true;
-		} else {
-			load_dir(s, dir);
-		}
-	}
-	for (int i = 0; i < argc; i++) {
-		if (!stat(argv[i], &st) && S_ISDIR(st.st_mode))
-			load_dir(s, argv[i]);
-		else
-			load_file(s, argv[i]);
-	}
-	for (size_t i = 0; i < s->n; i++)	/* -g GROUP keeps its members */
-		if (!group || sc_in_group(&s->sc[i], group))
-			s->sc[j++] = s->sc[i];
-	for (size_t i = 0; i < j; i++)
-		s->sc[i].index = (unsigned)i;	/* merged shards sort on it */
-	s->n = j;
-	j = 0;		/* --shard K/N: every Nth, from the Kth, in suite order */
-	for (size_t i = 0; a->shards && i < s->n; i++)
-		if (i % a->shards == a->shard - 1)
-			s->sc[j++] = s->sc[i];
-	if (a->shards)
-		s->n = j;
-}
-
-static int shard_parse(const char *v, unsigned *k, unsigned *n)
-{
-	char tail;
-
-	return sscanf(v, "%u/%u%c", k, n, &tail) == 2 && *n >= 1 && *k >= 1 &&
-	       *k <= *n ? 0 : -1;
-}
-
 
 static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		      struct run_args *a)
@@ -216,11 +82,11 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 			break;
 		}
 		case 'S':
-			if (shard_parse(optarg, &a->shard, &a->shards))
+			if (suite_shard_parse(optarg, &a->sel.shard, &a->sel.shards))
 				return cli_usage_error(cmd, "--shard: '%s' is not K/N "
 						       "with 1 <= K <= N", optarg);
 			break;
-		case 'g': a->group = optarg; break;
+		case 'g': a->sel.group = optarg; break;
 		case 'r': a->results = optarg; break;
 		case 'O': a->json = optarg; break;
 		case 'B': a->baseline = optarg; break;
@@ -251,7 +117,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		case 'J': a->junit = optarg; break;
 		case 't': a->tap = true; break;
 		case 'V': a->validate = true; break;
-		case 'a': a->all = true; break;
+		case 'a': a->sel.all = true; break;
 		case 'h': cli_help_print(cmd); return CLI_HELP_SHOWN;
 		case 's':
 			if (cli_seed_parse(optarg, &a->seed))
@@ -338,7 +204,7 @@ static int suite_run(struct suite *s, struct run_args *a)
 	char dir[512], err[400];
 	int rc;
 
-	provenance_collect(&prov, a->shard, a->shards);
+	provenance_collect(&prov, a->sel.shard, a->sel.shards);
 	if (!(o.accel = accel_cache_from_env(err, sizeof(err)))) {
 		free(rs);
 		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "%s", err);
@@ -407,42 +273,19 @@ static int run_main(int argc, char **argv)
 	}
 	if (!a.seeded)
 		a.seed = cli_seed_random();
-	suite_load(&s, argc - optind, argv + optind, &a);
+	suite_load(&s, argc - optind, argv + optind, &a.sel);
 	if (s.bad)
 		rc = KDH_EXIT_USAGE;
 	else if (!s.n)
 		rc = cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "no scenario to run%s%s",
-			       a.group ? " in group " : "", a.group ? a.group : "");
+			       a.sel.group ? " in group " : "",
+			       a.sel.group ? a.sel.group : "");
 	else if (a.validate)
 		printf("kdh run: %zu scenario%s valid\n", s.n, s.n == 1 ? " is" : "s are");
 	else
 		rc = suite_run(&s, &a);
 	free(s.sc);
 	return rc;
-}
-
-static int list_main(int argc, char **argv)
-{
-	struct run_args a = { .data_fd = -1 };
-	struct suite s = { 0 };
-	int rc = args_parse(&kdh_cmd_list, argc, argv, &a);
-
-	if (rc)
-		return rc == CLI_HELP_SHOWN ? KDH_EXIT_OK : rc;
-	suite_load(&s, argc - optind, argv + optind, &a);
-	for (size_t i = 0; i < s.n; i++) {
-		GString *g = g_string_new(NULL);
-
-		for (size_t j = 0; j < s.sc[i].n_groups; j++)
-			g_string_append_printf(g, "%s%s", j ? "," : "", s.sc[i].groups[j]);
-		printf("%-28s %-16s %s\n", s.sc[i].name, g->str, s.sc[i].description);
-		g_string_free(g, TRUE);
-	}
-	free(s.sc);
-	if (!s.bad && !s.n && a.group)	/* as kdh run says it */
-		return cli_error(&kdh_cmd_list, KDH_EXIT_USAGE, "no scenario in "
-				 "group %s", a.group);
-	return s.bad ? KDH_EXIT_USAGE : KDH_EXIT_OK;
 }
 
 const struct kdh_cmd kdh_cmd_run = {
@@ -454,8 +297,10 @@ const struct kdh_cmd kdh_cmd_run = {
 		 "[--max-wall DURATION]",
 	.run = run_main,
 	.help =
-"PATH is a scenario file or a directory of *.kdh files; without one, the\n"
-"built-in suite runs (every situation of the seed article; `kdh list`).\n"
+"PATH is a scenario file, a directory of *.kdh files or the name of a\n"
+"built-in scenario as `kdh list` prints it (seed-dhcp-hang; a file of that\n"
+"name comes first); without one, the built-in suite runs (every situation\n"
+"of the seed article; `kdh list`, and `kdh list --show NAME` prints one).\n"
 "Each scenario boots its simulated debuggees on simulated networks in\n"
 "virtual time (ten simulated minutes take milliseconds), captures every\n"
 "frame, then measures the capture exactly as `kdh analyze` does and checks\n"
@@ -544,22 +389,7 @@ const struct kdh_cmd kdh_cmd_run = {
 "Examples:\n"
 "  kdh run                         the built-in suite\n"
 "  kdh run -g seed --seed 42\n"
+"  kdh run seed-dhcp-hang          one built-in scenario, by its name\n"
 "  kdh run my-vm.kdh --junit junit.xml\n"
 "  kdh run -g vm --all             the VM scenarios installed with kdh\n",
-};
-
-const struct kdh_cmd kdh_cmd_list = {
-	.name = "list",
-	.summary = "list scenarios (default: the built-in suite) with groups",
-	.usage = "kdh list [PATH...] [--all] [-g GROUP] [--shard K/N]",
-	.run = list_main,
-	.help =
-"One line per scenario: name, groups, description.  Bad files are\n"
-"reported as by `kdh run` (exit 2).\n"
-"\n"
-"Options:\n"
-"  -g, --group G   only scenarios whose groups list G (as kdh run -g)\n"
-"  --shard K/N     only the Kth of N parts, as kdh run --shard K/N runs\n"
-"  --all           also the VM scenarios kdh ships, as kdh run --all (see\n"
-"                  kdh run --help, Files)\n",
 };

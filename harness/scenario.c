@@ -160,7 +160,8 @@ static int scenario_key(struct parse *p, const struct ini_item *it)
 				       it->value);
 		snprintf(sc->backend, sizeof(sc->backend), "%s", it->value);
 	} else {
-		return sc_fail(p, it->line, "unknown key '%s' in [scenario]", it->key);
+		sc_fail(p, it->line, "unknown key '%s' in [scenario]", it->key);
+		return -ENOENT;
 	}
 	return 0;
 }
@@ -182,8 +183,9 @@ static int network_key(struct parse *p, struct sc_network *net,
 			return sc_fail(p, it->line, "gateway: '%s' is not an IPv4 "
 				    "address", it->value);
 	} else {
-		return sc_fail(p, it->line, "unknown key '%s' in [network %s]",
-			    it->key, net->name);
+		sc_fail(p, it->line, "unknown key '%s' in [network %s]", it->key,
+			net->name);
+		return -ENOENT;
 	}
 	return 0;
 }
@@ -233,7 +235,8 @@ static int debugger_key(struct parse *p, const struct ini_item *it)
 
 		if (rc <= 0)
 			return rc;
-		return sc_fail(p, it->line, "unknown key '%s' in [debugger]", it->key);
+		sc_fail(p, it->line, "unknown key '%s' in [debugger]", it->key);
+		return -ENOENT;
 	}
 	return 0;
 }
@@ -286,11 +289,51 @@ static int section_open(struct parse *p, const struct ini_item *it,
 	return 0;
 }
 
+/* Which section takes @it's key: each section's own handler tries it on
+ * a scratch scenario (a bad value still says the key is known there) */
+static const char *key_home(const struct parse *p, const struct ini_item *it)
+{
+	static const struct ini_item vm_sec = { .kind = INI_SECTION,
+						.key = "vm", .name = "x" };
+	struct parse q = { .sc = g_new0(struct scenario, 1), .file = p->file };
+	char err[512];
+	const char *home = NULL;
+
+	q.err = err;
+	q.errlen = sizeof(err);
+	network_new(&q, "x");
+	sc_vm_new(&q, &vm_sec);
+	if (sc_vm_key(&q, &q.sc->vms[0], it) != -ENOENT)
+		home = "[vm NAME]";
+	else if (network_key(&q, &q.sc->nets[0], it) != -ENOENT)
+		home = "[network NAME]";
+	else if (debugger_key(&q, it) != -ENOENT)
+		home = "[debugger]";
+	else if (scenario_key(&q, it) != -ENOENT)
+		home = "[scenario]";
+	g_free(q.sc);
+	return home;
+}
+
+/* A key before any header, or unknown where it stands: if another section
+ * takes it, its header is likely missing, so say that */
+static int key_homeless(struct parse *p, const struct ini_item *it)
+{
+	const char *home = key_home(p, it);
+
+	if (home)
+		return sc_fail(p, it->line, "%s: belongs in a %s section; is its "
+			       "header missing?", it->key, home);
+	return sc_fail(p, it->line, "'%s' is outside any section", it->key);
+}
+
 static int item_take(struct parse *p, const struct ini_item *sec,
 		     const struct ini_item *it)
 {
 	struct scenario *sc = p->sc;
 
+	if (!sec->key[0])		/* before any section header */
+		return key_homeless(p, it);
 	if (!strcmp(sec->key, "scenario"))
 		return scenario_key(p, it);
 	if (!strcmp(sec->key, "network"))
@@ -343,10 +386,15 @@ static int duplicate_key(struct parse *p, const struct ini *ini, size_t sec,
 static int walk(struct parse *p, const struct ini *ini)
 {
 	size_t sec = 0;
+	int rc;
 
 	for (size_t i = 0; i < ini->n; i++) {
 		const struct ini_item *it = &ini->items[i];
 
+		if (it->kind == INI_SECTION && !it->key[0]) {
+			sec = i;	/* items before the first header */
+			continue;
+		}
 		if (it->kind == INI_SECTION) {
 			if (section_open(p, it, ini, i))
 				return -EINVAL;
@@ -357,8 +405,13 @@ static int walk(struct parse *p, const struct ini *ini)
 				sc_vm_new(p, it);
 			continue;
 		}
-		if (duplicate_key(p, ini, sec, i) ||
-		    item_take(p, &ini->items[sec], it))
+		if (duplicate_key(p, ini, sec, i))
+			return -EINVAL;
+		rc = item_take(p, &ini->items[sec], it);
+		if (rc == -ENOENT && ini->items[sec].key[0] &&
+		    key_home(p, it))
+			return key_homeless(p, it);
+		if (rc)
 			return -EINVAL;
 	}
 	return 0;

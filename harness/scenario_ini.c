@@ -118,9 +118,15 @@ static int item_line(struct ini *ini, char *s, int line, bool whole,
 	struct ini_item it = { .kind = INI_ITEM, .line = line };
 	char *sep = whole ? NULL : strpbrk(s, "=:");
 
-	if (!ini->n) {
+	if (!ini->n && (whole || !sep)) {
 		snprintf(err, errlen, "%d: '%s' is outside any section", line, s);
 		return -1;
+	}
+	if (!ini->n) {	/* a section of no kind: the scenario says whose key */
+		struct ini_item none = { .kind = INI_SECTION, .line = 0 };
+
+		if (item_add(ini, &none))
+			return -1;
 	}
 	if (whole) {
 		it.value = strdup(trim(s));

@@ -10,7 +10,9 @@ enum ini_kind { INI_SECTION, INI_ITEM };
 
 /**
  * struct ini_item - a section header or an item, in file order
- * @key:	section kind ("vm") or item key; "" for [expect] lines
+ * @key:	section kind ("vm") or item key; "" for [expect] lines and
+ *		for the header-less section of items before the first header
+ *		(line 0), which the scenario reports
  * @name:	section name ("win1"), "" for unnamed sections
  * @value:	item value, or the whole line in [expect]
  */

@@ -11,7 +11,7 @@ struct parse {
 	const char *file;
 	char *err;
 	size_t errlen;
-	char kv_err[200];
+	char kv_err[400];
 };
 
 int sc_fail(struct parse *p, int line, const char *fmt, ...)

@@ -10,6 +10,7 @@
 #include "harness/scenario_priv.h"
 #include "harness/scenario_values.h"
 #include "netsim/duration.h"
+#include "kdh/pve_pci.h"
 #include "kdh/winbuild.h"
 
 #include <glib.h>
@@ -187,6 +188,12 @@ static int scenario_vm_key(struct parse *p, struct sc_vm *vm,
 		if (sv_bool(v, &tc->dhcp))
 			return sc_fail(p, it->line, "dhcp: '%s' is not yes or no", v);
 	} else if (!strcmp(k, "busparams")) {
+		char dec[16];
+
+		if (!pci_lspci_parse(v, &tc->busparams))
+			return sc_fail(p, it->line, "busparams %s is lspci's form "
+				       "(hex); bcdedit wants decimal: busparams %s", v,
+				       pci_addr_str(&tc->busparams, dec, sizeof(dec)));
 		if (pci_addr_parse(v, &tc->busparams))
 			return sc_fail(p, it->line, "busparams: '%s' is not b.d.f "
 				       "(decimal, e.g. 0.19.0)", v);
@@ -247,9 +254,11 @@ int sc_vm_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it)
 	rc = vmconf_take(&vm->conf, k, it->value, it->line, p->err, p->errlen);
 	if (rc < 0)
 		return rc;
-	if (rc == 1)
-		return sc_fail(p, it->line, "unknown key '%s' in [vm %s]: neither a "
-			       "scenario key nor a Proxmox VM config key", k, vm->name);
+	if (rc == 1) {
+		sc_fail(p, it->line, "unknown key '%s' in [vm %s]: neither a "
+			"scenario key nor a Proxmox VM config key", k, vm->name);
+		return -ENOENT;
+	}
 	if (!strncmp(k, "net", 3) && vm->conf.has_net[strtoul(k + 3, NULL, 10)] &&
 	    g_ascii_isdigit(k[3]))
 		return net_key(p, vm, it);

@@ -226,5 +226,9 @@ const struct kdh_cmd kdh_cmd_serial_link = {
 "\n"
 "Example (WinDbg in VM 101 debugging VM 100 on COM1):\n"
 "  kdh serial-link /var/run/qemu-server/100.serial0 \\\n"
-"      /var/run/qemu-server/101.serial0 --decode\n",
+"      /var/run/qemu-server/101.serial0 --decode\n"
+"\n"
+"Exit status: 0 after --for or a signal stopped it, 1 when the link\n"
+"failed or the capture could not be completed, 2 bad usage, a bad\n"
+"socket name or a file that cannot be written.\n",
 };

@@ -5,7 +5,8 @@
  * it), and invalid UTF-8 reached summary.json and junit.xml.  Now a file is
  * UTF-8 (a UTF-8 BOM is skipped) or UTF-16 with a BOM -- what PowerShell's
  * `bcdedit /dbgsettings > dbg.txt` writes -- converted to UTF-8; a NUL
- * byte or invalid UTF-8 is an error that names its line.
+ * byte or invalid UTF-8 is an error that names its line, but UTF-16
+ * without its BOM (every other byte NUL) is named as such.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -46,6 +47,24 @@ static char *utf16(const char *file, const char *data, size_t len,
 	return out;
 }
 
+/* UTF-16 without its BOM (an editor's "Unicode" without a signature):
+ * text whose every other byte is NUL, from the first byte (big-endian) or
+ * the second (little-endian), in its first 64 bytes */
+static const char *utf16_unmarked(const char *data, size_t len)
+{
+	size_t n = len < 64 ? len & ~(size_t)1 : 64, nul[2] = { 0, 0 };
+
+	if (n < 4)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		nul[i & 1] += !data[i];
+	if (nul[1] == n / 2 && !nul[0])
+		return "UTF-16LE";
+	if (nul[0] == n / 2 && !nul[1])
+		return "UTF-16BE";
+	return NULL;
+}
+
 /**
  * text_decode() - a file's bytes as UTF-8 text
  * @file:	name for messages
@@ -67,6 +86,13 @@ char *text_decode(const char *file, const char *data, size_t len, char *err,
 		return utf16(file, data + 2, len - 2, "UTF-16BE", err, errlen);
 	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
 		data += 3, len -= 3;
+	if (utf16_unmarked(data, len)) {
+		snprintf(err, errlen, "%s: %s text without a byte-order mark "
+			 "(every other byte is NUL): save it as UTF-8, or as UTF-16 "
+			 "with its BOM as PowerShell's > writes it", file,
+			 utf16_unmarked(data, len));
+		return NULL;
+	}
 	if (memchr(data, '\0', len)) {
 		snprintf(err, errlen, "%s:%d: a NUL byte: not a text file", file,
 			 line_of(data, (size_t)((const char *)memchr(data, '\0', len) -

@@ -266,4 +266,7 @@ void run_judge(const struct scenario *sc, struct scenario_result *r)
 		expect_finding(r, e, v, &val);
 		r->verdict = V_FAIL;
 	}
+	if (!sc->n_expects)	/* a PASS that checked nothing says so */
+		snprintf(r->reason, sizeof(r->reason), "no [expect]: checks "
+			 "nothing");
 }

@@ -51,6 +51,12 @@ int check_conf_load(const struct kdh_cmd *cmd, const char *path,
 {
 	char err[512];
 
+	if (g_str_has_prefix(path, "/etc/pve/") &&
+	    !g_file_test("/etc/pve", G_FILE_TEST_IS_DIR))
+		return cli_error(cmd, KDH_EXIT_USAGE, "%s: no /etc/pve here: this "
+				 "is not a Proxmox VE host; give the VM config's "
+				 "file (copied from the host) or --config-dir DIR",
+				 path);
 	if (vmconf_load(path, c, err, sizeof(err)))
 		return cli_error(cmd, KDH_EXIT_USAGE, "%s", err);
 	for (size_t i = 0; i < c->n_notes; i++)
@@ -380,7 +386,10 @@ const struct kdh_cmd kdh_cmd_qemu_cmd = {
 "               also note every config line kept and ignored\n"
 "\n"
 "A cpu: value qemu-server refuses, or a bad cpu-models file, is an error\n"
-"(exit status 2).\n",
+"(exit status 2).\n"
+"\n"
+"Exit status: 0 printed, 2 bad usage or a bad or missing VM config or\n"
+"cpu-models file.\n",
 };
 
 const struct kdh_cmd kdh_cmd_check = {

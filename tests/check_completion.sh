@@ -44,6 +44,7 @@ expect "--dhcp" net --dh
 expect "sim switch" bench s
 comp run -g "" | grep -qw seed || fail "kdh run -g <TAB>: no group seed"
 comp list --group "" | grep -qw dhcp || fail "kdh list --group <TAB>: no group dhcp"
+expect "seed-dhcp-hang seed-dhcp-hang-apipa-route" list --show seed-dhcp-h
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -510,6 +510,18 @@ Test(vmconf, bad_bcdedit_files_give_exact_messages)
 	each_bad("../bad-bcdedit", bad_bcdedit, 10);
 }
 
+/* UTF-16 saved without its BOM: named as such, not "a NUL byte" */
+Test(vmconf, utf16_without_bom_gets_a_hint)
+{
+	const char src[] = "k\0e\0y\0 \0" "1\0.\0" "2\0.\0" "3\0.\0" "4\0\r\0\n\0";
+	char err[300];
+
+	cr_assert_null(text_decode("bcd.txt", src, sizeof(src) - 1, err, sizeof(err)));
+	cr_assert_str_eq(err, "bcd.txt: UTF-16LE text without a byte-order mark "
+			 "(every other byte is NUL): save it as UTF-8, or as "
+			 "UTF-16 with its BOM as PowerShell's > writes it");
+}
+
 Test(vmconf, bcdedit_from_powershell_is_utf16)
 {
 	const char *src = "\xff\xfe" "k\0e\0y\0 \0" "1\0.\0" "2\0.\0" "3\0.\0" "4\0\r\0\n\0"

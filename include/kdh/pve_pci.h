@@ -61,5 +61,6 @@ int pve_pci_layout_of(const struct vmconf *c, const struct pve_machine *m,
 int pve_pci_bridge_bus(const struct pve_pci_layout *l, unsigned n);
 int pve_guest_nic_pci(const struct vmconf *c, unsigned index,
 		      struct pci_addr *pci);
+int pci_lspci_parse(const char *s, struct pci_addr *pci);
 
 #endif /* KDH_PVE_PCI_H */

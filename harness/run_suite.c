@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* run_suite.c - the scenarios `kdh run` and `kdh list` take: files,
+ * directories, the built-in suite and built-in scenarios by name
+ *
+ * Theory of operation: each argument is a directory (every *.kdh in it,
+ * sorted), a file, or, when no such file exists, the name of a built-in
+ * scenario as `kdh list` prints it ("seed-dhcp-hang"; "seed-dhcp-hang.kdh"
+ * and "built-in:seed-dhcp-hang.kdh" too).  No argument is the built-in
+ * suite.  All are parsed before anything runs: a bad file is reported
+ * ("file:line: what is wrong") and marks the suite bad.  Then -g keeps a
+ * group's members and --shard K/N every Nth from the Kth.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib.h>
+
+#include "harness/run_suite.h"
+#include "kdh/datadir.h"
+#include "kdh/textfile.h"
+
+static struct scenario *suite_add(struct suite *s)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		struct scenario *p = realloc(s->sc, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		s->sc = p;
+		s->cap = cap;
+	}
+	return &s->sc[s->n++];
+}
+
+static void load_text(struct suite *s, const char *file, const char *text)
+{
+	struct scenario *sc = suite_add(s);
+	char err[512];
+
+	if (!sc || scenario_parse(file, text, sc, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", sc ? err : "out of memory");
+		s->bad = true;
+		if (sc)
+			s->n--;
+	}
+}
+
+static void load_builtin(struct suite *s, const struct builtin_scenario *b)
+{
+	char file[128];
+
+	snprintf(file, sizeof(file), "built-in:%s", b->name);
+	load_text(s, file, b->text);
+}
+
+/**
+ * builtin_find() - a built-in scenario by the name `kdh list` prints
+ * @name:	"seed-dhcp-hang", "seed-dhcp-hang.kdh" or
+ *		"built-in:seed-dhcp-hang.kdh"
+ *
+ * Return: the scenario, or NULL when no built-in one has that name
+ */
+const struct builtin_scenario *builtin_find(const char *name)
+{
+	size_t n;
+
+	if (!strncmp(name, "built-in:", 9))
+		name += 9;
+	n = g_str_has_suffix(name, ".kdh") ? strlen(name) - 4 : strlen(name);
+	for (size_t i = 0; i < n_builtin_scenarios; i++) {
+		const char *b = builtin_scenarios[i].name;
+
+		if (!strncmp(b, name, n) && !strcmp(b + n, ".kdh"))
+			return &builtin_scenarios[i];
+	}
+	return NULL;
+}
+
+/* A file, or when there is none by that name a built-in scenario */
+static void load_file(struct suite *s, const char *path)
+{
+	const struct builtin_scenario *b;
+	char err[512];
+	gchar *text;
+
+	if (!g_file_test(path, G_FILE_TEST_EXISTS) && (b = builtin_find(path))) {
+		load_builtin(s, b);
+		return;
+	}
+	text = text_load(path, err, sizeof(err));
+	if (!text) {
+		fprintf(stderr, "%s%s\n", err, strchr(path, '/') ||
+			g_file_test(path, G_FILE_TEST_EXISTS) ? "" :
+			" (nor a built-in scenario: kdh list names them)");
+		s->bad = true;
+		return;
+	}
+	load_text(s, path, text);
+	g_free(text);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void load_dir(struct suite *s, const char *dir)
+{
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d) {
+		fprintf(stderr, "%s: cannot read the directory\n", dir);
+		s->bad = true;
+		g_ptr_array_free(names, TRUE);
+		return;
+	}
+	while ((de = readdir(d)))
+		if (g_str_has_suffix(de->d_name, ".kdh"))
+			g_ptr_array_add(names, g_build_filename(dir, de->d_name, NULL));
+	closedir(d);
+	qsort(names->pdata, names->len, sizeof(char *), name_cmp);
+	for (guint i = 0; i < names->len; i++)
+		load_file(s, g_ptr_array_index(names, i));
+	g_ptr_array_free(names, TRUE);
+}
+
+static void load_vm_dir(struct suite *s)
+{
+	char dir[4096];
+
+	if (kdh_vm_scenario_dir(dir, sizeof(dir))) {
+		fprintf(stderr, "--all: no VM scenarios: kdh is neither "
+			"installed (no scenarios/vm in its data directory) "
+			"nor the build tree's\n");
+		s->bad = true;
+	} else {
+		load_dir(s, dir);
+	}
+}
+
+/**
+ * suite_load() - the scenarios of the command line, selected
+ * @s:		output (zeroed by the caller; free s->sc)
+ * @argc:	the paths and names
+ * @argv:	them
+ * @sel:	-g, --all, --shard
+ */
+void suite_load(struct suite *s, int argc, char **argv,
+		const struct suite_sel *sel)
+{
+	struct stat st;
+	size_t j = 0;
+
+	if (argc == 0 || sel->all)
+		for (size_t i = 0; i < n_builtin_scenarios; i++)
+			load_builtin(s, &builtin_scenarios[i]);
+	if (sel->all)
+		load_vm_dir(s);
+	for (int i = 0; i < argc; i++) {
+		if (!stat(argv[i], &st) && S_ISDIR(st.st_mode))
+			load_dir(s, argv[i]);
+		else
+			load_file(s, argv[i]);
+	}
+	for (size_t i = 0; i < s->n; i++)	/* -g GROUP keeps its members */
+		if (!sel->group || sc_in_group(&s->sc[i], sel->group))
+			s->sc[j++] = s->sc[i];
+	for (size_t i = 0; i < j; i++)
+		s->sc[i].index = (unsigned)i;	/* merged shards sort on it */
+	s->n = j;
+	j = 0;		/* --shard K/N: every Nth, from the Kth, in suite order */
+	for (size_t i = 0; sel->shards && i < s->n; i++)
+		if (i % sel->shards == sel->shard - 1)
+			s->sc[j++] = s->sc[i];
+	if (sel->shards)
+		s->n = j;
+}
+
+/**
+ * suite_shard_parse() - --shard's "K/N"
+ * @v:		the text
+ * @k:		output: K, 1-based
+ * @n:		output: N
+ *
+ * Return: 0, or -1 unless 1 <= K <= N
+ */
+int suite_shard_parse(const char *v, unsigned *k, unsigned *n)
+{
+	char tail;
+
+	return sscanf(v, "%u/%u%c", k, n, &tail) == 2 && *n >= 1 && *k >= 1 &&
+	       *k <= *n ? 0 : -1;
+}
