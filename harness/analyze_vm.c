@@ -289,8 +289,12 @@ int analysis_vm_result(const struct analysis *a, const char *vm,
 			 r->debug_nic.name, dbg->arp_for_debugger);
 	} else if (!dbg) {
 		r->outcome = AN_NO_KDNET_TRAFFIC;
-		snprintf(r->why, sizeof(r->why), "no KDNET packet from any of its "
-			 "%zu NICs", v->n_nics);
+		if (v->n_nics == 1)
+			snprintf(r->why, sizeof(r->why), "no KDNET packet from its "
+				 "NIC");
+		else
+			snprintf(r->why, sizeof(r->why), "no KDNET packet from any "
+				 "of its %zu NICs", v->n_nics);
 		r->first_kdnet_s = r->connect_s = r->logo_hang_s = NAN;
 	}
 	if (dbg && !dbg->kdnet_sent)

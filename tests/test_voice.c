@@ -161,3 +161,26 @@ Test(voice, check_vmid_without_etc_pve_says_so)
 	g_free(out);
 	g_free(err);
 }
+
+/* One NIC is "its NIC", not "any of its 1 NICs" */
+Test(voice, one_nic_is_its_nic)
+{
+	char *dir = g_dir_make_tmp("kdh-voice-XXXXXX", NULL), *out, *err, *js;
+	char *path;
+
+	cr_assert(dir);
+	cr_assert_eq(kdh6(&out, &err, "run", "ostype-win10", "--results", dir,
+			  "--seed", "1"), 0, "%s%s", out, err);
+	g_free(out); g_free(err);
+	path = g_strdup_printf("%s/run-*/ostype-win10/result.json", dir);
+	{
+		const char *argv[] = { "sh", "-c", "cat $0", path, NULL };
+
+		cr_assert_eq(test_run(argv, &js, &err), 0, "%s", err);
+	}
+	cr_assert(strstr(js, "no KDNET packet from its NIC"), "%s", js);
+	cr_assert_null(strstr(js, "any of its 1 NICs"));
+	g_free(js); g_free(err); g_free(path);
+	test_rmtree(dir);
+	g_free(dir);
+}
