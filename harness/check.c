@@ -64,7 +64,7 @@ static void link_findings(const struct vmconf *c, int nic, struct finding *f,
 {
 	if (nic < 0 || *n + 2 > max)
 		return;
-	if (c->nets[nic].link_down) {
+	if (!pve_net_link_up(&c->nets[nic])) {
 		add(&f[(*n)++], FIND_BLOCK, "net%d has link_down=1: nothing gets through", nic);
 		snprintf(f[*n - 1].fix, sizeof(f[0].fix), "remove link_down=1 from net%d", nic);
 	}

@@ -149,6 +149,32 @@ static void meta_take(struct vmconf *c, const char *value)
 	g_strfreev(items);
 }
 
+/* The property-string keys kdh reads, with their format's default key (a
+ * bare part's key): qemu-server's net, cpu, hostpci, efidisk, machine */
+static const struct { const char *prefix; unsigned max; const char *dflt; }
+propstr_keys[] = {
+	{ "net", PVE_MAX_NETS, "model" }, { "hostpci", VMCONF_HOSTPCI, "host" },
+	{ "cpu", 0, "cputype" }, { "efidisk0", 0, "file" },
+	{ "machine", 0, "type" }, { "meta", 0, NULL },
+};
+
+/* A key given twice in a property string, refused as Proxmox refuses it */
+static int propstr_check(const struct vmconf *c, const char *k, const char *v,
+			 int line, char *err, size_t len)
+{
+	char e[160];
+
+	for (size_t i = 0; i < G_N_ELEMENTS(propstr_keys); i++) {
+		if (propstr_keys[i].max ?
+		    key_index(k, propstr_keys[i].prefix, propstr_keys[i].max) < 0 :
+		    strcmp(k, propstr_keys[i].prefix))
+			continue;
+		if (pve_propstr_dupkey(v, propstr_keys[i].dflt, e, sizeof(e)))
+			return fail(err, len, c->file, line, "%s: %s", k, e);
+	}
+	return 0;
+}
+
 /**
  * vmconf_take() - one "key: value" line of a VM config
  * @c:		the config (from vmconf_init())
@@ -170,6 +196,8 @@ int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
 	char e[160];
 	int i;
 
+	if (propstr_check(c, k, v, line, err, len))
+		return -EINVAL;
 	if ((i = key_index(k, "net", PVE_MAX_NETS)) >= 0) {
 		if (pve_net_parse(v, &c->nets[i], e, sizeof(e)))
 			return fail(err, len, c->file, line, "%s: %s", k, e);
