@@ -192,11 +192,13 @@ size_t kdh_check(const struct vmconf *c, const struct dbgsettings *d,
 	vmid_text(x, vmid, sizeof(vmid));
 	if (d && !strcasecmp(d->debugtype, "SERIAL")) {
 		serial_findings(c, d, vmid, f, &n);
+		check_secboot(c, vmid, f, &n);
 		return n;
 	}
 	nic = check_nic(c, d, x, f, &n);
 	link_findings(c, nic, f, &n, max);
 	check_hv(c, x, vmid, f, &n);
+	check_secboot(c, vmid, f, &n);
 	dhcp_finding(d, x->net, &f[n++]);
 	if (d)
 		settings_findings(d, f, &n);

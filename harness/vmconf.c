@@ -70,13 +70,13 @@ static const char *const ignored_keys[] = {
 	"acpi", "affinity", "agent", "allow-ksm", "amd-sev", "arch", "audio0",
 	"autostart", "balloon", "boot", "bootdisk", "cdrom", "cicustom",
 	"cipassword", "citype", "ciupgrade", "ciuser", "cpulimit", "cpuunits",
-	"description", "digest", "efidisk0", "freeze", "hookscript", "hotplug",
+	"description", "digest", "freeze", "hookscript", "hotplug",
 	"hugepages", "intel-tdx", "ivshmem", "keephugepages", "keyboard",
 	"localtime", "lock", "migrate_downtime", "migrate_speed", "nameserver",
 	"numa", "onboot", "parent", "protection", "reboot", "rng0",
 	"running-nets-host-mtu", "runningcpu", "runningmachine", "searchdomain",
 	"shares", "smbios1", "smp", "snaptime", "spice_enhancements", "sshkeys",
-	"startdate", "startup", "tablet", "tags", "tdf", "tpmstate0",
+	"startdate", "startup", "tablet", "tags", "tdf",
 	"vcpus", "vga", "vmgenid", "vmstate", "vmstatestorage", "watchdog",
 };
 
@@ -135,6 +135,31 @@ static bool option_on(const char *value, const char *opt)
 			     !strcmp(*it + n + 1, "yes") || !strcmp(*it + n + 1, "true");
 	g_strfreev(items);
 	return on;
+}
+
+/* efidisk0: STORAGE:VOL,efitype=4m,pre-enrolled-keys=1,size=... (Drive.pm's
+ * efitype 2m|4m, pre-enrolled-keys a boolean) */
+static int efidisk_take(struct vmconf *c, const char *v, int line, char *err,
+			size_t len)
+{
+	gchar **items = g_strsplit(v, ",", -1);
+	int rc = 0;
+
+	c->efidisk = (struct vmconf_efidisk){ .line = line };
+	for (gchar **it = items; *it && !rc; it++) {
+		if (!strncmp(*it, "efitype=", 8)) {
+			if (strcmp(*it + 8, "2m") && strcmp(*it + 8, "4m"))
+				rc = fail(err, len, c->file, line, "efidisk0: efitype "
+					  "'%s' is not 2m or 4m", *it + 8);
+			c->efidisk.efitype_4m = !strcmp(*it + 8, "4m");
+		} else if (!strncmp(*it, "pre-enrolled-keys=", 18) &&
+			   pve_boolean(*it + 18, &c->efidisk.keys)) {
+			rc = fail(err, len, c->file, line, "efidisk0: pre-enrolled-keys "
+				  "takes 0 or 1, not '%s'", *it + 18);
+		}
+	}
+	g_strfreev(items);
+	return rc;
 }
 
 /* meta: creation-qemu=9.2.0,ctime=... */
@@ -248,6 +273,10 @@ int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
 		c->hostpci[i].line = line;
 		c->hostpci[i].x_vga = option_on(v, "x-vga");
 		c->hostpci[i].pcie = option_on(v, "pcie");
+	} else if (!strcmp(k, "efidisk0")) {
+		return efidisk_take(c, v, line, err, len);
+	} else if (!strcmp(k, "tpmstate0")) {
+		c->tpmstate_line = line;
 	} else if (!strcmp(k, "name")) {
 		return COPY(c->name);
 	} else if (!strcmp(k, "args")) {
