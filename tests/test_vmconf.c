@@ -410,6 +410,22 @@ Test(vmconf, cli_check_and_qemu_cmd)
 	g_free(conf); g_free(bcd); g_free(dir);
 }
 
+/* qemu-server sets link_down over QMP after start: the argv cannot say it */
+Test(vmconf, qemu_cmd_says_link_down_is_not_in_the_argv)
+{
+	char *conf = test_tmpfile(".conf"), *out, *err;
+	const char *qemu[] = { getenv("KDH_BIN"), "qemu-cmd", conf, NULL };
+
+	cr_assert(g_file_set_contents(conf, "net0: e1000=BC:24:11:00:00:01,"
+				      "bridge=vmbr0,link_down=1\n", -1, NULL));
+	cr_assert_eq(test_run(qemu, &out, &err), 0, "%s", err);
+	cr_assert(strstr(err, "net0: link_down=1: qemu-server starts the NIC, then "
+			 "sets its link down over QMP"), "%s", err);
+	g_free(out); g_free(err);
+	unlink(conf);
+	g_free(conf);
+}
+
 Test(vmconf, only_canonical_numbered_keys_are_nics)
 {
 	struct vmconf c;
