@@ -322,12 +322,6 @@ GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o,
 	if (o->disk)
 		arg(a, "-drive", "file=%s,if=virtio,snapshot=on", o->disk);
 	nics(a, c, o);
-	for (unsigned i = 0; i < PVE_MAX_NETS && notes; i++)
-		if (c->has_net[i] && !pve_net_link_up(&c->nets[i]))
-			g_string_append_printf(notes, "net%u: link_down=1: qemu-server "
-					       "starts the NIC, then sets its link down "
-					       "over QMP (set_link net%u up=false); this "
-					       "command line leaves it up\n", i, i);
 	if (vmconf_n_nets(c))
 		pve_version_guard(&m.version, 10, 0, 1, &required);
 	if (!strcmp(m.viommu, "virtio"))

@@ -115,6 +115,12 @@ static int qemu_cmd_print(const struct vmconf *c, struct qemu_opts *o,
 		o->vmid = 100;
 	notes = g_string_new(NULL);
 	a = qemu_argv_new(c, o, notes, err, sizeof(err));
+	for (unsigned i = 0; i < PVE_MAX_NETS; i++)	/* kdh's runs pull the plug */
+		if (c->has_net[i] && !pve_net_link_up(&c->nets[i]))
+			g_string_append_printf(notes, "net%u: link_down=1: qemu-server "
+					       "starts the NIC, then sets its link down "
+					       "over QMP (set_link net%u up=false); this "
+					       "command line leaves it up\n", i, i);
 	notes_v = g_strsplit(notes->str, "\n", -1);
 	for (gchar **l = notes_v; *l; l++)
 		if (**l)
