@@ -64,7 +64,7 @@ static void link_findings(const struct vmconf *c, int nic, struct finding *f,
 {
 	if (nic < 0 || *n + 2 > max)
 		return;
-	if (c->nets[nic].link_down) {
+	if (!pve_net_link_up(&c->nets[nic])) {
 		add(&f[(*n)++], FIND_BLOCK, "net%d has link_down=1: nothing gets through", nic);
 		snprintf(f[*n - 1].fix, sizeof(f[0].fix), "remove link_down=1 from net%d", nic);
 	}
@@ -192,11 +192,13 @@ size_t kdh_check(const struct vmconf *c, const struct dbgsettings *d,
 	vmid_text(x, vmid, sizeof(vmid));
 	if (d && !strcasecmp(d->debugtype, "SERIAL")) {
 		serial_findings(c, d, vmid, f, &n);
+		check_secboot(c, vmid, f, &n);
 		return n;
 	}
 	nic = check_nic(c, d, x, f, &n);
 	link_findings(c, nic, f, &n, max);
 	check_hv(c, x, vmid, f, &n);
+	check_secboot(c, vmid, f, &n);
 	dhcp_finding(d, x->net, &f[n++]);
 	if (d)
 		settings_findings(d, f, &n);

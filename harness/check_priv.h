@@ -12,6 +12,8 @@ void check_fix(struct finding *f, const char *fmt, ...)
 int check_nic(const struct vmconf *c, const struct dbgsettings *d,
 	      const struct check_ctx *x, struct finding *f, size_t *n);
 
+void check_secboot(const struct vmconf *c, const char *vmid, struct finding *f,
+		   size_t *n);
 void check_hv(const struct vmconf *c, const struct check_ctx *x,
 	      const char *vmid, struct finding *f, size_t *n);
 

@@ -158,11 +158,12 @@ static int net_option(struct pve_net *net, const char *k, const char *v,
 		}
 		net->tag = (unsigned)tag;
 	} else if (!strcmp(k, "firewall") || !strcmp(k, "link_down")) {
-		if (strcmp(v, "0") && strcmp(v, "1")) {
-			snprintf(err, errlen, "%s takes 0 or 1, not '%s'", k, v);
+		if (pve_boolean(v, !strcmp(k, "firewall") ? &net->firewall :
+				&net->link_down)) {
+			snprintf(err, errlen, "%s takes 0 or 1 (off/on, no/yes, "
+				 "false/true), not '%s'", k, v);
 			return -EINVAL;
 		}
-		*(!strcmp(k, "firewall") ? &net->firewall : &net->link_down) = *v == '1';
 	} else if (strcmp(k, "rate") && strcmp(k, "queues") && strcmp(k, "mtu")) {
 		snprintf(err, errlen, "unknown net option '%s'", k);
 		return -EINVAL;

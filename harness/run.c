@@ -366,6 +366,7 @@ static int vm_build(struct sim *s, size_t i, struct nic_port *np)
 			return -ENOMEM;
 		ns_port_set_faults(v->ports[n], NS_DIR_IN, &c->faults);
 		ns_port_set_faults(v->ports[n], NS_DIR_OUT, &c->faults);
+		ns_port_set_down(v->ports[n], !pve_net_link_up(&c->nets[n]));
 	}
 	ns_timer_mod(v->power, s->t0 + c->power_on_ns);
 	if (c->reboot_ns)

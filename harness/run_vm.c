@@ -332,6 +332,7 @@ static int listeners_open(struct vm_real *r)
 					    sizeof(s->err));
 		if (!r->ls[i])
 			return -EIO;
+		ns_stream_listener_set_down(r->ls[i], !pve_net_link_up(&c->nets[i]));
 	}
 	return 0;
 }

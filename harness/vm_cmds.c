@@ -121,6 +121,12 @@ static int qemu_cmd_print(const struct vmconf *c, struct qemu_opts *o,
 		o->vmid = 100;
 	notes = g_string_new(NULL);
 	a = qemu_argv_new(c, o, notes, err, sizeof(err));
+	for (unsigned i = 0; i < PVE_MAX_NETS; i++)	/* kdh's runs pull the plug */
+		if (c->has_net[i] && !pve_net_link_up(&c->nets[i]))
+			g_string_append_printf(notes, "net%u: link_down=1: qemu-server "
+					       "starts the NIC, then sets its link down "
+					       "over QMP (set_link net%u up=false); this "
+					       "command line leaves it up\n", i, i);
 	notes_v = g_strsplit(notes->str, "\n", -1);
 	for (gchar **l = notes_v; *l; l++)
 		if (**l)
@@ -414,6 +420,11 @@ const struct kdh_cmd kdh_cmd_check = {
 "  An x-vga GPU (hv_vendor_id=proxmox) and QEMU's hv-syndbg are known.\n"
 "- the ~10 minute hang when dhcp is on but the network has no DHCP server,\n"
 "  link_down, firewall=1, a port outside 49152-65535, a malformed key.\n"
+"- Secure Boot: efidisk0 efitype=4m,pre-enrolled-keys=1 (Proxmox's Windows\n"
+"  11 default) boots with Secure Boot on, and under it `bcdedit /debug on`\n"
+"  fails (\"The value is protected by Secure Boot policy\"): a warning, as\n"
+"  it may have been turned off in the firmware setup since.  A TPM\n"
+"  (tpmstate0) turns on neither Secure Boot nor VBS/HVCI.\n"
 "With debugtype SERIAL (bcdedit /dbgsettings serial debugport:1\n"
 "baudrate:115200) the findings are about the COM port instead: COMn is the\n"
 "VM's n-th serialN port; missing, or not a socket to link with\n"

@@ -70,13 +70,13 @@ static const char *const ignored_keys[] = {
 	"acpi", "affinity", "agent", "allow-ksm", "amd-sev", "arch", "audio0",
 	"autostart", "balloon", "boot", "bootdisk", "cdrom", "cicustom",
 	"cipassword", "citype", "ciupgrade", "ciuser", "cpulimit", "cpuunits",
-	"description", "digest", "efidisk0", "freeze", "hookscript", "hotplug",
+	"description", "digest", "freeze", "hookscript", "hotplug",
 	"hugepages", "intel-tdx", "ivshmem", "keephugepages", "keyboard",
 	"localtime", "lock", "migrate_downtime", "migrate_speed", "nameserver",
 	"numa", "onboot", "parent", "protection", "reboot", "rng0",
 	"running-nets-host-mtu", "runningcpu", "runningmachine", "searchdomain",
 	"shares", "smbios1", "smp", "snaptime", "spice_enhancements", "sshkeys",
-	"startdate", "startup", "tablet", "tags", "tdf", "tpmstate0",
+	"startdate", "startup", "tablet", "tags", "tdf",
 	"vcpus", "vga", "vmgenid", "vmstate", "vmstatestorage", "watchdog",
 };
 
@@ -137,6 +137,31 @@ static bool option_on(const char *value, const char *opt)
 	return on;
 }
 
+/* efidisk0: STORAGE:VOL,efitype=4m,pre-enrolled-keys=1,size=... (Drive.pm's
+ * efitype 2m|4m, pre-enrolled-keys a boolean) */
+static int efidisk_take(struct vmconf *c, const char *v, int line, char *err,
+			size_t len)
+{
+	gchar **items = g_strsplit(v, ",", -1);
+	int rc = 0;
+
+	c->efidisk = (struct vmconf_efidisk){ .line = line };
+	for (gchar **it = items; *it && !rc; it++) {
+		if (!strncmp(*it, "efitype=", 8)) {
+			if (strcmp(*it + 8, "2m") && strcmp(*it + 8, "4m"))
+				rc = fail(err, len, c->file, line, "efidisk0: efitype "
+					  "'%s' is not 2m or 4m", *it + 8);
+			c->efidisk.efitype_4m = !strcmp(*it + 8, "4m");
+		} else if (!strncmp(*it, "pre-enrolled-keys=", 18) &&
+			   pve_boolean(*it + 18, &c->efidisk.keys)) {
+			rc = fail(err, len, c->file, line, "efidisk0: pre-enrolled-keys "
+				  "takes 0 or 1, not '%s'", *it + 18);
+		}
+	}
+	g_strfreev(items);
+	return rc;
+}
+
 /* meta: creation-qemu=9.2.0,ctime=... */
 static void meta_take(struct vmconf *c, const char *value)
 {
@@ -147,6 +172,32 @@ static void meta_take(struct vmconf *c, const char *value)
 			snprintf(c->creation_qemu, sizeof(c->creation_qemu), "%s",
 				 *it + 14);
 	g_strfreev(items);
+}
+
+/* The property-string keys kdh reads, with their format's default key (a
+ * bare part's key): qemu-server's net, cpu, hostpci, efidisk, machine */
+static const struct { const char *prefix; unsigned max; const char *dflt; }
+propstr_keys[] = {
+	{ "net", PVE_MAX_NETS, "model" }, { "hostpci", VMCONF_HOSTPCI, "host" },
+	{ "cpu", 0, "cputype" }, { "efidisk0", 0, "file" },
+	{ "machine", 0, "type" }, { "meta", 0, NULL },
+};
+
+/* A key given twice in a property string, refused as Proxmox refuses it */
+static int propstr_check(const struct vmconf *c, const char *k, const char *v,
+			 int line, char *err, size_t len)
+{
+	char e[160];
+
+	for (size_t i = 0; i < G_N_ELEMENTS(propstr_keys); i++) {
+		if (propstr_keys[i].max ?
+		    key_index(k, propstr_keys[i].prefix, propstr_keys[i].max) < 0 :
+		    strcmp(k, propstr_keys[i].prefix))
+			continue;
+		if (pve_propstr_dupkey(v, propstr_keys[i].dflt, e, sizeof(e)))
+			return fail(err, len, c->file, line, "%s: %s", k, e);
+	}
+	return 0;
 }
 
 /**
@@ -170,6 +221,8 @@ int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
 	char e[160];
 	int i;
 
+	if (propstr_check(c, k, v, line, err, len))
+		return -EINVAL;
 	if ((i = key_index(k, "net", PVE_MAX_NETS)) >= 0) {
 		if (pve_net_parse(v, &c->nets[i], e, sizeof(e)))
 			return fail(err, len, c->file, line, "%s: %s", k, e);
@@ -220,6 +273,10 @@ int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
 		c->hostpci[i].line = line;
 		c->hostpci[i].x_vga = option_on(v, "x-vga");
 		c->hostpci[i].pcie = option_on(v, "pcie");
+	} else if (!strcmp(k, "efidisk0")) {
+		return efidisk_take(c, v, line, err, len);
+	} else if (!strcmp(k, "tpmstate0")) {
+		c->tpmstate_line = line;
 	} else if (!strcmp(k, "name")) {
 		return COPY(c->name);
 	} else if (!strcmp(k, "args")) {

@@ -10,7 +10,9 @@
  * closes just that port (said through the event callback, with how much of
  * a frame was pending), the rest of the network goes on.  Frames toward QEMU
  * are written at once; what the socket does not take waits in a bounded
- * queue, beyond which frames are dropped and counted, as a NIC would.
+ * queue, beyond which frames are dropped and counted, as a NIC would.  A
+ * listener set down gives its ports a pulled plug (the switch passes no
+ * frame through them): the NIC's link_down=1.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +56,7 @@ struct ns_stream_listener {
 	void *opaque;
 	struct ns_stream_port **conns;
 	size_t n_conns;
+	bool down;			/* accepted ports start down */
 };
 
 static uint32_t be32(const uint8_t *p)
@@ -282,7 +285,18 @@ static void listener_accept(void *opaque, int fd, short revents)
 		close(c);
 		return;
 	}
+	ns_port_set_down(sp->port, ls->down);
 	ls->conns[ls->n_conns++] = sp;
+}
+
+/**
+ * ns_stream_listener_set_down() - the plug of every port it accepts from now
+ * @ls:		listener
+ * @down:	true: its ports pass no frame (Proxmox's link_down=1)
+ */
+void ns_stream_listener_set_down(struct ns_stream_listener *ls, bool down)
+{
+	ls->down = down;
 }
 
 /**

@@ -7,7 +7,10 @@
  * forwarded to the port that learned its destination, or flooded to all
  * other ports when the destination is broadcast, multicast, unknown or aged
  * out.  Each outgoing copy passes that port's outbound link.  Without faults
- * nothing is allocated or copied per frame.
+ * nothing is allocated or copied per frame.  A port set down (a NIC with
+ * Proxmox's link_down=1: the plug pulled) passes no frame either way: what
+ * it is given is dropped before its link and monitors, nothing is delivered
+ * to it.
  *
  * Forwarding is not re-entered: a frame that a deliver callback sends
  * while the switch is still forwarding (slirp answering a DHCP request at
@@ -42,6 +45,7 @@ struct ns_port {
 	struct ns_link *link[2];	/* NS_DIR_IN, NS_DIR_OUT; NULL = clean */
 	struct ns_link_stats clean[2];	/* stats when no link is set */
 	uint64_t rx, tx, runts;
+	bool down;			/* link down: no frame either way */
 };
 
 struct deferred {
@@ -239,6 +243,8 @@ static void deliver_clean(void *opaque, const uint8_t *frame, size_t len)
 
 static void port_output(struct ns_port *p, const uint8_t *frame, size_t len)
 {
+	if (p->down)
+		return;
 	if (p->link[NS_DIR_OUT]) {
 		ns_link_send(p->link[NS_DIR_OUT], frame, len);
 	} else {
@@ -303,6 +309,8 @@ static void forward_from_link(void *opaque, const uint8_t *frame, size_t len)
 
 static void port_input_now(struct ns_port *p, const uint8_t *frame, size_t len)
 {
+	if (p->down)
+		return;
 	if (p->link[NS_DIR_IN]) {
 		ns_link_send(p->link[NS_DIR_IN], frame, len);
 	} else {
@@ -420,6 +428,16 @@ int ns_port_set_faults(struct ns_port *p, enum ns_dir dir,
 	p->link[dir] = ns_link_new(p->sw->loop, f,
 				   dir == NS_DIR_IN ? forward_from_link : deliver_clean, p);
 	return p->link[dir] ? 0 : -1;
+}
+
+/**
+ * ns_port_set_down() - pull (or put back) the port's plug
+ * @p:		port
+ * @down:	true: no frame enters or leaves the switch through @p
+ */
+void ns_port_set_down(struct ns_port *p, bool down)
+{
+	p->down = down;
 }
 
 /** ns_port_link_stats() - what a direction's link did */

@@ -246,3 +246,42 @@ Test(stream, refused_on_the_virtual_clock)
 	ns_switch_free(sw);
 	ns_loop_free(l);
 }
+
+/* link_down=1 on a `target = vm` NIC: the listener's ports pass no frame
+ * either way (QEMU's frames do not reach the switch, none go back) */
+Test(stream, listener_set_down_passes_nothing)
+{
+	struct ns_loop *l = ns_loop_new(NS_CLOCK_REAL, 1);
+	struct ns_switch *sw = ns_switch_new(l, "sw");
+	struct sink s = { .l = l, .want = 1 };
+	struct ns_port *p = ns_port_new(sw, "sink", &sink_ops, &s);
+	char *path = test_tmpfile(".sock"), err[128];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct ns_stream_listener *ls;
+	uint8_t msg[4 + 60] = { 0, 0, 0, 60 }, f[60], back[128];
+	int c;
+
+	unlink(path);
+	ls = ns_stream_listen(sw, path, "vm", NULL, NULL, err, sizeof(err));
+	cr_assert(ls, "%s", err);
+	ns_stream_listener_set_down(ls, true);
+	strcpy(sa.sun_path, path);
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	cr_assert_eq(connect(c, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	bcast(msg + 4, 60, 1);
+	cr_assert_eq(write(c, msg, sizeof(msg)), (ssize_t)sizeof(msg));
+	ns_loop_run(l, ns_loop_now(l) + 200 * NS_PER_MS);
+	cr_assert_eq(ns_switch_n_ports(sw), 2, "QEMU is connected");
+	cr_assert_eq(s.frames, 0, "nothing from a NIC with its link down");
+	bcast(f, sizeof(f), 2);
+	ns_port_input(p, f, sizeof(f));
+	ns_loop_run(l, ns_loop_now(l) + 100 * NS_PER_MS);
+	cr_assert_lt(recv(c, back, sizeof(back), MSG_DONTWAIT), 0,
+		     "nothing to a NIC with its link down");
+	close(c);
+	ns_stream_listener_free(ls);
+	ns_port_free(p);
+	g_free(path);
+	ns_switch_free(sw);
+	ns_loop_free(l);
+}

@@ -449,3 +449,28 @@ Test(scenario, docs_example_runs)
 	g_free(file);
 	g_free(dir);
 }
+
+/* link_down=1 pulls the NIC's plug in the run as kdh check says it does:
+ * no frame passes it, so the debugger never hears the debuggee (before,
+ * the run connected while check said BLOCK) */
+Test(scenario, link_down_nic_passes_nothing)
+{
+	static const char text[] =
+		"[scenario]\ntimeout = 30s\n\n[network lan]\ntype = static\n\n"
+		"[debugger]\nnetwork = lan\n\n[vm win]\n"
+		"net0: e1000=BC:24:11:00:00:01,bridge=lan,link_down=1\n"
+		"dhcp = no\nip = 192.168.2.72/24\n"
+		"[expect]\noutcome = no-kdnet-traffic\n";
+	char *file = test_tmpfile(".kdh"), *dir = g_dir_make_tmp("kdh-link-XXXXXX", NULL);
+	const char *argv[] = { getenv("KDH_BIN"), "run", "--results", dir, file, NULL };
+	char *out, *err;
+
+	cr_assert(g_file_set_contents(file, text, -1, NULL));
+	cr_assert_eq(test_run(argv, &out, &err), 0, "%s%s", out, err);
+	cr_assert(strstr(out, "PASS"), "%s", out);
+	g_free(out); g_free(err);
+	test_rmtree(dir);
+	unlink(file);
+	g_free(file);
+	g_free(dir);
+}

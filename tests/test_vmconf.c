@@ -288,6 +288,22 @@ static const struct check_case cases[] = {
 	{ "ostype: other\nargs: -device vmbus-bridge -cpu kvm64,hv-syndbg,hv-relaxed,"
 	  "hv-vendor-id=KVMKVMKVM\nnet0: e1000=BC:24:11:00:00:01,bridge=a\n",
 	  "dhcp No\n", NET_STATIC, 0, "QEMU's Hyper-V synthetic debugger" },
+	/* Secure Boot: Proxmox's Windows 11 default efidisk0 (a warning: it
+	 * may have been turned off in the firmware since) */
+	{ "bios: ovmf\nefidisk0: local-lvm:vm-100-disk-0,efitype=4m,pre-enrolled-"
+	  "keys=1,size=4M\nnet0: e1000=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n",
+	  NET_STATIC, 0, "the VM boots with Secure Boot on" },
+	{ "bios: ovmf\nefidisk0: local-lvm:vm-100-disk-0,efitype=4m,pre-enrolled-"
+	  "keys=1\nnet0: e1000=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n",
+	  NET_STATIC, 0, "qm set 100 --efidisk0 STORAGE:1,efitype=4m,pre-enrolled-keys=0" },
+	{ "bios: ovmf\nefidisk0: local-lvm:vm-100-disk-0,pre-enrolled-keys=1\n"
+	  "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n", NET_STATIC, 0,
+	  "not efitype=4m: qemu-server takes the 2 MB OVMF images" },
+	{ "bios: ovmf\ntpmstate0: local-lvm:vm-100-disk-2,size=4M,version=v2.0\n"
+	  "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n", NET_STATIC, 0,
+	  "tpmstate0 (a TPM) turns on neither Secure Boot nor VBS/HVCI" },
+	{ "bios: ovmf\nefidisk0: s:1,efitype=4m,pre-enrolled-keys=1\nserial0: "
+	  "socket\n", "debugtype Serial\n", NET_UNKNOWN, 0, "Secure Boot policy" },
 	/* serial: the NIC and DHCP no longer matter, the COM port does */
 	{ "ostype: win10\nserial0: socket\n", "debugtype Serial\ndebugport 1\n"
 	  "baudrate 115200\n", NET_STATIC, 0, "COM1 is serial0: socket" },
@@ -394,6 +410,22 @@ Test(vmconf, cli_check_and_qemu_cmd)
 	g_free(conf); g_free(bcd); g_free(dir);
 }
 
+/* qemu-server sets link_down over QMP after start: the argv cannot say it */
+Test(vmconf, qemu_cmd_says_link_down_is_not_in_the_argv)
+{
+	char *conf = test_tmpfile(".conf"), *out, *err;
+	const char *qemu[] = { getenv("KDH_BIN"), "qemu-cmd", conf, NULL };
+
+	cr_assert(g_file_set_contents(conf, "net0: e1000=BC:24:11:00:00:01,"
+				      "bridge=vmbr0,link_down=1\n", -1, NULL));
+	cr_assert_eq(test_run(qemu, &out, &err), 0, "%s", err);
+	cr_assert(strstr(err, "net0: link_down=1: qemu-server starts the NIC, then "
+			 "sets its link down over QMP"), "%s", err);
+	g_free(out); g_free(err);
+	unlink(conf);
+	g_free(conf);
+}
+
 Test(vmconf, only_canonical_numbered_keys_are_nics)
 {
 	struct vmconf c;
@@ -433,7 +465,9 @@ Test(vmconf, real_windows11_config_keys)
 	cr_assert_str_eq(c.scsihw, "virtio-scsi-single");
 	cr_assert_str_eq(c.creation_qemu, "8.1.5");
 	cr_assert(c.hostpci[0].present && c.hostpci[0].x_vga && c.hostpci[0].pcie);
-	cr_assert_eq(c.n_notes, 9, "every other key is a note");
+	cr_assert(c.efidisk.line == 6 && c.efidisk.efitype_4m && c.efidisk.keys);
+	cr_assert_eq(c.tpmstate_line, 20);
+	cr_assert_eq(c.n_notes, 7, "every other key is a note");
 }
 
 /* The first line of a bad file says the message it must give:

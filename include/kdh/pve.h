@@ -42,6 +42,10 @@ struct pve_net {
 int pve_net_pci(unsigned index, struct pci_addr *pci);
 int pve_net_parse(const char *value, struct pve_net *net, char *err,
 		  size_t errlen);
+int pve_boolean(const char *v, bool *out);
+int pve_propstr_dupkey(const char *value, const char *default_key, char *err,
+		       size_t errlen);
+bool pve_net_link_up(const struct pve_net *net);
 bool pve_nic_model_known(const char *model);
 bool pve_ostype_known(const char *ostype);
 int pve_windows_version(const char *ostype);

@@ -24,6 +24,18 @@ struct vmconf_hostpci {
 };
 
 /**
+ * struct vmconf_efidisk - an `efidisk0:` line as far as Secure Boot goes
+ * @line:	its line, 0 when the config has none
+ * @efitype_4m:	efitype=4m (qemu-server's default is 2m)
+ * @keys:	pre-enrolled-keys=1 (Microsoft's keys: Secure Boot on by default)
+ */
+struct vmconf_efidisk {
+	int line;
+	bool efitype_4m;
+	bool keys;
+};
+
+/**
  * struct vmconf - a VM config (the current config: snapshot sections
  * after the first "[...]" line are not read)
  * @ostype:	"other" when absent, as Proxmox
@@ -34,6 +46,8 @@ struct vmconf_hostpci {
  *		pci.3 bridge on i440fx
  * @creation_qemu: meta: creation-qemu=, "" when absent (pins Windows)
  * @hostpci:	hostpciN lines
+ * @efidisk:	the efidisk0 line (OVMF's vars): @efidisk.line 0 when absent
+ * @tpmstate_line: the tpmstate0 line (a TPM), 0 when absent
  * @template_:	template: 1 (qemu-server starts templates with kvm 0)
  * @memory:	MiB (default 512); @cores, @sockets (default 1)
  * @kvm:	the kvm line (default on)
@@ -52,6 +66,8 @@ struct vmconf {
 	char scsihw[32];
 	char creation_qemu[16];
 	struct vmconf_hostpci hostpci[VMCONF_HOSTPCI];
+	struct vmconf_efidisk efidisk;
+	int tpmstate_line;
 	bool template_;
 	unsigned memory, cores, sockets;
 	bool kvm;

@@ -43,6 +43,7 @@ struct ns_stream_listener *ns_stream_listen(struct ns_switch *sw,
 					    const char *path, const char *name,
 					    ns_port_event_cb cb, void *opaque,
 					    char *err, size_t errlen);
+void ns_stream_listener_set_down(struct ns_stream_listener *ls, bool down);
 void ns_stream_listener_free(struct ns_stream_listener *ls);
 
 struct ns_tap_port *ns_tap_port_new(struct ns_switch *sw, int fd,
