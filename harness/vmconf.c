@@ -68,16 +68,16 @@ static int key_index(const char *key, const char *prefix, unsigned max)
  * not depend on: kept and ignored. */
 static const char *const ignored_keys[] = {
 	"acpi", "affinity", "agent", "allow-ksm", "amd-sev", "arch", "audio0",
-	"autostart", "balloon", "boot", "bootdisk", "cdrom", "cicustom",
+	"autostart", "boot", "bootdisk", "cdrom", "cicustom",
 	"cipassword", "citype", "ciupgrade", "ciuser", "cpulimit", "cpuunits",
-	"description", "digest", "efidisk0", "freeze", "hookscript", "hotplug",
+	"description", "digest", "freeze", "hookscript", "hotplug",
 	"hugepages", "intel-tdx", "ivshmem", "keephugepages", "keyboard",
 	"localtime", "lock", "migrate_downtime", "migrate_speed", "nameserver",
 	"numa", "onboot", "parent", "protection", "reboot", "rng0",
 	"running-nets-host-mtu", "runningcpu", "runningmachine", "searchdomain",
 	"shares", "smbios1", "smp", "snaptime", "spice_enhancements", "sshkeys",
 	"startdate", "startup", "tablet", "tags", "tdf", "tpmstate0",
-	"vcpus", "vga", "vmgenid", "vmstate", "vmstatestorage", "watchdog",
+	"vcpus", "vmgenid", "vmstate", "vmstatestorage", "watchdog",
 };
 
 /* Numbered families of the same schema, with how many there are */
@@ -220,6 +220,7 @@ int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
 		c->hostpci[i].line = line;
 		c->hostpci[i].x_vga = option_on(v, "x-vga");
 		c->hostpci[i].pcie = option_on(v, "pcie");
+		snprintf(c->hostpci[i].value, sizeof(c->hostpci[i].value), "%s", v);
 	} else if (!strcmp(k, "name")) {
 		return COPY(c->name);
 	} else if (!strcmp(k, "args")) {
@@ -229,6 +230,8 @@ int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
 			return fail(err, len, c->file, line, "template: '%s' is not 0 "
 				    "or 1", v);
 		c->template_ = *v == '1';
+	} else if ((i = vmconf_take_device(c, k, v, line, err, len)) != 1) {
+		return i;
 	} else if (!vmconf_key_ignored(k)) {
 		return 1;
 	} else if (c->n_notes < VMCONF_NOTES) {

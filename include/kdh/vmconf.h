@@ -21,6 +21,24 @@ struct vmconf_hostpci {
 	bool x_vga;
 	bool pcie;
 	int line;
+	char value[128];
+};
+
+/**
+ * struct vmconf_efidisk - `efidisk0:`, as far as the firmware goes: which
+ * OVMF images qemu-server takes (OVMF.pm get_ovmf_files)
+ * @present:	the line is there
+ * @efitype_4m:	efitype=4m (default 2m: the legacy 2 MB images)
+ * @pre_enrolled_keys: pre-enrolled-keys=1 (Microsoft's keys: Secure Boot)
+ * @line:	its line
+ * @volume:	the volume (local-lvm:vm-105-disk-0)
+ */
+struct vmconf_efidisk {
+	bool present;
+	bool efitype_4m;
+	bool pre_enrolled_keys;
+	int line;
+	char volume[128];
 };
 
 /**
@@ -34,6 +52,10 @@ struct vmconf_hostpci {
  *		pci.3 bridge on i440fx
  * @creation_qemu: meta: creation-qemu=, "" when absent (pins Windows)
  * @hostpci:	hostpciN lines
+ * @efidisk:	the efidisk0 line
+ * @vga:	the vga line's type ("" = qemu-server's default: std, cirrus
+ *		for Windows before Vista); @vga_memory its memory= (0: none)
+ * @balloon_off: balloon: 0 (no virtio-balloon device)
  * @template_:	template: 1 (qemu-server starts templates with kvm 0)
  * @memory:	MiB (default 512); @cores, @sockets (default 1)
  * @kvm:	the kvm line (default on)
@@ -52,6 +74,10 @@ struct vmconf {
 	char scsihw[32];
 	char creation_qemu[16];
 	struct vmconf_hostpci hostpci[VMCONF_HOSTPCI];
+	struct vmconf_efidisk efidisk;
+	char vga[16];
+	unsigned vga_memory;
+	bool balloon_off;
 	bool template_;
 	unsigned memory, cores, sockets;
 	bool kvm;
@@ -72,5 +98,7 @@ int vmconf_parse(const char *file, const char *text, struct vmconf *c,
 		 char *err, size_t errlen);
 int vmconf_load(const char *path, struct vmconf *c, char *err, size_t errlen);
 size_t vmconf_n_nets(const struct vmconf *c);
+int vmconf_take_device(struct vmconf *c, const char *k, const char *v,
+		       int line, char *err, size_t len);
 
 #endif /* KDH_VMCONF_H */
