@@ -21,7 +21,7 @@
  *
  * What kdh does not reproduce is said on stderr, one line each, whatever
  * -v says: hostpci passthrough, the efidisk0 volume, Secure Boot in kdh's
- * own runs, SPICE.
+ * own runs, SPICE, AMD SEV.
  */
 #include <stdio.h>
 #include <string.h>
@@ -164,6 +164,9 @@ void qemu_left_out(const struct vmconf *c, bool proxmox, GString *out)
 				       "kdh's own run boots %s without Secure Boot "
 				       "(--proxmox shows Proxmox's firmware)\n",
 				       QEMU_OVMF_CODE);
+	if (c->amd_sev[0])
+		g_string_append_printf(out, "amd-sev (%s) left out: AMD SEV needs "
+				       "the host's CPU\n", c->amd_sev);
 	if (!strncmp(c->vga, "qxl", 3))
 		g_string_append_printf(out, "vga: %s: the SPICE display left out: "
 				       "kdh runs headless\n", c->vga);

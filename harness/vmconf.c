@@ -67,7 +67,7 @@ static int key_index(const char *key, const char *prefix, unsigned max)
 /* Keys of qemu-server's VM config schema (9.x $confdesc) that KDNET does
  * not depend on: kept and ignored. */
 static const char *const ignored_keys[] = {
-	"acpi", "affinity", "agent", "allow-ksm", "amd-sev", "arch", "audio0",
+	"acpi", "affinity", "agent", "allow-ksm", "arch", "audio0",
 	"autostart", "boot", "bootdisk", "cdrom", "cicustom",
 	"cipassword", "citype", "ciupgrade", "ciuser", "cpulimit", "cpuunits",
 	"description", "digest", "freeze", "hookscript", "hotplug",
@@ -293,8 +293,12 @@ int vmconf_parse(const char *file, const char *text, struct vmconf *c,
 	if (!rc && !g_hash_table_size(seen))
 		rc = fail(err, errlen, file, 0, "no 'key: value' line: not a Proxmox "
 			  "VM config (/etc/pve/qemu-server/VMID.conf)");
-	if (c->template_)	/* qemu-server starts a template with kvm 0 */
-		c->kvm = false;
+	if (c->template_) {	/* qemu-server starts a template with kvm 0, */
+		c->kvm = false;	/* vga none, the rest default (config_to_command) */
+		snprintf(c->vga, sizeof(c->vga), "none");
+		c->vga_memory = 0;
+		c->balloon_off = false;
+	}
 	g_hash_table_destroy(seen);
 	g_strfreev(lines);
 	return rc;

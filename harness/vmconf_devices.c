@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* vmconf_devices.c - the VM config lines that change which devices and
- * firmware qemu-server gives a VM: efidisk0, vga, balloon
+ * firmware qemu-server gives a VM: efidisk0, vga, balloon (and amd-sev,
+ * kept only to say that kdh leaves it out)
  *
  * Each value is checked against qemu-server's schema (Drive.pm's efidisk
  * format: efitype 2m|4m, pre-enrolled-keys boolean; QemuServer.pm's
@@ -117,7 +118,7 @@ static int vga(struct vmconf *c, const char *v, int line, char *err, size_t len)
 }
 
 /**
- * vmconf_take_device() - an efidisk0, vga or balloon line
+ * vmconf_take_device() - an efidisk0, vga, balloon or amd-sev line
  * @c:		the config
  * @k:		key
  * @v:		value
@@ -137,6 +138,10 @@ int vmconf_take_device(struct vmconf *c, const char *k, const char *v,
 		return efidisk(c, v, line, err, len);
 	if (!strcmp(k, "vga"))
 		return vga(c, v, line, err, len);
+	if (!strcmp(k, "amd-sev")) {
+		snprintf(c->amd_sev, sizeof(c->amd_sev), "%s", v);
+		return 0;
+	}
 	if (strcmp(k, "balloon"))
 		return 1;
 	if (value_uint(v, 0, UINT32_MAX, &mb))

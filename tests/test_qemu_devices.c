@@ -239,6 +239,10 @@ Test(qemu_devices, left_out_lines_without_verbose)
 		"variables are a fresh copy of /usr/share/pve-edk2-firmware//"
 		"OVMF_VARS_4M.ms.fd\n");
 	g_free(err);
+	run_text("ostype: l26\namd-sev: type=es\n", true, &f, &err);
+	cr_assert_str_eq(err, "kdh qemu-cmd: amd-sev (type=es) left out: AMD SEV "
+			 "needs the host's CPU\n");
+	g_free(err);
 }
 
 Test(qemu_devices, bad_values_are_file_line_errors)

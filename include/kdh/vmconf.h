@@ -56,6 +56,7 @@ struct vmconf_efidisk {
  * @vga:	the vga line's type ("" = qemu-server's default: std, cirrus
  *		for Windows before Vista); @vga_memory its memory= (0: none)
  * @balloon_off: balloon: 0 (no virtio-balloon device)
+ * @amd_sev:	the amd-sev line ("" = none), which kdh does not run
  * @template_:	template: 1 (qemu-server starts templates with kvm 0)
  * @memory:	MiB (default 512); @cores, @sockets (default 1)
  * @kvm:	the kvm line (default on)
@@ -78,6 +79,7 @@ struct vmconf {
 	char vga[16];
 	unsigned vga_memory;
 	bool balloon_off;
+	char amd_sev[64];
 	bool template_;
 	unsigned memory, cores, sockets;
 	bool kvm;
