@@ -32,7 +32,7 @@ void check_secboot(const struct vmconf *c, const char *vmid, struct finding *f,
 {
 	bool ovmf = !strcmp(c->bios, "ovmf");
 
-	if (ovmf && c->efidisk.line && c->efidisk.efitype_4m && c->efidisk.keys) {
+	if (ovmf && c->efidisk.line && c->efidisk.efitype_4m && c->efidisk.pre_enrolled_keys) {
 		check_add(&f[*n], FIND_WARN, "efidisk0 has pre-enrolled-keys=1: the "
 			  "VM boots with Secure Boot on (unless it was turned off in "
 			  "its firmware setup), and under Secure Boot bcdedit /debug on "
@@ -44,7 +44,7 @@ void check_secboot(const struct vmconf *c, const char *vmid, struct finding *f,
 			  "then qm set %s --efidisk0 STORAGE:1,efitype=4m,"
 			  "pre-enrolled-keys=0 (new vars: the boot entries are made "
 			  "anew); then bcdedit /debug on", vmid, vmid);
-	} else if (ovmf && c->efidisk.keys) {
+	} else if (ovmf && c->efidisk.pre_enrolled_keys) {
 		check_add(&f[(*n)++], FIND_OK, "efidisk0 has pre-enrolled-keys=1 but "
 			  "not efitype=4m: qemu-server takes the 2 MB OVMF images, "
 			  "without Secure Boot");

@@ -6,8 +6,10 @@
  * USB.pm, OVMF.pm; checked against the expected outputs of its cfg2cmd
  * tests) for what matters to KDNET: the -cpu string with its Hyper-V
  * enlightenments, the machine and firmware, the PCI layout, NIC devices,
- * serial sockets.  Left out: QMP, pidfile, daemonize, VNC, disks and other
- * devices kdh does not use.
+ * serial sockets; the OVMF images, display adapter and balloon are
+ * qemu_devices.c's.  Left out: QMP, pidfile, daemonize, VNC, disks and
+ * other devices kdh does not use; hostpci passthrough (qemu_left_out()
+ * says so).
  *
  * The PCI layout: on i440fx, bridges pci.1/pci.2 at 0x1e/0x1f (pci.3 at 5
  * with virtio-scsi-single), USB and VGA on pci.0; on q35, qemu-server's
@@ -29,6 +31,7 @@
 #include "kdh/pve_cpu.h"
 #include "kdh/pve_pci.h"
 #include "kdh/qemu_argv.h"
+#include "kdh/qemu_devices.h"
 #include "kdh/vm.h"
 
 static void __attribute__((format(printf, 3, 4)))
@@ -146,10 +149,13 @@ static void q35_cfg(GPtrArray *a, const struct pve_machine *m)
 		    "chassis_nr=%u", n, n + 1, n + 1);
 }
 
-/* The chipset's controllers and bridges, then the tablet on its USB */
+/* The chipset's controllers and bridges, then the tablet on its USB
+ * (none for a serial terminal or SPICE display, as qemu-server) */
 static void layout(GPtrArray *a, const struct vmconf *c,
 		   const struct pve_machine *m, const struct qemu_opts *o)
 {
+	const char *vga = qemu_vga_type(c, m);
+	bool tablet = strncmp(vga, "serial", 6) && strncmp(vga, "qxl", 3);
 	struct pve_pci_layout l;
 
 	if (m->chipset == PVE_Q35) {
@@ -159,7 +165,8 @@ static void layout(GPtrArray *a, const struct vmconf *c,
 			    "pve-q35-4.0.cfg" : "pve-q35.cfg");
 		else
 			q35_cfg(a, m);
-		arg(a, "-device", "usb-tablet,id=tablet,bus=ehci.0,port=1");
+		if (tablet)
+			arg(a, "-device", "usb-tablet,id=tablet,bus=ehci.0,port=1");
 		return;
 	}
 	pve_pci_layout_of(c, m, &l);
@@ -169,35 +176,44 @@ static void layout(GPtrArray *a, const struct vmconf *c,
 				arg(a, "-device", "pci-bridge,id=pci.%u,chassis_nr=%u,"
 				    "bus=pci.0,addr=0x%x", n, n, l.b[i].slot);
 	arg(a, "-device", "piix3-usb-uhci,id=uhci,bus=pci.0,addr=0x1.0x2");
-	arg(a, "-device", "usb-tablet,id=tablet,bus=uhci.0,port=1");
+	if (tablet)
+		arg(a, "-device", "usb-tablet,id=tablet,bus=uhci.0,port=1");
 }
 
-/* bios: ovmf: code read-only in pflash unit 0, the VM's variables in 1 */
-static void ovmf(GPtrArray *a, const struct pve_machine *m,
-		 const struct qemu_opts *o, unsigned *required)
+/* bios: ovmf: code read-only in pflash unit 0, the VM's variables in 1;
+ * the images qemu_ovmf_pick() chooses (OVMF.pm get_ovmf_files) */
+static void ovmf(GPtrArray *a, const struct vmconf *c,
+		 const struct pve_machine *m, const struct qemu_opts *o,
+		 unsigned *required)
 {
 	bool size = pve_version_guard(&m->version, 4, 1, 2, required);
+	bool pve = o->net == QEMU_NET_PROXMOX;
+	struct qemu_ovmf f;
 
-	if (o->net == QEMU_NET_PROXMOX) {
-		arg(a, "-drive", "if=pflash,unit=0,format=raw,readonly=on,file="
-		    PVE_OVMF_CODE);
-		if (size)
-			arg(a, "-drive", "if=pflash,unit=1,id=drive-efidisk0,format=raw,"
-			    "file=" PVE_EFIDISK_DIR "/%u-ovmf.fd,size=%d", o->vmid,
-			    PVE_OVMF_VARS_SIZE);
-		else
-			arg(a, "-drive", "if=pflash,unit=1,id=drive-efidisk0,format=raw,"
-			    "file=" PVE_EFIDISK_DIR "/%u-ovmf.fd", o->vmid);
-		return;
-	}
-	arg(a, "-drive", "if=pflash,unit=0,format=raw,readonly=on,file="
-	    QEMU_OVMF_CODE);
-	if (o->ovmf_vars)
+	qemu_ovmf_pick(c, m->chipset == PVE_Q35, pve, &f);
+	arg(a, "-drive", "if=pflash,unit=0,format=raw,readonly=on,file=%s", f.code);
+	if (pve && size)
+		arg(a, "-drive", "if=pflash,unit=1,id=drive-efidisk0,format=raw,"
+		    "file=" PVE_EFIDISK_DIR "/%u-ovmf.fd,size=%u", o->vmid,
+		    f.vars_size);
+	else if (pve)
+		arg(a, "-drive", "if=pflash,unit=1,id=drive-efidisk0,format=raw,"
+		    "file=" PVE_EFIDISK_DIR "/%u-ovmf.fd", o->vmid);
+	else if (o->ovmf_vars)
 		arg(a, "-drive", "if=pflash,unit=1,id=drive-efidisk0,format=raw,"
 		    "file=%s", o->ovmf_vars);
 	else
 		arg(a, "-drive", "if=pflash,unit=1,id=drive-efidisk0,format=raw,"
 		    "file=%s/%u-ovmf.fd", o->sock_dir, o->vmid);
+}
+
+/* SeaBIOS with no display adapter: qemu-server's should_disable_smm() */
+static bool smm_off(const struct vmconf *c, const struct pve_machine *m)
+{
+	const char *vga = qemu_vga_type(c, m);
+
+	return strcmp(c->bios, "ovmf") && (!strcmp(vga, "none") ||
+					  !strncmp(vga, "serial", 6));
 }
 
 /* The QEMU version qemu-server would see and the machine types kdh's
@@ -276,7 +292,7 @@ GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o,
 	struct pve_machine m;
 	struct pve_version qv;
 	GPtrArray *owned;
-	char type[64];
+	char type[64], *vga = NULL;
 
 	qemu_facts(o, &qv, &owned, notes);
 	if (pve_machine_of(c, &qv, &m, err, errlen))
@@ -288,7 +304,7 @@ GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o,
 	arg(a, "-name", "%s,debug-threads=on", c->name[0] ? c->name : "vm");
 	arg(a, "-no-shutdown", NULL);
 	if (uefi)
-		ovmf(a, &m, o, &required);
+		ovmf(a, c, &m, o, &required);
 	if (q35 && !m.versioned && !strcmp(c->ostype, "l26") &&
 	    pve_version_at_least(&qv, 6, 1)) {
 		struct pve_version cv;
@@ -302,6 +318,8 @@ GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o,
 	    c->cores, vcpus);
 	arg(a, "-nodefaults", NULL);
 	arg(a, "-boot", "menu=on,strict=on,reboot-timeout=1000");
+	if (!strcmp(qemu_vga_type(c, &m), "none"))
+		arg(a, "-vga", "none");
 	arg(a, "-display", "none");
 	if (winver >= 6)
 		arg(a, "-global", "kvm-pit.lost_tick_policy=discard");
@@ -315,10 +333,12 @@ GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o,
 		arg(a, "-device", "intel-iommu,intremap=on,caching-mode=on");
 	layout(a, c, &m, o);
 	serials(a, c, o);
-	arg(a, "-device", q35 ? "VGA,id=vga,bus=pcie.0,addr=0x1" :
-	    "VGA,id=vga,bus=pci.0,addr=0x2");
-	arg(a, "-device", "virtio-balloon-pci,id=balloon0,bus=pci.0,addr=0x3%s",
-	    pve_version_at_least(&m.version, 6, 2) ? ",free-page-reporting=on" : "");
+	if ((vga = qemu_vga_device(c, &m)))
+		arg(a, "-device", "%s", vga);
+	if (!c->balloon_off)
+		arg(a, "-device", "virtio-balloon-pci,id=balloon0,bus=pci.0,addr=0x3%s",
+		    pve_version_at_least(&m.version, 6, 2) ?
+		    ",free-page-reporting=on" : "");
 	if (o->disk)
 		arg(a, "-drive", "file=%s,if=virtio,snapshot=on", o->disk);
 	nics(a, c, o);
@@ -331,9 +351,9 @@ GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o,
 	if (machine_type(&m, o, owned, required, notes, type, sizeof(type), err,
 			 errlen))
 		goto fail;
-	arg(a, "-machine", "%s%s%stype=%s", winver >= 6 ? "hpet=off," : "",
+	arg(a, "-machine", "%s%s%s%stype=%s", winver >= 6 ? "hpet=off," : "",
 	    kvm ? "" : "accel=tcg,", !strcmp(m.viommu, "intel") ?
-	    "kernel-irqchip=split," : "", type);
+	    "kernel-irqchip=split," : "", smm_off(c, &m) ? "smm=off," : "", type);
 	if (kvm && (o->net == QEMU_NET_STREAM || o->net == QEMU_NET_TAPFD))
 		/* Proxmox's kvm wrapper does it */
 		arg(a, "-accel", "kvm");
@@ -351,11 +371,13 @@ GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o,
 		g_strfreev(extra);
 	}
 	g_free(cpu);
+	g_free(vga);
 	if (owned)
 		g_ptr_array_unref(owned);
 	return a;
 fail:
 	g_free(cpu);
+	g_free(vga);
 	if (owned)
 		g_ptr_array_unref(owned);
 	g_ptr_array_unref(a);

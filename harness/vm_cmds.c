@@ -14,6 +14,7 @@
 #include "kdh/pve_cpu.h"
 #include "kdh/pve_pci.h"
 #include "kdh/qemu_argv.h"
+#include "kdh/qemu_devices.h"
 #include "kdh/textfile.h"
 #include "netsim/value.h"
 #include "kdh/winbuild.h"
@@ -104,12 +105,22 @@ static void lines_print(const struct vmconf *c, const char *text)
 	g_strfreev(l);
 }
 
+/* "kdh qemu-cmd: PREFIX" before each line of @text */
+static void stderr_lines(const char *prefix, const char *text)
+{
+	gchar **l = g_strsplit(text, "\n", -1);
+
+	for (gchar **p = l; *p; p++)
+		if (**p)
+			fprintf(stderr, "kdh qemu-cmd: %s%s\n", prefix, *p);
+	g_strfreev(l);
+}
+
 static int qemu_cmd_print(const struct vmconf *c, struct qemu_opts *o,
 			  const char *path, bool lines)
 {
 	char err[512], *cpu, *text;
 	GString *notes;
-	gchar **notes_v;
 	GPtrArray *a;
 
 	cpu = pve_cpu_for_opts(c, o->kvm && c->kvm, o, err, sizeof(err));
@@ -127,11 +138,11 @@ static int qemu_cmd_print(const struct vmconf *c, struct qemu_opts *o,
 					       "starts the NIC, then sets its link down "
 					       "over QMP (set_link net%u up=false); this "
 					       "command line leaves it up\n", i, i);
-	notes_v = g_strsplit(notes->str, "\n", -1);
-	for (gchar **l = notes_v; *l; l++)
-		if (**l)
-			fprintf(stderr, "kdh qemu-cmd: note: %s\n", *l);
-	g_strfreev(notes_v);
+	stderr_lines("note: ", notes->str);
+	g_string_truncate(notes, 0);
+	if (a)	/* what the argv does not reproduce, -v or not */
+		qemu_left_out(c, o->net == QEMU_NET_PROXMOX, notes);
+	stderr_lines("", notes->str);
 	g_string_free(notes, TRUE);
 	if (!a)
 		return cli_error(&kdh_cmd_qemu_cmd, KDH_EXIT_USAGE, "%s: %s", path,
@@ -361,20 +372,38 @@ const struct kdh_cmd kdh_cmd_qemu_cmd = {
 "the QEMU argv qemu-server builds for it, as far as KDNET cares: the -cpu\n"
 "string (kvm64 with its Hyper-V enlightenments for Windows ostypes), the\n"
 "machine (i440fx or q35, qemu-server's version pinning), the firmware\n"
-"(bios: ovmf), the PCI layout (bridges; net0..net5 on pci.0 at 0x12..0x17,\n"
-"net6.. on pci.1), NIC devices, serial sockets.  Lines kdh does not use\n"
-"(disks, boot order, agent) are noted on stderr and ignored.\n"
+"(bios: ovmf: the OVMF images efidisk0's efitype and pre-enrolled-keys\n"
+"pick, e.g. OVMF_CODE_4M.secboot.fd for efitype=4m on q35), the display\n"
+"adapter (vga: none gives -vga none and no adapter, as an x-vga GPU\n"
+"does), the balloon (none with balloon: 0), the PCI layout (bridges;\n"
+"net0..net5 on pci.0 at 0x12..0x17, net6.. on pci.1), NIC devices, serial\n"
+"sockets.  -display none stands for qemu-server's -vnc or -nographic, and\n"
+"the firmware is -drive if=pflash where machines 10.0+ get the same files\n"
+"as -blockdev.\n"
+"\n"
+"What the argv leaves out of the config is said on stderr, one line each,\n"
+"with or without -v:\n"
+"  kdh qemu-cmd: hostpci0 (0000:01:00.0,x-vga=1) left out: PCI passthrough\n"
+"  needs the host's device\n"
+"  kdh qemu-cmd: efidisk0 (VOLUME) left out: the UEFI variables are a fresh\n"
+"  copy of VARS\n"
+"  kdh qemu-cmd: efidisk0 pre-enrolled-keys=1 left out: kdh's own run\n"
+"  boots /usr/share/OVMF/OVMF_CODE_4M.fd without Secure Boot (...)\n"
+"Lines that do not change the argv kdh cares about (disks, boot order,\n"
+"agent) are noted with -v.\n"
 "\n"
 "Without --proxmox the argv is the one kdh runs: q35's -readconfig\n"
 "pve-q35-4.0.cfg as -device arguments, the upstream machine type the\n"
 "installed QEMU has (a newer one runs as its newest, with a note), and\n"
-"Debian's OVMF with the VM's variables in SOCKDIR/VMID-ovmf.fd.\n"
+"Debian's 4M OVMF without Secure Boot, the VM's variables in\n"
+"SOCKDIR/VMID-ovmf.fd.\n"
 "\n"
 "Options:\n"
 "  --vmid N     VM id (default: from the file name, else 100)\n"
 "  --lines      one argument per line\n"
 "  --proxmox    the tap/pve-bridge netdevs of a PVE host instead of kdh's\n"
-"               -netdev stream sockets (SOCKDIR/netN.sock)\n"
+"               -netdev stream sockets (SOCKDIR/netN.sock), and its\n"
+"               pve-edk2-firmware OVMF images\n"
 "  --tcg        without KVM (no hv flags, qemu64, accel=tcg)\n"
 "  --qemu-version X.Y\n"
 "               the QEMU version qemu-server would see (default: unknown:\n"
@@ -391,8 +420,8 @@ const struct kdh_cmd kdh_cmd_qemu_cmd = {
 "  -v, --verbose\n"
 "               also note every config line kept and ignored\n"
 "\n"
-"A cpu: value qemu-server refuses, or a bad cpu-models file, is an error\n"
-"(exit status 2).\n"
+"A cpu:, vga:, balloon: or efidisk0: value qemu-server refuses, or a bad\n"
+"cpu-models file, is an error (exit status 2).\n"
 "\n"
 "Exit status: 0 printed, 2 bad usage or a bad or missing VM config or\n"
 "cpu-models file.\n",

@@ -67,8 +67,8 @@ static int key_index(const char *key, const char *prefix, unsigned max)
 /* Keys of qemu-server's VM config schema (9.x $confdesc) that KDNET does
  * not depend on: kept and ignored. */
 static const char *const ignored_keys[] = {
-	"acpi", "affinity", "agent", "allow-ksm", "amd-sev", "arch", "audio0",
-	"autostart", "balloon", "boot", "bootdisk", "cdrom", "cicustom",
+	"acpi", "affinity", "agent", "allow-ksm", "arch", "audio0",
+	"autostart", "boot", "bootdisk", "cdrom", "cicustom",
 	"cipassword", "citype", "ciupgrade", "ciuser", "cpulimit", "cpuunits",
 	"description", "digest", "freeze", "hookscript", "hotplug",
 	"hugepages", "intel-tdx", "ivshmem", "keephugepages", "keyboard",
@@ -77,7 +77,7 @@ static const char *const ignored_keys[] = {
 	"running-nets-host-mtu", "runningcpu", "runningmachine", "searchdomain",
 	"shares", "smbios1", "smp", "snaptime", "spice_enhancements", "sshkeys",
 	"startdate", "startup", "tablet", "tags", "tdf",
-	"vcpus", "vga", "vmgenid", "vmstate", "vmstatestorage", "watchdog",
+	"vcpus", "vmgenid", "vmstate", "vmstatestorage", "watchdog",
 };
 
 /* Numbered families of the same schema, with how many there are */
@@ -135,31 +135,6 @@ static bool option_on(const char *value, const char *opt)
 			     !strcmp(*it + n + 1, "yes") || !strcmp(*it + n + 1, "true");
 	g_strfreev(items);
 	return on;
-}
-
-/* efidisk0: STORAGE:VOL,efitype=4m,pre-enrolled-keys=1,size=... (Drive.pm's
- * efitype 2m|4m, pre-enrolled-keys a boolean) */
-static int efidisk_take(struct vmconf *c, const char *v, int line, char *err,
-			size_t len)
-{
-	gchar **items = g_strsplit(v, ",", -1);
-	int rc = 0;
-
-	c->efidisk = (struct vmconf_efidisk){ .line = line };
-	for (gchar **it = items; *it && !rc; it++) {
-		if (!strncmp(*it, "efitype=", 8)) {
-			if (strcmp(*it + 8, "2m") && strcmp(*it + 8, "4m"))
-				rc = fail(err, len, c->file, line, "efidisk0: efitype "
-					  "'%s' is not 2m or 4m", *it + 8);
-			c->efidisk.efitype_4m = !strcmp(*it + 8, "4m");
-		} else if (!strncmp(*it, "pre-enrolled-keys=", 18) &&
-			   pve_boolean(*it + 18, &c->efidisk.keys)) {
-			rc = fail(err, len, c->file, line, "efidisk0: pre-enrolled-keys "
-				  "takes 0 or 1, not '%s'", *it + 18);
-		}
-	}
-	g_strfreev(items);
-	return rc;
 }
 
 /* meta: creation-qemu=9.2.0,ctime=... */
@@ -273,8 +248,7 @@ int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
 		c->hostpci[i].line = line;
 		c->hostpci[i].x_vga = option_on(v, "x-vga");
 		c->hostpci[i].pcie = option_on(v, "pcie");
-	} else if (!strcmp(k, "efidisk0")) {
-		return efidisk_take(c, v, line, err, len);
+		snprintf(c->hostpci[i].value, sizeof(c->hostpci[i].value), "%s", v);
 	} else if (!strcmp(k, "tpmstate0")) {
 		c->tpmstate_line = line;
 	} else if (!strcmp(k, "name")) {
@@ -286,6 +260,8 @@ int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
 			return fail(err, len, c->file, line, "template: '%s' is not 0 "
 				    "or 1", v);
 		c->template_ = *v == '1';
+	} else if ((i = vmconf_take_device(c, k, v, line, err, len)) != 1) {
+		return i;
 	} else if (!vmconf_key_ignored(k)) {
 		return 1;
 	} else if (c->n_notes < VMCONF_NOTES) {
@@ -347,8 +323,12 @@ int vmconf_parse(const char *file, const char *text, struct vmconf *c,
 	if (!rc && !g_hash_table_size(seen))
 		rc = fail(err, errlen, file, 0, "no 'key: value' line: not a Proxmox "
 			  "VM config (/etc/pve/qemu-server/VMID.conf)");
-	if (c->template_)	/* qemu-server starts a template with kvm 0 */
-		c->kvm = false;
+	if (c->template_) {	/* qemu-server starts a template with kvm 0, */
+		c->kvm = false;	/* vga none, the rest default (config_to_command) */
+		snprintf(c->vga, sizeof(c->vga), "none");
+		c->vga_memory = 0;
+		c->balloon_off = false;
+	}
 	g_hash_table_destroy(seen);
 	g_strfreev(lines);
 	return rc;

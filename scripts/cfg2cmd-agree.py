@@ -22,6 +22,10 @@ args: -cpu comes later), the -readconfig argument (q35), and each NIC's
 -device model, bus and addr.  One line per case, then
   -cpu agrees on N of M cases (P %)
   agree on N of M cases (P %)
+Separately, the firmware and devices qemu_devices.c picks: the OVMF code
+image, the display adapter's -device (or -vga none), the balloon's
+-device; a case where they differ gets a "devices NAME: ..." line, then
+  firmware, display and balloon agree on N of M cases (P %)
 Exit status 0, or 2 when it cannot run.
 """
 import os
@@ -98,6 +102,24 @@ def fields(argv):
     return cpu, readconfig, nics
 
 
+def devices(argv):
+    """(ovmf code, display, balloon) of an argv"""
+    code = vga = balloon = None
+    for i, a in enumerate(argv[:-1]):
+        v = argv[i + 1]
+        if a == "-drive" and v.startswith("if=pflash,unit=0,"):
+            code = v.split("file=", 1)[1].split(",")[0]
+        elif a == "-blockdev" and '"node-name":"pflash0"' in v:
+            code = re.search(r'"filename":"([^"]*)"', v).group(1)
+        elif a == "-device" and re.search(r",id=vga(,|$)", v) and vga is None:
+            vga = v
+        elif a == "-vga" and v == "none":
+            vga = "-vga none"
+        elif a == "-device" and v.startswith("virtio-balloon"):
+            balloon = v
+    return code, vga, balloon
+
+
 def run_case(kdh, path, env, models, default_qemu):
     cmd = [kdh, "qemu-cmd", "--proxmox", "--lines", "--vmid", "8006",
            "--qemu-version", env.get("QEMU_VERSION", default_qemu)]
@@ -157,7 +179,7 @@ def main():
         return 2
     names = names.split()
     confs = sorted(n for n in names if n.endswith(".conf"))
-    total = agree = cpu_agree = skipped = 0
+    total = agree = cpu_agree = dev_agree = skipped = 0
     with tempfile.TemporaryDirectory(prefix="kdh-cfg2cmd-") as tmp:
         models = None
         text = mocked_cpu_models(gitdir)
@@ -187,6 +209,13 @@ def main():
                 print("differ %s: kdh refused it: %s" % (base, err))
                 continue
             got = fields(got_argv)
+            want_dev = devices(argv_of(git(gitdir, "show", "HEAD:" + name +
+                                           ".cmd"), False))
+            got_dev = devices(got_argv)
+            if want_dev == got_dev:
+                dev_agree += 1
+            else:
+                print("devices %s: want %r got %r" % (base, want_dev, got_dev))
             diffs = compare(want, got)
             cpu_agree += want[0] == got[0]
             if diffs:
@@ -200,6 +229,8 @@ def main():
     print("-cpu agrees on %d of %d cases (%.1f %%)" % (cpu_agree, total,
                                                       pct(cpu_agree, total)))
     print("agree on %d of %d cases (%.1f %%)" % (agree, total, pct(agree, total)))
+    print("firmware, display and balloon agree on %d of %d cases (%.1f %%)" %
+          (dev_agree, total, pct(dev_agree, total)))
     return 0
 
 

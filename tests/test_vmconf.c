@@ -465,7 +465,9 @@ Test(vmconf, real_windows11_config_keys)
 	cr_assert_str_eq(c.scsihw, "virtio-scsi-single");
 	cr_assert_str_eq(c.creation_qemu, "8.1.5");
 	cr_assert(c.hostpci[0].present && c.hostpci[0].x_vga && c.hostpci[0].pcie);
-	cr_assert(c.efidisk.line == 6 && c.efidisk.efitype_4m && c.efidisk.keys);
+	cr_assert(c.efidisk.present && c.efidisk.line == 6 &&
+		  c.efidisk.efitype_4m && c.efidisk.pre_enrolled_keys);
+	cr_assert_str_eq(c.efidisk.volume, "local-lvm:vm-105-disk-0");
 	cr_assert_eq(c.tpmstate_line, 20);
 	cr_assert_eq(c.n_notes, 7, "every other key is a note");
 }

@@ -14,9 +14,8 @@
 /* Debian's ovmf package: the 4M images without Secure Boot (kdh runs) */
 #define QEMU_OVMF_CODE	"/usr/share/OVMF/OVMF_CODE_4M.fd"
 #define QEMU_OVMF_VARS	"/usr/share/OVMF/OVMF_VARS_4M.fd"
-/* What qemu-server passes on a PVE host (OVMF.pm, no efidisk0) */
-#define PVE_OVMF_CODE	"/usr/share/pve-edk2-firmware//OVMF_CODE.fd"
-#define PVE_OVMF_VARS_SIZE 131072
+/* Where qemu-server copies the variables without an efidisk0 (OVMF.pm);
+ * the images are qemu_ovmf_pick()'s */
 #define PVE_EFIDISK_DIR	"/run/qemu-server/efidisk"
 struct pve_cpu_models;
 

@@ -21,18 +21,24 @@ struct vmconf_hostpci {
 	bool x_vga;
 	bool pcie;
 	int line;
+	char value[128];
 };
 
 /**
- * struct vmconf_efidisk - an `efidisk0:` line as far as Secure Boot goes
- * @line:	its line, 0 when the config has none
- * @efitype_4m:	efitype=4m (qemu-server's default is 2m)
- * @keys:	pre-enrolled-keys=1 (Microsoft's keys: Secure Boot on by default)
+ * struct vmconf_efidisk - `efidisk0:`, as far as the firmware goes: which
+ * OVMF images qemu-server takes (OVMF.pm get_ovmf_files)
+ * @present:	the line is there
+ * @efitype_4m:	efitype=4m (default 2m: the legacy 2 MB images)
+ * @pre_enrolled_keys: pre-enrolled-keys=1 (Microsoft's keys: Secure Boot)
+ * @line:	its line
+ * @volume:	the volume (local-lvm:vm-105-disk-0)
  */
 struct vmconf_efidisk {
-	int line;
+	bool present;
 	bool efitype_4m;
-	bool keys;
+	bool pre_enrolled_keys;
+	int line;
+	char volume[128];
 };
 
 /**
@@ -48,6 +54,10 @@ struct vmconf_efidisk {
  * @hostpci:	hostpciN lines
  * @efidisk:	the efidisk0 line (OVMF's vars): @efidisk.line 0 when absent
  * @tpmstate_line: the tpmstate0 line (a TPM), 0 when absent
+ * @vga:	the vga line's type ("" = qemu-server's default: std, cirrus
+ *		for Windows before Vista); @vga_memory its memory= (0: none)
+ * @balloon_off: balloon: 0 (no virtio-balloon device)
+ * @amd_sev:	the amd-sev line ("" = none), which kdh does not run
  * @template_:	template: 1 (qemu-server starts templates with kvm 0)
  * @memory:	MiB (default 512); @cores, @sockets (default 1)
  * @kvm:	the kvm line (default on)
@@ -68,6 +78,10 @@ struct vmconf {
 	struct vmconf_hostpci hostpci[VMCONF_HOSTPCI];
 	struct vmconf_efidisk efidisk;
 	int tpmstate_line;
+	char vga[16];
+	unsigned vga_memory;
+	bool balloon_off;
+	char amd_sev[64];
 	bool template_;
 	unsigned memory, cores, sockets;
 	bool kvm;
@@ -88,5 +102,7 @@ int vmconf_parse(const char *file, const char *text, struct vmconf *c,
 		 char *err, size_t errlen);
 int vmconf_load(const char *path, struct vmconf *c, char *err, size_t errlen);
 size_t vmconf_n_nets(const struct vmconf *c);
+int vmconf_take_device(struct vmconf *c, const char *k, const char *v,
+		       int line, char *err, size_t len);
 
 #endif /* KDH_VMCONF_H */
