@@ -48,8 +48,8 @@ char *tw_nic_blocks(const char *report)
 void tw_same_as_analyze(const char *watch_out, const char *file,
 			const char *key)
 {
-	const char *argv[] = { getenv("KDH_BIN"), "analyze", file, "--key", key,
-			       NULL };
+	const char *argv[] = { getenv("KDH_BIN"), "analyze", file,
+			       key ? "--key" : NULL, key, NULL };
 	char *out, *err, *a, *w;
 
 	cr_assert_eq(test_run(argv, &out, &err), 0, "%s%s", out, err);
