@@ -187,8 +187,10 @@ int watch_story_end(const struct watch_story *s, bool until)
 			 "them (--key, or --bcdedit with one)", t->kdnet_sent,
 			 t->announce_sized, t->kdnet_received);
 	}
-	fprintf(s->out, "verdict: %s on %s: %s%s; %s\n", outcome,
-		story_nic_name(s, t->mac, who), met.why, earlier, told);
+	fprintf(s->out, "verdict: %s on %s: %s%s%s%s; %s\n", outcome,
+		story_nic_name(s, t->mac, who), met.why,
+		s->settings_differ[0] ? "; " : "", s->settings_differ, earlier,
+		told);
 	fflush(s->out);
 	return met.outcome == AN_CONNECTED ? KDH_EXIT_OK : KDH_EXIT_FAIL;
 }
