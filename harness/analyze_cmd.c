@@ -409,6 +409,9 @@ static int analyze_file(const struct cli_capture_args *args)
 		rc = cli_error(&kdh_cmd_analyze, KDH_EXIT_FAIL, "no debuggee found in %s "
 			       "(no DHCP client, RFC 3927 probe, KDNET packet or "
 			       "serial link)", file);
+	else if (!analysis_connected(a))
+		rc = cli_error(&kdh_cmd_analyze, KDH_EXIT_FAIL, "no debuggee "
+			       "connected in %s (the outcome says why)", file);
 	else
 		rc = KDH_EXIT_OK;
 	analysis_free(a);
@@ -501,9 +504,12 @@ const struct kdh_cmd kdh_cmd_analyze = {
 "               and \"kd\" (null without a KD conversation)\n"
 "  --keep-duplicates  count every copy of a frame captured twice\n"
 "\n"
-"Exit status: 0 when at least one NIC or serial link was found, 1 when\n"
-"none, 2 for bad\n"
-"usage or an unreadable file.\n"
+"Exit status (the same rule for kdh analyze, kdh decode and kdh watch\n"
+"--replay): 0 when a debuggee is connected at the capture's end (a NIC's\n"
+"outcome is connected, or a serial link had a reset exchange); 1 when\n"
+"none is: key-mismatch (KEY fails), not-verified (no KEY), a boot that\n"
+"never connected, a guest stopped (bugcheck, break, stalled), or no\n"
+"debuggee found; 2 for bad usage or an unreadable file.\n"
 "\n"
 "Example:\n"
 "  kdh analyze tests/data/windbg-uncut.pcapng.gz --key 8.8.8.8\n",

@@ -185,3 +185,36 @@ void an_outcome_compute(const struct analysis *a, const struct an_target *t,
 		snprintf(m->why, sizeof(m->why), "no KDNET packet from this NIC");
 	}
 }
+
+/**
+ * analysis_connected() - the exit status rule of the commands that read a
+ * capture (analyze, decode, watch --replay): a debuggee is connected at
+ * the capture's end
+ * @a:		analysis fed the whole capture
+ *
+ * A NIC's latest boot whose outcome is connected (verified, without a key
+ * data both ways, or a session begun before the capture), or a serial link
+ * with a reset exchange.  A guest stopped at a bugcheck, a break or a stall
+ * is not: its outcome word is the problem.
+ *
+ * Return: true when one is
+ */
+bool analysis_connected(const struct analysis *a)
+{
+	struct an_serial_info l;
+	struct an_metrics m;
+
+	for (size_t i = 0; i < analysis_n_targets(a); i++) {
+		const struct an_target *t = analysis_target(a, i);
+
+		if (t->archived)
+			continue;
+		an_metrics_compute(a, t, &m);
+		if (m.outcome == AN_CONNECTED)
+			return true;
+	}
+	for (size_t i = 0; i < AN_MAX_SERIALS; i++)
+		if (analysis_serial(a, i, &l) && l.connections)
+			return true;
+	return false;
+}

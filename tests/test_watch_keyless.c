@@ -93,3 +93,43 @@ Test(watch_keyless, one_word_for_no_key)
 	test_rmtree(dir);
 	g_free(dir); g_free(cap); g_free(out);
 }
+
+/* One exit status rule for the commands that read a capture: 0 when a
+ * debuggee is connected at its end, 1 when not (key-mismatch,
+ * not-verified, never connected), 2 for bad usage (decode needs the key) */
+Test(watch_keyless, one_exit_status_rule)
+{
+	static const struct {
+		const char *scenario, *key;
+		int analyze, decode, watch;
+	} c[] = {
+		{ "seed-dhcp-off", TW_KEY, 0, 0, 0 },		/* connected */
+		{ "seed-dhcp-off", WRONG_KEY, 1, 1, 1 },	/* key-mismatch */
+		{ "seed-dhcp-off", NULL, 0, 2, 0 },	/* data both ways */
+		{ "seed-dhcp-hang", TW_KEY, 1, 1, 1 },	/* apipa-after-hang */
+		{ "seed-dhcp-hang", WRONG_KEY, 1, 1, 1 },
+		{ "seed-dhcp-hang", NULL, 1, 2, 1 },
+		{ "key-mismatch", NULL, 1, 2, 1 },	/* not-verified */
+	};
+	char *dir = tw_tmpdir(), *cap = NULL, *out;
+	const char *made = "";
+
+	for (size_t i = 0; i < G_N_ELEMENTS(c); i++) {
+		if (strcmp(made, c[i].scenario)) {
+			g_free(cap);
+			cap = tw_sim_capture(c[i].scenario, dir);
+			made = c[i].scenario;
+		}
+		cr_assert_eq(kdh("analyze", cap, c[i].key, &out), c[i].analyze,
+			     "analyze %s %s:\n%s", made, c[i].key, out);
+		g_free(out);
+		cr_assert_eq(kdh("decode", cap, c[i].key, &out), c[i].decode,
+			     "decode %s %s:\n%s", made, c[i].key, out);
+		g_free(out);
+		cr_assert_eq(kdh("watch", cap, c[i].key, &out), c[i].watch,
+			     "watch %s %s:\n%s", made, c[i].key, out);
+		g_free(out);
+	}
+	test_rmtree(dir);
+	g_free(dir); g_free(cap);
+}

@@ -303,6 +303,7 @@ void analysis_feed(struct analysis *a, const struct cap_frame *f);
 void analysis_keep_duplicates(struct analysis *a, bool keep);
 void analysis_keyless(struct analysis *a);
 bool an_mid_session(const struct analysis *a, const struct an_target *t);
+bool analysis_connected(const struct analysis *a);
 uint64_t analysis_duplicates(const struct analysis *a);
 uint64_t analysis_t0(const struct analysis *a);
 bool analysis_has_power_on(const struct analysis *a);
