@@ -8,7 +8,9 @@
  *   DISCOVER ... ACK taken    -> dhcp_phase, discover_count, address (dhcp;
  *                                analyze_addr.c: the client must use it)
  *   DISCOVER ... ARP probe    -> dhcp_phase ending in 169.254 (apipa)
- *   first verified announce   -> first_kdnet
+ *   first verified announce   -> first_kdnet (without a key, or when
+ *                                none verifies: the first KDNET sent,
+ *                                known by its outer header)
  *   first verified data pkt   -> connect_time (kdnet-protocol.md section 9)
  *   its KD conversation       -> bugcheck, break, stalled (analyze_kd.c)
  *
@@ -18,7 +20,8 @@
  * sender of a UDP flow is the debuggee (the debuggee always speaks first).
  *
  * KDNET packets are taken in analyze_kdnet.c (sessions, captures started
- * mid-session, reboots), the address phase in analyze_addr.c.  Frames with
+ * mid-session, reboots), the address phase in analyze_addr.c, the outcome
+ * word decided in analyze_outcome.c.  Frames with
  * identical network-layer bytes within
  * AN_DUP_WINDOW_NS (tcpdump -i any sees a bridged frame on the tap and on
  * the bridge) are counted once, unless analysis_keep_duplicates() says not.
@@ -45,6 +48,7 @@ static const char *const outcome_names[] = {
 	[AN_BUGCHECK] = "bugcheck",
 	[AN_BREAK] = "break",
 	[AN_STALLED] = "stalled",
+	[AN_NOT_VERIFIED] = "not-verified",
 };
 
 /**
@@ -192,6 +196,7 @@ struct an_target *an_target_get(struct analysis *a, const uint8_t mac[ETH_ALEN],
 	t->first_frame_ns = now;
 	t->first_discover_ns = t->ack_ns = t->first_probe_ns = AN_NONE;
 	t->first_kdnet_ns = t->reply_ns = t->connect_ns = AN_NONE;
+	t->first_sent_ns = AN_NONE;
 	t->ack_pend_ns = t->first_nokey_ns[0] = t->first_nokey_ns[1] = AN_NONE;
 	t->events = g_array_new(FALSE, FALSE, sizeof(struct an_event));
 	g_ptr_array_add(a->targets, t);
@@ -457,94 +462,6 @@ static void address_compute(const struct analysis *a,
 }
 
 /**
- * an_mid_session() - connected before the capture began: data both ways
- * without a session key, or announcements naming a bound debugger, and no
- * handshake captured
- * @a:		analysis
- * @t:		target
- *
- * Control packets always use the base key, and their channel byte is
- * plaintext: one that fails it, with nothing verifying, is a wrong key,
- * not a session begun earlier (a capture started mid-session has only
- * data packets).  Without a key nothing is verified, so nothing is known
- * about the handshake either.
- *
- * Return: true for a session begun before the capture
- */
-bool an_mid_session(const struct analysis *a, const struct an_target *t)
-{
-	if (a->keyless || (t->ctl_failed && !t->kdnet_verified))
-		return false;
-	return t->connect_ns == AN_NONE && t->reply_ns == AN_NONE &&
-	       ((t->nokey[0] && t->nokey[1]) || t->bound_announces);
-}
-
-/* Without a key: data both ways, none of it verified */
-static bool keyless_data(const struct analysis *a, const struct an_target *t)
-{
-	return a->keyless && t->nokey[0] && t->nokey[1];
-}
-
-static void outcome_compute(const struct analysis *a, const struct an_target *t,
-			    struct an_metrics *m)
-{
-	uint64_t t0 = analysis_t0(a);
-	uint32_t addr;
-	bool undecided;
-
-	an_lease_ns(t, a->last_ns, &addr, &undecided);
-	if (t->connect_ns != AN_NONE) {
-		m->outcome = AN_CONNECTED;
-		snprintf(m->why, sizeof(m->why), "debugger replied; data packets "
-			 "verify with the session key");
-	} else if (keyless_data(a, t)) {
-		m->outcome = AN_CONNECTED;
-		snprintf(m->why, sizeof(m->why), "not verified (no key): KDNET "
-			 "data packets both ways (from the debuggee first seen at "
-			 "%.3f s, from the debugger at %.3f s)",
-			 span_s(t0, t->first_nokey_ns[0]),
-			 span_s(t0, t->first_nokey_ns[1]));
-	} else if (an_mid_session(a, t)) {
-		m->outcome = AN_CONNECTED;
-		m->mid_session = true;
-		snprintf(m->why, sizeof(m->why), "the session began before the "
-			 "capture: %s (data from the debuggee first seen at %.3f s, "
-			 "from the debugger at %.3f s)", t->bound_announces ?
-			 "announcements name a bound debugger" :
-			 "data packets both ways, no handshake captured",
-			 t->nokey[0] ? span_s(t0, t->first_nokey_ns[0]) : NAN,
-			 t->nokey[1] ? span_s(t0, t->first_nokey_ns[1]) : NAN);
-	} else if (undecided && !t->kdnet_sent) {
-		m->outcome = AN_NO_KDNET_TRAFFIC;
-		snprintf(m->why, sizeof(m->why), "the capture ends %.1f s after a "
-			 "DHCPACK: it cannot tell whether the client took the lease",
-			 span_s(t->ack_pend_ns, a->last_ns));
-	} else if (t->kdnet_failed && !t->kdnet_verified) {
-		m->outcome = AN_KEY_MISMATCH;
-		if (a->keyless)
-			snprintf(m->why, sizeof(m->why), "not verified (no key): %u "
-				 "KDNET packets", t->kdnet_failed);
-		else
-			snprintf(m->why, sizeof(m->why), "%u KDNET packets, none "
-				 "verifies with the key%s", t->kdnet_failed,
-				 t->ctl_failed ? " (control packets, which always "
-				 "use it, do not)" : "");
-	} else if (m->address_source && !strcmp(m->address_source, "apipa")) {
-		m->outcome = AN_APIPA_AFTER_HANG;
-		snprintf(m->why, sizeof(m->why), "no DHCP answer to %u DISCOVERs; "
-			 "took %s after %.0f s", t->discovers, m->address,
-			 isnan(m->dhcp_phase_s) ? 0.0 : m->dhcp_phase_s);
-	} else if (t->kdnet_verified) {
-		m->outcome = AN_TIMEOUT;
-		snprintf(m->why, sizeof(m->why), "%u KDNET packets sent, no "
-			 "debugger reply verified", t->kdnet_sent);
-	} else {
-		m->outcome = AN_NO_KDNET_TRAFFIC;
-		snprintf(m->why, sizeof(m->why), "no KDNET packet from this NIC");
-	}
-}
-
-/**
  * an_metrics_compute() - the metrics of design.md section 6 for one NIC
  * @a:		analysis (for t0)
  * @t:		target
@@ -574,10 +491,12 @@ void an_metrics_compute_from(const struct analysis *a, const struct an_target *t
 	mac_str(t->mac, m->mac);
 	m->discover_count = t->discovers;
 	m->dhcp_phase_s = span_s(t->first_discover_ns, phase_end);
-	m->first_kdnet_s = span_s(t0, t->first_kdnet_ns);
+	m->first_kdnet_verified = t->first_kdnet_ns != AN_NONE;
+	m->first_kdnet_s = span_s(t0, m->first_kdnet_verified ?
+				  t->first_kdnet_ns : t->first_sent_ns);
 	m->connect_s = span_s(t0, t->connect_ns);
-	m->logo_hang_s = span_s(t->first_frame_ns, t->first_kdnet_ns);
+	m->logo_hang_s = span_s(t->first_frame_ns, t->first_sent_ns);
 	address_compute(a, t, m);
-	outcome_compute(a, t, m);
+	an_outcome_compute(a, t, m);
 	an_kd_outcome(t, a->last_ns, &m->outcome, m->why, sizeof(m->why));
 }

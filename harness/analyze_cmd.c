@@ -91,7 +91,12 @@ static void target_text(FILE *out, const struct analysis *a,
 		m.address_source ? ")" : "");
 	metric_line(out, "dhcp_phase_s", m.dhcp_phase_s, "no DHCP exchange ended");
 	fprintf(out, "  %-16s %u\n", "discover_count", m.discover_count);
-	metric_line(out, "first_kdnet_s", m.first_kdnet_s, "no verified KDNET packet");
+	if (!isnan(m.first_kdnet_s) && !m.first_kdnet_verified)
+		fprintf(out, "  %-16s %.6f  (%s)\n", "first_kdnet_s", m.first_kdnet_s,
+			has_key ? "not verified: no packet verifies with the key" :
+			"not verified: no key");
+	else
+		metric_line(out, "first_kdnet_s", m.first_kdnet_s, "no KDNET packet");
 	metric_line(out, "connect_s", m.connect_s, "no connection");
 	metric_line(out, "logo_hang_s", m.logo_hang_s, "no KDNET packet");
 	fprintf(out, "  %-16s %u sent, %u received, %u verified, %u failed\n",
@@ -99,8 +104,9 @@ static void target_text(FILE *out, const struct analysis *a,
 		t->kdnet_verified, t->kdnet_failed);
 	kd_text(out, a, t);
 	if (!has_key && (t->kdnet_sent || t->kdnet_received))
-		fprintf(out, "  note: no --key given, so no KDNET packet could be "
-			"verified: the outcome and KDNET times need the key\n");
+		fprintf(out, "  note: no --key given: KDNET packets are counted and "
+			"timed by their outer header, not verified; the session, "
+			"connect_s and the KD conversation need the key\n");
 }
 
 /* Serial links the harness recorded (kdh run, kdh serial-link --capture) */
@@ -273,6 +279,8 @@ static void target_json(JsonBuilder *b, const struct analysis *a,
 	jb_secs(b, "dhcp_phase_s", m.dhcp_phase_s);
 	jb_int(b, "discover_count", m.discover_count);
 	jb_secs(b, "first_kdnet_s", m.first_kdnet_s);
+	json_builder_set_member_name(b, "first_kdnet_verified");
+	json_builder_add_boolean_value(b, m.first_kdnet_verified);
 	jb_secs(b, "connect_s", m.connect_s);
 	jb_secs(b, "logo_hang_s", m.logo_hang_s);
 	json_builder_set_member_name(b, "mid_session");
@@ -401,6 +409,9 @@ static int analyze_file(const struct cli_capture_args *args)
 		rc = cli_error(&kdh_cmd_analyze, KDH_EXIT_FAIL, "no debuggee found in %s "
 			       "(no DHCP client, RFC 3927 probe, KDNET packet or "
 			       "serial link)", file);
+	else if (!analysis_connected(a))
+		rc = cli_error(&kdh_cmd_analyze, KDH_EXIT_FAIL, "no debuggee "
+			       "connected in %s (the outcome says why)", file);
 	else
 		rc = KDH_EXIT_OK;
 	analysis_free(a);
@@ -441,11 +452,16 @@ const struct kdh_cmd kdh_cmd_analyze = {
 "  discover_count  DHCPDISCOVERs the NIC sent\n"
 "  address         its address, and address_source where it came from:\n"
 "                  dhcp, static, apipa\n"
-"  first_kdnet_s   first KDNET packet from the NIC that verifies with KEY\n"
+"  first_kdnet_s   first KDNET packet from the NIC that verifies with KEY;\n"
+"                  without KEY, or when none verifies, the first it sent,\n"
+"                  said \"not verified\" (its outer header needs no key)\n"
 "  connect_s       first data packet that verifies with the session key\n"
 "  logo_hang_s     first frame of the NIC until its first KDNET packet\n"
-"  outcome         connected, apipa-after-hang, key-mismatch, timeout or\n"
-"                  no-kdnet-traffic, with one line of explanation; a capture\n"
+"  outcome         connected, apipa-after-hang, key-mismatch (KEY fails\n"
+"                  every KDNET packet), timeout, not-verified (no KEY given,\n"
+"                  and only the key would tell connected, key-mismatch and\n"
+"                  timeout apart) or no-kdnet-traffic, with one line of\n"
+"                  explanation; the DHCP hang and APIPA need no key; a capture\n"
 "                  started mid-session (no handshake; data both ways, or\n"
 "                  announcements naming a bound debugger) is connected with\n"
 "                  connect_s unknown; not when a control packet fails KEY\n"
@@ -488,9 +504,12 @@ const struct kdh_cmd kdh_cmd_analyze = {
 "               and \"kd\" (null without a KD conversation)\n"
 "  --keep-duplicates  count every copy of a frame captured twice\n"
 "\n"
-"Exit status: 0 when at least one NIC or serial link was found, 1 when\n"
-"none, 2 for bad\n"
-"usage or an unreadable file.\n"
+"Exit status (the same rule for kdh analyze, kdh decode and kdh watch\n"
+"--replay): 0 when a debuggee is connected at the capture's end (a NIC's\n"
+"outcome is connected, or a serial link had a reset exchange); 1 when\n"
+"none is: key-mismatch (KEY fails), not-verified (no KEY), a boot that\n"
+"never connected, a guest stopped (bugcheck, break, stalled), or no\n"
+"debuggee found; 2 for bad usage or an unreadable file.\n"
 "\n"
 "Example:\n"
 "  kdh analyze tests/data/windbg-uncut.pcapng.gz --key 8.8.8.8\n",

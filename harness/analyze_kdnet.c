@@ -15,7 +15,9 @@
  * verified packet has oriented wait until one does: the debugger may speak
  * first there.  A new boot nonce in the announcements is a reboot, a new
  * reply a new session.  The KD packets inside verified data packets are
- * the debuggee's conversation (analyze_kd.c).
+ * the debuggee's conversation (analyze_kd.c).  What needs no key is taken
+ * from every packet the debuggee sends: the first one's time, and how many
+ * control packets have an announcement's size (section 3's outer header).
  */
 #include <stdio.h>
 #include <string.h>
@@ -201,6 +203,33 @@ static void kdnet_events(const struct analysis *a, struct an_target *t,
 	}
 }
 
+/* An announcement on the wire: a control packet of its size (6 + 8 + 344
+ * + 16 bytes), which the outer header shows without the key */
+#define AN_ANNOUNCE_DGRAM	(KDNET_OUTER_LEN + KDNET_HDR_LEN + \
+				 KDNET_ANNOUNCE_LEN + KDNET_TAG_LEN)
+
+/* A KDNET packet the debuggee sent, verified or not: what its outer header
+ * tells (kdnet-protocol.md section 3), and the first one's time */
+static void sent_take(const struct analysis *a, struct an_target *t,
+		      const struct kdnet_record *r, size_t len, uint64_t now)
+{
+	bool sized = r->channel == KDNET_CH_CONTROL && len == AN_ANNOUNCE_DGRAM;
+	char ip[IP_STRLEN];
+
+	t->announce_sized += sized;
+	if (t->first_sent_ns != AN_NONE)
+		return;
+	t->first_sent_ns = now;
+	if (r->status == KDNET_VERIFIED)
+		return;		/* kdnet_events() tells it */
+	t->warned_auth = r->status == KDNET_AUTH_FAILED;
+	an_event_add(t, now, "first KDNET packet: %s to %s:%u, %s", sized ?
+		     "an announcement (by its size)" : r->channel ==
+		     KDNET_CH_CONTROL ? "a control packet" : "a data packet",
+		     ip_str(t->debugger_ip, ip), t->debugger_port, a->keyless ?
+		     "not verified (no key)" : "does not verify with the key");
+}
+
 /* The KD packet of a verified data packet goes to the debuggee's KD
  * record (analyze_kd.c); any of its frames tells it the time */
 static void kd_take(struct an_target *t, const struct kdnet_record *r,
@@ -251,6 +280,7 @@ void an_kdnet_take(struct analysis *a, const struct frame_view *v, uint64_t now)
 		t->port = src.port;
 		t->debugger_ip = dst.ip;
 		t->debugger_port = dst.port;
+		sent_take(a, t, &r, v->udp.len, now);
 	} else {
 		t->kdnet_received++;
 	}

@@ -60,6 +60,10 @@ struct an_target *an_target_get(struct analysis *a, const uint8_t mac[ETH_ALEN],
 void an_event_add(struct an_target *t, uint64_t now, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* analyze_outcome.c: the outcome word and its why */
+void an_outcome_compute(const struct analysis *a, const struct an_target *t,
+			struct an_metrics *m);
+
 /* analyze_kdnet.c */
 void an_kdnet_take(struct analysis *a, const struct frame_view *v, uint64_t now);
 

@@ -9,6 +9,7 @@
 #include "kdh/decrypted.h"
 #include "kdh/json_out.h"
 #include "kdh/kd_api.h"
+#include "kdh/analyze.h"
 #include "kdh/kdnet_decoder.h"
 #include "netsim/pkt.h"
 
@@ -30,6 +31,7 @@ struct decode_ctx {
 	const char *out_path;		/* --write-decrypted */
 	struct decrypted_writer *out;
 	bool write_failed;
+	bool connected;			/* the exit status rule (analyze's) */
 	uint64_t t0_ns;
 	struct decode_stats st;
 	JsonArray *records;
@@ -348,6 +350,7 @@ static int decode_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 		       struct decode_ctx *c)
 {
 	struct kdnet_decoder *dec;
+	struct analysis *a;
 	struct capfile *cf;
 	struct cap_frame f;
 	int rc;
@@ -356,7 +359,9 @@ static int decode_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 	if (!cf)
 		return KDH_EXIT_USAGE;
 	dec = kdnet_decoder_new(key);
-	if (!dec) {
+	a = dec ? analysis_new(key, c->port) : NULL;
+	if (!a) {
+		kdnet_decoder_free(dec);
 		capfile_close(cf);
 		return cli_error(&kdh_cmd_decode, KDH_EXIT_USAGE, "OpenSSL setup failed");
 	}
@@ -368,6 +373,7 @@ static int decode_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 		if (!c->out) {
 			json_array_unref(c->records);
 			kdnet_decoder_free(dec);
+			analysis_free(a);
 			capfile_close(cf);
 			return cli_error(&kdh_cmd_decode, KDH_EXIT_USAGE, "%s", err);
 		}
@@ -377,7 +383,10 @@ static int decode_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 			c->t0_ns = f.ts_ns;
 		c->st.frames++;
 		frame_take(c, dec, &f, capfile_frames(cf));
+		analysis_feed(a, &f);
 	}
+	c->connected = analysis_connected(a);
+	analysis_free(a);
 	cli_capture_warn(&kdh_cmd_decode, file, cf);
 	if (c->json)
 		summary_json(c, file, capfile_format(cf), capfile_warning(cf));
@@ -398,6 +407,9 @@ static int decode_file(const char *file, const uint8_t key[KDNET_KEY_LEN],
 	if (!c->st.by_status[KDNET_VERIFIED])
 		return cli_error(&kdh_cmd_decode, KDH_EXIT_FAIL,
 				 "no KDNET packet verified with this key");
+	if (!c->connected)
+		return cli_error(&kdh_cmd_decode, KDH_EXIT_FAIL, "no debuggee "
+				 "connected in %s (kdh analyze says why)", file);
 	return KDH_EXIT_OK;
 }
 
@@ -456,10 +468,13 @@ const struct kdh_cmd kdh_cmd_decode = {
 "kd_what, with kd_api and, where they apply, kd_state, kd_name, kd_text\n"
 "and kd_status.  A summary follows.\n"
 "\n"
-"Exit status: 0 when at least one packet verified; 1 when there are KDNET\n"
-"packets but none verified (\"no KDNET packet verified with this key\") or no\n"
-"KDNET packet at all; 2 for bad usage or an unreadable file.  A truncated\n"
-"file is decoded up to the damage, with a warning.\n"
+"Exit status (the same rule for kdh analyze, kdh decode and kdh watch\n"
+"--replay): 0 when a debuggee is connected at the capture's end (what kdh\n"
+"analyze calls connected); 1 when none is: no KDNET packet verified with\n"
+"KEY (key-mismatch), a debuggee that never connected or stopped, no KDNET\n"
+"packet at all; 2 for bad usage (KEY is required: without it, 2) or an\n"
+"unreadable file.  A truncated file is decoded up to the damage, with a\n"
+"warning.\n"
 "\n"
 "Example:\n"
 "  kdh decode tests/data/windbg-uncut.pcapng.gz --key 8.8.8.8 --port 51111\n",

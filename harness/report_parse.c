@@ -49,7 +49,7 @@ static JsonArray *array(JsonObject *o, const char *k)
 
 static int outcome_of(const char *name)
 {
-	for (int o = AN_CONNECTED; o <= AN_STALLED; o++)	/* the last one */
+	for (int o = AN_CONNECTED; o <= AN_OUTCOME_LAST; o++)
 		if (name && !strcmp(an_outcome_name((enum an_outcome)o), name))
 			return o;
 	return -1;

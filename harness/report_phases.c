@@ -46,6 +46,7 @@ static const struct {
 	[RP_SILENT] = { "no KDNET traffic", "#bbbbbb", true },
 	[RP_WRONG_NIC] = { "KDNET on the wrong NIC", "#cc79a7", true },
 	[RP_KEY_MISMATCH] = { "key mismatch", "#d55e00", true },
+	[RP_NOT_VERIFIED] = { "KDNET not verified (no key)", "#cccccc", true },
 	[RP_NO_ANSWER] = { "no answer from the debugger", "#f0e442", true },
 	[RP_VM_FAILED] = { "VM failed", "#999999", true },
 	[RP_SERIAL_WAIT] = { "KD RESETs, waiting", "#f0e442", false },
@@ -238,6 +239,10 @@ static size_t kdnet_phases(const struct vm_result *v, double t, double end,
 		kd = first_of(event_t(m, "KDNET packet", false), kd);
 		return add(p, n, RP_KEY_MISMATCH, kd, end, "✗ key mismatch: KDNET "
 			   "does not verify");
+	case AN_NOT_VERIFIED:
+		kd = first_of(event_t(m, "KDNET packet", false), kd);
+		return add(p, n, RP_NOT_VERIFIED, kd, end, "? KDNET not verified "
+			   "(no key)");
 	case AN_WRONG_NIC:
 		return add(p, n, RP_WRONG_NIC, kd, end, "✗ wrong NIC: KDNET on %s "
 			   "(%s, %s)", m->debug_nic.name, m->debug_nic.pci,

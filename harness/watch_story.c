@@ -363,6 +363,7 @@ static void boot_sync(struct watch_story *s, uint64_t now)
 	s->boot_frame_ns = AN_NONE;
 	s->boot_problems = s->problems;
 	s->silence_told = s->kdnet_seen = s->connected = false;
+	s->settings_differ[0] = '\0';
 	story_say(s, now, NULL, "the VM starts again: boot %u, %s (a new \"power "
 		  "on\")", v->boots, boot_how(v));
 }

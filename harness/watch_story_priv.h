@@ -13,9 +13,11 @@
 #define LATE_START_NS		(10 * NS_PER_S)	/* the watch began well after */
 #define ARP_TABLE		16
 
-enum rule { R_DHCP, R_APIPA, R_ANNOUNCE, R_KEY, R_CONNECTED, R_BUGCHECK };
+enum rule { R_DHCP, R_APIPA, R_ANNOUNCE, R_KEY, R_CONNECTED, R_BUGCHECK,
+	    R_SETTINGS };
 #define SAID(r)			(1u << (r))
-#define REARMED			(SAID(R_ANNOUNCE) | SAID(R_KEY) | SAID(R_CONNECTED))
+#define REARMED			(SAID(R_ANNOUNCE) | SAID(R_KEY) | SAID(R_CONNECTED) | \
+				 SAID(R_SETTINGS))
 
 /* What has been told of one analysis target (same index) */
 struct told {
@@ -59,6 +61,8 @@ struct watch_story {
 	bool silence_told;
 	bool kdnet_seen;		/* a KDNET packet from the VM */
 	bool connected;			/* the latest word on the VM */
+	char settings_differ[160];	/* the guest runs other settings than
+					   the bcdedit file's: for the verdict */
 };
 
 /* watch_story.c */
@@ -76,6 +80,10 @@ const char *story_network(const struct watch_story *s,
 bool story_debug_candidate(const struct watch_story *s,
 			   const struct an_target *t);
 uint64_t story_vm_start(const struct watch_story *s, uint64_t now);
+
+/* watch_settings.c */
+void story_settings_rule(struct watch_story *s, const struct an_target *t,
+			 struct told *k, uint64_t now);
 
 /* watch_rules.c */
 void story_evaluate(struct watch_story *s, size_t i, uint64_t now);

@@ -4,7 +4,7 @@
  *
  * The verdict is the analysis' outcome (kdh analyze's) for the NIC the
  * story is about, so the two never disagree; what the watch knows beyond
- * the analysis changes its words only: no key (nothing verified), a boot
+ * the analysis changes its words only: no key (where to give one), a boot
  * before the latest (what it came to), a watch cut short on a problem.
  */
 #include <stdio.h>
@@ -70,9 +70,8 @@ static void earlier_say(const struct watch_story *s, char *buf, size_t len)
 		return;
 	}
 	an_metrics_compute(s->a, t, &met);
-	snprintf(buf, len, "; the boot before: %s (%s)", s->vm->key_from ||
-		 met.outcome != AN_KEY_MISMATCH ? an_outcome_name(met.outcome) :
-		 "not verified", met.why);
+	snprintf(buf, len, "; the boot before: %s (%s)",
+		 an_outcome_name(met.outcome), met.why);
 }
 
 /* Serial KD, which the lines do not follow: the first serial link that
@@ -149,8 +148,8 @@ static bool kd_outcome(enum an_outcome o)
  * waits for the debugger is judged at the watch's last tick, not at its
  * last frame (a frozen guest sends announcements only).  The verdict is
  * of the latest boot; after a new "power on" it says what
- * the boot before came to.  Without a key no packet verifies, so the
- * analysis' key-mismatch means "not verified" here.
+ * the boot before came to.  Without a key the analysis says not-verified
+ * (never key-mismatch); the verdict says where the key comes from.
  *
  * Return: KDH_EXIT_OK when the debug NIC is connected, else KDH_EXIT_FAIL
  * (a problem, not verified, or nothing seen)
@@ -182,14 +181,16 @@ int watch_story_end(const struct watch_story *s, bool until)
 		outcome = "undecided";
 		snprintf(met.why, sizeof(met.why), "the watch stopped (--until) on "
 			 "%s", s->first_problem);
-	} else if (!s->vm->key_from && met.outcome == AN_KEY_MISMATCH) {
-		outcome = "not verified";
-		snprintf(met.why, sizeof(met.why), "%u KDNET packets sent, %u "
-			 "received; no key to verify them (--key, or --bcdedit with "
-			 "one)", t->kdnet_sent, t->kdnet_received);
+	} else if (met.outcome == AN_NOT_VERIFIED) {
+		snprintf(met.why, sizeof(met.why), "%u KDNET packets sent (%u of "
+			 "an announcement's size), %u received; no key to verify "
+			 "them (--key, or --bcdedit with one)", t->kdnet_sent,
+			 t->announce_sized, t->kdnet_received);
 	}
-	fprintf(s->out, "verdict: %s on %s: %s%s; %s\n", outcome,
-		story_nic_name(s, t->mac, who), met.why, earlier, told);
+	fprintf(s->out, "verdict: %s on %s: %s%s%s%s; %s\n", outcome,
+		story_nic_name(s, t->mac, who), met.why,
+		s->settings_differ[0] ? "; " : "", s->settings_differ, earlier,
+		told);
 	fflush(s->out);
 	return met.outcome == AN_CONNECTED ? KDH_EXIT_OK : KDH_EXIT_FAIL;
 }

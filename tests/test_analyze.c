@@ -202,8 +202,11 @@ Test(analyze, wrong_key_is_key_mismatch)
 	metrics_of_only_target(&s, &m);
 	cr_assert_eq(m.outcome, AN_KEY_MISMATCH);
 	cr_assert_str_eq(m.address_source, "static");
-	cr_assert(isnan(m.first_kdnet_s));
+	/* the first KDNET packet needs no key: said, flagged not verified */
+	cr_assert_float_eq(m.first_kdnet_s, 0.0, 1e-9);
+	cr_assert(!m.first_kdnet_verified);
 	cr_assert_eq(analysis_target(s.a, 0)->kdnet_failed, 5);
+	cr_assert_eq(analysis_target(s.a, 0)->announce_sized, 5);
 	synth_fini(&s);
 }
 

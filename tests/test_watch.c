@@ -199,7 +199,7 @@ Test(watch, real_windbg_capture)
 }
 
 /* Without a key: data both ways is a session all the same; announcements
- * alone are "not verified", never a wrong key */
+ * alone are not-verified, never a wrong key */
 Test(watch, without_key_nothing_is_verified)
 {
 	char *dir = tw_tmpdir(), *cap = tw_sim_capture("seed-dhcp-off", dir), *out, *err;
@@ -221,7 +221,7 @@ Test(watch, without_key_nothing_is_verified)
 	cr_assert_eq(tw_watch(args2, &out, &err), 1, "%s%s", out, err);
 	cr_assert(strstr(out, "announcing to 192.168.2.1:50000 every 3 s, no reply"),
 		  "%s", out);
-	cr_assert(strstr(out, "verdict: not verified on net0"), "%s", out);
+	cr_assert(strstr(out, "verdict: not-verified on net0"), "%s", out);
 	cr_assert(!strstr(out, "wrong key"), "%s", out);
 	g_free(cap2);
 	test_rmtree(dir);

@@ -325,9 +325,11 @@ static void pcap_readable(const char *pcap)
 	const char *argv[] = { getenv("KDH_BIN"), "analyze", pcap, "--key", TW_KEY,
 			       NULL };
 	char *out, *err;
+	int rc;
 
 	cr_assert(g_file_test(pcap, G_FILE_TEST_EXISTS), "no %s", pcap);
-	cr_assert_eq(test_run(argv, &out, &err), 0, "%s%s", out, err);
+	rc = test_run(argv, &out, &err);
+	cr_assert(rc == 0 || rc == 1, "exit %d: %s%s", rc, out, err);
 	cr_assert(strstr(out, "\nNIC " VM_MAC), "%s", out);
 	g_free(out); g_free(err);
 }

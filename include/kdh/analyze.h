@@ -48,7 +48,10 @@ enum an_outcome {
 				   stopped at a break nobody continued */
 	AN_STALLED,		/* connected; the guest waits on a state change
 				   (or FILE_IO, prompt) nobody answers */
+	AN_NOT_VERIFIED,	/* no key given: KDNET seen, and the key
+				   would decide (key-mismatch, timeout) */
 };
+#define AN_OUTCOME_LAST	AN_NOT_VERIFIED
 
 /**
  * struct an_event - one line of a target's timeline
@@ -168,6 +171,9 @@ struct an_target {
 	unsigned kdnet_sent, kdnet_verified, kdnet_failed, kdnet_received;
 	unsigned ctl_failed;		/* control packets failing the base key */
 	uint64_t first_kdnet_ns, reply_ns, connect_ns;
+	uint64_t first_sent_ns;		/* first KDNET sent, verified or not */
+	unsigned announce_sized;	/* control packets sent of an
+					   announcement's size (no key needed) */
 	bool warned_auth;
 	unsigned nokey[2];		/* data packets without session key:
 					   [0] from the debuggee, [1] to it */
@@ -280,7 +286,8 @@ struct an_metrics {
 	unsigned discover_count;
 	char address[IP_STRLEN];	/* "" when none */
 	const char *address_source;	/* dhcp, static, apipa or NULL */
-	double first_kdnet_s;
+	double first_kdnet_s;		/* verified, else the first sent */
+	bool first_kdnet_verified;	/* false: by its outer header only */
 	double connect_s;
 	double logo_hang_s;
 	enum an_outcome outcome;
@@ -296,6 +303,7 @@ void analysis_feed(struct analysis *a, const struct cap_frame *f);
 void analysis_keep_duplicates(struct analysis *a, bool keep);
 void analysis_keyless(struct analysis *a);
 bool an_mid_session(const struct analysis *a, const struct an_target *t);
+bool analysis_connected(const struct analysis *a);
 uint64_t analysis_duplicates(const struct analysis *a);
 uint64_t analysis_t0(const struct analysis *a);
 bool analysis_has_power_on(const struct analysis *a);
