@@ -31,8 +31,8 @@ enum finding_level { FIND_OK, FIND_WARN, FIND_BLOCK };
 
 struct finding {
 	enum finding_level level;
-	char text[256];
-	char fix[512];
+	char text[512];
+	char fix[1024];
 };
 
 #define CHECK_MAX_FINDINGS	48
