@@ -15,7 +15,16 @@ struct said {
 	GString *all;		/* every line as kdh check prints it */
 };
 
+static void check_windows(const char *conf, const char *windows,
+			  struct said *s);
+
 static void check(const char *conf, struct said *s)
+{
+	check_windows(conf, NULL, s);
+}
+
+static void check_windows(const char *conf, const char *windows,
+			  struct said *s)
 {
 	struct finding f[CHECK_MAX_FINDINGS];
 	struct check_ctx x;
@@ -27,6 +36,8 @@ static void check(const char *conf, struct said *s)
 	check_ctx_init(&x, WIN_BUILD_DEFAULT);
 	x.vmid = 100;
 	x.net = NET_DHCP;
+	cr_assert_eq(check_ctx_windows(&x, &c, windows, err, sizeof(err)), 0, "%s",
+		     err);
 	n = kdh_check(&c, NULL, &x, f, CHECK_MAX_FINDINGS);
 	s->blocks = 0;
 	s->all = g_string_new(NULL);
@@ -113,5 +124,56 @@ Test(check, ostype_win11_fixes_unchanged)
 			 "hv-vendor-id=KVMKVMKVM' (keeps the enlightenments, Windows "
 			 "stays fast), or qm set 100 --ostype other; then"), "%s",
 		  s.all->str);
+	g_string_free(s.all, TRUE);
+}
+
+#define VMXNET3 "net0: vmxnet3=BC:24:11:00:00:02,bridge=vmbr1\n"
+
+Test(check, windows_build_assumed_from_ostype_win10)
+{
+	struct said s;
+
+	check("ostype: win10\ncpu: x86-64-v2-AES,hv-vendor-id=KVMKVMKVM\n"
+	      VMXNET3, &s);
+	cr_assert(g_str_has_prefix(s.all->str, "3 assumed Windows 10 22H2 (build "
+				   "19045) from ostype win10 (Windows 10/2016/2019); "
+				   "give --windows BUILD"), "%s", s.all->str);
+	cr_assert_eq(s.blocks, 1, "vmxnet3 is not driven by 19045: %s", s.all->str);
+	cr_assert(strstr(s.all->str, "KDNET drives vmxnet3 from build 26006; the "
+			 "assumed build is 19045"), "%s", s.all->str);
+	g_string_free(s.all, TRUE);
+}
+
+Test(check, windows_build_decides_within_ostype_win11)
+{
+	struct said s;
+
+	check("ostype: win11\ncpu: x86-64-v2-AES,hv-vendor-id=KVMKVMKVM\n"
+	      VMXNET3, &s);
+	cr_assert(strstr(s.all->str, "assumed Windows 11 24H2 (build 26100) from "
+			 "ostype win11 (Windows 11/2022/2025)"), "%s", s.all->str);
+	cr_assert_eq(s.blocks, 0, "%s", s.all->str);
+	cr_assert(strstr(s.all->str, "1 KDNET will use net0 (vmxnet3 at 0.18.0, "
+			 "bridge vmbr1): no busparams, the first NIC it drives in PCI "
+			 "order, if the guest is build 26006 or later"), "%s",
+		  s.all->str);
+	g_string_free(s.all, TRUE);
+}
+
+Test(check, windows_given_as_winver_shows_it)
+{
+	struct said s;
+
+	check_windows("ostype: win10\ncpu: x86-64-v2-AES,hv-vendor-id=KVMKVMKVM\n"
+		      VMXNET3, "Version 22H2", &s);
+	cr_assert(g_str_has_prefix(s.all->str, "3 'Version 22H2' is Windows 10 or "
+				   "11: took Windows 10 22H2 (build 19045) from ostype "
+				   "win10"), "%s", s.all->str);
+	cr_assert_eq(s.blocks, 1, "%s", s.all->str);
+	g_string_free(s.all, TRUE);
+	check_windows("ostype: win10\ncpu: x86-64-v2-AES,hv-vendor-id=KVMKVMKVM\n"
+		      VMXNET3, "10.0.26100.2605", &s);
+	cr_assert_eq(s.blocks, 0, "%s", s.all->str);
+	cr_assert_null(strstr(s.all->str, "assumed"), "%s", s.all->str);
 	g_string_free(s.all, TRUE);
 }
