@@ -7,7 +7,11 @@
  * driven NIC in PCI order; Hyper-V enlightenments silence KDNET; DHCP on a
  * network without a server hangs the boot ~10 minutes.  With debugtype
  * SERIAL only the COM port matters: COMn is the VM's n-th serial port.
+ * The Windows build decides which NIC models KDNET drives: the user's,
+ * else the newest the ostype covers (winbuild_name.c), said in a first
+ * "note" finding so no answer rests on a silent assumption.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,8 +59,47 @@ void check_ctx_init(struct check_ctx *x, unsigned windows_build)
 {
 	memset(x, 0, sizeof(*x));
 	x->windows_build = windows_build;
+	x->build_lo = x->build_hi = windows_build;
 	x->n_models = win_build_models(windows_build, x->models, CHECK_MAX_MODELS);
 	x->qemu = (struct pve_version){ 10, 0, 0 };
+}
+
+/**
+ * check_ctx_windows() - the guest's Windows build: @given (--windows,
+ * "22H2" resolved with the ostype), else the newest the VM's ostype
+ * covers, with a note saying which and why
+ * @x:		context (check_ctx_init()); its build and NIC list are set
+ * @c:		VM config (ostype)
+ * @given:	what the user gave, NULL for none
+ * @err:	reason on failure
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL for a @given that is not a build
+ */
+int check_ctx_windows(struct check_ctx *x, const struct vmconf *c,
+		      const char *given, char *err, size_t errlen)
+{
+	char name[64], why[160];
+	unsigned build, lo, hi;
+
+	if (given) {
+		if (win_build_pick(given, c->ostype, &build, x->build_note,
+				   sizeof(x->build_note), err, errlen) < 0)
+			return -EINVAL;
+		lo = hi = build;
+	} else {
+		win_build_assume(c->ostype, &build, &lo, &hi, why, sizeof(why));
+		snprintf(x->build_note, sizeof(x->build_note), "assumed %s (build "
+			 "%u) %s; give --windows BUILD (ver in the guest prints "
+			 "10.0.BUILD.UBR) to check another",
+			 win_build_name(build, name, sizeof(name)), build, why);
+	}
+	x->windows_build = build;
+	x->build_assumed = !given;
+	x->build_lo = lo;
+	x->build_hi = hi;
+	x->n_models = win_build_models(build, x->models, CHECK_MAX_MODELS);
+	return 0;
 }
 
 static void link_findings(const struct vmconf *c, int nic, struct finding *f,
@@ -190,6 +233,8 @@ size_t kdh_check(const struct vmconf *c, const struct dbgsettings *d,
 	if (max < CHECK_MAX_FINDINGS)
 		return 0;
 	vmid_text(x, vmid, sizeof(vmid));
+	if (x->build_note[0] && !(d && !strcasecmp(d->debugtype, "SERIAL")))
+		add(&f[n++], FIND_NOTE, "%s", x->build_note);
 	if (d && !strcasecmp(d->debugtype, "SERIAL")) {
 		serial_findings(c, d, vmid, f, &n);
 		check_secboot(c, vmid, f, &n);

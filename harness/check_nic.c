@@ -89,11 +89,32 @@ static void not_driven_why(const struct check_ctx *x, const char *model,
 	else if (x->models_given)
 		snprintf(buf, len, "%s is not in the given KDNET NIC list", model);
 	else if (first)
-		snprintf(buf, len, "KDNET drives %s from build %u; this profile is "
-			 "build %u", model, first, x->windows_build);
+		snprintf(buf, len, "KDNET drives %s from build %u; the %s build is "
+			 "%u", model, first, x->build_assumed ? "assumed" : "given",
+			 x->windows_build);
 	else
 		snprintf(buf, len, "no Windows build has a KDNET module for %s",
 			 model);
+}
+
+/* The ostype covers builds that drive @model and builds that do not:
+ * the finding says it holds only from the model's first build, and asks
+ * for the build */
+static void build_decides(const struct check_ctx *x, const char *model,
+			  struct finding *f)
+{
+	unsigned first = win_build_first(model);
+	size_t len = strlen(f->text), flen = strlen(f->fix);
+
+	if (!x->build_assumed || !first || first <= x->build_lo ||
+	    first > x->build_hi)
+		return;
+	f->level = FIND_WARN;
+	snprintf(f->text + len, sizeof(f->text) - len, ", if the guest is build "
+		 "%u or later: KDNET drives %s from %u on, and %u is only "
+		 "assumed", first, model, first, x->windows_build);
+	snprintf(f->fix + flen, sizeof(f->fix) - flen, "%sgive the guest's build: "
+		 "--windows 10.0.BUILD.UBR as ver prints it", flen ? "; " : "");
 }
 
 /* busparams names no NIC: say what it is on i440fx if that is the habit */
@@ -156,6 +177,7 @@ static int by_busparams(const struct vmconf *c, const struct pve_machine *m,
 		}
 		check_add(f, FIND_OK, "KDNET will use %s, named by busparams %s", dsc,
 			  d->busparams);
+		build_decides(x, v[i].model, f);
 		return v[i].index;
 	}
 	busparams_names_none(c, m, &want, d->busparams, v, n, f);
@@ -200,6 +222,7 @@ int check_nic(const struct vmconf *c, const struct dbgsettings *d,
 				  "{dbgsettings} busparams %s (net%d), or another "
 				  "NIC's b.d.f", nv, pci_addr_str(&v[i].pci, b, sizeof(b)),
 				  v[i].index);
+		build_decides(x, v[i].model, &f[*n]);
 		(*n)++;
 		return v[i].index;
 	}

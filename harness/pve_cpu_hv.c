@@ -188,6 +188,29 @@ int qemu_cpu_hv_vendor(const char *cpu, bool kvm, char vendor[13])
 }
 
 /**
+ * pve_args_cpu() - the last -cpu of `args:`, which QEMU takes over the
+ * -cpu qemu-server builds (config_to_command pushes args after it; QEMU's
+ * option loop keeps the last -cpu)
+ * @c:		config (args)
+ *
+ * Return: g_malloc'd value, or NULL when args has no -cpu/--cpu
+ */
+char *pve_args_cpu(const struct vmconf *c)
+{
+	gchar **argv = NULL;
+	const char *last = NULL;
+	char *r;
+
+	if (c->args[0] && g_shell_parse_argv(c->args, NULL, &argv, NULL))
+		for (gchar **a = argv; *a; a++)
+			if ((!strcmp(*a, "-cpu") || !strcmp(*a, "--cpu")) && a[1])
+				last = *++a;
+	r = g_strdup(last);
+	g_strfreev(argv);
+	return r;
+}
+
+/**
  * pve_cpu_final() - the -cpu QEMU uses: qemu-server appends `args:` after
  * its own -cpu, and QEMU takes the last one
  * @c:		config (args)
@@ -198,17 +221,9 @@ int qemu_cpu_hv_vendor(const char *cpu, bool kvm, char vendor[13])
  */
 char *pve_cpu_final(const struct vmconf *c, const char *built)
 {
-	gchar **argv = NULL;
-	const char *last = built;
-	char *r;
+	char *r = pve_args_cpu(c);
 
-	if (c->args[0] && g_shell_parse_argv(c->args, NULL, &argv, NULL))
-		for (gchar **a = argv; *a; a++)
-			if ((!strcmp(*a, "-cpu") || !strcmp(*a, "--cpu")) && a[1])
-				last = *++a;
-	r = g_strdup(last);
-	g_strfreev(argv);
-	return r;
+	return r ? r : g_strdup(built);
 }
 
 /**

@@ -130,9 +130,16 @@ static int addr_key(struct parse *p, const struct ini_item *it, uint32_t *ip,
 static int windows_key(struct parse *p, struct sc_vm *vm,
 		       const struct ini_item *it)
 {
-	if (win_build_parse(it->value, &vm->tc.windows_build, p->kv_err,
-			    sizeof(p->kv_err)))
+	char note[320];
+	int rc = win_build_pick(it->value, vm->conf.ostype, &vm->tc.windows_build,
+				note, sizeof(note), p->kv_err, sizeof(p->kv_err));
+
+	if (rc < 0)
 		return sc_fail(p, it->line, "windows: %s", p->kv_err);
+	if (rc)
+		return sc_fail(p, it->line, "windows: %s, and ostype %s does not "
+			       "say which: give the build, or put ostype: win10 or "
+			       "win11 above it", p->kv_err, vm->conf.ostype);
 	if (!vm->models_line)
 		vm->tc.n_models = win_build_models(vm->tc.windows_build,
 						   vm->tc.models, TARGET_MAX_MODELS);

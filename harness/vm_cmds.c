@@ -227,7 +227,7 @@ static int qemu_cmd_main(int argc, char **argv)
 	return rc;
 }
 
-static const char *const level_tag[] = { "ok", "WARN", "BLOCK" };
+static const char *const level_tag[] = { "ok", "WARN", "BLOCK", "note" };
 
 /**
  * check_config_path() - the config file a VMCONF|VMID argument names
@@ -308,12 +308,12 @@ static int check_main(int argc, char **argv)
 	};
 	struct finding f[CHECK_MAX_FINDINGS];
 	struct dbgsettings d, *dp = NULL;
-	const char *bcd = NULL, *dir = "/etc/pve/qemu-server";
+	const char *bcd = NULL, *dir = "/etc/pve/qemu-server", *windows = NULL;
 	unsigned build = WIN_BUILD_DEFAULT;
 	bool verbose = false;
 	struct check_ctx x;
 	struct vmconf c;
-	char err[256], *path;
+	char err[256], note[320], *path;
 	int opt, rc;
 
 	optind = 1;
@@ -332,8 +332,10 @@ static int check_main(int argc, char **argv)
 						       "is not static or dhcp", optarg);
 			break;
 		case 'w':
-			if (win_build_parse(optarg, &build, err, sizeof(err)))
+			if (win_build_pick(optarg, NULL, &build, note, sizeof(note),
+					   err, sizeof(err)) < 0)
 				return cli_usage_error(&kdh_cmd_check, "--windows: %s", err);
+			windows = optarg;
 			break;
 		case 'v': verbose = true; break;
 		case 'h': cli_help_print(&kdh_cmd_check); return KDH_EXIT_OK;
@@ -352,6 +354,7 @@ static int check_main(int argc, char **argv)
 		check_ctx_init(&x, build);
 		x.net = net;
 		x.vmid = check_vmid_of(path);
+		check_ctx_windows(&x, &c, windows, err, sizeof(err));
 		rc = check_findings_print(stdout, path, f, kdh_check(&c, dp, &x, f,
 					  CHECK_MAX_FINDINGS), dp);
 	}
@@ -434,7 +437,8 @@ const struct kdh_cmd kdh_cmd_check = {
 		 "[--windows BUILD] [--config-dir DIR] [--verbose]",
 	.run = check_main,
 	.help =
-"One finding per line (ok, WARN, BLOCK), each with its fix:\n"
+"A note on the Windows build assumed (--windows), then one finding per\n"
+"line (ok, WARN, BLOCK), each with its fix:\n"
 "- which NIC KDNET will use: busparams names the b.d.f the *guest* sees\n"
 "  (Device Manager's Location).  On i440fx net0..net5 are 0.18.0..0.23.0;\n"
 "  on q35 Proxmox's NICs sit behind a PCI bridge with its own bus number,\n"
@@ -443,9 +447,12 @@ const struct kdh_cmd kdh_cmd_check = {
 "  Windows build drives (--windows).\n"
 "- Hyper-V: KDNET takes Hyper-V's synthetic transport when the guest's\n"
 "  CPUID says \"Microsoft Hv\" -- QEMU's vendor once the ostype (win7 and\n"
-"  later), cpu: or args: turn on hv_* enlightenments.  The first fix keeps\n"
-"  them: cpu: TYPE,hv-vendor-id=KVMKVMKVM; the second is ostype other.\n"
-"  Both need qm stop + qm start (a reboot inside Windows keeps the flags).\n"
+"  later), cpu: or args: turn on hv_* enlightenments; args: -cpu wins\n"
+"  (qemu-server puts args after its own -cpu, QEMU takes the last).  The\n"
+"  finding names the line that brings them, and the fixes change that\n"
+"  line: keep them with hv-vendor-id=KVMKVMKVM on it, or drop them\n"
+"  (ostype other, or the -cpu without hv flags).  Every fix needs qm stop\n"
+"  + qm start (a reboot inside Windows keeps the flags).\n"
 "  An x-vga GPU (hv_vendor_id=proxmox) and QEMU's hv-syndbg are known.\n"
 "- the ~10 minute hang when dhcp is on but the network has no DHCP server,\n"
 "  link_down, firewall=1, a port outside 49152-65535, a malformed key.\n"
@@ -464,11 +471,14 @@ const struct kdh_cmd kdh_cmd_check = {
 "                     {dbgsettings}` from the guest (default: Windows'\n"
 "                     defaults: dhcp yes, no busparams)\n"
 "  --network KIND     static or dhcp: the network the debug NIC is on\n"
-"  --windows BUILD    the guest's Windows build: 26100, 10.0.22631,\n"
-"                     win10-22h2, win11-23h2, ws2022, ... (default 26100,\n"
-"                     Windows 11 24H2); it decides which NIC models KDNET\n"
-"                     drives (e1000 9200, e1000e 9600, vmxnet3 26006,\n"
-"                     virtio with the modern interface; rtl8139 never)\n"
+"  --windows BUILD    the guest's Windows build as you have it: ver's\n"
+"                     10.0.19045.5247, winver's 22H2 (Windows 10 or 11 by\n"
+"                     the ostype), 19045, win10-22h2, ws2022, ...; it\n"
+"                     decides which NIC models KDNET drives (e1000 9200,\n"
+"                     e1000e 9600, virtio 19041 with the modern interface,\n"
+"                     vmxnet3 26006; rtl8139 never).  Default: the newest\n"
+"                     the ostype covers (win10 19045, win11 26100, win8\n"
+"                     9600, else 26100), said on a first note line\n"
 "  --config-dir DIR   where VMID.conf is when a VMID is given (default\n"
 "                     /etc/pve/qemu-server)\n"
 "  -v, --verbose      also list the config lines kept and ignored (disks,\n"

@@ -14,9 +14,7 @@
  * a guess (19041).  A legacy-only virtio device is the model
  * "virtio-legacy", which no build drives.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "kdh/winbuild.h"
@@ -44,16 +42,6 @@ static const struct { const char *model; unsigned first; } support[] = {
 	{ "virtio", 19041 },
 };
 
-/* Builds by the names people use for them */
-static const struct { const char *name; unsigned build; } names[] = {
-	{ "win8", 9200 }, { "win81", 9600 }, { "win10-1507", 10240 },
-	{ "win10-1607", 14393 }, { "win10-1809", 17763 }, { "win10-2004", 19041 },
-	{ "win10-22h2", 19045 }, { "win11-21h2", 22000 }, { "win11-22h2", 22621 },
-	{ "win11-23h2", 22631 }, { "win11-24h2", 26100 }, { "ws2012", 9200 },
-	{ "ws2012r2", 9600 }, { "ws2016", 14393 }, { "ws2019", 17763 },
-	{ "ws2022", 20348 }, { "ws2025", 26100 },
-};
-
 /** nic_pci_id_of() - the PCI ids of a Proxmox NIC model, NULL if unknown */
 const struct nic_pci_id *nic_pci_id_of(const char *model)
 {
@@ -78,38 +66,6 @@ const char *nic_model_of_pci(uint16_t vendor, uint16_t device)
 		if (pci_ids[i].vendor == vendor && pci_ids[i].device == device)
 			return pci_ids[i].model;
 	return "unknown";
-}
-
-/**
- * win_build_parse() - a Windows build: "26100", "10.0.22631", "win11-23h2"
- * @s:		text
- * @build:	output
- * @err:	reason on failure
- * @errlen:	its size
- *
- * Return: 0, or -EINVAL with @err filled
- */
-int win_build_parse(const char *s, unsigned *build, char *err, size_t errlen)
-{
-	const char *d = !strncmp(s, "10.0.", 5) ? s + 5 : s;
-	unsigned long n = 0;
-	size_t len = strlen(d);
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		if (!strcmp(s, names[i].name)) {
-			*build = names[i].build;
-			return 0;
-		}
-	if (len && len <= 6 && strspn(d, "0123456789") == len && *d != '0')
-		n = strtoul(d, NULL, 10);
-	if (n < 6000 || n > 999999) {
-		snprintf(err, errlen, "'%s' is not a Windows build (a number like "
-			 "26100 or 10.0.22631, or win10-22h2, win11-24h2, ws2022, ...)",
-			 s);
-		return -EINVAL;
-	}
-	*build = (unsigned)n;
-	return 0;
 }
 
 /** win_build_first() - first build that drives @model, 0 for none */

@@ -267,8 +267,13 @@ static const struct { const char *argv[8]; const char *says; } bad_values[] = {
 	{ { "qemu-cmd", "--vmid", "4294967296", "x.conf" },
 	  "kdh qemu-cmd: --vmid: '4294967296' is not a VM id (1-999999999)" },
 	{ { "check", "x.conf", "--windows", "11" },
-	  "kdh check: --windows: '11' is not a Windows build (a number like 26100 "
-	  "or 10.0.22631, or win10-22h2, win11-24h2, ws2022, ...)" },
+	  "kdh check: --windows: '11' is not a Windows build (a build like 19045, "
+	  "10.0.19045.5247 as ver prints it, 22H2 as winver shows it, or "
+	  "win10-22h2, win11-24h2, ws2022, ...)" },
+	{ { "check", "x.conf", "--windows", "10.0.19045.5247.1" },
+	  "kdh check: --windows: '10.0.19045.5247.1' is not a Windows build" },
+	{ { "check", "x.conf", "--windows", "22H3" },
+	  "kdh check: --windows: '22H3' is not a Windows build" },
 	{ { "check", "x.conf", "--network", "nat" },
 	  "kdh check: --network: 'nat' is not static or dhcp" },
 	{ { "check", "/dev/null" }, "kdh check: /dev/null: no 'key: value' line: "

@@ -281,7 +281,7 @@ static const struct check_case cases[] = {
 	  "vendor id \"proxmox\"" },
 	{ "ostype: other\nargs: -cpu kvm64,hv_relaxed,hv_vapic\n"
 	  "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n", NET_STATIC, 1,
-	  "Hyper-V enlightenments from the cpu or args line" },
+	  "Hyper-V enlightenments from args: -cpu kvm64,hv_relaxed,hv_vapic, which" },
 	{ "ostype: other\nargs: -cpu kvm64,hv-syndbg,hv-relaxed,hv-vendor-id=KVMKVMKVM\n"
 	  "net0: e1000=BC:24:11:00:00:01,bridge=a\n", "dhcp No\n", NET_STATIC, 1,
 	  "no vmbus-bridge device" },

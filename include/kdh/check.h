@@ -27,12 +27,12 @@ struct dbgsettings {
 	unsigned long debugport, baudrate;	/* serial; 0 when absent */
 };
 
-enum finding_level { FIND_OK, FIND_WARN, FIND_BLOCK };
+enum finding_level { FIND_OK, FIND_WARN, FIND_BLOCK, FIND_NOTE };
 
 struct finding {
 	enum finding_level level;
-	char text[256];
-	char fix[512];
+	char text[512];
+	char fix[1024];
 };
 
 #define CHECK_MAX_FINDINGS	48
@@ -46,6 +46,10 @@ enum check_network { NET_UNKNOWN, NET_STATIC, NET_DHCP };
  * @windows_build: the guest's Windows build (its KDNET NIC support)
  * @models:	NIC models KDNET drives (from the build, or given)
  * @models_given: @models is the user's list, not the build's
+ * @build_assumed: @windows_build was not given: assumed from the ostype
+ * @build_lo, @build_hi: the builds the guest may run (the ostype's range
+ *		when assumed, else @windows_build)
+ * @build_note:	how the build was chosen, "" when given plainly
  * @vmid:	the VM id for fixes ("qm set 105 ..."), 0 for "VMID"
  * @qemu:	the QEMU version unversioned machine types take
  */
@@ -55,6 +59,9 @@ struct check_ctx {
 	char models[CHECK_MAX_MODELS][24];
 	size_t n_models;
 	bool models_given;
+	bool build_assumed;
+	unsigned build_lo, build_hi;
+	char build_note[320];
 	unsigned vmid;
 	struct pve_version qemu;
 };
@@ -62,6 +69,8 @@ struct check_ctx {
 int dbgsettings_parse(const char *file, const char *text, struct dbgsettings *d,
 		      char *err, size_t errlen);
 void check_ctx_init(struct check_ctx *x, unsigned windows_build);
+int check_ctx_windows(struct check_ctx *x, const struct vmconf *c,
+		      const char *given, char *err, size_t errlen);
 size_t kdh_check(const struct vmconf *c, const struct dbgsettings *d,
 		 const struct check_ctx *x, struct finding *f, size_t max);
 int kdh_check_debug_nic(const struct vmconf *c, const struct dbgsettings *d,

@@ -87,6 +87,7 @@ char *pve_cpu_for_opts(const struct vmconf *c, bool kvm,
 		       const struct qemu_opts *o, char *err, size_t errlen);
 char *pve_cpu_argv(const struct vmconf *c, bool kvm, const struct qemu_opts *o);
 char *pve_cpu_final(const struct vmconf *c, const char *built);
+char *pve_args_cpu(const struct vmconf *c);
 int pve_guest_hv_vendor(const struct vmconf *c, bool kvm,
 			const struct qemu_opts *o, char **cpu, char vendor[13]);
 
