@@ -13,7 +13,7 @@
  * into both, so kdh analyze of the --pcap gives the figures of the
  * summary this command ends with.  Frames of two interfaces can be read a
  * few microseconds out of order; a timestamp is never taken back, so the
- * file stays in order.  The hidden --replay FILE feeds a capture through
+ * file stays in order.  --replay FILE feeds a saved capture through
  * the same path, with the timer's ticks between its frames, to test the
  * rules without a VM.
  */
@@ -414,7 +414,7 @@ static int opts_parse(int argc, char **argv, struct watch_opts *o)
 		{ "until", required_argument, NULL, 'u' },
 		{ "silence", required_argument, NULL, 's' },
 		{ "config-dir", required_argument, NULL, 'd' },
-		{ "replay", required_argument, NULL, 'R' },	/* hidden: tests */
+		{ "replay", required_argument, NULL, 'R' },
 		{ "pid-dir", required_argument, NULL, 'P' },	/* hidden: tests */
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -498,7 +498,8 @@ const struct kdh_cmd kdh_cmd_watch = {
 		 "       [--key KEY] [--network static|dhcp] [--pcap FILE] "
 		 "[--for DURATION]\n"
 		 "       [--until connected|hang|any] [--silence DURATION] "
-		 "[--config-dir DIR]",
+		 "[--config-dir DIR]\n"
+		 "       [--replay FILE]",
 	.run = watch_main,
 	.help =
 "Watches a VM's kernel-debugging boot as it happens, on the host it runs\n"
@@ -571,6 +572,9 @@ const struct kdh_cmd kdh_cmd_watch = {
 "                     no frame (or no KDNET) that long after the VM started\n"
 "                     is silence (default 60s)\n"
 "  --config-dir DIR   where VMID.conf is (default /etc/pve/qemu-server)\n"
+"  --replay FILE      read a saved capture (a tcpdump -w of the VM's tap,\n"
+"                     pcap or pcapng, .gz too) instead of live taps: the\n"
+"                     same lines, fixes and verdict, in the capture's time\n"
 "\n"
 "Exit status: the same rule for kdh analyze, kdh decode and kdh watch\n"
 "--replay: 0 when the debug NIC (or the serial link) is connected at\n"
