@@ -97,7 +97,7 @@ static void target_text(FILE *out, const struct analysis *a,
 			"not verified: no key");
 	else
 		metric_line(out, "first_kdnet_s", m.first_kdnet_s, "no KDNET packet");
-	metric_line(out, "connect_s", m.connect_s, "no connection");
+	metric_line(out, "connect_time_s", m.connect_s, "no connection");
 	metric_line(out, "logo_hang_s", m.logo_hang_s, "no KDNET packet");
 	fprintf(out, "  %-16s %u sent, %u received, %u verified, %u failed\n",
 		"kdnet packets", t->kdnet_sent, t->kdnet_received,
@@ -106,7 +106,7 @@ static void target_text(FILE *out, const struct analysis *a,
 	if (!has_key && (t->kdnet_sent || t->kdnet_received))
 		fprintf(out, "  note: no --key given: KDNET packets are counted and "
 			"timed by their outer header, not verified; the session, "
-			"connect_s and the KD conversation need the key\n");
+			"connect_time_s and the KD conversation need the key\n");
 }
 
 /* Serial links the harness recorded (kdh run, kdh serial-link --capture) */
@@ -126,12 +126,12 @@ static void serial_text(FILE *out, const struct analysis *a)
 				l.resets[d], l.breakins[d], l.noise[d]);
 		if (l.connections)
 			fprintf(out, "  %-16s %.6f  (reset from %s answered by %s; %u "
-				"connections)\n", "serial_connect_s",
+				"connections)\n", "serial_connect_time_s",
 				rel_s(t0, l.first_connect_ns), l.end[l.first_asker],
 				l.end[!l.first_asker], l.connections);
 		else
 			fprintf(out, "  %-16s -  (no RESET answered by a RESET or ACK from "
-				"the other side within 1 s)\n", "serial_connect_s");
+				"the other side within 1 s)\n", "serial_connect_time_s");
 	}
 }
 
@@ -180,7 +180,7 @@ static void serial_json(JsonBuilder *b, const struct analysis *a)
 		}
 		json_builder_end_array(b);
 		jb_int(b, "connections", l.connections);
-		jb_secs(b, "serial_connect_s", l.connections ?
+		jb_secs(b, "serial_connect_time_s", l.connections ?
 			rel_s(t0, l.first_connect_ns) : NAN);
 		jb_str(b, "asked_by", l.connections ? l.end[l.first_asker] : NULL);
 		json_builder_end_object(b);
@@ -281,7 +281,7 @@ static void target_json(JsonBuilder *b, const struct analysis *a,
 	jb_secs(b, "first_kdnet_s", m.first_kdnet_s);
 	json_builder_set_member_name(b, "first_kdnet_verified");
 	json_builder_add_boolean_value(b, m.first_kdnet_verified);
-	jb_secs(b, "connect_s", m.connect_s);
+	jb_secs(b, "connect_time_s", m.connect_s);
 	jb_secs(b, "logo_hang_s", m.logo_hang_s);
 	json_builder_set_member_name(b, "mid_session");
 	json_builder_add_boolean_value(b, m.mid_session);
@@ -455,7 +455,7 @@ const struct kdh_cmd kdh_cmd_analyze = {
 "  first_kdnet_s   first KDNET packet from the NIC that verifies with KEY;\n"
 "                  without KEY, or when none verifies, the first it sent,\n"
 "                  said \"not verified\" (its outer header needs no key)\n"
-"  connect_s       first data packet that verifies with the session key\n"
+"  connect_time_s  first data packet that verifies with the session key\n"
 "  logo_hang_s     first frame of the NIC until its first KDNET packet\n"
 "  outcome         connected, apipa-after-hang, key-mismatch (KEY fails\n"
 "                  every KDNET packet), timeout, not-verified (no KEY given,\n"
@@ -464,7 +464,7 @@ const struct kdh_cmd kdh_cmd_analyze = {
 "                  explanation; the DHCP hang and APIPA need no key; a capture\n"
 "                  started mid-session (no handshake; data both ways, or\n"
 "                  announcements naming a bound debugger) is connected with\n"
-"                  connect_s unknown; not when a control packet fails KEY\n"
+"                  connect_time_s unknown; not when a control packet fails KEY\n"
 "                  (control packets use it always): that is key-mismatch.\n"
 "                  Once connected, the KD conversation decides: bugcheck\n"
 "                  (the kernel's \"Fatal System Error\" text), break (at\n"
@@ -493,7 +493,7 @@ const struct kdh_cmd kdh_cmd_analyze = {
 "\n"
 "Serial links recorded by kdh (kdh run, kdh serial-link --capture): bytes,\n"
 "KD packets, RESETs and break-ins each way, other text, and\n"
-"serial_connect_s, the first RESET answered by a RESET or ACK from the\n"
+"serial_connect_time_s, the first RESET answered by a RESET or ACK from the\n"
 "other side within 1 s.\n"
 "\n"
 "Options:\n"

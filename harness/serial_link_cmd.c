@@ -216,7 +216,7 @@ const struct kdh_cmd kdh_cmd_serial_link = {
 "  --log FILE       every chunk with its time, direction and bytes (hex)\n"
 "  --capture FILE   the same chunks as pcapng (a kdh-serial interface, as\n"
 "                   `kdh run` records serial links): `kdh analyze FILE`\n"
-"                   measures serial_connect_s from it\n"
+"                   measures serial_connect_time_s from it\n"
 "  --for DURATION   stop after that long\n"
 "\n"
 "Always printed: ends connecting and going away, and each completed KD\n"

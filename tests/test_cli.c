@@ -163,7 +163,7 @@ Test(cli, analyze_real_capture)
 
 	cr_assert_eq(run(&out, &err, "analyze", path, "--key", REAL_KEY, NULL,
 			 NULL), 0, "%s", err);
-	cr_assert(strstr(out, "connect_s        0.002481"), "%s", out);
+	cr_assert(strstr(out, "connect_time_s   0.002481"), "%s", out);
 	cr_assert(strstr(out, "outcome          connected"));
 	g_free(out); g_free(err);
 	cr_assert_eq(run(&out, &err, "analyze", path, "--key", REAL_KEY, "--json",
@@ -175,7 +175,7 @@ Test(cli, analyze_real_capture)
 	cr_assert_str_eq(json_object_get_string_member(t, "address_source"), "static");
 	cr_assert_str_eq(json_object_get_string_member(
 		json_object_get_object_member(t, "debug_nic"), "mac"), "80:fa:5b:23:29:23");
-	cr_assert_float_eq(json_object_get_double_member(t, "connect_s"), 0.002481, 1e-6);
+	cr_assert_float_eq(json_object_get_double_member(t, "connect_time_s"), 0.002481, 1e-6);
 	cr_assert(json_object_get_null_member(t, "dhcp_phase_s"));
 	g_object_unref(p);
 	g_free(out); g_free(err); g_free(path);

@@ -345,7 +345,7 @@ Test(serial_kd, run_without_debugger_reports_unanswered_resets)
 		cr_assert_eq(test_run(an, &a, &e), 1, "%s%s", a, e);
 		cr_assert(strstr(a, "win:serial0>debugger  51 bytes, 3 KD packets "
 				 "(3 RESET)"), "%s", a);
-		cr_assert(strstr(a, "serial_connect_s -"), "%s", a);
+		cr_assert(strstr(a, "serial_connect_time_s -"), "%s", a);
 		g_free(a); g_free(e); g_free(cap);
 		g_dir_close(d);
 	}

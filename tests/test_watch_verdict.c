@@ -60,7 +60,7 @@ Test(watch_verdict, right_key_on_a_real_capture_unchanged)
 	cr_assert_eq(analyze(cap, REAL_KEY, &out), 0, "%s", out);
 	cr_assert(strstr(out, "outcome          connected  (debugger replied"),
 		  "%s", out);
-	cr_assert(strstr(out, "connect_s        0.002481"), "%s", out);
+	cr_assert(strstr(out, "connect_time_s   0.002481"), "%s", out);
 	g_free(out);
 	g_free(cap);
 }
@@ -120,7 +120,7 @@ Test(watch_verdict, apipa_can_still_connect)
 /* Serial KD only: the verdict is the analysis' serial connection */
 Test(watch_verdict, serial_only_is_connected_over_serial)
 {
-	const char *want[] = { "serial_connect_s 4.002951", "verdict: connected "
+	const char *want[] = { "serial_connect_time_s 4.002951", "verdict: connected "
 		"over serial (win:serial0 <-> debugger): a KD RESET answered 4.003 s "
 		"after t0 (serial KD: the lines above follow KDNET only)", NULL };
 
