@@ -68,6 +68,7 @@ static void target_free(gpointer p)
 
 	an_kd_free(&t->kd);
 	g_array_free(t->events, TRUE);
+	g_array_free(t->announce_ns, TRUE);
 	g_free(t);
 }
 
@@ -199,6 +200,7 @@ struct an_target *an_target_get(struct analysis *a, const uint8_t mac[ETH_ALEN],
 	t->first_sent_ns = AN_NONE;
 	t->ack_pend_ns = t->first_nokey_ns[0] = t->first_nokey_ns[1] = AN_NONE;
 	t->events = g_array_new(FALSE, FALSE, sizeof(struct an_event));
+	t->announce_ns = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 	g_ptr_array_add(a->targets, t);
 	g_hash_table_insert(a->open, t->mac, t);
 	return t;

@@ -67,6 +67,25 @@ static void kd_text(FILE *out, const struct analysis *a,
 		"-  (the guest does not wait for the debugger)");
 }
 
+/* "then 427 announcements, one every 3.0 s, until 1286.0 s": what the
+ * guest kept sending between the timeline line at @after_ns and the next
+ * (at @before_ns, AN_NONE after the last) */
+static void announce_run_text(FILE *out, uint64_t t0, const struct an_target *t,
+			      uint64_t after_ns, uint64_t before_ns)
+{
+	uint64_t first = 0, last = 0;
+	unsigned n = an_announce_between(t, after_ns, before_ns, &first, &last);
+
+	if (!n)
+		return;
+	fprintf(out, "  %14.6f  then %u announcement%s", rel_s(t0, first), n,
+		n == 1 ? "" : "s");
+	if (n > 1)
+		fprintf(out, ", one every %.1f s, until %.1f s",
+			rel_s(first, last) / (n - 1), rel_s(t0, last));
+	fprintf(out, "\n");
+}
+
 static void target_text(FILE *out, const struct analysis *a,
 			const struct an_target *t, bool has_key)
 {
@@ -80,6 +99,9 @@ static void target_text(FILE *out, const struct analysis *a,
 		const struct an_event *e = &g_array_index(t->events, struct an_event, i);
 
 		fprintf(out, "  %14.6f  %s\n", rel_s(t0, e->t_ns), e->text);
+		if (i + 1 < t->events->len || !t->events_dropped)
+			announce_run_text(out, t0, t, e->t_ns, i + 1 < t->events->len ?
+					  e[1].t_ns : AN_NONE);
 	}
 	if (t->events_dropped)
 		fprintf(out, "  %14s  ... %u more events not listed\n", "", t->events_dropped);
@@ -440,9 +462,12 @@ const struct kdh_cmd kdh_cmd_analyze = {
 "NIC that acted as a client (DHCP, RFC 3927 169.254 probing, KDNET\n"
 "announcements), what happened on the wire: DHCP DISCOVER/OFFER/REQUEST/ACK,\n"
 "ARP, 169.254 probes and announcements, the first KDNET packet that\n"
-"verifies with KEY, the debugger's reply and the connection.  Only frames and\n"
-"the harness events stored in the capture as packet comments are used, so a\n"
-"tcpdump capture taken next to a real Windows VM gives the same figures.\n"
+"verifies with KEY, the debugger's reply and the connection; the KDNET\n"
+"announcements the NIC kept sending between two timeline lines are one\n"
+"line (\"then 426 announcements, one every 3.0 s, until 1286.3 s\").\n"
+"Only frames and the harness events stored in the capture as packet\n"
+"comments are used, so a tcpdump capture taken next to a real Windows VM\n"
+"gives the same figures.\n"
 "\n"
 "Metrics (seconds; t0 is the first \"power on\" comment, else the first frame):\n"
 "  dhcp_phase_s    first DHCPDISCOVER of the NIC until the DHCPACK whose\n"

@@ -217,6 +217,8 @@ static void sent_take(const struct analysis *a, struct an_target *t,
 	char ip[IP_STRLEN];
 
 	t->announce_sized += sized;
+	if (sized)
+		g_array_append_val(t->announce_ns, now);
 	if (t->first_sent_ns != AN_NONE)
 		return;
 	t->first_sent_ns = now;
@@ -290,4 +292,34 @@ void an_kdnet_take(struct analysis *a, const struct frame_view *v, uint64_t now)
 			 r.channel == KDNET_CH_CONTROL;
 	kdnet_events(a, t, &r, out, now);
 	kd_take(t, &r, now);
+}
+
+/**
+ * an_announce_between() - the announcements the debuggee sent between two
+ * lines of its timeline: what a timeline of firsts does not show (a guest
+ * that announced every 3 s for minutes while it waited)
+ * @t:		target
+ * @after_ns:	after this time (exclusive)
+ * @before_ns:	and before this one (exclusive; AN_NONE: to the end)
+ * @first_ns:	set to the first of them's time when any
+ * @last_ns:	set to the last of them's time when any
+ *
+ * Return: how many
+ */
+unsigned an_announce_between(const struct an_target *t, uint64_t after_ns,
+			     uint64_t before_ns, uint64_t *first_ns,
+			     uint64_t *last_ns)
+{
+	unsigned n = 0;
+
+	for (guint i = 0; i < t->announce_ns->len; i++) {
+		uint64_t ns = g_array_index(t->announce_ns, uint64_t, i);
+
+		if (ns <= after_ns || ns >= before_ns)
+			continue;
+		if (!n++)
+			*first_ns = ns;
+		*last_ns = ns;
+	}
+	return n;
 }

@@ -230,6 +230,45 @@ static void expect_finding(struct scenario_result *r, const struct sc_expect *e,
 		snprintf(f->got, sizeof(f->got), "not in the capture");
 }
 
+/* The scenario's VM of a measured result */
+static const struct sc_vm *sc_vm_of(const struct scenario *sc,
+				    const struct vm_result *v)
+{
+	for (size_t i = 0; i < sc->n_vms; i++)
+		if (!strcmp(sc->vms[i].name, v->name))
+			return &sc->vms[i];
+	return NULL;
+}
+
+/* The first failure, on one line: which line, what it expected, what was
+ * measured, and, when the VM did not connect, why in words: its own
+ * one-line explanation from the wire (the analysis' why, as `kdh analyze` prints after the outcome),
+ * then, when the wire shows no KDNET, what its config says as `kdh check`
+ * does (run_why.c); cut with "..." where it does not fit */
+static void first_reason(const struct scenario *sc, struct scenario_result *r,
+			 const struct sc_expect *e, const struct vm_result *v,
+			 const char *why)
+{
+	const struct sc_vm *vm = v ? sc_vm_of(sc, v) : NULL;
+	size_t n, len = sizeof(r->reason);
+	char cfg[512] = "";
+
+	snprintf(r->reason, len, "%s:%d: expected %s", sc->file, e->line, why);
+	n = strlen(r->reason);
+	if (!v || !v->measured || !v->m.why[0] || n + 8 >= len ||
+	    v->m.outcome == AN_CONNECTED)
+		return;
+	if (vm && (v->m.outcome == AN_NO_KDNET_TRAFFIC ||
+		   v->m.outcome == AN_WRONG_NIC))
+		run_config_why(vm, cfg, sizeof(cfg));
+	if (snprintf(r->reason + n, len - n, "; %s: %s%s%s", v->name, v->m.why,
+		     cfg[0] ? ": " : "", cfg) >= (int)(len - n))
+		memcpy(r->reason + len - 4, "...", 4);
+	for (char *c = r->reason + n; *c; c++)
+		if (*c == '\n' || *c == '\t')
+			*c = ' ';
+}
+
 /**
  * run_judge() - measure the capture and check every expectation
  * @sc:		scenario
@@ -261,8 +300,7 @@ void run_judge(const struct scenario *sc, struct scenario_result *r)
 				continue;
 		}
 		if (!r->failed++)
-			snprintf(r->reason, sizeof(r->reason), "%s:%d: expected %s",
-				 sc->file, e->line, why);
+			first_reason(sc, r, e, v, why);
 		expect_finding(r, e, v, &val);
 		r->verdict = V_FAIL;
 	}

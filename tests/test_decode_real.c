@@ -313,3 +313,19 @@ Test(real, decode_json_kd_fields)
 	g_object_unref(p);
 	g_free(out); g_free(err); g_free(path);
 }
+
+/* kdh analyze's timeline lists firsts; while it waited at the breakpoint
+ * the debuggee went on announcing for 21 minutes (frames 516-941) until
+ * the debugger answered: the timeline says so, in its place */
+Test(real, analyze_tells_the_announcements_between_timeline_lines)
+{
+	char *path = test_data_path(REAL_CAPTURE), *out, *err;
+	const char *argv[] = { getenv("KDH_BIN"), "analyze", path, "--key",
+			       REAL_KEY, NULL };
+
+	cr_assert_eq(test_run(argv, &out, &err), 0, "%s", err);
+	cr_assert(strstr(out, "(0x80000003 at 0x9cf07e)\n        4.147369  then "
+			 "426 announcements, one every 3.0 s, until 1286.3 s\n"
+			 "     1289.043073  the debugger answered"), "%s", out);
+	g_free(out); g_free(err); g_free(path);
+}

@@ -148,6 +148,36 @@ Test(suite, failing_expectation_exits_1_with_file_line)
 	g_free(sc); g_free(dir);
 }
 
+/* A failed expectation says why in words: the wire's (the analysis' why)
+ * and the config's, in `kdh check`'s words (busparams on q35) */
+Test(suite, failing_expectation_says_why)
+{
+	char *dir = g_dir_make_tmp("kdh-run-XXXXXX", NULL);
+	char *sc = g_build_filename(dir, "bus.kdh", NULL);
+	const char *text =
+		"[network lan]\ntype = static\n\n[vm w]\nostype: win11\n"
+		"machine: q35\n"
+		"net0: e1000=BC:24:11:00:00:01,bridge=lan\n"
+		"net1: e1000=BC:24:11:00:00:02,bridge=lan\n"
+		"dbgsettings = net hostip:192.168.2.1 port:50000 key:1.2.3.4\n"
+		"busparams = 0.19.0\ndhcp = no\nip = 192.168.2.9/24\n\n"
+		"[expect]\noutcome = connected\ndebug_nic = net1\n";
+	const char *argv[] = { getenv("KDH_BIN"), "run", sc, "--results", dir, NULL };
+	char *out, *err;
+
+	cr_assert(g_file_set_contents(sc, text, -1, NULL));
+	cr_assert_eq(test_run(argv, &out, &err), 1);
+	cr_assert(strstr(out, "bus.kdh:15: expected outcome = connected, got "
+		  "no-kdnet-traffic; w: no KDNET packet from any of its 2 NICs: "
+		  "busparams 0.19.0 names no NIC on this q35 VM: 0.19.0 is net1 "
+		  "on i440fx, but on q35 Proxmox's NICs sit behind a PCI bridge "
+		  "(net0 is 6.18.0, net1 6.19.0): debugging is off (and more)\n"),
+		  "%s", out);
+	g_free(out); g_free(err);
+	test_rmtree(dir);
+	g_free(sc); g_free(dir);
+}
+
 static char *targets_of(const char *json_path, size_t *n_scenarios)
 {
 	JsonParser *p;

@@ -174,6 +174,7 @@ struct an_target {
 	uint64_t first_sent_ns;		/* first KDNET sent, verified or not */
 	unsigned announce_sized;	/* control packets sent of an
 					   announcement's size (no key needed) */
+	GArray *announce_ns;		/* uint64_t: when each of them was sent */
 	bool warned_auth;
 	unsigned nokey[2];		/* data packets without session key:
 					   [0] from the debuggee, [1] to it */
@@ -316,6 +317,9 @@ const struct an_target *analysis_target_of(const struct analysis *a,
 void an_metrics_compute(const struct analysis *a, const struct an_target *t,
 			struct an_metrics *m);
 const char *an_outcome_name(enum an_outcome o);
+unsigned an_announce_between(const struct an_target *t, uint64_t after_ns,
+			     uint64_t before_ns, uint64_t *first_ns,
+			     uint64_t *last_ns);
 void an_metrics_compute_from(const struct analysis *a, const struct an_target *t,
 			     uint64_t t0, struct an_metrics *m);
 

@@ -139,6 +139,7 @@ struct scenario_result {
 };
 
 struct run_finding *run_finding_add(struct scenario_result *r);
+bool run_config_why(const struct sc_vm *vm, char *buf, size_t len);
 
 int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		 struct scenario_result *r);
