@@ -16,6 +16,7 @@
  * failed phases are hatched and labelled, regressions are ✗ marks.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -278,6 +279,24 @@ static void kd_cell(GString *h, const struct an_vm_result *m)
 	g_string_free(s, TRUE);
 }
 
+/* The why cell: the scenario's reason when it did not pass, and the VM's
+ * finding in words (result.json's "why") when its outcome is not
+ * "connected" */
+static void why_cell(GString *h, const struct scenario_result *r,
+		     const struct vm_result *v)
+{
+	bool finding = v && v->measured && v->m.outcome != AN_CONNECTED &&
+		       v->m.why[0];
+
+	if (r->verdict != V_PASS && r->reason[0]) {
+		rp_esc(h, r->reason);
+		if (finding)
+			g_string_append(h, "; ");
+	}
+	if (finding)
+		rp_esc(h, v->m.why);
+}
+
 static void row(GString *h, const struct rp_item *it, const struct vm_result *v)
 {
 	const struct an_vm_result *m = v ? &v->m : NULL;
@@ -303,7 +322,7 @@ static void row(GString *h, const struct rp_item *it, const struct vm_result *v)
 	g_string_append(h, "</td><td>");
 	kd_cell(h, m);
 	g_string_append(h, "</td><td>");
-	rp_esc(h, it->r->verdict == V_PASS ? "" : it->r->reason);
+	why_cell(h, it->r, v);
 	g_string_append(h, "</td></tr>\n");
 }
 

@@ -291,6 +291,9 @@ Test(report, failed_and_skipped_on_the_page, .timeout = 60)
 	cr_assert(strstr(skip, "vm-no-image</a>: requires"), "skipped, with why");
 	cr_assert(strstr(table, ">vm-no-image</a></td><td><span class=\"skip\">⊘ "
 			 "skip</span>"), "a skipped scenario has its row");
+	cr_assert(strstr(table, "<td>apipa-after-hang</td>") &&
+		  strstr(table, "</td><td>no DHCP answer to 13 DISCOVERs; took 169.254."),
+		  "why: the finding in words for an outcome that is not connected");
 	cr_assert(strstr(html, "✗ DHCP hang 60"), "the hang, with its duration");
 	cr_assert(strstr(html, "✓ KD connected over serial0"), "the serial lane");
 	cr_assert(strstr(html, "KD RESET from win"), "its RESETs");
