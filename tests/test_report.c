@@ -294,6 +294,8 @@ Test(report, failed_and_skipped_on_the_page, .timeout = 60)
 	cr_assert(strstr(table, "<td>apipa-after-hang</td>") &&
 		  strstr(table, "</td><td>no DHCP answer to 13 DISCOVERs; took 169.254."),
 		  "why: the finding in words for an outcome that is not connected");
+	cr_assert(strstr(html, "<p class=\"desc\">static network, dhcp no, an "
+			 "impossible connect_time</p>"), "the scenario's description");
 	cr_assert(strstr(html, "✗ DHCP hang 60"), "the hang, with its duration");
 	cr_assert(strstr(html, "✓ KD connected over serial0"), "the serial lane");
 	cr_assert(strstr(html, "KD RESET from win"), "its RESETs");
@@ -320,6 +322,8 @@ Test(report, text_failures_first, .timeout = 60)
 	cr_assert(g_str_has_prefix(out, "kdh report: "), "%s", out);
 	cr_assert(strstr(out, "2 failed, 0 errors, 0 interrupted, 1 skipped, 3 passed; "
 			 "1 regression (2 runs given)"), "%s", out);
+	cr_assert(strstr(failed, "FAIL  impossible-connect\n        static network, "
+			 "dhcp no, an impossible connect_time\n"), "%s", out);
 	cr_assert(strstr(failed, "impossible-connect.kdh:18: expected connect_time < 2s, "
 			 "got 4.000s"), "%s", out);
 	cr_assert(strstr(failed, "was 1.000 (allowed +20% or +2s"), "%s", out);
@@ -355,6 +359,8 @@ Test(report, result_json_has_what_the_page_draws, .timeout = 60)
 	cr_assert_str_eq(json_object_get_string_member(t, "kind"), "expectation");
 	cr_assert_eq(json_object_get_int_member(t, "line"), 18);
 	cr_assert_str_eq(json_object_get_string_member(t, "got"), "4.000s");
+	cr_assert_str_eq(json_object_get_string_member(o, "description"),
+			 "static network, dhcp no, an impossible connect_time");
 	g_object_unref(p);
 
 	o = result_of(&f, "seed-dhcp-off", &p);
