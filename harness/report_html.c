@@ -62,13 +62,23 @@ static const char css_text[] =
 	"@media print{body{max-width:none}a{color:inherit}section.sc{break-inside:avoid}}"
 	"@media (max-width:600px){body{padding:0 .4em}table{font-size:12px}}";
 
-/* The pattern failed phases are hatched with, for every SVG on the page */
+/* The patterns of the phase kinds (failures hatched), for every SVG on the page */
 static const char defs_svg[] =
 	"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"0\" height=\"0\" "
 	"style=\"position:absolute\" aria-hidden=\"true\"><defs><pattern "
 	"id=\"rp-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
 	"patternTransform=\"rotate(45)\"><rect width=\"2.5\" height=\"6\" "
-	"fill=\"#000\" fill-opacity=\"0.3\"/></pattern></defs></svg>\n";
+	"fill=\"#000\" fill-opacity=\"0.3\"/></pattern><pattern id=\"rp-back\" "
+	"width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+	"patternTransform=\"rotate(-45)\"><rect width=\"2.5\" height=\"6\" "
+	"fill=\"#000\" fill-opacity=\"0.3\"/></pattern><pattern id=\"rp-cross\" "
+	"width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+	"patternTransform=\"rotate(45)\"><rect width=\"2\" height=\"6\" "
+	"fill=\"#000\" fill-opacity=\"0.3\"/><rect width=\"6\" height=\"2\" "
+	"fill=\"#000\" fill-opacity=\"0.3\"/></pattern><pattern id=\"rp-dots\" "
+	"width=\"5\" height=\"5\" patternUnits=\"userSpaceOnUse\"><circle "
+	"cx=\"2.5\" cy=\"2.5\" r=\"1\" fill=\"#000\" fill-opacity=\"0.4\"/>"
+	"</pattern></defs></svg>\n";
 
 static const char *const css_of[V_COUNT] = { "pass", "fail", "skip", "error",
 					     "interrupted" };
@@ -347,13 +357,17 @@ static void table_html(GString *h, const struct rp_screen *s)
 static void legend_html(GString *h)
 {
 	g_string_append(h, "<p class=\"legend\">");
-	for (int k = RP_PREV_BOOT; k < RP_KINDS; k++) {
+	for (int k = 0; k < RP_KINDS; k++) {	/* every kind, each its own */
+		const char *pat = rp_kind_pattern(k);
+
 		g_string_append_printf(h, "<span><svg xmlns=\"http://www.w3.org/2000/svg\" "
 			"width=\"22\" height=\"12\" aria-hidden=\"true\"><rect width=\"22\" "
-			"height=\"12\" fill=\"%s\" stroke=\"#555\"/>%s</svg> %s%s</span>",
-			rp_kind_fill(k), rp_kind_bad(k) ? "<rect width=\"22\" height=\"12\" "
-			"fill=\"url(#rp-hatch)\"/>" : "", rp_kind_bad(k) ? "✗ " : "",
-			rp_kind_name(k));
+			"height=\"12\" fill=\"%s\" stroke=\"#555\"/>", rp_kind_fill(k));
+		if (pat)
+			g_string_append_printf(h, "<rect width=\"22\" height=\"12\" "
+					       "fill=\"url(#%s)\"/>", pat);
+		g_string_append_printf(h, "</svg> %s%s</span>", rp_kind_bad(k) ?
+				       "✗ " : "", rp_kind_name(k));
 	}
 	g_string_append(h, "<span>▮ power-on · ↻ reboot · ✓ connected · ▼▲ KD RESET "
 			"from the VM / to it · small marks: wire events (hover)</span></p>\n");

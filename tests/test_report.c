@@ -306,6 +306,45 @@ Test(report, failed_and_skipped_on_the_page, .timeout = 60)
 	fixture_free(&f);
 }
 
+/* Every phase kind in the legend, each swatch its own fill and pattern */
+Test(report, legend_swatches_distinct, .timeout = 60)
+{
+	struct fixture f;
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	char *html, *end;
+	const char *p, *names[] = { "earlier boot", "firmware and boot", "DHCP hang",
+		"169.254 probes", "KDNET announcing", "debugger attached",
+		"OS networking", "no KDNET traffic", "KDNET on the wrong NIC",
+		"key mismatch", "KDNET not verified", "no answer from the debugger",
+		"VM failed", "KD RESETs, waiting", "KD connected over serial",
+		"no KD reset exchange", "guest stopped" };
+	unsigned n = 0;
+
+	fixture_make(&f);
+	g_free(report(&f, "--html", f.html));
+	html = slurp(f.html);
+	p = strstr(html, "<p class=\"legend\">");
+	cr_assert(p);
+	end = strstr(p, "</p>");
+	*end = 0;
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+		cr_assert(strstr(p, names[i]), "%s in the legend", names[i]);
+	for (p = strstr(p, "<span><svg"); p; p = strstr(p + 1, "<span><svg")) {
+		const char *fill = strstr(p, "fill=\""), *close = strstr(p, "</svg>");
+		const char *pat = strstr(p, "url(#");
+		char *key = g_strdup_printf("%.*s %.*s", (int)strcspn(fill + 6, "\""),
+					    fill + 6, pat && pat < close ?
+					    (int)strcspn(pat, ")") : 0, pat ? pat : "");
+
+		cr_assert(g_hash_table_add(seen, key), "two kinds drawn as %s", key);
+		n++;
+	}
+	cr_assert_eq(n, 18, "every phase kind has its swatch");
+	g_hash_table_destroy(seen);
+	g_free(html);
+	fixture_free(&f);
+}
+
 Test(report, text_failures_first, .timeout = 60)
 {
 	struct fixture f;
