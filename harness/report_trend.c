@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* report_trend.c - a figure of one VM across the runs given, oldest
- * first: a small chart with a value axis (round ticks, the unit named),
- * a run axis (each run's day, or time of day, from its provenance), the
+ * first: a small chart with a value axis (round ticks, the unit named
+ * on each and as the axis title: seconds or count), a run axis (each
+ * run's day, or time of day, to the second when runs share a minute, from
+ * its provenance; thinned so labels never overlap), the
  * baseline and its allowance as a band (from the newest run that was
  * compared with one), regressions marked ✗ and a missing
  * value drawn as a hollow mark at the bottom labelled "n/a", never as 0.
@@ -112,6 +114,10 @@ static void value_axis(GString *h, double top, double step, const char *unit)
 {
 	char num[24];
 
+	g_string_append_printf(h, "<text x=\"9\" y=\"%d\" class=\"ax\" "
+		"text-anchor=\"middle\" transform=\"rotate(-90 9 %d)\">%s</text>",
+		(TR_T + TR_H - TR_B) / 2, (TR_T + TR_H - TR_B) / 2,
+		*unit ? "seconds" : "count");
 	for (double v = 0; v <= top + step * 1e-6; v += step) {
 		rp_num(num, sizeof(num), v, step);
 		g_string_append_printf(h, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" "
@@ -125,9 +131,11 @@ static void value_axis(GString *h, double top, double step, const char *unit)
 		TR_W - TR_R, TR_H - TR_B);
 }
 
-enum run_label { LABEL_NUMBER, LABEL_DAY, LABEL_TIME };
+enum run_label { LABEL_NUMBER, LABEL_DAY, LABEL_TIME, LABEL_SECOND };
 
-/* @t as "12-01" (LABEL_DAY) or "23:40" (LABEL_TIME), UTC; false: unknown */
+/* @t as "12-01" (LABEL_DAY), "23:40" (LABEL_TIME) or "23:40:07"
+ * (LABEL_SECOND: runs minutes apart, as kdh run makes them), UTC;
+ * false: unknown */
 static bool when_text(char *buf, size_t len, enum run_label kind, int64_t when)
 {
 	time_t t = (time_t)when;
@@ -135,21 +143,17 @@ static bool when_text(char *buf, size_t len, enum run_label kind, int64_t when)
 
 	if (when < 0 || !gmtime_r(&t, &tm))
 		return false;
-	if (kind == LABEL_DAY)
-		strftime(buf, len, "%m-%d", &tm);
-	else
-		strftime(buf, len, "%H:%M", &tm);
+	strftime(buf, len, kind == LABEL_DAY ? "%m-%d" : kind == LABEL_TIME ?
+		 "%H:%M" : "%H:%M:%S", &tm);
 	return true;
 }
 
 /* What tells @z's runs apart in a few characters: their days, else their
- * times of day; run numbers when a date is unknown, two coincide, or there
- * are too many for the axis */
+ * times of day (to the second when they share a minute); run numbers only
+ * when a date is unknown or two coincide to the second */
 static enum run_label run_label_kind(const struct series *z)
 {
-	if (z->n > 8)
-		return LABEL_NUMBER;
-	for (enum run_label kind = LABEL_DAY; kind <= LABEL_TIME; kind++) {
+	for (enum run_label kind = LABEL_DAY; kind <= LABEL_SECOND; kind++) {
 		bool distinct = true;
 		char prev[16] = "", cur[16];
 
@@ -168,9 +172,11 @@ static enum run_label run_label_kind(const struct series *z)
 static void run_axis(GString *h, const struct series *z)
 {
 	static const char *const title[] = { "run", "run date, UTC",
-					     "run time, UTC" };
-	size_t every = z->n > 12 ? (z->n + 11) / 12 : 1;
+					     "run time, UTC", "run time, UTC" };
+	static const int chars[] = { 3, 5, 5, 8 };
 	enum run_label kind = run_label_kind(z);
+	size_t fit = (TR_W - TR_L - TR_R) / (chars[kind] * 6 + 8);
+	size_t every = z->n > fit ? (z->n + fit - 1) / fit : 1;	/* no overlap */
 	char label[16];
 
 	for (size_t k = 0; k < z->n; k++) {

@@ -308,16 +308,20 @@ static char *trend_page(const char *const dates[3])
 	return out;
 }
 
-/* A trend's run axis names each run by its day, or by its time when they
- * share a day, and by its number only when neither tells them apart */
+/* A trend's value axis is titled with its unit; its run axis names each
+ * run by its day, or by its time when they share a day (to the second when
+ * they share a minute, as kdh run's runs do), and by its number only when
+ * none tells them apart */
 Test(report_history, trend_axis_says_when, .timeout = 30)
 {
 	const char *days[] = { "2026-11-29T02:00:00Z", "2026-11-30T02:00:00Z",
 			       "2026-12-01T02:00:00Z" };
 	const char *times[] = { "2026-12-01T01:00:00Z", "2026-12-01T02:30:00Z",
 				"2026-12-01T04:00:00Z" };
-	const char *same[] = { "2026-12-01T01:00:01Z", "2026-12-01T01:00:02Z",
+	const char *secs[] = { "2026-12-01T01:00:01Z", "2026-12-01T01:00:02Z",
 			       "2026-12-01T01:00:03Z" };
+	const char *same[] = { "2026-12-01T01:00:01Z", "2026-12-01T01:00:01Z",
+			       "2026-12-01T01:00:01Z" };
 	char *page = trend_page(days);
 
 	has(page, "%s", ">11-29</text>");
@@ -326,6 +330,11 @@ Test(report_history, trend_axis_says_when, .timeout = 30)
 	g_free(page);
 	page = trend_page(times);
 	has(page, "%s", ">02:30</text>");
+	has(page, "%s", ">run time, UTC (oldest → newest)</text>");
+	has(page, "%s", ">seconds</text>");
+	g_free(page);
+	page = trend_page(secs);
+	has(page, "%s", ">01:00:02</text>");
 	has(page, "%s", ">run time, UTC (oldest → newest)</text>");
 	g_free(page);
 	page = trend_page(same);
