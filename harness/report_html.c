@@ -55,7 +55,7 @@ static const char css_text[] =
 	"max-width:330px}details{font-size:12px}ol.tl{margin:.2em 0}"
 	".legend span{display:inline-block;margin:0 1em .3em 0;font-size:13px}"
 	"section.sc{border-top:1px solid #ccc;margin-top:1em}"
-	"p.desc{font-style:italic;margin-top:0}"
+	"p.desc{font-style:italic;margin-top:0}p.flat{font-size:13px}"
 	".kd{font-size:13px;margin:.2em 0}.stop{font-family:monospace;"
 	"font-weight:bold;color:#a3001b;border-left:5px solid #d55e00;"
 	"padding-left:.4em;margin:.3em 0}"

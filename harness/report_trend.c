@@ -7,7 +7,9 @@
  * baseline and its allowance as a band (from the newest run that was
  * compared with one), regressions marked ✗ and a missing
  * value drawn as a hollow mark at the bottom labelled "n/a", never as 0.
- * A caption under each chart says the same in words.
+ * A caption under each chart says the same in words.  A figure that never
+ * changes (same value in every run, none missing or regressed) gets no
+ * chart: one line under the charts names them all.
  */
 #include <math.h>
 #include <stdio.h>
@@ -304,6 +306,28 @@ static void chart(GString *h, const struct series *z, const char *vm)
 	g_string_append(h, "</figure>\n");
 }
 
+/* Whether @z never changes: every run has the same value, none regressed
+ * (then one line of text says it instead of a chart) */
+static bool flat(const struct series *z)
+{
+	for (size_t k = 0; k < z->n; k++)
+		if (isnan(z->val[k]) || z->val[k] != z->val[0] ||
+		    (z->band[k] && z->band[k]->regressed))
+			return false;
+	return z->n > 1;
+}
+
+/* "win connect_time_s 4.000 s in all 3 runs" onto @line */
+static void flat_text(GString *line, const struct series *z, const char *vm)
+{
+	const char *unit = g_str_has_suffix(z->key, "_s") ? " s" : "";
+
+	g_string_append(line, line->len ? " · " : "");
+	rp_esc(line, vm);
+	g_string_append_printf(line, " %s %.3f%s in all %zu runs", z->key,
+			       z->val[0], unit, z->n);
+}
+
 /**
  * rp_trends() - the trend charts of a scenario's VMs
  * @h:		the page
@@ -312,6 +336,7 @@ static void chart(GString *h, const struct series *z, const char *vm)
  */
 void rp_trends(GString *h, const struct rp_screen *s, const struct scenario_result *r)
 {
+	GString *same = g_string_new(NULL);
 	struct series z;
 	size_t drawn = 0;
 
@@ -319,10 +344,18 @@ void rp_trends(GString *h, const struct rp_screen *s, const struct scenario_resu
 		for (size_t f = 0; f < G_N_ELEMENTS(figures); f++) {
 			if (!series_of(s, r->name, r->vms[i].name, f, &z))
 				continue;
+			if (flat(&z)) {		/* folded into one line */
+				flat_text(same, &z, r->vms[i].name);
+				continue;
+			}
 			if (!drawn++)
 				g_string_append(h, "<div class=\"trends\">\n");
 			chart(h, &z, r->vms[i].name);
 		}
 	if (drawn)
 		g_string_append(h, "</div>\n");
+	if (same->len)
+		g_string_append_printf(h, "<p class=\"flat\">Unchanged across the "
+				       "runs: %s</p>\n", same->str);
+	g_string_free(same, TRUE);
 }
