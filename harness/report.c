@@ -381,6 +381,7 @@ JsonNode *report_result_node(const struct scenario_result *r)
 	jb_int(b, "index", r->index);
 	jb_str(b, "name", r->name);
 	jb_str(b, "file", r->file);
+	jb_str(b, "description", r->description[0] ? r->description : NULL);
 	jb_str(b, "verdict", verdict_name(r->verdict));
 	jb_str(b, "reason", r->reason[0] ? r->reason : NULL);
 	jb_int(b, "seed", (int64_t)r->seed);

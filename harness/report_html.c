@@ -16,6 +16,7 @@
  * failed phases are hatched and labelled, regressions are ✗ marks.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,19 +55,30 @@ static const char css_text[] =
 	"max-width:330px}details{font-size:12px}ol.tl{margin:.2em 0}"
 	".legend span{display:inline-block;margin:0 1em .3em 0;font-size:13px}"
 	"section.sc{border-top:1px solid #ccc;margin-top:1em}"
+	"p.desc{font-style:italic;margin-top:0}p.flat{font-size:13px}"
 	".kd{font-size:13px;margin:.2em 0}.stop{font-family:monospace;"
 	"font-weight:bold;color:#a3001b;border-left:5px solid #d55e00;"
 	"padding-left:.4em;margin:.3em 0}"
 	"@media print{body{max-width:none}a{color:inherit}section.sc{break-inside:avoid}}"
 	"@media (max-width:600px){body{padding:0 .4em}table{font-size:12px}}";
 
-/* The pattern failed phases are hatched with, for every SVG on the page */
+/* The patterns of the phase kinds (failures hatched), for every SVG on the page */
 static const char defs_svg[] =
 	"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"0\" height=\"0\" "
 	"style=\"position:absolute\" aria-hidden=\"true\"><defs><pattern "
 	"id=\"rp-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
 	"patternTransform=\"rotate(45)\"><rect width=\"2.5\" height=\"6\" "
-	"fill=\"#000\" fill-opacity=\"0.3\"/></pattern></defs></svg>\n";
+	"fill=\"#000\" fill-opacity=\"0.3\"/></pattern><pattern id=\"rp-back\" "
+	"width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+	"patternTransform=\"rotate(-45)\"><rect width=\"2.5\" height=\"6\" "
+	"fill=\"#000\" fill-opacity=\"0.3\"/></pattern><pattern id=\"rp-cross\" "
+	"width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+	"patternTransform=\"rotate(45)\"><rect width=\"2\" height=\"6\" "
+	"fill=\"#000\" fill-opacity=\"0.3\"/><rect width=\"6\" height=\"2\" "
+	"fill=\"#000\" fill-opacity=\"0.3\"/></pattern><pattern id=\"rp-dots\" "
+	"width=\"5\" height=\"5\" patternUnits=\"userSpaceOnUse\"><circle "
+	"cx=\"2.5\" cy=\"2.5\" r=\"1\" fill=\"#000\" fill-opacity=\"0.4\"/>"
+	"</pattern></defs></svg>\n";
 
 static const char *const css_of[V_COUNT] = { "pass", "fail", "skip", "error",
 					     "interrupted" };
@@ -278,6 +290,24 @@ static void kd_cell(GString *h, const struct an_vm_result *m)
 	g_string_free(s, TRUE);
 }
 
+/* The why cell: the scenario's reason when it did not pass, and the VM's
+ * finding in words (result.json's "why") when its outcome is not
+ * "connected" */
+static void why_cell(GString *h, const struct scenario_result *r,
+		     const struct vm_result *v)
+{
+	bool finding = v && v->measured && v->m.outcome != AN_CONNECTED &&
+		       v->m.why[0];
+
+	if (r->verdict != V_PASS && r->reason[0]) {
+		rp_esc(h, r->reason);
+		if (finding)
+			g_string_append(h, "; ");
+	}
+	if (finding)
+		rp_esc(h, v->m.why);
+}
+
 static void row(GString *h, const struct rp_item *it, const struct vm_result *v)
 {
 	const struct an_vm_result *m = v ? &v->m : NULL;
@@ -303,7 +333,7 @@ static void row(GString *h, const struct rp_item *it, const struct vm_result *v)
 	g_string_append(h, "</td><td>");
 	kd_cell(h, m);
 	g_string_append(h, "</td><td>");
-	rp_esc(h, it->r->verdict == V_PASS ? "" : it->r->reason);
+	why_cell(h, it->r, v);
 	g_string_append(h, "</td></tr>\n");
 }
 
@@ -327,13 +357,17 @@ static void table_html(GString *h, const struct rp_screen *s)
 static void legend_html(GString *h)
 {
 	g_string_append(h, "<p class=\"legend\">");
-	for (int k = RP_PREV_BOOT; k < RP_KINDS; k++) {
+	for (int k = 0; k < RP_KINDS; k++) {	/* every kind, each its own */
+		const char *pat = rp_kind_pattern(k);
+
 		g_string_append_printf(h, "<span><svg xmlns=\"http://www.w3.org/2000/svg\" "
 			"width=\"22\" height=\"12\" aria-hidden=\"true\"><rect width=\"22\" "
-			"height=\"12\" fill=\"%s\" stroke=\"#555\"/>%s</svg> %s%s</span>",
-			rp_kind_fill(k), rp_kind_bad(k) ? "<rect width=\"22\" height=\"12\" "
-			"fill=\"url(#rp-hatch)\"/>" : "", rp_kind_bad(k) ? "✗ " : "",
-			rp_kind_name(k));
+			"height=\"12\" fill=\"%s\" stroke=\"#555\"/>", rp_kind_fill(k));
+		if (pat)
+			g_string_append_printf(h, "<rect width=\"22\" height=\"12\" "
+					       "fill=\"url(#%s)\"/>", pat);
+		g_string_append_printf(h, "</svg> %s%s</span>", rp_kind_bad(k) ?
+				       "✗ " : "", rp_kind_name(k));
 	}
 	g_string_append(h, "<span>▮ power-on · ↻ reboot · ✓ connected · ▼▲ KD RESET "
 			"from the VM / to it · small marks: wire events (hover)</span></p>\n");
@@ -347,6 +381,11 @@ static void section_html(GString *h, const struct rp_screen *s,
 	g_string_append(h, " ");
 	rp_esc(h, it->r->name);
 	g_string_append(h, "</h3>\n");
+	if (it->r->description[0]) {
+		g_string_append(h, "<p class=\"desc\">");
+		rp_esc(h, it->r->description);
+		g_string_append(h, "</p>\n");
+	}
 	if (it->r->verdict != V_PASS) {
 		g_string_append(h, "<p>");
 		rp_esc(h, it->r->reason);

@@ -50,9 +50,10 @@ static void phase_svg(GString *h, const struct scale *s, const struct rp_phase *
 		"<title>", x0, y, w, LN_BAR, rp_kind_fill(p->kind));
 	rp_esc(h, p->label);
 	g_string_append_printf(h, ": %.3f–%.3f s</title></rect>", p->from, p->to);
-	if (rp_kind_bad(p->kind))
+	if (rp_kind_pattern(p->kind))
 		g_string_append_printf(h, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-			"height=\"%d\" fill=\"url(#rp-hatch)\"/>", x0, y, w, LN_BAR);
+			"height=\"%d\" fill=\"url(#%s)\"/>", x0, y, w, LN_BAR,
+			rp_kind_pattern(p->kind));
 	if (chars(p->label) * LN_CHAR + 6 <= w) {
 		g_string_append_printf(h, "<text x=\"%.1f\" y=\"%.1f\" class=\"pl\">",
 				       x0 + 3, y + LN_BAR - 6);

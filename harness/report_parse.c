@@ -243,6 +243,7 @@ int report_result_parse(JsonObject *o, struct scenario_result *r)
 	r->index = (unsigned)json_object_get_int_member_with_default(o, "index", 0);
 	copy(r->name, sizeof(r->name), o, "name");
 	copy(r->file, sizeof(r->file), o, "file");
+	copy(r->description, sizeof(r->description), o, "description");
 	r->verdict = V_ERROR;
 	for (int i = 0; i < V_COUNT; i++)
 		if (!strcmp(v, verdict_name((enum verdict)i)))

@@ -29,37 +29,48 @@
 
 #include "harness/report_priv.h"
 
-/* Okabe-Ito colours (told apart with colour blindness too); failures are
- * also hatched and their labels start with ✗ */
+/* Okabe-Ito colours (told apart with colour blindness too), each kind
+ * its own colour and pattern pair so the legend tells every phase apart:
+ * failures are also hatched (rp-hatch /, rp-back \, rp-cross X, which the
+ * page defines) and their labels start with ✗; dots (rp-dots) mark an
+ * earlier boot and the serial lane's kinds */
 static const struct {
-	const char *name, *fill;
+	const char *name, *fill, *pattern;
 	bool bad;
 } kinds[RP_KINDS] = {
-	[RP_PREV_BOOT] = { "earlier boot", "#dddddd", false },
-	[RP_BOOT] = { "firmware and boot", "#eeeeee", false },
-	[RP_DHCP] = { "DHCP", "#56b4e9", false },
-	[RP_DHCP_HANG] = { "DHCP hang (no answer)", "#d55e00", true },
-	[RP_APIPA] = { "169.254 probes (APIPA)", "#e69f00", false },
-	[RP_ANNOUNCE] = { "KDNET announcing", "#f0e442", false },
-	[RP_ATTACHED] = { "debugger attached", "#009e73", false },
-	[RP_OS_NET] = { "OS networking", "#0072b2", false },
-	[RP_SILENT] = { "no KDNET traffic", "#bbbbbb", true },
-	[RP_WRONG_NIC] = { "KDNET on the wrong NIC", "#cc79a7", true },
-	[RP_KEY_MISMATCH] = { "key mismatch", "#d55e00", true },
-	[RP_NOT_VERIFIED] = { "KDNET not verified (no key)", "#cccccc", true },
-	[RP_NO_ANSWER] = { "no answer from the debugger", "#f0e442", true },
-	[RP_VM_FAILED] = { "VM failed", "#999999", true },
-	[RP_SERIAL_WAIT] = { "KD RESETs, waiting", "#f0e442", false },
-	[RP_SERIAL_UP] = { "KD connected over serial", "#009e73", false },
-	[RP_SERIAL_NONE] = { "no KD reset exchange", "#f0e442", true },
+	[RP_PREV_BOOT] = { "earlier boot", "#dddddd", "rp-dots", false },
+	[RP_BOOT] = { "firmware and boot", "#eeeeee", NULL, false },
+	[RP_DHCP] = { "DHCP", "#56b4e9", NULL, false },
+	[RP_DHCP_HANG] = { "DHCP hang (no answer)", "#d55e00", "rp-hatch", true },
+	[RP_APIPA] = { "169.254 probes (APIPA)", "#e69f00", NULL, false },
+	[RP_ANNOUNCE] = { "KDNET announcing", "#f0e442", NULL, false },
+	[RP_ATTACHED] = { "debugger attached", "#009e73", NULL, false },
+	[RP_OS_NET] = { "OS networking", "#0072b2", NULL, false },
+	[RP_SILENT] = { "no KDNET traffic", "#bbbbbb", "rp-hatch", true },
+	[RP_WRONG_NIC] = { "KDNET on the wrong NIC", "#cc79a7", "rp-hatch", true },
+	[RP_KEY_MISMATCH] = { "key mismatch", "#d55e00", "rp-back", true },
+	[RP_NOT_VERIFIED] = { "KDNET not verified (no key)", "#cccccc", "rp-back",
+			      true },
+	[RP_NO_ANSWER] = { "no answer from the debugger", "#f0e442", "rp-hatch",
+			   true },
+	[RP_VM_FAILED] = { "VM failed", "#999999", "rp-cross", true },
+	[RP_SERIAL_WAIT] = { "KD RESETs, waiting", "#f0e442", "rp-dots", false },
+	[RP_SERIAL_UP] = { "KD connected over serial", "#009e73", "rp-dots", false },
+	[RP_SERIAL_NONE] = { "no KD reset exchange", "#f0e442", "rp-back", true },
 	[RP_KD_STOP] = { "guest stopped: bugcheck, break or stall", "#d55e00",
-			 true },
+			 "rp-cross", true },
 };
 
 /** rp_kind_fill() - a phase kind's colour */
 const char *rp_kind_fill(enum rp_kind k)
 {
 	return kinds[k].fill;
+}
+
+/** rp_kind_pattern() - the id of a phase kind's pattern, or NULL */
+const char *rp_kind_pattern(enum rp_kind k)
+{
+	return kinds[k].pattern;
 }
 
 /** rp_kind_name() - a phase kind in words, for legends */

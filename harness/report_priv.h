@@ -122,6 +122,7 @@ bool rp_event_serial(const char *text);
 double rp_vm_end(const struct scenario_result *r, const struct vm_result *v);
 const char *rp_kind_name(enum rp_kind k);
 const char *rp_kind_fill(enum rp_kind k);
+const char *rp_kind_pattern(enum rp_kind k);
 bool rp_kind_bad(enum rp_kind k);
 
 /* report_lanes.c, report_trend.c */

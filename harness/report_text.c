@@ -5,6 +5,7 @@
  *   kdh report: results/run-...: 2 failed, 0 errors, 1 skipped, 21 passed
  *   FAILED
  *     FAIL  fail-connect
+ *           static network, an impossible connect_time (its description)
  *           new in this run (passed in run-20260101-000000-41)
  *           /tmp/s/fail-connect.kdh:19: expected connect_time < 2s, got 4.000s
  *           files: results/run-.../fail-connect/
@@ -86,6 +87,8 @@ static void failed_text(FILE *out, const struct rp_screen *s)
 		char *since = rp_streak_text(s, it);
 
 		fprintf(out, "  %-5s %s\n", tag[r->verdict], r->name);
+		if (r->description[0])
+			para(out, "        ", 8, r->description);
 		if (since)
 			fprintf(out, "        %s\n", since);
 		for (size_t k = 0; k < (r->n_findings ? r->n_findings : 1); k++) {

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* report_trend.c - a figure of one VM across the runs given, oldest
- * first: a small chart with a value axis (round ticks, the unit named),
- * a run axis (each run's day, or time of day, from its provenance), the
+ * first: a small chart with a value axis (round ticks, the unit named
+ * on each and as the axis title: seconds or count), a run axis (each
+ * run's day, or time of day, to the second when runs share a minute, from
+ * its provenance; thinned so labels never overlap), the
  * baseline and its allowance as a band (from the newest run that was
  * compared with one), regressions marked ✗ and a missing
  * value drawn as a hollow mark at the bottom labelled "n/a", never as 0.
- * A caption under each chart says the same in words.
+ * A caption under each chart says the same in words.  A figure that never
+ * changes (same value in every run, none missing or regressed) gets no
+ * chart: one line under the charts names them all.
  */
 #include <math.h>
 #include <stdio.h>
@@ -112,6 +116,10 @@ static void value_axis(GString *h, double top, double step, const char *unit)
 {
 	char num[24];
 
+	g_string_append_printf(h, "<text x=\"9\" y=\"%d\" class=\"ax\" "
+		"text-anchor=\"middle\" transform=\"rotate(-90 9 %d)\">%s</text>",
+		(TR_T + TR_H - TR_B) / 2, (TR_T + TR_H - TR_B) / 2,
+		*unit ? "seconds" : "count");
 	for (double v = 0; v <= top + step * 1e-6; v += step) {
 		rp_num(num, sizeof(num), v, step);
 		g_string_append_printf(h, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" "
@@ -125,9 +133,11 @@ static void value_axis(GString *h, double top, double step, const char *unit)
 		TR_W - TR_R, TR_H - TR_B);
 }
 
-enum run_label { LABEL_NUMBER, LABEL_DAY, LABEL_TIME };
+enum run_label { LABEL_NUMBER, LABEL_DAY, LABEL_TIME, LABEL_SECOND };
 
-/* @t as "12-01" (LABEL_DAY) or "23:40" (LABEL_TIME), UTC; false: unknown */
+/* @t as "12-01" (LABEL_DAY), "23:40" (LABEL_TIME) or "23:40:07"
+ * (LABEL_SECOND: runs minutes apart, as kdh run makes them), UTC;
+ * false: unknown */
 static bool when_text(char *buf, size_t len, enum run_label kind, int64_t when)
 {
 	time_t t = (time_t)when;
@@ -135,21 +145,17 @@ static bool when_text(char *buf, size_t len, enum run_label kind, int64_t when)
 
 	if (when < 0 || !gmtime_r(&t, &tm))
 		return false;
-	if (kind == LABEL_DAY)
-		strftime(buf, len, "%m-%d", &tm);
-	else
-		strftime(buf, len, "%H:%M", &tm);
+	strftime(buf, len, kind == LABEL_DAY ? "%m-%d" : kind == LABEL_TIME ?
+		 "%H:%M" : "%H:%M:%S", &tm);
 	return true;
 }
 
 /* What tells @z's runs apart in a few characters: their days, else their
- * times of day; run numbers when a date is unknown, two coincide, or there
- * are too many for the axis */
+ * times of day (to the second when they share a minute); run numbers only
+ * when a date is unknown or two coincide to the second */
 static enum run_label run_label_kind(const struct series *z)
 {
-	if (z->n > 8)
-		return LABEL_NUMBER;
-	for (enum run_label kind = LABEL_DAY; kind <= LABEL_TIME; kind++) {
+	for (enum run_label kind = LABEL_DAY; kind <= LABEL_SECOND; kind++) {
 		bool distinct = true;
 		char prev[16] = "", cur[16];
 
@@ -168,9 +174,11 @@ static enum run_label run_label_kind(const struct series *z)
 static void run_axis(GString *h, const struct series *z)
 {
 	static const char *const title[] = { "run", "run date, UTC",
-					     "run time, UTC" };
-	size_t every = z->n > 12 ? (z->n + 11) / 12 : 1;
+					     "run time, UTC", "run time, UTC" };
+	static const int chars[] = { 3, 5, 5, 8 };
 	enum run_label kind = run_label_kind(z);
+	size_t fit = (TR_W - TR_L - TR_R) / (chars[kind] * 6 + 8);
+	size_t every = z->n > fit ? (z->n + fit - 1) / fit : 1;	/* no overlap */
 	char label[16];
 
 	for (size_t k = 0; k < z->n; k++) {
@@ -298,6 +306,28 @@ static void chart(GString *h, const struct series *z, const char *vm)
 	g_string_append(h, "</figure>\n");
 }
 
+/* Whether @z never changes: every run has the same value, none regressed
+ * (then one line of text says it instead of a chart) */
+static bool flat(const struct series *z)
+{
+	for (size_t k = 0; k < z->n; k++)
+		if (isnan(z->val[k]) || z->val[k] != z->val[0] ||
+		    (z->band[k] && z->band[k]->regressed))
+			return false;
+	return z->n > 1;
+}
+
+/* "win connect_time_s 4.000 s in all 3 runs" onto @line */
+static void flat_text(GString *line, const struct series *z, const char *vm)
+{
+	const char *unit = g_str_has_suffix(z->key, "_s") ? " s" : "";
+
+	g_string_append(line, line->len ? " · " : "");
+	rp_esc(line, vm);
+	g_string_append_printf(line, " %s %.3f%s in all %zu runs", z->key,
+			       z->val[0], unit, z->n);
+}
+
 /**
  * rp_trends() - the trend charts of a scenario's VMs
  * @h:		the page
@@ -306,6 +336,7 @@ static void chart(GString *h, const struct series *z, const char *vm)
  */
 void rp_trends(GString *h, const struct rp_screen *s, const struct scenario_result *r)
 {
+	GString *same = g_string_new(NULL);
 	struct series z;
 	size_t drawn = 0;
 
@@ -313,10 +344,18 @@ void rp_trends(GString *h, const struct rp_screen *s, const struct scenario_resu
 		for (size_t f = 0; f < G_N_ELEMENTS(figures); f++) {
 			if (!series_of(s, r->name, r->vms[i].name, f, &z))
 				continue;
+			if (flat(&z)) {		/* folded into one line */
+				flat_text(same, &z, r->vms[i].name);
+				continue;
+			}
 			if (!drawn++)
 				g_string_append(h, "<div class=\"trends\">\n");
 			chart(h, &z, r->vms[i].name);
 		}
 	if (drawn)
 		g_string_append(h, "</div>\n");
+	if (same->len)
+		g_string_append_printf(h, "<p class=\"flat\">Unchanged across the "
+				       "runs: %s</p>\n", same->str);
+	g_string_free(same, TRUE);
 }

@@ -544,6 +544,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 	r->index = sc->index;
 	snprintf(r->name, sizeof(r->name), "%s", sc->name);
 	snprintf(r->file, sizeof(r->file), "%s", sc->file);
+	snprintf(r->description, sizeof(r->description), "%s", sc->description);
 	r->seed = run_scenario_seed(o->seed, sc);
 	if (requires_unmet(sc, o, r->reason, sizeof(r->reason))) {
 		r->verdict = V_SKIP;

@@ -160,6 +160,8 @@ static void collect(struct child *c, const struct scenario *sc,
 	memset(r, 0, sizeof(*r));
 	snprintf(r->name, sizeof(r->name), "%s", sc[c->index].name);
 	snprintf(r->file, sizeof(r->file), "%s", sc[c->index].file);
+	snprintf(r->description, sizeof(r->description), "%s",
+		 sc[c->index].description);
 	r->verdict = V_ERROR;
 	snprintf(r->reason, sizeof(r->reason), "the process running it died");
 }

@@ -291,12 +291,56 @@ Test(report, failed_and_skipped_on_the_page, .timeout = 60)
 	cr_assert(strstr(skip, "vm-no-image</a>: requires"), "skipped, with why");
 	cr_assert(strstr(table, ">vm-no-image</a></td><td><span class=\"skip\">⊘ "
 			 "skip</span>"), "a skipped scenario has its row");
+	cr_assert(strstr(table, "<td>apipa-after-hang</td>") &&
+		  strstr(table, "</td><td>no DHCP answer to 13 DISCOVERs; took 169.254."),
+		  "why: the finding in words for an outcome that is not connected");
+	cr_assert(strstr(html, "<p class=\"desc\">static network, dhcp no, an "
+			 "impossible connect_time</p>"), "the scenario's description");
 	cr_assert(strstr(html, "✗ DHCP hang 60"), "the hang, with its duration");
 	cr_assert(strstr(html, "✓ KD connected over serial0"), "the serial lane");
 	cr_assert(strstr(html, "KD RESET from win"), "its RESETs");
 	cr_assert(strstr(html, "boot 1, then a guest reboot"), "the reboot");
 	cr_assert(strstr(html, "a regression (baseline 1.000 s)"), "marked in the trend");
 	cr_assert(strstr(html, "seconds from power-on"), "a time axis");
+	g_free(html);
+	fixture_free(&f);
+}
+
+/* Every phase kind in the legend, each swatch its own fill and pattern */
+Test(report, legend_swatches_distinct, .timeout = 60)
+{
+	struct fixture f;
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	char *html, *end;
+	const char *p, *names[] = { "earlier boot", "firmware and boot", "DHCP hang",
+		"169.254 probes", "KDNET announcing", "debugger attached",
+		"OS networking", "no KDNET traffic", "KDNET on the wrong NIC",
+		"key mismatch", "KDNET not verified", "no answer from the debugger",
+		"VM failed", "KD RESETs, waiting", "KD connected over serial",
+		"no KD reset exchange", "guest stopped" };
+	unsigned n = 0;
+
+	fixture_make(&f);
+	g_free(report(&f, "--html", f.html));
+	html = slurp(f.html);
+	p = strstr(html, "<p class=\"legend\">");
+	cr_assert(p);
+	end = strstr(p, "</p>");
+	*end = 0;
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+		cr_assert(strstr(p, names[i]), "%s in the legend", names[i]);
+	for (p = strstr(p, "<span><svg"); p; p = strstr(p + 1, "<span><svg")) {
+		const char *fill = strstr(p, "fill=\""), *close = strstr(p, "</svg>");
+		const char *pat = strstr(p, "url(#");
+		char *key = g_strdup_printf("%.*s %.*s", (int)strcspn(fill + 6, "\""),
+					    fill + 6, pat && pat < close ?
+					    (int)strcspn(pat, ")") : 0, pat ? pat : "");
+
+		cr_assert(g_hash_table_add(seen, key), "two kinds drawn as %s", key);
+		n++;
+	}
+	cr_assert_eq(n, 18, "every phase kind has its swatch");
+	g_hash_table_destroy(seen);
 	g_free(html);
 	fixture_free(&f);
 }
@@ -317,6 +361,8 @@ Test(report, text_failures_first, .timeout = 60)
 	cr_assert(g_str_has_prefix(out, "kdh report: "), "%s", out);
 	cr_assert(strstr(out, "2 failed, 0 errors, 0 interrupted, 1 skipped, 3 passed; "
 			 "1 regression (2 runs given)"), "%s", out);
+	cr_assert(strstr(failed, "FAIL  impossible-connect\n        static network, "
+			 "dhcp no, an impossible connect_time\n"), "%s", out);
 	cr_assert(strstr(failed, "impossible-connect.kdh:18: expected connect_time < 2s, "
 			 "got 4.000s"), "%s", out);
 	cr_assert(strstr(failed, "was 1.000 (allowed +20% or +2s"), "%s", out);
@@ -352,6 +398,8 @@ Test(report, result_json_has_what_the_page_draws, .timeout = 60)
 	cr_assert_str_eq(json_object_get_string_member(t, "kind"), "expectation");
 	cr_assert_eq(json_object_get_int_member(t, "line"), 18);
 	cr_assert_str_eq(json_object_get_string_member(t, "got"), "4.000s");
+	cr_assert_str_eq(json_object_get_string_member(o, "description"),
+			 "static network, dhcp no, an impossible connect_time");
 	g_object_unref(p);
 
 	o = result_of(&f, "seed-dhcp-off", &p);

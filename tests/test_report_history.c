@@ -278,8 +278,9 @@ Test(report_history, built_in_scenarios_are_named_so, .timeout = 60)
 	g_free(err);
 }
 
-/* Three runs of one VM scenario at @dates; the page kdh report draws */
-static char *trend_page(const char *const dates[3])
+/* Three runs of one VM scenario at @dates (connecting in 4.5, 5.5, 6.5 s,
+ * or 4.5 s each when @same); the page kdh report draws */
+static char *trend_page(const char *const dates[3], bool same)
 {
 	char *dir = g_dir_make_tmp("kdh-trend-XXXXXX", NULL), *out, *err;
 	const char *argv[] = { getenv("KDH_BIN"), "report", NULL, NULL, NULL,
@@ -292,7 +293,7 @@ static char *trend_page(const char *const dates[3])
 			"\"date\": \"%s\" }, \"scenarios\": [ { \"name\": \"t\", "
 			"\"verdict\": \"pass\", \"targets\": [ { \"name\": \"win\", "
 			"\"outcome\": \"connected\", \"connect_time_s\": %d.5 } ] } ] }\n",
-			dates[k], 4 + k);
+			dates[k], same ? 4 : 4 + k);
 
 		cr_assert(!g_mkdir_with_parents(run, 0755));
 		cr_assert(g_file_set_contents(path, json, -1, NULL));
@@ -308,28 +309,50 @@ static char *trend_page(const char *const dates[3])
 	return out;
 }
 
-/* A trend's run axis names each run by its day, or by its time when they
- * share a day, and by its number only when neither tells them apart */
+/* A trend's value axis is titled with its unit; its run axis names each
+ * run by its day, or by its time when they share a day (to the second when
+ * they share a minute, as kdh run's runs do), and by its number only when
+ * none tells them apart */
 Test(report_history, trend_axis_says_when, .timeout = 30)
 {
 	const char *days[] = { "2026-11-29T02:00:00Z", "2026-11-30T02:00:00Z",
 			       "2026-12-01T02:00:00Z" };
 	const char *times[] = { "2026-12-01T01:00:00Z", "2026-12-01T02:30:00Z",
 				"2026-12-01T04:00:00Z" };
-	const char *same[] = { "2026-12-01T01:00:01Z", "2026-12-01T01:00:02Z",
+	const char *secs[] = { "2026-12-01T01:00:01Z", "2026-12-01T01:00:02Z",
 			       "2026-12-01T01:00:03Z" };
-	char *page = trend_page(days);
+	const char *same[] = { "2026-12-01T01:00:01Z", "2026-12-01T01:00:01Z",
+			       "2026-12-01T01:00:01Z" };
+	char *page = trend_page(days, false);
 
 	has(page, "%s", ">11-29</text>");
 	has(page, "%s", ">12-01</text>");
 	has(page, "%s", ">run date, UTC (oldest → newest)</text>");
 	g_free(page);
-	page = trend_page(times);
+	page = trend_page(times, false);
 	has(page, "%s", ">02:30</text>");
 	has(page, "%s", ">run time, UTC (oldest → newest)</text>");
+	has(page, "%s", ">seconds</text>");
 	g_free(page);
-	page = trend_page(same);
+	page = trend_page(secs, false);
+	has(page, "%s", ">01:00:02</text>");
+	has(page, "%s", ">run time, UTC (oldest → newest)</text>");
+	g_free(page);
+	page = trend_page(same, false);
 	has(page, "%s", ">3</text>");
 	has(page, "%s", ">run (oldest → newest)</text>");
+	g_free(page);
+}
+
+/* A trend whose value never changes is one line, not a chart */
+Test(report_history, flat_trend_folded, .timeout = 30)
+{
+	const char *days[] = { "2026-11-29T02:00:00Z", "2026-11-30T02:00:00Z",
+			       "2026-12-01T02:00:00Z" };
+	char *page = trend_page(days, true);
+
+	has(page, "%s", "<p class=\"flat\">Unchanged across the runs: win "
+	    "connect_time_s 4.500 s in all 3 runs</p>");
+	cr_assert_null(strstr(page, "<figure class=\"trend\">"), "no chart");
 	g_free(page);
 }

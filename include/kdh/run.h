@@ -125,6 +125,7 @@ struct scenario_result {
 	unsigned index;			/* position in the unsharded suite */
 	char name[64];
 	char file[256];
+	char description[256];		/* the scenario's description key */
 	enum verdict verdict;
 	char reason[400];
 	unsigned failed;		/* expectations that failed */
