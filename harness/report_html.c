@@ -342,7 +342,7 @@ static void table_html(GString *h, const struct rp_screen *s)
 	g_string_append(h, "<h2>All scenarios (failed first)</h2>\n<div class=\"scroll\">"
 		"<table><tr><th>scenario</th><th>verdict</th><th>VM</th><th>outcome"
 		"</th><th>connect s</th><th>DHCP phase s</th><th>address</th>"
-		"<th>debug link</th><th>KD</th><th>why</th></tr>\n");
+		"<th>debug NIC</th><th>KD</th><th>why</th></tr>\n");
 	for (size_t i = 0; i < s->n_items; i++) {
 		const struct rp_item *it = &s->items[i];
 

@@ -278,6 +278,8 @@ Test(report, failed_and_skipped_on_the_page, .timeout = 60)
 	table = strstr(html, "All scenarios");
 	cr_assert(first && skip && table && first < skip && skip < table,
 		  "failures, then skips, then the table");
+	cr_assert(strstr(table, "<th>debug NIC</th>"), "debug_nic's name, as "
+		  "result.json and [expect] call it");
 	cr_assert(strstr(first, "impossible-connect.kdh:18: expected connect_time &lt; "
 			 "2s, got 4.000s"), "the expectation, file:line, both values");
 	cr_assert(strstr(first, "regression: win connect_time_s 4.000, was 1.000 "
