@@ -415,6 +415,7 @@ static int opts_parse(int argc, char **argv, struct watch_opts *o)
 		{ "silence", required_argument, NULL, 's' },
 		{ "config-dir", required_argument, NULL, 'd' },
 		{ "replay", required_argument, NULL, 'R' },
+		{ "windows", required_argument, NULL, 'W' },
 		{ "pid-dir", required_argument, NULL, 'P' },	/* hidden: tests */
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -440,6 +441,7 @@ static int opts_parse(int argc, char **argv, struct watch_opts *o)
 					    &o->silence_ns); break;
 		case 'd': o->config_dir = optarg; break;
 		case 'R': o->replay = optarg; break;
+		case 'W': o->windows = optarg; break;
 		case 'P': o->pid_dir = optarg; break;
 		case 'h': cli_help_print(&kdh_cmd_watch); return CLI_HELP_SHOWN;
 		default:  return cli_bad_option(&kdh_cmd_watch, argv);
@@ -499,7 +501,7 @@ const struct kdh_cmd kdh_cmd_watch = {
 		 "[--for DURATION]\n"
 		 "       [--until connected|hang|any] [--silence DURATION] "
 		 "[--config-dir DIR]\n"
-		 "       [--replay FILE]",
+		 "       [--windows BUILD] [--replay FILE]",
 	.run = watch_main,
 	.help =
 "Watches a VM's kernel-debugging boot as it happens, on the host it runs\n"
@@ -572,6 +574,10 @@ const struct kdh_cmd kdh_cmd_watch = {
 "                     no frame (or no KDNET) that long after the VM started\n"
 "                     is silence (default 60s)\n"
 "  --config-dir DIR   where VMID.conf is (default /etc/pve/qemu-server)\n"
+"  --windows BUILD    the guest's Windows build for kdh check's findings\n"
+"                     (10.0.19045.5247 as ver prints it, 22H2, 19045);\n"
+"                     without it the newest the VM's ostype covers, and\n"
+"                     a note says which\n"
 "  --replay FILE      read a saved capture (a tcpdump -w of the VM's tap,\n"
 "                     pcap or pcapng, .gz too) instead of live taps: the\n"
 "                     same lines, fixes and verdict, in the capture's time\n"

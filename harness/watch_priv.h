@@ -62,6 +62,7 @@ struct watch_opts {
 	uint64_t silence_ns;
 	const char *replay;
 	const char *pid_dir;
+	const char *windows;		/* --windows text, NULL: from ostype */
 };
 
 /**

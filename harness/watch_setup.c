@@ -99,15 +99,17 @@ static int ifaces_take(const struct watch_opts *o, const struct watch_static *st
 }
 
 /* kdh check's findings and its choice of debug NIC */
-static void check_take(const struct watch_opts *o, struct watch_static *st,
-		       struct watch_vm *vm)
+static int check_take(const struct watch_opts *o, struct watch_static *st,
+		      struct watch_vm *vm)
 {
 	const struct dbgsettings *d = st->has_bcd ? &st->bcd : NULL;
 	struct check_ctx x;
-	char name[16];
+	char name[16], err[300];
 	int nic;
 
 	check_ctx_init(&x, WIN_BUILD_DEFAULT);
+	if (check_ctx_windows(&x, &st->conf, o->windows, err, sizeof(err)))
+		return cli_usage_error(&kdh_cmd_watch, "--windows: %s", err);
 	x.net = o->net;
 	x.vmid = vm->vmid;
 	st->n_findings = kdh_check(&st->conf, d, &x, st->f, CHECK_MAX_FINDINGS);
@@ -116,6 +118,7 @@ static void check_take(const struct watch_opts *o, struct watch_static *st,
 	for (size_t i = 0; nic >= 0 && i < vm->n_nics; i++)
 		if (!strcmp(vm->nics[i].name, name))
 			vm->debug_nic = (int)i;
+	return 0;
 }
 
 /* The VM config; one that is not there said in a few words (a VMID not
@@ -166,8 +169,8 @@ int watch_setup(const struct watch_opts *o, struct watch_static *st,
 	if (st->conf_path[0])
 		nics_from_config(&st->conf, vm);
 	macs_add(o, vm);
-	if (st->conf_path[0])
-		check_take(o, st, vm);
+	if (st->conf_path[0] && (rc = check_take(o, st, vm)))
+		return rc;
 	if ((rc = ifaces_take(o, st, vm)))
 		return rc;
 	if (vm->vmid && !o->replay)

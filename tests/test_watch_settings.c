@@ -82,3 +82,33 @@ Test(watch_settings, the_right_file_says_nothing)
 	test_rmtree(dir);
 	g_free(dir); g_free(cap); g_free(bcd); g_free(out); g_free(err);
 }
+
+/* The Windows build kdh check's findings assume: said, and --windows
+ * takes what ver prints (watch opens with kdh check's findings) */
+Test(watch_settings, windows_build_said_and_taken_as_ver_prints_it)
+{
+	char *dir = tw_tmpdir(), *cap = tw_sim_capture("seed-dhcp-off", dir);
+	char *conf = g_build_filename(dir, "105.conf", NULL);
+	const char *args[] = { conf, "--replay", cap, NULL, NULL, NULL };
+	char *out, *err;
+
+	cr_assert(g_file_set_contents(conf, "ostype: win10\nnet0: vmxnet3="
+				      "BC:24:11:00:00:12,bridge=lan\n", -1, NULL));
+	tw_watch(args, &out, &err);
+	cr_assert(strstr(out, "note   assumed Windows 10 22H2 (build 19045) from "
+			 "ostype win10"), "%s%s", out, err);
+	cr_assert(strstr(out, "KDNET drives vmxnet3 from build 26006; the assumed "
+			 "build is 19045"), "%s", out);
+	g_free(out); g_free(err);
+	args[3] = "--windows";
+	args[4] = "10.0.26100.2605";
+	tw_watch(args, &out, &err);
+	cr_assert_null(strstr(out, "assumed"), "%s", out);
+	cr_assert(strstr(out, "KDNET will use net0 (vmxnet3"), "%s%s", out, err);
+	g_free(out); g_free(err);
+	args[4] = "11";
+	cr_assert_eq(tw_watch(args, &out, &err), 2);
+	cr_assert(strstr(err, "--windows: '11' is not a Windows build"), "%s", err);
+	test_rmtree(dir);
+	g_free(dir); g_free(cap); g_free(conf); g_free(out); g_free(err);
+}
