@@ -232,8 +232,8 @@ static void check_case(const struct vmcase *c, const char *dir, int rc)
 		cr_assert(fabs(watched - (connect_s - first_s)) < CONNECT_TOLERANCE_S,
 			  "%s: watch %.3f s from the first frame, run %.3f - %.3f s",
 			  name, watched, connect_s, first_s);
-		line = strstr(out, "\n  connect_s ");	/* the summary's, from t0 */
-		cr_assert(line && sscanf(line, "\n  connect_s %lf", &summary) == 1,
+		line = strstr(out, "\n  connect_time_s ");	/* the summary's */
+		cr_assert(line && sscanf(line, "\n  connect_time_s %lf", &summary) == 1,
 			  "%s", name);
 		cr_assert(fabs(summary - watched) < 0.002, "%s: summary %.6f, live "
 			  "%.3f", name, summary, watched);
