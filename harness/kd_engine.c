@@ -14,7 +14,7 @@
  *   first state change           -> GetVersion (frame 10), then as below
  *   load/unload symbols, command -> Continue2 DBG_CONTINUE, TraceFlag 0,
  *                                   Dr7 0x400, symbol range 1..0 (frame
- *                                   624); the "unload all" before a reboot:
+ *                                   234); the "unload all" before a reboot:
  *                                   Continue DBG_CONTINUE (frame 954)
  *   break (0x80000003) or        -> at an int3 (int 2c): GetContext, RIP + 1
  *   assertion (0xC0000420)          (+ 2), SetContext, Continue2
