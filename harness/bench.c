@@ -18,6 +18,7 @@
 
 #include "kdh/bench.h"
 #include "kdh/cli.h"
+#include "kdh/cli_once.h"
 #include "kdh/kdnet.h"
 
 /* Payload sizes seen in the public capture: datagrams of 54 to 1334 bytes */
@@ -206,9 +207,12 @@ static int bench_main(int argc, char **argv)
 	};
 	unsigned rounds = 7, passes = 4000;
 	bool rounds_set = false, passes_set = false;
+	struct cli_once once = { 0 };
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "r:n:h", opts, NULL)) != -1) {
+		if (cli_once(&kdh_cmd_bench, &once, opt, opts, "r:n:h"))
+			return KDH_EXIT_USAGE;
 		switch (opt) {
 		case 'r':
 			rounds_set = true;

@@ -16,6 +16,7 @@
 
 #include "netsim/capfile.h"
 #include "kdh/cli.h"
+#include "kdh/cli_once.h"
 #include "netsim/value.h"
 #include "netsim/loop.h"
 
@@ -169,6 +170,7 @@ int cli_capture_args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		{ 0 },
 	};
 	const char *key_str = NULL;
+	struct cli_once once = { 0 };
 	int opt;
 
 	*a = (struct cli_capture_args){ .key_optional = a->key_optional,
@@ -176,6 +178,8 @@ int cli_capture_args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 					.can_keep = a->can_keep };
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "k:p:jh", opts, NULL)) != -1) {
+		if (cli_once(cmd, &once, opt, opts, "k:p:jh"))
+			return KDH_EXIT_USAGE;
 		switch (opt) {
 		case 'k': key_str = optarg; break;
 		case 'j': a->json = true; break;

@@ -16,6 +16,7 @@
 
 #include "harness/run_suite.h"
 #include "kdh/cli.h"
+#include "kdh/cli_once.h"
 
 struct list_args {
 	struct suite_sel sel;
@@ -32,18 +33,21 @@ static int args_parse(int argc, char **argv, struct list_args *a)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct cli_once once = { 0 };
 	int opt;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "g:h", opts, NULL)) != -1) {
+		if (cli_once(&kdh_cmd_list, &once, opt, opts, "g:h"))
+			return KDH_EXIT_USAGE;
 		switch (opt) {
 		case 'g': a->sel.group = optarg; break;
 		case 'a': a->sel.all = true; break;
 		case 's': a->show = optarg; break;
 		case 'S':
 			if (suite_shard_parse(optarg, &a->sel.shard, &a->sel.shards))
-				return cli_usage_error(&kdh_cmd_list, "--shard: '%s' is "
-						       "not K/N with 1 <= K <= N", optarg);
+				return cli_usage_error(&kdh_cmd_list, "--shard: '%s' is not K/N "
+				       "with 1 <= K <= N <= %d", optarg, SUITE_SHARDS_MAX);
 			break;
 		case 'h': cli_help_print(&kdh_cmd_list); return CLI_HELP_SHOWN;
 		default:

@@ -23,6 +23,7 @@
 
 #include "netsim/capfile.h"
 #include "kdh/cli.h"
+#include "kdh/cli_once.h"
 #include "kdh/debugger.h"
 #include "harness/listen_priv.h"
 #include "netsim/duration.h"
@@ -326,6 +327,7 @@ static int listen_main(int argc, char **argv)
 	struct listen_ctx *c = calloc(1, sizeof(*c));
 	struct listen_opts o = { 0 };
 	const char *key = NULL;
+	struct cli_once once = { 0 };
 	int opt, rc;
 
 	if (!c)
@@ -334,6 +336,10 @@ static int listen_main(int argc, char **argv)
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "k:p:b:w:f:vh", opts, NULL)) != -1) {
 		rc = 0;
+		if (cli_once(&kdh_cmd_listen, &once, opt, opts, "k:p:b:w:f:vh")) {
+			free(c);
+			return KDH_EXIT_USAGE;
+		}
 		switch (opt) {
 		case 'k': key = optarg; break;
 		case 'w': o.pcap = optarg; break;

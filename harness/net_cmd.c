@@ -19,6 +19,7 @@
 
 #include "netsim/capfile.h"
 #include "kdh/cli.h"
+#include "kdh/cli_once.h"
 #include "netsim/dhcp.h"
 #include "netsim/duration.h"
 #include "netsim/pcapng.h"
@@ -229,10 +230,13 @@ static int net_main(int argc, char **argv)
 	struct net_opts o = { .dhcp = -1, .subnet_str = "192.168.2.0/24",
 			      .model = "e1000" };
 	bool seeded = false;
+	struct cli_once once = { 0 };
 	int opt;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "dsn:S:w:f:r:m:h", opts, NULL)) != -1) {
+		if (cli_once(&kdh_cmd_net, &once, opt, opts, "dsn:S:w:f:r:m:h"))
+			return KDH_EXIT_USAGE;
 		switch (opt) {
 		case 'd': case 's':
 			if (o.dhcp >= 0)

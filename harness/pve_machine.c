@@ -23,6 +23,20 @@
 #include "kdh/pve_machine.h"
 #include "kdh/vmconf.h"
 
+/* one number of a version at *@s, advancing *@s: 1-4 digits, so
+ * "99999999999.1" is refused rather than wrapped (QEMU and Proxmox
+ * versions have at most 2 digits per part; 4 leaves room) */
+static int version_part(const char **s, unsigned *out)
+{
+	size_t n = strspn(*s, "0123456789");
+
+	if (!n || n > 4)
+		return -EINVAL;
+	*out = (unsigned)strtoul(*s, NULL, 10);
+	*s += n;
+	return 0;
+}
+
 /**
  * pve_version_parse() - "8.1", "8.1.2", "8.1+pve2"
  * @s:		text
@@ -32,24 +46,14 @@
  */
 int pve_version_parse(const char *s, struct pve_version *v)
 {
-	unsigned a, b, c = 0;
-	int n = 0;
+	unsigned a, b, c = 0, z;
 
-	if (sscanf(s, "%u.%u%n", &a, &b, &n) != 2)
+	if (version_part(&s, &a) || *s++ != '.' || version_part(&s, &b))
 		return -EINVAL;
-	s += n;
-	if (*s == '.') {
-		char *end;
-
-		strtoul(s + 1, &end, 10);
-		s = end;
-	}
-	if (!strncmp(s, "+pve", 4)) {
-		char *end;
-
-		c = (unsigned)strtoul(s + 4, &end, 10);
-		s = end;
-	}
+	if (*s == '.' && (++s, version_part(&s, &z)))
+		return -EINVAL;
+	if (!strncmp(s, "+pve", 4) && (s += 4, version_part(&s, &c)))
+		return -EINVAL;
 	if (*s)
 		return -EINVAL;
 	*v = (struct pve_version){ a, b, c };
@@ -130,27 +134,25 @@ bool pve_version_guard(const struct pve_version *machine, unsigned major,
 static int versioned_tail(const char *s, struct pve_version *v, bool *has_pve,
 			  bool *pxe)
 {
-	unsigned dots = 0;
-	char *end;
+	unsigned dots = 0, n;
 
 	*v = (struct pve_version){ 0 };
-	if (*s < '0' || *s > '9')
+	if (version_part(&s, &v->major))
 		return -EINVAL;
-	v->major = (unsigned)strtoul(s, &end, 10);
-	s = end;
 	while (s[0] == '.' && s[1] >= '0' && s[1] <= '9') {
-		unsigned n = (unsigned)strtoul(s + 1, &end, 10);
-
+		s++;
+		if (version_part(&s, &n))
+			return -EINVAL;
 		if (!dots++)
 			v->minor = n;
-		s = end;
 	}
 	if (!dots)
 		return -EINVAL;
 	*has_pve = !strncmp(s, "+pve", 4) && s[4] >= '0' && s[4] <= '9';
 	if (*has_pve) {
-		v->pve = (unsigned)strtoul(s + 4, &end, 10);
-		s = end;
+		s += 4;
+		if (version_part(&s, &v->pve))
+			return -EINVAL;
 	}
 	*pxe = !strcmp(s, ".pxe");
 	return *pxe || !*s ? 0 : -EINVAL;

@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "kdh/cli.h"
+#include "kdh/cli_once.h"
 #include "harness/report_priv.h"
 
 struct report_args {
@@ -50,10 +51,13 @@ static int args_parse(int argc, char **argv, struct report_args *a)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct cli_once once = { 0 };
 	int opt;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		if (cli_once(&kdh_cmd_report, &once, opt, opts, "o:h"))
+			return KDH_EXIT_USAGE;
 		if (opt == 'o')
 			a->out = optarg;
 		else if (opt == 'H')

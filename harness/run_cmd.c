@@ -17,10 +17,12 @@
 #include <glib.h>
 
 #include "harness/run_console.h"
+#include "harness/run_outputs.h"
 #include "harness/run_suite.h"
 #include "kdh/accel.h"
 #include "kdh/baseline.h"
 #include "kdh/cli.h"
+#include "kdh/cli_once.h"
 #include "netsim/duration.h"
 #include "kdh/report.h"
 #include "kdh/size.h"
@@ -64,6 +66,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct cli_once once = { 0 };
 	int opt;
 
 	optind = 1;
@@ -71,6 +74,8 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 	a->max_capture = RUN_MAX_CAPTURE_DEFAULT;
 	a->max_wall_ns = RUN_MAX_WALL_DEFAULT;
 	while ((opt = getopt_long(argc, argv, "g:s:r:J:tVhj:", opts, NULL)) != -1) {
+		if (cli_once(cmd, &once, opt, opts, "g:s:r:J:tVhj:"))
+			return KDH_EXIT_USAGE;
 		switch (opt) {
 		case 'j': {
 			char *end;
@@ -84,7 +89,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		case 'S':
 			if (suite_shard_parse(optarg, &a->sel.shard, &a->sel.shards))
 				return cli_usage_error(cmd, "--shard: '%s' is not K/N "
-						       "with 1 <= K <= N", optarg);
+				       "with 1 <= K <= N <= %d", optarg, SUITE_SHARDS_MAX);
 			break;
 		case 'g': a->sel.group = optarg; break;
 		case 'r': a->results = optarg; break;
@@ -264,6 +269,8 @@ static int run_main(int argc, char **argv)
 	struct suite s = { 0 };
 	int rc = args_parse(&kdh_cmd_run, argc, argv, &a);
 
+	if (!rc)
+		rc = run_outputs_check(&kdh_cmd_run, a.json, a.junit, a.tap);
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? KDH_EXIT_OK : rc;
 	if ((a.json && !strcmp(a.json, "-")) || (a.junit && !strcmp(a.junit, "-"))) {

@@ -11,6 +11,7 @@
  * group's members and --shard K/N every Nth from the Kth.
  */
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <glib.h>
 
 #include "harness/run_suite.h"
+#include "netsim/value.h"
 #include "kdh/datadir.h"
 #include "kdh/textfile.h"
 
@@ -124,7 +126,8 @@ static void load_dir(struct suite *s, const char *dir)
 		if (g_str_has_suffix(de->d_name, ".kdh"))
 			g_ptr_array_add(names, g_build_filename(dir, de->d_name, NULL));
 	closedir(d);
-	qsort(names->pdata, names->len, sizeof(char *), name_cmp);
+	if (names->len)		/* pdata is NULL while empty: qsort(NULL) is UB */
+		qsort(names->pdata, names->len, sizeof(char *), name_cmp);
 	for (guint i = 0; i < names->len; i++)
 		load_file(s, g_ptr_array_index(names, i));
 	g_ptr_array_free(names, TRUE);
@@ -192,8 +195,19 @@ void suite_load(struct suite *s, int argc, char **argv,
  */
 int suite_shard_parse(const char *v, unsigned *k, unsigned *n)
 {
-	char tail;
+	const char *slash = strchr(v, '/');
+	char head[16];
+	uint64_t kk, nn;
 
-	return sscanf(v, "%u/%u%c", k, n, &tail) == 2 && *n >= 1 && *k >= 1 &&
-	       *k <= *n ? 0 : -1;
+	/* value_uint(), not sscanf("%u"): 4294967297 must not wrap to 1 */
+	if (!slash || (size_t)(slash - v) >= sizeof(head))
+		return -1;
+	memcpy(head, v, (size_t)(slash - v));
+	head[slash - v] = '\0';
+	if (value_uint(head, 1, SUITE_SHARDS_MAX, &kk) ||
+	    value_uint(slash + 1, 1, SUITE_SHARDS_MAX, &nn) || kk > nn)
+		return -1;
+	*k = (unsigned)kk;
+	*n = (unsigned)nn;
+	return 0;
 }

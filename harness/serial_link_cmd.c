@@ -13,6 +13,7 @@
 #include "kdh/analyze.h"
 #include "netsim/capfile.h"
 #include "kdh/cli.h"
+#include "kdh/cli_once.h"
 #include "netsim/duration.h"
 #include "kdh/kd_stream.h"
 #include "netsim/pcapng.h"
@@ -119,10 +120,13 @@ static int serial_main(int argc, char **argv)
 	const char *logp = NULL, *capp = NULL;
 	struct ns_relay *r;
 	char err[256];
+	struct cli_once once = { 0 };
 	int opt, sfd, rc;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "dl:f:c:h", opts, NULL)) != -1) {
+		if (cli_once(&kdh_cmd_serial_link, &once, opt, opts, "dl:f:c:h"))
+			return KDH_EXIT_USAGE;
 		switch (opt) {
 		case 'd': k.decode = true; break;
 		case 'c': capp = optarg; break;

@@ -11,6 +11,7 @@
 
 #include "kdh/check.h"
 #include "kdh/cli.h"
+#include "kdh/cli_once.h"
 #include "kdh/pve_cpu.h"
 #include "kdh/pve_pci.h"
 #include "kdh/qemu_argv.h"
@@ -181,10 +182,13 @@ static int qemu_cmd_main(int argc, char **argv)
 	struct vmconf c;
 	uint64_t vmid;
 	char *path;
+	struct cli_once once = { 0 };
 	int opt, rc;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "i:lpthvd:", opts, NULL)) != -1) {
+		if (cli_once(&kdh_cmd_qemu_cmd, &once, opt, opts, "i:lpthvd:"))
+			return KDH_EXIT_USAGE;
 		switch (opt) {
 		case 'i':
 			if (value_uint(optarg, 1, 999999999, &vmid))
@@ -314,11 +318,14 @@ static int check_main(int argc, char **argv)
 	struct check_ctx x;
 	struct vmconf c;
 	char err[256], note[320], *path;
+	struct cli_once once = { 0 };
 	int opt, rc;
 
 	optind = 1;
 	check_ctx_init(&x, build);
 	while ((opt = getopt_long(argc, argv, "b:n:w:d:hv", opts, NULL)) != -1) {
+		if (cli_once(&kdh_cmd_check, &once, opt, opts, "b:n:w:d:hv"))
+			return KDH_EXIT_USAGE;
 		switch (opt) {
 		case 'b': bcd = optarg; break;
 		case 'd': dir = optarg; break;

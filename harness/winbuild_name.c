@@ -110,8 +110,9 @@ static unsigned long dotted(const char *s)
 	unsigned long b = 0;
 	bool digits = n == 3 || n == 4;
 
-	for (guint i = 0; digits && i < n; i++)
-		digits = *part[i] && strspn(part[i], "0123456789") == strlen(part[i]);
+	for (guint i = 0; digits && i < n; i++)	/* at most 6 digits: no wrap */
+		digits = *part[i] && strlen(part[i]) <= 6 &&
+			 strspn(part[i], "0123456789") == strlen(part[i]);
 	if (digits && (!strcmp(part[0], "10") || !strcmp(part[0], "6")))
 		b = strtoul(part[2], NULL, 10);
 	g_strfreev(part);
