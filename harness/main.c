@@ -77,6 +77,9 @@ static void usage_print(FILE *out)
 "  kdh net --static --socket /tmp/kdh.sock         a network for a QEMU VM\n"
 "  kdh watch 105 --bcdedit dbg.txt                 VM 105's boot, live\n"
 "\n"
+"An option that takes a value is given once: a second --seed (or any\n"
+"other) is bad input, not an override.\n"
+"\n"
 "Exit status: 0 success, 1 what was measured failed, 2 bad input.\n"
 "'kdh help COMMAND' explains a command, its output and its exit status.\n");
 }
