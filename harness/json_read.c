@@ -16,6 +16,83 @@
 
 #include "kdh/json_read.h"
 
+/*
+ * What json-glib cannot be given: arrays and objects nested so deep that
+ * its recursive parser overflows the stack (kdh report crashed on 100000
+ * "["), and a NUL inside a string, which it cuts the string at.  Return
+ * the line of the first one (0: none), @why says which.
+ */
+static unsigned scan(const char *d, size_t len, const char **why)
+{
+	unsigned depth = 0, line = 1;
+	bool in_str = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (d[i] == '\n')
+			line++;
+		if (in_str) {
+			if (d[i] == '\\' && i + 1 < len) {
+				if (len - i >= 6 && !strncmp(d + i + 1, "u0000", 5)) {
+					*why = "a NUL character (\\u0000) in a string";
+					return line;
+				}
+				i++;
+			} else if (d[i] == '"') {
+				in_str = false;
+			}
+		} else if (d[i] == '"') {
+			in_str = true;
+		} else if (d[i] == '[' || d[i] == '{') {
+			if (++depth > JR_MAX_DEPTH) {
+				*why = "arrays and objects nested deeper than kdh "
+				       "writes them";
+				return line;
+			}
+		} else if ((d[i] == ']' || d[i] == '}') && depth) {
+			depth--;
+		}
+	}
+	return 0;
+}
+
+/**
+ * jr_parse() - parse a JSON document's bytes with json-glib, refusing
+ * first what it cannot take safely (see scan())
+ * @p:		parser
+ * @file:	the document's name, for messages
+ * @data:	its bytes
+ * @len:	their count
+ * @err:	"FILE:LINE: what is wrong" on failure
+ * @errlen:	its size
+ *
+ * Return: 0, or -1 with @err set
+ */
+int jr_parse(JsonParser *p, const char *file, const char *data, size_t len,
+	     char *err, size_t errlen)
+{
+	const char *why = NULL;
+	unsigned line = scan(data, len, &why);
+	GError *e = NULL;
+
+	if (line) {
+		snprintf(err, errlen, "%s:%u: %s", file, line, why);
+		return -1;
+	}
+	if (len > G_MAXSSIZE) {
+		snprintf(err, errlen, "%s: too large", file);
+		return -1;
+	}
+	if (json_parser_load_from_data(p, data, (gssize)len, &e))
+		return 0;
+	/* json-glib's message starts "<data>:LINE:COL: " */
+	if (g_str_has_prefix(e->message, "<data>"))
+		snprintf(err, errlen, "%s%s", file, e->message + strlen("<data>"));
+	else
+		snprintf(err, errlen, "%s: %s", file, e->message);
+	g_error_free(e);
+	return -1;
+}
+
 /**
  * jr_init() - start reading a document
  * @r:		reader
@@ -428,7 +505,7 @@ int jr_str(struct jr *r, JsonObject *o, const char *key, unsigned flags,
  * @r:		reader
  * @o:		object to read (NULL: as if @key were absent)
  * @key:	member
- * @flags:	JR_REQUIRED
+ * @flags:	JR_REQUIRED, JR_NAME
  * @dst:	its copy, "" when absent, null or wrong
  * @len:	size of @dst
  *
@@ -446,6 +523,12 @@ int jr_strcpy(struct jr *r, JsonObject *o, const char *key, unsigned flags,
 	if (strlen(s) >= len)
 		return jr_fail(r, key, "%zu bytes long, at most %zu", strlen(s),
 			       len - 1);
+	if ((flags & JR_NAME) && !s[0])
+		return jr_fail(r, key, "empty: a name has at least one character");
+	for (const char *c = s; (flags & JR_NAME) && *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return jr_fail(r, key, "a control character (0x%02X) in a "
+				       "name", (unsigned)(unsigned char)*c);
 	memcpy(dst, s, strlen(s) + 1);
 	return 1;
 }

@@ -266,7 +266,7 @@ static void target_parse(struct jr *jr, JsonObject *t, struct vm_result *v)
 	JsonObject *nic, *base;
 	int o = -1;
 
-	jr_strcpy(jr, t, "name", JR_REQUIRED, v->name, sizeof(v->name));
+	jr_strcpy(jr, t, "name", JR_REQUIRED | JR_NAME, v->name, sizeof(v->name));
 	if (jr_str(jr, t, "outcome", 0, &name) > 0 && (o = outcome_of(name)) < 0)
 		one_of_fail(jr, "outcome", name, "kdh's outcomes (kdh analyze "
 			    "--help) or null");
@@ -366,7 +366,7 @@ int report_result_read(struct jr *jr, JsonObject *o, struct scenario_result *r)
 	uint64_t index;
 
 	memset(r, 0, sizeof(*r));
-	jr_strcpy(jr, o, "name", JR_REQUIRED, r->name, sizeof(r->name));
+	jr_strcpy(jr, o, "name", JR_REQUIRED | JR_NAME, r->name, sizeof(r->name));
 	verdict_parse(jr, o, r);
 	jr_uint(jr, o, "index", 0, UINT_MAX, &index);
 	r->index = (unsigned)index;
@@ -518,6 +518,8 @@ int report_summary_load(const char *dir, GArray *rs, uint64_t *seed, char *err,
 		      g_build_filename(dir, "summary.json", NULL) : g_strdup(dir);
 	JsonParser *p = json_parser_new();
 	GError *e = NULL;
+	gchar *text = NULL;
+	gsize len;
 	struct jr jr;
 	uint64_t s;
 	int rc = -1;
@@ -526,17 +528,13 @@ int report_summary_load(const char *dir, GArray *rs, uint64_t *seed, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (!json_parser_load_from_file(p, path, &e)) {
-		/* json-glib names the file itself ("PATH:1:1: Parse error"),
-		 * except when it cannot open it */
-		if (g_str_has_prefix(e->message, path) &&
-		    e->message[strlen(path)] == ':')
-			snprintf(err, errlen, "%s", e->message);
-		else
-			snprintf(err, errlen, "%s: %s", path, e->message);
+	if (!g_file_get_contents(path, &text, &len, &e)) {
+		snprintf(err, errlen, "%s: %s", path, e->message);
 		g_error_free(e);
 		goto out;
 	}
+	if (jr_parse(p, path, text, len, err, errlen))
+		goto out;
 	jr_init(&jr, path, err, errlen);
 	if (report_summary_parse(&jr, json_parser_get_root(p), rs, &s, st, pv) ||
 	    seed_check(path, s, seed, same_seed, err, errlen))
@@ -544,6 +542,7 @@ int report_summary_load(const char *dir, GArray *rs, uint64_t *seed, char *err,
 	rc = 0;
 out:
 	g_object_unref(p);
+	g_free(text);
 	g_free(path);
 	return rc;
 }

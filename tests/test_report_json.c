@@ -57,6 +57,15 @@ static const struct bad {
 	{ SCEN(",\"name\":\"" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\""),
 	  "scenarios[0].name: 119 bytes long, at most" },
+	{ "{\"scenarios\":[{\"name\":\"\",\"verdict\":\"pass\"}]}",
+	  "scenarios[0].name: empty: a name has at least one character" },
+	{ "{\"scenarios\":[{\"name\":\"a\\nb\",\"verdict\":\"pass\"}]}",
+	  "scenarios[0].name: a control character (0x0A) in a name" },
+	{ "{\"scenarios\":[{\"name\":\"a\\u0000b\",\"verdict\":\"pass\"}]}",
+	  ":1: a NUL character (\\u0000) in a string" },
+	{ "{\"scenarios\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+	  ":1: arrays and objects nested deeper than kdh writes them" },
+	{ "{\"scenarios\":[}", ":1:" },
 	{ SCEN(",\"failures\":[{\"kind\":\"oops\"}]"),
 	  "scenarios[0].failures[0].kind: \"oops\" is not one of" },
 	{ SCEN(",\"failures\":[{\"kind\":\"expectation\",\"line\":-3}]"),
@@ -114,11 +123,11 @@ static char *write_tmp(const char *json)
 	return path;
 }
 
-/* Run @argv: exit 2, "kdh CMD: PATH: ...@message" on stderr, no GLib */
+/* Run @argv: exit 2, "kdh CMD: PATH:...@message" on stderr, no GLib */
 static void refused(const char *const argv[], const char *path,
 		    const char *message)
 {
-	char *out, *err, *want = g_strdup_printf("%s: ", path);
+	char *out, *err, *want = g_strdup_printf("%s:", path);
 	int rc = test_run(argv, &out, &err);
 
 	test_assert_no_glib_message(err, argv[1]);
@@ -149,7 +158,7 @@ Test(report_json, report_names_the_member)
 /* The other readers of a summary: the same message */
 Test(report_json, merge_baseline_and_run_say_the_same)
 {
-	static const size_t cases[] = { 0, 2, 10, 13, 28 };
+	static const size_t cases[] = { 0, 2, 10, 13, 24, 33 };
 	char *dir = g_dir_make_tmp("kdh-json-XXXXXX", NULL);
 	char *to = g_build_filename(dir, "out", NULL);
 

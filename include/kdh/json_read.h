@@ -35,7 +35,14 @@ struct jr {
 /* flags of the getters */
 #define JR_REQUIRED	1u	/* absent or null is wrong */
 #define JR_NONNEG	2u	/* jr_num(): a negative number is wrong */
+#define JR_NAME		4u	/* jr_strcpy(): "" or a control character is
+				   wrong (a scenario's or a VM's name) */
 
+#define JR_MAX_DEPTH	32	/* arrays and objects inside each other; kdh
+				   writes 6 */
+
+int jr_parse(JsonParser *p, const char *file, const char *data, size_t len,
+	     char *err, size_t errlen);
 void jr_init(struct jr *r, const char *file, char *err, size_t errlen);
 int jr_fail(struct jr *r, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

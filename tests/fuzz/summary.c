@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* summary.c - libFuzzer harness: report_summary_parse() (what `kdh
  * report`, `report merge` and `run --baseline` read a summary.json with)
- * on any bytes json-glib takes.
+ * on any bytes (jr_parse() first: what json-glib cannot take safely).
  * Invariants: no GLib or json-glib message at all (a handler aborts on
  * any: a CRITICAL is a getter called on the wrong type); it returns 0 or
  * -1; on failure the message is one line and starts with "FILE: "; on
@@ -110,9 +110,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
 		handler = true;
 	}
-	if (!json_parser_load_from_data(p, (const gchar *)data, (gssize)size,
-					NULL))
-		goto out;	/* json-glib's own parse error: kdh says it as is */
+	if (jr_parse(p, FILE_NAME, (const char *)data, size, err, sizeof(err))) {
+		FUZZ_CHECK(!strncmp(err, FILE_NAME ":", strlen(FILE_NAME) + 1),
+			   "parse error does not name the file: '%s'", err);
+		goto out;
+	}
 	jr_init(&jr, FILE_NAME, err, sizeof(err));
 	rc = report_summary_parse(&jr, json_parser_get_root(p), rs, &seed, &st, &pv);
 	FUZZ_CHECK(rc == 0 || rc == -1, "rc %d", rc);
