@@ -116,11 +116,10 @@ static void target_kd(struct jr *jr, JsonObject *t, struct an_vm_result *m)
 
 	m->kd.stalled_s = NAN;
 	jr_object(jr, t, "bugcheck", 0, &bc);
-	m->kd.seen = json_object_has_member(t, "modules_loaded") &&
-		     !json_object_get_null_member(t, "modules_loaded");
+	m->kd.seen = jr_uint(jr, t, "modules_loaded", 0, UINT_MAX, &build) > 0;
 	if (!m->kd.seen)
 		return;
-	m->kd.modules_loaded = uint_of(jr, t, "modules_loaded");
+	m->kd.modules_loaded = (unsigned)build;
 	m->kd.dbgprint_lines = uint_of(jr, t, "dbgprint_lines");
 	m->kd.breaks = uint_of(jr, t, "breaks");
 	m->kd.exceptions = uint_of(jr, t, "exceptions");
