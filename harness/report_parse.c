@@ -464,6 +464,7 @@ int report_summary_parse(struct jr *jr, JsonNode *node, GArray *rs,
 			 struct provenance *pv)
 {
 	GArray *got = g_array_new(FALSE, TRUE, sizeof(struct scenario_result));
+	struct provenance unused;
 	JsonObject *root;
 	JsonArray *sc = NULL;
 
@@ -488,8 +489,8 @@ int report_summary_parse(struct jr *jr, JsonNode *node, GArray *rs,
 	jr_leave(jr, 0);
 	if (sc)
 		status_add(jr, root, json_array_get_length(sc), jr->failed ? NULL : st);
-	if (sc && pv)
-		provenance_read(jr, root, pv);
+	if (sc)		/* checked also when not wanted (a baseline) */
+		provenance_read(jr, root, pv ? pv : &unused);
 	if (!jr->failed)
 		g_array_append_vals(rs, got->data, got->len);
 	g_array_free(got, TRUE);

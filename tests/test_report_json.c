@@ -6,7 +6,9 @@
  * json-glib message ever reaches stderr.
  *
  * Each case is a small summary: the smallest one kdh reads, with one
- * member changed (GOOD_T is the one target, GOOD_S the one scenario).
+ * member changed (TARGET() in its one target, SCEN() in its one
+ * scenario).  Every case goes through the reader in this process; a few
+ * through each command, which must exit 2 and print nothing of GLib's.
  */
 #include <criterion/criterion.h>
 #include <glib.h>
@@ -16,6 +18,8 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "kdh/json_read.h"
+#include "kdh/report.h"
 
 #define SCEN(members)	"{\"scenarios\":[{\"name\":\"a\",\"verdict\":\"pass\"" \
 			members "}]}"
@@ -141,15 +145,55 @@ static void refused(const char *const argv[], const char *path,
 	g_free(err);
 }
 
-/* kdh report, one class of bad member each */
-Test(report_json, report_names_the_member)
+/* Any GLib message while parsing in this process fails the test */
+static void glib_message(const gchar *domain, GLogLevelFlags level,
+			 const gchar *message, gpointer data)
 {
+	(void)data;
+	cr_assert_fail("GLib message (%s, level %d): %s", domain ? domain : "",
+		       (int)level, message);
+}
+
+/* The reader itself, one class of bad member each: "FILE:...message" */
+Test(report_json, reader_names_the_member)
+{
+	g_log_set_default_handler(glib_message, NULL);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char *path = write_tmp(bad[i].json);
+		GArray *rs = g_array_new(FALSE, TRUE, sizeof(struct scenario_result));
+		JsonParser *p = json_parser_new();
+		char err[400] = "";
+		uint64_t seed;
+		struct jr jr;
+		int rc = jr_parse(p, "s.json", bad[i].json, strlen(bad[i].json), err,
+				  sizeof(err));
+
+		if (!rc) {
+			jr_init(&jr, "s.json", err, sizeof(err));
+			rc = report_summary_parse(&jr, json_parser_get_root(p), rs,
+						  &seed, NULL, NULL);
+		}
+		cr_assert_eq(rc, -1, "%s: accepted", bad[i].json);
+		cr_assert(!strncmp(err, "s.json:", 7) && strstr(err, bad[i].message),
+			  "%s: wanted \"s.json:...%s\", got \"%s\"", bad[i].json,
+			  bad[i].message, err);
+		cr_assert_eq(rs->len, 0, "nothing kept from a refused summary");
+		g_object_unref(p);
+		g_array_free(rs, TRUE);
+	}
+}
+
+/* kdh report: exit 2, the message, no GLib message (a few classes) */
+Test(report_json, report_says_it_and_nothing_else)
+{
+	static const size_t cases[] = { 0, 2, 5, 13, 19, 24, 27, 33 };
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		const struct bad *b = &bad[cases[k]];
+		char *path = write_tmp(b->json);
 		const char *argv[] = { getenv("KDH_BIN"), "report", path, "--text",
 				       NULL };
 
-		refused(argv, path, bad[i].message);
+		refused(argv, path, b->message);
 		g_unlink(path);
 		g_free(path);
 	}
