@@ -58,8 +58,9 @@ static const struct bad {
 	{ "{\"scenarios\":[{\"name\":\"a\",\"verdict\":\"PASS\"}]}",
 	  "scenarios[0].verdict: \"PASS\" is not one of pass, fail" },
 	{ SCEN(",\"reason\":7"), "scenarios[0].reason: expected a string, found 7" },
-	{ SCEN(",\"name\":\"" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\""),
+	{ "{\"scenarios\":[{\"verdict\":\"pass\",\"name\":\""
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}]}",
 	  "scenarios[0].name: 119 bytes long, at most" },
 	{ "{\"scenarios\":[{\"name\":\"\",\"verdict\":\"pass\"}]}",
 	  "scenarios[0].name: empty: a name has at least one character" },
@@ -117,6 +118,10 @@ static const struct bad {
 	  "provenance.shard: expected \"K/N\" with 1 <= K <= N" },
 	{ "{\"provenance\":{\"kdh\":1},\"scenarios\":[]}",
 	  "provenance.kdh: expected a string, found 1" },
+	{ SCEN(",\n\"frames\":1,\"frames\" : 2"),
+	  ":2: \"frames\" twice in one object" },
+	{ "{\"scenarios\":[],\n\"seed\":1,\"x\":{\"seed\":2},\"seed\":3}",
+	  ":2: \"seed\" twice in one object" },
 };
 
 static char *write_tmp(const char *json)
