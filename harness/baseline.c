@@ -7,19 +7,22 @@
  * else by the defaults below; an outcome that changed, or a figure that
  * appeared or vanished, is a regression too.  A regression fails the
  * scenario with both values and the allowance.
+ *
+ * The stored run is read whole when loaded, every member checked as
+ * `kdh report` reads it: a wrong one stops the run before it starts.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-glib/json-glib.h>
+#include <glib.h>
 
+#include "harness/report_priv.h"
 #include "kdh/baseline.h"
 
 struct baseline {
-	JsonParser *parser;
-	JsonArray *scenarios;
+	GArray *rs;			/* struct scenario_result */
 };
 
 static const struct {
@@ -36,8 +39,8 @@ static const struct {
 
 /**
  * baseline_load() - read a stored run
- * @path:	its summary JSON
- * @err:	reason on failure
+ * @path:	its summary JSON (or its run directory)
+ * @err:	reason on failure ("PATH: what is wrong")
  * @errlen:	its size
  *
  * Return: baseline, or NULL with @err filled
@@ -45,28 +48,18 @@ static const struct {
 struct baseline *baseline_load(const char *path, char *err, size_t errlen)
 {
 	struct baseline *b = calloc(1, sizeof(*b));
-	GError *e = NULL;
-	JsonNode *root;
+	uint64_t seed = 0;
 
-	if (!b)
+	if (!b) {
+		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
-	b->parser = json_parser_new();
-	if (!json_parser_load_from_file(b->parser, path, &e)) {
-		snprintf(err, errlen, "%s: %s", path, e->message);
-		g_error_free(e);
+	}
+	b->rs = g_array_new(FALSE, TRUE, sizeof(struct scenario_result));
+	if (report_summary_load(path, b->rs, &seed, err, errlen, false, NULL,
+				NULL)) {
 		baseline_free(b);
 		return NULL;
 	}
-	root = json_parser_get_root(b->parser);
-	if (!JSON_NODE_HOLDS_OBJECT(root) ||
-	    !json_object_has_member(json_node_get_object(root), "scenarios")) {
-		snprintf(err, errlen, "%s: not a kdh run summary (no \"scenarios\")",
-			 path);
-		baseline_free(b);
-		return NULL;
-	}
-	b->scenarios = json_object_get_array_member(json_node_get_object(root),
-						    "scenarios");
 	return b;
 }
 
@@ -75,8 +68,8 @@ void baseline_free(struct baseline *b)
 {
 	if (!b)
 		return;
-	if (b->parser)
-		g_object_unref(b->parser);
+	if (b->rs)
+		g_array_free(b->rs, TRUE);
 	free(b);
 }
 
@@ -98,15 +91,22 @@ bool threshold_allows(const struct sc_threshold *t, double old, double now)
 	return !t->down || old - now <= down + 1e-9;
 }
 
-static JsonObject *find_named(JsonArray *a, const char *name)
+static const struct scenario_result *find_scenario(const struct baseline *b,
+						   const char *name)
 {
-	for (guint i = 0; a && i < json_array_get_length(a); i++) {
-		JsonObject *o = json_array_get_object_element(a, i);
+	for (guint i = 0; i < b->rs->len; i++)
+		if (!strcmp(g_array_index(b->rs, struct scenario_result, i).name,
+			    name))
+			return &g_array_index(b->rs, struct scenario_result, i);
+	return NULL;
+}
 
-		if (o && json_object_has_member(o, "name") &&
-		    !g_strcmp0(json_object_get_string_member(o, "name"), name))
-			return o;
-	}
+static const struct vm_result *find_vm(const struct scenario_result *r,
+				       const char *name)
+{
+	for (size_t i = 0; i < r->n_vms; i++)
+		if (!strcmp(r->vms[i].name, name))
+			return &r->vms[i];
 	return NULL;
 }
 
@@ -178,10 +178,11 @@ static void allowance(const struct scenario *sc, size_t i, struct sc_threshold *
 }
 
 static void figure_check(const struct scenario *sc, struct scenario_result *r,
-			 struct vm_result *v, JsonObject *old, size_t i)
+			 struct vm_result *v, const struct vm_result *old,
+			 size_t i)
 {
-	JsonNode *n = json_object_get_member(old, watched[i].key);
-	double now = figure(&v->m, watched[i].metric), then;
+	double now = figure(&v->m, watched[i].metric);
+	double then = figure(&old->m, watched[i].metric);
 	char nowtxt[32] = "none", was[32];
 	struct run_band *b = NULL;
 	struct sc_threshold t;
@@ -189,12 +190,11 @@ static void figure_check(const struct scenario *sc, struct scenario_result *r,
 	allowance(sc, i, &t);
 	if (!isnan(now))
 		snprintf(nowtxt, sizeof(nowtxt), "%.3f", now);
-	if (!n || JSON_NODE_HOLDS_NULL(n)) {
+	if (isnan(then)) {
 		if (!isnan(now))
 			regress(sc, r, v, watched[i].key, nowtxt, "none", NULL);
 		return;
 	}
-	then = json_node_get_double(n);
 	if (v->n_bands < RUN_MAX_BANDS) {
 		b = &v->bands[v->n_bands++];
 		snprintf(b->key, sizeof(b->key), "%s", watched[i].key);
@@ -209,13 +209,11 @@ static void figure_check(const struct scenario *sc, struct scenario_result *r,
 }
 
 static void vm_check(const struct scenario *sc, struct scenario_result *r,
-		     struct vm_result *v, JsonObject *old)
+		     struct vm_result *v, const struct vm_result *old)
 {
-	const char *was = json_object_get_string_member(old, "outcome");
-
-	if (was && strcmp(was, an_outcome_name(v->m.outcome)))
-		regress(sc, r, v, "outcome", an_outcome_name(v->m.outcome), was,
-			NULL);
+	if (old->measured && old->m.outcome != v->m.outcome)
+		regress(sc, r, v, "outcome", an_outcome_name(v->m.outcome),
+			an_outcome_name(old->m.outcome), NULL);
 	for (size_t i = 0; i < sizeof(watched) / sizeof(watched[0]); i++)
 		figure_check(sc, r, v, old, i);
 }
@@ -231,15 +229,14 @@ static void vm_check(const struct scenario *sc, struct scenario_result *r,
 unsigned baseline_check(const struct baseline *b, const struct scenario *sc,
 			struct scenario_result *r)
 {
-	JsonObject *old = find_named(b->scenarios, r->name);
+	const struct scenario_result *old = find_scenario(b, r->name);
 	unsigned before = r->failed;
 
 	if (!old || r->verdict == V_SKIP || r->verdict == V_ERROR ||
 	    r->verdict == V_INTERRUPTED)	/* its figures stop part way */
 		return 0;
 	for (size_t i = 0; i < r->n_vms; i++) {
-		JsonObject *ov = find_named(json_object_get_array_member(old, "targets"),
-					    r->vms[i].name);
+		const struct vm_result *ov = find_vm(old, r->vms[i].name);
 
 		if (ov && r->vms[i].measured)
 			vm_check(sc, r, &r->vms[i], ov);

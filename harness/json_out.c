@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* json_out.c - small helpers over json-glib's builder for kdh's outputs */
 #include <errno.h>
+#include <math.h>
 
 #include "kdh/json_out.h"
 
@@ -21,11 +22,15 @@ void jb_str(JsonBuilder *b, const char *key, const char *v)
 		json_builder_add_null_value(b);
 }
 
-/** jb_double() - add "key": number */
+/** jb_double() - add "key": number (null for NAN or an infinity, which
+ * JSON cannot write: json-glib would write "nan", and no reader takes it) */
 void jb_double(JsonBuilder *b, const char *key, double v)
 {
 	json_builder_set_member_name(b, key);
-	json_builder_add_double_value(b, v);
+	if (isfinite(v))
+		json_builder_add_double_value(b, v);
+	else
+		json_builder_add_null_value(b);
 }
 
 /** jb_bool() - add "key": true/false */

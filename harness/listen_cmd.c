@@ -9,7 +9,8 @@
  * address and MAC (the kernel's neighbour table) a debuggee connected,
  * and what it said (listen_kd.c).
  * With --pcap the datagrams it saw and sent are written as Ethernet/IPv4/
- * UDP frames, so `kdh analyze` reads that file too.
+ * UDP frames, so `kdh analyze` reads that file too.  Datagrams that are
+ * not KDNET are counted and skipped (listen_skip.c), never handed on.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -44,6 +45,7 @@ struct listen_ctx {
 	struct { uint32_t ip, local; uint16_t port; } peer[DBG_MAX_SESSIONS];
 	size_t n_peers;
 	struct listen_kd kd;
+	struct listen_skips skips;
 	uint8_t buf[KDNET_MAX_DGRAM], frame[KDNET_MAX_DGRAM + 64];
 };
 
@@ -188,6 +190,7 @@ static void udp_io(void *opaque, int fd, short revents)
 
 	for (;;) {
 		uint32_t ip, local = c->bind_ip;
+		enum listen_skip skip;
 		uint16_t port;
 
 		m = (struct msghdr){ .msg_name = &from, .msg_namelen = sizeof(from),
@@ -207,8 +210,14 @@ static void udp_io(void *opaque, int fd, short revents)
 		port = ntohs(from.sin_port);
 		local_of(c, ip, port, local);
 		capture(c, ip, port, local, c->port, c->buf, (size_t)n, true);
-		debugger_input(c->dbg, ip, port, c->buf, (size_t)n,
-			       ns_loop_now(c->loop));
+		skip = listen_skip_kind(c->buf, (size_t)n, m.msg_flags & MSG_TRUNC);
+		if (skip != LISTEN_SKIP_NONE)
+			listen_skip_note(&c->skips, skip, ip, port, (size_t)n,
+					 (double)(ns_loop_now(c->loop) - c->t0) / 1e9,
+					 c->kd.verbose);
+		else
+			debugger_input(c->dbg, ip, port, c->buf, (size_t)n,
+				       ns_loop_now(c->loop));
 	}
 }
 
@@ -243,6 +252,7 @@ static int listen_end(struct listen_ctx *c, const struct listen_opts *o)
 	int rc = KDH_EXIT_OK, e;
 
 	listen_kd_summary(&c->kd);
+	listen_skip_summary(&c->skips, st->rejected);
 	if (!st->connected) {
 		printf("kdh listen: no debuggee connected (%llu announcement%s "
 		       "heard%s)\n", (unsigned long long)st->announces,
@@ -417,7 +427,10 @@ const struct kdh_cmd kdh_cmd_listen = {
 "(from which address and MAC, and how long after its first announcement),\n"
 "packets that do not verify with KEY, the Windows build and kernel base,\n"
 "DbgPrint lines, breaks, exceptions and a bugcheck with its code and four\n"
-"parameters; at the end one summary line per debuggee.\n"
+"parameters; at the end one summary line per debuggee.  Datagrams it cannot\n"
+"read (not KDNET, a KDNET header of a wrong length, packets that do not\n"
+"verify with KEY) are skipped: the first of each kind is said, -v says\n"
+"each, and the end says how many of each kind were skipped.\n"
 "\n"
 "It is not a debugger for people: it reads no memory, loads no symbols and\n"
 "takes no commands.  To look inside the guest, stop it and start WinDbg.\n"
@@ -439,7 +452,8 @@ const struct kdh_cmd kdh_cmd_listen = {
 "                   ack-only acknowledges and never continues, as kdh did\n"
 "                   before its KD engine: the guest stalls at its first\n"
 "                   load symbols (to reproduce that, not to use)\n"
-"  -v, --verbose    print module loads and file requests too\n"
+"  -v, --verbose    print module loads, file requests and each skipped\n"
+"                   datagram too\n"
 "  --for DURATION   stop after that long (default: Ctrl-C)\n"
 "\n"
 "Exit status: 0 when a debuggee connected and none bugchecked; 1 when none\n"

@@ -6,6 +6,7 @@
 #define KDH_LISTEN_PRIV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <glib.h>
@@ -43,6 +44,30 @@ struct listen_kd {
 	struct listen_peer_kd peers[LISTEN_MAX_PEERS];
 	size_t n;
 };
+
+/* listen_skip.c: the datagrams it cannot read */
+enum listen_skip {
+	LISTEN_SKIP_NOT_KDNET,
+	LISTEN_SKIP_HEADER,
+	LISTEN_SKIP_CUT,
+	LISTEN_SKIP_KINDS,
+	LISTEN_SKIP_NONE = LISTEN_SKIP_KINDS,
+};
+
+/**
+ * struct listen_skips - datagrams skipped, per enum listen_skip
+ * @shown:	lines -v printed about them
+ */
+struct listen_skips {
+	uint64_t n[LISTEN_SKIP_KINDS];
+	unsigned shown;
+};
+
+enum listen_skip listen_skip_kind(const uint8_t *d, size_t len, bool cut);
+void listen_skip_note(struct listen_skips *s, enum listen_skip kind,
+		      uint32_t ip, uint16_t port, size_t len, double t,
+		      bool verbose);
+void listen_skip_summary(const struct listen_skips *s, uint64_t unverified);
 
 bool listen_kd_said(struct listen_kd *k, uint32_t ip, uint16_t port,
 		    const struct kd_engine_out *o, double t);

@@ -4,7 +4,9 @@
  * in summary.json (style.md:
  * every result says where it came from, so runs from many machines can be
  * compared and merged) */
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -15,6 +17,7 @@
 
 #include "kdh-config.h"
 #include "kdh/json_out.h"
+#include "kdh/json_read.h"
 #include "kdh/provenance.h"
 
 /* The first line of `PROGRAM --version`, from its "version" word on */
@@ -111,40 +114,53 @@ void provenance_json(JsonBuilder *b, const struct provenance *p)
 	json_builder_end_object(b);
 }
 
-static void member(JsonObject *o, const char *key, char *out, size_t len)
+/* "K/N": 1 <= K <= N */
+static void shard_parse(struct jr *jr, const char *s, struct provenance *p)
 {
-	const char *v = json_object_has_member(o, key) &&
-			!json_object_get_null_member(o, key) ?
-			json_object_get_string_member(o, key) : "";
+	char *end;
+	unsigned long k = strtoul(s, &end, 10), n = 0;
 
-	snprintf(out, len, "%s", v ? v : "");
+	if (g_ascii_isdigit(*s) && *end == '/' && g_ascii_isdigit(end[1]))
+		n = strtoul(end + 1, &end, 10);
+	if (!n || *end || k < 1 || k > n || n > UINT_MAX) {
+		jr_fail(jr, "shard", "expected \"K/N\" with 1 <= K <= N, found "
+			"another string");
+		return;
+	}
+	p->shard_k = (unsigned)k;
+	p->shard_n = (unsigned)n;
 }
 
 /**
- * provenance_read() - a summary.json's provenance (all empty when it has
- * none: an older kdh)
+ * provenance_read() - a summary.json's provenance, every member a string
+ * or null (all empty when it has none: an older kdh)
+ * @jr:		reader, its place at the summary's top
  * @root:	the summary's object
  * @p:		output
+ *
+ * Return: 0, or -1 with @jr's message set
  */
-void provenance_read(JsonObject *root, struct provenance *p)
+int provenance_read(struct jr *jr, JsonObject *root, struct provenance *p)
 {
-	JsonObject *o = json_object_has_member(root, "provenance") ?
-			json_object_get_object_member(root, "provenance") : NULL;
+	JsonObject *o;
 	char shard[24];
+	size_t mark;
 
 	memset(p, 0, sizeof(*p));
-	if (!o)
-		return;
-	member(o, "kdh", p->kdh, sizeof(p->kdh));
-	member(o, "date", p->date, sizeof(p->date));
-	member(o, "host", p->host, sizeof(p->host));
-	member(o, "kernel", p->kernel, sizeof(p->kernel));
-	member(o, "qemu", p->qemu, sizeof(p->qemu));
-	member(o, "libslirp", p->slirp, sizeof(p->slirp));
-	member(o, "dnsmasq", p->dnsmasq, sizeof(p->dnsmasq));
-	member(o, "accel", p->accel, sizeof(p->accel));
-	member(o, "kvm", p->kvm, sizeof(p->kvm));
-	member(o, "shard", shard, sizeof(shard));
-	if (sscanf(shard, "%u/%u", &p->shard_k, &p->shard_n) != 2)
-		p->shard_k = p->shard_n = 0;
+	if (jr_object(jr, root, "provenance", 0, &o) <= 0)
+		return jr->failed ? -1 : 0;
+	mark = jr_enter(jr, "provenance", -1);
+	jr_strcpy(jr, o, "kdh", 0, p->kdh, sizeof(p->kdh));
+	jr_strcpy(jr, o, "date", 0, p->date, sizeof(p->date));
+	jr_strcpy(jr, o, "host", 0, p->host, sizeof(p->host));
+	jr_strcpy(jr, o, "kernel", 0, p->kernel, sizeof(p->kernel));
+	jr_strcpy(jr, o, "qemu", 0, p->qemu, sizeof(p->qemu));
+	jr_strcpy(jr, o, "libslirp", 0, p->slirp, sizeof(p->slirp));
+	jr_strcpy(jr, o, "dnsmasq", 0, p->dnsmasq, sizeof(p->dnsmasq));
+	jr_strcpy(jr, o, "accel", 0, p->accel, sizeof(p->accel));
+	jr_strcpy(jr, o, "kvm", 0, p->kvm, sizeof(p->kvm));
+	if (jr_strcpy(jr, o, "shard", 0, shard, sizeof(shard)) > 0)
+		shard_parse(jr, shard, p);
+	jr_leave(jr, mark);
+	return jr->failed ? -1 : 0;
 }

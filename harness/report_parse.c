@@ -5,6 +5,8 @@
  * as absent: NAN, 0, "" or none, never as a made-up value; a result
  * without KD members had no KD conversation. */
 #include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,38 +15,19 @@
 #include <glib.h>
 
 #include "harness/report_priv.h"
+#include "kdh/json_read.h"
 
-static double num(JsonObject *o, const char *k)
+/* A string that names none of the values it may take: say which it was
+ * (escaped, cut to a readable length) and what it may be */
+static int one_of_fail(struct jr *jr, const char *key, const char *s,
+		       const char *allowed)
 {
-	JsonNode *n = o ? json_object_get_member(o, k) : NULL;
+	gchar *esc = g_strescape(s, NULL);
 
-	return n && JSON_NODE_HOLDS_VALUE(n) ? json_node_get_double(n) : NAN;
-}
-
-static const char *str(JsonObject *o, const char *k)
-{
-	JsonNode *n = o ? json_object_get_member(o, k) : NULL;
-
-	return n && JSON_NODE_HOLDS_VALUE(n) ? json_node_get_string(n) : NULL;
-}
-
-static void copy(char *dst, size_t len, JsonObject *o, const char *k)
-{
-	snprintf(dst, len, "%s", str(o, k) ? str(o, k) : "");
-}
-
-static JsonObject *object(JsonObject *o, const char *k)
-{
-	JsonNode *n = json_object_get_member(o, k);
-
-	return n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
-}
-
-static JsonArray *array(JsonObject *o, const char *k)
-{
-	JsonNode *n = json_object_get_member(o, k);
-
-	return n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
+	jr_fail(jr, key, "\"%.40s%s\" is not one of %s", esc,
+		strlen(esc) > 40 ? "..." : "", allowed);
+	g_free(esc);
+	return -1;
 }
 
 static int outcome_of(const char *name)
@@ -55,236 +38,405 @@ static int outcome_of(const char *name)
 	return -1;
 }
 
+static unsigned uint_of(struct jr *jr, JsonObject *o, const char *k)
+{
+	uint64_t v;
+
+	jr_uint(jr, o, k, 0, UINT_MAX, &v);
+	return (unsigned)v;
+}
+
+static const char *source_of(struct jr *jr, JsonObject *t)
+{
+	static const char *const sources[] = { "dhcp", "static", "apipa" };
+	const char *src;
+
+	if (jr_str(jr, t, "address_source", 0, &src) <= 0)
+		return NULL;
+	for (size_t i = 0; i < G_N_ELEMENTS(sources); i++)
+		if (!strcmp(src, sources[i]))
+			return sources[i];
+	one_of_fail(jr, "address_source", src, "dhcp, static, apipa or null");
+	return NULL;
+}
+
 /* The measured figures of one target */
-static void target_figures(JsonObject *t, struct an_vm_result *m)
+static void target_figures(struct jr *jr, JsonObject *t, struct an_vm_result *m)
 {
-	const char *src = str(t, "address_source");
-
-	copy(m->why, sizeof(m->why), t, "why");
-	m->connect_s = num(t, "connect_time_s");
-	m->serial_connect_s = num(t, "serial_connect_time_s");
-	m->dhcp_phase_s = num(t, "dhcp_phase_s");
-	m->first_kdnet_s = num(t, "first_kdnet_s");
-	m->logo_hang_s = num(t, "logo_hang_s");
-	m->end_s = num(t, "capture_end_s");
-	m->prev_boot_s = num(t, "previous_boot_s");
-	m->discover_count = (unsigned)json_object_get_int_member_with_default(t,
-		"discover_count", 0);
-	m->boots = (unsigned)json_object_get_int_member_with_default(t, "boots", 0);
-	m->os_network = json_object_get_boolean_member_with_default(t, "os_network",
-								     FALSE);
-	copy(m->address, sizeof(m->address), t, "address");
-	m->address_source = !g_strcmp0(src, "dhcp") ? "dhcp" :
-			    !g_strcmp0(src, "static") ? "static" :
-			    !g_strcmp0(src, "apipa") ? "apipa" : NULL;
-	copy(m->serial_port, sizeof(m->serial_port), t, "serial_port");
-	copy(m->reboot, sizeof(m->reboot), t, "reboot");
+	jr_strcpy(jr, t, "why", 0, m->why, sizeof(m->why));
+	jr_num(jr, t, "connect_time_s", JR_NONNEG, &m->connect_s);
+	jr_num(jr, t, "serial_connect_time_s", JR_NONNEG, &m->serial_connect_s);
+	jr_num(jr, t, "dhcp_phase_s", JR_NONNEG, &m->dhcp_phase_s);
+	jr_num(jr, t, "first_kdnet_s", JR_NONNEG, &m->first_kdnet_s);
+	jr_num(jr, t, "logo_hang_s", JR_NONNEG, &m->logo_hang_s);
+	jr_num(jr, t, "capture_end_s", 0, &m->end_s);
+	jr_num(jr, t, "previous_boot_s", 0, &m->prev_boot_s);
+	m->discover_count = uint_of(jr, t, "discover_count");
+	m->boots = uint_of(jr, t, "boots");
+	jr_bool(jr, t, "os_network", 0, &m->os_network);
+	jr_strcpy(jr, t, "address", 0, m->address, sizeof(m->address));
+	m->address_source = source_of(jr, t);
+	jr_strcpy(jr, t, "serial_port", 0, m->serial_port, sizeof(m->serial_port));
+	jr_strcpy(jr, t, "reboot", 0, m->reboot, sizeof(m->reboot));
 }
 
-static uint64_t hex(JsonObject *o, const char *k)
+/* "bugcheck": { "code": "0x000000D1", "params": [ four hex strings ] } */
+static void target_bugcheck(struct jr *jr, JsonObject *bc, struct an_vm_result *m)
 {
-	const char *s = str(o, k);
+	size_t mark = jr_enter(jr, "bugcheck", -1);
+	JsonArray *params;
+	uint64_t code;
 
-	return s ? g_ascii_strtoull(s, NULL, 16) : 0;
+	jr_hex(jr, bc, "code", JR_REQUIRED, UINT32_MAX, &code);
+	m->kd.bugcheck.code = (uint32_t)code;
+	jr_array(jr, bc, "params", 0, 4, &params);
+	jr_enter(jr, "params", -1);
+	for (guint i = 0; params && i < json_array_get_length(params); i++) {
+		const char *p;
+		guint64 v = 0;
+
+		if (jr_elem_str(jr, params, i, &p) > 0 &&
+		    !g_ascii_string_to_unsigned(p + (!g_ascii_strncasecmp(p, "0x", 2)
+				? 2 : 0), 16, 0, UINT64_MAX, &v, NULL))
+			jr_fail(jr, NULL, "[%u]: expected a hexadecimal string", i);
+		m->kd.bugcheck.param[i] = v;
+	}
+	jr_leave(jr, mark);
 }
 
-static unsigned count(JsonObject *o, const char *k)
-{
-	double v = num(o, k);
-
-	return isnan(v) || v < 0 ? 0 : (unsigned)v;
-}
+static const char *const kinds[] = { "boot debugger", "kernel" };
 
 /* What the guest said over KD: a non-null modules_loaded says the VM had
  * a KD conversation (every KD member is null without one) */
-static void target_kd(JsonObject *t, struct an_vm_result *m)
+static void target_kd(struct jr *jr, JsonObject *t, struct an_vm_result *m)
 {
-	JsonObject *bc = object(t, "bugcheck");
-	JsonArray *params = bc ? array(bc, "params") : NULL;
+	JsonObject *bc;
+	const char *kind;
+	uint64_t build, base;
 
 	m->kd.stalled_s = NAN;
-	m->kd.seen = !isnan(num(t, "modules_loaded"));
+	jr_object(jr, t, "bugcheck", 0, &bc);
+	m->kd.seen = jr_uint(jr, t, "modules_loaded", 0, UINT_MAX, &build) > 0;
 	if (!m->kd.seen)
 		return;
-	m->kd.modules_loaded = count(t, "modules_loaded");
-	m->kd.dbgprint_lines = count(t, "dbgprint_lines");
-	m->kd.breaks = count(t, "breaks");
-	m->kd.exceptions = count(t, "exceptions");
-	m->kd.file_opens = count(t, "files_asked");
-	m->kd.has_version = !isnan(num(t, "windows_build")) || str(t, "kernel_base");
-	m->kd.build = count(t, "windows_build");
-	m->kd.kern_base = hex(t, "kernel_base");
-	m->kd.boot_debugger = !g_strcmp0(str(t, "debugger_kind"), "boot debugger");
+	m->kd.modules_loaded = (unsigned)build;
+	m->kd.dbgprint_lines = uint_of(jr, t, "dbgprint_lines");
+	m->kd.breaks = uint_of(jr, t, "breaks");
+	m->kd.exceptions = uint_of(jr, t, "exceptions");
+	m->kd.file_opens = uint_of(jr, t, "files_asked");
+	m->kd.has_version = jr_uint(jr, t, "windows_build", 0, UINT_MAX, &build) > 0;
+	m->kd.build = (unsigned)build;
+	m->kd.has_version |= jr_hex(jr, t, "kernel_base", 0, UINT64_MAX, &base) > 0;
+	m->kd.kern_base = base;
+	if (jr_str(jr, t, "debugger_kind", 0, &kind) > 0 &&
+	    strcmp(kind, kinds[0]) && strcmp(kind, kinds[1]))
+		one_of_fail(jr, "debugger_kind", kind, "\"boot debugger\", "
+			    "\"kernel\" or null");
+	m->kd.boot_debugger = kind && !strcmp(kind, kinds[0]);
 	m->kd.bugcheck_seen = bc != NULL;
-	m->kd.bugcheck.code = bc ? (uint32_t)hex(bc, "code") : 0;
-	for (guint i = 0; params && i < json_array_get_length(params) && i < 4; i++) {
-		JsonNode *n = json_array_get_element(params, i);
-		const char *p = JSON_NODE_HOLDS_VALUE(n) ? json_node_get_string(n) :
-				NULL;
-
-		m->kd.bugcheck.param[i] = p ? g_ascii_strtoull(p, NULL, 16) : 0;
-	}
-	m->kd.stalled_s = num(t, "stalled_s");
-	copy(m->kd.waiting_on, sizeof(m->kd.waiting_on), t, "waiting_on");
+	if (bc)
+		target_bugcheck(jr, bc, m);
+	jr_num(jr, t, "stalled_s", JR_NONNEG, &m->kd.stalled_s);
+	jr_strcpy(jr, t, "waiting_on", 0, m->kd.waiting_on, sizeof(m->kd.waiting_on));
 }
 
-/* The wire timeline and the serial RESETs, as far as they fit */
-static void target_events(JsonObject *t, struct an_vm_result *m)
+/* The wire timeline: { "t", "event" } each */
+static void target_timeline(struct jr *jr, JsonArray *tl, struct an_vm_result *m)
 {
-	JsonArray *tl = array(t, "timeline"), *rs = array(t, "serial_resets");
+	size_t mark = jr_enter(jr, "timeline", -1);
 
-	for (guint i = 0; tl && i < json_array_get_length(tl) &&
-	     m->n_timeline < AN_VM_TIMELINE; i++) {
-		JsonObject *e = json_array_get_object_element(tl, i);
+	for (guint i = 0; tl && i < json_array_get_length(tl); i++) {
+		JsonObject *e;
+		size_t at;
 
-		m->timeline[m->n_timeline].t = num(e, "t");
-		copy(m->timeline[m->n_timeline++].text, sizeof(m->timeline[0].text),
-		     e, "event");
+		if (jr_elem_object(jr, tl, i, &e) < 0)
+			break;
+		at = jr_enter(jr, NULL, i);
+		jr_num(jr, e, "t", JR_REQUIRED,
+		       &m->timeline[m->n_timeline].t);
+		jr_strcpy(jr, e, "event", JR_REQUIRED,
+			  m->timeline[m->n_timeline].text,
+			  sizeof(m->timeline[0].text));
+		m->n_timeline++;
+		jr_leave(jr, at);
 	}
-	m->serial_resets_sent = (unsigned)json_object_get_int_member_with_default(t,
-		"serial_resets_sent", 0);
-	m->serial_resets_received = (unsigned)json_object_get_int_member_with_default(
-		t, "serial_resets_received", 0);
-	for (guint i = 0; rs && i < json_array_get_length(rs) &&
-	     m->n_serial_resets < AN_VM_RESETS; i++) {
-		JsonObject *e = json_array_get_object_element(rs, i);
-
-		m->serial_resets[m->n_serial_resets].t = num(e, "t");
-		m->serial_resets[m->n_serial_resets++].from_vm =
-			json_object_get_boolean_member_with_default(e, "from_vm", FALSE);
-	}
+	jr_leave(jr, mark);
 }
 
-static void target_nic(JsonObject *nic, struct an_vm_result *m)
+/* The serial RESETs: { "t", "from_vm" } each, and their counts */
+static void target_resets(struct jr *jr, JsonArray *rs, struct an_vm_result *m)
 {
-	if (!nic)
-		return;
+	size_t mark = jr_enter(jr, "serial_resets", -1);
+
+	for (guint i = 0; rs && i < json_array_get_length(rs); i++) {
+		JsonObject *e;
+		size_t at;
+
+		if (jr_elem_object(jr, rs, i, &e) < 0)
+			break;
+		at = jr_enter(jr, NULL, i);
+		jr_num(jr, e, "t", JR_REQUIRED,
+		       &m->serial_resets[m->n_serial_resets].t);
+		jr_bool(jr, e, "from_vm", 0,
+			&m->serial_resets[m->n_serial_resets].from_vm);
+		m->n_serial_resets++;
+		jr_leave(jr, at);
+	}
+	jr_leave(jr, mark);
+}
+
+static void target_events(struct jr *jr, JsonObject *t, struct an_vm_result *m)
+{
+	JsonArray *tl, *rs;
+
+	jr_array(jr, t, "timeline", 0, AN_VM_TIMELINE, &tl);
+	target_timeline(jr, tl, m);
+	m->serial_resets_sent = uint_of(jr, t, "serial_resets_sent");
+	m->serial_resets_received = uint_of(jr, t, "serial_resets_received");
+	jr_array(jr, t, "serial_resets", 0, AN_VM_RESETS, &rs);
+	target_resets(jr, rs, m);
+}
+
+static void target_nic(struct jr *jr, JsonObject *nic, struct an_vm_result *m)
+{
+	size_t mark = jr_enter(jr, "debug_nic", -1);
+	struct an_vm_nic *n = &m->debug_nic;
+	const char *mac;
+
 	m->has_debug_nic = true;
-	copy(m->debug_nic.name, sizeof(m->debug_nic.name), nic, "name");
-	copy(m->debug_nic.pci, sizeof(m->debug_nic.pci), nic, "pci");
-	copy(m->debug_nic.network, sizeof(m->debug_nic.network), nic, "network");
-	if (str(nic, "mac"))
-		mac_parse(str(nic, "mac"), m->debug_nic.mac);
+	jr_strcpy(jr, nic, "name", 0, n->name, sizeof(n->name));
+	jr_strcpy(jr, nic, "pci", 0, n->pci, sizeof(n->pci));
+	jr_strcpy(jr, nic, "network", 0, n->network, sizeof(n->network));
+	if (jr_str(jr, nic, "mac", 0, &mac) > 0 && mac_parse(mac, n->mac))
+		jr_fail(jr, "mac", "expected a MAC address like "
+			"52:54:00:12:34:56, found another string");
+	jr_leave(jr, mark);
+}
+
+/* The figures a baseline compares (baseline.c's), the keys of "baseline" */
+static bool band_known(const char *key)
+{
+	static const char *const keys[] = { "connect_time_s", "dhcp_phase_s",
+		"first_kdnet_s", "logo_hang_s", "discover_count" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
+		if (!strcmp(key, keys[i]))
+			return true;
+	return false;
 }
 
 /* "baseline": { "connect_time_s": { "was", "low", "high", ... }, ... } */
-static void target_bands(JsonObject *base, struct vm_result *v)
+static void target_bands(struct jr *jr, JsonObject *base, struct vm_result *v)
 {
-	GList *keys = base ? json_object_get_members(base) : NULL;
+	GList *keys = json_object_get_members(base);
+	size_t mark = jr_enter(jr, "baseline", -1);
 
-	for (GList *k = keys; k && v->n_bands < RUN_MAX_BANDS; k = k->next) {
-		JsonObject *o = object(base, k->data);
+	for (GList *k = keys; k && !jr->failed; k = k->next) {
 		struct run_band *b = &v->bands[v->n_bands];
+		JsonObject *o;
+		size_t at;
 
-		if (!o)
-			continue;
-		snprintf(b->key, sizeof(b->key), "%s", (const char *)k->data);
-		b->was = num(o, "was");
-		b->low = isnan(num(o, "low")) ? -INFINITY : num(o, "low");
-		b->high = isnan(num(o, "high")) ? INFINITY : num(o, "high");
-		copy(b->allowed, sizeof(b->allowed), o, "allowed");
-		b->regressed = json_object_get_boolean_member_with_default(o,
-			"regression", FALSE);
+		if (!band_known(k->data) || v->n_bands == RUN_MAX_BANDS) {
+			one_of_fail(jr, NULL, k->data, "connect_time_s, dhcp_phase_s, "
+				    "first_kdnet_s, logo_hang_s, discover_count "
+				    "(each once)");
+			break;
+		}
 		v->n_bands++;
+		snprintf(b->key, sizeof(b->key), "%s", (const char *)k->data);
+		jr_object(jr, base, k->data, JR_REQUIRED, &o);
+		at = jr_enter(jr, k->data, -1);
+		jr_num(jr, o, "was", JR_REQUIRED, &b->was);
+		if (jr_num(jr, o, "low", 0, &b->low) <= 0)
+			b->low = -INFINITY;
+		if (jr_num(jr, o, "high", 0, &b->high) <= 0)
+			b->high = INFINITY;
+		jr_strcpy(jr, o, "allowed", 0, b->allowed, sizeof(b->allowed));
+		jr_bool(jr, o, "regression", 0, &b->regressed);
+		jr_leave(jr, at);
 	}
+	jr_leave(jr, mark);
 	g_list_free(keys);
 }
 
-static void target_parse(JsonObject *t, struct vm_result *v)
+static void target_parse(struct jr *jr, JsonObject *t, struct vm_result *v)
 {
-	int o = outcome_of(str(t, "outcome"));
+	const char *name;
+	JsonObject *nic, *base;
+	int o = -1;
 
-	copy(v->name, sizeof(v->name), t, "name");
+	jr_strcpy(jr, t, "name", JR_REQUIRED | JR_NAME, v->name, sizeof(v->name));
+	if (jr_str(jr, t, "outcome", 0, &name) > 0 && (o = outcome_of(name)) < 0)
+		one_of_fail(jr, "outcome", name, "kdh's outcomes (kdh analyze "
+			    "--help) or null");
 	v->measured = o >= 0;
 	v->m.outcome = o >= 0 ? (enum an_outcome)o : AN_NO_KDNET_TRAFFIC;
-	copy(v->accel, sizeof(v->accel), t, "accel");
-	copy(v->accel_why, sizeof(v->accel_why), t, "accel_reason");
-	target_figures(t, &v->m);
-	target_kd(t, &v->m);
-	target_events(t, &v->m);
-	target_nic(object(t, "debug_nic"), &v->m);
-	target_bands(object(t, "baseline"), v);
+	jr_strcpy(jr, t, "accel", 0, v->accel, sizeof(v->accel));
+	jr_strcpy(jr, t, "accel_reason", 0, v->accel_why, sizeof(v->accel_why));
+	target_figures(jr, t, &v->m);
+	target_kd(jr, t, &v->m);
+	target_events(jr, t, &v->m);
+	if (jr_object(jr, t, "debug_nic", 0, &nic) > 0)
+		target_nic(jr, nic, &v->m);
+	if (jr_object(jr, t, "baseline", 0, &base) > 0)
+		target_bands(jr, base, v);
 }
 
 /* "failures": each failed expectation and regression */
-static void findings_parse(JsonArray *a, struct scenario_result *r)
+static void finding_parse(struct jr *jr, JsonObject *o, struct run_finding *f)
 {
-	for (guint i = 0; a && i < json_array_get_length(a); i++) {
-		JsonObject *o = json_array_get_object_element(a, i);
-		struct run_finding *f;
+	const char *kind;
+	uint64_t line;
 
-		if (!o || !(f = run_finding_add(r)))
-			continue;
-		f->regression = !g_strcmp0(str(o, "kind"), "regression");
-		f->line = isnan(num(o, "line")) ? 0 : (int)num(o, "line");
-		copy(f->vm, sizeof(f->vm), o, "vm");
-		copy(f->metric, sizeof(f->metric), o, "metric");
-		copy(f->expected, sizeof(f->expected), o, "expected");
-		copy(f->got, sizeof(f->got), o, "got");
-		copy(f->was, sizeof(f->was), o, "was");
+	if (jr_str(jr, o, "kind", JR_REQUIRED, &kind) > 0 &&
+	    strcmp(kind, "regression") && strcmp(kind, "expectation"))
+		one_of_fail(jr, "kind", kind, "\"expectation\" or \"regression\"");
+	f->regression = kind && !strcmp(kind, "regression");
+	jr_uint(jr, o, "line", 0, INT_MAX, &line);
+	f->line = (int)line;
+	jr_strcpy(jr, o, "vm", 0, f->vm, sizeof(f->vm));
+	jr_strcpy(jr, o, "metric", 0, f->metric, sizeof(f->metric));
+	jr_strcpy(jr, o, "expected", 0, f->expected, sizeof(f->expected));
+	jr_strcpy(jr, o, "got", 0, f->got, sizeof(f->got));
+	jr_strcpy(jr, o, "was", 0, f->was, sizeof(f->was));
+}
+
+static void findings_parse(struct jr *jr, JsonArray *a, struct scenario_result *r)
+{
+	size_t mark = jr_enter(jr, "failures", -1);
+
+	for (guint i = 0; a && i < json_array_get_length(a); i++) {
+		JsonObject *o;
+		size_t at;
+
+		if (jr_elem_object(jr, a, i, &o) < 0)
+			break;
+		at = jr_enter(jr, NULL, i);
+		finding_parse(jr, o, run_finding_add(r));
+		jr_leave(jr, at);
 	}
+	jr_leave(jr, mark);
+}
+
+static void targets_parse(struct jr *jr, JsonArray *t, struct scenario_result *r)
+{
+	size_t mark = jr_enter(jr, "targets", -1);
+
+	for (guint i = 0; t && i < json_array_get_length(t); i++) {
+		JsonObject *o;
+		size_t at;
+
+		if (jr_elem_object(jr, t, i, &o) < 0)
+			break;
+		at = jr_enter(jr, NULL, i);
+		target_parse(jr, o, &r->vms[r->n_vms++]);
+		jr_leave(jr, at);
+	}
+	jr_leave(jr, mark);
+}
+
+static void verdict_parse(struct jr *jr, JsonObject *o, struct scenario_result *r)
+{
+	const char *v;
+
+	r->verdict = V_ERROR;
+	if (jr_str(jr, o, "verdict", JR_REQUIRED, &v) <= 0)
+		return;
+	for (int i = 0; i < V_COUNT; i++)
+		if (!strcmp(v, verdict_name((enum verdict)i))) {
+			r->verdict = (enum verdict)i;
+			return;
+		}
+	one_of_fail(jr, "verdict", v, "pass, fail, skip, error, interrupted");
 }
 
 /**
- * report_result_parse() - a scenario result back from its JSON object
+ * report_result_read() - a scenario result back from its JSON object,
+ * every member checked
+ * @jr:		reader, its place at the object ("scenarios[3]")
  * @o:		an element of "scenarios" (report_result_node()'s form)
  * @r:		output
  *
- * Return: 0, or -1 when it is not a scenario result
+ * Return: 0, or -1 with @jr's message set
+ */
+int report_result_read(struct jr *jr, JsonObject *o, struct scenario_result *r)
+{
+	JsonArray *failures, *t;
+	uint64_t index;
+
+	memset(r, 0, sizeof(*r));
+	jr_strcpy(jr, o, "name", JR_REQUIRED | JR_NAME, r->name, sizeof(r->name));
+	verdict_parse(jr, o, r);
+	jr_uint(jr, o, "index", 0, UINT_MAX, &index);
+	r->index = (unsigned)index;
+	jr_strcpy(jr, o, "file", 0, r->file, sizeof(r->file));
+	jr_strcpy(jr, o, "description", 0, r->description, sizeof(r->description));
+	jr_strcpy(jr, o, "reason", 0, r->reason, sizeof(r->reason));
+	jr_seed(jr, o, "seed", 0, &r->seed);
+	jr_num(jr, o, "sim_seconds", JR_NONNEG, &r->sim_s);
+	jr_num(jr, o, "wall_seconds", JR_NONNEG, &r->wall_s);
+	jr_uint(jr, o, "frames", 0, INT64_MAX, &r->frames);
+	jr_strcpy(jr, o, "capture", 0, r->capture, sizeof(r->capture));
+	jr_array(jr, o, "failures", 0, RUN_MAX_FINDINGS, &failures);
+	findings_parse(jr, failures, r);
+	r->failed = (unsigned)r->n_findings;
+	jr_array(jr, o, "targets", 0, SC_MAX_VMS, &t);
+	targets_parse(jr, t, r);
+	return jr->failed ? -1 : 0;
+}
+
+/**
+ * report_result_parse() - report_result_read() without its message
+ * @o:		an element of "scenarios"
+ * @r:		output
+ *
+ * Return: 0, or -1 when it is not a whole, well-typed scenario result
  */
 int report_result_parse(JsonObject *o, struct scenario_result *r)
 {
-	const char *v = str(o, "verdict");
-	JsonArray *t;
+	struct jr jr;
+	char err[8];
 
-	memset(r, 0, sizeof(*r));
-	if (!str(o, "name") || !v)
-		return -1;
-	r->index = (unsigned)json_object_get_int_member_with_default(o, "index", 0);
-	copy(r->name, sizeof(r->name), o, "name");
-	copy(r->file, sizeof(r->file), o, "file");
-	copy(r->description, sizeof(r->description), o, "description");
-	r->verdict = V_ERROR;
-	for (int i = 0; i < V_COUNT; i++)
-		if (!strcmp(v, verdict_name((enum verdict)i)))
-			r->verdict = (enum verdict)i;
-	copy(r->reason, sizeof(r->reason), o, "reason");
-	r->seed = (uint64_t)json_object_get_int_member_with_default(o, "seed", 0);
-	r->sim_s = num(o, "sim_seconds");
-	r->wall_s = num(o, "wall_seconds");
-	r->frames = (uint64_t)json_object_get_int_member_with_default(o, "frames", 0);
-	copy(r->capture, sizeof(r->capture), o, "capture");
-	findings_parse(array(o, "failures"), r);
-	r->failed = (unsigned)r->n_findings;
-	t = array(o, "targets");
-	for (guint i = 0; t && i < json_array_get_length(t) && i < SC_MAX_VMS; i++)
-		target_parse(json_array_get_object_element(t, i), &r->vms[r->n_vms++]);
-	return 0;
+	jr_init(&jr, "", err, sizeof(err));
+	return report_result_read(&jr, o, r);
 }
 
 /* An interrupted input makes the merged run interrupted; the scenario
  * counts add up (a summary without "counts" had as many as it lists) */
-static void status_add(JsonObject *root, guint listed, struct run_status *st)
+static void status_add(struct jr *jr, JsonObject *root, guint listed,
+		       struct run_status *st)
 {
-	JsonObject *c = object(root, "counts");
-	const char *sig = str(root, "signal");
+	JsonObject *c;
+	const char *sig;
+	bool interrupted;
+	uint64_t n = listed;
 
-	if (json_object_get_boolean_member_with_default(root, "interrupted", FALSE)) {
+	jr_bool(jr, root, "interrupted", 0, &interrupted);
+	jr_str(jr, root, "signal", 0, &sig);
+	jr_object(jr, root, "counts", 0, &c);
+	if (jr_uint(jr, c, "scenarios", 0, INT64_MAX, &n) > 0 && n < listed) {
+		size_t mark = jr_enter(jr, "counts", -1);
+
+		jr_fail(jr, "scenarios", "%" PRIu64 ", fewer than the %u listed in "
+			"\"scenarios\"", n, listed);
+		jr_leave(jr, mark);
+	}
+	if (jr_uint(jr, c, "scenarios", 0, INT64_MAX, &n) <= 0)
+		n = listed;
+	if (!st)
+		return;
+	if (interrupted) {
 		st->interrupted = true;
 		if (!st->signal && sig)	/* static strings only: the JSON goes */
 			st->signal = !strcmp(sig, "SIGINT") ? "SIGINT" :
 				     !strcmp(sig, "SIGTERM") ? "SIGTERM" : "a signal";
 	}
-	st->scenarios += c ? (size_t)json_object_get_int_member_with_default(c,
-		"scenarios", listed) : listed;
+	st->scenarios += (size_t)n;
 }
 
-static int seed_check(const char *path, JsonObject *root, uint64_t *seed,
+static int seed_check(const char *path, uint64_t s, uint64_t *seed,
 		      bool same_seed, char *err, size_t errlen)
 {
-	uint64_t s = (uint64_t)json_object_get_int_member_with_default(root,
-		"seed", 0);
-
 	if (same_seed && *seed && s != *seed) {
 		snprintf(err, errlen, "%s: seed %llu, the others %llu: shards of one "
 			 "run share its seed", path, (unsigned long long)s,
@@ -293,6 +445,56 @@ static int seed_check(const char *path, JsonObject *root, uint64_t *seed,
 	}
 	*seed = s;
 	return 0;
+}
+
+/**
+ * report_summary_parse() - a summary.json's document, every member checked:
+ * its scenarios appended to @rs only when all of them read right
+ * @jr:		reader (its file named in messages)
+ * @node:	the document's root, NULL when empty
+ * @rs:		struct scenario_result array to append to
+ * @s:		its seed (0 when it has none)
+ * @st:		interrupted, signal and scenario count added here; may be NULL
+ * @pv:		its provenance; may be NULL
+ *
+ * Return: 0, or -1 with @jr's message set
+ */
+int report_summary_parse(struct jr *jr, JsonNode *node, GArray *rs,
+			 uint64_t *s, struct run_status *st,
+			 struct provenance *pv)
+{
+	GArray *got = g_array_new(FALSE, TRUE, sizeof(struct scenario_result));
+	struct provenance unused;
+	JsonObject *root;
+	JsonArray *sc = NULL;
+
+	if (jr_root(jr, node, &root) > 0 &&
+	    !json_object_has_member(root, "scenarios"))
+		jr_fail(jr, NULL, "not a kdh run summary (no \"scenarios\")");
+	jr_array(jr, root, "scenarios", JR_REQUIRED, 0, &sc);
+	jr_seed(jr, root, "seed", 0, s);
+	jr_enter(jr, "scenarios", -1);
+	for (guint i = 0; sc && !jr->failed && i < json_array_get_length(sc); i++) {
+		struct scenario_result r;
+		JsonObject *o;
+		size_t at;
+
+		if (jr_elem_object(jr, sc, i, &o) < 0)
+			break;
+		at = jr_enter(jr, NULL, i);
+		if (!report_result_read(jr, o, &r))
+			g_array_append_val(got, r);
+		jr_leave(jr, at);
+	}
+	jr_leave(jr, 0);
+	if (sc)
+		status_add(jr, root, json_array_get_length(sc), jr->failed ? NULL : st);
+	if (sc)		/* checked also when not wanted (a baseline) */
+		provenance_read(jr, root, pv ? pv : &unused);
+	if (!jr->failed)
+		g_array_append_vals(rs, got->data, got->len);
+	g_array_free(got, TRUE);
+	return jr->failed ? -1 : 0;
 }
 
 /**
@@ -316,47 +518,31 @@ int report_summary_load(const char *dir, GArray *rs, uint64_t *seed, char *err,
 		      g_build_filename(dir, "summary.json", NULL) : g_strdup(dir);
 	JsonParser *p = json_parser_new();
 	GError *e = NULL;
-	JsonObject *root = NULL;
-	JsonArray *sc;
+	gchar *text = NULL;
+	gsize len;
+	struct jr jr;
+	uint64_t s;
 	int rc = -1;
 
 	if (access(path, R_OK)) {	/* one mention of the path, and why */
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (!json_parser_load_from_file(p, path, &e)) {
-		/* json-glib names the file itself ("PATH:1:1: Parse error"),
-		 * except when it cannot open it */
-		if (g_str_has_prefix(e->message, path) &&
-		    e->message[strlen(path)] == ':')
-			snprintf(err, errlen, "%s", e->message);
-		else
-			snprintf(err, errlen, "%s: %s", path, e->message);
+	if (!g_file_get_contents(path, &text, &len, &e)) {
+		snprintf(err, errlen, "%s: %s", path, e->message);
 		g_error_free(e);
 		goto out;
 	}
-	if (JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p)))
-		root = json_node_get_object(json_parser_get_root(p));
-	if (!root || !(sc = array(root, "scenarios"))) {
-		snprintf(err, errlen, "%s: not a kdh run summary", path);
+	if (jr_parse(p, path, text, len, err, errlen))
 		goto out;
-	}
-	if (seed_check(path, root, seed, same_seed, err, errlen))
+	jr_init(&jr, path, err, errlen);
+	if (report_summary_parse(&jr, json_parser_get_root(p), rs, &s, st, pv) ||
+	    seed_check(path, s, seed, same_seed, err, errlen))
 		goto out;
-	for (guint i = 0; i < json_array_get_length(sc); i++) {
-		struct scenario_result r;
-		JsonObject *o = json_array_get_object_element(sc, i);
-
-		if (o && !report_result_parse(o, &r))
-			g_array_append_val(rs, r);
-	}
-	if (st)
-		status_add(root, json_array_get_length(sc), st);
-	if (pv)
-		provenance_read(root, pv);
 	rc = 0;
 out:
 	g_object_unref(p);
+	g_free(text);
 	g_free(path);
 	return rc;
 }

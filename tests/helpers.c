@@ -58,6 +58,19 @@ int test_run(const char *const argv[], char **out, char **err)
 	return WEXITSTATUS(status);
 }
 
+/* kdh speaks for itself: no GLib or json-glib message ("Json-CRITICAL
+ * **: ... assertion failed", "GLib-WARNING") reached stderr */
+void test_assert_no_glib_message(const char *err, const char *what)
+{
+	static const char *const marks[] = { "CRITICAL", "Json-", "GLib-",
+					     "GLib:", "WARNING **", "(process:" };
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		cr_assert(!strstr(err ? err : "", marks[i]),
+			  "%s: a GLib message (%s) on stderr:\n%s", what, marks[i],
+			  err);
+}
+
 char *test_tmpfile(const char *suffix)
 {
 	char *tmpl = g_strdup_printf("kdh-test-XXXXXX%s", suffix);

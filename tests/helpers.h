@@ -17,6 +17,7 @@ char *test_data_path(const char *name);
 uint8_t *test_gunzip_file(const char *path, size_t *len);
 int test_run(const char *const argv[], char **out, char **err);
 int test_run_pty(const char *const argv[], const char *env, char **tty);
+void test_assert_no_glib_message(const char *err, const char *what);
 char *test_tmpfile(const char *suffix);
 void test_rmtree(const char *dir);
 void test_vm_suite_passed(const char *out);

@@ -6,7 +6,8 @@
  * packet, KD_DEBUG_IO) are decrypted with its key, re-sealed with another
  * key and the session key kdh listen's reply gives, and sent to kdh listen
  * on 127.0.0.1.  WinDbg's first data packet in that capture is KD_RESEND
- * id 0 (frame 5); kdh's must be too.
+ * id 0 (frame 5); kdh's must be too.  Garbage sent among announcements is
+ * skipped and counted by kind, and kdh listen goes on answering.
  */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
@@ -181,4 +182,114 @@ Test(listen_replay, for_ends_without_a_debuggee, .timeout = 30)
 			 "heard: is the VM's hostip this machine, its port this "
 			 "one?)"), "%s", out);
 	g_free(out); g_free(err);
+}
+
+/* Sealed announcements until kdh listen answers one: it has read every
+ * datagram sent before (one socket, in order, on loopback) */
+static void announce_until_answered(int s, const struct sockaddr_in *to,
+				    struct kdnet_cipher *c, const struct plain *ann)
+{
+	uint8_t out[2048], in[2048];
+	size_t n = 0;
+
+	for (int tries = 0; tries < 300 && !n; tries++) {
+		int m = kdnet_seal(c, &ann->p, out, sizeof(out));
+
+		cr_assert_gt(m, 0);
+		sendto(s, out, (size_t)m, 0, (const struct sockaddr *)to, sizeof(*to));
+		n = recv_one(s, in, sizeof(in), 100);
+	}
+	cr_assert_gt(n, 0, "kdh listen answered the announcement");
+}
+
+/* Garbage to a listening kdh: it is skipped and counted, kdh goes on
+ * answering; returns what kdh listen printed */
+static char *garbage(bool verbose)
+{
+	static uint8_t frames[1][2048], big[KDNET_MAX_DGRAM];
+	static const uint8_t bad_len[] = "MDBG\x01\x01" "1234567";
+	static const uint8_t bad_ch[38] = "MDBG\x01\x09";
+	static const uint8_t bad_tag[38] = "MDBG\x01\x01";
+	const struct { const void *d; size_t len; } g[] = {
+		{ "", 0 }, { "hello", 5 }, { big, sizeof(big) },
+		{ bad_len, sizeof(bad_len) - 1 }, { bad_ch, sizeof(bad_ch) },
+		{ bad_tag, sizeof(bad_tag) },
+	};
+	unsigned port = 31000 + (unsigned)getpid() % 9000;
+	struct sockaddr_in to = { .sin_family = AF_INET,
+		.sin_port = htons((uint16_t)port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	uint8_t k[KDNET_KEY_LEN];
+	struct kdnet_cipher *orig, *neu;
+	struct plain ann;
+	char port_s[8], *out;
+	size_t len[1];
+	int s, fd, status;
+	GPid pid;
+
+	cr_assert_eq(udp_payloads(frames, len, 1), 1);
+	kdnet_key_parse(REAL_KEY, k, NULL, 0);
+	orig = kdnet_cipher_new(k);
+	open_with(orig, frames[0], len[0], &ann);
+	kdnet_key_parse("1.2.3.4", k, NULL, 0);
+	neu = kdnet_cipher_new(k);
+	memset(big, 'x', sizeof(big));
+	snprintf(port_s, sizeof(port_s), "%u", port);
+	{
+		const char *argv[] = { getenv("KDH_BIN"), "listen", "--key",
+			"1.2.3.4", "--port", port_s, "--bind", "127.0.0.1",
+			verbose ? "-v" : NULL, NULL };
+
+		cr_assert(g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
+			G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, NULL, &fd,
+			NULL, NULL));
+	}
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	announce_until_answered(s, &to, neu, &ann);
+	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
+		cr_assert_eq(sendto(s, g[i].d, g[i].len, 0, (struct sockaddr *)&to,
+				    sizeof(to)), (ssize_t)g[i].len, "datagram %zu", i);
+	announce_until_answered(s, &to, neu, &ann);
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
+	cr_assert(WIFEXITED(status), "kdh listen ended by itself, not by a crash");
+	out = g_malloc0(1 << 16);
+	cr_assert_geq(read(fd, out, (1 << 16) - 1), 0);
+	close(fd);
+	close(s);
+	kdnet_cipher_free(orig);
+	kdnet_cipher_free(neu);
+	return out;
+}
+
+static unsigned lines_with(const char *out, const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = out; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* Not KDNET (empty, text, 65507 bytes), a KDNET header of a wrong length
+ * or channel, one that does not verify: each counted by kind at the end;
+ * the first of a kind said once, -v says each */
+Test(listen_replay, malformed_datagrams_are_counted, .timeout = 120)
+{
+	static const char total[] = "kdh listen: skipped 6 datagrams: 3 not KDNET "
+		"(no \"MDBG\" magic), 2 a KDNET header with a wrong length or "
+		"channel, 1 that did not verify with the key";
+	char *out = garbage(false);
+
+	cr_assert(strstr(out, total), "%s", out);
+	cr_assert_eq(lines_with(out, "] skipped a datagram from 127.0.0.1:"), 2,
+		     "the first of each kind: %s", out);
+	cr_assert(strstr(out, "(5 bytes)") == NULL, "only the first: %s", out);
+	g_free(out);
+	out = garbage(true);
+	cr_assert(strstr(out, total), "%s", out);
+	cr_assert_eq(lines_with(out, "] skipped a datagram from 127.0.0.1:"), 5,
+		     "-v: each: %s", out);
+	cr_assert(strstr(out, "(65507 bytes): not KDNET"), "%s", out);
+	g_free(out);
 }

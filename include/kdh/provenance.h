@@ -32,6 +32,7 @@ void provenance_collect(struct provenance *p, unsigned shard_k,
 			unsigned shard_n);
 void provenance_accel(struct provenance *p, const struct accel_cache *c);
 void provenance_json(JsonBuilder *b, const struct provenance *p);
-void provenance_read(JsonObject *root, struct provenance *p);
+struct jr;
+int provenance_read(struct jr *jr, JsonObject *root, struct provenance *p);
 
 #endif /* KDH_PROVENANCE_H */

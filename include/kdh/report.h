@@ -51,6 +51,11 @@ void report_interrupted(FILE *out, const struct run_status *st,
 			const char *dir);
 char *report_figures(const struct scenario_result *r);
 int report_result_parse(JsonObject *o, struct scenario_result *r);
+struct jr;
+int report_result_read(struct jr *jr, JsonObject *o, struct scenario_result *r);
+int report_summary_parse(struct jr *jr, JsonNode *node, GArray *rs,
+			 uint64_t *seed, struct run_status *st,
+			 struct provenance *pv);
 
 /* report_kd.c: what a guest said over KD, in words */
 void report_kd_figures(GString *s, const struct an_vm_result *m);
