@@ -255,7 +255,7 @@ int check_bcdedit_load(const struct kdh_cmd *cmd, const char *bcd,
 		       struct dbgsettings *d)
 {
 	char err[512];
-	gchar *text = text_load(bcd, err, sizeof(err));
+	gchar *text = text_read(bcd, FILE_BCDEDIT, err, sizeof(err));
 	int rc;
 
 	if (!text)
