@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "kdh/baseline.h"
+#include "kdh/jsonfile.h"
 
 struct baseline {
 	JsonParser *parser;
@@ -45,15 +46,12 @@ static const struct {
 struct baseline *baseline_load(const char *path, char *err, size_t errlen)
 {
 	struct baseline *b = calloc(1, sizeof(*b));
-	GError *e = NULL;
 	JsonNode *root;
 
 	if (!b)
 		return NULL;
 	b->parser = json_parser_new();
-	if (!json_parser_load_from_file(b->parser, path, &e)) {
-		snprintf(err, errlen, "%s: %s", path, e->message);
-		g_error_free(e);
+	if (json_file_load(b->parser, path, FILE_SUMMARY, err, errlen)) {
 		baseline_free(b);
 		return NULL;
 	}

@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "harness/report_priv.h"
+#include "kdh/jsonfile.h"
 
 static double num(JsonObject *o, const char *k)
 {
@@ -315,26 +316,12 @@ int report_summary_load(const char *dir, GArray *rs, uint64_t *seed, char *err,
 	gchar *path = g_file_test(dir, G_FILE_TEST_IS_DIR) ?
 		      g_build_filename(dir, "summary.json", NULL) : g_strdup(dir);
 	JsonParser *p = json_parser_new();
-	GError *e = NULL;
 	JsonObject *root = NULL;
 	JsonArray *sc;
 	int rc = -1;
 
-	if (access(path, R_OK)) {	/* one mention of the path, and why */
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (json_file_load(p, path, FILE_SUMMARY, err, errlen))
 		goto out;
-	}
-	if (!json_parser_load_from_file(p, path, &e)) {
-		/* json-glib names the file itself ("PATH:1:1: Parse error"),
-		 * except when it cannot open it */
-		if (g_str_has_prefix(e->message, path) &&
-		    e->message[strlen(path)] == ':')
-			snprintf(err, errlen, "%s", e->message);
-		else
-			snprintf(err, errlen, "%s: %s", path, e->message);
-		g_error_free(e);
-		goto out;
-	}
 	if (JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p)))
 		root = json_node_get_object(json_parser_get_root(p));
 	if (!root || !(sc = array(root, "scenarios"))) {

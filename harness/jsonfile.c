@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* jsonfile.c - parse a JSON file a user names, at most its kind's size
+ *
+ * json_parser_load_from_file() reads until the end, like
+ * g_file_get_contents(): `kdh report /dev/zero` would never end.  Here the
+ * bytes come from file_read() (readfile.c) and the parse errors name the
+ * file as json-glib names its "<data>".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kdh/jsonfile.h"
+
+/**
+ * json_file_load() - parse a JSON file into a parser
+ * @p:		the parser (its root is the file's, which may be NULL for an
+ *		empty file)
+ * @path:	the file
+ * @kind:	what it should be (FILE_SUMMARY): its size limit and name
+ * @err:	"PATH: reason" or "PATH:LINE:COL: Parse error: ..." on failure
+ * @errlen:	its size
+ *
+ * Return: 0, or a negative errno with @err filled
+ */
+int json_file_load(JsonParser *p, const char *path, enum file_kind kind,
+		   char *err, size_t errlen)
+{
+	GError *e = NULL;
+	size_t len;
+	char *data;
+	int rc;
+
+	if ((rc = file_read(path, kind, &data, &len, err, errlen)))
+		return rc;
+	if (!json_parser_load_from_data(p, data, (gssize)len, &e)) {
+		if (g_str_has_prefix(e->message, "<data>:"))
+			snprintf(err, errlen, "%s%s", path, e->message + 6);
+		else
+			snprintf(err, errlen, "%s: %s", path, e->message);
+		g_error_free(e);
+		rc = -EINVAL;
+	}
+	free(data);
+	return rc;
+}
