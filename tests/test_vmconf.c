@@ -473,7 +473,8 @@ Test(vmconf, real_windows11_config_keys)
 }
 
 /* The first line of a bad file says the message it must give:
- * "# error: LINE: what" (a UTF-16 file says it in UTF-16) */
+ * "# error: LINE: what" (a UTF-16 file says it in UTF-16, a CR-only file
+ * ends it with CR) */
 static char *expected_of(const char *path)
 {
 	char *raw, *text, *nl, *want;
@@ -487,7 +488,7 @@ static char *expected_of(const char *path)
 		text = g_strdup(raw);
 	g_free(raw);
 	cr_assert(text && !strncmp(text, "# error: ", 9), "%s", path);
-	nl = strchr(text, '\n');
+	nl = text + strcspn(text, "\r\n");	/* CR-only files too */
 	*nl = '\0';
 	want = g_ascii_isdigit(text[9]) ? g_strdup_printf("%s:%s", path, text + 9) :
 	       g_strdup_printf("%s: %s", path, text + 9);
