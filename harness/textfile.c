@@ -71,8 +71,10 @@ static int text_clean(const char *file, char *text, char *err, size_t errlen)
 		}
 	}
 	for (const char *p = text; *p; p++) {
-		*w++ = *p == '\r' ? '\n' : *p;
-		p += p[0] == '\r' && p[1] == '\n';
+		char c = *p;	/* read before *w, which may be *p, is written */
+
+		p += c == '\r' && p[1] == '\n';
+		*w++ = c == '\r' ? '\n' : c;
 	}
 	*w = '\0';
 	return 0;
