@@ -4,7 +4,7 @@
  * json_parser_load_from_file() reads until the end, like
  * g_file_get_contents(): `kdh report /dev/zero` would never end.  Here the
  * bytes come from file_read() (readfile.c) and the parse errors name the
- * file as json-glib names its "<data>".
+ * file as json-glib names its "<data>".  An empty file is refused here.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,8 +15,9 @@
 
 /**
  * json_file_load() - parse a JSON file into a parser
- * @p:		the parser (its root is the file's, which may be NULL for an
- *		empty file)
+ * @p:		the parser (its root is the file's, never NULL: an empty
+ *		file is refused, where json-glib's NULL root would make the
+ *		next json_node_*() call print a GLib critical)
  * @path:	the file
  * @kind:	what it should be (FILE_SUMMARY): its size limit and name
  * @err:	"PATH: reason" or "PATH:LINE:COL: Parse error: ..." on failure
@@ -40,6 +41,10 @@ int json_file_load(JsonParser *p, const char *path, enum file_kind kind,
 		else
 			snprintf(err, errlen, "%s: %s", path, e->message);
 		g_error_free(e);
+		rc = -EINVAL;
+	} else if (!json_parser_get_root(p)) {	/* empty, or only blanks */
+		snprintf(err, errlen, "%s: no JSON value in it: not %s", path,
+			 file_kind_name(kind));
 		rc = -EINVAL;
 	}
 	free(data);
