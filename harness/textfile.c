@@ -80,16 +80,40 @@ static int text_clean(const char *file, char *text, char *err, size_t errlen)
 	return 0;
 }
 
+/* The line of byte @off of UTF-16 text (@hi: the index of each unit's
+ * high byte, 1 little-endian, 0 big-endian) */
+static int utf16_line_of(const char *data, size_t off, int hi)
+{
+	int line = 1;
+
+	for (size_t i = 0; i + 1 < off; i += 2) {
+		char lo = data[i + !hi], next = i + 3 < off ? data[i + 2 + !hi] : 0;
+
+		if (data[i + hi])
+			continue;
+		line += lo == '\n' || (lo == '\r' && !(next == '\n' &&
+							 !data[i + 2 + hi]));
+	}
+	return line;
+}
+
 static char *utf16(const char *file, const char *data, size_t len,
 		   const char *charset, char *err, size_t errlen)
 {
 	GError *e = NULL;
-	gsize got = 0;
-	char *out = g_convert(data, (gssize)len, "UTF-8", charset, NULL, &got, &e);
+	gsize got = 0, read = 0;
+	char *out = g_convert(data, (gssize)len, "UTF-8", charset, &read, &got, &e);
 
+	if (out && read != len) {	/* with &read, a partial end is no error */
+		g_free(out);
+		out = NULL;
+		g_set_error_literal(&e, G_CONVERT_ERROR, G_CONVERT_ERROR_PARTIAL_INPUT,
+				    "Partial character sequence at end of input");
+	}
 	if (!out) {
-		snprintf(err, errlen, "%s: not valid %s text: %s", file, charset,
-			 e->message);
+		snprintf(err, errlen, "%s:%d: not valid %s text: %s", file,
+			 utf16_line_of(data, read, !strcmp(charset, "UTF-16LE")),
+			 charset, e->message);
 		g_error_free(e);
 		return NULL;
 	}
