@@ -10,17 +10,21 @@
  *
  * What cannot be seen must not change the meaning: a BOM in the middle of
  * a VM config made "\uFEFFostype" an unknown key (the Hyper-V BLOCK was
- * missed), one before "busparams" in bcdedit output dropped it.  So a BOM
- * anywhere but at the start, a format character (U+200B zero width space,
- * U+2060 word joiner, the bidi controls...) or a control character other
- * than tab and the line ends is refused with its line.  Refused rather
- * than stripped, also at a line start where `cat a.txt b.txt` puts one:
- * kdh cannot know the join was meant, and the fix is one keystroke.
+ * missed), one before "busparams" in bcdedit output dropped it, and so did
+ * a no-break space after it.  So a BOM anywhere but at the start, a
+ * format character (U+200B zero width space, U+2060 word joiner, the bidi
+ * controls...) or one that shows as nothing (a Hangul filler, a variation
+ * selector), a space other than U+0020, a Unicode line separator or a
+ * control character other than tab and the line ends is refused with its
+ * line.  Refused rather than stripped, also a BOM at a line start where
+ * `cat a.txt b.txt` puts one: kdh cannot know the join was meant, and
+ * the fix is one keystroke.
  * Line ends are LF afterwards: CRLF, CR alone (old Mac editors) and a mix
  * of them each end one line, so a CR-only config is not one long line and
  * line numbers count as an editor does.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +43,21 @@ static int line_of(const char *data, size_t off)
 	return line;
 }
 
+/* Characters that show as nothing though Unicode does not call them
+ * format characters: the Hangul fillers, the combining grapheme joiner,
+ * the variation selectors, Mongolian's, and the braille blank */
+static bool blank_letter(gunichar c)
+{
+	return c == 0x115f || c == 0x1160 || c == 0x3164 || c == 0xffa0 ||
+	       c == 0x034f || (c >= 0x180b && c <= 0x180f) || c == 0x2800 ||
+	       (c >= 0xfe00 && c <= 0xfe0f) || (c >= 0xe0100 && c <= 0xe01ef);
+}
+
 /* What @c is when it may not be in a text file, or NULL */
 static const char *unseen(gunichar c)
 {
+	GUnicodeType t = g_unichar_type(c);
+
 	if (c == 0xfeff)
 		return "a byte-order mark after the start of the file (files "
 		       "joined with cat?): it hides what follows; delete it";
@@ -49,9 +65,14 @@ static const char *unseen(gunichar c)
 	    (c >= 0x7f && c < 0xa0))
 		return "a control character (only tabs and line ends are allowed): "
 		       "delete it";
-	if (g_unichar_type(c) == G_UNICODE_FORMAT)
+	if (t == G_UNICODE_FORMAT || blank_letter(c))
 		return "an invisible character: it would change what the line "
 		       "means; delete it";
+	if (t == G_UNICODE_SPACE_SEPARATOR && c != ' ')
+		return "a space that is not a plain space: kdh would read it as "
+		       "part of a word; type a plain space";
+	if (t == G_UNICODE_LINE_SEPARATOR || t == G_UNICODE_PARAGRAPH_SEPARATOR)
+		return "a Unicode line separator: end the line with a plain line end";
 	return NULL;
 }
 

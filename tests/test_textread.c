@@ -188,7 +188,15 @@ Test(textread, invisible_characters_are_refused_with_their_line)
 	REFUSED("a\n\x1b[2J", "f:2: U+001B: a control character");
 	REFUSED("a\x7f", "f:1: U+007F: a control character");
 	REFUSED("a\xc2\x85", "f:1: U+0085: a control character");
-	DECODES("a\tb \xc2\xa0\xe2\x82\xac", "a\tb \xc2\xa0\xe2\x82\xac");
+	REFUSED("k\xe3\x85\xa4", "f:1: U+3164: an invisible character");
+	REFUSED("k\xef\xb8\x8f", "f:1: U+FE0F: an invisible character");
+	REFUSED("k\xcd\x8f", "f:1: U+034F: an invisible character");
+	REFUSED("k\xe2\xa0\x80", "f:1: U+2800: an invisible character");
+	REFUSED("a\n\nb\xc2\xa0" "0.19.0", "f:3: U+00A0: a space that is not a plain space");
+	REFUSED("k\xe2\x80\x89", "f:1: U+2009: a space that is not");
+	REFUSED("k\xe3\x80\x80", "f:1: U+3000: a space that is not");
+	REFUSED("k\xe2\x80\xa8", "f:1: U+2028: a Unicode line separator");
+	DECODES("a\tb \xe2\x82\xac \xc3\xa9 \xe4\xb8\xad", "a\tb \xe2\x82\xac \xc3\xa9 \xe4\xb8\xad");
 }
 
 /* A CR-only config (an old Mac editor) is read line by line: its NIC and

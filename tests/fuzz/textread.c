@@ -5,7 +5,7 @@
  * memfd that file_read() and text_read() read back through /proc.
  * Invariants: decoded text is valid UTF-8 with LF line ends and nothing
  * invisible (no CR, no U+FEFF, no format or control character but tab
- * and LF); UTF-8 input comes out unchanged but for a leading BOM dropped
+ * and LF, no space but U+0020); UTF-8 input comes out unchanged but for a leading BOM dropped
  * and CRLF / CR made LF; a refusal is one line naming the file, and a
  * line it names exists; file_read() returns the bytes exactly up to the
  * kind's limit and -EFBIG past it; text_read() agrees with text_decode(). */
@@ -44,6 +44,8 @@ static void text_check(const char *text)
 			   (c < 0x80 || c >= 0xa0)), "U+%04X kept", (unsigned)c);
 		FUZZ_CHECK(g_unichar_type(c) != G_UNICODE_FORMAT, "U+%04X kept",
 			   (unsigned)c);
+		FUZZ_CHECK(c == ' ' || !g_unichar_isspace(c) || c == '\t' ||
+			   c == '\n', "space U+%04X kept", (unsigned)c);
 	}
 }
 
