@@ -122,10 +122,10 @@ static char *utf16(const char *file, const char *data, size_t len,
 		   const char *charset, char *err, size_t errlen)
 {
 	GError *e = NULL;
-	gsize got = 0, read = 0;
-	char *out = g_convert(data, (gssize)len, "UTF-8", charset, &read, &got, &e);
+	gsize got = 0, used = 0;
+	char *out = g_convert(data, (gssize)len, "UTF-8", charset, &used, &got, &e);
 
-	if (out && read != len) {	/* with &read, a partial end is no error */
+	if (out && used != len) {	/* with &used, a partial end is no error */
 		g_free(out);
 		out = NULL;
 		g_set_error_literal(&e, G_CONVERT_ERROR, G_CONVERT_ERROR_PARTIAL_INPUT,
@@ -133,7 +133,7 @@ static char *utf16(const char *file, const char *data, size_t len,
 	}
 	if (!out) {
 		snprintf(err, errlen, "%s:%d: not valid %s text: %s", file,
-			 utf16_line_of(data, read, !strcmp(charset, "UTF-16LE")),
+			 utf16_line_of(data, used, !strcmp(charset, "UTF-16LE")),
 			 charset, e->message);
 		g_error_free(e);
 		return NULL;
