@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* baseline_cmd.c - `kdh baseline update`: store a run as the baseline */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
 
 #include "kdh/baseline.h"
 #include "kdh/cli.h"
+#include "kdh/textfile.h"
 
 static int baseline_main(int argc, char **argv)
 {
 	char err[400];
 	struct baseline *b;
-	gchar *text;
-	gsize len;
+	char *text;
+	size_t len;
 	char *run;
 	int rc;
 
@@ -33,14 +35,13 @@ static int baseline_main(int argc, char **argv)
 		return cli_error(&kdh_cmd_baseline, KDH_EXIT_USAGE, "%s", err);
 	}
 	baseline_free(b);
-	if (!g_file_get_contents(run, &text, &len, NULL)) {
-		rc = cli_error(&kdh_cmd_baseline, KDH_EXIT_USAGE, "%s: cannot read "
-			       "it", run);
+	if (file_read(run, FILE_SUMMARY, &text, &len, err, sizeof(err))) {
+		rc = cli_error(&kdh_cmd_baseline, KDH_EXIT_USAGE, "%s", err);
 		g_free(run);
 		return rc;
 	}
 	rc = write_file_atomic(argv[3], text, len);
-	g_free(text);
+	free(text);
 	if (rc) {
 		g_free(run);
 		return cli_error(&kdh_cmd_baseline, KDH_EXIT_FAIL, "%s: %s", argv[3],

@@ -320,7 +320,7 @@ int pve_cpu_models_parse(const char *file, const char *text,
 int pve_cpu_models_load(const char *path, struct pve_cpu_models *out,
 			char *err, size_t errlen)
 {
-	gchar *text = text_load(path, err, errlen);	/* NUL, UTF-8: file:line */
+	gchar *text = text_read(path, FILE_CPU_MODELS, err, errlen);	/* NUL, UTF-8: file:line */
 	int rc;
 
 	if (!text)

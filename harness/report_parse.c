@@ -16,6 +16,7 @@
 
 #include "harness/report_priv.h"
 #include "kdh/json_read.h"
+#include "kdh/jsonfile.h"
 
 /* A string that names none of the values it may take: say which it was
  * (escaped, cut to a readable length) and what it may be */
@@ -517,23 +518,11 @@ int report_summary_load(const char *dir, GArray *rs, uint64_t *seed, char *err,
 	gchar *path = g_file_test(dir, G_FILE_TEST_IS_DIR) ?
 		      g_build_filename(dir, "summary.json", NULL) : g_strdup(dir);
 	JsonParser *p = json_parser_new();
-	GError *e = NULL;
-	gchar *text = NULL;
-	gsize len;
 	struct jr jr;
 	uint64_t s;
 	int rc = -1;
 
-	if (access(path, R_OK)) {	/* one mention of the path, and why */
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!g_file_get_contents(path, &text, &len, &e)) {
-		snprintf(err, errlen, "%s: %s", path, e->message);
-		g_error_free(e);
-		goto out;
-	}
-	if (jr_parse(p, path, text, len, err, errlen))
+	if (json_file_load(p, path, FILE_SUMMARY, err, errlen))
 		goto out;
 	jr_init(&jr, path, err, errlen);
 	if (report_summary_parse(&jr, json_parser_get_root(p), rs, &s, st, pv) ||
@@ -542,7 +531,6 @@ int report_summary_load(const char *dir, GArray *rs, uint64_t *seed, char *err,
 	rc = 0;
 out:
 	g_object_unref(p);
-	g_free(text);
 	g_free(path);
 	return rc;
 }

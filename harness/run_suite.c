@@ -93,9 +93,9 @@ static void load_file(struct suite *s, const char *path)
 		load_builtin(s, b);
 		return;
 	}
-	text = text_load(path, err, sizeof(err));
+	text = text_read(path, FILE_SCENARIO, err, sizeof(err));
 	if (!text) {
-		fprintf(stderr, "%s%s\n", err, strchr(path, '/') ||
+		fprintf(stderr, "%s%s\n", err, !*path || strchr(path, '/') ||
 			g_file_test(path, G_FILE_TEST_EXISTS) ? "" :
 			" (nor a built-in scenario: kdh list names them)");
 		s->bad = true;

@@ -467,7 +467,7 @@ int scenario_parse(const char *file, const char *text, struct scenario *sc,
 int scenario_load(const char *path, struct scenario *sc, char *err,
 		  size_t errlen)
 {
-	gchar *text = text_load(path, err, errlen);
+	gchar *text = text_read(path, FILE_SCENARIO, err, errlen);
 	int rc;
 
 	if (!text)

@@ -259,7 +259,7 @@ int check_bcdedit_load(const struct kdh_cmd *cmd, const char *bcd,
 		       struct dbgsettings *d)
 {
 	char err[512];
-	gchar *text = text_load(bcd, err, sizeof(err));
+	gchar *text = text_read(bcd, FILE_BCDEDIT, err, sizeof(err));
 	int rc;
 
 	if (!text)
@@ -475,8 +475,9 @@ const struct kdh_cmd kdh_cmd_check = {
 "\n"
 "Options:\n"
 "  --bcdedit FILE     the output of `bcdedit /dbgsettings` or `bcdedit /enum\n"
-"                     {dbgsettings}` from the guest (default: Windows'\n"
-"                     defaults: dhcp yes, no busparams)\n"
+"                     {dbgsettings}` from the guest, UTF-8 or UTF-16 with its\n"
+"                     BOM, at most 256 KiB (default: Windows' defaults:\n"
+"                     dhcp yes, no busparams)\n"
 "  --network KIND     static or dhcp: the network the debug NIC is on\n"
 "  --windows BUILD    the guest's Windows build as you have it: ver's\n"
 "                     10.0.19045.5247, winver's 22H2 (Windows 10 or 11 by\n"

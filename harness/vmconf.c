@@ -355,7 +355,7 @@ void vmconf_init(struct vmconf *c, const char *file)
 /** vmconf_load() - read a VM config file */
 int vmconf_load(const char *path, struct vmconf *c, char *err, size_t errlen)
 {
-	gchar *text = text_load(path, err, errlen);
+	gchar *text = text_read(path, FILE_VMCONF, err, errlen);
 	int rc;
 
 	if (!text)

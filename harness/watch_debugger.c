@@ -18,15 +18,19 @@
 
 #include "harness/watch_priv.h"
 #include "kdh/cli.h"
+#include "kdh/textfile.h"
 
 /* The line of @path whose first word is @field (bcdedit's "name  value"),
  * 0 when it cannot be told (standard input, a file gone since) */
 static int field_line(const char *path, const char *field)
 {
 	gchar *text = NULL, **lines;
+	char err[400];
 	int line = 0;
 
-	if (!strcmp(path, "-") || !g_file_get_contents(path, &text, NULL, NULL))
+	/* read as check_bcdedit_load() read it: the same line numbers */
+	if (!strcmp(path, "-") ||
+	    !(text = text_read(path, FILE_BCDEDIT, err, sizeof(err))))
 		return 0;
 	lines = g_strsplit(text, "\n", -1);
 	for (int i = 0; lines[i] && !line; i++) {

@@ -23,6 +23,7 @@
 #include "harness/watch_priv.h"
 #include "kdh/cli.h"
 #include "kdh/pve_pci.h"
+#include "kdh/textfile.h"
 #include "kdh/winbuild.h"
 
 /**
@@ -264,17 +265,18 @@ uint64_t watch_qemu_start(unsigned vmid, const char *pid_dir, unsigned *pid)
 {
 	struct timespec rt, bt;
 	unsigned long long ticks;
-	char path[600], *text = NULL;
+	char path[600], err[700], *text = NULL;
+	size_t len;
 	long hz = sysconf(_SC_CLK_TCK);
 	unsigned long v = 0;
 	uint64_t since_ns;
 
 	*pid = 0;
 	snprintf(path, sizeof(path), "%s/%u.pid", pid_dir, vmid);
-	if (!g_file_get_contents(path, &text, NULL, NULL))
+	if (file_read(path, FILE_PID, &text, &len, err, sizeof(err)))
 		return AN_NONE;
 	v = strtoul(text, NULL, 10);
-	g_free(text);
+	free(text);
 	if (!v || v > 4194304 || hz <= 0 || !is_qemu_of((unsigned)v, vmid) ||
 	    start_ticks((unsigned)v, &ticks))
 		return AN_NONE;

@@ -100,7 +100,7 @@ Test(scenario, bad_corpus_gives_exact_messages)
 
 		/* read as kdh reads a file: text_decode() first (NUL, UTF-8) */
 		cr_assert(g_file_get_contents(path, &raw, &len, NULL));
-		cr_assert_eq(sscanf(raw, "# error: %399[^\n]", expected), 1, "%s", name);
+		cr_assert_eq(sscanf(raw, "# error: %399[^\r\n]", expected), 1, "%s", name);
 		want = g_ascii_isdigit(expected[0]) ?
 		       g_strdup_printf("%s:%s", name, expected) :
 		       g_strdup_printf("%s: %s", name, expected);
