@@ -17,6 +17,7 @@
 #include <glib.h>
 
 #include "harness/run_console.h"
+#include "harness/run_results.h"
 #include "harness/run_suite.h"
 #include "kdh/accel.h"
 #include "kdh/baseline.h"
@@ -132,17 +133,42 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 	return 0;
 }
 
-static int run_dir_make(const struct run_args *a, char *dir, size_t len)
+/* The run's own directory (run_results.c: made exclusively), its plan in it */
+static int run_dir_make(const struct run_args *a, const struct suite *s,
+			const struct provenance *prov, char *dir, size_t len)
 {
 	time_t now = time(NULL);
-	char stamp[32];
+	char stamp[32], base[64], err[700];
 
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
-	snprintf(dir, len, "%s/run-%s-%" PRIu64, a->results, stamp, a->seed);
-	if (g_mkdir_with_parents(dir, 0755))
-		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "%s: cannot create "
-				 "the results directory", dir);
+	snprintf(base, sizeof(base), "run-%s-%" PRIu64, stamp, a->seed);
+	if (run_dir_create(a->results, base, dir, len, err, sizeof(err)))
+		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "%s", err);
+	if (run_plan_write(dir, s->sc, s->n, a->seed, prov, err, sizeof(err)))
+		return cli_error(&kdh_cmd_run, KDH_EXIT_FAIL, "%s; nothing ran", err);
 	return 0;
+}
+
+/* Output paths that cannot be meant: empty, or with a control character */
+static int paths_check(const struct run_args *a)
+{
+	const char *opt[] = { "--results", "--json", "--junit" };
+	const char *path[] = { a->results, a->json, a->junit };
+	char err[200];
+
+	for (size_t i = 0; i < 3; i++)
+		if (path[i] && run_path_check(opt[i], path[i], err, sizeof(err)))
+			return cli_usage_error(&kdh_cmd_run, "%s", err);
+	return 0;
+}
+
+/* One output file's write: PATH: errno text when it failed */
+static int written(const char *path, int rc)
+{
+	if (rc)
+		fprintf(stderr, "kdh run: %s: %s\n", strcmp(path, "-") ? path :
+			"standard output", strerror(rc < 0 ? -rc : EIO));
+	return rc ? 1 : 0;
 }
 
 static int outputs_write(const struct run_args *a, const char *dir,
@@ -153,27 +179,28 @@ static int outputs_write(const struct run_args *a, const char *dir,
 	int rc = 0;
 
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	rc |= report_json_file(path, rs, n, a->seed, st);
+	rc |= written(path, report_json_file(path, rs, n, a->seed, st));
 	snprintf(path, sizeof(path), "%s/junit.xml", dir);
-	rc |= report_junit_file(path, rs, n, st);
+	rc |= written(path, report_junit_file(path, rs, n, st));
 	snprintf(path, sizeof(path), "%s/report.html", dir);
-	rc |= report_html_write(path, &(struct report_run){ .name = dir, .dir = dir,
-		.rs = rs, .n = n, .seed = a->seed, .prov = *st->prov,
-		.interrupted = st->interrupted, .scenarios = st->scenarios }, 1);
+	rc |= written(path, report_html_write(path, &(struct report_run){
+		.name = dir, .dir = dir, .rs = rs, .n = n, .seed = a->seed,
+		.prov = *st->prov, .interrupted = st->interrupted,
+		.scenarios = st->scenarios }, 1));
 	if (a->data_fd >= 0) {		/* "-": the data on the real stdout */
 		fflush(stdout);
 		dup2(a->data_fd, STDOUT_FILENO);
 	}
 	if (a->json)
-		rc |= report_json_file(a->json, rs, n, a->seed, st);
+		rc |= written(a->json, report_json_file(a->json, rs, n, a->seed, st));
 	if (a->junit)
-		rc |= report_junit_file(a->junit, rs, n, st);
+		rc |= written(a->junit, report_junit_file(a->junit, rs, n, st));
 	if (a->data_fd >= 0) {
 		fflush(stdout);
 		dup2(STDERR_FILENO, STDOUT_FILENO);
 	}
 	return rc ? cli_error(&kdh_cmd_run, KDH_EXIT_FAIL, "could not write "
-			      "every result file") : 0;
+			      "every result file (said above)") : 0;
 }
 
 static int exit_status(const struct run_totals *t, size_t n,
@@ -215,11 +242,11 @@ static int suite_run(struct suite *s, struct run_args *a)
 		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "--baseline %s", err);
 	}
 	con.base = base;
-	if (!rs || (rc = run_dir_make(a, dir, sizeof(dir)))) {
+	if (!rs || (rc = run_dir_make(a, s, &prov, dir, sizeof(dir)))) {
 		free(rs);
 		baseline_free(base);
 		accel_cache_free(o.accel);
-		return KDH_EXIT_USAGE;
+		return rs ? rc : KDH_EXIT_FAIL;
 	}
 	o.results_dir = con.dir = dir;
 	if (getenv("KDH_TEST_PAUSE") &&
@@ -253,6 +280,11 @@ static int suite_run(struct suite *s, struct run_args *a)
 	if (st.interrupted)
 		report_interrupted(a->tap ? stderr : stdout, &st, rs, (size_t)ran,
 				   dir);
+	else if (con.unwritten)
+		fprintf(stderr, "kdh run: stopped: %s's results could not be "
+			"written (%s); %zu scenario%s not run\n", con.unwritten->name,
+			con.unwritten->reason, s->n - (size_t)ran,
+			s->n - (size_t)ran == 1 ? "" : "s");
 	free(rs);
 	baseline_free(base);
 	return rc && !st.interrupted ? rc : exit_status(&t, (size_t)ran, &st);
@@ -264,6 +296,8 @@ static int run_main(int argc, char **argv)
 	struct suite s = { 0 };
 	int rc = args_parse(&kdh_cmd_run, argc, argv, &a);
 
+	if (!rc)
+		rc = paths_check(&a);
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? KDH_EXIT_OK : rc;
 	if ((a.json && !strcmp(a.json, "-")) || (a.junit && !strcmp(a.junit, "-"))) {

@@ -84,6 +84,8 @@ struct report_run {
 	struct provenance prov;
 	bool interrupted;
 	size_t scenarios;
+	const char *incomplete;	/* no summary.json: why, and what is
+				   missing (report_partial.c); NULL */
 	int64_t when;
 	size_t order;
 };
