@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -434,7 +433,7 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 		return -ENOMEM;
 	snprintf(dir, sizeof(dir), "%s/%s", o->results_dir, s->sc->name);
 	r->unwritten = true;		/* until its files are open */
-	if (mkdir(dir, 0755)) {		/* names are unique in a run */
+	if (g_mkdir_with_parents(dir, 0755)) {	/* unique: run_suite.c */
 		snprintf(s->err, sizeof(s->err), "%s: %s", dir, strerror(errno));
 		return -EIO;
 	}
