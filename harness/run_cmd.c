@@ -213,6 +213,20 @@ static int exit_status(const struct run_totals *t, size_t n,
 	return n && t->skip == n ? 77 : KDH_EXIT_OK;
 }
 
+/* The run stopped because a scenario's results could not be written */
+static void unwritten_say(const struct run_console *con, size_t n, size_t ran)
+{
+	fflush(stdout);
+	if (!con->unwritten)
+		return;
+	if (con->tap)
+		printf("Bail out! results cannot be written\n");
+	fflush(stdout);
+	fprintf(stderr, "kdh run: stopped: %s's results could not be written "
+		"(%s); %zu scenario%s not run\n", con->unwritten->name,
+		con->unwritten->reason, n - ran, n - ran == 1 ? "" : "s");
+}
+
 static int suite_run(struct suite *s, struct run_args *a)
 {
 	struct scenario_result *rs = calloc(s->n ? s->n : 1, sizeof(*rs));
@@ -274,17 +288,13 @@ static int suite_run(struct suite *s, struct run_args *a)
 	t.wall_s = run_console_now() - con.t0;
 	if (!a->tap)
 		report_summary(stdout, &t, a->seed);
+	unwritten_say(&con, s->n, (size_t)ran);
 	rc = outputs_write(a, dir, rs, (size_t)ran, &st);
 	if (st.interrupted && a->tap)	/* TAP's word for a run cut short */
 		printf("Bail out! interrupted by %s\n", st.signal);
 	if (st.interrupted)
 		report_interrupted(a->tap ? stderr : stdout, &st, rs, (size_t)ran,
 				   dir);
-	else if (con.unwritten)
-		fprintf(stderr, "kdh run: stopped: %s's results could not be "
-			"written (%s); %zu scenario%s not run\n", con.unwritten->name,
-			con.unwritten->reason, s->n - (size_t)ran,
-			s->n - (size_t)ran == 1 ? "" : "s");
 	free(rs);
 	baseline_free(base);
 	return rc && !st.interrupted ? rc : exit_status(&t, (size_t)ran, &st);
