@@ -517,6 +517,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		run_test_pause(o);
 	if (!rc && ns_loop_run(s.loop, s.t0 + sc->timeout_ns))
 		snprintf(s.err, sizeof(s.err), "%s", ns_loop_error(s.loop));
+	s.kept |= !rc && ns_loop_end(s.loop) == NS_LOOP_WALL_LIMIT; /* budgets */
 	if (!rc && ns_loop_end(s.loop) == NS_LOOP_INTERRUPTED && !s.skip[0]) {
 		stopped = true;
 		sim_event(&s, "interrupted");

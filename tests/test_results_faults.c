@@ -300,9 +300,9 @@ Test(results_faults, a_read_only_results_directory_stops_the_run,
 	g_free(out); g_free(run); g_free(log); g_free(res); g_free(dir);
 }
 
-/* --max-capture: the ERROR result is judged on the capture it kept */
-Test(results_faults, the_capture_limit_result_analyses_what_was_kept,
-     .timeout = 60)
+/* A budget's ERROR result is judged on the capture it kept */
+static void budget_kept(const char *opt, const char *val, const char *off,
+			const char *offval)
 {
 	static const char text[] =
 		"[scenario]\ntimeout = 100000h\n"
@@ -317,7 +317,7 @@ Test(results_faults, the_capture_limit_result_analyses_what_was_kept,
 	char *sc = g_build_filename(dir, "runaway.kdh", NULL);
 	char *res = g_build_filename(dir, "r", NULL), *out, *err, *run, *path;
 	const char *argv[] = { getenv("KDH_BIN"), "run", sc, "--seed", "1",
-			       "--results", res, "--max-capture", "64K", NULL };
+			       "--results", res, opt, val, off, offval, NULL };
 	JsonParser *p = json_parser_new();
 	JsonObject *r;
 
@@ -335,6 +335,18 @@ Test(results_faults, the_capture_limit_result_analyses_what_was_kept,
 	test_rmtree(dir);
 	g_free(path); g_free(run); g_free(out); g_free(err); g_free(res);
 	g_free(sc); g_free(dir);
+}
+
+Test(results_faults, the_capture_limit_result_analyses_what_was_kept,
+     .timeout = 60)
+{
+	budget_kept("--max-capture", "64K", "--max-wall", "0");
+}
+
+Test(results_faults, the_wall_limit_result_analyses_what_was_kept,
+     .timeout = 60)
+{
+	budget_kept("--max-wall", "1ms", "--max-capture", "0");
 }
 
 /* --results "" wrote into /; a control character is a paste gone wrong */
