@@ -541,9 +541,10 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		;	/* said above */
 	} else if (s.kept && !r->unwritten) {
 		run_judge(sc, r);	/* what the capture kept; no verdict */
+		if (!r->unwritten)	/* else: the kd-VM.log it could not write */
+			snprintf(r->reason, sizeof(r->reason), "%s", s.err);
 		r->verdict = V_ERROR;
 		r->failed = 0;
-		snprintf(r->reason, sizeof(r->reason), "%s", s.err);
 	} else if (rc || s.err[0]) {
 		r->verdict = V_ERROR;
 		snprintf(r->reason, sizeof(r->reason), "%s", s.err[0] ? s.err :
