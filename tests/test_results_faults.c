@@ -155,6 +155,23 @@ Test(results_faults, one_scenario_name_twice_is_refused, .timeout = 60)
 	g_free(out); g_free(err);
 	cr_assert_eq(test_run(twice, &out, &err), 2, "%s%s", out, err);
 	cr_assert(strstr(err, "given twice"), "%s", err);
+	g_free(out); g_free(err);
+	{	/* a name the run's own files take */
+		char *text, *body, *sj = g_build_filename(dir, "sj.kdh", NULL);
+		const char *own[] = { getenv("KDH_BIN"), "run", sj, "--results",
+				      res, NULL };
+
+		cr_assert(g_file_get_contents(fa, &text, NULL, NULL));
+		body = g_strconcat("[scenario]\nname = summary.json\n",
+				   strstr(text, "[network"), NULL);
+		cr_assert(g_file_set_contents(sj, body, -1, NULL));
+		cr_assert_eq(test_run(own, &out, &err), 2, "%s%s", out, err);
+		cr_assert(strstr(err, "'summary.json' is a file of the run's own "
+				 "directory"), "%s", err);
+		g_free(text);
+		g_free(body);
+		g_free(sj);
+	}
 	test_rmtree(dir);
 	g_free(out); g_free(err); g_free(res); g_free(fa); g_free(fb);
 	g_free(a); g_free(b); g_free(dir);
