@@ -224,21 +224,29 @@ Test(results_faults, report_of_a_killed_run_shows_what_completed,
 	g_free(want); g_free(run); g_free(log); g_free(res); g_free(dir);
 }
 
-/* A mount namespace of this test's own with a tmpfs of @size on @dir;
- * skips the test where that is not possible */
-static void tmpfs_private(const char *dir, const char *size)
+/* A mount namespace of this test's own with a tmpfs of @size on
+ * @top/r; skips the test (@top removed) where that is not possible */
+static void tmpfs_private(const char *top, const char *size)
 {
-	char opts[32];
+	char *dir = g_build_filename(top, "r", NULL), opts[32], why[200] = "";
 
+	mkdir(dir, 0755);
 	if (geteuid() != 0)
-		cr_skip_test("needs root: mounts a small tmpfs in a mount "
-			     "namespace of its own");
-	if (unshare(CLONE_NEWNS) ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		cr_skip_test("no mount namespace here: %s", strerror(errno));
+		snprintf(why, sizeof(why), "needs root: mounts a small tmpfs in a "
+			 "mount namespace of its own");
+	else if (unshare(CLONE_NEWNS) ||
+		 mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		snprintf(why, sizeof(why), "no mount namespace here: %s",
+			 strerror(errno));
 	snprintf(opts, sizeof(opts), "size=%s", size);
-	if (mount("tmpfs", dir, "tmpfs", 0, opts))
-		cr_skip_test("cannot mount a tmpfs: %s", strerror(errno));
+	if (!why[0] && mount("tmpfs", dir, "tmpfs", 0, opts))
+		snprintf(why, sizeof(why), "cannot mount a tmpfs: %s",
+			 strerror(errno));
+	g_free(dir);
+	if (why[0]) {
+		test_rmtree(top);
+		cr_skip_test("%s", why);
+	}
 }
 
 /* The run stopped on a write failure: exit 1, the file and the errno
@@ -267,8 +275,7 @@ Test(results_faults, a_full_disk_stops_the_run_naming_file_and_errno,
 	const char *argv[] = { getenv("KDH_BIN"), "run", "--seed", "1",
 			       "--results", res, NULL };
 
-	mkdir(res, 0755);
-	tmpfs_private(res, "64k");
+	tmpfs_private(dir, "64k");
 	cr_assert_eq(test_run(argv, &out, &err), 1, "%s%s", out, err);
 	all = g_strconcat(out, err, NULL);
 	stopped_check(all, "No space left on device");
@@ -298,8 +305,7 @@ Test(results_faults, a_read_only_results_directory_stops_the_run,
 	pid_t pid;
 	int rc;
 
-	mkdir(res, 0755);
-	tmpfs_private(res, "8m");
+	tmpfs_private(dir, "8m");
 	pid = ti_spawn(argv, "300ms", log, NULL);
 	ti_wait_for(res, "result.json", 1, pid, -1, NULL);
 	run = ti_run_dir(res);
