@@ -284,6 +284,7 @@ static int suite_run(struct suite *s, struct run_args *a)
 	accel_cache_free(o.accel);
 	st.interrupted = run_stop_signal != 0;
 	st.signal = st.interrupted ? run_signal_name(run_stop_signal) : NULL;
+	st.stopped = con.unwritten ? con.unwritten->reason : NULL;
 	report_totals(rs, (size_t)ran, &t);
 	t.wall_s = run_console_now() - con.t0;
 	if (!a->tap)

@@ -299,8 +299,11 @@ Test(results_faults, a_read_only_results_directory_stops_the_run,
 	char *dir = g_dir_make_tmp("kdh-faults-XXXXXX", NULL);
 	char *res = g_build_filename(dir, "r", NULL);
 	char *log = g_build_filename(dir, "out.txt", NULL);
+	char *json = g_build_filename(dir, "summary.json", NULL);
 	const char *argv[] = { getenv("KDH_BIN"), "run", "--seed", "1",
-			       "--results", res, NULL };
+			       "--results", res, "--json", json, NULL };
+	JsonParser *p = json_parser_new();
+	JsonObject *sum;
 	char *run, *out;
 	pid_t pid;
 	int rc;
@@ -318,6 +321,13 @@ Test(results_faults, a_read_only_results_directory_stops_the_run,
 	out = ti_slurp(log);
 	cr_assert_eq(rc, 1, "%s", out);
 	stopped_check(out, "Read-only file system");
+	sum = ti_json_load(p, json);	/* --json is outside: it says why */
+	cr_assert(strstr(json_object_get_string_member(sum, "stopped"),
+			 "Read-only file system"), "%s", json);
+	cr_assert_gt(json_object_get_int_member(json_object_get_object_member(sum,
+		"counts"), "not_run"), 0, "%s", json);
+	g_object_unref(p);
+	g_free(json);
 	umount2(run, MNT_DETACH);
 	umount2(res, MNT_DETACH);
 	test_rmtree(dir);
