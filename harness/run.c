@@ -499,7 +499,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 	struct sim s = { .sc = sc, .opts = o };
 	double t0 = wall_now();
 	bool stopped = false;
-	int rc;
+	int rc, cap_rc;
 
 	memset(r, 0, sizeof(*r));
 	r->index = sc->index;
@@ -530,8 +530,9 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		r->verdict = V_SKIP;
 		snprintf(r->reason, sizeof(r->reason), "%s", s.skip);
 	}
-	if (s.cap && (rc = ns_pcapng_close(s.cap))) {
-		snprintf(s.err, sizeof(s.err), "%s: %s", r->capture, strerror(-rc));
+	if (s.cap && (cap_rc = ns_pcapng_close(s.cap))) {
+		snprintf(s.err, sizeof(s.err), "%s: %s", r->capture,
+			 strerror(-cap_rc));
 		r->unwritten = true;
 	}
 	s.cap = NULL;
