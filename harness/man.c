@@ -416,7 +416,8 @@ void man_index_print(FILE *out, const struct kdh_cmd *const *cmds, size_t n,
 		 "QEMU starts the VM's machine and CPU under KVM, else TCG), "
 		 "\\fBkvm\\fR (no probe, no fallback) or \\fBtcg\\fR.");
 	roff_req(&r, ".SH FILES\n.TP\n.I results/run\\-DATE\\-SEED/\nwhat "
-		 "\\fBkdh run\\fR writes: a directory per scenario (capture."
+		 "\\fBkdh run\\fR writes (\\-2, \\-3, ... when that one is taken): "
+		 "plan.json, a directory per scenario (capture."
 		 "pcapng, result.json, target.log), summary.json, junit.xml and "
 		 "report.html (\\fBkdh report\\fR's page of the run)"
 		 "\n.TP\n.I /etc/pve/qemu\\-server/VMID.conf\nthe Proxmox VE VM "

@@ -438,6 +438,7 @@ static void status_json(JsonBuilder *b, const struct scenario_result *rs,
 	report_totals(rs, n, &t);
 	jb_bool(b, "interrupted", st && st->interrupted);
 	jb_str(b, "signal", st && st->interrupted ? st->signal : NULL);
+	jb_str(b, "stopped", st ? st->stopped : NULL);
 	json_builder_set_member_name(b, "counts");
 	json_builder_begin_object(b);
 	jb_int(b, "scenarios", (int64_t)scenarios_of(st, n));

@@ -189,11 +189,18 @@ static void heading(GString *h, const struct rp_screen *s)
 			       (unsigned long long)s->last->seed);
 	if (s->last->prov.date[0])
 		g_string_append_printf(h, ", %s", s->last->prov.date);
-	if (s->last->interrupted || s->last->scenarios > s->last->n)
+	if (s->last->incomplete)
+		g_string_append_printf(h, " of %zu", s->last->scenarios);
+	else if (s->last->interrupted || s->last->scenarios > s->last->n)
 		g_string_append_printf(h, " of %zu (⚠ interrupted: the others did not "
 				       "run)", s->last->scenarios);
 	g_string_append_printf(h, "; %zu run%s in the trends.</p>\n", s->n_runs,
 			       s->n_runs == 1 ? "" : "s");
+	if (s->last->incomplete) {	/* killed, or out of disk */
+		g_string_append(h, "<p class=\"interrupted\">⚠ incomplete run: ");
+		rp_esc(h, s->last->incomplete);
+		g_string_append(h, "</p>\n");
+	}
 }
 
 static void failed_html(GString *h, const struct rp_screen *s)

@@ -145,12 +145,17 @@ struct rp_runs {
 	size_t n;
 	GArray **rs;
 	char **names, **ids, **dirs;
+	char **incomplete;		/* report_run.incomplete's text */
 };
 
 int rp_runs_load(struct rp_runs *rr, char *const *args, size_t n, char *err,
 		 size_t errlen, FILE *note);
 void rp_runs_free(struct rp_runs *rr);
 const char *rp_run_id(const struct report_run *run);
+
+/* report_partial.c */
+bool rp_partial_is(const char *dir);
+char *rp_partial_load(const char *dir, GArray *rs, struct report_run *run);
 
 /* report_merge.c */
 int report_merge_main(int argc, char **argv, const char *out);

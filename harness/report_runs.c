@@ -11,7 +11,9 @@
  * the run-YYYYMMDD-HHMMSS-SEED name kdh run gave its directory (local
  * time).  When one of them has neither, the order given stands.  Either
  * way, one note on standard error says when the order used is not the
- * order given, so "newest" is never a silent guess.
+ * order given, so "newest" is never a silent guess.  A run directory
+ * without summary.json (killed, disk full) is read from its plan.json and
+ * result.json files (report_partial.c), shown as incomplete.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -50,7 +52,8 @@ static size_t results_expand(const char *path, GPtrArray *out)
 	while (d && (e = g_dir_read_name(d))) {
 		char *run = g_build_filename(path, e, NULL), *s = summary_of(run);
 
-		if (g_str_has_prefix(e, "run-") && g_file_test(s, G_FILE_TEST_IS_REGULAR))
+		if (g_str_has_prefix(e, "run-") &&
+		    (g_file_test(s, G_FILE_TEST_IS_REGULAR) || rp_partial_is(run)))
 			g_ptr_array_add(runs, run);
 		else
 			g_free(run);
@@ -117,14 +120,18 @@ static int load_one(struct rp_runs *rr, size_t i, const char *path, char *err,
 
 	g_free(sum);
 	rr->rs[i] = g_array_new(FALSE, TRUE, sizeof(struct scenario_result));
-	if (none) {
+	if (none && rp_partial_is(path)) {
+		rr->incomplete[i] = rp_partial_load(path, rr->rs[i], run);
+		st.scenarios = run->scenarios;
+	} else if (none) {
 		snprintf(err, errlen, "%s: neither a run (no summary.json in it) nor "
 			 "a results directory (no run-*/summary.json in it)", path);
 		return -1;
-	}
-	if (report_summary_load(path, rr->rs[i], &run->seed, err, errlen, false,
-				&st, &run->prov))
+	} else if (report_summary_load(path, rr->rs[i], &run->seed, err, errlen,
+				       false, &st, &run->prov)) {
 		return -1;
+	}
+	run->incomplete = rr->incomplete[i];
 	rr->names[i] = g_strdup(path);
 	rr->ids[i] = id_of(path);
 	rr->dirs[i] = g_file_test(path, G_FILE_TEST_IS_DIR) ? g_strdup(path) :
@@ -150,6 +157,8 @@ static int twice_check(GPtrArray *paths, char *err, size_t errlen)
 		char *sum = summary_of(paths->pdata[i]);
 
 		real[i] = realpath(sum, NULL);
+		if (!real[i])	/* an incomplete run: its directory */
+			real[i] = realpath(paths->pdata[i], NULL);
 		for (guint k = 0; real[i] && k < i && !rc; k++)
 			if (real[k] && !strcmp(real[k], real[i])) {
 				snprintf(err, errlen, "%s: given twice (as %s and %s); "
@@ -230,6 +239,7 @@ int rp_runs_load(struct rp_runs *rr, char *const *args, size_t n, char *err,
 	rr->names = g_new0(char *, rr->n);
 	rr->ids = g_new0(char *, rr->n);
 	rr->dirs = g_new0(char *, rr->n);
+	rr->incomplete = g_new0(char *, rr->n);
 	for (size_t i = 0; i < rr->n && !rc; i++)
 		rc = load_one(rr, i, paths->pdata[i], err, errlen);
 	if (!rc)
@@ -249,12 +259,14 @@ void rp_runs_free(struct rp_runs *rr)
 		g_free(rr->names[i]);
 		g_free(rr->ids[i]);
 		g_free(rr->dirs[i]);
+		g_free(rr->incomplete[i]);
 	}
 	g_free(rr->runs);
 	g_free(rr->rs);
 	g_free(rr->names);
 	g_free(rr->ids);
 	g_free(rr->dirs);
+	g_free(rr->incomplete);
 	memset(rr, 0, sizeof(*rr));
 }
 

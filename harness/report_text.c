@@ -236,10 +236,12 @@ int report_text_print(FILE *out, const struct report_run *runs, size_t n)
 	if (s.regressions)
 		fprintf(out, "; %zu regression%s", s.regressions,
 			s.regressions == 1 ? "" : "s");
-	if (s.last->scenarios > s.last->n)
+	if (s.last->scenarios > s.last->n && !s.last->incomplete)
 		fprintf(out, "; interrupted: %zu of %zu scenarios ran", s.last->n,
 			s.last->scenarios);
 	fprintf(out, " (%zu run%s given)\n", n, n == 1 ? "" : "s");
+	if (s.last->incomplete)
+		fprintf(out, "INCOMPLETE RUN: %s\n", s.last->incomplete);
 	failed_text(out, &s);
 	skipped_text(out, &s);
 	passed_text(out, &s);

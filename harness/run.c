@@ -406,53 +406,6 @@ static double wall_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* "requires kvm": the device half of the KVM probe (the run's answer) */
-static bool kvm_device_works(const struct run_opts *o, char *why, size_t len)
-{
-	struct accel_cache *c = o->accel ? o->accel : accel_cache_new(ACCEL_AUTO);
-	char found[200];
-	bool ok = accel_cache_mode(c) != ACCEL_TCG &&
-		  accel_kvm_device(c, found, sizeof(found));
-
-	if (accel_cache_mode(c) == ACCEL_TCG)
-		snprintf(found, sizeof(found), "KDH_ACCEL=tcg");
-	if (c != o->accel)
-		accel_cache_free(c);
-	snprintf(why, len, "requires kvm: %s", found);
-	return ok;
-}
-
-/* Requirements this machine does not meet make a scenario SKIP */
-static bool requires_unmet(const struct scenario *sc, const struct run_opts *o,
-			   char *why, size_t len)
-{
-	if (run_uses_bridge(sc, o) && !ns_topo_can_admin()) {
-		snprintf(why, len, "backend bridge needs root or CAP_NET_ADMIN");
-		return true;
-	}
-	for (size_t i = 0; i < sc->n_requires; i++) {
-		const char *r = sc->requires[i];
-
-		if (!strcmp(r, "root") && geteuid() != 0) {
-			snprintf(why, len, "requires root");
-			return true;
-		}
-		if (!strcmp(r, "kvm") && !kvm_device_works(o, why, len))
-			return true;
-		if (!strcmp(r, "qemu")) {
-			gchar *q = g_find_program_in_path("qemu-system-x86_64");
-
-			g_free(q);
-			if (!q) {
-				snprintf(why, len, "requires qemu: no qemu-system-x86_64 "
-					 "in PATH");
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
 /* The progress line's heartbeat: real-clock loops only (a virtual one
  * would spend an event per simulated second, and ends in milliseconds) */
 static void tick_cb(void *opaque)
@@ -479,7 +432,8 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 	if (!s->loop)
 		return -ENOMEM;
 	snprintf(dir, sizeof(dir), "%s/%s", o->results_dir, s->sc->name);
-	if (g_mkdir_with_parents(dir, 0755)) {
+	r->unwritten = true;		/* until its files are open */
+	if (g_mkdir_with_parents(dir, 0755)) {	/* unique: run_suite.c */
 		snprintf(s->err, sizeof(s->err), "%s: %s", dir, strerror(errno));
 		return -EIO;
 	}
@@ -489,6 +443,7 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 		snprintf(s->err, sizeof(s->err), "%s", err);
 		return -EIO;
 	}
+	r->unwritten = false;
 	snprintf(s->dir, sizeof(s->dir), "%s", dir);
 	if (bridge ? run_bridge_build(s) : (networks_build(s) || debugger_build(s)))
 		return -EINVAL;
@@ -514,13 +469,19 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 	return 0;
 }
 
+/* target.log; its failure, like the capture's, is the scenario's error
+ * and stops the run: its results can no longer be kept */
 static void log_write(struct sim *s, const struct run_opts *o)
 {
 	char path[600];
+	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s/target.log", o->results_dir,
 		 s->sc->name);
-	write_file_atomic(path, s->log->str, s->log->len);
+	rc = write_file_atomic(path, s->log->str, s->log->len);
+	if (rc && !s->results->unwritten)
+		snprintf(s->err, sizeof(s->err), "%s: %s", path, strerror(-rc));
+	s->results->unwritten |= rc != 0;
 }
 
 /**
@@ -538,7 +499,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 	struct sim s = { .sc = sc, .opts = o };
 	double t0 = wall_now();
 	bool stopped = false;
-	int rc;
+	int rc, cap_rc;
 
 	memset(r, 0, sizeof(*r));
 	r->index = sc->index;
@@ -546,7 +507,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 	snprintf(r->file, sizeof(r->file), "%s", sc->file);
 	snprintf(r->description, sizeof(r->description), "%s", sc->description);
 	r->seed = run_scenario_seed(o->seed, sc);
-	if (requires_unmet(sc, o, r->reason, sizeof(r->reason))) {
+	if (run_requires_unmet(sc, o, r->reason, sizeof(r->reason))) {
 		r->verdict = V_SKIP;
 		free(np);
 		return 0;
@@ -556,6 +517,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		run_test_pause(o);
 	if (!rc && ns_loop_run(s.loop, s.t0 + sc->timeout_ns))
 		snprintf(s.err, sizeof(s.err), "%s", ns_loop_error(s.loop));
+	s.kept |= !rc && ns_loop_end(s.loop) == NS_LOOP_WALL_LIMIT; /* budgets */
 	if (!rc && ns_loop_end(s.loop) == NS_LOOP_INTERRUPTED && !s.skip[0]) {
 		stopped = true;
 		sim_event(&s, "interrupted");
@@ -568,14 +530,22 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		r->verdict = V_SKIP;
 		snprintf(r->reason, sizeof(r->reason), "%s", s.skip);
 	}
-	if (s.cap && ns_pcapng_close(s.cap) && !s.err[0])
-		snprintf(s.err, sizeof(s.err), "%s: could not complete the capture",
-			 r->capture);
+	if (s.cap && (cap_rc = ns_pcapng_close(s.cap))) {
+		snprintf(s.err, sizeof(s.err), "%s: %s", r->capture,
+			 strerror(-cap_rc));
+		r->unwritten = true;
+	}
 	s.cap = NULL;
-	if (s.log)
+	if (s.log && !r->unwritten)
 		log_write(&s, o);
 	if (s.skip[0]) {
 		;	/* said above */
+	} else if (s.kept && !r->unwritten) {
+		run_judge(sc, r);	/* what the capture kept; no verdict */
+		if (!r->unwritten)	/* else: the kd-VM.log it could not write */
+			snprintf(r->reason, sizeof(r->reason), "%s", s.err);
+		r->verdict = V_ERROR;
+		r->failed = 0;
 	} else if (rc || s.err[0]) {
 		r->verdict = V_ERROR;
 		snprintf(r->reason, sizeof(r->reason), "%s", s.err[0] ? s.err :

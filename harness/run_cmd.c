@@ -18,6 +18,7 @@
 
 #include "harness/run_console.h"
 #include "harness/run_outputs.h"
+#include "harness/run_results.h"
 #include "harness/run_suite.h"
 #include "kdh/accel.h"
 #include "kdh/baseline.h"
@@ -137,17 +138,42 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 	return 0;
 }
 
-static int run_dir_make(const struct run_args *a, char *dir, size_t len)
+/* The run's own directory (run_results.c: made exclusively), its plan in it */
+static int run_dir_make(const struct run_args *a, const struct suite *s,
+			const struct provenance *prov, char *dir, size_t len)
 {
 	time_t now = time(NULL);
-	char stamp[32];
+	char stamp[32], base[64], err[700];
 
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
-	snprintf(dir, len, "%s/run-%s-%" PRIu64, a->results, stamp, a->seed);
-	if (g_mkdir_with_parents(dir, 0755))
-		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "%s: cannot create "
-				 "the results directory", dir);
+	snprintf(base, sizeof(base), "run-%s-%" PRIu64, stamp, a->seed);
+	if (run_dir_create(a->results, base, dir, len, err, sizeof(err)))
+		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "%s", err);
+	if (run_plan_write(dir, s->sc, s->n, a->seed, prov, err, sizeof(err)))
+		return cli_error(&kdh_cmd_run, KDH_EXIT_FAIL, "%s; nothing ran", err);
 	return 0;
+}
+
+/* Output paths that cannot be meant: empty, or with a control character */
+static int paths_check(const struct run_args *a)
+{
+	const char *opt[] = { "--results", "--json", "--junit" };
+	const char *path[] = { a->results, a->json, a->junit };
+	char err[200];
+
+	for (size_t i = 0; i < 3; i++)
+		if (path[i] && run_path_check(opt[i], path[i], err, sizeof(err)))
+			return cli_usage_error(&kdh_cmd_run, "%s", err);
+	return 0;
+}
+
+/* One output file's write: PATH: errno text when it failed */
+static int written(const char *path, int rc)
+{
+	if (rc)
+		fprintf(stderr, "kdh run: %s: %s\n", strcmp(path, "-") ? path :
+			"standard output", strerror(rc < 0 ? -rc : EIO));
+	return rc ? 1 : 0;
 }
 
 static int outputs_write(const struct run_args *a, const char *dir,
@@ -158,27 +184,28 @@ static int outputs_write(const struct run_args *a, const char *dir,
 	int rc = 0;
 
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	rc |= report_json_file(path, rs, n, a->seed, st);
+	rc |= written(path, report_json_file(path, rs, n, a->seed, st));
 	snprintf(path, sizeof(path), "%s/junit.xml", dir);
-	rc |= report_junit_file(path, rs, n, st);
+	rc |= written(path, report_junit_file(path, rs, n, st));
 	snprintf(path, sizeof(path), "%s/report.html", dir);
-	rc |= report_html_write(path, &(struct report_run){ .name = dir, .dir = dir,
-		.rs = rs, .n = n, .seed = a->seed, .prov = *st->prov,
-		.interrupted = st->interrupted, .scenarios = st->scenarios }, 1);
+	rc |= written(path, report_html_write(path, &(struct report_run){
+		.name = dir, .dir = dir, .rs = rs, .n = n, .seed = a->seed,
+		.prov = *st->prov, .interrupted = st->interrupted,
+		.scenarios = st->scenarios }, 1));
 	if (a->data_fd >= 0) {		/* "-": the data on the real stdout */
 		fflush(stdout);
 		dup2(a->data_fd, STDOUT_FILENO);
 	}
 	if (a->json)
-		rc |= report_json_file(a->json, rs, n, a->seed, st);
+		rc |= written(a->json, report_json_file(a->json, rs, n, a->seed, st));
 	if (a->junit)
-		rc |= report_junit_file(a->junit, rs, n, st);
+		rc |= written(a->junit, report_junit_file(a->junit, rs, n, st));
 	if (a->data_fd >= 0) {
 		fflush(stdout);
 		dup2(STDERR_FILENO, STDOUT_FILENO);
 	}
 	return rc ? cli_error(&kdh_cmd_run, KDH_EXIT_FAIL, "could not write "
-			      "every result file") : 0;
+			      "every result file (said above)") : 0;
 }
 
 static int exit_status(const struct run_totals *t, size_t n,
@@ -189,6 +216,20 @@ static int exit_status(const struct run_totals *t, size_t n,
 	if (t->fail || t->error)
 		return KDH_EXIT_FAIL;
 	return n && t->skip == n ? 77 : KDH_EXIT_OK;
+}
+
+/* The run stopped because a scenario's results could not be written */
+static void unwritten_say(const struct run_console *con, size_t n, size_t ran)
+{
+	fflush(stdout);
+	if (!con->unwritten)
+		return;
+	if (con->tap)
+		printf("Bail out! results cannot be written\n");
+	fflush(stdout);
+	fprintf(stderr, "kdh run: stopped: %s's results could not be written "
+		"(%s); %zu scenario%s not run\n", con->unwritten->name,
+		con->unwritten->reason, n - ran, n - ran == 1 ? "" : "s");
 }
 
 static int suite_run(struct suite *s, struct run_args *a)
@@ -220,11 +261,11 @@ static int suite_run(struct suite *s, struct run_args *a)
 		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "--baseline %s", err);
 	}
 	con.base = base;
-	if (!rs || (rc = run_dir_make(a, dir, sizeof(dir)))) {
+	if (!rs || (rc = run_dir_make(a, s, &prov, dir, sizeof(dir)))) {
 		free(rs);
 		baseline_free(base);
 		accel_cache_free(o.accel);
-		return KDH_EXIT_USAGE;
+		return rs ? rc : KDH_EXIT_FAIL;
 	}
 	o.results_dir = con.dir = dir;
 	if (getenv("KDH_TEST_PAUSE") &&
@@ -248,10 +289,12 @@ static int suite_run(struct suite *s, struct run_args *a)
 	accel_cache_free(o.accel);
 	st.interrupted = run_stop_signal != 0;
 	st.signal = st.interrupted ? run_signal_name(run_stop_signal) : NULL;
+	st.stopped = con.unwritten ? con.unwritten->reason : NULL;
 	report_totals(rs, (size_t)ran, &t);
 	t.wall_s = run_console_now() - con.t0;
 	if (!a->tap)
 		report_summary(stdout, &t, a->seed);
+	unwritten_say(&con, s->n, (size_t)ran);
 	rc = outputs_write(a, dir, rs, (size_t)ran, &st);
 	if (st.interrupted && a->tap)	/* TAP's word for a run cut short */
 		printf("Bail out! interrupted by %s\n", st.signal);
@@ -269,6 +312,8 @@ static int run_main(int argc, char **argv)
 	struct suite s = { 0 };
 	int rc = args_parse(&kdh_cmd_run, argc, argv, &a);
 
+	if (!rc)
+		rc = paths_check(&a);
 	if (!rc)
 		rc = run_outputs_check(&kdh_cmd_run, a.json, a.junit, a.tap);
 	if (rc)
@@ -327,9 +372,13 @@ const struct kdh_cmd kdh_cmd_run = {
 "                    Kth, in suite order (CI machines each take one part)\n"
 "  --seed N          the run's seed (printed; the same seed replays the run)\n"
 "  --results DIR     default results/; each run makes DIR/run-DATE-SEED/\n"
-"                    with SCENARIO/{capture.pcapng,result.json,target.log}\n"
-"                    (and kd-VM.log per VM that spoke KD), summary.json,\n"
-"                    junit.xml and report.html (kdh report)\n"
+"                    (-2, -3, ... when another run made that one first)\n"
+"                    with plan.json (the scenarios it will run, written\n"
+"                    first), SCENARIO/{capture.pcapng,result.json,\n"
+"                    target.log} (and kd-VM.log per VM that spoke KD),\n"
+"                    summary.json, junit.xml and report.html (kdh report).\n"
+"                    An empty path or one with a control character is bad\n"
+"                    input (so are --json's and --junit's)\n"
 "  --json FILE       also write the summary JSON to FILE (- for standard\n"
 "                    output; the console lines then go to standard error)\n"
 "  --baseline FILE   compare with a stored run (a --json or summary.json):\n"
@@ -347,15 +396,28 @@ const struct kdh_cmd kdh_cmd_run = {
 "                    networks, a live libpcap capture); overrides the\n"
 "                    scenarios' own backend key\n"
 "  --max-capture S   a scenario whose capture.pcapng reaches S bytes ends\n"
-"                    as ERROR, its capture kept up to there (readable);\n"
+"                    as ERROR, its capture kept up to there (readable)\n"
+"                    and analysed: result.json has its frames and figures;\n"
 "                    default 256M, 0 for no limit (K, M, G: powers of 1024)\n"
 "  --max-wall D      a virtual-time scenario (they take milliseconds) still\n"
-"                    running after D of real time ends as ERROR; default\n"
+"                    running after D of real time ends as ERROR (its\n"
+"                    capture kept and analysed likewise); default\n"
 "                    60s, 0 for no limit.  Real-time (QEMU) scenarios end\n"
 "                    at their own timeout\n"
 "\n"
 "Runaway scenarios: besides those budgets, 1,000,000 timer events at one\n"
 "simulated instant end a scenario as ERROR naming the timer that spun.\n"
+"\n"
+"Scenario names: each scenario's results go in RUNDIR/NAME/, so two\n"
+"scenarios of one name (two folders' basic.kdh, a file given twice) are\n"
+"bad input, both files named: rename one ([scenario] name = ...).\n"
+"\n"
+"Results that cannot be written (disk full, read-only): every message\n"
+"names the file and why (\"DIR/basic/result.json: No space left on\n"
+"device\"); the scenario is an ERROR, the run stops there (the others do\n"
+"not start, counted as not run) and exits 1.  kdh report of a run that\n"
+"left no summary.json (killed, disk full) shows the scenarios that\n"
+"completed and says the run is incomplete.\n"
 "\n"
 "SIGINT or SIGTERM stops the run: the running scenarios end as\n"
 "\"interrupted\" (their capture complete up to then, result.json says\n"
@@ -391,7 +453,7 @@ const struct kdh_cmd kdh_cmd_run = {
 "build one with scripts/build-agent-image.sh BUILD_DIR.\n"
 "\n"
 "Exit status: 0 all passed (skips allowed), 1 a scenario failed or could\n"
-"not run, 2 a scenario file is bad (file:line: what is wrong; nothing\n"
+"not run (or its results could not be written), 2 a scenario file is bad (file:line: what is wrong; nothing\n"
 "runs), 77 every scenario was skipped, 130 interrupted by SIGINT or\n"
 "SIGTERM (the results so far are written).\n"
 "\n"

@@ -10,9 +10,11 @@
  * width: a line that wrapped could not be redrawn.  Off a terminal (CI
  * logs, pipes) there is no progress line at all.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,27 +40,51 @@ void run_console_clear(const struct run_console *c)
 		fputs("\r\033[K", stderr);
 }
 
+/* result.json could not be written: whatever the scenario's verdict,
+ * it is an ERROR now (nothing of it would be found), naming file and why */
+static void result_unwritten(struct scenario_result *r, const char *path,
+			     int rc)
+{
+	r->verdict = V_ERROR;
+	r->failed = 0;
+	r->unwritten = true;
+	snprintf(r->reason, sizeof(r->reason), "%s: %s", path, strerror(-rc));
+}
+
 /**
  * run_console_ready() - one scenario's line (and its result.json), called
  * by run_pool() in suite order
  * @opaque:	the struct run_console
  * @i:		the scenario's index
+ *
+ * Return: true when the run must stop: a file of this scenario's results
+ * (result.json, or one the scenario wrote) could not be written
  */
-void run_console_ready(void *opaque, size_t i)
+bool run_console_ready(void *opaque, size_t i)
 {
 	struct run_console *c = opaque;
 	char path[700];
+	int rc;
 
 	run_console_clear(c);
 	if (c->base)
 		baseline_check(c->base, &c->sc[i], &c->rs[i]);
+	snprintf(path, sizeof(path), "%s/%s", c->dir, c->rs[i].name);
+	/* a SKIP made no directory: its result.json says it was one */
+	rc = c->rs[i].verdict == V_SKIP && mkdir(path, 0755) && errno != EEXIST ?
+	     -errno : 0;
 	snprintf(path, sizeof(path), "%s/%s/result.json", c->dir, c->rs[i].name);
-	if (c->rs[i].verdict != V_SKIP)
-		report_result_file(path, &c->rs[i]);
+	if (!rc)
+		rc = report_result_file(path, &c->rs[i]);
+	if (rc && !c->rs[i].unwritten)
+		result_unwritten(&c->rs[i], path, rc);
 	if (c->tap)
 		report_tap_line(stdout, i + 1, &c->rs[i]);
 	else
 		report_line(stdout, &c->rs[i]);
+	if (c->rs[i].unwritten && !c->unwritten)
+		c->unwritten = &c->rs[i];
+	return c->rs[i].unwritten;
 }
 
 static int width(void)

@@ -20,6 +20,8 @@
  * @tap:	TAP lines instead of the console lines
  * @tty:	standard error is a terminal: the live progress line
  * @t0:		when the run started (run_console_now())
+ * @unwritten:	the first result that could not be written (its reason
+ *		says which file and why), NULL while every one was
  */
 struct run_console {
 	const struct scenario *sc;
@@ -29,10 +31,11 @@ struct run_console {
 	const char *dir;
 	bool tap, tty;
 	double t0;
+	const struct scenario_result *unwritten;
 };
 
 double run_console_now(void);
-void run_console_ready(void *opaque, size_t i);
+bool run_console_ready(void *opaque, size_t i);
 void run_console_progress(void *opaque, size_t done, const char *running);
 void run_console_clear(const struct run_console *c);
 

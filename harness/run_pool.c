@@ -19,7 +19,8 @@
  * probes every VM shape of the suite once, so the children inherit the
  * answers instead of each probing again.
  *
- * Stopping (o->stop set by SIGINT/SIGTERM): no further scenario starts,
+ * Stopping (o->stop set by SIGINT/SIGTERM, or @ready saying the results
+ * can no longer be written): no further scenario starts; on a signal
  * every running child is sent SIGTERM and still hands back its result
  * (interrupted, its capture completed); the scenarios started are always
  * the first ones of the suite, so the results reported are a prefix.
@@ -241,7 +242,9 @@ static void run_inline(struct pool *p, const struct run_opts *o, size_t i,
  * @o:		seed and results directory
  * @jobs:	parallel processes (1 runs in this process)
  * @rs:		results, in suite order
- * @ready:	called with each index in suite order once its result is in
+ * @ready:	called with each index in suite order once its result is in;
+ *		returns true when the run must stop (its results could not
+ *		be written): nothing more starts, the running ones finish
  * @progress:	called with the count finished and the scenarios running now
  *		with their elapsed time ("vm-q35 (23 s), vm-serial (5 s)"),
  *		when a scenario starts or ends and about once a second while
@@ -256,7 +259,7 @@ static void run_inline(struct pool *p, const struct run_opts *o, size_t i,
  */
 long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
 	      unsigned jobs, struct scenario_result *rs,
-	      void (*ready)(void *opaque, size_t i),
+	      bool (*ready)(void *opaque, size_t i),
 	      void (*progress)(void *opaque, size_t done, const char *running),
 	      void *opaque)
 {
@@ -305,7 +308,7 @@ long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
 		}
 		p.done++;
 		while (reported < n && have[reported])
-			ready(opaque, reported++);
+			stopping |= ready(opaque, reported++);
 	}
 	if (!stopping && stop_asked(o) && o->stop_by_signals)
 		run_signals_default();	/* noticed during the last scenario */

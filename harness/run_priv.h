@@ -67,6 +67,8 @@ struct sim {
 					   held, or kd = ack-only */
 	GString *log;
 	char err[300];
+	bool kept;			/* err is a budget that kept the capture
+					   readable: it is analysed */
 	char skip[400];			/* a requirement found unmet while running */
 };
 
@@ -83,6 +85,10 @@ bool run_vm_settled(struct sim_vm *v);
 void run_vm_free(struct sim_vm *v);
 int run_vm_serial_path(const struct sim_vm *v, unsigned port, char *out,
 		       size_t len);
+
+/* run_requires.c */
+bool run_requires_unmet(const struct scenario *sc, const struct run_opts *o,
+			char *why, size_t len);
 
 /* run_stop.c */
 void run_budgets_set(struct sim *s, const struct run_opts *o);

@@ -106,12 +106,14 @@ static void capture_full(void *opaque)
 	struct sim *s = opaque;
 	char size[32];
 
-	if (!s->err[0])
+	if (!s->err[0]) {
+		s->kept = true;		/* whole blocks: run.c analyses them */
 		snprintf(s->err, sizeof(s->err), "capture limit: capture.pcapng "
 			 "reached %s at %.3f s simulated (--max-capture); kept up "
 			 "to there", size_format(s->opts->max_capture, size,
 						 sizeof(size)),
 			 (double)(ns_loop_now(s->loop) - s->t0) / 1e9);
+	}
 	ns_loop_stop(s->loop);
 }
 

@@ -9,6 +9,14 @@
  * suite.  All are parsed before anything runs: a bad file is reported
  * ("file:line: what is wrong") and marks the suite bad.  Then -g keeps a
  * group's members and --shard K/N every Nth from the Kth.
+ *
+ * Each scenario's results go in RUNDIR/NAME/, so two scenarios of one
+ * name (two folders' basic.kdh, a file given twice) are refused before
+ * anything runs, naming both files.  Refused rather than renamed
+ * ("basic-2"): a baseline, `kdh report`'s history and merged shards match
+ * scenarios by name, and a name that depended on the order of the command
+ * line would compare one scenario with another.  The check is on what -g
+ * kept, before --shard splits it, so every shard of a run agrees.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -147,6 +155,43 @@ static void load_vm_dir(struct suite *s)
 	}
 }
 
+/* Names a run's directory holds besides the scenarios' */
+static const char *const run_files[] = { "plan.json", "summary.json",
+					 "junit.xml", "report.html" };
+
+/* Two scenarios of one name, or a name the run's own files take */
+static void names_check(struct suite *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct scenario *sc = &s->sc[i];
+
+		for (size_t k = 0; k < G_N_ELEMENTS(run_files); k++)
+			if (!strcmp(sc->name, run_files[k])) {
+				fprintf(stderr, "%s: scenario name '%s' is a file of "
+					"the run's own directory; give it another "
+					"([scenario] name = ...)\n", sc->file, sc->name);
+				s->bad = true;
+			}
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(sc->name, s->sc[k].name) &&
+			    !strcmp(sc->file, s->sc[k].file)) {
+				fprintf(stderr, "%s: given twice; a scenario runs "
+					"once in a run (its results go in RUNDIR/%s/)\n",
+					sc->file, sc->name);
+				s->bad = true;
+				break;
+			} else if (!strcmp(sc->name, s->sc[k].name)) {
+				fprintf(stderr, "%s: scenario name '%s' is also %s's: "
+					"both would write RUNDIR/%s/; rename one "
+					"([scenario] name = ..., or the file) or run "
+					"them apart\n", sc->file, sc->name,
+					s->sc[k].file, sc->name);
+				s->bad = true;
+				break;
+			}
+	}
+}
+
 /**
  * suite_load() - the scenarios of the command line, selected
  * @s:		output (zeroed by the caller; free s->sc)
@@ -177,6 +222,7 @@ void suite_load(struct suite *s, int argc, char **argv,
 	for (size_t i = 0; i < j; i++)
 		s->sc[i].index = (unsigned)i;	/* merged shards sort on it */
 	s->n = j;
+	names_check(s);
 	j = 0;		/* --shard K/N: every Nth, from the Kth, in suite order */
 	for (size_t i = 0; sel->shards && i < s->n; i++)
 		if (i % sel->shards == sel->shard - 1)

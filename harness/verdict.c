@@ -117,9 +117,11 @@ static int kd_logs(const struct scenario *sc, const struct analysis *a,
 		char *path = g_build_filename(dir, name, NULL);
 
 		if (kd && v->measured && v->m.kd.seen &&
-		    (rc = kd_log_write(path, kd, &w)))
+		    (rc = kd_log_write(path, kd, &w))) {
 			snprintf(r->reason, sizeof(r->reason), "%s: %s", path,
 				 strerror(-rc));
+			r->unwritten = true;	/* the run stops */
+		}
 		g_free(path);
 		g_free(name);
 	}

@@ -25,11 +25,14 @@ struct run_totals {
  *		finished or were interrupted, the others never started
  * @signal:	"SIGINT", "SIGTERM"; NULL when not interrupted or not known
  * @scenarios:	scenarios the run had (0: as many as the results given)
+ * @stopped:	why kdh run stopped before the end without a signal ("PATH:
+ *		No space left on device": results it could not write); NULL
  */
 struct run_status {
 	bool interrupted;
 	const char *signal;
 	size_t scenarios;
+	const char *stopped;
 	const struct provenance *prov;	/* NULL: none recorded */
 };
 
@@ -89,6 +92,8 @@ struct report_run {
 	struct provenance prov;
 	bool interrupted;
 	size_t scenarios;
+	const char *incomplete;	/* no summary.json: why, and what is
+				   missing (report_partial.c); NULL */
 	int64_t when;
 	size_t order;
 };

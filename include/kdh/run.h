@@ -137,6 +137,9 @@ struct scenario_result {
 	uint64_t frames;
 	struct run_finding findings[RUN_MAX_FINDINGS];	/* in the order found */
 	size_t n_findings;
+	bool unwritten;			/* a file of its results could not be
+					   written (reason names it): the
+					   run stops */
 };
 
 struct run_finding *run_finding_add(struct scenario_result *r);
@@ -160,7 +163,7 @@ const char *run_signal_name(int sig);
 
 long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
 	      unsigned jobs, struct scenario_result *rs,
-	      void (*ready)(void *opaque, size_t i),
+	      bool (*ready)(void *opaque, size_t i),
 	      void (*progress)(void *opaque, size_t done,
 			       const char *running), void *opaque);
 

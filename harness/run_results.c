@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* run_results.c - where a run's results go: the results path checked, the
+ * run's directory made for it alone, and its plan written first
+ *
+ * Theory of operation: two `kdh run --seed 42` started in the same second
+ * name the same run-DATE-SEED directory.  The last component is made with
+ * mkdir(), which fails with EEXIST when another run made it first: the run
+ * then takes run-DATE-SEED-2, -3, ..., so each run owns its directory and
+ * writes its own summary.json.  Before any scenario starts, plan.json
+ * lists the scenarios the run will run, so `kdh report` of a run that
+ * never wrote its summary.json (killed, disk full) can say which completed
+ * (their result.json) and which did not (report_partial.c).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "harness/run_results.h"
+#include "kdh/run.h"
+
+/**
+ * run_path_check() - refuse an output path that cannot be meant: empty (it
+ * would write relative to the filesystem's root or the working directory
+ * without saying so) or holding a control character (a newline or escape
+ * pasted into it)
+ * @opt:	the option, for the message ("--results")
+ * @path:	the path as given
+ * @err:	"OPT: what is wrong" on failure
+ * @errlen:	its size
+ *
+ * Return: 0, or -1 with @err set
+ */
+int run_path_check(const char *opt, const char *path, char *err, size_t errlen)
+{
+	if (!*path) {
+		snprintf(err, errlen, "%s: the path is empty; give a directory or "
+			 "file name", opt);
+		return -1;
+	}
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p < 0x20 || *p == 0x7f) {
+			snprintf(err, errlen, "%s: the path has a control character "
+				 "(byte 0x%02x at offset %zu); give a plain name", opt,
+				 *p, (size_t)(p - (const unsigned char *)path));
+			return -1;
+		}
+	return 0;
+}
+
+/**
+ * run_dir_create() - make @results/@base, or @base-2, -3, ... when another
+ * run made it first: the directory is this run's alone
+ * @results:	--results (made with its parents when missing)
+ * @base:	"run-DATE-SEED"
+ * @dir:	output: the directory made
+ * @len:	its size
+ * @err:	"PATH: errno text" on failure
+ * @errlen:	its size
+ *
+ * Return: 0, or -1 with @err set
+ */
+int run_dir_create(const char *results, const char *base, char *dir,
+		   size_t len, char *err, size_t errlen)
+{
+	if (g_mkdir_with_parents(results, 0755)) {
+		snprintf(err, errlen, "%s: cannot create the results directory: %s",
+			 results, strerror(errno));
+		return -1;
+	}
+	for (unsigned k = 1; k <= RUN_DIR_MAX_SUFFIX; k++) {
+		int n = k == 1 ? snprintf(dir, len, "%s/%s", results, base) :
+			snprintf(dir, len, "%s/%s-%u", results, base, k);
+
+		if (n < 0 || (size_t)n >= len) {
+			snprintf(err, errlen, "%s: the results path is too long (%d "
+				 "characters; at most %zu)", results, n, len - 1);
+			return -1;
+		}
+		if (!mkdir(dir, 0755))
+			return 0;
+		if (errno != EEXIST) {
+			snprintf(err, errlen, "%s: cannot create the run directory: %s",
+				 dir, strerror(errno));
+			return -1;
+		}
+	}
+	snprintf(err, errlen, "%s/%s: %u runs of that name already; remove old "
+		 "ones or give another --results", results, base, RUN_DIR_MAX_SUFFIX);
+	return -1;
+}
+
+/* One planned scenario: where its result.json will be */
+static void planned_json(JsonBuilder *b, const struct scenario *sc)
+{
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "index");
+	json_builder_add_int_value(b, sc->index);
+	json_builder_set_member_name(b, "name");
+	json_builder_add_string_value(b, sc->name);
+	json_builder_set_member_name(b, "file");
+	json_builder_add_string_value(b, sc->file);
+	json_builder_end_object(b);
+}
+
+/**
+ * run_plan_write() - DIR/plan.json: { "seed", provenance, "planned": [
+ * { "index", "name", "file" }, ... ] }, written before any scenario runs
+ * @dir:	the run's directory
+ * @sc:		the scenarios the run will run
+ * @n:		their count
+ * @seed:	the run's seed
+ * @prov:	the run's provenance (its date orders the run in a history)
+ * @err:	"PATH: errno text" on failure
+ * @errlen:	its size
+ *
+ * Return: 0, or -1 with @err set
+ */
+int run_plan_write(const char *dir, const struct scenario *sc, size_t n,
+		   uint64_t seed, const struct provenance *prov, char *err,
+		   size_t errlen)
+{
+	JsonBuilder *b = json_builder_new();
+	JsonGenerator *gen = json_generator_new();
+	char *path = g_build_filename(dir, RUN_PLAN_FILE, NULL), *text;
+	JsonNode *root;
+	gsize len;
+	int rc;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "seed");
+	json_builder_add_int_value(b, (gint64)seed);
+	provenance_json(b, prov);
+	json_builder_set_member_name(b, "planned");
+	json_builder_begin_array(b);
+	for (size_t i = 0; i < n; i++)
+		planned_json(b, &sc[i]);
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	json_generator_set_pretty(gen, TRUE);
+	json_generator_set_root(gen, root);
+	text = json_generator_to_data(gen, &len);
+	rc = write_file_atomic(path, text, len);
+	if (rc)
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+	g_free(text);
+	g_free(path);
+	json_node_unref(root);
+	g_object_unref(gen);
+	g_object_unref(b);
+	return rc ? -1 : 0;
+}

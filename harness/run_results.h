@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* run_results.h - where a run's results go (run_results.c) */
+#ifndef KDH_RUN_RESULTS_H
+#define KDH_RUN_RESULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kdh/provenance.h"
+#include "kdh/scenario.h"
+
+/* The plan a run writes before its first scenario (report_partial.c
+ * reads it back when the run left no summary.json) */
+#define RUN_PLAN_FILE		"plan.json"
+/* run-DATE-SEED, -2, ... -999: more runs than that in one second are a
+ * loop gone wrong, not a user */
+#define RUN_DIR_MAX_SUFFIX	999
+
+int run_path_check(const char *opt, const char *path, char *err,
+		   size_t errlen);
+int run_dir_create(const char *results, const char *base, char *dir,
+		   size_t len, char *err, size_t errlen);
+int run_plan_write(const char *dir, const struct scenario *sc, size_t n,
+		   uint64_t seed, const struct provenance *prov, char *err,
+		   size_t errlen);
+
+#endif /* KDH_RUN_RESULTS_H */
