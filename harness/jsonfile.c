@@ -40,7 +40,7 @@ int json_file_load(JsonParser *p, const char *path, enum file_kind kind,
 	if (jr_parse(p, path, data, len, err, errlen)) {
 		rc = -EINVAL;
 	} else if (!json_parser_get_root(p)) {	/* empty, or only blanks */
-		snprintf(err, errlen, "%s: no JSON value in it: not %s", path,
+		snprintf(err, errlen, "%s: empty: no JSON object in it: not %s", path,
 			 file_kind_name(kind));
 		rc = -EINVAL;
 	}

@@ -248,7 +248,7 @@ Test(textread, json_file_names_itself)
 	cr_assert(g_str_has_prefix(err, path) && strstr(err, ":2:"), "%s", err);
 	cr_assert_eq(json_file_load(p, "/dev/null", FILE_SUMMARY, err, sizeof(err)),
 		     -EINVAL);
-	cr_assert_str_eq(err, "/dev/null: no JSON value in it: not a kdh run summary");
+	cr_assert_str_eq(err, "/dev/null: empty: no JSON object in it: not a kdh run summary");
 	cr_assert_eq(json_file_load(p, "", FILE_SUMMARY, err, sizeof(err)), -EINVAL);
 	cr_assert_str_eq(err, "an empty path: give the path of a kdh run summary");
 	g_object_unref(p);
@@ -286,10 +286,10 @@ Test(textread, commands_end_on_dev_zero)
 	kdh_refuses((const char *const[]){ kdh, "run", "", NULL },
 		    "an empty path: give the path of a scenario");
 	kdh_refuses((const char *const[]){ kdh, "report", "/dev/null", NULL },
-		    "/dev/null: no JSON value in it: not a kdh run summary");
+		    "/dev/null: empty: no JSON object in it: not a kdh run summary");
 	kdh_refuses((const char *const[]){ kdh, "baseline", "update", "/dev/null",
 					    "/nonexistent/b.json", NULL },
-		    "/dev/null: no JSON value in it: not a kdh run summary");
+		    "/dev/null: empty: no JSON object in it: not a kdh run summary");
 	g_unlink(conf);
 	g_free(conf);
 }
