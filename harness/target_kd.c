@@ -18,9 +18,10 @@
  *   FILE_IO CreateFile  -> waits for a FILE_IO answer (any status), asking
  *                          again every TKD_RESEND_NS
  * Every data packet of the debugger is acknowledged; one with the id last
- * taken is a retransmission, acknowledged again but not acted on.  A data
- * packet while ours waits for its ACK gets KD_RESEND, and ours counts as
- * acknowledged (kddll's rule: the debugger only talks once it has it).  A
+ * taken is a retransmission, acknowledged again but not acted on, and
+ * leaves ours in flight.  A new data packet while ours waits for its ACK
+ * gets KD_RESEND, and ours counts as acknowledged (kdcom's rule: the
+ * debugger only moves on once it has it; only a new id says it moved).  A
  * KD_RESET resets both ids, is answered with a RESET (unless it came
  * within TKD_RESEND_NS of ours: then it is the answer, and two RESETs
  * never ping-pong), and the packet in flight (or the request waited on)
@@ -281,6 +282,8 @@ static void take(struct target_kd *kd, const struct kd_packet *p)
  */
 void target_kd_input(struct target_kd *kd, const struct kd_packet *p)
 {
+	bool dup;
+
 	if (!kd->started || kd->halted)
 		return;
 	if (p->leader == KD_LEADER_CONTROL) {
@@ -289,14 +292,21 @@ void target_kd_input(struct target_kd *kd, const struct kd_packet *p)
 	}
 	if (p->leader != KD_LEADER_DATA)
 		return;			/* a breakin: not modelled */
-	if (!p->checksum_ok || kd->pending) {
-		if (p->checksum_ok)
-			acked(kd);	/* it answers: it has ours */
+	if (!p->checksum_ok) {
 		control(kd, KD_TYPE_RESEND, 0);
 		return;
 	}
+	dup = kd->have_rx && p->id == kd->rx_id;
+	if (kd->pending && !dup) {
+		acked(kd);		/* it answers: it has ours */
+		control(kd, KD_TYPE_RESEND, 0);
+		return;
+	}
+	/* A retransmission proves nothing about ours (its sender may have
+	 * missed our ACK and our answer alike): ACKed again, ours stays in
+	 * flight, as NT kdcom's KdpReceivePacket does */
 	control(kd, KD_TYPE_ACKNOWLEDGE, p->id);
-	if (kd->have_rx && p->id == kd->rx_id)
+	if (dup)
 		return;			/* sent again: taken already */
 	kd->have_rx = true;
 	kd->rx_id = p->id;

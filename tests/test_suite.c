@@ -37,6 +37,36 @@ Test(suite, every_builtin_scenario_passes, .timeout = 120)
 	g_free(dir);
 }
 
+/* 20 % loss each way: these seeds lost the guest's ACK of GetVersion and
+ * its reply, and the debugger's GetVersion sent again was taken as the
+ * reply's ACK: both sides waited for good (stalled at nt's load symbols) */
+Test(suite, lossy_link_seeds_that_once_deadlocked_connect)
+{
+	static const uint64_t seeds[] = { 26, 46, 76, 92, 135 };
+	char *dir = g_dir_make_tmp("kdh-suite-XXXXXX", NULL);
+	struct scenario sc;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < n_builtin_scenarios; i++)
+		if (!strcmp(builtin_scenarios[i].name, "lossy-link.kdh"))
+			break;
+	cr_assert_lt(i, n_builtin_scenarios, "lossy-link is built in");
+	cr_assert_eq(scenario_parse("scenarios/lossy-link.kdh",
+				    builtin_scenarios[i].text, &sc, err,
+				    sizeof(err)), 0, "%s", err);
+	for (size_t k = 0; k < sizeof(seeds) / sizeof(seeds[0]); k++) {
+		struct run_opts o = { .seed = seeds[k], .results_dir = dir };
+		struct scenario_result r;
+
+		run_scenario(&sc, &o, &r);
+		cr_assert_eq(r.verdict, V_PASS, "seed %llu: %s",
+			     (unsigned long long)seeds[k], r.reason);
+	}
+	test_rmtree(dir);
+	g_free(dir);
+}
+
 Test(suite, seed_replays_exactly)
 {
 	char *dir = g_dir_make_tmp("kdh-suite-XXXXXX", NULL);

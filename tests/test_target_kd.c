@@ -217,4 +217,33 @@ Test(target_kd, a_request_while_ours_waits_for_its_ack_gets_resend)
 	bench_down(&b);
 }
 
+/* A request sent again (our ACK lost) says nothing of our reply, which
+ * may be lost too: kdcom ACKs it again and keeps resending the reply.
+ * Taking it as the reply's ACK left both sides waiting (lossy-link). */
+Test(target_kd, a_request_sent_again_leaves_our_reply_in_flight)
+{
+	struct bench b;
+	size_t n;
+
+	bench_up(&b);
+	start(&b, true);
+	run(&b, NS_PER_MS);
+	ack_last(&b);
+	manip(&b, KD_API_GET_VERSION, NULL, 0, false);
+	cr_assert_eq(last_data(&b, &n)->id, 4, "the reply (lost)");
+	manip(&b, KD_API_GET_VERSION, NULL, 0, true);
+	cr_assert_eq(b.s[b.n - 1].leader, KD_LEADER_CONTROL);
+	cr_assert_eq(b.s[b.n - 1].type, KD_TYPE_ACKNOWLEDGE, "not KD_RESEND");
+	cr_assert_eq(b.s[b.n - 1].id, DBG_ID);
+	run(&b, NS_PER_S);
+	cr_assert_eq(last_data(&b, &n)->id, 4, "the reply again");
+	cr_assert_eq(n, 3);
+	cr_assert_eq(last_data(&b, &n)->type, KD_TYPE_STATE_MANIPULATE);
+	ack_last(&b);
+	cont(&b);
+	run(&b, 10 * NS_PER_MS);
+	cr_assert_str_eq(last_state(&b).name, "\\SystemRoot\\system32\\hal.dll");
+	bench_down(&b);
+}
+
 /* Until the debugger moves RIP past the int3, a continue breaks again */
