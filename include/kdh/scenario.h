@@ -22,7 +22,7 @@
 
 #define SC_MAX_NETWORKS	8
 #define SC_MAX_VMS	8
-#define SC_MAX_NETS	8
+#define SC_MAX_NETS	PVE_MAX_NETS	/* net0 ... net31, as Proxmox */
 #define SC_MAX_EXPECT	32
 #define SC_MAX_GROUPS	8
 #define SC_NAME		32
