@@ -95,6 +95,24 @@ out:
 	return rc;
 }
 
+/* "port:1 port:2": the second would silently win; refuse it.  @seen holds
+ * the names given so far, "|port|key|" */
+static int dbg_once(const char *tok, char *seen, size_t size, char *err,
+		    size_t errlen)
+{
+	size_t n = strcspn(tok, ":");
+	char name[24];
+
+	snprintf(name, sizeof(name), "|%.*s|", (int)(n < 20 ? n : 20), tok);
+	if (strstr(seen, name)) {
+		snprintf(err, errlen, "dbgsettings: %.*s given twice", (int)n, tok);
+		return -EINVAL;
+	}
+	if (strlen(seen) + strlen(name) < size)
+		strcat(seen, name + (seen[0] != '\0'));
+	return 0;
+}
+
 static int dbg_token(const char *tok, struct target_config *tc, char *err,
 		     size_t errlen)
 {
@@ -137,7 +155,7 @@ static int dbg_serial(char *save, struct target_config *tc, char *err,
 		      size_t errlen)
 {
 	static const unsigned bauds[] = { 9600, 19200, 38400, 57600, 115200 };
-	char *tok;
+	char *tok, seen[64] = "";
 
 	tc->serial = true;
 	tc->debugport = 1;
@@ -152,6 +170,8 @@ static int dbg_serial(char *save, struct target_config *tc, char *err,
 				 "serial (debugport:N baudrate:B)", tok);
 			return -EINVAL;
 		}
+		if (dbg_once(tok, seen, sizeof(seen), err, errlen))
+			return -EINVAL;
 		bad = value_uint(strchr(tok, ':') + 1, 1, port ? 4 : 115200, &v);
 		if (port && bad) {
 			snprintf(err, errlen, "dbgsettings: '%s': COM ports here are "
@@ -191,6 +211,7 @@ int sv_dbgsettings(const char *v, struct target_config *tc, char *err,
 {
 	char *copy = strdup(v), *save = NULL, *tok;
 	bool has_host = false, has_key = false;
+	char seen[64] = "";
 	int rc = 0;
 
 	if (!copy)
@@ -207,7 +228,8 @@ int sv_dbgsettings(const char *v, struct target_config *tc, char *err,
 		rc = -EINVAL;
 	}
 	while (!rc && (tok = strtok_r(NULL, " \t", &save))) {
-		rc = dbg_token(tok, tc, err, errlen);
+		rc = dbg_token(tok, tc, err, errlen) ||
+		     dbg_once(tok, seen, sizeof(seen), err, errlen) ? -EINVAL : 0;
 		has_host |= !strncmp(tok, "hostip:", 7);
 		has_key |= !strncmp(tok, "key:", 4);
 	}
