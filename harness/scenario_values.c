@@ -32,18 +32,47 @@ int sv_bool(const char *v, bool *out)
  * @mask:	output when a prefix was given (else untouched); may be NULL
  *		to refuse a prefix
  *
- * Return: 0 or -EINVAL
+ * Return: 0, -EINVAL, or -ERANGE for 0.0.0.0 (which no host has, and
+ * which every caller reads as "not given")
  */
 int sv_ipv4(const char *v, uint32_t *ip, uint32_t *mask)
 {
 	unsigned prefix;
+	uint32_t a;
 
-	if (!strchr(v, '/'))
-		return value_ipv4(v, ip);
-	if (!mask || value_cidr(v, ip, &prefix) || prefix < 8 || prefix > 30)
+	if (!strchr(v, '/')) {
+		if (value_ipv4(v, &a))
+			return -EINVAL;
+	} else if (!mask || value_cidr(v, &a, &prefix) || prefix < 8 ||
+		   prefix > 30) {
 		return -EINVAL;
-	*mask = ~0u << (32 - prefix);
+	}
+	if (!a)			/* 0 means "not given" to every caller */
+		return -ERANGE;
+	if (strchr(v, '/'))
+		*mask = ~0u << (32 - prefix);
+	*ip = a;
 	return 0;
+}
+
+/**
+ * sv_ipv4_error() - the message for sv_ipv4()'s failure
+ * @key:	the key, for the message
+ * @v:		the value
+ * @rc:		what sv_ipv4() returned
+ * @prefix:	whether a /prefix is allowed
+ * @err:	"ip: '...' is not an IPv4 address (with /prefix)"
+ * @errlen:	its size
+ */
+void sv_ipv4_error(const char *key, const char *v, int rc, bool prefix,
+		   char *err, size_t errlen)
+{
+	if (rc == -ERANGE)
+		snprintf(err, errlen, "%s: %s is no host's address (0.0.0.0/8 is "
+			 "\"this network\")", key, v);
+	else
+		snprintf(err, errlen, "%s: '%s' is not an IPv4 address%s", key, v,
+			 prefix ? " (with /prefix)" : "");
 }
 
 /**
@@ -129,9 +158,15 @@ static int dbg_token(const char *tok, struct target_config *tc, char *err,
 	}
 	v++;
 	if (!strncmp(tok, "hostip:", 7)) {
-		if (sv_ipv4(v, &tc->host_ip, NULL) == 0)
+		int rc = sv_ipv4(v, &tc->host_ip, NULL);
+
+		if (!rc)
 			return 0;
-		snprintf(err, errlen, "dbgsettings: hostip '%s' is not an IPv4 address", v);
+		if (rc == -ERANGE)
+			sv_ipv4_error("dbgsettings: hostip", v, rc, false, err, errlen);
+		else
+			snprintf(err, errlen, "dbgsettings: hostip '%s' is not an "
+				 "IPv4 address", v);
 	} else if (!strncmp(tok, "port:", 5)) {
 		uint64_t p;
 

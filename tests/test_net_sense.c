@@ -3,6 +3,7 @@
  * what sits right at a bound or is plainly fine still parses (the refused
  * side is tests/bad-scenarios/, bad-vmconfs/ and bad-bcdedit/) */
 #include <criterion/criterion.h>
+#include <glib.h>
 #include <string.h>
 
 #include "kdh/scenario.h"
@@ -20,4 +21,50 @@ Test(net_sense, nic_numbers_at_qemu_servers_bounds)
 		"net1: virtio=BC:24:11:00:00:02,bridge=vmbr0,mtu=65520,queues=64,"
 		"rate=12.5\n", &c, err, sizeof(err)), 0, "%s", err);
 	cr_assert(c.has_net[0] && c.has_net[1]);
+}
+
+static void accepted(const char *text)
+{
+	struct scenario *sc = g_new0(struct scenario, 1);
+	char err[512];
+
+	cr_assert_eq(scenario_parse("ok.kdh", text, sc, err, sizeof(err)), 0,
+		     "%s", err);
+	g_free(sc);
+}
+
+#define NET(name, subnet) "[network " name "]\ntype = static\nsubnet = " \
+	subnet "\n\n"
+#define VM(nets) "[vm win]\n" nets "dbgsettings = net hostip:192.168.2.1 " \
+	"port:50000 key:1.2.3.4\ndhcp = no\n"
+
+/* Neighbours that touch but do not overlap; the last host of a /24 */
+Test(net_sense, adjacent_subnets_and_edge_hosts)
+{
+	accepted(NET("lan", "192.168.2.0/25") NET("wan", "192.168.2.128/25")
+		 VM("net0: e1000=BC:24:11:00:00:01,bridge=lan\n")
+		 "ip = 192.168.2.126/25\n");
+	accepted(NET("lan", "192.168.2.0/24") "[debugger]\nip = 192.168.2.254\n\n"
+		 VM("net0: e1000=BC:24:11:00:00:01,bridge=lan\n")
+		 "ip = 192.168.2.1/24\ngateway = 192.168.2.254\n");
+}
+
+/* tag= on the debugger's network: fine when [expect] says it does not
+ * connect, when the tag is 1 (the bridge's own VLAN), or when another
+ * NIC of the VM is untagged there */
+Test(net_sense, vlan_tags_that_make_sense)
+{
+	accepted(NET("lan", "192.168.2.0/24")
+		 VM("net0: e1000=BC:24:11:00:00:01,bridge=lan,tag=5\n")
+		 "ip = 192.168.2.72/24\n\n[expect]\noutcome = no-kdnet-traffic\n");
+	accepted(NET("lan", "192.168.2.0/24")
+		 VM("net0: e1000=BC:24:11:00:00:01,bridge=lan,tag=5\n")
+		 "ip = 192.168.2.72/24\n\n[expect]\noutcome != connected\n");
+	accepted(NET("lan", "192.168.2.0/24")
+		 VM("net0: e1000=BC:24:11:00:00:01,bridge=lan,tag=1\n")
+		 "ip = 192.168.2.72/24\n\n[expect]\noutcome = connected\n");
+	accepted(NET("lan", "192.168.2.0/24")
+		 VM("net0: e1000=BC:24:11:00:00:01,bridge=lan,tag=5\n"
+		    "net1: e1000=BC:24:11:00:00:02,bridge=lan\n")
+		 "ip = 192.168.2.72/24\n\n[expect]\noutcome = connected\n");
 }
