@@ -4,8 +4,10 @@
  * side is tests/bad-scenarios/, bad-vmconfs/ and bad-bcdedit/) */
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "kdh/scenario.h"
 #include "kdh/vmconf.h"
 
@@ -67,4 +69,25 @@ Test(net_sense, vlan_tags_that_make_sense)
 		 VM("net0: e1000=BC:24:11:00:00:01,bridge=lan,tag=5\n"
 		    "net1: e1000=BC:24:11:00:00:02,bridge=lan\n")
 		 "ip = 192.168.2.72/24\n\n[expect]\noutcome = connected\n");
+}
+
+/* The simulated switch honours tag=: a tag=5 NIC's KDNET never reaches the
+ * debugger on VLAN 1 (what the bridge backend's vm-bridge-vlan shows) */
+Test(net_sense, tagged_nic_never_reaches_the_debugger, .timeout = 60)
+{
+	char *dir = g_dir_make_tmp("kdh-vlan-XXXXXX", NULL);
+	char *sc = g_build_filename(dir, "vlan.kdh", NULL);
+	const char *argv[] = { getenv("KDH_BIN"), "run", sc, "--results", dir, NULL };
+	char *out, *err;
+
+	cr_assert(g_file_set_contents(sc, "[scenario]\ntimeout = 30s\n\n"
+		NET("lan", "192.168.2.0/24")
+		VM("net0: e1000=BC:24:11:00:00:01,bridge=lan,tag=5\n")
+		"ip = 192.168.2.72/24\n\n[expect]\n"
+		"outcome = no-kdnet-traffic\nconnect_time = none\n", -1, NULL));
+	cr_assert_eq(test_run(argv, &out, &err), 0, "%s%s", out, err);
+	cr_assert(strstr(out, "PASS  vlan"), "%s", out);
+	g_free(out); g_free(err);
+	test_rmtree(dir);
+	g_free(sc); g_free(dir);
 }
