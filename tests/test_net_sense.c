@@ -91,3 +91,27 @@ Test(net_sense, tagged_nic_never_reaches_the_debugger, .timeout = 60)
 	test_rmtree(dir);
 	g_free(sc); g_free(dir);
 }
+
+/* kdh check: a hostip no debugger can have blocks; a tagged debug NIC
+ * says which VLAN the debugger must be on */
+Test(net_sense, check_hostip_and_vlan, .timeout = 30)
+{
+	char *dir = g_dir_make_tmp("kdh-check-XXXXXX", NULL);
+	char *conf = g_build_filename(dir, "105.conf", NULL);
+	char *bcd = g_build_filename(dir, "dbg.txt", NULL);
+	const char *argv[] = { getenv("KDH_BIN"), "check", conf, "--bcdedit", bcd,
+			       "--network", "static", NULL };
+	char *out, *err;
+
+	cr_assert(g_file_set_contents(conf, "ostype: other\nnet0: e1000=BC:24:11:"
+				      "00:00:01,bridge=vmbr0,tag=5\n", -1, NULL));
+	cr_assert(g_file_set_contents(bcd, "debugtype NET\nhostip 127.0.0.1\n"
+				      "port 50000\ndhcp No\n", -1, NULL));
+	cr_assert_eq(test_run(argv, &out, &err), 1, "%s%s", out, err);
+	cr_assert(strstr(out, "BLOCK  hostip 127.0.0.1 is loopback"), "%s", out);
+	cr_assert(strstr(out, "WARN   net0 has tag=5: the NIC is on VLAN 5 of "
+			 "vmbr0 only"), "%s", out);
+	g_free(out); g_free(err);
+	test_rmtree(dir);
+	g_free(conf); g_free(bcd); g_free(dir);
+}
