@@ -188,6 +188,9 @@ static int vm_addr_check(struct parse *p, const struct sc_vm *vm)
 			       vm->line, "dbgsettings: hostip %s is %s: KDNET sends "
 			       "to the debugger's own address", IP(vm->tc.host_ip, a),
 			       why);
+	if (vm->tc.os_ping && (why = ipv4_special(vm->tc.os_ping, ~0u)))
+		return sc_fail(p, vm->os_ping_line, "os_ping %s is %s: the OS pings "
+			       "a host", IP(vm->tc.os_ping, a), why);
 	return vm->tc.ip ? vm_ip_check(p, vm) : 0;
 }
 

@@ -215,6 +215,7 @@ static int scenario_vm_key(struct parse *p, struct sc_vm *vm,
 		vm->gateway_line = it->line;
 		return addr_key(p, it, &tc->gateway, NULL);
 	} else if (!strcmp(k, "os_ping")) {
+		vm->os_ping_line = it->line;
 		return addr_key(p, it, &tc->os_ping, NULL);
 	} else if (!strcmp(k, "power_on")) {
 		vm->power_on_line = it->line;

@@ -97,7 +97,7 @@ struct sc_vm {
 	unsigned memory, cores;
 	int line;
 	int power_on_line, reboot_line, ip_line;
-	int gateway_line, dbgsettings_line;
+	int gateway_line, dbgsettings_line, os_ping_line;
 	int timing_line[6];		/* kdnet_init, dhcp_jitter, dhcp_give_up,
 					   announce, os_boot, driver_load */
 	int break_line, assert_line, bugcheck_line;
