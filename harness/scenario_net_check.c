@@ -97,10 +97,13 @@ static int subnet_check(struct parse *p, const struct sc_network *n)
 	const char *why;
 	char c[32], c2[32], w[80], a[IP_STRLEN];
 
-	if (special)
-		return sc_fail(p, line, "[network %s]: subnet %s is %s; take a "
+	if (special)	/* all of it in the block, or reaching into it */
+		return sc_fail(p, line, "[network %s]: subnet %s %s %s; take a "
 			       "private one such as 192.168.2.0/24", n->name,
-			       cidr(n->network, n->netmask, c, sizeof(c)), special);
+			       cidr(n->network, n->netmask, c, sizeof(c)),
+			       ipv4_special(n->network, ~0u) &&
+			       ipv4_special(n->network | ~n->netmask, ~0u) ?
+			       "is" : "takes in", special);
 	for (const struct sc_network *o = p->sc->nets; o < n; o++)
 		if (ipv4_overlap(n->network, n->netmask, o->network, o->netmask))
 			return sc_fail(p, line, "[network %s]: subnet %s %s [network "
@@ -169,6 +172,10 @@ static int vm_ip_check(struct parse *p, const struct sc_vm *vm)
 			       "[vm %s]'s networks (net0 is on [network %s]): no "
 			       "host on its links could answer it", IP(tc->ip, a),
 			       vm->name, vm->nets[0].bridge);
+	if (tc->gateway == tc->ip)
+		return sc_fail(p, vm->gateway_line, "gateway %s is the adapter's own "
+			       "address (ip): a gateway is another host",
+			       IP(tc->gateway, a));
 	if (tc->gateway && (why = not_a_host(tc->gateway, tc->ip & tc->netmask,
 					     tc->netmask, w, sizeof(w))))
 		return sc_fail(p, vm->gateway_line, "gateway %s is %s, the subnet "
