@@ -98,9 +98,8 @@ static void debugger_event(struct analysis *a, const char *rest)
  */
 void analysis_event(struct analysis *a, const char *comment, uint64_t now)
 {
-	char buf[512];
+	char *buf = g_strdup(comment);	/* 32 NICs: no fixed size holds it */
 
-	snprintf(buf, sizeof(buf), "%s", comment);
 	if (!strncmp(buf, "power on ", 9))
 		power_on(a, buf + 9, now);
 	else if (!strncmp(buf, "power off ", 10))
@@ -109,6 +108,7 @@ void analysis_event(struct analysis *a, const char *comment, uint64_t now)
 		debugger_event(a, buf + 9);
 	else if (!strncmp(buf, AN_SERIAL_LINK " ", strlen(AN_SERIAL_LINK) + 1))
 		an_serial_event(a, buf + strlen(AN_SERIAL_LINK) + 1);
+	g_free(buf);
 }
 
 /**

@@ -5,7 +5,8 @@
  * "name   value" lines; other lines (headers, identifier, dashes) are
  * skipped.  The fields kdh knows are checked as they are read: a port that
  * is not a number, a dhcp that is not Yes or No, a value longer than its
- * field are errors with file:line -- never a silent 0 or a cut.
+ * field are errors with file:line -- never a silent 0 or a cut; so is a
+ * field given twice (the last one would win).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -102,6 +103,24 @@ static int field(const struct bcd_line *l, struct dbgsettings *d)
 	return 1;
 }
 
+/* The fields field() reads; a second one would silently win, so it is
+ * refused: "port twice (also line 3)" */
+static const char *const known[] = { "key", "debugtype", "hostip", "busparams",
+				     "port", "debugport", "baudrate", "dhcp" };
+#define N_KNOWN	(sizeof(known) / sizeof(*known))
+
+static int once(const struct bcd_line *l, int seen[N_KNOWN])
+{
+	for (size_t i = 0; i < N_KNOWN; i++) {
+		if (strcasecmp(l->key, known[i]))
+			continue;
+		if (seen[i])
+			return bad(l, "%s twice (also line %d)", l->key, seen[i]);
+		seen[i] = l->line;
+	}
+	return 0;
+}
+
 /**
  * dbgsettings_parse() - the output of `bcdedit /dbgsettings` or
  * `bcdedit /enum {dbgsettings}`: "name   value" lines
@@ -117,7 +136,7 @@ int dbgsettings_parse(const char *file, const char *text, struct dbgsettings *d,
 		      char *err, size_t errlen)
 {
 	gchar **lines = g_strsplit(text, "\n", -1);
-	int fields = 0, rc = 0;
+	int fields = 0, rc = 0, seen[N_KNOWN] = { 0 };
 
 	memset(d, 0, sizeof(*d));
 	for (int i = 0; lines[i] && !rc; i++) {
@@ -128,7 +147,7 @@ int dbgsettings_parse(const char *file, const char *text, struct dbgsettings *d,
 			continue;
 		*sp = '\0';
 		l.value = g_strstrip(sp + 1);
-		rc = field(&l, d);
+		rc = once(&l, seen) ? -EINVAL : field(&l, d);
 		if (rc == 1)
 			rc = 0;
 		else if (!rc)

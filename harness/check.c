@@ -24,6 +24,7 @@
 #include "harness/scenario_values.h"
 #include "kdh/check.h"
 #include "netsim/pkt.h"
+#include "netsim/value.h"
 #include "kdh/winbuild.h"
 
 /** check_add() - fill a finding (its fix empty) */
@@ -105,7 +106,7 @@ int check_ctx_windows(struct check_ctx *x, const struct vmconf *c,
 static void link_findings(const struct vmconf *c, int nic, struct finding *f,
 			  size_t *n, size_t max)
 {
-	if (nic < 0 || *n + 2 > max)
+	if (nic < 0 || *n + 3 > max)
 		return;
 	if (!pve_net_link_up(&c->nets[nic])) {
 		add(&f[(*n)++], FIND_BLOCK, "net%d has link_down=1: nothing gets through", nic);
@@ -114,6 +115,12 @@ static void link_findings(const struct vmconf *c, int nic, struct finding *f,
 	if (c->nets[nic].firewall)
 		add(&f[(*n)++], FIND_WARN, "net%d has firewall=1: the Proxmox firewall "
 		    "must let the KDNET UDP port through both ways", nic);
+	if (c->nets[nic].tag > 1)	/* tap_plug: "vid $tag pvid untagged" */
+		add(&f[(*n)++], FIND_WARN, "net%d has tag=%u: the NIC is on VLAN %u "
+		    "of %s only, so the debugger must be a host on VLAN %u (one on "
+		    "the bridge itself, VLAN 1, never sees KDNET)", nic,
+		    c->nets[nic].tag, c->nets[nic].tag, c->nets[nic].bridge,
+		    c->nets[nic].tag);
 }
 
 static void dhcp_finding(const struct dbgsettings *d, enum check_network net,
@@ -143,7 +150,8 @@ static void settings_findings(const struct dbgsettings *d, struct finding *f,
 {
 	char err[160];
 	uint8_t key[KDNET_KEY_LEN];
-	uint32_t ip;
+	const char *special;
+	uint32_t ip = 0;		/* stays 0 for 0.0.0.0 (-ERANGE) */
 
 	if (d->debugtype[0] && strcasecmp(d->debugtype, "NET") &&
 	    strcasecmp(d->debugtype, "SERIAL")) {
@@ -156,8 +164,11 @@ static void settings_findings(const struct dbgsettings *d, struct finding *f,
 		snprintf(f[(*n)++].fix, sizeof(f[0].fix), "bcdedit /dbgsettings net "
 			 "hostip:H port:P newkey (and give WinDbg the new key)");
 	}
-	if (d->hostip[0] && sv_ipv4(d->hostip, &ip, NULL))
+	if (d->hostip[0] && sv_ipv4(d->hostip, &ip, NULL) == -EINVAL)
 		add(&f[(*n)++], FIND_BLOCK, "hostip '%s' is not an IPv4 address", d->hostip);
+	else if (d->hostip[0] && (special = ipv4_special(ip, ~0u)))
+		add(&f[(*n)++], FIND_BLOCK, "hostip %s is %s: KDNET sends to the "
+		    "debugger's own address", d->hostip, special);
 	if (d->has_port && (d->port < 49152 || d->port > 65535)) {
 		add(&f[*n], FIND_BLOCK, "port %lu is outside 49152-65535, the range "
 		    "Microsoft documents for KDNET", d->port);

@@ -141,8 +141,8 @@ int pci_addr_cmp(const struct pci_addr *a, const struct pci_addr *b)
 static int net_option(struct pve_net *net, const char *k, const char *v,
 		      char *err, size_t errlen)
 {
-
 	uint64_t tag;
+	int rc = 0;
 
 	if (!strcmp(k, "bridge")) {
 		if (strlen(v) >= sizeof(net->bridge)) {
@@ -164,11 +164,11 @@ static int net_option(struct pve_net *net, const char *k, const char *v,
 				 "false/true), not '%s'", k, v);
 			return -EINVAL;
 		}
-	} else if (strcmp(k, "rate") && strcmp(k, "queues") && strcmp(k, "mtu")) {
+	} else if ((rc = pve_net_number(k, v, err, errlen)) == 1) {
 		snprintf(err, errlen, "unknown net option '%s'", k);
 		return -EINVAL;
 	}
-	return 0;
+	return rc;
 }
 
 /* pve-common's mac-addr format takes six hex pairs with colons only

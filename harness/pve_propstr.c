@@ -10,7 +10,8 @@
  * (the default key bare and by name included) is refused with "duplicate
  * key in comma-separated list property: KEY"; kdh refuses it the same way.
  * A boolean option is parse_boolean()'s: 1|on|yes|true or 0|off|no|false,
- * any case.  pve_net_link_up() is the one answer to "does a frame pass
+ * any case.  A NIC's numbers (mtu, queues, rate) are held to qemu-server's
+ * schema bounds, as `qm set` holds them.  pve_net_link_up() is the one answer to "does a frame pass
  * this NIC", asked by kdh check and by the simulated and VM runs.
  */
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include <strings.h>
 
 #include "kdh/pve.h"
+#include "netsim/value.h"
 
 /**
  * pve_boolean() - a boolean as pve-common's parse_boolean() reads it
@@ -117,4 +119,61 @@ int pve_propstr_dupkey(const char *value, const char *default_key, char *err,
 bool pve_net_link_up(const struct pve_net *net)
 {
 	return !net->link_down;
+}
+
+/*
+ * qemu-server's $net_fmt (src/PVE/QemuServer/Network.pm):
+ *   queues => { type => 'integer', minimum => 0, maximum => 64, ... }
+ *   mtu => { type => 'integer', minimum => 1, maximum => 65520, ... }
+ *   rate => { type => 'number', minimum => 0, ... }
+ * rate has no maximum there; pve-common's tap_rate_limit() turns it into
+ * bytes/s for tc ("$rate = int($rate*1024*1024)"), so kdh keeps it where
+ * that fits 64 bits.  Integers are plain decimal here: no sign, exponent,
+ * hex, "nan" or "inf".
+ */
+#define RATE_MAX_MBPS	(UINT64_MAX >> 20)
+
+static int rate_check(const char *v, char *err, size_t errlen)
+{
+	const char *p = v;
+	double mbps;
+
+	if (!value_decimal(&p, &mbps) && !*p && mbps <= (double)RATE_MAX_MBPS)
+		return 0;
+	snprintf(err, errlen, "rate '%s' is not a number of MB/s from 0 to %llu "
+		 "(plain decimal, e.g. 12.5; qemu-server's minimum is 0)", v,
+		 (unsigned long long)RATE_MAX_MBPS);
+	return -EINVAL;
+}
+
+/**
+ * pve_net_number() - a NIC's numeric option within qemu-server's bounds
+ * @k:		the option's key (mtu, queues, rate)
+ * @v:		its value
+ * @err:	"mtu '0' is not 1-65520 ..." on failure
+ * @errlen:	its size
+ *
+ * Return: 0, 1 when @k is not one of them, or -EINVAL with @err filled
+ */
+int pve_net_number(const char *k, const char *v, char *err, size_t errlen)
+{
+	uint64_t n;
+
+	if (!strcmp(k, "rate"))
+		return rate_check(v, err, errlen);
+	if (!strcmp(k, "mtu")) {
+		if (!value_uint(v, 1, 65520, &n))
+			return 0;
+		snprintf(err, errlen, "mtu '%s' is not 1-65520 (qemu-server's bounds; "
+			 "1 takes the bridge's MTU)", v);
+		return -EINVAL;
+	}
+	if (!strcmp(k, "queues")) {
+		if (!value_uint(v, 0, 64, &n))
+			return 0;
+		snprintf(err, errlen, "queues '%s' is not 0-64 (qemu-server's "
+			 "bounds)", v);
+		return -EINVAL;
+	}
+	return 1;
 }

@@ -367,6 +367,7 @@ static int vm_build(struct sim *s, size_t i, struct nic_port *np)
 		ns_port_set_faults(v->ports[n], NS_DIR_IN, &c->faults);
 		ns_port_set_faults(v->ports[n], NS_DIR_OUT, &c->faults);
 		ns_port_set_down(v->ports[n], !pve_net_link_up(&c->nets[n]));
+		ns_port_set_vlan(v->ports[n], c->nets[n].tag);	/* 1-4094 */
 	}
 	ns_timer_mod(v->power, s->t0 + c->power_on_ns);
 	if (c->reboot_ns)

@@ -175,13 +175,20 @@ static int network_key(struct parse *p, struct sc_network *net,
 				    it->value);
 		net->dhcp = !strcmp(it->value, "dhcp");
 	} else if (!strcmp(it->key, "subnet")) {
+		net->subnet_line = it->line;
 		if (ns_subnet_parse(it->value, &net->network, &net->netmask))
 			return sc_fail(p, it->line, "subnet: '%s' is not like "
 				    "192.168.2.0/24 (prefix 8-30)", it->value);
+		return sc_subnet_exact(p, it, net);
 	} else if (!strcmp(it->key, "gateway")) {
-		if (sv_ipv4(it->value, &net->gateway, NULL))
-			return sc_fail(p, it->line, "gateway: '%s' is not an IPv4 "
-				    "address", it->value);
+		int rc = sv_ipv4(it->value, &net->gateway, NULL);
+
+		net->gateway_line = it->line;
+		if (rc) {
+			sv_ipv4_error("gateway", it->value, rc, false, p->kv_err,
+				      sizeof(p->kv_err));
+			return sc_fail(p, it->line, "%s", p->kv_err);
+		}
 	} else {
 		sc_fail(p, it->line, "unknown key '%s' in [network %s]", it->key,
 			net->name);
@@ -199,10 +206,14 @@ static int debugger_key(struct parse *p, const struct ini_item *it)
 		d->line = it->line;	/* checked once every network is known */
 		return sc_copy(p, it, d->network, sizeof(d->network));
 	} else if (!strcmp(it->key, "ip")) {
+		int rc = sv_ipv4(it->value, &d->ip, NULL);
+
 		d->ip_line = it->line;
-		if (sv_ipv4(it->value, &d->ip, NULL))
-			return sc_fail(p, it->line, "ip: '%s' is not an IPv4 address",
-				    it->value);
+		if (rc) {
+			sv_ipv4_error("ip", it->value, rc, false, p->kv_err,
+				      sizeof(p->kv_err));
+			return sc_fail(p, it->line, "%s", p->kv_err);
+		}
 	} else if (!strcmp(it->key, "port")) {
 		uint64_t v;
 
@@ -241,10 +252,12 @@ static int debugger_key(struct parse *p, const struct ini_item *it)
 	return 0;
 }
 
-static struct sc_network *network_new(struct parse *p, const char *name)
+static struct sc_network *network_new(struct parse *p, const char *name,
+				      int line)
 {
 	struct sc_network *n = &p->sc->nets[p->sc->n_nets++];
 
+	n->line = line;
 	snprintf(n->name, sizeof(n->name), "%s", name);
 	ns_subnet_parse("192.168.2.0/24", &n->network, &n->netmask);
 	return n;
@@ -301,7 +314,7 @@ static const char *key_home(const struct parse *p, const struct ini_item *it)
 
 	q.err = err;
 	q.errlen = sizeof(err);
-	network_new(&q, "x");
+	network_new(&q, "x", 0);
 	sc_vm_new(&q, &vm_sec);
 	if (sc_vm_key(&q, &q.sc->vms[0], it) != -ENOENT)
 		home = "[vm NAME]";
@@ -400,7 +413,7 @@ static int walk(struct parse *p, const struct ini *ini)
 				return -EINVAL;
 			sec = i;
 			if (!strcmp(it->key, "network"))
-				network_new(p, it->name);
+				network_new(p, it->name, it->line);
 			else if (!strcmp(it->key, "vm"))
 				sc_vm_new(p, it);
 			continue;

@@ -202,5 +202,5 @@ int scenario_check(struct parse *p)
 		e->line = line;
 		memcpy(e->text, text, sizeof(text));
 	}
-	return 0;
+	return sc_net_check(p);
 }

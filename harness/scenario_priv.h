@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* scenario_priv.h - shared by scenario.c, scenario_vm.c, scenario_check.c */
+/* scenario_priv.h - shared by scenario.c, scenario_vm.c, scenario_check.c,
+ * scenario_net_check.c */
 #ifndef KDH_SCENARIO_PRIV_H
 #define KDH_SCENARIO_PRIV_H
 
@@ -23,6 +24,9 @@ int sc_list_key(struct parse *p, const struct ini_item *it, char (*out)[24],
 void sc_vm_new(struct parse *p, const struct ini_item *sec);
 int sc_vm_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it);
 int scenario_check(struct parse *p);
+int sc_subnet_exact(struct parse *p, const struct ini_item *it,
+		    const struct sc_network *net);
+int sc_net_check(struct parse *p);
 int sc_serial_key(struct parse *p, const struct ini_item *it);
 int sc_serial_check(struct parse *p);
 int sc_vm_kd_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it);

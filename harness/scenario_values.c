@@ -32,18 +32,47 @@ int sv_bool(const char *v, bool *out)
  * @mask:	output when a prefix was given (else untouched); may be NULL
  *		to refuse a prefix
  *
- * Return: 0 or -EINVAL
+ * Return: 0, -EINVAL, or -ERANGE for 0.0.0.0 (which no host has, and
+ * which every caller reads as "not given")
  */
 int sv_ipv4(const char *v, uint32_t *ip, uint32_t *mask)
 {
 	unsigned prefix;
+	uint32_t a;
 
-	if (!strchr(v, '/'))
-		return value_ipv4(v, ip);
-	if (!mask || value_cidr(v, ip, &prefix) || prefix < 8 || prefix > 30)
+	if (!strchr(v, '/')) {
+		if (value_ipv4(v, &a))
+			return -EINVAL;
+	} else if (!mask || value_cidr(v, &a, &prefix) || prefix < 8 ||
+		   prefix > 30) {
 		return -EINVAL;
-	*mask = ~0u << (32 - prefix);
+	}
+	if (!a)			/* 0 means "not given" to every caller */
+		return -ERANGE;
+	if (strchr(v, '/'))
+		*mask = ~0u << (32 - prefix);
+	*ip = a;
 	return 0;
+}
+
+/**
+ * sv_ipv4_error() - the message for sv_ipv4()'s failure
+ * @key:	the key, for the message
+ * @v:		the value
+ * @rc:		what sv_ipv4() returned
+ * @prefix:	whether a /prefix is allowed
+ * @err:	"ip: '...' is not an IPv4 address (with /prefix)"
+ * @errlen:	its size
+ */
+void sv_ipv4_error(const char *key, const char *v, int rc, bool prefix,
+		   char *err, size_t errlen)
+{
+	if (rc == -ERANGE)
+		snprintf(err, errlen, "%s: %s is no host's address (0.0.0.0/8 is "
+			 "\"this network\")", key, v);
+	else
+		snprintf(err, errlen, "%s: '%s' is not an IPv4 address%s", key, v,
+			 prefix ? " (with /prefix)" : "");
 }
 
 /**
@@ -95,6 +124,24 @@ out:
 	return rc;
 }
 
+/* "port:1 port:2": the second would silently win; refuse it.  @seen holds
+ * the names given so far, "|port|key|" */
+static int dbg_once(const char *tok, char *seen, size_t size, char *err,
+		    size_t errlen)
+{
+	size_t n = strcspn(tok, ":");
+	char name[24];
+
+	snprintf(name, sizeof(name), "|%.*s|", (int)(n < 20 ? n : 20), tok);
+	if (strstr(seen, name)) {
+		snprintf(err, errlen, "dbgsettings: %.*s given twice", (int)n, tok);
+		return -EINVAL;
+	}
+	if (strlen(seen) + strlen(name) < size)
+		strcat(seen, name + (seen[0] != '\0'));
+	return 0;
+}
+
 static int dbg_token(const char *tok, struct target_config *tc, char *err,
 		     size_t errlen)
 {
@@ -111,9 +158,15 @@ static int dbg_token(const char *tok, struct target_config *tc, char *err,
 	}
 	v++;
 	if (!strncmp(tok, "hostip:", 7)) {
-		if (sv_ipv4(v, &tc->host_ip, NULL) == 0)
+		int rc = sv_ipv4(v, &tc->host_ip, NULL);
+
+		if (!rc)
 			return 0;
-		snprintf(err, errlen, "dbgsettings: hostip '%s' is not an IPv4 address", v);
+		if (rc == -ERANGE)
+			sv_ipv4_error("dbgsettings: hostip", v, rc, false, err, errlen);
+		else
+			snprintf(err, errlen, "dbgsettings: hostip '%s' is not an "
+				 "IPv4 address", v);
 	} else if (!strncmp(tok, "port:", 5)) {
 		uint64_t p;
 
@@ -137,7 +190,7 @@ static int dbg_serial(char *save, struct target_config *tc, char *err,
 		      size_t errlen)
 {
 	static const unsigned bauds[] = { 9600, 19200, 38400, 57600, 115200 };
-	char *tok;
+	char *tok, seen[64] = "";
 
 	tc->serial = true;
 	tc->debugport = 1;
@@ -152,6 +205,8 @@ static int dbg_serial(char *save, struct target_config *tc, char *err,
 				 "serial (debugport:N baudrate:B)", tok);
 			return -EINVAL;
 		}
+		if (dbg_once(tok, seen, sizeof(seen), err, errlen))
+			return -EINVAL;
 		bad = value_uint(strchr(tok, ':') + 1, 1, port ? 4 : 115200, &v);
 		if (port && bad) {
 			snprintf(err, errlen, "dbgsettings: '%s': COM ports here are "
@@ -191,6 +246,7 @@ int sv_dbgsettings(const char *v, struct target_config *tc, char *err,
 {
 	char *copy = strdup(v), *save = NULL, *tok;
 	bool has_host = false, has_key = false;
+	char seen[64] = "";
 	int rc = 0;
 
 	if (!copy)
@@ -207,7 +263,8 @@ int sv_dbgsettings(const char *v, struct target_config *tc, char *err,
 		rc = -EINVAL;
 	}
 	while (!rc && (tok = strtok_r(NULL, " \t", &save))) {
-		rc = dbg_token(tok, tc, err, errlen);
+		rc = dbg_token(tok, tc, err, errlen) ||
+		     dbg_once(tok, seen, sizeof(seen), err, errlen) ? -EINVAL : 0;
 		has_host |= !strncmp(tok, "hostip:", 7);
 		has_key |= !strncmp(tok, "key:", 4);
 	}

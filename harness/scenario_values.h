@@ -11,6 +11,8 @@
 
 int sv_bool(const char *v, bool *out);
 int sv_ipv4(const char *v, uint32_t *ip, uint32_t *mask);
+void sv_ipv4_error(const char *key, const char *v, int rc, bool prefix,
+		   char *err, size_t errlen);
 int sv_faults(const char *v, struct ns_faults *f, char *err, size_t errlen);
 int sv_dbgsettings(const char *v, struct target_config *tc, char *err,
 		   size_t errlen);

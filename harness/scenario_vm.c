@@ -120,10 +120,12 @@ out:
 static int addr_key(struct parse *p, const struct ini_item *it, uint32_t *ip,
 		    uint32_t *mask)
 {
-	if (sv_ipv4(it->value, ip, mask))
-		return sc_fail(p, it->line, "%s: '%s' is not an IPv4 address%s",
-			       it->key, it->value, mask ? " (with /prefix)" : "");
-	return 0;
+	int rc = sv_ipv4(it->value, ip, mask);
+
+	if (!rc)
+		return 0;
+	sv_ipv4_error(it->key, it->value, rc, mask, p->kv_err, sizeof(p->kv_err));
+	return sc_fail(p, it->line, "%s", p->kv_err);
 }
 
 /* windows = BUILD: KDNET's NIC support of that build (kdnet_nics wins) */
@@ -189,6 +191,7 @@ static int scenario_vm_key(struct parse *p, struct sc_vm *vm,
 	if (!strncmp(k, "timing.", 7))
 		return timing_key(p, vm, it);
 	if (!strcmp(k, "dbgsettings")) {
+		vm->dbgsettings_line = it->line;
 		if (sv_dbgsettings(v, tc, p->kv_err, sizeof(p->kv_err)))
 			return sc_fail(p, it->line, "%s", p->kv_err);
 	} else if (!strcmp(k, "dhcp")) {
@@ -209,8 +212,10 @@ static int scenario_vm_key(struct parse *p, struct sc_vm *vm,
 		vm->ip_line = it->line;
 		return addr_key(p, it, &tc->ip, &tc->netmask);
 	} else if (!strcmp(k, "gateway")) {
+		vm->gateway_line = it->line;
 		return addr_key(p, it, &tc->gateway, NULL);
 	} else if (!strcmp(k, "os_ping")) {
+		vm->os_ping_line = it->line;
 		return addr_key(p, it, &tc->os_ping, NULL);
 	} else if (!strcmp(k, "power_on")) {
 		vm->power_on_line = it->line;

@@ -198,6 +198,10 @@ int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
 
 	if (propstr_check(c, k, v, line, err, len))
 		return -EINVAL;
+	if (key_index(k, "net", 1u << 20) >= PVE_MAX_NETS)
+		/* qemu-server's QemuServer.pm: "my $MAX_NETS = 32;" */
+		return fail(err, len, c->file, line, "%s: Proxmox has net0 ... "
+			    "net%d, no more NICs", k, PVE_MAX_NETS - 1);
 	if ((i = key_index(k, "net", PVE_MAX_NETS)) >= 0) {
 		if (pve_net_parse(v, &c->nets[i], e, sizeof(e)))
 			return fail(err, len, c->file, line, "%s: %s", k, e);

@@ -130,7 +130,7 @@ struct watch_static {
  */
 struct watch_event {
 	uint64_t ts_ns;
-	char text[512];
+	char text[4096];	/* power on with 32 NICs, ~90 characters each */
 };
 
 /* watch_debugger.c */

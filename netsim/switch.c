@@ -12,6 +12,17 @@
  * it is given is dropped before its link and monitors, nothing is delivered
  * to it.
  *
+ * VLANs as Proxmox's tag= makes them on a VLAN-aware bridge: a port with a
+ * VLAN id is an untagged member of that VLAN only (pve-common's tap_plug:
+ * "bridge vlan add dev $iface vid $tag pvid untagged"); every other port,
+ * the debugger's, slirp's and the capture's included, is on VLAN 1, the
+ * bridge's own.  A frame goes only to ports of the VLAN it entered on; a
+ * destination learned on another VLAN is unknown on this one, so the frame
+ * floods its own VLAN.  Monitors are the bridge's own interface and see
+ * VLAN 1 only, as a capture on a Linux bridge does: what a tag=5 NIC sends
+ * never reaches it.  One MAC table serves all VLANs (a MAC lives on one
+ * port here).
+ *
  * Forwarding is not re-entered: a frame that a deliver callback sends
  * while the switch is still forwarding (slirp answering a DHCP request at
  * once, a node replying to ARP) is copied into a FIFO and forwarded when the
@@ -46,6 +57,7 @@ struct ns_port {
 	struct ns_link_stats clean[2];	/* stats when no link is set */
 	uint64_t rx, tx, runts;
 	bool down;			/* link down: no frame either way */
+	uint16_t vlan;			/* untagged member of; 1: the bridge's */
 };
 
 struct deferred {
@@ -261,17 +273,17 @@ static void forward(void *opaque, const uint8_t *frame, size_t len)
 	const struct ns_port *out;
 
 	in->rx++;
-	for (size_t i = 0; i < sw->n_monitors; i++)
+	for (size_t i = 0; in->vlan == 1 && i < sw->n_monitors; i++)
 		sw->monitors[i].cb(sw->monitors[i].opaque, in, frame, len, now);
 	mac_learn(sw, frame + 6, in, now);
 	out = frame[0] & 1 ? NULL : ns_switch_lookup(sw, frame);
-	if (out) {
+	if (out && out->vlan == in->vlan) {
 		if (out != in)
 			port_output((struct ns_port *)out, frame, len);
 		return;
 	}
 	for (size_t i = 0; i < sw->n_ports; i++)
-		if (sw->ports[i] != in)
+		if (sw->ports[i] != in && sw->ports[i]->vlan == in->vlan)
 			port_output(sw->ports[i], frame, len);
 }
 
@@ -383,6 +395,7 @@ struct ns_port *ns_port_new(struct ns_switch *sw, const char *name,
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->ops = *ops;
 	p->opaque = opaque;
+	p->vlan = 1;
 	return p;
 }
 
@@ -438,6 +451,22 @@ int ns_port_set_faults(struct ns_port *p, enum ns_dir dir,
 void ns_port_set_down(struct ns_port *p, bool down)
 {
 	p->down = down;
+}
+
+/**
+ * ns_port_set_vlan() - make the port an untagged member of one VLAN only
+ * @p:		port
+ * @vid:	VLAN id 1-4094 (Proxmox's tag=); 0 or 1: the bridge's own VLAN,
+ *		where every port starts
+ *
+ * Return: 0, or -1 for an id above 4094
+ */
+int ns_port_set_vlan(struct ns_port *p, unsigned vid)
+{
+	if (vid > 4094)
+		return -1;
+	p->vlan = (uint16_t)(vid ? vid : 1);
+	return 0;
 }
 
 /** ns_port_link_stats() - what a direction's link did */

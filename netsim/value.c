@@ -163,3 +163,48 @@ int value_percent(const char *s, double *out)
 	*out = v;
 	return 0;
 }
+
+/* IANA's special-purpose IPv4 blocks (RFC 6890) a host on a link cannot
+ * use, with what they are for the messages */
+static const struct { uint32_t net; unsigned prefix; const char *what; }
+special[] = {
+	{ 0x00000000, 8, "0.0.0.0/8, \"this network\" (no host has it)" },
+	{ 0x7f000000, 8, "loopback (127.0.0.0/8, a host's own)" },
+	{ 0xa9fe0000, 16, "link-local (169.254.0.0/16: the address Windows "
+	  "gives itself when DHCP fails, which kdh reports as apipa)" },
+	{ 0xe0000000, 4, "multicast (224.0.0.0/4)" },
+	{ 0xf0000000, 4, "reserved (240.0.0.0/4, and the broadcast "
+	  "255.255.255.255)" },
+};
+
+/**
+ * ipv4_overlap() - whether two subnets share an address
+ * @a:		first network, host order
+ * @mask_a:	its netmask
+ * @b:		second network
+ * @mask_b:	its netmask
+ *
+ * Return: true when one holds the other (or they are the same)
+ */
+bool ipv4_overlap(uint32_t a, uint32_t mask_a, uint32_t b, uint32_t mask_b)
+{
+	return !((a ^ b) & mask_a & mask_b);
+}
+
+/**
+ * ipv4_special() - whether a subnet (or one address, with netmask ~0)
+ * touches a special-purpose block no host on a link can use
+ * @network:	the address or network, host order
+ * @netmask:	its netmask
+ *
+ * Return: what the block is ("loopback (127.0.0.0/8, ...)"), or NULL for
+ * an address a host may have
+ */
+const char *ipv4_special(uint32_t network, uint32_t netmask)
+{
+	for (size_t i = 0; i < sizeof(special) / sizeof(*special); i++)
+		if (ipv4_overlap(network, netmask, special[i].net,
+				 ~0u << (32 - special[i].prefix)))
+			return special[i].what;
+	return NULL;
+}

@@ -178,6 +178,30 @@ Test(suite, failing_expectation_exits_1_with_file_line)
 	g_free(sc); g_free(dir);
 }
 
+/* Proxmox's net0 ... net31: a VM with 32 NICs runs, and KDNET on net31
+ * (busparams 1.26.0, behind the pci.1 bridge) is found and named */
+Test(suite, thirty_two_nics_run, .timeout = 60)
+{
+	char *dir = g_dir_make_tmp("kdh-run-XXXXXX", NULL);
+	char *sc = g_build_filename(dir, "nics32.kdh", NULL);
+	GString *t = g_string_new("[network lan]\n\n[vm w]\n");
+	const char *argv[] = { getenv("KDH_BIN"), "run", sc, "--results", dir, NULL };
+	char *out, *err;
+
+	for (int i = 0; i < 32; i++)
+		g_string_append_printf(t, "net%d: e1000=BC:24:11:00:01:%02x,bridge=lan\n",
+				       i, i);
+	g_string_append(t, "dhcp = no\nip = 192.168.2.72/24\nbusparams = 1.26.0\n"
+			"\n[expect]\noutcome = connected\ndebug_nic = net31\n");
+	cr_assert(g_file_set_contents(sc, t->str, -1, NULL));
+	cr_assert_eq(test_run(argv, &out, &err), 0, "%s%s", out, err);
+	cr_assert(strstr(out, "PASS  nics32"), "%s", out);
+	g_free(out); g_free(err);
+	g_string_free(t, TRUE);
+	test_rmtree(dir);
+	g_free(sc); g_free(dir);
+}
+
 /* A failed expectation says why in words: the wire's (the analysis' why)
  * and the config's, in `kdh check`'s words (busparams on q35) */
 Test(suite, failing_expectation_says_why)

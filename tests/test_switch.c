@@ -267,3 +267,44 @@ Test(faults, delay_and_jitter_in_virtual_time)
 	ns_switch_free(sw);
 	ns_loop_free(l);
 }
+
+static void count_frame(void *opaque, const struct ns_port *in,
+			const uint8_t *frame, size_t len, uint64_t now)
+{
+	(*(unsigned *)opaque)++;
+}
+
+/* Proxmox's tag=: p1 and p2 on VLAN 5, p0 and p3 on the bridge's VLAN 1.
+ * Frames stay in their VLAN whether flooded or learned, and the monitor
+ * (the bridge's own capture) sees VLAN 1 only */
+Test(switch, vlans_keep_their_frames)
+{
+	struct net t;
+	unsigned seen = 0;
+	uint8_t f[60];
+
+	net_up(&t, 4);
+	ns_switch_add_monitor(t.sw, count_frame, &seen);
+	cr_assert_eq(ns_port_set_vlan(t.n[1].port, 5), 0);
+	cr_assert_eq(ns_port_set_vlan(t.n[2].port, 5), 0);
+	cr_assert_eq(ns_port_set_vlan(t.n[3].port, 4095), -1, "no VLAN 4095");
+	frame_to(f, 0xff, 2, 0);	/* p1 broadcasts on VLAN 5 */
+	ns_port_input(t.n[1].port, f, 60);
+	cr_assert_eq(t.n[2].frames, 1, "its VLAN hears it");
+	cr_assert_eq(t.n[0].frames + t.n[3].frames, 0, "VLAN 1 does not");
+	cr_assert_eq(seen, 0, "the bridge's capture is on VLAN 1");
+	frame_to(f, 2, 1, 0);		/* p0 to p1's learned MAC: not its VLAN */
+	ns_port_input(t.n[0].port, f, 60);
+	cr_assert_eq(t.n[1].frames, 0, "no unicast across VLANs");
+	cr_assert_eq(t.n[3].frames, 1, "flooded in VLAN 1 instead");
+	cr_assert_eq(seen, 1);
+	frame_to(f, 2, 3, 0);		/* p2 to p1: same VLAN, learned */
+	ns_port_input(t.n[2].port, f, 60);
+	cr_assert_eq(t.n[1].frames, 1);
+	cr_assert_eq(t.n[0].frames + t.n[3].frames, 1, "nothing more on VLAN 1");
+	ns_port_set_vlan(t.n[1].port, 0);	/* back on VLAN 1 */
+	frame_to(f, 2, 1, 0);
+	ns_port_input(t.n[0].port, f, 60);
+	cr_assert_eq(t.n[1].frames, 2, "untagged again: reached");
+	net_down(&t);
+}

@@ -197,7 +197,7 @@ struct an_target {
 
 #define AN_MAX_VMS	8
 #define AN_VM_TIMELINE	32	/* events kept per VM in results */
-#define AN_MAX_VM_NICS	8
+#define AN_MAX_VM_NICS	32	/* Proxmox's net0 ... net31 (PVE_MAX_NETS) */
 #define AN_VM_RESETS	16	/* serial KD RESETs kept per VM in results */
 
 /**

@@ -35,7 +35,8 @@ struct finding {
 	char fix[1024];
 };
 
-#define CHECK_MAX_FINDINGS	48
+/* one per NIC (32, each "not a KDNET NIC" at worst) and the rest */
+#define CHECK_MAX_FINDINGS	64
 #define CHECK_MAX_MODELS	16
 
 enum check_network { NET_UNKNOWN, NET_STATIC, NET_DHCP };

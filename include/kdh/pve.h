@@ -45,6 +45,7 @@ int pve_net_parse(const char *value, struct pve_net *net, char *err,
 int pve_boolean(const char *v, bool *out);
 int pve_propstr_dupkey(const char *value, const char *default_key, char *err,
 		       size_t errlen);
+int pve_net_number(const char *k, const char *v, char *err, size_t errlen);
 bool pve_net_link_up(const struct pve_net *net);
 bool pve_nic_model_known(const char *model);
 bool pve_ostype_known(const char *ostype);

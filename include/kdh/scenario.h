@@ -22,7 +22,7 @@
 
 #define SC_MAX_NETWORKS	8
 #define SC_MAX_VMS	8
-#define SC_MAX_NETS	8
+#define SC_MAX_NETS	PVE_MAX_NETS	/* net0 ... net31, as Proxmox */
 #define SC_MAX_EXPECT	32
 #define SC_MAX_GROUPS	8
 #define SC_NAME		32
@@ -34,7 +34,8 @@ struct sc_network {
 	bool dhcp;
 	uint32_t network, netmask;
 	uint32_t gateway;		/* 0: none (static) / slirp's default */
-	int line;
+	int line;			/* its [network NAME] header */
+	int subnet_line, gateway_line;	/* 0: not given */
 };
 
 struct sc_debugger {
@@ -96,6 +97,7 @@ struct sc_vm {
 	unsigned memory, cores;
 	int line;
 	int power_on_line, reboot_line, ip_line;
+	int gateway_line, dbgsettings_line, os_ping_line;
 	int timing_line[6];		/* kdnet_init, dhcp_jitter, dhcp_give_up,
 					   announce, os_boot, driver_load */
 	int break_line, assert_line, bugcheck_line;

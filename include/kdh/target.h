@@ -19,7 +19,7 @@
 #include "netsim/loop.h"
 #include "kdh/pve.h"
 
-#define TARGET_MAX_NICS		8
+#define TARGET_MAX_NICS		PVE_MAX_NETS	/* net0 ... net31 */
 #define TARGET_MAX_MODELS	16
 
 /**

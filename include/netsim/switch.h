@@ -80,6 +80,7 @@ void ns_port_input(struct ns_port *p, const uint8_t *frame, size_t len);
 int ns_port_set_faults(struct ns_port *p, enum ns_dir dir,
 		       const struct ns_faults *f);
 void ns_port_set_down(struct ns_port *p, bool down);
+int ns_port_set_vlan(struct ns_port *p, unsigned vid);
 const struct ns_link_stats *ns_port_link_stats(const struct ns_port *p,
 					       enum ns_dir dir);
 const char *ns_port_name(const struct ns_port *p);

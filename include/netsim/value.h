@@ -14,5 +14,7 @@ int value_ipv4(const char *s, uint32_t *ip);
 int value_cidr(const char *s, uint32_t *ip, unsigned *prefix);
 int value_percent(const char *s, double *out);
 int value_decimal(const char **p, double *out);
+const char *ipv4_special(uint32_t network, uint32_t netmask);
+bool ipv4_overlap(uint32_t a, uint32_t mask_a, uint32_t b, uint32_t mask_b);
 
 #endif /* NETSIM_VALUE_H */
