@@ -74,9 +74,9 @@ int sc_copy(struct parse *p, const struct ini_item *it, char *dst, size_t size)
 /** sc_duration_key() - a key whose value is a duration */
 int sc_duration_key(struct parse *p, const struct ini_item *it, uint64_t *out)
 {
-	if (duration_parse(it->value, out))
-		return sc_fail(p, it->line, "%s: '%s' is not a duration (500ms, "
-			    "25s, 10m, 1h)", it->key, it->value);
+	if (duration_key_parse(it->key, it->value, out, p->kv_err,
+			       sizeof(p->kv_err)))
+		return sc_fail(p, it->line, "%s", p->kv_err);
 	return 0;
 }
 

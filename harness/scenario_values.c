@@ -53,7 +53,7 @@ int sv_ipv4(const char *v, uint32_t *ip, uint32_t *mask)
  * @err:	reason on failure
  * @errlen:	its size
  *
- * Return: 0 or -EINVAL
+ * Return: 0, -EINVAL, or -ERANGE for a delay or jitter too long
  */
 int sv_faults(const char *v, struct ns_faults *f, char *err, size_t errlen)
 {
@@ -80,17 +80,24 @@ int sv_faults(const char *v, struct ns_faults *f, char *err, size_t errlen)
 			rc = value_percent(eq, &f->dup_pct);
 		else if (!strcmp(item, "reorder"))
 			rc = value_percent(eq, &f->reorder_pct);
-		else if (!strcmp(item, "delay"))
-			rc = duration_parse(eq, &f->delay_ns);
-		else if (!strcmp(item, "jitter"))
-			rc = duration_parse(eq, &f->jitter_ns);
-		else
+		else if (!strcmp(item, "delay") || !strcmp(item, "jitter")) {
+			char key[16];
+
+			snprintf(key, sizeof(key), "faults %s", item);
+			rc = duration_key_parse(key, eq, *item == 'd' ?
+						&f->delay_ns : &f->jitter_ns, err,
+						errlen);
+			if (rc)		/* the duration's own reason */
+				goto done;
+		} else {
 			rc = -EINVAL;
+		}
 	}
 out:
 	if (rc)
 		snprintf(err, errlen, "faults '%s': expected loss=P%%, dup=P%%, "
 			 "reorder=P%% (0-100), delay=D, jitter=D", v);
+done:
 	free(copy);
 	return rc;
 }
