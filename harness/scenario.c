@@ -25,6 +25,7 @@
 #include "netsim/value.h"
 #include "netsim/pkt.h"
 #include "kdh/scenario.h"
+#include "kdh/cli.h"
 #include "netsim/slirp_node.h"
 
 /**
@@ -136,9 +137,11 @@ static int scenario_key(struct parse *p, const struct ini_item *it)
 		return sc_duration_key(p, it, &sc->timeout_ns);
 	}
 	else if (!strcmp(it->key, "seed")) {
-		if (value_uint(it->value, 1, UINT64_MAX, &sc->seed))
-			return sc_fail(p, it->line, "seed: '%s' is not a number from 1 "
-				       "to 18446744073709551615", it->value);
+		/* as --seed reads it: 0 is a seed like any other */
+		if (cli_seed_parse(it->value, &sc->seed))
+			return sc_fail(p, it->line, "seed: '%s' is not a number from 0 "
+				       "to 18446744073709551615 (or 0x-hex)", it->value);
+		sc->has_seed = true;
 	} else if (!strcmp(it->key, "requires")) {
 		char tmp[4][24];
 

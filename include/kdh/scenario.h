@@ -161,7 +161,8 @@ struct scenario {
 	size_t n_requires;
 	uint64_t timeout_ns;
 	int timeout_line;
-	uint64_t seed;			/* 0: the run's */
+	uint64_t seed;			/* when has_seed; else the run's */
+	bool has_seed;
 	char backend[8];		/* "user", "bridge", "" (the run's) */
 	struct sc_network nets[SC_MAX_NETWORKS];
 	size_t n_nets;
