@@ -232,6 +232,7 @@ static int debugger_key(struct parse *p, const struct ini_item *it)
 		if (sv_faults(it->value, &d->faults, p->kv_err, sizeof(p->kv_err)))
 			return sc_fail(p, it->line, "%s", p->kv_err);
 	} else if (!strcmp(it->key, "start")) {
+		d->start_line = it->line;	/* sc_debugger_time_check() */
 		return sc_duration_key(p, it, &d->start_ns);
 	} else {
 		int rc = sc_debugger_kd_key(p, it);

@@ -52,6 +52,7 @@ struct sc_debugger {
 	enum kd_on_break on_break;	/* on_break = continue | hold */
 	int line;
 	int ip_line;
+	int start_line;			/* 0: start not given */
 };
 
 /**
@@ -93,6 +94,7 @@ struct sc_vm {
 	struct ns_faults faults;
 	bool real;			/* target = vm: QEMU, agent or image */
 	char image[256];		/* a user's disk image ("" = agent) */
+	int image_line;
 	unsigned memory, cores;
 	int line;
 	int power_on_line, reboot_line, ip_line;
@@ -210,6 +212,9 @@ bool sc_expect_eval(const struct sc_expect *e, const struct sc_value *v,
 void sc_value_str(const struct sc_expect *e, const struct sc_value *v,
 		  char *buf, size_t len);
 bool sc_metric_is_number(enum sc_metric m);
+/* expect_sense.c */
+int sc_expect_sense(const struct scenario *sc, size_t i, char *err,
+		    size_t errlen);
 int sc_metric_from_name(const char *name);
 int sc_threshold_parse(const char *metric, const char *text,
 		       struct sc_threshold *t, char *err, size_t errlen);
