@@ -11,6 +11,7 @@
  * group's members and --shard K/N every Nth from the Kth.
  */
 #include <dirent.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "harness/run_suite.h"
 #include "kdh/datadir.h"
 #include "kdh/textfile.h"
+#include "netsim/value.h"
 
 static struct scenario *suite_add(struct suite *s)
 {
@@ -188,12 +190,24 @@ void suite_load(struct suite *s, int argc, char **argv,
  * @k:		output: K, 1-based
  * @n:		output: N
  *
- * Return: 0, or -1 unless 1 <= K <= N
+ * Both numbers are value_uint()'s plain digits: sscanf("%u") took " 1",
+ * "+1" and wrapped 4294967297 to 1.
+ *
+ * Return: 0, or -1 unless 1 <= K <= N < 2^32
  */
 int suite_shard_parse(const char *v, unsigned *k, unsigned *n)
 {
-	char tail;
+	const char *slash = strchr(v, '/');
+	char kt[12];
+	uint64_t kv, nv;
 
-	return sscanf(v, "%u/%u%c", k, n, &tail) == 2 && *n >= 1 && *k >= 1 &&
-	       *k <= *n ? 0 : -1;
+	if (!slash || slash - v >= (ptrdiff_t)sizeof(kt))
+		return -1;
+	snprintf(kt, sizeof(kt), "%.*s", (int)(slash - v), v);
+	if (value_uint(kt, 1, UINT32_MAX, &kv) ||
+	    value_uint(slash + 1, kv, UINT32_MAX, &nv))
+		return -1;
+	*k = (unsigned)kv;
+	*n = (unsigned)nv;
+	return 0;
 }

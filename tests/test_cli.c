@@ -263,6 +263,11 @@ static const struct { const char *argv[8]; const char *says; } bad_values[] = {
 	  "kdh run: --seed: '18446744073709551616' is not a number" },
 	{ { "run", "-j", "0" }, "kdh run: -j: '0' is not 1-64" },
 	{ { "run", "-j", " 5" }, "kdh run: -j: ' 5' is not 1-64" },
+	/* sscanf("%u") wrapped 4294967297 to 1; strtoul() took blanks, '+' */
+	{ { "run", "--shard", "1/4294967297" }, "kdh run: --shard: '1/4294967297' "
+	  "is not K/N" },
+	{ { "list", "--shard", " 1/2" }, "kdh list: --shard: ' 1/2' is not K/N" },
+	{ { "bench", "--rounds", "+5" }, "kdh bench: '+5' is not a count" },
 	/* durations: duration.c's grammar, ceiling and words, as in files */
 	{ { "run", "--max-wall", "1ns" }, "kdh run: --max-wall: '1ns' is below 1s, "
 	  "the shortest limit kdh enforces" },
