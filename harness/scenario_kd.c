@@ -151,8 +151,8 @@ static int agent_fits(struct parse *p, const struct sc_vm *vm)
 
 /**
  * sc_vm_kd_check() - every timed KD event of @vm can happen in the run,
- * an agent VM's script fits its command line, and an image = is on a VM
- * that boots one (target = vm)
+ * and so does KDNET's start (timing.kdnet_init); an agent VM's script fits
+ * its command line, and an image = is on a VM that boots one (target = vm)
  * @p:		parse state, every section read
  * @vm:		the VM
  *
@@ -166,6 +166,11 @@ int sc_vm_kd_check(struct parse *p, const struct sc_vm *vm)
 		return sc_fail(p, vm->image_line, "image: [vm %s] is simulated; a "
 			       "disk image boots only with target = vm", vm->name);
 	if (agent_fits(p, vm))
+		return -1;
+	/* KDNET starts kdnet_init after power-on: past the timeout, never */
+	if (vm->timing_line[0] && before_timeout(p, vm, vm->timing_line[0],
+						 "timing.kdnet_init",
+						 vm->tc.timing.kdnet_init_ns))
 		return -1;
 	for (size_t i = 0; i < s->n_dbgprint; i++)
 		if (before_timeout(p, vm, vm->dbgprint_line[i], "dbgprint",
