@@ -210,6 +210,19 @@ int duration_key_parse(const char *key, const char *s, uint64_t *ns,
 	return rc;
 }
 
+/* "12.345s": seconds rounded to the millisecond, in integers (a double
+ * loses the last digits of a large figure), never rounded past the
+ * longest duration, so that what is printed parses back */
+static void ms_format(uint64_t ns, char *buf, size_t len)
+{
+	uint64_t ms = ns / 1000000 + (ns % 1000000 >= 500000);
+
+	if (ms > DURATION_MAX_NS / 1000000)
+		ms = DURATION_MAX_NS / 1000000;
+	snprintf(buf, len, "%llu.%03llus", (unsigned long long)(ms / 1000),
+		 (unsigned long long)(ms % 1000));
+}
+
 /**
  * duration_format() - the shortest exact spelling, else seconds with a fraction
  * @ns:		duration
@@ -236,7 +249,7 @@ const char *duration_format(uint64_t ns, char *buf, size_t len)
 	else if (ns % 1000000 == 0 && ns < s)
 		snprintf(buf, len, "%llums", (unsigned long long)(ns / 1000000));
 	else if (ns >= s)
-		snprintf(buf, len, "%.3fs", (double)ns / 1e9);
+		ms_format(ns, buf, len);
 	else if (ns >= 1000000)
 		snprintf(buf, len, "%.3fms", (double)ns / 1e6);
 	else if (ns % 1000 == 0)
