@@ -233,6 +233,10 @@ static int debugger_key(struct parse *p, const struct ini_item *it)
 			return sc_fail(p, it->line, "%s", p->kv_err);
 	} else if (!strcmp(it->key, "start")) {
 		d->start_line = it->line;	/* sc_debugger_time_check() */
+		if (!strcmp(it->value, "never")) {	/* no timer fires then */
+			d->start_ns = DURATION_MAX_NS;
+			return 0;
+		}
 		return sc_duration_key(p, it, &d->start_ns);
 	} else {
 		int rc = sc_debugger_kd_key(p, it);

@@ -188,8 +188,8 @@ int sc_vm_kd_check(struct parse *p, const struct sc_vm *vm)
 
 /**
  * sc_debugger_time_check() - the debugger's start comes before the timeout
- * (a debugger that opens its port after the run ended never would), as
- * power_on and reboot must
+ * (one that opens its port after the run ended is written start = never),
+ * as power_on and reboot must
  * @p:		parse state, every section read
  *
  * Return: 0, or -EINVAL with the error set
@@ -198,9 +198,11 @@ int sc_debugger_time_check(struct parse *p)
 {
 	const struct sc_debugger *d = &p->sc->dbg;
 
-	if (d->start_line && d->start_ns >= p->sc->timeout_ns)
+	if (d->start_line && d->start_ns >= p->sc->timeout_ns &&
+	    d->start_ns != DURATION_MAX_NS)
 		return sc_fail(p, d->start_line, "start at %s is not before the "
-			       "timeout (%s)", dur(d->start_ns),
+			       "timeout (%s); a debugger that never opens is "
+			       "start = never", dur(d->start_ns),
 			       dur(p->sc->timeout_ns));
 	return 0;
 }

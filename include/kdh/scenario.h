@@ -47,7 +47,8 @@ struct sc_debugger {
 	bool has_mac;
 	bool apipa_route;
 	struct ns_faults faults;
-	uint64_t start_ns;		/* WinDbg opens its port (serial) */
+	uint64_t start_ns;		/* WinDbg opens its port (serial);
+					   never: DURATION_MAX_NS */
 	enum kd_engine_mode kd_mode;	/* kd = continue | ack-only */
 	enum kd_on_break on_break;	/* on_break = continue | hold */
 	int line;
