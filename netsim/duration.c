@@ -143,6 +143,9 @@ int duration_parse_why(const char *s, uint64_t *ns, char *buf, size_t len)
 
 		if (rc == -ERANGE)
 			return why(buf, len, -ERANGE, "longer than %s", "292 years");
+		if (rc && digit(*at))	/* "5.m" */
+			return why(buf, len, -EINVAL, "a decimal point needs a "
+				   "digit after it (1.5m)");
 		if (rc && at == s)
 			return why(buf, len, -EINVAL, "it does not start with a "
 				   "number (500ms, 1m30s)");
