@@ -8,6 +8,7 @@
  *   connect_time < 0s      nothing is below 0
  *   connect_time > 10m     past the timeout: the run has ended by then
  *   debug_nic = net99      a NIC the VM does not have
+ *   serial_connect_time    on a VM without a serial link
  *   address = 10.0.0       not an IPv4 address
  *   outcome = a, outcome = b   one figure given twice
  *   connect_time > 10s, connect_time < 5s   bounds that exclude each other
@@ -36,6 +37,17 @@ static const struct sc_vm *vm_of(const struct scenario *sc,
 	return &sc->vms[0];
 }
 
+/* A serial link with @vm at one end */
+static bool has_serial_link(const struct scenario *sc, const struct sc_vm *vm)
+{
+	int v = (int)(vm - sc->vms);
+
+	for (size_t i = 0; i < sc->n_serials; i++)
+		if (sc->serials[i].vm[0] == v || sc->serials[i].vm[1] == v)
+			return true;
+	return false;
+}
+
 /* Counts are whole; nothing is below 0; nothing is measured after the
  * run's timeout (its lowest value must not be past it) */
 static int number_sense(const struct scenario *sc, const struct sc_expect *e,
@@ -48,6 +60,12 @@ static int number_sense(const struct scenario *sc, const struct sc_expect *e,
 	    (e->op == OP_WITHIN && e->num2 != floor(e->num2)))) {
 		snprintf(err, errlen, "%s: %s is a count: give a whole number",
 			 e->text, sc_metric_name(e->metric));
+		return -1;
+	}
+	if (e->metric == M_SERIAL_CONNECT_TIME && !has_serial_link(sc, vm_of(sc, e))) {
+		snprintf(err, errlen, "%s can never hold: [vm %s] is on no serial "
+			 "link (serial = link ... in [scenario])", e->text,
+			 vm_of(sc, e)->name);
 		return -1;
 	}
 	if (e->op == OP_LT && e->num <= 0) {
