@@ -20,6 +20,7 @@
 #include "kdh/cli.h"
 #include "kdh/cli_once.h"
 #include "kdh/kdnet.h"
+#include "netsim/value.h"
 
 /* Payload sizes seen in the public capture: datagrams of 54 to 1334 bytes */
 static const size_t bench_sizes[] = { 12, 16, 40, 56, 104, 296, 600, 1300 };
@@ -186,12 +187,12 @@ out:
 	return rc;
 }
 
+/* value_uint(): strtoul() took " 5" and "+5" */
 static int parse_count(const char *s, unsigned *out)
 {
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
+	uint64_t v;
 
-	if (end == s || *end || v < 1 || v > 100000000)
+	if (value_uint(s, 1, 100000000, &v))
 		return -1;
 	*out = (unsigned)v;
 	return 0;

@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "netsim/capfile.h"
+#include "netsim/duration.h"
 #include "kdh/cli.h"
 #include "kdh/cli_once.h"
 #include "netsim/value.h"
@@ -101,6 +102,40 @@ int cli_seed_parse(const char *s, uint64_t *seed)
 		v = v << 4 | (uint64_t)g_ascii_xdigit_value(*s);
 	*seed = v;
 	return 0;
+}
+
+/**
+ * cli_duration_parse() - a duration option, read as files read durations
+ * @cmd:	the subcommand (for the message)
+ * @opt:	the option, "--for"
+ * @s:		its text
+ * @min_ns:	the shortest it takes (at least 1)
+ * @why_min:	said after "is below MIN" ("" or ", the least ..."), or NULL
+ * @out:	output
+ *
+ * The grammar, the 292-year ceiling and the wording are duration.c's, the
+ * same as for a scenario's timeout: "--for: '1e9s' is not a duration:
+ * 'e9s' is not a unit (h, m, s, ms, us, ns)", "--for: '3000000h' is too
+ * long: at most 292 years (2562047h)".
+ *
+ * Return: 0, or KDH_EXIT_USAGE after printing what is wrong
+ */
+int cli_duration_parse(const struct kdh_cmd *cmd, const char *opt,
+		       const char *s, uint64_t min_ns, const char *why_min,
+		       uint64_t *out)
+{
+	char err[300], min[24];
+
+	if (duration_key_parse(opt, s, out, err, sizeof(err)))
+		return cli_usage_error(cmd, "%s", err);
+	if (*out >= min_ns)
+		return 0;
+	if (min_ns == 1)
+		return cli_usage_error(cmd, "%s: '%s' is not a duration longer "
+				       "than 0s", opt, s);
+	return cli_usage_error(cmd, "%s: '%s' is below %s%s", opt, s,
+			       duration_format(min_ns, min, sizeof(min)),
+			       why_min ? why_min : "");
 }
 
 /**

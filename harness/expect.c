@@ -424,8 +424,11 @@ int sc_metric_from_name(const char *name)
 	return -1;
 }
 
-/* One term: "+20%", "-5s", "±10%", "+-2" */
-static int threshold_term(struct sc_threshold *t, const char *term)
+/* One term: "+20%", "-5s", "±10%", "+-2"; *@seen: which of up/down x
+ * percent/absolute were given (twice the same is refused: one would be
+ * silently dropped) */
+static int threshold_term(struct sc_threshold *t, const char *term,
+			  unsigned *seen)
 {
 	bool up = false, down = false, pct;
 	double v;
@@ -452,6 +455,9 @@ static int threshold_term(struct sc_threshold *t, const char *term)
 	} else if (number(metrics[t->metric].kind, term, &v) || v < 0) {
 		return -EINVAL;
 	}
+	if ((up && *seen & (pct ? 1u : 2u)) || (down && *seen & (pct ? 4u : 8u)))
+		return -EEXIST;
+	*seen |= (up ? (pct ? 1u : 2u) : 0) | (down ? (pct ? 4u : 8u) : 0);
 	if (up) {
 		t->up = true;
 		*(pct ? &t->up_pct : &t->up_abs) = v;
@@ -478,6 +484,7 @@ int sc_threshold_parse(const char *metric, const char *text,
 {
 	gchar **terms;
 	int m = sc_metric_from_name(metric), rc = 0;
+	unsigned seen = 0;
 
 	memset(t, 0, sizeof(*t));
 	if (m < 0 || !sc_metric_is_number((enum sc_metric)m)) {
@@ -490,10 +497,12 @@ int sc_threshold_parse(const char *metric, const char *text,
 	snprintf(t->text, sizeof(t->text), "%s", text);
 	terms = g_strsplit(text, " or ", -1);
 	for (gchar **p = terms; *p && !rc; p++)
-		rc = threshold_term(t, g_strstrip(*p));
+		rc = threshold_term(t, g_strstrip(*p), &seen);
 	g_strfreev(terms);
 	if (rc)
-		snprintf(err, errlen, "%s: '%s' is not like '+20%% or +2s' or "
-			 "'±10%%'", metric, text);
+		snprintf(err, errlen, rc == -EEXIST ? "%s: '%s' allows one way "
+			 "twice (each way at most one %% and one amount)" :
+			 "%s: '%s' is not like '+20%% or +2s' or '±10%%'", metric,
+			 text);
 	return rc;
 }

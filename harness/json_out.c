@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* json_out.c - small helpers over json-glib's builder for kdh's outputs */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "kdh/json_out.h"
 
@@ -10,6 +13,59 @@ void jb_int(JsonBuilder *b, const char *key, int64_t v)
 {
 	json_builder_set_member_name(b, key);
 	json_builder_add_int_value(b, v);
+}
+
+/*
+ * json-glib writes integers as gint64: a seed above 2^63 would come out
+ * negative.  jb_uint() stores such a value as a marked string, which
+ * json_unsigned_fix() turns back into the plain digits in the generated
+ * text.  The mark starts with U+0001, which no kdh string carries (inputs
+ * with control characters are refused) and json-glib escapes as \u0001.
+ */
+#define UINT_MARK	"\001kdh-uint64:"
+#define UINT_MARK_JSON	"\"\\u0001kdh-uint64:"
+
+/** jb_uint() - add "key": unsigned integer, all 64 bits (see above) */
+void jb_uint(JsonBuilder *b, const char *key, uint64_t v)
+{
+	char text[48];
+
+	if (v <= INT64_MAX) {
+		jb_int(b, key, (int64_t)v);
+		return;
+	}
+	snprintf(text, sizeof(text), UINT_MARK "%" PRIu64, v);
+	jb_str(b, key, text);
+}
+
+/**
+ * json_unsigned_fix() - jb_uint()'s marked strings back to numbers
+ * @text:	generated JSON, edited in place (it only shrinks)
+ * @len:	its length, updated; may be NULL
+ */
+void json_unsigned_fix(char *text, size_t *len)
+{
+	const size_t mark = strlen(UINT_MARK_JSON);
+	char *w = text, *r = text, *m;
+
+	while ((m = strstr(r, UINT_MARK_JSON))) {
+		size_t digits = strspn(m + mark, "0123456789");
+
+		memmove(w, r, (size_t)(m - r));
+		w += m - r;
+		if (digits && m[mark + digits] == '"') {
+			memmove(w, m + mark, digits);
+			w += digits;
+			r = m + mark + digits + 1;
+		} else {	/* not one of ours: keep it */
+			memmove(w, m, mark);
+			w += mark;
+			r = m + mark;
+		}
+	}
+	memmove(w, r, strlen(r) + 1);
+	if (len)
+		*len = strlen(text);
 }
 
 /** jb_str() - add "key": string (null when @v is NULL) */
@@ -64,6 +120,7 @@ int json_print(JsonBuilder *b, FILE *out)
 	json_generator_set_indent(gen, 2);
 	json_generator_set_root(gen, root);
 	text = json_generator_to_data(gen, NULL);
+	json_unsigned_fix(text, NULL);
 	fputs(text, out);
 	fputc('\n', out);
 	g_free(text);

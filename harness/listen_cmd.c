@@ -385,9 +385,8 @@ static int listen_main(int argc, char **argv)
 			c->bind_ip = ntohl(c->bind_ip);
 			break;
 		case 'f':
-			if (duration_parse(optarg, &o.for_ns) || !o.for_ns)
-				rc = cli_usage_error(&kdh_cmd_listen, "--for: '%s' is "
-						     "not a duration longer than 0s", optarg);
+			rc = cli_duration_parse(&kdh_cmd_listen, "--for", optarg, 1,
+						NULL, &o.for_ns);
 			break;
 		default:
 			rc = cli_bad_option(&kdh_cmd_listen, argv);

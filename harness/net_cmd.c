@@ -249,9 +249,9 @@ static int net_main(int argc, char **argv)
 		case 'w': o.pcap = optarg; break;
 		case 'm': o.model = optarg; break;
 		case 'f':
-			if (duration_parse(optarg, &o.for_ns) || !o.for_ns)
-				return cli_usage_error(&kdh_cmd_net, "--for: '%s' is "
-					"not a duration (500ms, 25s, 10m, 1h)", optarg);
+			if (cli_duration_parse(&kdh_cmd_net, "--for", optarg, 1,
+					       NULL, &o.for_ns))
+				return KDH_EXIT_USAGE;
 			break;
 		case 'r':
 			if (cli_seed_parse(optarg, &o.seed))

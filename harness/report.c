@@ -384,7 +384,7 @@ JsonNode *report_result_node(const struct scenario_result *r)
 	jb_str(b, "description", r->description[0] ? r->description : NULL);
 	jb_str(b, "verdict", verdict_name(r->verdict));
 	jb_str(b, "reason", r->reason[0] ? r->reason : NULL);
-	jb_int(b, "seed", (int64_t)r->seed);
+	jb_uint(b, "seed", r->seed);
 	jb_double(b, "sim_seconds", r->sim_s);
 	jb_double(b, "wall_seconds", r->wall_s);
 	jb_int(b, "frames", (int64_t)r->frames);
@@ -411,6 +411,7 @@ static int node_write(const char *path, JsonNode *n)
 	json_generator_set_pretty(gen, TRUE);
 	json_generator_set_root(gen, n);
 	text = json_generator_to_data(gen, &len);
+	json_unsigned_fix(text, &len);	/* seeds above 2^63 (jb_uint()) */
 	rc = write_file_atomic(path, text, len);
 	g_free(text);
 	g_object_unref(gen);
@@ -470,7 +471,7 @@ int report_json_file(const char *path, const struct scenario_result *rs,
 	JsonNode *root;
 
 	json_builder_begin_object(b);
-	jb_int(b, "seed", (int64_t)seed);
+	jb_uint(b, "seed", seed);
 	if (st && st->prov)
 		provenance_json(b, st->prov);
 	status_json(b, rs, n, st);

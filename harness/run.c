@@ -57,7 +57,7 @@ uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc)
 {
 	uint64_t h = 1469598103934665603ull;
 
-	if (sc->seed)
+	if (sc->has_seed)
 		return sc->seed;
 	for (const char *p = sc->name; *p; p++)
 		h = (h ^ (uint8_t)*p) * 1099511628211ull;

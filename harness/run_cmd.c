@@ -28,6 +28,14 @@
 #include "kdh/report.h"
 #include "kdh/size.h"
 #include "netsim/topo.h"
+#include "netsim/value.h"
+
+/* --max-wall below 1s is refused: the loop reads the clock every few
+ * thousand events (ns_loop_set_wall_limit()), so a shorter limit would
+ * pass unenforced, and a simulated scenario takes milliseconds anyway */
+#define RUN_MAX_WALL_MIN	NS_PER_S
+#define RUN_MAX_WALL_WHY	", the shortest limit kdh enforces (the clock is " \
+				"read every few thousand events); 0: no limit"
 
 /* Exit status of a run stopped by SIGINT or SIGTERM (128 + SIGINT, as
  * shells report ^C; one status for both, so CI scripts test one value) */
@@ -78,11 +86,10 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		if (cli_once(cmd, &once, opt, opts, "g:s:r:J:tVhj:"))
 			return KDH_EXIT_USAGE;
 		switch (opt) {
-		case 'j': {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
+		case 'j': {	/* value_uint(): no blank, sign or wrap */
+			uint64_t v;
 
-			if (*end || !*optarg || v < 1 || v > 64)
+			if (value_uint(optarg, 1, 64, &v))
 				return cli_usage_error(cmd, "-j: '%s' is not 1-64", optarg);
 			a->jobs = (unsigned)v;
 			break;
@@ -112,23 +119,25 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 						       "a size (4096, 64K, 256M, 1G; 0: "
 						       "no limit)", optarg);
 			break;
-		case 'W':
-			if (strcmp(optarg, "0") && duration_parse(optarg, &a->max_wall_ns))
-				return cli_usage_error(cmd, "--max-wall: '%s' is not a "
-						       "duration (500ms, 60s, 10m; 0: no "
-						       "limit)", optarg);
+		case 'W':	/* 0: no limit */
 			if (!strcmp(optarg, "0"))
 				a->max_wall_ns = 0;
+			else if (cli_duration_parse(cmd, "--max-wall", optarg,
+						    RUN_MAX_WALL_MIN, RUN_MAX_WALL_WHY,
+						    &a->max_wall_ns))
+				return KDH_EXIT_USAGE;
 			break;
 		case 'J': a->junit = optarg; break;
 		case 't': a->tap = true; break;
 		case 'V': a->validate = true; break;
 		case 'a': a->sel.all = true; break;
 		case 'h': cli_help_print(cmd); return CLI_HELP_SHOWN;
-		case 's':
+		case 's':	/* the scenarios' seed key reads the same */
 			if (cli_seed_parse(optarg, &a->seed))
 				return cli_usage_error(cmd, "--seed: '%s' is not a "
-						       "number", optarg);
+						       "number from 0 to "
+						       "18446744073709551615 (or 0x-hex)",
+						       optarg);
 			a->seeded = true;
 			break;
 		default:
@@ -370,7 +379,8 @@ const struct kdh_cmd kdh_cmd_run = {
 "                    results are the same as with -j 1 (default 1)\n"
 "  --shard K/N       only the Kth of N parts: every Nth scenario from the\n"
 "                    Kth, in suite order (CI machines each take one part)\n"
-"  --seed N          the run's seed (printed; the same seed replays the run)\n"
+"  --seed N          the run's seed, 0 to 2^64-1, decimal or 0x-hex (printed;\n"
+"                    the same seed replays the run)\n"
 "  --results DIR     default results/; each run makes DIR/run-DATE-SEED/\n"
 "                    (-2, -3, ... when another run made that one first)\n"
 "                    with plan.json (the scenarios it will run, written\n"
@@ -402,8 +412,9 @@ const struct kdh_cmd kdh_cmd_run = {
 "  --max-wall D      a virtual-time scenario (they take milliseconds) still\n"
 "                    running after D of real time ends as ERROR (its\n"
 "                    capture kept and analysed likewise); default\n"
-"                    60s, 0 for no limit.  Real-time (QEMU) scenarios end\n"
-"                    at their own timeout\n"
+"                    60s, at least 1s (the clock is read every few\n"
+"                    thousand events), 0 for no limit.  Real-time (QEMU)\n"
+"                    scenarios end at their own timeout\n"
 "\n"
 "Runaway scenarios: besides those budgets, 1,000,000 timer events at one\n"
 "simulated instant end a scenario as ERROR naming the timer that spun.\n"

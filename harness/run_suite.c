@@ -28,9 +28,9 @@
 #include <glib.h>
 
 #include "harness/run_suite.h"
-#include "netsim/value.h"
 #include "kdh/datadir.h"
 #include "kdh/textfile.h"
+#include "netsim/value.h"
 
 static struct scenario *suite_add(struct suite *s)
 {
@@ -237,7 +237,10 @@ void suite_load(struct suite *s, int argc, char **argv,
  * @k:		output: K, 1-based
  * @n:		output: N
  *
- * Return: 0, or -1 unless 1 <= K <= N
+ * Both numbers are value_uint()'s plain digits: sscanf("%u") took " 1",
+ * "+1" and wrapped 4294967297 to 1.
+ *
+ * Return: 0, or -1 unless 1 <= K <= N < 2^32
  */
 int suite_shard_parse(const char *v, unsigned *k, unsigned *n)
 {

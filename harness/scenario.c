@@ -25,6 +25,7 @@
 #include "netsim/value.h"
 #include "netsim/pkt.h"
 #include "kdh/scenario.h"
+#include "kdh/cli.h"
 #include "netsim/slirp_node.h"
 
 /**
@@ -74,9 +75,9 @@ int sc_copy(struct parse *p, const struct ini_item *it, char *dst, size_t size)
 /** sc_duration_key() - a key whose value is a duration */
 int sc_duration_key(struct parse *p, const struct ini_item *it, uint64_t *out)
 {
-	if (duration_parse(it->value, out))
-		return sc_fail(p, it->line, "%s: '%s' is not a duration (500ms, "
-			    "25s, 10m, 1h)", it->key, it->value);
+	if (duration_key_parse(it->key, it->value, out, p->kv_err,
+			       sizeof(p->kv_err)))
+		return sc_fail(p, it->line, "%s", p->kv_err);
 	return 0;
 }
 
@@ -136,9 +137,11 @@ static int scenario_key(struct parse *p, const struct ini_item *it)
 		return sc_duration_key(p, it, &sc->timeout_ns);
 	}
 	else if (!strcmp(it->key, "seed")) {
-		if (value_uint(it->value, 1, UINT64_MAX, &sc->seed))
-			return sc_fail(p, it->line, "seed: '%s' is not a number from 1 "
-				       "to 18446744073709551615", it->value);
+		/* as --seed reads it: 0 is a seed like any other */
+		if (cli_seed_parse(it->value, &sc->seed))
+			return sc_fail(p, it->line, "seed: '%s' is not a number from 0 "
+				       "to 18446744073709551615 (or 0x-hex)", it->value);
+		sc->has_seed = true;
 	} else if (!strcmp(it->key, "requires")) {
 		char tmp[4][24];
 
@@ -240,6 +243,11 @@ static int debugger_key(struct parse *p, const struct ini_item *it)
 		if (sv_faults(it->value, &d->faults, p->kv_err, sizeof(p->kv_err)))
 			return sc_fail(p, it->line, "%s", p->kv_err);
 	} else if (!strcmp(it->key, "start")) {
+		d->start_line = it->line;	/* sc_debugger_time_check() */
+		if (!strcmp(it->value, "never")) {	/* no timer fires then */
+			d->start_ns = DURATION_MAX_NS;
+			return 0;
+		}
 		return sc_duration_key(p, it, &d->start_ns);
 	} else {
 		int rc = sc_debugger_kd_key(p, it);

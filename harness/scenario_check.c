@@ -189,7 +189,7 @@ int scenario_check(struct parse *p)
 			return -1;
 	}
 	if (debugger_defaults(p) || mac_check(p) || addr_check(p) ||
-	    sc_serial_check(p))
+	    sc_serial_check(p) || sc_debugger_time_check(p))
 		return -1;
 	for (size_t i = 0; i < sc->n_expects; i++) {
 		struct sc_expect *e = &sc->expects[i];
@@ -200,6 +200,8 @@ int scenario_check(struct parse *p)
 		if (sc_expect_parse(sc, text, e, p->kv_err, sizeof(p->kv_err)))
 			return sc_fail(p, line, "%s", p->kv_err);
 		e->line = line;
+		if (sc_expect_sense(sc, i, p->kv_err, sizeof(p->kv_err)))
+			return sc_fail(p, line, "%s", p->kv_err);
 		memcpy(e->text, text, sizeof(text));
 	}
 	return sc_net_check(p);

@@ -151,7 +151,8 @@ static int agent_fits(struct parse *p, const struct sc_vm *vm)
 
 /**
  * sc_vm_kd_check() - every timed KD event of @vm can happen in the run,
- * and an agent VM's script fits its command line
+ * and so does KDNET's start (timing.kdnet_init); an agent VM's script fits
+ * its command line, and an image = is on a VM that boots one (target = vm)
  * @p:		parse state, every section read
  * @vm:		the VM
  *
@@ -161,7 +162,15 @@ int sc_vm_kd_check(struct parse *p, const struct sc_vm *vm)
 {
 	const struct target_kd_script *s = &vm->tc.kd;
 
+	if (vm->image[0] && !vm->real)
+		return sc_fail(p, vm->image_line, "image: [vm %s] is simulated; a "
+			       "disk image boots only with target = vm", vm->name);
 	if (agent_fits(p, vm))
+		return -1;
+	/* KDNET starts kdnet_init after power-on: past the timeout, never */
+	if (vm->timing_line[0] && before_timeout(p, vm, vm->timing_line[0],
+						 "timing.kdnet_init",
+						 vm->tc.timing.kdnet_init_ns))
 		return -1;
 	for (size_t i = 0; i < s->n_dbgprint; i++)
 		if (before_timeout(p, vm, vm->dbgprint_line[i], "dbgprint",
@@ -174,5 +183,26 @@ int sc_vm_kd_check(struct parse *p, const struct sc_vm *vm)
 	    (s->has_bugcheck && before_timeout(p, vm, vm->bugcheck_line,
 						"bugcheck", s->bugcheck_ns)))
 		return -1;
+	return 0;
+}
+
+/**
+ * sc_debugger_time_check() - the debugger's start comes before the timeout
+ * (one that opens its port after the run ended is written start = never),
+ * as power_on and reboot must
+ * @p:		parse state, every section read
+ *
+ * Return: 0, or -EINVAL with the error set
+ */
+int sc_debugger_time_check(struct parse *p)
+{
+	const struct sc_debugger *d = &p->sc->dbg;
+
+	if (d->start_line && d->start_ns >= p->sc->timeout_ns &&
+	    d->start_ns != DURATION_MAX_NS)
+		return sc_fail(p, d->start_line, "start at %s is not before the "
+			       "timeout (%s); a debugger that never opens is "
+			       "start = never", dur(d->start_ns),
+			       dur(p->sc->timeout_ns));
 	return 0;
 }

@@ -32,5 +32,6 @@ int sc_serial_check(struct parse *p);
 int sc_vm_kd_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it);
 int sc_debugger_kd_key(struct parse *p, const struct ini_item *it);
 int sc_vm_kd_check(struct parse *p, const struct sc_vm *vm);
+int sc_debugger_time_check(struct parse *p);
 
 #endif /* KDH_SCENARIO_PRIV_H */

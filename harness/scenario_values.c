@@ -55,6 +55,44 @@ int sv_ipv4(const char *v, uint32_t *ip, uint32_t *mask)
 	return 0;
 }
 
+/* A link delays a frame by at most this much (delay, and jitter on top):
+ * a frame later than that is a lost one (loss=P%), and the sum stays far
+ * from wrapping the loop's clock (netsim/link.c adds them as int64_t) */
+#define FAULT_DELAY_MAX	(3600 * 1000000000ull)
+
+/* One item "name=value" of faults; *@seen keeps which were given.
+ * Return: 0, -EINVAL (the caller says the syntax), or 1 with @err set */
+static int fault_item(const char *item, const char *eq, struct ns_faults *f,
+		      unsigned *seen, char *err, size_t errlen)
+{
+	static const char *const names[] = { "loss", "dup", "reorder", "delay",
+					     "jitter" };
+	double *pct[] = { &f->loss_pct, &f->dup_pct, &f->reorder_pct };
+	uint64_t *ns[] = { &f->delay_ns, &f->jitter_ns };
+	char key[16];
+	int i = 0;
+
+	while (i < 5 && strcmp(item, names[i]))
+		i++;
+	if (i == 5)
+		return -EINVAL;
+	snprintf(key, sizeof(key), "faults %s", item);
+	if (*seen & 1u << i) {
+		snprintf(err, errlen, "%s: given twice", key);
+		return 1;
+	}
+	*seen |= 1u << i;
+	if (i < 3)
+		return value_percent(eq, pct[i]) ? -EINVAL : 0;
+	if (duration_key_parse(key, eq, ns[i - 3], err, errlen))
+		return 1;	/* the duration's own reason */
+	if (*ns[i - 3] <= FAULT_DELAY_MAX)
+		return 0;
+	snprintf(err, errlen, "%s: '%s' is above 1h, the longest a link delays "
+		 "a frame (a frame that never comes is loss=100%%)", key, eq);
+	return 1;
+}
+
 /**
  * sv_ipv4_error() - the message for sv_ipv4()'s failure
  * @key:	the key, for the message
@@ -82,11 +120,14 @@ void sv_ipv4_error(const char *key, const char *v, int rc, bool prefix,
  * @err:	reason on failure
  * @errlen:	its size
  *
+ * Each item at most once; delay and jitter at most 1h.
+ *
  * Return: 0 or -EINVAL
  */
 int sv_faults(const char *v, struct ns_faults *f, char *err, size_t errlen)
 {
 	char *copy = strdup(v), *save = NULL, *item;
+	unsigned seen = 0;
 	int rc = 0;
 
 	memset(f, 0, sizeof(*f));
@@ -103,25 +144,14 @@ int sv_faults(const char *v, struct ns_faults *f, char *err, size_t errlen)
 			break;
 		}
 		*eq++ = '\0';
-		if (!strcmp(item, "loss"))
-			rc = value_percent(eq, &f->loss_pct);
-		else if (!strcmp(item, "dup"))
-			rc = value_percent(eq, &f->dup_pct);
-		else if (!strcmp(item, "reorder"))
-			rc = value_percent(eq, &f->reorder_pct);
-		else if (!strcmp(item, "delay"))
-			rc = duration_parse(eq, &f->delay_ns);
-		else if (!strcmp(item, "jitter"))
-			rc = duration_parse(eq, &f->jitter_ns);
-		else
-			rc = -EINVAL;
+		rc = fault_item(item, eq, f, &seen, err, errlen);
 	}
 out:
-	if (rc)
+	if (rc < 0)
 		snprintf(err, errlen, "faults '%s': expected loss=P%%, dup=P%%, "
 			 "reorder=P%% (0-100), delay=D, jitter=D", v);
 	free(copy);
-	return rc;
+	return rc ? -EINVAL : 0;
 }
 
 /* "port:1 port:2": the second would silently win; refuse it.  @seen holds

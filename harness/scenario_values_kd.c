@@ -124,11 +124,8 @@ int sv_dbgprint(const char *v, struct target_dbgprint *d, char *err,
 	}
 	memcpy(when, v, tl);
 	when[tl] = '\0';
-	if (duration_parse(when, &d->at_ns)) {
-		snprintf(err, errlen, "dbgprint: '%s' is not a duration (500ms, "
-			 "25s, 10m, 1h)", when);
+	if (duration_key_parse("dbgprint", when, &d->at_ns, err, errlen))
 		return -EINVAL;
-	}
 	if (strlen(text) > TARGET_DBGPRINT_LEN - 2) {
 		snprintf(err, errlen, "dbgprint: the text has %zu characters, at "
 			 "most %d", strlen(text), TARGET_DBGPRINT_LEN - 2);
@@ -182,11 +179,8 @@ int sv_bugcheck(const char *v, struct target_kd_script *s, char *err,
 			 "0xfffff8031234abcd'");
 		return -EINVAL;
 	}
-	if (duration_parse(w[0], &s->bugcheck_ns)) {
-		snprintf(err, errlen, "bugcheck: '%s' is not a duration (500ms, "
-			 "25s, 10m, 1h)", w[0]);
+	if (duration_key_parse("bugcheck", w[0], &s->bugcheck_ns, err, errlen))
 		return -EINVAL;
-	}
 	if (hex_parse(w[1], 8, &x)) {
 		snprintf(err, errlen, "bugcheck: code '%s' is not a 32-bit hex "
 			 "number", w[1]);

@@ -238,6 +238,7 @@ static int scenario_vm_key(struct parse *p, struct sc_vm *vm,
 			return sc_fail(p, it->line, "target: '%s' is not sim or vm", v);
 		vm->real = !strcmp(v, "vm");
 	} else if (!strcmp(k, "image")) {
+		vm->image_line = it->line;	/* sc_vm_kd_check(): target = vm */
 		return sc_copy(p, it, vm->image, sizeof(vm->image));
 	} else {
 		return sc_vm_kd_key(p, vm, it);

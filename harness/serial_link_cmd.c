@@ -132,9 +132,9 @@ static int serial_main(int argc, char **argv)
 		case 'c': capp = optarg; break;
 		case 'l': logp = optarg; break;
 		case 'f':
-			if (duration_parse(optarg, &for_ns) || !for_ns)
-				return cli_usage_error(&kdh_cmd_serial_link, "--for: '%s' "
-						       "is not a duration longer than 0s", optarg);
+			if (cli_duration_parse(&kdh_cmd_serial_link, "--for", optarg,
+					       1, NULL, &for_ns))
+				return KDH_EXIT_USAGE;
 			break;
 		case 'h': cli_help_print(&kdh_cmd_serial_link); return KDH_EXIT_OK;
 		default:  return cli_bad_option(&kdh_cmd_serial_link, argv);

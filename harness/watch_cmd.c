@@ -371,23 +371,6 @@ static int mac_add(struct watch_opts *o, const char *s)
 	return 0;
 }
 
-static int duration_opt(const char *opt, const char *s, uint64_t min_ns,
-			uint64_t *out)
-{
-	int rc = duration_parse(s, out);
-	char m[32];
-
-	/* 2^63 ns: a start time plus it stays below NS_NEVER */
-	if (rc == -ERANGE || (!rc && *out > INT64_MAX))
-		return cli_usage_error(&kdh_cmd_watch, "%s: '%s' is too long (at "
-				       "most 292 years)", opt, s);
-	if (rc || *out < min_ns)
-		return cli_usage_error(&kdh_cmd_watch, "%s: '%s' is not a duration "
-				       "of at least %s (like 90s, 10m)", opt, s,
-				       duration_format(min_ns, m, sizeof(m)));
-	return 0;
-}
-
 static int network_parse(const char *s, enum check_network *net)
 {
 	if (!strcmp(s, "static"))
@@ -434,11 +417,12 @@ static int opts_parse(int argc, char **argv, struct watch_opts *o)
 		case 'k': o->key = optarg; break;
 		case 'n': rc = network_parse(optarg, &o->net); break;
 		case 'w': o->pcap = optarg; break;
-		case 'f': rc = duration_opt("--for", optarg, NS_PER_MS,
-					    &o->for_ns); break;
+		case 'f': rc = cli_duration_parse(&kdh_cmd_watch, "--for", optarg,
+						  NS_PER_MS, NULL, &o->for_ns); break;
 		case 'u': rc = until_parse(optarg, &o->until); break;
-		case 's': rc = duration_opt("--silence", optarg, NS_PER_S,
-					    &o->silence_ns); break;
+		case 's': rc = cli_duration_parse(&kdh_cmd_watch, "--silence",
+						  optarg, NS_PER_S, NULL,
+						  &o->silence_ns); break;
 		case 'd': o->config_dir = optarg; break;
 		case 'R': o->replay = optarg; break;
 		case 'W': o->windows = optarg; break;

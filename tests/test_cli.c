@@ -262,6 +262,30 @@ static const struct { const char *argv[8]; const char *says; } bad_values[] = {
 	{ { "run", "--seed", "18446744073709551616" },
 	  "kdh run: --seed: '18446744073709551616' is not a number" },
 	{ { "run", "-j", "0" }, "kdh run: -j: '0' is not 1-64" },
+	{ { "run", "-j", " 5" }, "kdh run: -j: ' 5' is not 1-64" },
+	/* sscanf("%u") wrapped 4294967297 to 1; strtoul() took blanks, '+' */
+	{ { "run", "--shard", "1/4294967297" }, "kdh run: --shard: '1/4294967297' "
+	  "is not K/N" },
+	{ { "list", "--shard", " 1/2" }, "kdh list: --shard: ' 1/2' is not K/N" },
+	{ { "bench", "--rounds", "+5" }, "kdh bench: '+5' is not a count" },
+	/* durations: duration.c's grammar, ceiling and words, as in files */
+	{ { "run", "--max-wall", "1ns" }, "kdh run: --max-wall: '1ns' is below 1s, "
+	  "the shortest limit kdh enforces" },
+	{ { "run", "--max-wall", "1e9s" }, "kdh run: --max-wall: '1e9s' is not a "
+	  "duration: 'e9s' is not a unit (h, m, s, ms, us, ns)\n" },
+	{ { "run", "--max-wall", "2562048h" }, "kdh run: --max-wall: '2562048h' is "
+	  "too long: at most 292 years (2562047h)\n" },
+	{ { "run", "--max-wall", "1m1m" }, "kdh run: --max-wall: '1m1m' is not a "
+	  "duration: unit m twice\n" },
+	{ { "listen", "--key", "1.2.3.4", "--for", "99999999999999999999s" },
+	  "kdh listen: --for: '99999999999999999999s' is too long: at most 292 "
+	  "years (2562047h)\n" },
+	{ { "listen", "--key", "1.2.3.4", "--for", "1e9s" }, "kdh listen: --for: "
+	  "'1e9s' is not a duration: 'e9s' is not a unit" },
+	{ { "net", "--for", "30s1m" }, "kdh net: --for: '30s1m' is not a duration: "
+	  "m after s: units go from the largest down (1h30m, 1m30s)\n" },
+	{ { "serial-link", "a", "b", "--for", "2562047h60m" }, "kdh serial-link: "
+	  "--for: '2562047h60m' is too long: at most 292 years" },
 	{ { "qemu-cmd", "--vmid", "-5", "x.conf" },
 	  "kdh qemu-cmd: --vmid: '-5' is not a VM id (1-999999999)" },
 	{ { "qemu-cmd", "--vmid", "4294967296", "x.conf" },
@@ -366,4 +390,51 @@ Test(cli, one_scenario_baseline_from_a_run_dir_serial_link_waits, .timeout = 60)
 	g_free(out); g_free(err);
 	test_rmtree(dir);
 	g_free(dir); g_free(sc); g_free(base); g_free(sock); g_free(lsn); g_free(run);
+}
+
+/* json-glib writes gint64: a seed above 2^63 came out negative.  Every
+ * seed is printed unsigned (console, summary.json, result.json, --json)
+ * and read back as written (kdh report); 0 and 0x-hex are seeds in a
+ * scenario file as on the command line. */
+Test(cli, seeds_are_unsigned_everywhere, .timeout = 60)
+{
+	char *dir = g_dir_make_tmp("kdh-seed-XXXXXX", NULL);
+	char *sc = g_build_filename(dir, "big.kdh", NULL);
+	char *zero = g_build_filename(dir, "zero.kdh", NULL);
+	char *res = g_build_filename(dir, "R", NULL), *out, *err, *rundir;
+	static const char body[] =
+		"[network lan]\ntype = static\n[vm w]\n"
+		"net0: e1000=BC:24:11:00:00:01,bridge=lan\n";
+	const char *argv[] = { kdh(), "run", sc, zero, "--seed",
+		"0xffffffffffffffff", "--results", res, "--json", "-", NULL };
+	const char *rep[] = { kdh(), "report", NULL, NULL };
+	GDir *d;
+	char *text = g_strconcat("[scenario]\nseed = 18446744073709551615\n"
+				 "timeout = 30s\n", body, NULL);
+
+	cr_assert(g_file_set_contents(sc, text, -1, NULL));
+	g_free(text);
+	text = g_strconcat("[scenario]\nseed = 0\ntimeout = 30s\n", body, NULL);
+	cr_assert(g_file_set_contents(zero, text, -1, NULL));
+	g_free(text);
+	test_run(argv, &out, &err);
+	cr_assert(strstr(out, "\"seed\" : 18446744073709551615,"), "%s", out);
+	cr_assert(strstr(out, "\"seed\" : 0,"), "the file's seed 0: %s", out);
+	cr_assert_null(strstr(out, "\"seed\" : -"), "%s", out);
+	g_free(out); g_free(err);
+	d = g_dir_open(res, 0, NULL);
+	cr_assert(d);
+	rundir = g_build_filename(res, g_dir_read_name(d), NULL);
+	g_dir_close(d);
+	rep[2] = rundir;
+	test_run(rep, &out, &err);
+	cr_assert(strstr(out, "seed 18446744073709551615"), "%s%s", out, err);
+	g_free(out); g_free(err);
+	text = g_build_filename(rundir, "big", "result.json", NULL);
+	cr_assert(g_file_get_contents(text, &out, NULL, NULL));
+	g_free(text);
+	cr_assert(strstr(out, "\"seed\" : 18446744073709551615,"), "%s", out);
+	g_free(out);
+	test_rmtree(dir);
+	g_free(rundir); g_free(res); g_free(zero); g_free(sc); g_free(dir);
 }

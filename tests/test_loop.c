@@ -226,6 +226,20 @@ Test(duration, parse_and_format)
 	cr_assert_eq(duration_parse("0x1p4s", &ns), -EINVAL);
 	cr_assert_eq(duration_parse("1.5e10s", &ns), -EINVAL);
 	cr_assert_eq(duration_parse("nans", &ns), -EINVAL);
+	/* a grammar: each unit once, from the largest down; exact sums */
+	cr_assert_eq(duration_parse("1h30m15s500ms", &ns), 0);
+	cr_assert_eq(ns, 5415500 * NS_PER_MS);
+	cr_assert_eq(duration_parse("1m1m", &ns), -EINVAL);
+	cr_assert_eq(duration_parse("30s1m", &ns), -EINVAL);
+	cr_assert_eq(duration_parse("1ms1m", &ns), -EINVAL);
+	cr_assert_eq(duration_parse("1.5ns", &ns), -EINVAL);
+	cr_assert_eq(duration_parse("0.000000001s", &ns), 0);
+	cr_assert_eq(ns, 1);
+	cr_assert_eq(duration_parse("2562047h47m16.854775807s", &ns), 0);
+	cr_assert_eq(ns, DURATION_MAX_NS);
+	cr_assert_eq(duration_parse("2562047h47m16.854775808s", &ns), -ERANGE);
+	cr_assert_eq(duration_parse("2562047h60m", &ns), -ERANGE);
+	cr_assert_eq(duration_parse("99999999999999999999999s", &ns), -ERANGE);
 	cr_assert_str_eq(duration_format(600 * NS_PER_S, buf, sizeof(buf)), "10m");
 	cr_assert_str_eq(duration_format(90 * NS_PER_S, buf, sizeof(buf)), "1m30s");
 	cr_assert_str_eq(duration_format(25 * NS_PER_S, buf, sizeof(buf)), "25s");

@@ -320,7 +320,7 @@ Test(serial_kd, run_without_debugger_reports_unanswered_resets)
 	char *json = g_build_filename(dir, "s.json", NULL), *out, *err, *j;
 	const char *text =
 		"[scenario]\ntimeout = 1m\nserial = link win:serial0 debugger\n"
-		"[network lan]\n[debugger]\nstart = 10m\n"
+		"[network lan]\n[debugger]\nstart = never\n"
 		"[vm win]\nnet0: e1000=BC:24:11:00:00:50,bridge=lan\n"
 		"serial0: socket\ndbgsettings = serial debugport:1\n"
 		"ip = 192.168.2.72/24\n"

@@ -241,9 +241,9 @@ Test(watch, bad_input_exit_2_nothing_captured)
 		{ { "--iface", "lo", "--frobnicate" }, "unknown option '--frobnicate'" },
 		{ { "--iface", "lo", "--fr" }, "unknown option '--fr' (did you mean '--for'?)" },
 		{ { "--iface", "lo", "--for", "5x" }, "--for: '5x' is not a duration" },
-		{ { "--iface", "lo", "--for", "0s" }, "--for: '0s' is not a duration" },
+		{ { "--iface", "lo", "--for", "0s" }, "--for: '0s' is below 1ms" },
 		{ { "--iface", "lo", "--for", "99999999999999h" }, "--for: "
-		  "'99999999999999h' is too long (at most 292 years)" },
+		  "'99999999999999h' is too long: at most 292 years (2562047h)" },
 		{ { "--iface", "lo", "--silence", "-1s" }, "--silence: '-1s' is not" },
 		{ { "--iface", "lo", "--until", "conected" }, "--until: 'conected' is not "
 		  "connected, hang or any (did you mean 'connected'?)" },

@@ -58,6 +58,9 @@ int cli_error(const struct kdh_cmd *cmd, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int cli_port_parse(const char *s, uint16_t *port);
 int cli_seed_parse(const char *s, uint64_t *seed);
+int cli_duration_parse(const struct kdh_cmd *cmd, const char *opt,
+		       const char *s, uint64_t min_ns, const char *why_min,
+		       uint64_t *out);
 struct ns_loop;
 int cli_stop_on_signals(struct ns_loop *l);
 uint64_t cli_wall_offset_ns(void);

@@ -48,11 +48,13 @@ struct sc_debugger {
 	bool has_mac;
 	bool apipa_route;
 	struct ns_faults faults;
-	uint64_t start_ns;		/* WinDbg opens its port (serial) */
+	uint64_t start_ns;		/* WinDbg opens its port (serial);
+					   never: DURATION_MAX_NS */
 	enum kd_engine_mode kd_mode;	/* kd = continue | ack-only */
 	enum kd_on_break on_break;	/* on_break = continue | hold */
 	int line;
 	int ip_line;
+	int start_line;			/* 0: start not given */
 };
 
 /**
@@ -94,6 +96,7 @@ struct sc_vm {
 	struct ns_faults faults;
 	bool real;			/* target = vm: QEMU, agent or image */
 	char image[256];		/* a user's disk image ("" = agent) */
+	int image_line;
 	unsigned memory, cores;
 	int line;
 	int power_on_line, reboot_line, ip_line;
@@ -163,7 +166,8 @@ struct scenario {
 	size_t n_requires;
 	uint64_t timeout_ns;
 	int timeout_line;
-	uint64_t seed;			/* 0: the run's */
+	uint64_t seed;			/* when has_seed; else the run's */
+	bool has_seed;
 	char backend[8];		/* "user", "bridge", "" (the run's) */
 	struct sc_network nets[SC_MAX_NETWORKS];
 	size_t n_nets;
@@ -211,6 +215,9 @@ bool sc_expect_eval(const struct sc_expect *e, const struct sc_value *v,
 void sc_value_str(const struct sc_expect *e, const struct sc_value *v,
 		  char *buf, size_t len);
 bool sc_metric_is_number(enum sc_metric m);
+/* expect_sense.c */
+int sc_expect_sense(const struct scenario *sc, size_t i, char *err,
+		    size_t errlen);
 int sc_metric_from_name(const char *name);
 int sc_threshold_parse(const char *metric, const char *text,
 		       struct sc_threshold *t, char *err, size_t errlen);

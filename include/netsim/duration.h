@@ -6,7 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The longest duration: 2^63 - 1 ns (about 292 years), so that a start
+ * time plus a duration stays below NS_NEVER */
+#define DURATION_MAX_NS	((uint64_t)INT64_MAX)
+
 int duration_parse(const char *s, uint64_t *ns);
+int duration_parse_why(const char *s, uint64_t *ns, char *buf, size_t len);
+int duration_key_parse(const char *key, const char *s, uint64_t *ns,
+		       char *err, size_t errlen);
 const char *duration_format(uint64_t ns, char *buf, size_t len);
 
 #endif /* NETSIM_DURATION_H */

@@ -58,7 +58,7 @@ static void duration_check(const char *s)
 	for (const char *m = strchr(s, '-'); m; m = strchr(m + 1, '-'))
 		FUZZ_CHECK(m > s && strchr("eEpP", m[-1]), "'%s' (negative) "
 			   "accepted as %llu ns", s, (unsigned long long)ns);
-	FUZZ_CHECK(ns < 18000000000000000000ull, "'%s' accepted as %llu ns, "
+	FUZZ_CHECK(ns <= DURATION_MAX_NS, "'%s' accepted as %llu ns, "
 		   "beyond the largest", s, (unsigned long long)ns);
 	duration_format(ns, buf, sizeof(buf));
 	FUZZ_CHECK(!duration_parse(buf, &ns2), "'%s' -> %llu ns -> '%s' refused",
