@@ -30,13 +30,6 @@
 #include "netsim/topo.h"
 #include "netsim/value.h"
 
-/* --max-wall below 1s is refused: the loop reads the clock every few
- * thousand events (ns_loop_set_wall_limit()), so a shorter limit would
- * pass unenforced, and a simulated scenario takes milliseconds anyway */
-#define RUN_MAX_WALL_MIN	NS_PER_S
-#define RUN_MAX_WALL_WHY	", the shortest limit kdh enforces (the clock is " \
-				"read every few thousand events); 0: no limit"
-
 /* Exit status of a run stopped by SIGINT or SIGTERM (128 + SIGINT, as
  * shells report ^C; one status for both, so CI scripts test one value) */
 #define KDH_EXIT_INTERRUPTED	130
@@ -123,8 +116,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 			if (!strcmp(optarg, "0"))
 				a->max_wall_ns = 0;
 			else if (cli_duration_parse(cmd, "--max-wall", optarg,
-						    RUN_MAX_WALL_MIN, RUN_MAX_WALL_WHY,
-						    &a->max_wall_ns))
+						    1, NULL, &a->max_wall_ns))
 				return KDH_EXIT_USAGE;
 			break;
 		case 'J': a->junit = optarg; break;
@@ -412,9 +404,8 @@ const struct kdh_cmd kdh_cmd_run = {
 "  --max-wall D      a virtual-time scenario (they take milliseconds) still\n"
 "                    running after D of real time ends as ERROR (its\n"
 "                    capture kept and analysed likewise); default\n"
-"                    60s, at least 1s (the clock is read every few\n"
-"                    thousand events), 0 for no limit.  Real-time (QEMU)\n"
-"                    scenarios end at their own timeout\n"
+"                    60s, 0 for no limit.  Real-time (QEMU) scenarios end\n"
+"                    at their own timeout\n"
 "\n"
 "Runaway scenarios: besides those budgets, 1,000,000 timer events at one\n"
 "simulated instant end a scenario as ERROR naming the timer that spun.\n"

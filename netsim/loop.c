@@ -321,9 +321,12 @@ static bool budget_spent(struct ns_loop *l, struct ns_timer *t)
 		l->end = NS_LOOP_SPIN;
 		return true;
 	}
-	if (l->wall_limit && !(++l->wall_tick & 0xfff) &&
+	/* the clock every 4096 events; under a second's limit, every event
+	 * (a clock read costs ~20 ns), so `--max-wall 1ns` holds too */
+	if (l->wall_limit &&
+	    (l->wall_limit < NS_PER_S || !(++l->wall_tick & 0xfff)) &&
 	    clock_read() - l->wall_start >= l->wall_limit) {
-		ns_loop_fail(l, "wall-clock limit: %.1f s of real time spent, %.3f s "
+		ns_loop_fail(l, "wall-clock limit: %.9g s of real time spent, %.3f s "
 			  "simulated", (double)l->wall_limit / 1e9,
 			  (double)l->now / 1e9);
 		l->end = NS_LOOP_WALL_LIMIT;
