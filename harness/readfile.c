@@ -185,10 +185,16 @@ int file_read(const char *path, enum file_kind kind, char **data, size_t *len,
 
 	if ((rc = file_path_check(path, kind, err, errlen)))
 		return rc;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
+	/* O_NONBLOCK: open() of a FIFO nobody writes to would wait for a
+	 * writer forever; opened so, its first read() is the end (an empty
+	 * file).  Reads block again after, so a writer that is there (a
+	 * shell's <(...)) is read whole. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
 		rc = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+		if (fd >= 0)
+			close(fd);
 		return rc;
 	}
 	rc = fstat(fd, &st) ? -errno : S_ISDIR(st.st_mode) ? -EISDIR : 0;

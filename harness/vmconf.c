@@ -297,6 +297,7 @@ int vmconf_parse(const char *file, const char *text, struct vmconf *c,
 
 	vmconf_init(c, file);
 	for (int i = 0; lines[i] && !rc; i++) {
+		bool indented = g_ascii_isspace(lines[i][0]);
 		char *s = g_strstrip(lines[i]), *colon;
 
 		if (!*s || *s == '#')
@@ -307,6 +308,13 @@ int vmconf_parse(const char *file, const char *text, struct vmconf *c,
 		if (!colon || colon == s) {
 			rc = fail(err, errlen, file, i + 1, "'%s' is not 'key: value'",
 				  s);
+			break;
+		}
+		if (indented || g_ascii_isspace(colon[-1])) {
+			rc = fail(err, errlen, file, i + 1, "'%s': qemu-server "
+				  "skips a line whose key does not start it or has a "
+				  "blank before its colon (\"unable to parse config\"), "
+				  "so the VM does not have it: write 'key: value'", s);
 			break;
 		}
 		*colon = '\0';
