@@ -185,16 +185,14 @@ int file_read(const char *path, enum file_kind kind, char **data, size_t *len,
 
 	if ((rc = file_path_check(path, kind, err, errlen)))
 		return rc;
-	/* O_NONBLOCK: open() of a FIFO nobody writes to would wait for a
-	 * writer forever; opened so, its first read() is the end (an empty
-	 * file).  Reads block again after, so a writer that is there (a
-	 * shell's <(...)) is read whole. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
+	/* a FIFO's open() waits for its writer, as cat's does: a FIFO is
+	 * named to be written to, and a writer that comes a moment later
+	 * (a shell's <(...) or mkfifo + a background job) must be read whole;
+	 * what it writes is then bounded like any file */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
 		rc = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-		if (fd >= 0)
-			close(fd);
 		return rc;
 	}
 	rc = fstat(fd, &st) ? -errno : S_ISDIR(st.st_mode) ? -EISDIR : 0;
