@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "harness/run_outputs.h"
 #include "kdh/cli.h"
 #include "kdh/cli_once.h"
 #include "harness/report_priv.h"
@@ -94,6 +95,8 @@ static int report_main(int argc, char **argv)
 		a.text = true;
 	if (optind >= argc)
 		return cli_usage_error(&kdh_cmd_report, "no RUN given");
+	if (output_file_check(&kdh_cmd_report, "--html", a.html))
+		return KDH_EXIT_USAGE;	/* before the runs are read */
 	if (a.text && a.html && !strcmp(a.html, "-"))
 		return cli_usage_error(&kdh_cmd_report, "--text and --html - would "
 				       "both write to standard output");

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* run_outputs.c - `kdh run`'s output files, checked before anything runs
+/* run_outputs.c - `kdh run`'s output files (and `kdh report --html`'s),
+ * checked before anything runs
  *
  * `--json DIR` used to run the whole suite and only then say it "could not
  * write every result file"; `--tap --json -` and `--json - --junit -`
@@ -23,9 +24,16 @@ static bool is_stdout(const char *path)
 	return path && !strcmp(path, "-");
 }
 
-/* a file kdh will create or replace: not a directory, in a directory
- * that exists and can be written */
-static int file_check(const struct kdh_cmd *cmd, const char *opt,
+/**
+ * output_file_check() - a file kdh will create or replace: not a
+ * directory, in a directory that exists and can be written
+ * @cmd:	the command, for messages
+ * @opt:	its option ("--json")
+ * @path:	the file; NULL or "-" (standard output) pass
+ *
+ * Return: 0, or KDH_EXIT_USAGE after the message
+ */
+int output_file_check(const struct kdh_cmd *cmd, const char *opt,
 		      const char *path)
 {
 	struct stat st;
@@ -71,7 +79,8 @@ int run_outputs_check(const struct kdh_cmd *cmd, const char *json,
 				       "standard output: send the %s to a file",
 				       is_stdout(json) ? "json" : "junit",
 				       is_stdout(json) ? "JSON" : "JUnit XML");
-	if (file_check(cmd, "--json", json) || file_check(cmd, "--junit", junit))
+	if (output_file_check(cmd, "--json", json) ||
+	    output_file_check(cmd, "--junit", junit))
 		return KDH_EXIT_USAGE;
 	return 0;
 }

@@ -39,6 +39,8 @@ static const struct {
 	  "kdh run: --json: '/' is a directory" },
 	{ { "run", "--junit", "/nonexistent-kdh-dir/j.xml" },
 	  "kdh run: --junit: '/nonexistent-kdh-dir/j.xml': no directory" },
+	{ { "report", "x", "--html", "/" },
+	  "kdh report: --html: '/' is a directory" },
 	{ { "qemu-cmd", "--qemu-version", "99999999999.1", "x.conf" },
 	  "kdh qemu-cmd: --qemu-version: '99999999999.1' is not X.Y[.Z]" },
 	{ { "check", "x.conf", "--windows", "10.0.19045.99999999999" },
