@@ -16,14 +16,20 @@
 #include "netsim/duration.h"
 #include "netsim/value.h"
 
-/* A driver's file name: letters, digits, '.', '_', '-', not starting
- * with '.', at most TARGET_DRIVER_NAME - 1 characters */
+/* A driver's file name: letters, digits, '.', '_', '-', starting with a
+ * letter or digit, with an extension (ACPI.sys, hal.dll, ntoskrnl.exe:
+ * "-1" is a typo for a count, not a module), at most
+ * TARGET_DRIVER_NAME - 1 characters */
 static bool driver_name_ok(const char *w, size_t n)
 {
 	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+	size_t dot = n;
 
-	if (!n || n >= TARGET_DRIVER_NAME || *w == '.')
+	while (dot && w[dot - 1] != '.')
+		dot--;			/* just past the last '.', 0: none */
+	if (!n || n >= TARGET_DRIVER_NAME || strchr("._-", *w) || dot < 2 ||
+	    dot == n)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!w[i] || !strchr(ok, w[i]))
@@ -43,7 +49,8 @@ static int drivers_list(const char *v, struct target_kd_script *s, char *err,
 
 		if (!driver_name_ok(p, len)) {
 			snprintf(err, errlen, "drivers: '%.*s' is not a driver file "
-				 "name (letters, digits, '.', '_', '-'; at most %d)",
+				 "name (NAME.sys: letters, digits, '.', '_', '-'; at "
+				 "most %d) nor a count",
 				 (int)(len < 64 ? len : 64), p, TARGET_DRIVER_NAME - 1);
 			return -EINVAL;
 		}
