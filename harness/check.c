@@ -106,7 +106,7 @@ int check_ctx_windows(struct check_ctx *x, const struct vmconf *c,
 static void link_findings(const struct vmconf *c, int nic, struct finding *f,
 			  size_t *n, size_t max)
 {
-	if (nic < 0 || *n + 3 > max)
+	if (nic < 0 || *n + 4 > max)
 		return;
 	if (!pve_net_link_up(&c->nets[nic])) {
 		add(&f[(*n)++], FIND_BLOCK, "net%d has link_down=1: nothing gets through", nic);
@@ -115,7 +115,21 @@ static void link_findings(const struct vmconf *c, int nic, struct finding *f,
 	if (c->nets[nic].firewall)
 		add(&f[(*n)++], FIND_WARN, "net%d has firewall=1: the Proxmox firewall "
 		    "must let the KDNET UDP port through both ways", nic);
-	if (c->nets[nic].tag > 1)	/* tap_plug: "vid $tag pvid untagged" */
+	for (unsigned i = 0; i < PVE_MAX_NETS && *n < max; i++)
+		if (i != (unsigned)nic && c->has_net[i] &&
+		    !memcmp(c->nets[i].mac, c->nets[nic].mac, 6) &&
+		    !strcmp(c->nets[i].bridge, c->nets[nic].bridge)) {
+			add(&f[(*n)++], FIND_WARN, "net%d and net%u have the same MAC "
+			    "on %s: the bridge learns it on whichever NIC sent last, "
+			    "so the debugger's replies may reach the other one", nic,
+			    i, c->nets[nic].bridge);
+			snprintf(f[*n - 1].fix, sizeof(f[0].fix), "give net%u a MAC of "
+				 "its own: net%u: %s,bridge=%s (no MAC: Proxmox "
+				 "generates one)", i, i, c->nets[i].model,
+				 c->nets[i].bridge);
+			break;
+		}
+	if (*n < max && c->nets[nic].tag > 1)	/* tap_plug: "vid $tag pvid untagged" */
 		add(&f[(*n)++], FIND_WARN, "net%d has tag=%u: the NIC is on VLAN %u "
 		    "of %s only, so the debugger must be a host on VLAN %u (one on "
 		    "the bridge itself, VLAN 1, never sees KDNET)", nic,

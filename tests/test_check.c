@@ -177,3 +177,20 @@ Test(check, windows_given_as_winver_shows_it)
 	cr_assert_null(strstr(s.all->str, "assumed"), "%s", s.all->str);
 	g_string_free(s.all, TRUE);
 }
+
+/* Two NICs with one MAC on one bridge: a warning naming both and the fix;
+ * on two bridges the MACs never meet, so nothing is said */
+Test(check, one_mac_on_two_nics_of_one_bridge_warns)
+{
+	struct said s;
+
+	check(NIC "net1: virtio=BC:24:11:00:00:01,bridge=vmbr0\n", &s);
+	cr_assert(strstr(s.all->str, "net0 and net1 have the same MAC on vmbr0"),
+		  "%s", s.all->str);
+	cr_assert(strstr(s.all->str, "fix: give net1 a MAC of its own: net1: "
+			 "virtio,bridge=vmbr0"), "%s", s.all->str);
+	g_string_free(s.all, TRUE);
+	check(NIC "net1: virtio=BC:24:11:00:00:01,bridge=vmbr1\n", &s);
+	cr_assert(!strstr(s.all->str, "same MAC"), "%s", s.all->str);
+	g_string_free(s.all, TRUE);
+}
