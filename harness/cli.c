@@ -109,7 +109,7 @@ int cli_seed_parse(const char *s, uint64_t *seed)
  * @cmd:	the subcommand (for the message)
  * @opt:	the option, "--for"
  * @s:		its text
- * @min_ns:	the shortest it takes (at least 1)
+ * @min_ns:	the shortest it takes (0: a zero duration is taken too)
  * @why_min:	said after "is below MIN" ("" or ", the least ..."), or NULL
  * @out:	output
  *

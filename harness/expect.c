@@ -318,6 +318,12 @@ bool sc_metric_is_number(enum sc_metric m)
 	return metrics[m].kind <= K_COUNT;
 }
 
+/** sc_metric_is_count() - a count (a whole number), not a duration */
+bool sc_metric_is_count(enum sc_metric m)
+{
+	return metrics[m].kind == K_COUNT;
+}
+
 /* dbgprint: "no DbgPrint line matching (3 lines)", "2 DbgPrint lines
  * matching (of 40)", "no KD conversation" */
 static void matches_str(const struct sc_value *v, char *buf, size_t len)

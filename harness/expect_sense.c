@@ -21,12 +21,6 @@
 #include "netsim/duration.h"
 #include "netsim/value.h"
 
-static bool is_count(enum sc_metric m)
-{
-	return m == M_DISCOVER_COUNT || m == M_BOOTS || m == M_MODULES_LOADED ||
-	       m == M_DBGPRINT_LINES || m == M_BREAKS || m == M_EXCEPTIONS;
-}
-
 /* The VM an expectation is about: its prefix, or the only one */
 static const struct sc_vm *vm_of(const struct scenario *sc,
 				 const struct sc_expect *e)
@@ -56,7 +50,7 @@ static int number_sense(const struct scenario *sc, const struct sc_expect *e,
 	double timeout = (double)sc->timeout_ns / 1e9, lo = e->num;
 	char t[24];
 
-	if (is_count(e->metric) && (e->num != floor(e->num) ||
+	if (sc_metric_is_count(e->metric) && (e->num != floor(e->num) ||
 	    (e->op == OP_WITHIN && e->num2 != floor(e->num2)))) {
 		snprintf(err, errlen, "%s: %s is a count: give a whole number",
 			 e->text, sc_metric_name(e->metric));
@@ -73,7 +67,7 @@ static int number_sense(const struct scenario *sc, const struct sc_expect *e,
 			 e->text);
 		return -1;
 	}
-	if (is_count(e->metric) || e->op == OP_NE || e->op == OP_LT ||
+	if (sc_metric_is_count(e->metric) || e->op == OP_NE || e->op == OP_LT ||
 	    e->op == OP_LE)
 		return 0;
 	if (e->op == OP_GT ? lo >= timeout : lo > timeout) {

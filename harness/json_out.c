@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "kdh/json_out.h"
+#include "kdh/run.h"
 
 /** jb_int() - add "key": integer to the current object */
 void jb_int(JsonBuilder *b, const char *key, int64_t v)
@@ -20,7 +22,10 @@ void jb_int(JsonBuilder *b, const char *key, int64_t v)
  * negative.  jb_uint() stores such a value as a marked string, which
  * json_unsigned_fix() turns back into the plain digits in the generated
  * text.  The mark starts with U+0001, which no kdh string carries (inputs
- * with control characters are refused) and json-glib escapes as \u0001.
+ * with control characters are refused) and json-glib escapes as \u0001;
+ * and only a "seed" member's value is turned back (seeds are the only
+ * values above 2^63), so a guest's DbgPrint text that happened to be a
+ * mark stays a string.
  */
 #define UINT_MARK	"\001kdh-uint64:"
 #define UINT_MARK_JSON	"\"\\u0001kdh-uint64:"
@@ -38,6 +43,20 @@ void jb_uint(JsonBuilder *b, const char *key, uint64_t v)
 	jb_str(b, key, text);
 }
 
+/* Is @m, in @text, the value of a "seed" member (pretty or compact)? */
+static bool seed_value(const char *text, const char *m)
+{
+	static const char *const keys[] = { "\"seed\" : ", "\"seed\":" };
+
+	for (size_t i = 0; i < 2; i++) {
+		size_t n = strlen(keys[i]);
+
+		if ((size_t)(m - text) >= n && !memcmp(m - n, keys[i], n))
+			return true;
+	}
+	return false;
+}
+
 /**
  * json_unsigned_fix() - jb_uint()'s marked strings back to numbers
  * @text:	generated JSON, edited in place (it only shrinks)
@@ -53,7 +72,7 @@ void json_unsigned_fix(char *text, size_t *len)
 
 		memmove(w, r, (size_t)(m - r));
 		w += m - r;
-		if (digits && m[mark + digits] == '"') {
+		if (digits && m[mark + digits] == '"' && seed_value(text, m)) {
 			memmove(w, m + mark, digits);
 			w += digits;
 			r = m + mark + digits + 1;
@@ -127,4 +146,30 @@ int json_print(JsonBuilder *b, FILE *out)
 	g_object_unref(gen);
 	json_node_unref(root);
 	return fflush(out) || ferror(out) ? -EIO : 0;
+}
+
+/**
+ * json_write_file() - write a document atomically, as kdh writes JSON:
+ * pretty, seeds above 2^63 as plain digits (jb_uint())
+ * @path:	destination ("-": standard output)
+ * @n:		the document (its reference is taken)
+ *
+ * Return: 0, or a negative errno
+ */
+int json_write_file(const char *path, JsonNode *n)
+{
+	JsonGenerator *gen = json_generator_new();
+	gsize len;
+	gchar *text;
+	int rc;
+
+	json_generator_set_pretty(gen, TRUE);
+	json_generator_set_root(gen, n);
+	text = json_generator_to_data(gen, &len);
+	json_unsigned_fix(text, &len);
+	rc = write_file_atomic(path, text, len);
+	g_free(text);
+	g_object_unref(gen);
+	json_node_unref(n);
+	return rc;
 }

@@ -256,7 +256,8 @@ static int net_main(int argc, char **argv)
 		case 'r':
 			if (cli_seed_parse(optarg, &o.seed))
 				return cli_usage_error(&kdh_cmd_net,
-					"--seed: '%s' is not a number", optarg);
+					"--seed: '%s' is not a number from 0 to "
+					"18446744073709551615 (or 0x-hex)", optarg);
 			seeded = true;
 			break;
 		case 'h': cli_help_print(&kdh_cmd_net); return KDH_EXIT_OK;

@@ -18,6 +18,7 @@
 #include "kdh-config.h"
 #include "kdh/json_out.h"
 #include "kdh/json_read.h"
+#include "harness/run_suite.h"
 #include "kdh/provenance.h"
 
 /* The first line of `PROGRAM --version`, from its "version" word on */
@@ -114,21 +115,12 @@ void provenance_json(JsonBuilder *b, const struct provenance *p)
 	json_builder_end_object(b);
 }
 
-/* "K/N": 1 <= K <= N */
+/* "K/N" as --shard reads it (suite_shard_parse()) */
 static void shard_parse(struct jr *jr, const char *s, struct provenance *p)
 {
-	char *end;
-	unsigned long k = strtoul(s, &end, 10), n = 0;
-
-	if (g_ascii_isdigit(*s) && *end == '/' && g_ascii_isdigit(end[1]))
-		n = strtoul(end + 1, &end, 10);
-	if (!n || *end || k < 1 || k > n || n > UINT_MAX) {
-		jr_fail(jr, "shard", "expected \"K/N\" with 1 <= K <= N, found "
-			"another string");
-		return;
-	}
-	p->shard_k = (unsigned)k;
-	p->shard_n = (unsigned)n;
+	if (suite_shard_parse(s, &p->shard_k, &p->shard_n))
+		jr_fail(jr, "shard", "expected \"K/N\" with 1 <= K <= N <= %d, "
+			"found another string", SUITE_SHARDS_MAX);
 }
 
 /**

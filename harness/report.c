@@ -401,28 +401,11 @@ JsonNode *report_result_node(const struct scenario_result *r)
 	return n;
 }
 
-static int node_write(const char *path, JsonNode *n)
-{
-	JsonGenerator *gen = json_generator_new();
-	gsize len;
-	gchar *text;
-	int rc;
-
-	json_generator_set_pretty(gen, TRUE);
-	json_generator_set_root(gen, n);
-	text = json_generator_to_data(gen, &len);
-	json_unsigned_fix(text, &len);	/* seeds above 2^63 (jb_uint()) */
-	rc = write_file_atomic(path, text, len);
-	g_free(text);
-	g_object_unref(gen);
-	json_node_unref(n);
-	return rc;
-}
 
 /** report_result_file() - result.json of one scenario */
 int report_result_file(const char *path, const struct scenario_result *r)
 {
-	return node_write(path, report_result_node(r));
+	return json_write_file(path, report_result_node(r));
 }
 
 static size_t scenarios_of(const struct run_status *st, size_t n)
@@ -483,5 +466,5 @@ int report_json_file(const char *path, const struct scenario_result *rs,
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);
 	g_object_unref(b);
-	return node_write(path, root);
+	return json_write_file(path, root);
 }

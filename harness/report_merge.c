@@ -110,8 +110,8 @@ int report_merge_main(int argc, char **argv, const char *out)
 	if (!argc)
 		rc = cli_usage_error(&kdh_cmd_report, "merge: no DIR given");
 	for (int i = 0; i < argc && rc == KDH_EXIT_OK; i++)
-		if (report_summary_load(argv[i], rs, &seed, err, sizeof(err), true,
-					&st, &pv[i]))
+		if (report_summary_load(argv[i], rs, &seed, err, sizeof(err),
+					i > 0, &st, &pv[i]))	/* 0 is a seed too */
 			rc = cli_error(&kdh_cmd_report, KDH_EXIT_USAGE, "%s", err);
 	if (rc == KDH_EXIT_OK && shards_check(argv, 0, argc, pv, err, sizeof(err)))
 		rc = cli_error(&kdh_cmd_report, KDH_EXIT_USAGE, "%s", err);
@@ -120,6 +120,9 @@ int report_merge_main(int argc, char **argv, const char *out)
 		report_totals((struct scenario_result *)rs->data, rs->len, &t);
 		printf("kdh report merge: %u scenarios into %s: ", rs->len, out);
 		report_summary(stdout, &t, seed);
+		if (st.stopped)
+			printf("kdh report merge: a stopped run is among them: %s\n",
+			       st.stopped);
 		if (st.interrupted)
 			printf("kdh report merge: an interrupted run is among them: "
 			       "%zu of %zu scenarios ran\n", (size_t)rs->len,
@@ -129,5 +132,6 @@ int report_merge_main(int argc, char **argv, const char *out)
 	}
 	g_array_free(rs, TRUE);
 	g_free(pv);
+	g_free((char *)st.stopped);
 	return rc;
 }

@@ -408,12 +408,13 @@ static void status_add(struct jr *jr, JsonObject *root, guint listed,
 		       struct run_status *st)
 {
 	JsonObject *c;
-	const char *sig;
+	const char *sig, *stopped;
 	bool interrupted;
 	uint64_t n = listed;
 
 	jr_bool(jr, root, "interrupted", 0, &interrupted);
 	jr_str(jr, root, "signal", 0, &sig);
+	jr_str(jr, root, "stopped", 0, &stopped);
 	jr_object(jr, root, "counts", 0, &c);
 	if (jr_uint(jr, c, "scenarios", 0, INT64_MAX, &n) > 0 && n < listed) {
 		size_t mark = jr_enter(jr, "counts", -1);
@@ -432,13 +433,15 @@ static void status_add(struct jr *jr, JsonObject *root, guint listed,
 			st->signal = !strcmp(sig, "SIGINT") ? "SIGINT" :
 				     !strcmp(sig, "SIGTERM") ? "SIGTERM" : "a signal";
 	}
+	if (stopped && !st->stopped)	/* the JSON goes: a copy, the caller's */
+		st->stopped = g_strdup(stopped);
 	st->scenarios += (size_t)n;
 }
 
 static int seed_check(const char *path, uint64_t s, uint64_t *seed,
 		      bool same_seed, char *err, size_t errlen)
 {
-	if (same_seed && *seed && s != *seed) {
+	if (same_seed && s != *seed) {
 		snprintf(err, errlen, "%s: seed %llu, the others %llu: shards of one "
 			 "run share its seed", path, (unsigned long long)s,
 			 (unsigned long long)*seed);
@@ -455,7 +458,8 @@ static int seed_check(const char *path, uint64_t s, uint64_t *seed,
  * @node:	the document's root, NULL when empty
  * @rs:		struct scenario_result array to append to
  * @s:		its seed (0 when it has none)
- * @st:		interrupted, signal and scenario count added here; may be NULL
+ * @st:		interrupted, signal, why it stopped (g_strdup'd: the caller
+ *		frees st->stopped) and scenario count added here; may be NULL
  * @pv:		its provenance; may be NULL
  *
  * Return: 0, or -1 with @jr's message set
@@ -506,7 +510,8 @@ int report_summary_parse(struct jr *jr, JsonNode *node, GArray *rs,
  * @err:	the reason on failure ("PATH: what is wrong")
  * @errlen:	its size
  * @same_seed:	fail when the seed differs from *@seed (shards of one run)
- * @st:		interrupted, signal and scenario count added here; may be NULL
+ * @st:		interrupted, signal, why it stopped (g_strdup'd: the caller
+ *		frees st->stopped) and scenario count added here; may be NULL
  * @pv:		the summary's provenance; may be NULL
  *
  * Return: 0, or -1 with @err set

@@ -131,6 +131,11 @@ static int load_one(struct rp_runs *rr, size_t i, const char *path, char *err,
 				       false, &st, &run->prov)) {
 		return -1;
 	}
+	if (st.stopped && !rr->incomplete[i])	/* results unwritable */
+		rr->incomplete[i] = g_strdup_printf("kdh run stopped: %s; %u of "
+			"%zu scenarios ran", st.stopped, rr->rs[i]->len,
+			st.scenarios);
+	g_free((char *)st.stopped);
 	run->incomplete = rr->incomplete[i];
 	rr->names[i] = g_strdup(path);
 	rr->ids[i] = id_of(path);

@@ -112,12 +112,13 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 						       "a size (4096, 64K, 256M, 1G; 0: "
 						       "no limit)", optarg);
 			break;
-		case 'W':	/* 0: no limit */
+		case 'W':	/* 0 (or 0s): no limit */
+			if (strcmp(optarg, "0") &&
+			    cli_duration_parse(cmd, "--max-wall", optarg, 0, NULL,
+					       &a->max_wall_ns))
+				return KDH_EXIT_USAGE;
 			if (!strcmp(optarg, "0"))
 				a->max_wall_ns = 0;
-			else if (cli_duration_parse(cmd, "--max-wall", optarg,
-						    1, NULL, &a->max_wall_ns))
-				return KDH_EXIT_USAGE;
 			break;
 		case 'J': a->junit = optarg; break;
 		case 't': a->tap = true; break;

@@ -17,6 +17,7 @@
 #include <glib.h>
 
 #include "harness/run_outputs.h"
+#include "harness/run_results.h"
 #include "kdh/cli.h"
 
 static bool is_stdout(const char *path)
@@ -37,13 +38,13 @@ int output_file_check(const struct kdh_cmd *cmd, const char *opt,
 		      const char *path)
 {
 	struct stat st;
-	char *dir;
+	char why[200], *dir;
 	int rc = 0;
 
 	if (!path || is_stdout(path))
 		return 0;
-	if (!*path)
-		return cli_usage_error(cmd, "%s: an empty file name", opt);
+	if (run_path_check(opt, path, why, sizeof(why)))	/* "", control chars */
+		return cli_usage_error(cmd, "%s", why);
 	if (!stat(path, &st) && S_ISDIR(st.st_mode))
 		return cli_usage_error(cmd, "%s: '%s' is a directory: name a file "
 				       "in it", opt, path);

@@ -20,6 +20,7 @@
 #include <json-glib/json-glib.h>
 
 #include "harness/run_results.h"
+#include "kdh/json_out.h"
 #include "kdh/run.h"
 
 /**
@@ -124,15 +125,11 @@ int run_plan_write(const char *dir, const struct scenario *sc, size_t n,
 		   size_t errlen)
 {
 	JsonBuilder *b = json_builder_new();
-	JsonGenerator *gen = json_generator_new();
-	char *path = g_build_filename(dir, RUN_PLAN_FILE, NULL), *text;
-	JsonNode *root;
-	gsize len;
+	char *path = g_build_filename(dir, RUN_PLAN_FILE, NULL);
 	int rc;
 
 	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "seed");
-	json_builder_add_int_value(b, (gint64)seed);
+	jb_uint(b, "seed", seed);	/* unsigned, as summary.json's */
 	provenance_json(b, prov);
 	json_builder_set_member_name(b, "planned");
 	json_builder_begin_array(b);
@@ -140,17 +137,10 @@ int run_plan_write(const char *dir, const struct scenario *sc, size_t n,
 		planned_json(b, &sc[i]);
 	json_builder_end_array(b);
 	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	json_generator_set_pretty(gen, TRUE);
-	json_generator_set_root(gen, root);
-	text = json_generator_to_data(gen, &len);
-	rc = write_file_atomic(path, text, len);
+	rc = json_write_file(path, json_builder_get_root(b));
 	if (rc)
 		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-	g_free(text);
 	g_free(path);
-	json_node_unref(root);
-	g_object_unref(gen);
 	g_object_unref(b);
 	return rc ? -1 : 0;
 }

@@ -79,13 +79,23 @@ static const char *unseen(gunichar c)
 /* Refuse what cannot be seen, then end every line with LF, in place */
 static int text_clean(const char *file, char *text, char *err, size_t errlen)
 {
+	bool line_start = true, comment = false;
 	const char *why;
 	char *w = text;
 
 	for (const char *p = text; *p; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 
-		if ((why = unseen(c))) {
+		if (c == '\n' || c == '\r')
+			line_start = true, comment = false;
+		else if (line_start && c != ' ' && c != '\t')
+			line_start = false, comment = c == '#' || c == ';';
+		/* a comment line means nothing: its emoji (U+FE0F, U+200D)
+		 * and no-break spaces stay; a BOM, a control character or a
+		 * line separator there still changes where lines are */
+		if ((why = unseen(c)) && !(comment && (g_unichar_type(c) ==
+		     G_UNICODE_FORMAT || blank_letter(c) ||
+		     g_unichar_type(c) == G_UNICODE_SPACE_SEPARATOR) && c != 0xfeff)) {
 			snprintf(err, errlen, "%s:%d: U+%04X: %s", file,
 				 line_of(text, (size_t)(p - text)), (unsigned)c, why);
 			return -EINVAL;

@@ -30,6 +30,7 @@
 
 #include "harness/watch_priv.h"
 #include "kdh/cli.h"
+#include "kdh/cli_once.h"
 #include "netsim/duration.h"
 #include "netsim/pcapng.h"
 
@@ -403,6 +404,7 @@ static int opts_parse(int argc, char **argv, struct watch_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct cli_once once = { 0 };
 	int opt, rc = 0;
 
 	*o = (struct watch_opts){ .config_dir = WATCH_CONFIG_DIR,
@@ -410,6 +412,9 @@ static int opts_parse(int argc, char **argv, struct watch_opts *o)
 				  .silence_ns = WATCH_SILENCE_NS };
 	optind = 1;
 	while (!rc && (opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (opt != 'i' && opt != 'm' &&	/* lists: --iface, --mac */
+		    cli_once(&kdh_cmd_watch, &once, opt, opts, "h"))
+			return KDH_EXIT_USAGE;
 		switch (opt) {
 		case 'i': rc = iface_add(o, optarg); break;
 		case 'm': rc = mac_add(o, optarg); break;

@@ -39,6 +39,8 @@ static const struct {
 	  "kdh run: --json: '/' is a directory" },
 	{ { "run", "--junit", "/nonexistent-kdh-dir/j.xml" },
 	  "kdh run: --junit: '/nonexistent-kdh-dir/j.xml': no directory" },
+	{ { "watch", "105", "--bcdedit", "a", "--bcdedit", "b" },
+	  "kdh watch: --bcdedit given twice" },
 	{ { "report", "x", "--html", "/" },
 	  "kdh report: --html: '/' is a directory" },
 	{ { "qemu-cmd", "--qemu-version", "99999999999.1", "x.conf" },

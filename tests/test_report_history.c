@@ -213,7 +213,8 @@ Test(report_history, text_fits_a_terminal, .timeout = 30)
 	fixture_free(&f);
 }
 
-/* An unwritable page says why; a bad summary names its path once */
+/* A page that cannot be written is refused before the runs are read
+ * (exit 2, saying why); a bad summary names its path once */
 Test(report_history, errors_say_why_once, .timeout = 30)
 {
 	struct fixture f;
@@ -224,9 +225,9 @@ Test(report_history, errors_say_why_once, .timeout = 30)
 
 	fixture_make(&f, true);
 	html[2] = f.run[0];
-	cr_assert_eq(test_run(html, &out, &err), 1, "%s", err);
-	cr_assert(strstr(err, "/nonexistent/dir/report.html: cannot write it: No "
-			 "such file or directory"), "%s", err);
+	cr_assert_eq(test_run(html, &out, &err), 2, "%s", err);
+	cr_assert(strstr(err, "--html: '/nonexistent/dir/report.html': no "
+			 "directory '/nonexistent/dir' to write it in"), "%s", err);
 	g_free(out);
 	g_free(err);
 	sum = g_build_filename(f.run[0], "summary.json", NULL);

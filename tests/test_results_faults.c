@@ -326,6 +326,16 @@ Test(results_faults, a_read_only_results_directory_stops_the_run,
 			 "Read-only file system"), "%s", json);
 	cr_assert_gt(json_object_get_int_member(json_object_get_object_member(sum,
 		"counts"), "not_run"), 0, "%s", json);
+	{	/* kdh report of that summary says why the run stopped */
+		const char *rv[] = { getenv("KDH_BIN"), "report", json, NULL };
+		char *rout, *rerr;
+
+		test_run(rv, &rout, &rerr);
+		cr_assert(strstr(rout, "INCOMPLETE RUN: kdh run stopped: ") &&
+			  strstr(rout, "Read-only file system"), "%s%s", rout, rerr);
+		g_free(rout);
+		g_free(rerr);
+	}
 	g_object_unref(p);
 	g_free(json);
 	umount2(run, MNT_DETACH);

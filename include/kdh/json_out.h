@@ -12,6 +12,7 @@
 void jb_int(JsonBuilder *b, const char *key, int64_t v);
 void jb_uint(JsonBuilder *b, const char *key, uint64_t v);
 void json_unsigned_fix(char *text, size_t *len);
+int json_write_file(const char *path, JsonNode *n);
 void jb_str(JsonBuilder *b, const char *key, const char *v);
 void jb_double(JsonBuilder *b, const char *key, double v);
 void jb_bool(JsonBuilder *b, const char *key, bool v);

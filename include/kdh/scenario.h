@@ -215,6 +215,7 @@ bool sc_expect_eval(const struct sc_expect *e, const struct sc_value *v,
 void sc_value_str(const struct sc_expect *e, const struct sc_value *v,
 		  char *buf, size_t len);
 bool sc_metric_is_number(enum sc_metric m);
+bool sc_metric_is_count(enum sc_metric m);
 /* expect_sense.c */
 int sc_expect_sense(const struct scenario *sc, size_t i, char *err,
 		    size_t errlen);
