@@ -486,3 +486,31 @@ int jr_hex(struct jr *r, JsonObject *o, const char *key, unsigned flags,
 	*out = v;
 	return 1;
 }
+
+/**
+ * jr_each_object() - read every element of member @key's array as an
+ * object, each inside "KEY[i]" for messages; stops at the first problem
+ * (the document is refused then, and what follows would not be used)
+ * @r:		reader
+ * @key:	the array's member name, for the place in messages
+ * @a:		the array (NULL: nothing to read)
+ * @fn:		called with each element and @ctx
+ * @ctx:	passed to @fn
+ */
+void jr_each_object(struct jr *r, const char *key, JsonArray *a,
+		    void (*fn)(struct jr *r, JsonObject *o, void *ctx), void *ctx)
+{
+	size_t mark = jr_enter(r, key, -1);
+
+	for (guint i = 0; a && !r->failed && i < json_array_get_length(a); i++) {
+		JsonObject *o;
+		size_t at;
+
+		if (jr_elem_object(r, a, i, &o) < 0)
+			break;
+		at = jr_enter(r, NULL, i);
+		fn(r, o, ctx);
+		jr_leave(r, at);
+	}
+	jr_leave(r, mark);
+}

@@ -141,49 +141,25 @@ static void target_kd(struct jr *jr, JsonObject *t, struct an_vm_result *m)
 	jr_strcpy(jr, t, "waiting_on", 0, m->kd.waiting_on, sizeof(m->kd.waiting_on));
 }
 
-/* The wire timeline: { "t", "event" } each */
-static void target_timeline(struct jr *jr, JsonArray *tl, struct an_vm_result *m)
+/* One event of the wire timeline: { "t", "event" } */
+static void timeline_event(struct jr *jr, JsonObject *e, void *ctx)
 {
-	size_t mark = jr_enter(jr, "timeline", -1);
+	struct an_vm_result *m = ctx;
 
-	for (guint i = 0; tl && i < json_array_get_length(tl); i++) {
-		JsonObject *e;
-		size_t at;
-
-		if (jr_elem_object(jr, tl, i, &e) < 0)
-			break;
-		at = jr_enter(jr, NULL, i);
-		jr_num(jr, e, "t", JR_REQUIRED,
-		       &m->timeline[m->n_timeline].t);
-		jr_strcpy(jr, e, "event", JR_REQUIRED,
-			  m->timeline[m->n_timeline].text,
-			  sizeof(m->timeline[0].text));
-		m->n_timeline++;
-		jr_leave(jr, at);
-	}
-	jr_leave(jr, mark);
+	jr_num(jr, e, "t", JR_REQUIRED, &m->timeline[m->n_timeline].t);
+	jr_strcpy(jr, e, "event", JR_REQUIRED, m->timeline[m->n_timeline].text,
+		  sizeof(m->timeline[0].text));
+	m->n_timeline++;
 }
 
-/* The serial RESETs: { "t", "from_vm" } each, and their counts */
-static void target_resets(struct jr *jr, JsonArray *rs, struct an_vm_result *m)
+/* One serial RESET: { "t", "from_vm" } */
+static void serial_reset(struct jr *jr, JsonObject *e, void *ctx)
 {
-	size_t mark = jr_enter(jr, "serial_resets", -1);
+	struct an_vm_result *m = ctx;
 
-	for (guint i = 0; rs && i < json_array_get_length(rs); i++) {
-		JsonObject *e;
-		size_t at;
-
-		if (jr_elem_object(jr, rs, i, &e) < 0)
-			break;
-		at = jr_enter(jr, NULL, i);
-		jr_num(jr, e, "t", JR_REQUIRED,
-		       &m->serial_resets[m->n_serial_resets].t);
-		jr_bool(jr, e, "from_vm", 0,
-			&m->serial_resets[m->n_serial_resets].from_vm);
-		m->n_serial_resets++;
-		jr_leave(jr, at);
-	}
-	jr_leave(jr, mark);
+	jr_num(jr, e, "t", JR_REQUIRED, &m->serial_resets[m->n_serial_resets].t);
+	jr_bool(jr, e, "from_vm", 0, &m->serial_resets[m->n_serial_resets].from_vm);
+	m->n_serial_resets++;
 }
 
 static void target_events(struct jr *jr, JsonObject *t, struct an_vm_result *m)
@@ -191,11 +167,11 @@ static void target_events(struct jr *jr, JsonObject *t, struct an_vm_result *m)
 	JsonArray *tl, *rs;
 
 	jr_array(jr, t, "timeline", 0, AN_VM_TIMELINE, &tl);
-	target_timeline(jr, tl, m);
+	jr_each_object(jr, "timeline", tl, timeline_event, m);
 	m->serial_resets_sent = uint_of(jr, t, "serial_resets_sent");
 	m->serial_resets_received = uint_of(jr, t, "serial_resets_received");
 	jr_array(jr, t, "serial_resets", 0, AN_VM_RESETS, &rs);
-	target_resets(jr, rs, m);
+	jr_each_object(jr, "serial_resets", rs, serial_reset, m);
 }
 
 static void target_nic(struct jr *jr, JsonObject *nic, struct an_vm_result *m)
@@ -302,38 +278,16 @@ static void finding_parse(struct jr *jr, JsonObject *o, struct run_finding *f)
 	jr_strcpy(jr, o, "was", 0, f->was, sizeof(f->was));
 }
 
-static void findings_parse(struct jr *jr, JsonArray *a, struct scenario_result *r)
+static void finding_read(struct jr *jr, JsonObject *o, void *ctx)
 {
-	size_t mark = jr_enter(jr, "failures", -1);
-
-	for (guint i = 0; a && i < json_array_get_length(a); i++) {
-		JsonObject *o;
-		size_t at;
-
-		if (jr_elem_object(jr, a, i, &o) < 0)
-			break;
-		at = jr_enter(jr, NULL, i);
-		finding_parse(jr, o, run_finding_add(r));
-		jr_leave(jr, at);
-	}
-	jr_leave(jr, mark);
+	finding_parse(jr, o, run_finding_add(ctx));
 }
 
-static void targets_parse(struct jr *jr, JsonArray *t, struct scenario_result *r)
+static void target_read(struct jr *jr, JsonObject *o, void *ctx)
 {
-	size_t mark = jr_enter(jr, "targets", -1);
+	struct scenario_result *r = ctx;
 
-	for (guint i = 0; t && i < json_array_get_length(t); i++) {
-		JsonObject *o;
-		size_t at;
-
-		if (jr_elem_object(jr, t, i, &o) < 0)
-			break;
-		at = jr_enter(jr, NULL, i);
-		target_parse(jr, o, &r->vms[r->n_vms++]);
-		jr_leave(jr, at);
-	}
-	jr_leave(jr, mark);
+	target_parse(jr, o, &r->vms[r->n_vms++]);
 }
 
 static void verdict_parse(struct jr *jr, JsonObject *o, struct scenario_result *r)
@@ -379,10 +333,10 @@ int report_result_read(struct jr *jr, JsonObject *o, struct scenario_result *r)
 	jr_uint(jr, o, "frames", 0, INT64_MAX, &r->frames);
 	jr_strcpy(jr, o, "capture", 0, r->capture, sizeof(r->capture));
 	jr_array(jr, o, "failures", 0, RUN_MAX_FINDINGS, &failures);
-	findings_parse(jr, failures, r);
+	jr_each_object(jr, "failures", failures, finding_read, r);
 	r->failed = (unsigned)r->n_findings;
 	jr_array(jr, o, "targets", 0, SC_MAX_VMS, &t);
-	targets_parse(jr, t, r);
+	jr_each_object(jr, "targets", t, target_read, r);
 	return jr->failed ? -1 : 0;
 }
 
@@ -451,6 +405,15 @@ static int seed_check(const char *path, uint64_t s, uint64_t *seed,
 	return 0;
 }
 
+/* One element of "scenarios", kept when it reads */
+static void scenario_read(struct jr *jr, JsonObject *o, void *ctx)
+{
+	struct scenario_result r;
+
+	if (!report_result_read(jr, o, &r))
+		g_array_append_val((GArray *)ctx, r);
+}
+
 /**
  * report_summary_parse() - a summary.json's document, every member checked:
  * its scenarios appended to @rs only when all of them read right
@@ -478,20 +441,7 @@ int report_summary_parse(struct jr *jr, JsonNode *node, GArray *rs,
 		jr_fail(jr, NULL, "not a kdh run summary (no \"scenarios\")");
 	jr_array(jr, root, "scenarios", JR_REQUIRED, 0, &sc);
 	jr_seed(jr, root, "seed", 0, s);
-	jr_enter(jr, "scenarios", -1);
-	for (guint i = 0; sc && !jr->failed && i < json_array_get_length(sc); i++) {
-		struct scenario_result r;
-		JsonObject *o;
-		size_t at;
-
-		if (jr_elem_object(jr, sc, i, &o) < 0)
-			break;
-		at = jr_enter(jr, NULL, i);
-		if (!report_result_read(jr, o, &r))
-			g_array_append_val(got, r);
-		jr_leave(jr, at);
-	}
-	jr_leave(jr, 0);
+	jr_each_object(jr, "scenarios", sc, scenario_read, got);
 	if (sc)
 		status_add(jr, root, json_array_get_length(sc), jr->failed ? NULL : st);
 	if (sc)		/* checked also when not wanted (a baseline) */

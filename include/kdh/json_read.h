@@ -56,6 +56,8 @@ int jr_array(struct jr *r, JsonObject *o, const char *key, unsigned flags,
 	     size_t max, JsonArray **out);
 int jr_elem_object(struct jr *r, JsonArray *a, guint i, JsonObject **out);
 int jr_elem_str(struct jr *r, JsonArray *a, guint i, const char **out);
+void jr_each_object(struct jr *r, const char *key, JsonArray *a,
+		    void (*fn)(struct jr *r, JsonObject *o, void *ctx), void *ctx);
 
 int jr_num(struct jr *r, JsonObject *o, const char *key, unsigned flags,
 	   double *out);
