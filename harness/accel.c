@@ -30,6 +30,7 @@
 #include <glib.h>
 
 #include "kdh/accel.h"
+#include "kdh/provenance.h"
 #include "kdh/qemu_argv.h"
 #include "kdh/vm.h"
 
@@ -392,4 +393,17 @@ void accel_note_failed(struct accel_cache *c, const struct vmconf *vc,
 		 "(%s) did not boot under it: %s", shape, why);
 	g_hash_table_replace(c->shapes, key_of(a), g_memdup2(&ch, sizeof(ch)));
 	g_ptr_array_unref(a);
+}
+
+/**
+ * provenance_accel() - KDH_ACCEL's mode and the KVM device probe's answer,
+ * once the run is over (the probe runs only when a VM needs it)
+ * @p:		provenance
+ * @c:		the run's probe cache
+ */
+void provenance_accel(struct provenance *p, const struct accel_cache *c)
+{
+	snprintf(p->accel, sizeof(p->accel), "%s",
+		 accel_mode_name(accel_cache_mode(c)));
+	accel_device_probed(c, p->kvm, sizeof(p->kvm));
 }

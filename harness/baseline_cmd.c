@@ -8,6 +8,7 @@
 
 #include "kdh/baseline.h"
 #include "kdh/cli.h"
+#include "kdh/fileio.h"
 #include "kdh/textfile.h"
 
 static int baseline_main(int argc, char **argv)

@@ -22,6 +22,7 @@
 
 #include "kdh/bench.h"
 #include "kdh/datadir.h"
+#include "kdh/fileio.h"
 #include "kdh/kd_api.h"
 #include "kdh/run.h"
 

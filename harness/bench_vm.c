@@ -10,6 +10,7 @@
 #include "kdh/agent.h"
 #include "kdh/bench.h"
 #include "kdh/datadir.h"
+#include "kdh/fileio.h"
 #include "netsim/pcapng.h"
 #include "netsim/ports.h"
 #include "kdh/qemu_argv.h"

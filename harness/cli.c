@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* cli.c - helpers shared by the `kdh` subcommands: errors, common options */
+/* cli.c - helpers shared by the `kdh` subcommands: errors, common options,
+ * output paths checked before anything runs */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <sys/random.h>
 #include <time.h>
@@ -334,4 +336,67 @@ void cli_capture_warn(const struct kdh_cmd *cmd, const char *file,
 		fprintf(stderr, "kdh %s: warning: %s: %s; read the %llu frames "
 			"before it\n", cmd->name, file, capfile_warning(cf),
 			(unsigned long long)capfile_frames(cf));
+}
+
+/**
+ * cli_path_check() - refuse an output path that cannot be meant: empty (it
+ * would write relative to the filesystem's root or the working directory
+ * without saying so) or holding a control character (a newline or escape
+ * pasted into it)
+ * @opt:	the option, for the message ("--results")
+ * @path:	the path as given
+ * @err:	"OPT: what is wrong" on failure
+ * @errlen:	its size
+ *
+ * Return: 0, or -1 with @err set
+ */
+int cli_path_check(const char *opt, const char *path, char *err, size_t errlen)
+{
+	if (!*path) {
+		snprintf(err, errlen, "%s: the path is empty; give a directory or "
+			 "file name", opt);
+		return -1;
+	}
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p < 0x20 || *p == 0x7f) {
+			snprintf(err, errlen, "%s: the path has a control character "
+				 "(byte 0x%02x at offset %zu); give a plain name", opt,
+				 *p, (size_t)(p - (const unsigned char *)path));
+			return -1;
+		}
+	return 0;
+}
+
+/**
+ * output_file_check() - a file kdh will create or replace: not a
+ * directory, in a directory that exists and can be written
+ * @cmd:	the command, for messages
+ * @opt:	its option ("--json")
+ * @path:	the file; NULL or "-" (standard output) pass
+ *
+ * Return: 0, or KDH_EXIT_USAGE after the message
+ */
+int output_file_check(const struct kdh_cmd *cmd, const char *opt,
+		      const char *path)
+{
+	struct stat st;
+	char why[200], *dir;
+	int rc = 0;
+
+	if (!path || !strcmp(path, "-"))	/* standard output */
+		return 0;
+	if (cli_path_check(opt, path, why, sizeof(why)))	/* "", control chars */
+		return cli_usage_error(cmd, "%s", why);
+	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+		return cli_usage_error(cmd, "%s: '%s' is a directory: name a file "
+				       "in it", opt, path);
+	dir = g_path_get_dirname(path);
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+		rc = cli_usage_error(cmd, "%s: '%s': no directory '%s' to write "
+				     "it in", opt, path, dir);
+	else if (access(dir, W_OK))
+		rc = cli_usage_error(cmd, "%s: '%s': cannot write in '%s': %s",
+				     opt, path, dir, strerror(errno));
+	g_free(dir);
+	return rc;
 }

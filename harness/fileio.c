@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kdh/run.h"
+#include "kdh/fileio.h"
 
 /**
  * write_file_atomic() - replace @path with @data, never half-written

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "kdh/json_out.h"
-#include "kdh/run.h"
+#include "kdh/fileio.h"
 
 /** jb_int() - add "key": integer to the current object */
 void jb_int(JsonBuilder *b, const char *key, int64_t v)

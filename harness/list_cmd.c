@@ -17,6 +17,7 @@
 #include "harness/run_suite.h"
 #include "kdh/cli.h"
 #include "kdh/cli_once.h"
+#include "kdh/provenance.h"
 
 struct list_args {
 	struct suite_sel sel;

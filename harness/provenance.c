@@ -3,8 +3,11 @@
  * libslirp, dnsmasq and the kernel, and what the KVM probe found, recorded
  * in summary.json (style.md:
  * every result says where it came from, so runs from many machines can be
- * compared and merged) */
+ * compared and merged).  --shard's "K/N" is parsed here, by the command
+ * line and by the summary's reader alike; the KVM part is filled in by
+ * accel.c (provenance_accel()), which the runner owns. */
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +21,8 @@
 #include "kdh-config.h"
 #include "kdh/json_out.h"
 #include "kdh/json_read.h"
-#include "harness/run_suite.h"
 #include "kdh/provenance.h"
+#include "netsim/value.h"
 
 /* The first line of `PROGRAM --version`, from its "version" word on */
 static void tool_version(const char *prog, char *out, size_t len)
@@ -67,19 +70,6 @@ void provenance_collect(struct provenance *p, unsigned shard_k, unsigned shard_n
 	p->shard_n = shard_n;
 }
 
-/**
- * provenance_accel() - KDH_ACCEL's mode and the KVM device probe's answer,
- * once the run is over (the probe runs only when a VM needs it)
- * @p:		provenance
- * @c:		the run's probe cache
- */
-void provenance_accel(struct provenance *p, const struct accel_cache *c)
-{
-	snprintf(p->accel, sizeof(p->accel), "%s",
-		 accel_mode_name(accel_cache_mode(c)));
-	accel_device_probed(c, p->kvm, sizeof(p->kvm));
-}
-
 static void str_or_null(JsonBuilder *b, const char *key, const char *v)
 {
 	jb_str(b, key, v[0] ? v : NULL);
@@ -113,6 +103,36 @@ void provenance_json(JsonBuilder *b, const struct provenance *p)
 		json_builder_add_null_value(b);
 	}
 	json_builder_end_object(b);
+}
+
+/**
+ * suite_shard_parse() - --shard's "K/N"
+ * @v:		the text
+ * @k:		output: K, 1-based
+ * @n:		output: N
+ *
+ * Both numbers are value_uint()'s plain digits: sscanf("%u") took " 1",
+ * "+1" and wrapped 4294967297 to 1.
+ *
+ * Return: 0, or -1 unless 1 <= K <= N < 2^32
+ */
+int suite_shard_parse(const char *v, unsigned *k, unsigned *n)
+{
+	const char *slash = strchr(v, '/');
+	char head[16];
+	uint64_t kk, nn;
+
+	/* value_uint(), not sscanf("%u"): 4294967297 must not wrap to 1 */
+	if (!slash || (size_t)(slash - v) >= sizeof(head))
+		return -1;
+	memcpy(head, v, (size_t)(slash - v));
+	head[slash - v] = '\0';
+	if (value_uint(head, 1, SUITE_SHARDS_MAX, &kk) ||
+	    value_uint(slash + 1, 1, SUITE_SHARDS_MAX, &nn) || kk > nn)
+		return -1;
+	*k = (unsigned)kk;
+	*n = (unsigned)nn;
+	return 0;
 }
 
 /* "K/N" as --shard reads it (suite_shard_parse()) */

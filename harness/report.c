@@ -13,6 +13,7 @@
 
 #include <glib.h>
 
+#include "kdh/fileio.h"
 #include "kdh/json_out.h"
 #include "kdh/report.h"
 

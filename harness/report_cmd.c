@@ -9,7 +9,6 @@
 
 #include <glib.h>
 
-#include "harness/run_outputs.h"
 #include "kdh/cli.h"
 #include "kdh/cli_once.h"
 #include "harness/report_priv.h"

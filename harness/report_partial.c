@@ -19,7 +19,7 @@
 #include <json-glib/json-glib.h>
 
 #include "harness/report_priv.h"
-#include "harness/run_results.h"
+#include "kdh/result.h"
 #include "kdh/json_read.h"
 #include "kdh/jsonfile.h"
 #include "kdh/provenance.h"

@@ -24,6 +24,7 @@
 #include <glib.h>
 
 #include "kdh/debugger.h"
+#include "kdh/fileio.h"
 #include "netsim/host.h"
 #include "netsim/pcapng.h"
 #include "kdh/pve_cpu.h"
@@ -36,15 +37,6 @@
 #include "harness/run_priv.h"
 #include "netsim/topo.h"
 #include "kdh/vm.h"
-
-static const char *const verdict_names[V_COUNT] = { "pass", "fail", "skip",
-						    "error", "interrupted" };
-
-/** verdict_name() - "pass", "fail", "skip", "error", "interrupted" */
-const char *verdict_name(enum verdict v)
-{
-	return verdict_names[v];
-}
 
 /**
  * run_scenario_seed() - the seed a scenario runs with

@@ -24,6 +24,7 @@
 #include "kdh/baseline.h"
 #include "kdh/cli.h"
 #include "kdh/cli_once.h"
+#include "kdh/provenance.h"
 #include "netsim/duration.h"
 #include "kdh/report.h"
 #include "kdh/size.h"
@@ -164,7 +165,7 @@ static int paths_check(const struct run_args *a)
 	char err[200];
 
 	for (size_t i = 0; i < 3; i++)
-		if (path[i] && run_path_check(opt[i], path[i], err, sizeof(err)))
+		if (path[i] && cli_path_check(opt[i], path[i], err, sizeof(err)))
 			return cli_usage_error(&kdh_cmd_run, "%s", err);
 	return 0;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* run_outputs.c - `kdh run`'s output files (and `kdh report --html`'s),
- * checked before anything runs
+/* run_outputs.c - `kdh run`'s output files, checked before anything runs
+ * (each file on its own by cli.c's output_file_check(), which `kdh report
+ * --html` uses too)
  *
  * `--json DIR` used to run the whole suite and only then say it "could not
  * write every result file"; `--tap --json -` and `--json - --junit -`
@@ -8,55 +9,15 @@
  * line's fault, so they are refused up front with exit 2, before a
  * scenario starts.
  */
-#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <glib.h>
 
 #include "harness/run_outputs.h"
-#include "harness/run_results.h"
 #include "kdh/cli.h"
 
 static bool is_stdout(const char *path)
 {
 	return path && !strcmp(path, "-");
-}
-
-/**
- * output_file_check() - a file kdh will create or replace: not a
- * directory, in a directory that exists and can be written
- * @cmd:	the command, for messages
- * @opt:	its option ("--json")
- * @path:	the file; NULL or "-" (standard output) pass
- *
- * Return: 0, or KDH_EXIT_USAGE after the message
- */
-int output_file_check(const struct kdh_cmd *cmd, const char *opt,
-		      const char *path)
-{
-	struct stat st;
-	char why[200], *dir;
-	int rc = 0;
-
-	if (!path || is_stdout(path))
-		return 0;
-	if (run_path_check(opt, path, why, sizeof(why)))	/* "", control chars */
-		return cli_usage_error(cmd, "%s", why);
-	if (!stat(path, &st) && S_ISDIR(st.st_mode))
-		return cli_usage_error(cmd, "%s: '%s' is a directory: name a file "
-				       "in it", opt, path);
-	dir = g_path_get_dirname(path);
-	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
-		rc = cli_usage_error(cmd, "%s: '%s': no directory '%s' to write "
-				     "it in", opt, path, dir);
-	else if (access(dir, W_OK))
-		rc = cli_usage_error(cmd, "%s: '%s': cannot write in '%s': %s",
-				     opt, path, dir, strerror(errno));
-	g_free(dir);
-	return rc;
 }
 
 /**

@@ -7,8 +7,6 @@
 
 struct kdh_cmd;
 
-int output_file_check(const struct kdh_cmd *cmd, const char *opt,
-		      const char *path);
 int run_outputs_check(const struct kdh_cmd *cmd, const char *json,
 		      const char *junit, bool tap);
 

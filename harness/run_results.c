@@ -24,35 +24,6 @@
 #include "kdh/run.h"
 
 /**
- * run_path_check() - refuse an output path that cannot be meant: empty (it
- * would write relative to the filesystem's root or the working directory
- * without saying so) or holding a control character (a newline or escape
- * pasted into it)
- * @opt:	the option, for the message ("--results")
- * @path:	the path as given
- * @err:	"OPT: what is wrong" on failure
- * @errlen:	its size
- *
- * Return: 0, or -1 with @err set
- */
-int run_path_check(const char *opt, const char *path, char *err, size_t errlen)
-{
-	if (!*path) {
-		snprintf(err, errlen, "%s: the path is empty; give a directory or "
-			 "file name", opt);
-		return -1;
-	}
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
-		if (*p < 0x20 || *p == 0x7f) {
-			snprintf(err, errlen, "%s: the path has a control character "
-				 "(byte 0x%02x at offset %zu); give a plain name", opt,
-				 *p, (size_t)(p - (const unsigned char *)path));
-			return -1;
-		}
-	return 0;
-}
-
-/**
  * run_dir_create() - make @results/@base, or @base-2, -3, ... when another
  * run made it first: the directory is this run's alone
  * @results:	--results (made with its parents when missing)

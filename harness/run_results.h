@@ -9,15 +9,10 @@
 #include "kdh/provenance.h"
 #include "kdh/scenario.h"
 
-/* The plan a run writes before its first scenario (report_partial.c
- * reads it back when the run left no summary.json) */
-#define RUN_PLAN_FILE		"plan.json"
 /* run-DATE-SEED, -2, ... -999: more runs than that in one second are a
  * loop gone wrong, not a user */
 #define RUN_DIR_MAX_SUFFIX	999
 
-int run_path_check(const char *opt, const char *path, char *err,
-		   size_t errlen);
 int run_dir_create(const char *results, const char *base, char *dir,
 		   size_t len, char *err, size_t errlen);
 int run_plan_write(const char *dir, const struct scenario *sc, size_t n,

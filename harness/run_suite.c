@@ -19,7 +19,6 @@
  * kept, before --shard splits it, so every shard of a run agrees.
  */
 #include <dirent.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +29,6 @@
 #include "harness/run_suite.h"
 #include "kdh/datadir.h"
 #include "kdh/textfile.h"
-#include "netsim/value.h"
 
 static struct scenario *suite_add(struct suite *s)
 {
@@ -229,34 +227,4 @@ void suite_load(struct suite *s, int argc, char **argv,
 			s->sc[j++] = s->sc[i];
 	if (sel->shards)
 		s->n = j;
-}
-
-/**
- * suite_shard_parse() - --shard's "K/N"
- * @v:		the text
- * @k:		output: K, 1-based
- * @n:		output: N
- *
- * Both numbers are value_uint()'s plain digits: sscanf("%u") took " 1",
- * "+1" and wrapped 4294967297 to 1.
- *
- * Return: 0, or -1 unless 1 <= K <= N < 2^32
- */
-int suite_shard_parse(const char *v, unsigned *k, unsigned *n)
-{
-	const char *slash = strchr(v, '/');
-	char head[16];
-	uint64_t kk, nn;
-
-	/* value_uint(), not sscanf("%u"): 4294967297 must not wrap to 1 */
-	if (!slash || (size_t)(slash - v) >= sizeof(head))
-		return -1;
-	memcpy(head, v, (size_t)(slash - v));
-	head[slash - v] = '\0';
-	if (value_uint(head, 1, SUITE_SHARDS_MAX, &kk) ||
-	    value_uint(slash + 1, 1, SUITE_SHARDS_MAX, &nn) || kk > nn)
-		return -1;
-	*k = (unsigned)kk;
-	*n = (unsigned)nn;
-	return 0;
 }

@@ -24,7 +24,5 @@ struct suite {
 const struct builtin_scenario *builtin_find(const char *name);
 void suite_load(struct suite *s, int argc, char **argv,
 		const struct suite_sel *sel);
-#define SUITE_SHARDS_MAX 100000	/* --shard K/N: N beyond any CI farm */
-int suite_shard_parse(const char *v, unsigned *k, unsigned *n);
 
 #endif /* KDH_RUN_SUITE_H */

@@ -15,7 +15,7 @@
 
 #include "harness/check_priv.h"
 #include "kdh/pve.h"
-#include "kdh/run.h"
+#include "kdh/result.h"
 
 /* What `kdh check` would assume of the guest: the scenario's build and
  * its NIC list (kdnet_nics when given) */

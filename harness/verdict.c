@@ -17,7 +17,16 @@
 
 #include "netsim/capfile.h"
 #include "kdh/kd_log.h"
-#include "kdh/run.h"
+#include "kdh/result.h"
+
+static const char *const verdict_names[V_COUNT] = { "pass", "fail", "skip",
+						    "error", "interrupted" };
+
+/** verdict_name() - "pass", "fail", "skip", "error", "interrupted" */
+const char *verdict_name(enum verdict v)
+{
+	return verdict_names[v];
+}
 
 /* A KD count: absent (NAN) when the VM had no KD conversation */
 static double kd_count(const struct an_vm_result *m, unsigned n)

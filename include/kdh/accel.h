@@ -55,6 +55,8 @@ void accel_choose(struct accel_cache *c, const struct vmconf *vc,
 void accel_prepare(struct accel_cache *c, const struct scenario *sc, size_t n);
 void accel_note_failed(struct accel_cache *c, const struct vmconf *vc,
 		       const char *why);
+struct provenance;
+void provenance_accel(struct provenance *p, const struct accel_cache *c);
 /* accel_probe.c */
 bool accel_device_probe(const char *dev, char *why, size_t len);
 int accel_qemu_probe(const char *const *argv, int timeout_ms, char *why,

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kdh/run.h"
+#include "kdh/result.h"
 
 struct baseline;
 

@@ -72,6 +72,10 @@ uint64_t cli_seed_random(void);
 int cli_key_parse(const struct kdh_cmd *cmd, const char *s,
 		  uint8_t key[KDNET_KEY_LEN]);
 void cli_help_print(const struct kdh_cmd *cmd);
+int cli_path_check(const char *opt, const char *path, char *err,
+		   size_t errlen);
+int output_file_check(const struct kdh_cmd *cmd, const char *opt,
+		      const char *path);
 
 /**
  * struct cli_capture_args - the options of the commands that read a capture

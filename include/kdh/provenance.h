@@ -6,8 +6,6 @@
 
 #include <json-glib/json-glib.h>
 
-#include "kdh/accel.h"
-
 /**
  * struct provenance - "" where a part is not installed or not known
  * @shard_k, @shard_n: --shard K/N, 0/0 for a whole run
@@ -28,9 +26,11 @@ struct provenance {
 	char kvm[200];
 };
 
+#define SUITE_SHARDS_MAX 100000	/* --shard K/N: N beyond any CI farm */
+int suite_shard_parse(const char *v, unsigned *k, unsigned *n);
+
 void provenance_collect(struct provenance *p, unsigned shard_k,
 			unsigned shard_n);
-void provenance_accel(struct provenance *p, const struct accel_cache *c);
 void provenance_json(JsonBuilder *b, const struct provenance *p);
 struct jr;
 int provenance_read(struct jr *jr, JsonObject *root, struct provenance *p);

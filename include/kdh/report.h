@@ -9,7 +9,7 @@
 
 #include "kdh/provenance.h"
 
-#include "kdh/run.h"
+#include "kdh/result.h"
 
 /**
  * struct run_totals - counts over a run
