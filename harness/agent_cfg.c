@@ -21,8 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/scenario_values.h"
 #include "kdh/agent.h"
+#include "kdh/target.h"
+#include "kdh/values.h"
 #include "kdh/winbuild.h"
 #include "netsim/duration.h"
 #include "netsim/pkt.h"

@@ -21,8 +21,8 @@
 #include <glib.h>
 
 #include "harness/check_priv.h"
-#include "harness/scenario_values.h"
 #include "kdh/check.h"
+#include "kdh/values.h"
 #include "netsim/pkt.h"
 #include "netsim/value.h"
 #include "kdh/winbuild.h"

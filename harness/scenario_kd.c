@@ -4,7 +4,7 @@
  * assert, bugcheck, kdfiles) and how the debugger answers ([debugger] kd,
  * on_break)
  *
- * The values are read by scenario_values_kd.c (kdh-agent reads the same
+ * The values are read by target_kd_values.c (kdh-agent reads the same
  * syntaxes); here they get their file:line errors and the checks that
  * need the rest of the scenario: every timed event must come before the
  * scenario's timeout, or it would never happen; and the agent (target =

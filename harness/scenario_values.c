@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* scenario_values.c - the value syntaxes of scenario files: yes/no,
- * addresses with prefixes, fault profiles, bcdedit's dbgsettings */
+/* scenario_values.c - the value syntaxes of scenario files: fault
+ * profiles, bcdedit's dbgsettings (yes/no and addresses are values.c's) */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,51 +9,6 @@
 #include "harness/scenario_values.h"
 #include "netsim/duration.h"
 #include "netsim/value.h"
-
-/** sv_bool() - yes/no, true/false, on/off, 1/0 */
-int sv_bool(const char *v, bool *out)
-{
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
-
-	for (int i = 0; i < 4; i++) {
-		if (!strcmp(v, yes[i]))
-			return *out = true, 0;
-		if (!strcmp(v, no[i]))
-			return *out = false, 0;
-	}
-	return -EINVAL;
-}
-
-/**
- * sv_ipv4() - dotted quad, optionally with "/prefix"
- * @v:		text
- * @ip:		output, host order
- * @mask:	output when a prefix was given (else untouched); may be NULL
- *		to refuse a prefix
- *
- * Return: 0, -EINVAL, or -ERANGE for 0.0.0.0 (which no host has, and
- * which every caller reads as "not given")
- */
-int sv_ipv4(const char *v, uint32_t *ip, uint32_t *mask)
-{
-	unsigned prefix;
-	uint32_t a;
-
-	if (!strchr(v, '/')) {
-		if (value_ipv4(v, &a))
-			return -EINVAL;
-	} else if (!mask || value_cidr(v, &a, &prefix) || prefix < 8 ||
-		   prefix > 30) {
-		return -EINVAL;
-	}
-	if (!a)			/* 0 means "not given" to every caller */
-		return -ERANGE;
-	if (strchr(v, '/'))
-		*mask = ~0u << (32 - prefix);
-	*ip = a;
-	return 0;
-}
 
 /* A link delays a frame by at most this much (delay, and jitter on top):
  * a frame later than that is a lost one (loss=P%), and the sum stays far
@@ -91,26 +46,6 @@ static int fault_item(const char *item, const char *eq, struct ns_faults *f,
 	snprintf(err, errlen, "%s: '%s' is above 1h, the longest a link delays "
 		 "a frame (a frame that never comes is loss=100%%)", key, eq);
 	return 1;
-}
-
-/**
- * sv_ipv4_error() - the message for sv_ipv4()'s failure
- * @key:	the key, for the message
- * @v:		the value
- * @rc:		what sv_ipv4() returned
- * @prefix:	whether a /prefix is allowed
- * @err:	"ip: '...' is not an IPv4 address (with /prefix)"
- * @errlen:	its size
- */
-void sv_ipv4_error(const char *key, const char *v, int rc, bool prefix,
-		   char *err, size_t errlen)
-{
-	if (rc == -ERANGE)
-		snprintf(err, errlen, "%s: %s is no host's address (0.0.0.0/8 is "
-			 "\"this network\")", key, v);
-	else
-		snprintf(err, errlen, "%s: '%s' is not an IPv4 address%s", key, v,
-			 prefix ? " (with /prefix)" : "");
 }
 
 /**

@@ -43,7 +43,7 @@ WINGS = [
      " qemu_devices.h vmconf.h check.h qemu_probe.c"),
     ("target", "target.c target_addr.c target_kd.c target_kd_script.c"
      " target_kdnet.c target_serial.c target_priv.h target_kd_priv.h"
-     " scenario_values_kd.c agent_cfg.c agent_main.c target.h agent.h"
+     " agent_cfg.c agent_main.c target.h agent.h"
      " target_kd_values.c"),
     ("debugger", "debugger.c debugger_serial.c kd_engine.c listen_cmd.c"
      " listen_kd.c listen_skip.c listen_priv.h serial_link_cmd.c debugger.h"

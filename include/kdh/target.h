@@ -185,6 +185,15 @@ enum target_phase target_phase(const struct target *t);
 bool target_settled(const struct target *t);
 bool target_bound(const struct target *t);
 bool target_kd_done(const struct target *t);
+
+/* target_kd_values.c: the KD script's value syntaxes, shared by the
+ * scenario parser and kdh-agent's command line */
+int sv_drivers(const char *v, struct target_kd_script *s, char *err,
+	       size_t errlen);
+int sv_dbgprint(const char *v, struct target_dbgprint *d, char *err,
+		size_t errlen);
+int sv_bugcheck(const char *v, struct target_kd_script *s, char *err,
+		size_t errlen);
 const char *target_phase_name(enum target_phase p);
 
 #endif /* KDH_TARGET_H */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* scenario_values_kd.c - the value syntaxes of a debuggee's KD script:
+/* target_kd_values.c - the value syntaxes of a debuggee's KD script:
  * boot drivers, DbgPrint lines, bugchecks; shared by the scenario parser
  * and kdh-agent's command line
  *
@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/scenario_values.h"
+#include "kdh/target.h"
 #include "netsim/duration.h"
 #include "netsim/value.h"
 
