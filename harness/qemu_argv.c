@@ -32,7 +32,6 @@
 #include "kdh/pve_pci.h"
 #include "kdh/qemu_argv.h"
 #include "kdh/qemu_devices.h"
-#include "kdh/vm.h"
 
 static void __attribute__((format(printf, 3, 4)))
 arg(GPtrArray *a, const char *opt, const char *fmt, ...)

@@ -71,5 +71,8 @@ GPtrArray *qemu_argv_new(const struct vmconf *c, const struct qemu_opts *o,
 			 GString *notes, char *err, size_t errlen);
 char *qemu_argv_join(GPtrArray *argv, bool lines);
 int qemu_console_index(const struct vmconf *c);
+/* qemu_probe.c */
+int vm_qemu_probe(const char *binary, struct pve_version *version,
+		  GPtrArray **machines, char *err, size_t errlen);
 
 #endif /* KDH_QEMU_ARGV_H */

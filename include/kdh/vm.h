@@ -27,8 +27,6 @@ int vm_spawn_keep(GPtrArray *argv, const char *log_path, const int *keep,
 bool vm_alive(struct vm_proc *vm);
 void vm_stop(struct vm_proc *vm);
 bool vm_console_has(const struct vm_proc *vm, const char *marker);
-int vm_qemu_probe(const char *binary, struct pve_version *version,
-		  GPtrArray **machines, char *err, size_t errlen);
 int vm_ovmf_vars_copy(const char *dest, char *err, size_t errlen);
 
 #endif /* KDH_VM_H */
