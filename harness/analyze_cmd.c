@@ -8,6 +8,9 @@
 #include "kdh/cli.h"
 #include "kdh/json_out.h"
 
+/* defined at the end of the file; main.c sees it in commands.h */
+extern const struct kdh_cmd kdh_cmd_analyze;
+
 static double rel_s(uint64_t t0, uint64_t t)
 {
 	return ((double)t - (double)t0) / 1e9;

@@ -11,6 +11,9 @@
 #include "kdh/fileio.h"
 #include "kdh/textfile.h"
 
+/* defined at the end of the file; main.c sees it in commands.h */
+extern const struct kdh_cmd kdh_cmd_baseline;
+
 static int baseline_main(int argc, char **argv)
 {
 	char err[400];

@@ -22,6 +22,9 @@
 #include "kdh/kdnet.h"
 #include "netsim/value.h"
 
+/* defined at the end of the file; main.c sees it in commands.h */
+extern const struct kdh_cmd kdh_cmd_bench;
+
 /* Payload sizes seen in the public capture: datagrams of 54 to 1334 bytes */
 static const size_t bench_sizes[] = { 12, 16, 40, 56, 104, 296, 600, 1300 };
 #define N_SIZES		(sizeof(bench_sizes) / sizeof(bench_sizes[0]))

@@ -13,6 +13,9 @@
 #include "kdh/kdnet_decoder.h"
 #include "netsim/pkt.h"
 
+/* defined at the end of the file; main.c sees it in commands.h */
+extern const struct kdh_cmd kdh_cmd_decode;
+
 #define NO_KD_NAME	"NO_KD_PACKET"
 
 struct decode_stats {

@@ -19,6 +19,9 @@
 #include "kdh/cli_once.h"
 #include "kdh/provenance.h"
 
+/* defined at the end of the file; main.c sees it in commands.h */
+extern const struct kdh_cmd kdh_cmd_list;
+
 struct list_args {
 	struct suite_sel sel;
 	const char *show;		/* --show NAME */

@@ -31,6 +31,9 @@
 #include "netsim/pcapng.h"
 #include "netsim/pkt.h"
 
+/* defined at the end of the file; main.c sees it in commands.h */
+extern const struct kdh_cmd kdh_cmd_listen;
+
 struct listen_ctx {
 	struct ns_loop *loop;
 	struct debugger *dbg;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kdh-config.h"
+#include "harness/commands.h"
 #include "kdh/cli.h"
 #include "kdh/man.h"
 

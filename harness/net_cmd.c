@@ -27,6 +27,9 @@
 #include "netsim/ports.h"
 #include "netsim/slirp_node.h"
 
+/* defined at the end of the file; main.c sees it in commands.h */
+extern const struct kdh_cmd kdh_cmd_net;
+
 #define MAX_MACS	64
 
 struct net_opts {

@@ -160,4 +160,8 @@ char *rp_partial_load(const char *dir, GArray *rs, struct report_run *run);
 /* report_merge.c */
 int report_merge_main(int argc, char **argv, const char *out);
 
+/* `kdh report` (report_cmd.c), named in its messages */
+struct kdh_cmd;
+extern const struct kdh_cmd kdh_cmd_report;
+
 #endif /* KDH_REPORT_PRIV_H */

@@ -31,6 +31,9 @@
 #include "netsim/topo.h"
 #include "netsim/value.h"
 
+/* defined at the end of the file; main.c sees it in commands.h */
+extern const struct kdh_cmd kdh_cmd_run;
+
 /* Exit status of a run stopped by SIGINT or SIGTERM (128 + SIGINT, as
  * shells report ^C; one status for both, so CI scripts test one value) */
 #define KDH_EXIT_INTERRUPTED	130

@@ -19,6 +19,9 @@
 #include "netsim/pcapng.h"
 #include "netsim/relay.h"
 
+/* defined at the end of the file; main.c sees it in commands.h */
+extern const struct kdh_cmd kdh_cmd_serial_link;
+
 struct link {
 	struct ns_loop *loop;
 	uint64_t t0;

@@ -20,6 +20,10 @@
 #include "netsim/value.h"
 #include "kdh/winbuild.h"
 
+/* defined at the end of the file; main.c sees them in commands.h */
+extern const struct kdh_cmd kdh_cmd_qemu_cmd;
+extern const struct kdh_cmd kdh_cmd_check;
+
 /**
  * check_vmid_of() - the VM id a config's file name gives
  * @path:	e.g. "/etc/pve/qemu-server/105.conf"

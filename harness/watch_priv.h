@@ -181,4 +181,8 @@ size_t watch_capture_open_count(const struct watch_capture *c);
 uint64_t watch_capture_dropped(const struct watch_capture *c);
 void watch_capture_close(struct watch_capture *c);
 
+/* `kdh watch` (watch_cmd.c), named in its messages */
+struct kdh_cmd;
+extern const struct kdh_cmd kdh_cmd_watch;
+
 #endif /* KDH_WATCH_PRIV_H */

@@ -2,7 +2,7 @@
 /* cli.h - the `kdh` subcommands and the helpers they share
  *
  * Each subcommand lives in its own file and exports one struct kdh_cmd; main.c
- * only dispatches.  Exit statuses are the same everywhere:
+ * only dispatches (harness/commands.h lists them).  Exit statuses are the same everywhere:
  *   0  success / every check passed
  *   1  the thing measured failed (nothing verified, a scenario failed)
  *   2  bad input: usage, unreadable file, bad key
@@ -34,20 +34,6 @@ struct kdh_cmd {
 	const char *help;
 	int (*run)(int argc, char **argv);
 };
-
-extern const struct kdh_cmd kdh_cmd_decode;
-extern const struct kdh_cmd kdh_cmd_analyze;
-extern const struct kdh_cmd kdh_cmd_bench;
-extern const struct kdh_cmd kdh_cmd_net;
-extern const struct kdh_cmd kdh_cmd_run;
-extern const struct kdh_cmd kdh_cmd_list;
-extern const struct kdh_cmd kdh_cmd_listen;
-extern const struct kdh_cmd kdh_cmd_qemu_cmd;
-extern const struct kdh_cmd kdh_cmd_check;
-extern const struct kdh_cmd kdh_cmd_baseline;
-extern const struct kdh_cmd kdh_cmd_report;
-extern const struct kdh_cmd kdh_cmd_serial_link;
-extern const struct kdh_cmd kdh_cmd_watch;
 
 size_t cli_distance(const char *a, const char *b);
 const char *cli_suggest(const char *word, const char *const *choices, size_t n);
