@@ -23,7 +23,7 @@
 
 #include "kdh/agent.h"
 #include "kdh/target.h"
-#include "kdh/values.h"
+#include "kdh/util/values.h"
 #include "kdh/winbuild.h"
 #include "netsim/duration.h"
 #include "netsim/pkt.h"

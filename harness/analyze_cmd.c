@@ -6,7 +6,7 @@
 
 #include "kdh/analyze.h"
 #include "kdh/cli.h"
-#include "kdh/json_out.h"
+#include "kdh/util/json_out.h"
 
 /* defined at the end of the file; main.c sees it in commands.h */
 extern const struct kdh_cmd kdh_cmd_analyze;

@@ -8,8 +8,8 @@
 
 #include "kdh/baseline.h"
 #include "kdh/cli.h"
-#include "kdh/fileio.h"
-#include "kdh/textfile.h"
+#include "kdh/util/fileio.h"
+#include "kdh/util/textfile.h"
 
 /* defined at the end of the file; main.c sees it in commands.h */
 extern const struct kdh_cmd kdh_cmd_baseline;

@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 #include "kdh/bench.h"
-#include "kdh/datadir.h"
-#include "kdh/fileio.h"
+#include "kdh/util/datadir.h"
+#include "kdh/util/fileio.h"
 #include "kdh/kd_api.h"
 #include "kdh/run.h"
 

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "kdh/bench.h"
-#include "kdh/fileio.h"
+#include "kdh/util/fileio.h"
 #include "kdh/run.h"
 
 static int suite_parse(struct scenario *sc)

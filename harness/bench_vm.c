@@ -9,8 +9,8 @@
 
 #include "kdh/agent.h"
 #include "kdh/bench.h"
-#include "kdh/datadir.h"
-#include "kdh/fileio.h"
+#include "kdh/util/datadir.h"
+#include "kdh/util/fileio.h"
 #include "netsim/pcapng.h"
 #include "netsim/ports.h"
 #include "kdh/qemu_argv.h"

@@ -22,7 +22,7 @@
 
 #include "harness/check_priv.h"
 #include "kdh/check.h"
-#include "kdh/values.h"
+#include "kdh/util/values.h"
 #include "netsim/pkt.h"
 #include "netsim/value.h"
 #include "kdh/winbuild.h"

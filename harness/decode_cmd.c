@@ -7,7 +7,7 @@
 #include "netsim/capfile.h"
 #include "kdh/cli.h"
 #include "kdh/decrypted.h"
-#include "kdh/json_out.h"
+#include "kdh/util/json_out.h"
 #include "kdh/kd_api.h"
 #include "kdh/analyze.h"
 #include "kdh/kdnet_decoder.h"

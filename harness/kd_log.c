@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "kdh/kd_log.h"
-#include "kdh/fileio.h"
+#include "kdh/util/fileio.h"
 
 static double secs_of(uint64_t t_ns, uint64_t power_on_ns)
 {

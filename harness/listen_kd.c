@@ -18,7 +18,7 @@
 #include <glib.h>
 
 #include "harness/listen_priv.h"
-#include "kdh/fileio.h"
+#include "kdh/util/fileio.h"
 #include "netsim/pkt.h"
 
 static struct listen_peer_kd *peer(struct listen_kd *k, uint32_t ip,

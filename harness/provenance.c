@@ -19,8 +19,8 @@
 #include <slirp/libslirp.h>
 
 #include "kdh-config.h"
-#include "kdh/json_out.h"
-#include "kdh/json_read.h"
+#include "kdh/util/json_out.h"
+#include "kdh/util/json_read.h"
 #include "kdh/provenance.h"
 #include "netsim/value.h"
 

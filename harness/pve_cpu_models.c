@@ -16,7 +16,7 @@
 #include <glib.h>
 
 #include "kdh/pve_cpu.h"
-#include "kdh/textfile.h"
+#include "kdh/util/textfile.h"
 
 static const char *const intel_models[] = {
 	"486", "pentium", "pentium2", "pentium3", "coreduo", "core2duo",

@@ -13,8 +13,8 @@
 
 #include <glib.h>
 
-#include "kdh/fileio.h"
-#include "kdh/json_out.h"
+#include "kdh/util/fileio.h"
+#include "kdh/util/json_out.h"
 #include "kdh/report.h"
 
 /** report_totals() - count verdicts and add up times */

@@ -23,7 +23,7 @@
 #include <glib.h>
 
 #include "harness/report_priv.h"
-#include "kdh/fileio.h"
+#include "kdh/util/fileio.h"
 
 static const char css_text[] =
 	"body{font-family:sans-serif;margin:1em auto;max-width:1100px;padding:0 1em;"

@@ -16,7 +16,7 @@
 
 #include <glib.h>
 
-#include "kdh/fileio.h"
+#include "kdh/util/fileio.h"
 #include "kdh/report.h"
 
 static size_t scenarios_of(const struct run_status *st, size_t n)

@@ -15,8 +15,8 @@
 #include <glib.h>
 
 #include "harness/report_priv.h"
-#include "kdh/json_read.h"
-#include "kdh/jsonfile.h"
+#include "kdh/util/json_read.h"
+#include "kdh/util/jsonfile.h"
 
 /* A string that names none of the values it may take: say which it was
  * (escaped, cut to a readable length) and what it may be */

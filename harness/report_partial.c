@@ -20,8 +20,8 @@
 
 #include "harness/report_priv.h"
 #include "kdh/result.h"
-#include "kdh/json_read.h"
-#include "kdh/jsonfile.h"
+#include "kdh/util/json_read.h"
+#include "kdh/util/jsonfile.h"
 #include "kdh/provenance.h"
 
 /* How many names "not completed" lists before "and N more" */

@@ -24,7 +24,7 @@
 #include <glib.h>
 
 #include "kdh/debugger.h"
-#include "kdh/fileio.h"
+#include "kdh/util/fileio.h"
 #include "netsim/host.h"
 #include "netsim/pcapng.h"
 #include "kdh/pve_cpu.h"

@@ -27,7 +27,7 @@
 #include "kdh/provenance.h"
 #include "netsim/duration.h"
 #include "kdh/report.h"
-#include "kdh/size.h"
+#include "kdh/util/size.h"
 #include "netsim/topo.h"
 #include "netsim/value.h"
 

@@ -20,7 +20,7 @@
 #include <json-glib/json-glib.h>
 
 #include "harness/run_results.h"
-#include "kdh/json_out.h"
+#include "kdh/util/json_out.h"
 #include "kdh/run.h"
 
 /**

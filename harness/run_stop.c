@@ -27,7 +27,7 @@
 #include <time.h>
 
 #include "harness/run_priv.h"
-#include "kdh/size.h"
+#include "kdh/util/size.h"
 
 /* Set by the handler to the signal's number; 0 until a stop is asked */
 volatile sig_atomic_t run_stop_signal;

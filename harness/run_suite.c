@@ -27,8 +27,8 @@
 #include <glib.h>
 
 #include "harness/run_suite.h"
-#include "kdh/datadir.h"
-#include "kdh/textfile.h"
+#include "kdh/util/datadir.h"
+#include "kdh/util/textfile.h"
 
 static struct scenario *suite_add(struct suite *s)
 {

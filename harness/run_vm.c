@@ -28,7 +28,7 @@
 #include "harness/run_priv.h"
 #include "kdh/accel.h"
 #include "kdh/agent.h"
-#include "kdh/datadir.h"
+#include "kdh/util/datadir.h"
 #include "netsim/ports.h"
 #include "kdh/pve_cpu.h"
 #include "kdh/qemu_argv.h"

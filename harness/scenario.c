@@ -21,7 +21,7 @@
 #include "harness/scenario_priv.h"
 #include "harness/scenario_values.h"
 #include "netsim/duration.h"
-#include "kdh/textfile.h"
+#include "kdh/util/textfile.h"
 #include "netsim/value.h"
 #include "netsim/pkt.h"
 #include "kdh/scenario.h"

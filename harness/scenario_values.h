@@ -9,7 +9,7 @@
 
 #include "netsim/switch.h"
 #include "kdh/target.h"
-#include "kdh/values.h"
+#include "kdh/util/values.h"
 
 int sv_faults(const char *v, struct ns_faults *f, char *err, size_t errlen);
 int sv_dbgsettings(const char *v, struct target_config *tc, char *err,

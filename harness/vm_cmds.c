@@ -16,7 +16,7 @@
 #include "kdh/pve_pci.h"
 #include "kdh/qemu_argv.h"
 #include "kdh/qemu_devices.h"
-#include "kdh/textfile.h"
+#include "kdh/util/textfile.h"
 #include "netsim/value.h"
 #include "kdh/winbuild.h"
 

@@ -16,7 +16,7 @@
 #include <glib.h>
 
 #include "kdh/pve_cpu.h"
-#include "kdh/textfile.h"
+#include "kdh/util/textfile.h"
 #include "netsim/value.h"
 #include "kdh/vmconf.h"
 

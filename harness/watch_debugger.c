@@ -18,7 +18,7 @@
 
 #include "harness/watch_priv.h"
 #include "kdh/cli.h"
-#include "kdh/textfile.h"
+#include "kdh/util/textfile.h"
 
 /* The line of @path whose first word is @field (bcdedit's "name  value"),
  * 0 when it cannot be told (standard input, a file gone since) */

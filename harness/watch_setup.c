@@ -23,7 +23,7 @@
 #include "harness/watch_priv.h"
 #include "kdh/cli.h"
 #include "kdh/pve_pci.h"
-#include "kdh/textfile.h"
+#include "kdh/util/textfile.h"
 #include "kdh/winbuild.h"
 
 /**

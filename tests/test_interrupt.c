@@ -23,7 +23,7 @@
 #include "helpers.h"
 #include "interrupt_helpers.h"
 #include "kdh/run.h"
-#include "kdh/size.h"
+#include "kdh/util/size.h"
 
 static void sim_stopped(const char *jobs)
 {

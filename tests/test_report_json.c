@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "kdh/json_read.h"
+#include "kdh/util/json_read.h"
 #include "kdh/report.h"
 
 #define SCEN(members)	"{\"scenarios\":[{\"name\":\"a\",\"verdict\":\"pass\"" \

@@ -13,7 +13,7 @@
 #include "kdh/baseline.h"
 #include "kdh/run.h"
 #include "kdh/scenario.h"
-#include "kdh/textfile.h"
+#include "kdh/util/textfile.h"
 
 Test(scenario, builtin_suite_parses)
 {

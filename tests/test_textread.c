@@ -17,8 +17,8 @@
 
 #include "helpers.h"
 #include "kdh/check.h"
-#include "kdh/jsonfile.h"
-#include "kdh/textfile.h"
+#include "kdh/util/jsonfile.h"
+#include "kdh/util/textfile.h"
 #include "kdh/vmconf.h"
 
 static char *write_tmp(const char *suffix, const char *data, size_t len)

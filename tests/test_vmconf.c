@@ -9,7 +9,7 @@
 
 #include "helpers.h"
 #include "kdh/check.h"
-#include "kdh/textfile.h"
+#include "kdh/util/textfile.h"
 #include "kdh/pve_cpu.h"
 #include "kdh/qemu_argv.h"
 

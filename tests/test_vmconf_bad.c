@@ -11,7 +11,7 @@
 
 #include "helpers.h"
 #include "kdh/check.h"
-#include "kdh/textfile.h"
+#include "kdh/util/textfile.h"
 
 /* The first line of a bad file says the message it must give:
  * "# error: LINE: what" (a UTF-16 file says it in UTF-16, a CR-only file

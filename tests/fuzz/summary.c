@@ -13,8 +13,8 @@
 #include <math.h>
 
 #include "fuzz.h"
-#include "kdh/json_out.h"
-#include "kdh/json_read.h"
+#include "kdh/util/json_out.h"
+#include "kdh/util/json_read.h"
 #include "kdh/report.h"
 
 #define FILE_NAME	"fuzz/summary.json"

@@ -18,7 +18,7 @@
 #include <glib.h>
 
 #include "fuzz.h"
-#include "kdh/textfile.h"
+#include "kdh/util/textfile.h"
 
 #define FILE_NAME	"fuzz/dbg.txt"
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kdh/fileio.h"
+#include "kdh/util/fileio.h"
 
 /**
  * write_file_atomic() - replace @path with @data, never half-written

@@ -22,7 +22,7 @@
 
 #include <glib.h>
 
-#include "kdh/textfile.h"
+#include "kdh/util/textfile.h"
 
 #define KiB ((size_t)1024)
 #define MiB (1024 * KiB)

@@ -8,7 +8,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "kdh/textfile.h"
+#include "kdh/util/textfile.h"
 
 int json_file_load(JsonParser *p, const char *path, enum file_kind kind,
 		   char *err, size_t errlen);

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/json_read.h"
+#include "kdh/util/json_read.h"
 
 /**
  * jr_init() - start reading a document

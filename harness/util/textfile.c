@@ -31,7 +31,7 @@
 
 #include <glib.h>
 
-#include "kdh/textfile.h"
+#include "kdh/util/textfile.h"
 
 /* The line of byte @off: LF, CRLF and CR alone each end one */
 static int line_of(const char *data, size_t off)

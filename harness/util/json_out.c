@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/json_out.h"
-#include "kdh/fileio.h"
+#include "kdh/util/json_out.h"
+#include "kdh/util/fileio.h"
 
 /** jb_int() - add "key": integer to the current object */
 void jb_int(JsonBuilder *b, const char *key, int64_t v)

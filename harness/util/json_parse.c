@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/json_read.h"
+#include "kdh/util/json_read.h"
 
 /*
  * The scan's state: where it is, and per open object the keys seen in it

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "kdh-config.h"
-#include "kdh/datadir.h"
+#include "kdh/util/datadir.h"
 
 static int fmt(char *out, size_t len, const char *a, const char *b)
 {

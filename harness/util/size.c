@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
-#include "kdh/size.h"
+#include "kdh/util/size.h"
 
 /**
  * size_parse() - read "4096", "64K", "256MiB", "1G"

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/values.h"
+#include "kdh/util/values.h"
 #include "netsim/value.h"
 
 /** sv_bool() - yes/no, true/false, on/off, 1/0 */

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdh/jsonfile.h"
-#include "kdh/json_read.h"
+#include "kdh/util/jsonfile.h"
+#include "kdh/util/json_read.h"
 
 /**
  * json_file_load() - parse a JSON file into a parser
