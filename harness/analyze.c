@@ -35,7 +35,7 @@
 #include "harness/analyze_priv.h"
 #include "kdh/analyze.h"
 #include "netsim/dhcp.h"
-#include "kdh/kdnet_decoder.h"
+#include "kdh/kdnet/kdnet_decoder.h"
 
 static const char *const outcome_names[] = {
 	[AN_CONNECTED] = "connected",

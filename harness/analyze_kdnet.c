@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "harness/analyze_priv.h"
-#include "kdh/kdnet_decoder.h"
+#include "kdh/kdnet/kdnet_decoder.h"
 
 /* The debuggee end of a flow: from the packet when it verified, else the
  * first sender seen on the flow (a packet that failed authentication).

@@ -7,7 +7,7 @@
 #define KDH_ANALYZE_PRIV_H
 
 #include "kdh/analyze.h"
-#include "kdh/kdnet_decoder.h"
+#include "kdh/kdnet/kdnet_decoder.h"
 
 struct an_serial;
 

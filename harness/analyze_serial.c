@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "harness/analyze_priv.h"
-#include "kdh/kd_stream.h"
+#include "kdh/kdnet/kd_stream.h"
 
 struct an_serial {
 	char end[2][48];		/* "win:serial0", "debugger" */

@@ -19,7 +19,7 @@
 #include "kdh/bench.h"
 #include "kdh/cli.h"
 #include "kdh/cli_once.h"
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kdnet.h"
 #include "netsim/value.h"
 
 /* defined at the end of the file; main.c sees it in commands.h */

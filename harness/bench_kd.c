@@ -29,7 +29,7 @@
 #include "kdh/bench.h"
 #include "kdh/debugger.h"
 #include "kdh/kd_engine.h"
-#include "kdh/kdnet_decoder.h"
+#include "kdh/kdnet/kdnet_decoder.h"
 #include "kdh-config.h"
 #include "netsim/capfile.h"
 #include "netsim/pkt.h"

@@ -23,7 +23,7 @@
 #include "kdh/bench.h"
 #include "kdh/util/datadir.h"
 #include "kdh/util/fileio.h"
-#include "kdh/kd_api.h"
+#include "kdh/kdnet/kd_api.h"
 #include "kdh/run.h"
 
 #define DRIVERS		200

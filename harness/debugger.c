@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "kdh/debugger.h"
-#include "kdh/kd.h"
+#include "kdh/kdnet/kd.h"
 #include "kdh/kd_engine.h"
 
 struct dbg_session {

@@ -18,7 +18,7 @@
 
 #include "kdh/debugger_serial.h"
 #include "kdh/kd_engine.h"
-#include "kdh/kd_stream.h"
+#include "kdh/kdnet/kd_stream.h"
 
 struct dbg_serial {
 	struct ns_loop *loop;

@@ -8,9 +8,9 @@
 #include "kdh/cli.h"
 #include "kdh/decrypted.h"
 #include "kdh/util/json_out.h"
-#include "kdh/kd_api.h"
+#include "kdh/kdnet/kd_api.h"
 #include "kdh/analyze.h"
-#include "kdh/kdnet_decoder.h"
+#include "kdh/kdnet/kdnet_decoder.h"
 #include "netsim/pkt.h"
 
 /* defined at the end of the file; main.c sees it in commands.h */

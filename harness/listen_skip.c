@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "harness/listen_priv.h"
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kdnet.h"
 #include "netsim/pkt.h"
 
 #define LISTEN_SKIP_SHOWN	50	/* -v lines before "the rest are counted" */

@@ -14,7 +14,7 @@
 #include <glib.h>
 
 #include "harness/run_priv.h"
-#include "kdh/kd_api.h"
+#include "kdh/kdnet/kd_api.h"
 
 /* The capture must show the wait long enough for the analysis to call it
  * a stall or a held break */

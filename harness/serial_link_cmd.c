@@ -15,7 +15,7 @@
 #include "kdh/cli.h"
 #include "kdh/cli_once.h"
 #include "netsim/duration.h"
-#include "kdh/kd_stream.h"
+#include "kdh/kdnet/kd_stream.h"
 #include "netsim/pcapng.h"
 #include "netsim/relay.h"
 

@@ -6,7 +6,7 @@
 #define KDH_TARGET_KD_PRIV_H
 
 #include "harness/target_priv.h"
-#include "kdh/kd_api.h"
+#include "kdh/kdnet/kd_api.h"
 
 #define TKD_BODY_MAX	(KD_MANIP_LEN + KD_CONTEXT_LEN)
 

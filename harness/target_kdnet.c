@@ -19,8 +19,8 @@
 #include <string.h>
 
 #include "harness/target_priv.h"
-#include "kdh/kd.h"
-#include "kdh/kd_api.h"
+#include "kdh/kdnet/kd.h"
+#include "kdh/kdnet/kd_api.h"
 
 static const char boot_banner[] = "BD: Boot Debugger Initialized\n";
 

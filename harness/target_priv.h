@@ -9,8 +9,8 @@
 
 #include "netsim/dhcp_client.h"
 #include "netsim/host.h"
-#include "kdh/kd.h"
-#include "kdh/kd_stream.h"
+#include "kdh/kdnet/kd.h"
+#include "kdh/kdnet/kd_stream.h"
 #include "netsim/switch.h"
 #include "kdh/target.h"
 

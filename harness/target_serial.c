@@ -19,8 +19,8 @@
 #include <string.h>
 
 #include "harness/target_priv.h"
-#include "kdh/kd_api.h"
-#include "kdh/kd_stream.h"
+#include "kdh/kdnet/kd_api.h"
+#include "kdh/kdnet/kd_stream.h"
 
 #define KD_RESEND		(1 * NS_PER_S)
 #define SERIAL_RESETS		3

@@ -8,7 +8,7 @@
 
 #include "helpers.h"
 #include "kd_synth.h"
-#include "kdh/kd_api.h"
+#include "kdh/kdnet/kd_api.h"
 
 static const uint8_t mac_t[6] = { 0xbc, 0x24, 0x11, 0, 0, 0x10 };
 static const uint8_t mac_h[6] = { 0x52, 0x55, 0x0a, 0, 2, 2 };

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kdnet.h"
 
 #define KS_S(x)		((uint64_t)((x) * 1e9))
 #define KS_TIP		0xc0a80248u	/* the debuggee, 192.168.2.72 */

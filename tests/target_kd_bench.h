@@ -7,7 +7,7 @@
 #define KDH_TEST_TARGET_KD_BENCH_H
 
 #include "harness/target_priv.h"
-#include "kdh/kd_api.h"
+#include "kdh/kdnet/kd_api.h"
 
 #define MAX_SENT	512
 #define KEEP		512	/* body bytes kept per packet */

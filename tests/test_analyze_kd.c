@@ -13,7 +13,7 @@
 #include "helpers.h"
 #include "kdh/analyze.h"
 #include "kd_synth.h"
-#include "kdh/kd_api.h"
+#include "kdh/kdnet/kd_api.h"
 #include "netsim/capfile.h"
 
 #define S(x)	KS_S(x)

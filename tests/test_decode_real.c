@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "kdh/kdnet_decoder.h"
+#include "kdh/kdnet/kdnet_decoder.h"
 #include "netsim/pkt.h"
 
 struct tally {

@@ -10,8 +10,8 @@
 #include "helpers.h"
 #include "netsim/capfile.h"
 #include "netsim/dhcp.h"
-#include "kdh/kd.h"
-#include "kdh/kdnet_decoder.h"
+#include "kdh/kdnet/kd.h"
+#include "kdh/kdnet/kdnet_decoder.h"
 #include "netsim/pkt.h"
 
 #define ROUNDS	20000

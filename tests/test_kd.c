@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kdh/kd.h"
+#include "kdh/kdnet/kd.h"
 
 Test(kd, build_parse_round_trip)
 {

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/kd_api.h"
+#include "kdh/kdnet/kd_api.h"
 
 static struct kd_packet packet(uint16_t type, const uint8_t *body, int len)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdh/kd_stream.h"
+#include "kdh/kdnet/kd_stream.h"
 
 struct seen {
 	unsigned packets, breakins, bad_sum;

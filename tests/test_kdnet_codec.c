@@ -8,8 +8,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "kdh/kd.h"
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kd.h"
+#include "kdh/kdnet/kdnet.h"
 
 static size_t unhex(const char *hex, uint8_t *out)
 {

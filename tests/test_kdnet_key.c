@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kdnet.h"
 
 static void hex_to(const char *hex, uint8_t *out)
 {

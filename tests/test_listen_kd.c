@@ -28,9 +28,9 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "kdh/kd.h"
-#include "kdh/kd_api.h"
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kd.h"
+#include "kdh/kdnet/kd_api.h"
+#include "kdh/kdnet/kdnet.h"
 #include "netsim/capfile.h"
 #include "netsim/pkt.h"
 

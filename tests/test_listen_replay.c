@@ -22,8 +22,8 @@
 
 #include "helpers.h"
 #include "netsim/capfile.h"
-#include "kdh/kd.h"
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kd.h"
+#include "kdh/kdnet/kdnet.h"
 #include "netsim/pkt.h"
 
 struct plain {

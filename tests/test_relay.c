@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "kdh/kd.h"
+#include "kdh/kdnet/kd.h"
 
 #define MIB		(1u << 20)
 #define DEADLINE_MS	60000		/* a hang fails, it never passes */

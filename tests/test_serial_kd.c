@@ -15,7 +15,7 @@
 
 #include "helpers.h"
 #include "kdh/debugger_serial.h"
-#include "kdh/kd_stream.h"
+#include "kdh/kdnet/kd_stream.h"
 #include "netsim/relay.h"
 #include "netsim/serial_line.h"
 #include "kdh/target.h"

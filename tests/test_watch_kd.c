@@ -10,7 +10,7 @@
 
 #include "helpers.h"
 #include "kd_synth.h"
-#include "kdh/kd_api.h"
+#include "kdh/kdnet/kd_api.h"
 #include "netsim/pcapng.h"
 #include "watch_helpers.h"
 

@@ -16,8 +16,8 @@
 #include <glib.h>
 
 #include "netsim/capfile.h"
-#include "kdh/kd_api.h"
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kd_api.h"
+#include "kdh/kdnet/kdnet.h"
 #include "netsim/pkt.h"
 
 #define AN_NONE		UINT64_MAX	/* "never happened" timestamp */

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kdnet.h"
 #include "kdh/pve_machine.h"
 #include "kdh/vmconf.h"
 

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kdnet.h"
 
 #define KDH_EXIT_OK	0
 #define KDH_EXIT_FAIL	1

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "kdh/kd_engine.h"
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kdnet.h"
 #include "netsim/loop.h"
 #include "netsim/rng.h"
 

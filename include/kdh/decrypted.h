@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "netsim/capfile.h"
-#include "kdh/kdnet_decoder.h"
+#include "kdh/kdnet/kdnet_decoder.h"
 #include "netsim/pkt.h"
 
 #define KDNET_PLAIN_MAGIC	"MDBD"	/* "MDBG", decrypted by kdh */

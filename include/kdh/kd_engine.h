@@ -14,8 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kdh/kd.h"
-#include "kdh/kd_api.h"
+#include "kdh/kdnet/kd.h"
+#include "kdh/kdnet/kd_api.h"
 
 /* What the engine does after the handshake */
 enum kd_engine_mode {

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kdnet.h"
 #include "netsim/loop.h"
 #include "kdh/pve.h"
 

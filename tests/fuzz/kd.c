@@ -8,7 +8,7 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "kdh/kd.h"
+#include "kdh/kdnet/kd.h"
 
 static void packet_check(const uint8_t *b, size_t size, unsigned flags)
 {

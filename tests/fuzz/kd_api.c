@@ -11,7 +11,7 @@
  * every line kd_note_str() writes is NUL-terminated, within its buffer
  * and printable; only the debuggee waits, only the debugger ends a wait. */
 #include "fuzz.h"
-#include "kdh/kd_api.h"
+#include "kdh/kdnet/kd_api.h"
 
 static void printable(const char *s, size_t cap, const char *what)
 {

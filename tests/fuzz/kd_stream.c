@@ -8,7 +8,7 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "kdh/kd_stream.h"
+#include "kdh/kdnet/kd_stream.h"
 
 struct ev {
 	int kind;

@@ -6,8 +6,8 @@
  * lies inside the plaintext buffer and its length adds up with the header
  * and padding; the outer fields match the datagram's bytes. */
 #include "fuzz.h"
-#include "kdh/kdnet.h"
-#include "kdh/kdnet_decoder.h"
+#include "kdh/kdnet/kdnet.h"
+#include "kdh/kdnet/kdnet_decoder.h"
 
 static const uint8_t key_k[KDNET_KEY_LEN] = { 0x0f, 0x05, 1, 2, 3, 4, 5, 6 };
 static const uint8_t key_d[KDNET_KEY_LEN] = { 0xdd, 1, 2, 3 };

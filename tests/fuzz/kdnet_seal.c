@@ -10,8 +10,8 @@
  * the decoder verifies every control datagram and every data datagram
  * sealed with a key it was shown, and its record matches what was sent. */
 #include "fuzz.h"
-#include "kdh/kdnet.h"
-#include "kdh/kdnet_decoder.h"
+#include "kdh/kdnet/kdnet.h"
+#include "kdh/kdnet/kdnet_decoder.h"
 
 static const uint8_t key_k[KDNET_KEY_LEN] = { 0x0f, 0x05, 1, 2, 3, 4, 5, 6 };
 

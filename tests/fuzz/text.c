@@ -15,7 +15,7 @@
 
 #include "fuzz.h"
 #include "netsim/duration.h"
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kdnet.h"
 #include "netsim/pkt.h"
 #include "kdh/pve.h"
 

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/kd_api.h"
+#include "kdh/kdnet/kd_api.h"
 
 static const struct {
 	uint32_t api;

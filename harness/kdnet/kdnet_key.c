@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kdnet.h"
 
 #define KEY_WORDS	4
 

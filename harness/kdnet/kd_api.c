@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdh/kd_api.h"
+#include "kdh/kdnet/kd_api.h"
 
 /** kd_le16() - a little-endian u16 at @p */
 uint16_t kd_le16(const uint8_t *p)

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/kd.h"
+#include "kdh/kdnet/kd.h"
 
 #define KD_STREAM_MAX	(KD_HDR_LEN + 65536 + 1)
 

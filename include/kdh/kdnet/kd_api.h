@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/kd.h"
+#include "kdh/kdnet/kd.h"
 
 /* DBGKD_ANY_WAIT_STATE_CHANGE: NewState values, size */
 #define KD_STATE_EXCEPTION	0x3030u

@@ -21,7 +21,7 @@
 
 #include <openssl/evp.h>
 
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kdnet.h"
 
 #define CTL_VERSION	1
 #define ANN_NONCE	2

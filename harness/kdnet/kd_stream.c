@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "kdh/kd_stream.h"
+#include "kdh/kdnet/kd_stream.h"
 
 /** kd_stream_init() - an empty parser */
 void kd_stream_init(struct kd_stream *s)

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kdh/kd.h"
+#include "kdh/kdnet/kd.h"
 
 static const char *const kd_type_names[KD_TYPE_COUNT] = {
 	[KD_TYPE_UNUSED] = "UNUSED",

@@ -8,8 +8,8 @@
 #ifndef KDH_KDNET_DECODER_H
 #define KDH_KDNET_DECODER_H
 
-#include "kdh/kd.h"
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kd.h"
+#include "kdh/kdnet/kdnet.h"
 
 /**
  * struct kdnet_endpoint - an IPv4 UDP endpoint, host byte order

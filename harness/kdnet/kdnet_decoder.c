@@ -14,7 +14,7 @@
 
 #include <glib.h>
 
-#include "kdh/kdnet_decoder.h"
+#include "kdh/kdnet/kdnet_decoder.h"
 
 struct kdnet_session {
 	struct kdnet_endpoint debuggee;

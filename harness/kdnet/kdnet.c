@@ -23,7 +23,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "kdh/kdnet.h"
+#include "kdh/kdnet/kdnet.h"
 
 static const uint8_t kdnet_magic[4] = { 'M', 'D', 'B', 'G' };
 
