@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "kdh/analyze.h"
-#include "kdh/cli.h"
+#include "kdh/cmd/cli.h"
 #include "kdh/util/json_out.h"
 
 /* defined at the end of the file; main.c sees it in commands.h */

@@ -7,7 +7,7 @@
 #include <glib.h>
 
 #include "kdh/baseline.h"
-#include "kdh/cli.h"
+#include "kdh/cmd/cli.h"
 #include "kdh/util/fileio.h"
 #include "kdh/util/textfile.h"
 

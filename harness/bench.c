@@ -17,8 +17,8 @@
 #include <openssl/evp.h>
 
 #include "kdh/bench.h"
-#include "kdh/cli.h"
-#include "kdh/cli_once.h"
+#include "kdh/cmd/cli.h"
+#include "kdh/cmd/cli_once.h"
 #include "kdh/kdnet/kdnet.h"
 #include "netsim/value.h"
 

@@ -10,7 +10,7 @@
 #ifndef HARNESS_COMMANDS_H
 #define HARNESS_COMMANDS_H
 
-#include "kdh/cli.h"
+#include "kdh/cmd/cli.h"
 
 extern const struct kdh_cmd kdh_cmd_decode;
 extern const struct kdh_cmd kdh_cmd_analyze;

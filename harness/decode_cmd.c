@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "netsim/capfile.h"
-#include "kdh/cli.h"
+#include "kdh/cmd/cli.h"
 #include "kdh/decrypted.h"
 #include "kdh/util/json_out.h"
 #include "kdh/kdnet/kd_api.h"

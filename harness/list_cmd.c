@@ -15,8 +15,8 @@
 #include <glib.h>
 
 #include "harness/run_suite.h"
-#include "kdh/cli.h"
-#include "kdh/cli_once.h"
+#include "kdh/cmd/cli.h"
+#include "kdh/cmd/cli_once.h"
 #include "kdh/provenance.h"
 
 /* defined at the end of the file; main.c sees it in commands.h */

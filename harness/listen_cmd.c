@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "netsim/capfile.h"
-#include "kdh/cli.h"
-#include "kdh/cli_once.h"
+#include "kdh/cmd/cli.h"
+#include "kdh/cmd/cli_once.h"
 #include "kdh/debugger.h"
 #include "harness/listen_priv.h"
 #include "netsim/duration.h"

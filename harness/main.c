@@ -6,7 +6,7 @@
 
 #include "kdh-config.h"
 #include "harness/commands.h"
-#include "kdh/cli.h"
+#include "kdh/cmd/cli.h"
 #include "kdh/man.h"
 
 static const struct kdh_cmd *const commands[] = {

@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "netsim/capfile.h"
-#include "kdh/cli.h"
-#include "kdh/cli_once.h"
+#include "kdh/cmd/cli.h"
+#include "kdh/cmd/cli_once.h"
 #include "netsim/dhcp.h"
 #include "netsim/duration.h"
 #include "netsim/pcapng.h"

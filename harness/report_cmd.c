@@ -9,8 +9,8 @@
 
 #include <glib.h>
 
-#include "kdh/cli.h"
-#include "kdh/cli_once.h"
+#include "kdh/cmd/cli.h"
+#include "kdh/cmd/cli_once.h"
 #include "harness/report_priv.h"
 
 struct report_args {

@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-#include "kdh/cli.h"
+#include "kdh/cmd/cli.h"
 #include "harness/report_priv.h"
 
 static int by_index(const void *a, const void *b)

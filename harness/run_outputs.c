@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "harness/run_outputs.h"
-#include "kdh/cli.h"
+#include "kdh/cmd/cli.h"
 
 static bool is_stdout(const char *path)
 {

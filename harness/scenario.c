@@ -25,7 +25,7 @@
 #include "netsim/value.h"
 #include "netsim/pkt.h"
 #include "kdh/scenario.h"
-#include "kdh/cli.h"
+#include "kdh/cmd/cli.h"
 #include "netsim/slirp_node.h"
 
 /**

@@ -12,8 +12,8 @@
 
 #include "kdh/analyze.h"
 #include "netsim/capfile.h"
-#include "kdh/cli.h"
-#include "kdh/cli_once.h"
+#include "kdh/cmd/cli.h"
+#include "kdh/cmd/cli_once.h"
 #include "netsim/duration.h"
 #include "kdh/kdnet/kd_stream.h"
 #include "netsim/pcapng.h"

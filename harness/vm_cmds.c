@@ -10,8 +10,8 @@
 #include <glib.h>
 
 #include "kdh/check.h"
-#include "kdh/cli.h"
-#include "kdh/cli_once.h"
+#include "kdh/cmd/cli.h"
+#include "kdh/cmd/cli_once.h"
 #include "kdh/pve_cpu.h"
 #include "kdh/pve_pci.h"
 #include "kdh/qemu_argv.h"

@@ -29,8 +29,8 @@
 #include <glib.h>
 
 #include "harness/watch_priv.h"
-#include "kdh/cli.h"
-#include "kdh/cli_once.h"
+#include "kdh/cmd/cli.h"
+#include "kdh/cmd/cli_once.h"
 #include "netsim/duration.h"
 #include "netsim/pcapng.h"
 

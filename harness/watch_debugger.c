@@ -17,7 +17,7 @@
 #include <glib.h>
 
 #include "harness/watch_priv.h"
-#include "kdh/cli.h"
+#include "kdh/cmd/cli.h"
 #include "kdh/util/textfile.h"
 
 /* The line of @path whose first word is @field (bcdedit's "name  value"),

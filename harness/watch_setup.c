@@ -21,7 +21,7 @@
 #include <glib.h>
 
 #include "harness/watch_priv.h"
-#include "kdh/cli.h"
+#include "kdh/cmd/cli.h"
 #include "kdh/pve_pci.h"
 #include "kdh/util/textfile.h"
 #include "kdh/winbuild.h"

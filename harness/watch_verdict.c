@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "harness/watch_story_priv.h"
-#include "kdh/cli.h"
+#include "kdh/cmd/cli.h"
 
 /* The NIC the verdict is about: the latest boot of the one that sent
  * KDNET (kdh check's debug NIC first), else of one that asked ARP for the

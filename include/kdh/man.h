@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "kdh/cli.h"
+#include "kdh/cmd/cli.h"
 
 void man_cmd_print(FILE *out, const struct kdh_cmd *cmd, const char *version);
 void man_index_print(FILE *out, const struct kdh_cmd *const *cmds, size_t n,

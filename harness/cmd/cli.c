@@ -18,8 +18,8 @@
 
 #include "netsim/capfile.h"
 #include "netsim/duration.h"
-#include "kdh/cli.h"
-#include "kdh/cli_once.h"
+#include "kdh/cmd/cli.h"
+#include "kdh/cmd/cli_once.h"
 #include "netsim/value.h"
 #include "netsim/loop.h"
 

@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/cli.h"
-#include "kdh/cli_once.h"
+#include "kdh/cmd/cli.h"
+#include "kdh/cmd/cli_once.h"
 
 /* the option's name as the user wrote it: --long, or -c for a short-only one */
 static void opt_name(int opt, const struct option *opts, char *buf, size_t len)

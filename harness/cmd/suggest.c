@@ -11,7 +11,7 @@
 
 #include <glib.h>
 
-#include "kdh/cli.h"
+#include "kdh/cmd/cli.h"
 
 static size_t min3(size_t a, size_t b, size_t c)
 {
