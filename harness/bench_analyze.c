@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "kdh/analyze.h"
+#include "kdh/analyze/analyze.h"
 #include "kdh/bench.h"
 #include "netsim/dhcp.h"
 

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "harness/run_priv.h"
-#include "kdh/analyze.h"
+#include "kdh/analyze/analyze.h"
 #include "netsim/capfile.h"
 #include "netsim/relay.h"
 #include "netsim/serial_line.h"

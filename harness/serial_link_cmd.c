@@ -10,7 +10,7 @@
 #include <glib.h>
 #include <unistd.h>
 
-#include "kdh/analyze.h"
+#include "kdh/analyze/analyze.h"
 #include "netsim/capfile.h"
 #include "kdh/cmd/cli.h"
 #include "kdh/cmd/cli_once.h"

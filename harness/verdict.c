@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "netsim/capfile.h"
-#include "kdh/kd_log.h"
+#include "kdh/analyze/kd_log.h"
 #include "kdh/result.h"
 
 static const char *const verdict_names[V_COUNT] = { "pass", "fail", "skip",

@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "kdh/analyze.h"
+#include "kdh/analyze/analyze.h"
 #include "kdh/check.h"
 #include "kdh/pve.h"
 #include "netsim/capfile.h"

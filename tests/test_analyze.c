@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "kdh/analyze.h"
+#include "kdh/analyze/analyze.h"
 #include "netsim/capfile.h"
 #include "kdh/bench.h"
 #include "netsim/dhcp.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "kdh/analyze.h"
+#include "kdh/analyze/analyze.h"
 #include "kd_synth.h"
 #include "kdh/kdnet/kd_api.h"
 #include "netsim/capfile.h"

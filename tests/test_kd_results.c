@@ -15,7 +15,7 @@
 
 #include "harness/report_priv.h"
 #include "helpers.h"
-#include "kdh/kd_log.h"
+#include "kdh/analyze/kd_log.h"
 #include "kdh/report.h"
 
 #define POWER_ON_NS	1500000000ull	/* the VM's power-on in the capture */

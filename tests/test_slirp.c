@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "kdh/analyze.h"
+#include "kdh/analyze/analyze.h"
 #include "netsim/capfile.h"
 #include "netsim/dhcp_client.h"
 #include "netsim/pcapng.h"

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "kdh/analyze.h"
+#include "kdh/analyze/analyze.h"
 
 int bench_switch(unsigned rounds, uint64_t frames);
 int bench_sim(unsigned rounds);

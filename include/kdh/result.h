@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/analyze.h"
+#include "kdh/analyze/analyze.h"
 #include "kdh/scenario.h"
 
 /* V_INTERRUPTED: stopped by SIGINT/SIGTERM before it ended (kdh run was

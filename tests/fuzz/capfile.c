@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "kdh/analyze.h"
+#include "kdh/analyze/analyze.h"
 #include "netsim/capfile.h"
 
 #define MAX_FRAMES	20000

@@ -6,7 +6,7 @@
 #ifndef KDH_ANALYZE_PRIV_H
 #define KDH_ANALYZE_PRIV_H
 
-#include "kdh/analyze.h"
+#include "kdh/analyze/analyze.h"
 #include "kdh/kdnet/kdnet_decoder.h"
 
 struct an_serial;

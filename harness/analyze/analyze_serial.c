@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/analyze_priv.h"
+#include "harness/analyze/analyze_priv.h"
 #include "kdh/kdnet/kd_stream.h"
 
 struct an_serial {

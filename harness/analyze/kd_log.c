@@ -24,7 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/kd_log.h"
+#include "kdh/analyze/kd_log.h"
 #include "kdh/util/fileio.h"
 
 static double secs_of(uint64_t t_ns, uint64_t power_on_ns)

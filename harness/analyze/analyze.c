@@ -32,8 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/analyze_priv.h"
-#include "kdh/analyze.h"
+#include "harness/analyze/analyze_priv.h"
+#include "kdh/analyze/analyze.h"
 #include "netsim/dhcp.h"
 #include "kdh/kdnet/kdnet_decoder.h"
 

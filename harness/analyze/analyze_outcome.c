@@ -23,7 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/analyze_priv.h"
+#include "harness/analyze/analyze_priv.h"
 
 static double span_s(uint64_t from, uint64_t to)
 {

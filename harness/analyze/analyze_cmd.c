@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "kdh/analyze.h"
+#include "kdh/analyze/analyze.h"
 #include "kdh/cmd/cli.h"
 #include "kdh/util/json_out.h"
 

@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/analyze_priv.h"
+#include "harness/analyze/analyze_priv.h"
 #include "kdh/kdnet/kdnet_decoder.h"
 
 /* The debuggee end of a flow: from the packet when it verified, else the

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdh/decrypted.h"
+#include "kdh/analyze/decrypted.h"
 #include "netsim/pcapng.h"
 
 #define MAX_IFACES	64

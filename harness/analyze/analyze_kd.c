@@ -32,7 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/analyze_priv.h"
+#include "harness/analyze/analyze_priv.h"
 
 /* Timeline lines the KD conversation may add per debuggee: the first
  * state change, bugchecks, the first break, stalls and their ends */

@@ -9,7 +9,7 @@
 
 #include <glib.h>
 
-#include "kdh/analyze.h"
+#include "kdh/analyze/analyze.h"
 
 /**
  * struct kd_log_whose - whose KD log it is, for its header line

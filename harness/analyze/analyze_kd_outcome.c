@@ -21,7 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/analyze_priv.h"
+#include "harness/analyze/analyze_priv.h"
 
 /**
  * an_kd_bugcheck_str() - "bugcheck 0x000000D1 (0x0, 0x2, 0x0, 0xFFFFF80…)",

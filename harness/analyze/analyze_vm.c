@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/analyze_priv.h"
+#include "harness/analyze/analyze_priv.h"
 
 static struct an_vm *vm_get(struct analysis *a, const char *name, bool create)
 {

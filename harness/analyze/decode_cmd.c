@@ -6,10 +6,10 @@
 
 #include "netsim/capfile.h"
 #include "kdh/cmd/cli.h"
-#include "kdh/decrypted.h"
+#include "kdh/analyze/decrypted.h"
 #include "kdh/util/json_out.h"
 #include "kdh/kdnet/kd_api.h"
-#include "kdh/analyze.h"
+#include "kdh/analyze/analyze.h"
 #include "kdh/kdnet/kdnet_decoder.h"
 #include "netsim/pkt.h"
 

@@ -13,7 +13,7 @@
  */
 #include <stdio.h>
 
-#include "harness/analyze_priv.h"
+#include "harness/analyze/analyze_priv.h"
 #include "netsim/dhcp.h"
 
 #define MAX_PROBE_EVENTS	3
