@@ -31,7 +31,7 @@
 
 #include "kdh/accel.h"
 #include "kdh/provenance.h"
-#include "kdh/qemu_argv.h"
+#include "kdh/platform/qemu_argv.h"
 #include "kdh/vm.h"
 
 struct accel_cache {

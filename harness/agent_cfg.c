@@ -24,7 +24,7 @@
 #include "kdh/agent.h"
 #include "kdh/target.h"
 #include "kdh/util/values.h"
-#include "kdh/winbuild.h"
+#include "kdh/platform/winbuild.h"
 #include "netsim/duration.h"
 #include "netsim/pkt.h"
 

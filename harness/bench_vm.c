@@ -13,7 +13,7 @@
 #include "kdh/util/fileio.h"
 #include "netsim/pcapng.h"
 #include "netsim/ports.h"
-#include "kdh/qemu_argv.h"
+#include "kdh/platform/qemu_argv.h"
 #include "kdh/run.h"
 #include "netsim/slirp_node.h"
 #include "kdh/vm.h"

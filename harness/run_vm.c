@@ -30,8 +30,8 @@
 #include "kdh/agent.h"
 #include "kdh/util/datadir.h"
 #include "netsim/ports.h"
-#include "kdh/pve_cpu.h"
-#include "kdh/qemu_argv.h"
+#include "kdh/platform/pve_cpu.h"
+#include "kdh/platform/qemu_argv.h"
 #include "kdh/vm.h"
 
 #define KVM_WATCHDOG	(20 * NS_PER_S)

@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/check_priv.h"
-#include "kdh/pve.h"
+#include "harness/platform/check_priv.h"
+#include "kdh/platform/pve.h"
 #include "kdh/result.h"
 
 /* What `kdh check` would assume of the guest: the scenario's build and

@@ -10,8 +10,8 @@
 #include "harness/scenario_priv.h"
 #include "harness/scenario_values.h"
 #include "netsim/duration.h"
-#include "kdh/pve_pci.h"
-#include "kdh/winbuild.h"
+#include "kdh/platform/pve_pci.h"
+#include "kdh/platform/winbuild.h"
 
 #include <glib.h>
 

@@ -30,7 +30,7 @@
 #include <string.h>
 
 #include "harness/target_priv.h"
-#include "kdh/winbuild.h"
+#include "kdh/platform/winbuild.h"
 
 static const uint64_t windows_dhcp_schedule[] = {
 	4 * NS_PER_S, 8 * NS_PER_S, 16 * NS_PER_S, 32 * NS_PER_S, 64 * NS_PER_S,

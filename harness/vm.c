@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kdh/qemu_argv.h"
+#include "kdh/platform/qemu_argv.h"
 #include "kdh/vm.h"
 
 /**

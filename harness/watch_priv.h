@@ -17,8 +17,8 @@
 #include <stdio.h>
 
 #include "kdh/analyze/analyze.h"
-#include "kdh/check.h"
-#include "kdh/pve.h"
+#include "kdh/platform/check.h"
+#include "kdh/platform/pve.h"
 #include "netsim/capfile.h"
 #include "netsim/loop.h"
 

@@ -22,9 +22,9 @@
 
 #include "harness/watch_priv.h"
 #include "kdh/cmd/cli.h"
-#include "kdh/pve_pci.h"
+#include "kdh/platform/pve_pci.h"
 #include "kdh/util/textfile.h"
-#include "kdh/winbuild.h"
+#include "kdh/platform/winbuild.h"
 
 /**
  * watch_nic_of() - the VM's NIC with this MAC

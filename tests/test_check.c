@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/check.h"
-#include "kdh/winbuild.h"
+#include "kdh/platform/check.h"
+#include "kdh/platform/winbuild.h"
 
 struct said {
 	size_t blocks;

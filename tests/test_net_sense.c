@@ -9,7 +9,7 @@
 
 #include "helpers.h"
 #include "kdh/scenario.h"
-#include "kdh/vmconf.h"
+#include "kdh/platform/vmconf.h"
 
 /* qemu-server's $net_fmt bounds, both ends: accepted (bad-vmconfs/ has
  * one past each end) */

@@ -17,8 +17,8 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "kdh/pve_cpu.h"
-#include "kdh/qemu_argv.h"
+#include "kdh/platform/pve_cpu.h"
+#include "kdh/platform/qemu_argv.h"
 
 struct case_env {
 	struct pve_cpu_env env;

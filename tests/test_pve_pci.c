@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/pve_pci.h"
+#include "kdh/platform/pve_pci.h"
 
 static const struct pve_version qemu72 = { 7, 2, 0 }, qemu92 = { 9, 2, 0 };
 

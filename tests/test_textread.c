@@ -16,10 +16,10 @@
 #include <glib/gstdio.h>
 
 #include "helpers.h"
-#include "kdh/check.h"
+#include "kdh/platform/check.h"
 #include "kdh/util/jsonfile.h"
 #include "kdh/util/textfile.h"
-#include "kdh/vmconf.h"
+#include "kdh/platform/vmconf.h"
 
 static char *write_tmp(const char *suffix, const char *data, size_t len)
 {

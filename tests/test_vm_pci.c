@@ -15,8 +15,8 @@
 
 #include "helpers.h"
 #include "kdh/agent.h"
-#include "kdh/pve_pci.h"
-#include "kdh/qemu_argv.h"
+#include "kdh/platform/pve_pci.h"
+#include "kdh/platform/qemu_argv.h"
 #include "kdh/vm.h"
 
 #define BOOT_LIMIT_US	(180 * G_USEC_PER_SEC)

@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "kdh/check.h"
+#include "kdh/platform/check.h"
 #include "kdh/util/textfile.h"
-#include "kdh/pve_cpu.h"
-#include "kdh/qemu_argv.h"
+#include "kdh/platform/pve_cpu.h"
+#include "kdh/platform/qemu_argv.h"
 
 static const char conf_100[] =
 	"#Windows 10 debuggee\n"

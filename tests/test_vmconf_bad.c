@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "kdh/check.h"
+#include "kdh/platform/check.h"
 #include "kdh/util/textfile.h"
 
 /* The first line of a bad file says the message it must give:

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kdh/winbuild.h"
+#include "kdh/platform/winbuild.h"
 
 static bool drives(unsigned build, const char *model)
 {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "kdh/scenario.h"
-#include "kdh/vmconf.h"
+#include "kdh/platform/vmconf.h"
 
 /* How long the QEMU half of a probe may take before it is killed */
 #define ACCEL_PROBE_TIMEOUT_MS	2000

@@ -15,10 +15,10 @@
 #include <stdint.h>
 
 #include "kdh/kd_engine.h"
-#include "kdh/pve.h"
+#include "kdh/platform/pve.h"
 #include "netsim/switch.h"
 #include "kdh/target.h"
-#include "kdh/vmconf.h"
+#include "kdh/platform/vmconf.h"
 
 #define SC_MAX_NETWORKS	8
 #define SC_MAX_VMS	8

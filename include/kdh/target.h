@@ -17,7 +17,7 @@
 
 #include "kdh/kdnet/kdnet.h"
 #include "netsim/loop.h"
-#include "kdh/pve.h"
+#include "kdh/platform/pve.h"
 
 #define TARGET_MAX_NICS		PVE_MAX_NETS	/* net0 ... net31 */
 #define TARGET_MAX_MODELS	16

@@ -9,7 +9,7 @@
 
 #include <glib.h>
 
-#include "kdh/pve_machine.h"
+#include "kdh/platform/pve_machine.h"
 
 #define VM_BOOT_MARKER	"kdh-agent image: kernel"
 

@@ -17,7 +17,7 @@
 #include "netsim/duration.h"
 #include "kdh/kdnet/kdnet.h"
 #include "netsim/pkt.h"
-#include "kdh/pve.h"
+#include "kdh/platform/pve.h"
 
 static void key_check(const char *s)
 {

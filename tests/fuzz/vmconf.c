@@ -7,10 +7,10 @@
  * "FILE:"; dbgsettings fails with a non-empty message; kdh_check stays
  * within its array and every finding has a text and a known level. */
 #include "fuzz.h"
-#include "kdh/check.h"
-#include "kdh/pve_pci.h"
-#include "kdh/vmconf.h"
-#include "kdh/winbuild.h"
+#include "kdh/platform/check.h"
+#include "kdh/platform/pve_pci.h"
+#include "kdh/platform/vmconf.h"
+#include "kdh/platform/winbuild.h"
 
 #define FILE_NAME	"fuzz/105.conf"
 

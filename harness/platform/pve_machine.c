@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdh/pve_machine.h"
-#include "kdh/vmconf.h"
+#include "kdh/platform/pve_machine.h"
+#include "kdh/platform/vmconf.h"
 
 /* one number of a version at *@s, advancing *@s: 1-4 digits, so
  * "99999999999.1" is refused rather than wrapped (QEMU and Proxmox

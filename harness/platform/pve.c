@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "netsim/pkt.h"
-#include "kdh/pve.h"
+#include "kdh/platform/pve.h"
 #include "netsim/value.h"
 
 static const char *const nic_models[] = {

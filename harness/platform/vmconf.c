@@ -15,10 +15,10 @@
 
 #include <glib.h>
 
-#include "kdh/pve_cpu.h"
+#include "kdh/platform/pve_cpu.h"
 #include "kdh/util/textfile.h"
 #include "netsim/value.h"
-#include "kdh/vmconf.h"
+#include "kdh/platform/vmconf.h"
 
 static int __attribute__((format(printf, 5, 6)))
 fail(char *err, size_t len, const char *file, int line, const char *fmt, ...)

@@ -20,12 +20,12 @@
 
 #include <glib.h>
 
-#include "harness/check_priv.h"
-#include "kdh/check.h"
+#include "harness/platform/check_priv.h"
+#include "kdh/platform/check.h"
 #include "kdh/util/values.h"
 #include "netsim/pkt.h"
 #include "netsim/value.h"
-#include "kdh/winbuild.h"
+#include "kdh/platform/winbuild.h"
 
 /** check_add() - fill a finding (its fix empty) */
 void check_add(struct finding *f, enum finding_level lvl, const char *fmt, ...)

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kdh/pve.h"
+#include "kdh/platform/pve.h"
 
 #define VMCONF_SERIALS	4
 #define VMCONF_NOTES	32

@@ -8,8 +8,8 @@
 #include <stdio.h>
 
 #include "kdh/kdnet/kdnet.h"
-#include "kdh/pve_machine.h"
-#include "kdh/vmconf.h"
+#include "kdh/platform/pve_machine.h"
+#include "kdh/platform/vmconf.h"
 
 /**
  * struct dbgsettings - `bcdedit /dbgsettings` (or /enum {dbgsettings})

@@ -8,8 +8,8 @@
 
 #include <glib.h>
 
-#include "kdh/pve_machine.h"
-#include "kdh/vmconf.h"
+#include "kdh/platform/pve_machine.h"
+#include "kdh/platform/vmconf.h"
 
 /**
  * struct qemu_ovmf - the firmware images of a bios: ovmf VM

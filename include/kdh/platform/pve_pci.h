@@ -6,8 +6,8 @@
 
 #include <stdint.h>
 
-#include "kdh/pve_machine.h"
-#include "kdh/vmconf.h"
+#include "kdh/platform/pve_machine.h"
+#include "kdh/platform/vmconf.h"
 
 /**
  * struct pve_slot - QEMU's view: -device ...,bus=pci.N,addr=0xS

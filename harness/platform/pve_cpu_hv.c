@@ -23,8 +23,8 @@
 
 #include <glib.h>
 
-#include "kdh/pve_cpu.h"
-#include "kdh/qemu_argv.h"
+#include "kdh/platform/pve_cpu.h"
+#include "kdh/platform/qemu_argv.h"
 
 enum feat_state { FEAT_UNSET, FEAT_ON, FEAT_OFF };
 

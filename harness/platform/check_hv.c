@@ -22,10 +22,10 @@
 
 #include <glib.h>
 
-#include "harness/check_priv.h"
-#include "kdh/pve.h"
-#include "kdh/pve_cpu.h"
-#include "kdh/qemu_argv.h"
+#include "harness/platform/check_priv.h"
+#include "kdh/platform/pve.h"
+#include "kdh/platform/pve_cpu.h"
+#include "kdh/platform/qemu_argv.h"
 
 /* "x86-64-v2-AES,hv-vendor-id=KVMKVMKVM": the cpu line with the vendor set */
 static char *vendor_fix_cpu(const struct vmconf *c)

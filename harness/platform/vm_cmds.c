@@ -9,16 +9,16 @@
 
 #include <glib.h>
 
-#include "kdh/check.h"
+#include "kdh/platform/check.h"
 #include "kdh/cmd/cli.h"
 #include "kdh/cmd/cli_once.h"
-#include "kdh/pve_cpu.h"
-#include "kdh/pve_pci.h"
-#include "kdh/qemu_argv.h"
-#include "kdh/qemu_devices.h"
+#include "kdh/platform/pve_cpu.h"
+#include "kdh/platform/pve_pci.h"
+#include "kdh/platform/qemu_argv.h"
+#include "kdh/platform/qemu_devices.h"
 #include "kdh/util/textfile.h"
 #include "netsim/value.h"
-#include "kdh/winbuild.h"
+#include "kdh/platform/winbuild.h"
 
 /* defined at the end of the file; main.c sees them in commands.h */
 extern const struct kdh_cmd kdh_cmd_qemu_cmd;

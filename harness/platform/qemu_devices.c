@@ -28,8 +28,8 @@
 
 #include <glib.h>
 
-#include "kdh/qemu_argv.h"
-#include "kdh/qemu_devices.h"
+#include "kdh/platform/qemu_argv.h"
+#include "kdh/platform/qemu_devices.h"
 
 #define PVE_EDK2	"/usr/share/pve-edk2-firmware//"
 

@@ -19,8 +19,8 @@
 #include <glib.h>
 
 #include "netsim/value.h"
-#include "kdh/pve.h"
-#include "kdh/vmconf.h"
+#include "kdh/platform/pve.h"
+#include "kdh/platform/vmconf.h"
 
 static int __attribute__((format(printf, 5, 6)))
 bad(char *err, size_t len, const struct vmconf *c, int line, const char *fmt, ...)

@@ -8,8 +8,8 @@
 
 #include <glib.h>
 
-#include "kdh/pve_machine.h"
-#include "kdh/vmconf.h"
+#include "kdh/platform/pve_machine.h"
+#include "kdh/platform/vmconf.h"
 
 /* Debian's ovmf package: the 4M images without Secure Boot (kdh runs) */
 #define QEMU_OVMF_CODE	"/usr/share/OVMF/OVMF_CODE_4M.fd"

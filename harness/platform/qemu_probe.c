@@ -12,7 +12,7 @@
 
 #include <glib.h>
 
-#include "kdh/qemu_argv.h"
+#include "kdh/platform/qemu_argv.h"
 
 static int run_out(const char *binary, const char *a1, const char *a2,
 		   gchar **out, char *err, size_t errlen)

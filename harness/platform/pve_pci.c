@@ -28,7 +28,7 @@
 
 #include <glib.h>
 
-#include "kdh/pve_pci.h"
+#include "kdh/platform/pve_pci.h"
 
 /**
  * pve_net_slot() - the bridge and slot qemu-server gives netN

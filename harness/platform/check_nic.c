@@ -11,10 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/check_priv.h"
+#include "harness/platform/check_priv.h"
 #include "netsim/pkt.h"
-#include "kdh/pve_pci.h"
-#include "kdh/winbuild.h"
+#include "kdh/platform/pve_pci.h"
+#include "kdh/platform/winbuild.h"
 
 struct nic_view {
 	int index;

@@ -16,8 +16,8 @@
 
 #include <glib.h>
 
-#include "kdh/check.h"
-#include "kdh/pve_pci.h"
+#include "kdh/platform/check.h"
+#include "kdh/platform/pve_pci.h"
 #include "netsim/value.h"
 
 struct bcd_line {

@@ -18,7 +18,7 @@
  */
 #include <string.h>
 
-#include "harness/check_priv.h"
+#include "harness/platform/check_priv.h"
 
 /**
  * check_secboot() - Secure Boot as the config's firmware and EFI vars give it

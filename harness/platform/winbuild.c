@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/winbuild.h"
+#include "kdh/platform/winbuild.h"
 
 static const struct nic_pci_id pci_ids[] = {
 	{ "e1000", 0x8086, 0x100e },		/* 82540EM */

@@ -15,7 +15,7 @@
 
 #include <glib.h>
 
-#include "kdh/pve_cpu.h"
+#include "kdh/platform/pve_cpu.h"
 #include "kdh/util/textfile.h"
 
 static const char *const intel_models[] = {

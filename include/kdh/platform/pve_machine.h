@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kdh/pve.h"
+#include "kdh/platform/pve.h"
 
 struct vmconf;
 

@@ -20,7 +20,7 @@
 
 #include <glib.h>
 
-#include "kdh/pve_cpu.h"
+#include "kdh/platform/pve_cpu.h"
 
 const struct pve_version pve_cpu_latest_machine = { 11, 0, 2 };
 

@@ -28,10 +28,10 @@
 #include <string.h>
 
 #include "netsim/pkt.h"
-#include "kdh/pve_cpu.h"
-#include "kdh/pve_pci.h"
-#include "kdh/qemu_argv.h"
-#include "kdh/qemu_devices.h"
+#include "kdh/platform/pve_cpu.h"
+#include "kdh/platform/pve_pci.h"
+#include "kdh/platform/qemu_argv.h"
+#include "kdh/platform/qemu_devices.h"
 
 static void __attribute__((format(printf, 3, 4)))
 arg(GPtrArray *a, const char *opt, const char *fmt, ...)

@@ -25,7 +25,7 @@
 
 #include <glib.h>
 
-#include "kdh/winbuild.h"
+#include "kdh/platform/winbuild.h"
 
 /* Builds by the names kdh gives them */
 static const struct { const char *name; unsigned build; } names[] = {

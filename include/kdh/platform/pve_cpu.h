@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kdh/pve_machine.h"
-#include "kdh/vmconf.h"
+#include "kdh/platform/pve_machine.h"
+#include "kdh/platform/vmconf.h"
 
 struct qemu_opts;
 

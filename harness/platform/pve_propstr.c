@@ -20,7 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "kdh/pve.h"
+#include "kdh/platform/pve.h"
 #include "netsim/value.h"
 
 /**

@@ -3,7 +3,7 @@
 #ifndef KDH_CHECK_PRIV_H
 #define KDH_CHECK_PRIV_H
 
-#include "kdh/check.h"
+#include "kdh/platform/check.h"
 
 void check_add(struct finding *f, enum finding_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
