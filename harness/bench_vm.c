@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kdh/agent.h"
+#include "kdh/target/agent.h"
 #include "kdh/bench.h"
 #include "kdh/util/datadir.h"
 #include "kdh/util/fileio.h"

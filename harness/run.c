@@ -33,7 +33,7 @@
 #include "kdh/platform/winbuild.h"
 #include "kdh/run.h"
 #include "netsim/slirp_node.h"
-#include "kdh/target.h"
+#include "kdh/target/target.h"
 #include "harness/run_priv.h"
 #include "netsim/topo.h"
 #include "kdh/vm.h"

@@ -12,7 +12,7 @@
 #include "netsim/pcapng.h"
 #include "kdh/run.h"
 #include "netsim/slirp_node.h"
-#include "kdh/target.h"
+#include "kdh/target/target.h"
 
 #define SETTLE_GRACE	(5 * NS_PER_S)
 

@@ -27,7 +27,7 @@
 
 #include "harness/run_priv.h"
 #include "kdh/accel.h"
-#include "kdh/agent.h"
+#include "kdh/target/agent.h"
 #include "kdh/util/datadir.h"
 #include "netsim/ports.h"
 #include "kdh/platform/pve_cpu.h"

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "harness/scenario_priv.h"
-#include "kdh/agent.h"
+#include "kdh/target/agent.h"
 #include "harness/scenario_values.h"
 #include "netsim/duration.h"
 

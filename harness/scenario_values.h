@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "netsim/switch.h"
-#include "kdh/target.h"
+#include "kdh/target/target.h"
 #include "kdh/util/values.h"
 
 int sv_faults(const char *v, struct ns_faults *f, char *err, size_t errlen);

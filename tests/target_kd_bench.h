@@ -6,7 +6,7 @@
 #ifndef KDH_TEST_TARGET_KD_BENCH_H
 #define KDH_TEST_TARGET_KD_BENCH_H
 
-#include "harness/target_priv.h"
+#include "harness/target/target_priv.h"
 #include "kdh/kdnet/kd_api.h"
 
 #define MAX_SENT	512

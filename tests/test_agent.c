@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdh/agent.h"
+#include "kdh/target/agent.h"
 
 Test(agent, cmdline_round_trip)
 {

@@ -18,7 +18,7 @@
 #include "kdh/kdnet/kd_stream.h"
 #include "netsim/relay.h"
 #include "netsim/serial_line.h"
-#include "kdh/target.h"
+#include "kdh/target/target.h"
 
 #define BYTE_NS_115200	86805ull	/* 10 bits at 115200 baud */
 

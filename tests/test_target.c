@@ -13,7 +13,7 @@
 #include "kdh/kd_engine.h"
 #include "netsim/dhcp.h"
 #include "netsim/host.h"
-#include "kdh/target.h"
+#include "kdh/target/target.h"
 
 #define MAX_REC	512
 #define KEY	"1x2y3z.4a5b6c.7d8e9f.0g1h2i"

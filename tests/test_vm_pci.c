@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "kdh/agent.h"
+#include "kdh/target/agent.h"
 #include "kdh/platform/pve_pci.h"
 #include "kdh/platform/qemu_argv.h"
 #include "kdh/vm.h"

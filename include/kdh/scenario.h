@@ -17,7 +17,7 @@
 #include "kdh/kd_engine.h"
 #include "kdh/platform/pve.h"
 #include "netsim/switch.h"
-#include "kdh/target.h"
+#include "kdh/target/target.h"
 #include "kdh/platform/vmconf.h"
 
 #define SC_MAX_NETWORKS	8

@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdh/agent.h"
-#include "kdh/target.h"
+#include "kdh/target/agent.h"
+#include "kdh/target/target.h"
 #include "kdh/util/values.h"
 #include "kdh/platform/winbuild.h"
 #include "netsim/duration.h"

@@ -26,7 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/target_kd_priv.h"
+#include "harness/target/target_kd_priv.h"
 
 #define HAL_BASE	0xfffff8056f8f0000ull
 #define HAL_SIZE	0x00006000u

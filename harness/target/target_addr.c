@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "harness/target_priv.h"
+#include "harness/target/target_priv.h"
 #include "netsim/capfile.h"
 
 static uint64_t between(struct target *t, uint64_t lo, uint64_t hi)

@@ -5,7 +5,7 @@
 #ifndef KDH_TARGET_KD_PRIV_H
 #define KDH_TARGET_KD_PRIV_H
 
-#include "harness/target_priv.h"
+#include "harness/target/target_priv.h"
 #include "kdh/kdnet/kd_api.h"
 
 #define TKD_BODY_MAX	(KD_MANIP_LEN + KD_CONTEXT_LEN)

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/target_priv.h"
+#include "harness/target/target_priv.h"
 #include "kdh/kdnet/kd_api.h"
 #include "kdh/kdnet/kd_stream.h"
 

@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/target_priv.h"
+#include "harness/target/target_priv.h"
 #include "kdh/platform/winbuild.h"
 
 static const uint64_t windows_dhcp_schedule[] = {

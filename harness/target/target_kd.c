@@ -35,7 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/target_kd_priv.h"
+#include "harness/target/target_kd_priv.h"
 
 /* The Windows kernel's GetVersion, kd-debugger.md section 3: MajorVersion
  * 0x000F (a kernel, not winload's 0x040F), protocol 6, AMD64 */

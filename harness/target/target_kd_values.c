@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/target.h"
+#include "kdh/target/target.h"
 #include "netsim/duration.h"
 #include "netsim/value.h"
 

@@ -18,7 +18,7 @@
  */
 #include <string.h>
 
-#include "harness/target_priv.h"
+#include "harness/target/target_priv.h"
 #include "kdh/kdnet/kd.h"
 #include "kdh/kdnet/kd_api.h"
 

@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kdh/agent.h"
+#include "kdh/target/agent.h"
 #include "netsim/pkt.h"
 
 #define MAX_NICS	TARGET_MAX_NICS

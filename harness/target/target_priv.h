@@ -12,7 +12,7 @@
 #include "kdh/kdnet/kd.h"
 #include "kdh/kdnet/kd_stream.h"
 #include "netsim/switch.h"
-#include "kdh/target.h"
+#include "kdh/target/target.h"
 
 /* RFC 3927 section 9 constants */
 #define APIPA_PROBE_WAIT	(1 * NS_PER_S)

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "kdh/target.h"
+#include "kdh/target/target.h"
 
 #define AGENT_MARKER	"kdh-agent: up"	/* the boot watchdog waits for it */
 #define AGENT_KD_DONE	"kdh-agent: KD played out"	/* a VM scenario's
