@@ -27,8 +27,8 @@
 #include <unistd.h>
 
 #include "kdh/bench.h"
-#include "kdh/debugger.h"
-#include "kdh/kd_engine.h"
+#include "kdh/debugger/debugger.h"
+#include "kdh/debugger/kd_engine.h"
 #include "kdh/kdnet/kdnet_decoder.h"
 #include "kdh-config.h"
 #include "netsim/capfile.h"

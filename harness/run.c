@@ -23,7 +23,7 @@
 
 #include <glib.h>
 
-#include "kdh/debugger.h"
+#include "kdh/debugger/debugger.h"
 #include "kdh/util/fileio.h"
 #include "netsim/host.h"
 #include "netsim/pcapng.h"

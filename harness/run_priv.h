@@ -6,8 +6,8 @@
 
 #include <glib.h>
 
-#include "kdh/debugger.h"
-#include "kdh/debugger_serial.h"
+#include "kdh/debugger/debugger.h"
+#include "kdh/debugger/debugger_serial.h"
 #include "netsim/host.h"
 #include "netsim/pcapng.h"
 #include "kdh/run.h"

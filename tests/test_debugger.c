@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "kdh/debugger.h"
+#include "kdh/debugger/debugger.h"
 #include "kdh/kdnet/kd.h"
 
 #define KEY	"1x2y3z.4a5b6c.7d8e9f.0g1h2i"

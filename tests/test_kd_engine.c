@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/kd_engine.h"
+#include "kdh/debugger/kd_engine.h"
 
 struct guest {
 	struct kd_engine e;

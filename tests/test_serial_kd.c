@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "kdh/debugger_serial.h"
+#include "kdh/debugger/debugger_serial.h"
 #include "kdh/kdnet/kd_stream.h"
 #include "netsim/relay.h"
 #include "netsim/serial_line.h"

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "netsim/capfile.h"
-#include "kdh/debugger.h"
-#include "kdh/kd_engine.h"
+#include "kdh/debugger/debugger.h"
+#include "kdh/debugger/kd_engine.h"
 #include "netsim/dhcp.h"
 #include "netsim/host.h"
 #include "kdh/target/target.h"

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/kd_engine.h"
+#include "kdh/debugger/kd_engine.h"
 #include "target_kd_bench.h"
 
 #define QUEUE_MAX	64

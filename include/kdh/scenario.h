@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/kd_engine.h"
+#include "kdh/debugger/kd_engine.h"
 #include "kdh/platform/pve.h"
 #include "netsim/switch.h"
 #include "kdh/target/target.h"

@@ -12,7 +12,7 @@
  * sent parses as the body its type says; a note always prints; the
  * resend deadline is the pending packet's. */
 #include "fuzz.h"
-#include "kdh/kd_engine.h"
+#include "kdh/debugger/kd_engine.h"
 
 static void out_check(const struct kd_engine *e, const struct kd_engine_out *o)
 {

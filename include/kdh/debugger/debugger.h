@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kdh/kd_engine.h"
+#include "kdh/debugger/kd_engine.h"
 #include "kdh/kdnet/kdnet.h"
 #include "netsim/loop.h"
 #include "netsim/rng.h"

@@ -16,8 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "kdh/debugger_serial.h"
-#include "kdh/kd_engine.h"
+#include "kdh/debugger/debugger_serial.h"
+#include "kdh/debugger/kd_engine.h"
 #include "kdh/kdnet/kd_stream.h"
 
 struct dbg_serial {

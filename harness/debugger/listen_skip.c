@@ -9,7 +9,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "harness/listen_priv.h"
+#include "harness/debugger/listen_priv.h"
 #include "kdh/kdnet/kdnet.h"
 #include "netsim/pkt.h"
 

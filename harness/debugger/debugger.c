@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdh/debugger.h"
+#include "kdh/debugger/debugger.h"
 #include "kdh/kdnet/kd.h"
-#include "kdh/kd_engine.h"
+#include "kdh/debugger/kd_engine.h"
 
 struct dbg_session {
 	uint32_t ip;

@@ -39,7 +39,7 @@
  */
 #include <string.h>
 
-#include "kdh/kd_engine.h"
+#include "kdh/debugger/kd_engine.h"
 
 #define ID_KDNET	0x80000000u
 #define ID_SERIAL	0x80800000u

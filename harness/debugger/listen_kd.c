@@ -17,7 +17,7 @@
 
 #include <glib.h>
 
-#include "harness/listen_priv.h"
+#include "harness/debugger/listen_priv.h"
 #include "kdh/util/fileio.h"
 #include "netsim/pkt.h"
 

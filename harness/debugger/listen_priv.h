@@ -11,7 +11,7 @@
 
 #include <glib.h>
 
-#include "kdh/kd_engine.h"
+#include "kdh/debugger/kd_engine.h"
 
 #define LISTEN_MAX_PEERS	16
 
