@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "kdh/provenance.h"
-#include "kdh/scenario.h"
+#include "kdh/scenario/scenario.h"
 
 /* run-DATE-SEED, -2, ... -999: more runs than that in one second are a
  * loop gone wrong, not a user */

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kdh/scenario.h"
+#include "kdh/scenario/scenario.h"
 
 /* which scenarios: -g GROUP, --all, --shard K/N (0/0: all) */
 struct suite_sel {

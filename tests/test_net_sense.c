@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "kdh/scenario.h"
+#include "kdh/scenario/scenario.h"
 #include "kdh/platform/vmconf.h"
 
 /* qemu-server's $net_fmt bounds, both ends: accepted (bad-vmconfs/ has

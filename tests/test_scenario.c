@@ -12,7 +12,7 @@
 #include "helpers.h"
 #include "kdh/baseline.h"
 #include "kdh/run.h"
-#include "kdh/scenario.h"
+#include "kdh/scenario/scenario.h"
 #include "kdh/util/textfile.h"
 
 Test(scenario, builtin_suite_parses)

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kdh/scenario.h"
+#include "kdh/scenario/scenario.h"
 #include "kdh/platform/vmconf.h"
 
 /* How long the QEMU half of a probe may take before it is killed */

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "kdh/analyze/analyze.h"
-#include "kdh/scenario.h"
+#include "kdh/scenario/scenario.h"
 
 /* V_INTERRUPTED: stopped by SIGINT/SIGTERM before it ended (kdh run was
  * interrupted); its files hold what happened up to then */

@@ -10,7 +10,7 @@
 
 #include "kdh/accel.h"
 #include "kdh/result.h"
-#include "kdh/scenario.h"
+#include "kdh/scenario/scenario.h"
 
 /* Default budgets of a scenario (kdh run --max-capture, --max-wall) */
 #define RUN_MAX_CAPTURE_DEFAULT	(256ull << 20)	/* bytes of capture.pcapng */

@@ -5,7 +5,7 @@
  * success the name (the results directory's) is a plain file name and a
  * second parse agrees. */
 #include "fuzz.h"
-#include "kdh/scenario.h"
+#include "kdh/scenario/scenario.h"
 
 #define FILE_NAME	"fuzz/input.kdh"
 

@@ -17,14 +17,14 @@
 
 #include <glib.h>
 
-#include "harness/scenario_ini.h"
-#include "harness/scenario_priv.h"
-#include "harness/scenario_values.h"
+#include "harness/scenario/scenario_ini.h"
+#include "harness/scenario/scenario_priv.h"
+#include "harness/scenario/scenario_values.h"
 #include "netsim/duration.h"
 #include "kdh/util/textfile.h"
 #include "netsim/value.h"
 #include "netsim/pkt.h"
-#include "kdh/scenario.h"
+#include "kdh/scenario/scenario.h"
 #include "kdh/cmd/cli.h"
 #include "netsim/slirp_node.h"
 

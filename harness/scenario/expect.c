@@ -23,7 +23,7 @@
 
 #include "netsim/duration.h"
 #include "netsim/value.h"
-#include "kdh/scenario.h"
+#include "kdh/scenario/scenario.h"
 
 /* K_CODE: a stop code, kept as "0x000000D1"; K_REGEX: only ~ and !~ */
 enum mkind { K_DURATION, K_COUNT, K_WORD, K_CHOICE, K_CODE, K_REGEX };

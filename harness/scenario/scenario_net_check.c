@@ -21,7 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/scenario_priv.h"
+#include "harness/scenario/scenario_priv.h"
 #include "netsim/pkt.h"
 #include "netsim/value.h"
 

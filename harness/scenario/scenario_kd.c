@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/scenario_priv.h"
+#include "harness/scenario/scenario_priv.h"
 #include "kdh/target/agent.h"
-#include "harness/scenario_values.h"
+#include "harness/scenario/scenario_values.h"
 #include "netsim/duration.h"
 
 /* dbgprint = TIME TEXT: one line per message */

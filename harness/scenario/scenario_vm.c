@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/scenario_priv.h"
-#include "harness/scenario_values.h"
+#include "harness/scenario/scenario_priv.h"
+#include "harness/scenario/scenario_values.h"
 #include "netsim/duration.h"
 #include "kdh/platform/pve_pci.h"
 #include "kdh/platform/winbuild.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/scenario_values.h"
+#include "harness/scenario/scenario_values.h"
 #include "netsim/duration.h"
 #include "netsim/value.h"
 

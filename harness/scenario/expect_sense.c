@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdh/scenario.h"
+#include "kdh/scenario/scenario.h"
 #include "netsim/duration.h"
 #include "netsim/value.h"
 

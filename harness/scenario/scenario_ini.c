@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/scenario_ini.h"
+#include "harness/scenario/scenario_ini.h"
 
 static char *trim(char *s)
 {

@@ -4,8 +4,8 @@
 #ifndef KDH_SCENARIO_PRIV_H
 #define KDH_SCENARIO_PRIV_H
 
-#include "harness/scenario_ini.h"
-#include "kdh/scenario.h"
+#include "harness/scenario/scenario_ini.h"
+#include "kdh/scenario/scenario.h"
 
 struct parse {
 	struct scenario *sc;

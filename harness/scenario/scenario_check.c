@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/scenario_priv.h"
+#include "harness/scenario/scenario_priv.h"
 #include "netsim/duration.h"
 #include "netsim/loop.h"
 #include "netsim/pkt.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/scenario_priv.h"
+#include "harness/scenario/scenario_priv.h"
 #include "netsim/value.h"
 
 /**
