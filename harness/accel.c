@@ -30,7 +30,7 @@
 #include <glib.h>
 
 #include "kdh/accel.h"
-#include "kdh/provenance.h"
+#include "kdh/result/provenance.h"
 #include "kdh/platform/qemu_argv.h"
 #include "kdh/vm.h"
 

@@ -17,7 +17,7 @@
 #include "harness/run_suite.h"
 #include "kdh/cmd/cli.h"
 #include "kdh/cmd/cli_once.h"
-#include "kdh/provenance.h"
+#include "kdh/result/provenance.h"
 
 /* defined at the end of the file; main.c sees it in commands.h */
 extern const struct kdh_cmd kdh_cmd_list;

@@ -19,10 +19,10 @@
 #include <json-glib/json-glib.h>
 
 #include "harness/report_priv.h"
-#include "kdh/result.h"
+#include "kdh/result/result.h"
 #include "kdh/util/json_read.h"
 #include "kdh/util/jsonfile.h"
-#include "kdh/provenance.h"
+#include "kdh/result/provenance.h"
 
 /* How many names "not completed" lists before "and N more" */
 #define MISSING_SHOWN	10

@@ -24,7 +24,7 @@
 #include "kdh/baseline.h"
 #include "kdh/cmd/cli.h"
 #include "kdh/cmd/cli_once.h"
-#include "kdh/provenance.h"
+#include "kdh/result/provenance.h"
 #include "netsim/duration.h"
 #include "kdh/report.h"
 #include "kdh/util/size.h"

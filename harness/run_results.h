@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kdh/provenance.h"
+#include "kdh/result/provenance.h"
 #include "kdh/scenario/scenario.h"
 
 /* run-DATE-SEED, -2, ... -999: more runs than that in one second are a

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kdh/result.h"
+#include "kdh/result/result.h"
 
 struct baseline;
 

@@ -7,9 +7,9 @@
 
 #include <json-glib/json-glib.h>
 
-#include "kdh/provenance.h"
+#include "kdh/result/provenance.h"
 
-#include "kdh/result.h"
+#include "kdh/result/result.h"
 
 /**
  * struct run_totals - counts over a run

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "kdh/accel.h"
-#include "kdh/result.h"
+#include "kdh/result/result.h"
 #include "kdh/scenario/scenario.h"
 
 /* Default budgets of a scenario (kdh run --max-capture, --max-wall) */

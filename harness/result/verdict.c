@@ -17,7 +17,7 @@
 
 #include "netsim/capfile.h"
 #include "kdh/analyze/kd_log.h"
-#include "kdh/result.h"
+#include "kdh/result/result.h"
 
 static const char *const verdict_names[V_COUNT] = { "pass", "fail", "skip",
 						    "error", "interrupted" };

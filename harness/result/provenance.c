@@ -21,7 +21,7 @@
 #include "kdh-config.h"
 #include "kdh/util/json_out.h"
 #include "kdh/util/json_read.h"
-#include "kdh/provenance.h"
+#include "kdh/result/provenance.h"
 #include "netsim/value.h"
 
 /* The first line of `PROGRAM --version`, from its "version" word on */

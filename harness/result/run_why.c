@@ -15,7 +15,7 @@
 
 #include "harness/platform/check_priv.h"
 #include "kdh/platform/pve.h"
-#include "kdh/result.h"
+#include "kdh/result/result.h"
 
 /* What `kdh check` would assume of the guest: the scenario's build and
  * its NIC list (kdnet_nics when given) */
