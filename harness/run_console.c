@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "harness/run_console.h"
-#include "kdh/report.h"
+#include "kdh/report/report.h"
 
 /** run_console_now() - seconds on CLOCK_MONOTONIC (the run's real time) */
 double run_console_now(void)

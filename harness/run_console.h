@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kdh/baseline.h"
+#include "kdh/report/baseline.h"
 #include "kdh/run.h"
 
 /**

@@ -13,10 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/report_priv.h"
+#include "harness/report/report_priv.h"
 #include "helpers.h"
 #include "kdh/analyze/kd_log.h"
-#include "kdh/report.h"
+#include "kdh/report/report.h"
 
 #define POWER_ON_NS	1500000000ull	/* the VM's power-on in the capture */
 

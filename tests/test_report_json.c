@@ -19,7 +19,7 @@
 
 #include "helpers.h"
 #include "kdh/util/json_read.h"
-#include "kdh/report.h"
+#include "kdh/report/report.h"
 
 #define SCEN(members)	"{\"scenarios\":[{\"name\":\"a\",\"verdict\":\"pass\"" \
 			members "}]}"

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "kdh/baseline.h"
+#include "kdh/report/baseline.h"
 #include "kdh/run.h"
 #include "kdh/scenario/scenario.h"
 #include "kdh/util/textfile.h"

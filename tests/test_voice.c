@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "kdh/report.h"
+#include "kdh/report/report.h"
 #include "kdh/run.h"
 
 static int kdh6(char **out, char **err, const char *a1, const char *a2,

@@ -15,7 +15,7 @@
 #include "fuzz.h"
 #include "kdh/util/json_out.h"
 #include "kdh/util/json_read.h"
-#include "kdh/report.h"
+#include "kdh/report/report.h"
 
 #define FILE_NAME	"fuzz/summary.json"
 

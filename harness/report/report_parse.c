@@ -14,7 +14,7 @@
 
 #include <glib.h>
 
-#include "harness/report_priv.h"
+#include "harness/report/report_priv.h"
 #include "kdh/util/json_read.h"
 #include "kdh/util/jsonfile.h"
 

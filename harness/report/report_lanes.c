@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/report_priv.h"
+#include "harness/report/report_priv.h"
 
 #define LN_W		900		/* viewBox width */
 #define LN_LEFT		130		/* lane names */

@@ -17,7 +17,7 @@
 
 #include <glib.h>
 
-#include "kdh/report.h"
+#include "kdh/report/report.h"
 
 static const char *s_of(unsigned n)
 {

@@ -9,7 +9,7 @@
 #include <glib.h>
 
 #include "kdh/cmd/cli.h"
-#include "harness/report_priv.h"
+#include "harness/report/report_priv.h"
 
 static int by_index(const void *a, const void *b)
 {

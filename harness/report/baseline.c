@@ -18,8 +18,8 @@
 
 #include <glib.h>
 
-#include "harness/report_priv.h"
-#include "kdh/baseline.h"
+#include "harness/report/report_priv.h"
+#include "kdh/report/baseline.h"
 
 struct baseline {
 	GArray *rs;			/* struct scenario_result */

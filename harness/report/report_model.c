@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/report_priv.h"
+#include "harness/report/report_priv.h"
 
 static int verdict_class(enum verdict v)
 {

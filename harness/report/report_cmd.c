@@ -11,7 +11,7 @@
 
 #include "kdh/cmd/cli.h"
 #include "kdh/cmd/cli_once.h"
-#include "harness/report_priv.h"
+#include "harness/report/report_priv.h"
 
 struct report_args {
 	const char *html, *out;

@@ -27,7 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/report_priv.h"
+#include "harness/report/report_priv.h"
 
 /* Okabe-Ito colours (told apart with colour blindness too), each kind
  * its own colour and pattern pair so the legend tells every phase apart:

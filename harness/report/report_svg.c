@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "harness/report_priv.h"
+#include "harness/report/report_priv.h"
 
 /** rp_esc() - append @s with XML's special characters escaped */
 void rp_esc(GString *h, const char *s)

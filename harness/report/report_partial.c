@@ -18,7 +18,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#include "harness/report_priv.h"
+#include "harness/report/report_priv.h"
 #include "kdh/result/result.h"
 #include "kdh/util/json_read.h"
 #include "kdh/util/jsonfile.h"

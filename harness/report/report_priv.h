@@ -12,7 +12,7 @@
 
 #include <glib.h>
 
-#include "kdh/report.h"
+#include "kdh/report/report.h"
 
 #define RP_MAX_FILES	(4 + 2 * SC_MAX_VMS)	/* capture, a kd-VM.log
 						   per VM, result, 2 logs,

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "harness/report_priv.h"
+#include "harness/report/report_priv.h"
 
 #define TR_W		330
 #define TR_H		160

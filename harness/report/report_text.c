@@ -24,7 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/report_priv.h"
+#include "harness/report/report_priv.h"
 
 static const char *const tag[V_COUNT] = { "PASS", "FAIL", "SKIP", "ERROR", "INTR" };
 

@@ -22,7 +22,7 @@
 
 #include <glib.h>
 
-#include "harness/report_priv.h"
+#include "harness/report/report_priv.h"
 #include "kdh/util/fileio.h"
 
 static const char css_text[] =

@@ -17,7 +17,7 @@
 #include <glib.h>
 
 #include "kdh/util/fileio.h"
-#include "kdh/report.h"
+#include "kdh/report/report.h"
 
 static size_t scenarios_of(const struct run_status *st, size_t n)
 {

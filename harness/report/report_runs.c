@@ -23,7 +23,7 @@
 
 #include <glib.h>
 
-#include "harness/report_priv.h"
+#include "harness/report/report_priv.h"
 
 /* The summary file a RUN names */
 static char *summary_of(const char *path)

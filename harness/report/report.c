@@ -15,7 +15,7 @@
 
 #include "kdh/util/fileio.h"
 #include "kdh/util/json_out.h"
-#include "kdh/report.h"
+#include "kdh/report/report.h"
 
 /** report_totals() - count verdicts and add up times */
 void report_totals(const struct scenario_result *rs, size_t n,

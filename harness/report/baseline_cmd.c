@@ -6,7 +6,7 @@
 
 #include <glib.h>
 
-#include "kdh/baseline.h"
+#include "kdh/report/baseline.h"
 #include "kdh/cmd/cli.h"
 #include "kdh/util/fileio.h"
 #include "kdh/util/textfile.h"
