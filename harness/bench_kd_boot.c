@@ -24,7 +24,7 @@
 #include "kdh/util/datadir.h"
 #include "kdh/util/fileio.h"
 #include "kdh/kdnet/kd_api.h"
-#include "kdh/run.h"
+#include "kdh/run/run.h"
 
 #define DRIVERS		200
 #define DRIVER_LOAD_S	0.002

@@ -8,7 +8,7 @@
 
 #include "kdh/bench.h"
 #include "kdh/util/fileio.h"
-#include "kdh/run.h"
+#include "kdh/run/run.h"
 
 static int suite_parse(struct scenario *sc)
 {

@@ -14,9 +14,9 @@
 #include "netsim/pcapng.h"
 #include "netsim/ports.h"
 #include "kdh/platform/qemu_argv.h"
-#include "kdh/run.h"
+#include "kdh/run/run.h"
 #include "netsim/slirp_node.h"
-#include "kdh/vm.h"
+#include "kdh/run/vm.h"
 
 #define BOOT_LIMIT	(180 * NS_PER_S)
 

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "kdh/accel.h"
+#include "kdh/run/accel.h"
 
 /* A fake QEMU: answers --version and -machine help like 7.2, and runs
  * @body for anything else (the probe) */

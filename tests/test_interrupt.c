@@ -22,7 +22,7 @@
 
 #include "helpers.h"
 #include "interrupt_helpers.h"
-#include "kdh/run.h"
+#include "kdh/run/run.h"
 #include "kdh/util/size.h"
 
 static void sim_stopped(const char *jobs)

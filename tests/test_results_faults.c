@@ -27,7 +27,7 @@
 
 #include "helpers.h"
 #include "interrupt_helpers.h"
-#include "kdh/run.h"
+#include "kdh/run/run.h"
 
 /* A scenario of the source's scenarios/ copied to DIR/NAME.kdh */
 static char *scenario_copy(const char *dir, const char *from, const char *name)

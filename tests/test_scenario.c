@@ -11,7 +11,7 @@
 
 #include "helpers.h"
 #include "kdh/report/baseline.h"
-#include "kdh/run.h"
+#include "kdh/run/run.h"
 #include "kdh/scenario/scenario.h"
 #include "kdh/util/textfile.h"
 

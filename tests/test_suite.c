@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "kdh/run.h"
+#include "kdh/run/run.h"
 
 Test(suite, every_builtin_scenario_passes, .timeout = 120)
 {

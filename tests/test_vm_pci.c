@@ -17,7 +17,7 @@
 #include "kdh/target/agent.h"
 #include "kdh/platform/pve_pci.h"
 #include "kdh/platform/qemu_argv.h"
-#include "kdh/vm.h"
+#include "kdh/run/vm.h"
 
 #define BOOT_LIMIT_US	(180 * G_USEC_PER_SEC)
 static const unsigned nets[] = { 0, 1, 5, 6 };

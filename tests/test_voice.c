@@ -11,7 +11,7 @@
 
 #include "helpers.h"
 #include "kdh/report/report.h"
-#include "kdh/run.h"
+#include "kdh/run/run.h"
 
 static int kdh6(char **out, char **err, const char *a1, const char *a2,
 		const char *a3, const char *a4, const char *a5, const char *a6)

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "kdh/platform/qemu_argv.h"
-#include "kdh/vm.h"
+#include "kdh/run/vm.h"
 
 /**
  * vm_spawn() - start QEMU

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kdh/accel.h"
+#include "kdh/run/accel.h"
 #include "kdh/result/result.h"
 #include "kdh/scenario/scenario.h"
 

@@ -28,7 +28,7 @@
 
 #include <glib.h>
 
-#include "kdh/accel.h"
+#include "kdh/run/accel.h"
 
 #define KVM_API_VERSION_EXPECTED	12
 #define STDERR_KEPT			4096

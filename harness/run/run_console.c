@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness/run_console.h"
+#include "harness/run/run_console.h"
 #include "kdh/report/report.h"
 
 /** run_console_now() - seconds on CLOCK_MONOTONIC (the run's real time) */

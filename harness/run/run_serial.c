@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/run_priv.h"
+#include "harness/run/run_priv.h"
 #include "kdh/analyze/analyze.h"
 #include "netsim/capfile.h"
 #include "netsim/relay.h"

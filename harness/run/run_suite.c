@@ -26,7 +26,7 @@
 
 #include <glib.h>
 
-#include "harness/run_suite.h"
+#include "harness/run/run_suite.h"
 #include "kdh/util/datadir.h"
 #include "kdh/util/textfile.h"
 

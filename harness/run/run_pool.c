@@ -38,7 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kdh/run.h"
+#include "kdh/run/run.h"
 
 struct child {
 	pid_t pid;

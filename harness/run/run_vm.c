@@ -25,14 +25,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness/run_priv.h"
-#include "kdh/accel.h"
+#include "harness/run/run_priv.h"
+#include "kdh/run/accel.h"
 #include "kdh/target/agent.h"
 #include "kdh/util/datadir.h"
 #include "netsim/ports.h"
 #include "kdh/platform/pve_cpu.h"
 #include "kdh/platform/qemu_argv.h"
-#include "kdh/vm.h"
+#include "kdh/run/vm.h"
 
 #define KVM_WATCHDOG	(20 * NS_PER_S)
 #define TCG_WATCHDOG	(120 * NS_PER_S)

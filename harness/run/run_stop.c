@@ -26,7 +26,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "harness/run_priv.h"
+#include "harness/run/run_priv.h"
 #include "kdh/util/size.h"
 
 /* Set by the handler to the signal's number; 0 until a stop is asked */

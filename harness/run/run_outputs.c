@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "harness/run_outputs.h"
+#include "harness/run/run_outputs.h"
 #include "kdh/cmd/cli.h"
 
 static bool is_stdout(const char *path)

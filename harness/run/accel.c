@@ -29,10 +29,10 @@
 
 #include <glib.h>
 
-#include "kdh/accel.h"
+#include "kdh/run/accel.h"
 #include "kdh/result/provenance.h"
 #include "kdh/platform/qemu_argv.h"
-#include "kdh/vm.h"
+#include "kdh/run/vm.h"
 
 struct accel_cache {
 	enum accel_mode mode;

@@ -16,11 +16,11 @@
 
 #include <glib.h>
 
-#include "harness/run_console.h"
-#include "harness/run_outputs.h"
-#include "harness/run_results.h"
-#include "harness/run_suite.h"
-#include "kdh/accel.h"
+#include "harness/run/run_console.h"
+#include "harness/run/run_outputs.h"
+#include "harness/run/run_results.h"
+#include "harness/run/run_suite.h"
+#include "kdh/run/accel.h"
 #include "kdh/report/baseline.h"
 #include "kdh/cmd/cli.h"
 #include "kdh/cmd/cli_once.h"

@@ -34,11 +34,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "harness/run_priv.h"
+#include "harness/run/run_priv.h"
 #include "netsim/capfile.h"
 #include "netsim/ports.h"
 #include "netsim/topo.h"
-#include "kdh/vm.h"
+#include "kdh/run/vm.h"
 
 #define MAX_TAPS	(SC_MAX_VMS * SC_MAX_NETS)	/* the switches' taps are their ports' */
 

@@ -14,7 +14,7 @@
 
 #include <glib.h>
 
-#include "harness/run_suite.h"
+#include "harness/run/run_suite.h"
 #include "kdh/cmd/cli.h"
 #include "kdh/cmd/cli_once.h"
 #include "kdh/result/provenance.h"

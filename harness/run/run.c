@@ -31,12 +31,12 @@
 #include "kdh/platform/pve_pci.h"
 #include "kdh/platform/qemu_argv.h"
 #include "kdh/platform/winbuild.h"
-#include "kdh/run.h"
+#include "kdh/run/run.h"
 #include "netsim/slirp_node.h"
 #include "kdh/target/target.h"
-#include "harness/run_priv.h"
+#include "harness/run/run_priv.h"
 #include "netsim/topo.h"
-#include "kdh/vm.h"
+#include "kdh/run/vm.h"
 
 /**
  * run_scenario_seed() - the seed a scenario runs with

@@ -10,7 +10,7 @@
 #include "kdh/debugger/debugger_serial.h"
 #include "netsim/host.h"
 #include "netsim/pcapng.h"
-#include "kdh/run.h"
+#include "kdh/run/run.h"
 #include "netsim/slirp_node.h"
 #include "kdh/target/target.h"
 

@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-#include "harness/run_priv.h"
+#include "harness/run/run_priv.h"
 #include "netsim/topo.h"
 
 /* "requires kvm": the device half of the KVM probe (the run's answer) */

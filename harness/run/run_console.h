@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "kdh/report/baseline.h"
-#include "kdh/run.h"
+#include "kdh/run/run.h"
 
 /**
  * struct run_console - the console of one `kdh run`

@@ -19,9 +19,9 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#include "harness/run_results.h"
+#include "harness/run/run_results.h"
 #include "kdh/util/json_out.h"
-#include "kdh/run.h"
+#include "kdh/run/run.h"
 
 /**
  * run_dir_create() - make @results/@base, or @base-2, -3, ... when another

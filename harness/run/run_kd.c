@@ -13,7 +13,7 @@
 
 #include <glib.h>
 
-#include "harness/run_priv.h"
+#include "harness/run/run_priv.h"
 #include "kdh/kdnet/kd_api.h"
 
 /* The capture must show the wait long enough for the analysis to call it
