@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness/watch_priv.h"
+#include "harness/watch/watch_priv.h"
 #include "helpers.h"
 #include "netsim/capfile.h"
 #include "netsim/pcapng.h"

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/watch_priv.h"
+#include "harness/watch/watch_priv.h"
 
 struct cap_iface {
 	struct watch_capture *c;

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/watch_story_priv.h"
+#include "harness/watch/watch_story_priv.h"
 #include "kdh/cmd/cli.h"
 
 /* The NIC the verdict is about: the latest boot of the one that sent

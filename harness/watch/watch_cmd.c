@@ -28,7 +28,7 @@
 
 #include <glib.h>
 
-#include "harness/watch_priv.h"
+#include "harness/watch/watch_priv.h"
 #include "kdh/cmd/cli.h"
 #include "kdh/cmd/cli_once.h"
 #include "netsim/duration.h"

@@ -20,7 +20,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "harness/watch_story_priv.h"
+#include "harness/watch/watch_story_priv.h"
 
 #define STALLS_TOLD	3	/* a debugger stepping through code stops
 				   the guest at every step */

@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-#include "harness/watch_priv.h"
+#include "harness/watch/watch_priv.h"
 
 #define LATE_START_NS		(10 * NS_PER_S)	/* the watch began well after */
 #define ARP_TABLE		16

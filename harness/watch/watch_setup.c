@@ -20,7 +20,7 @@
 
 #include <glib.h>
 
-#include "harness/watch_priv.h"
+#include "harness/watch/watch_priv.h"
 #include "kdh/cmd/cli.h"
 #include "kdh/platform/pve_pci.h"
 #include "kdh/util/textfile.h"

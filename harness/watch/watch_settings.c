@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/watch_story_priv.h"
+#include "harness/watch/watch_story_priv.h"
 
 #define SETTINGS_BAD_PACKETS	2	/* as the key rule: not one damaged */
 

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/watch_story_priv.h"
+#include "harness/watch/watch_story_priv.h"
 
 #define DHCP_DISCOVERS		2	/* the 2nd: the 1st had no answer */
 #define ARP_ASKS		3

@@ -41,7 +41,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "harness/watch_story_priv.h"
+#include "harness/watch/watch_story_priv.h"
 #include "netsim/dhcp.h"
 
 #define FIX_INDENT		20
