@@ -10,7 +10,7 @@
 #include "helpers.h"
 #include "kdh/analyze/analyze.h"
 #include "netsim/capfile.h"
-#include "kdh/bench.h"
+#include "kdh/bench/bench.h"
 #include "netsim/dhcp.h"
 
 #define S(x)	((uint64_t)((x) * 1e9))

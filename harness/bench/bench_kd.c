@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kdh/bench.h"
+#include "kdh/bench/bench.h"
 #include "kdh/debugger/debugger.h"
 #include "kdh/debugger/kd_engine.h"
 #include "kdh/kdnet/kdnet_decoder.h"

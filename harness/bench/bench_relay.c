@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kdh/bench.h"
+#include "kdh/bench/bench.h"
 #include "netsim/relay.h"
 
 #define BYTES		(64u << 20)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "kdh/bench.h"
+#include "kdh/bench/bench.h"
 #include "netsim/pcapng.h"
 #include "netsim/switch.h"
 

@@ -16,7 +16,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 
-#include "kdh/bench.h"
+#include "kdh/bench/bench.h"
 #include "kdh/cmd/cli.h"
 #include "kdh/cmd/cli_once.h"
 #include "kdh/kdnet/kdnet.h"

@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kdh/bench.h"
+#include "kdh/bench/bench.h"
 #include "netsim/dhcp.h"
 #include "netsim/pkt.h"
 #include "netsim/topo.h"

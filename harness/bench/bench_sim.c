@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kdh/bench.h"
+#include "kdh/bench/bench.h"
 #include "kdh/util/fileio.h"
 #include "kdh/run/run.h"
 

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "kdh/analyze/analyze.h"
-#include "kdh/bench.h"
+#include "kdh/bench/bench.h"
 #include "netsim/dhcp.h"
 
 #define BATCH		4096

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "kdh/target/agent.h"
-#include "kdh/bench.h"
+#include "kdh/bench/bench.h"
 #include "kdh/util/datadir.h"
 #include "kdh/util/fileio.h"
 #include "netsim/pcapng.h"

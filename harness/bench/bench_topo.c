@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kdh/bench.h"
+#include "kdh/bench/bench.h"
 #include "netsim/topo.h"
 
 #define TAPS	32

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kdh/bench.h"
+#include "kdh/bench/bench.h"
 #include "kdh/util/datadir.h"
 #include "kdh/util/fileio.h"
 #include "kdh/kdnet/kd_api.h"
