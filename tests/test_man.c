@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdh/man.h"
+#include "kdh/cli/man.h"
 
 static int no_run(int argc, char **argv)
 {

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "kdh/man.h"
+#include "kdh/cli/man.h"
 
 #define MAX_WORDS	64
 #define WORD_LEN	48

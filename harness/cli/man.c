@@ -16,7 +16,7 @@
 
 #include <glib.h>
 
-#include "kdh/man.h"
+#include "kdh/cli/man.h"
 
 struct roff {
 	FILE *out;

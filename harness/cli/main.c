@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "kdh-config.h"
-#include "harness/commands.h"
+#include "harness/cli/commands.h"
 #include "kdh/cmd/cli.h"
-#include "kdh/man.h"
+#include "kdh/cli/man.h"
 
 static const struct kdh_cmd *const commands[] = {
 	&kdh_cmd_run,
