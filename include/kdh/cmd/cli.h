@@ -2,7 +2,7 @@
 /* cli.h - the `kdh` subcommands and the helpers they share
  *
  * Each subcommand lives in its own file and exports one struct kdh_cmd; main.c
- * only dispatches (harness/commands.h lists them).  Exit statuses are the same everywhere:
+ * only dispatches (harness/cli/commands.h lists them).  Exit statuses are the same everywhere:
  *   0  success / every check passed
  *   1  the thing measured failed (nothing verified, a scenario failed)
  *   2  bad input: usage, unreadable file, bad key
