@@ -28,6 +28,7 @@
 
 #include <glib.h>
 
+#include "kdh/platform/pve.h"
 #include "kdh/platform/pve_pci.h"
 
 /**
@@ -39,12 +40,12 @@
  */
 int pve_net_slot(unsigned index, struct pve_slot *s)
 {
-	if (index < 6)
-		*s = (struct pve_slot){ 0, 18 + index };
-	else if (index < PVE_MAX_NETS)
-		*s = (struct pve_slot){ 1, index - 5 };
-	else
+	struct pci_addr a;
+
+	/* one map (pve.c): on i440fx bridge pci.N is bus N */
+	if (pve_net_pci(index, &a))
 		return -EINVAL;
+	*s = (struct pve_slot){ a.bus, a.dev };
 	return 0;
 }
 
