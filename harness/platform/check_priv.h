@@ -9,8 +9,6 @@ void check_add(struct finding *f, enum finding_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void check_fix(struct finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int check_nic(const struct vmconf *c, const struct dbgsettings *d,
-	      const struct check_ctx *x, struct finding *f, size_t *n);
 
 void check_secboot(const struct vmconf *c, const char *vmid, struct finding *f,
 		   size_t *n);

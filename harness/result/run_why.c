@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/platform/check_priv.h"
+#include "kdh/platform/check.h"
 #include "kdh/platform/pve.h"
 #include "kdh/result/result.h"
 

@@ -76,6 +76,10 @@ size_t kdh_check(const struct vmconf *c, const struct dbgsettings *d,
 		 const struct check_ctx *x, struct finding *f, size_t max);
 int kdh_check_debug_nic(const struct vmconf *c, const struct dbgsettings *d,
 			const struct check_ctx *x);
+/* check_nic.c: kdh check's finding on the debug NIC, also the why of a
+ * scenario's config (result/run_why.c) */
+int check_nic(const struct vmconf *c, const struct dbgsettings *d,
+	      const struct check_ctx *x, struct finding *f, size_t *n);
 
 /* vm_cmds.c: what kdh check reads and prints, shared with kdh watch */
 struct kdh_cmd;
