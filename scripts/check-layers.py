@@ -66,15 +66,19 @@ def calls(root, build, files):
     """(file, line, symbol, defining file) for calls between wings"""
     path = {f.replace("/", "_") + ".o": f for f in files}  # meson's names
     objs = {}
-    for d, _, names in os.walk(build):
+    for d, subdirs, names in os.walk(build):
+        subdirs[:] = [s for s in subdirs if s.endswith(".p")]  # objects only
         for n in names:
             if n in path:
                 objs.setdefault(path[n], os.path.join(d, n))
     defs, undef = {}, defaultdict(set)
-    for c, o in objs.items():
-        out = subprocess.run(["nm", o], capture_output=True, text=True).stdout
-        for line in out.splitlines():
-            p = line.split()
+    src_of = {o: c for c, o in objs.items()}
+    out = subprocess.run(["nm", "-A"] + sorted(src_of), capture_output=True,
+                         text=True).stdout if src_of else ""
+    for line in out.splitlines():  # OBJECT:VALUE TYPE NAME, one nm for all
+        o, _, rest = line.partition(":")
+        c, p = src_of.get(o), rest.split()
+        if c:
             if len(p) == 3 and p[1] in "TDRBC":
                 defs.setdefault(p[2], c)
             elif len(p) == 2 and p[0] == "U":
@@ -84,9 +88,14 @@ def calls(root, build, files):
             t = defs.get(s)
             if not t:
                 continue
-            ln = next((i for i, l in enumerate(open(os.path.join(root, c)), 1)
-                       if re.search(r"\b%s\b" % re.escape(s), l)), 0)
-            yield c, ln, s, t
+            yield c, s, t
+
+
+def line_of(root, f, symbol):
+    """the first line of F naming SYMBOL, for the message"""
+    with open(os.path.join(root, f)) as fp:
+        return next((i for i, l in enumerate(fp, 1)
+                     if re.search(r"\b%s\b" % re.escape(symbol), l)), 0)
 
 
 def main(argv):
@@ -128,9 +137,10 @@ def main(argv):
                 print(f"{f}:{n}: {src} includes {inc}, private to {dst}/")
                 bad += 1
     if build:
-        for f, n, s, t in calls(root, build, files):
+        for f, s, t in calls(root, build, files):
             src, dst = wing_of(f), wing_of(t)
             if src and dst and src != dst and above(src, dst):
+                n = line_of(root, f, s)
                 print(f"{f}:{n}: {src} calls {s}() of {t} ({dst})")
                 bad += 1
     print(f"{bad} edge(s) looking up", file=sys.stderr)
