@@ -64,14 +64,6 @@ uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc)
 	return run_seed ^ h;
 }
 
-size_t sim_net_index(const struct scenario *sc, const char *name)
-{
-	for (size_t i = 0; i < sc->n_nets; i++)
-		if (!strcmp(sc->nets[i].name, name))
-			return i;
-	return 0;
-}
-
 /* target environment: NIC n is a port on the scenario's switch */
 static void env_send(void *opaque, unsigned nic, const uint8_t *f, size_t len)
 {
@@ -320,7 +312,7 @@ static int debugger_build(struct sim *s)
 	static const struct debugger_ops ops = { .send = dbg_send, .kd = dbg_kd };
 	struct kd_engine_cfg kd = sim_kd_cfg(s);
 	const struct sc_debugger *d = &s->sc->dbg;
-	size_t ni = sim_net_index(s->sc, d->network);
+	size_t ni = sc_net_index(s->sc, d->network);
 	char text[96], ip[IP_STRLEN];
 
 	s->dbg_host = ns_host_new(s->sw[ni], "debugger", d->mac);
@@ -360,7 +352,7 @@ static int vm_build(struct sim *s, size_t i, struct nic_port *np)
 
 		np[n] = (struct nic_port){ v, (unsigned)n };
 		snprintf(name, sizeof(name), "%s.net%u", c->name, c->nets[n].index);
-		v->ports[n] = ns_port_new(s->sw[sim_net_index(s->sc, c->nets[n].bridge)],
+		v->ports[n] = ns_port_new(s->sw[sc_net_index(s->sc, c->nets[n].bridge)],
 					  name, &ops, &np[n]);
 		if (!v->ports[n])
 			return -ENOMEM;

@@ -356,7 +356,7 @@ int run_bridge_vm_taps(struct sim_vm *v, unsigned vmid, int fds[PVE_MAX_NETS])
 		snprintf(name, sizeof(name), "tap%ui%u", vmid, n->index);
 		if (ns_topo_tap_open(b->topo, name, &fd) || tap_keep(b, fd) ||
 		    ns_topo_port_add(b->topo, name,
-				     b->net[sim_net_index(s->sc, n->bridge)].name,
+				     b->net[sc_net_index(s->sc, n->bridge)].name,
 				     (uint16_t)n->tag)) {
 			snprintf(s->err, sizeof(s->err), "%s", ns_topo_error(b->topo));
 			return -EIO;

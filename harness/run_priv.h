@@ -77,7 +77,6 @@ void sim_kd_said(struct sim *s, const char *who, const struct kd_engine_out *o);
 struct kd_engine_cfg sim_kd_cfg(const struct sim *s);
 bool sim_debugger_listening(const struct sim *s);
 void sim_power_on_event(struct sim_vm *v, const char *extra);
-size_t sim_net_index(const struct scenario *sc, const char *name);
 
 /* run_vm.c */
 int run_vm_build(struct sim_vm *v);

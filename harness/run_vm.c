@@ -327,7 +327,7 @@ static int listeners_open(struct vm_real *r)
 		snprintf(path, sizeof(path), "%s/net%u.sock", r->sockdir,
 			 c->nets[i].index);
 		snprintf(name, sizeof(name), "%s.net%u", c->name, c->nets[i].index);
-		r->ls[i] = ns_stream_listen(s->sw[sim_net_index(s->sc, c->nets[i].bridge)],
+		r->ls[i] = ns_stream_listen(s->sw[sc_net_index(s->sc, c->nets[i].bridge)],
 					    path, name, NULL, NULL, s->err,
 					    sizeof(s->err));
 		if (!r->ls[i])
