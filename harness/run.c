@@ -64,90 +64,6 @@ uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc)
 	return run_seed ^ h;
 }
 
-/* target environment: NIC n is a port on the scenario's switch */
-static void env_send(void *opaque, unsigned nic, const uint8_t *f, size_t len)
-{
-	struct sim_vm *v = opaque;
-
-	ns_port_input(v->ports[nic], f, len);
-}
-
-/* The QEMU a simulated VM's unversioned machine type takes: Proxmox VE 9's */
-static const struct pve_version sim_qemu = { 10, 0, 0 };
-
-/* CPUID 0x40000000 as QEMU on a Proxmox host shows it for this boot's
- * config: qemu-server's -cpu (ostype, cpu, hostpci x-vga) or args' -cpu */
-static bool env_cpuid(void *opaque, char vendor[13])
-{
-	struct sim_vm *v = opaque;
-	struct qemu_opts o = { .qemu = sim_qemu };
-	struct vmconf *c = g_memdup2(&v->cfg->conf, sizeof(*c));
-	bool shown;
-
-	snprintf(c->ostype, sizeof(c->ostype), "%s", v->ostype);
-	shown = pve_guest_hv_vendor(c, c->kvm, &o, NULL, vendor) == 1;
-	g_free(c);
-	return shown;
-}
-
-static size_t env_nics(void *opaque, struct target_nic *nics, size_t max)
-{
-	struct sim_vm *v = opaque;
-	struct pve_machine m;
-	size_t n = 0;
-
-	if (pve_machine_parse(v->cfg->conf.machine, v->ostype, &sim_qemu, &m,
-			      NULL, 0))
-		m.version = sim_qemu;
-
-	for (size_t i = 0; i < v->cfg->n_nets && n < max; i++, n++) {
-		const struct pve_net *net = &v->cfg->nets[i];
-
-		snprintf(nics[n].name, sizeof(nics[n].name), "net%u", net->index);
-		snprintf(nics[n].model, sizeof(nics[n].model), "%s",
-			 nic_guest_model(net->model, m.version.major,
-					 m.version.minor));
-		memcpy(nics[n].mac, net->mac, 6);
-		pve_guest_nic_pci(&v->cfg->conf, net->index, &nics[n].pci);
-	}
-	return n;
-}
-
-static void env_log(void *opaque, const char *msg)
-{
-	struct sim_vm *v = opaque;
-
-	g_string_append_printf(v->sim->log, "%12.6f %s: %s\n",
-			       (double)ns_loop_now(v->sim->loop) / 1e9,
-			       v->cfg->name, msg);
-}
-
-static void env_serial(void *opaque, unsigned port, const uint8_t *buf,
-		       size_t len)
-{
-	struct sim_vm *v = opaque;
-
-	run_serial_send(v->sim, (int)(v - v->sim->vms), port, buf, len);
-}
-
-static const struct target_env_ops sim_env = {
-	.send = env_send, .cpuid_hypervisor = env_cpuid,
-	.list_nics = env_nics, .log = env_log, .serial_send = env_serial,
-};
-
-/* A frame for the VM arrives on one of its ports */
-struct nic_port {
-	struct sim_vm *vm;
-	unsigned nic;
-};
-
-static void vm_port_deliver(void *opaque, const uint8_t *f, size_t len)
-{
-	struct nic_port *np = opaque;
-
-	target_input(np->vm->t, np->nic, f, len);
-}
-
 void sim_event(struct sim *s, const char *text)
 {
 	if (s->cap)
@@ -180,39 +96,6 @@ void sim_power_on_event(struct sim_vm *v, const char *extra)
 	g_string_free(e, TRUE);
 }
 
-static void power_on(struct sim_vm *v)
-{
-	sim_power_on_event(v, NULL);
-	target_power_on(v->t);
-}
-
-static void power_cb(void *opaque)
-{
-	power_on(opaque);
-}
-
-/* A power cycle (qm stop + qm start) restarts QEMU with the config's
- * current CPU flags; a reboot from inside the guest keeps the QEMU process
- * and its flags, so a changed ostype waits for the next power cycle. */
-static void reboot_cb(void *opaque)
-{
-	struct sim_vm *v = opaque;
-	bool guest = v->cfg->reboot_kind == SC_REBOOT_GUEST;
-	char text[80];
-
-	snprintf(text, sizeof(text), "power off %s%s", v->cfg->name,
-		 guest ? " reboot=guest" : "");
-	sim_event(v->sim, text);
-	target_power_off(v->t);
-	if (v->cfg->reboot_ostype[0] && !guest)
-		snprintf(v->ostype, sizeof(v->ostype), "%s", v->cfg->reboot_ostype);
-	else if (v->cfg->reboot_ostype[0])
-		g_string_append_printf(v->sim->log, "%s: ostype %s in the config; the "
-				       "guest reboot keeps QEMU's CPU flags (%s)\n",
-				       v->cfg->name, v->cfg->reboot_ostype, v->ostype);
-	power_on(v);
-}
-
 static void check_cb(void *opaque)
 {
 	struct sim *s = opaque;
@@ -237,14 +120,6 @@ static void check_cb(void *opaque)
 	ns_timer_mod(s->check, now + NS_PER_S);
 }
 
-static void dbg_send(void *opaque, uint32_t ip, uint16_t port,
-		     const uint8_t *d, size_t len)
-{
-	struct sim *s = opaque;
-
-	ns_host_udp_send(s->dbg_host, s->sc->dbg.port, ip, port, d, len);
-}
-
 /**
  * sim_debugger_listening() - whether WinDbg has opened its port yet
  * ([debugger] start); before that, the debuggee's packets go unanswered
@@ -266,105 +141,6 @@ static void dbg_net_start_cb(void *opaque)
 	snprintf(text, sizeof(text), "network debugger start %s:%u",
 		 ip_str(s->sc->dbg.ip, ip), s->sc->dbg.port);
 	sim_event(s, text);
-}
-
-static void dbg_rx(void *opaque, const uint8_t mac[6], uint32_t sip,
-		   uint16_t sport, uint16_t dport, const uint8_t *data, size_t len)
-{
-	struct sim *s = opaque;
-
-	if (sim_debugger_listening(s))
-		debugger_input(s->dbg, sip, sport, data, len, ns_loop_now(s->loop));
-}
-
-static int networks_build(struct sim *s)
-{
-	const struct scenario *sc = s->sc;
-
-	for (size_t i = 0; i < sc->n_nets; i++) {
-		const struct sc_network *n = &sc->nets[i];
-		struct ns_slirp_config cfg = { n->network, n->netmask, n->gateway,
-					       0, n->dhcp };
-
-		s->sw[i] = ns_switch_new(s->loop, n->name);
-		if (!s->sw[i] || (s->cap && ns_pcapng_attach(s->cap, s->sw[i])))
-			return -ENOMEM;
-		if (!n->dhcp && !n->gateway)
-			continue;	/* a static network without a router */
-		s->slirp[i] = ns_slirp_new(s->sw[i], &cfg, s->err, sizeof(s->err));
-		if (!s->slirp[i])
-			return -EINVAL;
-	}
-	return 0;
-}
-
-static void dbg_kd(void *opaque, uint32_t ip, uint16_t port,
-		   const struct kd_engine_out *o, uint64_t now)
-{
-	char who[32], a[IP_STRLEN];
-
-	snprintf(who, sizeof(who), "%s:%u", ip_str(ip, a), port);
-	sim_kd_said(opaque, who, o);
-}
-
-static int debugger_build(struct sim *s)
-{
-	static const struct debugger_ops ops = { .send = dbg_send, .kd = dbg_kd };
-	struct kd_engine_cfg kd = sim_kd_cfg(s);
-	const struct sc_debugger *d = &s->sc->dbg;
-	size_t ni = sc_net_index(s->sc, d->network);
-	char text[96], ip[IP_STRLEN];
-
-	s->dbg_host = ns_host_new(s->sw[ni], "debugger", d->mac);
-	s->dbg = debugger_new(d->key, ns_loop_rng(s->loop), &ops, s);
-	if (!s->dbg_host || !s->dbg || debugger_set_kd(s->dbg, &kd, s->loop))
-		return -ENOMEM;
-	ns_host_set_addr(s->dbg_host, d->ip, s->sc->nets[ni].netmask,
-			 s->sc->nets[ni].gateway);
-	if (d->apipa_route)
-		ns_host_add_onlink(s->dbg_host, 0xa9fe0000u, 0xffff0000u);
-	ns_port_set_faults(ns_host_port(s->dbg_host), NS_DIR_IN, &d->faults);
-	ns_port_set_faults(ns_host_port(s->dbg_host), NS_DIR_OUT, &d->faults);
-	snprintf(text, sizeof(text), "debugger %s %s:%u", d->network,
-		 ip_str(d->ip, ip), d->port);
-	sim_event(s, text);
-	return ns_host_udp_bind(s->dbg_host, d->port, dbg_rx, s);
-}
-
-static int vm_build(struct sim *s, size_t i, struct nic_port *np)
-{
-	static const struct ns_port_ops ops = { .deliver = vm_port_deliver };
-	struct sim_vm *v = &s->vms[i];
-	const struct sc_vm *c = &s->sc->vms[i];
-
-	v->sim = s;
-	v->cfg = c;
-	snprintf(v->ostype, sizeof(v->ostype), "%s", c->ostype);
-	if (c->real)
-		return run_vm_build(v);
-	v->t = target_new(s->loop, &c->tc, &sim_env, v);
-	v->power = ns_timer_new(s->loop, power_cb, v);
-	v->reboot = ns_timer_new(s->loop, reboot_cb, v);
-	if (!v->t || !v->power || !v->reboot)
-		return -ENOMEM;
-	for (size_t n = 0; n < c->n_nets; n++) {
-		char name[40];
-
-		np[n] = (struct nic_port){ v, (unsigned)n };
-		snprintf(name, sizeof(name), "%s.net%u", c->name, c->nets[n].index);
-		v->ports[n] = ns_port_new(s->sw[sc_net_index(s->sc, c->nets[n].bridge)],
-					  name, &ops, &np[n]);
-		if (!v->ports[n])
-			return -ENOMEM;
-		ns_port_set_faults(v->ports[n], NS_DIR_IN, &c->faults);
-		ns_port_set_faults(v->ports[n], NS_DIR_OUT, &c->faults);
-		ns_port_set_down(v->ports[n], !pve_net_link_up(&c->nets[n]));
-		ns_port_set_vlan(v->ports[n], c->nets[n].tag);	/* 1-4094 */
-	}
-	ns_timer_mod(v->power, s->t0 + c->power_on_ns);
-	if (c->reboot_ns)
-		ns_timer_mod(v->reboot, s->t0 + c->reboot_ns);
-	return 0;
 }
 
 static void sim_free(struct sim *s)

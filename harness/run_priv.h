@@ -30,6 +30,12 @@ struct sim_vm {
 	struct ns_timer *power, *reboot;
 };
 
+/* A frame for the VM arrives on one of its ports */
+struct nic_port {
+	struct sim_vm *vm;
+	unsigned nic;
+};
+
 /* One scenario serial link: a simulated line when both ends are in this
  * process, else a relay to the real VM's socket(s) (run_serial.c) */
 struct sim_serial {
@@ -77,6 +83,13 @@ void sim_kd_said(struct sim *s, const char *who, const struct kd_engine_out *o);
 struct kd_engine_cfg sim_kd_cfg(const struct sim *s);
 bool sim_debugger_listening(const struct sim *s);
 void sim_power_on_event(struct sim_vm *v, const char *extra);
+
+/* run_switch.c */
+int networks_build(struct sim *s);
+int debugger_build(struct sim *s);
+
+/* run_sim.c */
+int vm_build(struct sim *s, size_t i, struct nic_port *np);
 
 /* run_vm.c */
 int run_vm_build(struct sim_vm *v);
