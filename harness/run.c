@@ -2,16 +2,18 @@
 /* run.c - one scenario: build the network, boot the debuggees, capture,
  * measure from the capture, judge
  *
- * Theory of operation: everything runs on one virtual-clock loop seeded
- * from the run's seed and the scenario's name.  Each [network] is a
- * switch (with a libslirp node when it serves DHCP or has a gateway), the
- * debugger is a host node running the debugger endpoint, each VM NIC is a
- * switch port feeding a target model.  Every frame the switches see goes
- * to capture.pcapng with the harness events ("power on", "debugger",
- * "capture end") as comments.  The run ends at the scenario's timeout, or
- * 5 s after every debuggee has settled.  Then the capture file is read
- * back and analysed exactly as `kdh analyze` would: the verdict comes from
- * the wire.
+ * Theory of operation: everything runs on one loop seeded from the run's
+ * seed and the scenario's name, on the virtual clock unless a backend
+ * needs the real one.  The runner does not know which backends it drives:
+ * backends_choose() picks them (the networks as netsim switches or Linux
+ * bridges, simulated and QEMU debuggees, serial links), and run.c reaches
+ * them only through their tables of operations (run_backend.h); they ask
+ * the runner, and through it each other, only through struct run_cb.
+ * Every frame they see goes to capture.pcapng with the harness events
+ * ("power on", "debugger", "capture end") as comments.  The run ends at
+ * the scenario's timeout, or 5 s after every debuggee has settled.  Then
+ * the capture file is read back and analysed exactly as `kdh analyze`
+ * would: the verdict comes from the wire.
  */
 #include <errno.h>
 #include <math.h>
@@ -23,19 +25,10 @@
 
 #include <glib.h>
 
-#include "kdh/debugger.h"
-#include "netsim/host.h"
-#include "netsim/pcapng.h"
-#include "kdh/pve_cpu.h"
 #include "kdh/pve_pci.h"
-#include "kdh/qemu_argv.h"
-#include "kdh/winbuild.h"
 #include "kdh/run.h"
-#include "netsim/slirp_node.h"
-#include "kdh/target.h"
+#include "netsim/pcapng.h"
 #include "harness/run_priv.h"
-#include "netsim/topo.h"
-#include "kdh/vm.h"
 
 static const char *const verdict_names[V_COUNT] = { "pass", "fail", "skip",
 						    "error", "interrupted" };
@@ -64,37 +57,154 @@ uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc)
 	return run_seed ^ h;
 }
 
-void sim_event(struct sim *s, const char *text)
+static void sim_event(struct sim *s, const char *text)
 {
 	if (s->cap)
 		ns_pcapng_event(s->cap, ns_loop_now(s->loop), text);
 }
 
 /**
- * sim_power_on_event() - "power on VM boot=N nic=..." for the capture
- * @v:		the VM (its boots counter is advanced)
- * @extra:	appended (e.g. "accel=tcg"), may be NULL
+ * run_uses_bridge() - whether a scenario runs on the bridge backend
+ * @sc:		scenario (its backend key)
+ * @o:		run options (--backend wins)
+ *
+ * Return: true for bridge
  */
-void sim_power_on_event(struct sim_vm *v, const char *extra)
+bool run_uses_bridge(const struct scenario *sc, const struct run_opts *o)
 {
+	if (o->backend)
+		return !strcmp(o->backend, "bridge");
+	return !strcmp(sc->backend, "bridge");
+}
+
+/* The backends a scenario runs on, in build order: its networks (Linux
+ * bridges or netsim's switches), simulated and QEMU debuggees, serial
+ * links.  The only place that names them. */
+static void backends_choose(struct sim *s, const struct run_opts *o)
+{
+	s->be[RUN_NET].ops = run_uses_bridge(s->sc, o) ? &run_bridge_ops :
+							   &run_switch_ops;
+	s->be[RUN_SIM].ops = &run_sim_ops;
+	s->be[RUN_QEMU].ops = &run_qemu_ops;
+	s->be[RUN_SERIAL].ops = &run_serial_ops;
+}
+
+/* time: the loop is real when any backend in use needs it */
+static bool backends_real_clock(const struct sim *s, const struct run_opts *o)
+{
+	bool real = false;
+
+	for (size_t p = 0; p < RUN_PARTS; p++)
+		if (s->be[p].ops->real_clock)
+			real |= s->be[p].ops->real_clock(s->sc, o);
+	return real;
+}
+
+static int backend_build(struct sim *s, enum run_part p)
+{
+	return s->be[p].ops->build(&s->env, &s->be[p].b);
+}
+
+/* QEMUs before simulated VMs (they hold taps), the network last */
+static void backends_free(struct sim *s)
+{
+	for (size_t p = RUN_PARTS; p-- > 0;)
+		if (s->be[p].ops)
+			s->be[p].ops->free(s->be[p].b);
+}
+
+static void cb_event(void *opaque, const char *text)
+{
+	sim_event(opaque, text);
+}
+
+/* "power on VM boot=N nic=net0,MAC,PCI,BRIDGE ... ostype=X [extra]" */
+static void cb_power_on(void *opaque, size_t vm, unsigned boot,
+			const char *ostype, const char *extra)
+{
+	struct sim *s = opaque;
+	const struct sc_vm *c = &s->sc->vms[vm];
 	GString *e = g_string_new(NULL);
 	char mac[MAC_STRLEN], pci[16];
 
-	g_string_printf(e, "power on %s boot=%u", v->cfg->name, ++v->boots);
-	for (size_t i = 0; i < v->cfg->n_nets; i++) {
-		const struct pve_net *n = &v->cfg->nets[i];
+	g_string_printf(e, "power on %s boot=%u", c->name, boot);
+	for (size_t i = 0; i < c->n_nets; i++) {
+		const struct pve_net *n = &c->nets[i];
 		struct pci_addr a;
 
-		pve_guest_nic_pci(&v->cfg->conf, n->index, &a);
+		pve_guest_nic_pci(&c->conf, n->index, &a);
 		g_string_append_printf(e, " nic=net%u,%s,%s,%s", n->index,
 				       mac_str(n->mac, mac),
 				       pci_addr_str(&a, pci, sizeof(pci)), n->bridge);
 	}
-	g_string_append_printf(e, " ostype=%s%s%s", v->ostype, extra ? " " : "",
+	g_string_append_printf(e, " ostype=%s%s%s", ostype, extra ? " " : "",
 			       extra ? extra : "");
-	sim_event(v->sim, e->str);
+	sim_event(s, e->str);
 	g_string_free(e, TRUE);
 }
+
+static void cb_kd_said(void *opaque, const char *who,
+		       const struct kd_engine_out *o)
+{
+	sim_kd_said(opaque, who, o);
+}
+
+/* WinDbg opens its network port at [debugger] start; before that, the
+ * debuggee's packets go unanswered */
+static bool cb_debugger_listening(void *opaque)
+{
+	return ((struct sim *)opaque)->dbg_net_open;
+}
+
+static uint64_t cb_kd_connected(void *opaque, bool serial)
+{
+	struct sim *s = opaque;
+	struct run_backend *be = &s->be[serial ? RUN_SERIAL : RUN_NET];
+
+	return be->b ? be->ops->kd_connected(be->b) : 0;
+}
+
+static int cb_net_attach(void *opaque, size_t vm, size_t nic,
+			 struct run_nic *out)
+{
+	struct sim *s = opaque;
+
+	return s->be[RUN_NET].ops->attach(s->be[RUN_NET].b, vm, nic, out);
+}
+
+static int cb_serial_attach(void *opaque, size_t vm, unsigned port,
+			    struct run_nic *out)
+{
+	struct sim *s = opaque;
+
+	return s->be[RUN_QEMU].ops->attach(s->be[RUN_QEMU].b, vm, port, out);
+}
+
+static void cb_serial_send(void *opaque, int vm, unsigned port,
+			   const uint8_t *buf, size_t len)
+{
+	struct sim *s = opaque;
+
+	if (s->be[RUN_SERIAL].b)
+		s->be[RUN_SERIAL].ops->serial_send(s->be[RUN_SERIAL].b, vm, port,
+						   buf, len);
+}
+
+static void cb_serial_input(void *opaque, size_t vm, unsigned port,
+			    const uint8_t *buf, size_t len)
+{
+	struct sim *s = opaque;
+
+	s->be[RUN_SIM].ops->serial_input(s->be[RUN_SIM].b, vm, port, buf, len);
+}
+
+static const struct run_cb run_cbs = {
+	.event = cb_event, .power_on = cb_power_on, .kd_said = cb_kd_said,
+	.debugger_listening = cb_debugger_listening,
+	.kd_connected = cb_kd_connected, .net_attach = cb_net_attach,
+	.serial_attach = cb_serial_attach, .serial_send = cb_serial_send,
+	.serial_input = cb_serial_input,
+};
 
 static void check_cb(void *opaque)
 {
@@ -103,13 +213,10 @@ static void check_cb(void *opaque)
 	bool all = true;
 
 	for (size_t i = 0; i < s->sc->n_vms; i++) {
-		struct sim_vm *v = &s->vms[i];
+		struct run_backend *be = &s->be[s->sc->vms[i].real ? RUN_QEMU :
+							     RUN_SIM];
 
-		if (v->cfg->real)
-			all &= run_vm_settled(v);
-		else
-			all &= target_settled(v->t) &&
-			       (!v->cfg->reboot_ns || v->boots > 1);
+		all &= be->ops->settled(be->b, i);
 	}
 	if ((all || s->held_at) && !s->settled_at)
 		s->settled_at = now;
@@ -118,18 +225,6 @@ static void check_cb(void *opaque)
 		return;
 	}
 	ns_timer_mod(s->check, now + NS_PER_S);
-}
-
-/**
- * sim_debugger_listening() - whether WinDbg has opened its port yet
- * ([debugger] start); before that, the debuggee's packets go unanswered
- * @s:		scenario
- *
- * Return: true once it listens
- */
-bool sim_debugger_listening(const struct sim *s)
-{
-	return s->dbg_net_open;
 }
 
 static void dbg_net_start_cb(void *opaque)
@@ -145,24 +240,10 @@ static void dbg_net_start_cb(void *opaque)
 
 static void sim_free(struct sim *s)
 {
-	run_serial_free(s);
-	for (size_t i = 0; i < s->sc->n_vms; i++)
-		run_vm_free(&s->vms[i]);	/* QEMUs first: they hold taps */
-	run_bridge_free(s);
-	for (size_t i = 0; i < s->sc->n_vms; i++) {
-		target_free(s->vms[i].t);
-		ns_timer_free(s->vms[i].power);
-		ns_timer_free(s->vms[i].reboot);
-	}
+	backends_free(s);
 	ns_timer_free(s->check);
 	ns_timer_free(s->tick);
 	ns_timer_free(s->dbg_net_start);
-	debugger_free(s->dbg);
-	ns_host_free(s->dbg_host);
-	for (size_t i = 0; i < s->sc->n_nets; i++) {
-		ns_slirp_free(s->slirp[i]);
-		ns_switch_free(s->sw[i]);
-	}
 	ns_loop_free(s->loop);
 	g_string_free(s->log, TRUE);
 }
@@ -185,14 +266,49 @@ static void tick_cb(void *opaque)
 	ns_timer_mod(s->tick, ns_loop_now(s->loop) + NS_PER_S);
 }
 
+/* What every backend is given (struct run_env), once the loop, the
+ * results directory and the capture are there */
+static void env_fill(struct sim *s, const struct run_opts *o,
+		     struct scenario_result *r)
+{
+	s->env = (struct run_env){
+		.sc = s->sc, .opts = o, .results = r, .loop = s->loop,
+		.t0 = s->t0, .dir = s->dir, .cap = s->cap, .log = s->log,
+		.err = s->err, .err_len = sizeof(s->err),
+		.skip = s->skip, .skip_len = sizeof(s->skip),
+		.kd = sim_kd_cfg(s), .cb = &run_cbs, .opaque = s,
+	};
+}
+
+/* The network, then each VM on the backend of its kind (in the
+ * scenario's order), then the serial links (a QEMU's sockets are known) */
+static int backends_build(struct sim *s)
+{
+	if (backend_build(s, RUN_NET))
+		return -EINVAL;
+	if (backend_build(s, RUN_SIM) || backend_build(s, RUN_QEMU))
+		return -ENOMEM;
+	for (size_t i = 0; i < s->sc->n_vms; i++) {
+		struct run_backend *be = &s->be[s->sc->vms[i].real ? RUN_QEMU :
+							     RUN_SIM];
+
+		if (be->ops->vm_add(be->b, i))
+			return -ENOMEM;
+	}
+	if (backend_build(s, RUN_SERIAL))
+		return -EIO;
+	return 0;
+}
+
 static int sim_build(struct sim *s, const struct run_opts *o,
-		     struct scenario_result *r, struct nic_port np[][SC_MAX_NETS])
+		     struct scenario_result *r)
 {
 	char dir[600], err[256];
-	bool bridge = run_uses_bridge(s->sc, o), real = bridge;
+	bool real;
+	int rc;
 
-	for (size_t i = 0; i < s->sc->n_vms; i++)
-		real |= s->sc->vms[i].real;
+	backends_choose(s, o);
+	real = backends_real_clock(s, o);
 	s->loop = ns_loop_new(real ? NS_CLOCK_REAL : NS_CLOCK_VIRTUAL, r->seed);
 	s->results = r;
 	if (s->loop)
@@ -214,13 +330,9 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 	}
 	r->unwritten = false;
 	snprintf(s->dir, sizeof(s->dir), "%s", dir);
-	if (bridge ? run_bridge_build(s) : (networks_build(s) || debugger_build(s)))
-		return -EINVAL;
-	for (size_t i = 0; i < s->sc->n_vms; i++)
-		if (vm_build(s, i, np[i]))
-			return -ENOMEM;
-	if (run_serial_build(s))
-		return -EIO;
+	env_fill(s, o, r);
+	if ((rc = backends_build(s)))
+		return rc;
 	s->check = ns_timer_new(s->loop, check_cb, s);
 	s->dbg_net_start = ns_timer_new(s->loop, dbg_net_start_cb, s);
 	if (s->dbg_net_start && s->sc->dbg.start_ns)
@@ -264,7 +376,6 @@ static void log_write(struct sim *s, const struct run_opts *o)
 int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		 struct scenario_result *r)
 {
-	struct nic_port (*np)[SC_MAX_NETS] = calloc(SC_MAX_VMS, sizeof(*np));
 	struct sim s = { .sc = sc, .opts = o };
 	double t0 = wall_now();
 	bool stopped = false;
@@ -278,10 +389,9 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 	r->seed = run_scenario_seed(o->seed, sc);
 	if (run_requires_unmet(sc, o, r->reason, sizeof(r->reason))) {
 		r->verdict = V_SKIP;
-		free(np);
 		return 0;
 	}
-	rc = np ? sim_build(&s, o, r, np) : -ENOMEM;
+	rc = sim_build(&s, o, r);
 	if (!rc && o->pause_ns)
 		run_test_pause(o);
 	if (!rc && ns_loop_run(s.loop, s.t0 + sc->timeout_ns))
@@ -305,6 +415,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		r->unwritten = true;
 	}
 	s.cap = NULL;
+	s.env.cap = NULL;
 	if (s.log && !r->unwritten)
 		log_write(&s, o);
 	if (s.skip[0]) {
@@ -331,7 +442,6 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 	}
 	if (s.loop)
 		sim_free(&s);
-	free(np);
 	r->wall_s = wall_now() - t0;
 	return 0;
 }

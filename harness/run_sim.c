@@ -1,9 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* run_sim.c - the sim backend: simulated debuggees (target.c's Windows
- * model), each NIC a port on the scenario's switch, powered on (and
+ * model), each NIC a port on its network's switch, powered on (and
  * rebooted) by the scenario's timers
+ *
+ * May use: run_backend.h (the runner through env->cb), target.c, the
+ * Proxmox model (pve_*, qemu_argv.h, winbuild.h), netsim's switch ports.
+ * Used by: run.c, through run_sim_ops, for every VM without target = vm.
+ * A NIC asks the runner where it plugs in (cb->net_attach: the switch
+ * backend's switch, or the bridge backend's switch joined to its bridge);
+ * serial bytes go out through cb->serial_send and come in by serial_input.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -13,7 +22,33 @@
 #include "kdh/qemu_argv.h"
 #include "kdh/target.h"
 #include "kdh/winbuild.h"
-#include "harness/run_priv.h"
+#include "netsim/switch.h"
+#include "harness/run_backend.h"
+
+struct run_sim;
+
+/* A frame for the VM arrives on one of its ports */
+struct nic_port {
+	struct sim_vm *vm;
+	unsigned nic;
+};
+
+struct sim_vm {
+	struct run_sim *rs;
+	size_t idx;			/* in the scenario's VMs */
+	const struct sc_vm *cfg;
+	struct target *t;
+	struct ns_port *ports[SC_MAX_NETS];
+	struct nic_port np[SC_MAX_NETS];
+	char ostype[16];
+	unsigned boots;
+	struct ns_timer *power, *reboot;
+};
+
+struct run_sim {
+	const struct run_env *env;
+	struct sim_vm vms[SC_MAX_VMS];
+};
 
 /* target environment: NIC n is a port on the scenario's switch */
 static void env_send(void *opaque, unsigned nic, const uint8_t *f, size_t len)
@@ -68,8 +103,8 @@ static void env_log(void *opaque, const char *msg)
 {
 	struct sim_vm *v = opaque;
 
-	g_string_append_printf(v->sim->log, "%12.6f %s: %s\n",
-			       (double)ns_loop_now(v->sim->loop) / 1e9,
+	g_string_append_printf(v->rs->env->log, "%12.6f %s: %s\n",
+			       (double)ns_loop_now(v->rs->env->loop) / 1e9,
 			       v->cfg->name, msg);
 }
 
@@ -78,7 +113,9 @@ static void env_serial(void *opaque, unsigned port, const uint8_t *buf,
 {
 	struct sim_vm *v = opaque;
 
-	run_serial_send(v->sim, (int)(v - v->sim->vms), port, buf, len);
+	const struct run_env *env = v->rs->env;
+
+	env->cb->serial_send(env->opaque, (int)v->idx, port, buf, len);
 }
 
 static const struct target_env_ops sim_env = {
@@ -96,7 +133,9 @@ static void vm_port_deliver(void *opaque, const uint8_t *f, size_t len)
 
 static void power_on(struct sim_vm *v)
 {
-	sim_power_on_event(v, NULL);
+	const struct run_env *env = v->rs->env;
+
+	env->cb->power_on(env->opaque, v->idx, ++v->boots, v->ostype, NULL);
 	target_power_on(v->t);
 }
 
@@ -116,40 +155,43 @@ static void reboot_cb(void *opaque)
 
 	snprintf(text, sizeof(text), "power off %s%s", v->cfg->name,
 		 guest ? " reboot=guest" : "");
-	sim_event(v->sim, text);
+	v->rs->env->cb->event(v->rs->env->opaque, text);
 	target_power_off(v->t);
 	if (v->cfg->reboot_ostype[0] && !guest)
 		snprintf(v->ostype, sizeof(v->ostype), "%s", v->cfg->reboot_ostype);
 	else if (v->cfg->reboot_ostype[0])
-		g_string_append_printf(v->sim->log, "%s: ostype %s in the config; the "
+		g_string_append_printf(v->rs->env->log, "%s: ostype %s in the config; the "
 				       "guest reboot keeps QEMU's CPU flags (%s)\n",
 				       v->cfg->name, v->cfg->reboot_ostype, v->ostype);
 	power_on(v);
 }
 
-int vm_build(struct sim *s, size_t i, struct nic_port *np)
+static int sim_build(const struct run_env *env, void **b)
+{
+	struct run_sim *rs = calloc(1, sizeof(*rs));
+
+	*b = rs;
+	if (!rs)
+		return -ENOMEM;
+	rs->env = env;
+	return 0;
+}
+
+static int ports_add(struct sim_vm *v)
 {
 	static const struct ns_port_ops ops = { .deliver = vm_port_deliver };
-	struct sim_vm *v = &s->vms[i];
-	const struct sc_vm *c = &s->sc->vms[i];
+	const struct run_env *env = v->rs->env;
+	const struct sc_vm *c = v->cfg;
 
-	v->sim = s;
-	v->cfg = c;
-	snprintf(v->ostype, sizeof(v->ostype), "%s", c->ostype);
-	if (c->real)
-		return run_vm_build(v);
-	v->t = target_new(s->loop, &c->tc, &sim_env, v);
-	v->power = ns_timer_new(s->loop, power_cb, v);
-	v->reboot = ns_timer_new(s->loop, reboot_cb, v);
-	if (!v->t || !v->power || !v->reboot)
-		return -ENOMEM;
 	for (size_t n = 0; n < c->n_nets; n++) {
+		struct run_nic place = { .tap_fd = -1 };
 		char name[40];
 
-		np[n] = (struct nic_port){ v, (unsigned)n };
+		v->np[n] = (struct nic_port){ v, (unsigned)n };
 		snprintf(name, sizeof(name), "%s.net%u", c->name, c->nets[n].index);
-		v->ports[n] = ns_port_new(s->sw[sc_net_index(s->sc, c->nets[n].bridge)],
-					  name, &ops, &np[n]);
+		if (env->cb->net_attach(env->opaque, v->idx, n, &place))
+			return -ENOMEM;
+		v->ports[n] = ns_port_new(place.sw, name, &ops, &v->np[n]);
 		if (!v->ports[n])
 			return -ENOMEM;
 		ns_port_set_faults(v->ports[n], NS_DIR_IN, &c->faults);
@@ -157,8 +199,68 @@ int vm_build(struct sim *s, size_t i, struct nic_port *np)
 		ns_port_set_down(v->ports[n], !pve_net_link_up(&c->nets[n]));
 		ns_port_set_vlan(v->ports[n], c->nets[n].tag);	/* 1-4094 */
 	}
-	ns_timer_mod(v->power, s->t0 + c->power_on_ns);
-	if (c->reboot_ns)
-		ns_timer_mod(v->reboot, s->t0 + c->reboot_ns);
 	return 0;
 }
+
+/* vm_add: the target, its power and reboot timers, its ports */
+static int sim_vm_add(void *b, size_t i)
+{
+	struct run_sim *rs = b;
+	const struct run_env *env = rs->env;
+	struct sim_vm *v = &rs->vms[i];
+	const struct sc_vm *c = &env->sc->vms[i];
+
+	v->rs = rs;
+	v->idx = i;
+	v->cfg = c;
+	snprintf(v->ostype, sizeof(v->ostype), "%s", c->ostype);
+	v->t = target_new(env->loop, &c->tc, &sim_env, v);
+	v->power = ns_timer_new(env->loop, power_cb, v);
+	v->reboot = ns_timer_new(env->loop, reboot_cb, v);
+	if (!v->t || !v->power || !v->reboot || ports_add(v))
+		return -ENOMEM;
+	ns_timer_mod(v->power, env->t0 + c->power_on_ns);
+	if (c->reboot_ns)
+		ns_timer_mod(v->reboot, env->t0 + c->reboot_ns);
+	return 0;
+}
+
+/* settled: the target has played out, and a reboot it expects came */
+static bool sim_settled(void *b, size_t i)
+{
+	struct sim_vm *v = &((struct run_sim *)b)->vms[i];
+
+	return target_settled(v->t) && (!v->cfg->reboot_ns || v->boots > 1);
+}
+
+static void sim_serial_input(void *b, size_t vm, unsigned port,
+			     const uint8_t *buf, size_t len)
+{
+	struct run_sim *rs = b;
+
+	if (rs->vms[vm].t)
+		target_serial_input(rs->vms[vm].t, port, buf, len);
+}
+
+static void sim_free(void *b)
+{
+	struct run_sim *rs = b;
+
+	if (!rs)
+		return;
+	for (size_t i = 0; i < SC_MAX_VMS; i++) {
+		target_free(rs->vms[i].t);
+		ns_timer_free(rs->vms[i].power);
+		ns_timer_free(rs->vms[i].reboot);
+	}
+	free(rs);
+}
+
+const struct run_backend_ops run_sim_ops = {
+	.name = "sim",
+	.build = sim_build,
+	.vm_add = sim_vm_add,
+	.settled = sim_settled,
+	.serial_input = sim_serial_input,
+	.free = sim_free,
+};
