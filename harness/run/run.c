@@ -2,16 +2,18 @@
 /* run.c - one scenario: build the network, boot the debuggees, capture,
  * measure from the capture, judge
  *
- * Theory of operation: everything runs on one virtual-clock loop seeded
- * from the run's seed and the scenario's name.  Each [network] is a
- * switch (with a libslirp node when it serves DHCP or has a gateway), the
- * debugger is a host node running the debugger endpoint, each VM NIC is a
- * switch port feeding a target model.  Every frame the switches see goes
- * to capture.pcapng with the harness events ("power on", "debugger",
- * "capture end") as comments.  The run ends at the scenario's timeout, or
- * 5 s after every debuggee has settled.  Then the capture file is read
- * back and analysed exactly as `kdh analyze` would: the verdict comes from
- * the wire.
+ * Theory of operation: everything runs on one loop seeded from the run's
+ * seed and the scenario's name, on the virtual clock unless a backend
+ * needs the real one.  The runner does not know which backends it drives:
+ * backends_choose() picks them (the networks as netsim switches or Linux
+ * bridges, simulated and QEMU debuggees, serial links), and run.c reaches
+ * them only through their tables of operations (run_backend.h); they ask
+ * the runner, and through it each other, only through struct run_cb.
+ * Every frame they see goes to capture.pcapng with the harness events
+ * ("power on", "debugger", "capture end") as comments.  The run ends at
+ * the scenario's timeout, or 5 s after every debuggee has settled.  Then
+ * the capture file is read back and analysed exactly as `kdh analyze`
+ * would: the verdict comes from the wire.
  */
 #include <errno.h>
 #include <math.h>
@@ -23,20 +25,11 @@
 
 #include <glib.h>
 
-#include "kdh/debugger/debugger.h"
-#include "kdh/util/fileio.h"
-#include "netsim/host.h"
-#include "netsim/pcapng.h"
-#include "kdh/platform/pve_cpu.h"
 #include "kdh/platform/pve_pci.h"
-#include "kdh/platform/qemu_argv.h"
-#include "kdh/platform/winbuild.h"
 #include "kdh/run/run.h"
-#include "netsim/slirp_node.h"
-#include "kdh/target/target.h"
+#include "kdh/util/fileio.h"
+#include "netsim/pcapng.h"
 #include "harness/run/run_priv.h"
-#include "netsim/topo.h"
-#include "kdh/run/vm.h"
 
 /**
  * run_scenario_seed() - the seed a scenario runs with
@@ -56,162 +49,154 @@ uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc)
 	return run_seed ^ h;
 }
 
-size_t sim_net_index(const struct scenario *sc, const char *name)
-{
-	for (size_t i = 0; i < sc->n_nets; i++)
-		if (!strcmp(sc->nets[i].name, name))
-			return i;
-	return 0;
-}
-
-/* target environment: NIC n is a port on the scenario's switch */
-static void env_send(void *opaque, unsigned nic, const uint8_t *f, size_t len)
-{
-	struct sim_vm *v = opaque;
-
-	ns_port_input(v->ports[nic], f, len);
-}
-
-/* The QEMU a simulated VM's unversioned machine type takes: Proxmox VE 9's */
-static const struct pve_version sim_qemu = { 10, 0, 0 };
-
-/* CPUID 0x40000000 as QEMU on a Proxmox host shows it for this boot's
- * config: qemu-server's -cpu (ostype, cpu, hostpci x-vga) or args' -cpu */
-static bool env_cpuid(void *opaque, char vendor[13])
-{
-	struct sim_vm *v = opaque;
-	struct qemu_opts o = { .qemu = sim_qemu };
-	struct vmconf *c = g_memdup2(&v->cfg->conf, sizeof(*c));
-	bool shown;
-
-	snprintf(c->ostype, sizeof(c->ostype), "%s", v->ostype);
-	shown = pve_guest_hv_vendor(c, c->kvm, &o, NULL, vendor) == 1;
-	g_free(c);
-	return shown;
-}
-
-static size_t env_nics(void *opaque, struct target_nic *nics, size_t max)
-{
-	struct sim_vm *v = opaque;
-	struct pve_machine m;
-	size_t n = 0;
-
-	if (pve_machine_parse(v->cfg->conf.machine, v->ostype, &sim_qemu, &m,
-			      NULL, 0))
-		m.version = sim_qemu;
-
-	for (size_t i = 0; i < v->cfg->n_nets && n < max; i++, n++) {
-		const struct pve_net *net = &v->cfg->nets[i];
-
-		snprintf(nics[n].name, sizeof(nics[n].name), "net%u", net->index);
-		snprintf(nics[n].model, sizeof(nics[n].model), "%s",
-			 nic_guest_model(net->model, m.version.major,
-					 m.version.minor));
-		memcpy(nics[n].mac, net->mac, 6);
-		pve_guest_nic_pci(&v->cfg->conf, net->index, &nics[n].pci);
-	}
-	return n;
-}
-
-static void env_log(void *opaque, const char *msg)
-{
-	struct sim_vm *v = opaque;
-
-	g_string_append_printf(v->sim->log, "%12.6f %s: %s\n",
-			       (double)ns_loop_now(v->sim->loop) / 1e9,
-			       v->cfg->name, msg);
-}
-
-static void env_serial(void *opaque, unsigned port, const uint8_t *buf,
-		       size_t len)
-{
-	struct sim_vm *v = opaque;
-
-	run_serial_send(v->sim, (int)(v - v->sim->vms), port, buf, len);
-}
-
-static const struct target_env_ops sim_env = {
-	.send = env_send, .cpuid_hypervisor = env_cpuid,
-	.list_nics = env_nics, .log = env_log, .serial_send = env_serial,
-};
-
-/* A frame for the VM arrives on one of its ports */
-struct nic_port {
-	struct sim_vm *vm;
-	unsigned nic;
-};
-
-static void vm_port_deliver(void *opaque, const uint8_t *f, size_t len)
-{
-	struct nic_port *np = opaque;
-
-	target_input(np->vm->t, np->nic, f, len);
-}
-
-void sim_event(struct sim *s, const char *text)
+static void sim_event(struct sim *s, const char *text)
 {
 	if (s->cap)
 		ns_pcapng_event(s->cap, ns_loop_now(s->loop), text);
 }
 
 /**
- * sim_power_on_event() - "power on VM boot=N nic=..." for the capture
- * @v:		the VM (its boots counter is advanced)
- * @extra:	appended (e.g. "accel=tcg"), may be NULL
+ * run_uses_bridge() - whether a scenario runs on the bridge backend
+ * @sc:		scenario (its backend key)
+ * @o:		run options (--backend wins)
+ *
+ * Return: true for bridge
  */
-void sim_power_on_event(struct sim_vm *v, const char *extra)
+bool run_uses_bridge(const struct scenario *sc, const struct run_opts *o)
 {
+	if (o->backend)
+		return !strcmp(o->backend, "bridge");
+	return !strcmp(sc->backend, "bridge");
+}
+
+/* The backends a scenario runs on, in build order: its networks (Linux
+ * bridges or netsim's switches), simulated and QEMU debuggees, serial
+ * links.  The only place that names them. */
+static void backends_choose(struct sim *s, const struct run_opts *o)
+{
+	s->be[RUN_NET].ops = run_uses_bridge(s->sc, o) ? &run_bridge_ops :
+							   &run_switch_ops;
+	s->be[RUN_SIM].ops = &run_sim_ops;
+	s->be[RUN_QEMU].ops = &run_qemu_ops;
+	s->be[RUN_SERIAL].ops = &run_serial_ops;
+}
+
+/* time: the loop is real when any backend in use needs it */
+static bool backends_real_clock(const struct sim *s, const struct run_opts *o)
+{
+	bool real = false;
+
+	for (size_t p = 0; p < RUN_PARTS; p++)
+		if (s->be[p].ops->real_clock)
+			real |= s->be[p].ops->real_clock(s->sc, o);
+	return real;
+}
+
+static int backend_build(struct sim *s, enum run_part p)
+{
+	return s->be[p].ops->build(&s->env, &s->be[p].b);
+}
+
+/* QEMUs before simulated VMs (they hold taps), the network last */
+static void backends_free(struct sim *s)
+{
+	for (size_t p = RUN_PARTS; p-- > 0;)
+		if (s->be[p].ops)
+			s->be[p].ops->free(s->be[p].b);
+}
+
+static void cb_event(void *opaque, const char *text)
+{
+	sim_event(opaque, text);
+}
+
+/* "power on VM boot=N nic=net0,MAC,PCI,BRIDGE ... ostype=X [extra]" */
+static void cb_power_on(void *opaque, size_t vm, unsigned boot,
+			const char *ostype, const char *extra)
+{
+	struct sim *s = opaque;
+	const struct sc_vm *c = &s->sc->vms[vm];
 	GString *e = g_string_new(NULL);
 	char mac[MAC_STRLEN], pci[16];
 
-	g_string_printf(e, "power on %s boot=%u", v->cfg->name, ++v->boots);
-	for (size_t i = 0; i < v->cfg->n_nets; i++) {
-		const struct pve_net *n = &v->cfg->nets[i];
+	g_string_printf(e, "power on %s boot=%u", c->name, boot);
+	for (size_t i = 0; i < c->n_nets; i++) {
+		const struct pve_net *n = &c->nets[i];
 		struct pci_addr a;
 
-		pve_guest_nic_pci(&v->cfg->conf, n->index, &a);
+		pve_guest_nic_pci(&c->conf, n->index, &a);
 		g_string_append_printf(e, " nic=net%u,%s,%s,%s", n->index,
 				       mac_str(n->mac, mac),
 				       pci_addr_str(&a, pci, sizeof(pci)), n->bridge);
 	}
-	g_string_append_printf(e, " ostype=%s%s%s", v->ostype, extra ? " " : "",
+	g_string_append_printf(e, " ostype=%s%s%s", ostype, extra ? " " : "",
 			       extra ? extra : "");
-	sim_event(v->sim, e->str);
+	sim_event(s, e->str);
 	g_string_free(e, TRUE);
 }
 
-static void power_on(struct sim_vm *v)
+static void cb_kd_said(void *opaque, const char *who,
+		       const struct kd_engine_out *o)
 {
-	sim_power_on_event(v, NULL);
-	target_power_on(v->t);
+	sim_kd_said(opaque, who, o);
 }
 
-static void power_cb(void *opaque)
+/* WinDbg opens its network port at [debugger] start; before that, the
+ * debuggee's packets go unanswered */
+static bool cb_debugger_listening(void *opaque)
 {
-	power_on(opaque);
+	return ((struct sim *)opaque)->dbg_net_open;
 }
 
-/* A power cycle (qm stop + qm start) restarts QEMU with the config's
- * current CPU flags; a reboot from inside the guest keeps the QEMU process
- * and its flags, so a changed ostype waits for the next power cycle. */
-static void reboot_cb(void *opaque)
+static uint64_t cb_kd_connected(void *opaque, bool serial)
 {
-	struct sim_vm *v = opaque;
-	bool guest = v->cfg->reboot_kind == SC_REBOOT_GUEST;
-	char text[80];
+	struct sim *s = opaque;
+	struct run_backend *be = &s->be[serial ? RUN_SERIAL : RUN_NET];
 
-	snprintf(text, sizeof(text), "power off %s%s", v->cfg->name,
-		 guest ? " reboot=guest" : "");
-	sim_event(v->sim, text);
-	target_power_off(v->t);
-	if (v->cfg->reboot_ostype[0] && !guest)
-		snprintf(v->ostype, sizeof(v->ostype), "%s", v->cfg->reboot_ostype);
-	else if (v->cfg->reboot_ostype[0])
-		g_string_append_printf(v->sim->log, "%s: ostype %s in the config; the "
-				       "guest reboot keeps QEMU's CPU flags (%s)\n",
-				       v->cfg->name, v->cfg->reboot_ostype, v->ostype);
-	power_on(v);
+	return be->b ? be->ops->kd_connected(be->b) : 0;
 }
+
+static int cb_net_attach(void *opaque, size_t vm, size_t nic,
+			 struct run_nic *out)
+{
+	struct sim *s = opaque;
+
+	return s->be[RUN_NET].ops->attach(s->be[RUN_NET].b, vm, nic, out);
+}
+
+static int cb_serial_attach(void *opaque, size_t vm, unsigned port,
+			    struct run_nic *out)
+{
+	struct sim *s = opaque;
+
+	return s->be[RUN_QEMU].ops->attach(s->be[RUN_QEMU].b, vm, port, out);
+}
+
+static void cb_serial_send(void *opaque, int vm, unsigned port,
+			   const uint8_t *buf, size_t len)
+{
+	struct sim *s = opaque;
+
+	if (s->be[RUN_SERIAL].b)
+		s->be[RUN_SERIAL].ops->serial_send(s->be[RUN_SERIAL].b, vm, port,
+						   buf, len);
+}
+
+static void cb_serial_input(void *opaque, size_t vm, unsigned port,
+			    const uint8_t *buf, size_t len)
+{
+	struct sim *s = opaque;
+
+	s->be[RUN_SIM].ops->serial_input(s->be[RUN_SIM].b, vm, port, buf, len);
+}
+
+static const struct run_cb run_cbs = {
+	.event = cb_event, .power_on = cb_power_on, .kd_said = cb_kd_said,
+	.debugger_listening = cb_debugger_listening,
+	.kd_connected = cb_kd_connected, .net_attach = cb_net_attach,
+	.serial_attach = cb_serial_attach, .serial_send = cb_serial_send,
+	.serial_input = cb_serial_input,
+};
 
 static void check_cb(void *opaque)
 {
@@ -220,13 +205,10 @@ static void check_cb(void *opaque)
 	bool all = true;
 
 	for (size_t i = 0; i < s->sc->n_vms; i++) {
-		struct sim_vm *v = &s->vms[i];
+		struct run_backend *be = &s->be[s->sc->vms[i].real ? RUN_QEMU :
+							     RUN_SIM];
 
-		if (v->cfg->real)
-			all &= run_vm_settled(v);
-		else
-			all &= target_settled(v->t) &&
-			       (!v->cfg->reboot_ns || v->boots > 1);
+		all &= be->ops->settled(be->b, i);
 	}
 	if ((all || s->held_at) && !s->settled_at)
 		s->settled_at = now;
@@ -235,26 +217,6 @@ static void check_cb(void *opaque)
 		return;
 	}
 	ns_timer_mod(s->check, now + NS_PER_S);
-}
-
-static void dbg_send(void *opaque, uint32_t ip, uint16_t port,
-		     const uint8_t *d, size_t len)
-{
-	struct sim *s = opaque;
-
-	ns_host_udp_send(s->dbg_host, s->sc->dbg.port, ip, port, d, len);
-}
-
-/**
- * sim_debugger_listening() - whether WinDbg has opened its port yet
- * ([debugger] start); before that, the debuggee's packets go unanswered
- * @s:		scenario
- *
- * Return: true once it listens
- */
-bool sim_debugger_listening(const struct sim *s)
-{
-	return s->dbg_net_open;
 }
 
 static void dbg_net_start_cb(void *opaque)
@@ -268,125 +230,12 @@ static void dbg_net_start_cb(void *opaque)
 	sim_event(s, text);
 }
 
-static void dbg_rx(void *opaque, const uint8_t mac[6], uint32_t sip,
-		   uint16_t sport, uint16_t dport, const uint8_t *data, size_t len)
-{
-	struct sim *s = opaque;
-
-	if (sim_debugger_listening(s))
-		debugger_input(s->dbg, sip, sport, data, len, ns_loop_now(s->loop));
-}
-
-static int networks_build(struct sim *s)
-{
-	const struct scenario *sc = s->sc;
-
-	for (size_t i = 0; i < sc->n_nets; i++) {
-		const struct sc_network *n = &sc->nets[i];
-		struct ns_slirp_config cfg = { n->network, n->netmask, n->gateway,
-					       0, n->dhcp };
-
-		s->sw[i] = ns_switch_new(s->loop, n->name);
-		if (!s->sw[i] || (s->cap && ns_pcapng_attach(s->cap, s->sw[i])))
-			return -ENOMEM;
-		if (!n->dhcp && !n->gateway)
-			continue;	/* a static network without a router */
-		s->slirp[i] = ns_slirp_new(s->sw[i], &cfg, s->err, sizeof(s->err));
-		if (!s->slirp[i])
-			return -EINVAL;
-	}
-	return 0;
-}
-
-static void dbg_kd(void *opaque, uint32_t ip, uint16_t port,
-		   const struct kd_engine_out *o, uint64_t now)
-{
-	char who[32], a[IP_STRLEN];
-
-	snprintf(who, sizeof(who), "%s:%u", ip_str(ip, a), port);
-	sim_kd_said(opaque, who, o);
-}
-
-static int debugger_build(struct sim *s)
-{
-	static const struct debugger_ops ops = { .send = dbg_send, .kd = dbg_kd };
-	struct kd_engine_cfg kd = sim_kd_cfg(s);
-	const struct sc_debugger *d = &s->sc->dbg;
-	size_t ni = sim_net_index(s->sc, d->network);
-	char text[96], ip[IP_STRLEN];
-
-	s->dbg_host = ns_host_new(s->sw[ni], "debugger", d->mac);
-	s->dbg = debugger_new(d->key, ns_loop_rng(s->loop), &ops, s);
-	if (!s->dbg_host || !s->dbg || debugger_set_kd(s->dbg, &kd, s->loop))
-		return -ENOMEM;
-	ns_host_set_addr(s->dbg_host, d->ip, s->sc->nets[ni].netmask,
-			 s->sc->nets[ni].gateway);
-	if (d->apipa_route)
-		ns_host_add_onlink(s->dbg_host, 0xa9fe0000u, 0xffff0000u);
-	ns_port_set_faults(ns_host_port(s->dbg_host), NS_DIR_IN, &d->faults);
-	ns_port_set_faults(ns_host_port(s->dbg_host), NS_DIR_OUT, &d->faults);
-	snprintf(text, sizeof(text), "debugger %s %s:%u", d->network,
-		 ip_str(d->ip, ip), d->port);
-	sim_event(s, text);
-	return ns_host_udp_bind(s->dbg_host, d->port, dbg_rx, s);
-}
-
-static int vm_build(struct sim *s, size_t i, struct nic_port *np)
-{
-	static const struct ns_port_ops ops = { .deliver = vm_port_deliver };
-	struct sim_vm *v = &s->vms[i];
-	const struct sc_vm *c = &s->sc->vms[i];
-
-	v->sim = s;
-	v->cfg = c;
-	snprintf(v->ostype, sizeof(v->ostype), "%s", c->ostype);
-	if (c->real)
-		return run_vm_build(v);
-	v->t = target_new(s->loop, &c->tc, &sim_env, v);
-	v->power = ns_timer_new(s->loop, power_cb, v);
-	v->reboot = ns_timer_new(s->loop, reboot_cb, v);
-	if (!v->t || !v->power || !v->reboot)
-		return -ENOMEM;
-	for (size_t n = 0; n < c->n_nets; n++) {
-		char name[40];
-
-		np[n] = (struct nic_port){ v, (unsigned)n };
-		snprintf(name, sizeof(name), "%s.net%u", c->name, c->nets[n].index);
-		v->ports[n] = ns_port_new(s->sw[sim_net_index(s->sc, c->nets[n].bridge)],
-					  name, &ops, &np[n]);
-		if (!v->ports[n])
-			return -ENOMEM;
-		ns_port_set_faults(v->ports[n], NS_DIR_IN, &c->faults);
-		ns_port_set_faults(v->ports[n], NS_DIR_OUT, &c->faults);
-		ns_port_set_down(v->ports[n], !pve_net_link_up(&c->nets[n]));
-		ns_port_set_vlan(v->ports[n], c->nets[n].tag);	/* 1-4094 */
-	}
-	ns_timer_mod(v->power, s->t0 + c->power_on_ns);
-	if (c->reboot_ns)
-		ns_timer_mod(v->reboot, s->t0 + c->reboot_ns);
-	return 0;
-}
-
 static void sim_free(struct sim *s)
 {
-	run_serial_free(s);
-	for (size_t i = 0; i < s->sc->n_vms; i++)
-		run_vm_free(&s->vms[i]);	/* QEMUs first: they hold taps */
-	run_bridge_free(s);
-	for (size_t i = 0; i < s->sc->n_vms; i++) {
-		target_free(s->vms[i].t);
-		ns_timer_free(s->vms[i].power);
-		ns_timer_free(s->vms[i].reboot);
-	}
+	backends_free(s);
 	ns_timer_free(s->check);
 	ns_timer_free(s->tick);
 	ns_timer_free(s->dbg_net_start);
-	debugger_free(s->dbg);
-	ns_host_free(s->dbg_host);
-	for (size_t i = 0; i < s->sc->n_nets; i++) {
-		ns_slirp_free(s->slirp[i]);
-		ns_switch_free(s->sw[i]);
-	}
 	ns_loop_free(s->loop);
 	g_string_free(s->log, TRUE);
 }
@@ -409,14 +258,49 @@ static void tick_cb(void *opaque)
 	ns_timer_mod(s->tick, ns_loop_now(s->loop) + NS_PER_S);
 }
 
+/* What every backend is given (struct run_env), once the loop, the
+ * results directory and the capture are there */
+static void env_fill(struct sim *s, const struct run_opts *o,
+		     struct scenario_result *r)
+{
+	s->env = (struct run_env){
+		.sc = s->sc, .opts = o, .results = r, .loop = s->loop,
+		.t0 = s->t0, .dir = s->dir, .cap = s->cap, .log = s->log,
+		.err = s->err, .err_len = sizeof(s->err),
+		.skip = s->skip, .skip_len = sizeof(s->skip),
+		.kd = sim_kd_cfg(s), .cb = &run_cbs, .opaque = s,
+	};
+}
+
+/* The network, then each VM on the backend of its kind (in the
+ * scenario's order), then the serial links (a QEMU's sockets are known) */
+static int backends_build(struct sim *s)
+{
+	if (backend_build(s, RUN_NET))
+		return -EINVAL;
+	if (backend_build(s, RUN_SIM) || backend_build(s, RUN_QEMU))
+		return -ENOMEM;
+	for (size_t i = 0; i < s->sc->n_vms; i++) {
+		struct run_backend *be = &s->be[s->sc->vms[i].real ? RUN_QEMU :
+							     RUN_SIM];
+
+		if (be->ops->vm_add(be->b, i))
+			return -ENOMEM;
+	}
+	if (backend_build(s, RUN_SERIAL))
+		return -EIO;
+	return 0;
+}
+
 static int sim_build(struct sim *s, const struct run_opts *o,
-		     struct scenario_result *r, struct nic_port np[][SC_MAX_NETS])
+		     struct scenario_result *r)
 {
 	char dir[600], err[256];
-	bool bridge = run_uses_bridge(s->sc, o), real = bridge;
+	bool real;
+	int rc;
 
-	for (size_t i = 0; i < s->sc->n_vms; i++)
-		real |= s->sc->vms[i].real;
+	backends_choose(s, o);
+	real = backends_real_clock(s, o);
 	s->loop = ns_loop_new(real ? NS_CLOCK_REAL : NS_CLOCK_VIRTUAL, r->seed);
 	s->results = r;
 	if (s->loop)
@@ -438,13 +322,9 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 	}
 	r->unwritten = false;
 	snprintf(s->dir, sizeof(s->dir), "%s", dir);
-	if (bridge ? run_bridge_build(s) : (networks_build(s) || debugger_build(s)))
-		return -EINVAL;
-	for (size_t i = 0; i < s->sc->n_vms; i++)
-		if (vm_build(s, i, np[i]))
-			return -ENOMEM;
-	if (run_serial_build(s))
-		return -EIO;
+	env_fill(s, o, r);
+	if ((rc = backends_build(s)))
+		return rc;
 	s->check = ns_timer_new(s->loop, check_cb, s);
 	s->dbg_net_start = ns_timer_new(s->loop, dbg_net_start_cb, s);
 	if (s->dbg_net_start && s->sc->dbg.start_ns)
@@ -488,7 +368,6 @@ static void log_write(struct sim *s, const struct run_opts *o)
 int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		 struct scenario_result *r)
 {
-	struct nic_port (*np)[SC_MAX_NETS] = calloc(SC_MAX_VMS, sizeof(*np));
 	struct sim s = { .sc = sc, .opts = o };
 	double t0 = wall_now();
 	bool stopped = false;
@@ -502,10 +381,9 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 	r->seed = run_scenario_seed(o->seed, sc);
 	if (run_requires_unmet(sc, o, r->reason, sizeof(r->reason))) {
 		r->verdict = V_SKIP;
-		free(np);
 		return 0;
 	}
-	rc = np ? sim_build(&s, o, r, np) : -ENOMEM;
+	rc = sim_build(&s, o, r);
 	if (!rc && o->pause_ns)
 		run_test_pause(o);
 	if (!rc && ns_loop_run(s.loop, s.t0 + sc->timeout_ns))
@@ -529,6 +407,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		r->unwritten = true;
 	}
 	s.cap = NULL;
+	s.env.cap = NULL;
 	if (s.log && !r->unwritten)
 		log_write(&s, o);
 	if (s.skip[0]) {
@@ -555,7 +434,6 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 	}
 	if (s.loop)
 		sim_free(&s);
-	free(np);
 	r->wall_s = wall_now() - t0;
 	return 0;
 }

@@ -23,6 +23,11 @@
  * when kdh dies (PR_SET_PDEATHSIG; dnsmasq stays root so it keeps it), and
  * the namespace, with every bridge and tap in it, goes with the last of
  * them.  A normal end deletes the links in one request first.
+ *
+ * May use: run_backend.h (the runner through env->cb), netsim's topo
+ * (libnl), switch and tap ports, libpcap, vm.c's process spawning,
+ * debugger.c.  Used by: run.c, through run_bridge_ops, when
+ * run_uses_bridge() says so.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,11 +39,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "harness/run/run_priv.h"
+#include "harness/run/run_backend.h"
+#include "kdh/debugger/debugger.h"
+#include "kdh/run/vm.h"
 #include "netsim/capfile.h"
 #include "netsim/ports.h"
+#include "netsim/switch.h"
 #include "netsim/topo.h"
-#include "kdh/run/vm.h"
 
 #define MAX_TAPS	(SC_MAX_VMS * SC_MAX_NETS)	/* the switches' taps are their ports' */
 
@@ -52,7 +59,9 @@ struct bnet {
 };
 
 struct sim_bridge {
-	struct sim *s;
+	const struct run_env *env;
+	struct ns_switch *sw[SC_MAX_NETWORKS];	/* for simulated VMs */
+	struct debugger *dbg;
 	struct ns_topo *topo;
 	struct bnet net[SC_MAX_NETWORKS];
 	int dbg_fd;
@@ -60,18 +69,11 @@ struct sim_bridge {
 	size_t n_taps;
 };
 
-/**
- * run_uses_bridge() - whether a scenario runs on the bridge backend
- * @sc:		scenario (its backend key)
- * @o:		run options (--backend wins)
- *
- * Return: true for bridge
- */
-bool run_uses_bridge(const struct scenario *sc, const struct run_opts *o)
+/* time: bridges, dnsmasq and the kernel take real time */
+static bool bridge_real_clock(const struct scenario *sc,
+			      const struct run_opts *o)
 {
-	if (o->backend)
-		return !strcmp(o->backend, "bridge");
-	return !strcmp(sc->backend, "bridge");
+	return true;
 }
 
 static int prefix_of(uint32_t mask)
@@ -83,7 +85,7 @@ static void on_frame(u_char *opaque, const struct pcap_pkthdr *h,
 		     const u_char *data)
 {
 	struct bnet *n = (struct bnet *)opaque;
-	struct sim *s = n->b->s;
+	const struct run_env *s = n->b->env;
 
 	if (s->cap)
 		ns_pcapng_packet(s->cap, n->iface, ns_loop_now(s->loop), data,
@@ -99,14 +101,14 @@ static void pcap_readable(void *opaque, int fd, short revents)
 
 static int capture_open(struct bnet *n)
 {
-	struct sim *s = n->b->s;
+	const struct run_env *s = n->b->env;
 	char perr[PCAP_ERRBUF_SIZE];
 
 	n->pc = pcap_create(n->name, perr);
 	if (!n->pc || pcap_set_snaplen(n->pc, 65535) ||
 	    pcap_set_immediate_mode(n->pc, 1) || pcap_activate(n->pc) ||
 	    pcap_setnonblock(n->pc, 1, perr) || pcap_get_selectable_fd(n->pc) < 0) {
-		snprintf(s->err, sizeof(s->err), "libpcap on %s: %s", n->name,
+		snprintf(s->err, s->err_len, "libpcap on %s: %s", n->name,
 			 n->pc ? pcap_geterr(n->pc) : perr);
 		return -EIO;
 	}
@@ -120,7 +122,7 @@ static int capture_open(struct bnet *n)
 static int dnsmasq_start(struct bnet *n, const struct sc_network *net,
 			 uint32_t gw)
 {
-	struct sim *s = n->b->s;
+	const struct run_env *s = n->b->env;
 	uint32_t last = (net->network | ~net->netmask) - 1;
 	char a[IP_STRLEN], z[IP_STRLEN], m[IP_STRLEN], g[IP_STRLEN], log[700];
 	GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
@@ -153,7 +155,7 @@ static int dnsmasq_start(struct bnet *n, const struct sc_network *net,
 					      s->dir, net->name));
 	g_ptr_array_add(argv, g_strdup("--log-dhcp"));
 	snprintf(log, sizeof(log), "%s/dnsmasq-%s.out", s->dir, net->name);
-	rc = vm_spawn(argv, log, &n->dnsmasq, s->err, sizeof(s->err));
+	rc = vm_spawn(argv, log, &n->dnsmasq, s->err, s->err_len);
 	g_ptr_array_unref(argv);
 	return rc;
 }
@@ -191,16 +193,16 @@ static int tap_keep(struct sim_bridge *b, int fd)
 /* netsim's switch for simulated VMs, joined to the bridge by a tap */
 static int switch_join(struct sim_bridge *b, size_t i)
 {
-	struct sim *s = b->s;
+	const struct run_env *s = b->env;
 	char name[16];
 	int fd;
 
 	snprintf(name, sizeof(name), "kdhsw%zu", i);
-	s->sw[i] = ns_switch_new(s->loop, s->sc->nets[i].name);
-	if (!s->sw[i] || ns_topo_tap_open(b->topo, name, &fd))
+	b->sw[i] = ns_switch_new(s->loop, s->sc->nets[i].name);
+	if (!b->sw[i] || ns_topo_tap_open(b->topo, name, &fd))
 		return -EIO;
 	if (ns_topo_port_add(b->topo, name, b->net[i].name, 0) ||
-	    !(b->net[i].swport = ns_tap_port_new(s->sw[i], fd, name))) {
+	    !(b->net[i].swport = ns_tap_port_new(b->sw[i], fd, name))) {
 		close(fd);
 		return -EIO;
 	}
@@ -209,8 +211,9 @@ static int switch_join(struct sim_bridge *b, size_t i)
 
 static int network_build(struct sim_bridge *b, size_t i)
 {
-	const struct sc_network *n = &b->s->sc->nets[i];
-	const struct sc_debugger *d = &b->s->sc->dbg;
+	const struct run_env *env = b->env;
+	const struct sc_network *n = &env->sc->nets[i];
+	const struct sc_debugger *d = &env->sc->dbg;
 	struct bnet *bn = &b->net[i];
 	uint32_t added[2], gw = n->gateway;
 	size_t n_added = 0;
@@ -220,10 +223,10 @@ static int network_build(struct sim_bridge *b, size_t i)
 	snprintf(bn->name, sizeof(bn->name), "vmbr%zu", i);
 	if (n->dhcp && !gw)
 		gw = n->network + 2;	/* as libslirp's default */
-	vlan = net_has_tag(b->s->sc, n->name);
+	vlan = net_has_tag(env->sc, n->name);
 	if (ns_topo_bridge_add(b->topo, bn->name, vlan)) {
 		if (vlan && ns_topo_unsupported(b->topo))
-			snprintf(b->s->skip, sizeof(b->s->skip), "tag= needs a VLAN-"
+			snprintf(env->skip, env->skip_len, "tag= needs a VLAN-"
 				 "aware bridge, and this kernel has no bridge VLAN "
 				 "filtering (CONFIG_BRIDGE_VLAN_FILTERING)");
 		return -EIO;
@@ -259,11 +262,11 @@ static void dbg_readable(void *opaque, int fd, short revents)
 	while ((n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
 			     &fl)) > 0) {
 		fl = sizeof(from);
-		if (!sim_debugger_listening(b->s))
+		if (!b->env->cb->debugger_listening(b->env->opaque))
 			continue;	/* WinDbg not opened yet */
-		debugger_input(b->s->dbg, ntohl(from.sin_addr.s_addr),
+		debugger_input(b->dbg, ntohl(from.sin_addr.s_addr),
 			       ntohs(from.sin_port), buf, (size_t)n,
-			       ns_loop_now(b->s->loop));
+			       ns_loop_now(b->env->loop));
 		fl = sizeof(from);
 	}
 }
@@ -275,105 +278,99 @@ static void dbg_kd(void *opaque, uint32_t ip, uint16_t port,
 	char who[32], a[IP_STRLEN];
 
 	snprintf(who, sizeof(who), "%s:%u", ip_str(ip, a), port);
-	sim_kd_said(b->s, who, o);
+	b->env->cb->kd_said(b->env->opaque, who, o);
 }
 
 static int debugger_open(struct sim_bridge *b)
 {
 	static const struct debugger_ops ops = { .send = dbg_send, .kd = dbg_kd };
-	struct sim *s = b->s;
-	struct kd_engine_cfg kd = sim_kd_cfg(s);
+	const struct run_env *s = b->env;
 	const struct sc_debugger *d = &s->sc->dbg;
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(d->port),
 				  .sin_addr.s_addr = htonl(d->ip) };
 	char text[96], ip[IP_STRLEN];
 
-	s->dbg = debugger_new(d->key, ns_loop_rng(s->loop), &ops, b);
+	b->dbg = debugger_new(d->key, ns_loop_rng(s->loop), &ops, b);
 	b->dbg_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (!s->dbg || debugger_set_kd(s->dbg, &kd, s->loop) || b->dbg_fd < 0 ||
+	if (!b->dbg || debugger_set_kd(b->dbg, &s->kd, s->loop) || b->dbg_fd < 0 ||
 	    bind(b->dbg_fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		snprintf(s->err, sizeof(s->err), "debugger socket %s:%u: %s",
+		snprintf(s->err, s->err_len, "debugger socket %s:%u: %s",
 			 ip_str(d->ip, ip), d->port, strerror(errno));
 		return -EIO;
 	}
 	snprintf(text, sizeof(text), "debugger %s %s:%u", d->network,
 		 ip_str(d->ip, ip), d->port);
-	sim_event(s, text);
+	s->cb->event(s->opaque, text);
 	return ns_loop_add_fd(s->loop, b->dbg_fd, POLLIN, dbg_readable, b,
 			      "debugger socket");
 }
 
-/**
- * run_bridge_build() - namespace, bridges, dnsmasq, capture, debugger
- * (instead of netsim's switches, libslirp and the in-process debugger host)
- * @s:		run being built (real-clock loop, capture open)
- *
- * Return: 0, or a negative errno with s->err set
- */
-int run_bridge_build(struct sim *s)
+/* build: namespace, bridges, dnsmasq, capture, debugger (instead of
+ * netsim's switches, libslirp and the in-process debugger host); the
+ * loop runs on the real clock */
+static int bridge_build(const struct run_env *s, void **out)
 {
 	struct sim_bridge *b = calloc(1, sizeof(*b));
 	char err[256];
 
+	*out = b;
 	if (!b)
 		return -ENOMEM;
-	s->bridge = b;
-	b->s = s;
+	b->env = s;
 	b->dbg_fd = -1;
 	if (ns_topo_netns_private(err, sizeof(err)) ||
 	    !(b->topo = ns_topo_open(err, sizeof(err)))) {
-		snprintf(s->err, sizeof(s->err), "%s", err);
+		snprintf(s->err, s->err_len, "%s", err);
 		return -EIO;
 	}
 	for (size_t i = 0; i < s->sc->n_nets; i++)
 		if (network_build(b, i)) {
 			if (!s->err[0])
-				snprintf(s->err, sizeof(s->err), "%s",
+				snprintf(s->err, s->err_len, "%s",
 					 ns_topo_error(b->topo));
 			return -EIO;
 		}
 	return debugger_open(b);
 }
 
-/**
- * run_bridge_vm_taps() - the taps of a `target = vm` VM, on their bridges
- * @v:		the VM
- * @vmid:	its id (tap<vmid>i<n>)
- * @fds:	netN's tap fd at index N (for QEMU's -netdev tap,fd=)
- *
- * Return: 0, or a negative errno with the run's error set
- */
-int run_bridge_vm_taps(struct sim_vm *v, unsigned vmid, int fds[PVE_MAX_NETS])
+/* attach: a simulated VM's NIC joins the switch on its bridge; a QEMU's
+ * gets a tap tap<vmid>i<n> on the bridge (for -netdev tap,fd=) */
+static int bridge_attach(void *opaque, size_t vm, size_t nic,
+			 struct run_nic *out)
 {
-	struct sim *s = v->sim;
-	struct sim_bridge *b = s->bridge;
+	struct sim_bridge *b = opaque;
+	const struct run_env *s = b->env;
+	const struct pve_net *n = &s->sc->vms[vm].nets[nic];
+	size_t ni = sc_net_index(s->sc, n->bridge);
+	char name[16];
+	int fd;
 
-	for (size_t i = 0; i < v->cfg->n_nets; i++) {
-		const struct pve_net *n = &v->cfg->nets[i];
-		char name[16];
-		int fd;
-
-		snprintf(name, sizeof(name), "tap%ui%u", vmid, n->index);
-		if (ns_topo_tap_open(b->topo, name, &fd) || tap_keep(b, fd) ||
-		    ns_topo_port_add(b->topo, name,
-				     b->net[sim_net_index(s->sc, n->bridge)].name,
-				     (uint16_t)n->tag)) {
-			snprintf(s->err, sizeof(s->err), "%s", ns_topo_error(b->topo));
-			return -EIO;
-		}
-		fds[n->index] = fd;
+	out->sw = b->sw[ni];
+	out->tap_fd = -1;
+	if (!s->sc->vms[vm].real)
+		return 0;
+	snprintf(name, sizeof(name), "tap%zui%u", 100 + vm, n->index);
+	if (ns_topo_tap_open(b->topo, name, &fd) || tap_keep(b, fd) ||
+	    ns_topo_port_add(b->topo, name, b->net[ni].name, (uint16_t)n->tag)) {
+		snprintf(s->err, s->err_len, "%s", ns_topo_error(b->topo));
+		return -EIO;
 	}
+	out->tap_fd = fd;
 	return 0;
 }
 
-/**
- * run_bridge_free() - stop dnsmasq, the captures and the debugger socket,
- * delete every link (QEMU must be stopped already)
- * @s:		run; no effect without the bridge backend
- */
-void run_bridge_free(struct sim *s)
+static uint64_t bridge_kd_connected(void *opaque)
 {
-	struct sim_bridge *b = s->bridge;
+	struct sim_bridge *b = opaque;
+
+	return debugger_stats(b->dbg)->connected;
+}
+
+/* free: dnsmasq, the captures and the debugger socket, every link (QEMU
+ * is stopped already), the switches */
+static void bridge_free(void *opaque)
+{
+	struct sim_bridge *b = opaque;
 
 	if (!b)
 		return;
@@ -382,21 +379,32 @@ void run_bridge_free(struct sim *s)
 
 		vm_stop(&n->dnsmasq);
 		if (n->pc) {
-			ns_loop_del_fd(s->loop, pcap_get_selectable_fd(n->pc));
+			ns_loop_del_fd(b->env->loop, pcap_get_selectable_fd(n->pc));
 			pcap_close(n->pc);
 		}
 		ns_tap_port_free(n->swport);
 	}
 	if (b->dbg_fd >= 0) {
-		ns_loop_del_fd(s->loop, b->dbg_fd);
+		ns_loop_del_fd(b->env->loop, b->dbg_fd);
 		close(b->dbg_fd);
 	}
 	if (b->topo && ns_topo_teardown(b->topo))
-		g_string_append_printf(s->log, "bridge teardown: %s\n",
+		g_string_append_printf(b->env->log, "bridge teardown: %s\n",
 				       ns_topo_error(b->topo));
 	for (size_t i = 0; i < b->n_taps; i++)
 		close(b->taps[i]);
 	ns_topo_close(b->topo);
+	debugger_free(b->dbg);
+	for (size_t i = 0; i < SC_MAX_NETWORKS; i++)
+		ns_switch_free(b->sw[i]);
 	free(b);
-	s->bridge = NULL;
 }
+
+const struct run_backend_ops run_bridge_ops = {
+	.name = "bridge",
+	.real_clock = bridge_real_clock,
+	.build = bridge_build,
+	.attach = bridge_attach,
+	.kd_connected = bridge_kd_connected,
+	.free = bridge_free,
+};

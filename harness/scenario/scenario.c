@@ -508,6 +508,22 @@ const struct sc_network *sc_network_find(const struct scenario *sc,
 	return NULL;
 }
 
+/**
+ * sc_net_index() - a network's index in the scenario
+ * @sc:		scenario
+ * @name:	the [network NAME]
+ *
+ * Return: its index in @sc->nets, 0 when none has that name (the checks
+ * made sure each name a VM or the debugger uses is there)
+ */
+size_t sc_net_index(const struct scenario *sc, const char *name)
+{
+	for (size_t i = 0; i < sc->n_nets; i++)
+		if (!strcmp(sc->nets[i].name, name))
+			return i;
+	return 0;
+}
+
 /** sc_in_group() - whether the scenario lists @group */
 bool sc_in_group(const struct scenario *sc, const char *group)
 {

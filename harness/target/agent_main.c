@@ -278,7 +278,7 @@ static void env_log(void *opaque, const char *msg)
 }
 
 /* Once a second until the KD script is played out, then the marker a VM
- * scenario waits for before it ends (run_vm_settled()) */
+ * scenario waits for before it ends (run_vm.c's qemu_settled()) */
 static void kd_watch(void *opaque)
 {
 	struct agent *a = opaque;

@@ -191,6 +191,7 @@ int scenario_load(const char *path, struct scenario *sc, char *err,
 const char *sc_metric_name(enum sc_metric m);
 const struct sc_network *sc_network_find(const struct scenario *sc,
 					 const char *name);
+size_t sc_net_index(const struct scenario *sc, const char *name);
 bool sc_in_group(const struct scenario *sc, const char *group);
 
 /**

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* run_backend.h - the backends behind one table: what the runner (run.c)
+ * gives a backend, what a backend may ask of the runner, and the table of
+ * operations each backend fills in
+ *
+ * May use: scenario.h, run.h, kd_engine.h, netsim's loop and capture.
+ * Used by: run.c (the runner) and the five backends, which include it
+ * and nothing else of the runner's (not run_priv.h):
+ *   run_switch.c	networks as netsim switches, the in-process debugger
+ *   run_bridge.c	networks as Linux bridges, the debugger on a socket
+ *   run_sim.c		simulated debuggees (target.c) on those networks
+ *   run_vm.c		debuggees in QEMU (the qemu backend)
+ *   run_serial.c	serial links and the serial debugger
+ *
+ * Theory of operation, in the manner of libslirp's SlirpCb: the runner
+ * fills a struct run_env (the scenario, the loop, the capture, where the
+ * log and the error go) and a struct run_cb (what a backend may ask of
+ * the runner, with its opaque), then builds one network backend (switch
+ * or bridge), the sim and qemu backends, then serial.  A backend needing
+ * another's part asks the runner through run_cb, which passes the
+ * question to whichever backend is in use: a debuggee NIC asks where it
+ * plugs in (cb->net_attach), the serial backend asks where a QEMU serves
+ * serialN (cb->serial_attach).  A Proxmox host or a cloud would be one
+ * more file filling in this table.
+ */
+#ifndef KDH_RUN_BACKEND_H
+#define KDH_RUN_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "kdh/debugger/kd_engine.h"
+#include "kdh/run/run.h"
+#include "kdh/scenario/scenario.h"
+#include "netsim/loop.h"
+#include "netsim/pcapng.h"
+
+/* Where a debuggee's NIC or serial port plugs in (struct run_cb) */
+struct run_nic {
+	struct ns_switch *sw;	/* the NIC's network as a netsim switch */
+	int tap_fd;		/* a QEMU NIC on a bridge: its tap, else -1 */
+	char sock[108];		/* a QEMU's serialN: the socket it serves */
+};
+
+/**
+ * struct run_cb - what a backend may ask of the runner (@opaque first)
+ * @event:		a harness event for the capture ("debugger ...")
+ * @power_on:		"power on VM boot=N nic=... ostype=X [extra]"
+ * @kd_said:		what a debuggee told a debugger's KD engine
+ * @debugger_listening:	whether WinDbg opened its network port yet
+ * @kd_connected:	debuggees the network (@serial: the serial)
+ *			debugger has a KD connection with
+ * @net_attach:		where NIC @nic of VM @vm plugs in
+ * @serial_attach:	where a QEMU serves VM @vm's serial@port
+ * @serial_send:	bytes from a simulated end (@vm or SC_DEBUGGER)
+ *			onto its serial link
+ * @serial_input:	bytes a serial link brings a simulated VM's port
+ */
+struct run_cb {
+	void (*event)(void *opaque, const char *text);
+	void (*power_on)(void *opaque, size_t vm, unsigned boot,
+			 const char *ostype, const char *extra);
+	void (*kd_said)(void *opaque, const char *who,
+			const struct kd_engine_out *o);
+	bool (*debugger_listening)(void *opaque);
+	uint64_t (*kd_connected)(void *opaque, bool serial);
+	int (*net_attach)(void *opaque, size_t vm, size_t nic,
+			  struct run_nic *out);
+	int (*serial_attach)(void *opaque, size_t vm, unsigned port,
+			     struct run_nic *out);
+	void (*serial_send)(void *opaque, int vm, unsigned port,
+			    const uint8_t *buf, size_t len);
+	void (*serial_input)(void *opaque, size_t vm, unsigned port,
+			     const uint8_t *buf, size_t len);
+};
+
+/**
+ * struct run_env - what every backend is given, filled in before the
+ * first build and alive until the last free
+ * @sc:		the scenario
+ * @opts:	the run's options (the accelerator cache)
+ * @results:	the scenario's result (a QEMU VM fills its vms[] entry)
+ * @loop:	the scenario's loop and clock
+ * @t0:		the loop's time at the start
+ * @dir:	the scenario's results directory
+ * @cap:	capture.pcapng; each backend adds its frames and interfaces
+ *		as it builds
+ * @log:	target.log's text
+ * @err:	the scenario's error (@err_len bytes)
+ * @skip:	a requirement found unmet while running (@skip_len bytes)
+ * @kd:		the scenario's [debugger] kd and on_break
+ * @cb:		the runner's callbacks, called with @opaque
+ */
+struct run_env {
+	const struct scenario *sc;
+	const struct run_opts *opts;
+	struct scenario_result *results;
+	struct ns_loop *loop;
+	uint64_t t0;
+	const char *dir;
+	struct ns_pcapng *cap;
+	GString *log;
+	char *err, *skip;
+	size_t err_len, skip_len;
+	struct kd_engine_cfg kd;
+	const struct run_cb *cb;
+	void *opaque;
+};
+
+/**
+ * struct run_backend_ops - one backend; it fills in only what it has
+ * @name:	"switch", "bridge", "sim", "qemu", "serial"
+ * @real_clock:	time: whether the scenario needs the real clock with
+ *		this backend (the loop is real if any backend says so)
+ * @build:	make the backend's state (*@b, set even on failure so that
+ *		@free undoes half-built state); 0 or a negative errno with
+ *		env->err (or env->skip) set where there is a reason
+ * @vm_add:	a debuggee backend: build VM @vm, one of its kind
+ * @attach:	a network backend: where NIC @port of VM @vm plugs in; the
+ *		qemu backend: where it serves VM @vm's serial@port
+ * @settled:	a debuggee backend: VM @vm has nothing more to do
+ * @kd_connected: a debugger's backend: debuggees it has KD with
+ * @serial_send: the serial backend: bytes from a simulated end
+ * @serial_input: the sim backend: bytes for a simulated VM's port
+ * @free:	undo @build; idempotent, copes with NULL
+ */
+struct run_backend_ops {
+	const char *name;
+	bool (*real_clock)(const struct scenario *sc, const struct run_opts *o);
+	int (*build)(const struct run_env *env, void **b);
+	int (*vm_add)(void *b, size_t vm);
+	int (*attach)(void *b, size_t vm, size_t port, struct run_nic *out);
+	bool (*settled)(void *b, size_t vm);
+	uint64_t (*kd_connected)(void *b);
+	void (*serial_send)(void *b, int vm, unsigned port, const uint8_t *buf,
+			    size_t len);
+	void (*serial_input)(void *b, size_t vm, unsigned port,
+			     const uint8_t *buf, size_t len);
+	void (*free)(void *b);
+};
+
+extern const struct run_backend_ops run_switch_ops, run_bridge_ops,
+	run_sim_ops, run_qemu_ops, run_serial_ops;
+
+#endif /* KDH_RUN_BACKEND_H */
