@@ -25,6 +25,11 @@
  * identical network-layer bytes within
  * AN_DUP_WINDOW_NS (tcpdump -i any sees a bridged frame on the tap and on
  * the bridge) are counted once, unless analysis_keep_duplicates() says not.
+ *
+ * Wing harness/analyze/ (docs/development.md): what a capture says, from
+ *   the wire alone; kdh analyze, kdh decode.
+ * Uses: netsim/, util/, kdnet/, cmd/.
+ * Used by: debugger/, result/, run/, watch/, bench/.
  */
 #include <math.h>
 #include <stdarg.h>

@@ -6,6 +6,11 @@
  * (AES-256-CBC decrypt + HMAC-SHA256 with pre-keyed contexts).  Rounds of
  * the two alternate so both see the same machine state; the best round of
  * each counts.  Benchmarks may read the clock; the event loop never does.
+ *
+ * Wing harness/bench/ (docs/development.md): kdh bench.
+ * Uses: netsim/, util/, kdnet/, cmd/, analyze/, platform/, target/,
+ *   debugger/, run/.
+ * Used by: nothing of the others.
  */
 #include <getopt.h>
 #include <stdio.h>

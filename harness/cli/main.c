@@ -1,5 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* main.c - the `kdh` command line: dispatch to subcommands, global help */
+/* main.c - the `kdh` command line: dispatch to subcommands, global help
+ *
+ * Wing harness/cli/ (docs/development.md): dispatch only: main, the command
+ *   table, help, man pages, completion.
+ * Uses: cmd/, and through its table (commands.h) the commands of every
+ *   wing below.
+ * Used by: nothing of the others.
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* cli.c - helpers shared by the `kdh` subcommands: errors, common options,
- * output paths checked before anything runs */
+ * output paths checked before anything runs
+ *
+ * Wing harness/cmd/ (docs/development.md): the frame every subcommand uses:
+ *   struct kdh_cmd, exit codes, option helpers.
+ * Uses: netsim/, kdnet/.
+ * Used by: analyze/, platform/, debugger/, scenario/, report/, run/,
+ *   watch/, bench/, cli/.
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>

@@ -21,6 +21,11 @@
  * A new session (a reboot, a lost reply) starts a new KD conversation.
  * With a loop (debugger_set_kd()), one timer sends an unacknowledged
  * packet of any session again when its engine says so.
+ *
+ * Wing harness/debugger/ (docs/development.md): the debugger host's side
+ *   and its KD engine; kdh listen, kdh serial-link.
+ * Uses: netsim/, util/, kdnet/, cmd/, analyze/.
+ * Used by: scenario/, run/, bench/.
  */
 #include <errno.h>
 #include <stdlib.h>

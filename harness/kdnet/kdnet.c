@@ -14,6 +14,11 @@
  * struct kdnet_cipher keeps one AES context per key and one HMAC context, all
  * keyed once: per packet only the IV is set and the MAC is re-initialised.
  * This is what keeps `kdh bench decode` close to raw OpenSSL.
+ *
+ * Wing harness/kdnet/ (docs/development.md): the wire: KDNET datagrams,
+ *   keys, control channel, KD packets, decoder.
+ * Uses: nothing of the others.
+ * Used by: cmd/, analyze/, platform/, target/, debugger/, run/, bench/.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -10,6 +10,11 @@
  * The Windows build decides which NIC models KDNET drives: the user's,
  * else the newest the ostype covers (winbuild_name.c), said in a first
  * "note" finding so no answer rests on a silent assumption.
+ *
+ * Wing harness/platform/ (docs/development.md): Proxmox and QEMU as they
+ *   are: vmconf, CPU models, machines, PCI, argv, bcdedit; kdh check.
+ * Uses: netsim/, util/, kdnet/, cmd/.
+ * Used by: target/, scenario/, result/, run/, watch/, bench/.
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -5,6 +5,11 @@
  * Every file is written atomically (write_file_atomic()).  Figures that do
  * not exist are null in JSON and "-" on the console, never 0: a VM without
  * a KD conversation has null KD counts, not zeros.
+ *
+ * Wing harness/report/ (docs/development.md): what a run tells: console,
+ *   TAP, JSON, JUnit, HTML, text, merge, baselines.
+ * Uses: util/, cmd/, result/.
+ * Used by: run/.
  */
 #include <inttypes.h>
 #include <math.h>

@@ -8,6 +8,11 @@
  * kd-VM.log next to the capture, and matched against the dbgprint ~
  * expectations.  A kd-VM.log that cannot be written makes the scenario
  * an ERROR (its results would be incomplete).
+ *
+ * Wing harness/result/ (docs/development.md): the results model run/ writes
+ *   and report/ reads; verdicts, provenance.
+ * Uses: netsim/, util/, analyze/, platform/, scenario/.
+ * Used by: report/, run/.
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -14,6 +14,12 @@
  * the scenario's timeout, or 5 s after every debuggee has settled.  Then
  * the capture file is read back and analysed exactly as `kdh analyze`
  * would: the verdict comes from the wire.
+ *
+ * Wing harness/run/ (docs/development.md): the runner: one scenario, pool,
+ *   stop, results dir, backends, QEMU, accelerator.
+ * Uses: netsim/, util/, kdnet/, cmd/, analyze/, platform/, target/,
+ *   debugger/, scenario/, result/, report/.
+ * Used by: bench/.
  */
 #include <errno.h>
 #include <math.h>

@@ -8,6 +8,11 @@
  * are unique, expectations name VMs) and defaults are filled in: the
  * debugger sits on the network of the first VM's first NIC at that VM's
  * hostip, with its key.
+ *
+ * Wing harness/scenario/ (docs/development.md): scenario files: INI,
+ *   sections, values, VM lines, expectations.
+ * Uses: netsim/, util/, cmd/, platform/, target/, debugger/.
+ * Used by: result/, run/.
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -23,6 +23,11 @@
  * silence it -- the seed article's sticky case, kept as a labelled
  * hypothesis (cfg.sticky_binding; a guest reboot that keeps the old CPU
  * flags explains the same observation, see run.c).
+ *
+ * Wing harness/target/ (docs/development.md): the simulated Windows
+ *   debuggee, and kdh-agent (the same model as a VM's /init).
+ * Uses: netsim/, util/, kdnet/, platform/.
+ * Used by: scenario/, run/, bench/.
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* fileio.c - result files are written atomically (a temporary file in the
- * same directory, fsync, rename); scratch trees are removed whole */
+ * same directory, fsync, rename); scratch trees are removed whole
+ *
+ * Wing harness/util/ (docs/development.md): files, JSON, text, sizes, value
+ *   syntaxes: helpers with no KDNET in them.
+ * Uses: netsim/.
+ * Used by: analyze/, platform/, target/, debugger/, scenario/, result/,
+ *   report/, run/, watch/, bench/.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>

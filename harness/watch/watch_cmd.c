@@ -16,6 +16,11 @@
  * file stays in order.  --replay FILE feeds a saved capture through
  * the same path, with the timer's ticks between its frames, to test the
  * rules without a VM.
+ *
+ * Wing harness/watch/ (docs/development.md): kdh watch: live diagnosis on a
+ *   Proxmox host.
+ * Uses: netsim/, util/, cmd/, analyze/, platform/.
+ * Used by: nothing of the others.
  */
 #include <errno.h>
 #include <getopt.h>
