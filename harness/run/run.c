@@ -61,20 +61,6 @@ static void sim_event(struct sim *s, const char *text)
 		ns_pcapng_event(s->cap, ns_loop_now(s->loop), text);
 }
 
-/**
- * run_uses_bridge() - whether a scenario runs on the bridge backend
- * @sc:		scenario (its backend key)
- * @o:		run options (--backend wins)
- *
- * Return: true for bridge
- */
-bool run_uses_bridge(const struct scenario *sc, const struct run_opts *o)
-{
-	if (o->backend)
-		return !strcmp(o->backend, "bridge");
-	return !strcmp(sc->backend, "bridge");
-}
-
 /* The backends a scenario runs on, in build order: its networks (Linux
  * bridges or netsim's switches), simulated and QEMU debuggees, serial
  * links.  The only place that names them. */

@@ -28,6 +28,20 @@ static bool kvm_device_works(const struct run_opts *o, char *why, size_t len)
 }
 
 /**
+ * run_uses_bridge() - whether a scenario runs on the bridge backend
+ * @sc:		scenario (its backend key)
+ * @o:		run options (--backend wins)
+ *
+ * Return: true for bridge
+ */
+bool run_uses_bridge(const struct scenario *sc, const struct run_opts *o)
+{
+	if (o->backend)
+		return !strcmp(o->backend, "bridge");
+	return !strcmp(sc->backend, "bridge");
+}
+
+/**
  * run_requires_unmet() - a requirement this machine does not meet makes
  * the scenario SKIP
  * @sc:		scenario (its requires key, its backend)
