@@ -21,7 +21,8 @@
  *
  * KDNET packets are taken in analyze_kdnet.c (sessions, captures started
  * mid-session, reboots), the address phase in analyze_addr.c, the outcome
- * word decided in analyze_outcome.c.  Frames with
+ * word decided in analyze_outcome.c; the records they all write (targets by
+ * MAC, their timelines, t0) are kept in analyze_model.c.  Frames with
  * identical network-layer bytes within
  * AN_DUP_WINDOW_NS (tcpdump -i any sees a bridged frame on the tap and on
  * the bridge) are counted once, unless analysis_keep_duplicates() says not.
@@ -32,8 +33,6 @@
  * Used by: debugger/, result/, run/, watch/, bench/.
  */
 #include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,85 +150,6 @@ void analysis_free(struct analysis *a)
 	g_hash_table_destroy(a->flows);
 	g_hash_table_destroy(a->nokey);
 	g_free(a);
-}
-
-/**
- * analysis_open_target() - the current boot's record of a NIC, or NULL
- * @a:		analysis
- * @mac:	the NIC
- *
- * Return: target or NULL
- */
-struct an_target *analysis_open_target(const struct analysis *a,
-				       const uint8_t mac[ETH_ALEN])
-{
-	return g_hash_table_lookup(a->open, mac);
-}
-
-/**
- * analysis_archive_mac() - a new boot of the NIC with @mac begins: what was
- * seen of it so far belongs to the earlier boot
- * @a:		analysis
- * @mac:	the NIC
- */
-void analysis_archive_mac(struct analysis *a, const uint8_t mac[ETH_ALEN])
-{
-	struct an_target *t = analysis_open_target(a, mac);
-
-	if (t) {
-		t->archived = true;
-		g_hash_table_remove(a->open, t->mac);
-	}
-}
-
-/**
- * an_target_get() - the current boot's record of a NIC, made on first sight
- * @a:		analysis
- * @mac:	the NIC
- * @now:	the frame's time (its first frame)
- *
- * Return: target, owned by @a
- */
-struct an_target *an_target_get(struct analysis *a, const uint8_t mac[ETH_ALEN],
-				uint64_t now)
-{
-	struct an_target *t = analysis_open_target(a, mac);
-
-	if (t)
-		return t;
-	t = g_new0(struct an_target, 1);
-	memcpy(t->mac, mac, ETH_ALEN);
-	t->first_frame_ns = now;
-	t->first_discover_ns = t->ack_ns = t->first_probe_ns = AN_NONE;
-	t->first_kdnet_ns = t->reply_ns = t->connect_ns = AN_NONE;
-	t->first_sent_ns = AN_NONE;
-	t->ack_pend_ns = t->first_nokey_ns[0] = t->first_nokey_ns[1] = AN_NONE;
-	t->events = g_array_new(FALSE, FALSE, sizeof(struct an_event));
-	t->announce_ns = g_array_new(FALSE, FALSE, sizeof(uint64_t));
-	g_ptr_array_add(a->targets, t);
-	g_hash_table_insert(a->open, t->mac, t);
-	return t;
-}
-
-/**
- * an_event_add() - a line of the NIC's timeline (past AN_MAX_EVENTS, counted)
- * @t:		target
- * @now:	its time
- * @fmt:	text
- */
-void an_event_add(struct an_target *t, uint64_t now, const char *fmt, ...)
-{
-	struct an_event ev = { .t_ns = now };
-	va_list ap;
-
-	if (t->events->len >= AN_MAX_EVENTS) {
-		t->events_dropped++;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
-	va_end(ap);
-	g_array_append_val(t->events, ev);
 }
 
 static void echo_take(struct analysis *a, const struct frame_view *v,
@@ -364,28 +284,6 @@ void analysis_feed(struct analysis *a, const struct cap_frame *f)
 }
 
 /**
- * analysis_t0() - the time all figures are measured from
- * @a:		analysis
- *
- * Return: the first "power on" event, else the first frame (AN_NONE if empty)
- */
-uint64_t analysis_t0(const struct analysis *a)
-{
-	return a->power_on_ns != AN_NONE ? a->power_on_ns : a->first_ns;
-}
-
-/**
- * analysis_has_power_on() - whether t0 is a harness "power on" event
- * @a:		analysis
- *
- * Return: true if the capture held a "power on" comment
- */
-bool analysis_has_power_on(const struct analysis *a)
-{
-	return a->power_on_ns != AN_NONE;
-}
-
-/**
  * analysis_frames() - frame counts
  * @a:		analysis
  * @bad:	output: frames with damaged headers, may be NULL
@@ -402,42 +300,6 @@ uint64_t analysis_frames(const struct analysis *a, uint64_t *bad,
 	if (duration_ns)
 		*duration_ns = a->first_ns != AN_NONE ? a->last_ns - a->first_ns : 0;
 	return a->frames;
-}
-
-/**
- * analysis_n_targets() - number of NICs found
- * @a:		analysis
- *
- * Return: count
- */
-size_t analysis_n_targets(const struct analysis *a)
-{
-	return a->targets->len;
-}
-
-/**
- * analysis_target() - one NIC, in order of first appearance
- * @a:		analysis
- * @i:		index below analysis_n_targets()
- *
- * Return: the target, owned by @a
- */
-const struct an_target *analysis_target(const struct analysis *a, size_t i)
-{
-	return g_ptr_array_index(a->targets, i);
-}
-
-/**
- * analysis_target_of() - the current boot's record of a NIC
- * @a:		analysis
- * @mac:	the NIC
- *
- * Return: the target, owned by @a, or NULL when the NIC has none (yet)
- */
-const struct an_target *analysis_target_of(const struct analysis *a,
-					   const uint8_t mac[ETH_ALEN])
-{
-	return analysis_open_target(a, mac);
 }
 
 static double span_s(uint64_t from, uint64_t to)

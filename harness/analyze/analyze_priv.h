@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* analyze_priv.h - the analysis state, shared by analyze.c (frames),
- * analyze_vm.c (harness events, per-VM results) and the files of each
- * concern (KDNET, the address phase, serial links, the KD conversation).
- * Not a public header. */
+ * analyze_model.c (the records all of them write), analyze_vm.c (harness
+ * events, per-VM results) and the files of each concern (KDNET, the address
+ * phase, serial links, the KD conversation).  Not a public header. */
 #ifndef KDH_ANALYZE_PRIV_H
 #define KDH_ANALYZE_PRIV_H
 
@@ -54,6 +54,10 @@ struct analysis {
 	uint64_t duplicates;
 };
 
+/* analyze_model.c: the records every taker writes (analysis_t0() and the
+ * other public accessors are in analyze.h) */
+struct an_target *analysis_open_target(const struct analysis *a,
+				       const uint8_t mac[ETH_ALEN]);
 void analysis_archive_mac(struct analysis *a, const uint8_t mac[ETH_ALEN]);
 struct an_target *an_target_get(struct analysis *a, const uint8_t mac[ETH_ALEN],
 				uint64_t now);
@@ -75,8 +79,6 @@ uint64_t an_lease_ns(const struct an_target *t, uint64_t end_ns, uint32_t *addr,
 		     bool *undecided);
 bool analysis_vm_nic_known(const struct analysis *a,
 			   const uint8_t mac[ETH_ALEN]);
-struct an_target *analysis_open_target(const struct analysis *a,
-				       const uint8_t mac[ETH_ALEN]);
 
 /* analyze_kd.c: the KD conversation of a debuggee */
 void an_kd_take(struct an_kd *kd, const struct kd_packet *p,
