@@ -29,90 +29,10 @@
  * Uses: netsim/, util/, kdnet/, platform/.
  * Used by: scenario/, run/, bench/.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness/target/target_priv.h"
-#include "kdh/platform/winbuild.h"
-
-static const uint64_t windows_dhcp_schedule[] = {
-	4 * NS_PER_S, 8 * NS_PER_S, 16 * NS_PER_S, 32 * NS_PER_S, 64 * NS_PER_S,
-};
-
-/** target_timing_default() - the documented defaults of every delay */
-void target_timing_default(struct target_timing *t)
-{
-	*t = (struct target_timing){
-		.kdnet_init_ns = 4 * NS_PER_S,
-		.dhcp_ns = windows_dhcp_schedule,
-		.n_dhcp = sizeof(windows_dhcp_schedule) / sizeof(uint64_t),
-		.dhcp_jitter_ns = NS_PER_S,
-		.dhcp_give_up_ns = 600 * NS_PER_S,
-		.announce_ns = 3 * NS_PER_S,
-		.os_boot_ns = 20 * NS_PER_S,
-		.os_ping_ns = NS_PER_S,
-		.os_pings = 3,
-		.driver_load_ns = 2 * NS_PER_MS,
-	};
-}
-
-/* A Windows 11 VM's first boot drivers after nt and hal: a guess from a
- * typical loaded-module list, not a measurement (docs/model.md) */
-static const char default_drivers[] = "ACPI.sys,pci.sys,partmgr.sys,"
-	"volmgr.sys,disk.sys,CLASSPNP.SYS,NDIS.SYS,kdnic.sys";
-
-/**
- * target_driver_name() - the file name of boot driver @i
- * @s:		the KD script
- * @i:		0 for the first driver after hal
- * @out:	"ACPI.sys", or "drv001.sys" when the script lists no names
- * @cap:	its size
- *
- * Return: 0, or -1 when @i is out of range or the name does not fit
- */
-int target_driver_name(const struct target_kd_script *s, unsigned i,
-		       char *out, size_t cap)
-{
-	const char *p = s->drivers;
-	size_t n;
-
-	if (i >= s->n_drivers || !cap)
-		return -1;
-	if (!*p)
-		return snprintf(out, cap, "drv%03u.sys", i + 1) < (int)cap ? 0 : -1;
-	for (; i && p; i--) {
-		p = strchr(p, ',');
-		p = p ? p + 1 : NULL;
-	}
-	if (!p)
-		return -1;
-	n = strcspn(p, ",");
-	if (n >= cap)
-		return -1;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return 0;
-}
-
-/** target_config_default() - port 50000, dhcp yes, the NICs of the default
- * Windows build (WIN_BUILD_DEFAULT), eight boot drivers, no breaks */
-void target_config_default(struct target_config *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->port = KDNET_DEFAULT_PORT;
-	c->dhcp = true;
-	c->netmask = 0xffffff00;
-	c->kdnet_version = 5;
-	c->windows_build = WIN_BUILD_DEFAULT;
-	c->sticky_binding = true;
-	c->n_models = win_build_models(c->windows_build, c->models,
-				       TARGET_MAX_MODELS);
-	target_timing_default(&c->timing);
-	snprintf(c->kd.drivers, sizeof(c->kd.drivers), "%s", default_drivers);
-	c->kd.n_drivers = 8;
-}
 
 static const char *const phase_names[] = {
 	[TP_OFF] = "off", [TP_FIRMWARE] = "firmware", [TP_NO_DEBUG] = "no-debug",
@@ -124,24 +44,6 @@ static const char *const phase_names[] = {
 const char *target_phase_name(enum target_phase p)
 {
 	return phase_names[p];
-}
-
-/**
- * target_log() - a diagnostic line through the environment (never measured)
- * @t:		target
- * @fmt:	message
- */
-void target_log(struct target *t, const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-
-	if (!t->ops.log)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	t->ops.log(t->opaque, msg);
 }
 
 static void uplink_deliver(void *opaque, const uint8_t *frame, size_t len)

@@ -2,8 +2,8 @@
 /* target_priv.h - the simulated debuggee's parts, shared by target.c
  * (lifecycle, NIC choice), target_addr.c (DHCP, RFC 3927, static),
  * target_kdnet.c (KDNET client), target_serial.c (KD on a COM port) and
- * target_kd.c (what Windows' KD does once connected, on either).  Not a
- * public header. */
+ * target_kd.c (what Windows' KD does once connected, on either) and
+ * target_log.c (their diagnostic lines).  Not a public header. */
 #ifndef KDH_TARGET_PRIV_H
 #define KDH_TARGET_PRIV_H
 
@@ -118,6 +118,7 @@ struct target {
 	uint8_t tx[2048];		/* a datagram sealed */
 };
 
+/* target_log.c: a diagnostic line (never measured) */
 void target_log(struct target *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void target_addr_start(struct target *t);
