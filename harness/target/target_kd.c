@@ -25,13 +25,13 @@
  * KD_RESET resets both ids, is answered with a RESET (unless it came
  * within TKD_RESEND_NS of ours: then it is the answer, and two RESETs
  * never ping-pong), and the packet in flight (or the request waited on)
- * goes again.  What the kernel reports, and when, is target_kd_script.c's.
+ * goes again.  What the kernel reports, and when, is target_kd_script.c's;
+ * what goes out (our packet in flight, its id, control packets) is
+ * target_kd_send.c's.
  * The model never sleeps: the resend and the script's steps are loop
  * timers.  On the simulator's network an answer can arrive while send()
  * still runs, so every state change is made before a packet goes out.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,76 +44,6 @@
 #define VERS_FLAG_MP		0x0001
 #define VERS_FLAG_PTR64		0x0004
 #define MACHINE_AMD64		0x8664
-
-/**
- * tkd_log() - a diagnostic line through the model's log
- * @kd:		KD state
- * @fmt:	message
- */
-void tkd_log(struct target_kd *kd, const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-
-	if (!kd->ops.log)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	kd->ops.log(kd->opaque, msg);
-}
-
-static void control(struct target_kd *kd, uint16_t type, uint32_t id)
-{
-	kd->link.send(kd->opaque, KD_LEADER_CONTROL, type, id, NULL, 0);
-}
-
-/* The timer first: the answer may come back within send() (an in-process
- * network delivers at once), and its ACK must find the timer to stop */
-static void transmit(struct target_kd *kd)
-{
-	ns_timer_mod(kd->resend_timer, ns_loop_now(kd->loop) + TKD_RESEND_NS);
-	kd->link.send(kd->opaque, KD_LEADER_DATA, kd->out.type, kd->out.id,
-		      kd->out.body, kd->out.len);
-}
-
-static void id_advance(struct target_kd *kd)
-{
-	kd->next_id = kd->link.toggle ? kd->next_id ^ 1u : kd->next_id + 2;
-}
-
-/* A new data packet of ours: the next id, in flight until acknowledged */
-static void send_new(struct target_kd *kd, const struct tkd_packet *p)
-{
-	if (&kd->out != p)
-		memcpy(&kd->out, p, sizeof(*p));
-	kd->out.id = kd->next_id;
-	id_advance(kd);
-	kd->pending = true;
-	transmit(kd);
-}
-
-/**
- * tkd_report() - the kernel sends a data packet and waits as it does
- * @kd:		KD state
- * @wait:	TKD_WAIT_ACK (DbgPrint), TKD_WAIT_CONTINUE (state change) or
- *		TKD_WAIT_FILE (FILE_IO request)
- * @type:	KD_TYPE_*
- * @body, @len:	the body (a negative @len: a builder failed, nothing sent)
- */
-void tkd_report(struct target_kd *kd, enum tkd_wait wait, uint16_t type,
-		const uint8_t *body, int len)
-{
-	if (len < 0 || (size_t)len > sizeof(kd->request.body)) {
-		tkd_log(kd, "KD: a %s body did not fit", kd_type_name(type));
-		return;
-	}
-	kd->request.type = type;
-	kd->request.len = (uint16_t)len;
-	memcpy(kd->request.body, body, (size_t)len);
-	kd->wait = wait;
-	send_new(kd, &kd->request);
-}
 
 /* The guest runs again: the script decides what comes next */
 static void resume(struct target_kd *kd)
@@ -140,9 +70,9 @@ static void acked(struct target_kd *kd)
 static void again(struct target_kd *kd)
 {
 	if (kd->pending)
-		transmit(kd);
+		tkd_transmit(kd);
 	else if (kd->wait == TKD_WAIT_CONTINUE || kd->wait == TKD_WAIT_FILE)
-		send_new(kd, &kd->request);
+		tkd_send_new(kd, &kd->request);
 }
 
 static void resend_cb(void *opaque)
@@ -168,12 +98,12 @@ static void on_control(struct target_kd *kd, const struct kd_packet *p)
 		if (!kd->reset_sent || now - kd->reset_at >= TKD_RESEND_NS) {
 			kd->reset_sent = true;	/* not the answer to ours */
 			kd->reset_at = now;
-			control(kd, KD_TYPE_RESET, 0);
+			tkd_control(kd, KD_TYPE_RESET, 0);
 		}
 		if (kd->pending) {
 			kd->out.id = kd->next_id;
-			id_advance(kd);
-			transmit(kd);
+			tkd_id_advance(kd);
+			tkd_transmit(kd);
 		} else {
 			again(kd);
 		}
@@ -194,7 +124,7 @@ static void reply(struct target_kd *kd, const struct kd_manip *req,
 	if (n < 0)
 		return;
 	p.len = (uint16_t)n;
-	send_new(kd, &p);
+	tkd_send_new(kd, &p);
 }
 
 static void get_version(struct target_kd *kd, const struct kd_manip *req)
@@ -293,19 +223,19 @@ void target_kd_input(struct target_kd *kd, const struct kd_packet *p)
 	if (p->leader != KD_LEADER_DATA)
 		return;			/* a breakin: not modelled */
 	if (!p->checksum_ok) {
-		control(kd, KD_TYPE_RESEND, 0);
+		tkd_control(kd, KD_TYPE_RESEND, 0);
 		return;
 	}
 	dup = kd->have_rx && p->id == kd->rx_id;
 	if (kd->pending && !dup) {
 		acked(kd);		/* it answers: it has ours */
-		control(kd, KD_TYPE_RESEND, 0);
+		tkd_control(kd, KD_TYPE_RESEND, 0);
 		return;
 	}
 	/* A retransmission proves nothing about ours (its sender may have
 	 * missed our ACK and our answer alike): ACKed again, ours stays in
 	 * flight, as NT kdcom's KdpReceivePacket does */
-	control(kd, KD_TYPE_ACKNOWLEDGE, p->id);
+	tkd_control(kd, KD_TYPE_ACKNOWLEDGE, p->id);
 	if (dup)
 		return;			/* sent again: taken already */
 	kd->have_rx = true;

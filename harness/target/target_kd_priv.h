@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* target_kd_priv.h - the debuggee's KD, shared by target_kd.c (packets,
- * waits, manipulate requests) and target_kd_script.c (what the kernel
- * reports next, and when).  Not a public header. */
+ * waits, manipulate requests), target_kd_script.c (what the kernel
+ * reports next, and when) and target_kd_send.c (what goes out).  Not a
+ * public header. */
 #ifndef KDH_TARGET_KD_PRIV_H
 #define KDH_TARGET_KD_PRIV_H
 
@@ -84,10 +85,17 @@ struct target_kd {
 	struct ns_timer *step_timer;
 };
 
+/* target_kd_send.c: what goes out */
 void tkd_log(struct target_kd *kd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void tkd_report(struct target_kd *kd, enum tkd_wait wait, uint16_t type,
 		const uint8_t *body, int len);
+void tkd_control(struct target_kd *kd, uint16_t type, uint32_t id);
+void tkd_transmit(struct target_kd *kd);
+void tkd_id_advance(struct target_kd *kd);
+void tkd_send_new(struct target_kd *kd, const struct tkd_packet *p);
+
+/* target_kd_script.c: what the kernel reports next */
 void tkd_script_reset(struct target_kd *kd, bool loads);
 void tkd_script_resumed(struct target_kd *kd);
 void tkd_script_step(void *opaque);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* target_priv.h - the simulated debuggee's parts, shared by target.c
  * (lifecycle, NIC choice), target_addr.c (DHCP, RFC 3927, static),
- * target_kdnet.c (KDNET client), target_serial.c (KD on a COM port) and
+ * target_kdnet.c (KDNET client), target_serial.c (KD on a COM port),
  * target_kd.c (what Windows' KD does once connected, on either) and
  * target_log.c (their diagnostic lines).  Not a public header. */
 #ifndef KDH_TARGET_PRIV_H
