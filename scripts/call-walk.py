@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """call-walk.py - how often a walk from run_pool() climbs back up, from objects
 
 Usage: call-walk.py BUILD [--root FUNC] [--list] [--back-only] [--calls-only]
