@@ -89,6 +89,13 @@ static int backend_build(struct sim *s, enum run_part p)
 	return s->be[p].ops->build(&s->env, &s->be[p].b);
 }
 
+/* The debuggee backend of VM @vm's kind: QEMU for target = vm, else the
+ * simulated target; the one place that says which */
+static struct run_backend *vm_backend(struct sim *s, size_t vm)
+{
+	return &s->be[s->env.sc->vms[vm].real ? RUN_QEMU : RUN_SIM];
+}
+
 /* QEMUs before simulated VMs (they hold taps), the network last */
 static void backends_free(struct sim *s)
 {
@@ -159,9 +166,9 @@ static int cb_net_attach(void *opaque, size_t vm, size_t nic,
 static int cb_serial_attach(void *opaque, size_t vm, unsigned port,
 			    struct run_nic *out)
 {
-	struct sim *s = opaque;
+	struct run_backend *be = vm_backend(opaque, vm);
 
-	return s->be[RUN_QEMU].ops->attach(s->be[RUN_QEMU].b, vm, port, out);
+	return be->ops->attach(be->b, vm, port, out);
 }
 
 static void cb_serial_send(void *opaque, int vm, unsigned port,
@@ -177,9 +184,9 @@ static void cb_serial_send(void *opaque, int vm, unsigned port,
 static void cb_serial_input(void *opaque, size_t vm, unsigned port,
 			    const uint8_t *buf, size_t len)
 {
-	struct sim *s = opaque;
+	struct run_backend *be = vm_backend(opaque, vm);
 
-	s->be[RUN_SIM].ops->serial_input(s->be[RUN_SIM].b, vm, port, buf, len);
+	be->ops->serial_input(be->b, vm, port, buf, len);
 }
 
 static const struct run_cb run_cbs = {
@@ -197,8 +204,7 @@ static void check_cb(void *opaque)
 	bool all = true;
 
 	for (size_t i = 0; i < s->env.sc->n_vms; i++) {
-		struct run_backend *be = &s->be[s->env.sc->vms[i].real ? RUN_QEMU :
-							     RUN_SIM];
+		struct run_backend *be = vm_backend(s, i);
 
 		all &= be->ops->settled(be->b, i);
 	}
@@ -274,8 +280,7 @@ static int backends_build(struct sim *s)
 	if (backend_build(s, RUN_SIM) || backend_build(s, RUN_QEMU))
 		return -ENOMEM;
 	for (size_t i = 0; i < s->env.sc->n_vms; i++) {
-		struct run_backend *be = &s->be[s->env.sc->vms[i].real ? RUN_QEMU :
-							     RUN_SIM];
+		struct run_backend *be = vm_backend(s, i);
 
 		if (be->ops->vm_add(be->b, i))
 			return -ENOMEM;
