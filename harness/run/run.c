@@ -163,12 +163,12 @@ static int cb_net_attach(void *opaque, size_t vm, size_t nic,
 	return s->be[RUN_NET].ops->attach(s->be[RUN_NET].b, vm, nic, out);
 }
 
-static int cb_serial_attach(void *opaque, size_t vm, unsigned port,
-			    struct run_nic *out)
+static int cb_serial_socket(void *opaque, size_t vm, unsigned port,
+			    char *path, size_t len)
 {
 	struct run_backend *be = vm_backend(opaque, vm);
 
-	return be->ops->attach(be->b, vm, port, out);
+	return be->ops->serial_socket(be->b, vm, port, path, len);
 }
 
 static void cb_serial_send(void *opaque, int vm, unsigned port,
@@ -193,7 +193,7 @@ static const struct run_cb run_cbs = {
 	.event = cb_event, .power_on = cb_power_on, .kd_said = cb_kd_said,
 	.debugger_listening = cb_debugger_listening,
 	.kd_connected = cb_kd_connected, .net_attach = cb_net_attach,
-	.serial_attach = cb_serial_attach, .serial_send = cb_serial_send,
+	.serial_socket = cb_serial_socket, .serial_send = cb_serial_send,
 	.serial_input = cb_serial_input,
 };
 

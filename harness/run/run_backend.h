@@ -20,7 +20,7 @@
  * another's part asks the runner through run_cb, which passes the
  * question to whichever backend is in use: a debuggee NIC asks where it
  * plugs in (cb->net_attach), the serial backend asks where a QEMU serves
- * serialN (cb->serial_attach).  A Proxmox host or a cloud would be one
+ * serialN (cb->serial_socket).  A Proxmox host or a cloud would be one
  * more file filling in this table.
  */
 #ifndef KDH_RUN_BACKEND_H
@@ -38,11 +38,10 @@
 #include "netsim/loop.h"
 #include "netsim/pcapng.h"
 
-/* Where a debuggee's NIC or serial port plugs in (struct run_cb) */
+/* Where a debuggee's NIC plugs in (cb->net_attach) */
 struct run_nic {
 	struct ns_switch *sw;	/* the NIC's network as a netsim switch */
 	int tap_fd;		/* a QEMU NIC on a bridge: its tap, else -1 */
-	char sock[108];		/* a QEMU's serialN: the socket it serves */
 };
 
 /**
@@ -54,7 +53,8 @@ struct run_nic {
  * @kd_connected:	debuggees the network (@serial: the serial)
  *			debugger has a KD connection with
  * @net_attach:		where NIC @nic of VM @vm plugs in
- * @serial_attach:	where a QEMU serves VM @vm's serial@port
+ * @serial_socket:	the unix socket a QEMU serves VM @vm's serial@port
+ *			on, into @path (@len bytes)
  * @serial_send:	bytes from a simulated end (@vm or SC_DEBUGGER)
  *			onto its serial link
  * @serial_input:	bytes a serial link brings a simulated VM's port
@@ -69,8 +69,8 @@ struct run_cb {
 	uint64_t (*kd_connected)(void *opaque, bool serial);
 	int (*net_attach)(void *opaque, size_t vm, size_t nic,
 			  struct run_nic *out);
-	int (*serial_attach)(void *opaque, size_t vm, unsigned port,
-			     struct run_nic *out);
+	int (*serial_socket)(void *opaque, size_t vm, unsigned port,
+			     char *path, size_t len);
 	void (*serial_send)(void *opaque, int vm, unsigned port,
 			    const uint8_t *buf, size_t len);
 	void (*serial_input)(void *opaque, size_t vm, unsigned port,
@@ -119,8 +119,10 @@ struct run_env {
  *		@free undoes half-built state); 0 or a negative errno with
  *		env->err (or env->skip) set where there is a reason
  * @vm_add:	a debuggee backend: build VM @vm, one of its kind
- * @attach:	a network backend: where NIC @port of VM @vm plugs in; the
- *		qemu backend: where it serves VM @vm's serial@port
+ * @attach:	a network backend: where NIC @nic of VM @vm plugs in
+ * @serial_socket: a debuggee backend whose VMs serve their serial ports
+ *		on unix sockets (qemu): VM @vm's serial@port's, into @path
+ *		(@len bytes); 0 or a negative errno
  * @settled:	a debuggee backend: VM @vm has nothing more to do
  * @kd_connected: a debugger's backend: debuggees it has KD with
  * @serial_send: the serial backend: bytes from a simulated end
@@ -132,7 +134,9 @@ struct run_backend_ops {
 	bool (*real_clock)(const struct scenario *sc, const struct run_opts *o);
 	int (*build)(const struct run_env *env, void **b);
 	int (*vm_add)(void *b, size_t vm);
-	int (*attach)(void *b, size_t vm, size_t port, struct run_nic *out);
+	int (*attach)(void *b, size_t vm, size_t nic, struct run_nic *out);
+	int (*serial_socket)(void *b, size_t vm, unsigned port, char *path,
+			     size_t len);
 	bool (*settled)(void *b, size_t vm);
 	uint64_t (*kd_connected)(void *b);
 	void (*serial_send)(void *b, int vm, unsigned port, const uint8_t *buf,

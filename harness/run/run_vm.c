@@ -475,14 +475,16 @@ static bool qemu_settled(void *b, size_t vm)
 	       kd_done;
 }
 
-/* attach: where QEMU serves VM @vm's serial@port, for a serial link */
-static int qemu_attach(void *b, size_t vm, size_t port, struct run_nic *out)
+/* serial_socket: where QEMU serves VM @vm's serial@port, for a serial
+ * link */
+static int qemu_serial_socket(void *b, size_t vm, unsigned port, char *path,
+			      size_t len)
 {
 	struct run_qemu *q = b;
 
 	if (!q->vms[vm])
 		return -EINVAL;
-	serial_path(q->vms[vm], (unsigned)port, out->sock, sizeof(out->sock));
+	serial_path(q->vms[vm], port, path, len);
 	return 0;
 }
 
@@ -523,7 +525,7 @@ const struct run_backend_ops run_qemu_ops = {
 	.real_clock = qemu_real_clock,
 	.build = qemu_build,
 	.vm_add = qemu_vm_add,
-	.attach = qemu_attach,
+	.serial_socket = qemu_serial_socket,
 	.settled = qemu_settled,
 	.free = qemu_free,
 };
