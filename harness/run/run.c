@@ -61,16 +61,58 @@ static void sim_event(struct sim *s, const char *text)
 		ns_pcapng_event(s->env.cap, ns_loop_now(s->env.loop), text);
 }
 
+/* The op a part's backend lacks, of those run.c calls on it
+ * (run_backend.h), or NULL */
+static const char *op_missing(enum run_part p, const struct run_backend_ops *o)
+{
+	if (!o->build)
+		return "build";
+	if (!o->free)
+		return "free";
+	if ((p == RUN_NET || p == RUN_SERIAL) && !o->kd_connected)
+		return "kd_connected";
+	if (p == RUN_NET && !o->attach)
+		return "attach";
+	if ((p == RUN_SIM || p == RUN_QEMU) && !o->vm_add)
+		return "vm_add";
+	if ((p == RUN_SIM || p == RUN_QEMU) && !o->settled)
+		return "settled";
+	if (p == RUN_SIM && !o->serial_input)
+		return "serial_input";
+	if (p == RUN_QEMU && !o->serial_socket)
+		return "serial_socket";
+	if (p == RUN_SERIAL && !o->serial_send)
+		return "serial_send";
+	return NULL;
+}
+
 /* The backends a scenario runs on, in build order: its networks (Linux
  * bridges or netsim's switches), simulated and QEMU debuggees, serial
  * links.  The only place that names them. */
 static void backends_choose(struct sim *s, const struct run_opts *o)
 {
 	s->be[RUN_NET].ops = run_uses_bridge(s->env.sc, o) ? &run_bridge_ops :
-							   &run_switch_ops;
+							       &run_switch_ops;
 	s->be[RUN_SIM].ops = &run_sim_ops;
 	s->be[RUN_QEMU].ops = &run_qemu_ops;
 	s->be[RUN_SERIAL].ops = &run_serial_ops;
+}
+
+/* A table without an op its part needs is a programming error: the
+ * scenario ends as ERROR saying so (checked once the results directory is
+ * there, so that its result.json can tell) */
+static int backends_check(struct sim *s)
+{
+	const char *op;
+
+	for (size_t p = 0; p < RUN_PARTS; p++)
+		if ((op = op_missing(p, s->be[p].ops))) {
+			snprintf(s->env.err, s->env.err_len, "backend %s has no "
+				 "%s operation (a bug in kdh)",
+				 s->be[p].ops->name, op);
+			return -EINVAL;
+		}
+	return 0;
 }
 
 /* time: the loop is real when any backend in use needs it */
@@ -96,11 +138,12 @@ static struct run_backend *vm_backend(struct sim *s, size_t vm)
 	return &s->be[s->env.sc->vms[vm].real ? RUN_QEMU : RUN_SIM];
 }
 
-/* QEMUs before simulated VMs (they hold taps), the network last */
+/* QEMUs before simulated VMs (they hold taps), the network last; those
+ * built only */
 static void backends_free(struct sim *s)
 {
 	for (size_t p = RUN_PARTS; p-- > 0;)
-		if (s->be[p].ops)
+		if (s->be[p].b)
 			s->be[p].ops->free(s->be[p].b);
 }
 
@@ -275,6 +318,10 @@ static void sim_init(struct sim *s, const struct scenario *sc,
  * scenario's order), then the serial links (a QEMU's sockets are known) */
 static int backends_build(struct sim *s)
 {
+	int rc;
+
+	if ((rc = backends_check(s)))
+		return rc;
 	if (backend_build(s, RUN_NET))
 		return -EINVAL;
 	if (backend_build(s, RUN_SIM) || backend_build(s, RUN_QEMU))
