@@ -11,6 +11,7 @@
  *   run_sim.c		simulated debuggees (target.c) on those networks
  *   run_vm.c		debuggees in QEMU (the qemu backend)
  *   run_serial.c	serial links and the serial debugger
+ * and run_debugger.c, the network debugger switch and bridge both run.
  *
  * Theory of operation, in the manner of libslirp's SlirpCb: the runner
  * fills a struct run_env (the scenario, the loop, the capture, where the
@@ -156,6 +157,26 @@ struct run_backend_ops {
 			     const uint8_t *buf, size_t len);
 	void (*free)(void *b);
 };
+
+/* The network debugger both network backends run (run_debugger.c) */
+struct debugger;
+typedef void (*run_debugger_send_fn)(void *opaque, uint32_t ip, uint16_t port,
+				     const uint8_t *dgram, size_t len);
+
+struct run_debugger {
+	const struct run_env *env;
+	struct debugger *dbg;		/* the KDNET endpoint, debugger.c */
+	run_debugger_send_fn send;	/* the backend's way to a debuggee */
+	void *opaque;			/* for @send */
+};
+
+int run_debugger_open(struct run_debugger *rd, const struct run_env *env,
+		      run_debugger_send_fn send, void *opaque);
+void run_debugger_announce(const struct run_debugger *rd);
+void run_debugger_input(struct run_debugger *rd, uint32_t ip, uint16_t port,
+			const uint8_t *data, size_t len);
+uint64_t run_debugger_connected(const struct run_debugger *rd);
+void run_debugger_close(struct run_debugger *rd);
 
 extern const struct run_backend_ops run_switch_ops, run_bridge_ops,
 	run_sim_ops, run_qemu_ops, run_serial_ops;
