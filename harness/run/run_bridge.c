@@ -333,7 +333,7 @@ static int bridge_attach(void *opaque, size_t vm, size_t nic,
 	out->tap_fd = -1;
 	if (!s->sc->vms[vm].real)
 		return 0;
-	snprintf(name, sizeof(name), "tap%zui%u", 100 + vm, n->index);
+	snprintf(name, sizeof(name), "tap%ui%u", sc_vm_vmid(vm), n->index);
 	if (ns_topo_tap_open(b->topo, name, &fd) || tap_keep(b, fd) ||
 	    ns_topo_port_add(b->topo, name, b->net[ni].name, (uint16_t)n->tag)) {
 		snprintf(s->err, s->err_len, "%s", ns_topo_error(b->topo));

@@ -20,18 +20,6 @@
  * a stall or a held break */
 _Static_assert(SETTLE_GRACE > AN_KD_STALL_NS, "the grace outlasts a stall");
 
-/* Real VMs take real time; a simulated run goes on to its timeout for
- * nothing, and shows there that the OS never starts */
-static bool real_time(const struct sim *s)
-{
-	const struct scenario *sc = s->env.sc;
-
-	for (size_t i = 0; i < sc->n_vms; i++)
-		if (sc->vms[i].real)
-			return true;
-	return false;
-}
-
 /**
  * sim_kd_said() - what a debuggee told the scenario's debugger: a guest
  * that will wait for good (a break held by `on_break = hold`, or, in a
@@ -63,8 +51,10 @@ void sim_kd_said(struct sim *s, const char *who, const struct kd_engine_out *o)
 				       "ends the scenario (a person would attach "
 				       "WinDbg now)\n", now, who);
 	}
+	/* real VMs only: a simulated run goes on to its timeout for nothing,
+	 * and shows there that the OS never starts */
 	if (o->note.waits && env->sc->dbg.kd_mode == KD_MODE_ACK_ONLY &&
-	    !s->held_at && real_time(s)) {
+	    !s->held_at && sc_has_real_vm(env->sc)) {
 		s->held_at = ns_loop_now(env->loop);
 		g_string_append_printf(env->log, "%12.6f debugger: %s waits for an "
 				       "answer; kd = ack-only never gives one, so "

@@ -89,7 +89,7 @@ static void vmconf_of(const struct vm_real *r, struct vmconf *vc)
 
 static unsigned vmid_of(const struct vm_real *r)
 {
-	return 100 + (unsigned)r->idx;
+	return sc_vm_vmid(r->idx);
 }
 
 /* The unix socket QEMU serves for serialN, as Proxmox's
@@ -377,10 +377,7 @@ struct run_qemu {
 /* time: QEMU runs in real time */
 static bool qemu_real_clock(const struct scenario *sc, const struct run_opts *o)
 {
-	for (size_t i = 0; i < sc->n_vms; i++)
-		if (sc->vms[i].real)
-			return true;
-	return false;
+	return sc_has_real_vm(sc);
 }
 
 static int qemu_build(const struct run_env *env, void **b)
