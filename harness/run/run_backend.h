@@ -56,8 +56,9 @@ struct run_nic {
  * @net_attach:		where NIC @nic of VM @vm plugs in
  * @serial_socket:	the unix socket a QEMU serves VM @vm's serial@port
  *			on, into @path (@len bytes)
- * @serial_send:	bytes from a simulated end (@vm or SC_DEBUGGER)
- *			onto its serial link
+ * @serial_send:	bytes from a simulated end onto its serial link; @vm
+ *			is an int, not a size_t like the other VM indexes,
+ *			because the debugger's end is SC_DEBUGGER (-1)
  * @serial_input:	bytes a serial link brings a simulated VM's port
  */
 struct run_cb {
@@ -72,8 +73,8 @@ struct run_cb {
 			  struct run_nic *out);
 	int (*serial_socket)(void *opaque, size_t vm, unsigned port,
 			     char *path, size_t len);
-	void (*serial_send)(void *opaque, int vm, unsigned port,
-			    const uint8_t *buf, size_t len);
+	void (*serial_send)(void *opaque, int vm /* or SC_DEBUGGER */,
+			    unsigned port, const uint8_t *buf, size_t len);
 	void (*serial_input)(void *opaque, size_t vm, unsigned port,
 			     const uint8_t *buf, size_t len);
 };
@@ -92,8 +93,11 @@ struct run_cb {
  * @log:	target.log's text
  * @err:	the scenario's error (@err_len bytes)
  * @skip:	a requirement found unmet while running (@skip_len bytes)
+ * @err_len:	@err's size
+ * @skip_len:	@skip's size
  * @kd:		the scenario's [debugger] kd and on_break
  * @cb:		the runner's callbacks, called with @opaque
+ * @opaque:	the runner's, for @cb
  */
 struct run_env {
 	const struct scenario *sc;
@@ -137,7 +141,8 @@ struct run_env {
  *		(@len bytes); 0 or a negative errno
  * @settled:	a debuggee backend: VM @vm has nothing more to do
  * @kd_connected: a debugger's backend: debuggees it has KD with
- * @serial_send: the serial backend: bytes from a simulated end
+ * @serial_send: the serial backend: bytes from a simulated end, @vm or
+ *		SC_DEBUGGER (hence an int: see struct run_cb)
  * @serial_input: the sim backend: bytes for a simulated VM's port
  * @free:	undo @build; idempotent, copes with NULL
  */
@@ -151,8 +156,8 @@ struct run_backend_ops {
 			     size_t len);
 	bool (*settled)(void *b, size_t vm);
 	uint64_t (*kd_connected)(void *b);
-	void (*serial_send)(void *b, int vm, unsigned port, const uint8_t *buf,
-			    size_t len);
+	void (*serial_send)(void *b, int vm /* or SC_DEBUGGER */, unsigned port,
+			    const uint8_t *buf, size_t len);
 	void (*serial_input)(void *b, size_t vm, unsigned port,
 			     const uint8_t *buf, size_t len);
 	void (*free)(void *b);

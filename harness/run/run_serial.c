@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "harness/run/run_backend.h"
 #include "kdh/analyze/analyze.h"

@@ -10,7 +10,6 @@
  * the sim or the qemu backend) is given its network's switch by attach.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "netsim/host.h"
