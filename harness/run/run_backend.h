@@ -117,16 +117,7 @@ struct run_env {
 
 /**
  * struct run_backend_ops - one backend, for one of the runner's four
- * parts; it fills in what its part needs and may leave the rest NULL.
- * The ops a part needs (run.c checks them when it picks the tables, and a
- * table missing one ends the scenario as ERROR naming backend and op):
- *   network (switch, bridge):	build, attach, kd_connected, free
- *   debuggees in this process (sim):
- *				build, vm_add, settled, serial_input, free
- *   debuggees in processes of their own (qemu):
- *				build, vm_add, settled, serial_socket, free
- *   serial links (serial):	build, serial_send, kd_connected, free
- * real_clock is optional everywhere (NULL: the virtual clock will do).
+ * parts; it fills in what its part needs and may leave the rest NULL
  * @name:	"switch", "bridge", "sim", "qemu", "serial" (in the error of a
  *		table that lacks an op)
  * @real_clock:	time: whether the scenario needs the real clock with
@@ -145,6 +136,16 @@ struct run_env {
  *		SC_DEBUGGER (hence an int: see struct run_cb)
  * @serial_input: the sim backend: bytes for a simulated VM's port
  * @free:	undo @build; idempotent, copes with NULL
+ *
+ * The ops a part needs (run.c checks them before the first build, and a
+ * table missing one ends the scenario as ERROR naming backend and op):
+ *   network (switch, bridge):	build, attach, kd_connected, free
+ *   debuggees in this process (sim):
+ *				build, vm_add, settled, serial_input, free
+ *   debuggees in processes of their own (qemu):
+ *				build, vm_add, settled, serial_socket, free
+ *   serial links (serial):	build, serial_send, kd_connected, free
+ * real_clock is optional everywhere (NULL: the virtual clock will do).
  */
 struct run_backend_ops {
 	const char *name;
