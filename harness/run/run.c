@@ -22,12 +22,9 @@
  * Used by: bench/.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <glib.h>
 
@@ -57,8 +54,33 @@ uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc)
 
 static void sim_event(struct sim *s, const char *text)
 {
-	if (s->cap)
-		ns_pcapng_event(s->cap, ns_loop_now(s->loop), text);
+	if (s->env.cap)
+		ns_pcapng_event(s->env.cap, ns_loop_now(s->env.loop), text);
+}
+
+/* The op a part's backend lacks, of those run.c calls on it
+ * (run_backend.h), or NULL */
+static const char *op_missing(enum run_part p, const struct run_backend_ops *o)
+{
+	if (!o->build)
+		return "build";
+	if (!o->free)
+		return "free";
+	if ((p == RUN_NET || p == RUN_SERIAL) && !o->kd_connected)
+		return "kd_connected";
+	if (p == RUN_NET && !o->attach)
+		return "attach";
+	if ((p == RUN_SIM || p == RUN_QEMU) && !o->vm_add)
+		return "vm_add";
+	if ((p == RUN_SIM || p == RUN_QEMU) && !o->settled)
+		return "settled";
+	if (p == RUN_SIM && !o->serial_input)
+		return "serial_input";
+	if (p == RUN_QEMU && !o->serial_socket)
+		return "serial_socket";
+	if (p == RUN_SERIAL && !o->serial_send)
+		return "serial_send";
+	return NULL;
 }
 
 /* The backends a scenario runs on, in build order: its networks (Linux
@@ -66,11 +88,28 @@ static void sim_event(struct sim *s, const char *text)
  * links.  The only place that names them. */
 static void backends_choose(struct sim *s, const struct run_opts *o)
 {
-	s->be[RUN_NET].ops = run_uses_bridge(s->sc, o) ? &run_bridge_ops :
-							   &run_switch_ops;
+	s->be[RUN_NET].ops = run_uses_bridge(s->env.sc, o) ? &run_bridge_ops :
+							       &run_switch_ops;
 	s->be[RUN_SIM].ops = &run_sim_ops;
 	s->be[RUN_QEMU].ops = &run_qemu_ops;
 	s->be[RUN_SERIAL].ops = &run_serial_ops;
+}
+
+/* A table without an op its part needs is a programming error: the
+ * scenario ends as ERROR saying so (checked once the results directory is
+ * there, so that its result.json can tell) */
+static int backends_check(struct sim *s)
+{
+	const char *op;
+
+	for (size_t p = 0; p < RUN_PARTS; p++)
+		if ((op = op_missing(p, s->be[p].ops))) {
+			snprintf(s->env.err, s->env.err_len, "backend %s has no "
+				 "%s operation (a bug in kdh)",
+				 s->be[p].ops->name, op);
+			return -EINVAL;
+		}
+	return 0;
 }
 
 /* time: the loop is real when any backend in use needs it */
@@ -80,7 +119,7 @@ static bool backends_real_clock(const struct sim *s, const struct run_opts *o)
 
 	for (size_t p = 0; p < RUN_PARTS; p++)
 		if (s->be[p].ops->real_clock)
-			real |= s->be[p].ops->real_clock(s->sc, o);
+			real |= s->be[p].ops->real_clock(s->env.sc, o);
 	return real;
 }
 
@@ -89,11 +128,19 @@ static int backend_build(struct sim *s, enum run_part p)
 	return s->be[p].ops->build(&s->env, &s->be[p].b);
 }
 
-/* QEMUs before simulated VMs (they hold taps), the network last */
+/* The debuggee backend of VM @vm's kind: QEMU for target = vm, else the
+ * simulated target; the one place that says which */
+static struct run_backend *vm_backend(struct sim *s, size_t vm)
+{
+	return &s->be[s->env.sc->vms[vm].real ? RUN_QEMU : RUN_SIM];
+}
+
+/* QEMUs before simulated VMs (they hold taps), the network last; those
+ * built only */
 static void backends_free(struct sim *s)
 {
 	for (size_t p = RUN_PARTS; p-- > 0;)
-		if (s->be[p].ops)
+		if (s->be[p].b)
 			s->be[p].ops->free(s->be[p].b);
 }
 
@@ -107,7 +154,7 @@ static void cb_power_on(void *opaque, size_t vm, unsigned boot,
 			const char *ostype, const char *extra)
 {
 	struct sim *s = opaque;
-	const struct sc_vm *c = &s->sc->vms[vm];
+	const struct sc_vm *c = &s->env.sc->vms[vm];
 	GString *e = g_string_new(NULL);
 	char mac[MAC_STRLEN], pci[16];
 
@@ -156,12 +203,12 @@ static int cb_net_attach(void *opaque, size_t vm, size_t nic,
 	return s->be[RUN_NET].ops->attach(s->be[RUN_NET].b, vm, nic, out);
 }
 
-static int cb_serial_attach(void *opaque, size_t vm, unsigned port,
-			    struct run_nic *out)
+static int cb_serial_socket(void *opaque, size_t vm, unsigned port,
+			    char *path, size_t len)
 {
-	struct sim *s = opaque;
+	struct run_backend *be = vm_backend(opaque, vm);
 
-	return s->be[RUN_QEMU].ops->attach(s->be[RUN_QEMU].b, vm, port, out);
+	return be->ops->serial_socket(be->b, vm, port, path, len);
 }
 
 static void cb_serial_send(void *opaque, int vm, unsigned port,
@@ -177,35 +224,34 @@ static void cb_serial_send(void *opaque, int vm, unsigned port,
 static void cb_serial_input(void *opaque, size_t vm, unsigned port,
 			    const uint8_t *buf, size_t len)
 {
-	struct sim *s = opaque;
+	struct run_backend *be = vm_backend(opaque, vm);
 
-	s->be[RUN_SIM].ops->serial_input(s->be[RUN_SIM].b, vm, port, buf, len);
+	be->ops->serial_input(be->b, vm, port, buf, len);
 }
 
 static const struct run_cb run_cbs = {
 	.event = cb_event, .power_on = cb_power_on, .kd_said = cb_kd_said,
 	.debugger_listening = cb_debugger_listening,
 	.kd_connected = cb_kd_connected, .net_attach = cb_net_attach,
-	.serial_attach = cb_serial_attach, .serial_send = cb_serial_send,
+	.serial_socket = cb_serial_socket, .serial_send = cb_serial_send,
 	.serial_input = cb_serial_input,
 };
 
 static void check_cb(void *opaque)
 {
 	struct sim *s = opaque;
-	uint64_t now = ns_loop_now(s->loop);
+	uint64_t now = ns_loop_now(s->env.loop);
 	bool all = true;
 
-	for (size_t i = 0; i < s->sc->n_vms; i++) {
-		struct run_backend *be = &s->be[s->sc->vms[i].real ? RUN_QEMU :
-							     RUN_SIM];
+	for (size_t i = 0; i < s->env.sc->n_vms; i++) {
+		struct run_backend *be = vm_backend(s, i);
 
 		all &= be->ops->settled(be->b, i);
 	}
 	if ((all || s->held_at) && !s->settled_at)
 		s->settled_at = now;
 	if (s->settled_at && now >= s->settled_at + SETTLE_GRACE) {
-		ns_loop_stop(s->loop);
+		ns_loop_stop(s->env.loop);
 		return;
 	}
 	ns_timer_mod(s->check, now + NS_PER_S);
@@ -218,7 +264,7 @@ static void dbg_net_start_cb(void *opaque)
 
 	s->dbg_net_open = true;
 	snprintf(text, sizeof(text), "network debugger start %s:%u",
-		 ip_str(s->sc->dbg.ip, ip), s->sc->dbg.port);
+		 ip_str(s->env.sc->dbg.ip, ip), s->env.sc->dbg.port);
 	sim_event(s, text);
 }
 
@@ -228,8 +274,8 @@ static void sim_free(struct sim *s)
 	ns_timer_free(s->check);
 	ns_timer_free(s->tick);
 	ns_timer_free(s->dbg_net_start);
-	ns_loop_free(s->loop);
-	g_string_free(s->log, TRUE);
+	ns_loop_free(s->env.loop);
+	g_string_free(s->env.log, TRUE);
 }
 
 static double wall_now(void)
@@ -246,35 +292,39 @@ static void tick_cb(void *opaque)
 {
 	struct sim *s = opaque;
 
-	s->opts->tick(s->opts->tick_opaque);
-	ns_timer_mod(s->tick, ns_loop_now(s->loop) + NS_PER_S);
+	s->env.opts->tick(s->env.opts->tick_opaque);
+	ns_timer_mod(s->tick, ns_loop_now(s->env.loop) + NS_PER_S);
 }
 
-/* What every backend is given (struct run_env), once the loop, the
- * results directory and the capture are there */
-static void env_fill(struct sim *s, const struct run_opts *o,
-		     struct scenario_result *r)
+/* What every backend is given (struct run_env): the loop, the results
+ * directory and the capture come as sim_build() makes them */
+static void sim_init(struct sim *s, const struct scenario *sc,
+		     const struct run_opts *o, struct scenario_result *r)
 {
+	memset(s, 0, sizeof(*s));
 	s->env = (struct run_env){
-		.sc = s->sc, .opts = o, .results = r, .loop = s->loop,
-		.t0 = s->t0, .dir = s->dir, .cap = s->cap, .log = s->log,
-		.err = s->err, .err_len = sizeof(s->err),
-		.skip = s->skip, .skip_len = sizeof(s->skip),
-		.kd = sim_kd_cfg(s), .cb = &run_cbs, .opaque = s,
+		.sc = sc, .opts = o, .results = r, .dir = s->dir_buf,
+		.err = s->err_buf, .err_len = sizeof(s->err_buf),
+		.skip = s->skip_buf, .skip_len = sizeof(s->skip_buf),
+		.cb = &run_cbs, .opaque = s,
 	};
+	s->env.kd = sim_kd_cfg(s);
 }
 
 /* The network, then each VM on the backend of its kind (in the
  * scenario's order), then the serial links (a QEMU's sockets are known) */
 static int backends_build(struct sim *s)
 {
+	int rc;
+
+	if ((rc = backends_check(s)))
+		return rc;
 	if (backend_build(s, RUN_NET))
 		return -EINVAL;
 	if (backend_build(s, RUN_SIM) || backend_build(s, RUN_QEMU))
 		return -ENOMEM;
-	for (size_t i = 0; i < s->sc->n_vms; i++) {
-		struct run_backend *be = &s->be[s->sc->vms[i].real ? RUN_QEMU :
-							     RUN_SIM];
+	for (size_t i = 0; i < s->env.sc->n_vms; i++) {
+		struct run_backend *be = vm_backend(s, i);
 
 		if (be->ops->vm_add(be->b, i))
 			return -ENOMEM;
@@ -293,43 +343,41 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 
 	backends_choose(s, o);
 	real = backends_real_clock(s, o);
-	s->loop = ns_loop_new(real ? NS_CLOCK_REAL : NS_CLOCK_VIRTUAL, r->seed);
-	s->results = r;
-	if (s->loop)
-		s->t0 = ns_loop_now(s->loop);
-	s->log = g_string_new(NULL);
-	if (!s->loop)
+	s->env.loop = ns_loop_new(real ? NS_CLOCK_REAL : NS_CLOCK_VIRTUAL, r->seed);
+	if (s->env.loop)
+		s->env.t0 = ns_loop_now(s->env.loop);
+	s->env.log = g_string_new(NULL);
+	if (!s->env.loop)
 		return -ENOMEM;
-	snprintf(dir, sizeof(dir), "%s/%s", o->results_dir, s->sc->name);
+	snprintf(dir, sizeof(dir), "%s/%s", o->results_dir, s->env.sc->name);
 	r->unwritten = true;		/* until its files are open */
 	if (g_mkdir_with_parents(dir, 0755)) {	/* unique: run_suite.c */
-		snprintf(s->err, sizeof(s->err), "%s: %s", dir, strerror(errno));
+		snprintf(s->env.err, s->env.err_len, "%s: %s", dir, strerror(errno));
 		return -EIO;
 	}
 	snprintf(r->capture, sizeof(r->capture), "%s/capture.pcapng", dir);
-	s->cap = ns_pcapng_open(r->capture, err, sizeof(err));
-	if (!s->cap) {
-		snprintf(s->err, sizeof(s->err), "%s", err);
+	s->env.cap = ns_pcapng_open(r->capture, err, sizeof(err));
+	if (!s->env.cap) {
+		snprintf(s->env.err, s->env.err_len, "%s", err);
 		return -EIO;
 	}
 	r->unwritten = false;
-	snprintf(s->dir, sizeof(s->dir), "%s", dir);
-	env_fill(s, o, r);
+	snprintf(s->dir_buf, sizeof(s->dir_buf), "%s", dir);
 	if ((rc = backends_build(s)))
 		return rc;
-	s->check = ns_timer_new(s->loop, check_cb, s);
-	s->dbg_net_start = ns_timer_new(s->loop, dbg_net_start_cb, s);
-	if (s->dbg_net_start && s->sc->dbg.start_ns)
-		ns_timer_mod(s->dbg_net_start, s->t0 + s->sc->dbg.start_ns);
+	s->check = ns_timer_new(s->env.loop, check_cb, s);
+	s->dbg_net_start = ns_timer_new(s->env.loop, dbg_net_start_cb, s);
+	if (s->dbg_net_start && s->env.sc->dbg.start_ns)
+		ns_timer_mod(s->dbg_net_start, s->env.t0 + s->env.sc->dbg.start_ns);
 	else
 		s->dbg_net_open = true;
 	if (!s->check)
 		return -ENOMEM;
-	ns_timer_mod(s->check, s->t0 + NS_PER_S);
-	if (o->tick && real && !(s->tick = ns_timer_new(s->loop, tick_cb, s)))
+	ns_timer_mod(s->check, s->env.t0 + NS_PER_S);
+	if (o->tick && real && !(s->tick = ns_timer_new(s->env.loop, tick_cb, s)))
 		return -ENOMEM;
 	if (s->tick)
-		ns_timer_mod(s->tick, s->t0 + NS_PER_S);
+		ns_timer_mod(s->tick, s->env.t0 + NS_PER_S);
 	run_budgets_set(s, o);
 	return 0;
 }
@@ -342,11 +390,11 @@ static void log_write(struct sim *s, const struct run_opts *o)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s/target.log", o->results_dir,
-		 s->sc->name);
-	rc = write_file_atomic(path, s->log->str, s->log->len);
-	if (rc && !s->results->unwritten)
-		snprintf(s->err, sizeof(s->err), "%s: %s", path, strerror(-rc));
-	s->results->unwritten |= rc != 0;
+		 s->env.sc->name);
+	rc = write_file_atomic(path, s->env.log->str, s->env.log->len);
+	if (rc && !s->env.results->unwritten)
+		snprintf(s->env.err, s->env.err_len, "%s: %s", path, strerror(-rc));
+	s->env.results->unwritten |= rc != 0;
 }
 
 /**
@@ -360,7 +408,7 @@ static void log_write(struct sim *s, const struct run_opts *o)
 int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		 struct scenario_result *r)
 {
-	struct sim s = { .sc = sc, .opts = o };
+	struct sim s;
 	double t0 = wall_now();
 	bool stopped = false;
 	int rc, cap_rc;
@@ -375,44 +423,44 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		r->verdict = V_SKIP;
 		return 0;
 	}
+	sim_init(&s, sc, o, r);
 	rc = sim_build(&s, o, r);
 	if (!rc && o->pause_ns)
 		run_test_pause(o);
-	if (!rc && ns_loop_run(s.loop, s.t0 + sc->timeout_ns))
-		snprintf(s.err, sizeof(s.err), "%s", ns_loop_error(s.loop));
-	s.kept |= !rc && ns_loop_end(s.loop) == NS_LOOP_WALL_LIMIT; /* budgets */
-	if (!rc && ns_loop_end(s.loop) == NS_LOOP_INTERRUPTED && !s.skip[0]) {
+	if (!rc && ns_loop_run(s.env.loop, s.env.t0 + sc->timeout_ns))
+		snprintf(s.env.err, s.env.err_len, "%s", ns_loop_error(s.env.loop));
+	s.kept |= !rc && ns_loop_end(s.env.loop) == NS_LOOP_WALL_LIMIT; /* budgets */
+	if (!rc && ns_loop_end(s.env.loop) == NS_LOOP_INTERRUPTED && !s.env.skip[0]) {
 		stopped = true;
 		sim_event(&s, "interrupted");
 	} else if (!rc) {	/* where the capture stops, even after silence */
 		sim_event(&s, "capture end");
 	}
-	if (s.loop)
-		r->sim_s = (double)(ns_loop_now(s.loop) - s.t0) / 1e9;
-	if (s.skip[0]) {
+	if (s.env.loop)
+		r->sim_s = (double)(ns_loop_now(s.env.loop) - s.env.t0) / 1e9;
+	if (s.env.skip[0]) {
 		r->verdict = V_SKIP;
-		snprintf(r->reason, sizeof(r->reason), "%s", s.skip);
+		snprintf(r->reason, sizeof(r->reason), "%s", s.env.skip);
 	}
-	if (s.cap && (cap_rc = ns_pcapng_close(s.cap))) {
-		snprintf(s.err, sizeof(s.err), "%s: %s", r->capture,
+	if (s.env.cap && (cap_rc = ns_pcapng_close(s.env.cap))) {
+		snprintf(s.env.err, s.env.err_len, "%s: %s", r->capture,
 			 strerror(-cap_rc));
 		r->unwritten = true;
 	}
-	s.cap = NULL;
 	s.env.cap = NULL;
-	if (s.log && !r->unwritten)
+	if (s.env.log && !r->unwritten)
 		log_write(&s, o);
-	if (s.skip[0]) {
+	if (s.env.skip[0]) {
 		;	/* said above */
 	} else if (s.kept && !r->unwritten) {
 		run_judge(sc, r);	/* what the capture kept; no verdict */
 		if (!r->unwritten)	/* else: the kd-VM.log it could not write */
-			snprintf(r->reason, sizeof(r->reason), "%s", s.err);
+			snprintf(r->reason, sizeof(r->reason), "%s", s.env.err);
 		r->verdict = V_ERROR;
 		r->failed = 0;
-	} else if (rc || s.err[0]) {
+	} else if (rc || s.env.err[0]) {
 		r->verdict = V_ERROR;
-		snprintf(r->reason, sizeof(r->reason), "%s", s.err[0] ? s.err :
+		snprintf(r->reason, sizeof(r->reason), "%s", s.env.err[0] ? s.env.err :
 			 strerror(-rc));
 	} else if (stopped) {
 		run_judge(sc, r);	/* the figures so far; no verdict */
@@ -424,7 +472,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 	} else {
 		run_judge(sc, r);
 	}
-	if (s.loop)
+	if (s.env.loop)
 		sim_free(&s);
 	r->wall_s = wall_now() - t0;
 	return 0;

@@ -26,7 +26,7 @@
  *
  * May use: run_backend.h (the runner through env->cb), netsim's topo
  * (libnl), switch and tap ports, libpcap, vm.c's process spawning,
- * debugger.c.  Used by: run.c, through run_bridge_ops, when
+ * run_debugger.c.  Used by: run.c, through run_bridge_ops, when
  * run_uses_bridge() says so.
  */
 #include <arpa/inet.h>
@@ -40,7 +40,6 @@
 #include <unistd.h>
 
 #include "harness/run/run_backend.h"
-#include "kdh/debugger/debugger.h"
 #include "kdh/run/vm.h"
 #include "netsim/capfile.h"
 #include "netsim/ports.h"
@@ -61,7 +60,7 @@ struct bnet {
 struct sim_bridge {
 	const struct run_env *env;
 	struct ns_switch *sw[SC_MAX_NETWORKS];	/* for simulated VMs */
-	struct debugger *dbg;
+	struct run_debugger dbg;
 	struct ns_topo *topo;
 	struct bnet net[SC_MAX_NETWORKS];
 	int dbg_fd;
@@ -262,45 +261,30 @@ static void dbg_readable(void *opaque, int fd, short revents)
 	while ((n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
 			     &fl)) > 0) {
 		fl = sizeof(from);
-		if (!b->env->cb->debugger_listening(b->env->opaque))
-			continue;	/* WinDbg not opened yet */
-		debugger_input(b->dbg, ntohl(from.sin_addr.s_addr),
-			       ntohs(from.sin_port), buf, (size_t)n,
-			       ns_loop_now(b->env->loop));
+		run_debugger_input(&b->dbg, ntohl(from.sin_addr.s_addr),
+				   ntohs(from.sin_port), buf, (size_t)n);
 		fl = sizeof(from);
 	}
 }
 
-static void dbg_kd(void *opaque, uint32_t ip, uint16_t port,
-		   const struct kd_engine_out *o, uint64_t now)
-{
-	struct sim_bridge *b = opaque;
-	char who[32], a[IP_STRLEN];
-
-	snprintf(who, sizeof(who), "%s:%u", ip_str(ip, a), port);
-	b->env->cb->kd_said(b->env->opaque, who, o);
-}
-
 static int debugger_open(struct sim_bridge *b)
 {
-	static const struct debugger_ops ops = { .send = dbg_send, .kd = dbg_kd };
 	const struct run_env *s = b->env;
 	const struct sc_debugger *d = &s->sc->dbg;
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(d->port),
 				  .sin_addr.s_addr = htonl(d->ip) };
-	char text[96], ip[IP_STRLEN];
+	char ip[IP_STRLEN];
+	int rc;
 
-	b->dbg = debugger_new(d->key, ns_loop_rng(s->loop), &ops, b);
+	rc = run_debugger_open(&b->dbg, s, dbg_send, b);
 	b->dbg_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (!b->dbg || debugger_set_kd(b->dbg, &s->kd, s->loop) || b->dbg_fd < 0 ||
+	if (rc || b->dbg_fd < 0 ||
 	    bind(b->dbg_fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		snprintf(s->err, s->err_len, "debugger socket %s:%u: %s",
 			 ip_str(d->ip, ip), d->port, strerror(errno));
 		return -EIO;
 	}
-	snprintf(text, sizeof(text), "debugger %s %s:%u", d->network,
-		 ip_str(d->ip, ip), d->port);
-	s->cb->event(s->opaque, text);
+	run_debugger_announce(&b->dbg);
 	return ns_loop_add_fd(s->loop, b->dbg_fd, POLLIN, dbg_readable, b,
 			      "debugger socket");
 }
@@ -349,7 +333,7 @@ static int bridge_attach(void *opaque, size_t vm, size_t nic,
 	out->tap_fd = -1;
 	if (!s->sc->vms[vm].real)
 		return 0;
-	snprintf(name, sizeof(name), "tap%zui%u", 100 + vm, n->index);
+	snprintf(name, sizeof(name), "tap%ui%u", sc_vm_vmid(vm), n->index);
 	if (ns_topo_tap_open(b->topo, name, &fd) || tap_keep(b, fd) ||
 	    ns_topo_port_add(b->topo, name, b->net[ni].name, (uint16_t)n->tag)) {
 		snprintf(s->err, s->err_len, "%s", ns_topo_error(b->topo));
@@ -363,7 +347,7 @@ static uint64_t bridge_kd_connected(void *opaque)
 {
 	struct sim_bridge *b = opaque;
 
-	return debugger_stats(b->dbg)->connected;
+	return run_debugger_connected(&b->dbg);
 }
 
 /* free: dnsmasq, the captures and the debugger socket, every link (QEMU
@@ -394,7 +378,7 @@ static void bridge_free(void *opaque)
 	for (size_t i = 0; i < b->n_taps; i++)
 		close(b->taps[i]);
 	ns_topo_close(b->topo);
-	debugger_free(b->dbg);
+	run_debugger_close(&b->dbg);
 	for (size_t i = 0; i < SC_MAX_NETWORKS; i++)
 		ns_switch_free(b->sw[i]);
 	free(b);

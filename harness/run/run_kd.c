@@ -20,16 +20,6 @@
  * a stall or a held break */
 _Static_assert(SETTLE_GRACE > AN_KD_STALL_NS, "the grace outlasts a stall");
 
-/* Real VMs take real time; a simulated run goes on to its timeout for
- * nothing, and shows there that the OS never starts */
-static bool real_time(const struct sim *s)
-{
-	for (size_t i = 0; i < s->sc->n_vms; i++)
-		if (s->sc->vms[i].real)
-			return true;
-	return false;
-}
-
 /**
  * sim_kd_said() - what a debuggee told the scenario's debugger: a guest
  * that will wait for good (a break held by `on_break = hold`, or, in a
@@ -43,27 +33,30 @@ static bool real_time(const struct sim *s)
  */
 void sim_kd_said(struct sim *s, const char *who, const struct kd_engine_out *o)
 {
-	double now = (double)(ns_loop_now(s->loop) - s->t0) / 1e9;
+	const struct run_env *env = &s->env;
+	double now = (double)(ns_loop_now(env->loop) - env->t0) / 1e9;
 	char bc[120];
 
 	if (o->bugcheck_seen) {
 		kd_bugcheck_text(&o->bugcheck, bc, sizeof(bc));
-		g_string_append_printf(s->log, "%12.6f debugger: %s %s: %s\n",
+		g_string_append_printf(env->log, "%12.6f debugger: %s %s: %s\n",
 				       now, who, o->bugcheck.boot_library ?
 				       "failed to boot (boot library)" :
 				       "bugchecked", bc);
 	}
 	if (o->event == KD_ENG_HELD && !s->held_at) {
-		s->held_at = ns_loop_now(s->loop);
-		g_string_append_printf(s->log, "%12.6f debugger: %s stopped at a "
+		s->held_at = ns_loop_now(env->loop);
+		g_string_append_printf(env->log, "%12.6f debugger: %s stopped at a "
 				       "break; on_break = hold keeps it there and "
 				       "ends the scenario (a person would attach "
 				       "WinDbg now)\n", now, who);
 	}
-	if (o->note.waits && s->sc->dbg.kd_mode == KD_MODE_ACK_ONLY &&
-	    !s->held_at && real_time(s)) {
-		s->held_at = ns_loop_now(s->loop);
-		g_string_append_printf(s->log, "%12.6f debugger: %s waits for an "
+	/* real VMs only: a simulated run goes on to its timeout for nothing,
+	 * and shows there that the OS never starts */
+	if (o->note.waits && env->sc->dbg.kd_mode == KD_MODE_ACK_ONLY &&
+	    !s->held_at && sc_has_real_vm(env->sc)) {
+		s->held_at = ns_loop_now(env->loop);
+		g_string_append_printf(env->log, "%12.6f debugger: %s waits for an "
 				       "answer; kd = ack-only never gives one, so "
 				       "it waits for good and the scenario ends\n",
 				       now, who);
@@ -73,7 +66,7 @@ void sim_kd_said(struct sim *s, const char *who, const struct kd_engine_out *o)
 /** sim_kd_cfg() - the scenario's [debugger] kd and on_break */
 struct kd_engine_cfg sim_kd_cfg(const struct sim *s)
 {
-	return (struct kd_engine_cfg){ .mode = s->sc->dbg.kd_mode,
-				       .on_break = s->sc->dbg.on_break };
+	return (struct kd_engine_cfg){ .mode = s->env.sc->dbg.kd_mode,
+				       .on_break = s->env.sc->dbg.on_break };
 }
 

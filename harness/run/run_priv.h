@@ -24,14 +24,13 @@ struct run_backend {
 };
 
 struct sim {
-	const struct scenario *sc;
-	const struct run_opts *opts;
-	struct scenario_result *results;
-	struct ns_loop *loop;
-	uint64_t t0;
-	char dir[600];			/* this scenario's results directory */
-	struct ns_pcapng *cap;
-	struct run_env env;		/* what every backend is given */
+	struct run_env env;		/* the scenario, its options, result,
+					   loop, capture, log, err and skip:
+					   every backend is given it */
+	char dir_buf[600];		/* env.dir: the scenario's results
+					   directory, "" until it is made */
+	char err_buf[300];		/* env.err's storage */
+	char skip_buf[400];		/* env.skip's storage */
 	struct run_backend be[RUN_PARTS];
 	struct ns_timer *dbg_net_start;	/* [debugger] start: WinDbg opened */
 	bool dbg_net_open;		/* network debugger listening */
@@ -40,11 +39,8 @@ struct sim {
 	uint64_t settled_at;
 	uint64_t held_at;		/* a guest waits for good: a break
 					   held, or kd = ack-only */
-	GString *log;
-	char err[300];
 	bool kept;			/* err is a budget that kept the capture
 					   readable: it is analysed */
-	char skip[400];			/* a requirement found unmet while running */
 };
 
 /* run_kd.c */

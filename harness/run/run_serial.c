@@ -14,13 +14,12 @@
  * May use: run_backend.h (the runner through env->cb), netsim's serial
  * line and relay, debugger_serial.c.  Used by: run.c, through
  * run_serial_ops, after the VMs are built (a real VM's socket path is
- * known then: cb->serial_attach asks the qemu backend); a simulated VM's
+ * known then: cb->serial_socket asks the qemu backend); a simulated VM's
  * bytes come in by serial_send and go out through cb->serial_input.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "harness/run/run_backend.h"
 #include "kdh/analyze/analyze.h"
@@ -182,15 +181,13 @@ static int link_open(struct run_serial *s, unsigned i)
 		return l->line ? 0 : -ENOMEM;
 	}
 	for (int e = 0; e < 2; e++) {
-		struct run_nic place;
-
 		spec[e] = "-";
 		if (!end_real(l, e))
 			continue;
-		if (env->cb->serial_attach(env->opaque, (size_t)l->cfg->vm[e],
-					   l->cfg->port[e], &place))
+		if (env->cb->serial_socket(env->opaque, (size_t)l->cfg->vm[e],
+					   l->cfg->port[e], path[e],
+					   sizeof(path[e])))
 			return -EIO;
-		snprintf(path[e], sizeof(path[e]), "%s", place.sock);
 		spec[e] = path[e];
 	}
 	l->relay = ns_relay_new(env->loop, spec, &rops, l, env->err,

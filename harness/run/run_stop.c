@@ -104,17 +104,18 @@ const char *run_signal_name(int sig)
 static void capture_full(void *opaque)
 {
 	struct sim *s = opaque;
+	const struct run_env *env = &s->env;
 	char size[32];
 
-	if (!s->err[0]) {
+	if (!env->err[0]) {
 		s->kept = true;		/* whole blocks: run.c analyses them */
-		snprintf(s->err, sizeof(s->err), "capture limit: capture.pcapng "
+		snprintf(env->err, env->err_len, "capture limit: capture.pcapng "
 			 "reached %s at %.3f s simulated (--max-capture); kept up "
-			 "to there", size_format(s->opts->max_capture, size,
+			 "to there", size_format(env->opts->max_capture, size,
 						 sizeof(size)),
-			 (double)(ns_loop_now(s->loop) - s->t0) / 1e9);
+			 (double)(ns_loop_now(env->loop) - env->t0) / 1e9);
 	}
-	ns_loop_stop(s->loop);
+	ns_loop_stop(env->loop);
 }
 
 /**
@@ -127,11 +128,11 @@ void run_budgets_set(struct sim *s, const struct run_opts *o)
 	sigset_t sigs;
 
 	if (o->max_capture)
-		ns_pcapng_set_limit(s->cap, o->max_capture, capture_full, s);
-	if (o->max_wall_ns && ns_loop_clock(s->loop) == NS_CLOCK_VIRTUAL)
-		ns_loop_set_wall_limit(s->loop, o->max_wall_ns);
+		ns_pcapng_set_limit(s->env.cap, o->max_capture, capture_full, s);
+	if (o->max_wall_ns && ns_loop_clock(s->env.loop) == NS_CLOCK_VIRTUAL)
+		ns_loop_set_wall_limit(s->env.loop, o->max_wall_ns);
 	run_signals_set(&sigs);
-	ns_loop_set_interrupt(s->loop, o->stop, &sigs);
+	ns_loop_set_interrupt(s->env.loop, o->stop, &sigs);
 }
 
 /**

@@ -4,16 +4,14 @@
  * host node on its network running the debugger endpoint
  *
  * May use: run_backend.h (the runner through env->cb), netsim's switch,
- * host and slirp node, debugger.c.  Used by: run.c, through
+ * host and slirp node, run_debugger.c.  Used by: run.c, through
  * run_switch_ops, for a scenario on the user backend (the default).
  * Every frame a switch sees goes to the capture; a debuggee's NIC (of
  * the sim or the qemu backend) is given its network's switch by attach.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 
-#include "kdh/debugger/debugger.h"
 #include "netsim/host.h"
 #include "netsim/pcapng.h"
 #include "netsim/slirp_node.h"
@@ -25,7 +23,7 @@ struct run_switch {
 	struct ns_switch *sw[SC_MAX_NETWORKS];
 	struct ns_slirp *slirp[SC_MAX_NETWORKS];
 	struct ns_host *dbg_host;
-	struct debugger *dbg;
+	struct run_debugger dbg;
 };
 
 static void dbg_send(void *opaque, uint32_t ip, uint16_t port,
@@ -40,10 +38,8 @@ static void dbg_rx(void *opaque, const uint8_t mac[6], uint32_t sip,
 		   uint16_t sport, uint16_t dport, const uint8_t *data, size_t len)
 {
 	struct run_switch *s = opaque;
-	const struct run_env *env = s->env;
 
-	if (env->cb->debugger_listening(env->opaque))
-		debugger_input(s->dbg, sip, sport, data, len, ns_loop_now(env->loop));
+	run_debugger_input(&s->dbg, sip, sport, data, len);
 }
 
 static int networks_build(struct run_switch *s)
@@ -68,27 +64,16 @@ static int networks_build(struct run_switch *s)
 	return 0;
 }
 
-static void dbg_kd(void *opaque, uint32_t ip, uint16_t port,
-		   const struct kd_engine_out *o, uint64_t now)
-{
-	struct run_switch *s = opaque;
-	char who[32], a[IP_STRLEN];
-
-	snprintf(who, sizeof(who), "%s:%u", ip_str(ip, a), port);
-	s->env->cb->kd_said(s->env->opaque, who, o);
-}
-
 static int debugger_build(struct run_switch *s)
 {
-	static const struct debugger_ops ops = { .send = dbg_send, .kd = dbg_kd };
 	const struct run_env *env = s->env;
 	const struct sc_debugger *d = &env->sc->dbg;
 	size_t ni = sc_net_index(env->sc, d->network);
-	char text[96], ip[IP_STRLEN];
+	int rc;
 
 	s->dbg_host = ns_host_new(s->sw[ni], "debugger", d->mac);
-	s->dbg = debugger_new(d->key, ns_loop_rng(env->loop), &ops, s);
-	if (!s->dbg_host || !s->dbg || debugger_set_kd(s->dbg, &env->kd, env->loop))
+	rc = run_debugger_open(&s->dbg, env, dbg_send, s);
+	if (!s->dbg_host || rc)
 		return -ENOMEM;
 	ns_host_set_addr(s->dbg_host, d->ip, env->sc->nets[ni].netmask,
 			 env->sc->nets[ni].gateway);
@@ -96,9 +81,7 @@ static int debugger_build(struct run_switch *s)
 		ns_host_add_onlink(s->dbg_host, 0xa9fe0000u, 0xffff0000u);
 	ns_port_set_faults(ns_host_port(s->dbg_host), NS_DIR_IN, &d->faults);
 	ns_port_set_faults(ns_host_port(s->dbg_host), NS_DIR_OUT, &d->faults);
-	snprintf(text, sizeof(text), "debugger %s %s:%u", d->network,
-		 ip_str(d->ip, ip), d->port);
-	env->cb->event(env->opaque, text);
+	run_debugger_announce(&s->dbg);
 	return ns_host_udp_bind(s->dbg_host, d->port, dbg_rx, s);
 }
 
@@ -131,7 +114,7 @@ static uint64_t switch_kd_connected(void *b)
 {
 	struct run_switch *s = b;
 
-	return debugger_stats(s->dbg)->connected;
+	return run_debugger_connected(&s->dbg);
 }
 
 static void switch_free(void *b)
@@ -140,7 +123,7 @@ static void switch_free(void *b)
 
 	if (!s)
 		return;
-	debugger_free(s->dbg);
+	run_debugger_close(&s->dbg);
 	ns_host_free(s->dbg_host);
 	for (size_t i = 0; i < s->env->sc->n_nets; i++) {
 		ns_slirp_free(s->slirp[i]);

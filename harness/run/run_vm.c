@@ -89,7 +89,7 @@ static void vmconf_of(const struct vm_real *r, struct vmconf *vc)
 
 static unsigned vmid_of(const struct vm_real *r)
 {
-	return 100 + (unsigned)r->idx;
+	return sc_vm_vmid(r->idx);
 }
 
 /* The unix socket QEMU serves for serialN, as Proxmox's
@@ -377,10 +377,7 @@ struct run_qemu {
 /* time: QEMU runs in real time */
 static bool qemu_real_clock(const struct scenario *sc, const struct run_opts *o)
 {
-	for (size_t i = 0; i < sc->n_vms; i++)
-		if (sc->vms[i].real)
-			return true;
-	return false;
+	return sc_has_real_vm(sc);
 }
 
 static int qemu_build(const struct run_env *env, void **b)
@@ -475,14 +472,16 @@ static bool qemu_settled(void *b, size_t vm)
 	       kd_done;
 }
 
-/* attach: where QEMU serves VM @vm's serial@port, for a serial link */
-static int qemu_attach(void *b, size_t vm, size_t port, struct run_nic *out)
+/* serial_socket: where QEMU serves VM @vm's serial@port, for a serial
+ * link */
+static int qemu_serial_socket(void *b, size_t vm, unsigned port, char *path,
+			      size_t len)
 {
 	struct run_qemu *q = b;
 
 	if (!q->vms[vm])
 		return -EINVAL;
-	serial_path(q->vms[vm], (unsigned)port, out->sock, sizeof(out->sock));
+	serial_path(q->vms[vm], port, path, len);
 	return 0;
 }
 
@@ -523,7 +522,7 @@ const struct run_backend_ops run_qemu_ops = {
 	.real_clock = qemu_real_clock,
 	.build = qemu_build,
 	.vm_add = qemu_vm_add,
-	.attach = qemu_attach,
+	.serial_socket = qemu_serial_socket,
 	.settled = qemu_settled,
 	.free = qemu_free,
 };

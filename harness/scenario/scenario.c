@@ -537,3 +537,28 @@ bool sc_in_group(const struct scenario *sc, const char *group)
 			return true;
 	return false;
 }
+
+/**
+ * sc_vm_vmid() - the Proxmox VMID kdh gives a scenario's VM: its QEMU's
+ * -id and socket names (<vmid>.serialN), its bridge taps (tap<vmid>iN)
+ * @vm:		its index in the scenario's VMs
+ *
+ * Return: 100 + @vm, the first VMID Proxmox hands out, then on
+ */
+unsigned sc_vm_vmid(size_t vm)
+{
+	return 100 + (unsigned)vm;
+}
+
+/**
+ * sc_has_real_vm() - whether a VM of the scenario really boots (target =
+ * vm): then its run takes real time
+ * @sc:		scenario
+ */
+bool sc_has_real_vm(const struct scenario *sc)
+{
+	for (size_t i = 0; i < sc->n_vms; i++)
+		if (sc->vms[i].real)
+			return true;
+	return false;
+}

@@ -193,6 +193,8 @@ const struct sc_network *sc_network_find(const struct scenario *sc,
 					 const char *name);
 size_t sc_net_index(const struct scenario *sc, const char *name);
 bool sc_in_group(const struct scenario *sc, const char *group);
+unsigned sc_vm_vmid(size_t vm);
+bool sc_has_real_vm(const struct scenario *sc);
 
 /**
  * struct sc_value - a measured figure, for sc_expect_eval()
