@@ -344,11 +344,10 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 	backends_choose(s, o);
 	real = backends_real_clock(s, o);
 	s->env.loop = ns_loop_new(real ? NS_CLOCK_REAL : NS_CLOCK_VIRTUAL, r->seed);
-	if (s->env.loop)
-		s->env.t0 = ns_loop_now(s->env.loop);
-	s->env.log = g_string_new(NULL);
 	if (!s->env.loop)
-		return -ENOMEM;
+		return -ENOMEM;	/* nothing else made: run_scenario frees nothing */
+	s->env.t0 = ns_loop_now(s->env.loop);
+	s->env.log = g_string_new(NULL);
 	snprintf(dir, sizeof(dir), "%s/%s", o->results_dir, s->env.sc->name);
 	r->unwritten = true;		/* until its files are open */
 	if (g_mkdir_with_parents(dir, 0755)) {	/* unique: run_suite.c */

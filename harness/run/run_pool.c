@@ -101,17 +101,26 @@ static void pool_tick(void *opaque)
 static int spawn(const struct scenario *sc, const struct run_opts *o,
 		 size_t i, struct child *c)
 {
-	int p[2];
-
+	int p[2], err;
+	sigset_t sigs, old;
 	pid_t parent = getpid();
 
 	if (pipe(p))
 		return -errno;
+	/* SIGINT and SIGTERM wait until the child has its own handlers: one
+	 * that came between fork() and them would kill it at once (the
+	 * parent's handler is SA_RESETHAND), and its scenario would leave
+	 * no result */
+	run_signals_set(&sigs);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
 	c->pid = fork();
+	err = errno;
+	if (c->pid != 0)
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	if (c->pid < 0) {
 		close(p[0]);
 		close(p[1]);
-		return -errno;
+		return -err;
 	}
 	if (c->pid == 0) {
 		struct scenario_result r;
@@ -123,6 +132,7 @@ static int spawn(const struct scenario *sc, const struct run_opts *o,
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (o->stop_by_signals)
 			run_signals_install(false);	/* every signal: finish */
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (getppid() != parent)
 			_exit(1);
 		run_scenario(&sc[i], o, &r);
@@ -159,6 +169,7 @@ static void collect(struct child *c, const struct scenario *sc,
 	if (got == sizeof(*r))
 		return;
 	memset(r, 0, sizeof(*r));
+	r->index = sc[c->index].index;
 	snprintf(r->name, sizeof(r->name), "%s", sc[c->index].name);
 	snprintf(r->file, sizeof(r->file), "%s", sc[c->index].file);
 	snprintf(r->description, sizeof(r->description), "%s",
