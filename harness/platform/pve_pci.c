@@ -189,7 +189,8 @@ int pve_pci_bridge_bus(const struct pve_pci_layout *l, unsigned n)
  * @pci:	output
  *
  * An unversioned machine is taken at QEMU 6.0, the oldest qemu-server
- * runs (the layout is the same from machine 2.3 on).
+ * runs (the layout is the same from machine 2.3 on).  A VMware VM's NICs
+ * have the address vmx_to_vmconf() decoded from their pciSlotNumber.
  *
  * Return: 0, or -EINVAL (N above 31, machine type unknown)
  */
@@ -203,6 +204,12 @@ int pve_guest_nic_pci(const struct vmconf *c, unsigned index,
 	char err[160];
 	int bus;
 
+	if (c->vmware) {	/* vmx_to_vmconf(): VMware's pciSlotNumber */
+		if (index >= PVE_MAX_NETS || !c->nic_pci_known[index])
+			return -EINVAL;
+		*pci = c->nic_pci[index];
+		return 0;
+	}
 	if (pve_net_slot(index, &s) ||
 	    pve_machine_of(c, &oldest, &m, err, sizeof(err)) ||
 	    pve_pci_layout_of(c, &m, &l))

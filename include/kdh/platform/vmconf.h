@@ -65,6 +65,8 @@ struct vmconf_efidisk {
  * @serial:	serialN values ("socket" or "/dev/..."), "" when absent
  * @args:	extra QEMU arguments
  * @notes:	"LINE: ..." for lines kept but ignored
+ * @vmware:	read from a VMware .vmx (vmx_to_vmconf()): no qemu-server
+ *		layout; each NIC's b.d.f is @nic_pci where @nic_pci_known
  */
 struct vmconf {
 	char file[256];
@@ -92,6 +94,9 @@ struct vmconf {
 	char args[4096];
 	char notes[VMCONF_NOTES][128];
 	size_t n_notes;
+	bool vmware;
+	struct pci_addr nic_pci[PVE_MAX_NETS];
+	bool nic_pci_known[PVE_MAX_NETS];
 };
 
 void vmconf_init(struct vmconf *c, const char *file);
