@@ -93,7 +93,7 @@ struct vmx_nic {
 	int slot_line;
 	struct pci_addr pci;
 	bool pci_known, pci_assumed;
-	char pci_why[200];
+	char pci_why[640];
 };
 
 enum vmx_serial_type { VMX_SER_DEVICE, VMX_SER_FILE, VMX_SER_PIPE,
