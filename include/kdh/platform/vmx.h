@@ -32,7 +32,7 @@ struct vmx_entry {
  * struct vmx - a .vmx file's lines, the last of each key (VMware's choice
  * for a key given twice is not documented; kdh keeps the last: a guess)
  * @file:	its name, for file:line messages
- * @e:		the entries in file order of their last line
+ * @e:		the entries, in the order of each key's first line
  * @n:		their count
  */
 struct vmx {
