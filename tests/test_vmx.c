@@ -6,7 +6,11 @@
 #include <glib.h>
 #include <string.h>
 
+#include "kdh/platform/check.h"
+#include "kdh/platform/pve_cpu.h"
+#include "kdh/platform/qemu_argv.h"
 #include "kdh/platform/pve_pci.h"
+#include "kdh/platform/winbuild.h"
 #include "kdh/platform/vmx.h"
 
 /* The lines that matter of a Windows 10 VM from Workstation's wizard,
@@ -257,4 +261,27 @@ Test(vmx, as_a_vmconf)
 	cr_assert_eq(pve_guest_nic_pci(&c, 0, &pci), 0);
 	cr_assert_str_eq(pci_addr_str(&pci, b, sizeof(b)), "3.0.0");
 	cr_assert_neq(pve_guest_nic_pci(&c, 1, &pci), 0);
+}
+
+Test(vmx, vmware_shows_its_own_cpuid_vendor_so_no_hyperv_finding)
+{
+	struct finding *f = g_new0(struct finding, CHECK_MAX_FINDINGS);
+	struct qemu_opts o = { .kvm = true };
+	struct check_ctx x;
+	struct vmx_vm vm;
+	struct vmconf c;
+	char err[256], vendor[13];
+	size_t n;
+
+	vm_of(win10, &vm);
+	cr_assert_eq(vmx_to_vmconf(&vm, &c, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(pve_guest_hv_vendor(&c, true, &o, NULL, vendor), 1);
+	cr_assert_str_eq(vendor, "VMwareVMware");
+	check_ctx_init(&x, WIN_BUILD_DEFAULT);
+	check_ctx_windows(&x, &c, NULL, err, sizeof(err));
+	n = kdh_check(&c, NULL, &x, f, CHECK_MAX_FINDINGS);
+	for (size_t i = 0; i < n; i++)
+		cr_assert_neq(f[i].level, FIND_BLOCK, "%s", f[i].text);
+	cr_assert_eq(kdh_check_debug_nic(&c, NULL, &x), 0);
+	g_free(f);
 }

@@ -274,8 +274,11 @@ void check_hv(const struct vmconf *c, const struct check_ctx *x,
 {
 	struct qemu_opts o = { .qemu = x->qemu };
 	char vendor[13], *cpu = NULL, *acpu;
-	int rc = pve_guest_hv_vendor(c, c->kvm, &o, &cpu, vendor);
+	int rc;
 
+	if (c->vmware)		/* "VMwareVMware", no qemu-server -cpu */
+		return;
+	rc = pve_guest_hv_vendor(c, c->kvm, &o, &cpu, vendor);
 	if (rc < 0) {
 		check_add(&f[(*n)++], FIND_WARN, "the cpu line cannot be built as "
 			  "qemu-server would: Hyper-V not judged");

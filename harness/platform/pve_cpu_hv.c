@@ -278,18 +278,27 @@ char *pve_cpu_argv(const struct vmconf *c, bool kvm, const struct qemu_opts *o)
  * @cpu:	output, g_malloc'd final -cpu value (may be NULL)
  * @vendor:	output, "" when none
  *
+ * A VMware VM (vmx_to_vmconf()) shows "VMwareVMware" whatever its guestOS
+ * (VMware KB 1009458; Linux's arch/x86/kernel/cpu/vmware.c looks for it):
+ * never Hyper-V's "Microsoft Hv", so its ostype brings no enlightenments.
+ *
  * Return: 1 when a vendor is shown, 0 when none, -EINVAL when qemu-server
  * would refuse the cpu line
  */
 int pve_guest_hv_vendor(const struct vmconf *c, bool kvm,
 			const struct qemu_opts *o, char **cpu, char vendor[13])
 {
-	char *built = pve_cpu_for_opts(c, kvm, o, NULL, 0), *final;
+	char *built, *final;
 	int rc;
 
 	vendor[0] = '\0';
 	if (cpu)
 		*cpu = NULL;
+	if (c->vmware) {
+		memcpy(vendor, "VMwareVMware", 13);
+		return 1;
+	}
+	built = pve_cpu_for_opts(c, kvm, o, NULL, 0);
 	if (!built)
 		return -EINVAL;
 	final = pve_cpu_final(c, built);
