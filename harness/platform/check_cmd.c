@@ -210,8 +210,9 @@ static int check_main(int argc, char **argv)
 const struct kdh_cmd kdh_cmd_check = {
 	.name = "check",
 	.summary = "what a VM config and its bcdedit settings mean for KDNET, with fixes",
-	.usage = "kdh check VMCONF|VMID [--bcdedit FILE] [--network static|dhcp] "
-		 "[--windows BUILD] [--config-dir DIR] [--verbose]",
+	.usage = "kdh check VMCONF|VMID|VM.vmx [DEBUGGER.vmx] [--bcdedit FILE]\n"
+		 "       [--network static|dhcp] [--windows BUILD] [--vmware] "
+		 "[--config-dir DIR]\n       [--verbose]",
 	.run = check_main,
 	.help =
 "A note on the Windows build assumed (--windows), then one finding per\n"
@@ -243,6 +244,24 @@ const struct kdh_cmd kdh_cmd_check = {
 "VM's n-th serialN port; missing, or not a socket to link with\n"
 "`kdh serial-link`, or a baud rate WinDbg must match.\n"
 "\n"
+"VMware Workstation: a .vmx (found by its content, or --vmware) gets the\n"
+"same kinds of findings, each fix a .vmx line or the setting's name in the\n"
+"VM settings: which ethernetN KDNET uses and the b.d.f the guest sees for\n"
+"its pciSlotNumber (160 is 3.0.0; before the first power-on the file has\n"
+"none and the address is a guess), whether VMware's DHCP serves it (NAT\n"
+"and host-only do; bridged: say --network), hostip the host's VMnet8\n"
+"address, Connect at power on, Secure Boot, VBS or nested virtualization\n"
+"(a note: unmeasured), a key given twice (kdh uses the last).  With\n"
+"debugtype SERIAL COMn is the n-th serialN port, and the wizard's printer\n"
+"(fileName thinprint) is serial0, so COM1; a named pipe to WinDbg on the\n"
+"host must be \"This end is the server\" and \"The other end is an\n"
+"application\", with \"Yield CPU on poll\", and kdh prints the WinDbg line.\n"
+"Two .vmx files are a VM<->VM serial pair, the debuggee's first, then the\n"
+"debugger VM's (debugtype SERIAL, debugport 1 unless --bcdedit says\n"
+"otherwise): the same pipe name, one end the server and the other the\n"
+"client, both \"The other end is a virtual machine\", and WinDbg inside\n"
+"the debugger VM on com:port=comM, without the pipe option.\n"
+"\n"
 "Options:\n"
 "  --bcdedit FILE     the output of `bcdedit /dbgsettings` or `bcdedit /enum\n"
 "                     {dbgsettings}` from the guest, UTF-8 or UTF-16 with its\n"
@@ -257,13 +276,18 @@ const struct kdh_cmd kdh_cmd_check = {
 "                     vmxnet3 26006; rtl8139 never).  Default: the newest\n"
 "                     the ostype covers (win10 19045, win11 26100, win8\n"
 "                     9600, else 26100), said on a first note line\n"
+"  --vmware           read the file as a VMware .vmx whatever its content\n"
 "  --config-dir DIR   where VMID.conf is when a VMID is given (default\n"
 "                     /etc/pve/qemu-server)\n"
 "  -v, --verbose      also list the config lines kept and ignored (disks,\n"
 "                     boot order, agent, ...)\n"
 "\n"
-"Exit status: 0 when nothing blocks KDNET, 1 otherwise, 2 for bad input.\n"
+"Exit status: 0 when nothing blocks KDNET, 1 otherwise, 2 for bad input\n"
+"(a malformed .vmx line is FILE:LINE).\n"
 "\n"
-"Example:\n"
-"  kdh check /etc/pve/qemu-server/100.conf --bcdedit dbg.txt --network static\n",
+"Examples:\n"
+"  kdh check /etc/pve/qemu-server/100.conf --bcdedit dbg.txt --network static\n"
+"  kdh check Win10.vmx --windows 19045\n"
+"  kdh check Win10.vmx --bcdedit dbg-serial.txt\n"
+"  kdh check Win10.vmx Debugger.vmx\n",
 };

@@ -94,10 +94,10 @@ static void port_printer(const struct vmx_vm *vm, unsigned long com, int port,
 		  "printer, and nothing reaches the debugger", com, port);
 	if (p >= 0)
 		check_fix(&f[*n], "remove the printer (VM settings: Printer > "
-			  "Remove, or delete the serial%d lines) so the pipe, now "
-			  "serial%d, is COM%lu (rename its lines serial%d), or keep it "
-			  "and bcdedit /set {dbgsettings} debugport %d (serial%d, the "
-			  "pipe, is COM%d)", port, p, com, port,
+			  "Remove, or delete the serial%d lines) and rename the "
+			  "pipe's serial%d lines serial%d, so it is COM%lu; or keep "
+			  "the printer and bcdedit /set {dbgsettings} debugport %d "
+			  "(serial%d, the pipe, is COM%d)", port, p, port, com,
 			  check_vmx_com_of(vm, p), p, check_vmx_com_of(vm, p));
 	else
 		check_fix(&f[*n], "remove the printer (VM settings: Printer > "
