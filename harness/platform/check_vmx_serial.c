@@ -267,9 +267,10 @@ static int pair_match(const struct vmx_vm *a, int pa, const struct vmx_vm *b,
 		if (!strcasecmp(s->file_name, name))
 			return i;
 		first = first < 0 ? i : first;
-		o += (size_t)snprintf(others + o, o < sizeof(others) ?
-				      sizeof(others) - o : 0, "%sserial%d %s",
-				      o ? ", " : "", i, s->file_name);
+		if (o < sizeof(others))
+			o += (size_t)snprintf(others + o, sizeof(others) - o,
+					      "%sserial%d %s", o ? ", " : "", i,
+					      s->file_name);
 	}
 	check_add(&f[*n], FIND_BLOCK, "the debuggee's serial%d is the pipe %s, "
 		  "but %s has %s%s: the two VMs never meet", pa, name,
