@@ -142,8 +142,9 @@ static void link_findings(const struct vmconf *c, int nic, struct finding *f,
 		    c->nets[nic].tag);
 }
 
-static void dhcp_finding(const struct dbgsettings *d, enum check_network net,
-			 struct finding *f)
+/** check_dhcp_finding() - dhcp yes/no against the network's DHCP server */
+void check_dhcp_finding(const struct dbgsettings *d, enum check_network net,
+			struct finding *f)
 {
 	bool dhcp = !d || !d->has_dhcp || d->dhcp;
 
@@ -164,8 +165,9 @@ static void dhcp_finding(const struct dbgsettings *d, enum check_network net,
 	}
 }
 
-static void settings_findings(const struct dbgsettings *d, struct finding *f,
-			      size_t *n)
+/** check_settings_findings() - debugtype, key, hostip and port as given */
+void check_settings_findings(const struct dbgsettings *d, struct finding *f,
+			     size_t *n)
 {
 	char err[160];
 	uint8_t key[KDNET_KEY_LEN];
@@ -274,9 +276,9 @@ size_t kdh_check(const struct vmconf *c, const struct dbgsettings *d,
 	link_findings(c, nic, f, &n, max);
 	check_hv(c, x, vmid, f, &n);
 	check_secboot(c, vmid, f, &n);
-	dhcp_finding(d, x->net, &f[n++]);
+	check_dhcp_finding(d, x->net, &f[n++]);
 	if (d)
-		settings_findings(d, f, &n);
+		check_settings_findings(d, f, &n);
 	return n;
 }
 

@@ -7,6 +7,8 @@
  * i440fx habit "0.19.0" names nothing there.  Without busparams KDNET takes
  * the first NIC in PCI order whose model the Windows build drives
  * (winbuild.c); a virtio NIC counts only with the modern interface.
+ * A VMware VM (c->vmware, vmx_to_vmconf()) has the same rules with its
+ * own words: ethernetN on a VMnet, fixes as .vmx lines.
  */
 #include <stdio.h>
 #include <string.h>
@@ -54,26 +56,68 @@ static bool driven(const struct check_ctx *x, const char *model)
 	return false;
 }
 
+/* "net" (Proxmox's netN) or "ethernet" (a .vmx's ethernetN) */
+static const char *nic_word(const struct vmconf *c)
+{
+	return c->vmware ? "ethernet" : "net";
+}
+
+/* "NAT VMnet8" for vmx_to_vmconf()'s network "vmnet8" (VMware's default
+ * switches: Workstation manual, Table 14-1) */
+static void vmnet_text(const char *network, char *buf, size_t len)
+{
+	static const char *const kind[] = { "bridged", "host-only" };
+	unsigned n;
+
+	if (sscanf(network, "vmnet%u", &n) != 1) {
+		snprintf(buf, len, "custom %s", network);
+		return;
+	}
+	snprintf(buf, len, "%s VMnet%u", n == 8 ? "NAT" : n < 2 ? kind[n] :
+		 "custom", n);
+}
+
 static void desc(const struct vmconf *c, const struct nic_view *v, char *buf,
 		 size_t len)
 {
-	char b[16];
+	char b[16], net[48];
 
+	if (c->vmware) {
+		vmnet_text(c->nets[v->index].bridge, net, sizeof(net));
+		snprintf(buf, len, "ethernet%d (%s at %s, %s)", v->index,
+			 c->nets[v->index].model, pci_addr_str(&v->pci, b,
+			 sizeof(b)), net);
+		return;
+	}
 	snprintf(buf, len, "net%d (%s at %s, bridge %s)", v->index,
 		 c->nets[v->index].model, pci_addr_str(&v->pci, b, sizeof(b)),
 		 c->nets[v->index].bridge);
 }
 
+/* the fix that makes NIC @i a model KDNET drives */
+static void model_fix(const struct vmconf *c, int i, char *buf, size_t len)
+{
+	char b[MAC_STRLEN];
+
+	if (c->vmware)
+		snprintf(buf, len, "ethernet%d.virtualDev = \"e1000e\" in the .vmx",
+			 i);
+	else
+		snprintf(buf, len, "net%d: e1000=%s,... in the VM config", i,
+			 mac_str(c->nets[i].mac, b));
+}
+
 /* "net0 is 6.18.0, net1 6.19.0": the map, for a busparams that names none */
-static void map_text(const struct nic_view *v, size_t n, char *buf, size_t len)
+static void map_text(const char *word, const struct nic_view *v, size_t n,
+		     char *buf, size_t len)
 {
 	size_t o = 0;
 	char b[16];
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && o < len; i++)
-		o += (size_t)snprintf(buf + o, len - o, "%snet%d %s%s", i ? ", " : "",
-				      v[i].index, i ? "" : "is ",
+		o += (size_t)snprintf(buf + o, len - o, "%s%s%d %s%s", i ? ", " : "",
+				      word, v[i].index, i ? "" : "is ",
 				      pci_addr_str(&v[i].pci, b, sizeof(b)));
 }
 
@@ -126,7 +170,7 @@ static void busparams_names_none(const struct vmconf *c,
 {
 	char map[200], b[16];
 
-	map_text(v, n, map, sizeof(map));
+	map_text(nic_word(c), v, n, map, sizeof(map));
 	for (size_t i = 0; m->chipset == PVE_Q35 && i < n; i++) {
 		struct pve_slot s;
 
@@ -141,7 +185,6 @@ static void busparams_names_none(const struct vmconf *c,
 			  pci_addr_str(&v[i].pci, b, sizeof(b)), v[i].index);
 		return;
 	}
-	(void)c;
 	check_add(f, FIND_BLOCK, "busparams %s names no NIC of this VM (%s): "
 		  "debugging is off", text, map);
 	check_fix(f, "bcdedit /set {dbgsettings} busparams b.d.f of the NIC on the "
@@ -153,13 +196,13 @@ static int by_busparams(const struct vmconf *c, const struct pve_machine *m,
 			const struct nic_view *v, size_t n, struct finding *f)
 {
 	struct pci_addr want;
-	char dsc[128], why[160], b[MAC_STRLEN];
+	char dsc[128], why[160], fix[160];
 
 	if (pci_addr_parse(d->busparams, &want)) {
 		check_add(f, FIND_BLOCK, "busparams '%s' is not b.d.f", d->busparams);
-		check_fix(f, "bcdedit /set {dbgsettings} busparams %s (net%d's "
+		check_fix(f, "bcdedit /set {dbgsettings} busparams %s (%s%d's "
 			  "address)", n ? pci_addr_str(&v[0].pci, dsc, sizeof(dsc)) :
-			  "B.D.F", n ? v[0].index : 0);
+			  "B.D.F", nic_word(c), n ? v[0].index : 0);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -170,9 +213,8 @@ static int by_busparams(const struct vmconf *c, const struct pve_machine *m,
 			not_driven_why(x, v[i].model, why, sizeof(why));
 			check_add(f, FIND_BLOCK, "busparams %s names %s, which KDNET "
 				  "does not drive: %s", d->busparams, dsc, why);
-			check_fix(f, "net%d: e1000=%s,... in the VM config (or point "
-				  "busparams at a driven NIC)", v[i].index,
-				  mac_str(c->nets[v[i].index].mac, b));
+			model_fix(c, v[i].index, fix, sizeof(fix));
+			check_fix(f, "%s (or point busparams at a driven NIC)", fix);
 			return -1;
 		}
 		check_add(f, FIND_OK, "KDNET will use %s, named by busparams %s", dsc,
@@ -210,8 +252,8 @@ int check_nic(const struct vmconf *c, const struct dbgsettings *d,
 	for (size_t i = 0; i < nv; i++) {
 		if (!driven(x, v[i].model)) {
 			not_driven_why(x, v[i].model, why, sizeof(why));
-			check_add(&f[(*n)++], FIND_WARN, "net%d is not a KDNET NIC: %s",
-				  v[i].index, why);
+			check_add(&f[(*n)++], FIND_WARN, "%s%d is not a KDNET NIC: %s",
+				  nic_word(c), v[i].index, why);
 			continue;
 		}
 		desc(c, &v[i], dsc, sizeof(dsc));
@@ -219,16 +261,20 @@ int check_nic(const struct vmconf *c, const struct dbgsettings *d,
 			  "no busparams, the first NIC it drives in PCI order", dsc);
 		if (nv > 1)
 			check_fix(&f[*n], "with %zu NICs, say which: bcdedit /set "
-				  "{dbgsettings} busparams %s (net%d), or another "
+				  "{dbgsettings} busparams %s (%s%d), or another "
 				  "NIC's b.d.f", nv, pci_addr_str(&v[i].pci, b, sizeof(b)),
-				  v[i].index);
+				  nic_word(c), v[i].index);
 		build_decides(x, v[i].model, &f[*n]);
 		(*n)++;
 		return v[i].index;
 	}
 	check_add(&f[*n], FIND_BLOCK, "no NIC of this VM is a model KDNET drives "
 		  "(Windows build %u)", x->windows_build);
-	check_fix(&f[(*n)++], "use model e1000 for the debug NIC (net0: e1000=MAC,"
-		  "bridge=...)");
+	if (c->vmware)
+		check_fix(&f[(*n)++], "ethernet0.virtualDev = \"e1000e\" in the "
+			  ".vmx");
+	else
+		check_fix(&f[(*n)++], "use model e1000 for the debug NIC (net0: "
+			  "e1000=MAC,bridge=...)");
 	return -1;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* vm_cmds.c - `kdh qemu-cmd` and `kdh check`: a Proxmox VM config as QEMU
- * sees it, and what it means for KDNET */
+/* vm_cmds.c - `kdh qemu-cmd`: a Proxmox VM config as QEMU sees it; and
+ * what `kdh check` (check_cmd.c) and `kdh watch` share: reading a config
+ * and bcdedit output, printing findings */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <glib.h>
 
 #include "kdh/platform/check.h"
+#include "kdh/platform/check_vmx.h"
 #include "kdh/cmd/cli.h"
 #include "kdh/cmd/cli_once.h"
 #include "kdh/platform/pve_cpu.h"
@@ -20,9 +22,8 @@
 #include "netsim/value.h"
 #include "kdh/platform/winbuild.h"
 
-/* defined at the end of the file; main.c sees them in commands.h */
+/* defined at the end of the file; main.c sees it in commands.h */
 extern const struct kdh_cmd kdh_cmd_qemu_cmd;
-extern const struct kdh_cmd kdh_cmd_check;
 
 /**
  * check_vmid_of() - the VM id a config's file name gives
@@ -70,6 +71,23 @@ int check_conf_load(const struct kdh_cmd *cmd, const char *path,
 			fprintf(stderr, "kdh %s: note: %s:%s\n", cmd->name, path,
 				c->notes[i]);
 	return 0;
+}
+
+/**
+ * check_file_is_vmx() - the file reads as a VMware .vmx (vmx_text_is_vmx())
+ * @path:	the file
+ *
+ * Return: true for a .vmx; false for anything else, or a file that cannot
+ * be read (the Proxmox reader then says why)
+ */
+bool check_file_is_vmx(const char *path)
+{
+	char err[256];
+	gchar *text = text_read(path, FILE_VMCONF, err, sizeof(err));
+	bool is = text && vmx_text_is_vmx(text);
+
+	g_free(text);
+	return is;
 }
 
 /* --cpu-models FILE, or the default file when it exists */
@@ -225,6 +243,13 @@ static int qemu_cmd_main(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage_error(&kdh_cmd_qemu_cmd, "expected one VM config or VMID");
 	path = check_config_path(argv[optind], dir);
+	if (check_file_is_vmx(path)) {
+		rc = cli_error(&kdh_cmd_qemu_cmd, KDH_EXIT_USAGE, "%s: a VMware "
+			       ".vmx, not a Proxmox VM config: QEMU does not run it "
+			       "(kdh check %s reads it)", path, path);
+		g_free(path);
+		return rc;
+	}
 	rc = check_conf_load(&kdh_cmd_qemu_cmd, path, &c, verbose);
 	if (!rc && !(rc = cpu_models_load(models_path, &models))) {
 		o.cpu_models = models;
@@ -303,76 +328,6 @@ int check_findings_print(FILE *out, const char *conf, const struct finding *f,
 	return blocks ? KDH_EXIT_FAIL : KDH_EXIT_OK;
 }
 
-static int check_main(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "bcdedit", required_argument, NULL, 'b' },
-		{ "network", required_argument, NULL, 'n' },
-		{ "windows", required_argument, NULL, 'w' },
-		{ "config-dir", required_argument, NULL, 'd' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	struct finding f[CHECK_MAX_FINDINGS];
-	struct dbgsettings d, *dp = NULL;
-	const char *bcd = NULL, *dir = "/etc/pve/qemu-server", *windows = NULL;
-	unsigned build = WIN_BUILD_DEFAULT;
-	bool verbose = false;
-	struct check_ctx x;
-	struct vmconf c;
-	char err[256], note[320], *path;
-	struct cli_once once = { 0 };
-	int opt, rc;
-
-	optind = 1;
-	check_ctx_init(&x, build);
-	while ((opt = getopt_long(argc, argv, "b:n:w:d:hv", opts, NULL)) != -1) {
-		if (cli_once(&kdh_cmd_check, &once, opt, opts, "b:n:w:d:hv"))
-			return KDH_EXIT_USAGE;
-		switch (opt) {
-		case 'b': bcd = optarg; break;
-		case 'd': dir = optarg; break;
-		case 'n':
-			if (!strcmp(optarg, "static"))
-				x.net = NET_STATIC;
-			else if (!strcmp(optarg, "dhcp"))
-				x.net = NET_DHCP;
-			else
-				return cli_usage_error(&kdh_cmd_check, "--network: '%s' "
-						       "is not static or dhcp", optarg);
-			break;
-		case 'w':
-			if (win_build_pick(optarg, NULL, &build, note, sizeof(note),
-					   err, sizeof(err)) < 0)
-				return cli_usage_error(&kdh_cmd_check, "--windows: %s", err);
-			windows = optarg;
-			break;
-		case 'v': verbose = true; break;
-		case 'h': cli_help_print(&kdh_cmd_check); return KDH_EXIT_OK;
-		default:  return cli_bad_option(&kdh_cmd_check, argv);
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error(&kdh_cmd_check, "expected one VM config or VMID");
-	path = check_config_path(argv[optind], dir);
-	rc = check_conf_load(&kdh_cmd_check, path, &c, verbose);
-	if (!rc && bcd && !(rc = check_bcdedit_load(&kdh_cmd_check, bcd, &d)))
-		dp = &d;
-	if (!rc) {
-		enum check_network net = x.net;
-
-		check_ctx_init(&x, build);
-		x.net = net;
-		x.vmid = check_vmid_of(path);
-		check_ctx_windows(&x, &c, windows, err, sizeof(err));
-		rc = check_findings_print(stdout, path, f, kdh_check(&c, dp, &x, f,
-					  CHECK_MAX_FINDINGS), dp);
-	}
-	g_free(path);
-	return rc;
-}
-
 const struct kdh_cmd kdh_cmd_qemu_cmd = {
 	.name = "qemu-cmd",
 	.summary = "the QEMU command line Proxmox would run for a VM config",
@@ -439,65 +394,4 @@ const struct kdh_cmd kdh_cmd_qemu_cmd = {
 "\n"
 "Exit status: 0 printed, 2 bad usage or a bad or missing VM config or\n"
 "cpu-models file.\n",
-};
-
-const struct kdh_cmd kdh_cmd_check = {
-	.name = "check",
-	.summary = "what a VM config and its bcdedit settings mean for KDNET, with fixes",
-	.usage = "kdh check VMCONF|VMID [--bcdedit FILE] [--network static|dhcp] "
-		 "[--windows BUILD] [--config-dir DIR] [--verbose]",
-	.run = check_main,
-	.help =
-"A note on the Windows build assumed (--windows), then one finding per\n"
-"line (ok, WARN, BLOCK), each with its fix:\n"
-"- which NIC KDNET will use: busparams names the b.d.f the *guest* sees\n"
-"  (Device Manager's Location).  On i440fx net0..net5 are 0.18.0..0.23.0;\n"
-"  on q35 Proxmox's NICs sit behind a PCI bridge with its own bus number,\n"
-"  so the i440fx habit 0.19.0 names nothing there and kdh says which value\n"
-"  does.  Without busparams: the first NIC in PCI order whose model the\n"
-"  Windows build drives (--windows).\n"
-"- Hyper-V: KDNET takes Hyper-V's synthetic transport when the guest's\n"
-"  CPUID says \"Microsoft Hv\" -- QEMU's vendor once the ostype (win7 and\n"
-"  later), cpu: or args: turn on hv_* enlightenments; args: -cpu wins\n"
-"  (qemu-server puts args after its own -cpu, QEMU takes the last).  The\n"
-"  finding names the line that brings them, and the fixes change that\n"
-"  line: keep them with hv-vendor-id=KVMKVMKVM on it, or drop them\n"
-"  (ostype other, or the -cpu without hv flags).  Every fix needs qm stop\n"
-"  + qm start (a reboot inside Windows keeps the flags).\n"
-"  An x-vga GPU (hv_vendor_id=proxmox) and QEMU's hv-syndbg are known.\n"
-"- the ~10 minute hang when dhcp is on but the network has no DHCP server,\n"
-"  link_down, firewall=1, a port outside 49152-65535, a malformed key.\n"
-"- Secure Boot: efidisk0 efitype=4m,pre-enrolled-keys=1 (Proxmox's Windows\n"
-"  11 default) boots with Secure Boot on, and under it `bcdedit /debug on`\n"
-"  fails (\"The value is protected by Secure Boot policy\"): a warning, as\n"
-"  it may have been turned off in the firmware setup since.  A TPM\n"
-"  (tpmstate0) turns on neither Secure Boot nor VBS/HVCI.\n"
-"With debugtype SERIAL (bcdedit /dbgsettings serial debugport:1\n"
-"baudrate:115200) the findings are about the COM port instead: COMn is the\n"
-"VM's n-th serialN port; missing, or not a socket to link with\n"
-"`kdh serial-link`, or a baud rate WinDbg must match.\n"
-"\n"
-"Options:\n"
-"  --bcdedit FILE     the output of `bcdedit /dbgsettings` or `bcdedit /enum\n"
-"                     {dbgsettings}` from the guest, UTF-8 or UTF-16 with its\n"
-"                     BOM, at most 256 KiB (default: Windows' defaults:\n"
-"                     dhcp yes, no busparams)\n"
-"  --network KIND     static or dhcp: the network the debug NIC is on\n"
-"  --windows BUILD    the guest's Windows build as you have it: ver's\n"
-"                     10.0.19045.5247, winver's 22H2 (Windows 10 or 11 by\n"
-"                     the ostype), 19045, win10-22h2, ws2022, ...; it\n"
-"                     decides which NIC models KDNET drives (e1000 9200,\n"
-"                     e1000e 9600, virtio 19041 with the modern interface,\n"
-"                     vmxnet3 26006; rtl8139 never).  Default: the newest\n"
-"                     the ostype covers (win10 19045, win11 26100, win8\n"
-"                     9600, else 26100), said on a first note line\n"
-"  --config-dir DIR   where VMID.conf is when a VMID is given (default\n"
-"                     /etc/pve/qemu-server)\n"
-"  -v, --verbose      also list the config lines kept and ignored (disks,\n"
-"                     boot order, agent, ...)\n"
-"\n"
-"Exit status: 0 when nothing blocks KDNET, 1 otherwise, 2 for bad input.\n"
-"\n"
-"Example:\n"
-"  kdh check /etc/pve/qemu-server/100.conf --bcdedit dbg.txt --network static\n",
 };
