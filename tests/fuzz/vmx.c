@@ -7,6 +7,7 @@
  * its array and every finding has a text and a known level. */
 #include "fuzz.h"
 #include "kdh/platform/check.h"
+#include "kdh/platform/check_vmx.h"
 #include "kdh/platform/pve_pci.h"
 #include "kdh/platform/vmx.h"
 #include "kdh/platform/winbuild.h"
@@ -21,7 +22,35 @@ static void message_ok(const char *err)
 	FUZZ_CHECK(!strchr(err, '\n'), "message of several lines: '%s'", err);
 }
 
-static void vm_check(const struct vmx_vm *vm)
+static void findings_ok(const struct finding *f, size_t n)
+{
+	FUZZ_CHECK(n <= CHECK_MAX_FINDINGS, "%zu findings", n);
+	for (size_t i = 0; i < n; i++) {
+		FUZZ_CHECK(f[i].level <= FIND_NOTE, "level %d", f[i].level);
+		FUZZ_CHECK(f[i].text[0], "finding %zu without text", i);
+	}
+}
+
+/* kdh check VM.vmx as a user runs it: network, serial COM1-4, a pair */
+static void vmx_checks(const struct vmx *xf, const struct vmx_vm *vm,
+		       const struct vmconf *c, struct finding *f)
+{
+	struct dbgsettings d = { .debugtype = "SERIAL", .baudrate = 115200 };
+	struct check_ctx x;
+	size_t n;
+
+	check_ctx_init(&x, WIN_BUILD_DEFAULT);
+	findings_ok(f, check_vmx(xf, vm, c, NULL, &x, f, CHECK_MAX_FINDINGS));
+	for (d.debugport = 1; d.debugport <= 4; d.debugport++) {
+		n = 0;
+		check_vmx_serial(vm, &d, f, &n);
+		findings_ok(f, n);
+	}
+	d.debugport = 1;
+	findings_ok(f, check_vmx_pair(xf, vm, xf, vm, &d, f, CHECK_MAX_FINDINGS));
+}
+
+static void vm_check(const struct vmx *xf, const struct vmx_vm *vm)
 {
 	struct finding *f = malloc(CHECK_MAX_FINDINGS * sizeof(*f));
 	struct vmconf *c = malloc(sizeof(*c));
@@ -41,9 +70,8 @@ static void vm_check(const struct vmx_vm *vm)
 				pve_guest_nic_pci(c, i, &pci);
 		check_ctx_init(&x, WIN_BUILD_DEFAULT);
 		n = kdh_check(c, NULL, &x, f, CHECK_MAX_FINDINGS);
-		FUZZ_CHECK(n <= CHECK_MAX_FINDINGS, "%zu findings", n);
-		for (size_t i = 0; i < n; i++)
-			FUZZ_CHECK(f[i].text[0], "finding %zu without text", i);
+		findings_ok(f, n);
+		vmx_checks(xf, vm, c, f);
 	}
 	free(c);
 	free(f);
@@ -77,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (vmx_vm_read(x, vm, err, sizeof(err)))
 		message_ok(err);
 	else
-		vm_check(vm);
+		vm_check(x, vm);
 	free(vm);
 	vmx_free(x);
 	free(text);
