@@ -43,7 +43,7 @@
  */
 int sc_fail(struct parse *p, int line, const char *fmt, ...)
 {
-	char msg[300];
+	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);

@@ -98,12 +98,12 @@ static char *file_text(struct parse *p, const struct ini_item *it, char *path,
 		return NULL;
 	}
 	dir = g_path_get_dirname(p->file);
-	full = g_path_is_absolute(it->value) ? g_strdup(it->value) :
-	       g_build_filename(dir, it->value, NULL);
+	full = g_path_is_absolute(it->value) || !strcmp(dir, ".") ?
+	       g_strdup(it->value) : g_build_filename(dir, it->value, NULL);
 	snprintf(path, pathlen, "%s", full);
 	text = text_read(full, FILE_VMCONF, err, sizeof(err));
 	if (!text)
-		sc_fail(p, it->line, "vmx = %s: %s", it->value, err);
+		sc_fail(p, it->line, "vmx: %s", err);
 	g_free(dir);
 	g_free(full);
 	return text;

@@ -15,7 +15,16 @@
 
 #include "harness/scenario/scenario_priv.h"
 
-#define KDH_CHECK_PAIR	"check both: kdh check DEBUGGEE.vmx DEBUGGER.vmx"
+/* "kdh check DEBUGGEE.vmx DEBUGGER.vmx", with the files' names where
+ * they are files */
+static const char *check_hint(const struct parse *p, const struct sc_vm *vm,
+			      char *buf, size_t len)
+{
+	snprintf(buf, len, "check both: kdh check %s %s",
+		 vm && !vm->vmx_pasted ? vm->vmx_file : "DEBUGGEE.vmx",
+		 p->sc->dbg.vmx_file);
+	return buf;
+}
 
 /* What a missing [network vmnetN] should be, by VMware's switches */
 static const char *network_hint(const char *net)
@@ -108,6 +117,7 @@ static int com_check(struct parse *p, const struct sc_vm *vm)
 static int pipe_find(struct parse *p, const char *name, unsigned *port,
 		     bool *bad)
 {
+	char hint[600];
 	int found = -1;
 
 	*bad = false;
@@ -124,7 +134,8 @@ static int pipe_find(struct parse *p, const char *name, unsigned *port,
 					       "[vm %s] serial%u are both on the pipe "
 					       "%s: a pipe joins two ends; %s",
 					       p->sc->vms[found].name, *port, vm->name,
-					       s, name, KDH_CHECK_PAIR);
+					       s, name, check_hint(p, vm, hint,
+								   sizeof(hint)));
 			}
 			found = (int)v;
 			*port = s;
@@ -138,16 +149,18 @@ static int roles_check(struct parse *p, const struct sc_pipe *dp, unsigned k,
 {
 	const struct sc_debugger *d = &p->sc->dbg;
 	const struct sc_pipe *vp = &vm->pipe[s];
+	char hint[600];
 
 	if (dp->server == vp->server)
 		return sc_fail(p, d->vmx_line, "the debugger VM's serial%u (%s:%d) "
 			       "and [vm %s]'s serial%u (%s:%d) are both pipe %ss of "
-			       "%s: one end must be the server, the other the client "
-			       "(the debuggee's serial%u.pipe.endPoint = \"server\", "
-			       "the debugger VM's serial%u.pipe.endPoint = "
+			       "%s: make the debuggee's end the server "
+			       "(serial%u.pipe.endPoint = \"server\") and the "
+			       "debugger VM's the client (serial%u.pipe.endPoint = "
 			       "\"client\"); %s", k, d->vmx_file, dp->line, vm->name,
 			       s, vm->vmx_file, vp->line, dp->server ? "server" :
-			       "client", dp->name, s, k, KDH_CHECK_PAIR);
+			       "client", dp->name, s, k,
+			       check_hint(p, vm, hint, sizeof(hint)));
 	return 0;
 }
 
@@ -178,10 +191,16 @@ static int link_add(struct parse *p, const struct sc_vm *vm, unsigned s)
 static int pair_link(struct parse *p)
 {
 	const struct sc_debugger *d = &p->sc->dbg;
+	const struct sc_vm *first = NULL;
 	bool any = false, bad;
+	char hint[600];
 
 	if (!d->vmx_line)
 		return 0;
+	for (size_t v = p->sc->n_vms; v-- > 0;)
+		if (p->sc->vms[v].vmx_line)
+			first = &p->sc->vms[v];
+	check_hint(p, first, hint, sizeof(hint));
 	for (unsigned k = 0; k < SC_MAX_SERIALS; k++) {
 		const struct sc_pipe *dp = &d->pipe[k];
 		unsigned s = 0;
@@ -198,7 +217,7 @@ static int pair_link(struct parse *p)
 				       "(%s:%d) is on the pipe %s, and no [vm]'s .vmx "
 				       "has a pipe of that name: give both ends the "
 				       "same fileName; %s", k, d->vmx_file, dp->line,
-				       dp->name, KDH_CHECK_PAIR);
+				       dp->name, hint);
 		if (roles_check(p, dp, k, &p->sc->vms[v], s) ||
 		    link_add(p, &p->sc->vms[v], s))
 			return -1;
@@ -207,7 +226,7 @@ static int pair_link(struct parse *p)
 		return sc_fail(p, d->vmx_line, "vmx = %s: the debugger VM has no "
 			       "serial port on a named pipe (serialN.fileType = "
 			       "\"pipe\"), the COM port its WinDbg uses; %s",
-			       d->vmx_file, KDH_CHECK_PAIR);
+			       d->vmx_file, hint);
 	return 0;
 }
 
