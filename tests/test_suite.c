@@ -22,7 +22,7 @@ Test(suite, every_builtin_scenario_passes, .timeout = 120)
 			struct scenario sc;
 			struct scenario_result r;
 
-			snprintf(file, sizeof(file), "scenarios/%s",
+			snprintf(file, sizeof(file), "built-in:%s",
 				 builtin_scenarios[i].name);
 			cr_assert_eq(scenario_parse(file, builtin_scenarios[i].text,
 						    &sc, err, sizeof(err)), 0, "%s", err);
