@@ -94,8 +94,10 @@ struct sc_serial {
 /**
  * struct sc_vm - a [vm NAME] section
  * @conf:	its Proxmox lines, as in <vmid>.conf (every qemu-server key is
- *		accepted; those KDNET depends on feed the argv and the model)
- * @nets:	conf's netN lines in file order (a copy, for the runner)
+ *		accepted; those KDNET depends on feed the argv and the model),
+ *		or what vmx_to_vmconf() made of its .vmx (@vmx_line)
+ * @nets:	conf's netN lines in file order (a copy, for the runner; a
+ *		.vmx's ethernetN is netN)
  * @ostype, @memory, @cores: copies of conf's
  * @vmx_line:	`vmx = FILE`, or the first pasted .vmx line: the VM is a
  *		VMware one (scenario_vmx.c), 0 for a Proxmox VM
