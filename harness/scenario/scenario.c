@@ -7,7 +7,8 @@
  * then cross-checks tie the parts together (bridges name networks, MACs
  * are unique, expectations name VMs) and defaults are filled in: the
  * debugger sits on the network of the first VM's first NIC at that VM's
- * hostip, with its key.
+ * hostip, with its key.  A [vm] given as a VMware .vmx is read as its
+ * section opens, before its other keys (scenario_vmx.c).
  *
  * Wing harness/scenario/ (docs/development.md): scenario files: INI,
  *   sections, values, VM lines, expectations.
@@ -247,7 +248,7 @@ static int debugger_key(struct parse *p, const struct ini_item *it)
 	} else if (!strcmp(it->key, "faults")) {
 		if (sv_faults(it->value, &d->faults, p->kv_err, sizeof(p->kv_err)))
 			return sc_fail(p, it->line, "%s", p->kv_err);
-	} else if (!strcmp(it->key, "vmx")) {
+	} else if (!strcmp(it->key, "vmx") || sc_vmx_line(it)) {
 		return sc_debugger_vmx(p, it);	/* the debugger VM */
 	} else if (!strcmp(it->key, "start")) {
 		d->start_line = it->line;	/* sc_debugger_time_check() */

@@ -294,16 +294,22 @@ int sc_vmx_not_pve(struct parse *p, const struct sc_vm *vm,
  * WinDbg is on a COM port that is a named pipe; its pipes are linked to
  * the debuggee's by name in sc_vmx_check()
  * @p:		parse state
- * @it:		the item
+ * @it:		the item (a pasted .vmx line is refused: a file only)
  *
  * Return: 0, or -EINVAL with the error set
  */
 int sc_debugger_vmx(struct parse *p, const struct ini_item *it)
 {
 	struct sc_debugger *d = &p->sc->dbg;
-	struct vmx_vm *vv = g_new0(struct vmx_vm, 1);
-	int rc = sc_vmx_read(p, it, NULL, "[debugger]", vv, d->vmx_file,
-			     sizeof(d->vmx_file));
+	struct vmx_vm *vv;
+	int rc;
+
+	if (strcmp(it->key, "vmx"))
+		return sc_fail(p, it->line, "a .vmx line in [debugger]: give the "
+			       "debugger VM's .vmx as a file (vmx = FILE)");
+	vv = g_new0(struct vmx_vm, 1);
+	rc = sc_vmx_read(p, it, NULL, "[debugger]", vv, d->vmx_file,
+			 sizeof(d->vmx_file));
 
 	d->vmx_line = it->line;
 	for (unsigned s = 0; !rc && s < SC_MAX_SERIALS; s++) {
