@@ -192,8 +192,7 @@ static const struct { const char *text, *err; } bad[] = {
 	  "(bridged: type = static, or dhcp where the LAN has a DHCP server, and "
 	  "its subnet)" },
 	{ NAT "[vm w]\nvmx = bad.vmx\n",
-	  "bad.vmx:2: the value's opening quote has no closing one ([vm w] vmx = "
-	  "at s.kdh:5)" },
+	  "s.kdh:5: bad.vmx:2: the value's opening quote has no closing one" },
 	{ NAT "[vm w]\nguestOS = \"windows9-64\"\n\nethernet0.present = \"TRUE\n",
 	  "s.kdh:7: the value's opening quote has no closing one" },
 	{ NAT "[vm w]\nvmx = nat.vmx\nnet1: e1000=BC:24:11:00:00:01,bridge=vmnet8\n",

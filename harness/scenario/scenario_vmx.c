@@ -109,16 +109,17 @@ static char *file_text(struct parse *p, const struct ini_item *it, char *path,
 	return text;
 }
 
-/* An error of vmx.c ("FILE:line: ..."), and for a file the line that
- * named it */
+/* An error of vmx.c ("FILE:line: ..."): for pasted lines FILE is the
+ * scenario; for a .vmx file the `vmx =` line that named it comes first
+ * ("s.kdh:5: win10.vmx:12: ..."), as every scenario error starts with the
+ * scenario's file:line */
 static int vmx_fail(struct parse *p, const struct ini_item *it, bool pasted,
-		    const char *what, const char *msg)
+		    const char *msg)
 {
 	if (pasted)
 		snprintf(p->err, p->errlen, "%s", msg);
 	else
-		snprintf(p->err, p->errlen, "%s (%s vmx = at %s:%d)", msg, what,
-			 p->file, it->line);
+		snprintf(p->err, p->errlen, "%s:%d: %s", p->file, it->line, msg);
 	return -EINVAL;
 }
 
@@ -128,7 +129,6 @@ static int vmx_fail(struct parse *p, const struct ini_item *it, bool pasted,
  * @p:		parse state
  * @it:		`vmx = FILE`, or the first pasted line
  * @text:	the pasted lines as pasted_text() made them, or NULL for FILE
- * @what:	"[vm NAME]" or "[debugger]", for messages
  * @vv:		output
  * @path:	the file as opened (the scenario's for pasted lines)
  * @pathlen:	its size
@@ -136,7 +136,7 @@ static int vmx_fail(struct parse *p, const struct ini_item *it, bool pasted,
  * Return: 0, or -EINVAL with the error set
  */
 static int sc_vmx_read(struct parse *p, const struct ini_item *it,
-		       const char *text, const char *what, struct vmx_vm *vv,
+		       const char *text, struct vmx_vm *vv,
 		       char *path, size_t pathlen)
 {
 	char *owned = NULL;
@@ -154,10 +154,10 @@ static int sc_vmx_read(struct parse *p, const struct ini_item *it,
 	x = vmx_parse(path, text ? text : owned, p->kv_err, sizeof(p->kv_err));
 	g_free(owned);
 	if (!x)
-		return vmx_fail(p, it, text, what, p->kv_err);
+		return vmx_fail(p, it, text, p->kv_err);
 	rc = vmx_vm_read(x, vv, p->kv_err, sizeof(p->kv_err));
 	vmx_free(x);
-	return rc ? vmx_fail(p, it, text, what, p->kv_err) : 0;
+	return rc ? vmx_fail(p, it, text, p->kv_err) : 0;
 }
 
 /* The VM's serial ports: pipes can be linked, COMn is the n-th present */
@@ -221,7 +221,7 @@ int sc_vm_vmx(struct parse *p, struct sc_vm *vm, const struct ini *ini,
 {
 	const struct ini_item *file = NULL, *pasted = NULL;
 	struct vmx_vm *vv;
-	char *text = NULL, what[SC_NAME + 8];
+	char *text = NULL;
 	size_t end;
 	int rc;
 
@@ -247,9 +247,8 @@ int sc_vm_vmx(struct parse *p, struct sc_vm *vm, const struct ini *ini,
 	vm->vmx_line = pasted ? pasted->line : file->line;
 	if (pasted)
 		text = pasted_text(ini, sec, end);
-	snprintf(what, sizeof(what), "[vm %s]", vm->name);
 	vv = g_new0(struct vmx_vm, 1);
-	rc = sc_vmx_read(p, pasted ? pasted : file, text, what, vv, vm->vmx_file,
+	rc = sc_vmx_read(p, pasted ? pasted : file, text, vv, vm->vmx_file,
 			 sizeof(vm->vmx_file));
 	if (!rc)
 		rc = vm_fill(p, vm, vv, vm->vmx_line);
@@ -308,7 +307,7 @@ int sc_debugger_vmx(struct parse *p, const struct ini_item *it)
 		return sc_fail(p, it->line, "a .vmx line in [debugger]: give the "
 			       "debugger VM's .vmx as a file (vmx = FILE)");
 	vv = g_new0(struct vmx_vm, 1);
-	rc = sc_vmx_read(p, it, NULL, "[debugger]", vv, d->vmx_file,
+	rc = sc_vmx_read(p, it, NULL, vv, d->vmx_file,
 			 sizeof(d->vmx_file));
 
 	d->vmx_line = it->line;
