@@ -196,11 +196,11 @@ static const struct { const char *text, *err; } bad[] = {
 	{ NAT "[vm w]\nguestOS = \"windows9-64\"\n\nethernet0.present = \"TRUE\n",
 	  "s.kdh:7: the value's opening quote has no closing one" },
 	{ NAT "[vm w]\nvmx = nat.vmx\nnet1: e1000=BC:24:11:00:00:01,bridge=vmnet8\n",
-	  "s.kdh:6: net1: a Proxmox line in [vm w], a VMware VM (vmx = at line "
+	  "s.kdh:6: net1: a Proxmox line in [vm w], a VMware VM (vmx = on line "
 	  "5): a [vm] is one or the other; set it in the .vmx instead" },
 	{ NAT "[vm w]\nostype: win10\nethernet0.present = \"TRUE\"\n",
 	  "s.kdh:5: ostype: a Proxmox line in [vm w], a VMware VM (its .vmx "
-	  "lines at line 6): a [vm] is one or the other; set it in the .vmx "
+	  "lines from line 6): a [vm] is one or the other; set it in the .vmx "
 	  "instead" },
 	{ NAT "[vm w]\nvmx = nat.vmx\nethernet0.present = \"TRUE\"\n",
 	  "s.kdh:6: a .vmx line in [vm w], which reads vmx = nat.vmx (line 5): "

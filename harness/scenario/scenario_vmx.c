@@ -283,9 +283,9 @@ int sc_vmx_not_pve(struct parse *p, const struct sc_vm *vm,
 		return -ENOENT;
 	}
 	return sc_fail(p, it->line, "%s: a Proxmox line in [vm %s], a VMware VM "
-		       "(%s at line %d): a [vm] is one or the other; set it in "
+		       "(%s line %d): a [vm] is one or the other; set it in "
 		       "the .vmx instead", it->key, vm->name, vm->vmx_pasted ?
-		       "its .vmx lines" : "vmx =", vm->vmx_line);
+		       "its .vmx lines from" : "vmx = on", vm->vmx_line);
 }
 
 /**
