@@ -179,6 +179,23 @@ Test(scenario_vmx, pasted_lines_read_as_a_vmx)
 	dir_free(&d);
 }
 
+/* Proxmox's `description: "..."` is quoted too, but split at ':': a
+ * Proxmox line, not a .vmx one */
+Test(scenario_vmx, proxmox_quoted_value_stays_proxmox)
+{
+	struct dir d = dir_new();
+	struct scenario sc;
+	char err[600];
+
+	cr_assert_eq(parse(&d, "[network lan]\ntype = static\n[vm w]\n"
+			   "description: \"my vm\"\n"
+			   "net0: e1000=BC:24:11:00:00:01,bridge=lan\n", &sc, err,
+			   sizeof(err)), 0, "%s", err);
+	cr_assert_eq(sc.vms[0].vmx_line, 0);
+	cr_assert_not(sc.vms[0].conf.vmware);
+	dir_free(&d);
+}
+
 /* Each bad input: the exact message, at the scenario's line or the
  * .vmx's */
 static const struct { const char *text, *err; } bad[] = {

@@ -26,10 +26,11 @@
 #include "kdh/util/textfile.h"
 
 /**
- * sc_vmx_line() - whether an item of a [vm] is a pasted .vmx line: its
- * value is in double quotes (`serial0.fileType = "pipe"`), or its key had
- * a colon the INI reader split at (`sata0:1.present = "TRUE"` reads as
- * key "sata0", value `1.present = "TRUE"`)
+ * sc_vmx_line() - whether an item of a [vm] is a pasted .vmx line: `key =
+ * "value"` (`serial0.fileType = "pipe"`; Proxmox's `description: "x"` is
+ * not one), or a key with a colon the INI reader split at
+ * (`sata0:1.present = "TRUE"` reads as key "sata0", value `1.present =
+ * "TRUE"`)
  * @it:		the item
  */
 bool sc_vmx_line(const struct ini_item *it)
@@ -39,8 +40,8 @@ bool sc_vmx_line(const struct ini_item *it)
 	if (!v || it->kind != INI_ITEM)
 		return false;
 	if (*v == '"')
-		return true;
-	if (!g_ascii_isdigit(*v))
+		return it->sep == '=';
+	if (it->sep != ':' || !g_ascii_isdigit(*v))
 		return false;
 	v += strspn(v, "0123456789");
 	if (*v != '.')
