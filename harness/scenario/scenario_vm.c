@@ -139,6 +139,11 @@ static int windows_key(struct parse *p, struct sc_vm *vm,
 
 	if (rc < 0)
 		return sc_fail(p, it->line, "windows: %s", p->kv_err);
+	if (rc && vm->vmx_line)		/* a VMware VM: its guestOS */
+		return sc_fail(p, it->line, "windows: %s, and the .vmx's guestOS "
+			       "does not say which: give the build, or guestOS = "
+			       "\"windows9-64\" (Windows 10) or \"windows11-64\" in "
+			       "the .vmx", p->kv_err);
 	if (rc)
 		return sc_fail(p, it->line, "windows: %s, and ostype %s does not "
 			       "say which: give the build, or put ostype: win10 or "
