@@ -22,7 +22,7 @@ Test(suite, every_builtin_scenario_passes, .timeout = 120)
 			struct scenario sc;
 			struct scenario_result r;
 
-			snprintf(file, sizeof(file), "scenarios/%s",
+			snprintf(file, sizeof(file), "built-in:%s",
 				 builtin_scenarios[i].name);
 			cr_assert_eq(scenario_parse(file, builtin_scenarios[i].text,
 						    &sc, err, sizeof(err)), 0, "%s", err);
@@ -149,8 +149,10 @@ Test(suite, kdh_run_writes_results_json_junit_tap, .timeout = 60)
 	g_free(out); g_free(err);
 
 	cr_assert_eq(test_run(tap, &out, &err), 0, "%s", err);
-	cr_assert(g_str_has_prefix(out, "TAP version 13\n1..3\n"), "%s", out);
+	/* busparams-absent, -right, -wrong and vmware-busparams-two-nics */
+	cr_assert(g_str_has_prefix(out, "TAP version 13\n1..4\n"), "%s", out);
 	cr_assert(strstr(out, "ok 1 - busparams-absent"));
+	cr_assert(strstr(out, "ok 4 - vmware-busparams-two-nics"), "%s", out);
 	g_free(out); g_free(err);
 	test_rmtree(dir);
 	g_free(json); g_free(junit); g_free(dir);

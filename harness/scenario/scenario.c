@@ -7,7 +7,8 @@
  * then cross-checks tie the parts together (bridges name networks, MACs
  * are unique, expectations name VMs) and defaults are filled in: the
  * debugger sits on the network of the first VM's first NIC at that VM's
- * hostip, with its key.
+ * hostip, with its key.  A [vm] given as a VMware .vmx is read as its
+ * section opens, before its other keys (scenario_vmx.c).
  *
  * Wing harness/scenario/ (docs/development.md): scenario files: INI,
  *   sections, values, VM lines, expectations.
@@ -43,7 +44,7 @@
  */
 int sc_fail(struct parse *p, int line, const char *fmt, ...)
 {
-	char msg[300];
+	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -247,6 +248,8 @@ static int debugger_key(struct parse *p, const struct ini_item *it)
 	} else if (!strcmp(it->key, "faults")) {
 		if (sv_faults(it->value, &d->faults, p->kv_err, sizeof(p->kv_err)))
 			return sc_fail(p, it->line, "%s", p->kv_err);
+	} else if (!strcmp(it->key, "vmx") || sc_vmx_line(it)) {
+		return sc_debugger_vmx(p, it);	/* the debugger VM */
 	} else if (!strcmp(it->key, "start")) {
 		d->start_line = it->line;	/* sc_debugger_time_check() */
 		if (!strcmp(it->value, "never")) {	/* no timer fires then */
@@ -393,14 +396,15 @@ static int item_take(struct parse *p, const struct ini_item *sec,
 
 /* The same key twice in one section is a mistake, not an override
  * (but for "serial": each line is one more link; "dbgprint": one more
- * message) */
+ * message; a pasted .vmx line's key is cut at its colon, and vmx.c judges
+ * its duplicates) */
 static int duplicate_key(struct parse *p, const struct ini *ini, size_t sec,
 			 size_t idx)
 {
 	const struct ini_item *it = &ini->items[idx];
 
 	if (!it->key[0] || !strcmp(it->key, "serial") ||
-	    !strcmp(it->key, "dbgprint"))
+	    !strcmp(it->key, "dbgprint") || sc_vmx_line(it))
 		return 0;
 	for (size_t i = sec + 1; i < idx; i++)
 		if (!strcmp(ini->items[i].key, it->key))
@@ -429,6 +433,9 @@ static int walk(struct parse *p, const struct ini *ini)
 				network_new(p, it->name, it->line);
 			else if (!strcmp(it->key, "vm"))
 				sc_vm_new(p, it);
+			if (!strcmp(it->key, "vm") &&	/* a .vmx first */
+			    sc_vm_vmx(p, &p->sc->vms[p->sc->n_vms - 1], ini, i))
+				return -EINVAL;
 			continue;
 		}
 		if (duplicate_key(p, ini, sec, i))

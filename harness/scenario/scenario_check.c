@@ -175,6 +175,8 @@ int scenario_check(struct parse *p)
 		return sc_fail(p, 0, "no [vm NAME] section: nothing to run");
 	if (!sc->timeout_ns)
 		return sc_fail(p, sc->timeout_line, "timeout must be longer than 0s");
+	if (sc_vmx_check(p))
+		return -1;
 	for (size_t i = 0; i < sc->n_vms; i++) {
 		struct sc_vm *vm = &sc->vms[i];
 

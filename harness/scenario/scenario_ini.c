@@ -136,6 +136,7 @@ static int item_line(struct ini *ini, char *s, int line, bool whole,
 		snprintf(err, errlen, "%d: '%s' is not 'key = value'", line, s);
 		return -1;
 	}
+	it.sep = *sep;
 	*sep = '\0';
 	if (name_copy(it.key, sizeof(it.key), trim(s), "a key", line, err, errlen))
 		return -1;

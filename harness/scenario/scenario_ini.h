@@ -15,10 +15,13 @@ enum ini_kind { INI_SECTION, INI_ITEM };
  *		(line 0), which the scenario reports
  * @name:	section name ("win1"), "" for unnamed sections
  * @value:	item value, or the whole line in [expect]
+ * @sep:	'=' or ':', the separator the item was split at (0 for the
+ *		rest): a .vmx line has '=', a Proxmox line ':'
  */
 struct ini_item {
 	enum ini_kind kind;
 	int line;
+	char sep;
 	char key[48];
 	char name[48];
 	char *value;		/* any length; owned by the struct ini */

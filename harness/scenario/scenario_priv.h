@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scenario_priv.h - shared by scenario.c, scenario_vm.c, scenario_check.c,
- * scenario_net_check.c */
+ * scenario_net_check.c, scenario_vmx.c, scenario_vmx_check.c */
 #ifndef KDH_SCENARIO_PRIV_H
 #define KDH_SCENARIO_PRIV_H
 
@@ -33,5 +33,13 @@ int sc_vm_kd_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it);
 int sc_debugger_kd_key(struct parse *p, const struct ini_item *it);
 int sc_vm_kd_check(struct parse *p, const struct sc_vm *vm);
 int sc_debugger_time_check(struct parse *p);
+/* scenario_vmx.c, scenario_vmx_check.c: VMware VMs */
+bool sc_vmx_line(const struct ini_item *it);
+int sc_vm_vmx(struct parse *p, struct sc_vm *vm, const struct ini *ini,
+	      size_t sec);
+int sc_vmx_not_pve(struct parse *p, const struct sc_vm *vm,
+		   const struct ini_item *it);
+int sc_debugger_vmx(struct parse *p, const struct ini_item *it);
+int sc_vmx_check(struct parse *p);
 
 #endif /* KDH_SCENARIO_PRIV_H */

@@ -77,6 +77,10 @@ static int end_resolve(struct parse *p, struct sc_serial *l, int i)
 			l->vm[i] = (int)v;
 	if (l->vm[i] == -2)
 		return sc_fail(p, l->line, "serial: no [vm %s]", vm);
+	if (!p->sc->vms[l->vm[i]].serial[port] && p->sc->vms[l->vm[i]].vmx_line)
+		return sc_fail(p, l->line, "serial: [vm %s]'s .vmx has no serial%lu "
+			       "on a named pipe (serial%lu.fileType = \"pipe\")", vm,
+			       port, port);
 	if (!p->sc->vms[l->vm[i]].serial[port])
 		return sc_fail(p, l->line, "serial: [vm %s] has no serial%lu line "
 			       "(serial%lu: socket)", vm, port, port);

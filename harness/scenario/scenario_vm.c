@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* scenario_vm.c - the [vm NAME] section: Proxmox lines (ostype:, netN:)
- * and bcdedit-like debug settings (dbgsettings, dhcp, busparams) */
+ * and bcdedit-like debug settings (dbgsettings, dhcp, busparams); a VMware
+ * VM's .vmx is scenario_vmx.c's */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -138,6 +139,11 @@ static int windows_key(struct parse *p, struct sc_vm *vm,
 
 	if (rc < 0)
 		return sc_fail(p, it->line, "windows: %s", p->kv_err);
+	if (rc && vm->vmx_line)		/* a VMware VM: its guestOS */
+		return sc_fail(p, it->line, "windows: %s, and the .vmx's guestOS "
+			       "does not say which: give the build, or guestOS = "
+			       "\"windows9-64\" (Windows 10) or \"windows11-64\" in "
+			       "the .vmx", p->kv_err);
 	if (rc)
 		return sc_fail(p, it->line, "windows: %s, and ostype %s does not "
 			       "say which: give the build, or put ostype: win10 or "
@@ -237,6 +243,11 @@ static int scenario_vm_key(struct parse *p, struct sc_vm *vm,
 		if (strcmp(v, "sim") && strcmp(v, "vm"))
 			return sc_fail(p, it->line, "target: '%s' is not sim or vm", v);
 		vm->real = !strcmp(v, "vm");
+		if (vm->real && vm->vmx_line)
+			return sc_fail(p, it->line, "target = vm: [vm %s] is a VMware "
+				       "VM (its .vmx at line %d), which kdh runs "
+				       "simulated only (target = sim)", vm->name,
+				       vm->vmx_line);
 	} else if (!strcmp(k, "image")) {
 		vm->image_line = it->line;	/* sc_vm_kd_check(): target = vm */
 		return sc_copy(p, it, vm->image, sizeof(vm->image));
@@ -258,10 +269,15 @@ static int scenario_vm_key(struct parse *p, struct sc_vm *vm,
 int sc_vm_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it)
 {
 	const char *k = it->key;
-	int rc = scenario_vm_key(p, vm, it);
+	int rc;
 
+	if (!strcmp(k, "vmx") || sc_vmx_line(it))
+		return 0;	/* sc_vm_vmx() took it as the section opened */
+	rc = scenario_vm_key(p, vm, it);
 	if (rc <= 0)
 		return rc;
+	if (vm->vmx_line)
+		return sc_vmx_not_pve(p, vm, it);
 	if (!strncmp(k, "serial", 6) && serial_key(p, vm, it))
 		return -EINVAL;
 	rc = vmconf_take(&vm->conf, k, it->value, it->line, p->err, p->errlen);

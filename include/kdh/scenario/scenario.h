@@ -38,6 +38,23 @@ struct sc_network {
 	int subnet_line, gateway_line;	/* 0: not given */
 };
 
+/**
+ * struct sc_pipe - a .vmx serialN on a named pipe (scenario_vmx.c), for
+ * the VM<->VM pair: the debugger VM's client of the debuggee's server
+ * @present:	the port is there and its fileType is pipe
+ * @server:	pipe.endPoint = "server"
+ * @name:	fileName (\\.\pipe\com_1), compared case-insensitively
+ * @line:	its fileName line in the .vmx (or the port's, without one)
+ * @printer:	the port is the wizard's printer (fileName "thinprint")
+ */
+struct sc_pipe {
+	bool present;
+	bool server;
+	char name[256];
+	int line;
+	bool printer;
+};
+
 struct sc_debugger {
 	char network[SC_NAME];
 	uint32_t ip;			/* 0: the first VM's hostip */
@@ -55,6 +72,9 @@ struct sc_debugger {
 	int line;
 	int ip_line;
 	int start_line;			/* 0: start not given */
+	int vmx_line;			/* vmx = FILE: the debugger VM */
+	char vmx_file[256];		/* as opened, for messages */
+	struct sc_pipe pipe[SC_MAX_SERIALS];
 };
 
 /**
@@ -74,9 +94,18 @@ struct sc_serial {
 /**
  * struct sc_vm - a [vm NAME] section
  * @conf:	its Proxmox lines, as in <vmid>.conf (every qemu-server key is
- *		accepted; those KDNET depends on feed the argv and the model)
- * @nets:	conf's netN lines in file order (a copy, for the runner)
+ *		accepted; those KDNET depends on feed the argv and the model),
+ *		or what vmx_to_vmconf() made of its .vmx (@vmx_line)
+ * @nets:	conf's netN lines in file order (a copy, for the runner; a
+ *		.vmx's ethernetN is netN)
  * @ostype, @memory, @cores: copies of conf's
+ * @vmx_line:	`vmx = FILE`, or the first pasted .vmx line: the VM is a
+ *		VMware one (scenario_vmx.c), 0 for a Proxmox VM
+ * @vmx_file:	the .vmx as opened (the scenario's own name for pasted
+ *		lines), for messages
+ * @vmx_pasted:	the lines are pasted in the section
+ * @pipe:	its serialN on named pipes
+ * @vmx_com:	COM(n+1)'s serialN (vmx_com_port()), -1 for none
  */
 struct sc_vm {
 	struct vmconf conf;
@@ -105,6 +134,11 @@ struct sc_vm {
 					   announce, os_boot, driver_load */
 	int break_line, assert_line, bugcheck_line;
 	int dbgprint_line[TARGET_MAX_DBGPRINTS];
+	int vmx_line;
+	char vmx_file[256];
+	bool vmx_pasted;
+	struct sc_pipe pipe[SC_MAX_SERIALS];
+	int vmx_com[SC_MAX_SERIALS];
 };
 
 enum sc_metric {
@@ -233,5 +267,9 @@ struct builtin_scenario {
 };
 extern const struct builtin_scenario builtin_scenarios[];
 extern const size_t n_builtin_scenarios;
+/* The files built-in scenarios name (the .vmx files of scenarios/vmware/), by
+ * their path under scenarios/: "vmware/win10-nat.vmx" */
+extern const struct builtin_scenario builtin_files[];
+extern const size_t n_builtin_files;
 
 #endif /* KDH_SCENARIO_H */
