@@ -255,7 +255,11 @@ struct ns_relay *ns_relay_new(struct ns_loop *l, const char *const spec[2],
 	r->loop = l;
 	r->ops = *ops;
 	r->opaque = opaque;
-	r->e[0].fd = r->e[1].fd = r->e[0].lfd = r->e[1].lfd = -1;
+	for (int i = 0; i < 2; i++) {	/* end 0 may connect before end 1 opens */
+		r->e[i].r = r;
+		r->e[i].idx = i;
+		r->e[i].fd = r->e[i].lfd = -1;
+	}
 	if (!strcmp(spec[0], "-") && !strcmp(spec[1], "-")) {
 		snprintf(err, errlen, "a relay needs at least one socket end");
 		free(r);
