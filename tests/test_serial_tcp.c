@@ -468,3 +468,129 @@ Test(serial_tcp, kd_over_tcp_to_a_serial_debuggee_across_a_reboot)
 	ns_loop_free(k.l);
 	g_free(k.path); g_free(dir);
 }
+
+/* ---- kdh serial-link --tcp-listen, as a user runs it ---- */
+
+/* Read exactly @len bytes from blocking @fd within the deadline */
+static void read_exactly(int fd, uint8_t *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		ssize_t n;
+
+		cr_assert_eq(poll(&p, 1, (int)(DEADLINE_NS / NS_PER_MS)), 1,
+			     "nothing came (%zu of %zu bytes)", got, len);
+		n = read(fd, buf + got, len - got);
+		cr_assert_gt(n, 0, "closed after %zu of %zu bytes", got, len);
+		got += (size_t)n;
+	}
+}
+
+/* Connect to kdh's port once it listens; -1 if kdh ended first */
+static int connect_to_kdh(uint16_t port, pid_t pid)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+		.sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+
+	for (int i = 0; i < 3000; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			return fd;
+		close(fd);
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return -1;
+		usleep(10000);
+	}
+	cr_assert_fail("kdh never listened on %u", port);
+	return -1;
+}
+
+Test(serial_tcp, command_serves_a_vm_serial_port_to_a_tcp_client)
+{
+	const char *bin = getenv("KDH_BIN");
+	char *dir = g_dir_make_tmp("kdh-tcp-cmd-XXXXXX", NULL);
+	char *sock = g_build_filename(dir, "100.serial0", NULL);
+	char *outp = g_build_filename(dir, "out.txt", NULL), *out = NULL, *want;
+	int qemu = unix_listen(sock), vm, client = -1, status;
+	uint8_t buf[16];
+	uint16_t port = 0;
+	pid_t pid = -1;
+
+	cr_assert(bin, "KDH_BIN is not set (run through meson test)");
+	for (int tries = 0; client < 0 && tries < 5; tries++) {
+		char addr[32];
+
+		port = free_port();
+		snprintf(addr, sizeof(addr), "127.0.0.1:%u", port);
+		pid = fork();
+		cr_assert_geq(pid, 0);
+		if (!pid) {
+			int fd = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+			dup2(fd, 1);
+			execl(bin, bin, "serial-link", sock, "--tcp-listen", addr,
+			      "--for", "3s", (char *)NULL);
+			_exit(127);
+		}
+		client = connect_to_kdh(port, pid);	/* -1: the port was taken */
+		while (client < 0) {	/* the failed kdh's connection to the VM */
+			struct pollfd p = { qemu, POLLIN, 0 };
+
+			if (poll(&p, 1, 0) != 1)
+				break;
+			close(accept(qemu, NULL, NULL));
+		}
+	}
+	cr_assert_geq(client, 0, "kdh could not listen");
+	vm = accept(qemu, NULL, NULL);
+	cr_assert_geq(vm, 0);
+	cr_assert_eq(write(vm, "KD from the VM", 14), 14);
+	read_exactly(client, buf, 14);
+	cr_assert_eq(memcmp(buf, "KD from the VM", 14), 0);
+	cr_assert_eq(write(client, "b", 1), 1);		/* a break-in */
+	read_exactly(vm, buf, 1);
+	cr_assert_eq(buf[0], 'b');
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+	cr_assert(g_file_get_contents(outp, &out, NULL, NULL));
+	want = g_strdup_printf("B = TCP 127.0.0.1:%u", port);
+	cr_assert(strstr(out, want), "%s", out);
+	cr_assert(strstr(out, "B connected (client 127.0.0.1:"), "%s", out);
+	cr_assert(strstr(out, "14 bytes A>B, 1 bytes B>A"), "%s", out);
+	close(client); close(vm); close(qemu);
+	g_free(want); g_free(out);
+	test_rmtree(dir);
+	g_free(outp); g_free(sock); g_free(dir);
+}
+
+Test(serial_tcp, command_rejects_bad_ports_before_running)
+{
+	static const struct { const char *arg, *says; } bad[] = {
+		{ "0", "port 0" }, { "65536", "above 65535" },
+		{ "localhost:5800", "not a numeric" }, { "::1:5800", "brackets" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		const char *argv[] = { getenv("KDH_BIN"), "serial-link", "/nonexistent",
+			"--tcp-listen", bad[i].arg, "--for", "1s", NULL };
+		char *out, *err;
+
+		cr_assert_eq(test_run(argv, &out, &err), 2, "%s: %s%s", bad[i].arg,
+			     out, err);
+		cr_assert(strstr(err, bad[i].says), "%s", err);
+		cr_assert_str_eq(out, "", "nothing ran");
+		g_free(out); g_free(err);
+	}
+	{	/* two ends and --tcp-listen: which would be B? */
+		const char *argv[] = { getenv("KDH_BIN"), "serial-link", "/a", "/b",
+			"--tcp-listen", "5800", NULL };
+		char *out, *err;
+
+		cr_assert_eq(test_run(argv, &out, &err), 2);
+		cr_assert(strstr(err, "give one socket A"), "%s", err);
+		g_free(out); g_free(err);
+	}
+}
