@@ -153,6 +153,24 @@ static int tcp_ends_check(const char *const spec[2],
 	return 0;
 }
 
+/* The ends from the arguments: A B, or A and --tcp-listen's @tcp (as
+ * "tcp-listen:..." in @tcp_spec).  Return: 0, or the usage exit status
+ * after saying what is wrong */
+static int ends_get(int n, char **args, const char *tcp, const char *spec[2],
+		    char tcp_spec[SHOWN_LEN], char shown[2][SHOWN_LEN])
+{
+	if (tcp && n != 1)
+		return cli_usage_error(&kdh_cmd_serial_link, "with --tcp-listen, "
+				       "give one socket A (the VM's serialN), not %d",
+				       n);
+	if (!tcp && n != 2)
+		return cli_usage_error(&kdh_cmd_serial_link, "expected two sockets A B");
+	spec[0] = args[0];
+	snprintf(tcp_spec, SHOWN_LEN, "%s%s", NS_RELAY_TCP, tcp ? tcp : "");
+	spec[1] = tcp ? tcp_spec : args[1];
+	return tcp_ends_check(spec, shown) ? KDH_EXIT_USAGE : 0;
+}
+
 static int serial_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -169,7 +187,7 @@ static int serial_main(int argc, char **argv)
 	uint64_t for_ns = 0;
 	const char *logp = NULL, *capp = NULL, *tcp = NULL, *spec[2];
 	struct ns_relay *r;
-	char err[256], tcp_spec[128], shown[2][SHOWN_LEN];
+	char err[256], tcp_spec[SHOWN_LEN], shown[2][SHOWN_LEN];
 	struct cli_once once = { 0 };
 	int opt, sfd, rc;
 
@@ -191,17 +209,9 @@ static int serial_main(int argc, char **argv)
 		default:  return cli_bad_option(&kdh_cmd_serial_link, argv);
 		}
 	}
-	if (tcp && argc - optind != 1)
-		return cli_usage_error(&kdh_cmd_serial_link, "with --tcp-listen, "
-				       "give one socket A (the VM's serialN), not %d",
-				       argc - optind);
-	if (!tcp && argc - optind != 2)
-		return cli_usage_error(&kdh_cmd_serial_link, "expected two sockets A B");
-	spec[0] = argv[optind];
-	snprintf(tcp_spec, sizeof(tcp_spec), "%s%s", NS_RELAY_TCP, tcp ? tcp : "");
-	spec[1] = tcp ? tcp_spec : argv[optind + 1];
-	if (tcp_ends_check(spec, shown))
-		return KDH_EXIT_USAGE;
+	if ((rc = ends_get(argc - optind, argv + optind, tcp, spec, tcp_spec,
+			   shown)))
+		return rc;
 	if (logp && !(k.log = fopen(logp, "w")))
 		return cli_error(&kdh_cmd_serial_link, KDH_EXIT_USAGE, "%s: cannot "
 				 "write it", logp);
