@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* relay.c - a byte relay between two unix stream sockets, surviving
- * restarts (what `socat UNIX-CLIENT:a UNIX-CLIENT:b` does, but better)
+/* relay.c - a byte relay between two stream sockets, surviving restarts
+ * (what `socat UNIX-CLIENT:a UNIX-CLIENT:b` does, but better)
  *
  * Theory of operation: each end is "PATH" (connect to a server socket, as
- * to QEMU's serialN socket) or "listen:PATH" (kdh is the server).  Bytes
+ * to QEMU's serialN socket), "listen:PATH" (kdh is the server) or
+ * "tcp-listen:[ADDR:]PORT" (kdh serves one TCP client, relay_tcp.c).  Bytes
  * read from one end go to the other end's queue and are written as the
  * socket takes them, so a slow reader on one side never stalls the other
  * direction.  When a queue holds NS_RELAY_QUEUE bytes, reading from its
@@ -24,29 +25,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "netsim/relay.h"
-
-struct end {
-	struct ns_relay *r;
-	int idx;
-	char path[108];
-	bool listen;
-	bool owner;			/* "-": the owner, no socket */
-	int lfd, fd;
-	bool parked;			/* hung up, other queue full: not polled */
-	uint8_t *q;			/* bytes waiting to go out of this end: */
-	size_t qhead, qlen;		/* q[qhead, qhead + qlen) */
-	uint64_t rx;
-	struct ns_timer *retry;
-};
-
-struct ns_relay {
-	struct ns_loop *loop;
-	struct ns_relay_ops ops;
-	void *opaque;
-	struct end e[2];
-	uint8_t buf[65536];
-};
+#include "netsim/relay_priv.h"
 
 static void watch(struct end *e);
 static void io(void *opaque, int fd, short revents);
@@ -152,7 +131,8 @@ out:
 	watch(o);	/* flushing our queue may have made room for its reads */
 }
 
-static void end_up(struct end *e, int fd)
+/* relay_end_up() - end @e is connected on @fd (relay_priv.h) */
+void relay_end_up(struct end *e, int fd)
 {
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	e->fd = fd;
@@ -176,7 +156,7 @@ static void connect_try(void *opaque)
 
 	strcpy(sa.sun_path, e->path);
 	if (fd >= 0 && !connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		end_up(e, fd);
+		relay_end_up(e, fd);
 		return;
 	}
 	if (fd >= 0)
@@ -197,7 +177,7 @@ static void accept_one(void *opaque, int lfd, short revents)
 		e->fd = -1;
 		e->parked = false;
 	}
-	end_up(e, fd);
+	relay_end_up(e, fd);
 }
 
 static int end_open(struct ns_relay *r, int i, const char *spec, char *err,
@@ -214,6 +194,16 @@ static int end_open(struct ns_relay *r, int i, const char *spec, char *err,
 		e->owner = true;
 		return 0;
 	}
+	e->q = malloc(NS_RELAY_QUEUE);
+	e->retry = ns_timer_new(r->loop, connect_try, e);
+	if (!e->q || !e->retry) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (!strncmp(spec, NS_RELAY_TCP, strlen(NS_RELAY_TCP))) {
+		e->tcp = e->listen = true;
+		return relay_tcp_open(e, spec + strlen(NS_RELAY_TCP), err, errlen);
+	}
 	e->listen = !strncmp(spec, "listen:", 7);
 	if (e->listen)
 		path += 7;
@@ -222,10 +212,6 @@ static int end_open(struct ns_relay *r, int i, const char *spec, char *err,
 		return -1;
 	}
 	strcpy(e->path, path);
-	e->q = malloc(NS_RELAY_QUEUE);
-	e->retry = ns_timer_new(r->loop, connect_try, e);
-	if (!e->q || !e->retry)
-		return -1;
 	if (!e->listen) {
 		connect_try(e);
 		return 0;
@@ -243,10 +229,12 @@ static int end_open(struct ns_relay *r, int i, const char *spec, char *err,
 }
 
 /**
- * ns_relay_new() - relay between two unix sockets
+ * ns_relay_new() - relay between two sockets
  * @l:		real-clock loop
- * @spec:	each end: "PATH" (connect, retrying), "listen:PATH", or "-"
- *		(the owner: ns_relay_write(); not both ends)
+ * @spec:	each end: "PATH" (connect, retrying), "listen:PATH",
+ *		"tcp-listen:[ADDR:]PORT" (one TCP client at a time, see
+ *		ns_tcp_addr_parse()), or "-" (the owner: ns_relay_write();
+ *		not both ends)
  * @ops:	callbacks (copied), may have NULL members
  * @opaque:	passed to them
  * @err:	reason on failure
@@ -267,7 +255,11 @@ struct ns_relay *ns_relay_new(struct ns_loop *l, const char *const spec[2],
 	r->loop = l;
 	r->ops = *ops;
 	r->opaque = opaque;
-	r->e[0].fd = r->e[1].fd = r->e[0].lfd = r->e[1].lfd = -1;
+	for (int i = 0; i < 2; i++) {	/* end 0 may connect before end 1 opens */
+		r->e[i].r = r;
+		r->e[i].idx = i;
+		r->e[i].fd = r->e[i].lfd = -1;
+	}
 	if (!strcmp(spec[0], "-") && !strcmp(spec[1], "-")) {
 		snprintf(err, errlen, "a relay needs at least one socket end");
 		free(r);
@@ -299,12 +291,29 @@ void ns_relay_free(struct ns_relay *r)
 		if (e->lfd >= 0) {
 			ns_loop_del_fd(r->loop, e->lfd);
 			close(e->lfd);
-			unlink(e->path);
+			if (!e->tcp)
+				unlink(e->path);
 		}
 		ns_timer_free(e->retry);
 		free(e->q);
 	}
 	free(r);
+}
+
+/**
+ * ns_relay_peer() - the TCP client of a tcp-listen end
+ * @r:		relay
+ * @end:	0 or 1
+ *
+ * Return: "ADDR:PORT" of the client being refused during an
+ * NS_RELAY_REFUSED event, else of the client that connected last; "" for
+ * other ends or before any client
+ */
+const char *ns_relay_peer(const struct ns_relay *r, int end)
+{
+	const struct end *e = &r->e[end];
+
+	return e->refusing ? e->refused : e->peer;
 }
 
 /** ns_relay_bytes() - bytes read from end @from so far */

@@ -40,9 +40,18 @@ static struct word *word_add(struct words *ws, const char *s, size_t len)
 	return &ws->w[ws->n++];
 }
 
+static struct word *word_find(struct words *ws, const char *s, size_t len)
+{
+	for (size_t i = 0; i < ws->n; i++)
+		if (strlen(ws->w[i].name) == len && !strncmp(ws->w[i].name, s, len))
+			return &ws->w[i];
+	return NULL;
+}
+
+/* the argument's placeholder, unless the usage line already gave one */
 static void arg_set(struct word *w, const char *s, size_t len)
 {
-	if (w && len < WORD_LEN) {
+	if (w && !w->arg[0] && len < WORD_LEN) {
 		memcpy(w->arg, s, len);
 		w->arg[len] = '\0';
 	}
@@ -123,9 +132,13 @@ static void tag_scan(struct words *ws, const char *s, size_t len)
 		if (name > part)
 			name = part;
 		if (name > 1 && *s == '-') {
-			struct word *w = word_add(ws, s, name);
+			/* "--tcp-listen [ADDR:]PORT": the usage line's bracket hid
+			 * the argument; the Options block names it */
+			struct word *w = word_find(ws, s, name);
 			size_t a = name + strspn(s + name, " ");
 
+			if (!w)
+				w = word_add(ws, s, name);
 			while (part > a && s[part - 1] == ' ')
 				part--;
 			if (part > a)
