@@ -212,10 +212,8 @@ static int end_open(struct ns_relay *r, int i, const char *spec, char *err,
 		return -1;
 	}
 	strcpy(e->path, path);
-	if (!e->listen) {
-		connect_try(e);
-		return 0;
-	}
+	if (!e->listen)
+		return 0;	/* ns_relay_new() connects once both ends are open */
 	strcpy(sa.sun_path, path);
 	unlink(path);
 	e->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -270,6 +268,11 @@ struct ns_relay *ns_relay_new(struct ns_loop *l, const char *const spec[2],
 			ns_relay_free(r);
 			return NULL;
 		}
+	/* Only now connect: a VM's socket is not touched when the other end
+	 * (a TCP port in use, a bad path) cannot open */
+	for (int i = 0; i < 2; i++)
+		if (!r->e[i].owner && !r->e[i].listen)
+			connect_try(&r->e[i]);
 	return r;
 }
 

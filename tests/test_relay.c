@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* test_relay.c - `kdh serial-link` as a user runs it: two "VM serial
  * ports" (a QEMU-like server socket and a client), a megabyte each way
- * with one side not reading, a reboot on one side, KD decoding */
+ * with one side not reading, a reboot on one side, KD decoding; and a
+ * relay whose other end cannot open never touches the VM's socket */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <glib.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,6 +21,8 @@
 
 #include "helpers.h"
 #include "kdh/kdnet/kd.h"
+#include "netsim/loop.h"
+#include "netsim/relay.h"
 
 #define MIB		(1u << 20)
 #define DEADLINE_MS	60000		/* a hang fails, it never passes */
@@ -317,4 +322,39 @@ Test(relay, decodes_kd_and_reports_the_connection)
 		  "%s", k.analysis);
 	g_free(k.analysis);
 	g_free(out);
+}
+
+/* An end that cannot open (a TCP port in use) fails the relay before the
+ * other end touches the VM's socket: the VM never sees a connect and EOF */
+Test(relay, a_busy_tcp_port_leaves_the_vm_socket_untouched)
+{
+	static const struct ns_relay_ops ops = { 0 };
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof(sin);
+	char *dir = g_dir_make_tmp("kdh-relay-busy-XXXXXX", NULL), *vm;
+	char err[256], tcp[48];
+	struct ns_loop *l = ns_loop_new(NS_CLOCK_REAL, 1);
+	int busy = socket(AF_INET, SOCK_STREAM, 0), vfd;
+
+	cr_assert_geq(busy, 0);
+	cr_assert_eq(bind(busy, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	cr_assert_eq(listen(busy, 1), 0);
+	cr_assert_eq(getsockname(busy, (struct sockaddr *)&sin, &sl), 0);
+	snprintf(tcp, sizeof(tcp), "tcp-listen:127.0.0.1:%u", ntohs(sin.sin_port));
+	vm = g_build_filename(dir, "vm.serial0", NULL);
+	vfd = unix_socket(vm, true);
+	cr_assert_eq(fcntl(vfd, F_SETFL, O_NONBLOCK), 0);
+	cr_assert_null(ns_relay_new(l, (const char *const[]){ vm, tcp }, &ops,
+				    NULL, err, sizeof(err)));
+	cr_assert(strstr(err, "in use"), "%s", err);
+	cr_assert_eq(accept(vfd, NULL, NULL), -1, "the VM's socket was connected");
+	cr_assert_eq(errno, EAGAIN);
+	close(vfd);
+	close(busy);
+	ns_loop_free(l);
+	unlink(vm);
+	test_rmtree(dir);
+	g_free(vm);
+	g_free(dir);
 }

@@ -228,8 +228,9 @@ static int serial_main(int argc, char **argv)
 		    strncmp(end, NS_RELAY_TCP, strlen(NS_RELAY_TCP)) &&
 		    !g_file_test(end, G_FILE_TEST_EXISTS))
 			printf("[%9.3fs] %s: %s does not exist yet (VM not started? "
-			       "serialN: socket in its config?); trying every 250 ms\n",
-			       0.0, k.name[i], end);
+			       "Proxmox: serialN: socket in its config; VMware: "
+			       "serialN.fileType = \"pipe\" and this end the "
+			       "server); trying every 250 ms\n", 0.0, k.name[i], end);
 	}
 	fflush(stdout);
 	k.loop = ns_loop_new(NS_CLOCK_REAL, 1);
@@ -325,6 +326,13 @@ const struct kdh_cmd kdh_cmd_serial_link = {
 "    windbg -k com:ipport=5800,port=127.0.0.1\n"
 "  (com:ipport is observed usage, e.g. in firmware projects' docs; it is\n"
 "  not found in Microsoft's debugger reference)\n"
+"\n"
+"Example (VMware Workstation on a Linux host, serial0 a named pipe: a\n"
+"unix socket, and WinDbg on a Windows machine as above):\n"
+"    kdh serial-link /tmp/com_1 --tcp-listen 5800\n"
+"  when the .vmx says serial0.pipe.endPoint = \"server\", or\n"
+"    kdh serial-link listen:/tmp/com_1 --tcp-listen 5800\n"
+"  when it says \"client\" (start kdh first: the VM connects to it)\n"
 "\n"
 "Exit status: 0 after --for or a signal stopped it, 1 when the link\n"
 "failed or the capture could not be completed, 2 bad usage, a bad\n"
