@@ -279,8 +279,9 @@ static void host_pipe(const struct vmx_serial *s, int i, unsigned long com,
 	}
 	if (!s->try_no_rx_loss) {
 		check_add(&f[*n], FIND_WARN, "serial%d says the other end is a "
-			  "virtual machine, but on the host it is WinDbg, an "
-			  "application", i);
+			  "virtual machine, but on the host it is %s, an "
+			  "application", i, s->file_name[0] == '/' ?
+			  "kdh serial-link" : "WinDbg");
 		check_fix(&f[(*n)++], "serial%d.tryNoRxLoss = \"TRUE\" (\"The other "
 			  "end is an application\")", i);
 	}
