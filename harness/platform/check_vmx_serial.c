@@ -172,7 +172,9 @@ static void gap_warn(int port, int com, const char *who, struct finding *f,
 		  "numbers the present ports in order; VMware may keep serial%d "
 		  "at COM%d (a guess either way)", who, port, com, port, port + 1);
 	check_fix(&f[(*n)++], "%snumber the ports from serial0 (no gaps); or, "
-		  "if nothing connects, try COM%d", who, port + 1);
+		  "if nothing connects, try %s%d", who, who[0] ?
+		  "WinDbg's com:port=com" : "bcdedit /set {dbgsettings} debugport ",
+		  port + 1);
 }
 
 /*
