@@ -91,6 +91,51 @@ Test(check_vmx, pair_names_compare_without_case)
 	g_string_free(s, TRUE);
 }
 
+/* Windows pipe names without case (V44), unix socket paths with case */
+Test(check_vmx, pipe_same_case_rule)
+{
+	cr_assert(check_vmx_pipe_same("\\\\.\\pipe\\com_1",
+				      "\\\\.\\PIPE\\COM_1"));
+	cr_assert(check_vmx_pipe_same("/tmp/com_1", "/tmp/com_1"));
+	cr_assert_not(check_vmx_pipe_same("/tmp/com_1", "/tmp/COM_1"));
+	cr_assert_not(check_vmx_pipe_same("/tmp/com_1", "\\\\.\\pipe\\com_1"));
+}
+
+/* The same file twice: a BLOCK that says so, no windbg line */
+Test(check_vmx, pair_same_file_twice_blocks)
+{
+	struct dbgsettings d = { .debugtype = "SERIAL" };
+	struct finding f[CHECK_MAX_FINDINGS];
+	struct loaded l;
+	GString *s = g_string_new(NULL);
+
+	load("a.vmx", HEAD PIPE(0, "\\\\.\\pipe\\k", "server"), &l);
+	cr_assert_eq(said(f, check_vmx_pair(l.x, &l.vm, l.x, &l.vm, &d, f,
+					    CHECK_MAX_FINDINGS), s), 1, "%s", s->str);
+	cr_assert(strstr(s->str, "a.vmx is given twice"), "%s", s->str);
+	cr_assert_null(strstr(s->str, "windbg -k com:port"), "%s", s->str);
+	vmx_free(l.x);
+	g_string_free(s, TRUE);
+}
+
+/* Only serial1, debugport 2: both COM readings in a WARN, not a BLOCK */
+Test(check_vmx, gap_port_warns_with_both_readings)
+{
+	struct dbgsettings d = { .debugtype = "SERIAL", .debugport = 2 };
+	struct finding f[CHECK_MAX_FINDINGS];
+	struct loaded l;
+	size_t n = 0;
+	GString *s = g_string_new(NULL);
+
+	load("g.vmx", HEAD PIPE(1, "\\\\.\\pipe\\k", "server"), &l);
+	check_vmx_serial(&l.vm, &d, f, &n);
+	cr_assert_eq(said(f, n, s), 0, "%s", s->str);
+	cr_assert(strstr(s->str, "COM2 is serial1 if VMware keeps serialN at "
+			 "COM(N+1), or no port at all"), "%s", s->str);
+	vmx_free(l.x);
+	g_string_free(s, TRUE);
+}
+
 Test(check_vmx, pair_debugger_com_behind_its_printer)
 {
 	GString *s = g_string_new(NULL);

@@ -98,6 +98,8 @@ static struct dir dir_new(void)
 	char *server2 = pipe_vmx("server", "\\\\.\\pipe\\com_1", "00:0c:29:00:00:03");
 	char *client2 = pipe_vmx("client", "\\\\.\\pipe\\com_1", "00:0c:29:00:00:04");
 	char *other = pipe_vmx("client", "\\\\.\\pipe\\com_2", "00:0c:29:00:00:05");
+	char *sock = pipe_vmx("server", "/tmp/com_1", "00:0c:29:00:00:06");
+	char *sock_up = pipe_vmx("client", "/tmp/COM_1", "00:0c:29:00:00:07");
 
 	cr_assert(d.path);
 	put(&d, "nat.vmx", nat_vmx);
@@ -106,12 +108,16 @@ static struct dir dir_new(void)
 	put(&d, "server2.vmx", server2);
 	put(&d, "client2.vmx", client2);
 	put(&d, "other.vmx", other);
+	put(&d, "sock.vmx", sock);
+	put(&d, "sock-up.vmx", sock_up);
 	put(&d, "bad.vmx", ".encoding = \"UTF-8\"\nguestOS = \"windows9-64\n");
 	g_free(server);
 	g_free(client);
 	g_free(server2);
 	g_free(client2);
 	g_free(other);
+	g_free(sock);
+	g_free(sock_up);
 	return d;
 }
 
@@ -255,6 +261,11 @@ static const struct { const char *text, *err; } bad[] = {
 	  "\\\\.\\pipe\\com_2, and no [vm]'s .vmx has a pipe of that name: give "
 	  "both ends the same fileName; check both: kdh check server.vmx "
 	  "other.vmx" },
+	/* a unix socket path (Linux or macOS host) keeps its case */
+	{ NAT "[debugger]\nvmx = sock-up.vmx\n[vm w]\nvmx = sock.vmx\n",
+	  "s.kdh:5: the debugger VM's serial0 (sock-up.vmx:14) is on the pipe "
+	  "/tmp/COM_1, and no [vm]'s .vmx has a pipe of that name: give both "
+	  "ends the same fileName; check both: kdh check sock.vmx sock-up.vmx" },
 	{ NAT "[debugger]\nvmx = nat.vmx\n[vm w]\nvmx = server.vmx\n",
 	  "s.kdh:5: vmx = nat.vmx: the debugger VM has no serial port on a named "
 	  "pipe (serialN.fileType = \"pipe\"), the COM port its WinDbg uses; "

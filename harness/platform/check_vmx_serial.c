@@ -11,7 +11,7 @@
  * at power on" startConnected.  Host<->VM: this end the server (WinDbg's
  * com:pipe opens the pipe as a client), the other end an application.
  * VM<->VM: the same fileName (compared as Windows compares pipe names,
- * without case), one server and one client, the other end a virtual
+ * without case; a unix socket path, on Linux or macOS, with case), one server and one client, the other end a virtual
  * machine, and WinDbg in the debugger VM on com:port=comM without `pipe`.
  * The wizard's serial0 is a printer (thinprint): a port added later is
  * serial1, and debugport 1 then names the printer.
@@ -60,8 +60,42 @@ static int pipe_port(const struct vmx_vm *vm, int skip)
 	return -1;
 }
 
+/* The first absent serialN, -1 when all are there */
+static int free_port(const struct vmx_vm *vm)
+{
+	for (int i = 0; i < VMX_MAX_SERIALS; i++)
+		if (!vm->serial[i].present)
+			return i;
+	return -1;
+}
+
+/* The fix that adds a pipe port: the first free serialN, all its lines,
+ * and the debugport that names it (all ports before it are present) */
+static void fix_add_port(const struct vmx_vm *vm, unsigned long com,
+			 bool pair, struct finding *fd)
+{
+	int i = free_port(vm);
+	char dp[80] = "";
+
+	if (i < 0) {
+		check_fix(fd, "make one of the %d ports a named pipe "
+			  "(serialN.fileType = \"pipe\") and point debugport at "
+			  "it", VMX_MAX_SERIALS);
+		return;
+	}
+	if ((unsigned long)i + 1 != com)
+		snprintf(dp, sizeof(dp), ", then bcdedit /set {dbgsettings} "
+			 "debugport %d (serial%d is COM%d)", i + 1, i, i + 1);
+	check_fix(fd, "add a serial port on a named pipe (VM settings: Add > "
+		  "Serial Port > Use named pipe): serial%d.present = \"TRUE\", "
+		  "serial%d.fileType = \"pipe\", serial%d.fileName = "
+		  "\"\\\\.\\pipe\\com_1\", serial%d.pipe.endPoint = \"server\", "
+		  "serial%d.tryNoRxLoss = \"%s\", serial%d.yieldOnMsrRead = "
+		  "\"TRUE\"%s", i, i, i, i, i, pair ? "FALSE" : "TRUE", i, dp);
+}
+
 static void port_missing(const struct vmx_vm *vm, unsigned long com,
-			 struct finding *f, size_t *n)
+			 bool pair, struct finding *f, size_t *n)
 {
 	int seen = 0, p = pipe_port(vm, -1);
 
@@ -75,12 +109,32 @@ static void port_missing(const struct vmx_vm *vm, unsigned long com,
 			  "(serial%d, the pipe, is COM%d)", check_vmx_com_of(vm, p),
 			  p, check_vmx_com_of(vm, p));
 	else
-		check_fix(&f[*n], "add a serial port on a named pipe (VM settings: "
-			  "Add > Serial Port > Use named pipe): serial%d.present = "
-			  "\"TRUE\", serial%d.fileType = \"pipe\", serial%d.fileName = "
-			  "\"\\\\.\\pipe\\com_1\", serial%d.pipe.endPoint = \"server\"",
-			  seen, seen, seen, seen);
+		fix_add_port(vm, com, pair, &f[*n]);
 	(*n)++;
+}
+
+/*
+ * COM<com> is past the present ports, but serial(com-1) is there after a
+ * missing one: VMware may keep it at COM<com> (a guess, V27).  Return:
+ * that port, -1 when this is not the case.
+ */
+static int port_gap_warn(const struct vmx_vm *vm, unsigned long com,
+			 struct finding *f, size_t *n)
+{
+	int s = (int)com - 1, k = check_vmx_com_of(vm, s);
+
+	if (com < 1 || com > VMX_MAX_SERIALS || !vm->serial[s].present)
+		return -1;
+	check_add(&f[*n], FIND_WARN, "debugport %lu: COM%lu is serial%d if "
+		  "VMware keeps serialN at COM(N+1), or no port at all if the "
+		  "guest numbers the present ports in order (serial%d is then "
+		  "COM%d); which one is not documented (a guess either way)",
+		  com, com, s, s, k);
+	check_fix(&f[(*n)++], "number the ports from serial0 (rename the "
+		  "serial%d lines serial%d) and bcdedit /set {dbgsettings} "
+		  "debugport %d: then both readings agree", s, free_port(vm),
+		  free_port(vm) + 1);
+	return s;
 }
 
 /* COMn is the wizard's printer: both ways out (the seed's trap) */
@@ -107,15 +161,20 @@ static void port_printer(const struct vmx_vm *vm, unsigned long com, int port,
 	(*n)++;
 }
 
-/* serialN present after absent ones: COM numbering is then a guess */
-static void gap_note(int port, unsigned long com, struct finding *f, size_t *n)
+/* serialN present after absent ones: COM numbering is then a guess
+ * (V27); @who "" or "in debugger.vmx: " */
+static void gap_warn(int port, int com, const char *who, struct finding *f,
+		     size_t *n)
 {
-	if (port == (int)com - 1)
+	if (port == com - 1)
 		return;
-	check_add(&f[(*n)++], FIND_NOTE, "serial%d is COM%lu only if the guest "
-		  "numbers the present ports in order; VMware may keep serial%d at "
-		  "COM%d (a guess): if nothing connects, try debugport %d", port,
-		  com, port, port + 1, port + 1);
+	check_add(&f[*n], FIND_WARN, "%sserial%d is COM%d only if the guest "
+		  "numbers the present ports in order; VMware may keep serial%d "
+		  "at COM%d (a guess either way)", who, port, com, port, port + 1);
+	check_fix(&f[(*n)++], "%snumber the ports from serial0 (no gaps); or, "
+		  "if nothing connects, try %s%d", who, who[0] ?
+		  "WinDbg's com:port=com" : "bcdedit /set {dbgsettings} debugport ",
+		  port + 1);
 }
 
 /*
@@ -129,12 +188,15 @@ static int port_findings(const struct vmx_vm *vm, unsigned long com,
 	int port = vmx_com_port(vm, (unsigned)com);
 	const struct vmx_serial *s;
 
+	if (port < 0)
+		port = port_gap_warn(vm, com, f, n);
+	else
+		gap_warn(port, (int)com, "", f, n);
 	if (port < 0) {
-		port_missing(vm, com, f, n);
+		port_missing(vm, com, pair, f, n);
 		return -1;
 	}
 	s = &vm->serial[port];
-	gap_note(port, com, f, n);
 	if (s->thinprint) {
 		port_printer(vm, com, port, f, n);
 		return -1;
@@ -183,20 +245,34 @@ static void common_warns(const struct vmx_serial *s, int i, const char *who,
 	}
 }
 
+/* A pipe on a Linux or macOS host is a unix socket: kdh serial-link
+ * links it to WinDbg on Windows over TCP, as the other end (listen: when
+ * the VM is the client), through an SSH tunnel (serial-link listens on
+ * 127.0.0.1) */
+static void host_socket(const struct vmx_serial *s, int i, struct finding *f,
+			size_t *n)
+{
+	check_add(&f[*n], FIND_NOTE, "serial%d's pipe is %s, a socket on a "
+		  "Linux or macOS host, where WinDbg does not run", i,
+		  s->file_name);
+	check_fix(&f[(*n)++], "kdh serial-link %s%s --tcp-listen 5800 on "
+		  "the host; on Windows ssh -N -L 5800:127.0.0.1:5800 user@HOST, "
+		  "then windbg -k com:ipport=5800,port=127.0.0.1; or debug from "
+		  "a second VM (kdh check debuggee.vmx debugger.vmx)",
+		  s->server ? "" : "listen:", s->file_name);
+	if (!s->server)
+		check_add(&f[(*n)++], FIND_OK, "serial%d's end of the socket is "
+			  "the client: kdh serial-link listen:%s is the server it "
+			  "connects to", i, s->file_name);
+}
+
 /* Host<->VM: WinDbg on the host opens the pipe (a client) */
 static void host_pipe(const struct vmx_serial *s, int i, unsigned long com,
 		      struct finding *f, size_t *n)
 {
-	if (s->file_name[0] == '/') {
-		check_add(&f[*n], FIND_NOTE, "serial%d's pipe is %s, a socket on a "
-			  "Linux or macOS host, where WinDbg does not run", i,
-			  s->file_name);
-		check_fix(&f[(*n)++], "kdh serial-link %s --tcp-listen 5800 on the "
-			  "host, then windbg -k com:ipport=5800,port=HOST on Windows; "
-			  "or debug from a second VM (kdh check debuggee.vmx "
-			  "debugger.vmx)", s->file_name);
-	}
-	if (!s->server) {
+	if (s->file_name[0] == '/')
+		host_socket(s, i, f, n);
+	else if (!s->server) {
 		check_add(&f[*n], FIND_BLOCK, "serial%d's end of the pipe is the "
 			  "client, and WinDbg's com:pipe is a client too: nobody "
 			  "opens the pipe", i);
@@ -205,8 +281,9 @@ static void host_pipe(const struct vmx_serial *s, int i, unsigned long com,
 	}
 	if (!s->try_no_rx_loss) {
 		check_add(&f[*n], FIND_WARN, "serial%d says the other end is a "
-			  "virtual machine, but on the host it is WinDbg, an "
-			  "application", i);
+			  "virtual machine, but on the host it is %s, an "
+			  "application", i, s->file_name[0] == '/' ?
+			  "kdh serial-link" : "WinDbg");
 		check_fix(&f[(*n)++], "serial%d.tryNoRxLoss = \"TRUE\" (\"The other "
 			  "end is an application\")", i);
 	}
@@ -250,13 +327,39 @@ void check_vmx_serial(const struct vmx_vm *vm, const struct dbgsettings *d,
 	baud_warn(d, f, n);
 }
 
+/**
+ * check_vmx_pipe_same() - whether two pipe fileNames name one pipe
+ * @a, @b:	the names
+ *
+ * Windows pipe names (\\.\pipe\NAME) are not case-sensitive (V44);
+ * a unix socket path (a Linux or macOS host) is.
+ *
+ * Return: true when they are the same pipe
+ */
+bool check_vmx_pipe_same(const char *a, const char *b)
+{
+	if (a[0] == '/' || b[0] == '/')
+		return !strcmp(a, b);
+	return !strcasecmp(a, b);
+}
+
+/* Append ", serialN NAME" to @buf; a cut ends with "…" */
+static void others_add(char *buf, size_t size, int i, const char *name)
+{
+	size_t o = strlen(buf);
+	int w = snprintf(buf + o, size - o, "%sserial%d %s", o ? ", " : "", i,
+			 name);
+
+	if (w >= 0 && (size_t)w >= size - o && size >= 4)
+		memcpy(buf + size - 4, "\xe2\x80\xa6", 4);
+}
+
 /* The debugger VM's pipe of the debuggee's name; BLOCK when none */
 static int pair_match(const struct vmx_vm *a, int pa, const struct vmx_vm *b,
 		      struct finding *f, size_t *n)
 {
 	const char *name = a->serial[pa].file_name;
 	char others[300] = "";
-	size_t o = 0;
 	int first = -1;
 
 	for (int i = 0; i < VMX_MAX_SERIALS; i++) {
@@ -264,13 +367,10 @@ static int pair_match(const struct vmx_vm *a, int pa, const struct vmx_vm *b,
 
 		if (!s->present || s->type != VMX_SER_PIPE)
 			continue;
-		if (!strcasecmp(s->file_name, name))
+		if (check_vmx_pipe_same(s->file_name, name))
 			return i;
 		first = first < 0 ? i : first;
-		if (o < sizeof(others))
-			o += (size_t)snprintf(others + o, sizeof(others) - o,
-					      "%sserial%d %s", o ? ", " : "", i,
-					      s->file_name);
+		others_add(others, sizeof(others), i, s->file_name);
 	}
 	check_add(&f[*n], FIND_BLOCK, "the debuggee's serial%d is the pipe %s, "
 		  "but %s has %s%s: the two VMs never meet", pa, name,
@@ -286,8 +386,9 @@ static int pair_match(const struct vmx_vm *a, int pa, const struct vmx_vm *b,
 	return -1;
 }
 
-/* One server, one client: the seed's debuggee server, debugger VM client */
-static void pair_roles(const struct vmx_vm *a, int pa, const struct vmx_vm *b,
+/* One server, one client: the seed's debuggee server, debugger VM client;
+ * Return: false on a BLOCK */
+static bool pair_roles(const struct vmx_vm *a, int pa, const struct vmx_vm *b,
 		       int pb, struct finding *f, size_t *n)
 {
 	bool sa = a->serial[pa].server, sb = b->serial[pb].server;
@@ -298,17 +399,19 @@ static void pair_roles(const struct vmx_vm *a, int pa, const struct vmx_vm *b,
 			  base_name(a->file), pa, base_name(b->file), pb);
 		check_fix(&f[(*n)++], "in %s: serial%d.pipe.endPoint = \"client\" "
 			  "(\"This end is the client\")", base_name(b->file), pb);
+		return false;
 	} else if (!sa && !sb) {
 		check_add(&f[*n], FIND_BLOCK, "both ends of the pipe are clients "
 			  "(%s serial%d, %s serial%d): nobody creates it",
 			  base_name(a->file), pa, base_name(b->file), pb);
 		check_fix(&f[(*n)++], "in %s: serial%d.pipe.endPoint = \"server\" "
 			  "(\"This end is the server\")", base_name(a->file), pa);
-	} else {
-		check_add(&f[(*n)++], FIND_OK, "one server (%s), one client (%s) "
-			  "on the pipe %s", base_name((sa ? a : b)->file),
-			  base_name((sa ? b : a)->file), a->serial[pa].file_name);
+		return false;
 	}
+	check_add(&f[(*n)++], FIND_OK, "one server (%s), one client (%s) on the "
+		  "pipe %s", base_name((sa ? a : b)->file),
+		  base_name((sa ? b : a)->file), a->serial[pa].file_name);
+	return true;
 }
 
 /* "The other end is a virtual machine", yield, connect: each side */
@@ -326,6 +429,27 @@ static void pair_side(const struct vmx_vm *v, int p, struct finding *f,
 			  "other end is a virtual machine\")", who, p);
 	}
 	common_warns(&v->serial[p], p, who, f, n);
+}
+
+/* Roles, each side's settings, the debugger VM's COM number and WinDbg */
+static void pair_debugger(const struct vmx_vm *a, int pa,
+			  const struct vmx_vm *b, int pb,
+			  const struct dbgsettings *d, struct finding *f,
+			  size_t *n)
+{
+	int com = check_vmx_com_of(b, pb);
+	char who[280];
+	bool ok = pair_roles(a, pa, b, pb, f, n);
+
+	pair_side(a, pa, f, n);
+	pair_side(b, pb, f, n);
+	snprintf(who, sizeof(who), "in %s: ", base_name(b->file));
+	gap_warn(pb, com, who, f, n);
+	if (ok)
+		check_add(&f[(*n)++], FIND_OK, "in the debugger VM run windbg -k "
+			  "com:port=com%d,baud=%lu, without the pipe option: inside "
+			  "that VM the pipe is its COM%d (serial%d)", com,
+			  d->baudrate ? d->baudrate : 115200, com, pb);
 }
 
 /**
@@ -349,18 +473,18 @@ size_t check_vmx_pair(const struct vmx *xa, const struct vmx_vm *a,
 
 	if (max < CHECK_MAX_FINDINGS)
 		return 0;
+	if (!strcmp(a->file, b->file)) {
+		check_add(&f[n], FIND_BLOCK, "%s is given twice: a pair is the "
+			  "debuggee's .vmx and the debugger VM's, two VMs on one "
+			  "pipe", base_name(a->file));
+		check_fix(&f[n++], "kdh check debuggee.vmx debugger.vmx, or kdh "
+			  "check %s alone for WinDbg on the host", base_name(a->file));
+		return n;
+	}
 	pa = port_findings(a, com, true, f, &n);
 	pb = pa < 0 ? -1 : pair_match(a, pa, b, f, &n);
-	if (pb >= 0) {
-		pair_roles(a, pa, b, pb, f, &n);
-		pair_side(a, pa, f, &n);
-		pair_side(b, pb, f, &n);
-		check_add(&f[n++], FIND_OK, "in the debugger VM run windbg -k "
-			  "com:port=com%d,baud=%lu, without the pipe option: inside "
-			  "that VM the pipe is its COM%d (serial%d)",
-			  check_vmx_com_of(b, pb), d->baudrate ? d->baudrate :
-			  115200, check_vmx_com_of(b, pb), pb);
-	}
+	if (pb >= 0)
+		pair_debugger(a, pa, b, pb, d, f, &n);
 	baud_warn(d, f, &n);
 	check_vmx_secboot(a, f, &n);
 	check_vmx_dups(xa, f, &n, max / 2 + max / 4);

@@ -112,6 +112,15 @@ static int com_check(struct parse *p, const struct sc_vm *vm)
 	return 0;
 }
 
+/* One pipe: Windows pipe names without case (docs/vmware.md V44), a unix
+ * socket path (Linux or macOS host) with case */
+static bool pipe_same(const char *a, const char *b)
+{
+	if (a[0] == '/' || b[0] == '/')
+		return !strcmp(a, b);
+	return !g_ascii_strcasecmp(a, b);
+}
+
 /* The [vm] pipe of that name: its VM and port, -1 for none; two VMs'
  * pipes of one name are an error (*bad) */
 static int pipe_find(struct parse *p, const char *name, unsigned *port,
@@ -126,7 +135,7 @@ static int pipe_find(struct parse *p, const char *name, unsigned *port,
 			const struct sc_vm *vm = &p->sc->vms[v];
 
 			if (!vm->vmx_line || !vm->pipe[s].present ||
-			    g_ascii_strcasecmp(vm->pipe[s].name, name))
+			    !pipe_same(vm->pipe[s].name, name))
 				continue;
 			if (found >= 0) {
 				*bad = true;

@@ -20,6 +20,7 @@ void check_vmx_secboot(const struct vmx_vm *vm, struct finding *f, size_t *n);
 
 /* check_vmx_serial.c */
 int check_vmx_com_of(const struct vmx_vm *vm, int serial);
+bool check_vmx_pipe_same(const char *a, const char *b);
 void check_vmx_serial(const struct vmx_vm *vm, const struct dbgsettings *d,
 		      struct finding *f, size_t *n);
 size_t check_vmx_pair(const struct vmx *xa, const struct vmx_vm *a,
