@@ -234,7 +234,7 @@ static void model_typos(const struct vmx_vm *vm, struct finding *f,
 {
 	static const char *const models[] = { "e1000", "e1000e", "vmxnet3",
 					      "vlance", "vmxnet" };
-	char tail[64];
+	char head[24], tail[64];
 	size_t k;
 
 	for (int i = 0; i < VMX_MAX_NICS; i++) {
@@ -246,9 +246,11 @@ static void model_typos(const struct vmx_vm *vm, struct finding *f,
 		if (!nic->present || nic->model_assumed ||
 		    k < G_N_ELEMENTS(models))
 			continue;
+		snprintf(head, sizeof(head), "ethernet%d ", i);
 		snprintf(tail, sizeof(tail), "KDNET module for %s", nic->model);
 		for (size_t j = 0; j < n; j++)
-			if (g_str_has_suffix(f[j].text, tail))
+			if (g_str_has_prefix(f[j].text, head) &&
+			    g_str_has_suffix(f[j].text, tail))
 				check_add(&f[j], f[j].level, "ethernet%d is not a "
 					  "KDNET NIC: virtualDev '%s' (line %d) is not "
 					  "a VMware NIC model (e1000, e1000e, vmxnet3, "
