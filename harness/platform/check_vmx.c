@@ -12,8 +12,10 @@
  * derived, a guess), "Connect at power on", Secure Boot, and nested
  * virtualization / VBS, whose effect on KDNET nobody has measured (a
  * note).  check_hv.c's "Microsoft Hv" rule is about QEMU's CPUID and says
- * nothing here: VMware's vendor is VMwareVMware.  Facts and labels:
- * docs/vmware.md.
+ * nothing here: VMware's vendor is VMwareVMware.  The Windows build is
+ * said in guestOS's words; a guestOS before Windows 8 (no KDNET) is a
+ * BLOCK that points to serial debugging, and a virtualDev VMware has not
+ * is called a likely typo.  Facts and labels: docs/vmware.md.
  */
 #include <stdio.h>
 #include <string.h>
