@@ -9,6 +9,7 @@
 
 #include "kdh/platform/check.h"
 #include "kdh/platform/winbuild.h"
+#include "harness/platform/check_priv.h"
 
 struct said {
 	size_t blocks;
@@ -193,4 +194,25 @@ Test(check, one_mac_on_two_nics_of_one_bridge_warns)
 	check(NIC "net1: virtio=BC:24:11:00:00:01,bridge=vmbr1\n", &s);
 	cr_assert(!strstr(s.all->str, "same MAC"), "%s", s.all->str);
 	g_string_free(s.all, TRUE);
+}
+
+/* A text longer than a finding holds ends in "…" on a whole character */
+Test(check, cut_text_and_fix_end_in_ellipsis)
+{
+	struct finding f;
+	char long_text[2048];
+
+	memset(long_text, 'a', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	long_text[sizeof(f.text) - 5] = '\xC3';	/* an "é" across the cut */
+	long_text[sizeof(f.text) - 4] = '\xA9';
+	check_add(&f, FIND_NOTE, "%s", long_text);
+	check_fix(&f, "%s", long_text);
+	cr_assert(g_str_has_suffix(f.text, "…"), "%s", f.text);
+	cr_assert(g_utf8_validate(f.text, -1, NULL));
+	cr_assert_eq(strlen(f.text), sizeof(f.text) - 2);	/* "é" dropped whole */
+	cr_assert(g_str_has_suffix(f.fix, "…"));
+	cr_assert_eq(strlen(f.fix), sizeof(f.fix) - 1);
+	check_add(&f, FIND_NOTE, "short");
+	cr_assert_str_eq(f.text, "short");
 }

@@ -32,26 +32,44 @@
 #include "netsim/value.h"
 #include "kdh/platform/winbuild.h"
 
-/** check_add() - fill a finding (its fix empty) */
+/* A text vsnprintf() cut (@want bytes did not fit in @len): end it with
+ * "…" on a whole UTF-8 character, so the cut shows */
+static void mark_cut(char *buf, size_t len, int want)
+{
+	size_t end;
+
+	if (want < 0 || (size_t)want < len || len < 4)
+		return;
+	end = len - 4;
+	while (end > 0 && ((unsigned char)buf[end] & 0xC0) == 0x80)
+		end--;
+	memcpy(buf + end, "\xE2\x80\xA6", 4);	/* "…" and its NUL */
+}
+
+/** check_add() - fill a finding (its fix empty); a cut text ends in "…" */
 void check_add(struct finding *f, enum finding_level lvl, const char *fmt, ...)
 {
 	va_list ap;
+	int want;
 
 	f->level = lvl;
 	va_start(ap, fmt);
-	vsnprintf(f->text, sizeof(f->text), fmt, ap);
+	want = vsnprintf(f->text, sizeof(f->text), fmt, ap);
 	va_end(ap);
+	mark_cut(f->text, sizeof(f->text), want);
 	f->fix[0] = '\0';
 }
 
-/** check_fix() - a finding's fix */
+/** check_fix() - a finding's fix; a cut fix ends in "…" */
 void check_fix(struct finding *f, const char *fmt, ...)
 {
 	va_list ap;
+	int want;
 
 	va_start(ap, fmt);
-	vsnprintf(f->fix, sizeof(f->fix), fmt, ap);
+	want = vsnprintf(f->fix, sizeof(f->fix), fmt, ap);
 	va_end(ap);
+	mark_cut(f->fix, sizeof(f->fix), want);
 }
 
 #define add check_add

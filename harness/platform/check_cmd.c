@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* check_cmd.c - `kdh check`: a Proxmox VM config, a VMware .vmx (found by
- * its content, or --vmware), or two .vmx files for a VM<->VM serial pair
- * (the debuggee's, then the debugger VM's), read and judged with their
- * {dbgsettings}; the findings come from check.c and check_vmx*.c */
+ * its name or content, or --vmware), or two .vmx files for a VM<->VM
+ * serial pair (the debuggee's, then the debugger VM's), read and judged
+ * with their {dbgsettings}; the findings come from check.c and check_vmx*.c */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,7 +244,7 @@ const struct kdh_cmd kdh_cmd_check = {
 "VM's n-th serialN port; missing, or not a socket to link with\n"
 "`kdh serial-link`, or a baud rate WinDbg must match.\n"
 "\n"
-"VMware Workstation: a .vmx (found by its content, or --vmware) gets the\n"
+"VMware Workstation: a .vmx (by name or content, or --vmware) gets the\n"
 "same kinds of findings, each fix a .vmx line or the setting's name in the\n"
 "VM settings: which ethernetN KDNET uses and the b.d.f the guest sees for\n"
 "its pciSlotNumber (160 is 3.0.0; before the first power-on the file has\n"

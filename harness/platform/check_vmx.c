@@ -12,12 +12,16 @@
  * derived, a guess), "Connect at power on", Secure Boot, and nested
  * virtualization / VBS, whose effect on KDNET nobody has measured (a
  * note).  check_hv.c's "Microsoft Hv" rule is about QEMU's CPUID and says
- * nothing here: VMware's vendor is VMwareVMware.  Facts and labels:
- * docs/vmware.md.
+ * nothing here: VMware's vendor is VMwareVMware.  The Windows build is
+ * said in guestOS's words; a guestOS before Windows 8 (no KDNET) is a
+ * BLOCK that points to serial debugging, and a virtualDev VMware has not
+ * is called a likely typo.  Facts and labels: docs/vmware.md.
  */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+#include <glib.h>
 
 #include "harness/platform/check_priv.h"
 #include "kdh/platform/check_vmx.h"
@@ -100,11 +104,14 @@ static enum check_network vmnet_findings(const struct vmx_nic *nic, int i,
 
 	if (nic->dhcp_known && nic->dhcp) {
 		check_add(&f[*n], FIND_NOTE, "ethernet%d is on %s (%s): VMware's "
-			  "DHCP serves it, and the debugger is the host at its %s "
+			  "DHCP serves it%s, and the debugger is the host at its %s "
 			  "address (x.y.z.1 of that network), not its LAN address; "
 			  "a debugger on another machine is not reached through %s "
 			  "(derived from VMware's address table: a guess)%s%s", i,
-			  nat ? "NAT" : "host-only", nic->vnet, nic->vnet,
+			  nat ? "NAT" : "host-only", nic->vnet,
+			  given == NET_STATIC ? " unless turned off in the Virtual "
+			  "Network Editor (--network static says it is)" : "",
+			  nic->vnet,
 			  nat ? "NAT" : "a host-only network",
 			  d && d->hostip[0] ? "; hostip is " : "",
 			  d && d->hostip[0] ? d->hostip : "");
@@ -135,15 +142,19 @@ static void nic_notes(const struct vmx_vm *vm, int i,
 
 	if (nic->model_assumed) {
 		check_add(&f[*n], FIND_NOTE, "ethernet%d has no virtualDev: VMware "
-			  "takes the guestOS's default, which kdh assumes is %s (a "
-			  "guess)", i, nic->model);
+			  "takes the guestOS's default, which kdh assumes is %s (%s)",
+			  i, nic->model, !strcmp(vm->ostype, "win7") ||
+			  !strcmp(vm->ostype, "w2k8") ? "documented for Vista and 7"
+			  : "a guess");
 		check_fix(&f[(*n)++], "ethernet%d.virtualDev = \"%s\" in the .vmx "
 			  "to be sure", i, nic->model);
 	}
-	if (nic->pci_assumed || (nic->pci_known && d && d->has_busparams))
-		check_add(&f[(*n)++], FIND_NOTE, "ethernet%d's b.d.f: %s; look at "
-			  "Device Manager > the adapter > Location in the guest", i,
+	if (nic->pci_assumed || (nic->pci_known && d && d->has_busparams)) {
+		check_add(&f[*n], FIND_NOTE, "ethernet%d's b.d.f: %s", i,
 			  nic->pci_why);
+		check_fix(&f[(*n)++], "look at Device Manager > the adapter > "
+			  "Location in the guest");
+	}
 	if (!nic->start_connected) {
 		check_add(&f[*n], FIND_WARN, "ethernet%d.startConnected is FALSE: "
 			  "the NIC is unplugged when the VM powers on, and KDNET "
@@ -161,6 +172,105 @@ static void nic_unplaced(const struct vmx_vm *vm, struct finding *f,
 		if (vm->nic[i].present && !vm->nic[i].pci_known)
 			check_add(&f[(*n)++], FIND_NOTE, "ethernet%d is left out: %s",
 				  i, vm->nic[i].pci_why);
+}
+
+/* The build note in a .vmx's words: "guestOS windows9-64", not Proxmox's
+ * "ostype win10" */
+static void build_note(const struct vmx_vm *vm, const struct check_ctx *x,
+		       struct finding *f, size_t *n)
+{
+	char word[48];
+	const char *at;
+	size_t len;
+
+	snprintf(word, sizeof(word), "ostype %s", vm->ostype);
+	at = strstr(x->build_note, word);
+	if (!at) {
+		check_add(&f[(*n)++], FIND_NOTE, "%s", x->build_note);
+		return;
+	}
+	len = strlen(word);
+	check_add(&f[(*n)++], FIND_NOTE, "%.*sguestOS %s%s",
+		  (int)(at - x->build_note), x->build_note,
+		  vm->guest_os[0] ? vm->guest_os : "(none)", at + len);
+}
+
+/* A guestOS of a Windows before 8, which has no KDNET; NULL for others.
+ * The Windows each guestOS names is read from its name (a guess) */
+static const char *old_windows(const struct vmx_vm *vm)
+{
+	if (!strcmp(vm->ostype, "win7"))
+		return "Windows 7 or Server 2008 R2";
+	if (!strcmp(vm->ostype, "w2k8"))
+		return "Windows Vista or Server 2008";
+	if (!strcmp(vm->ostype, "wxp"))
+		return "Windows XP";
+	return NULL;
+}
+
+/* No KDNET before Windows 8: say so, and that serial debugging works */
+static bool old_windows_block(const struct vmx_vm *vm,
+			      const struct check_ctx *x, struct finding *f,
+			      size_t *n)
+{
+	const char *w = old_windows(vm);
+
+	if (!w || !x->build_assumed)
+		return false;
+	check_add(&f[*n], FIND_BLOCK, "guestOS %s (line %d) is %s (read from "
+		  "its name: a guess): KDNET needs Windows 8 / Server 2012 "
+		  "(build 9200) or later, so network debugging is not available",
+		  vm->guest_os, vm->guest_os_line, w);
+	check_fix(&f[(*n)++], "debug over a serial port: add a named pipe "
+		  "serial port to the VM, in the guest bcdedit /dbgsettings serial "
+		  "debugport:1 baudrate:115200, then kdh check %s --bcdedit FILE; "
+		  "if the guest is newer than its guestOS says, give --windows "
+		  "BUILD", base_name(vm->file));
+	return true;
+}
+
+/* A virtualDev VMware has not: check_nic() calls it a model with no KDNET
+ * module; say it is likely a typo (models: V7 in docs/vmware.md) */
+static void model_typos(const struct vmx_vm *vm, struct finding *f,
+			size_t n)
+{
+	static const char *const models[] = { "e1000", "e1000e", "vmxnet3",
+					      "vlance", "vmxnet" };
+	char head[24], tail[64];
+	size_t k;
+
+	for (int i = 0; i < VMX_MAX_NICS; i++) {
+		const struct vmx_nic *nic = &vm->nic[i];
+
+		for (k = 0; k < G_N_ELEMENTS(models); k++)
+			if (!strcmp(nic->model, models[k]))
+				break;
+		if (!nic->present || nic->model_assumed ||
+		    k < G_N_ELEMENTS(models))
+			continue;
+		snprintf(head, sizeof(head), "ethernet%d ", i);
+		snprintf(tail, sizeof(tail), "KDNET module for %s", nic->model);
+		for (size_t j = 0; j < n; j++)
+			if (g_str_has_prefix(f[j].text, head) &&
+			    g_str_has_suffix(f[j].text, tail))
+				check_add(&f[j], f[j].level, "ethernet%d is not a "
+					  "KDNET NIC: virtualDev '%s' (line %d) is not "
+					  "a VMware NIC model (e1000, e1000e, vmxnet3, "
+					  "vlance, vmxnet): a typo?", i, nic->model,
+					  nic->model_line);
+	}
+}
+
+/* --network static on VMnet8 or VMnet1: their DHCP can be turned on */
+static void dhcp_off_fix(const struct vmx_nic *nic, struct finding *f)
+{
+	char fix[sizeof(f->fix)];
+
+	if (!nic->dhcp_known || f->level != FIND_BLOCK)
+		return;
+	snprintf(fix, sizeof(fix), "%s", f->fix);
+	check_fix(f, "%s; or turn on %s's DHCP in the Virtual Network Editor",
+		  fix, nic->vnet);
 }
 
 /**
@@ -191,9 +301,15 @@ size_t check_vmx(const struct vmx *xf, const struct vmx_vm *vm,
 		check_vmx_dups(xf, f, &n, max - 1);
 		return n;
 	}
+	if (old_windows_block(vm, x, f, &n)) {
+		check_vmx_secboot(vm, f, &n);
+		check_vmx_dups(xf, f, &n, max);
+		return n;
+	}
 	if (x->build_note[0])
-		check_add(&f[n++], FIND_NOTE, "%s", x->build_note);
+		build_note(vm, x, f, &n);
 	nic = check_nic(c, d, x, f, &n);
+	model_typos(vm, f, n);
 	nic_unplaced(vm, f, &n, max / 2);
 	if (nic >= 0 && nic < VMX_MAX_NICS) {
 		nic_notes(vm, nic, d, f, &n);
@@ -202,6 +318,8 @@ size_t check_vmx(const struct vmx *xf, const struct vmx_vm *vm,
 	check_vmx_secboot(vm, f, &n);
 	vbs_note(vm, f, &n);
 	check_dhcp_finding(d, net, &f[n++]);
+	if (nic >= 0 && nic < VMX_MAX_NICS)
+		dhcp_off_fix(&vm->nic[nic], &f[n - 1]);
 	if (d)
 		check_settings_findings(d, f, &n);
 	check_vmx_dups(xf, f, &n, max);

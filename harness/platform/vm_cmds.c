@@ -74,7 +74,8 @@ int check_conf_load(const struct kdh_cmd *cmd, const char *path,
 }
 
 /**
- * check_file_is_vmx() - the file reads as a VMware .vmx (vmx_text_is_vmx())
+ * check_file_is_vmx() - the file is a VMware .vmx: its name ends in .vmx
+ * (any case), or its text reads as one (vmx_text_is_vmx())
  * @path:	the file
  *
  * Return: true for a .vmx; false for anything else, or a file that cannot
@@ -83,8 +84,14 @@ int check_conf_load(const struct kdh_cmd *cmd, const char *path,
 bool check_file_is_vmx(const char *path)
 {
 	char err[256];
-	gchar *text = text_read(path, FILE_VMCONF, err, sizeof(err));
-	bool is = text && vmx_text_is_vmx(text);
+	size_t len = strlen(path);
+	gchar *text;
+	bool is;
+
+	if (len > 4 && !g_ascii_strcasecmp(path + len - 4, ".vmx"))
+		return true;
+	text = text_read(path, FILE_VMCONF, err, sizeof(err));
+	is = text && vmx_text_is_vmx(text);
 
 	g_free(text);
 	return is;

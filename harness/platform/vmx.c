@@ -189,7 +189,8 @@ struct vmx *vmx_parse(const char *file, const char *text, char *err,
 /**
  * vmx_load() - read and parse a .vmx file
  * @path:	the file
- * @err:	why not ("file:line: ..." for a malformed line)
+ * @err:	why not ("file:line: ..." for a malformed line; "file: empty
+ *		file" for one without a single entry)
  * @errlen:	its size
  *
  * Return: the entries, or NULL
@@ -202,6 +203,12 @@ struct vmx *vmx_load(const char *path, char *err, size_t errlen)
 	if (!text)
 		return NULL;
 	x = vmx_parse(path, text, err, errlen);
+	if (x && !x->n) {
+		snprintf(err, errlen, "%s: %s: a .vmx has `key = \"value\"` lines",
+			 path, *g_strstrip(text) ? "only comments" : "empty file");
+		vmx_free(x);
+		x = NULL;
+	}
 	g_free(text);
 	return x;
 }

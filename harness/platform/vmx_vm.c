@@ -7,8 +7,9 @@
  * is off without `.present = "TRUE"`; connectionType bridged; startConnected
  * TRUE; fileType device; tryNoRxLoss and yieldOnMsrRead FALSE.  Where
  * virtualDev is missing the model is the guestOS's default (e1000e for
- * Windows 10 and later, e1000 before: a guess, said in the finding).  The
- * PCI address the guest sees comes from vmx_slot.c.
+ * Windows 10 and later, a guess; e1000 before, documented for Vista and 7:
+ * said in the finding).  The PCI address the guest sees comes from
+ * vmx_slot.c.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -230,17 +231,21 @@ static int serial_read(const struct vmx *x, struct vmx_vm *vm, unsigned i,
 	for (size_t t = 0; e && t < G_N_ELEMENTS(types); t++)
 		if (!g_ascii_strcasecmp(e->value, types[t]))
 			s->type = (enum vmx_serial_type)t;
+	/* Workstation also writes fileType "thinprint" for the printer */
+	s->thinprint = e && !g_ascii_strcasecmp(e->value, "thinprint");
+	if (s->thinprint)
+		s->type = VMX_SER_DEVICE;
 	if ((int)s->type < 0)
 		return fail(err, errlen, e, x->file, "%s: '%s' is not device, file, "
-			    "pipe or network", e->key, e->value);
+			    "pipe, network or thinprint", e->key, e->value);
 	e = vmx_find(x, KEY("fileName"));
 	if (e && strlen(e->value) >= sizeof(s->file_name))
 		return fail(err, errlen, e, x->file, "%s: longer than %zu characters",
 			    e->key, sizeof(s->file_name) - 1);
 	snprintf(s->file_name, sizeof(s->file_name), "%s", e ? e->value : "");
 	s->file_name_line = e ? e->line : 0;
-	s->thinprint = s->type == VMX_SER_DEVICE &&
-		       !g_ascii_strcasecmp(s->file_name, "thinprint");
+	s->thinprint = s->thinprint || (s->type == VMX_SER_DEVICE &&
+		       !g_ascii_strcasecmp(s->file_name, "thinprint"));
 	e = s->type == VMX_SER_NETWORK ? vmx_find(x, KEY("network.endPoint")) :
 					 vmx_find(x, KEY("pipe.endPoint"));
 	s->has_endpoint = e != NULL;
