@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* matrix.h - a scenario file's [matrix] section: axes of values, only/no
+ * filters, and the cells they expand to, each an ordinary scenario text
+ * (pure: text in, cells out; docs/matrix-plan.md, issue 27) */
+#ifndef KDH_MATRIX_H
+#define KDH_MATRIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SC_MATRIX_DEFAULT_MAX	10000	/* max_cells when not given */
+
+struct sc_matrix;			/* opaque: matrix.c */
+
+/**
+ * struct sc_cell - one kept cell of a matrix
+ * @index:	its number in the full expansion, before filters (stable
+ *		when filters change: the results directory is cNNNNN)
+ * @label:	"machine=q35,bios=ovmf,...": axis=value in the file's axis
+ *		order (g_malloc'd; sc_cell_clear())
+ * @name:	"NAME[label]", NAME the scenario's (g_malloc'd)
+ */
+struct sc_cell {
+	size_t index;
+	char *label;
+	char *name;
+};
+
+/*
+ * sc_matrix_parse(): @text's [matrix] section, checked (unknown axis key,
+ *	empty axis or value, a value or label twice, a filter naming an
+ *	unknown axis or value or matching no cell, more cells than max_cells
+ *	or @max_cells when nonzero: "file:line: what is wrong").  Return 0
+ *	with *@m the matrix, 0 with *@m NULL when the text has no [matrix],
+ *	-EINVAL with @err set.
+ * sc_matrix_cells(): how many cells the filters keep.
+ * sc_matrix_cell(): the @k-th kept cell (0 <= @k < sc_matrix_cells()).
+ * sc_matrix_cell_text(): the scenario text of the @k-th kept cell: the
+ *	base with the cell's values set and the [matrix] section left out;
+ *	every line keeps its number, so a parse error of the cell points at
+ *	the file's own line (g_malloc'd).
+ * sc_matrix_oracle(): the section says expect = check.
+ */
+int sc_matrix_parse(const char *file, const char *text, size_t max_cells,
+		    struct sc_matrix **m, char *err, size_t errlen);
+size_t sc_matrix_cells(const struct sc_matrix *m);
+int sc_matrix_cell(const struct sc_matrix *m, size_t k, struct sc_cell *c);
+char *sc_matrix_cell_text(const struct sc_matrix *m, size_t k);
+bool sc_matrix_oracle(const struct sc_matrix *m);
+void sc_cell_clear(struct sc_cell *c);
+void sc_matrix_free(struct sc_matrix *m);
+
+#endif /* KDH_MATRIX_H */
