@@ -35,17 +35,21 @@ struct sc_cell {
  *	-EINVAL with @err set.
  * sc_matrix_cells(): how many cells the filters keep.
  * sc_matrix_cell(): the @k-th kept cell (0 <= @k < sc_matrix_cells()).
- * sc_matrix_cell_text(): the scenario text of the @k-th kept cell: the
- *	base with the cell's values set and the [matrix] section left out;
- *	every line keeps its number, so a parse error of the cell points at
- *	the file's own line (g_malloc'd).
+ * sc_matrix_cell_parse(): the @k-th kept cell as a scenario: the base's
+ *	INI items with the cell's values set (a value replaces the key's item
+ *	and keeps its line; a key the base lacks is added with the line of
+ *	its axis in [matrix]; "absent" removes it), [matrix] left out, then
+ *	parsed as any scenario file is, so an error points at the file's own
+ *	line; @sc gets the cell's identity (struct scenario's cell fields).
  * sc_matrix_oracle(): the section says expect = check.
  */
 int sc_matrix_parse(const char *file, const char *text, size_t max_cells,
 		    struct sc_matrix **m, char *err, size_t errlen);
 size_t sc_matrix_cells(const struct sc_matrix *m);
 int sc_matrix_cell(const struct sc_matrix *m, size_t k, struct sc_cell *c);
-char *sc_matrix_cell_text(const struct sc_matrix *m, size_t k);
+struct scenario;
+int sc_matrix_cell_parse(const struct sc_matrix *m, size_t k,
+			 struct scenario *sc, char *err, size_t errlen);
 bool sc_matrix_oracle(const struct sc_matrix *m);
 void sc_cell_clear(struct sc_cell *c);
 void sc_matrix_free(struct sc_matrix *m);

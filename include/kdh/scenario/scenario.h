@@ -216,6 +216,13 @@ struct scenario {
 	size_t n_thresholds;
 	uint64_t hash;			/* of the file's text */
 	unsigned index;			/* position in the whole suite */
+	/* a cell of a [matrix] (matrix.h): @name is the file's scenario name,
+	 * the cell is @cell_label ("machine=q35,bios=ovmf"), results go in
+	 * NAME/c@cell_index; @oracle: expect = check */
+	bool is_cell;
+	size_t cell_index;
+	char cell_label[256];
+	bool oracle;
 };
 
 int scenario_parse(const char *file, const char *text, struct scenario *sc,
