@@ -344,6 +344,23 @@ static const char *key_home(const struct parse *p, const struct ini_item *it)
 	return home;
 }
 
+/**
+ * sc_key_home() - which section takes a key ("[vm NAME]", "[network NAME]",
+ * "[debugger]", "[scenario]"), for a matrix's axes
+ * @key:	the key (a Proxmox one: "net0", "machine")
+ *
+ * Return: the section, or NULL when no section knows the key
+ */
+const char *sc_key_home(const char *key)
+{
+	struct parse p = { .file = "" };
+	struct ini_item it = { .kind = INI_ITEM, .line = 1, .sep = '=',
+			       .value = (char *)"" };
+
+	snprintf(it.key, sizeof(it.key), "%s", key);
+	return key_home(&p, &it);
+}
+
 /* A key before any header, or unknown where it stands: if another section
  * takes it, its header is likely missing, so say that */
 static int key_homeless(struct parse *p, const struct ini_item *it)
@@ -451,6 +468,42 @@ static int walk(struct parse *p, const struct ini *ini)
 }
 
 /**
+ * sc_parse_items() - a scenario from INI items (a file's, or a matrix
+ * cell's); scenario_parse() says the rest; a [matrix] is refused
+ * @file:	name for messages
+ * @ini:	the items
+ * @hash:	the scenario's hash (of its text, or of the cell's)
+ * @sc:		output
+ * @err:	"file:line: what is wrong" on failure
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL with @err filled (nothing of @sc is usable)
+ */
+int sc_parse_items(const char *file, const struct ini *ini, uint64_t hash,
+		   struct scenario *sc, char *err, size_t errlen)
+{
+	struct parse p = { sc, file, err, errlen, "" };
+	const char *base = !strncmp(file, "built-in:", 9) ? file + 8 :
+			   strrchr(file, '/');
+
+	memset(sc, 0, sizeof(*sc));
+	snprintf(sc->file, sizeof(sc->file), "%s", file);
+	snprintf(sc->name, sizeof(sc->name), "%s", base ? base + 1 : file);
+	if (strchr(sc->name, '.'))
+		*strrchr(sc->name, '.') = '\0';
+	sc->timeout_ns = 2 * 60 * NS_PER_S;
+	sc->hash = hash;
+	for (size_t i = 0; i < ini->n; i++)
+		if (ini->items[i].kind == INI_SECTION &&
+		    !strcmp(ini->items[i].key, "matrix"))
+			return sc_fail(&p, ini->items[i].line, "a [matrix] expands "
+				       "to cells: load it with sc_matrix_parse()");
+	if (walk(&p, ini))
+		return -EINVAL;
+	return scenario_check(&p);
+}
+
+/**
  * scenario_parse() - read a scenario from text
  * @file:	name for messages ("scenarios/seed-dhcp-hang.kdh", or for a
  *		compiled-in one "built-in:seed-dhcp-hang.kdh"); its base name
@@ -465,27 +518,19 @@ static int walk(struct parse *p, const struct ini *ini)
 int scenario_parse(const char *file, const char *text, struct scenario *sc,
 		   char *err, size_t errlen)
 {
-	struct parse p = { sc, file, err, errlen, "" };
-	const char *base = !strncmp(file, "built-in:", 9) ? file + 8 :
-			   strrchr(file, '/');
 	struct ini ini;
 	char ierr[256];
 	int rc;
 
-	memset(sc, 0, sizeof(*sc));
-	snprintf(sc->file, sizeof(sc->file), "%s", file);
-	snprintf(sc->name, sizeof(sc->name), "%s", base ? base + 1 : file);
-	if (strchr(sc->name, '.'))
-		*strrchr(sc->name, '.') = '\0';
-	sc->timeout_ns = 2 * 60 * NS_PER_S;
-	sc->hash = g_str_hash(text) ^ ((uint64_t)strlen(text) << 32);
 	if (ini_parse(text, &ini, ierr, sizeof(ierr))) {
+		memset(sc, 0, sizeof(*sc));
 		snprintf(err, errlen, "%s:%s", file, ierr);
 		return -EINVAL;
 	}
-	rc = walk(&p, &ini);
+	rc = sc_parse_items(file, &ini, g_str_hash(text) ^
+			    ((uint64_t)strlen(text) << 32), sc, err, errlen);
 	ini_free(&ini);
-	return rc ? rc : scenario_check(&p);
+	return rc;
 }
 
 /**
@@ -534,38 +579,4 @@ size_t sc_net_index(const struct scenario *sc, const char *name)
 		if (!strcmp(sc->nets[i].name, name))
 			return i;
 	return 0;
-}
-
-/** sc_in_group() - whether the scenario lists @group */
-bool sc_in_group(const struct scenario *sc, const char *group)
-{
-	for (size_t i = 0; i < sc->n_groups; i++)
-		if (!strcmp(sc->groups[i], group))
-			return true;
-	return false;
-}
-
-/**
- * sc_vm_vmid() - the Proxmox VMID kdh gives a scenario's VM: its QEMU's
- * -id and socket names (<vmid>.serialN), its bridge taps (tap<vmid>iN)
- * @vm:		its index in the scenario's VMs
- *
- * Return: 100 + @vm, the first VMID Proxmox hands out, then on
- */
-unsigned sc_vm_vmid(size_t vm)
-{
-	return 100 + (unsigned)vm;
-}
-
-/**
- * sc_has_real_vm() - whether a VM of the scenario really boots (target =
- * vm): then its run takes real time
- * @sc:		scenario
- */
-bool sc_has_real_vm(const struct scenario *sc)
-{
-	for (size_t i = 0; i < sc->n_vms; i++)
-		if (sc->vms[i].real)
-			return true;
-	return false;
 }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* scenario_check.c - what ties a scenario's sections together, and the
- * defaults that depend on other sections */
+ * defaults that depend on other sections, busparams = right / wrong, and
+ * a few questions asked of a parsed scenario */
 #include <stdio.h>
 #include <string.h>
 
 #include "harness/scenario/scenario_priv.h"
+#include "kdh/platform/pve_pci.h"
 #include "netsim/duration.h"
 #include "netsim/loop.h"
 #include "netsim/pkt.h"
@@ -161,6 +163,39 @@ static int debugger_defaults(struct parse *p)
 	return 0;
 }
 
+/* busparams = right | wrong, once the debugger's network is known: right
+ * is the b.d.f of the VM's NIC on it, wrong 0.19.0 (the i440fx habit)
+ * unless that names a NIC of the VM, then 0.31.0 */
+static int busparams_resolve(struct parse *p, struct sc_vm *vm)
+{
+	struct pci_addr pci, *bp = &vm->tc.busparams;
+	bool taken = false;
+	size_t i;
+
+	if (vm->busparams_auto == 'r') {
+		for (i = 0; i < vm->n_nets; i++)
+			if (!strcmp(vm->nets[i].bridge, p->sc->dbg.network))
+				break;
+		if (i == vm->n_nets || pve_guest_nic_pci(&vm->conf,
+							 vm->nets[i].index, bp))
+			return sc_fail(p, vm->busparams_line, "busparams = right: "
+				       "[vm %s] has no NIC on the debugger's network "
+				       "%s (give it one, or name a b.d.f)", vm->name,
+				       p->sc->dbg.network);
+		return 0;
+	}
+	if (vm->busparams_auto != 'w')
+		return 0;
+	for (i = 0; i < vm->n_nets; i++)
+		if (!pve_guest_nic_pci(&vm->conf, vm->nets[i].index, &pci) &&
+		    pci.bus == 0 && pci.dev == 19 && pci.fn == 0)
+			taken = true;
+	bp->bus = 0;
+	bp->dev = taken ? 31 : 19;
+	bp->fn = 0;
+	return 0;
+}
+
 /**
  * scenario_check() - cross-checks and section-spanning defaults
  * @p:		parse state with every section read
@@ -190,7 +225,12 @@ int scenario_check(struct parse *p)
 		if (vm_check(p, vm))
 			return -1;
 	}
-	if (debugger_defaults(p) || mac_check(p) || addr_check(p) ||
+	if (debugger_defaults(p))
+		return -1;
+	for (size_t i = 0; i < sc->n_vms; i++)
+		if (busparams_resolve(p, &sc->vms[i]))
+			return -1;
+	if (mac_check(p) || addr_check(p) ||
 	    sc_serial_check(p) || sc_debugger_time_check(p))
 		return -1;
 	for (size_t i = 0; i < sc->n_expects; i++) {
@@ -207,4 +247,38 @@ int scenario_check(struct parse *p)
 		memcpy(e->text, text, sizeof(text));
 	}
 	return sc_net_check(p);
+}
+
+/** sc_in_group() - whether the scenario lists @group */
+bool sc_in_group(const struct scenario *sc, const char *group)
+{
+	for (size_t i = 0; i < sc->n_groups; i++)
+		if (!strcmp(sc->groups[i], group))
+			return true;
+	return false;
+}
+
+/**
+ * sc_vm_vmid() - the Proxmox VMID kdh gives a scenario's VM: its QEMU's
+ * -id and socket names (<vmid>.serialN), its bridge taps (tap<vmid>iN)
+ * @vm:		its index in the scenario's VMs
+ *
+ * Return: 100 + @vm, the first VMID Proxmox hands out, then on
+ */
+unsigned sc_vm_vmid(size_t vm)
+{
+	return 100 + (unsigned)vm;
+}
+
+/**
+ * sc_has_real_vm() - whether a VM of the scenario really boots (target =
+ * vm): then its run takes real time
+ * @sc:		scenario
+ */
+bool sc_has_real_vm(const struct scenario *sc)
+{
+	for (size_t i = 0; i < sc->n_vms; i++)
+		if (sc->vms[i].real)
+			return true;
+	return false;
 }

@@ -206,6 +206,13 @@ static int scenario_vm_key(struct parse *p, struct sc_vm *vm,
 	} else if (!strcmp(k, "busparams")) {
 		char dec[16];
 
+		vm->busparams_line = it->line;
+		vm->busparams_auto = 0;
+		if (!strcmp(v, "right") || !strcmp(v, "wrong")) {
+			vm->busparams_auto = v[0];	/* scenario_check() */
+			tc->has_busparams = true;
+			return 0;
+		}
 		if (!pci_lspci_parse(v, &tc->busparams))
 			return sc_fail(p, it->line, "busparams %s is lspci's form "
 				       "(hex); bcdedit wants decimal: busparams %s", v,

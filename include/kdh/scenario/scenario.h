@@ -139,6 +139,9 @@ struct sc_vm {
 	bool vmx_pasted;
 	struct sc_pipe pipe[SC_MAX_SERIALS];
 	int vmx_com[SC_MAX_SERIALS];
+	char busparams_auto;		/* busparams = right 'r' / wrong 'w':
+					   resolved by scenario_check() */
+	int busparams_line;
 };
 
 enum sc_metric {
