@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* matrix_priv.h - a parsed [matrix], shared by matrix.c (the section,
+ * the filters, the count) and matrix_cell.c (a cell's items) */
+#ifndef KDH_MATRIX_PRIV_H
+#define KDH_MATRIX_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "harness/scenario/scenario_ini.h"
+
+#define MX_MAX_AXES	16
+#define MX_HARD_MAX	(16u * 1000 * 1000)	/* cells iterated at most */
+
+/* where a key lands: the base's section header @sec, the item key;
+ * @model: vm.netN.model, only the model of the netN line */
+struct mx_target {
+	size_t sec;
+	char key[48];
+	bool model;
+	char full[48];
+};
+
+struct mx_set {
+	struct mx_target t;
+	char *value;
+};
+
+struct mx_value {
+	char *name;		/* the plain value, or the label */
+	struct mx_set *sets;
+	size_t n_sets;
+};
+
+struct mx_axis {
+	char name[48];		/* in cell names: last key component */
+	char key[48];		/* as written */
+	int line;
+	struct mx_value *v;
+	size_t n;
+};
+
+/* a filter line: all its words hold (value[a] of axis a, -1 = any) */
+struct mx_filter {
+	bool only;
+	int line;
+	int value[MX_MAX_AXES];
+};
+
+struct sc_matrix {
+	char *file;
+	char *name;		/* the base scenario's */
+	struct ini base;	/* the file less [matrix] */
+	uint64_t hash;
+	struct mx_axis axes[MX_MAX_AXES];
+	size_t n_axes;
+	struct mx_filter *filters;
+	size_t n_filters;
+	size_t max;
+	bool oracle;
+	size_t *kept;		/* indexes in the full expansion */
+	size_t n_kept;
+};
+
+void mx_digits(const struct sc_matrix *m, size_t index, size_t *d);
+int mx_fail(const struct sc_matrix *m, int line, char *err, size_t errlen,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+#endif /* KDH_MATRIX_PRIV_H */
