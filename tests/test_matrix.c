@@ -262,3 +262,24 @@ Test(matrix, error_in_a_cell_names_the_line_and_cell)
 	g_free(sc);
 	sc_matrix_free(m);
 }
+
+/* docs/scenarios.md's example, on the base: it loads, and every cell parses */
+Test(matrix, docs_example)
+{
+	struct sc_matrix *m = ok(BASE "vm.machine = pc | q35\n"
+		"vm.net0.model = e1000 | e1000e | rtl8139\n"
+		"vm.busparams = absent | right | wrong\n"
+		"cpu = other{vm.ostype=other} | win11{vm.ostype=win11; "
+		"vm.cpu=x86-64-v2-AES}\n"
+		"only = machine=q35 model=e1000e\nonly = busparams=right\n"
+		"no = model=rtl8139 cpu=win11\nmax_cells = 500\nexpect = check\n");
+	struct scenario *sc = g_new0(struct scenario, 1);
+
+	/* busparams=right: 2 × 3 × 2 = 12, less pc/q35 × rtl8139 × win11 (2);
+	 * q35 e1000e, not right: 2 × 2 = 4 */
+	cr_assert_eq(sc_matrix_cells(m), 14);
+	for (size_t k = 0; k < sc_matrix_cells(m); k++)
+		cell(m, k, sc);
+	g_free(sc);
+	sc_matrix_free(m);
+}
