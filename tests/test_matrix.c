@@ -152,6 +152,21 @@ Test(matrix, labels_absent_and_net_model)
 	sc_matrix_free(m);
 }
 
+/* a key two sections know (faults: [vm] and [debugger]) goes where it says */
+Test(matrix, key_of_its_section)
+{
+	struct sc_matrix *m = ok(BASE "debugger.faults = loss=1% | loss=2%\n"
+				 "vmloss = a{vm.faults=loss=3%} | b{vm.faults=loss=4%}\n");
+	struct scenario *sc = g_new0(struct scenario, 1);
+
+	cr_assert_eq(sc_matrix_cells(m), 4);
+	cell(m, 3, sc);
+	cr_assert_float_eq(sc->dbg.faults.loss_pct, 2, 1e-9);
+	cr_assert_float_eq(sc->vms[0].faults.loss_pct, 4, 1e-9);
+	g_free(sc);
+	sc_matrix_free(m);
+}
+
 Test(matrix, old_loader_refuses_a_matrix)
 {
 	struct scenario *sc = g_new0(struct scenario, 1);
@@ -166,7 +181,11 @@ Test(matrix, old_loader_refuses_a_matrix)
 Test(matrix, strict)
 {
 	bad(BASE "vm.nosuch = 1 | 2\n", F ":19: vm.nosuch: 'nosuch' is not a "
-	    "scenario key (docs/scenarios.md lists them)");
+	    "key of [vm] (docs/scenarios.md lists them)");
+	bad(BASE "debugger.dhcp = yes\n", F ":19: debugger.dhcp: 'dhcp' is not "
+	    "a key of [debugger] (docs/scenarios.md lists them)");
+	bad(BASE "scenario.port = 1\n", F ":19: scenario.port: 'port' is not "
+	    "a key of [scenario] (docs/scenarios.md lists them)");
 	bad(BASE "foo.bar = 1\n", F ":19: 'foo.bar' is no scenario key: vm.KEY, "
 	    "vm.NAME.KEY, network.NAME.KEY, debugger.KEY or scenario.KEY");
 	bad(BASE "network.dmz.type = static\n", F ":19: network.dmz.type: the "

@@ -145,9 +145,10 @@ static int target_resolve(const struct sc_matrix *m, const char *key,
 		    strncmp(t->key, "hypothesis.", 11)))
 		return mx_fail(m, line, err, errlen, "%s: '%s' is no key of "
 			       "[%s]", key, k, m->base.items[s].key);
-	if (!sc_key_home(t->key))
-		return mx_fail(m, line, err, errlen, "%s: '%s' is not a scenario "
-			       "key (docs/scenarios.md lists them)", key, t->key);
+	if (!sc_key_known(m->base.items[s].key, t->key))
+		return mx_fail(m, line, err, errlen, "%s: '%s' is not a key of "
+			       "[%s] (docs/scenarios.md lists them)", key, t->key,
+			       m->base.items[s].key);
 	return 0;
 }
 

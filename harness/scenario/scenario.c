@@ -318,9 +318,11 @@ static int section_open(struct parse *p, const struct ini_item *it,
 	return 0;
 }
 
-/* Which section takes @it's key: each section's own handler tries it on
- * a scratch scenario (a bad value still says the key is known there) */
-static const char *key_home(const struct parse *p, const struct ini_item *it)
+/* Which section takes @it's key (of kind @kind only, unless NULL): each
+ * section's own handler tries it on a scratch scenario (a bad value still
+ * says the key is known there) */
+static const char *key_home_in(const struct parse *p, const struct ini_item *it,
+			       const char *kind)
 {
 	static const struct ini_item vm_sec = { .kind = INI_SECTION,
 						.key = "vm", .name = "x" };
@@ -328,37 +330,43 @@ static const char *key_home(const struct parse *p, const struct ini_item *it)
 	char err[512];
 	const char *home = NULL;
 
+#define TRY(k) (!kind || !strcmp(kind, k))
 	q.err = err;
 	q.errlen = sizeof(err);
 	network_new(&q, "x", 0);
 	sc_vm_new(&q, &vm_sec);
-	if (sc_vm_key(&q, &q.sc->vms[0], it) != -ENOENT)
+	if (TRY("vm") && sc_vm_key(&q, &q.sc->vms[0], it) != -ENOENT)
 		home = "[vm NAME]";
-	else if (network_key(&q, &q.sc->nets[0], it) != -ENOENT)
+	else if (TRY("network") && network_key(&q, &q.sc->nets[0], it) != -ENOENT)
 		home = "[network NAME]";
-	else if (debugger_key(&q, it) != -ENOENT)
+	else if (TRY("debugger") && debugger_key(&q, it) != -ENOENT)
 		home = "[debugger]";
-	else if (scenario_key(&q, it) != -ENOENT)
+	else if (TRY("scenario") && scenario_key(&q, it) != -ENOENT)
 		home = "[scenario]";
+#undef TRY
 	g_free(q.sc);
 	return home;
 }
 
+static const char *key_home(const struct parse *p, const struct ini_item *it)
+{
+	return key_home_in(p, it, NULL);
+}
+
 /**
- * sc_key_home() - which section takes a key ("[vm NAME]", "[network NAME]",
- * "[debugger]", "[scenario]"), for a matrix's axes
+ * sc_key_known() - whether a section of kind @kind takes @key, for a
+ * matrix's axes
+ * @kind:	"vm", "network", "debugger", "scenario"
  * @key:	the key (a Proxmox one: "net0", "machine")
- *
- * Return: the section, or NULL when no section knows the key
  */
-const char *sc_key_home(const char *key)
+bool sc_key_known(const char *kind, const char *key)
 {
 	struct parse p = { .file = "" };
 	struct ini_item it = { .kind = INI_ITEM, .line = 1, .sep = '=',
 			       .value = (char *)"" };
 
 	snprintf(it.key, sizeof(it.key), "%s", key);
-	return key_home(&p, &it);
+	return key_home_in(&p, &it, kind) != NULL;
 }
 
 /* A key before any header, or unknown where it stands: if another section

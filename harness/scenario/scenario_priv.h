@@ -24,7 +24,7 @@ int sc_list_key(struct parse *p, const struct ini_item *it, char (*out)[24],
 void sc_vm_new(struct parse *p, const struct ini_item *sec);
 int sc_vm_key(struct parse *p, struct sc_vm *vm, const struct ini_item *it);
 int scenario_check(struct parse *p);
-const char *sc_key_home(const char *key);
+bool sc_key_known(const char *kind, const char *key);
 int sc_parse_items(const char *file, const struct ini *ini, uint64_t hash,
 		   struct scenario *sc, char *err, size_t errlen);
 int sc_subnet_exact(struct parse *p, const struct ini_item *it,
