@@ -50,6 +50,22 @@ static JsonObject *oracle_of(JsonParser *p, const char *res, const char *name)
 	return o;
 }
 
+/* `kdh report` of the only run under @res lists the disagreement: @want */
+static void report_says(const char *res, const char *want)
+{
+	GDir *d = g_dir_open(res, 0, NULL);
+	char *run = g_build_filename(res, g_dir_read_name(d), NULL);
+	const char *argv[] = { getenv("KDH_BIN"), "report", run, NULL };
+	char *out = NULL, *err = NULL;
+
+	test_run(argv, &out, &err);
+	cr_expect(strstr(out, want), "%s%s", out, err);
+	g_free(out);
+	g_free(err);
+	g_free(run);
+	g_dir_close(d);
+}
+
 static const char *const agreeing[] = {
 	"seed-dhcp-hang", "seed-dhcp-off", "dhcp-network", "busparams-right",
 	"busparams-wrong", "unsupported-nic", "vmxnet3-old-build", "hv-vendor-id",
@@ -108,6 +124,7 @@ Test(oracle, seeded_flip_is_a_disagreement_with_both_sides, .timeout = 60)
 			       "traffic", sc);
 	cr_expect(strstr(out, want), "%s", out);
 	o = oracle_of(p, res, "vmxnet3-old-build");
+	report_says(res, want);
 	cr_expect(!json_object_get_boolean_member(o, "agree"));
 	cr_expect_str_eq(json_object_get_string_member(o, "predicted"),
 			 "net0 (vmxnet3 at 0.18.0): connects");
