@@ -396,6 +396,15 @@ JsonNode *report_result_node(const struct scenario_result *r)
 	jb_int(b, "frames", (int64_t)r->frames);
 	jb_str(b, "capture", r->capture[0] ? r->capture : NULL);
 	findings_json(b, r);
+	if (r->oracle.on) {	/* `check` in [expect]: both sides */
+		json_builder_set_member_name(b, "oracle");
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "agree");
+		json_builder_add_boolean_value(b, r->oracle.agree);
+		jb_str(b, "predicted", r->oracle.predicted);
+		jb_str(b, "measured", r->oracle.measured);
+		json_builder_end_object(b);
+	}
 	json_builder_set_member_name(b, "targets");
 	json_builder_begin_array(b);
 	for (size_t i = 0; i < r->n_vms; i++)

@@ -276,7 +276,9 @@ void rp_screen_free(struct rp_screen *s)
  * @f:		the finding; NULL: the result's reason (an error, an
  *		interruption, or a result from a kdh without findings)
  *
- * Return: "FILE:LINE: expected connect_time < 2s, got 4.000s" or
+ * Return: "FILE:LINE: expected connect_time < 2s, got 4.000s", "FILE:
+ * win: check predicted net0 (...): connects; the wire shows no KDNET
+ * traffic" (`check` in [expect] disagreed) or
  * "regression: win connect_time_s 6.000, was 4.000 (allowed +20% or
  * +2s: the default)"; g_free it
  */
@@ -284,6 +286,9 @@ char *rp_finding_text(const struct scenario_result *r, const struct run_finding 
 {
 	if (!f)
 		return g_strdup(r->reason[0] ? r->reason : "no reason recorded");
+	if (!f->regression && !strcmp(f->metric, "check"))	/* the oracle */
+		return g_strdup_printf("%s: %s: check predicted %s; the wire shows "
+				       "%s", r->file, f->vm, f->expected, f->got);
 	if (!f->regression)
 		return g_strdup_printf("%s:%d: expected %s, got %s", r->file, f->line,
 				       f->expected, f->got);

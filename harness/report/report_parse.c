@@ -305,6 +305,19 @@ static void verdict_parse(struct jr *jr, JsonObject *o, struct scenario_result *
 	one_of_fail(jr, "verdict", v, "pass, fail, skip, error, interrupted");
 }
 
+/* "oracle": `check` in [expect], both sides (absent: not asked) */
+static void oracle_read(struct jr *jr, JsonObject *o, struct run_oracle *or)
+{
+	JsonObject *x;
+
+	if (jr_object(jr, o, "oracle", 0, &x) != 1)
+		return;
+	or->on = true;
+	jr_bool(jr, x, "agree", JR_REQUIRED, &or->agree);
+	jr_strcpy(jr, x, "predicted", 0, or->predicted, sizeof(or->predicted));
+	jr_strcpy(jr, x, "measured", 0, or->measured, sizeof(or->measured));
+}
+
 /**
  * report_result_read() - a scenario result back from its JSON object,
  * every member checked
@@ -337,6 +350,7 @@ int report_result_read(struct jr *jr, JsonObject *o, struct scenario_result *r)
 	r->failed = (unsigned)r->n_findings;
 	jr_array(jr, o, "targets", 0, SC_MAX_VMS, &t);
 	jr_each_object(jr, "targets", t, target_read, r);
+	oracle_read(jr, o, &r->oracle);
 	return jr->failed ? -1 : 0;
 }
 

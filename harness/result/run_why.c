@@ -17,9 +17,13 @@
 #include "kdh/platform/pve.h"
 #include "kdh/result/result.h"
 
-/* What `kdh check` would assume of the guest: the scenario's build and
- * its NIC list (kdnet_nics when given) */
-static void ctx_of(const struct sc_vm *vm, struct check_ctx *x)
+/**
+ * run_check_ctx() - what `kdh check` would assume of a scenario VM's
+ * guest: its build and its NIC list (kdnet_nics when given)
+ * @vm:		the scenario's VM
+ * @x:		output
+ */
+void run_check_ctx(const struct sc_vm *vm, struct check_ctx *x)
 {
 	check_ctx_init(x, vm->tc.windows_build);
 	x->n_models = MIN(vm->tc.n_models, (size_t)CHECK_MAX_MODELS);
@@ -47,7 +51,7 @@ bool run_config_why(const struct sc_vm *vm, char *buf, size_t len)
 
 	if (vm->tc.serial)
 		return false;
-	ctx_of(vm, &x);
+	run_check_ctx(vm, &x);
 	d.has_busparams = vm->tc.has_busparams;
 	if (d.has_busparams)
 		pci_addr_str(&vm->tc.busparams, d.busparams, sizeof(d.busparams));

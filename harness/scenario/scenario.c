@@ -409,6 +409,12 @@ static int item_take(struct parse *p, const struct ini_item *sec,
 		sc->n_thresholds++;
 		return 0;
 	}
+	if (!strcmp(it->value, "check")) {	/* the oracle: what kdh check says */
+		if (sc->oracle)
+			return sc_fail(p, it->line, "check is given twice");
+		sc->oracle = true;
+		return 0;
+	}
 	if (sc->n_expects == SC_MAX_EXPECT)
 		return sc_fail(p, it->line, "more than %d expectations", SC_MAX_EXPECT);
 	sc->expects[sc->n_expects].line = it->line;

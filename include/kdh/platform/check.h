@@ -92,4 +92,27 @@ int check_bcdedit_load(const struct kdh_cmd *cmd, const char *bcd,
 int check_findings_print(FILE *out, const char *conf, const struct finding *f,
 			 size_t n, const struct dbgsettings *dp);
 
+/**
+ * struct check_prediction - what `kdh check` predicts the wire will show
+ * @debug_nic:	netN KDNET uses, -1 for none
+ * @pci:	its b.d.f in the guest
+ * @silent:	no KDNET traffic (@why says what blocks it)
+ * @hang:	dhcp yes on a static network: ~10 min at the logo
+ * @why:	the BLOCK finding that silences it
+ */
+struct check_prediction {
+	int debug_nic;
+	struct pci_addr pci;
+	bool silent;
+	bool hang;
+	char why[512];
+};
+
+/* check_predict.c: the oracle of `check` in [expect] */
+void check_predict(const struct vmconf *c, const struct dbgsettings *d,
+		   const struct check_ctx *x, struct check_prediction *p);
+char *check_prediction_str(const struct vmconf *c,
+			   const struct check_prediction *p, char *buf,
+			   size_t len);
+
 #endif /* KDH_CHECK_H */

@@ -84,6 +84,20 @@ struct run_finding {
  * @reason:	first failed expectation, or why it was skipped / errored
  * @sim_s:	simulated seconds; @wall_s: real seconds it took
  */
+/**
+ * struct run_oracle - `check` in [expect]: kdh check's prediction against
+ * the wire's measurement
+ * @on:		the scenario asked for it
+ * @agree:	every VM's measurement matched its prediction
+ * @predicted:	"net0 (e1000e at 0.18.0): connects" (per VM, "; " apart)
+ * @measured:	"net0 at 0.18.0: connected", "no KDNET traffic"
+ */
+struct run_oracle {
+	bool on, agree;
+	char predicted[600];
+	char measured[300];
+};
+
 struct scenario_result {
 	unsigned index;			/* position in the unsharded suite */
 	char name[64];
@@ -100,12 +114,16 @@ struct scenario_result {
 	uint64_t frames;
 	struct run_finding findings[RUN_MAX_FINDINGS];	/* in the order found */
 	size_t n_findings;
+	struct run_oracle oracle;
 	bool unwritten;			/* a file of its results could not be
 					   written (reason names it): the
 					   run stops */
 };
 
 struct run_finding *run_finding_add(struct scenario_result *r);
+struct check_ctx;
+void run_check_ctx(const struct sc_vm *vm, struct check_ctx *x);
+void run_oracle_judge(const struct scenario *sc, struct scenario_result *r);
 bool run_config_why(const struct sc_vm *vm, char *buf, size_t len);
 const char *verdict_name(enum verdict v);
 void run_judge(const struct scenario *sc, struct scenario_result *r);
