@@ -121,15 +121,18 @@ static int section_end(const struct sc_matrix *m, size_t sec,
 static int cell_items(const struct sc_matrix *m, size_t index,
 		      struct ini *out, char *err, size_t errlen)
 {
-	size_t d[MX_MAX_AXES], n = 0, sec = 0;
-	struct cell_set cs[MX_MAX_AXES * 8];
+	size_t d[MX_MAX_AXES], n = 0, sec = 0, all = 0;
+	struct cell_set *cs;
 	int rc = 0;
 
 	mx_digits(m, index, d);
+	for (size_t a = 0; a < m->n_axes; a++)	/* every set: none is dropped */
+		all += m->axes[a].v[d[a]].n_sets;
+	cs = g_new0(struct cell_set, all + 1);
 	for (size_t a = 0; a < m->n_axes; a++) {
 		const struct mx_value *v = &m->axes[a].v[d[a]];
 
-		for (size_t s = 0; s < v->n_sets && n < G_N_ELEMENTS(cs); s++)
+		for (size_t s = 0; s < v->n_sets; s++)
 			cs[n++] = (struct cell_set){ &v->sets[s], m->axes[a].line,
 						     false };
 	}
@@ -155,6 +158,7 @@ static int cell_items(const struct sc_matrix *m, size_t index,
 	}
 	if (!rc && m->base.n)
 		rc = section_end(m, sec, cs, n, out, err, errlen);
+	g_free(cs);
 	return rc;
 }
 
