@@ -372,6 +372,23 @@ static void findings_json(JsonBuilder *b, const struct scenario_result *r)
 	json_builder_end_array(b);
 }
 
+/* "cell": { "index", "label", "name": "NAME[label]" } of a matrix cell,
+ * whose "name" is NAME/cNNNNN */
+static void cell_json(JsonBuilder *b, const struct scenario_result *r)
+{
+	const char *slash = strrchr(r->name, '/');
+	int base = slash ? (int)(slash - r->name) : (int)strlen(r->name);
+	char *full = g_strdup_printf("%.*s[%s]", base, r->name, r->cell_label);
+
+	json_builder_set_member_name(b, "cell");
+	json_builder_begin_object(b);
+	jb_int(b, "index", r->cell_index);
+	jb_str(b, "label", r->cell_label);
+	jb_str(b, "name", full);
+	json_builder_end_object(b);
+	g_free(full);
+}
+
 /**
  * report_result_node() - one scenario as JSON
  * @r:		result
@@ -388,6 +405,8 @@ JsonNode *report_result_node(const struct scenario_result *r)
 	jb_str(b, "name", r->name);
 	jb_str(b, "file", r->file);
 	jb_str(b, "description", r->description[0] ? r->description : NULL);
+	if (r->is_cell)
+		cell_json(b, r);
 	jb_str(b, "verdict", verdict_name(r->verdict));
 	jb_str(b, "reason", r->reason[0] ? r->reason : NULL);
 	jb_uint(b, "seed", r->seed);

@@ -62,6 +62,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		{ "junit", required_argument, NULL, 'J' },
 		{ "tap", no_argument, NULL, 't' },
 		{ "validate", no_argument, NULL, 'V' },
+		{ "max-cells", required_argument, NULL, 'X' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, 'S' },
@@ -127,6 +128,11 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		case 'J': a->junit = optarg; break;
 		case 't': a->tap = true; break;
 		case 'V': a->validate = true; break;
+		case 'X':
+			if (max_cells_parse(optarg, &a->sel.max_cells))
+				return cli_usage_error(cmd, "--max-cells: '%s' is not "
+						       "a count of cells", optarg);
+			break;
 		case 'a': a->sel.all = true; break;
 		case 'h': cli_help_print(cmd); return CLI_HELP_SHOWN;
 		case 's':	/* the scenarios' seed key reads the same */
@@ -146,7 +152,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 
 /* The run's own directory (run_results.c: made exclusively), its plan in it */
 static int run_dir_make(const struct run_args *a, const struct suite *s,
-			const struct provenance *prov, char *dir, size_t len)
+			const struct scenario *sc, const struct provenance *prov, char *dir, size_t len)
 {
 	time_t now = time(NULL);
 	char stamp[32], base[64], err[700];
@@ -155,7 +161,7 @@ static int run_dir_make(const struct run_args *a, const struct suite *s,
 	snprintf(base, sizeof(base), "run-%s-%" PRIu64, stamp, a->seed);
 	if (run_dir_create(a->results, base, dir, len, err, sizeof(err)))
 		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "%s", err);
-	if (run_plan_write(dir, s->sc, s->n, a->seed, prov, err, sizeof(err)))
+	if (run_plan_write(dir, sc, s->n, a->seed, prov, err, sizeof(err)))
 		return cli_error(&kdh_cmd_run, KDH_EXIT_FAIL, "%s; nothing ran", err);
 	return 0;
 }
@@ -238,7 +244,8 @@ static void unwritten_say(const struct run_console *con, size_t n, size_t ran)
 		con->unwritten->reason, n - ran, n - ran == 1 ? "" : "s");
 }
 
-static int suite_run(struct suite *s, struct run_args *a)
+static int suite_run(struct suite *s, const struct scenario *sc,
+		     struct run_args *a)
 {
 	struct scenario_result *rs = calloc(s->n ? s->n : 1, sizeof(*rs));
 	struct run_opts o = { .seed = a->seed, .backend = a->backend,
@@ -248,7 +255,7 @@ static int suite_run(struct suite *s, struct run_args *a)
 	struct provenance prov;
 	struct run_status st = { .scenarios = s->n, .prov = &prov };
 	long ran;
-	struct run_console con = { .sc = s->sc, .rs = rs, .n = s->n,
+	struct run_console con = { .sc = sc, .rs = rs, .n = s->n,
 				   .tap = a->tap, .tty = isatty(2) && !a->tap,
 				   .t0 = run_console_now() };
 	struct baseline *base = NULL;
@@ -267,7 +274,7 @@ static int suite_run(struct suite *s, struct run_args *a)
 		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "--baseline %s", err);
 	}
 	con.base = base;
-	if (!rs || (rc = run_dir_make(a, s, &prov, dir, sizeof(dir)))) {
+	if (!rs || (rc = run_dir_make(a, s, sc, &prov, dir, sizeof(dir)))) {
 		free(rs);
 		baseline_free(base);
 		accel_cache_free(o.accel);
@@ -286,7 +293,7 @@ static int suite_run(struct suite *s, struct run_args *a)
 		printf("kdh run: %zu scenario%s, seed %" PRIu64 ", -j %u, results in "
 		       "%s\n", s->n, s->n == 1 ? "" : "s", a->seed, a->jobs, dir);
 	fflush(stdout);
-	ran = run_pool(s->sc, s->n, &o, a->jobs, rs, run_console_ready,
+	ran = run_pool(sc, s->n, &o, a->jobs, rs, run_console_ready,
 		       con.tty ? run_console_progress : NULL, &con);
 	if (ran < 0)
 		ran = 0;
@@ -316,6 +323,7 @@ static int run_main(int argc, char **argv)
 {
 	struct run_args a = { .results = "results", .data_fd = -1 };
 	struct suite s = { 0 };
+	struct scenario *sc = NULL;
 	int rc = args_parse(&kdh_cmd_run, argc, argv, &a);
 
 	if (!rc)
@@ -332,6 +340,8 @@ static int run_main(int argc, char **argv)
 	if (!a.seeded)
 		a.seed = cli_seed_random();
 	suite_load(&s, argc - optind, argv + optind, &a.sel);
+	if (!s.bad && !a.validate && s.n && !(sc = suite_scenarios(&s)))
+		s.bad = true;
 	if (s.bad)
 		rc = KDH_EXIT_USAGE;
 	else if (!s.n)
@@ -341,8 +351,9 @@ static int run_main(int argc, char **argv)
 	else if (a.validate)
 		printf("kdh run: %zu scenario%s valid\n", s.n, s.n == 1 ? " is" : "s are");
 	else
-		rc = suite_run(&s, &a);
-	free(s.sc);
+		rc = suite_run(&s, sc, &a);
+	free(sc);
+	suite_free(&s);
 	return rc;
 }
 

@@ -169,11 +169,7 @@ static void collect(struct child *c, const struct scenario *sc,
 	if (got == sizeof(*r))
 		return;
 	memset(r, 0, sizeof(*r));
-	r->index = sc[c->index].index;
-	snprintf(r->name, sizeof(r->name), "%s", sc[c->index].name);
-	snprintf(r->file, sizeof(r->file), "%s", sc[c->index].file);
-	snprintf(r->description, sizeof(r->description), "%s",
-		 sc[c->index].description);
+	run_result_head(&sc[c->index], r);
 	r->verdict = V_ERROR;
 	snprintf(r->reason, sizeof(r->reason), "the process running it died");
 }

@@ -72,7 +72,14 @@ static void planned_json(JsonBuilder *b, const struct scenario *sc)
 	json_builder_set_member_name(b, "index");
 	json_builder_add_int_value(b, sc->index);
 	json_builder_set_member_name(b, "name");
-	json_builder_add_string_value(b, sc->name);
+	if (sc->is_cell) {	/* the cell's results directory, as the result's */
+		char *n = g_strdup_printf("%s/c%05zu", sc->name, sc->cell_index);
+
+		json_builder_add_string_value(b, n);
+		g_free(n);
+	} else {
+		json_builder_add_string_value(b, sc->name);
+	}
 	json_builder_set_member_name(b, "file");
 	json_builder_add_string_value(b, sc->file);
 	json_builder_end_object(b);

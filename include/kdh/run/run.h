@@ -60,6 +60,7 @@ bool run_uses_bridge(const struct scenario *sc, const struct run_opts *o);
 
 int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		 struct scenario_result *r);
+void run_result_head(const struct scenario *sc, struct scenario_result *r);
 uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc);
 /* run_stop.c */
 extern volatile sig_atomic_t run_stop_signal;
