@@ -363,13 +363,15 @@ const struct kdh_cmd kdh_cmd_run = {
 	.usage = "kdh run [PATH...] [--all] [-g GROUP] [-j N] [--shard K/N] [--seed N] "
 		 "[--results DIR] [--json FILE] [--junit FILE] [--tap] [--validate] "
 		 "[--baseline FILE] [--backend user|bridge] [--max-capture SIZE] "
-		 "[--max-wall DURATION]",
+		 "[--max-wall DURATION] [--max-cells N]",
 	.run = run_main,
 	.help =
 "PATH is a scenario file, a directory of *.kdh files or the name of a\n"
 "built-in scenario as `kdh list` prints it (seed-dhcp-hang; a file of that\n"
 "name comes first); without one, the built-in suite runs (every situation\n"
 "of the seed article; `kdh list`, and `kdh list --show NAME` prints one).\n"
+"A file with a [matrix] section is its cells, each run as a scenario, its\n"
+"results in RUNDIR/NAME/cNNNNN; every cell is checked before any runs.\n"
 "Each scenario boots its simulated debuggees on simulated networks in\n"
 "virtual time (ten simulated minutes take milliseconds), captures every\n"
 "frame, then measures the capture exactly as `kdh analyze` does and checks\n"
@@ -407,6 +409,8 @@ const struct kdh_cmd kdh_cmd_run = {
 "  --junit FILE      also write JUnit XML to FILE (- for standard output)\n"
 "  --tap             TAP 13 on stdout instead of the console lines\n"
 "  --validate        parse every scenario, run nothing\n"
+"  --max-cells N     a [matrix] of more than N cells is an error (0, the\n"
+"                    default: the file's max_cells, else 10000)\n"
 "  --backend B       user (default: kdh's switches and libslirp, rootless)\n"
 "                    or bridge (needs root or CAP_NET_ADMIN: a private\n"
 "                    network namespace per scenario with a Linux bridge\n"
