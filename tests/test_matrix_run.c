@@ -146,6 +146,8 @@ Test(matrix_run, run_writes_cells_and_report_reads_them, .timeout = 60)
 	cr_assert_eq(kdh("run", f, "--results", dir, "-j2", &out, &err), 0,
 		     "%s%s", out, err);
 	cr_assert(strstr(out, "5 scenarios: 5 passed"), "%s", out);
+	cr_assert(strstr(out, "PASS  mx[machine=q35,model=rtl8139] "),
+		  "the console names a cell by its full name: %s", out);
 	g_free(out); g_free(err);
 	d = g_dir_open(dir, 0, NULL);
 	runs = g_new0(char *, 2);
@@ -172,7 +174,8 @@ Test(matrix_run, run_writes_cells_and_report_reads_them, .timeout = 60)
 	cr_assert_eq(kdh("report", runs[0], "--text", NULL, NULL, &out, &err), 0,
 		     "%s", err);
 	cr_assert(strstr(out, "5 passed"), "%s", out);
-	cr_assert(strstr(out, "mx/c00005"), "%s", out);
+	cr_assert(strstr(out, "mx[machine=q35,model=rtl8139]"),
+		  "the summary names cells by their full name: %s", out);
 	g_free(out); g_free(err);
 	test_rmtree(dir);
 	g_strfreev(runs);

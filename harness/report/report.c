@@ -109,12 +109,11 @@ void report_line(FILE *out, const struct scenario_result *r)
 {
 	static const char *const tag[V_COUNT] = { "PASS", "FAIL", "SKIP", "ERROR",
 						  "INTR" };
-	char *fig = report_figures(r);
-
+	char *fig = report_figures(r), *name = report_name(r);
 	char wall[24];
 
 	fprintf(out, "%-5s %-28s %s  [sim %.0fs, wall %s]%s%s%s\n",
-		tag[r->verdict], r->name, r->verdict == V_SKIP ? "" : fig,
+		tag[r->verdict], name, r->verdict == V_SKIP ? "" : fig,
 		r->sim_s, report_wall(r->wall_s, wall, sizeof(wall)),
 		r->verdict == V_PASS && r->reason[0] ? "  (" : "",
 		r->verdict == V_PASS ? r->reason : "",
@@ -124,6 +123,7 @@ void report_line(FILE *out, const struct scenario_result *r)
 			r->failed > 1 ? " (and more)" : "");
 	fflush(out);
 	g_free(fig);
+	g_free(name);
 }
 
 /** report_summary() - the closing line of a run */
@@ -372,13 +372,28 @@ static void findings_json(JsonBuilder *b, const struct scenario_result *r)
 	json_builder_end_array(b);
 }
 
+/**
+ * report_name() - the name a person reads: NAME, or for a matrix cell
+ * (whose r->name is NAME/cNNNNN, its results directory) NAME[label]
+ * @r:		result
+ *
+ * Return: the name (g_free())
+ */
+char *report_name(const struct scenario_result *r)
+{
+	const char *slash = strrchr(r->name, '/');
+	int base = slash ? (int)(slash - r->name) : (int)strlen(r->name);
+
+	if (!r->is_cell)
+		return g_strdup(r->name);
+	return g_strdup_printf("%.*s[%s]", base, r->name, r->cell_label);
+}
+
 /* "cell": { "index", "label", "name": "NAME[label]" } of a matrix cell,
  * whose "name" is NAME/cNNNNN */
 static void cell_json(JsonBuilder *b, const struct scenario_result *r)
 {
-	const char *slash = strrchr(r->name, '/');
-	int base = slash ? (int)(slash - r->name) : (int)strlen(r->name);
-	char *full = g_strdup_printf("%.*s[%s]", base, r->name, r->cell_label);
+	char *full = report_name(r);
 
 	json_builder_set_member_name(b, "cell");
 	json_builder_begin_object(b);
