@@ -144,30 +144,6 @@ int suite_get(const struct suite *s, size_t i, struct scenario *sc,
 }
 
 /**
- * suite_scenarios() - the whole suite as parsed scenarios, for a run
- * @s:		the suite
- *
- * Return: s->n scenarios (free()), or NULL (said on stderr)
- */
-struct scenario *suite_scenarios(const struct suite *s)
-{
-	struct scenario *sc = calloc(s->n ? s->n : 1, sizeof(*sc));
-	char err[512];
-
-	if (!sc) {
-		fprintf(stderr, "out of memory: %zu scenarios\n", s->n);
-		return NULL;
-	}
-	for (size_t i = 0; i < s->n; i++)
-		if (suite_get(s, i, &sc[i], err, sizeof(err))) {
-			fprintf(stderr, "%s\n", err);
-			free(sc);
-			return NULL;
-		}
-	return sc;
-}
-
-/**
  * suite_free() - what suite_load() allocated
  * @s:		the suite
  */

@@ -152,7 +152,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 
 /* The run's own directory (run_results.c: made exclusively), its plan in it */
 static int run_dir_make(const struct run_args *a, const struct suite *s,
-			const struct scenario *sc, const struct provenance *prov, char *dir, size_t len)
+			const struct provenance *prov, char *dir, size_t len)
 {
 	time_t now = time(NULL);
 	char stamp[32], base[64], err[700];
@@ -161,7 +161,7 @@ static int run_dir_make(const struct run_args *a, const struct suite *s,
 	snprintf(base, sizeof(base), "run-%s-%" PRIu64, stamp, a->seed);
 	if (run_dir_create(a->results, base, dir, len, err, sizeof(err)))
 		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "%s", err);
-	if (run_plan_write(dir, sc, s->n, a->seed, prov, err, sizeof(err)))
+	if (run_plan_write(dir, s, a->seed, prov, err, sizeof(err)))
 		return cli_error(&kdh_cmd_run, KDH_EXIT_FAIL, "%s; nothing ran", err);
 	return 0;
 }
@@ -244,8 +244,15 @@ static void unwritten_say(const struct run_console *con, size_t n, size_t ran)
 		con->unwritten->reason, n - ran, n - ran == 1 ? "" : "s");
 }
 
-static int suite_run(struct suite *s, const struct scenario *sc,
-		     struct run_args *a)
+/* run_source.get over the suite: a cell is parsed now */
+static int source_get(void *ctx, size_t i, struct scenario *sc, char *err,
+		      size_t errlen)
+{
+	return suite_get(ctx, i, sc, err, errlen);
+}
+
+static int suite_run_in(struct suite *s, struct run_args *a,
+			struct scenario *scratch)
 {
 	struct scenario_result *rs = calloc(s->n ? s->n : 1, sizeof(*rs));
 	struct run_opts o = { .seed = a->seed, .backend = a->backend,
@@ -255,7 +262,9 @@ static int suite_run(struct suite *s, const struct scenario *sc,
 	struct provenance prov;
 	struct run_status st = { .scenarios = s->n, .prov = &prov };
 	long ran;
-	struct run_console con = { .sc = sc, .rs = rs, .n = s->n,
+	struct run_source src = { .n = s->n, .get = source_get, .ctx = s };
+	struct run_console con = { .src = &src,
+				   .scratch = scratch, .rs = rs, .n = s->n,
 				   .tap = a->tap, .tty = isatty(2) && !a->tap,
 				   .t0 = run_console_now() };
 	struct baseline *base = NULL;
@@ -274,7 +283,7 @@ static int suite_run(struct suite *s, const struct scenario *sc,
 		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "--baseline %s", err);
 	}
 	con.base = base;
-	if (!rs || (rc = run_dir_make(a, s, sc, &prov, dir, sizeof(dir)))) {
+	if (!rs || (rc = run_dir_make(a, s, &prov, dir, sizeof(dir)))) {
 		free(rs);
 		baseline_free(base);
 		accel_cache_free(o.accel);
@@ -293,7 +302,7 @@ static int suite_run(struct suite *s, const struct scenario *sc,
 		printf("kdh run: %zu scenario%s, seed %" PRIu64 ", -j %u, results in "
 		       "%s\n", s->n, s->n == 1 ? "" : "s", a->seed, a->jobs, dir);
 	fflush(stdout);
-	ran = run_pool(sc, s->n, &o, a->jobs, rs, run_console_ready,
+	ran = run_pool(&src, &o, a->jobs, rs, run_console_ready,
 		       con.tty ? run_console_progress : NULL, &con);
 	if (ran < 0)
 		ran = 0;
@@ -319,11 +328,23 @@ static int suite_run(struct suite *s, const struct scenario *sc,
 	return rc && !st.interrupted ? rc : exit_status(&t, (size_t)ran, &st);
 }
 
+/* The suite run; room for the one scenario a baseline checks at a time */
+static int suite_run(struct suite *s, struct run_args *a)
+{
+	struct scenario *scratch = malloc(sizeof(*scratch));
+	int rc;
+
+	if (!scratch)
+		return cli_error(&kdh_cmd_run, KDH_EXIT_FAIL, "out of memory");
+	rc = suite_run_in(s, a, scratch);
+	free(scratch);
+	return rc;
+}
+
 static int run_main(int argc, char **argv)
 {
 	struct run_args a = { .results = "results", .data_fd = -1 };
 	struct suite s = { 0 };
-	struct scenario *sc = NULL;
 	int rc = args_parse(&kdh_cmd_run, argc, argv, &a);
 
 	if (!rc)
@@ -340,8 +361,6 @@ static int run_main(int argc, char **argv)
 	if (!a.seeded)
 		a.seed = cli_seed_random();
 	suite_load(&s, argc - optind, argv + optind, &a.sel);
-	if (!s.bad && !a.validate && s.n && !(sc = suite_scenarios(&s)))
-		s.bad = true;
 	if (s.bad)
 		rc = KDH_EXIT_USAGE;
 	else if (!s.n)
@@ -351,8 +370,7 @@ static int run_main(int argc, char **argv)
 	else if (a.validate)
 		printf("kdh run: %zu scenario%s valid\n", s.n, s.n == 1 ? " is" : "s are");
 	else
-		rc = suite_run(&s, sc, &a);
-	free(sc);
+		rc = suite_run(&s, &a);
 	suite_free(&s);
 	return rc;
 }

@@ -56,7 +56,6 @@ int max_cells_parse(const char *v, size_t *n);
 void suite_cell_name(const struct scenario *sc, char *buf, size_t len);
 int suite_get(const struct suite *s, size_t i, struct scenario *sc,
 	      char *err, size_t errlen);
-struct scenario *suite_scenarios(const struct suite *s);
 void suite_free(struct suite *s);
 
 #endif /* KDH_RUN_SUITE_H */
