@@ -109,12 +109,11 @@ void report_line(FILE *out, const struct scenario_result *r)
 {
 	static const char *const tag[V_COUNT] = { "PASS", "FAIL", "SKIP", "ERROR",
 						  "INTR" };
-	char *fig = report_figures(r);
-
+	char *fig = report_figures(r), *name = report_name(r);
 	char wall[24];
 
 	fprintf(out, "%-5s %-28s %s  [sim %.0fs, wall %s]%s%s%s\n",
-		tag[r->verdict], r->name, r->verdict == V_SKIP ? "" : fig,
+		tag[r->verdict], name, r->verdict == V_SKIP ? "" : fig,
 		r->sim_s, report_wall(r->wall_s, wall, sizeof(wall)),
 		r->verdict == V_PASS && r->reason[0] ? "  (" : "",
 		r->verdict == V_PASS ? r->reason : "",
@@ -124,6 +123,7 @@ void report_line(FILE *out, const struct scenario_result *r)
 			r->failed > 1 ? " (and more)" : "");
 	fflush(out);
 	g_free(fig);
+	g_free(name);
 }
 
 /** report_summary() - the closing line of a run */
@@ -373,6 +373,38 @@ static void findings_json(JsonBuilder *b, const struct scenario_result *r)
 }
 
 /**
+ * report_name() - the name a person reads: NAME, or for a matrix cell
+ * (whose r->name is NAME/cNNNNN, its results directory) NAME[label]
+ * @r:		result
+ *
+ * Return: the name (g_free())
+ */
+char *report_name(const struct scenario_result *r)
+{
+	const char *slash = strrchr(r->name, '/');
+	int base = slash ? (int)(slash - r->name) : (int)strlen(r->name);
+
+	if (!r->is_cell)
+		return g_strdup(r->name);
+	return g_strdup_printf("%.*s[%s]", base, r->name, r->cell_label);
+}
+
+/* "cell": { "index", "label", "name": "NAME[label]" } of a matrix cell,
+ * whose "name" is NAME/cNNNNN */
+static void cell_json(JsonBuilder *b, const struct scenario_result *r)
+{
+	char *full = report_name(r);
+
+	json_builder_set_member_name(b, "cell");
+	json_builder_begin_object(b);
+	jb_int(b, "index", r->cell_index);
+	jb_str(b, "label", r->cell_label);
+	jb_str(b, "name", full);
+	json_builder_end_object(b);
+	g_free(full);
+}
+
+/**
  * report_result_node() - one scenario as JSON
  * @r:		result
  *
@@ -388,6 +420,8 @@ JsonNode *report_result_node(const struct scenario_result *r)
 	jb_str(b, "name", r->name);
 	jb_str(b, "file", r->file);
 	jb_str(b, "description", r->description[0] ? r->description : NULL);
+	if (r->is_cell)
+		cell_json(b, r);
 	jb_str(b, "verdict", verdict_name(r->verdict));
 	jb_str(b, "reason", r->reason[0] ? r->reason : NULL);
 	jb_uint(b, "seed", r->seed);

@@ -318,6 +318,21 @@ static void oracle_read(struct jr *jr, JsonObject *o, struct run_oracle *or)
 	jr_strcpy(jr, x, "measured", 0, or->measured, sizeof(or->measured));
 }
 
+/* "cell" of a matrix cell's result (report.c's cell_json()) */
+static void cell_read(struct jr *jr, JsonObject *o, struct scenario_result *r)
+{
+	JsonObject *c;
+	uint64_t index;
+
+	if (jr_object(jr, o, "cell", 0, &c) <= 0)
+		return;
+	r->is_cell = true;
+	jr_uint(jr, c, "index", 0, 99999, &index);
+	r->cell_index = (unsigned)index;
+	jr_strcpy(jr, c, "label", JR_REQUIRED, r->cell_label,
+		  sizeof(r->cell_label));
+}
+
 /**
  * report_result_read() - a scenario result back from its JSON object,
  * every member checked
@@ -339,6 +354,7 @@ int report_result_read(struct jr *jr, JsonObject *o, struct scenario_result *r)
 	r->index = (unsigned)index;
 	jr_strcpy(jr, o, "file", 0, r->file, sizeof(r->file));
 	jr_strcpy(jr, o, "description", 0, r->description, sizeof(r->description));
+	cell_read(jr, o, r);
 	jr_strcpy(jr, o, "reason", 0, r->reason, sizeof(r->reason));
 	jr_seed(jr, o, "seed", 0, &r->seed);
 	jr_num(jr, o, "sim_seconds", JR_NONNEG, &r->sim_s);

@@ -84,9 +84,10 @@ static void failed_text(FILE *out, const struct rp_screen *s)
 	for (size_t i = 0; i < s->n_failed; i++) {
 		const struct rp_item *it = &s->items[i];
 		const struct scenario_result *r = it->r;
-		char *since = rp_streak_text(s, it);
+		char *since = rp_streak_text(s, it), *name = report_name(r);
 
-		fprintf(out, "  %-5s %s\n", tag[r->verdict], r->name);
+		fprintf(out, "  %-5s %s\n", tag[r->verdict], name);
+		g_free(name);
 		if (r->description[0])
 			para(out, "        ", 8, r->description);
 		if (since)
@@ -159,8 +160,12 @@ static void passed_text(FILE *out, const struct rp_screen *s)
 		return;
 	w.col = fprintf(out, "PASSED  %zu:", s->n_items - from);
 	w.indent = w.col + 1;
-	for (size_t i = from; i < s->n_items; i++)
-		wrap_word(&w, s->items[i].r->name);
+	for (size_t i = from; i < s->n_items; i++) {
+		char *name = report_name(s->items[i].r);
+
+		wrap_word(&w, name);
+		g_free(name);
+	}
 	fprintf(out, "\n");
 }
 

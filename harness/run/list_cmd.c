@@ -25,6 +25,7 @@ extern const struct kdh_cmd kdh_cmd_list;
 struct list_args {
 	struct suite_sel sel;
 	const char *show;		/* --show NAME */
+	bool count;			/* --count */
 };
 
 static int args_parse(int argc, char **argv, struct list_args *a)
@@ -34,6 +35,8 @@ static int args_parse(int argc, char **argv, struct list_args *a)
 		{ "all", no_argument, NULL, 'a' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "show", required_argument, NULL, 's' },
+		{ "max-cells", required_argument, NULL, 'M' },
+		{ "count", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -53,6 +56,12 @@ static int args_parse(int argc, char **argv, struct list_args *a)
 				return cli_usage_error(&kdh_cmd_list, "--shard: '%s' is not K/N "
 				       "with 1 <= K <= N <= %d", optarg, SUITE_SHARDS_MAX);
 			break;
+		case 'M':
+			if (max_cells_parse(optarg, &a->sel.max_cells))
+				return cli_usage_error(&kdh_cmd_list, "--max-cells: "
+				       "'%s' is not a count of cells", optarg);
+			break;
+		case 'c': a->count = true; break;
 		case 'h': cli_help_print(&kdh_cmd_list); return CLI_HELP_SHOWN;
 		default:
 			return cli_bad_option(&kdh_cmd_list, argv);
@@ -77,6 +86,39 @@ static int show(const struct list_args *a, int rest)
 	return KDH_EXIT_OK;
 }
 
+/* One line: the full name (a cell's NAME[label]), groups, description */
+static void list_line(const struct scenario *sc)
+{
+	GString *g = g_string_new(NULL);
+	char name[512];
+
+	for (size_t j = 0; j < sc->n_groups; j++)
+		g_string_append_printf(g, "%s%s", j ? "," : "", sc->groups[j]);
+	suite_cell_name(sc, name, sizeof(name));
+	printf("%-28s %-16s %s\n", name, g->str, sc->description);
+	g_string_free(g, TRUE);
+}
+
+/* Every scenario of @s, each parsed when printed (a cell is a reference) */
+static void list_print(struct suite *s)
+{
+	struct scenario *sc = malloc(sizeof(*sc));
+	char err[512];
+
+	for (size_t i = 0; sc && i < s->n; i++)
+		if (suite_get(s, i, sc, err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			s->bad = true;
+		} else {
+			list_line(sc);
+		}
+	if (!sc) {
+		fprintf(stderr, "out of memory\n");
+		s->bad = true;
+	}
+	free(sc);
+}
+
 static int list_main(int argc, char **argv)
 {
 	struct list_args a = { 0 };
@@ -88,35 +130,37 @@ static int list_main(int argc, char **argv)
 	if (a.show)
 		return show(&a, argc - optind);
 	suite_load(&s, argc - optind, argv + optind, &a.sel);
-	for (size_t i = 0; i < s.n; i++) {
-		GString *g = g_string_new(NULL);
-
-		for (size_t j = 0; j < s.sc[i].n_groups; j++)
-			g_string_append_printf(g, "%s%s", j ? "," : "", s.sc[i].groups[j]);
-		printf("%-28s %-16s %s\n", s.sc[i].name, g->str, s.sc[i].description);
-		g_string_free(g, TRUE);
-	}
-	free(s.sc);
+	if (a.count)
+		printf("%zu\n", s.n);
+	else
+		list_print(&s);
+	rc = s.bad ? KDH_EXIT_USAGE : KDH_EXIT_OK;
 	if (!s.bad && !s.n && a.sel.group)	/* as kdh run says it */
-		return cli_error(&kdh_cmd_list, KDH_EXIT_USAGE, "no scenario in "
-				 "group %s", a.sel.group);
-	return s.bad ? KDH_EXIT_USAGE : KDH_EXIT_OK;
+		rc = cli_error(&kdh_cmd_list, KDH_EXIT_USAGE, "no scenario in "
+			       "group %s", a.sel.group);
+	suite_free(&s);
+	return rc;
 }
 
 const struct kdh_cmd kdh_cmd_list = {
 	.name = "list",
 	.summary = "list scenarios (default: the built-in suite) with groups",
 	.usage = "kdh list [PATH...] [--all] [-g GROUP] [--shard K/N] "
-		 "[--show SCENARIO]",
+		 "[--max-cells N] [--count] [--show SCENARIO]",
 	.run = list_main,
 	.help =
 "One line per scenario: name, groups, description.  PATH is what kdh run\n"
 "takes: a scenario file, a directory of *.kdh files or a built-in\n"
-"scenario's name.  Bad files are reported as by `kdh run` (exit 2).\n"
+"scenario's name.  A file with a [matrix] section lists its cells, each\n"
+"named NAME[axis=value,...].  Bad files and bad cells are reported as by\n"
+"`kdh run` (exit 2).\n"
 "\n"
 "Options:\n"
 "  -g, --group G      only scenarios whose groups list G (as kdh run -g)\n"
 "  --shard K/N        only the Kth of N parts, as kdh run --shard K/N runs\n"
+"  --max-cells N      a matrix of more than N cells is an error (0, the\n"
+"                     default: the file's max_cells, else 10000)\n"
+"  --count            print only how many scenarios (cells) there are\n"
 "  --all              also the VM scenarios kdh ships, as kdh run --all\n"
 "                     (see kdh run --help, Files)\n"
 "  --show SCENARIO    print the built-in scenario SCENARIO (a name as the\n"

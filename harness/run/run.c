@@ -49,7 +49,32 @@ uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc)
 		return sc->seed;
 	for (const char *p = sc->name; *p; p++)
 		h = (h ^ (uint8_t)*p) * 1099511628211ull;
+	if (sc->is_cell)	/* each cell of a matrix its own seed */
+		h = (h ^ (uint64_t)sc->cell_index) * 1099511628211ull;
 	return run_seed ^ h;
+}
+
+/**
+ * run_result_head() - a result's identity from its scenario: index, name
+ * (NAME, or NAME/cNNNNN for a matrix cell: its results directory), file,
+ * description and the cell's label
+ * @sc:		the scenario
+ * @r:		output (the rest left as it is)
+ */
+void run_result_head(const struct scenario *sc, struct scenario_result *r)
+{
+	r->index = sc->index;
+	if (sc->is_cell)
+		snprintf(r->name, sizeof(r->name), "%s/c%05zu", sc->name,
+			 sc->cell_index);
+	else
+		snprintf(r->name, sizeof(r->name), "%s", sc->name);
+	r->is_cell = sc->is_cell;
+	r->cell_index = (unsigned)sc->cell_index;
+	snprintf(r->cell_label, sizeof(r->cell_label), "%s",
+		 sc->is_cell ? sc->cell_label : "");
+	snprintf(r->file, sizeof(r->file), "%s", sc->file);
+	snprintf(r->description, sizeof(r->description), "%s", sc->description);
 }
 
 static void sim_event(struct sim *s, const char *text)
@@ -348,7 +373,7 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 		return -ENOMEM;	/* nothing else made: run_scenario frees nothing */
 	s->env.t0 = ns_loop_now(s->env.loop);
 	s->env.log = g_string_new(NULL);
-	snprintf(dir, sizeof(dir), "%s/%s", o->results_dir, s->env.sc->name);
+	snprintf(dir, sizeof(dir), "%s/%s", o->results_dir, r->name);
 	r->unwritten = true;		/* until its files are open */
 	if (g_mkdir_with_parents(dir, 0755)) {	/* unique: run_suite.c */
 		snprintf(s->env.err, s->env.err_len, "%s: %s", dir, strerror(errno));
@@ -389,7 +414,7 @@ static void log_write(struct sim *s, const struct run_opts *o)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s/target.log", o->results_dir,
-		 s->env.sc->name);
+		 s->env.results->name);
 	rc = write_file_atomic(path, s->env.log->str, s->env.log->len);
 	if (rc && !s->env.results->unwritten)
 		snprintf(s->env.err, s->env.err_len, "%s: %s", path, strerror(-rc));
@@ -413,10 +438,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 	int rc, cap_rc;
 
 	memset(r, 0, sizeof(*r));
-	r->index = sc->index;
-	snprintf(r->name, sizeof(r->name), "%s", sc->name);
-	snprintf(r->file, sizeof(r->file), "%s", sc->file);
-	snprintf(r->description, sizeof(r->description), "%s", sc->description);
+	run_result_head(sc, r);
 	r->seed = run_scenario_seed(o->seed, sc);
 	if (run_requires_unmet(sc, o, r->reason, sizeof(r->reason))) {
 		r->verdict = V_SKIP;

@@ -62,6 +62,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		{ "junit", required_argument, NULL, 'J' },
 		{ "tap", no_argument, NULL, 't' },
 		{ "validate", no_argument, NULL, 'V' },
+		{ "max-cells", required_argument, NULL, 'X' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, 'S' },
@@ -127,6 +128,11 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		case 'J': a->junit = optarg; break;
 		case 't': a->tap = true; break;
 		case 'V': a->validate = true; break;
+		case 'X':
+			if (max_cells_parse(optarg, &a->sel.max_cells))
+				return cli_usage_error(cmd, "--max-cells: '%s' is not "
+						       "a count of cells", optarg);
+			break;
 		case 'a': a->sel.all = true; break;
 		case 'h': cli_help_print(cmd); return CLI_HELP_SHOWN;
 		case 's':	/* the scenarios' seed key reads the same */
@@ -155,7 +161,7 @@ static int run_dir_make(const struct run_args *a, const struct suite *s,
 	snprintf(base, sizeof(base), "run-%s-%" PRIu64, stamp, a->seed);
 	if (run_dir_create(a->results, base, dir, len, err, sizeof(err)))
 		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "%s", err);
-	if (run_plan_write(dir, s->sc, s->n, a->seed, prov, err, sizeof(err)))
+	if (run_plan_write(dir, s, a->seed, prov, err, sizeof(err)))
 		return cli_error(&kdh_cmd_run, KDH_EXIT_FAIL, "%s; nothing ran", err);
 	return 0;
 }
@@ -238,7 +244,15 @@ static void unwritten_say(const struct run_console *con, size_t n, size_t ran)
 		con->unwritten->reason, n - ran, n - ran == 1 ? "" : "s");
 }
 
-static int suite_run(struct suite *s, struct run_args *a)
+/* run_source.get over the suite: a cell is parsed now */
+static int source_get(void *ctx, size_t i, struct scenario *sc, char *err,
+		      size_t errlen)
+{
+	return suite_get(ctx, i, sc, err, errlen);
+}
+
+static int suite_run_in(struct suite *s, struct run_args *a,
+			struct scenario *scratch)
 {
 	struct scenario_result *rs = calloc(s->n ? s->n : 1, sizeof(*rs));
 	struct run_opts o = { .seed = a->seed, .backend = a->backend,
@@ -248,7 +262,9 @@ static int suite_run(struct suite *s, struct run_args *a)
 	struct provenance prov;
 	struct run_status st = { .scenarios = s->n, .prov = &prov };
 	long ran;
-	struct run_console con = { .sc = s->sc, .rs = rs, .n = s->n,
+	struct run_source src = { .n = s->n, .get = source_get, .ctx = s };
+	struct run_console con = { .src = &src,
+				   .scratch = scratch, .rs = rs, .n = s->n,
 				   .tap = a->tap, .tty = isatty(2) && !a->tap,
 				   .t0 = run_console_now() };
 	struct baseline *base = NULL;
@@ -286,7 +302,7 @@ static int suite_run(struct suite *s, struct run_args *a)
 		printf("kdh run: %zu scenario%s, seed %" PRIu64 ", -j %u, results in "
 		       "%s\n", s->n, s->n == 1 ? "" : "s", a->seed, a->jobs, dir);
 	fflush(stdout);
-	ran = run_pool(s->sc, s->n, &o, a->jobs, rs, run_console_ready,
+	ran = run_pool(&src, &o, a->jobs, rs, run_console_ready,
 		       con.tty ? run_console_progress : NULL, &con);
 	if (ran < 0)
 		ran = 0;
@@ -310,6 +326,19 @@ static int suite_run(struct suite *s, struct run_args *a)
 	free(rs);
 	baseline_free(base);
 	return rc && !st.interrupted ? rc : exit_status(&t, (size_t)ran, &st);
+}
+
+/* The suite run; room for the one scenario a baseline checks at a time */
+static int suite_run(struct suite *s, struct run_args *a)
+{
+	struct scenario *scratch = malloc(sizeof(*scratch));
+	int rc;
+
+	if (!scratch)
+		return cli_error(&kdh_cmd_run, KDH_EXIT_FAIL, "out of memory");
+	rc = suite_run_in(s, a, scratch);
+	free(scratch);
+	return rc;
 }
 
 static int run_main(int argc, char **argv)
@@ -342,7 +371,7 @@ static int run_main(int argc, char **argv)
 		printf("kdh run: %zu scenario%s valid\n", s.n, s.n == 1 ? " is" : "s are");
 	else
 		rc = suite_run(&s, &a);
-	free(s.sc);
+	suite_free(&s);
 	return rc;
 }
 
@@ -352,13 +381,15 @@ const struct kdh_cmd kdh_cmd_run = {
 	.usage = "kdh run [PATH...] [--all] [-g GROUP] [-j N] [--shard K/N] [--seed N] "
 		 "[--results DIR] [--json FILE] [--junit FILE] [--tap] [--validate] "
 		 "[--baseline FILE] [--backend user|bridge] [--max-capture SIZE] "
-		 "[--max-wall DURATION]",
+		 "[--max-wall DURATION] [--max-cells N]",
 	.run = run_main,
 	.help =
 "PATH is a scenario file, a directory of *.kdh files or the name of a\n"
 "built-in scenario as `kdh list` prints it (seed-dhcp-hang; a file of that\n"
 "name comes first); without one, the built-in suite runs (every situation\n"
 "of the seed article; `kdh list`, and `kdh list --show NAME` prints one).\n"
+"A file with a [matrix] section is its cells, each run as a scenario, its\n"
+"results in RUNDIR/NAME/cNNNNN; every cell is checked before any runs.\n"
 "Each scenario boots its simulated debuggees on simulated networks in\n"
 "virtual time (ten simulated minutes take milliseconds), captures every\n"
 "frame, then measures the capture exactly as `kdh analyze` does and checks\n"
@@ -396,6 +427,8 @@ const struct kdh_cmd kdh_cmd_run = {
 "  --junit FILE      also write JUnit XML to FILE (- for standard output)\n"
 "  --tap             TAP 13 on stdout instead of the console lines\n"
 "  --validate        parse every scenario, run nothing\n"
+"  --max-cells N     a [matrix] of more than N cells is an error (0, the\n"
+"                    default: the file's max_cells, else 10000)\n"
 "  --backend B       user (default: kdh's switches and libslirp, rootless)\n"
 "                    or bridge (needs root or CAP_NET_ADMIN: a private\n"
 "                    network namespace per scenario with a Linux bridge\n"

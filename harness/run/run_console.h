@@ -12,7 +12,8 @@
 
 /**
  * struct run_console - the console of one `kdh run`
- * @sc:		the scenarios, in suite order
+ * @src:	the scenarios, in suite order (a baseline's thresholds)
+ * @scratch:	room for one of them while a baseline checks it
  * @base:	--baseline, NULL for none
  * @rs:		their results (filled as they come in)
  * @n:		how many
@@ -24,7 +25,8 @@
  *		says which file and why), NULL while every one was
  */
 struct run_console {
-	const struct scenario *sc;
+	const struct run_source *src;
+	struct scenario *scratch;
 	const struct baseline *base;
 	struct scenario_result *rs;
 	size_t n;

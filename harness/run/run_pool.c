@@ -45,12 +45,15 @@ struct child {
 	int fd;
 	size_t index;
 	double started;		/* CLOCK_MONOTONIC seconds */
+	struct scenario_result head;	/* its identity, for a child that dies */
 };
 
 /* What the progress callback needs, also from inside an in-process
  * scenario's loop (pool_tick()) */
 struct pool {
-	const struct scenario *sc;
+	const struct run_source *src;
+	struct scenario *cur;	/* the scenario being started (~200 KB) */
+	size_t cur_i;		/* which one it is: SIZE_MAX for none */
 	const struct child *kids;
 	size_t running, done;
 	size_t inline_index;	/* running in-process: SIZE_MAX for none */
@@ -84,10 +87,10 @@ static void progress_show(struct pool *p)
 		return;
 	g_string_truncate(p->names, 0);
 	for (size_t k = 0; k < p->running; k++)
-		name_add(p->names, p->sc[p->kids[k].index].name, p->kids[k].started,
+		name_add(p->names, p->kids[k].head.name, p->kids[k].started,
 			 now);
 	if (p->inline_index != SIZE_MAX)
-		name_add(p->names, p->sc[p->inline_index].name, p->inline_started,
+		name_add(p->names, p->cur->name, p->inline_started,
 			 now);
 	p->progress(p->opaque, p->done, p->names->str);
 }
@@ -101,6 +104,7 @@ static void pool_tick(void *opaque)
 static int spawn(const struct scenario *sc, const struct run_opts *o,
 		 size_t i, struct child *c)
 {
+	/* sc is the pool's scratch: the child has its own copy after fork() */
 	int p[2], err;
 	sigset_t sigs, old;
 	pid_t parent = getpid();
@@ -135,7 +139,7 @@ static int spawn(const struct scenario *sc, const struct run_opts *o,
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (getppid() != parent)
 			_exit(1);
-		run_scenario(&sc[i], o, &r);
+		run_scenario(sc, o, &r);
 		while (left) {
 			ssize_t n = write(p[1], b, left);
 
@@ -148,14 +152,15 @@ static int spawn(const struct scenario *sc, const struct run_opts *o,
 	}
 	close(p[1]);
 	c->fd = p[0];
+	memset(&c->head, 0, sizeof(c->head));
+	run_result_head(sc, &c->head);
 	c->index = i;
 	c->started = mono_s();
 	return 0;
 }
 
 /* Read a finished child's result; a child that died gives an error */
-static void collect(struct child *c, const struct scenario *sc,
-		    struct scenario_result *rs)
+static void collect(struct child *c, struct scenario_result *rs)
 {
 	struct scenario_result *r = &rs[c->index];
 	char *b = (char *)r;
@@ -168,12 +173,7 @@ static void collect(struct child *c, const struct scenario *sc,
 	waitpid(c->pid, NULL, 0);
 	if (got == sizeof(*r))
 		return;
-	memset(r, 0, sizeof(*r));
-	r->index = sc[c->index].index;
-	snprintf(r->name, sizeof(r->name), "%s", sc[c->index].name);
-	snprintf(r->file, sizeof(r->file), "%s", sc[c->index].file);
-	snprintf(r->description, sizeof(r->description), "%s",
-		 sc[c->index].description);
+	*r = c->head;
 	r->verdict = V_ERROR;
 	snprintf(r->reason, sizeof(r->reason), "the process running it died");
 }
@@ -229,6 +229,36 @@ static void stop_children(const struct run_opts *o, const struct child *kids,
 		kill(kids[k].pid, SIGTERM);
 }
 
+/* The @i-th scenario into p->cur; when it cannot be had (a cell that
+ * parsed at load and not now: never expected), @r is its error */
+static int get(struct pool *p, size_t i, struct scenario_result *r)
+{
+	char err[400];
+
+	if (!p->src->get(p->src->ctx, i, p->cur, err, sizeof(err))) {
+		p->cur_i = i;
+		return 0;
+	}
+	memset(r, 0, sizeof(*r));
+	r->index = (unsigned)i;
+	snprintf(r->name, sizeof(r->name), "#%zu", i);
+	r->verdict = V_ERROR;
+	snprintf(r->reason, sizeof(r->reason), "%s", err);
+	p->cur_i = SIZE_MAX;
+	return -1;
+}
+
+/* KVM probe of every VM shape, before forking (accel_prepare()) */
+static void prepare(struct pool *p, const struct run_opts *o)
+{
+	char err[400];
+
+	for (size_t i = 0; i < p->src->n; i++)
+		if (!p->src->get(p->src->ctx, i, p->cur, err, sizeof(err)))
+			accel_prepare(o->accel, p->cur, 1);
+	p->cur_i = SIZE_MAX;
+}
+
 /* One scenario in this process (-j 1, or a fork that failed), ticking */
 static void run_inline(struct pool *p, const struct run_opts *o, size_t i,
 		       struct scenario_result *r)
@@ -242,14 +272,13 @@ static void run_inline(struct pool *p, const struct run_opts *o, size_t i,
 	p->inline_index = i;
 	p->inline_started = mono_s();
 	progress_show(p);
-	run_scenario(&p->sc[i], &here, r);
+	run_scenario(p->cur, &here, r);
 	p->inline_index = SIZE_MAX;
 }
 
 /**
  * run_pool() - run @n scenarios with up to @jobs at a time
- * @sc:		scenarios
- * @n:		their count
+ * @src:	the scenarios, got one at a time as each starts
  * @o:		seed and results directory
  * @jobs:	parallel processes (1 runs in this process)
  * @rs:		results, in suite order
@@ -268,28 +297,32 @@ static void run_inline(struct pool *p, const struct run_opts *o, size_t i,
  * Return: the number of scenarios run (rs[0] to rs[N - 1] are filled), or
  * -ENOMEM
  */
-long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
+long run_pool(const struct run_source *src, const struct run_opts *o,
 	      unsigned jobs, struct scenario_result *rs,
 	      bool (*ready)(void *opaque, size_t i),
 	      void (*progress)(void *opaque, size_t done, const char *running),
 	      void *opaque)
 {
 	struct child *kids = calloc(jobs ? jobs : 1, sizeof(*kids));
-	struct pool p = { .sc = sc, .kids = kids, .inline_index = SIZE_MAX,
+	size_t n = src->n;
+	struct pool p = { .src = src, .cur = malloc(sizeof(*p.cur)),
+			  .cur_i = SIZE_MAX, .kids = kids,
+			  .inline_index = SIZE_MAX,
 			  .names = g_string_new(NULL), .progress = progress,
 			  .opaque = opaque };
 	size_t next = 0, reported = 0;
 	bool *have = calloc(n ? n : 1, sizeof(*have));
 	bool stopping = false;
 
-	if (!kids || !have) {
+	if (!kids || !have || !p.cur) {
+		free(p.cur);
 		free(kids);
 		free(have);
 		g_string_free(p.names, TRUE);
 		return -ENOMEM;
 	}
 	if (jobs > 1 && o->accel)
-		accel_prepare(o->accel, sc, n);	/* inherited by the children */
+		prepare(&p, o);		/* inherited by the children */
 	while (p.done < n) {
 		if (!stopping && stop_asked(o)) {
 			stopping = true;
@@ -298,13 +331,15 @@ long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
 		if (stopping && !p.running)
 			break;
 		while (!stopping && jobs > 1 && p.running < jobs && next < n) {
-			if (spawn(sc, o, next, &kids[p.running]))
-				break;
+			if (get(&p, next, &rs[next]) ||
+			    spawn(p.cur, o, next, &kids[p.running]))
+				break;	/* in this process, below */
 			p.running++;
 			next++;
 		}
 		if (!p.running) {	/* inline: -j1, or fork failed */
-			run_inline(&p, o, next, &rs[next]);
+			if (p.cur_i == next || !get(&p, next, &rs[next]))
+				run_inline(&p, o, next, &rs[next]);
 			have[next++] = true;
 		} else {
 			size_t k;
@@ -313,7 +348,7 @@ long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
 			k = first_finished(kids, p.running, o, !stopping, progress);
 			if (k == STOP_ASKED || k == TICK)
 				continue;
-			collect(&kids[k], sc, rs);
+			collect(&kids[k], rs);
 			have[kids[k].index] = true;
 			kids[k] = kids[--p.running];
 		}
@@ -323,6 +358,7 @@ long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
 	}
 	if (!stopping && stop_asked(o) && o->stop_by_signals)
 		run_signals_default();	/* noticed during the last scenario */
+	free(p.cur);
 	free(kids);
 	free(have);
 	g_string_free(p.names, TRUE);

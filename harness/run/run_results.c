@@ -20,6 +20,7 @@
 #include <json-glib/json-glib.h>
 
 #include "harness/run/run_results.h"
+#include "harness/run/run_suite.h"
 #include "kdh/util/json_out.h"
 #include "kdh/run/run.h"
 
@@ -65,16 +66,17 @@ int run_dir_create(const char *results, const char *base, char *dir,
 	return -1;
 }
 
-/* One planned scenario: where its result.json will be */
-static void planned_json(JsonBuilder *b, const struct scenario *sc)
+/* One planned scenario: where its result.json will be (a cell's name is
+ * NAME/cNNNNN, its results directory, as its result's) */
+static void planned_json(JsonBuilder *b, const struct suite_item *it)
 {
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "index");
-	json_builder_add_int_value(b, sc->index);
+	json_builder_add_int_value(b, it->index);
 	json_builder_set_member_name(b, "name");
-	json_builder_add_string_value(b, sc->name);
+	json_builder_add_string_value(b, it->rname);
 	json_builder_set_member_name(b, "file");
-	json_builder_add_string_value(b, sc->file);
+	json_builder_add_string_value(b, it->file);
 	json_builder_end_object(b);
 }
 
@@ -82,8 +84,7 @@ static void planned_json(JsonBuilder *b, const struct scenario *sc)
  * run_plan_write() - DIR/plan.json: { "seed", provenance, "planned": [
  * { "index", "name", "file" }, ... ] }, written before any scenario runs
  * @dir:	the run's directory
- * @sc:		the scenarios the run will run
- * @n:		their count
+ * @s:		the scenarios the run will run
  * @seed:	the run's seed
  * @prov:	the run's provenance (its date orders the run in a history)
  * @err:	"PATH: errno text" on failure
@@ -91,7 +92,7 @@ static void planned_json(JsonBuilder *b, const struct scenario *sc)
  *
  * Return: 0, or -1 with @err set
  */
-int run_plan_write(const char *dir, const struct scenario *sc, size_t n,
+int run_plan_write(const char *dir, const struct suite *s,
 		   uint64_t seed, const struct provenance *prov, char *err,
 		   size_t errlen)
 {
@@ -104,8 +105,8 @@ int run_plan_write(const char *dir, const struct scenario *sc, size_t n,
 	provenance_json(b, prov);
 	json_builder_set_member_name(b, "planned");
 	json_builder_begin_array(b);
-	for (size_t i = 0; i < n; i++)
-		planned_json(b, &sc[i]);
+	for (size_t i = 0; i < s->n; i++)
+		planned_json(b, &s->it[i]);
 	json_builder_end_array(b);
 	json_builder_end_object(b);
 	rc = json_write_file(path, json_builder_get_root(b));

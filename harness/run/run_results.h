@@ -15,7 +15,8 @@
 
 int run_dir_create(const char *results, const char *base, char *dir,
 		   size_t len, char *err, size_t errlen);
-int run_plan_write(const char *dir, const struct scenario *sc, size_t n,
+struct suite;
+int run_plan_write(const char *dir, const struct suite *s,
 		   uint64_t seed, const struct provenance *prov, char *err,
 		   size_t errlen);
 

@@ -7,8 +7,11 @@
  * scenario as `kdh list` prints it ("seed-dhcp-hang"; "seed-dhcp-hang.kdh"
  * and "built-in:seed-dhcp-hang.kdh" too).  No argument is the built-in
  * suite.  All are parsed before anything runs: a bad file is reported
- * ("file:line: what is wrong") and marks the suite bad.  Then -g keeps a
- * group's members and --shard K/N every Nth from the Kth.
+ * ("file:line: what is wrong") and marks the suite bad.  -g keeps a
+ * group's members and --shard K/N every Nth from the Kth.  A file with a
+ * [matrix] is its cells, each a scenario (run_cells.c): kept as references
+ * (the matrix, the cell's number), not parsed scenarios, since 10,000
+ * cells of ~200 KB each would not fit.
  *
  * Each scenario's results go in RUNDIR/NAME/, so two scenarios of one
  * name (two folders' basic.kdh, a file given twice) are refused before
@@ -27,42 +30,86 @@
 #include <glib.h>
 
 #include "harness/run/run_suite.h"
+#include "kdh/scenario/matrix.h"
 #include "kdh/util/datadir.h"
 #include "kdh/util/textfile.h"
 
-static struct scenario *suite_add(struct suite *s)
+/**
+ * suite_add() - room for one more item, zeroed
+ * @s:		the suite
+ *
+ * Return: the item, or NULL when out of memory
+ */
+struct suite_item *suite_add(struct suite *s)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 16;
-		struct scenario *p = realloc(s->sc, cap * sizeof(*p));
+		struct suite_item *p = realloc(s->it, cap * sizeof(*p));
 
 		if (!p)
 			return NULL;
-		s->sc = p;
+		s->it = p;
 		s->cap = cap;
 	}
-	return &s->sc[s->n++];
+	memset(&s->it[s->n], 0, sizeof(s->it[0]));
+	return &s->it[s->n++];
 }
 
-static void load_text(struct suite *s, const char *file, const char *text)
+/* A plain scenario file, parsed now and kept */
+static void load_scenario(struct suite *s, const char *file, const char *text,
+			  const struct suite_sel *sel)
 {
-	struct scenario *sc = suite_add(s);
+	struct scenario *sc = malloc(sizeof(*sc));
+	struct suite_item *it;
 	char err[512];
 
 	if (!sc || scenario_parse(file, text, sc, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", sc ? err : "out of memory");
 		s->bad = true;
-		if (sc)
-			s->n--;
+		free(sc);
+		return;
+	}
+	if (sel->group && !sc_in_group(sc, sel->group)) {
+		free(sc);	/* -g GROUP keeps its members */
+		return;
+	}
+	it = suite_add(s);
+	if (!it) {
+		fprintf(stderr, "out of memory\n");
+		s->bad = true;
+		free(sc);
+		return;
+	}
+	it->sc = sc;
+	snprintf(it->rname, sizeof(it->rname), "%s", sc->name);
+	snprintf(it->file, sizeof(it->file), "%s", sc->file);
+}
+
+/* A file's text: a [matrix] makes it cells (run_cells.c), else one
+ * scenario */
+static void load_text(struct suite *s, const char *file, const char *text,
+		      const struct suite_sel *sel)
+{
+	struct sc_matrix *m = NULL;
+	char err[512];
+
+	if (sc_matrix_parse(file, text, sel->max_cells, &m, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		s->bad = true;
+	} else if (m) {
+		suite_add_cells(s, m, sel);
+	} else {
+		load_scenario(s, file, text, sel);
 	}
 }
 
-static void load_builtin(struct suite *s, const struct builtin_scenario *b)
+static void load_builtin(struct suite *s, const struct builtin_scenario *b,
+			 const struct suite_sel *sel)
 {
 	char file[128];
 
 	snprintf(file, sizeof(file), "built-in:%s", b->name);
-	load_text(s, file, b->text);
+	load_text(s, file, b->text, sel);
 }
 
 /**
@@ -89,14 +136,15 @@ const struct builtin_scenario *builtin_find(const char *name)
 }
 
 /* A file, or when there is none by that name a built-in scenario */
-static void load_file(struct suite *s, const char *path)
+static void load_file(struct suite *s, const char *path,
+		      const struct suite_sel *sel)
 {
 	const struct builtin_scenario *b;
 	char err[512];
 	gchar *text;
 
 	if (!g_file_test(path, G_FILE_TEST_EXISTS) && (b = builtin_find(path))) {
-		load_builtin(s, b);
+		load_builtin(s, b, sel);
 		return;
 	}
 	text = text_read(path, FILE_SCENARIO, err, sizeof(err));
@@ -107,7 +155,7 @@ static void load_file(struct suite *s, const char *path)
 		s->bad = true;
 		return;
 	}
-	load_text(s, path, text);
+	load_text(s, path, text, sel);
 	g_free(text);
 }
 
@@ -116,7 +164,8 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void load_dir(struct suite *s, const char *dir)
+static void load_dir(struct suite *s, const char *dir,
+		     const struct suite_sel *sel)
 {
 	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
 	DIR *d = opendir(dir);
@@ -135,11 +184,11 @@ static void load_dir(struct suite *s, const char *dir)
 	if (names->len)		/* pdata is NULL while empty: qsort(NULL) is UB */
 		qsort(names->pdata, names->len, sizeof(char *), name_cmp);
 	for (guint i = 0; i < names->len; i++)
-		load_file(s, g_ptr_array_index(names, i));
+		load_file(s, g_ptr_array_index(names, i), sel);
 	g_ptr_array_free(names, TRUE);
 }
 
-static void load_vm_dir(struct suite *s)
+static void load_vm_dir(struct suite *s, const struct suite_sel *sel)
 {
 	char dir[4096];
 
@@ -149,7 +198,7 @@ static void load_vm_dir(struct suite *s)
 			"nor the build tree's\n");
 		s->bad = true;
 	} else {
-		load_dir(s, dir);
+		load_dir(s, dir, sel);
 	}
 }
 
@@ -157,33 +206,34 @@ static void load_vm_dir(struct suite *s)
 static const char *const run_files[] = { "plan.json", "summary.json",
 					 "junit.xml", "report.html" };
 
-/* Two scenarios of one name, or a name the run's own files take */
+/* Two scenarios of one name, or a name the run's own files take; a
+ * cell's name is NAME/cNNNNN, its results directory */
 static void names_check(struct suite *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
-		const struct scenario *sc = &s->sc[i];
+		const struct suite_item *sc = &s->it[i];
 
 		for (size_t k = 0; k < G_N_ELEMENTS(run_files); k++)
-			if (!strcmp(sc->name, run_files[k])) {
+			if (!strcmp(sc->rname, run_files[k])) {
 				fprintf(stderr, "%s: scenario name '%s' is a file of "
 					"the run's own directory; give it another "
-					"([scenario] name = ...)\n", sc->file, sc->name);
+					"([scenario] name = ...)\n", sc->file, sc->rname);
 				s->bad = true;
 			}
 		for (size_t k = 0; k < i; k++)
-			if (!strcmp(sc->name, s->sc[k].name) &&
-			    !strcmp(sc->file, s->sc[k].file)) {
+			if (!strcmp(sc->rname, s->it[k].rname) &&
+			    !strcmp(sc->file, s->it[k].file)) {
 				fprintf(stderr, "%s: given twice; a scenario runs "
 					"once in a run (its results go in RUNDIR/%s/)\n",
-					sc->file, sc->name);
+					sc->file, sc->rname);
 				s->bad = true;
 				break;
-			} else if (!strcmp(sc->name, s->sc[k].name)) {
+			} else if (!strcmp(sc->rname, s->it[k].rname)) {
 				fprintf(stderr, "%s: scenario name '%s' is also %s's: "
 					"both would write RUNDIR/%s/; rename one "
 					"([scenario] name = ..., or the file) or run "
-					"them apart\n", sc->file, sc->name,
-					s->sc[k].file, sc->name);
+					"them apart\n", sc->file, sc->rname,
+					s->it[k].file, sc->rname);
 				s->bad = true;
 				break;
 			}
@@ -192,7 +242,7 @@ static void names_check(struct suite *s)
 
 /**
  * suite_load() - the scenarios of the command line, selected
- * @s:		output (zeroed by the caller; free s->sc)
+ * @s:		output (zeroed by the caller; suite_free())
  * @argc:	the paths and names
  * @argv:	them
  * @sel:	-g, --all, --shard
@@ -205,26 +255,23 @@ void suite_load(struct suite *s, int argc, char **argv,
 
 	if (argc == 0 || sel->all)
 		for (size_t i = 0; i < n_builtin_scenarios; i++)
-			load_builtin(s, &builtin_scenarios[i]);
+			load_builtin(s, &builtin_scenarios[i], sel);
 	if (sel->all)
-		load_vm_dir(s);
+		load_vm_dir(s, sel);
 	for (int i = 0; i < argc; i++) {
 		if (!stat(argv[i], &st) && S_ISDIR(st.st_mode))
-			load_dir(s, argv[i]);
+			load_dir(s, argv[i], sel);
 		else
-			load_file(s, argv[i]);
+			load_file(s, argv[i], sel);
 	}
-	for (size_t i = 0; i < s->n; i++)	/* -g GROUP keeps its members */
-		if (!sel->group || sc_in_group(&s->sc[i], sel->group))
-			s->sc[j++] = s->sc[i];
-	for (size_t i = 0; i < j; i++)
-		s->sc[i].index = (unsigned)i;	/* merged shards sort on it */
-	s->n = j;
+	for (size_t i = 0; i < s->n; i++)
+		s->it[i].index = (unsigned)i;	/* merged shards sort on it */
 	names_check(s);
 	j = 0;		/* --shard K/N: every Nth, from the Kth, in suite order */
-	for (size_t i = 0; sel->shards && i < s->n; i++)
-		if (i % sel->shards == sel->shard - 1)
-			s->sc[j++] = s->sc[i];
-	if (sel->shards)
-		s->n = j;
+	for (size_t i = 0; i < s->n; i++)
+		if (!sel->shards || i % sel->shards == sel->shard - 1)
+			s->it[j++] = s->it[i];
+		else
+			free(s->it[i].sc);
+	s->n = j;
 }

@@ -40,6 +40,7 @@ void report_totals(const struct scenario_result *rs, size_t n,
 		   struct run_totals *t);
 const char *report_wall(double secs, char *buf, size_t len);
 void report_line(FILE *out, const struct scenario_result *r);
+char *report_name(const struct scenario_result *r);
 void report_summary(FILE *out, const struct run_totals *t, uint64_t seed);
 void report_tap_plan(FILE *out, size_t n);
 void report_tap_line(FILE *out, size_t i, const struct scenario_result *r);

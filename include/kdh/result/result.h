@@ -103,6 +103,10 @@ struct scenario_result {
 	char name[64];
 	char file[256];
 	char description[256];		/* the scenario's description key */
+	bool is_cell;			/* a [matrix] cell: @name is
+					   NAME/cNNNNN, its results dir */
+	unsigned cell_index;		/* cNNNNN */
+	char cell_label[256];		/* "machine=q35,bios=ovmf" */
 	enum verdict verdict;
 	char reason[400];
 	unsigned failed;		/* expectations that failed */

@@ -60,6 +60,7 @@ bool run_uses_bridge(const struct scenario *sc, const struct run_opts *o);
 
 int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		 struct scenario_result *r);
+void run_result_head(const struct scenario *sc, struct scenario_result *r);
 uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc);
 /* run_stop.c */
 extern volatile sig_atomic_t run_stop_signal;
@@ -68,7 +69,21 @@ int run_signals_install(bool once);
 void run_signals_default(void);
 const char *run_signal_name(int sig);
 
-long run_pool(const struct scenario *sc, size_t n, const struct run_opts *o,
+/*
+ * struct run_source - the scenarios a pool runs, got one at a time: a
+ * matrix's cells are parsed when they start, not held (~200 KB each)
+ * @n:		how many
+ * @get:	fill @sc with the @i-th; -1 with @err set when it cannot
+ * @ctx:	for @get
+ */
+struct run_source {
+	size_t n;
+	int (*get)(void *ctx, size_t i, struct scenario *sc, char *err,
+		   size_t errlen);
+	void *ctx;
+};
+
+long run_pool(const struct run_source *src, const struct run_opts *o,
 	      unsigned jobs, struct scenario_result *rs,
 	      bool (*ready)(void *opaque, size_t i),
 	      void (*progress)(void *opaque, size_t done,

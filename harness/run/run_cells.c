@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* run_cells.c - a [matrix] file's cells in the suite: references checked
+ * up front, parsed again when wanted
+ *
+ * Theory of operation: a suite item of a cell is (matrix, k), not a
+ * parsed struct scenario (~200 KB: 10,000 cells would be 2 GB).  Loading
+ * parses every cell once, so that every cell's error is said before
+ * anything runs, as a bad file's is, and takes -g's verdict from it, then
+ * frees it.  suite_get() parses it again (tens of microseconds) when it is
+ * listed or run.  A cell's results go by NAME/cNNNNN: its index in the
+ * full expansion, so it does not move when a filter changes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "harness/run/run_suite.h"
+#include "kdh/scenario/matrix.h"
+
+/* Keep @m in the suite, which frees it */
+static int matrix_keep(struct suite *s, struct sc_matrix *m)
+{
+	struct sc_matrix **p = realloc(s->mats, (s->n_mats + 1) * sizeof(*p));
+
+	if (!p)
+		return -1;
+	s->mats = p;
+	s->mats[s->n_mats++] = m;
+	return 0;
+}
+
+/* Cell @k of @m checked: parsed into @sc, -g's verdict; 1 kept, 0 not in
+ * the group, -1 bad (said) */
+static int cell_check(struct suite *s, const struct sc_matrix *m, size_t k,
+		      struct scenario *sc, const struct suite_sel *sel)
+{
+	char err[512];
+
+	if (sc_matrix_cell_parse(m, k, sc, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		s->bad = true;
+		return -1;
+	}
+	return !sel->group || sc_in_group(sc, sel->group);
+}
+
+/**
+ * suite_add_cells() - a matrix's cells as suite items, each checked
+ * @s:		the suite (takes @m)
+ * @m:		the file's matrix (sc_matrix_parse())
+ * @sel:	-g keeps the cells in its group
+ *
+ * A bad cell is said on stderr ("file:line: ..." naming the cell) and
+ * marks the suite bad; every cell is checked, so all errors show at once.
+ */
+void suite_add_cells(struct suite *s, struct sc_matrix *m,
+		     const struct suite_sel *sel)
+{
+	struct scenario *sc = malloc(sizeof(*sc));
+	size_t n = sc_matrix_cells(m);
+
+	if (!sc || matrix_keep(s, m)) {
+		fprintf(stderr, "out of memory\n");
+		s->bad = true;
+		free(sc);
+		sc_matrix_free(m);
+		return;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct suite_item *it;
+
+		if (cell_check(s, m, k, sc, sel) != 1)
+			continue;
+		it = suite_add(s);
+		if (!it) {
+			fprintf(stderr, "out of memory\n");
+			s->bad = true;
+			break;
+		}
+		it->m = m;
+		it->k = k;
+		snprintf(it->rname, sizeof(it->rname), "%s/c%05zu", sc->name,
+			 sc->cell_index);
+		snprintf(it->file, sizeof(it->file), "%s", sc->file);
+	}
+	free(sc);
+}
+
+/**
+ * max_cells_parse() - --max-cells N
+ * @v:		the option's value: a count, 0 for the file's own limit
+ * @n:		out
+ *
+ * Return: 0, or -1 when @v is not a count
+ */
+int max_cells_parse(const char *v, size_t *n)
+{
+	guint64 u;
+
+	if (!g_ascii_string_to_unsigned(v, 10, 0, 100000000, &u, NULL))
+		return -1;
+	*n = (size_t)u;
+	return 0;
+}
+
+/**
+ * suite_cell_name() - a scenario's full name: NAME, or NAME[label] for a
+ * cell
+ * @sc:		the scenario
+ * @buf:	out
+ * @len:	its size
+ */
+void suite_cell_name(const struct scenario *sc, char *buf, size_t len)
+{
+	if (sc->is_cell)
+		snprintf(buf, len, "%s[%s]", sc->name, sc->cell_label);
+	else
+		snprintf(buf, len, "%s", sc->name);
+}
+
+/**
+ * suite_get() - the suite's @i-th scenario, parsed (a cell) or copied
+ * @s:		the suite
+ * @i:		0 <= @i < s->n
+ * @sc:		out (the caller's: ~200 KB)
+ * @err:	"file:line: ..." when a cell does not parse
+ * @errlen:	its size
+ *
+ * Return: 0, or -1 with @err set
+ */
+int suite_get(const struct suite *s, size_t i, struct scenario *sc,
+	      char *err, size_t errlen)
+{
+	const struct suite_item *it = &s->it[i];
+
+	if (it->sc)
+		*sc = *it->sc;
+	else if (sc_matrix_cell_parse(it->m, it->k, sc, err, errlen))
+		return -1;
+	sc->index = it->index;
+	return 0;
+}
+
+/**
+ * suite_free() - what suite_load() allocated
+ * @s:		the suite
+ */
+void suite_free(struct suite *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->it[i].sc);
+	for (size_t i = 0; i < s->n_mats; i++)
+		sc_matrix_free(s->mats[i]);
+	free(s->it);
+	free(s->mats);
+	memset(s, 0, sizeof(*s));
+}
