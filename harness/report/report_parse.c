@@ -327,7 +327,7 @@ static void cell_read(struct jr *jr, JsonObject *o, struct scenario_result *r)
 	if (jr_object(jr, o, "cell", 0, &c) <= 0)
 		return;
 	r->is_cell = true;
-	jr_uint(jr, c, "index", 0, 99999, &index);
+	jr_uint(jr, c, "index", 0, 16000000, &index);	/* matrix_priv.h MX_HARD_MAX */
 	r->cell_index = (unsigned)index;
 	jr_strcpy(jr, c, "label", JR_REQUIRED, r->cell_label,
 		  sizeof(r->cell_label));
