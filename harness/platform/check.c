@@ -126,8 +126,9 @@ int check_ctx_windows(struct check_ctx *x, const struct vmconf *c,
 	return 0;
 }
 
-static void link_findings(const struct vmconf *c, int nic, struct finding *f,
-			  size_t *n, size_t max)
+/** check_link_findings() - netN's link_down, firewall, MAC twin and VLAN */
+void check_link_findings(const struct vmconf *c, int nic, struct finding *f,
+			 size_t *n, size_t max)
 {
 	if (nic < 0 || *n + 4 > max)
 		return;
@@ -291,7 +292,7 @@ size_t kdh_check(const struct vmconf *c, const struct dbgsettings *d,
 		return n;
 	}
 	nic = check_nic(c, d, x, f, &n);
-	link_findings(c, nic, f, &n, max);
+	check_link_findings(c, nic, f, &n, max);
 	check_hv(c, x, vmid, f, &n);
 	check_secboot(c, vmid, f, &n);
 	check_dhcp_finding(d, x->net, &f[n++]);

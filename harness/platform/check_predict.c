@@ -5,8 +5,12 @@
  * with expect = check): the same rules as kdh_check(), folded into the few
  * things a capture can prove or refute: the NIC KDNET uses (netN and its
  * b.d.f, or none), whether KDNET is silent and what silences it (debugtype
- * serial, no NIC KDNET drives, busparams naming none, "Microsoft Hv"), and
- * the ~10 minute DHCP hang at the logo.  Pure: config in, prediction out.
+ * serial, no NIC KDNET drives, busparams naming none, link_down=1,
+ * "Microsoft Hv", or any other BLOCK of kdh check: debugtype not NET, a
+ * malformed key, a special hostip, a port outside 49152-65535), and the
+ * ~10 minute DHCP hang at the logo.  Wrong-nic and key-mismatch need the
+ * debugger's side, which the caller knows and sets; this file words them.
+ * Pure: config in, prediction out.
  */
 #include <glib.h>
 #include <stdio.h>
@@ -58,9 +62,14 @@ void check_predict(const struct vmconf *c, const struct dbgsettings *d,
 			snprintf(p->why, sizeof(p->why), "no NIC KDNET drives");
 	} else if (pve_guest_nic_pci(c, (unsigned)p->debug_nic, &p->pci)) {
 		memset(&p->pci, 0, sizeof(p->pci));
+	} else {
+		p->has_pci = true;
 	}
 	hv = n;
+	check_link_findings(c, p->debug_nic, f, &n, CHECK_MAX_FINDINGS);
 	check_hv(c, x, "VMID", f, &n);
+	if (d)
+		check_settings_findings(d, f, &n);
 	if (!p->silent && first_block(f, hv, n, p))
 		p->silent = true;
 	check_dhcp_finding(d, x->net, &dhcp);
@@ -68,10 +77,27 @@ void check_predict(const struct vmconf *c, const struct dbgsettings *d,
 	g_free(f);
 }
 
+/* What KDNET on the debug NIC ends in, in words, into @buf */
+static void outcome_str(const struct check_prediction *p, char *buf,
+			size_t len)
+{
+	if (p->hang)
+		snprintf(buf, len, "hangs ~10 min at the logo");
+	else if (p->wrong_nic)
+		snprintf(buf, len, "wrong-nic (net%d is on %s, the debugger on "
+			 "%s)", p->debug_nic, p->nic_net, p->dbg_net);
+	else if (p->key_mismatch)
+		snprintf(buf, len, "key-mismatch (the dbgsettings key is not the "
+			 "debugger's)");
+	else
+		snprintf(buf, len, "connects");
+}
+
 /**
- * check_prediction_str() - a prediction in words: "net0 (e1000e at
- * 0.18.0): connects", "net0 (e1000e at 0.18.0): hangs ~10 min at the
- * logo", "no KDNET traffic (busparams 0.25.0 names no NIC ...)"
+ * check_prediction_str() - a prediction in words: "KDNET on net0 (e1000e
+ * at 0.18.0): connects", "KDNET on net0 (e1000 at 0.18.0): wrong-nic
+ * (net0 is on wan, the debugger on lan)", "no KDNET traffic (busparams
+ * 0.25.0 names no NIC ...)"
  * @c:		the VM config predicted
  * @p:		the prediction
  * @buf:	output
@@ -83,14 +109,15 @@ char *check_prediction_str(const struct vmconf *c,
 			   const struct check_prediction *p, char *buf,
 			   size_t len)
 {
-	char b[16];
+	char b[16], out[160];
 
 	if (p->silent) {
 		snprintf(buf, len, "no KDNET traffic (%s)", p->why);
 		return buf;
 	}
-	snprintf(buf, len, "net%d (%s at %s): %s", p->debug_nic,
-		 c->nets[p->debug_nic].model, pci_addr_str(&p->pci, b, sizeof(b)),
-		 p->hang ? "hangs ~10 min at the logo" : "connects");
+	outcome_str(p, out, sizeof(out));
+	snprintf(buf, len, "KDNET on net%d (%s at %s): %s", p->debug_nic,
+		 c->nets[p->debug_nic].model, p->has_pci ?
+		 pci_addr_str(&p->pci, b, sizeof(b)) : "an unknown b.d.f", out);
 	return buf;
 }

@@ -17,6 +17,8 @@ void check_hv(const struct vmconf *c, const struct check_ctx *x,
 	      const char *vmid, struct finding *f, size_t *n);
 void check_dhcp_finding(const struct dbgsettings *d, enum check_network net,
 			struct finding *f);
+void check_link_findings(const struct vmconf *c, int nic, struct finding *f,
+			 size_t *n, size_t max);
 void check_settings_findings(const struct dbgsettings *d, struct finding *f,
 			     size_t *n);
 

@@ -277,7 +277,7 @@ void rp_screen_free(struct rp_screen *s)
  *		interruption, or a result from a kdh without findings)
  *
  * Return: "FILE:LINE: expected connect_time < 2s, got 4.000s", "FILE:
- * win: check predicted net0 (...): connects; the wire shows no KDNET
+ * win: check predicted KDNET on net0 (...): connects; the wire shows no KDNET
  * traffic" (`check` in [expect] disagreed) or
  * "regression: win connect_time_s 6.000, was 4.000 (allowed +20% or
  * +2s: the default)"; g_free it

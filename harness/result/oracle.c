@@ -4,10 +4,13 @@
  * For a scenario that asks for it (sc->oracle: `check` in [expect], or a
  * matrix cell with expect = check), each VM's config goes through
  * check_predict() (the rules of `kdh check`) and the prediction is held
- * against what the analysis measured from the capture: KDNET silent or
- * not, on which NIC, and the ~10 minute DHCP hang at the logo.  A
- * disagreement fails the scenario and says both sides ("check predicted
- * net0 (e1000e at 0.18.0): connects; the wire shows no KDNET traffic").
+ * against what the analysis measured from the capture.  They agree when
+ * the coarse class is the same (connected, counting bugcheck, break and
+ * stalled; wrong-nic; key-mismatch; silent = no KDNET traffic; hang = the
+ * ~10 minute DHCP hang at the logo), and, unless silent, the debug NIC's
+ * name, and its b.d.f when both sides know it.  A disagreement fails the
+ * scenario and says both sides ("check predicted KDNET on net0 (e1000e at
+ * 0.18.0): connects; the wire shows no KDNET traffic").
  *
  * KDH_TEST_MODEL_FLIP=MODEL, read here only, flips whether the
  * prediction believes the Windows build drives MODEL: the seeded
@@ -53,6 +56,78 @@ static enum check_network net_of(const struct scenario *sc,
 	return NET_UNKNOWN;
 }
 
+/* The coarse outcome classes the oracle compares */
+enum oracle_class { OC_CONNECTED, OC_WRONG_NIC, OC_KEY_MISMATCH, OC_SILENT,
+		    OC_HANG, OC_OTHER };
+
+static enum oracle_class predicted_class(const struct check_prediction *p)
+{
+	return p->silent ? OC_SILENT : p->hang ? OC_HANG :
+	       p->wrong_nic ? OC_WRONG_NIC :
+	       p->key_mismatch ? OC_KEY_MISMATCH : OC_CONNECTED;
+}
+
+static enum oracle_class measured_class(enum an_outcome o, bool silent,
+					bool hang)
+{
+	if (silent)
+		return OC_SILENT;
+	if (hang)
+		return OC_HANG;
+	switch (o) {
+	case AN_CONNECTED: case AN_BUGCHECK: case AN_BREAK: case AN_STALLED:
+		return OC_CONNECTED;
+	case AN_WRONG_NIC:
+		return OC_WRONG_NIC;
+	case AN_KEY_MISMATCH:
+		return OC_KEY_MISMATCH;
+	default:
+		return OC_OTHER;
+	}
+}
+
+/* The {dbgsettings} of @vm as bcdedit would hold them */
+static void vm_dbgsettings(const struct sc_vm *vm, struct dbgsettings *d)
+{
+	uint32_t ip = vm->tc.host_ip;
+
+	memset(d, 0, sizeof(*d));
+	if (vm->tc.serial) {
+		snprintf(d->debugtype, sizeof(d->debugtype), "SERIAL");
+		d->debugport = vm->tc.debugport;
+		return;
+	}
+	snprintf(d->debugtype, sizeof(d->debugtype), "NET");
+	if (ip)
+		snprintf(d->hostip, sizeof(d->hostip), "%u.%u.%u.%u", ip >> 24,
+			 (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff);
+	d->has_port = true;
+	d->port = vm->tc.port;
+	if (kdnet_key_format(vm->tc.key, d->key, sizeof(d->key)) < 0)
+		d->key[0] = '\0';
+	d->has_dhcp = true;
+	d->dhcp = vm->tc.dhcp;
+	d->has_busparams = vm->tc.has_busparams;
+	if (d->has_busparams)
+		pci_addr_str(&vm->tc.busparams, d->busparams, sizeof(d->busparams));
+}
+
+/* The debugger's side: is the debug NIC on its network, and its key ours */
+static void debugger_side(const struct scenario *sc, const struct sc_vm *vm,
+			  struct check_prediction *p)
+{
+	for (size_t i = 0; i < vm->n_nets; i++)
+		if ((int)vm->nets[i].index == p->debug_nic &&
+		    strcmp(vm->nets[i].bridge, sc->dbg.network)) {
+			p->wrong_nic = true;
+			snprintf(p->nic_net, sizeof(p->nic_net), "%s",
+				 vm->nets[i].bridge);
+			snprintf(p->dbg_net, sizeof(p->dbg_net), "%s",
+				 sc->dbg.network);
+		}
+	p->key_mismatch = memcmp(vm->tc.key, sc->dbg.key, KDNET_KEY_LEN) != 0;
+}
+
 /* kdh check's prediction for one VM of @sc, on @c: the config of the
  * boot the analysis measures: the latest, whose ostype a power cycle
  * changes (a guest reboot keeps QEMU's flags; with a sticky binding, the
@@ -60,29 +135,21 @@ static enum check_network net_of(const struct scenario *sc,
 static void predict(const struct scenario *sc, const struct sc_vm *vm,
 		    struct vmconf *c, struct check_prediction *p)
 {
-	struct dbgsettings d = { 0 };
+	struct dbgsettings d;
 	const char *flip = g_getenv("KDH_TEST_MODEL_FLIP");
 	struct check_ctx x;
 
 	run_check_ctx(vm, &x);
 	if (flip && flip[0])
 		model_flip(&x, flip);
-	if (vm->tc.serial) {
-		snprintf(d.debugtype, sizeof(d.debugtype), "SERIAL");
-		d.debugport = vm->tc.debugport;
-	} else {
-		snprintf(d.debugtype, sizeof(d.debugtype), "NET");
-	}
-	d.has_dhcp = true;
-	d.dhcp = vm->tc.dhcp;
-	d.has_busparams = vm->tc.has_busparams;
-	if (d.has_busparams)
-		pci_addr_str(&vm->tc.busparams, d.busparams, sizeof(d.busparams));
+	vm_dbgsettings(vm, &d);
 	check_predict(c, &d, &x, p);
 	if (p->debug_nic >= 0) {	/* the hang depends on that NIC's network */
 		x.net = net_of(sc, vm, p->debug_nic);
 		check_predict(c, &d, &x, p);
 	}
+	if (!p->silent)
+		debugger_side(sc, vm, p);
 }
 
 /* What the wire shows, in the prediction's terms; true when they agree */
@@ -90,7 +157,7 @@ static bool measured(const struct vm_result *v, const struct check_prediction *p
 		     char *buf, size_t len)
 {
 	const struct an_vm_result *m = &v->m;
-	char nic[16];
+	char nic[16], b[16];
 	bool hang, silent;
 
 	if (!v->measured) {
@@ -112,12 +179,15 @@ static bool measured(const struct vm_result *v, const struct check_prediction *p
 	else
 		snprintf(buf, len, "KDNET on no NIC the harness named: %s",
 			 an_outcome_name(m->outcome));
-	if (silent || p->silent)
-		return silent == p->silent;
-	if (!m->has_debug_nic || hang != p->hang)
+	if (measured_class(m->outcome, silent, hang) != predicted_class(p))
 		return false;
+	if (silent)
+		return true;
 	snprintf(nic, sizeof(nic), "net%d", p->debug_nic);
-	return !strcmp(m->debug_nic.name, nic);
+	if (!m->has_debug_nic || strcmp(m->debug_nic.name, nic))
+		return false;
+	return !p->has_pci || !m->debug_nic.pci[0] ||
+	       !strcmp(m->debug_nic.pci, pci_addr_str(&p->pci, b, sizeof(b)));
 }
 
 /* Both sides appended to @r->oracle, "vm: " before each when there are

@@ -95,16 +95,23 @@ int check_findings_print(FILE *out, const char *conf, const struct finding *f,
 /**
  * struct check_prediction - what `kdh check` predicts the wire will show
  * @debug_nic:	netN KDNET uses, -1 for none
- * @pci:	its b.d.f in the guest
+ * @pci:	its b.d.f in the guest, when @has_pci
  * @silent:	no KDNET traffic (@why says what blocks it)
  * @hang:	dhcp yes on a static network: ~10 min at the logo
+ * @wrong_nic:	the debug NIC is on @nic_net, the debugger on @dbg_net
+ *		(set by the caller, which knows the networks)
+ * @key_mismatch: the {dbgsettings} key is not the debugger's (the caller's)
  * @why:	the BLOCK finding that silences it
  */
 struct check_prediction {
 	int debug_nic;
 	struct pci_addr pci;
+	bool has_pci;
 	bool silent;
 	bool hang;
+	bool wrong_nic;
+	bool key_mismatch;
+	char nic_net[32], dbg_net[32];
 	char why[512];
 };
 
