@@ -181,3 +181,27 @@ Test(matrix_run, run_writes_cells_and_report_reads_them, .timeout = 60)
 	g_strfreev(runs);
 	g_free(f); g_free(dir);
 }
+
+/* A name longer than 32 characters (here the file's 40): each cell's
+ * NAME/cNNNNN keeps its whole name, none is cut into another's */
+Test(matrix_run, long_names_keep_cells_apart)
+{
+	char *dir = g_dir_make_tmp("kdh-mx-XXXXXX", NULL);
+	const char *name = "abcdefghijklmnopqrstuvwxyz0123456789abcd";
+	char *base = g_strconcat(name, ".kdh", NULL);
+	char *f = g_build_filename(dir, base, NULL), *out, *err;
+	GString *text = g_string_new(MX);
+
+	g_string_replace(text, "name = mx\n", "", 1);
+	cr_assert(g_file_set_contents(f, text->str, -1, NULL));
+	cr_assert_eq(kdh("run", "--validate", f, NULL, NULL, &out, &err), 0,
+		     "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(kdh("list", f, NULL, NULL, NULL, &out, &err), 0, "%s", err);
+	cr_assert(strstr(out, "abcdefghijklmnopqrstuvwxyz0123456789abcd"
+			 "[machine=q35,model=rtl8139]"), "%s", out);
+	g_free(out); g_free(err);
+	test_rmtree(dir);
+	g_string_free(text, TRUE);
+	g_free(base); g_free(f); g_free(dir);
+}
