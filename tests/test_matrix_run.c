@@ -205,3 +205,33 @@ Test(matrix_run, long_names_keep_cells_apart)
 	g_string_free(text, TRUE);
 	g_free(base); g_free(f); g_free(dir);
 }
+
+/* A baseline matches a cell by name and label: with an axis's values
+ * swapped, c00000 is another configuration, not compared, and said so */
+Test(matrix_run, baseline_matches_cells_by_label, .timeout = 60)
+{
+	char *dir = g_dir_make_tmp("kdh-mx-XXXXXX", NULL);
+	char *bl = g_build_filename(dir, "bl.json", NULL), *out, *err, *f, *opt;
+	GString *t = g_string_new(MX);
+
+	g_string_replace(t, MX_NO, "only = model=e1000\n", 1);
+	f = write_file(dir, t->str);
+	opt = g_strconcat("--json=", bl, NULL);
+	cr_assert_eq(kdh("run", f, "--results", dir, opt, &out, &err), 0,
+		     "%s", err);
+	g_free(out); g_free(err); g_free(opt);
+	g_string_replace(t, "pc | q35", "q35 | pc", 1);
+	g_free(f);
+	f = write_file(dir, t->str);
+	opt = g_strconcat("--baseline=", bl, NULL);
+	cr_assert_eq(kdh("run", f, "--results", dir, opt, &out, &err), 0,
+		     "%s%s", out, err);
+	cr_assert(strstr(out, "note: mx/c00000 [machine=q35,model=e1000] is not in "
+			 "the baseline (its mx/c00000 there is "
+			 "[machine=pc,model=e1000], another configuration): not "
+			 "compared"), "%s", out);
+	g_free(out); g_free(err);
+	test_rmtree(dir);
+	g_string_free(t, TRUE);
+	g_free(bl); g_free(f); g_free(opt); g_free(dir);
+}
