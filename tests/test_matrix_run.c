@@ -5,6 +5,7 @@
  * and a bad cell stopping the run before anything runs */
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -234,4 +235,29 @@ Test(matrix_run, baseline_matches_cells_by_label, .timeout = 60)
 	test_rmtree(dir);
 	g_string_free(t, TRUE);
 	g_free(bl); g_free(f); g_free(opt); g_free(dir);
+}
+
+/* Two matrix files of one name clash cell by cell: said once a file */
+Test(matrix_run, name_clash_said_once)
+{
+	char *dir = g_dir_make_tmp("kdh-mx-XXXXXX", NULL);
+	char *sub = g_build_filename(dir, "b", NULL), *f, *g, *out, *err, *want;
+
+	f = write_file(dir, MX);
+	cr_assert_eq(g_mkdir(sub, 0755), 0);
+	g = write_file(sub, MX);
+	cr_assert_eq(kdh("run", "--validate", f, g, NULL, &out, &err), 2);
+	want = g_strdup_printf("%s: scenario name 'mx/c00000' is also %s's: both "
+			       "would write RUNDIR/mx/c00000/; rename one "
+			       "([scenario] name = ..., or the file) or run them "
+			       "apart\n", g, f);
+	cr_assert_str_eq(err, want);
+	g_free(out); g_free(err); g_free(want);
+	cr_assert_eq(kdh("run", "--validate", f, f, NULL, &out, &err), 2);
+	want = g_strdup_printf("%s: given twice; a scenario runs once in a run "
+			       "(its results go in RUNDIR/mx/c00000/)\n", f);
+	cr_assert_str_eq(err, want);
+	g_free(out); g_free(err); g_free(want);
+	test_rmtree(dir);
+	g_free(f); g_free(g); g_free(sub); g_free(dir);
 }
