@@ -155,7 +155,8 @@ Test(matrix, labels_absent_and_net_model)
 /* a key two sections know (faults: [vm] and [debugger]) goes where it says */
 Test(matrix, key_of_its_section)
 {
-	struct sc_matrix *m = ok(BASE "debugger.faults = loss=1% | loss=2%\n"
+	struct sc_matrix *m = ok(BASE "debugger.faults = l1{debugger.faults=loss=1%} | "
+				 "l2{debugger.faults=loss=2%}\n"
 				 "vmloss = a{vm.faults=loss=3%} | b{vm.faults=loss=4%}\n");
 	struct scenario *sc = g_new0(struct scenario, 1);
 
@@ -211,6 +212,54 @@ Test(matrix, strict)
 	    "is check (kdh check's prediction is each cell's expectation)");
 	bad(BASE "vm.net3.model = e1000\n", F ":19: vm.net3.model: [vm win] has no "
 	    "net3 line (the model is set in one)");
+}
+
+/* One key set twice, in one value or by two axes: a cell would run the
+ * last set while its label names both */
+Test(matrix, one_key_one_set)
+{
+	bad(BASE "cpu = a{vm.ostype=other; vm.ostype=win11}\n", F ":19: cpu: "
+	    "a{...} sets vm.ostype and vm.ostype: one key, one set");
+	bad(BASE "vm.ostype = other | win11\ncpu = a{vm.ostype=win11}\n",
+	    F ":20: cpu sets vm.ostype, as axis vm.ostype at line 19 sets "
+	    "vm.ostype: a cell would run the last and be named after both; set "
+	    "each key in one axis");
+	bad(BASE "vm.net0.model = e1000 | e1000e\n"
+	    "nic = a{vm.net0=e1000,bridge=lan}\n", F ":20: nic sets vm.net0, as "
+	    "axis vm.net0.model at line 19 sets vm.net0.model: a cell would run "
+	    "the last and be named after both; set each key in one axis");
+	bad(BASE "x = a{vm.net1.model=e1000e; vm.net1=rtl8139,bridge=lan}\n",
+	    F ":19: x: a{...} sets vm.net1.model and vm.net1: one key, one set");
+}
+
+/* Names a cell cannot carry: a scenario.name axis, a plain value with
+ * , = [ ] or a blank, a label longer than 255 */
+Test(matrix, names_cells_can_carry)
+{
+	GString *t = g_string_new(BASE "vm.machine = pc | q35\ncpu = ");
+
+	bad(BASE "scenario.name = x | y\n", F ":19: scenario.name: scenario.name "
+	    "cannot vary: cells are named NAME/cNNNNN after the one name");
+	bad(BASE "scenario.description = a]b | c\n", F ":19: "
+	    "scenario.description: 'a]b' has a ',', '=', '[', ']' or a blank, "
+	    "which a cell's name cannot hold: write it with a label, as "
+	    "v1{scenario.description=a]b}");
+	bad(BASE "scenario.description = two words | c\n", F ":19: "
+	    "scenario.description: 'two words' has a ',', '=', '[', ']' or a "
+	    "blank, which a cell's name cannot hold: write it with a label, as "
+	    "v1{scenario.description=two words}");
+	bad(BASE "cpu = a b{vm.ostype=win11}\n", F ":19: cpu: the label 'a b' "
+	    "has a ',', '=', '[', ']' or a blank, which a cell's name cannot "
+	    "hold: pick a plain word");
+	for (int i = 0; i < 250; i++)
+		g_string_append_c(t, 'a');
+	g_string_append(t, "{vm.ostype=win11} | b{vm.ostype=other}\n");
+	bad(t->str, F ":20: cpu: a cell's label (axis=value,...) could reach 266 "
+	    "characters, more than 255: shorten the values or their labels");
+	g_string_truncate(t, t->len - 39 - 11);	/* 239 a: 255 */
+	g_string_append(t, "{vm.ostype=win11} | b{vm.ostype=other}\n");
+	sc_matrix_free(ok(t->str));
+	g_string_free(t, TRUE);
 }
 
 Test(matrix, max_cells)

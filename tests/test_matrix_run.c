@@ -5,6 +5,7 @@
  * and a bad cell stopping the run before anything runs */
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -180,4 +181,83 @@ Test(matrix_run, run_writes_cells_and_report_reads_them, .timeout = 60)
 	test_rmtree(dir);
 	g_strfreev(runs);
 	g_free(f); g_free(dir);
+}
+
+/* A name longer than 32 characters (here the file's 40): each cell's
+ * NAME/cNNNNN keeps its whole name, none is cut into another's */
+Test(matrix_run, long_names_keep_cells_apart)
+{
+	char *dir = g_dir_make_tmp("kdh-mx-XXXXXX", NULL);
+	const char *name = "abcdefghijklmnopqrstuvwxyz0123456789abcd";
+	char *base = g_strconcat(name, ".kdh", NULL);
+	char *f = g_build_filename(dir, base, NULL), *out, *err;
+	GString *text = g_string_new(MX);
+
+	g_string_replace(text, "name = mx\n", "", 1);
+	cr_assert(g_file_set_contents(f, text->str, -1, NULL));
+	cr_assert_eq(kdh("run", "--validate", f, NULL, NULL, &out, &err), 0,
+		     "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(kdh("list", f, NULL, NULL, NULL, &out, &err), 0, "%s", err);
+	cr_assert(strstr(out, "abcdefghijklmnopqrstuvwxyz0123456789abcd"
+			 "[machine=q35,model=rtl8139]"), "%s", out);
+	g_free(out); g_free(err);
+	test_rmtree(dir);
+	g_string_free(text, TRUE);
+	g_free(base); g_free(f); g_free(dir);
+}
+
+/* A baseline matches a cell by name and label: with an axis's values
+ * swapped, c00000 is another configuration, not compared, and said so */
+Test(matrix_run, baseline_matches_cells_by_label, .timeout = 60)
+{
+	char *dir = g_dir_make_tmp("kdh-mx-XXXXXX", NULL);
+	char *bl = g_build_filename(dir, "bl.json", NULL), *out, *err, *f, *opt;
+	GString *t = g_string_new(MX);
+
+	g_string_replace(t, MX_NO, "only = model=e1000\n", 1);
+	f = write_file(dir, t->str);
+	opt = g_strconcat("--json=", bl, NULL);
+	cr_assert_eq(kdh("run", f, "--results", dir, opt, &out, &err), 0,
+		     "%s", err);
+	g_free(out); g_free(err); g_free(opt);
+	g_string_replace(t, "pc | q35", "q35 | pc", 1);
+	g_free(f);
+	f = write_file(dir, t->str);
+	opt = g_strconcat("--baseline=", bl, NULL);
+	cr_assert_eq(kdh("run", f, "--results", dir, opt, &out, &err), 0,
+		     "%s%s", out, err);
+	cr_assert(strstr(out, "note: mx/c00000 [machine=q35,model=e1000] is not in "
+			 "the baseline (its mx/c00000 there is "
+			 "[machine=pc,model=e1000], another configuration): not "
+			 "compared"), "%s", out);
+	g_free(out); g_free(err);
+	test_rmtree(dir);
+	g_string_free(t, TRUE);
+	g_free(bl); g_free(f); g_free(opt); g_free(dir);
+}
+
+/* Two matrix files of one name clash cell by cell: said once a file */
+Test(matrix_run, name_clash_said_once)
+{
+	char *dir = g_dir_make_tmp("kdh-mx-XXXXXX", NULL);
+	char *sub = g_build_filename(dir, "b", NULL), *f, *g, *out, *err, *want;
+
+	f = write_file(dir, MX);
+	cr_assert_eq(g_mkdir(sub, 0755), 0);
+	g = write_file(sub, MX);
+	cr_assert_eq(kdh("run", "--validate", f, g, NULL, &out, &err), 2);
+	want = g_strdup_printf("%s: scenario name 'mx/c00000' is also %s's: both "
+			       "would write RUNDIR/mx/c00000/; rename one "
+			       "([scenario] name = ..., or the file) or run them "
+			       "apart\n", g, f);
+	cr_assert_str_eq(err, want);
+	g_free(out); g_free(err); g_free(want);
+	cr_assert_eq(kdh("run", "--validate", f, f, NULL, &out, &err), 2);
+	want = g_strdup_printf("%s: given twice; a scenario runs once in a run "
+			       "(its results go in RUNDIR/mx/c00000/)\n", f);
+	cr_assert_str_eq(err, want);
+	g_free(out); g_free(err); g_free(want);
+	test_rmtree(dir);
+	g_free(f); g_free(g); g_free(sub); g_free(dir);
 }

@@ -91,14 +91,52 @@ bool threshold_allows(const struct sc_threshold *t, double old, double now)
 	return !t->down || old - now <= down + 1e-9;
 }
 
+/* @r's entry in @b: the same name and, for a cell, the same label (a
+ * reordered axis gives a cell index another configuration) */
 static const struct scenario_result *find_scenario(const struct baseline *b,
-						   const char *name)
+						   const struct scenario_result *r)
 {
-	for (guint i = 0; i < b->rs->len; i++)
-		if (!strcmp(g_array_index(b->rs, struct scenario_result, i).name,
-			    name))
-			return &g_array_index(b->rs, struct scenario_result, i);
+	for (guint i = 0; i < b->rs->len; i++) {
+		const struct scenario_result *o =
+			&g_array_index(b->rs, struct scenario_result, i);
+
+		if (!strcmp(o->name, r->name) &&
+		    !strcmp(o->cell_label, r->cell_label))
+			return o;
+	}
 	return NULL;
+}
+
+/**
+ * baseline_missing() - why @r is not compared with @b, for the console
+ * @b:		baseline
+ * @r:		a result
+ * @why:	out: "NAME[label] is not in the baseline ..."
+ * @len:	its size
+ *
+ * Return: true when @b has no entry of @r's name and label
+ */
+bool baseline_missing(const struct baseline *b, const struct scenario_result *r,
+		      char *why, size_t len)
+{
+	if (find_scenario(b, r))
+		return false;
+	for (guint i = 0; i < b->rs->len; i++) {
+		const struct scenario_result *o =
+			&g_array_index(b->rs, struct scenario_result, i);
+
+		if (!strcmp(o->name, r->name)) {
+			snprintf(why, len, "%s [%s] is not in the baseline (its "
+				 "%s there is [%s], another configuration): not "
+				 "compared", r->name, r->cell_label, o->name,
+				 o->cell_label);
+			return true;
+		}
+	}
+	snprintf(why, len, "%s%s%s%s is not in the baseline: not compared",
+		 r->name, r->is_cell ? " [" : "", r->cell_label,
+		 r->is_cell ? "]" : "");
+	return true;
 }
 
 static const struct vm_result *find_vm(const struct scenario_result *r,
@@ -229,7 +267,7 @@ static void vm_check(const struct scenario *sc, struct scenario_result *r,
 unsigned baseline_check(const struct baseline *b, const struct scenario *sc,
 			struct scenario_result *r)
 {
-	const struct scenario_result *old = find_scenario(b, r->name);
+	const struct scenario_result *old = find_scenario(b, r);
 	unsigned before = r->failed;
 
 	if (!old || r->verdict == V_SKIP || r->verdict == V_ERROR ||

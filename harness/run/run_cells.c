@@ -81,8 +81,13 @@ void suite_add_cells(struct suite *s, struct sc_matrix *m,
 		}
 		it->m = m;
 		it->k = k;
-		snprintf(it->rname, sizeof(it->rname), "%s/c%05zu", sc->name,
-			 sc->cell_index);
+		if ((size_t)snprintf(it->rname, sizeof(it->rname), "%s/c%05zu",
+				     sc->name, sc->cell_index) >= sizeof(it->rname)) {
+			fprintf(stderr, "%s: cell %zu's name is too long\n",
+				sc->file, sc->cell_index);
+			s->bad = true;
+			break;
+		}
 		snprintf(it->file, sizeof(it->file), "%s", sc->file);
 	}
 	free(sc);

@@ -70,6 +70,9 @@ bool run_console_ready(void *opaque, size_t i)
 	if (c->base && !c->src->get(c->src->ctx, i, c->scratch, path,
 				    sizeof(path)))
 		baseline_check(c->base, c->scratch, &c->rs[i]);
+	if (c->base && c->rs[i].is_cell &&
+	    baseline_missing(c->base, &c->rs[i], path, sizeof(path)))
+		printf(c->tap ? "# %s\n" : "note: %s\n", path);
 	snprintf(path, sizeof(path), "%s/%s", c->dir, c->rs[i].name);
 	/* a SKIP made no directory: its result.json says it was one */
 	rc = c->rs[i].verdict == V_SKIP && mkdir(path, 0755) && errno != EEXIST ?

@@ -207,11 +207,15 @@ static const char *const run_files[] = { "plan.json", "summary.json",
 					 "junit.xml", "report.html" };
 
 /* Two scenarios of one name, or a name the run's own files take; a
- * cell's name is NAME/cNNNNN, its results directory */
+ * cell's name is NAME/cNNNNN, its results directory.  Said once a file:
+ * a matrix's cells would repeat it cell by cell */
 static void names_check(struct suite *s)
 {
+	GHashTable *said = g_hash_table_new(g_str_hash, g_str_equal);
+
 	for (size_t i = 0; i < s->n; i++) {
 		const struct suite_item *sc = &s->it[i];
+		bool quiet = g_hash_table_contains(said, sc->file);
 
 		for (size_t k = 0; k < G_N_ELEMENTS(run_files); k++)
 			if (!strcmp(sc->rname, run_files[k])) {
@@ -223,21 +227,26 @@ static void names_check(struct suite *s)
 		for (size_t k = 0; k < i; k++)
 			if (!strcmp(sc->rname, s->it[k].rname) &&
 			    !strcmp(sc->file, s->it[k].file)) {
-				fprintf(stderr, "%s: given twice; a scenario runs "
-					"once in a run (its results go in RUNDIR/%s/)\n",
-					sc->file, sc->rname);
+				if (!quiet)
+					fprintf(stderr, "%s: given twice; a scenario "
+						"runs once in a run (its results go "
+						"in RUNDIR/%s/)\n", sc->file, sc->rname);
 				s->bad = true;
+				g_hash_table_add(said, (gpointer)sc->file);
 				break;
 			} else if (!strcmp(sc->rname, s->it[k].rname)) {
-				fprintf(stderr, "%s: scenario name '%s' is also %s's: "
-					"both would write RUNDIR/%s/; rename one "
-					"([scenario] name = ..., or the file) or run "
-					"them apart\n", sc->file, sc->rname,
-					s->it[k].file, sc->rname);
+				if (!quiet)
+					fprintf(stderr, "%s: scenario name '%s' is also "
+						"%s's: both would write RUNDIR/%s/; "
+						"rename one ([scenario] name = ..., or "
+						"the file) or run them apart\n", sc->file,
+						sc->rname, s->it[k].file, sc->rname);
 				s->bad = true;
+				g_hash_table_add(said, (gpointer)sc->file);
 				break;
 			}
 	}
+	g_hash_table_destroy(said);
 }
 
 /**

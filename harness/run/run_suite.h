@@ -34,7 +34,7 @@ struct suite_item {
 	const struct sc_matrix *m;
 	size_t k;
 	unsigned index;
-	char rname[SC_NAME + 8];
+	char rname[SC_CELL_NAME];
 	char file[256];
 };
 

@@ -248,7 +248,7 @@ static int axis_parse(struct sc_matrix *m, const struct ini_item *it,
 					     "twice", it->key, v->name);
 	}
 	g_strfreev(vals);
-	return rc;
+	return rc ? rc : mx_axis_check(m, err, errlen);
 }
 
 /* only/no = AXIS=VALUE AXIS=VALUE: AXIS as written or its short name */

@@ -62,6 +62,7 @@ struct sc_matrix {
 	size_t n_kept;
 };
 
+int mx_axis_check(const struct sc_matrix *m, char *err, size_t errlen);
 void mx_digits(const struct sc_matrix *m, size_t index, size_t *d);
 int mx_fail(const struct sc_matrix *m, int line, char *err, size_t errlen,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));

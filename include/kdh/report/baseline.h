@@ -14,6 +14,8 @@ struct baseline *baseline_load(const char *path, char *err, size_t errlen);
 void baseline_free(struct baseline *b);
 unsigned baseline_check(const struct baseline *b, const struct scenario *sc,
 			struct scenario_result *r);
+bool baseline_missing(const struct baseline *b, const struct scenario_result *r,
+		      char *why, size_t len);
 bool threshold_allows(const struct sc_threshold *t, double old, double now);
 
 #endif /* KDH_BASELINE_H */

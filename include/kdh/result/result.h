@@ -100,7 +100,7 @@ struct run_oracle {
 
 struct scenario_result {
 	unsigned index;			/* position in the unsharded suite */
-	char name[64];
+	char name[SC_CELL_NAME];
 	char file[256];
 	char description[256];		/* the scenario's description key */
 	bool is_cell;			/* a [matrix] cell: @name is

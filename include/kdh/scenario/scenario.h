@@ -26,6 +26,10 @@
 #define SC_MAX_EXPECT	32
 #define SC_MAX_GROUPS	8
 #define SC_NAME		32
+/* a result's name: a scenario's name (SC_FULL_NAME), "/c" and a
+ * cell index of up to 8 digits (MX_HARD_MAX is 16M) */
+#define SC_FULL_NAME	64
+#define SC_CELL_NAME	(SC_FULL_NAME + 2 + 8 + 1)
 #define SC_MAX_SERIALS	4	/* serialN ports per VM, and links */
 #define SC_DEBUGGER	(-1)	/* a serial link end that is the debugger */
 
@@ -194,7 +198,7 @@ struct sc_threshold {
 #define SC_MAX_THRESHOLDS	8
 
 struct scenario {
-	char name[64];
+	char name[SC_FULL_NAME];
 	char file[256];
 	char description[256];
 	char groups[SC_MAX_GROUPS][24];
