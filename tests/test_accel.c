@@ -160,18 +160,21 @@ Test(accel, qemu_that_hangs_is_killed_with_its_group)
  * says so.  Needs a KVM device that works (the device half comes first) */
 Test(accel, one_probe_per_vm_shape)
 {
-	char *dir = g_dir_make_tmp("kdh-accel-cache-XXXXXX", NULL);
-	char *count = g_build_filename(dir, "probes", NULL);
-	char *body = g_strdup_printf("echo \"$*\" >> %s\necho \"$0: nope\" >&2\n"
-				     "exit 1", count);
-	char *fake = fake_qemu(dir, body), *text = NULL, why[200];
 	struct accel_cache *c = accel_cache_new(ACCEL_AUTO);
+	char *dir, *count, *body, *fake, *text = NULL, why[200];
 	struct accel_choice a, b, d;
 	struct vmconf vc;
 	unsigned lines = 0;
 
-	if (!accel_kvm_device(c, why, sizeof(why)))
+	if (!accel_kvm_device(c, why, sizeof(why))) {	/* before any debris */
+		accel_cache_free(c);
 		cr_skip_test("KVM device unusable here: %s", why);
+	}
+	dir = g_dir_make_tmp("kdh-accel-cache-XXXXXX", NULL);
+	count = g_build_filename(dir, "probes", NULL);
+	body = g_strdup_printf("echo \"$*\" >> %s\necho \"$0: nope\" >&2\n"
+			       "exit 1", count);
+	fake = fake_qemu(dir, body);
 	accel_cache_set_paths(c, NULL, fake);
 	vm_other(&vc);
 	accel_choose(c, &vc, &a);
