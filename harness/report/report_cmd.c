@@ -16,7 +16,23 @@
 struct report_args {
 	const char *html, *out;
 	bool text;
+	struct rp_view view;
 };
+
+/* --rows and --cols against the last run's matrices: before anything is
+ * written, so a bad axis writes nothing */
+static int view_check(const struct report_args *a, const struct rp_runs *rr)
+{
+	const struct report_run *last = &rr->runs[rr->n - 1];
+	struct rp_mxs mx;
+	char err[600];
+	int rc;
+
+	rp_mxs_build(&mx, last->rs, last->n);
+	rc = rp_view_apply(&mx, &a->view, err, sizeof(err));
+	rp_mxs_free(&mx);
+	return rc ? cli_usage_error(&kdh_cmd_report, "%s", err) : 0;
+}
 
 static int show(const struct report_args *a, char **args, int n)
 {
@@ -28,14 +44,18 @@ static int show(const struct report_args *a, char **args, int n)
 		rp_runs_free(&rr);
 		return cli_error(&kdh_cmd_report, KDH_EXIT_USAGE, "%s", err);
 	}
-	if (a->html && (e = report_html_write(a->html, rr.runs, rr.n)))
+	if ((rc = view_check(a, &rr))) {
+		rp_runs_free(&rr);
+		return rc;
+	}
+	if (a->html && (e = rp_html_write(a->html, rr.runs, rr.n, &a->view)))
 		rc = cli_error(&kdh_cmd_report, KDH_EXIT_FAIL, "%s: cannot write "
 			       "it: %s", a->html, strerror(-e));
 	else if (a->html && strcmp(a->html, "-") && !a->text)
 		printf("kdh report: %s (%zu run%s)\n", a->html, rr.n,
 		       rr.n == 1 ? "" : "s");
 	if (rc == KDH_EXIT_OK && a->text &&
-	    (e = report_text_print(stdout, rr.runs, rr.n)))
+	    (e = rp_text_print(stdout, rr.runs, rr.n, &a->view)))
 		rc = cli_error(&kdh_cmd_report, KDH_EXIT_FAIL, "standard output: "
 			       "cannot write it: %s", strerror(-e));
 	rp_runs_free(&rr);
@@ -48,6 +68,8 @@ static int args_parse(int argc, char **argv, struct report_args *a)
 		{ "out", required_argument, NULL, 'o' },
 		{ "html", required_argument, NULL, 'H' },
 		{ "text", no_argument, NULL, 'T' },
+		{ "rows", required_argument, NULL, 'R' },
+		{ "cols", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -64,6 +86,10 @@ static int args_parse(int argc, char **argv, struct report_args *a)
 			a->html = optarg;
 		else if (opt == 'T')
 			a->text = true;
+		else if (opt == 'R')
+			a->view.rows = optarg;
+		else if (opt == 'C')
+			a->view.cols = optarg;
 		else if (opt == 'h')
 			return cli_help_print(&kdh_cmd_report), CLI_HELP_SHOWN;
 		else
@@ -82,7 +108,7 @@ static int report_main(int argc, char **argv)
 		return KDH_EXIT_OK;
 	if (rc)
 		return rc;
-	if (merge && (a.html || a.text || !a.out))
+	if (merge && (a.html || a.text || !a.out || a.view.rows || a.view.cols))
 		return cli_usage_error(&kdh_cmd_report, "merge takes DIR... --out DIR "
 				       "(its report.html is written there)");
 	if (merge)
@@ -105,8 +131,8 @@ static int report_main(int argc, char **argv)
 const struct kdh_cmd kdh_cmd_report = {
 	.name = "report",
 	.summary = "an HTML or terminal report of runs, or shard results merged",
-	.usage = "kdh report RUN... [--html FILE] [--text] | kdh report merge DIR... "
-		 "--out DIR",
+	.usage = "kdh report RUN... [--html FILE] [--text] [--rows AXIS] [--cols AXIS] "
+		 "| kdh report merge DIR... --out DIR",
 	.run = report_main,
 	.help =
 "RUN is a run's results directory (results/run-...), its summary.json, a\n"
@@ -128,6 +154,10 @@ const struct kdh_cmd kdh_cmd_report = {
 "  --text            print the page's first screen on standard output:\n"
 "                    the same model, for a terminal, lists wrapped at 78\n"
 "                    columns; the default without --html\n"
+"  --rows AXIS       draw each matrix with AXIS as its rows (default: the\n"
+"                    axis with most values, the first in the file on a tie)\n"
+"  --cols AXIS       and AXIS as its columns (default: the axis with most\n"
+"                    values after the rows')\n"
 "  -o, --out DIR     merge only: where the merged files go\n"
 "\n"
 "The page is one XHTML file: no script, nothing fetched, readable printed\n"
@@ -149,6 +179,21 @@ const struct kdh_cmd kdh_cmd_report = {
 "outcome that is not connected (\"no DHCP answer to 13 DISCOVERs; took\n"
 "169.254.72.39 after 600 s\") and the reason of a scenario that did not\n"
 "pass.\n"
+"\n"
+"Matrices: the cells of a [matrix] file (kdh run FILE) are drawn as a\n"
+"matrix, not listed one by one.  Per matrix (a section whose id is\n"
+"m-NAME): its counts; its disagreements with kdh check (expect = check)\n"
+"first, each with both sides (check predicted ...; the wire shows ...)\n"
+"and its files; its other cells that did not pass, with their reasons;\n"
+"per axis value its cells, passed, failed, disagreed and other (\"every\n"
+"failure has model=rtl8139\" is one row); then small multiples: one grid\n"
+"per combination of the axes that are neither --rows nor --cols, each\n"
+"cell a glyph on a colour (✓ pass green, ✗ fail red, ◆ disagreement\n"
+"magenta, ⚠ error, ⊘ skip, ■ interrupted grey, · filtered out) titled\n"
+"with its full name and, when it did not pass, why.  --text prints the\n"
+"same, the grids as tables.  An axis --rows or --cols names that a\n"
+"matrix of the run does not have is bad input (the message lists its\n"
+"axes); a run without matrix cells takes neither option.\n"
 "\n"
 "Per scenario, in a section whose id is s-NAME (so report.html#s-NAME\n"
 "links the same scenario on every run's page): its description (the\n"
@@ -199,6 +244,7 @@ const struct kdh_cmd kdh_cmd_report = {
 "  kdh report results/run-* --html report.html   history, newest in detail\n"
 "  kdh report results                            the same, on the terminal\n"
 "  kdh report results/run-20260101-000000-42\n"
+"  kdh report results/run-... --text --rows machine --cols model\n"
 "  kdh report merge results/run-* --out merged\n"
 "\n"
 "GitLab CI:\n"

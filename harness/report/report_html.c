@@ -15,6 +15,7 @@
  * Colour never speaks alone: verdicts carry ✓ ✗ ⊘ ⚠ ■ and words,
  * failed phases are hatched and labelled, regressions are ✗ marks.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -206,13 +207,19 @@ static void heading(GString *h, const struct rp_screen *s)
 
 static void failed_html(GString *h, const struct rp_screen *s)
 {
-	if (!s->n_failed)
+	size_t n = rp_listed_count(s, 0, s->n_failed);
+
+	if (!n)
 		return;
 	g_string_append_printf(h, "<h2 class=\"fail\">✗ Failed: %zu</h2>\n"
-			       "<ol class=\"fails\">\n", s->n_failed);
+			       "<ol class=\"fails\">\n", n);
 	for (size_t i = 0; i < s->n_failed; i++) {
 		const struct rp_item *it = &s->items[i];
-		char *since = rp_streak_text(s, it), *text;
+		char *since, *text;
+
+		if (!rp_listed(s, it))
+			continue;	/* a matrix cell: in its matrix */
+		since = rp_streak_text(s, it);
 
 		g_string_append_printf(h, "<li><a href=\"#%s\">", it->anchor);
 		rp_esc(h, it->r->name);
@@ -246,11 +253,15 @@ static void failed_html(GString *h, const struct rp_screen *s)
 
 static void skipped_html(GString *h, const struct rp_screen *s)
 {
-	if (!s->n_skipped)
+	size_t n = rp_listed_count(s, s->n_failed, s->n_failed + s->n_skipped);
+
+	if (!n)
 		return;
 	g_string_append_printf(h, "<h2 class=\"skip\">⊘ Skipped: %zu</h2>\n"
-			       "<ul class=\"skips\">\n", s->n_skipped);
+			       "<ul class=\"skips\">\n", n);
 	for (size_t i = s->n_failed; i < s->n_failed + s->n_skipped; i++) {
+		if (!rp_listed(s, &s->items[i]))
+			continue;
 		g_string_append_printf(h, "<li><a href=\"#%s\">", s->items[i].anchor);
 		rp_esc(h, s->items[i].r->name);
 		g_string_append(h, "</a>: ");
@@ -354,6 +365,8 @@ static void table_html(GString *h, const struct rp_screen *s)
 	for (size_t i = 0; i < s->n_items; i++) {
 		const struct rp_item *it = &s->items[i];
 
+		if (!rp_listed(s, it))
+			continue;
 		if (!it->r->n_vms)	/* skipped before it ran: still a row */
 			row(h, it, NULL);
 		for (size_t j = 0; j < it->r->n_vms; j++)
@@ -416,35 +429,74 @@ static void section_html(GString *h, const struct rp_screen *s,
  */
 int report_html_write(const char *path, const struct report_run *runs, size_t n)
 {
-	GString *h = g_string_new(NULL);
-	struct rp_screen s;
-	int rc = rp_screen_build(&s, runs, n, path);
+	return rp_html_write(path, runs, n, NULL);
+}
 
-	if (rc) {
-		g_string_free(h, TRUE);
-		return rc;
-	}
+/* The page of @s, its matrices drawn */
+static void page(GString *h, const struct rp_screen *s)
+{
 	g_string_append_printf(h, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/"
 		"1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/><meta "
 		"name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>"
-		"<title>kdh report</title><style>%s</style></head><body>\n%s", css_text,
-		defs_svg);
-	heading(h, &s);
-	failed_html(h, &s);
-	skipped_html(h, &s);
-	provenance_html(h, &s);
-	table_html(h, &s);
+		"<title>kdh report</title><style>%s%s</style></head><body>\n%s",
+		css_text, rp_mx_css, defs_svg);
+	heading(h, s);
+	failed_html(h, s);
+	skipped_html(h, s);
+	rp_mx_html(h, s);
+	provenance_html(h, s);
+	if (rp_listed_count(s, 0, s->n_items))
+		table_html(h, s);
+	if (!rp_listed_count(s, 0, s->n_items)) {	/* matrices only */
+		g_string_append(h, "</body></html>\n");
+		return;
+	}
 	g_string_append(h, "<h2>Boot stories, from the wire</h2>\n");
 	legend_html(h);
-	if (n == 1)
+	if (s->n_runs == 1)
 		g_string_append(h, "<p>One run given: trends only where it was "
 				"compared with a baseline (kdh report RUN1 RUN2 ... "
 				"draws them across runs, oldest first).</p>\n");
-	for (size_t i = 0; i < s.n_items; i++)
-		section_html(h, &s, &s.items[i]);
+	for (size_t i = 0; i < s->n_items; i++)
+		if (rp_listed(s, &s->items[i]))
+			section_html(h, s, &s->items[i]);
 	g_string_append(h, "</body></html>\n");
+}
+
+/**
+ * rp_html_write() - report_html_write() with the matrices drawn as @v asks
+ * @path:	HTML file (written atomically; "-": standard output)
+ * @runs:	the runs, oldest first
+ * @n:		their count (at least 1)
+ * @v:		--rows, --cols; NULL: the defaults
+ *
+ * Return: 0 or a negative errno (-EINVAL: @v names an axis a matrix of
+ * the last run does not have; nothing is written)
+ */
+int rp_html_write(const char *path, const struct report_run *runs, size_t n,
+		  const struct rp_view *v)
+{
+	GString *h;
+	struct rp_screen s;
+	struct rp_mxs mx;
+	char err[600];
+	int rc;
+
+	rp_mxs_build(&mx, runs[n - 1].rs, runs[n - 1].n);
+	if (rp_view_apply(&mx, v, err, sizeof(err))) {
+		rp_mxs_free(&mx);
+		return -EINVAL;
+	}
+	if ((rc = rp_screen_build(&s, runs, n, path))) {
+		rp_mxs_free(&mx);
+		return rc;
+	}
+	s.mx = &mx;
+	h = g_string_new(NULL);
+	page(h, &s);
 	rc = write_file_atomic(path, h->str, h->len);
 	g_string_free(h, TRUE);
 	rp_screen_free(&s);
+	rp_mxs_free(&mx);
 	return rc;
 }

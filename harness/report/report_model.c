@@ -232,7 +232,10 @@ int rp_screen_build(struct rp_screen *s, const struct report_run *runs,
 	s->last = &runs[n - 1];
 	report_totals(s->last->rs, s->last->n, &s->t);
 	s->items = calloc(s->last->n ? s->last->n : 1, sizeof(*s->items));
-	if (!s->items) {
+	s->item_at = calloc(s->last->n ? s->last->n : 1, sizeof(*s->item_at));
+	if (!s->items || !s->item_at) {
+		free(s->items);
+		free(s->item_at);
 		g_free(page_dir);
 		return -ENOMEM;
 	}
@@ -244,6 +247,7 @@ int rp_screen_build(struct rp_screen *s, const struct report_run *runs,
 			if (verdict_class(r->verdict) != cls)
 				continue;
 			it->r = r;
+			s->item_at[i] = it;
 			anchor_make(it->anchor, sizeof(it->anchor), r->name);
 			files_find(it, s->last, page_dir);
 			streak_find(it, runs, n);
@@ -258,6 +262,46 @@ int rp_screen_build(struct rp_screen *s, const struct report_run *runs,
 	return 0;
 }
 
+/**
+ * rp_item_of() - the item of @r, a result of the screen's last run
+ * @s:		the screen
+ * @r:		a result in s->last->rs
+ *
+ * Return: its item, or NULL when @r is not one of them
+ */
+const struct rp_item *rp_item_of(const struct rp_screen *s,
+				 const struct scenario_result *r)
+{
+	size_t i = (size_t)(r - s->last->rs);
+
+	return r >= s->last->rs && i < s->last->n ? s->item_at[i] : NULL;
+}
+
+/**
+ * rp_listed() - whether @it is listed as a scenario: not when a matrix
+ * drawn on the same page holds it
+ * @s:		the screen
+ * @it:		one of its items
+ */
+bool rp_listed(const struct rp_screen *s, const struct rp_item *it)
+{
+	return !s->mx || !rp_mxs_holds(s->mx, it->r);
+}
+
+/**
+ * rp_listed_count() - how many of s->items[@from..@to) are listed
+ * @s:		the screen
+ * @from, @to:	a range of its items
+ */
+size_t rp_listed_count(const struct rp_screen *s, size_t from, size_t to)
+{
+	size_t n = 0;
+
+	for (size_t i = from; i < to; i++)
+		n += rp_listed(s, &s->items[i]);
+	return n;
+}
+
 /** rp_screen_free() - what rp_screen_build() allocated */
 void rp_screen_free(struct rp_screen *s)
 {
@@ -267,6 +311,7 @@ void rp_screen_free(struct rp_screen *s)
 			g_free(s->items[i].files[k].href);
 		}
 	free(s->items);
+	free(s->item_at);
 	memset(s, 0, sizeof(*s));
 }
 

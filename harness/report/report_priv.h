@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <glib.h>
 
@@ -61,6 +62,9 @@ struct rp_item {
  * @items:	every scenario of @last: failed (fail, error, interrupted)
  *		first, then skipped, then passed, each in suite order
  * @n_failed, @n_skipped: how many of @items are in the first two groups
+ * @item_at:	per result of @last, in suite order: its item
+ * @mx:		the matrices of @last, set by a renderer that draws them:
+ *		their cells are then not listed as scenarios (rp_listed())
  * @accel:	"VMs booted: 0 kvm, 2 tcg; KDH_ACCEL=auto; KVM: ..." (how
  *		VMs ran, the mode, the KVM probe's answer)
  */
@@ -72,12 +76,16 @@ struct rp_screen {
 	size_t regressions;
 	struct rp_item *items;
 	size_t n_items, n_failed, n_skipped;
+	struct rp_item **item_at;
+	const struct rp_mxs *mx;
 	char accel[320];
 };
 
 int rp_screen_build(struct rp_screen *s, const struct report_run *runs,
 		    size_t n, const char *page);
 void rp_screen_free(struct rp_screen *s);
+bool rp_listed(const struct rp_screen *s, const struct rp_item *it);
+size_t rp_listed_count(const struct rp_screen *s, size_t from, size_t to);
 char *rp_finding_text(const struct scenario_result *r,
 		      const struct run_finding *f);
 const struct rp_file *rp_kd_log(const struct rp_item *it, const char *vm);
@@ -129,6 +137,127 @@ bool rp_kind_bad(enum rp_kind k);
 void rp_lanes(GString *h, const struct scenario_result *r);
 void rp_trends(GString *h, const struct rp_screen *s,
 	       const struct scenario_result *r);
+
+/* report_matrix.c: a run's [matrix] cells as matrices */
+#define RP_MX_AXES	16	/* scenario/matrix_priv.h's MX_MAX_AXES */
+
+/* What a cell shows: its verdict, a disagreement with the oracle first */
+enum rp_mark { RM_PASS, RM_FAIL, RM_DISAGREE, RM_ERROR, RM_SKIP,
+	       RM_INTERRUPTED, RM_N };
+
+/**
+ * struct rp_mx_value - one value of an axis, and its cells' marks
+ * @name:	as the labels say it ("q35")
+ * @cells:	cells with it; @n: of them, per mark
+ */
+struct rp_mx_value {
+	char *name;
+	size_t cells;
+	size_t n[RM_N];
+};
+
+/**
+ * struct rp_mx_axis - one axis of a matrix ("machine")
+ * @values:	struct rp_mx_value, in the order the cells first show them
+ */
+struct rp_mx_axis {
+	char *name;
+	GArray *values;
+};
+
+/**
+ * struct rp_mx_cell - one cell of a matrix
+ * @pos:	its result's position in the run (struct rp_mxs's @rs)
+ * @mark:	what it shows
+ * @v:		its value index on each axis
+ */
+struct rp_mx_cell {
+	size_t pos;
+	enum rp_mark mark;
+	unsigned v[RP_MX_AXES];
+};
+
+/**
+ * struct rp_matrix - the cells of one matrix file in a run
+ * @name:	the matrix ("kdnet")
+ * @axes, @n_axes: in file order
+ * @cells:	struct rp_mx_cell, in suite order
+ * @rows, @cols: the axes of a grid's rows and columns; @cols -1: one
+ *		column (a matrix of one axis)
+ * @marks:	cells per mark
+ */
+struct rp_matrix {
+	char *name;
+	struct rp_mx_axis *axes;
+	size_t n_axes;
+	GArray *cells;
+	int rows, cols;
+	size_t marks[RM_N];
+};
+
+/**
+ * struct rp_mxs - the matrices of a run
+ * @m, @n:	in the order of their first cell
+ * @rs, @n_rs:	the run's results they point into
+ * @held:	per result: drawn in a matrix (not listed as a scenario)
+ */
+struct rp_mxs {
+	struct rp_matrix *m;
+	size_t n;
+	const struct scenario_result *rs;
+	size_t n_rs;
+	bool *held;
+};
+
+/**
+ * struct rp_mx_grid - one of a matrix's small multiples
+ * @first:	a cell of it (its values on the other axes name it)
+ * @at:		@n_rows x @n_cols, the cell at each place or NULL
+ */
+struct rp_mx_grid {
+	const struct rp_matrix *m;
+	const struct rp_mx_cell *first;
+	const struct rp_mx_cell **at;
+	unsigned n_rows, n_cols;
+};
+
+typedef void (*rp_mx_grid_fn)(void *opaque, const struct rp_mx_grid *g);
+
+enum rp_mark rp_mark_of(const struct scenario_result *r);
+const char *rp_mark_glyph(enum rp_mark k);
+const char *rp_mark_name(enum rp_mark k);
+int rp_label_split(const char *label, char ***pairs);
+void rp_mxs_build(struct rp_mxs *x, const struct scenario_result *rs, size_t n);
+void rp_mxs_free(struct rp_mxs *x);
+bool rp_mxs_holds(const struct rp_mxs *x, const struct scenario_result *r);
+int rp_mx_pick(struct rp_matrix *m, const char *rows, const char *cols,
+	       char *err, size_t errlen);
+size_t rp_mx_grids(const struct rp_matrix *m, rp_mx_grid_fn fn, void *opaque);
+const char *rp_mx_value_name(const struct rp_matrix *m, int a, unsigned k);
+char *rp_mx_others(const struct rp_matrix *m, const struct rp_mx_cell *c,
+		   const char *sep);
+
+/**
+ * struct rp_view - how `kdh report` draws a run's matrices
+ * @rows, @cols: --rows, --cols (NULL: the two axes with most values)
+ */
+struct rp_view {
+	const char *rows, *cols;
+};
+
+int rp_view_apply(struct rp_mxs *x, const struct rp_view *v, char *err,
+		  size_t errlen);
+int rp_html_write(const char *path, const struct report_run *runs, size_t n,
+		  const struct rp_view *v);
+int rp_text_print(FILE *out, const struct report_run *runs, size_t n,
+		  const struct rp_view *v);
+
+/* report_matrix_text.c, report_matrix_html.c: the matrix view */
+void rp_mx_text(FILE *out, const struct rp_screen *s);
+void rp_mx_html(GString *h, const struct rp_screen *s);
+extern const char rp_mx_css[];
+const struct rp_item *rp_item_of(const struct rp_screen *s,
+				 const struct scenario_result *r);
 
 /* report_parse.c */
 int report_summary_load(const char *dir, GArray *rs, uint64_t *seed, char *err,

@@ -21,6 +21,7 @@
  *   PROVENANCE
  *     kdh 0.1.0, date ..., host ...
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -78,13 +79,18 @@ static void kd_problems_text(FILE *out, const struct scenario_result *r)
 
 static void failed_text(FILE *out, const struct rp_screen *s)
 {
-	if (!s->n_failed)
+	if (!rp_listed_count(s, 0, s->n_failed))
 		return;
 	fprintf(out, "FAILED\n");
 	for (size_t i = 0; i < s->n_failed; i++) {
 		const struct rp_item *it = &s->items[i];
 		const struct scenario_result *r = it->r;
-		char *since = rp_streak_text(s, it), *name = report_name(r);
+		char *since, *name;
+
+		if (!rp_listed(s, it))
+			continue;	/* a matrix cell: in its matrix */
+		since = rp_streak_text(s, it);
+		name = report_name(r);
 
 		fprintf(out, "  %-5s %s\n", tag[r->verdict], name);
 		g_free(name);
@@ -115,11 +121,12 @@ static void failed_text(FILE *out, const struct rp_screen *s)
 
 static void skipped_text(FILE *out, const struct rp_screen *s)
 {
-	if (!s->n_skipped)
+	if (!rp_listed_count(s, s->n_failed, s->n_failed + s->n_skipped))
 		return;
 	fprintf(out, "SKIPPED\n");
 	for (size_t i = s->n_failed; i < s->n_failed + s->n_skipped; i++)
-		fprintf(out, "  SKIP  %s: %s\n", s->items[i].r->name,
+		if (rp_listed(s, &s->items[i]))
+			fprintf(out, "  SKIP  %s: %s\n", s->items[i].r->name,
 			s->items[i].r->reason[0] ? s->items[i].r->reason :
 			"no reason recorded");
 }
@@ -154,14 +161,19 @@ static void wrap_word(struct wrap *w, const char *word)
 static void passed_text(FILE *out, const struct rp_screen *s)
 {
 	size_t from = s->n_failed + s->n_skipped;
+	size_t n = rp_listed_count(s, from, s->n_items);
 	struct wrap w = { out, 0, 0, 0 };
 
-	if (from == s->n_items)
+	if (!n)
 		return;
-	w.col = fprintf(out, "PASSED  %zu:", s->n_items - from);
+	w.col = fprintf(out, "PASSED  %zu:", n);
 	w.indent = w.col + 1;
 	for (size_t i = from; i < s->n_items; i++) {
-		char *name = report_name(s->items[i].r);
+		char *name;
+
+		if (!rp_listed(s, &s->items[i]))
+			continue;
+		name = report_name(s->items[i].r);
 
 		wrap_word(&w, name);
 		g_free(name);
@@ -199,7 +211,8 @@ static void kd_text(FILE *out, const struct rp_screen *s)
 	bool any = false;
 
 	for (size_t i = 0; i < s->n_items; i++)
-		for (size_t j = 0; j < s->items[i].r->n_vms; j++) {
+		for (size_t j = 0; rp_listed(s, &s->items[i]) &&
+		     j < s->items[i].r->n_vms; j++) {
 			const struct vm_result *v = &s->items[i].r->vms[j];
 
 			if (!v->m.kd.seen)
@@ -229,12 +242,38 @@ static void prov_field(void *opaque, const char *name, const char *value)
  */
 int report_text_print(FILE *out, const struct report_run *runs, size_t n)
 {
-	struct rp_screen s;
-	struct wrap p = { out, 0, 2, 0 };
-	int rc = rp_screen_build(&s, runs, n, NULL);
+	return rp_text_print(out, runs, n, NULL);
+}
 
-	if (rc)
+/**
+ * rp_text_print() - report_text_print() with the matrices drawn as @v asks
+ * @out:	stream
+ * @runs:	the runs, oldest first
+ * @n:		their count (at least 1)
+ * @v:		--rows, --cols; NULL: the defaults
+ *
+ * Return: 0, or a negative errno (-EINVAL: @v names an axis a matrix of
+ * the last run does not have; nothing is printed)
+ */
+int rp_text_print(FILE *out, const struct report_run *runs, size_t n,
+		  const struct rp_view *v)
+{
+	struct rp_screen s;
+	struct rp_mxs mx;
+	struct wrap p = { out, 0, 2, 0 };
+	char err[600];
+	int rc;
+
+	rp_mxs_build(&mx, runs[n - 1].rs, runs[n - 1].n);
+	if (rp_view_apply(&mx, v, err, sizeof(err))) {
+		rp_mxs_free(&mx);
+		return -EINVAL;
+	}
+	if ((rc = rp_screen_build(&s, runs, n, NULL))) {
+		rp_mxs_free(&mx);
 		return rc;
+	}
+	s.mx = &mx;
 	fprintf(out, "kdh report: %s: %zu failed, %zu error%s, %zu interrupted, "
 		"%zu skipped, %zu passed", s.last->name, s.t.fail, s.t.error,
 		s.t.error == 1 ? "" : "s", s.t.interrupted, s.t.skip, s.t.pass);
@@ -250,11 +289,13 @@ int report_text_print(FILE *out, const struct report_run *runs, size_t n)
 	failed_text(out, &s);
 	skipped_text(out, &s);
 	passed_text(out, &s);
+	rp_mx_text(out, &s);
 	kd_text(out, &s);
 	fprintf(out, "PROVENANCE\n ");
 	p.col = 1;		/* the first field's " " makes the indent 2 */
 	rp_provenance(&s, prov_field, &p);
 	fprintf(out, "\n");
 	rp_screen_free(&s);
+	rp_mxs_free(&mx);
 	return fflush(out) ? -EIO : 0;
 }
