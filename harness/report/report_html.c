@@ -9,7 +9,8 @@
  *   and per scenario its files, what its VMs said over KD (a bugcheck
  *   with its five numbers and a stall set apart, also in the failures),
  *   phase lanes (report_lanes.c) and trends across the runs given
- *   (report_trend.c).
+ *   (report_trend.c).  A run's [matrix] cells are not listed one by one
+ *   but drawn as matrices after the skips (report_matrix_html.c).
  *
  * The first screen's data comes from report_model.c, as --text's does.
  * Colour never speaks alone: verdicts carry ✓ ✗ ⊘ ⚠ ■ and words,

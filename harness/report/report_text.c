@@ -13,6 +13,8 @@
  *     SKIP  vm-dhcp-off: requires the agent image ...
  *   PASSED  21: busparams-absent, ..., (wrapped at 78 columns)
  *               ostype-other, ...
+ *   MATRIX kdnet: ... (a run's [matrix] cells, not listed above: its
+ *         disagreements with kdh check first; report_matrix_text.c)
  *   KD (what the guests said, from the wire)
  *     kd-bugcheck win: Windows build 26100 (kernel), kernel base ...;
  *           52 modules loaded, 3 DbgPrint lines, 1 break, ...
@@ -124,11 +126,13 @@ static void skipped_text(FILE *out, const struct rp_screen *s)
 	if (!rp_listed_count(s, s->n_failed, s->n_failed + s->n_skipped))
 		return;
 	fprintf(out, "SKIPPED\n");
-	for (size_t i = s->n_failed; i < s->n_failed + s->n_skipped; i++)
+	for (size_t i = s->n_failed; i < s->n_failed + s->n_skipped; i++) {
+		const struct scenario_result *r = s->items[i].r;
+
 		if (rp_listed(s, &s->items[i]))
-			fprintf(out, "  SKIP  %s: %s\n", s->items[i].r->name,
-			s->items[i].r->reason[0] ? s->items[i].r->reason :
-			"no reason recorded");
+			fprintf(out, "  SKIP  %s: %s\n", r->name, r->reason[0] ?
+				r->reason : "no reason recorded");
+	}
 }
 
 /**
