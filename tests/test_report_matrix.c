@@ -262,6 +262,7 @@ Test(report_matrix, disagreement_listed_first, .timeout = 120)
 	cr_expect(pos(out, "the wire shows: no KDNET traffic") > dis);
 	cr_expect(pos(out, "BY VALUE") > dis);
 	cr_expect(pos(out, "GRIDS: 2, rows model, columns machine") > dis);
+	cr_expect(pos(out, "SHARED: every disagreement (4) has model=vmxnet3\n") > dis);
 	pos(out, "  model=vmxnet3                    4      0      0         4      0");
 	pos(out, "PASSED  1: plain\n");
 	cr_expect_not(strstr(out, "FAILED\n"), "cells are not listed as scenarios");
@@ -272,6 +273,7 @@ Test(report_matrix, disagreement_listed_first, .timeout = 120)
 	dis = pos(html, "◆ Disagreements with kdh check: 4");
 	cr_expect(pos(html, "id=\"m-mx\"") < dis);
 	cr_expect(pos(html, "By axis value") > dis);
+	pos(html, "◆ Every disagreement (4) has model=vmxnet3.");
 	cr_expect(pos(html, "<h3>Grids: 2, rows model, columns machine") > dis);
 	cr_expect(pos(html, "<td class=\"md\" title=\"mx[machine=pc,model=vmxnet3,"
 		      "windows=19041] — check predicted KDNET on net0") > dis);

@@ -448,3 +448,32 @@ int rp_view_apply(struct rp_mxs *x, const struct rp_view *v, char *err,
 			return -1;
 	return 0;
 }
+
+/**
+ * rp_mx_shared() - what every cell with mark @k has in common: the axis
+ * values all of them share, on axes where not every cell does
+ * @m:		a matrix
+ * @k:		a mark (RM_DISAGREE, RM_FAIL)
+ *
+ * Return: "model=vmxnet3, cpu=other" (g_free()), or NULL when no cell
+ * has @k or they share no such value
+ */
+char *rp_mx_shared(const struct rp_matrix *m, enum rp_mark k)
+{
+	GString *s = g_string_new(NULL);
+
+	for (size_t a = 0; m->marks[k] && a < m->n_axes; a++)
+		for (guint i = 0; m->axes[a].values->len > 1 &&
+		     i < m->axes[a].values->len; i++) {
+			const struct rp_mx_value *v = &g_array_index(m->axes[a].values,
+							struct rp_mx_value, i);
+
+			if (v->n[k] == m->marks[k])
+				g_string_append_printf(s, "%s%s=%s", s->len ? ", " : "",
+						       m->axes[a].name, v->name);
+		}
+	if (s->len)
+		return g_string_free(s, FALSE);
+	g_string_free(s, TRUE);
+	return NULL;
+}

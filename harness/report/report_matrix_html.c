@@ -29,7 +29,7 @@ const char rp_mx_css[] =
 	".sw{display:inline-block;width:15px;text-align:center}"
 	"table.bv td.n{text-align:right}tr.bad td{font-weight:bold}"
 	".dis{color:#8b0079}ol.dis>li{border-left:5px solid #cc79a7;"
-	"padding-left:.5em;margin-bottom:.5em}";
+	"padding-left:.5em;margin-bottom:.5em;color:#222}";
 
 static const char *const td_class[RM_N] = { "mp", "mf", "md", "mo", "mo", "mo" };
 
@@ -114,9 +114,31 @@ static void cells_list(GString *h, const struct rp_screen *s,
 	}
 }
 
+/* "Every disagreement (24) has model=vmxnet3." */
+static void shared(GString *h, const struct rp_matrix *m)
+{
+	static const enum rp_mark ks[] = { RM_DISAGREE, RM_FAIL };
+	static const char *const what[] = { "disagreement", "failure" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(ks); i++) {
+		char *text = rp_mx_shared(m, ks[i]);
+
+		if (!text)
+			continue;
+		g_string_append_printf(h, "<p class=\"%s\"><b>%s Every %s (%zu) "
+				       "has ", ks[i] == RM_DISAGREE ? "dis" : "fail",
+				       rp_mark_glyph(ks[i]), what[i], m->marks[ks[i]]);
+		rp_esc(h, text);
+		g_string_append(h, ".</b></p>\n");
+		g_free(text);
+	}
+}
+
 static void by_value(GString *h, const struct rp_matrix *m)
 {
-	g_string_append(h, "<h3>By axis value</h3>\n<div class=\"scroll\"><table "
+	g_string_append(h, "<h3>By axis value</h3>\n");
+	shared(h, m);
+	g_string_append(h, "<div class=\"scroll\"><table "
 			"class=\"bv\"><tr><th>axis=value</th><th>cells</th><th>✓ pass"
 			"</th><th>✗ fail</th><th>◆ disagree</th><th>other</th></tr>\n");
 	for (size_t a = 0; a < m->n_axes; a++)

@@ -72,6 +72,17 @@ static void cells_list(FILE *out, const struct rp_screen *s,
 
 static void by_value(FILE *out, const struct rp_matrix *m)
 {
+	static const enum rp_mark ks[] = { RM_DISAGREE, RM_FAIL };
+	static const char *const what[] = { "disagreement", "failure" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(ks); i++) {
+		char *shared = rp_mx_shared(m, ks[i]);
+
+		if (shared)
+			fprintf(out, "SHARED: every %s (%zu) has %s\n", what[i],
+				m->marks[ks[i]], shared);
+		g_free(shared);
+	}
 	fprintf(out, "BY VALUE %*s  cells   pass   fail  disagree  other\n", 20, "");
 	for (size_t a = 0; a < m->n_axes; a++)
 		for (guint k = 0; k < m->axes[a].values->len; k++) {

@@ -236,6 +236,7 @@ size_t rp_mx_grids(const struct rp_matrix *m, rp_mx_grid_fn fn, void *opaque);
 const char *rp_mx_value_name(const struct rp_matrix *m, int a, unsigned k);
 char *rp_mx_others(const struct rp_matrix *m, const struct rp_mx_cell *c,
 		   const char *sep);
+char *rp_mx_shared(const struct rp_matrix *m, enum rp_mark k);
 
 /**
  * struct rp_view - how `kdh report` draws a run's matrices
