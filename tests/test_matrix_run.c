@@ -175,8 +175,9 @@ Test(matrix_run, run_writes_cells_and_report_reads_them, .timeout = 60)
 	cr_assert_eq(kdh("report", runs[0], "--text", NULL, NULL, &out, &err), 0,
 		     "%s", err);
 	cr_assert(strstr(out, "5 passed"), "%s", out);
-	cr_assert(strstr(out, "mx[machine=q35,model=rtl8139]"),
-		  "the summary names cells by their full name: %s", out);
+	cr_assert(strstr(out, "MATRIX mx: 5 cells"), "%s", out);
+	cr_assert(strstr(out, "    rtl8139       ·  ✓\n"),
+		  "the cells drawn as a matrix, the filtered one as ·: %s", out);
 	g_free(out); g_free(err);
 	test_rmtree(dir);
 	g_strfreev(runs);
