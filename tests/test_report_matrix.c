@@ -40,6 +40,8 @@ Test(report_matrix, label_split)
 	cr_expect_null(p);
 	cr_expect_eq(rp_label_split("=q35", &p), -1);
 	cr_expect_eq(rp_label_split("a=1,b=", &p), -1);
+	cr_expect_eq(rp_label_split("", &p), -1);
+	cr_expect_null(p);
 }
 
 /* mx: a (2 values) x b (3) x c (3), one cell filtered out, one

@@ -79,6 +79,10 @@ int rp_label_split(const char *label, char ***pairs)
 		out[2 * i + 1] = g_strdup(eq + 1);
 	}
 	g_strfreev(parts);
+	if (!n) {		/* an empty label */
+		g_strfreev(out);
+		out = NULL;
+	}
 	*pairs = out;
 	return n ? (int)n : -1;
 }
