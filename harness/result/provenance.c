@@ -102,6 +102,7 @@ void provenance_json(JsonBuilder *b, const struct provenance *p)
 	} else {
 		json_builder_add_null_value(b);
 	}
+	str_or_null(b, "shard_from", p->shard_from);
 	json_builder_end_object(b);
 }
 
@@ -173,6 +174,7 @@ int provenance_read(struct jr *jr, JsonObject *root, struct provenance *p)
 	jr_strcpy(jr, o, "kvm", 0, p->kvm, sizeof(p->kvm));
 	if (jr_strcpy(jr, o, "shard", 0, shard, sizeof(shard)) > 0)
 		shard_parse(jr, shard, p);
+	jr_strcpy(jr, o, "shard_from", 0, p->shard_from, sizeof(p->shard_from));
 	jr_leave(jr, mark);
 	return jr->failed ? -1 : 0;
 }
