@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -249,4 +250,81 @@ Test(shard_auto, run_records_the_variables, .timeout = 60)
 	g_free(out); g_free(err);
 	test_rmtree(dir);
 	g_free(json); g_free(dir);
+}
+
+/* Three shards, each decided by another engine, merged: merge prints each
+ * shard's provenance with its variables, the merged summary keeps them
+ * ("shards"), and a merge short of shards names every missing one */
+Test(shard_auto, merge_shows_each_shard_and_the_missing, .timeout = 90)
+{
+	const char *const engines[3][4] = {
+		{ "CI_NODE_INDEX=1", "CI_NODE_TOTAL=3", NULL },
+		{ "SLURM_ARRAY_TASK_ID=7", "SLURM_ARRAY_TASK_MIN=6",
+		  "SLURM_ARRAY_TASK_COUNT=3", NULL },
+		{ "JOB_COMPLETION_INDEX=2", "KDH_SHARD_TOTAL=3", NULL },
+	};
+	const char *const from[3] = {
+		"CI_NODE_INDEX=1 CI_NODE_TOTAL=3",
+		"SLURM_ARRAY_TASK_ID=7 SLURM_ARRAY_TASK_MIN=6 SLURM_ARRAY_TASK_COUNT=3",
+		"JOB_COMPLETION_INDEX=2 KDH_SHARD_TOTAL=3",
+	};
+	char *dir = g_dir_make_tmp("kdh-shard-merge-XXXXXX", NULL);
+	char *merged = g_build_filename(dir, "merged", NULL);
+	char *msum = g_build_filename(merged, "summary.json", NULL);
+	char *json[3], *out, *err, *line;
+	JsonParser *p = json_parser_new();
+	JsonArray *shards;
+
+	for (int k = 0; k < 3; k++) {
+		const char *run[] = { getenv("KDH_BIN"), "run", "--seed", "9",
+			"--shard", "auto", "--results", dir, "--json", NULL, NULL };
+
+		json[k] = g_strdup_printf("%s/shard%d.json", dir, k + 1);
+		run[9] = json[k];
+		env_only(engines[k]);
+		cr_assert_eq(test_run(run, &out, &err), 0, "%s", err);
+		g_free(out); g_free(err);
+	}
+	const char *merge[] = { getenv("KDH_BIN"), "report", "merge", json[2],
+		json[0], json[1], "--out", merged, NULL };
+	cr_assert_eq(test_run(merge, &out, &err), 0, "%s", err);
+	for (int k = 0; k < 3; k++) {	/* in K order, whatever the order given */
+		line = g_strdup_printf("kdh report merge: shard %d/3 %s (%s): host ",
+				       k + 1, json[k], from[k]);
+		cr_expect(strstr(out, line), "no '%s' in:\n%s", line, out);
+		if (k)
+			cr_expect(strstr(out, line) > strstr(out, "shard 1/3"));
+		g_free(line);
+	}
+	cr_expect(strstr(out, ", QEMU ") || strstr(out, ", libslirp "), "%s", out);
+	g_free(out); g_free(err);
+
+	cr_assert(json_parser_load_from_file(p, msum, NULL));
+	shards = json_object_get_array_member(json_node_get_object(
+		json_parser_get_root(p)), "shards");
+	cr_assert(shards && json_array_get_length(shards) == 3);
+	for (guint k = 0; k < 3; k++) {
+		JsonObject *s = json_array_get_object_element(shards, k);
+		char want[8];
+
+		snprintf(want, sizeof(want), "%u/3", k + 1);
+		cr_expect_str_eq(json_object_get_string_member(s, "shard"), want);
+		cr_expect_str_eq(json_object_get_string_member(s, "shard_from"),
+				 from[k]);
+		cr_expect(json_object_has_member(s, "host"));
+	}
+	g_object_unref(p);
+
+	const char *one[] = { getenv("KDH_BIN"), "report", "merge", json[1],
+		"--out", merged, NULL };
+	cr_assert_eq(test_run(one, &out, &err), 2);
+	cr_expect(strstr(out, "shard 2/3"), "the given shard is shown: %s", out);
+	cr_expect(strstr(err, "shards 1/3, 3/3 are missing: merge all 3 shards "
+			 "of the run (1 given; run each with --shard K/3 and the "
+			 "same --seed)"), "%s", err);
+	g_free(out); g_free(err);
+	for (int k = 0; k < 3; k++)
+		g_free(json[k]);
+	test_rmtree(dir);
+	g_free(msum); g_free(merged); g_free(dir);
 }

@@ -83,6 +83,17 @@ static void str_or_null(JsonBuilder *b, const char *key, const char *v)
 void provenance_json(JsonBuilder *b, const struct provenance *p)
 {
 	json_builder_set_member_name(b, "provenance");
+	provenance_object(b, p);
+}
+
+/**
+ * provenance_object() - a provenance as a JSON object (a merged summary's
+ * "shards" lists one per shard)
+ * @b:		builder, where a value goes
+ * @p:		provenance
+ */
+void provenance_object(JsonBuilder *b, const struct provenance *p)
+{
 	json_builder_begin_object(b);
 	str_or_null(b, "kdh", p->kdh);
 	str_or_null(b, "date", p->date);

@@ -35,6 +35,7 @@ int suite_shard_parse(const char *v, unsigned *k, unsigned *n);
 void provenance_collect(struct provenance *p, unsigned shard_k,
 			unsigned shard_n);
 void provenance_json(JsonBuilder *b, const struct provenance *p);
+void provenance_object(JsonBuilder *b, const struct provenance *p);
 struct jr;
 int provenance_read(struct jr *jr, JsonObject *root, struct provenance *p);
 
