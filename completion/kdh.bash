@@ -6,7 +6,8 @@
 # their argument), its literal words and FILES when it takes files, all
 # read from the text `kdh help` prints, so completion follows the help.
 # Arguments: a|b placeholders complete to a and b (--network static|dhcp,
-# --backend user|bridge), -g/--group to the groups `kdh list` shows,
+# --backend user|bridge; an upper-case placeholder among them, as K/N in
+# --shard K/N|auto, is not offered), -g/--group to the groups `kdh list` shows,
 # SCENARIO (kdh list --show) to the built-in scenarios' names, IFACE
 # to the host's network interfaces, FILE, PATH, VMCONF, OUT... to file
 # names and DIR to directories.
@@ -51,7 +52,8 @@ _kdh()
 	if [[ -n $prev && $prev == -* && -n ${args[$prev]:-} ]]; then
 		a=${args[$prev]}
 		case $a in
-		*'|'*) COMPREPLY=($(compgen -W "${a//|/ }" -- "$cur")) ;;
+		*'|'*)	# the literal words; K/N in K/N|auto is typed, not offered
+			COMPREPLY=($(compgen -W "$(printf '%s\n' ${a//|/ } | grep -v '[A-Z]')" -- "$cur")) ;;
 		GROUP | G) COMPREPLY=($(compgen -W "$(_kdh_groups "$kdh")" -- "$cur")) ;;
 		SCENARIO) COMPREPLY=($(compgen -W "$(_kdh_scenarios "$kdh")" -- "$cur")) ;;
 		IFACE*) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")) ;;

@@ -36,6 +36,8 @@ expect analyze an
 expect "qemu-cmd" qe
 expect "serial-link" help se
 expect "bridge user" run --backend ""
+expect "auto" run --shard ""
+expect "auto" list --shard a
 expect "dhcp static" check --network ""
 expect "any connected hang" watch --until ""
 comp watch --iface "" | grep -qw lo || fail "kdh watch --iface <TAB>: no lo"

@@ -506,6 +506,13 @@ int report_json_file(const char *path, const struct scenario_result *rs,
 	jb_uint(b, "seed", seed);
 	if (st && st->prov)
 		provenance_json(b, st->prov);
+	if (st && st->n_shards) {	/* merged: where each shard ran */
+		json_builder_set_member_name(b, "shards");
+		json_builder_begin_array(b);
+		for (size_t i = 0; i < st->n_shards; i++)
+			provenance_object(b, &st->shards[i]);
+		json_builder_end_array(b);
+	}
 	status_json(b, rs, n, st);
 	json_builder_set_member_name(b, "scenarios");
 	json_builder_begin_array(b);

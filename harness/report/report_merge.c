@@ -19,6 +19,35 @@ static int by_index(const void *a, const void *b)
 	       strcmp(x->name, y->name);
 }
 
+/* "shard 3/3 is missing" or "shards 2/5, 4/5 are missing", with the fix */
+static void missing_say(const unsigned *seen, unsigned n, char *err,
+			size_t errlen)
+{
+	unsigned miss = 0, last = 0;
+	size_t len;
+	char again[64];
+
+	for (unsigned k = 1; k <= n; k++)
+		if (!seen[k])
+			miss++, last = k;
+	len = (size_t)snprintf(err, errlen, "shard%s", miss > 1 ? "s" : "");
+	for (unsigned k = 1, said = 0; k <= n && len < errlen; k++)
+		if (!seen[k] && said++ < 16)
+			len += (size_t)snprintf(err + len, errlen - len, "%s %u/%u",
+						said > 1 ? "," : "", k, n);
+		else if (!seen[k] && said == 17)
+			len += (size_t)snprintf(err + len, errlen - len, ", ...");
+	if (miss > 1)
+		snprintf(again, sizeof(again), "each with --shard K/%u", n);
+	else
+		snprintf(again, sizeof(again), "it with --shard %u/%u or "
+			 "KDH_SHARD=%u/%u", last, n, last, n);
+	if (len < errlen)
+		snprintf(err + len, errlen - len, " %s missing: merge all %u shards "
+			 "of the run (%u given; run %s and the same --seed)",
+			 miss > 1 ? "are" : "is", n, n - miss, again);
+}
+
 /*
  * Shards of one run: the same kdh version, each K of 1..N exactly once.
  * (Summaries without provenance, from an older kdh, are not checked.)
@@ -54,11 +83,62 @@ static int shards_check(char **dirs, int from, int to, const struct provenance *
 	}
 	for (unsigned k = 1; k <= n; k++)
 		if (!seen[k]) {
-			snprintf(err, errlen, "shard %u/%u is missing: merge all %u "
-				 "shards of the run", k, n, n);
+			missing_say(seen, n, err, errlen);
 			return -1;
 		}
 	return 0;
+}
+
+static void part(GString *g, const char *what, const char *v)
+{
+	if (v[0])
+		g_string_append_printf(g, ", %s%s%s", what, what[0] ? " " : "", v);
+}
+
+/* One line per shard, in K order: where it ran, with what, and what
+ * decided its K/N, so a slow or failing shard points at its machine */
+static void shards_print(FILE *out, char **dirs, int n,
+			 const struct provenance *pv)
+{
+	GString *g = g_string_new(NULL);
+
+	for (unsigned k = 1; k <= 255; k++)
+		for (int i = 0; i < n; i++) {
+			const struct provenance *p = &pv[i];
+
+			if (p->shard_k != k || !p->shard_n)
+				continue;
+			g_string_printf(g, "kdh report merge: shard %u/%u %s", k,
+					p->shard_n, dirs[i]);
+			if (p->shard_from[0])
+				g_string_append_printf(g, " (%s)", p->shard_from);
+			g_string_append_printf(g, ": host %s",
+					       p->host[0] ? p->host : "unknown");
+			part(g, "kdh", p->kdh);
+			part(g, "accel", p->accel);
+			part(g, "kvm", p->kvm);
+			part(g, "QEMU", p->qemu);
+			part(g, "libslirp", p->slirp);
+			part(g, "dnsmasq", p->dnsmasq);
+			part(g, "", p->kernel);
+			part(g, "", p->date);
+			fprintf(out, "%s\n", g->str);
+		}
+	g_string_free(g, TRUE);
+}
+
+/* each shard's provenance in K order, for the merged summary */
+static struct provenance *shards_sorted(int n, const struct provenance *pv,
+					size_t *count)
+{
+	struct provenance *s = g_new0(struct provenance, n ? n : 1);
+
+	*count = 0;
+	for (unsigned k = 1; k <= 255; k++)
+		for (int i = 0; i < n; i++)
+			if (pv[i].shard_n && pv[i].shard_k == k)
+				s[(*count)++] = pv[i];
+	return s;
 }
 
 static int merge_write(const char *out, GArray *rs, uint64_t seed,
@@ -70,6 +150,13 @@ static int merge_write(const char *out, GArray *rs, uint64_t seed,
 	int rc;
 
 	provenance_collect(&merged, 0, 0);
+	for (size_t i = 0, len = 0; i < st->n_shards &&
+	     len < sizeof(merged.shard_from); i++)	/* "merged: 1/3 on a, ..." */
+		len += (size_t)snprintf(merged.shard_from + len,
+					sizeof(merged.shard_from) - len, "%s%u/%u on %s",
+					i ? ", " : "merged: ", st->shards[i].shard_k,
+					st->shards[i].shard_n, st->shards[i].host[0] ?
+					st->shards[i].host : "an unknown host");
 	st->prov = &merged;
 	g_array_sort(rs, by_index);
 	g_mkdir_with_parents(out, 0755);
@@ -101,6 +188,7 @@ int report_merge_main(int argc, char **argv, const char *out)
 {
 	GArray *rs = g_array_new(FALSE, TRUE, sizeof(struct scenario_result));
 	struct provenance *pv = g_new0(struct provenance, argc ? argc : 1);
+	struct provenance *shards = NULL;
 	struct run_status st = { 0 };
 	uint64_t seed = 0;
 	char err[400];
@@ -113,9 +201,13 @@ int report_merge_main(int argc, char **argv, const char *out)
 		if (report_summary_load(argv[i], rs, &seed, err, sizeof(err),
 					i > 0, &st, &pv[i]))	/* 0 is a seed too */
 			rc = cli_error(&kdh_cmd_report, KDH_EXIT_USAGE, "%s", err);
+	if (rc == KDH_EXIT_OK)
+		shards_print(stdout, argv, argc, pv);
 	if (rc == KDH_EXIT_OK && shards_check(argv, 0, argc, pv, err, sizeof(err)))
 		rc = cli_error(&kdh_cmd_report, KDH_EXIT_USAGE, "%s", err);
 	if (rc == KDH_EXIT_OK) {
+		shards = shards_sorted(argc, pv, &st.n_shards);
+		st.shards = shards;
 		rc = merge_write(out, rs, seed, &st);
 		report_totals((struct scenario_result *)rs->data, rs->len, &t);
 		printf("kdh report merge: %u scenarios into %s: ", rs->len, out);
@@ -132,6 +224,7 @@ int report_merge_main(int argc, char **argv, const char *out)
 	}
 	g_array_free(rs, TRUE);
 	g_free(pv);
+	g_free(shards);
 	g_free((char *)st.stopped);
 	return rc;
 }

@@ -386,6 +386,21 @@ char *rp_streak_text(const struct rp_screen *s, const struct rp_item *it)
 			       before);
 }
 
+/* "2/3", "2/3 (CI_NODE_INDEX=2 CI_NODE_TOTAL=3)" for --shard auto, "whole
+ * run", "whole run (merged: 1/2 on a, 2/2 on b)" for kdh report merge */
+static void shard_text(const struct provenance *p, char *out, size_t len)
+{
+	size_t l;
+
+	if (p->shard_n)
+		snprintf(out, len, "%u/%u", p->shard_k, p->shard_n);
+	else
+		snprintf(out, len, "%s", p->kdh[0] ? "whole run" : "");
+	l = strlen(out);
+	if (p->shard_from[0] && strncmp(p->shard_from, "--shard", 7) && l < len)
+		snprintf(out + l, len - l, "%s(%s)", l ? " " : "", p->shard_from);
+}
+
 /**
  * rp_provenance() - the provenance lines of the last run, in order
  * @s:		the screen
@@ -398,7 +413,7 @@ void rp_provenance(const struct rp_screen *s,
 		   void *opaque)
 {
 	const struct provenance *p = &s->last->prov;
-	char seed[24], shard[24];
+	char seed[24], shard[300];
 	const char *const f[][2] = {
 		{ "kdh", p->kdh }, { "date", p->date }, { "host", p->host },
 		{ "accelerator", s->accel }, { "seed", seed }, { "shard", shard },
@@ -407,10 +422,7 @@ void rp_provenance(const struct rp_screen *s,
 	};
 
 	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)s->last->seed);
-	if (p->shard_n)
-		snprintf(shard, sizeof(shard), "%u/%u", p->shard_k, p->shard_n);
-	else
-		snprintf(shard, sizeof(shard), "%s", p->kdh[0] ? "whole run" : "");
+	shard_text(p, shard, sizeof(shard));
 	for (size_t i = 0; i < G_N_ELEMENTS(f); i++)
 		field(opaque, f[i][0], f[i][1][0] ? f[i][1] : "unknown");
 }

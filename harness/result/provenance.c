@@ -83,6 +83,17 @@ static void str_or_null(JsonBuilder *b, const char *key, const char *v)
 void provenance_json(JsonBuilder *b, const struct provenance *p)
 {
 	json_builder_set_member_name(b, "provenance");
+	provenance_object(b, p);
+}
+
+/**
+ * provenance_object() - a provenance as a JSON object (a merged summary's
+ * "shards" lists one per shard)
+ * @b:		builder, where a value goes
+ * @p:		provenance
+ */
+void provenance_object(JsonBuilder *b, const struct provenance *p)
+{
 	json_builder_begin_object(b);
 	str_or_null(b, "kdh", p->kdh);
 	str_or_null(b, "date", p->date);
@@ -102,6 +113,7 @@ void provenance_json(JsonBuilder *b, const struct provenance *p)
 	} else {
 		json_builder_add_null_value(b);
 	}
+	str_or_null(b, "shard_from", p->shard_from);
 	json_builder_end_object(b);
 }
 
@@ -173,6 +185,7 @@ int provenance_read(struct jr *jr, JsonObject *root, struct provenance *p)
 	jr_strcpy(jr, o, "kvm", 0, p->kvm, sizeof(p->kvm));
 	if (jr_strcpy(jr, o, "shard", 0, shard, sizeof(shard)) > 0)
 		shard_parse(jr, shard, p);
+	jr_strcpy(jr, o, "shard_from", 0, p->shard_from, sizeof(p->shard_from));
 	jr_leave(jr, mark);
 	return jr->failed ? -1 : 0;
 }

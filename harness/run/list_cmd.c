@@ -11,6 +11,8 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -18,6 +20,7 @@
 #include "kdh/cmd/cli.h"
 #include "kdh/cmd/cli_once.h"
 #include "kdh/result/provenance.h"
+#include "kdh/run/shard_auto.h"
 
 /* defined at the end of the file; main.c sees it in commands.h */
 extern const struct kdh_cmd kdh_cmd_list;
@@ -51,11 +54,19 @@ static int args_parse(int argc, char **argv, struct list_args *a)
 		case 'g': a->sel.group = optarg; break;
 		case 'a': a->sel.all = true; break;
 		case 's': a->show = optarg; break;
-		case 'S':
-			if (suite_shard_parse(optarg, &a->sel.shard, &a->sel.shards))
-				return cli_usage_error(&kdh_cmd_list, "--shard: '%s' is not K/N "
-				       "with 1 <= K <= N <= %d", optarg, SUITE_SHARDS_MAX);
+		case 'S': {	/* auto: the CI engine's variables (shard_auto.c) */
+			struct shard_pick p;
+			char err[600];
+
+			if (shard_option(optarg, (const char *const *)environ, &p,
+					 err, sizeof(err)))
+				return strcmp(optarg, "auto") ?
+				       cli_usage_error(&kdh_cmd_list, "%s", err) :
+				       cli_error(&kdh_cmd_list, KDH_EXIT_USAGE, "%s", err);
+			a->sel.shard = p.k;
+			a->sel.shards = p.n;
 			break;
+		}
 		case 'M':
 			if (max_cells_parse(optarg, &a->sel.max_cells))
 				return cli_usage_error(&kdh_cmd_list, "--max-cells: "
@@ -145,7 +156,7 @@ static int list_main(int argc, char **argv)
 const struct kdh_cmd kdh_cmd_list = {
 	.name = "list",
 	.summary = "list scenarios (default: the built-in suite) with groups",
-	.usage = "kdh list [PATH...] [--all] [-g GROUP] [--shard K/N] "
+	.usage = "kdh list [PATH...] [--all] [-g GROUP] [--shard K/N|auto] "
 		 "[--max-cells N] [--count] [--show SCENARIO]",
 	.run = list_main,
 	.help =
@@ -157,7 +168,9 @@ const struct kdh_cmd kdh_cmd_list = {
 "\n"
 "Options:\n"
 "  -g, --group G      only scenarios whose groups list G (as kdh run -g)\n"
-"  --shard K/N        only the Kth of N parts, as kdh run --shard K/N runs\n"
+"  --shard K/N|auto   only the Kth of N parts, as kdh run --shard runs\n"
+"                     them (auto: K and N from the CI engine's variables,\n"
+"                     see kdh run --help)\n"
 "  --max-cells N      a matrix of more than N cells is an error (0, the\n"
 "                     default: the file's max_cells, else 10000)\n"
 "  --count            print only how many scenarios (cells) there are\n"

@@ -21,6 +21,7 @@
 #include "harness/run/run_results.h"
 #include "harness/run/run_suite.h"
 #include "kdh/run/accel.h"
+#include "kdh/run/shard_auto.h"
 #include "kdh/report/baseline.h"
 #include "kdh/cmd/cli.h"
 #include "kdh/cmd/cli_once.h"
@@ -40,6 +41,7 @@ extern const struct kdh_cmd kdh_cmd_run;
 
 struct run_args {
 	struct suite_sel sel;		/* -g, --all, --shard */
+	struct shard_pick shard;	/* --shard K/N or auto, and its source */
 	const char *results, *json, *junit;
 	int data_fd;		/* --json - / --junit -: the real stdout */
 	uint64_t seed;
@@ -92,11 +94,18 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 			a->jobs = (unsigned)v;
 			break;
 		}
-		case 'S':
-			if (suite_shard_parse(optarg, &a->sel.shard, &a->sel.shards))
-				return cli_usage_error(cmd, "--shard: '%s' is not K/N "
-				       "with 1 <= K <= N <= %d", optarg, SUITE_SHARDS_MAX);
+		case 'S': {	/* auto: the CI engine's variables (shard_auto.c) */
+			char err[600];
+
+			if (shard_option(optarg, (const char *const *)environ,
+					 &a->shard, err, sizeof(err)))
+				return strcmp(optarg, "auto") ?
+				       cli_usage_error(cmd, "%s", err) :
+				       cli_error(cmd, KDH_EXIT_USAGE, "%s", err);
+			a->sel.shard = a->shard.k;
+			a->sel.shards = a->shard.n;
 			break;
+		}
 		case 'g': a->sel.group = optarg; break;
 		case 'r': a->results = optarg; break;
 		case 'O': a->json = optarg; break;
@@ -273,6 +282,7 @@ static int suite_run_in(struct suite *s, struct run_args *a,
 	int rc;
 
 	provenance_collect(&prov, a->sel.shard, a->sel.shards);
+	snprintf(prov.shard_from, sizeof(prov.shard_from), "%s", a->shard.from);
 	if (!(o.accel = accel_cache_from_env(err, sizeof(err)))) {
 		free(rs);
 		return cli_error(&kdh_cmd_run, KDH_EXIT_USAGE, "%s", err);
@@ -378,7 +388,7 @@ static int run_main(int argc, char **argv)
 const struct kdh_cmd kdh_cmd_run = {
 	.name = "run",
 	.summary = "run scenarios (default: the built-in suite) and judge them from the wire",
-	.usage = "kdh run [PATH...] [--all] [-g GROUP] [-j N] [--shard K/N] [--seed N] "
+	.usage = "kdh run [PATH...] [--all] [-g GROUP] [-j N] [--shard K/N|auto] [--seed N] "
 		 "[--results DIR] [--json FILE] [--junit FILE] [--tap] [--validate] "
 		 "[--baseline FILE] [--backend user|bridge] [--max-capture SIZE] "
 		 "[--max-wall DURATION] [--max-cells N]",
@@ -405,8 +415,17 @@ const struct kdh_cmd kdh_cmd_run = {
 "  -g, --group G     only scenarios whose groups list G (seed, dhcp, ...)\n"
 "  -j, --jobs N      run N scenarios at once, in child processes; the\n"
 "                    results are the same as with -j 1 (default 1)\n"
-"  --shard K/N       only the Kth of N parts: every Nth scenario from the\n"
-"                    Kth, in suite order (CI machines each take one part)\n"
+"  --shard K/N|auto  only the Kth of N parts: every Nth scenario from the\n"
+"                    Kth, in suite order (CI machines each take one part).\n"
+"                    auto: K and N from the engine's own variables, GitLab\n"
+"                    CI_NODE_INDEX/CI_NODE_TOTAL (parallel:), Slurm\n"
+"                    SLURM_ARRAY_TASK_ID/_MIN/_COUNT (sbatch --array=A-B\n"
+"                    or A-B:STEP, any A), Azure SYSTEM_JOBPOSITIONINPHASE/\n"
+"                    SYSTEM_TOTALJOBSINPHASE, Kubernetes Indexed Jobs'\n"
+"                    0-based JOB_COMPLETION_INDEX with KDH_SHARD_TOTAL, or\n"
+"                    KDH_SHARD=K/N; none set, half of a pair, a bad value\n"
+"                    or two engines that disagree is an error (exit 2).\n"
+"                    The provenance records the variables (shard_from)\n"
 "  --seed N          the run's seed, 0 to 2^64-1, decimal or 0x-hex (printed;\n"
 "                    the same seed replays the run)\n"
 "  --results DIR     default results/; each run makes DIR/run-DATE-SEED/\n"

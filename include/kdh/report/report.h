@@ -27,13 +27,19 @@ struct run_totals {
  * @scenarios:	scenarios the run had (0: as many as the results given)
  * @stopped:	why kdh run stopped before the end without a signal ("PATH:
  *		No space left on device": results it could not write); NULL
+ * @prov:	the run's provenance (a merge's: the merging host's); NULL
+ * @shards:	kdh report merge: each shard's provenance, in K order, for
+ *		the summary's "shards"; NULL
+ * @n_shards:	their count
  */
 struct run_status {
 	bool interrupted;
 	const char *signal;
 	size_t scenarios;
 	const char *stopped;
-	const struct provenance *prov;	/* NULL: none recorded */
+	const struct provenance *prov;
+	const struct provenance *shards;
+	size_t n_shards;
 };
 
 void report_totals(const struct scenario_result *rs, size_t n,

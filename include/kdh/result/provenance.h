@@ -9,6 +9,8 @@
 /**
  * struct provenance - "" where a part is not installed or not known
  * @shard_k, @shard_n: --shard K/N, 0/0 for a whole run
+ * @shard_from:	what decided the shard: "--shard K/N", or the CI engine's
+ *		variables for --shard auto ("CI_NODE_INDEX=2 CI_NODE_TOTAL=3")
  * @accel:	KDH_ACCEL's mode ("auto", "kvm", "tcg")
  * @kvm:	what the KVM device probe found, "" when no VM needed it (each
  *		VM's own answer is its result's accel_reason)
@@ -22,6 +24,7 @@ struct provenance {
 	char slirp[32];
 	char dnsmasq[48];
 	unsigned shard_k, shard_n;
+	char shard_from[256];
 	char accel[8];
 	char kvm[200];
 };
@@ -32,6 +35,7 @@ int suite_shard_parse(const char *v, unsigned *k, unsigned *n);
 void provenance_collect(struct provenance *p, unsigned shard_k,
 			unsigned shard_n);
 void provenance_json(JsonBuilder *b, const struct provenance *p);
+void provenance_object(JsonBuilder *b, const struct provenance *p);
 struct jr;
 int provenance_read(struct jr *jr, JsonObject *root, struct provenance *p);
 
