@@ -58,6 +58,7 @@ Test(matrix_run, list_names_cells_and_counts)
 	cr_assert_str_eq(out, "5\n");
 	g_free(out); g_free(err);
 	cr_assert_eq(kdh("list", "--count", "-g", "nogroup", f, &out, &err), 2);
+	cr_assert_str_eq(out, "", "exit 2: no count");
 	g_free(out); g_free(err);
 	test_rmtree(dir);
 	g_free(f); g_free(dir);
@@ -120,9 +121,17 @@ Test(matrix_run, bad_cell_stops_the_run_before_anything_runs)
 
 	cr_assert_eq(kdh("run", f, "--results", res, NULL, &out, &err), 2);
 	cr_assert(strstr(err, "cell [machine=pc,model=e1000,dhcp=maybe]"), "%s", err);
-	cr_assert(strstr(err, "cell [machine=q35,model=rtl8139,dhcp=maybe]"),
-		  "every bad cell is said: %s", err);
+	cr_assert(strstr(err, "mx.kdh:14: 5 cells: "), "every bad cell is "
+		  "counted, its error said once: %s", err);
+	cr_assert(strstr(err, "... and 3 more cells with this error"), "%s", err);
 	cr_assert_not(g_file_test(res, G_FILE_TEST_EXISTS), "nothing ran");
+	g_free(out); g_free(err);
+	cr_assert_eq(kdh("list", "--count", f, NULL, NULL, &out, &err), 2);
+	cr_assert_str_eq(out, "", "a bad file has no count");
+	cr_assert(strstr(err, "5 cells: "), "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(kdh("list", f, NULL, NULL, NULL, &out, &err), 2);
+	cr_assert_str_eq(out, "", "nor a list");
 	g_free(out); g_free(err);
 	test_rmtree(dir);
 	g_free(head); g_free(text);

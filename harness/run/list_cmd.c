@@ -130,14 +130,17 @@ static int list_main(int argc, char **argv)
 	if (a.show)
 		return show(&a, argc - optind);
 	suite_load(&s, argc - optind, argv + optind, &a.sel);
-	if (a.count)
+	if (s.bad)		/* said on stderr: no count, no list */
+		rc = KDH_EXIT_USAGE;
+	else if (!s.n && a.sel.group)	/* as kdh run says it */
+		rc = cli_error(&kdh_cmd_list, KDH_EXIT_USAGE, "no scenario in "
+			       "group %s", a.sel.group);
+	else if (a.count)
 		printf("%zu\n", s.n);
 	else
 		list_print(&s);
-	rc = s.bad ? KDH_EXIT_USAGE : KDH_EXIT_OK;
-	if (!s.bad && !s.n && a.sel.group)	/* as kdh run says it */
-		rc = cli_error(&kdh_cmd_list, KDH_EXIT_USAGE, "no scenario in "
-			       "group %s", a.sel.group);
+	if (s.bad)		/* list_print() may meet a bad cell */
+		rc = KDH_EXIT_USAGE;
 	suite_free(&s);
 	return rc;
 }
@@ -153,7 +156,7 @@ const struct kdh_cmd kdh_cmd_list = {
 "takes: a scenario file, a directory of *.kdh files or a built-in\n"
 "scenario's name.  A file with a [matrix] section lists its cells, each\n"
 "named NAME[axis=value,...].  Bad files and bad cells are reported as by\n"
-"`kdh run` (exit 2).\n"
+"`kdh run` (exit 2), and then nothing is listed or counted.\n"
 "\n"
 "Options:\n"
 "  -g, --group G      only scenarios whose groups list G (as kdh run -g)\n"
