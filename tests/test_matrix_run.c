@@ -74,9 +74,9 @@ Test(matrix_run, shards_split_cells)
 		     "no PATH: the built-in suite has no mgroup");
 	g_free(out); g_free(err);
 	cr_assert_eq(kdh("list", "--shard", "1/2", f, NULL, &out, &err), 0, "%s", err);
-	cr_assert_str_eq(out,
-		"mx[machine=pc,model=e1000]   mgroup           matrix base\n"
-		"mx[machine=q35,model=e1000]  mgroup           matrix base\n"
+	cr_assert_str_eq(out,	/* a matrix's cells align on their longest name */
+		"mx[machine=pc,model=e1000]    mgroup           matrix base\n"
+		"mx[machine=q35,model=e1000]   mgroup           matrix base\n"
 		"mx[machine=q35,model=rtl8139] mgroup           matrix base\n");
 	g_free(out); g_free(err);
 	cr_assert_eq(kdh("list", "--shard", "2/2", f, NULL, &out, &err), 0);

@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -86,8 +87,15 @@ static int show(const struct list_args *a, int rest)
 	return KDH_EXIT_OK;
 }
 
-/* One line: the full name (a cell's NAME[label]), groups, description */
-static void list_line(const struct scenario *sc)
+/* one listed line's columns, kept until its block's widths are known */
+struct list_row {
+	char *name;		/* the full name (a cell's NAME[label]) */
+	char *groups;
+	char *desc;
+};
+
+/* @sc's row */
+static struct list_row row_of(const struct scenario *sc)
 {
 	GString *g = g_string_new(NULL);
 	char name[512];
@@ -95,27 +103,59 @@ static void list_line(const struct scenario *sc)
 	for (size_t j = 0; j < sc->n_groups; j++)
 		g_string_append_printf(g, "%s%s", j ? "," : "", sc->groups[j]);
 	suite_cell_name(sc, name, sizeof(name));
-	printf("%-28s %-16s %s\n", name, g->str, sc->description);
-	g_string_free(g, TRUE);
+	return (struct list_row){ g_strdup(name), g_string_free(g, FALSE),
+				  g_strdup(sc->description) };
 }
 
-/* Every scenario of @s, each parsed when printed (a cell is a reference) */
+/* Rows [@from, @to): one block, aligned on its own longest name and
+ * groups (at least 28 and 16 columns, as a plain list always had) */
+static void block_print(struct list_row *r, size_t from, size_t to)
+{
+	int wn = 28, wg = 16;
+
+	for (size_t i = from; i < to; i++) {
+		wn = MAX(wn, (int)strlen(r[i].name));
+		wg = MAX(wg, (int)strlen(r[i].groups));
+	}
+	for (size_t i = from; i < to; i++) {
+		printf("%-*s %-*s %s\n", wn, r[i].name, wg, r[i].groups, r[i].desc);
+		g_free(r[i].name);
+		g_free(r[i].groups);
+		g_free(r[i].desc);
+	}
+}
+
+/*
+ * Every scenario of @s, each parsed when met (a cell is a reference).
+ * Columns align within a block: the scenarios between matrices, or one
+ * matrix's cells, whose names (NAME[axis=value,...]) run long, so the
+ * built-in list keeps its layout and a matrix's cells line up.
+ */
 static void list_print(struct suite *s)
 {
 	struct scenario *sc = malloc(sizeof(*sc));
+	struct list_row *rows = g_new0(struct list_row, s->n + 1);
+	size_t n = 0, from = 0;
 	char err[512];
 
-	for (size_t i = 0; sc && i < s->n; i++)
+	for (size_t i = 0; sc && i < s->n; i++) {
+		if (i && s->it[i].m != s->it[i - 1].m) {
+			block_print(rows, from, n);
+			from = n;
+		}
 		if (suite_get(s, i, sc, err, sizeof(err))) {
 			fprintf(stderr, "%s\n", err);
 			s->bad = true;
 		} else {
-			list_line(sc);
+			rows[n++] = row_of(sc);
 		}
+	}
+	block_print(rows, from, n);
 	if (!sc) {
 		fprintf(stderr, "out of memory\n");
 		s->bad = true;
 	}
+	g_free(rows);
 	free(sc);
 }
 
