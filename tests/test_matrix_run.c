@@ -102,6 +102,14 @@ Test(matrix_run, max_cells_is_an_error_with_the_count)
 	cr_assert_str_eq(out, "5\n");
 	g_free(out); g_free(err);
 	cr_assert_eq(kdh("list", "--max-cells", "many", f, NULL, &out, &err), 2);
+	cr_assert(strstr(err, "'many' is not a number of cells from 0 to 16000000 "
+			 "(0: the file's max_cells, else 10000)"), "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(kdh("run", "--max-cells", "-1", f, NULL, &out, &err), 2);
+	cr_assert(strstr(err, "from 0 to 16000000"), "the range: %s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(kdh("list", "--max-cells", "16000001", f, NULL, &out, &err), 2);
+	cr_assert(strstr(err, "from 0 to 16000000"), "%s", err);
 	g_free(out); g_free(err);
 	test_rmtree(dir);
 	g_free(f); g_free(dir);

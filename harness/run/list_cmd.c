@@ -60,7 +60,7 @@ static int args_parse(int argc, char **argv, struct list_args *a)
 		case 'M':
 			if (max_cells_parse(optarg, &a->sel.max_cells))
 				return cli_usage_error(&kdh_cmd_list, "--max-cells: "
-				       "'%s' is not a count of cells", optarg);
+				       "'%s' is not " MAX_CELLS_RANGE, optarg);
 			break;
 		case 'c': a->count = true; break;
 		case 'h': cli_help_print(&kdh_cmd_list); return CLI_HELP_SHOWN;

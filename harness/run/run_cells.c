@@ -19,6 +19,9 @@
 #include "harness/run/run_suite.h"
 #include "kdh/scenario/matrix.h"
 
+_Static_assert(SC_MATRIX_HARD_MAX == 16000000 && SC_MATRIX_DEFAULT_MAX == 10000,
+	       "MAX_CELLS_RANGE (run_suite.h) says these numbers");
+
 /* Keep @m in the suite, which frees it */
 static int matrix_keep(struct suite *s, struct sc_matrix *m)
 {
@@ -110,13 +113,14 @@ void suite_add_cells(struct suite *s, struct sc_matrix *m,
  * @v:		the option's value: a count, 0 for the file's own limit
  * @n:		out
  *
- * Return: 0, or -1 when @v is not a count
+ * Return: 0, or -1 when @v is not a count in 0..SC_MATRIX_HARD_MAX
+ * (MAX_CELLS_RANGE says the range)
  */
 int max_cells_parse(const char *v, size_t *n)
 {
 	guint64 u;
 
-	if (!g_ascii_string_to_unsigned(v, 10, 0, 100000000, &u, NULL))
+	if (!g_ascii_string_to_unsigned(v, 10, 0, SC_MATRIX_HARD_MAX, &u, NULL))
 		return -1;
 	*n = (size_t)u;
 	return 0;

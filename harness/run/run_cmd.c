@@ -131,7 +131,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		case 'X':
 			if (max_cells_parse(optarg, &a->sel.max_cells))
 				return cli_usage_error(cmd, "--max-cells: '%s' is not "
-						       "a count of cells", optarg);
+						       MAX_CELLS_RANGE, optarg);
 			break;
 		case 'a': a->sel.all = true; break;
 		case 'h': cli_help_print(cmd); return CLI_HELP_SHOWN;

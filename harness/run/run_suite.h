@@ -54,6 +54,9 @@ struct suite_item *suite_add(struct suite *s);
 void suite_add_cells(struct suite *s, struct sc_matrix *m,
 		     const struct suite_sel *sel);
 int max_cells_parse(const char *v, size_t *n);
+/* what --max-cells takes, for its error: "... is not " MAX_CELLS_RANGE */
+#define MAX_CELLS_RANGE	"a number of cells from 0 to 16000000 (0: the file's " \
+			"max_cells, else 10000)"
 
 /* run_cell_errors.c: a matrix's bad cells, each distinct error said once */
 struct cell_errors;

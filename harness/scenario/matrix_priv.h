@@ -8,9 +8,10 @@
 #include <stdint.h>
 
 #include "harness/scenario/scenario_ini.h"
+#include "kdh/scenario/matrix.h"
 
 #define MX_MAX_AXES	16
-#define MX_HARD_MAX	(16u * 1000 * 1000)	/* cells iterated at most */
+#define MX_HARD_MAX	((unsigned)SC_MATRIX_HARD_MAX)	/* matrix.h */
 
 /* where a key lands: the base's section header @sec, the item key;
  * @model: vm.netN.model, only the model of the netN line */

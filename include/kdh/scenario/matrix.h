@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #define SC_MATRIX_DEFAULT_MAX	10000	/* max_cells when not given */
+#define SC_MATRIX_HARD_MAX	16000000 /* cells iterated at most */
 
 struct sc_matrix;			/* opaque: matrix.c */
 
