@@ -15,20 +15,21 @@
 #include "harness/scenario/matrix_priv.h"
 #include "harness/scenario/scenario_priv.h"
 #include "kdh/scenario/matrix.h"
+#include "kdh/util/textfile.h"
 #include "netsim/value.h"
 
-/** mx_fail() - "file:line: message"; Return: -EINVAL */
+/** mx_fail() - "file:line: message" of the matrix's file (text_fail());
+ * Return: -EINVAL */
 int mx_fail(const struct sc_matrix *m, int line, char *err, size_t errlen,
 	    const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = text_vfail(err, errlen, m->file, line, fmt, ap);
 	va_end(ap);
-	snprintf(err, errlen, "%s:%d: %s", m->file, line, msg);
-	return -EINVAL;
+	return rc;
 }
 
 /* The base's section [@kind @name] ("" for any of its kind), its index in
