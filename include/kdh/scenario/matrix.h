@@ -29,8 +29,9 @@ struct sc_cell {
 
 /*
  * sc_matrix_parse(): @text's [matrix] section, checked (unknown axis key,
- *	empty axis or value, a value or label twice, a filter naming an
- *	unknown axis or value or matching no cell, more cells than max_cells
+ *	empty axis or value, a value or label twice, vm.netN.model = absent,
+ *	a filter naming an unknown axis or value or changing nothing (only
+ *	and no alike: matrix_filter.c), more cells than max_cells
  *	or @max_cells when nonzero: "file:line: what is wrong").  Return 0
  *	with *@m the matrix, 0 with *@m NULL when the text has no [matrix],
  *	-EINVAL with @err set.
