@@ -133,27 +133,40 @@ Test(accel, qemu_probe_reports_refusal_quit_and_missing_binary)
 
 /* A QEMU that never answers is killed at the timeout with its whole
  * process group, and reaped: nothing is left running */
-Test(accel, qemu_that_hangs_is_killed_with_its_group)
+Test(accel, qemu_that_hangs_is_killed_with_its_group, .timeout = 120)
 {
 	char *dir = g_dir_make_tmp("kdh-accel-hang-XXXXXX", NULL), why[200];
 	char *sleeper = g_build_filename(dir, "sleeper", NULL), *bin;
-	/* both sleeps name @dir in their command line: test_procs_with() */
+	char *started = g_build_filename(dir, "started", NULL);
+	/* both sleeps name @dir in their command line: test_procs_with();
+	 * "started" once the first is forked, so the group has a child */
 	char *hangs = fake_qemu(dir, "\"${0%/*}/sleeper\" 300 & "
-				"\"${0%/*}/sleeper\" 300");
+				": > \"${0%/*}/started\"; \"${0%/*}/sleeper\" 300");
 	const char *a[] = { hangs, "-S", NULL };
+	unsigned ms, left = 0;
 	gsize len;
-	unsigned ms;
 
 	cr_assert(g_file_get_contents("/bin/sleep", &bin, &len, NULL));
 	cr_assert(g_file_set_contents(sleeper, bin, (gssize)len, NULL));
 	cr_assert_eq(chmod(sleeper, 0755), 0);
 	g_free(bin);
 
-	cr_assert_eq(accel_qemu_probe(a, 300, why, sizeof(why), &ms), 1);
-	cr_assert(strstr(why, "no answer within 300 ms (killed)"), "%s", why);
-	cr_assert_eq(test_procs_with(dir), 0, "a probe process outlived it");
+	/* The fake never answers, so any timeout ends it; a generous one
+	 * lets a loaded machine fork its children first, as a real hung
+	 * QEMU has its threads and helpers */
+	cr_assert_eq(accel_qemu_probe(a, 3000, why, sizeof(why), &ms), 1);
+	cr_assert(strstr(why, "no answer within 3000 ms (killed)"), "%s", why);
+	cr_assert(g_file_test(started, G_FILE_TEST_EXISTS), "the fake had not "
+		  "forked its child: the group kill went untested");
+	/* SIGKILL is sent; a loaded kernel may take a moment to end the
+	 * orphaned child, which init then reaps: wait for its death, not a
+	 * number of milliseconds (100 s only so that a survivor fails here,
+	 * with its message, before the test's timeout) */
+	for (unsigned i = 0; i < 5000 && (left = test_procs_with(dir)); i++)
+		g_usleep(20 * 1000);
+	cr_assert_eq(left, 0, "a probe process outlived it");
 	test_rmtree(dir);
-	g_free(hangs); g_free(sleeper); g_free(dir);
+	g_free(hangs); g_free(sleeper); g_free(started); g_free(dir);
 }
 
 /* The same machine and CPU are probed once per cache; the cached answer

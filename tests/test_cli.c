@@ -191,6 +191,22 @@ Test(cli, bench_runs)
 	g_free(out); g_free(err);
 }
 
+/* kdh serial-link --tcp's relay: a unix end to a tcp-listen: end on
+ * 127.0.0.1, against a loopback TCP connection (the figures are not
+ * judged: a loaded machine may be slow) */
+Test(cli, bench_relay_tcp_runs, .timeout = 120)
+{
+	char *out, *err;
+
+	cr_assert_eq(run(&out, &err, "bench", "relay", "--tcp", "--rounds", "1",
+			 NULL), 0, "%s", err);
+	cr_assert(strstr(out, "relay --tcp (unix end to a tcp-listen: end on "
+			 "127.0.0.1)"), "%s", out);
+	cr_assert(strstr(out, "tcp pair") && strstr(out, "added per direction"),
+		  "%s", out);
+	g_free(out); g_free(err);
+}
+
 Test(cli, net_usage_errors)
 {
 	char *out, *err;
@@ -268,6 +284,8 @@ static const struct { const char *argv[8]; const char *says; } bad_values[] = {
 	  "is not K/N" },
 	{ { "list", "--shard", " 1/2" }, "kdh list: --shard: ' 1/2' is not K/N" },
 	{ { "bench", "--rounds", "+5" }, "kdh bench: '+5' is not a count" },
+	{ { "bench", "sim", "--tcp" }, "kdh bench: --tcp is relay's: kdh bench "
+	  "relay --tcp" },
 	/* durations: duration.c's grammar, ceiling and words, as in files */
 	{ { "run", "--max-wall", "1e9s" }, "kdh run: --max-wall: '1e9s' is not a "
 	  "duration: 'e9s' is not a unit (h, m, s, ms, us, ns)\n" },

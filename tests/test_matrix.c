@@ -214,6 +214,35 @@ Test(matrix, strict)
 	    "net3 line (the model is set in one)");
 }
 
+/* A filter that changes nothing is an error, only and no alike: one that
+ * matches no cell the other kind leaves, or one whose every cell another
+ * line of its kind already keeps or drops */
+Test(matrix, filters_that_change_nothing)
+{
+	bad(BASE AXES "only = bios=seabios\nno = machine=pc bios=ovmf\n",
+	    F ":23: no matches no cell the other filters keep: a typo?");
+	bad(BASE AXES "no = machine=pc\nno = machine=pc bios=ovmf\n",
+	    F ":23: no changes nothing: every cell it matches, another no line "
+	    "drops already (a typo? else drop it)");
+	bad(BASE AXES "only = machine=pc\nonly = machine=pc bios=ovmf\n",
+	    F ":23: only changes nothing: every cell it matches, another only "
+	    "line keeps already (a typo? else drop it)");
+	sc_matrix_free(ok(BASE AXES "only = machine=pc\nonly = bios=ovmf\n"
+			  "no = machine=pc bios=seabios model=e1000\n"));
+}
+
+/* vm.netN.model = absent would be a model named absent: at its axis's line,
+ * the fix said */
+Test(matrix, model_absent_is_refused_at_its_axis)
+{
+	bad(BASE "vm.net0.model = e1000 | absent\n", F ":19: vm.net0.model = "
+	    "absent: a NIC cannot lose its model; to leave the NIC out, vm.net0 "
+	    "= absent");
+	bad(BASE "x = a{vm.win.net1.model=absent}\n", F ":19: vm.win.net1.model "
+	    "= absent: a NIC cannot lose its model; to leave the NIC out, "
+	    "vm.win.net1 = absent");
+}
+
 /* One key set twice, in one value or by two axes: a cell would run the
  * last set while its label names both */
 Test(matrix, one_key_one_set)

@@ -58,6 +58,7 @@ Test(matrix_run, list_names_cells_and_counts)
 	cr_assert_str_eq(out, "5\n");
 	g_free(out); g_free(err);
 	cr_assert_eq(kdh("list", "--count", "-g", "nogroup", f, &out, &err), 2);
+	cr_assert_str_eq(out, "", "exit 2: no count");
 	g_free(out); g_free(err);
 	test_rmtree(dir);
 	g_free(f); g_free(dir);
@@ -73,9 +74,9 @@ Test(matrix_run, shards_split_cells)
 		     "no PATH: the built-in suite has no mgroup");
 	g_free(out); g_free(err);
 	cr_assert_eq(kdh("list", "--shard", "1/2", f, NULL, &out, &err), 0, "%s", err);
-	cr_assert_str_eq(out,
-		"mx[machine=pc,model=e1000]   mgroup           matrix base\n"
-		"mx[machine=q35,model=e1000]  mgroup           matrix base\n"
+	cr_assert_str_eq(out,	/* a matrix's cells align on their longest name */
+		"mx[machine=pc,model=e1000]    mgroup           matrix base\n"
+		"mx[machine=q35,model=e1000]   mgroup           matrix base\n"
 		"mx[machine=q35,model=rtl8139] mgroup           matrix base\n");
 	g_free(out); g_free(err);
 	cr_assert_eq(kdh("list", "--shard", "2/2", f, NULL, &out, &err), 0);
@@ -101,6 +102,14 @@ Test(matrix_run, max_cells_is_an_error_with_the_count)
 	cr_assert_str_eq(out, "5\n");
 	g_free(out); g_free(err);
 	cr_assert_eq(kdh("list", "--max-cells", "many", f, NULL, &out, &err), 2);
+	cr_assert(strstr(err, "'many' is not a number of cells from 0 to 16000000 "
+			 "(0: the file's max_cells, else 10000)"), "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(kdh("run", "--max-cells", "-1", f, NULL, &out, &err), 2);
+	cr_assert(strstr(err, "from 0 to 16000000"), "the range: %s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(kdh("list", "--max-cells", "16000001", f, NULL, &out, &err), 2);
+	cr_assert(strstr(err, "from 0 to 16000000"), "%s", err);
 	g_free(out); g_free(err);
 	test_rmtree(dir);
 	g_free(f); g_free(dir);
@@ -120,9 +129,17 @@ Test(matrix_run, bad_cell_stops_the_run_before_anything_runs)
 
 	cr_assert_eq(kdh("run", f, "--results", res, NULL, &out, &err), 2);
 	cr_assert(strstr(err, "cell [machine=pc,model=e1000,dhcp=maybe]"), "%s", err);
-	cr_assert(strstr(err, "cell [machine=q35,model=rtl8139,dhcp=maybe]"),
-		  "every bad cell is said: %s", err);
+	cr_assert(strstr(err, "mx.kdh:14: 5 cells: "), "every bad cell is "
+		  "counted, its error said once: %s", err);
+	cr_assert(strstr(err, "... and 3 more cells with this error"), "%s", err);
 	cr_assert_not(g_file_test(res, G_FILE_TEST_EXISTS), "nothing ran");
+	g_free(out); g_free(err);
+	cr_assert_eq(kdh("list", "--count", f, NULL, NULL, &out, &err), 2);
+	cr_assert_str_eq(out, "", "a bad file has no count");
+	cr_assert(strstr(err, "5 cells: "), "%s", err);
+	g_free(out); g_free(err);
+	cr_assert_eq(kdh("list", f, NULL, NULL, NULL, &out, &err), 2);
+	cr_assert_str_eq(out, "", "nor a list");
 	g_free(out); g_free(err);
 	test_rmtree(dir);
 	g_free(head); g_free(text);

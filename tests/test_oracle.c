@@ -207,14 +207,17 @@ Test(oracle, seeded_flip_is_a_disagreement_with_both_sides, .timeout = 60)
 	cr_assert_eq(test_run(argv, &out, &err), 1, "%s%s", out, err);
 	unsetenv("KDH_TEST_MODEL_FLIP");
 	want = g_strdup_printf("%s: win: check predicted KDNET on net0 (vmxnet3 at "
-			       "0.18.0): connects; the wire shows no KDNET "
-			       "traffic", sc);
+			       "0.18.0): connects [test hook KDH_TEST_MODEL_FLIP="
+			       "vmxnet3]; the wire shows no KDNET traffic", sc);
 	cr_expect(strstr(out, want), "%s", out);
+	cr_expect(strstr(err, "kdh run: WARNING: KDH_TEST_MODEL_FLIP=vmxnet3 is "
+			 "set: a test hook flips"), "said loudly: %s", err);
 	o = oracle_of(p, res, "vmxnet3-old-build");
 	report_says(res, want);
 	cr_expect(!json_object_get_boolean_member(o, "agree"));
 	cr_expect_str_eq(json_object_get_string_member(o, "predicted"),
-			 "KDNET on net0 (vmxnet3 at 0.18.0): connects");
+			 "KDNET on net0 (vmxnet3 at 0.18.0): connects [test hook "
+			 "KDH_TEST_MODEL_FLIP=vmxnet3]");
 	cr_expect_str_eq(json_object_get_string_member(o, "measured"),
 			 "no KDNET traffic");
 	g_object_unref(p);

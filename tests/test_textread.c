@@ -293,3 +293,18 @@ Test(textread, commands_end_on_dev_zero)
 	g_unlink(conf);
 	g_free(conf);
 }
+
+/* text_fail(): the one "file:line: what is wrong" of every parser; line 0
+ * or less is the file as a whole */
+Test(textread, text_fail_is_file_line_message)
+{
+	char err[64];
+
+	cr_assert_eq(text_fail(err, sizeof(err), "a.conf", 7, "%s: '%d'", "k", 3),
+		     -EINVAL);
+	cr_assert_str_eq(err, "a.conf:7: k: '3'");
+	text_fail(err, sizeof(err), "a.conf", 0, "empty");
+	cr_assert_str_eq(err, "a.conf: empty");
+	text_fail(err, 12, "a.conf", 7, "truncated, never overrun");
+	cr_assert_str_eq(err, "a.conf:7: t");
+}

@@ -211,11 +211,12 @@ static int bench_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "passes", required_argument, NULL, 'n' },
+		{ "tcp", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	unsigned rounds = 7, passes = 4000;
-	bool rounds_set = false, passes_set = false;
+	bool rounds_set = false, passes_set = false, tcp = false;
 	struct cli_once once = { 0 };
 	int opt;
 
@@ -232,6 +233,7 @@ static int bench_main(int argc, char **argv)
 				return cli_usage_error(&kdh_cmd_bench,
 					"'%s' is not a count", optarg);
 			break;
+		case 't': tcp = true; break;
 		case 'h': cli_help_print(&kdh_cmd_bench); return KDH_EXIT_OK;
 		default:  return cli_bad_option(&kdh_cmd_bench, argv);
 		}
@@ -240,6 +242,9 @@ static int bench_main(int argc, char **argv)
 		return cli_usage_error(&kdh_cmd_bench,
 				       "expected a subject: decode, switch, sim, "
 				       "relay, topo, vm, analyze, watch or kd");
+	if (tcp && strcmp(argv[optind], "relay"))
+		return cli_usage_error(&kdh_cmd_bench, "--tcp is relay's: kdh "
+				       "bench relay --tcp");
 	if (!strcmp(argv[optind], "decode"))
 		return bench_decode(rounds, passes);
 	if (!strcmp(argv[optind], "switch"))
@@ -247,7 +252,7 @@ static int bench_main(int argc, char **argv)
 	if (!strcmp(argv[optind], "sim"))
 		return bench_sim(rounds);
 	if (!strcmp(argv[optind], "relay"))
-		return bench_relay(rounds_set ? rounds : 3);
+		return bench_relay(rounds_set ? rounds : 3, tcp);
 	if (!strcmp(argv[optind], "vm"))
 		return bench_vm(rounds_set ? rounds : 3);
 	if (!strcmp(argv[optind], "topo"))
@@ -268,7 +273,7 @@ const struct kdh_cmd kdh_cmd_bench = {
 	.name = "bench",
 	.summary = "benchmarks, each against a reference measured in the same run",
 	.usage = "kdh bench (decode | switch | sim | relay | topo | vm | analyze | watch\n"
-		 "       | kd) [--rounds N] [--passes N]",
+		 "       | kd) [--rounds N] [--passes N] [--tcp]",
 	.run = bench_main,
 	.help =
 "Subjects:\n"
@@ -287,6 +292,9 @@ const struct kdh_cmd kdh_cmd_bench = {
 "  relay    kdh serial-link's relay (in a child, two listen: ends) against\n"
 "           a plain socketpair, both driven by the same poll loop: MiB/s of\n"
 "           a 64 MiB stream and the round trip of one byte (3 rounds).\n"
+"           With --tcp, as kdh serial-link --tcp serves WinDbg: one unix\n"
+"           end and a tcp-listen: end on 127.0.0.1, against a loopback TCP\n"
+"           connection (TCP_NODELAY on both, as the relay sets it).\n"
 "  topo     one bridge and 32 taps (tap100i0..) created, enslaved, up and\n"
 "           deleted with libnl, against the same with ip(8) commands, in a\n"
 "           private network namespace (needs root or CAP_NET_ADMIN); times\n"
@@ -317,6 +325,8 @@ const struct kdh_cmd kdh_cmd_bench = {
 "  --passes N   decode: passes over the eight datagrams per round (default\n"
 "               4000); switch: 250 * N frames per round (default 1M);\n"
 "               analyze: frames of the largest capture (default 1M)\n"
+"  --tcp        relay: its TCP end (kdh serial-link --tcp), against a\n"
+"               loopback TCP connection\n"
 "\n"
 "Benchmarks never fail on a slow machine: they report.\n"
 "\n"

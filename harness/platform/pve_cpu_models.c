@@ -199,19 +199,6 @@ int pve_cpu_flags_check(const char *flags, bool vm, char *err, size_t errlen)
 	return rc;
 }
 
-static int __attribute__((format(printf, 5, 6)))
-fail(char *err, size_t len, const char *file, int line, const char *fmt, ...)
-{
-	char m[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(m, sizeof(m), fmt, ap);
-	va_end(ap);
-	snprintf(err, len, "%s:%d: %s", file, line, m);
-	return -EINVAL;
-}
-
 /* "cpu-model: NAME" */
 static int section_start(struct pve_cpu_models *out, const char *s,
 			 const char *file, int line, char *err, size_t errlen)
@@ -220,23 +207,23 @@ static int section_start(struct pve_cpu_models *out, const char *s,
 	const char *name;
 
 	if (strncmp(s, "cpu-model:", 10))
-		return fail(err, errlen, file, line, "'%s' is not 'cpu-model: NAME'", s);
+		return text_fail(err, errlen, file, line, "'%s' is not 'cpu-model: NAME'", s);
 	name = s + 10;
 	while (*name == ' ' || *name == '\t')
 		name++;
 	if (!g_ascii_isalpha(*name) || strspn(name, "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(name) || !name[1])
-		return fail(err, errlen, file, line, "cpu-model: '%s' is not a "
-			    "name (a letter, then letters, digits, - or _)", name);
+		return text_fail(err, errlen, file, line, "cpu-model: '%s' is not a "
+				 "name (a letter, then letters, digits, - or _)", name);
 	if (strlen(name) >= sizeof(out->m[0].name))
-		return fail(err, errlen, file, line, "cpu-model: the name is %zu "
-			    "characters, at most %zu", strlen(name),
-			    sizeof(out->m[0].name) - 1);
+		return text_fail(err, errlen, file, line, "cpu-model: the name is %zu "
+				 "characters, at most %zu", strlen(name),
+				 sizeof(out->m[0].name) - 1);
 	if (pve_cpu_models_find(out, name))
-		return fail(err, errlen, file, line, "cpu-model: '%s' twice", name);
+		return text_fail(err, errlen, file, line, "cpu-model: '%s' twice", name);
 	if (out->n == PVE_CPU_MODELS_MAX)
-		return fail(err, errlen, file, line, "more than %d models",
-			    PVE_CPU_MODELS_MAX);
+		return text_fail(err, errlen, file, line, "more than %d models",
+				 PVE_CPU_MODELS_MAX);
 	m = &out->m[out->n++];
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	pve_cpu_init(&m->cpu);
@@ -255,10 +242,10 @@ static int property(struct pve_cpu_model *m, char *s, const char *file,
 		value = g_strstrip(value);
 	}
 	if (!strcmp(s, "cputype"))
-		return fail(err, errlen, file, line, "cputype: set by the section "
-			    "header (custom-%s)", m->name);
+		return text_fail(err, errlen, file, line, "cputype: set by the section "
+				 "header (custom-%s)", m->name);
 	if (pve_cpu_set(&m->cpu, s, value, false, e, sizeof(e)))
-		return fail(err, errlen, file, line, "cpu-model %s: %s", m->name, e);
+		return text_fail(err, errlen, file, line, "cpu-model %s: %s", m->name, e);
 	return 0;
 }
 
@@ -298,8 +285,8 @@ int pve_cpu_models_parse(const char *file, const char *text,
 			rc = section_start(out, s, file, i + 1, err, errlen);
 			cur = rc ? NULL : &out->m[out->n - 1];
 		} else if (!cur) {
-			rc = fail(err, errlen, file, i + 1, "'%s' outside a "
-				  "cpu-model section", s);
+			rc = text_fail(err, errlen, file, i + 1, "'%s' outside a "
+				       "cpu-model section", s);
 		} else {
 			rc = property(cur, s, file, i + 1, err, errlen);
 		}

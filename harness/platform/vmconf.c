@@ -20,22 +20,6 @@
 #include "netsim/value.h"
 #include "kdh/platform/vmconf.h"
 
-static int __attribute__((format(printf, 5, 6)))
-fail(char *err, size_t len, const char *file, int line, const char *fmt, ...)
-{
-	char m[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(m, sizeof(m), fmt, ap);
-	va_end(ap);
-	if (line > 0)
-		snprintf(err, len, "%s:%d: %s", file, line, m);
-	else
-		snprintf(err, len, "%s: %s", file, m);
-	return -EINVAL;
-}
-
 static int number(const char *v, unsigned lo, unsigned hi, unsigned *out)
 {
 	uint64_t n;
@@ -116,8 +100,8 @@ static int copy_value(const struct vmconf *c, int line, const char *k,
 	size_t n = strlen(v);
 
 	if (n >= size)
-		return fail(err, len, c->file, line, "%s: the value is %zu "
-			    "characters long; kdh takes at most %zu", k, n, size - 1);
+		return text_fail(err, len, c->file, line, "%s: the value is %zu "
+				 "characters long; kdh takes at most %zu", k, n, size - 1);
 	memcpy(field, v, n + 1);
 	return 0;
 }
@@ -170,7 +154,7 @@ static int propstr_check(const struct vmconf *c, const char *k, const char *v,
 		    strcmp(k, propstr_keys[i].prefix))
 			continue;
 		if (pve_propstr_dupkey(v, propstr_keys[i].dflt, e, sizeof(e)))
-			return fail(err, len, c->file, line, "%s: %s", k, e);
+			return text_fail(err, len, c->file, line, "%s: %s", k, e);
 	}
 	return 0;
 }
@@ -200,33 +184,33 @@ int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
 		return -EINVAL;
 	if (key_index(k, "net", 1u << 20) >= PVE_MAX_NETS)
 		/* qemu-server's QemuServer.pm: "my $MAX_NETS = 32;" */
-		return fail(err, len, c->file, line, "%s: Proxmox has net0 ... "
-			    "net%d, no more NICs", k, PVE_MAX_NETS - 1);
+		return text_fail(err, len, c->file, line, "%s: Proxmox has net0 ... "
+				 "net%d, no more NICs", k, PVE_MAX_NETS - 1);
 	if ((i = key_index(k, "net", PVE_MAX_NETS)) >= 0) {
 		if (pve_net_parse(v, &c->nets[i], e, sizeof(e)))
-			return fail(err, len, c->file, line, "%s: %s", k, e);
+			return text_fail(err, len, c->file, line, "%s: %s", k, e);
 		c->nets[i].index = (unsigned)i;
 		c->has_net[i] = true;
 		c->net_line[i] = line;
 	} else if ((i = key_index(k, "serial", VMCONF_SERIALS)) >= 0) {
 		if (strcmp(v, "socket") && strncmp(v, "/dev/", 5))
-			return fail(err, len, c->file, line, "%s: '%s' is not socket "
-				    "or /dev/... (all Proxmox accepts)", k, v);
+			return text_fail(err, len, c->file, line, "%s: '%s' is not socket "
+					 "or /dev/... (all Proxmox accepts)", k, v);
 		return COPY(c->serial[i]);
 	} else if (!strcmp(k, "ostype")) {
 		if (!pve_ostype_known(v))
-			return fail(err, len, c->file, line, "ostype: unknown '%s' (other, "
-				    "win10, win11, l26, ...)", v);
+			return text_fail(err, len, c->file, line, "ostype: unknown '%s' (other, "
+					 "win10, win11, l26, ...)", v);
 		snprintf(c->ostype, sizeof(c->ostype), "%s", v);
 	} else if (!strcmp(k, "memory")) {
 		if (number(v, 16, 4u << 20, &c->memory))
-			return fail(err, len, c->file, line, "memory: '%s' is not MiB", v);
+			return text_fail(err, len, c->file, line, "memory: '%s' is not MiB", v);
 	} else if (!strcmp(k, "cores") || !strcmp(k, "sockets")) {
 		if (number(v, 1, 1024, !strcmp(k, "cores") ? &c->cores : &c->sockets))
-			return fail(err, len, c->file, line, "%s: '%s' is not a count", k, v);
+			return text_fail(err, len, c->file, line, "%s: '%s' is not a count", k, v);
 	} else if (!strcmp(k, "kvm")) {
 		if (strcmp(v, "0") && strcmp(v, "1"))
-			return fail(err, len, c->file, line, "kvm: '%s' is not 0 or 1", v);
+			return text_fail(err, len, c->file, line, "kvm: '%s' is not 0 or 1", v);
 		c->kvm = *v == '1';
 	} else if (!strcmp(k, "cpu")) {
 		struct pve_cpu cpu;
@@ -235,13 +219,13 @@ int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
 		if (COPY(c->cpu))
 			return -EINVAL;
 		if (pve_cpu_parse(v, &cpu, ce, sizeof(ce)))
-			return fail(err, len, c->file, line, "%s", ce);
+			return text_fail(err, len, c->file, line, "%s", ce);
 	} else if (!strcmp(k, "machine")) {
 		return COPY(c->machine);
 	} else if (!strcmp(k, "bios")) {
 		if (strcmp(v, "seabios") && strcmp(v, "ovmf"))
-			return fail(err, len, c->file, line, "bios: '%s' is not seabios "
-				    "or ovmf", v);
+			return text_fail(err, len, c->file, line, "bios: '%s' is not seabios "
+					 "or ovmf", v);
 		snprintf(c->bios, sizeof(c->bios), "%s", v);
 	} else if (!strcmp(k, "scsihw")) {
 		return COPY(c->scsihw);
@@ -261,8 +245,8 @@ int vmconf_take(struct vmconf *c, const char *k, const char *v, int line,
 		return COPY(c->args);
 	} else if (!strcmp(k, "template")) {
 		if (strcmp(v, "0") && strcmp(v, "1"))
-			return fail(err, len, c->file, line, "template: '%s' is not 0 "
-				    "or 1", v);
+			return text_fail(err, len, c->file, line, "template: '%s' is not 0 "
+					 "or 1", v);
 		c->template_ = *v == '1';
 	} else if ((i = vmconf_take_device(c, k, v, line, err, len)) != 1) {
 		return i;
@@ -306,21 +290,21 @@ int vmconf_parse(const char *file, const char *text, struct vmconf *c,
 			break;		/* snapshots follow */
 		colon = strchr(s, ':');
 		if (!colon || colon == s) {
-			rc = fail(err, errlen, file, i + 1, "'%s' is not 'key: value'",
-				  s);
+			rc = text_fail(err, errlen, file, i + 1, "'%s' is not 'key: value'",
+				       s);
 			break;
 		}
 		if (indented || g_ascii_isspace(colon[-1])) {
-			rc = fail(err, errlen, file, i + 1, "'%s': qemu-server "
-				  "skips a line whose key does not start it or has a "
-				  "blank before its colon (\"unable to parse config\"), "
-				  "so the VM does not have it: write 'key: value'", s);
+			rc = text_fail(err, errlen, file, i + 1, "'%s': qemu-server "
+				       "skips a line whose key does not start it or has a "
+				       "blank before its colon (\"unable to parse config\"), "
+				       "so the VM does not have it: write 'key: value'", s);
 			break;
 		}
 		*colon = '\0';
 		g_strstrip(s);
 		if (!g_hash_table_add(seen, g_strdup(s))) {
-			rc = fail(err, errlen, file, i + 1, "'%s' appears twice", s);
+			rc = text_fail(err, errlen, file, i + 1, "'%s' appears twice", s);
 			break;
 		}
 		rc = vmconf_take(c, s, g_strstrip(colon + 1), i + 1, err, errlen);
@@ -333,8 +317,8 @@ int vmconf_parse(const char *file, const char *text, struct vmconf *c,
 		}
 	}
 	if (!rc && !g_hash_table_size(seen))
-		rc = fail(err, errlen, file, 0, "no 'key: value' line: not a Proxmox "
-			  "VM config (/etc/pve/qemu-server/VMID.conf)");
+		rc = text_fail(err, errlen, file, 0, "no 'key: value' line: not a Proxmox "
+			       "VM config (/etc/pve/qemu-server/VMID.conf)");
 	if (c->template_) {	/* qemu-server starts a template with kvm 0, */
 		c->kvm = false;	/* vga none, the rest default (config_to_command) */
 		snprintf(c->vga, sizeof(c->vga), "none");

@@ -24,19 +24,6 @@
 #include "kdh/platform/vmx.h"
 #include "kdh/util/textfile.h"
 
-static int __attribute__((format(printf, 5, 6)))
-fail(char *err, size_t len, const char *file, int line, const char *fmt, ...)
-{
-	char m[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(m, sizeof(m), fmt, ap);
-	va_end(ap);
-	snprintf(err, len, "%s:%d: %s", file, line, m);
-	return -EINVAL;
-}
-
 /* Keys are letters, digits and . _ : - (ide0:0.fileName, .encoding) */
 static bool key_ok(const char *k, size_t n)
 {
@@ -118,17 +105,17 @@ static int line_take(struct vmx *x, GHashTable *idx, GArray *a, const char *l,
 	char *lower;
 
 	if (!eq)
-		return fail(err, errlen, x->file, line, "expected key = \"value\"");
+		return text_fail(err, errlen, x->file, line, "expected key = \"value\"");
 	while (*k == ' ' || *k == '\t')
 		k++;
 	for (ke = eq; ke > k && (ke[-1] == ' ' || ke[-1] == '\t'); ke--)
 		;
 	if (!key_ok(k, (size_t)(ke - k)))
-		return fail(err, errlen, x->file, line, "'%.*s' is not a key (letters, "
-			    "digits and . _ : -)", (int)(eq - l), l);
+		return text_fail(err, errlen, x->file, line, "'%.*s' is not a key (letters, "
+				 "digits and . _ : -)", (int)(eq - l), l);
 	e.value = value_of(eq + 1, &why);
 	if (!e.value)
-		return fail(err, errlen, x->file, line, "%s", why);
+		return text_fail(err, errlen, x->file, line, "%s", why);
 	e.key = g_strndup(k, (size_t)(ke - k));
 	e.line = line;
 	lower = g_ascii_strdown(e.key, -1);

@@ -23,20 +23,7 @@
 #include "kdh/platform/vmx.h"
 #include "netsim/pkt.h"
 #include "netsim/value.h"
-
-static int __attribute__((format(printf, 5, 6)))
-fail(char *err, size_t len, const struct vmx_entry *e, const char *file,
-     const char *fmt, ...)
-{
-	char m[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(m, sizeof(m), fmt, ap);
-	va_end(ap);
-	snprintf(err, len, "%s:%d: %s", file, e ? e->line : 0, m);
-	return -EINVAL;
-}
+#include "kdh/util/textfile.h"
 
 /* A boolean key: TRUE/FALSE (any case), also 1/0; @dflt when absent */
 static int flag(const struct vmx *x, const char *key, bool dflt, bool *out,
@@ -54,8 +41,9 @@ static int flag(const struct vmx *x, const char *key, bool dflt, bool *out,
 	else if (!g_ascii_strcasecmp(e->value, "FALSE") || !strcmp(e->value, "0"))
 		*out = false;
 	else
-		return fail(err, errlen, e, x->file, "%s: '%s' is not TRUE or FALSE",
-			    e->key, e->value);
+		return text_fail(err, errlen, x->file, e->line,
+				 "%s: '%s' is not TRUE or FALSE",
+				 e->key, e->value);
 	return 0;
 }
 
@@ -116,14 +104,16 @@ static int conn_read(const struct vmx *x, const char *dev, struct vmx_nic *n,
 		if (!g_ascii_strcasecmp(e->value, types[i]))
 			n->conn = (enum vmx_conn)i, e = NULL;
 	if (e)
-		return fail(err, errlen, e, x->file, "%s: '%s' is not bridged, nat, "
-			    "hostonly or custom", e->key, e->value);
+		return text_fail(err, errlen, x->file, e->line,
+				 "%s: '%s' is not bridged, nat, "
+				 "hostonly or custom", e->key, e->value);
 	if (n->conn != VMX_CUSTOM) {
 		snprintf(n->vnet, sizeof(n->vnet), "%s", vnets[n->conn]);
 	} else if (!v || !*v->value) {
 		e = dev_key(x, dev, "connectionType");
-		return fail(err, errlen, e, x->file, "%s.connectionType = \"custom\" "
-			    "needs %s.vnet (e.g. \"VMnet2\")", dev, dev);
+		return text_fail(err, errlen, x->file, e ? e->line : 0,
+				 "%s.connectionType = \"custom\" "
+				 "needs %s.vnet (e.g. \"VMnet2\")", dev, dev);
 	} else {		/* "VMnet2", or "/dev/vmnet2" on Linux hosts */
 		base = strrchr(v->value, '/');
 		snprintf(n->vnet, sizeof(n->vnet), "%s", base ? base + 1 : v->value);
@@ -146,8 +136,9 @@ static int mac_read(const struct vmx *x, const char *dev, struct vmx_nic *n,
 	if (!e)
 		return 0;
 	if (mac_parse(e->value, n->mac))
-		return fail(err, errlen, e, x->file, "%s: '%s' is not a MAC address",
-			    e->key, e->value);
+		return text_fail(err, errlen, x->file, e->line,
+				 "%s: '%s' is not a MAC address",
+				 e->key, e->value);
 	n->has_mac = true;
 	return 0;
 }
@@ -163,8 +154,9 @@ static int slot_read(const struct vmx *x, const char *dev, struct vmx_nic *n,
 	if (!e || !strcmp(e->value, "-1"))
 		return 0;
 	if (value_uint(e->value, 0, 8191, &v))
-		return fail(err, errlen, e, x->file, "%s: '%s' is not a PCI slot "
-			    "number (0-8191, or -1)", e->key, e->value);
+		return text_fail(err, errlen, x->file, e->line,
+				 "%s: '%s' is not a PCI slot "
+				 "number (0-8191, or -1)", e->key, e->value);
 	n->slot = (unsigned)v;
 	n->has_slot = true;
 	return 0;
@@ -195,8 +187,9 @@ static int nic_read(const struct vmx *x, struct vmx_vm *vm, unsigned i,
 	e = dev_key(x, dev, "virtualDev");
 	if (e && *e->value) {
 		if (strlen(e->value) >= sizeof(n->model) || strchr(e->value, ' '))
-			return fail(err, errlen, e, x->file, "%s: '%s' is not a NIC "
-				    "model", e->key, e->value);
+			return text_fail(err, errlen, x->file, e->line,
+					 "%s: '%s' is not a NIC "
+					 "model", e->key, e->value);
 		for (size_t j = 0; e->value[j]; j++)
 			n->model[j] = g_ascii_tolower(e->value[j]);
 		n->model_line = e->line;
@@ -236,12 +229,14 @@ static int serial_read(const struct vmx *x, struct vmx_vm *vm, unsigned i,
 	if (s->thinprint)
 		s->type = VMX_SER_DEVICE;
 	if ((int)s->type < 0)
-		return fail(err, errlen, e, x->file, "%s: '%s' is not device, file, "
-			    "pipe, network or thinprint", e->key, e->value);
+		return text_fail(err, errlen, x->file, e->line,
+				 "%s: '%s' is not device, file, "
+				 "pipe, network or thinprint", e->key, e->value);
 	e = vmx_find(x, KEY("fileName"));
 	if (e && strlen(e->value) >= sizeof(s->file_name))
-		return fail(err, errlen, e, x->file, "%s: longer than %zu characters",
-			    e->key, sizeof(s->file_name) - 1);
+		return text_fail(err, errlen, x->file, e->line,
+				 "%s: longer than %zu characters",
+				 e->key, sizeof(s->file_name) - 1);
 	snprintf(s->file_name, sizeof(s->file_name), "%s", e ? e->value : "");
 	s->file_name_line = e ? e->line : 0;
 	s->thinprint = s->thinprint || (s->type == VMX_SER_DEVICE &&
@@ -252,8 +247,9 @@ static int serial_read(const struct vmx *x, struct vmx_vm *vm, unsigned i,
 	s->endpoint_line = e ? e->line : 0;
 	s->server = !e || !g_ascii_strcasecmp(e->value, "server");
 	if (e && !s->server && g_ascii_strcasecmp(e->value, "client"))
-		return fail(err, errlen, e, x->file, "%s: '%s' is not server or "
-			    "client", e->key, e->value);
+		return text_fail(err, errlen, x->file, e->line,
+				 "%s: '%s' is not server or "
+				 "client", e->key, e->value);
 	if ((rc = flag(x, KEY("tryNoRxLoss"), false, &s->try_no_rx_loss,
 		       &s->try_no_rx_loss_line, err, errlen)) ||
 	    (rc = flag(x, KEY("yieldOnMsrRead"), false, &s->yield_on_msr_read,
@@ -274,8 +270,9 @@ static int platform_read(const struct vmx *x, struct vmx_vm *vm, char *err,
 	vm->firmware_line = e ? e->line : 0;
 	vm->efi = e && !g_ascii_strcasecmp(e->value, "efi");
 	if (e && !vm->efi && g_ascii_strcasecmp(e->value, "bios"))
-		return fail(err, errlen, e, x->file, "firmware: '%s' is not bios or "
-			    "efi", e->value);
+		return text_fail(err, errlen, x->file, e->line,
+				 "firmware: '%s' is not bios or "
+				 "efi", e->value);
 	if ((rc = flag(x, "uefi.secureBoot.enabled", false, &vm->secure_boot,
 		       &vm->secure_boot_line, err, errlen)) ||
 	    (rc = flag(x, "vhv.enable", false, &vm->vhv, &vm->vhv_line, err,
@@ -315,8 +312,9 @@ int vmx_vm_read(const struct vmx *x, struct vmx_vm *vm, char *err,
 	ostype_of(vm);
 	if ((e = vmx_find(x, "virtualHW.version"))) {
 		if (value_uint(e->value, 1, 999, &hw))
-			return fail(err, errlen, e, x->file, "virtualHW.version: '%s' "
-				    "is not a number", e->value);
+			return text_fail(err, errlen, x->file, e->line,
+					 "virtualHW.version: '%s' "
+					 "is not a number", e->value);
 		vm->hw_version = (unsigned)hw;
 	}
 	rc = platform_read(x, vm, err, errlen);

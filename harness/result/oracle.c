@@ -14,7 +14,10 @@
  *
  * KDH_TEST_MODEL_FLIP=MODEL, read here only, flips whether the
  * prediction believes the Windows build drives MODEL: the seeded
- * disagreement the tests use to prove the oracle reports one.
+ * disagreement the tests use to prove the oracle reports one.  It says
+ * so loudly, so no one trusts such a run: kdh run warns on stderr
+ * (run_oracle_test_hook()) and every prediction it touched ends with
+ * "[test hook KDH_TEST_MODEL_FLIP=MODEL]" in result.json and the report.
  */
 #include <glib.h>
 #include <math.h>
@@ -23,6 +26,37 @@
 
 #include "kdh/platform/check.h"
 #include "kdh/result/result.h"
+
+/**
+ * run_oracle_test_hook() - whether the test hook is set, and the warning
+ * @buf:	out: the warning, a sentence (when set)
+ * @len:	its size
+ *
+ * Return: true when KDH_TEST_MODEL_FLIP is set (nonempty)
+ */
+bool run_oracle_test_hook(char *buf, size_t len)
+{
+	const char *flip = g_getenv("KDH_TEST_MODEL_FLIP");
+
+	if (!flip || !flip[0])
+		return false;
+	snprintf(buf, len, "WARNING: KDH_TEST_MODEL_FLIP=%s is set: a test "
+		 "hook flips whether kdh check's model believes Windows drives "
+		 "%s, so the oracle's verdicts of this run are not to be "
+		 "trusted (unset it outside kdh's tests)", flip, flip);
+	return true;
+}
+
+/* A prediction made under the test hook says so, never to be trusted */
+static void hook_mark(char *pred, size_t size)
+{
+	const char *flip = g_getenv("KDH_TEST_MODEL_FLIP");
+	size_t n = strlen(pred);
+
+	if (flip && flip[0])
+		snprintf(pred + n, size - n, " [test hook KDH_TEST_MODEL_FLIP=%s]",
+			 flip);
+}
 
 /* A logo hang is DHCP's ~10 minutes, not a slow boot */
 #define ORACLE_HANG_S	300.0
@@ -251,6 +285,7 @@ void run_oracle_judge(const struct scenario *sc, struct scenario_result *r)
 				 vm->reboot_ostype);
 		predict(sc, vm, c, &p);
 		check_prediction_str(c, &p, pred, sizeof(pred));
+		hook_mark(pred, sizeof(pred));
 		ok = measured(&r->vms[i], &p, meas, sizeof(meas));
 		record(o, vm->name, sc->n_vms > 1, pred, meas);
 		if (ok)

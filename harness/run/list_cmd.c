@@ -70,7 +70,7 @@ static int args_parse(int argc, char **argv, struct list_args *a)
 		case 'M':
 			if (max_cells_parse(optarg, &a->sel.max_cells))
 				return cli_usage_error(&kdh_cmd_list, "--max-cells: "
-				       "'%s' is not a count of cells", optarg);
+				       "'%s' is not " MAX_CELLS_RANGE, optarg);
 			break;
 		case 'c': a->count = true; break;
 		case 'h': cli_help_print(&kdh_cmd_list); return CLI_HELP_SHOWN;
@@ -97,8 +97,15 @@ static int show(const struct list_args *a, int rest)
 	return KDH_EXIT_OK;
 }
 
-/* One line: the full name (a cell's NAME[label]), groups, description */
-static void list_line(const struct scenario *sc)
+/* one listed line's columns, kept until its block's widths are known */
+struct list_row {
+	char *name;		/* the full name (a cell's NAME[label]) */
+	char *groups;
+	char *desc;
+};
+
+/* @sc's row */
+static struct list_row row_of(const struct scenario *sc)
 {
 	GString *g = g_string_new(NULL);
 	char name[512];
@@ -106,27 +113,59 @@ static void list_line(const struct scenario *sc)
 	for (size_t j = 0; j < sc->n_groups; j++)
 		g_string_append_printf(g, "%s%s", j ? "," : "", sc->groups[j]);
 	suite_cell_name(sc, name, sizeof(name));
-	printf("%-28s %-16s %s\n", name, g->str, sc->description);
-	g_string_free(g, TRUE);
+	return (struct list_row){ g_strdup(name), g_string_free(g, FALSE),
+				  g_strdup(sc->description) };
 }
 
-/* Every scenario of @s, each parsed when printed (a cell is a reference) */
+/* Rows [@from, @to): one block, aligned on its own longest name and
+ * groups (at least 28 and 16 columns, as a plain list always had) */
+static void block_print(struct list_row *r, size_t from, size_t to)
+{
+	int wn = 28, wg = 16;
+
+	for (size_t i = from; i < to; i++) {
+		wn = MAX(wn, (int)strlen(r[i].name));
+		wg = MAX(wg, (int)strlen(r[i].groups));
+	}
+	for (size_t i = from; i < to; i++) {
+		printf("%-*s %-*s %s\n", wn, r[i].name, wg, r[i].groups, r[i].desc);
+		g_free(r[i].name);
+		g_free(r[i].groups);
+		g_free(r[i].desc);
+	}
+}
+
+/*
+ * Every scenario of @s, each parsed when met (a cell is a reference).
+ * Columns align within a block: the scenarios between matrices, or one
+ * matrix's cells, whose names (NAME[axis=value,...]) run long, so the
+ * built-in list keeps its layout and a matrix's cells line up.
+ */
 static void list_print(struct suite *s)
 {
 	struct scenario *sc = malloc(sizeof(*sc));
+	struct list_row *rows = g_new0(struct list_row, s->n + 1);
+	size_t n = 0, from = 0;
 	char err[512];
 
-	for (size_t i = 0; sc && i < s->n; i++)
+	for (size_t i = 0; sc && i < s->n; i++) {
+		if (i && s->it[i].m != s->it[i - 1].m) {
+			block_print(rows, from, n);
+			from = n;
+		}
 		if (suite_get(s, i, sc, err, sizeof(err))) {
 			fprintf(stderr, "%s\n", err);
 			s->bad = true;
 		} else {
-			list_line(sc);
+			rows[n++] = row_of(sc);
 		}
+	}
+	block_print(rows, from, n);
 	if (!sc) {
 		fprintf(stderr, "out of memory\n");
 		s->bad = true;
 	}
+	g_free(rows);
 	free(sc);
 }
 
@@ -141,14 +180,17 @@ static int list_main(int argc, char **argv)
 	if (a.show)
 		return show(&a, argc - optind);
 	suite_load(&s, argc - optind, argv + optind, &a.sel);
-	if (a.count)
+	if (s.bad)		/* said on stderr: no count, no list */
+		rc = KDH_EXIT_USAGE;
+	else if (!s.n && a.sel.group)	/* as kdh run says it */
+		rc = cli_error(&kdh_cmd_list, KDH_EXIT_USAGE, "no scenario in "
+			       "group %s", a.sel.group);
+	else if (a.count)
 		printf("%zu\n", s.n);
 	else
 		list_print(&s);
-	rc = s.bad ? KDH_EXIT_USAGE : KDH_EXIT_OK;
-	if (!s.bad && !s.n && a.sel.group)	/* as kdh run says it */
-		rc = cli_error(&kdh_cmd_list, KDH_EXIT_USAGE, "no scenario in "
-			       "group %s", a.sel.group);
+	if (s.bad)		/* list_print() may meet a bad cell */
+		rc = KDH_EXIT_USAGE;
 	suite_free(&s);
 	return rc;
 }
@@ -164,7 +206,7 @@ const struct kdh_cmd kdh_cmd_list = {
 "takes: a scenario file, a directory of *.kdh files or a built-in\n"
 "scenario's name.  A file with a [matrix] section lists its cells, each\n"
 "named NAME[axis=value,...].  Bad files and bad cells are reported as by\n"
-"`kdh run` (exit 2).\n"
+"`kdh run` (exit 2), and then nothing is listed or counted.\n"
 "\n"
 "Options:\n"
 "  -g, --group G      only scenarios whose groups list G (as kdh run -g)\n"

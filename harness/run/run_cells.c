@@ -19,6 +19,9 @@
 #include "harness/run/run_suite.h"
 #include "kdh/scenario/matrix.h"
 
+_Static_assert(SC_MATRIX_HARD_MAX == 16000000 && SC_MATRIX_DEFAULT_MAX == 10000,
+	       "MAX_CELLS_RANGE (run_suite.h) says these numbers");
+
 /* Keep @m in the suite, which frees it */
 static int matrix_keep(struct suite *s, struct sc_matrix *m)
 {
@@ -32,14 +35,20 @@ static int matrix_keep(struct suite *s, struct sc_matrix *m)
 }
 
 /* Cell @k of @m checked: parsed into @sc, -g's verdict; 1 kept, 0 not in
- * the group, -1 bad (said) */
+ * the group, -1 bad (into @errs, said once all are checked) */
 static int cell_check(struct suite *s, const struct sc_matrix *m, size_t k,
-		      struct scenario *sc, const struct suite_sel *sel)
+		      struct scenario *sc, const struct suite_sel *sel,
+		      struct cell_errors *errs)
 {
 	char err[512];
+	struct sc_cell c;
 
 	if (sc_matrix_cell_parse(m, k, sc, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
+		if (!sc_matrix_cell(m, k, &c))
+			cell_errors_add(errs, c.label, err);
+		else
+			fprintf(stderr, "%s\n", err);
+		sc_cell_clear(&c);
 		s->bad = true;
 		return -1;
 	}
@@ -53,12 +62,15 @@ static int cell_check(struct suite *s, const struct sc_matrix *m, size_t k,
  * @sel:	-g keeps the cells in its group
  *
  * A bad cell is said on stderr ("file:line: ..." naming the cell) and
- * marks the suite bad; every cell is checked, so all errors show at once.
+ * marks the suite bad; every cell is checked, so all errors show at once,
+ * each distinct error once with how many cells share it
+ * (run_cell_errors.c).
  */
 void suite_add_cells(struct suite *s, struct sc_matrix *m,
 		     const struct suite_sel *sel)
 {
 	struct scenario *sc = malloc(sizeof(*sc));
+	struct cell_errors *errs = cell_errors_new();
 	size_t n = sc_matrix_cells(m);
 
 	if (!sc || matrix_keep(s, m)) {
@@ -66,12 +78,13 @@ void suite_add_cells(struct suite *s, struct sc_matrix *m,
 		s->bad = true;
 		free(sc);
 		sc_matrix_free(m);
+		cell_errors_free(errs);
 		return;
 	}
 	for (size_t k = 0; k < n; k++) {
 		struct suite_item *it;
 
-		if (cell_check(s, m, k, sc, sel) != 1)
+		if (cell_check(s, m, k, sc, sel, errs) != 1)
 			continue;
 		it = suite_add(s);
 		if (!it) {
@@ -90,6 +103,8 @@ void suite_add_cells(struct suite *s, struct sc_matrix *m,
 		}
 		snprintf(it->file, sizeof(it->file), "%s", sc->file);
 	}
+	cell_errors_print(errs, stderr);
+	cell_errors_free(errs);
 	free(sc);
 }
 
@@ -98,13 +113,14 @@ void suite_add_cells(struct suite *s, struct sc_matrix *m,
  * @v:		the option's value: a count, 0 for the file's own limit
  * @n:		out
  *
- * Return: 0, or -1 when @v is not a count
+ * Return: 0, or -1 when @v is not a count in 0..SC_MATRIX_HARD_MAX
+ * (MAX_CELLS_RANGE says the range)
  */
 int max_cells_parse(const char *v, size_t *n)
 {
 	guint64 u;
 
-	if (!g_ascii_string_to_unsigned(v, 10, 0, 100000000, &u, NULL))
+	if (!g_ascii_string_to_unsigned(v, 10, 0, SC_MATRIX_HARD_MAX, &u, NULL))
 		return -1;
 	*n = (size_t)u;
 	return 0;

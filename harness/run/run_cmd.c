@@ -26,6 +26,7 @@
 #include "kdh/cmd/cli.h"
 #include "kdh/cmd/cli_once.h"
 #include "kdh/result/provenance.h"
+#include "kdh/result/result.h"
 #include "netsim/duration.h"
 #include "kdh/report/report.h"
 #include "kdh/util/size.h"
@@ -140,7 +141,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		case 'X':
 			if (max_cells_parse(optarg, &a->sel.max_cells))
 				return cli_usage_error(cmd, "--max-cells: '%s' is not "
-						       "a count of cells", optarg);
+						       MAX_CELLS_RANGE, optarg);
 			break;
 		case 'a': a->sel.all = true; break;
 		case 'h': cli_help_print(cmd); return CLI_HELP_SHOWN;
@@ -351,6 +352,15 @@ static int suite_run(struct suite *s, struct run_args *a)
 	return rc;
 }
 
+/* A test hook that falsifies the model is said before anything runs */
+static void test_hook_warn(void)
+{
+	char w[400];
+
+	if (run_oracle_test_hook(w, sizeof(w)))
+		fprintf(stderr, "kdh run: %s\n", w);
+}
+
 static int run_main(int argc, char **argv)
 {
 	struct run_args a = { .results = "results", .data_fd = -1 };
@@ -370,6 +380,7 @@ static int run_main(int argc, char **argv)
 	}
 	if (!a.seeded)
 		a.seed = cli_seed_random();
+	test_hook_warn();
 	suite_load(&s, argc - optind, argv + optind, &a.sel);
 	if (s.bad)
 		rc = KDH_EXIT_USAGE;

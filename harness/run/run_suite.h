@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "kdh/scenario/scenario.h"
 
@@ -53,6 +54,16 @@ struct suite_item *suite_add(struct suite *s);
 void suite_add_cells(struct suite *s, struct sc_matrix *m,
 		     const struct suite_sel *sel);
 int max_cells_parse(const char *v, size_t *n);
+/* what --max-cells takes, for its error: "... is not " MAX_CELLS_RANGE */
+#define MAX_CELLS_RANGE	"a number of cells from 0 to 16000000 (0: the file's " \
+			"max_cells, else 10000)"
+
+/* run_cell_errors.c: a matrix's bad cells, each distinct error said once */
+struct cell_errors;
+struct cell_errors *cell_errors_new(void);
+void cell_errors_add(struct cell_errors *c, const char *label, const char *err);
+size_t cell_errors_print(const struct cell_errors *c, FILE *f);
+void cell_errors_free(struct cell_errors *c);
 void suite_cell_name(const struct scenario *sc, char *buf, size_t len);
 int suite_get(const struct suite *s, size_t i, struct scenario *sc,
 	      char *err, size_t errlen);

@@ -203,10 +203,20 @@ static int op_parse(const char **p, enum sc_op *op)
 }
 
 /* "unknown metric 'x' (outcome, connect_time, ...)": every name of the
- * table, so a metric added there is listed here too */
+ * table, so a metric added there is listed here too; "check = yes" and
+ * "expect = check" meant the oracle, which is "check" alone */
 static void metric_unknown(const char *metric, char *err, size_t errlen)
 {
 	GString *g = g_string_new(NULL);
+
+	if (!strcmp(metric, "check") || !strcmp(metric, "expect")) {
+		snprintf(err, errlen, "%s is no metric: the oracle is the word "
+			 "check alone on its line, with no value (kdh check's "
+			 "prediction is the expectation; expect = check is "
+			 "[matrix]'s spelling)", metric);
+		g_string_free(g, TRUE);
+		return;
+	}
 
 	for (int m = 0; m < M_N_METRICS; m++)
 		g_string_append_printf(g, "%s%s", m ? ", " : "", metrics[m].name);

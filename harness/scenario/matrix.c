@@ -2,8 +2,8 @@
 /* matrix.c - a scenario file's [matrix] section: its axes (KEY = V | V,
  * a value plain or LABEL{KEY=VALUE; ...}), only/no filters, max_cells,
  * expect = check; the count of the cells the filters keep, checked before
- * any cell is built (docs/matrix-plan.md).  The cells themselves are
- * matrix_cell.c's.  Read with scenario_ini.c's reader, as any scenario. */
+ * any cell is built (docs/matrix-plan.md).  The filters are
+ * matrix_filter.c's, the cells matrix_cell.c's.  Read with scenario_ini.c's reader, as any scenario. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,20 +15,21 @@
 #include "harness/scenario/matrix_priv.h"
 #include "harness/scenario/scenario_priv.h"
 #include "kdh/scenario/matrix.h"
+#include "kdh/util/textfile.h"
 #include "netsim/value.h"
 
-/** mx_fail() - "file:line: message"; Return: -EINVAL */
+/** mx_fail() - "file:line: message" of the matrix's file (text_fail());
+ * Return: -EINVAL */
 int mx_fail(const struct sc_matrix *m, int line, char *err, size_t errlen,
 	    const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = text_vfail(err, errlen, m->file, line, fmt, ap);
 	va_end(ap);
-	snprintf(err, errlen, "%s:%d: %s", m->file, line, msg);
-	return -EINVAL;
+	return rc;
 }
 
 /* The base's section [@kind @name] ("" for any of its kind), its index in
@@ -190,6 +191,21 @@ static int label_parse(struct sc_matrix *m, struct mx_axis *a,
 	return rc;
 }
 
+/* vm.netN.model = absent would make "absent" the model (a NIC has one):
+ * leaving the NIC out is vm.netN = absent */
+static int model_absent(const struct sc_matrix *m, const struct mx_axis *a,
+			const struct mx_value *v, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < v->n_sets; i++)
+		if (v->sets[i].t.model && !strcmp(v->sets[i].value, "absent"))
+			return mx_fail(m, a->line, err, errlen, "%s = absent: a NIC "
+				       "cannot lose its model; to leave the NIC "
+				       "out, %.*s = absent", v->sets[i].t.full,
+				       (int)strlen(v->sets[i].t.full) - 6,
+				       v->sets[i].t.full);
+	return 0;
+}
+
 /* AXIS = V | V | ... */
 static int axis_parse(struct sc_matrix *m, const struct ini_item *it,
 		      char *err, size_t errlen)
@@ -242,6 +258,8 @@ static int axis_parse(struct sc_matrix *m, const struct ini_item *it,
 		}
 		if (v->name)
 			a->n++;
+		if (!rc)
+			rc = model_absent(m, a, v, err, errlen);
 		for (size_t j = 0; !rc && j + 1 < a->n; j++)
 			if (!strcmp(a->v[j].name, v->name))
 				rc = mx_fail(m, it->line, err, errlen, "%s: '%s' "
@@ -249,60 +267,6 @@ static int axis_parse(struct sc_matrix *m, const struct ini_item *it,
 	}
 	g_strfreev(vals);
 	return rc ? rc : mx_axis_check(m, err, errlen);
-}
-
-/* only/no = AXIS=VALUE AXIS=VALUE: AXIS as written or its short name */
-static int filter_parse(struct sc_matrix *m, const struct ini_item *it,
-			char *err, size_t errlen)
-{
-	struct mx_filter *f;
-	char **w = g_strsplit_set(it->value, " \t", -1);
-	int rc = 0, words = 0;
-
-	m->filters = g_renew(struct mx_filter, m->filters, m->n_filters + 1);
-	f = &m->filters[m->n_filters++];
-	f->only = !strcmp(it->key, "only");
-	f->line = it->line;
-	for (size_t a = 0; a < MX_MAX_AXES; a++)
-		f->value[a] = -1;
-	for (size_t i = 0; w[i] && !rc; i++) {
-		char *eq = strchr(w[i], '=');
-		size_t a, v;
-
-		if (!w[i][0])
-			continue;
-		words++;
-		if (!eq) {
-			rc = mx_fail(m, it->line, err, errlen, "%s: '%s' is not "
-				     "AXIS=VALUE", it->key, w[i]);
-			break;
-		}
-		*eq = '\0';
-		for (a = 0; a < m->n_axes; a++)
-			if (!strcmp(m->axes[a].key, w[i]) ||
-			    !strcmp(m->axes[a].name, w[i]))
-				break;
-		if (a == m->n_axes) {
-			rc = mx_fail(m, it->line, err, errlen, "%s: no axis '%s' "
-				     "(axes come before filters)", it->key, w[i]);
-			break;
-		}
-		for (v = 0; v < m->axes[a].n; v++)
-			if (!strcmp(m->axes[a].v[v].name, eq + 1))
-				break;
-		if (v == m->axes[a].n)
-			rc = mx_fail(m, it->line, err, errlen, "%s: axis %s has no "
-				     "value '%s'", it->key, w[i], eq + 1);
-		else if (f->value[a] >= 0 && f->value[a] != (int)v)
-			rc = mx_fail(m, it->line, err, errlen, "%s: %s=%s and %s=%s "
-				     "cannot both hold", it->key, w[i],
-				     m->axes[a].v[f->value[a]].name, w[i], eq + 1);
-		f->value[a] = (int)v;
-	}
-	g_strfreev(w);
-	if (!rc && !words)
-		rc = mx_fail(m, it->line, err, errlen, "%s: no AXIS=VALUE", it->key);
-	return rc;
 }
 
 /** mx_digits() - each axis's value index of cell @index (first axis the
@@ -313,15 +277,6 @@ void mx_digits(const struct sc_matrix *m, size_t index, size_t *d)
 		d[a] = index % m->axes[a].n;
 		index /= m->axes[a].n;
 	}
-}
-
-static bool filter_holds(const struct mx_filter *f, const size_t *d,
-			 size_t n_axes)
-{
-	for (size_t a = 0; a < n_axes; a++)
-		if (f->value[a] >= 0 && (size_t)f->value[a] != d[a])
-			return false;
-	return true;
 }
 
 /* "machine 2 × bios 2 × ..." for the count's message */
@@ -335,12 +290,13 @@ static void product_text(const struct sc_matrix *m, char *s, size_t size)
 				      m->axes[a].name, m->axes[a].n);
 }
 
-/* Which cells the filters keep; a filter that keeps or drops nothing the
- * others leave is a typo; more cells than max is an error */
+/* Which cells the filters keep; a filter that changes nothing is a typo;
+ * more cells than max is an error */
 static int count(struct sc_matrix *m, int line, char *err, size_t errlen)
 {
-	size_t total = 1, d[MX_MAX_AXES], *hits;
+	size_t total = 1, d[MX_MAX_AXES], *loose, *decides;
 	char prod[400];
+	int rc;
 
 	product_text(m, prod, sizeof(prod));
 	for (size_t a = 0; a < m->n_axes; a++)
@@ -350,41 +306,22 @@ static int count(struct sc_matrix *m, int line, char *err, size_t errlen)
 				       MX_HARD_MAX, prod);
 		else
 			total *= m->axes[a].n;
-	hits = g_new0(size_t, m->n_filters + 1);
+	loose = g_new0(size_t, m->n_filters + 1);
+	decides = g_new0(size_t, m->n_filters + 1);
 	m->kept = g_new0(size_t, MIN(total, m->max) + 1);
 	for (size_t i = 0; i < total; i++) {
-		bool any_only = false, only_ok = false, no_hit = false;
-
 		mx_digits(m, i, d);
-		for (size_t f = 0; f < m->n_filters; f++) {
-			bool h = filter_holds(&m->filters[f], d, m->n_axes);
-
-			any_only |= m->filters[f].only;
-			if (m->filters[f].only)
-				only_ok |= h;
-			else
-				no_hit |= h;
-		}
-		for (size_t f = 0; f < m->n_filters; f++)	/* typo check */
-			if (filter_holds(&m->filters[f], d, m->n_axes) &&
-			    (m->filters[f].only ? !no_hit : (!any_only || only_ok)))
-				hits[f]++;
-		if ((any_only && !only_ok) || no_hit)
+		if (!mx_filter_tally(m, d, loose, decides))
 			continue;
 		if (m->n_kept < m->max)
 			m->kept[m->n_kept] = i;
 		m->n_kept++;
 	}
-	for (size_t f = 0; f < m->n_filters; f++)
-		if (!hits[f]) {
-			int l = m->filters[f].line;
-
-			g_free(hits);
-			return mx_fail(m, l, err, errlen, "%s matches no cell the "
-				       "other filters keep: a typo?",
-				       m->filters[f].only ? "only" : "no");
-		}
-	g_free(hits);
+	rc = mx_filter_dead(m, loose, decides, err, errlen);
+	g_free(loose);
+	g_free(decides);
+	if (rc)
+		return rc;
 	if (m->n_kept > m->max)
 		return mx_fail(m, line, err, errlen, "%zu cells (%s = %zu before "
 			       "filters): more than max_cells = %zu; add only/no "
@@ -402,7 +339,7 @@ static int matrix_item(struct sc_matrix *m, const struct ini_item *it,
 	uint64_t v;
 
 	if (!strcmp(it->key, "only") || !strcmp(it->key, "no"))
-		return filter_parse(m, it, err, errlen);
+		return mx_filter_parse(m, it, err, errlen);
 	if (!strcmp(it->key, "max_cells")) {
 		if (value_uint(it->value, 1, MX_HARD_MAX, &v))
 			return mx_fail(m, it->line, err, errlen, "max_cells: '%s' is "

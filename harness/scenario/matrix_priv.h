@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* matrix_priv.h - a parsed [matrix], shared by matrix.c (the section,
- * the filters, the count) and matrix_cell.c (a cell's items) */
+ * the count), matrix_filter.c (only/no) and matrix_cell.c (a cell's
+ * items) */
 #ifndef KDH_MATRIX_PRIV_H
 #define KDH_MATRIX_PRIV_H
 
@@ -8,9 +9,10 @@
 #include <stdint.h>
 
 #include "harness/scenario/scenario_ini.h"
+#include "kdh/scenario/matrix.h"
 
 #define MX_MAX_AXES	16
-#define MX_HARD_MAX	(16u * 1000 * 1000)	/* cells iterated at most */
+#define MX_HARD_MAX	((unsigned)SC_MATRIX_HARD_MAX)	/* matrix.h */
 
 /* where a key lands: the base's section header @sec, the item key;
  * @model: vm.netN.model, only the model of the netN line */
@@ -64,6 +66,12 @@ struct sc_matrix {
 
 int mx_axis_check(const struct sc_matrix *m, char *err, size_t errlen);
 void mx_digits(const struct sc_matrix *m, size_t index, size_t *d);
+int mx_filter_parse(struct sc_matrix *m, const struct ini_item *it,
+		    char *err, size_t errlen);
+bool mx_filter_tally(const struct sc_matrix *m, const size_t *d,
+		     size_t *loose, size_t *decides);
+int mx_filter_dead(const struct sc_matrix *m, const size_t *loose,
+		   const size_t *decides, char *err, size_t errlen);
 int mx_fail(const struct sc_matrix *m, int line, char *err, size_t errlen,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

@@ -24,6 +24,7 @@
  * line numbers count as an editor does.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,4 +262,51 @@ char *text_read(const char *path, enum file_kind kind, char *err,
 char *text_load(const char *path, char *err, size_t errlen)
 {
 	return text_read(path, FILE_TEXT, err, errlen);
+}
+
+/**
+ * text_vfail() - "file:line: what is wrong", the form of every error in a
+ * file a user hands kdh
+ * @err:	out
+ * @errlen:	its size
+ * @file:	the file's name as the user gave it
+ * @line:	1 and up; 0 or less for the file as a whole ("file: ...")
+ * @fmt:	what is wrong, printf-style
+ * @ap:		its arguments
+ *
+ * Return: -EINVAL, for "return text_fail(...);"
+ */
+int text_vfail(char *err, size_t errlen, const char *file, int line,
+	       const char *fmt, va_list ap)
+{
+	char m[512];
+
+	vsnprintf(m, sizeof(m), fmt, ap);
+	if (line > 0)
+		snprintf(err, errlen, "%s:%d: %s", file, line, m);
+	else
+		snprintf(err, errlen, "%s: %s", file, m);
+	return -EINVAL;
+}
+
+/**
+ * text_fail() - text_vfail() with its arguments inline
+ * @err:	out
+ * @errlen:	its size
+ * @file:	the file's name
+ * @line:	1 and up; 0 or less for the whole file
+ * @fmt:	what is wrong, printf-style
+ *
+ * Return: -EINVAL
+ */
+int text_fail(char *err, size_t errlen, const char *file, int line,
+	      const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = text_vfail(err, errlen, file, line, fmt, ap);
+	va_end(ap);
+	return rc;
 }

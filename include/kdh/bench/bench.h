@@ -3,6 +3,7 @@
 #ifndef KDH_BENCH_H
 #define KDH_BENCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kdh/analyze/analyze.h"
@@ -10,7 +11,7 @@
 int bench_switch(unsigned rounds, uint64_t frames);
 int bench_sim(unsigned rounds);
 int bench_vm(unsigned rounds);
-int bench_relay(unsigned rounds);
+int bench_relay(unsigned rounds, bool tcp);
 int bench_netns_fork(const char *name, const char *what,
 		     int (*child)(unsigned), unsigned rounds);
 int bench_topo(unsigned rounds);

@@ -128,6 +128,7 @@ struct run_finding *run_finding_add(struct scenario_result *r);
 struct check_ctx;
 void run_check_ctx(const struct sc_vm *vm, struct check_ctx *x);
 void run_oracle_judge(const struct scenario *sc, struct scenario_result *r);
+bool run_oracle_test_hook(char *buf, size_t len);
 bool run_config_why(const struct sc_vm *vm, char *buf, size_t len);
 const char *verdict_name(enum verdict v);
 void run_judge(const struct scenario *sc, struct scenario_result *r);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #define SC_MATRIX_DEFAULT_MAX	10000	/* max_cells when not given */
+#define SC_MATRIX_HARD_MAX	16000000 /* cells iterated at most */
 
 struct sc_matrix;			/* opaque: matrix.c */
 
@@ -28,8 +29,9 @@ struct sc_cell {
 
 /*
  * sc_matrix_parse(): @text's [matrix] section, checked (unknown axis key,
- *	empty axis or value, a value or label twice, a filter naming an
- *	unknown axis or value or matching no cell, more cells than max_cells
+ *	empty axis or value, a value or label twice, vm.netN.model = absent,
+ *	a filter naming an unknown axis or value or changing nothing (only
+ *	and no alike: matrix_filter.c), more cells than max_cells
  *	or @max_cells when nonzero: "file:line: what is wrong").  Return 0
  *	with *@m the matrix, 0 with *@m NULL when the text has no [matrix],
  *	-EINVAL with @err set.
