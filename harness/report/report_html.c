@@ -33,7 +33,7 @@ static const char css_text[] =
 	".counts span{display:inline-block;border:1px solid #888;border-radius:3px;"
 	"padding:1px 8px;margin:0 .4em .4em 0;font-weight:bold}"
 	".pass{color:#006045}.fail{color:#a3001b}.error{color:#8a4b00}"
-	".skip{color:#555}.interrupted{color:#8a4b00}"
+	".skip{color:#555}.interrupted{color:#8a4b00}.flaky{color:#8a4b00}"
 	"ol.fails>li,ul.skips>li{margin-bottom:.5em}"
 	"ol.fails>li{border-left:5px solid #d55e00;padding-left:.5em}"
 	".finding{font-family:monospace;font-size:13px;color:#222}"
@@ -82,7 +82,7 @@ static const char defs_svg[] =
 	"</pattern></defs></svg>\n";
 
 static const char *const css_of[V_COUNT] = { "pass", "fail", "skip", "error",
-					     "interrupted" };
+					     "interrupted", "flaky" };
 
 static void verdict_span(GString *h, enum verdict v)
 {
@@ -167,7 +167,8 @@ static void heading(GString *h, const struct rp_screen *s)
 	} c[] = {
 		{ t->fail, V_FAIL, "failed" }, { t->error, V_ERROR, "errors" },
 		{ t->interrupted, V_INTERRUPTED, "interrupted" },
-		{ t->skip, V_SKIP, "skipped" }, { t->pass, V_PASS, "passed" },
+		{ t->skip, V_SKIP, "skipped" }, { t->flaky, V_FLAKY, "flaky" },
+		{ t->pass, V_PASS, "passed" },
 	};
 
 	if (s->n_failed)
