@@ -6,6 +6,7 @@
  * (run_suite.c).  All are parsed before anything runs: one bad file stops
  * the run with "file:line: what is wrong" and exit 2.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "harness/run/run_console.h"
 #include "harness/run/run_outputs.h"
 #include "harness/run/run_results.h"
+#include "harness/run/run_retry.h"
 #include "harness/run/run_suite.h"
 #include "kdh/run/accel.h"
 #include "kdh/report/baseline.h"
@@ -49,6 +51,8 @@ struct run_args {
 	const char *backend;		/* --backend, NULL: each scenario's */
 	uint64_t max_capture;		/* --max-capture, bytes; 0: none */
 	uint64_t max_wall_ns;		/* --max-wall; 0: none */
+	unsigned retries;		/* --retries N; 0: none */
+	bool flaky_fails;		/* --flaky=fail */
 };
 
 static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
@@ -70,6 +74,8 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		{ "backend", required_argument, NULL, 'K' },
 		{ "max-capture", required_argument, NULL, 'C' },
 		{ "max-wall", required_argument, NULL, 'W' },
+		{ "retries", required_argument, NULL, 'R' },
+		{ "flaky", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -124,6 +130,21 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 				return KDH_EXIT_USAGE;
 			if (!strcmp(optarg, "0"))
 				a->max_wall_ns = 0;
+			break;
+		case 'R': {
+			uint64_t v;
+
+			if (value_uint(optarg, 0, RUN_MAX_RETRIES, &v))
+				return cli_usage_error(cmd, "--retries: '%s' is not "
+						       "0-%d", optarg, RUN_MAX_RETRIES);
+			a->retries = (unsigned)v;
+			break;
+		}
+		case 'F':
+			if (strcmp(optarg, "pass") && strcmp(optarg, "fail"))
+				return cli_usage_error(cmd, "--flaky: '%s' is not pass "
+						       "or fail", optarg);
+			a->flaky_fails = !strcmp(optarg, "fail");
 			break;
 		case 'J': a->junit = optarg; break;
 		case 't': a->tap = true; break;
@@ -221,11 +242,11 @@ static int outputs_write(const struct run_args *a, const char *dir,
 }
 
 static int exit_status(const struct run_totals *t, size_t n,
-		       const struct run_status *st)
+		       const struct run_status *st, bool flaky_fails)
 {
 	if (st->interrupted)
 		return KDH_EXIT_INTERRUPTED;
-	if (t->fail || t->error)
+	if (t->fail || t->error || (flaky_fails && t->flaky))
 		return KDH_EXIT_FAIL;
 	return n && t->skip == n ? 77 : KDH_EXIT_OK;
 }
@@ -251,6 +272,24 @@ static int source_get(void *ctx, size_t i, struct scenario *sc, char *err,
 	return suite_get(ctx, i, sc, err, errlen);
 }
 
+/* --retries N: the failed scenarios again (run_retry.c) */
+static int retries_run(const struct run_args *a, const struct run_source *src,
+		       const struct run_opts *o, const char *dir,
+		       struct scenario_result *rs, size_t n)
+{
+	const struct run_retry rt = { .retries = a->retries, .dir = dir,
+				      .jobs = a->jobs, .tap = a->tap };
+	int rc = run_retry(src, o, &rt, rs, n);
+
+	if (rc == -ENOMEM)
+		return cli_error(&kdh_cmd_run, KDH_EXIT_FAIL, "out of memory "
+				 "for the retries");
+	if (rc)		/* each file said on stderr or in its retry's line */
+		return cli_error(&kdh_cmd_run, KDH_EXIT_FAIL, "a retry's results "
+				 "could not be written (said above)");
+	return 0;
+}
+
 static int suite_run_in(struct suite *s, struct run_args *a,
 			struct scenario *scratch)
 {
@@ -270,7 +309,7 @@ static int suite_run_in(struct suite *s, struct run_args *a,
 	struct baseline *base = NULL;
 	struct run_totals t;
 	char dir[512], err[400];
-	int rc;
+	int rc, retry_rc = 0;
 
 	provenance_collect(&prov, a->sel.shard, a->sel.shards);
 	if (!(o.accel = accel_cache_from_env(err, sizeof(err)))) {
@@ -307,6 +346,8 @@ static int suite_run_in(struct suite *s, struct run_args *a,
 	if (ran < 0)
 		ran = 0;
 	run_console_clear(&con);
+	if (a->retries && !con.unwritten && !run_stop_signal)
+		retry_rc = retries_run(a, &src, &o, dir, rs, (size_t)ran);
 	provenance_accel(&prov, o.accel);
 	accel_cache_free(o.accel);
 	st.interrupted = run_stop_signal != 0;
@@ -325,7 +366,9 @@ static int suite_run_in(struct suite *s, struct run_args *a,
 				   dir);
 	free(rs);
 	baseline_free(base);
-	return rc && !st.interrupted ? rc : exit_status(&t, (size_t)ran, &st);
+	rc |= retry_rc;
+	return rc && !st.interrupted ? rc : exit_status(&t, (size_t)ran, &st,
+							   a->flaky_fails);
 }
 
 /* The suite run; room for the one scenario a baseline checks at a time */
