@@ -424,7 +424,8 @@ const struct kdh_cmd kdh_cmd_run = {
 	.usage = "kdh run [PATH...] [--all] [-g GROUP] [-j N] [--shard K/N] [--seed N] "
 		 "[--results DIR] [--json FILE] [--junit FILE] [--tap] [--validate] "
 		 "[--baseline FILE] [--backend user|bridge] [--max-capture SIZE] "
-		 "[--max-wall DURATION] [--max-cells N]",
+		 "[--max-wall DURATION] [--max-cells N] [--retries N] "
+		 "[--flaky pass|fail]",
 	.run = run_main,
 	.help =
 "PATH is a scenario file, a directory of *.kdh files or the name of a\n"
@@ -487,6 +488,19 @@ const struct kdh_cmd kdh_cmd_run = {
 "                    capture kept and analysed likewise); default\n"
 "                    60s, 0 for no limit.  Real-time (QEMU) scenarios end\n"
 "                    at their own timeout\n"
+"  --retries N       rerun each FAILed scenario up to N times (0-9, default\n"
+"                    0) with a new seed, derived from its seed and the\n"
+"                    attempt number (the same --seed repeats every\n"
+"                    attempt), until one passes: then it is FLAKY, counted\n"
+"                    apart from passed and failed.  Attempt K's files go\n"
+"                    in RUNDIR/NAME/attempt-K/ (NAME/ is the first's);\n"
+"                    result.json lists every attempt.  ERROR, SKIP and a\n"
+"                    FAIL that regressed from --baseline are not retried\n"
+"                    (the baseline judges the first attempt); a signal\n"
+"                    stops the retries\n"
+"  --flaky pass|fail  the exit status a flaky scenario gives: pass (the\n"
+"                    default: retries are asked to tolerate flakes, still\n"
+"                    counted and shown) or fail\n"
 "\n"
 "Runaway scenarios: besides those budgets, 1,000,000 timer events at one\n"
 "simulated instant end a scenario as ERROR naming the timer that spun.\n"
@@ -535,7 +549,8 @@ const struct kdh_cmd kdh_cmd_run = {
 "directory.  Without an image VM scenarios SKIP, saying where kdh looked;\n"
 "build one with scripts/build-agent-image.sh BUILD_DIR.\n"
 "\n"
-"Exit status: 0 all passed (skips allowed), 1 a scenario failed or could\n"
+"Exit status: 0 all passed (skips allowed, flaky ones too unless\n"
+"--flaky fail), 1 a scenario failed or could\n"
 "not run (or its results could not be written), 2 a scenario file is bad (file:line: what is wrong; nothing\n"
 "runs), 77 every scenario was skipped, 130 interrupted by SIGINT or\n"
 "SIGTERM (the results so far are written).\n"
@@ -545,5 +560,6 @@ const struct kdh_cmd kdh_cmd_run = {
 "  kdh run -g seed --seed 42\n"
 "  kdh run seed-dhcp-hang          one built-in scenario, by its name\n"
 "  kdh run my-vm.kdh --junit junit.xml\n"
-"  kdh run -g vm --all             the VM scenarios installed with kdh\n",
+"  kdh run -g vm --all             the VM scenarios installed with kdh\n"
+"  kdh run --retries 2 --flaky fail  retry failures twice; flaky fails CI\n",
 };
