@@ -329,3 +329,33 @@ Test(retry, a_signal_stops_the_retries, .timeout = 60)
 	test_rmtree(dir);
 	g_free(run); g_free(log); g_free(file); g_free(res); g_free(dir);
 }
+
+/* A matrix cell retries as a scenario: its attempts in NAME/cNNNNN/
+ * attempt-K; with --seed 3 the pc cell fails then passes, q35 passes */
+Test(retry, matrix_cells_retry_the_same_way, .timeout = 60)
+{
+	char *dir = g_dir_make_tmp("kdh-retry-XXXXXX", NULL);
+	char *res = g_build_filename(dir, "r", NULL), *out, *run;
+	char *file = test_data_path("retry/flaky-matrix.kdh");
+	const char *more[] = { "--retries", "3", NULL };
+	JsonParser *p = json_parser_new();
+	JsonObject *sc;
+	JsonArray *at;
+
+	cr_assert_eq(kdh_run(file, "3", res, more, &out), 0, "%s", out);
+	cr_assert(strstr(out, "FLAKY flaky-matrix[machine=pc]"), "%s", out);
+	cr_assert(strstr(out, "1 passed, 0 failed, 1 flaky"), "%s", out);
+	run = ti_run_dir(res);
+	sc = load(p, run, "flaky-matrix/c00000/result.json");
+	cr_assert_str_eq(json_object_get_string_member(sc, "verdict"), "flaky");
+	at = json_object_get_array_member(sc, "attempts");
+	cr_assert_eq(json_array_get_length(at), 2);
+	cr_assert_str_eq(json_object_get_string_member(
+		json_array_get_object_element(at, 1), "results"),
+		"flaky-matrix/c00000/attempt-2");
+	cr_assert(exists(run, "flaky-matrix/c00000/attempt-2/capture.pcapng"));
+	cr_assert(!exists(run, "flaky-matrix/c00001/attempt-2"));
+	g_object_unref(p);
+	test_rmtree(dir);
+	g_free(run); g_free(out); g_free(file); g_free(res); g_free(dir);
+}
