@@ -142,7 +142,7 @@ static void attempts_check(const char *run, JsonObject *sc)
 }
 
 /* A pass on a retry: FLAKY on the console, in summary.json, result.json,
- * JUnit and kdh report --text; exit 0 by default */
+ * JUnit, report.html and kdh report --text; exit 0 by default */
 Test(retry, a_pass_on_retry_is_flaky_everywhere, .timeout = 60)
 {
 	char *dir = g_dir_make_tmp("kdh-retry-XXXXXX", NULL);
@@ -185,9 +185,15 @@ Test(retry, a_pass_on_retry_is_flaky_everywhere, .timeout = 60)
 		g_free(err);
 	}
 	cr_assert(strstr(text, ", 1 flaky"), "%s", text);
-	cr_assert(strstr(text, "FLAKY flaky-loss: flaky: failed, then passed on "
+	cr_assert(strstr(text, "FLAKY flaky-loss: failed, then passed on "
 			 "attempt 3"), "%s", text);
 	cr_assert(!strstr(text, "PASSED"), "flaky is not passed: %s", text);
+	g_free(junit);
+	junit = g_build_filename(run, "report.html", NULL);
+	g_free(out);
+	out = ti_slurp(junit);
+	cr_assert(strstr(out, "<span class=\"flaky\">◐ 1 flaky</span>"), "%s", out);
+	cr_assert(strstr(out, "◐ failed, then passed on attempt 3"), "%s", out);
 	g_object_unref(p);
 	test_rmtree(dir);
 	g_free(text); g_free(junit); g_free(run); g_free(out); g_free(file);

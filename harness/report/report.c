@@ -130,8 +130,8 @@ void report_line(FILE *out, const struct scenario_result *r)
 }
 
 /**
- * report_attempts() - a retried scenario's attempts in words: "flaky:
- * failed, then passed on attempt 3 (seed N, results in NAME/attempt-3)"
+ * report_attempts() - a retried scenario's attempts in words: "failed,
+ * then passed on attempt 3 (seed N, results in NAME/attempt-3)"
  * or "failed all 3 attempts (...)"
  * @r:		result with n_attempts > 1
  * @buf:	output
@@ -145,7 +145,7 @@ const char *report_attempts(const struct scenario_result *r, char *buf,
 	const struct run_attempt *last = &r->attempts[r->n_attempts - 1];
 
 	if (r->verdict == V_FLAKY)
-		snprintf(buf, len, "flaky: failed, then passed on attempt %zu "
+		snprintf(buf, len, "failed, then passed on attempt %zu "
 			 "(seed %" PRIu64 ", results in %s/attempt-%zu)",
 			 r->n_attempts, last->seed, r->name, r->n_attempts);
 	else

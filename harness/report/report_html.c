@@ -400,6 +400,15 @@ static void section_html(GString *h, const struct rp_screen *s,
 		rp_esc(h, it->r->reason);
 		g_string_append(h, "</p>\n");
 	}
+	if (it->r->n_attempts > 1) {	/* kdh run --retries */
+		char buf[160];
+
+		g_string_append_printf(h, "<p class=\"%s\">%s ",
+				       css_of[it->r->verdict],
+				       rp_verdict_glyph(it->r->verdict));
+		rp_esc(h, report_attempts(it->r, buf, sizeof(buf)));
+		g_string_append(h, "</p>\n");
+	}
 	files_html(h, it);
 	kd_html(h, it);
 	rp_lanes(h, it->r);

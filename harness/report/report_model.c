@@ -29,7 +29,7 @@ static int verdict_class(enum verdict v)
 /** rp_verdict_glyph() - a shape for each verdict, so colour is not alone */
 const char *rp_verdict_glyph(enum verdict v)
 {
-	static const char *const g[V_COUNT] = { "✓", "✗", "⊘", "⚠", "■", "↻" };
+	static const char *const g[V_COUNT] = { "✓", "✗", "⊘", "⚠", "■", "◐" };
 
 	return g[v];
 }
