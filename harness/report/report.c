@@ -29,7 +29,7 @@ void report_totals(const struct scenario_result *rs, size_t n,
 	memset(t, 0, sizeof(*t));
 	for (size_t i = 0; i < n; i++) {
 		size_t *c[V_COUNT] = { &t->pass, &t->fail, &t->skip, &t->error,
-				       &t->interrupted };
+				       &t->interrupted, &t->flaky };
 
 		(*c[rs[i].verdict])++;
 		t->sim_s += rs[i].sim_s;
@@ -108,9 +108,9 @@ const char *report_wall(double secs, char *buf, size_t len)
 void report_line(FILE *out, const struct scenario_result *r)
 {
 	static const char *const tag[V_COUNT] = { "PASS", "FAIL", "SKIP", "ERROR",
-						  "INTR" };
+						  "INTR", "FLAKY" };
 	char *fig = report_figures(r), *name = report_name(r);
-	char wall[24];
+	char wall[24], attempts[160];
 
 	fprintf(out, "%-5s %-28s %s  [sim %.0fs, wall %s]%s%s%s\n",
 		tag[r->verdict], name, r->verdict == V_SKIP ? "" : fig,
@@ -121,19 +121,52 @@ void report_line(FILE *out, const struct scenario_result *r)
 	if (r->verdict != V_PASS)
 		fprintf(out, "      %s%s\n", r->reason,
 			r->failed > 1 ? " (and more)" : "");
+	if (r->n_attempts > 1)
+		fprintf(out, "      %s\n", report_attempts(r, attempts,
+							 sizeof(attempts)));
 	fflush(out);
 	g_free(fig);
 	g_free(name);
 }
 
+/**
+ * report_attempts() - a retried scenario's attempts in words: "failed,
+ * then passed on attempt 3 (seed N, results in NAME/attempt-3)"
+ * or "failed all 3 attempts (...)"
+ * @r:		result with n_attempts > 1
+ * @buf:	output
+ * @len:	its size (160 is enough)
+ *
+ * Return: @buf
+ */
+const char *report_attempts(const struct scenario_result *r, char *buf,
+			    size_t len)
+{
+	const struct run_attempt *last = &r->attempts[r->n_attempts - 1];
+
+	if (r->verdict == V_FLAKY)
+		snprintf(buf, len, "failed, then passed on attempt %zu "
+			 "(seed %" PRIu64 ", results in %s/attempt-%zu)",
+			 r->n_attempts, last->seed, r->name, r->n_attempts);
+	else
+		snprintf(buf, len, "failed all %zu attempts (the retries' results "
+			 "in %s/attempt-2 to attempt-%zu)", r->n_attempts, r->name,
+			 r->n_attempts);
+	return buf;
+}
+
 /** report_summary() - the closing line of a run */
 void report_summary(FILE *out, const struct run_totals *t, uint64_t seed)
 {
-	size_t n = t->pass + t->fail + t->skip + t->error + t->interrupted;
+	size_t n = t->pass + t->fail + t->skip + t->error + t->interrupted +
+		   t->flaky;
 
-	fprintf(out, "%zu scenario%s: %zu passed, %zu failed, %zu skipped, %zu "
-		"error%s", n, n == 1 ? "" : "s", t->pass, t->fail, t->skip,
-		t->error, t->error == 1 ? "" : "s");
+	fprintf(out, "%zu scenario%s: %zu passed, %zu failed, ", n,
+		n == 1 ? "" : "s", t->pass, t->fail);
+	if (t->flaky)
+		fprintf(out, "%zu flaky, ", t->flaky);
+	fprintf(out, "%zu skipped, %zu error%s", t->skip, t->error,
+		t->error == 1 ? "" : "s");
 	if (t->interrupted)
 		fprintf(out, ", %zu interrupted", t->interrupted);
 	fprintf(out, "; seed %llu; %.0f s simulated in %s\n",
@@ -372,6 +405,32 @@ static void findings_json(JsonBuilder *b, const struct scenario_result *r)
 	json_builder_end_array(b);
 }
 
+/* "attempts" (kdh run --retries; absent when not retried): each one's
+ * seed, verdict, reason and results directory, relative to the run's */
+static void attempts_json(JsonBuilder *b, const struct scenario_result *r)
+{
+	json_builder_set_member_name(b, "attempts");
+	json_builder_begin_array(b);
+	for (size_t i = 0; i < r->n_attempts; i++) {
+		const struct run_attempt *a = &r->attempts[i];
+		char dir[SC_CELL_NAME + 24];
+
+		if (i)
+			snprintf(dir, sizeof(dir), "%s/attempt-%zu", r->name, i + 1);
+		else
+			snprintf(dir, sizeof(dir), "%s", r->name);
+		json_builder_begin_object(b);
+		jb_int(b, "attempt", (int64_t)i + 1);
+		jb_uint(b, "seed", a->seed);
+		jb_str(b, "verdict", verdict_name(a->verdict));
+		jb_str(b, "reason", a->reason[0] ? a->reason : NULL);
+		jb_double(b, "wall_seconds", a->wall_s);
+		jb_str(b, "results", dir);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
 /**
  * report_name() - the name a person reads: NAME, or for a matrix cell
  * (whose r->name is NAME/cNNNNN, its results directory) NAME[label]
@@ -430,6 +489,8 @@ JsonNode *report_result_node(const struct scenario_result *r)
 	jb_int(b, "frames", (int64_t)r->frames);
 	jb_str(b, "capture", r->capture[0] ? r->capture : NULL);
 	findings_json(b, r);
+	if (r->n_attempts)
+		attempts_json(b, r);
 	if (r->oracle.on) {	/* `check` in [expect]: both sides */
 		json_builder_set_member_name(b, "oracle");
 		json_builder_begin_object(b);
@@ -482,6 +543,7 @@ static void status_json(JsonBuilder *b, const struct scenario_result *rs,
 	jb_int(b, "skip", (int64_t)t.skip);
 	jb_int(b, "error", (int64_t)t.error);
 	jb_int(b, "interrupted", (int64_t)t.interrupted);
+	jb_int(b, "flaky", (int64_t)t.flaky);
 	json_builder_end_object(b);
 }
 

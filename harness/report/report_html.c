@@ -35,7 +35,7 @@ static const char css_text[] =
 	".counts span{display:inline-block;border:1px solid #888;border-radius:3px;"
 	"padding:1px 8px;margin:0 .4em .4em 0;font-weight:bold}"
 	".pass{color:#006045}.fail{color:#a3001b}.error{color:#8a4b00}"
-	".skip{color:#555}.interrupted{color:#8a4b00}"
+	".skip{color:#555}.interrupted{color:#8a4b00}.flaky{color:#8a4b00}"
 	"ol.fails>li,ul.skips>li{margin-bottom:.5em}"
 	"ol.fails>li{border-left:5px solid #d55e00;padding-left:.5em}"
 	".finding{font-family:monospace;font-size:13px;color:#222}"
@@ -84,7 +84,7 @@ static const char defs_svg[] =
 	"</pattern></defs></svg>\n";
 
 static const char *const css_of[V_COUNT] = { "pass", "fail", "skip", "error",
-					     "interrupted" };
+					     "interrupted", "flaky" };
 
 static void verdict_span(GString *h, enum verdict v)
 {
@@ -169,7 +169,8 @@ static void heading(GString *h, const struct rp_screen *s)
 	} c[] = {
 		{ t->fail, V_FAIL, "failed" }, { t->error, V_ERROR, "errors" },
 		{ t->interrupted, V_INTERRUPTED, "interrupted" },
-		{ t->skip, V_SKIP, "skipped" }, { t->pass, V_PASS, "passed" },
+		{ t->skip, V_SKIP, "skipped" }, { t->flaky, V_FLAKY, "flaky" },
+		{ t->pass, V_PASS, "passed" },
 	};
 
 	if (s->n_failed)
@@ -411,6 +412,15 @@ static void section_html(GString *h, const struct rp_screen *s,
 	if (it->r->verdict != V_PASS) {
 		g_string_append(h, "<p>");
 		rp_esc(h, it->r->reason);
+		g_string_append(h, "</p>\n");
+	}
+	if (it->r->n_attempts > 1) {	/* kdh run --retries */
+		char buf[160];
+
+		g_string_append_printf(h, "<p class=\"%s\">%s ",
+				       css_of[it->r->verdict],
+				       rp_verdict_glyph(it->r->verdict));
+		rp_esc(h, report_attempts(it->r, buf, sizeof(buf)));
 		g_string_append(h, "</p>\n");
 	}
 	files_html(h, it);

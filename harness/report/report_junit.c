@@ -11,6 +11,7 @@
  * has no <properties> in the common schema, so the KD figures are text.
  * The file is written atomically.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,8 +47,11 @@ static void junit_properties(GString *x, const struct run_status *st, size_t n,
 static char *junit_out(const struct scenario_result *r)
 {
 	GString *s = g_string_new(NULL);
-	char *fig = report_figures(r);
+	char *fig = report_figures(r), buf[160];
 
+	if (r->n_attempts > 1)		/* "flaky: passed on attempt 2 ..." */
+		g_string_append_printf(s, "%s; attempt 1: %s\n",
+				       report_attempts(r, buf, sizeof(buf)), r->reason);
 	g_string_append(s, fig);
 	g_free(fig);
 	for (size_t i = 0; i < r->n_vms; i++) {
@@ -65,12 +69,46 @@ static char *junit_out(const struct scenario_result *r)
 	return g_string_free(s, FALSE);
 }
 
+/* A retried scenario (kdh run --retries): <properties> with kdh.verdict
+ * and kdh.attempts, and, for a flaky one, Maven Surefire's <flakyFailure>
+ * per failed attempt (Jenkins' Flaky Test Handler, Gradle, and
+ * action-junit-report read them; GitLab and Jenkins' JUnit plugin skip
+ * the unknown element and show a passed test) */
+static void junit_attempts(GString *x, const struct scenario_result *r)
+{
+	char buf[160];
+	gchar *say = g_markup_escape_text(report_attempts(r, buf, sizeof(buf)), -1);
+
+	g_string_append_printf(x, "      <properties>\n"
+			       "        <property name=\"kdh.verdict\" value=\"%s\"/>\n"
+			       "        <property name=\"kdh.attempts\" value=\"%zu\"/>\n"
+			       "        <property name=\"kdh.retries\" value=\"%s\"/>\n"
+			       "      </properties>\n", verdict_name(r->verdict),
+			       r->n_attempts, say);
+	g_free(say);
+	if (r->verdict != V_FLAKY)
+		return;
+	for (size_t i = 0; i < r->n_attempts; i++) {
+		const struct run_attempt *a = &r->attempts[i];
+		gchar *why;
+
+		if (a->verdict == V_PASS)
+			continue;
+		why = g_markup_escape_text(a->reason, -1);
+		g_string_append_printf(x, "      <flakyFailure type=\"%s\" "
+				       "message=\"%s\"><system-out>attempt %zu, seed "
+				       "%" PRIu64 "</system-out></flakyFailure>\n",
+				       verdict_name(a->verdict), why, i + 1, a->seed);
+		g_free(why);
+	}
+}
+
 /* One <testcase>; a failure or error message ends with the bugchecks and
  * stalls of its VMs, the first thing a reader of a CI page needs */
 static void junit_case(GString *x, const struct scenario_result *r)
 {
 	static const char *const el[V_COUNT] = { NULL, "failure", "skipped",
-						 "error", "error" };
+						 "error", "error", NULL };
 	char *fig = junit_out(r), *kd = report_kd_problems(r);
 	char *msg = kd && (r->verdict == V_FAIL || r->verdict == V_ERROR) ?
 		    g_strdup_printf("%s (%s)", r->reason, kd) : g_strdup(r->reason);
@@ -80,6 +118,8 @@ static void junit_case(GString *x, const struct scenario_result *r)
 
 	g_string_append_printf(x, "    <testcase classname=\"kdh\" name=\"%s\" "
 			       "time=\"%.3f\">\n", name, r->wall_s);
+	if (r->n_attempts > 1)
+		junit_attempts(x, r);
 	if (r->verdict == V_INTERRUPTED)
 		g_string_append_printf(x, "      <error type=\"interrupted\" "
 				       "message=\"%s\"/>\n", why);

@@ -23,13 +23,13 @@
 
 static int verdict_class(enum verdict v)
 {
-	return v == V_SKIP ? 1 : v == V_PASS ? 2 : 0;
+	return v == V_SKIP ? 1 : v == V_PASS || v == V_FLAKY ? 2 : 0;
 }
 
 /** rp_verdict_glyph() - a shape for each verdict, so colour is not alone */
 const char *rp_verdict_glyph(enum verdict v)
 {
-	static const char *const g[V_COUNT] = { "✓", "✗", "⊘", "⚠", "■" };
+	static const char *const g[V_COUNT] = { "✓", "✗", "⊘", "⚠", "■", "◐" };
 
 	return g[v];
 }
@@ -363,7 +363,8 @@ char *rp_streak_text(const struct rp_screen *s, const struct rp_item *it)
 {
 	bool skip = it->r->verdict == V_SKIP;
 	static const char *const was[V_COUNT] = { "passed", "failed", "skipped",
-						  "errored", "was interrupted" };
+						  "errored", "was interrupted",
+						  "was flaky" };
 	const char *prev = it->before_run ? rp_run_id(it->before_run) : "";
 	const char *first = it->streak < s->n_runs ?
 			    rp_run_id(&s->runs[s->n_runs - it->streak]) : "";

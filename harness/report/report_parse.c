@@ -302,7 +302,22 @@ static void verdict_parse(struct jr *jr, JsonObject *o, struct scenario_result *
 			r->verdict = (enum verdict)i;
 			return;
 		}
-	one_of_fail(jr, "verdict", v, "pass, fail, skip, error, interrupted");
+	one_of_fail(jr, "verdict", v, "pass, fail, skip, error, interrupted, "
+		    "flaky");
+}
+
+/* One of "attempts" (kdh run --retries): seed, verdict, reason */
+static void attempt_read(struct jr *jr, JsonObject *o, void *ctx)
+{
+	struct scenario_result *r = ctx;
+	struct run_attempt *a = &r->attempts[r->n_attempts++];
+	struct scenario_result v;
+
+	jr_seed(jr, o, "seed", JR_REQUIRED, &a->seed);
+	verdict_parse(jr, o, &v);
+	a->verdict = v.verdict;
+	jr_strcpy(jr, o, "reason", 0, a->reason, sizeof(a->reason));
+	jr_num(jr, o, "wall_seconds", JR_NONNEG, &a->wall_s);
 }
 
 /* "oracle": `check` in [expect], both sides (absent: not asked) */
@@ -367,6 +382,8 @@ int report_result_read(struct jr *jr, JsonObject *o, struct scenario_result *r)
 	jr_array(jr, o, "targets", 0, SC_MAX_VMS, &t);
 	jr_each_object(jr, "targets", t, target_read, r);
 	oracle_read(jr, o, &r->oracle);
+	jr_array(jr, o, "attempts", 0, RUN_MAX_ATTEMPTS, &t);
+	jr_each_object(jr, "attempts", t, attempt_read, r);
 	return jr->failed ? -1 : 0;
 }
 

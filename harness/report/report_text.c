@@ -29,7 +29,8 @@
 
 #include "harness/report/report_priv.h"
 
-static const char *const tag[V_COUNT] = { "PASS", "FAIL", "SKIP", "ERROR", "INTR" };
+static const char *const tag[V_COUNT] = { "PASS", "FAIL", "SKIP", "ERROR", "INTR",
+					  "FLAKY" };
 
 #define TEXT_COLS	78	/* a terminal's width, less a column */
 
@@ -161,13 +162,40 @@ static void wrap_word(struct wrap *w, const char *word)
 	w->n++;
 }
 
-/* "PASSED  21: a, b, ...", wrapped under the first name */
+/* "FLAKY": each scenario that failed, then passed on a retry (kdh run
+ * --retries), with the attempt that passed and the first failure */
+static void flaky_text(FILE *out, const struct rp_screen *s)
+{
+	char buf[160];
+
+	if (!s->t.flaky)
+		return;
+	fprintf(out, "FLAKY (failed, then passed on a retry)\n");
+	for (size_t i = s->n_failed + s->n_skipped; i < s->n_items; i++) {
+		const struct scenario_result *r = s->items[i].r;
+		char *name = report_name(r);
+
+		if (r->verdict == V_FLAKY && r->n_attempts) {
+			fprintf(out, "  FLAKY %s: %s\n", name,
+				report_attempts(r, buf, sizeof(buf)));
+			para(out, "        first attempt: ", 8, r->reason);
+		} else if (r->verdict == V_FLAKY) {
+			fprintf(out, "  FLAKY %s\n", name);
+		}
+		g_free(name);
+	}
+}
+
+/* "PASSED  21: a, b, ...", wrapped under the first name (not the flaky) */
 static void passed_text(FILE *out, const struct rp_screen *s)
 {
 	size_t from = s->n_failed + s->n_skipped;
-	size_t n = rp_listed_count(s, from, s->n_items);
 	struct wrap w = { out, 0, 0, 0 };
+	size_t n = 0;
 
+	for (size_t i = from; i < s->n_items; i++)
+		n += rp_listed(s, &s->items[i]) &&
+		     s->items[i].r->verdict != V_FLAKY;
 	if (!n)
 		return;
 	w.col = fprintf(out, "PASSED  %zu:", n);
@@ -175,7 +203,8 @@ static void passed_text(FILE *out, const struct rp_screen *s)
 	for (size_t i = from; i < s->n_items; i++) {
 		char *name;
 
-		if (!rp_listed(s, &s->items[i]))
+		if (!rp_listed(s, &s->items[i]) ||
+		    s->items[i].r->verdict == V_FLAKY)
 			continue;
 		name = report_name(s->items[i].r);
 
@@ -281,6 +310,8 @@ int rp_text_print(FILE *out, const struct report_run *runs, size_t n,
 	fprintf(out, "kdh report: %s: %zu failed, %zu error%s, %zu interrupted, "
 		"%zu skipped, %zu passed", s.last->name, s.t.fail, s.t.error,
 		s.t.error == 1 ? "" : "s", s.t.interrupted, s.t.skip, s.t.pass);
+	if (s.t.flaky)
+		fprintf(out, ", %zu flaky", s.t.flaky);
 	if (s.regressions)
 		fprintf(out, "; %zu regression%s", s.regressions,
 			s.regressions == 1 ? "" : "s");
@@ -292,6 +323,7 @@ int rp_text_print(FILE *out, const struct report_run *runs, size_t n,
 		fprintf(out, "INCOMPLETE RUN: %s\n", s.last->incomplete);
 	failed_text(out, &s);
 	skipped_text(out, &s);
+	flaky_text(out, &s);
 	passed_text(out, &s);
 	rp_mx_text(out, &s);
 	kd_text(out, &s);

@@ -25,9 +25,11 @@
 #include "kdh/result/result.h"
 
 static const char *const verdict_names[V_COUNT] = { "pass", "fail", "skip",
-						    "error", "interrupted" };
+						    "error", "interrupted",
+						    "flaky" };
 
-/** verdict_name() - "pass", "fail", "skip", "error", "interrupted" */
+/** verdict_name() - "pass", "fail", "skip", "error", "interrupted",
+ * "flaky" */
 const char *verdict_name(enum verdict v)
 {
 	return verdict_names[v];

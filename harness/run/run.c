@@ -55,6 +55,45 @@ uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc)
 }
 
 /**
+ * run_attempt_seed() - the seed of a scenario's attempt (kdh run --retries)
+ * @seed:	the first attempt's (run_scenario_seed())
+ * @attempt:	1 for the first (0 reads the same), 2, 3, ... for retries
+ *
+ * A retry's seed is the first's mixed with the attempt number (FNV-1a of
+ * its bytes), so it differs from the first's, also when the scenario
+ * fixes its seed, and a rerun with the same seed repeats every attempt.
+ *
+ * Return: @seed for the first attempt, else a seed of that attempt's own
+ */
+uint64_t run_attempt_seed(uint64_t seed, unsigned attempt)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	if (attempt <= 1)
+		return seed;
+	for (int i = 0; i < 8; i++)
+		h = (h ^ ((seed >> (8 * i)) & 0xff)) * 1099511628211ull;
+	return h ^ ((uint64_t)attempt * 0x9E3779B97F4A7C15ull);
+}
+
+/**
+ * run_result_dir() - the directory of one attempt's results
+ * @results_dir: the run's directory
+ * @name:	the result's name (NAME, or NAME/cNNNNN for a cell)
+ * @attempt:	1 (or 0) for the first, K > 1 for a retry
+ * @buf:	output: RESULTS/NAME, or RESULTS/NAME/attempt-K
+ * @len:	its size
+ */
+void run_result_dir(const char *results_dir, const char *name,
+		    unsigned attempt, char *buf, size_t len)
+{
+	if (attempt <= 1)
+		snprintf(buf, len, "%s/%s", results_dir, name);
+	else
+		snprintf(buf, len, "%s/%s/attempt-%u", results_dir, name, attempt);
+}
+
+/**
  * run_result_head() - a result's identity from its scenario: index, name
  * (NAME, or NAME/cNNNNN for a matrix cell: its results directory), file,
  * description and the cell's label
@@ -373,7 +412,7 @@ static int sim_build(struct sim *s, const struct run_opts *o,
 		return -ENOMEM;	/* nothing else made: run_scenario frees nothing */
 	s->env.t0 = ns_loop_now(s->env.loop);
 	s->env.log = g_string_new(NULL);
-	snprintf(dir, sizeof(dir), "%s/%s", o->results_dir, r->name);
+	run_result_dir(o->results_dir, r->name, o->attempt, dir, sizeof(dir));
 	r->unwritten = true;		/* until its files are open */
 	if (g_mkdir_with_parents(dir, 0755)) {	/* unique: run_suite.c */
 		snprintf(s->env.err, s->env.err_len, "%s: %s", dir, strerror(errno));
@@ -413,8 +452,7 @@ static void log_write(struct sim *s, const struct run_opts *o)
 	char path[600];
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s/target.log", o->results_dir,
-		 s->env.results->name);
+	snprintf(path, sizeof(path), "%s/target.log", s->dir_buf);
 	rc = write_file_atomic(path, s->env.log->str, s->env.log->len);
 	if (rc && !s->env.results->unwritten)
 		snprintf(s->env.err, s->env.err_len, "%s: %s", path, strerror(-rc));
@@ -439,7 +477,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 
 	memset(r, 0, sizeof(*r));
 	run_result_head(sc, r);
-	r->seed = run_scenario_seed(o->seed, sc);
+	r->seed = run_attempt_seed(run_scenario_seed(o->seed, sc), o->attempt);
 	if (run_requires_unmet(sc, o, r->reason, sizeof(r->reason))) {
 		r->verdict = V_SKIP;
 		return 0;

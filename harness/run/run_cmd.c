@@ -6,6 +6,7 @@
  * (run_suite.c).  All are parsed before anything runs: one bad file stops
  * the run with "file:line: what is wrong" and exit 2.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "harness/run/run_console.h"
 #include "harness/run/run_outputs.h"
 #include "harness/run/run_results.h"
+#include "harness/run/run_retry.h"
 #include "harness/run/run_suite.h"
 #include "kdh/run/accel.h"
 #include "kdh/run/shard_auto.h"
@@ -52,6 +54,8 @@ struct run_args {
 	const char *backend;		/* --backend, NULL: each scenario's */
 	uint64_t max_capture;		/* --max-capture, bytes; 0: none */
 	uint64_t max_wall_ns;		/* --max-wall; 0: none */
+	unsigned retries;		/* --retries N; 0: none */
+	bool flaky_fails;		/* --flaky=fail */
 };
 
 static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
@@ -73,6 +77,8 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		{ "backend", required_argument, NULL, 'K' },
 		{ "max-capture", required_argument, NULL, 'C' },
 		{ "max-wall", required_argument, NULL, 'W' },
+		{ "retries", required_argument, NULL, 'R' },
+		{ "flaky", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -134,6 +140,21 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 				return KDH_EXIT_USAGE;
 			if (!strcmp(optarg, "0"))
 				a->max_wall_ns = 0;
+			break;
+		case 'R': {
+			uint64_t v;
+
+			if (value_uint(optarg, 0, RUN_MAX_RETRIES, &v))
+				return cli_usage_error(cmd, "--retries: '%s' is not "
+						       "0-%d", optarg, RUN_MAX_RETRIES);
+			a->retries = (unsigned)v;
+			break;
+		}
+		case 'F':
+			if (strcmp(optarg, "pass") && strcmp(optarg, "fail"))
+				return cli_usage_error(cmd, "--flaky: '%s' is not pass "
+						       "or fail", optarg);
+			a->flaky_fails = !strcmp(optarg, "fail");
 			break;
 		case 'J': a->junit = optarg; break;
 		case 't': a->tap = true; break;
@@ -231,11 +252,11 @@ static int outputs_write(const struct run_args *a, const char *dir,
 }
 
 static int exit_status(const struct run_totals *t, size_t n,
-		       const struct run_status *st)
+		       const struct run_status *st, bool flaky_fails)
 {
 	if (st->interrupted)
 		return KDH_EXIT_INTERRUPTED;
-	if (t->fail || t->error)
+	if (t->fail || t->error || (flaky_fails && t->flaky))
 		return KDH_EXIT_FAIL;
 	return n && t->skip == n ? 77 : KDH_EXIT_OK;
 }
@@ -261,6 +282,24 @@ static int source_get(void *ctx, size_t i, struct scenario *sc, char *err,
 	return suite_get(ctx, i, sc, err, errlen);
 }
 
+/* --retries N: the failed scenarios again (run_retry.c) */
+static int retries_run(const struct run_args *a, const struct run_source *src,
+		       const struct run_opts *o, const char *dir,
+		       struct scenario_result *rs, size_t n)
+{
+	const struct run_retry rt = { .retries = a->retries, .dir = dir,
+				      .jobs = a->jobs, .tap = a->tap };
+	int rc = run_retry(src, o, &rt, rs, n);
+
+	if (rc == -ENOMEM)
+		return cli_error(&kdh_cmd_run, KDH_EXIT_FAIL, "out of memory "
+				 "for the retries");
+	if (rc)		/* each file said on stderr or in its retry's line */
+		return cli_error(&kdh_cmd_run, KDH_EXIT_FAIL, "a retry's results "
+				 "could not be written (said above)");
+	return 0;
+}
+
 static int suite_run_in(struct suite *s, struct run_args *a,
 			struct scenario *scratch)
 {
@@ -280,7 +319,7 @@ static int suite_run_in(struct suite *s, struct run_args *a,
 	struct baseline *base = NULL;
 	struct run_totals t;
 	char dir[512], err[400];
-	int rc;
+	int rc, retry_rc = 0;
 
 	provenance_collect(&prov, a->sel.shard, a->sel.shards);
 	snprintf(prov.shard_from, sizeof(prov.shard_from), "%s", a->shard.from);
@@ -318,6 +357,8 @@ static int suite_run_in(struct suite *s, struct run_args *a,
 	if (ran < 0)
 		ran = 0;
 	run_console_clear(&con);
+	if (a->retries && !con.unwritten && !run_stop_signal)
+		retry_rc = retries_run(a, &src, &o, dir, rs, (size_t)ran);
 	provenance_accel(&prov, o.accel);
 	accel_cache_free(o.accel);
 	st.interrupted = run_stop_signal != 0;
@@ -336,7 +377,9 @@ static int suite_run_in(struct suite *s, struct run_args *a,
 				   dir);
 	free(rs);
 	baseline_free(base);
-	return rc && !st.interrupted ? rc : exit_status(&t, (size_t)ran, &st);
+	rc |= retry_rc;
+	return rc && !st.interrupted ? rc : exit_status(&t, (size_t)ran, &st,
+							   a->flaky_fails);
 }
 
 /* The suite run; room for the one scenario a baseline checks at a time */
@@ -402,7 +445,8 @@ const struct kdh_cmd kdh_cmd_run = {
 	.usage = "kdh run [PATH...] [--all] [-g GROUP] [-j N] [--shard K/N|auto] [--seed N] "
 		 "[--results DIR] [--json FILE] [--junit FILE] [--tap] [--validate] "
 		 "[--baseline FILE] [--backend user|bridge] [--max-capture SIZE] "
-		 "[--max-wall DURATION] [--max-cells N]",
+		 "[--max-wall DURATION] [--max-cells N] [--retries N] "
+		 "[--flaky pass|fail]",
 	.run = run_main,
 	.help =
 "PATH is a scenario file, a directory of *.kdh files or the name of a\n"
@@ -474,6 +518,19 @@ const struct kdh_cmd kdh_cmd_run = {
 "                    capture kept and analysed likewise); default\n"
 "                    60s, 0 for no limit.  Real-time (QEMU) scenarios end\n"
 "                    at their own timeout\n"
+"  --retries N       rerun each FAILed scenario up to N times (0-9, default\n"
+"                    0) with a new seed, derived from its seed and the\n"
+"                    attempt number (the same --seed repeats every\n"
+"                    attempt), until one passes: then it is FLAKY, counted\n"
+"                    apart from passed and failed.  Attempt K's files go\n"
+"                    in RUNDIR/NAME/attempt-K/ (NAME/ is the first's);\n"
+"                    result.json lists every attempt.  ERROR, SKIP and a\n"
+"                    FAIL that regressed from --baseline are not retried\n"
+"                    (the baseline judges the first attempt); a signal\n"
+"                    stops the retries\n"
+"  --flaky pass|fail  the exit status a flaky scenario gives: pass (the\n"
+"                    default: retries are asked to tolerate flakes, still\n"
+"                    counted and shown) or fail\n"
 "\n"
 "Runaway scenarios: besides those budgets, 1,000,000 timer events at one\n"
 "simulated instant end a scenario as ERROR naming the timer that spun.\n"
@@ -522,7 +579,8 @@ const struct kdh_cmd kdh_cmd_run = {
 "directory.  Without an image VM scenarios SKIP, saying where kdh looked;\n"
 "build one with scripts/build-agent-image.sh BUILD_DIR.\n"
 "\n"
-"Exit status: 0 all passed (skips allowed), 1 a scenario failed or could\n"
+"Exit status: 0 all passed (skips allowed, flaky ones too unless\n"
+"--flaky fail), 1 a scenario failed or could\n"
 "not run (or its results could not be written), 2 a scenario file is bad (file:line: what is wrong; nothing\n"
 "runs), 77 every scenario was skipped, 130 interrupted by SIGINT or\n"
 "SIGTERM (the results so far are written).\n"
@@ -532,5 +590,6 @@ const struct kdh_cmd kdh_cmd_run = {
 "  kdh run -g seed --seed 42\n"
 "  kdh run seed-dhcp-hang          one built-in scenario, by its name\n"
 "  kdh run my-vm.kdh --junit junit.xml\n"
-"  kdh run -g vm --all             the VM scenarios installed with kdh\n",
+"  kdh run -g vm --all             the VM scenarios installed with kdh\n"
+"  kdh run --retries 2 --flaky fail  retry failures twice; flaky fails CI\n",
 };

@@ -15,7 +15,7 @@
  * struct run_totals - counts over a run
  */
 struct run_totals {
-	size_t pass, fail, skip, error, interrupted;
+	size_t pass, fail, skip, error, interrupted, flaky;
 	double sim_s, wall_s;
 };
 
@@ -47,6 +47,8 @@ void report_totals(const struct scenario_result *rs, size_t n,
 const char *report_wall(double secs, char *buf, size_t len);
 void report_line(FILE *out, const struct scenario_result *r);
 char *report_name(const struct scenario_result *r);
+const char *report_attempts(const struct scenario_result *r, char *buf,
+			    size_t len);
 void report_summary(FILE *out, const struct run_totals *t, uint64_t seed);
 void report_tap_plan(FILE *out, size_t n);
 void report_tap_line(FILE *out, size_t i, const struct scenario_result *r);

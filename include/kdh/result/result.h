@@ -17,8 +17,31 @@
 #include "kdh/scenario/scenario.h"
 
 /* V_INTERRUPTED: stopped by SIGINT/SIGTERM before it ended (kdh run was
- * interrupted); its files hold what happened up to then */
-enum verdict { V_PASS, V_FAIL, V_SKIP, V_ERROR, V_INTERRUPTED, V_COUNT };
+ * interrupted); its files hold what happened up to then.  V_FLAKY: failed,
+ * then passed on a retry (kdh run --retries): neither pass nor fail */
+enum verdict { V_PASS, V_FAIL, V_SKIP, V_ERROR, V_INTERRUPTED, V_FLAKY,
+	       V_COUNT };
+
+/* Attempts kept per scenario: the first and up to RUN_MAX_RETRIES more */
+#define RUN_MAX_RETRIES		9
+#define RUN_MAX_ATTEMPTS	(RUN_MAX_RETRIES + 1)
+
+/**
+ * struct run_attempt - one run of a scenario under kdh run --retries
+ * @seed:	the seed it ran with (the first attempt's is the result's)
+ * @verdict:	what it gave
+ * @reason:	its first failed expectation, or why it errored
+ * @wall_s:	real seconds it took
+ *
+ * Attempt K (from 1) has its results in RUNDIR/NAME/ for K = 1, else in
+ * RUNDIR/NAME/attempt-K/ (run_result_dir()).
+ */
+struct run_attempt {
+	uint64_t seed;
+	enum verdict verdict;
+	char reason[200];
+	double wall_s;
+};
 
 /* The plan a run writes before its first scenario (report_partial.c
  * reads it back when the run left no summary.json) */
@@ -122,6 +145,9 @@ struct scenario_result {
 	bool unwritten;			/* a file of its results could not be
 					   written (reason names it): the
 					   run stops */
+	struct run_attempt attempts[RUN_MAX_ATTEMPTS];	/* --retries: every
+					   attempt, the first included */
+	size_t n_attempts;		/* 0: it was not retried */
 };
 
 struct run_finding *run_finding_add(struct scenario_result *r);

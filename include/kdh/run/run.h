@@ -41,6 +41,9 @@
  * @pause_ns:	test hook (KDH_TEST_PAUSE): real time each scenario waits,
  *		interruptibly, before its loop runs, so tests can signal a
  *		run of quick simulated scenarios part way; 0 normally
+ * @attempt:	0 or 1: the first attempt; K > 1: a retry (kdh run
+ *		--retries), its seed mixed with K (run_attempt_seed()) and
+ *		its results in NAME/attempt-K/ (run_result_dir())
  */
 struct run_opts {
 	uint64_t seed;
@@ -54,6 +57,7 @@ struct run_opts {
 	void (*tick)(void *opaque);
 	void *tick_opaque;
 	uint64_t pause_ns;
+	unsigned attempt;
 };
 
 bool run_uses_bridge(const struct scenario *sc, const struct run_opts *o);
@@ -62,6 +66,9 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o,
 		 struct scenario_result *r);
 void run_result_head(const struct scenario *sc, struct scenario_result *r);
 uint64_t run_scenario_seed(uint64_t run_seed, const struct scenario *sc);
+uint64_t run_attempt_seed(uint64_t seed, unsigned attempt);
+void run_result_dir(const char *results_dir, const char *name,
+		    unsigned attempt, char *buf, size_t len);
 /* run_stop.c */
 extern volatile sig_atomic_t run_stop_signal;
 void run_signals_set(sigset_t *set);
