@@ -361,6 +361,17 @@ Test(retry, matrix_cells_retry_the_same_way, .timeout = 60)
 		"flaky-matrix/c00000/attempt-2");
 	cr_assert(exists(run, "flaky-matrix/c00000/attempt-2/capture.pcapng"));
 	cr_assert(!exists(run, "flaky-matrix/c00001/attempt-2"));
+	{	/* the matrix view marks the flaky cell, never as a pass */
+		const char *argv[] = { getenv("KDH_BIN"), "report", run, "--text",
+				       NULL };
+		char *text, *err;
+
+		cr_assert_eq(test_run(argv, &text, &err), 0, "%s", err);
+		cr_assert(strstr(text, "◐ FLAKY flaky-matrix[machine=pc]"), "%s",
+			  text);
+		cr_assert(strstr(text, "1 ✓ pass"), "%s", text);
+		g_free(text); g_free(err);
+	}
 	g_object_unref(p);
 	test_rmtree(dir);
 	g_free(run); g_free(out); g_free(file); g_free(res); g_free(dir);

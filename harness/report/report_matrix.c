@@ -26,6 +26,7 @@ enum rp_mark rp_mark_of(const struct scenario_result *r)
 	static const enum rp_mark of[V_COUNT] = {
 		[V_PASS] = RM_PASS, [V_FAIL] = RM_FAIL, [V_SKIP] = RM_SKIP,
 		[V_ERROR] = RM_ERROR, [V_INTERRUPTED] = RM_INTERRUPTED,
+		[V_FLAKY] = RM_FLAKY,
 	};
 
 	if (r->oracle.on && !r->oracle.agree)
@@ -36,7 +37,8 @@ enum rp_mark rp_mark_of(const struct scenario_result *r)
 /** rp_mark_glyph() - the glyph of a mark, so colour never speaks alone */
 const char *rp_mark_glyph(enum rp_mark k)
 {
-	static const char *const g[RM_N] = { "✓", "✗", "◆", "⚠", "⊘", "■" };
+	static const char *const g[RM_N] = { "✓", "✗", "◆", "⚠", "⊘", "■",
+						       "◐" };
 
 	return g[k];
 }
@@ -46,7 +48,7 @@ const char *rp_mark_name(enum rp_mark k)
 {
 	static const char *const w[RM_N] = {
 		"pass", "fail", "disagrees with kdh check", "error", "skip",
-		"interrupted",
+		"interrupted", "flaky (passed on a retry)",
 	};
 
 	return w[k];

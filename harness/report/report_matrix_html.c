@@ -25,13 +25,15 @@ const char rp_mx_css[] =
 	"border:1px solid #fff}table.mx td a{color:inherit;text-decoration:none}"
 	".mp{background:#cfead8;color:#006045}.mf{background:#f6c4c4;"
 	"color:#a3001b;font-weight:bold}.md{background:#f7bdeb;color:#8b0079;"
-	"font-weight:bold}.mo{background:#ddd;color:#555}.mn{color:#999}"
+	"font-weight:bold}.mo{background:#ddd;color:#555}"
+	".mk{background:#fbe7b5;color:#7a5200}.mn{color:#999}"
 	".sw{display:inline-block;width:15px;text-align:center}"
 	"table.bv td.n{text-align:right}tr.bad td{font-weight:bold}"
 	".dis{color:#8b0079}ol.dis>li{border-left:5px solid #cc79a7;"
 	"padding-left:.5em;margin-bottom:.5em;color:#222}";
 
-static const char *const td_class[RM_N] = { "mp", "mf", "md", "mo", "mo", "mo" };
+static const char *const td_class[RM_N] = { "mp", "mf", "md", "mo", "mo", "mo",
+						  "mk" };
 
 /* "m-NAME", each byte outside [A-Za-z0-9-] as _XX */
 static void anchor(GString *h, const char *name)
@@ -155,7 +157,8 @@ static void by_value(GString *h, const struct rp_matrix *m)
 				"class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">"
 				"%zu</td><td class=\"n\">%zu</td></tr>\n", v->cells,
 				v->n[RM_PASS], v->n[RM_FAIL], v->n[RM_DISAGREE],
-				v->n[RM_ERROR] + v->n[RM_SKIP] + v->n[RM_INTERRUPTED]);
+				v->n[RM_ERROR] + v->n[RM_SKIP] + v->n[RM_INTERRUPTED] +
+				v->n[RM_FLAKY]);
 		}
 	g_string_append(h, "</table></div>\n");
 }
@@ -244,7 +247,7 @@ static void heading(GString *h, const struct rp_matrix *m)
 		"<span class=\"skip\">%zu other</span></p>\n<p class=\"legend\">",
 		m->cells->len, m->marks[RM_PASS], m->marks[RM_FAIL],
 		m->marks[RM_DISAGREE], m->marks[RM_ERROR] + m->marks[RM_SKIP] +
-		m->marks[RM_INTERRUPTED]);
+		m->marks[RM_INTERRUPTED] + m->marks[RM_FLAKY]);
 	for (int k = 0; k < RM_N; k++)
 		g_string_append_printf(h, "<span><span class=\"sw %s\">%s</span> "
 				       "%s</span>", td_class[k], rp_mark_glyph(k),
@@ -257,7 +260,8 @@ static void matrix_html(GString *h, const struct rp_screen *s,
 {
 	struct grid_ctx g = { h, s };
 	size_t other = m->marks[RM_FAIL] + m->marks[RM_ERROR] +
-		       m->marks[RM_SKIP] + m->marks[RM_INTERRUPTED];
+		       m->marks[RM_SKIP] + m->marks[RM_INTERRUPTED] +
+		       m->marks[RM_FLAKY];
 	GString *grids = g_string_new(NULL);
 	size_t n;
 

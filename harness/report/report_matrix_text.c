@@ -22,7 +22,8 @@
 
 #include "harness/report/report_priv.h"
 
-static const char *const tag[V_COUNT] = { "PASS", "FAIL", "SKIP", "ERROR", "INTR" };
+static const char *const tag[V_COUNT] = { "PASS", "FAIL", "SKIP", "ERROR", "INTR",
+					  "FLAKY" };
 
 /* "        files: DIR/" of @r, when it kept any */
 static void files_line(FILE *out, const struct rp_screen *s,
@@ -92,7 +93,8 @@ static void by_value(FILE *out, const struct rp_matrix *m)
 
 			fprintf(out, "  %-27s %6zu %6zu %6zu %9zu %6zu\n", av, v->cells,
 				v->n[RM_PASS], v->n[RM_FAIL], v->n[RM_DISAGREE],
-				v->n[RM_ERROR] + v->n[RM_SKIP] + v->n[RM_INTERRUPTED]);
+				v->n[RM_ERROR] + v->n[RM_SKIP] + v->n[RM_INTERRUPTED] +
+				v->n[RM_FLAKY]);
 			g_free(av);
 		}
 }
@@ -147,12 +149,14 @@ static void matrix_text(FILE *out, const struct rp_screen *s,
 			const struct rp_matrix *m)
 {
 	size_t other = m->marks[RM_FAIL] + m->marks[RM_ERROR] +
-		       m->marks[RM_SKIP] + m->marks[RM_INTERRUPTED];
+		       m->marks[RM_SKIP] + m->marks[RM_INTERRUPTED] +
+		       m->marks[RM_FLAKY];
 
 	fprintf(out, "MATRIX %s: %u cells: %zu ✓ pass, %zu ✗ fail, %zu ◆ "
 		"disagree with kdh check, %zu other\n", m->name, m->cells->len,
 		m->marks[RM_PASS], m->marks[RM_FAIL], m->marks[RM_DISAGREE],
-		m->marks[RM_ERROR] + m->marks[RM_SKIP] + m->marks[RM_INTERRUPTED]);
+		m->marks[RM_ERROR] + m->marks[RM_SKIP] + m->marks[RM_INTERRUPTED] +
+		       m->marks[RM_FLAKY]);
 	fprintf(out, " ");
 	for (int k = 0; k < RM_N; k++)
 		fprintf(out, " %s %s", rp_mark_glyph(k), rp_mark_name(k));

@@ -143,7 +143,7 @@ void rp_trends(GString *h, const struct rp_screen *s,
 
 /* What a cell shows: its verdict, a disagreement with the oracle first */
 enum rp_mark { RM_PASS, RM_FAIL, RM_DISAGREE, RM_ERROR, RM_SKIP,
-	       RM_INTERRUPTED, RM_N };
+	       RM_INTERRUPTED, RM_FLAKY, RM_N };
 
 /**
  * struct rp_mx_value - one value of an axis, and its cells' marks
