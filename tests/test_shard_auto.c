@@ -216,6 +216,20 @@ Test(shard_auto, list_auto_is_list_k_of_n)
 	g_free(out); g_free(err);
 }
 
+/* how many run-* directories @dir has */
+static int runs_in(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *e;
+	int n = 0;
+
+	while (d && (e = g_dir_read_name(d)))
+		n += !strncmp(e, "run-", 4);
+	if (d)
+		g_dir_close(d);
+	return n;
+}
+
 /* kdh run --shard auto: the provenance says which variables decided; a
  * contradiction runs nothing */
 Test(shard_auto, run_records_the_variables, .timeout = 60)
@@ -247,6 +261,7 @@ Test(shard_auto, run_records_the_variables, .timeout = 60)
 	cr_expect(strstr(err, "kdh run: --shard auto: the engines disagree: "
 			 "CI_NODE_INDEX=1 CI_NODE_TOTAL=3 is shard 1/3, "
 			 "JOB_COMPLETION_INDEX=2 KDH_SHARD_TOTAL=3 is 3/3"), "%s", err);
+	cr_expect_eq(runs_in(dir), 1, "the refused run made no directory");
 	g_free(out); g_free(err);
 	test_rmtree(dir);
 	g_free(json); g_free(dir);
