@@ -15,8 +15,9 @@
 #     value; wall times, paths and provenance aside).
 #  2. a second array on a 540-cell matrix (slow enough to be caught
 #     running): task 4 is scancelled once it has finished some cells; its
-#     shard keeps those results and an interrupted summary, and the merge
-#     job says the shard was interrupted.
+#     shard keeps those results and an interrupted summary (SIGTERM), the
+#     other two finish, and the merge job says a run was interrupted and
+#     exits 1 (the first merge exits 0).
 # Stops the cluster and checks no process of it is left.  Skips (77), with
 # the reason, where Slurm is not installed or does not start.
 set -euo pipefail
@@ -56,6 +57,9 @@ wait_job() {
 	done
 	fail "job $1 still queued or running after 180 s: $left"
 }
+
+# exit_of ID: a finished job's exit status, as scontrol says it (1:0)
+exit_of() { scontrol show job "$1" | grep -o 'ExitCode=[0-9:]*' | head -n1 | cut -d= -f2; }
 
 # summary_of DIR: the normalized summary of a run or merge directory:
 # scenarios in order with verdict, reason, seed and every measured value
@@ -103,6 +107,7 @@ summary_of "$tmp/one" >"$tmp/one.json"
 diff -u "$tmp/one.json" "$tmp/merged.json" >"$tmp/diff.txt" ||
 	fail "the merged array differs from one machine's run: $(head -n40 "$tmp/diff.txt")"
 grep -h 'scenarios:' "$out/merge.log"
+[ "$(exit_of "$mrg")" = 0:0 ] || fail "the merge job exited $(exit_of "$mrg"): $(cat "$out/merge.log")"
 
 # 2. A task cancelled mid-run: its finished results stay, the merge says so
 out=$tmp/b
@@ -128,19 +133,26 @@ sum4=$(echo "$out"/shard-4/run-*/summary.json)
 grep -q '"interrupted" *: *true' "$sum4" ||
 	fail "task 4 ended before scancel reached it ($(done_cells) cells): make slow.kdh bigger"
 grep -q '"signal" *: *"SIGTERM"' "$sum4" || fail "the cancelled shard's signal is not SIGTERM: $(grep signal "$sum4")"
-tail -n1 "$out/shard-4.log"; echo	# kdh's last line ends in no newline
+tail -n1 "$out/shard-4.log"
 kept=$(find "$out"/shard-4/run-*/ -name result.json -exec grep -l '"verdict" *: *"pass"' {} + | wc -l)
 [ "$kept" -ge 5 ] || fail "the cancelled shard kept $kept passed cells, not 5 or more"
 grep -i 'interrupted' "$out/merge.log" ||
 	fail "the merge does not say shard 2/3 was interrupted: $(cat "$out/merge.log")"
+[ "$(exit_of "$mrg")" = 1:0 ] ||
+	fail "the merge of an interrupted shard exited $(exit_of "$mrg"), not 1: $(cat "$out/merge.log")"
 for t in 3 5; do
 	grep -q '"interrupted" *: *false' "$out"/shard-$t/run-*/summary.json ||
 		fail "task $t, not cancelled, did not finish: $(tail -n3 "$out/shard-$t.log")"
 done
 
-# Stop the cluster: no process of it left (pgrep: munged's and the Slurm
+# Stop the cluster: no process of it left (munged's and the Slurm
 # daemons' command lines name $tmp)
 "$src/scripts/slurm-local.sh" stop "$cluster" || fail "slurm-local.sh stop failed"
 left=$(pgrep -af -- "$tmp" || true)
 [ -z "$left" ] || fail "still running after stop: $left"
+# and no job's process (kdh's command lines say shard-N, not $tmp): none
+# has its working directory or a file under $tmp
+left=$(find /proc/[0-9]*/cwd /proc/[0-9]*/fd -maxdepth 1 -lname "$tmp/*" 2>/dev/null |
+	cut -d/ -f3 | sort -u | grep -vx -e $$ -e "$BASHPID" || true)
+[ -z "$left" ] || fail "processes still use $tmp after stop: $(ps -o pid,args -p "${left//$'\n'/,}")"
 echo "slurm: stopped, nothing left running"
