@@ -17,9 +17,9 @@
 #
 # stop cancels every job (10 s for them to end), sends SIGTERM to every
 # daemon whose pid file DIR holds (slurmd and slurmctld, then munged),
-# waits up to 10 s each, then SIGKILL; then kills any process still
-# holding a file under DIR (a job step outlives slurmd by design);
-# exit 1 if one is still alive.  Debian 12: apt-get install slurmctld
+# waits up to 10 s each, then SIGKILL; then kills any slurmstepd still
+# holding a file under DIR (a job step outlives slurmd by design); exit 1, naming them, if any process still has a file
+# or its working directory under DIR.  Debian 12: apt-get install slurmctld
 # slurmd slurm-client munge (scripts/bootstrap.sh --with-slurm).
 set -euo pipefail
 
@@ -121,11 +121,13 @@ start() {	# start DIR
 	echo "slurm-local: cluster kdh up in $d (export SLURM_CONF=$d/slurm.conf)"
 }
 
-stop_one() {	# stop_one PIDFILE: 0 when its process is gone
+stop_one() {	# stop_one PIDFILE NAME: 0 when its process is gone
 	local f=$1 pid
 	[ -f "$f" ] || return 0
 	pid=$(cat "$f")
 	[ -n "$pid" ] || return 0
+	# a stale pid file's number may be another program's by now
+	[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] || return 0
 	kill -TERM "$pid" 2>/dev/null || return 0
 	for _ in $(seq 100); do
 		kill -0 "$pid" 2>/dev/null || return 0
@@ -137,8 +139,8 @@ stop_one() {	# stop_one PIDFILE: 0 when its process is gone
 }
 
 # holders DIR: pids (not this shell's) with a file or working directory
-# under DIR: job steps (slurmstepd and the jobs' processes, whose output
-# files and spool sockets are there) that outlive slurmd by design
+# under DIR: job steps (slurmstepd, whose spool sockets are there) outlive
+# slurmd by design; a job's own processes are scancel's to end
 holders() {
 	find /proc/[0-9]*/cwd /proc/[0-9]*/fd -maxdepth 1 -lname "$1/*" \
 		2>/dev/null | cut -d/ -f3 | sort -un | grep -vx -e $$ -e "$BASHPID" || true
@@ -160,20 +162,21 @@ stop() {	# stop DIR
 	d=$(cd "$1" && pwd)
 	cancel_jobs "$d"
 	# the two Slurm daemons at once (each takes seconds), munge after them
-	stop_one "$d/run/slurmd.pid" & stop_one "$d/run/slurmctld.pid" & wait
-	stop_one "$d/munge/munged.pid"
+	stop_one "$d/run/slurmd.pid" slurmd & stop_one "$d/run/slurmctld.pid" slurmctld & wait
+	stop_one "$d/munge/munged.pid" munged
 	for f in "$d/run/slurmd.pid" "$d/run/slurmctld.pid" "$d/munge/munged.pid"; do
 		[ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null &&
 			{ echo "slurm-local: pid $(cat "$f") ($f) survives SIGKILL" >&2; rc=1; }
 	done
+	# only slurmstepd is killed here: a shell whose working directory is
+	# under DIR is the user's, and is named instead
+	for p in $(holders "$d"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = slurmstepd ] &&
+			{ kill -KILL "$p" 2>/dev/null || true; }
+	done
+	sleep 0.2
 	left=$(holders "$d")
-	if [ -n "$left" ]; then
-		# shellcheck disable=SC2086 # one pid per word
-		kill -KILL $left 2>/dev/null || true
-		sleep 0.2
-		left=$(holders "$d")
-		[ -z "$left" ] || { echo "slurm-local: still using $d: $left" >&2; rc=1; }
-	fi
+	[ -z "$left" ] || { echo "slurm-local: still using $d: $(ps -o pid=,args= -p "${left//$'\n'/,}")" >&2; rc=1; }
 	return $rc
 }
 
