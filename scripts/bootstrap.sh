@@ -6,10 +6,10 @@
 # is fast), configures meson in build/, compiles, and builds the agent image
 # (scripts/build-agent-image.sh) that VM scenarios boot.  With --with-asan it also
 # configures build-asan/ (AddressSanitizer + UBSan), which scripts/test.sh
-# runs the tests in as well; with --with-slurm also Slurm and munge, which
-# the slurm test (tests/test_slurm.sh) runs a one-machine cluster of
-# (scripts/slurm-local.sh; nothing is started here).  Needs root (or sudo) only when something is
-# missing.
+# runs the tests in as well; with --with-slurm also Slurm and munge, of
+# which the slurm test (tests/test_slurm.sh) runs a one-machine cluster
+# (scripts/slurm-local.sh; nothing is started here).  Needs root (or sudo)
+# only when something is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
