@@ -6,8 +6,10 @@
 # is fast), configures meson in build/, compiles, and builds the agent image
 # (scripts/build-agent-image.sh) that VM scenarios boot.  With --with-asan it also
 # configures build-asan/ (AddressSanitizer + UBSan), which scripts/test.sh
-# runs the tests in as well.  Needs root (or sudo) only when something is
-# missing.
+# runs the tests in as well; with --with-slurm also Slurm and munge, of
+# which the slurm test (tests/test_slurm.sh) runs a one-machine cluster
+# (scripts/slurm-local.sh; nothing is started here).  Needs root (or sudo)
+# only when something is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +27,14 @@ PACKAGES=(
 	# DejaVu has the page's ✓ ✗ ⊘ ⚠ glyphs
 	chromium fonts-dejavu-core
 )
+
+# Only for the slurm test, asked for by scripts/test.sh.  On a systemd
+# machine Debian also starts its own munge service (slurmctld's and
+# slurmd's stop at once without /etc/slurm/slurm.conf); the test uses
+# neither: its cluster has its own key, socket and ports.
+for a in "$@"; do
+	[ "$a" = --with-slurm ] && PACKAGES+=(slurmctld slurmd slurm-client munge)
+done
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -54,7 +64,7 @@ setup build
 if ! bash scripts/build-agent-image.sh build 2> >(grep -v '^W: Download is performed unsandboxed' >&2); then
 	echo "bootstrap: warning: no agent image; VM scenarios will be skipped" >&2
 fi
-if [ "${1:-}" = "--with-asan" ]; then
+if [[ " $* " == *" --with-asan "* ]]; then
 	setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
 fi
 echo "bootstrap: build/kdh is ready ($(build/kdh --version))"

@@ -10,7 +10,7 @@
 # line per test program; the last line totals both builds.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh --with-asan || exit 2
+scripts/bootstrap.sh --with-asan --with-slurm || exit 2
 
 status=0
 for dir in build build-asan; do
