@@ -1,19 +1,21 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# built-using.sh - the Built-Using and Static-Built-Using substvars of kdh
+# built-using.sh - the Built-Using substvar of kdh
 #
 # usage: sh debian/built-using.sh BUILD_DIR  (>> debian/kdh.substvars)
 #
 # The agent image (BUILD_DIR/agent) carries binaries of other source
 # packages: a Debian kernel and busybox-static as they are, and kdh-agent,
-# linked statically with glibc and OpenSSL's libcrypto.  Debian names
-# those sources so their exact versions stay available (GPL, LGPL).  The
+# linked statically with glibc (and OpenSSL's libcrypto, Apache-2.0: no
+# source to keep).  Built-Using names the kernel's, busybox's and glibc's
+# sources so their exact versions stay available (GPL, LGPL), as
+# busybox-static itself names glibc's.  The
 # kernel's package is found from the path build-agent-image.sh recorded in
 # agent/.inputs: a downloaded .deb in agent/cache, or an installed file;
 # a kernel given by path from no package names none.  No image: no
 # Built-Using at all.
 set -eu
-build=$1
+build=$(cd "$1" && pwd)		# agent/.inputs holds absolute paths
 src() {	# src PACKAGE: "SOURCE (= VERSION)" of an installed package
 	dpkg-query -W -f='${source:Package} (= ${source:Version})' "$1"
 }
@@ -33,8 +35,5 @@ kernel_src() {
 }
 if [ -f "$build/agent/initrd.img" ] && [ -f "$build/agent/.inputs" ]; then
 	k=$(kernel_src || true)
-	echo "kdh:Built-Using=${k:+$k, }$(src busybox-static)"
-fi
-if [ -x "$build/kdh-agent" ]; then
-	echo "kdh:Static-Built-Using=$(src libc6-dev), $(src libssl-dev)"
+	echo "kdh:Built-Using=${k:+$k, }$(src busybox-static), $(src libc6-dev)"
 fi
