@@ -5,6 +5,7 @@
 #
 # usage: tests/test_deb.sh BUILD_DIR SOURCE_DIR   (meson test deb)
 #
+# 0. debian/changelog's version must be meson.build's.
 # 1. Copies the source tree as git would check it out (tracked and
 #    untracked files, not the ignored ones: no build/) and runs
 #    `dpkg-buildpackage -us -uc -b` there with DEB_BUILD_OPTIONS=nocheck
@@ -142,6 +143,10 @@ if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
 else
 	tar -C "$src" --exclude='./build*' --exclude=./results -cf - . | tar -C "$tmp/src" -xf -
 fi
+# the package's version is meson.build's
+v_deb=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
+v_meson=$(sed -n "s/^  version : '\(.*\)',$/\1/p" "$src/meson.build")
+[ "$v_deb" = "$v_meson" ] || fail "debian/changelog:1: version $v_deb, but meson.build says $v_meson: add an entry (dch -v $v_meson)"
 profiles=nocheck
 read -r kernel modules _ < "$build/agent/.inputs" 2>/dev/null || kernel=
 if [ -n "$kernel" ] && [ -f "$build/agent/initrd.img" ]; then
