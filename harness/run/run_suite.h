@@ -5,18 +5,22 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kdh/scenario/scenario.h"
 
 struct sc_matrix;
 
 /* which scenarios: -g GROUP, --all, --shard K/N (0/0: all), --max-cells N
- * (0: each matrix file's max_cells or SC_MATRIX_DEFAULT_MAX) */
+ * (0: each matrix file's max_cells or SC_MATRIX_DEFAULT_MAX), --sample N
+ * (0: every cell; else N cells of each matrix, drawn with @seed) */
 struct suite_sel {
 	const char *group;
 	bool all;
 	unsigned shard, shards;
 	size_t max_cells;
+	size_t sample;
+	uint64_t seed;
 };
 
 /*
@@ -53,6 +57,7 @@ struct suite_item *suite_add(struct suite *s);
 void suite_add_cells(struct suite *s, struct sc_matrix *m,
 		     const struct suite_sel *sel);
 int max_cells_parse(const char *v, size_t *n);
+int sample_parse(const char *v, size_t *n);
 void suite_cell_name(const struct scenario *sc, char *buf, size_t len);
 int suite_get(const struct suite *s, size_t i, struct scenario *sc,
 	      char *err, size_t errlen);
