@@ -6,7 +6,9 @@
 #            [--agent FILE] [--out DIR] BUILD_DIR
 #
 # Makes OUT/vmlinuz and OUT/initrd.img (OUT: BUILD_DIR/agent) from Debian
-# packages only: a Debian kernel, its e1000, e1000e and virtio-net modules,
+# packages only: a Debian kernel, its e1000, e1000e, virtio-net, vmxnet3 and
+# 8139cp (rtl8139: QEMU's is a C+, which 8139too refuses) modules (every
+# NIC model of a VM matrix has a driver),
 # busybox-static, and BUILD_DIR/kdh-agent (the debuggee model, static; or
 # --agent FILE).  The initramfs's /init loads the modules and runs
 # kdh-agent, which reads its settings from the kernel command line.
@@ -125,7 +127,7 @@ cp /bin/busybox "$stage/bin/busybox"
 for app in sh mount insmod poweroff sleep cat echo; do
 	ln -s busybox "$stage/bin/$app"
 done
-mods="e1000 e1000e virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net"
+mods="e1000 e1000e virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net vmxnet3 mii 8139cp"
 for m in $mods; do
 	f=$(find "$modules/kernel" -name "$m.ko" | sort | head -n1)
 	[ -n "$f" ] || { echo "build-agent-image: module $m not in $modules" >&2; exit 2; }

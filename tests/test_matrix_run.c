@@ -2,7 +2,8 @@
 /* test_matrix_run.c - a [matrix] file in kdh list and kdh run: cells by
  * NAME[label], -g and --shard over cells, --max-cells, results in
  * NAME/cNNNNN with result.json's "cell", kdh report reading them back,
- * and a bad cell stopping the run before anything runs */
+ * a bad cell stopping the run before anything runs, and --sample N
+ * listing what kdh run runs */
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -278,4 +279,61 @@ Test(matrix_run, name_clash_said_once)
 	g_free(out); g_free(err); g_free(want);
 	test_rmtree(dir);
 	g_free(f); g_free(g); g_free(sub); g_free(dir);
+}
+
+/* The names kdh list printed, one a line (the first word) */
+static GPtrArray *names_of(const char *out)
+{
+	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
+	gchar **l = g_strsplit(out, "\n", -1);
+
+	for (gchar **p = l; *p; p++)
+		if (**p)
+			g_ptr_array_add(a, g_strndup(*p, strcspn(*p, " ")));
+	g_strfreev(l);
+	return a;
+}
+
+/* --sample N: kdh list and kdh run take the same N cells for a seed, every
+ * value of both axes among them; too small an N names the least */
+Test(matrix_run, sample_lists_what_run_runs, .timeout = 60)
+{
+	char *dir = g_dir_make_tmp("kdh-mx-XXXXXX", NULL);
+	char *f = write_file(dir, MX), *out, *err;
+	const char *vals[] = { "machine=pc", "machine=q35", "model=e1000",
+			       "model=e1000e", "model=rtl8139" };
+	GPtrArray *names;
+
+	cr_assert_eq(kdh("list", "--sample", "3", "--seed=9", f, &out, &err), 0,
+		     "%s", err);
+	names = names_of(out);
+	cr_assert_eq(names->len, 3, "%s", out);
+	for (size_t v = 0; v < G_N_ELEMENTS(vals); v++)
+		cr_expect(strstr(out, vals[v]), "%s not in the sample: %s",
+			  vals[v], out);
+	cr_assert(strstr(err, "a sample of 3 of 5 cells (seed 9)"), "%s", err);
+	g_free(out); g_free(err);
+	{
+		const char *argv[] = { getenv("KDH_BIN"), "run", "--sample", "3",
+				       "--seed", "9", "--results", dir, f, NULL };
+
+		cr_assert_eq(test_run(argv, &out, &err), 0, "%s%s", out, err);
+	}
+	cr_assert(strstr(out, "3 scenarios: 3 passed"), "%s", out);
+	for (guint i = 0; i < names->len; i++)
+		cr_expect(strstr(out, g_ptr_array_index(names, i)),
+			  "kdh run did not run %s: %s",
+			  (char *)g_ptr_array_index(names, i), out);
+	g_free(out); g_free(err);
+	cr_assert_eq(kdh("list", "--sample", "2", f, NULL, &out, &err), 2);
+	cr_assert(strstr(err, "--sample 2: a sample of 2 cells cannot hold every "
+			 "value of every axis: that takes 3 (5 values); give "
+			 "--sample 3 or more"), "%s", err);
+	cr_assert_str_eq(out, "");
+	g_free(out); g_free(err);
+	cr_assert_eq(kdh("list", "--sample", "0", f, NULL, &out, &err), 2);
+	g_free(out); g_free(err);
+	g_ptr_array_free(names, TRUE);
+	test_rmtree(dir);
+	g_free(f); g_free(dir);
 }

@@ -40,6 +40,8 @@ static int args_parse(int argc, char **argv, struct list_args *a)
 		{ "show", required_argument, NULL, 's' },
 		{ "max-cells", required_argument, NULL, 'M' },
 		{ "count", no_argument, NULL, 'c' },
+		{ "sample", required_argument, NULL, 'N' },
+		{ "seed", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -73,6 +75,17 @@ static int args_parse(int argc, char **argv, struct list_args *a)
 				       "'%s' is not " MAX_CELLS_RANGE, optarg);
 			break;
 		case 'c': a->count = true; break;
+		case 'N':
+			if (sample_parse(optarg, &a->sel.sample))
+				return cli_usage_error(&kdh_cmd_list, "--sample: "
+				       "'%s' is not a count of cells from 1", optarg);
+			break;
+		case 'e':
+			if (cli_seed_parse(optarg, &a->sel.seed))
+				return cli_usage_error(&kdh_cmd_list, "--seed: '%s' "
+				       "is not a number from 0 to "
+				       "18446744073709551615 (or 0x-hex)", optarg);
+			break;
 		case 'h': cli_help_print(&kdh_cmd_list); return CLI_HELP_SHOWN;
 		default:
 			return cli_bad_option(&kdh_cmd_list, argv);
@@ -199,7 +212,7 @@ const struct kdh_cmd kdh_cmd_list = {
 	.name = "list",
 	.summary = "list scenarios (default: the built-in suite) with groups",
 	.usage = "kdh list [PATH...] [--all] [-g GROUP] [--shard K/N|auto] "
-		 "[--max-cells N] [--count] [--show SCENARIO]",
+		 "[--max-cells N] [--sample N [--seed S]] [--count] [--show SCENARIO]",
 	.run = list_main,
 	.help =
 "One line per scenario: name, groups, description.  PATH is what kdh run\n"
@@ -215,6 +228,11 @@ const struct kdh_cmd kdh_cmd_list = {
 "                     see kdh run --help)\n"
 "  --max-cells N      a matrix of more than N cells is an error (0, the\n"
 "                     default: the file's max_cells, else 10000)\n"
+"  --sample N         of each matrix file only the N cells kdh run --sample\n"
+"                     N --seed S would run (every value of every axis,\n"
+"                     then unseen pairs; kdh run --help); what the sample\n"
+"                     covers is said on standard error\n"
+"  --seed S           the seed that draws the sample (default 0)\n"
 "  --count            print only how many scenarios (cells) there are\n"
 "  --all              also the VM scenarios kdh ships, as kdh run --all\n"
 "                     (see kdh run --help, Files)\n"

@@ -10,6 +10,7 @@
  * listed or run.  A cell's results go by NAME/cNNNNN: its index in the
  * full expansion, so it does not move when a filter changes.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,23 +56,75 @@ static int cell_check(struct suite *s, const struct sc_matrix *m, size_t k,
 	return !sel->group || sc_in_group(sc, sel->group);
 }
 
+/* Cell @k of @m as a suite item, @sc its parse; -1 when it cannot be */
+static int item_add(struct suite *s, const struct sc_matrix *m, size_t k,
+		    const struct scenario *sc)
+{
+	struct suite_item *it = suite_add(s);
+
+	if (!it) {
+		fprintf(stderr, "out of memory\n");
+		s->bad = true;
+		return -1;
+	}
+	it->m = m;
+	it->k = k;
+	if ((size_t)snprintf(it->rname, sizeof(it->rname), "%s/c%05zu",
+			     sc->name, sc->cell_index) >= sizeof(it->rname)) {
+		fprintf(stderr, "%s: cell %zu's name is too long\n", sc->file,
+			sc->cell_index);
+		s->bad = true;
+		return -1;
+	}
+	snprintf(it->file, sizeof(it->file), "%s", sc->file);
+	return 0;
+}
+
+/* --sample N of the checked cells @ks (in place); what it covers said on
+ * stderr, as is an N too small to cover every value (the suite bad) */
+static size_t sample_take(struct suite *s, const struct sc_matrix *m,
+			  const char *file, size_t *ks, size_t n_ks,
+			  const struct suite_sel *sel)
+{
+	size_t *out = g_new(size_t, n_ks + 1), n = 0;
+	struct sc_sample_info in;
+	char err[300];
+
+	if (sc_matrix_sample(m, ks, n_ks, sel->sample, sel->seed, out, &n,
+			     &in, err, sizeof(err))) {
+		fprintf(stderr, "%s: --sample %zu: %s; give --sample %zu or "
+			"more\n", file, sel->sample, err, in.need);
+		s->bad = true;
+	} else if (n < n_ks) {
+		fprintf(stderr, "%s: a sample of %zu of %zu cells (seed %" PRIu64
+			"): all %zu values of the axes (%zu cells hold them), "
+			"%zu of %zu value pairs\n", file, n, n_ks, sel->seed,
+			in.values, in.need, in.pairs_seen, in.pairs);
+	}
+	memcpy(ks, out, n * sizeof(*ks));
+	g_free(out);
+	return n;
+}
+
 /**
  * suite_add_cells() - a matrix's cells as suite items, each checked
  * @s:		the suite (takes @m)
  * @m:		the file's matrix (sc_matrix_parse())
- * @sel:	-g keeps the cells in its group
+ * @sel:	-g keeps the cells in its group; --sample N of those
  *
  * A bad cell is said on stderr ("file:line: ..." naming the cell) and
  * marks the suite bad; every cell is checked, so all errors show at once,
  * each distinct error once with how many cells share it
  * (run_cell_errors.c).
+ * With --sample the cells -g keeps are the candidates, and the sampled
+ * ones are parsed again to become items (a few: cheap).
  */
 void suite_add_cells(struct suite *s, struct sc_matrix *m,
 		     const struct suite_sel *sel)
 {
 	struct scenario *sc = malloc(sizeof(*sc));
 	struct cell_errors *errs = cell_errors_new();
-	size_t n = sc_matrix_cells(m);
+	size_t n = sc_matrix_cells(m), *ks = NULL, n_ks = 0;
 
 	if (!sc || matrix_keep(s, m)) {
 		fprintf(stderr, "out of memory\n");
@@ -81,31 +134,45 @@ void suite_add_cells(struct suite *s, struct sc_matrix *m,
 		cell_errors_free(errs);
 		return;
 	}
+	if (sel->sample)
+		ks = g_new(size_t, n + 1);
 	for (size_t k = 0; k < n; k++) {
-		struct suite_item *it;
-
 		if (cell_check(s, m, k, sc, sel, errs) != 1)
 			continue;
-		it = suite_add(s);
-		if (!it) {
-			fprintf(stderr, "out of memory\n");
-			s->bad = true;
+		if (ks)
+			ks[n_ks++] = k;
+		else if (item_add(s, m, k, sc))
 			break;
-		}
-		it->m = m;
-		it->k = k;
-		if ((size_t)snprintf(it->rname, sizeof(it->rname), "%s/c%05zu",
-				     sc->name, sc->cell_index) >= sizeof(it->rname)) {
-			fprintf(stderr, "%s: cell %zu's name is too long\n",
-				sc->file, sc->cell_index);
-			s->bad = true;
-			break;
-		}
-		snprintf(it->file, sizeof(it->file), "%s", sc->file);
 	}
 	cell_errors_print(errs, stderr);
+	if (ks && !s->bad && n_ks) {
+		/* sc: the last cell checked, its file the matrix's */
+		n_ks = sample_take(s, m, sc->file, ks, n_ks, sel);
+		for (size_t i = 0; i < n_ks && !s->bad; i++)
+			if (cell_check(s, m, ks[i], sc, sel, errs) != 1 ||
+			    item_add(s, m, ks[i], sc))
+				break;
+	}
 	cell_errors_free(errs);
+	g_free(ks);
 	free(sc);
+}
+
+/**
+ * sample_parse() - --sample N
+ * @v:		the option's value: 1 or more cells
+ * @n:		out
+ *
+ * Return: 0, or -1 when @v is not a count from 1
+ */
+int sample_parse(const char *v, size_t *n)
+{
+	guint64 u;
+
+	if (!g_ascii_string_to_unsigned(v, 10, 1, 100000000, &u, NULL))
+		return -1;
+	*n = (size_t)u;
+	return 0;
 }
 
 /**

@@ -70,6 +70,7 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 		{ "tap", no_argument, NULL, 't' },
 		{ "validate", no_argument, NULL, 'V' },
 		{ "max-cells", required_argument, NULL, 'X' },
+		{ "sample", required_argument, NULL, 'N' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, 'S' },
@@ -163,6 +164,12 @@ static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
 			if (max_cells_parse(optarg, &a->sel.max_cells))
 				return cli_usage_error(cmd, "--max-cells: '%s' is not "
 						       MAX_CELLS_RANGE, optarg);
+			break;
+		case 'N':
+			if (sample_parse(optarg, &a->sel.sample))
+				return cli_usage_error(cmd, "--sample: '%s' is not "
+						       "a count of cells from 1",
+						       optarg);
 			break;
 		case 'a': a->sel.all = true; break;
 		case 'h': cli_help_print(cmd); return CLI_HELP_SHOWN;
@@ -424,6 +431,7 @@ static int run_main(int argc, char **argv)
 	if (!a.seeded)
 		a.seed = cli_seed_random();
 	test_hook_warn();
+	a.sel.seed = a.seed;	/* --sample's draw: the seed replays it */
 	suite_load(&s, argc - optind, argv + optind, &a.sel);
 	if (s.bad)
 		rc = KDH_EXIT_USAGE;
@@ -445,7 +453,7 @@ const struct kdh_cmd kdh_cmd_run = {
 	.usage = "kdh run [PATH...] [--all] [-g GROUP] [-j N] [--shard K/N|auto] [--seed N] "
 		 "[--results DIR] [--json FILE] [--junit FILE] [--tap] [--validate] "
 		 "[--baseline FILE] [--backend user|bridge] [--max-capture SIZE] "
-		 "[--max-wall DURATION] [--max-cells N] [--retries N] "
+		 "[--max-wall DURATION] [--max-cells N] [--sample N] [--retries N] "
 		 "[--flaky pass|fail]",
 	.run = run_main,
 	.help =
@@ -503,6 +511,13 @@ const struct kdh_cmd kdh_cmd_run = {
 "  --validate        parse every scenario, run nothing\n"
 "  --max-cells N     a [matrix] of more than N cells is an error (0, the\n"
 "                    default: the file's max_cells, else 10000)\n"
+"  --sample N        of each [matrix] file only N cells (the others run\n"
+"                    whole): first cells that hold every value of every\n"
+"                    axis, then cells adding unseen pairs of values, drawn\n"
+"                    with the run's seed (--seed replays it; kdh list\n"
+"                    --sample N --seed S lists them); in file order.  An N\n"
+"                    too small to hold every value is an error naming the\n"
+"                    least N that does\n"
 "  --backend B       user (default: kdh's switches and libslirp, rootless)\n"
 "                    or bridge (needs root or CAP_NET_ADMIN: a private\n"
 "                    network namespace per scenario with a Linux bridge\n"

@@ -6,18 +6,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdint.h>
 
 #include "kdh/scenario/scenario.h"
 
 struct sc_matrix;
 
 /* which scenarios: -g GROUP, --all, --shard K/N (0/0: all), --max-cells N
- * (0: each matrix file's max_cells or SC_MATRIX_DEFAULT_MAX) */
+ * (0: each matrix file's max_cells or SC_MATRIX_DEFAULT_MAX), --sample N
+ * (0: every cell; else N cells of each matrix, drawn with @seed) */
 struct suite_sel {
 	const char *group;
 	bool all;
 	unsigned shard, shards;
 	size_t max_cells;
+	size_t sample;
+	uint64_t seed;
 };
 
 /*
@@ -64,6 +68,7 @@ struct cell_errors *cell_errors_new(void);
 void cell_errors_add(struct cell_errors *c, const char *label, const char *err);
 size_t cell_errors_print(const struct cell_errors *c, FILE *f);
 void cell_errors_free(struct cell_errors *c);
+int sample_parse(const char *v, size_t *n);
 void suite_cell_name(const struct scenario *sc, char *buf, size_t len);
 int suite_get(const struct suite *s, size_t i, struct scenario *sc,
 	      char *err, size_t errlen);

@@ -63,8 +63,25 @@ static int read_hex(const char *dir, const char *file, unsigned *out)
 	return ok ? 0 : -1;
 }
 
+/* The first interface in @dir/net, "" for none */
+static void net_first(const char *dir, char ifname[IFNAMSIZ])
+{
+	char path[400];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/net", dir);
+	d = opendir(path);
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && !ifname[0])
+			snprintf(ifname, IFNAMSIZ, "%s", de->d_name);
+	if (d)
+		closedir(d);
+}
+
 /* The interface a PCI device's driver made (its first), "" for none, and
- * that interface's MAC as text ("-" for none) */
+ * that interface's MAC as text ("-" for none).  virtio-net's interface
+ * hangs off the virtio device the PCI one carries (DEV/virtio0/net) */
 static void nic_ifname(const char *dir, char ifname[IFNAMSIZ], char mac[32])
 {
 	char path[400];
@@ -74,11 +91,13 @@ static void nic_ifname(const char *dir, char ifname[IFNAMSIZ], char mac[32])
 
 	ifname[0] = '\0';
 	snprintf(mac, 32, "-");
-	snprintf(path, sizeof(path), "%s/net", dir);
-	d = opendir(path);
+	net_first(dir, ifname);
+	d = ifname[0] ? NULL : opendir(dir);
 	while (d && (de = readdir(d)))
-		if (de->d_name[0] != '.' && !ifname[0])
-			snprintf(ifname, IFNAMSIZ, "%s", de->d_name);
+		if (!strncmp(de->d_name, "virtio", 6) && !ifname[0]) {
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			net_first(path, ifname);
+		}
 	if (d)
 		closedir(d);
 	if (!ifname[0])

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define SC_MATRIX_DEFAULT_MAX	10000	/* max_cells when not given */
 #define SC_MATRIX_HARD_MAX	16000000 /* cells iterated at most */
@@ -44,15 +45,31 @@ struct sc_cell {
  *	parsed as any scenario file is, so an error points at the file's own
  *	line; @sc gets the cell's identity (struct scenario's cell fields).
  * sc_matrix_oracle(): the section says expect = check.
+ * sc_matrix_sample(): --sample N over the kept cells @ks (matrix_sample.c:
+ *	every value of every axis first, then unseen value pairs; seeded).
  */
 int sc_matrix_parse(const char *file, const char *text, size_t max_cells,
 		    struct sc_matrix **m, char *err, size_t errlen);
 size_t sc_matrix_cells(const struct sc_matrix *m);
 int sc_matrix_cell(const struct sc_matrix *m, size_t k, struct sc_cell *c);
+/**
+ * struct sc_sample_info - what a covering sample covers (sc_matrix_sample())
+ * @need:	cells the greedy cover of every value took: the least N
+ * @values:	axis values the candidate cells have
+ * @pairs:	(axis, value, axis, value) pairs they have
+ * @pairs_seen:	pairs the sample has
+ */
+struct sc_sample_info {
+	size_t need, values, pairs, pairs_seen;
+};
+
 struct scenario;
 int sc_matrix_cell_parse(const struct sc_matrix *m, size_t k,
 			 struct scenario *sc, char *err, size_t errlen);
 bool sc_matrix_oracle(const struct sc_matrix *m);
+int sc_matrix_sample(const struct sc_matrix *m, const size_t *ks, size_t n_ks,
+		     size_t want, uint64_t seed, size_t *out, size_t *n_out,
+		     struct sc_sample_info *info, char *err, size_t errlen);
 void sc_cell_clear(struct sc_cell *c);
 void sc_matrix_free(struct sc_matrix *m);
 
