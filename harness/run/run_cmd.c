@@ -27,6 +27,7 @@
 #include "kdh/result/provenance.h"
 #include "netsim/duration.h"
 #include "kdh/report/report.h"
+#include "kdh/util/fileio.h"
 #include "kdh/util/size.h"
 #include "netsim/topo.h"
 #include "netsim/value.h"
@@ -270,7 +271,7 @@ static int suite_run_in(struct suite *s, struct run_args *a,
 	struct baseline *base = NULL;
 	struct run_totals t;
 	char dir[512], err[400];
-	int rc;
+	int rc, sync_rc;
 
 	provenance_collect(&prov, a->sel.shard, a->sel.shards);
 	if (!(o.accel = accel_cache_from_env(err, sizeof(err)))) {
@@ -318,6 +319,10 @@ static int suite_run_in(struct suite *s, struct run_args *a,
 		report_summary(stdout, &t, a->seed);
 	unwritten_say(&con, s->n, (size_t)ran);
 	rc = outputs_write(a, dir, rs, (size_t)ran, &st);
+	/* every file of the run on disk at once, not one fsync per file */
+	if ((sync_rc = file_sync_fs(dir)))
+		fprintf(stderr, "kdh run: %s: could not sync its files to disk: "
+			"%s\n", dir, strerror(-sync_rc));
 	if (st.interrupted && a->tap)	/* TAP's word for a run cut short */
 		printf("Bail out! interrupted by %s\n", st.signal);
 	if (st.interrupted)
