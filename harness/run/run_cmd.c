@@ -395,6 +395,8 @@ const struct kdh_cmd kdh_cmd_run = {
 "of the seed article; `kdh list`, and `kdh list --show NAME` prints one).\n"
 "A file with a [matrix] section is its cells, each run as a scenario, its\n"
 "results in RUNDIR/NAME/cNNNNN; every cell is checked before any runs.\n"
+"The built-in matrices are named matrix/NAME (matrix/kdnet: 2,700 cells);\n"
+"they are not part of the built-in suite nor of --all.\n"
 "Each scenario boots its simulated debuggees on simulated networks in\n"
 "virtual time (ten simulated minutes take milliseconds), captures every\n"
 "frame, then measures the capture exactly as `kdh analyze` does and checks\n"
