@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "harness/run/run_console.h"
 #include "kdh/report/report.h"
 
@@ -74,9 +76,10 @@ bool run_console_ready(void *opaque, size_t i)
 	    baseline_missing(c->base, &c->rs[i], path, sizeof(path)))
 		printf(c->tap ? "# %s\n" : "note: %s\n", path);
 	snprintf(path, sizeof(path), "%s/%s", c->dir, c->rs[i].name);
-	/* a SKIP made no directory: its result.json says it was one */
-	rc = c->rs[i].verdict == V_SKIP && mkdir(path, 0755) && errno != EEXIST ?
-	     -errno : 0;
+	/* a SKIP made no directory, nor a process that died before it made
+	 * its own: its result.json says what happened */
+	rc = (c->rs[i].verdict == V_SKIP || c->rs[i].verdict == V_ERROR) &&
+	     g_mkdir_with_parents(path, 0755) ? -errno : 0;
 	snprintf(path, sizeof(path), "%s/%s/result.json", c->dir, c->rs[i].name);
 	if (!rc)
 		rc = report_result_file(path, &c->rs[i]);
