@@ -258,40 +258,38 @@ static const char *const run_files[] = { "plan.json", "summary.json",
 static void names_check(struct suite *s)
 {
 	GHashTable *said = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *first = g_hash_table_new(g_str_hash, g_str_equal);
 
 	for (size_t i = 0; i < s->n; i++) {
-		const struct suite_item *sc = &s->it[i];
+		const struct suite_item *sc = &s->it[i], *k;
 		bool quiet = g_hash_table_contains(said, sc->file);
 
-		for (size_t k = 0; k < G_N_ELEMENTS(run_files); k++)
-			if (!strcmp(sc->rname, run_files[k])) {
+		for (size_t f = 0; f < G_N_ELEMENTS(run_files); f++)
+			if (!strcmp(sc->rname, run_files[f])) {
 				fprintf(stderr, "%s: scenario name '%s' is a file of "
 					"the run's own directory; give it another "
 					"([scenario] name = ...)\n", sc->file, sc->rname);
 				s->bad = true;
 			}
-		for (size_t k = 0; k < i; k++)
-			if (!strcmp(sc->rname, s->it[k].rname) &&
-			    !strcmp(sc->file, s->it[k].file)) {
-				if (!quiet)
-					fprintf(stderr, "%s: given twice; a scenario "
-						"runs once in a run (its results go "
-						"in RUNDIR/%s/)\n", sc->file, sc->rname);
-				s->bad = true;
-				g_hash_table_add(said, (gpointer)sc->file);
-				break;
-			} else if (!strcmp(sc->rname, s->it[k].rname)) {
-				if (!quiet)
-					fprintf(stderr, "%s: scenario name '%s' is also "
-						"%s's: both would write RUNDIR/%s/; "
-						"rename one ([scenario] name = ..., or "
-						"the file) or run them apart\n", sc->file,
-						sc->rname, s->it[k].file, sc->rname);
-				s->bad = true;
-				g_hash_table_add(said, (gpointer)sc->file);
-				break;
-			}
+		/* the first scenario of that name (a hash: 10,000 cells) */
+		k = g_hash_table_lookup(first, sc->rname);
+		if (!k) {
+			g_hash_table_insert(first, (gpointer)sc->rname, (gpointer)sc);
+			continue;
+		}
+		if (!quiet && !strcmp(sc->file, k->file))
+			fprintf(stderr, "%s: given twice; a scenario runs once in "
+				"a run (its results go in RUNDIR/%s/)\n", sc->file,
+				sc->rname);
+		else if (!quiet)
+			fprintf(stderr, "%s: scenario name '%s' is also %s's: both "
+				"would write RUNDIR/%s/; rename one ([scenario] "
+				"name = ..., or the file) or run them apart\n",
+				sc->file, sc->rname, k->file, sc->rname);
+		s->bad = true;
+		g_hash_table_add(said, (gpointer)sc->file);
 	}
+	g_hash_table_destroy(first);
 	g_hash_table_destroy(said);
 }
 
