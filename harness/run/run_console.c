@@ -91,6 +91,7 @@ bool run_console_ready(void *opaque, size_t i)
 		report_line(stdout, &c->rs[i]);
 	if (c->rs[i].unwritten && !c->unwritten)
 		c->unwritten = &c->rs[i];
+	c->failed += c->rs[i].verdict == V_FAIL || c->rs[i].verdict == V_ERROR;
 	return c->rs[i].unwritten;
 }
 
@@ -114,19 +115,15 @@ void run_console_progress(void *opaque, size_t done, const char *running)
 {
 	struct run_console *c = opaque;
 	char line[512];
-	size_t failed = 0;
-
 	if (!c->tty)
 		return;
-	for (size_t i = 0; i < c->n; i++)
-		failed += c->rs[i].verdict == V_FAIL || c->rs[i].verdict == V_ERROR;
 	if (run_stop_signal)
 		snprintf(line, sizeof(line), "%s: stopping (again: at once)",
 			 run_signal_name(run_stop_signal));
 	else if (done < c->n)
 		snprintf(line, sizeof(line), "[%zu/%zu] %.0f s, %zu failed so far; "
 			 "running %s", done, c->n, run_console_now() - c->t0,
-			 failed, running);
+			 c->failed, running);
 	else
 		return;
 	fprintf(stderr, "\r\033[K%.*s", width() - 1, line);
