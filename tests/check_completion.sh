@@ -55,7 +55,7 @@ cd "$tmp" || exit 1
 expect "my.kdh" run my
 expect "100.conf" check 10
 expect "resdir" run --results r
-expect "" bench m
+expect "matrix" bench m
 expect "merge" report me
 
 # every option of every usage line is offered after '-'

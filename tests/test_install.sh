@@ -7,7 +7,8 @@
 #
 # meson install --destdir TMP/dest, then the installed kdh, run from TMP
 # with a bare environment (no KDH_*; PATH only the system's): the built-in
-# suite passes; `kdh list --all -g vm` lists the installed VM scenarios;
+# suite passes; `kdh list --all -g vm` lists the installed VM scenarios and
+# `kdh list matrix/kdnet` the installed built-in matrix;
 # vm-dhcp-off from the installed data directory passes under QEMU (it may
 # skip only when qemu-system-x86_64 is missing); then the tree moves to
 # TMP/moved and vm-dhcp-off passes again from there; a missing image's
@@ -63,6 +64,14 @@ bare "$kdh" list --all -g vm | grep -q '^vm-dhcp-off ' ||
 bare "$kdh" run --all -g vm --validate | grep -q 'scenarios are valid' ||
 	fail "kdh run --all -g vm --validate"
 vm_check "$kdh" "$data/vm-dhcp-off.kdh"
+# The built-in matrices: installed (the whole folder) and found by name,
+# never part of the built-in suite nor of --all
+[ -f "$(dirname "$data")/matrix/kdnet.kdh" ] ||
+	fail "no installed scenarios/matrix/kdnet.kdh"
+[ "$(bare "$kdh" list --count matrix/kdnet)" = 2700 ] ||
+	fail "kdh list --count matrix/kdnet is not 2700"
+bare "$kdh" list --all | grep -q '^kdnet\[' &&
+	fail "kdh list --all lists the built-in matrix's cells"
 
 # Relocatable: the whole tree elsewhere, no reinstall
 mv "$tmp/dest" "$tmp/moved"
@@ -70,6 +79,8 @@ kdh=$tmp/moved$rel/bin/kdh
 data=$tmp/moved${data#"$tmp/dest"}
 bare "$kdh" list --all -g vm | grep -q '^vm-dhcp-off ' ||
 	fail "the moved kdh does not find its VM scenarios"
+bare "$kdh" list --count matrix/kdnet >/dev/null ||
+	fail "the moved kdh does not find its built-in matrices"
 vm_check "$kdh" "$data/vm-dhcp-off.kdh"
 
 # No image: the SKIP says where kdh looked and how to make one

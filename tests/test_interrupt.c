@@ -78,6 +78,48 @@ Test(interrupt, sigint_from_a_terminal_stops_a_sim_run, .timeout = 120)
 	g_free(res); g_free(dir);
 }
 
+/* The first child process of @pid (a -j 2 worker), 0 for none */
+static pid_t first_child(pid_t pid)
+{
+	char path[64], *text = NULL;
+	pid_t kid = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid,
+		 (int)pid);
+	if (g_file_get_contents(path, &text, NULL, NULL))
+		kid = (pid_t)atoi(text);
+	g_free(text);
+	return kid;
+}
+
+/* A -j 2 worker killed mid-scenario: that scenario is an ERROR saying its
+ * process died, and the run goes on to the last scenario (a new worker) */
+Test(interrupt, a_killed_worker_is_reported_and_the_run_goes_on, .timeout = 120)
+{
+	char *dir = g_dir_make_tmp("kdh-intr-XXXXXX", NULL);
+	char *log = g_build_filename(dir, "out.txt", NULL);
+	char *res = g_build_filename(dir, "results", NULL);
+	const char *argv[] = { getenv("KDH_BIN"), "run", getenv("KDH_SCENARIOS"),
+		"--seed", "5", "-j", "2", "--results", res, NULL };
+	pid_t pid = ti_spawn(argv, "200ms", log, NULL), kid;
+	char *out;
+	int rc;
+
+	ti_wait_for(res, "result.json", 1, pid, -1, NULL);
+	kid = first_child(pid);
+	cr_assert(kid > 0, "kdh run -j 2 has no worker process");
+	cr_assert_eq(kill(kid, SIGKILL), 0);
+	rc = ti_reap(pid, -1, NULL);
+	out = ti_slurp(log);
+	cr_assert_eq(rc, 1, "%s", out);
+	cr_assert(strstr(out, "the process running it died"), "%s", out);
+	cr_assert(strstr(out, "1 error"), "%s", out);
+	cr_assert_eq(ti_count(res, "result.json"), (unsigned)n_builtin_scenarios,
+		     "%s", out);
+	test_rmtree(dir);
+	g_free(out); g_free(log); g_free(res); g_free(dir);
+}
+
 /* The parent's handler: the first SIGTERM sets the flag and gives SIGTERM
  * back its default action, so a second one exits at once; SIGINT keeps
  * its handler until run_signals_default().  (Two kills from a test would

@@ -170,5 +170,5 @@ int listen_kd_write_log(const struct listen_kd *k, const char *path)
 {
 	if (!path)
 		return 0;
-	return write_file_atomic(path, k->log->str, k->log->len);
+	return write_file_durable(path, k->log->str, k->log->len);
 }

@@ -44,7 +44,7 @@ static int baseline_main(int argc, char **argv)
 		g_free(run);
 		return rc;
 	}
-	rc = write_file_atomic(argv[3], text, len);
+	rc = write_file_durable(argv[3], text, len);
 	free(text);
 	if (rc) {
 		g_free(run);

@@ -52,23 +52,33 @@ struct series {
 	int64_t when[TR_MAX_RUNS];	/* each run's start, -1 unknown */
 };
 
-static const struct vm_result *vm_in(const struct report_run *run,
-				     const char *sc, const char *vm)
+static const struct vm_result *vm_of(const struct scenario_result *r,
+				     const char *vm)
 {
-	for (size_t i = 0; i < run->n; i++) {
-		if (strcmp(run->rs[i].name, sc))
-			continue;
-		for (size_t j = 0; j < run->rs[i].n_vms; j++)
-			if (!strcmp(run->rs[i].vms[j].name, vm) &&
-			    run->rs[i].vms[j].measured)
-				return &run->rs[i].vms[j];
-	}
+	for (size_t j = 0; j < r->n_vms; j++)
+		if (!strcmp(r->vms[j].name, vm) && r->vms[j].measured)
+			return &r->vms[j];
+	return NULL;
+}
+
+/* VM @vm of scenario @sc in @run; @hint is where @sc is in the last run,
+ * looked at first: runs of one suite hold it at the same place, and a
+ * 10,000-cell run would otherwise search all of them for each */
+static const struct vm_result *vm_in(const struct report_run *run,
+				     const char *sc, const char *vm,
+				     size_t hint)
+{
+	if (hint < run->n && !strcmp(run->rs[hint].name, sc))
+		return vm_of(&run->rs[hint], vm);
+	for (size_t i = 0; i < run->n; i++)
+		if (!strcmp(run->rs[i].name, sc))
+			return vm_of(&run->rs[i], vm);
 	return NULL;
 }
 
 /* Gather @key; false when there is nothing worth a chart */
 static bool series_of(const struct rp_screen *s, const char *sc, const char *vm,
-		      size_t fig, struct series *z)
+		      size_t hint, size_t fig, struct series *z)
 {
 	const char *key = figures[fig].key;
 	bool any = false, regressed = false;
@@ -78,7 +88,8 @@ static bool series_of(const struct rp_screen *s, const char *sc, const char *vm,
 	z->first = s->n_runs > TR_MAX_RUNS ? s->n_runs - TR_MAX_RUNS : 0;
 	z->n = s->n_runs - z->first;
 	for (size_t k = 0; k < z->n; k++) {
-		const struct vm_result *v = vm_in(&s->runs[z->first + k], sc, vm);
+		const struct vm_result *v = vm_in(&s->runs[z->first + k], sc, vm,
+						  hint);
 
 		z->when[k] = s->runs[z->first + k].when;
 
@@ -337,12 +348,15 @@ static void flat_text(GString *line, const struct series *z, const char *vm)
 void rp_trends(GString *h, const struct rp_screen *s, const struct scenario_result *r)
 {
 	GString *same = g_string_new(NULL);
+	const struct report_run *last = s->last;
+	size_t hint = last && r >= last->rs && r < last->rs + last->n ?
+		      (size_t)(r - last->rs) : SIZE_MAX;
 	struct series z;
 	size_t drawn = 0;
 
 	for (size_t i = 0; i < r->n_vms; i++)
 		for (size_t f = 0; f < G_N_ELEMENTS(figures); f++) {
-			if (!series_of(s, r->name, r->vms[i].name, f, &z))
+			if (!series_of(s, r->name, r->vms[i].name, hint, f, &z))
 				continue;
 			if (flat(&z)) {		/* folded into one line */
 				flat_text(same, &z, r->vms[i].name);

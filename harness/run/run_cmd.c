@@ -31,6 +31,7 @@
 #include "kdh/result/result.h"
 #include "netsim/duration.h"
 #include "kdh/report/report.h"
+#include "kdh/util/fileio.h"
 #include "kdh/util/size.h"
 #include "netsim/topo.h"
 #include "netsim/value.h"
@@ -326,7 +327,7 @@ static int suite_run_in(struct suite *s, struct run_args *a,
 	struct baseline *base = NULL;
 	struct run_totals t;
 	char dir[512], err[400];
-	int rc, retry_rc = 0;
+	int rc, retry_rc = 0, sync_rc;
 
 	provenance_collect(&prov, a->sel.shard, a->sel.shards);
 	snprintf(prov.shard_from, sizeof(prov.shard_from), "%s", a->shard.from);
@@ -377,6 +378,10 @@ static int suite_run_in(struct suite *s, struct run_args *a,
 		report_summary(stdout, &t, a->seed);
 	unwritten_say(&con, s->n, (size_t)ran);
 	rc = outputs_write(a, dir, rs, (size_t)ran, &st);
+	/* every file of the run on disk at once, not one fsync per file */
+	if ((sync_rc = file_sync_fs(dir)))
+		fprintf(stderr, "kdh run: %s: could not sync its files to disk: "
+			"%s\n", dir, strerror(-sync_rc));
 	if (st.interrupted && a->tap)	/* TAP's word for a run cut short */
 		printf("Bail out! interrupted by %s\n", st.signal);
 	if (st.interrupted)
@@ -463,6 +468,8 @@ const struct kdh_cmd kdh_cmd_run = {
 "of the seed article; `kdh list`, and `kdh list --show NAME` prints one).\n"
 "A file with a [matrix] section is its cells, each run as a scenario, its\n"
 "results in RUNDIR/NAME/cNNNNN; every cell is checked before any runs.\n"
+"The built-in matrices are named matrix/NAME (matrix/kdnet: 2,700 cells);\n"
+"they are not part of the built-in suite nor of --all.\n"
 "Each scenario boots its simulated debuggees on simulated networks in\n"
 "virtual time (ten simulated minutes take milliseconds), captures every\n"
 "frame, then measures the capture exactly as `kdh analyze` does and checks\n"

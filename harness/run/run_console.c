@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "harness/run/run_console.h"
 #include "kdh/report/report.h"
 
@@ -74,9 +76,10 @@ bool run_console_ready(void *opaque, size_t i)
 	    baseline_missing(c->base, &c->rs[i], path, sizeof(path)))
 		printf(c->tap ? "# %s\n" : "note: %s\n", path);
 	snprintf(path, sizeof(path), "%s/%s", c->dir, c->rs[i].name);
-	/* a SKIP made no directory: its result.json says it was one */
-	rc = c->rs[i].verdict == V_SKIP && mkdir(path, 0755) && errno != EEXIST ?
-	     -errno : 0;
+	/* a SKIP made no directory, nor a process that died before it made
+	 * its own: its result.json says what happened */
+	rc = (c->rs[i].verdict == V_SKIP || c->rs[i].verdict == V_ERROR) &&
+	     g_mkdir_with_parents(path, 0755) ? -errno : 0;
 	snprintf(path, sizeof(path), "%s/%s/result.json", c->dir, c->rs[i].name);
 	if (!rc)
 		rc = report_result_file(path, &c->rs[i]);
@@ -88,6 +91,7 @@ bool run_console_ready(void *opaque, size_t i)
 		report_line(stdout, &c->rs[i]);
 	if (c->rs[i].unwritten && !c->unwritten)
 		c->unwritten = &c->rs[i];
+	c->failed += c->rs[i].verdict == V_FAIL || c->rs[i].verdict == V_ERROR;
 	return c->rs[i].unwritten;
 }
 
@@ -111,19 +115,15 @@ void run_console_progress(void *opaque, size_t done, const char *running)
 {
 	struct run_console *c = opaque;
 	char line[512];
-	size_t failed = 0;
-
 	if (!c->tty)
 		return;
-	for (size_t i = 0; i < c->n; i++)
-		failed += c->rs[i].verdict == V_FAIL || c->rs[i].verdict == V_ERROR;
 	if (run_stop_signal)
 		snprintf(line, sizeof(line), "%s: stopping (again: at once)",
 			 run_signal_name(run_stop_signal));
 	else if (done < c->n)
 		snprintf(line, sizeof(line), "[%zu/%zu] %.0f s, %zu failed so far; "
 			 "running %s", done, c->n, run_console_now() - c->t0,
-			 failed, running);
+			 c->failed, running);
 	else
 		return;
 	fprintf(stderr, "\r\033[K%.*s", width() - 1, line);

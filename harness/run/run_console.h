@@ -23,6 +23,9 @@
  * @t0:		when the run started (run_console_now())
  * @unwritten:	the first result that could not be written (its reason
  *		says which file and why), NULL while every one was
+ * @failed:	results reported so far that failed or were errors (the
+ *		progress line's count, kept here: counting 10,000 results at
+ *		each tick would cost more than the run)
  */
 struct run_console {
 	const struct run_source *src;
@@ -34,6 +37,7 @@ struct run_console {
 	bool tap, tty;
 	double t0;
 	const struct scenario_result *unwritten;
+	size_t failed;
 };
 
 double run_console_now(void);

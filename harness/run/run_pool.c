@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* run_pool.c - `kdh run -j N`: scenarios in parallel child processes
+/* run_pool.c - `kdh run -j N`: scenarios in parallel processes
  *
  * Each scenario already runs on its own loop with its own seed (derived
  * from the run's and its name), so running several at once changes
- * nothing in their results.  Children are forked, run one scenario each,
- * and hand back their struct scenario_result (plain data) through a pipe;
- * it is small enough for the pipe's buffer, so a child never blocks.
- * Results are reported in suite order as soon as every earlier one is in.
+ * nothing in their results.  Simulated scenarios run in N long-lived
+ * workers, each given one scenario index at a time; a scenario that
+ * boots QEMU or uses Linux bridges gets a fresh child of its own
+ * (run_worker.c says why).  Either hands back its struct scenario_result
+ * (plain data).  The parent gets each scenario itself too (its identity
+ * for a process that dies, and which kind of process it needs).
+ * Results are reported in suite order as soon as every earlier one is in;
+ * a worker is given its next scenario before the parent writes the
+ * results it just got.
  *
  * Progress: the callback gets the running scenarios' names with their
  * elapsed real time, "vm-q35 (23 s), vm-serial (5 s)", when one starts or
@@ -21,7 +26,7 @@
  *
  * Stopping (o->stop set by SIGINT/SIGTERM, or @ready saying the results
  * can no longer be written): no further scenario starts; on a signal
- * every running child is sent SIGTERM and still hands back its result
+ * every busy process is sent SIGTERM and still hands back its result
  * (interrupted, its capture completed); the scenarios started are always
  * the first ones of the suite, so the results reported are a prefix.
  */
@@ -33,20 +38,11 @@
 #include <string.h>
 
 #include <glib.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/run/run_worker.h"
 #include "kdh/run/run.h"
-
-struct child {
-	pid_t pid;
-	int fd;
-	size_t index;
-	double started;		/* CLOCK_MONOTONIC seconds */
-	struct scenario_result head;	/* its identity, for a child that dies */
-};
 
 /* What the progress callback needs, also from inside an in-process
  * scenario's loop (pool_tick()) */
@@ -54,7 +50,8 @@ struct pool {
 	const struct run_source *src;
 	struct scenario *cur;	/* the scenario being started (~200 KB) */
 	size_t cur_i;		/* which one it is: SIZE_MAX for none */
-	const struct child *kids;
+	struct slots slots;	/* -j N of them */
+	unsigned jobs;
 	size_t running, done;
 	size_t inline_index;	/* running in-process: SIZE_MAX for none */
 	double inline_started;
@@ -86,9 +83,10 @@ static void progress_show(struct pool *p)
 	if (!p->progress)
 		return;
 	g_string_truncate(p->names, 0);
-	for (size_t k = 0; k < p->running; k++)
-		name_add(p->names, p->kids[k].head.name, p->kids[k].started,
-			 now);
+	for (size_t k = 0; k < p->slots.n; k++)
+		if (p->slots.s[k].busy)
+			name_add(p->names, p->slots.s[k].head.name,
+				 p->slots.s[k].started, now);
 	if (p->inline_index != SIZE_MAX)
 		name_add(p->names, p->cur->name, p->inline_started,
 			 now);
@@ -101,83 +99,6 @@ static void pool_tick(void *opaque)
 	progress_show(opaque);
 }
 
-static int spawn(const struct scenario *sc, const struct run_opts *o,
-		 size_t i, struct child *c)
-{
-	/* sc is the pool's scratch: the child has its own copy after fork() */
-	int p[2], err;
-	sigset_t sigs, old;
-	pid_t parent = getpid();
-
-	if (pipe(p))
-		return -errno;
-	/* SIGINT and SIGTERM wait until the child has its own handlers: one
-	 * that came between fork() and them would kill it at once (the
-	 * parent's handler is SA_RESETHAND), and its scenario would leave
-	 * no result */
-	run_signals_set(&sigs);
-	sigprocmask(SIG_BLOCK, &sigs, &old);
-	c->pid = fork();
-	err = errno;
-	if (c->pid != 0)
-		sigprocmask(SIG_SETMASK, &old, NULL);
-	if (c->pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -err;
-	}
-	if (c->pid == 0) {
-		struct scenario_result r;
-		const char *b = (const char *)&r;
-		size_t left = sizeof(r);
-
-		close(p[0]);
-		/* a child dies with kdh, and its QEMUs and dnsmasq with it */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (o->stop_by_signals)
-			run_signals_install(false);	/* every signal: finish */
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		if (getppid() != parent)
-			_exit(1);
-		run_scenario(sc, o, &r);
-		while (left) {
-			ssize_t n = write(p[1], b, left);
-
-			if (n <= 0)
-				_exit(1);
-			b += n;
-			left -= (size_t)n;
-		}
-		_exit(0);
-	}
-	close(p[1]);
-	c->fd = p[0];
-	memset(&c->head, 0, sizeof(c->head));
-	run_result_head(sc, &c->head);
-	c->index = i;
-	c->started = mono_s();
-	return 0;
-}
-
-/* Read a finished child's result; a child that died gives an error */
-static void collect(struct child *c, struct scenario_result *rs)
-{
-	struct scenario_result *r = &rs[c->index];
-	char *b = (char *)r;
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < sizeof(*r) && (n = read(c->fd, b + got, sizeof(*r) - got)) > 0)
-		got += (size_t)n;
-	close(c->fd);
-	waitpid(c->pid, NULL, 0);
-	if (got == sizeof(*r))
-		return;
-	*r = c->head;
-	r->verdict = V_ERROR;
-	snprintf(r->reason, sizeof(r->reason), "the process running it died");
-}
-
 #define STOP_ASKED	SIZE_MAX
 #define TICK		(SIZE_MAX - 1)
 
@@ -186,21 +107,25 @@ static bool stop_asked(const struct run_opts *o)
 	return o->stop && *o->stop;
 }
 
-/* The first child whose pipe is readable (its result, or its death),
+/* The first busy slot whose end is readable (its result, or its death),
  * STOP_ASKED when @watch and a stop is asked, or TICK after a second of
  * nothing when @tick: the wait is a ppoll() with SIGINT and SIGTERM
  * unblocked only inside it, so none is missed */
-static size_t first_finished(const struct child *kids, size_t running,
-			     const struct run_opts *o, bool watch, bool tick)
+static size_t first_finished(const struct slots *all, const struct run_opts *o,
+			     bool watch, bool tick)
 {
 	const struct timespec second = { .tv_sec = 1 };
 	struct pollfd p[64];
-	size_t n = running < 64 ? running : 64;
+	size_t at[64], n = 0;
 	sigset_t sigs, old;
 	int rc;
 
-	for (size_t k = 0; k < n; k++)
-		p[k] = (struct pollfd){ .fd = kids[k].fd, .events = POLLIN };
+	for (size_t k = 0; k < all->n && n < 64; k++)
+		if (all->s[k].busy) {
+			at[n] = k;
+			p[n++] = (struct pollfd){ .fd = all->s[k].fd,
+						  .events = POLLIN };
+		}
 	run_signals_set(&sigs);
 	sigprocmask(SIG_BLOCK, &sigs, &old);
 	do {
@@ -215,18 +140,18 @@ static size_t first_finished(const struct child *kids, size_t running,
 		return TICK;
 	for (size_t k = 0; k < n; k++)
 		if (p[k].revents)
-			return k;
-	return 0;
+			return at[k];
+	return at[0];
 }
 
-/* A stop was asked: start nothing more, and tell the children */
-static void stop_children(const struct run_opts *o, const struct child *kids,
-			  size_t running)
+/* A stop was asked: start nothing more, and tell the busy processes */
+static void stop_children(const struct run_opts *o, const struct slots *all)
 {
 	if (o->stop_by_signals)
 		run_signals_default();	/* a second signal: exit at once */
-	for (size_t k = 0; k < running; k++)
-		kill(kids[k].pid, SIGTERM);
+	for (size_t k = 0; k < all->n; k++)
+		if (all->s[k].busy)
+			kill(all->s[k].pid, SIGTERM);
 }
 
 /* The @i-th scenario into p->cur; when it cannot be had (a cell that
@@ -239,13 +164,65 @@ static int get(struct pool *p, size_t i, struct scenario_result *r)
 		p->cur_i = i;
 		return 0;
 	}
-	memset(r, 0, sizeof(*r));
-	r->index = (unsigned)i;
-	snprintf(r->name, sizeof(r->name), "#%zu", i);
-	r->verdict = V_ERROR;
-	snprintf(r->reason, sizeof(r->reason), "%s", err);
+	slot_get_failed(r, i, err);
 	p->cur_i = SIZE_MAX;
 	return -1;
+}
+
+/* The slot for the next scenario: an idle worker for a simulated one, an
+ * empty slot for one that needs its own process (an idle worker there is
+ * ended); NULL when every slot is busy */
+static struct slot *slot_pick(const struct slots *all, bool isolated)
+{
+	struct slot *idle = NULL, *empty = NULL;
+
+	for (size_t k = 0; k < all->n; k++) {
+		struct slot *c = &all->s[k];
+
+		if (c->busy)
+			continue;
+		if (!c->pid && !empty)
+			empty = c;
+		else if (c->pid && !idle)
+			idle = c;
+	}
+	if (isolated)
+		return empty ? empty : idle;
+	return idle ? idle : empty;
+}
+
+/* Start p->cur (scenario @i) in a process: a fresh child when it needs
+ * one, else a worker (forked now when the slot has none, again when its
+ * worker is gone); non-zero when nothing could be forked */
+static int dispatch(struct pool *p, const struct run_opts *o, size_t i)
+{
+	bool isolated = run_isolated(p->cur, o);
+	struct slot *c = slot_pick(&p->slots, isolated);
+	int rc;
+
+	if (!c)
+		return -EBUSY;
+	if (isolated) {
+		if (c->pid)
+			slot_close(c);
+		rc = slot_fork_child(c, &p->slots, p->cur, o);
+	} else {
+		rc = c->pid ? slot_send(c, i) : -EPIPE;
+		if (rc) {	/* none yet, or it died while idle */
+			slot_close(c);
+			rc = slot_fork_worker(c, &p->slots, p->src, p->cur, o);
+			if (!rc && (rc = slot_send(c, i)))
+				slot_close(c);
+		}
+	}
+	if (rc)
+		return rc;
+	c->busy = true;
+	c->index = i;
+	c->started = mono_s();
+	memset(&c->head, 0, sizeof(c->head));
+	run_result_head(p->cur, &c->head);
+	return 0;
 }
 
 /* KVM probe of every VM shape, before forking (accel_prepare()) */
@@ -276,6 +253,36 @@ static void run_inline(struct pool *p, const struct run_opts *o, size_t i,
 	p->inline_index = SIZE_MAX;
 }
 
+/* Start scenarios while a slot is free; one that cannot start in a
+ * process is left for this one (the caller runs it when none is busy) */
+static void fill(struct pool *p, const struct run_opts *o, size_t *next,
+		 struct scenario_result *rs)
+{
+	while (p->jobs > 1 && p->running < p->jobs && *next < p->src->n) {
+		if (get(p, *next, &rs[*next]) || dispatch(p, o, *next))
+			return;
+		p->running++;
+		(*next)++;
+	}
+}
+
+/* Wait for a busy slot and collect its result; true when the wait ended
+ * on a stop asked or a tick instead */
+static bool wait_one(struct pool *p, const struct run_opts *o, bool stopping,
+		     struct scenario_result *rs, bool *have)
+{
+	size_t k;
+
+	progress_show(p);
+	k = first_finished(&p->slots, o, !stopping, p->progress != NULL);
+	if (k == STOP_ASKED || k == TICK)
+		return true;
+	have[p->slots.s[k].index] = true;
+	slot_collect(&p->slots.s[k], rs);
+	p->running--;
+	return false;
+}
+
 /**
  * run_pool() - run @n scenarios with up to @jobs at a time
  * @src:	the scenarios, got one at a time as each starts
@@ -303,10 +310,9 @@ long run_pool(const struct run_source *src, const struct run_opts *o,
 	      void (*progress)(void *opaque, size_t done, const char *running),
 	      void *opaque)
 {
-	struct child *kids = calloc(jobs ? jobs : 1, sizeof(*kids));
 	size_t n = src->n;
 	struct pool p = { .src = src, .cur = malloc(sizeof(*p.cur)),
-			  .cur_i = SIZE_MAX, .kids = kids,
+			  .cur_i = SIZE_MAX, .jobs = jobs ? jobs : 1,
 			  .inline_index = SIZE_MAX,
 			  .names = g_string_new(NULL), .progress = progress,
 			  .opaque = opaque };
@@ -314,43 +320,36 @@ long run_pool(const struct run_source *src, const struct run_opts *o,
 	bool *have = calloc(n ? n : 1, sizeof(*have));
 	bool stopping = false;
 
-	if (!kids || !have || !p.cur) {
+	p.slots.n = p.jobs;
+	p.slots.s = calloc(p.jobs, sizeof(*p.slots.s));
+	if (!p.slots.s || !have || !p.cur) {
 		free(p.cur);
-		free(kids);
+		free(p.slots.s);
 		free(have);
 		g_string_free(p.names, TRUE);
 		return -ENOMEM;
 	}
+	for (size_t k = 0; k < p.slots.n; k++)
+		p.slots.s[k].fd = -1;
 	if (jobs > 1 && o->accel)
 		prepare(&p, o);		/* inherited by the children */
 	while (p.done < n) {
 		if (!stopping && stop_asked(o)) {
 			stopping = true;
-			stop_children(o, kids, p.running);
+			stop_children(o, &p.slots);
 		}
 		if (stopping && !p.running)
 			break;
-		while (!stopping && jobs > 1 && p.running < jobs && next < n) {
-			if (get(&p, next, &rs[next]) ||
-			    spawn(p.cur, o, next, &kids[p.running]))
-				break;	/* in this process, below */
-			p.running++;
-			next++;
-		}
+		if (!stopping)
+			fill(&p, o, &next, rs);
 		if (!p.running) {	/* inline: -j1, or fork failed */
 			if (p.cur_i == next || !get(&p, next, &rs[next]))
 				run_inline(&p, o, next, &rs[next]);
 			have[next++] = true;
-		} else {
-			size_t k;
-
-			progress_show(&p);
-			k = first_finished(kids, p.running, o, !stopping, progress);
-			if (k == STOP_ASKED || k == TICK)
-				continue;
-			collect(&kids[k], rs);
-			have[kids[k].index] = true;
-			kids[k] = kids[--p.running];
+		} else if (wait_one(&p, o, stopping, rs, have)) {
+			continue;	/* a stop asked, or a tick */
+		} else if (!stopping && !stop_asked(o)) {
+			fill(&p, o, &next, rs);	/* busy while we write */
 		}
 		p.done++;
 		while (reported < n && have[reported])
@@ -358,8 +357,10 @@ long run_pool(const struct run_source *src, const struct run_opts *o,
 	}
 	if (!stopping && stop_asked(o) && o->stop_by_signals)
 		run_signals_default();	/* noticed during the last scenario */
+	for (size_t k = 0; k < p.slots.n; k++)
+		slot_close(&p.slots.s[k]);	/* the idle workers end */
 	free(p.cur);
-	free(kids);
+	free(p.slots.s);
 	free(have);
 	g_string_free(p.names, TRUE);
 	return (long)next;

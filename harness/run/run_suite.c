@@ -5,8 +5,9 @@
  * Theory of operation: each argument is a directory (every *.kdh in it,
  * sorted), a file, or, when no such file exists, the name of a built-in
  * scenario as `kdh list` prints it ("seed-dhcp-hang"; "seed-dhcp-hang.kdh"
- * and "built-in:seed-dhcp-hang.kdh" too).  No argument is the built-in
- * suite.  All are parsed before anything runs: a bad file is reported
+ * and "built-in:seed-dhcp-hang.kdh" too) or of a built-in matrix
+ * ("matrix/kdnet": DATADIR/kdh/scenarios/matrix/kdnet.kdh, never part of
+ * the built-in suite nor of --all).  No argument is the built-in suite.  All are parsed before anything runs: a bad file is reported
  * ("file:line: what is wrong") and marks the suite bad.  -g keeps a
  * group's members and --shard K/N every Nth from the Kth.  A file with a
  * [matrix] is its cells, each a scenario (run_cells.c): kept as references
@@ -135,23 +136,68 @@ const struct builtin_scenario *builtin_find(const char *name)
 	return NULL;
 }
 
-/* A file, or when there is none by that name a built-in scenario */
+/**
+ * builtin_matrix() - a built-in matrix by name: "matrix/kdnet" (or
+ * "matrix/kdnet.kdh") is DATADIR/kdh/scenarios/matrix/kdnet.kdh, the
+ * source tree's for the build tree's kdh
+ * @name:	the name
+ *
+ * Return: its file (g_free() it), or NULL when no built-in matrix has
+ * that name
+ */
+gchar *builtin_matrix(const char *name)
+{
+	char dir[4096];
+	gchar *path;
+
+	if (strncmp(name, "matrix/", 7) || !name[7] || strchr(name + 7, '/') ||
+	    kdh_scenario_subdir("matrix", dir, sizeof(dir)))
+		return NULL;
+	path = g_strdup_printf("%s/%s%s", dir, name + 7,
+			       g_str_has_suffix(name, ".kdh") ? "" : ".kdh");
+	if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
+		return path;
+	g_free(path);
+	return NULL;
+}
+
+/* PATH: why it could not be read, and what a name could have meant */
+static void load_failed(const char *path, const char *err)
+{
+	char dir[4096];
+	bool exists = g_file_test(path, G_FILE_TEST_EXISTS);
+
+	if (!exists && !strncmp(path, "matrix/", 7) &&
+	    !kdh_scenario_subdir("matrix", dir, sizeof(dir)))
+		fprintf(stderr, "%s (nor a built-in matrix: the *.kdh files of "
+			"%s, named matrix/NAME)\n", err, dir);
+	else
+		fprintf(stderr, "%s%s\n", err, !*path || strchr(path, '/') ||
+			exists ? "" : " (nor a built-in scenario: kdh list "
+			"names them)");
+}
+
+/* A file, or when there is none by that name a built-in scenario or
+ * matrix */
 static void load_file(struct suite *s, const char *path,
 		      const struct suite_sel *sel)
 {
 	const struct builtin_scenario *b;
 	char err[512];
-	gchar *text;
+	gchar *text, *m;
 
 	if (!g_file_test(path, G_FILE_TEST_EXISTS) && (b = builtin_find(path))) {
 		load_builtin(s, b, sel);
 		return;
 	}
+	if (!g_file_test(path, G_FILE_TEST_EXISTS) && (m = builtin_matrix(path))) {
+		load_file(s, m, sel);
+		g_free(m);
+		return;
+	}
 	text = text_read(path, FILE_SCENARIO, err, sizeof(err));
 	if (!text) {
-		fprintf(stderr, "%s%s\n", err, !*path || strchr(path, '/') ||
-			g_file_test(path, G_FILE_TEST_EXISTS) ? "" :
-			" (nor a built-in scenario: kdh list names them)");
+		load_failed(path, err);
 		s->bad = true;
 		return;
 	}
@@ -212,40 +258,38 @@ static const char *const run_files[] = { "plan.json", "summary.json",
 static void names_check(struct suite *s)
 {
 	GHashTable *said = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *first = g_hash_table_new(g_str_hash, g_str_equal);
 
 	for (size_t i = 0; i < s->n; i++) {
-		const struct suite_item *sc = &s->it[i];
+		const struct suite_item *sc = &s->it[i], *k;
 		bool quiet = g_hash_table_contains(said, sc->file);
 
-		for (size_t k = 0; k < G_N_ELEMENTS(run_files); k++)
-			if (!strcmp(sc->rname, run_files[k])) {
+		for (size_t f = 0; f < G_N_ELEMENTS(run_files); f++)
+			if (!strcmp(sc->rname, run_files[f])) {
 				fprintf(stderr, "%s: scenario name '%s' is a file of "
 					"the run's own directory; give it another "
 					"([scenario] name = ...)\n", sc->file, sc->rname);
 				s->bad = true;
 			}
-		for (size_t k = 0; k < i; k++)
-			if (!strcmp(sc->rname, s->it[k].rname) &&
-			    !strcmp(sc->file, s->it[k].file)) {
-				if (!quiet)
-					fprintf(stderr, "%s: given twice; a scenario "
-						"runs once in a run (its results go "
-						"in RUNDIR/%s/)\n", sc->file, sc->rname);
-				s->bad = true;
-				g_hash_table_add(said, (gpointer)sc->file);
-				break;
-			} else if (!strcmp(sc->rname, s->it[k].rname)) {
-				if (!quiet)
-					fprintf(stderr, "%s: scenario name '%s' is also "
-						"%s's: both would write RUNDIR/%s/; "
-						"rename one ([scenario] name = ..., or "
-						"the file) or run them apart\n", sc->file,
-						sc->rname, s->it[k].file, sc->rname);
-				s->bad = true;
-				g_hash_table_add(said, (gpointer)sc->file);
-				break;
-			}
+		/* the first scenario of that name (a hash: 10,000 cells) */
+		k = g_hash_table_lookup(first, sc->rname);
+		if (!k) {
+			g_hash_table_insert(first, (gpointer)sc->rname, (gpointer)sc);
+			continue;
+		}
+		if (!quiet && !strcmp(sc->file, k->file))
+			fprintf(stderr, "%s: given twice; a scenario runs once in "
+				"a run (its results go in RUNDIR/%s/)\n", sc->file,
+				sc->rname);
+		else if (!quiet)
+			fprintf(stderr, "%s: scenario name '%s' is also %s's: both "
+				"would write RUNDIR/%s/; rename one ([scenario] "
+				"name = ..., or the file) or run them apart\n",
+				sc->file, sc->rname, k->file, sc->rname);
+		s->bad = true;
+		g_hash_table_add(said, (gpointer)sc->file);
 	}
+	g_hash_table_destroy(first);
 	g_hash_table_destroy(said);
 }
 

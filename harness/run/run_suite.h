@@ -52,6 +52,7 @@ struct suite {
 };
 
 const struct builtin_scenario *builtin_find(const char *name);
+gchar *builtin_matrix(const char *name);
 void suite_load(struct suite *s, int argc, char **argv,
 		const struct suite_sel *sel);
 struct suite_item *suite_add(struct suite *s);

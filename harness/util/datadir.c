@@ -2,11 +2,11 @@
 /* datadir.c - where kdh's data is
  *
  * An installed kdh is BINDIR/kdh with its data in DATADIR/kdh: agent/
- * (vmlinuz, initrd.img) and scenarios/vm/.  The path from BINDIR to
+ * (vmlinuz, initrd.img), scenarios/vm/ and scenarios/matrix/.  The path from BINDIR to
  * DATADIR/kdh is relative (meson computes it at configure time,
  * KDH_DATADIR_REL), so a DESTDIR install or a moved prefix still finds
  * it.  In the build tree kdh is BUILD/kdh with the image in BUILD/agent
- * and the VM scenarios in the source tree.  $KDH_AGENT_DIR overrides the
+ * and the VM scenarios and matrices in the source tree.  $KDH_AGENT_DIR overrides the
  * image's directory.
  */
 #include <errno.h>
@@ -147,21 +147,23 @@ void kdh_agent_missing(char *out, size_t len)
 }
 
 /**
- * kdh_vm_scenario_dir() - the VM scenarios' directory: DATADIR/kdh/
- * scenarios/vm when installed, else the source tree's scenarios/vm when
- * this kdh is the one of the build tree
+ * kdh_scenario_subdir() - a folder of scenarios kdh ships: DATADIR/kdh/
+ * scenarios/@sub when installed, else the source tree's scenarios/@sub
+ * when this kdh is the one of the build tree
+ * @sub:	"vm", "matrix"
  * @out:	filled with the directory (it exists)
  * @len:	size of @out
  *
  * Return: 0, -ENOENT when there is none, or a negative errno
  */
-int kdh_vm_scenario_dir(char *out, size_t len)
+int kdh_scenario_subdir(const char *sub, char *out, size_t len)
 {
-	char dir[4096], build[PATH_MAX];
+	char dir[4096], build[PATH_MAX], rel[64];
 	int rc;
 
+	snprintf(rel, sizeof(rel), "/scenarios/%s", sub);
 	if (!kdh_data_dir(dir, sizeof(dir))) {
-		if ((rc = fmt(out, len, dir, "/scenarios/vm")))
+		if ((rc = fmt(out, len, dir, rel)))
 			return rc;
 		if (is_dir(out))
 			return 0;
@@ -170,7 +172,20 @@ int kdh_vm_scenario_dir(char *out, size_t len)
 		return rc;
 	if (!realpath(KDH_BUILD_ROOT, build) || strcmp(dir, build))
 		return -ENOENT;		/* never a stale source tree */
-	if ((rc = fmt(out, len, KDH_SOURCE_ROOT, "/scenarios/vm")))
+	if ((rc = fmt(out, len, KDH_SOURCE_ROOT, rel)))
 		return rc;
 	return is_dir(out) ? 0 : -ENOENT;
+}
+
+/**
+ * kdh_vm_scenario_dir() - the VM scenarios' directory (kdh run --all):
+ * kdh_scenario_subdir("vm")
+ * @out:	filled with the directory (it exists)
+ * @len:	size of @out
+ *
+ * Return: 0, -ENOENT when there is none, or a negative errno
+ */
+int kdh_vm_scenario_dir(char *out, size_t len)
+{
+	return kdh_scenario_subdir("vm", out, len);
 }

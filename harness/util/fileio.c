@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* fileio.c - result files are written atomically (a temporary file in the
- * same directory, fsync, rename); scratch trees are removed whole
+ * same directory, renamed), synced once per run or per file when it must
+ * be durable at once; scratch trees are removed whole
  *
  * Wing harness/util/ (docs/development.md): files, JSON, text, sizes, value
  *   syntaxes: helpers with no KDNET in them.
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,15 +20,10 @@
 
 #include "kdh/util/fileio.h"
 
-/**
- * write_file_atomic() - replace @path with @data, never half-written
- * @path:	destination; "-" is standard output
- * @data:	contents
- * @len:	their length
- *
- * Return: 0, or a negative errno (the destination is then untouched)
- */
-int write_file_atomic(const char *path, const char *data, size_t len)
+/* @data into a temporary file beside @path, fsync'd when @sync, renamed
+ * over @path */
+static int write_tmp_rename(const char *path, const char *data, size_t len,
+			    bool sync)
 {
 	char *tmp;
 	int fd, rc = 0;
@@ -52,7 +49,7 @@ int write_file_atomic(const char *path, const char *data, size_t len)
 			len -= (size_t)n;
 		}
 	}
-	if (!rc && fsync(fd))
+	if (!rc && sync && fsync(fd))
 		rc = -errno;
 	if (close(fd) && !rc)
 		rc = -errno;
@@ -61,6 +58,58 @@ int write_file_atomic(const char *path, const char *data, size_t len)
 	if (rc)
 		unlink(tmp);
 	free(tmp);
+	return rc;
+}
+
+/**
+ * write_file_atomic() - replace @path with @data, never half-written
+ * @path:	destination; "-" is standard output
+ * @data:	contents
+ * @len:	their length
+ *
+ * Atomic against the writer dying at any point (a temporary file renamed
+ * into place): @path is the old file or the new one.  Not synced to disk:
+ * a run writes thousands of these and syncs its directory's filesystem
+ * once at the end (file_sync_fs()); a file that must outlive a power
+ * loss the moment it is written is write_file_durable()'s.
+ *
+ * Return: 0, or a negative errno (the destination is then untouched)
+ */
+int write_file_atomic(const char *path, const char *data, size_t len)
+{
+	return write_tmp_rename(path, data, len, false);
+}
+
+/**
+ * write_file_durable() - write_file_atomic(), with the data on disk
+ * (fsync) before the rename
+ * @path:	destination; "-" is standard output
+ * @data:	contents
+ * @len:	their length
+ *
+ * Return: 0, or a negative errno (the destination is then untouched)
+ */
+int write_file_durable(const char *path, const char *data, size_t len)
+{
+	return write_tmp_rename(path, data, len, true);
+}
+
+/**
+ * file_sync_fs() - put everything written on @dir's filesystem on disk
+ * (syncfs(2)): one call at the end of a run instead of an fsync per file
+ * @dir:	a directory on that filesystem
+ *
+ * Return: 0, or a negative errno
+ */
+int file_sync_fs(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (syncfs(fd))
+		rc = -errno;
+	close(fd);
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 
 int bench_switch(unsigned rounds, uint64_t frames);
 int bench_sim(unsigned rounds);
+int bench_matrix(unsigned cells);
 int bench_vm(unsigned rounds);
 int bench_relay(unsigned rounds, bool tcp);
 int bench_netns_fork(const char *name, const char *what,

@@ -11,6 +11,8 @@
 #include <stddef.h>
 
 int write_file_atomic(const char *path, const char *data, size_t len);
+int write_file_durable(const char *path, const char *data, size_t len);
+int file_sync_fs(const char *dir);
 int rmtree(const char *dir);
 
 #endif /* KDH_FILEIO_H */
