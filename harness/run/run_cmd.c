@@ -17,6 +17,7 @@
 
 #include <glib.h>
 
+#include "harness/run/run_args.h"
 #include "harness/run/run_console.h"
 #include "harness/run/run_outputs.h"
 #include "harness/run/run_results.h"
@@ -42,152 +43,6 @@ extern const struct kdh_cmd kdh_cmd_run;
 /* Exit status of a run stopped by SIGINT or SIGTERM (128 + SIGINT, as
  * shells report ^C; one status for both, so CI scripts test one value) */
 #define KDH_EXIT_INTERRUPTED	130
-
-struct run_args {
-	struct suite_sel sel;		/* -g, --all, --shard */
-	struct shard_pick shard;	/* --shard K/N or auto, and its source */
-	const char *results, *json, *junit;
-	int data_fd;		/* --json - / --junit -: the real stdout */
-	uint64_t seed;
-	bool seeded, tap, validate;
-	unsigned jobs;
-	const char *baseline;
-	const char *backend;		/* --backend, NULL: each scenario's */
-	uint64_t max_capture;		/* --max-capture, bytes; 0: none */
-	uint64_t max_wall_ns;		/* --max-wall; 0: none */
-	unsigned retries;		/* --retries N; 0: none */
-	bool flaky_fails;		/* --flaky=fail */
-};
-
-static int args_parse(const struct kdh_cmd *cmd, int argc, char **argv,
-		      struct run_args *a)
-{
-	static const struct option opts[] = {
-		{ "group", required_argument, NULL, 'g' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "results", required_argument, NULL, 'r' },
-		{ "json", required_argument, NULL, 'O' },
-		{ "junit", required_argument, NULL, 'J' },
-		{ "tap", no_argument, NULL, 't' },
-		{ "validate", no_argument, NULL, 'V' },
-		{ "max-cells", required_argument, NULL, 'X' },
-		{ "sample", required_argument, NULL, 'N' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "shard", required_argument, NULL, 'S' },
-		{ "baseline", required_argument, NULL, 'B' },
-		{ "backend", required_argument, NULL, 'K' },
-		{ "max-capture", required_argument, NULL, 'C' },
-		{ "max-wall", required_argument, NULL, 'W' },
-		{ "retries", required_argument, NULL, 'R' },
-		{ "flaky", required_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	struct cli_once once = { 0 };
-	int opt;
-
-	optind = 1;
-	a->jobs = 1;
-	a->max_capture = RUN_MAX_CAPTURE_DEFAULT;
-	a->max_wall_ns = RUN_MAX_WALL_DEFAULT;
-	while ((opt = getopt_long(argc, argv, "g:s:r:J:tVhj:", opts, NULL)) != -1) {
-		if (cli_once(cmd, &once, opt, opts, "g:s:r:J:tVhj:"))
-			return KDH_EXIT_USAGE;
-		switch (opt) {
-		case 'j': {	/* value_uint(): no blank, sign or wrap */
-			uint64_t v;
-
-			if (value_uint(optarg, 1, 64, &v))
-				return cli_usage_error(cmd, "-j: '%s' is not 1-64", optarg);
-			a->jobs = (unsigned)v;
-			break;
-		}
-		case 'S': {	/* auto: the CI engine's variables (shard_auto.c) */
-			char err[600];
-
-			if (shard_option(optarg, (const char *const *)environ,
-					 &a->shard, err, sizeof(err)))
-				return strcmp(optarg, "auto") ?
-				       cli_usage_error(cmd, "%s", err) :
-				       cli_error(cmd, KDH_EXIT_USAGE, "%s", err);
-			a->sel.shard = a->shard.k;
-			a->sel.shards = a->shard.n;
-			break;
-		}
-		case 'g': a->sel.group = optarg; break;
-		case 'r': a->results = optarg; break;
-		case 'O': a->json = optarg; break;
-		case 'B': a->baseline = optarg; break;
-		case 'K':
-			if (strcmp(optarg, "user") && strcmp(optarg, "bridge"))
-				return cli_usage_error(cmd, "--backend: '%s' is not user "
-						       "or bridge", optarg);
-			if (!strcmp(optarg, "bridge") && !ns_topo_can_admin())
-				return cli_error(cmd, KDH_EXIT_USAGE, "--backend bridge "
-					"needs root or CAP_NET_ADMIN: it builds bridges "
-					"and taps in a network namespace of its own");
-			a->backend = optarg;
-			break;
-		case 'C':
-			if (size_parse(optarg, &a->max_capture))
-				return cli_usage_error(cmd, "--max-capture: '%s' is not "
-						       "a size (4096, 64K, 256M, 1G; 0: "
-						       "no limit)", optarg);
-			break;
-		case 'W':	/* 0 (or 0s): no limit */
-			if (strcmp(optarg, "0") &&
-			    cli_duration_parse(cmd, "--max-wall", optarg, 0, NULL,
-					       &a->max_wall_ns))
-				return KDH_EXIT_USAGE;
-			if (!strcmp(optarg, "0"))
-				a->max_wall_ns = 0;
-			break;
-		case 'R': {
-			uint64_t v;
-
-			if (value_uint(optarg, 0, RUN_MAX_RETRIES, &v))
-				return cli_usage_error(cmd, "--retries: '%s' is not "
-						       "0-%d", optarg, RUN_MAX_RETRIES);
-			a->retries = (unsigned)v;
-			break;
-		}
-		case 'F':
-			if (strcmp(optarg, "pass") && strcmp(optarg, "fail"))
-				return cli_usage_error(cmd, "--flaky: '%s' is not pass "
-						       "or fail", optarg);
-			a->flaky_fails = !strcmp(optarg, "fail");
-			break;
-		case 'J': a->junit = optarg; break;
-		case 't': a->tap = true; break;
-		case 'V': a->validate = true; break;
-		case 'X':
-			if (max_cells_parse(optarg, &a->sel.max_cells))
-				return cli_usage_error(cmd, "--max-cells: '%s' is not "
-						       MAX_CELLS_RANGE, optarg);
-			break;
-		case 'N':
-			if (sample_parse(optarg, &a->sel.sample))
-				return cli_usage_error(cmd, "--sample: '%s' is not "
-						       "a count of cells from 1",
-						       optarg);
-			break;
-		case 'a': a->sel.all = true; break;
-		case 'h': cli_help_print(cmd); return CLI_HELP_SHOWN;
-		case 's':	/* the scenarios' seed key reads the same */
-			if (cli_seed_parse(optarg, &a->seed))
-				return cli_usage_error(cmd, "--seed: '%s' is not a "
-						       "number from 0 to "
-						       "18446744073709551615 (or 0x-hex)",
-						       optarg);
-			a->seeded = true;
-			break;
-		default:
-			return cli_bad_option(cmd, argv);
-		}
-	}
-	return 0;
-}
 
 /* The run's own directory (run_results.c: made exclusively), its plan in it */
 static int run_dir_make(const struct run_args *a, const struct suite *s,
@@ -420,7 +275,7 @@ static int run_main(int argc, char **argv)
 {
 	struct run_args a = { .results = "results", .data_fd = -1 };
 	struct suite s = { 0 };
-	int rc = args_parse(&kdh_cmd_run, argc, argv, &a);
+	int rc = run_args_parse(&kdh_cmd_run, argc, argv, &a);
 
 	if (!rc)
 		rc = paths_check(&a);

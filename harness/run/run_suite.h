@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "kdh/scenario/scenario.h"
 
 struct sc_matrix;
