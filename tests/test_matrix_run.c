@@ -333,6 +333,21 @@ Test(matrix_run, sample_lists_what_run_runs, .timeout = 60)
 	g_free(out); g_free(err);
 	cr_assert_eq(kdh("list", "--sample", "0", f, NULL, &out, &err), 2);
 	g_free(out); g_free(err);
+	/* N at or above the cells: all of them, said */
+	cr_assert_eq(kdh("list", "--sample", "99", f, NULL, &out, &err), 0);
+	cr_assert(strstr(err, "--sample 99: the matrix keeps 5 cells: all of "
+			 "them"), "%s", err);
+	g_free(out); g_free(err);
+	/* a --sample or a --seed that would change nothing is bad input */
+	cr_assert_eq(kdh("list", "--sample", "3", "seed-dhcp-hang", NULL, &out,
+			 &err), 2);
+	cr_assert(strstr(err, "none of the scenarios given has a [matrix]"),
+		  "%s", err);
+	cr_assert_str_eq(out, "");
+	g_free(out); g_free(err);
+	cr_assert_eq(kdh("list", "--seed", "3", f, NULL, &out, &err), 2);
+	cr_assert(strstr(err, "there is no --sample"), "%s", err);
+	g_free(out); g_free(err);
 	g_ptr_array_free(names, TRUE);
 	test_rmtree(dir);
 	g_free(f); g_free(dir);

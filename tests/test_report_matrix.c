@@ -75,6 +75,28 @@ static struct scenario_result *sample(size_t *n)
 	return rs;
 }
 
+/* A disagreement marks only a run that ended: an interrupted, errored or
+ * skipped cell measured too little, and keeps its own mark */
+Test(report_matrix, disagreement_only_for_pass_or_fail)
+{
+	struct scenario_result r = { 0 };
+	static const struct { enum verdict v; enum rp_mark m; } c[] = {
+		{ V_PASS, RM_DISAGREE }, { V_FAIL, RM_DISAGREE },
+		{ V_INTERRUPTED, RM_INTERRUPTED }, { V_ERROR, RM_ERROR },
+		{ V_SKIP, RM_SKIP }, { V_FLAKY, RM_FLAKY },
+	};
+
+	r.oracle.on = true;
+	r.oracle.agree = false;
+	for (size_t i = 0; i < sizeof(c) / sizeof(*c); i++) {
+		r.verdict = c[i].v;
+		cr_expect_eq(rp_mark_of(&r), c[i].m, "verdict %d", c[i].v);
+	}
+	r.oracle.agree = true;
+	r.verdict = V_PASS;
+	cr_expect_eq(rp_mark_of(&r), RM_PASS);
+}
+
 Test(report_matrix, cells_grouped_by_matrix_and_value)
 {
 	size_t n;

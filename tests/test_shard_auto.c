@@ -55,6 +55,8 @@ static const struct ok_case oks[] = {
 	  "CI_NODE_INDEX=2 CI_NODE_TOTAL=3; KDH_SHARD=2/3" },
 	{ { "KDH_SHARD=", "JOB_COMPLETION_INDEX=1", "KDH_SHARD_TOTAL=2" }, 2, 2,
 	  "JOB_COMPLETION_INDEX=1 KDH_SHARD_TOTAL=2" },
+	/* an Indexed Job's pod that says KDH_SHARD, not KDH_SHARD_TOTAL */
+	{ { "JOB_COMPLETION_INDEX=0", "KDH_SHARD=1/2" }, 1, 2, "KDH_SHARD=1/2" },
 	/* a GitLab job without parallel: inside a Slurm array gives way */
 	{ { "CI_NODE_TOTAL=1", "SLURM_ARRAY_TASK_ID=3", "SLURM_ARRAY_TASK_MIN=1",
 	    "SLURM_ARRAY_TASK_COUNT=3" }, 3, 3,

@@ -12,6 +12,7 @@
 #include "kdh/cmd/cli.h"
 #include "kdh/cmd/cli_once.h"
 #include "harness/report/report_priv.h"
+#include "kdh/util/fileio.h"
 
 struct report_args {
 	const char *html, *out;
@@ -34,6 +35,17 @@ static int view_check(const struct report_args *a, const struct rp_runs *rr)
 	return rc ? cli_usage_error(&kdh_cmd_report, "%s", err) : 0;
 }
 
+/* --html FILE on disk before kdh report says so: one syncfs of its
+ * filesystem (write_file_atomic() renames, it does not fsync) */
+static int html_sync(const char *path)
+{
+	gchar *dir = g_path_get_dirname(path);
+	int e = file_sync_fs(dir);
+
+	g_free(dir);
+	return e;
+}
+
 static int show(const struct report_args *a, char **args, int n)
 {
 	struct rp_runs rr;
@@ -51,6 +63,10 @@ static int show(const struct report_args *a, char **args, int n)
 	if (a->html && (e = rp_html_write(a->html, rr.runs, rr.n, &a->view)))
 		rc = cli_error(&kdh_cmd_report, KDH_EXIT_FAIL, "%s: cannot write "
 			       "it: %s", a->html, strerror(-e));
+	else if (a->html && strcmp(a->html, "-") &&
+		 (e = html_sync(a->html)))
+		rc = cli_error(&kdh_cmd_report, KDH_EXIT_FAIL, "%s: cannot sync "
+			       "it to disk: %s", a->html, strerror(-e));
 	else if (a->html && strcmp(a->html, "-") && !a->text)
 		printf("kdh report: %s (%zu run%s)\n", a->html, rr.n,
 		       rr.n == 1 ? "" : "s");

@@ -20,7 +20,9 @@
 
 #include "harness/report/report_priv.h"
 
-/** rp_mark_of() - the mark of a result: a disagreement before its verdict */
+/** rp_mark_of() - the mark of a result: a disagreement before pass or fail
+ * (an error, a skip or an interrupted run keeps its own: it measured too
+ * little to disagree with anything) */
 enum rp_mark rp_mark_of(const struct scenario_result *r)
 {
 	static const enum rp_mark of[V_COUNT] = {
@@ -29,7 +31,8 @@ enum rp_mark rp_mark_of(const struct scenario_result *r)
 		[V_FLAKY] = RM_FLAKY,
 	};
 
-	if (r->oracle.on && !r->oracle.agree)
+	if (r->oracle.on && !r->oracle.agree &&
+	    (r->verdict == V_PASS || r->verdict == V_FAIL))
 		return RM_DISAGREE;
 	return of[r->verdict];
 }

@@ -275,7 +275,7 @@ static void matrix_html(GString *h, const struct rp_screen *s,
 	}
 	if (other) {
 		g_string_append_printf(h, "<h3 class=\"fail\">Not passed (fail, "
-				       "error, skip, interrupted): %zu</h3>\n<ol "
+				       "error, skip, interrupted, flaky): %zu</h3>\n<ol "
 				       "class=\"fails\">\n", other);
 		cells_list(h, s, m, RM_N);
 		g_string_append(h, "</ol>\n");

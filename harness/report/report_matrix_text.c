@@ -9,7 +9,7 @@
  *         check predicted: net0 (vmxnet3 at 0.18.0): connects
  *         the wire shows: no KDNET traffic
  *         files: results/run-.../kdnet/c00012/
- *   NOT PASSED (fail, error, skip, interrupted): 0
+ *   NOT PASSED (fail, error, skip, interrupted, flaky): 0
  *   BY VALUE                  cells   pass   fail  disagree  other
  *     model=vmxnet3             540    380      0       160      0
  *   GRIDS: 108, rows model, columns windows
@@ -167,8 +167,8 @@ static void matrix_text(FILE *out, const struct rp_screen *s,
 		cells_list(out, s, m, RM_DISAGREE);
 	}
 	if (other) {
-		fprintf(out, "NOT PASSED (fail, error, skip, interrupted): %zu\n",
-			other);
+		fprintf(out, "NOT PASSED (fail, error, skip, interrupted, flaky): "
+			"%zu\n", other);
 		cells_list(out, s, m, RM_N);
 	}
 	by_value(out, m);

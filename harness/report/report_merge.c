@@ -10,6 +10,7 @@
 
 #include "kdh/cmd/cli.h"
 #include "harness/report/report_priv.h"
+#include "kdh/util/fileio.h"
 
 static int by_index(const void *a, const void *b)
 {
@@ -209,6 +210,9 @@ int report_merge_main(int argc, char **argv, const char *out)
 		shards = shards_sorted(argc, pv, &st.n_shards);
 		st.shards = shards;
 		rc = merge_write(out, rs, seed, &st);
+		if (!rc && (rc = file_sync_fs(out)))	/* the nightly artefact */
+			fprintf(stderr, "kdh report merge: %s: cannot sync it to "
+				"disk: %s\n", out, strerror(-rc));
 		report_totals((struct scenario_result *)rs->data, rs->len, &t);
 		printf("kdh report merge: %u scenarios into %s: ", rs->len, out);
 		report_summary(stdout, &t, seed);

@@ -268,7 +268,10 @@ void run_oracle_judge(const struct scenario *sc, struct scenario_result *r)
 	struct vmconf *c;
 
 	memset(o, 0, sizeof(*o));
-	if (!sc->oracle || r->verdict == V_ERROR)
+	/* a run that did not end (error, interrupted) or never ran (skip)
+	 * measured nothing to compare: no side to disagree with */
+	if (!sc->oracle || r->verdict == V_ERROR ||
+	    r->verdict == V_INTERRUPTED || r->verdict == V_SKIP)
 		return;
 	c = g_new(struct vmconf, 1);
 	o->on = o->agree = true;

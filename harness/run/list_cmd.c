@@ -46,6 +46,7 @@ static int args_parse(int argc, char **argv, struct list_args *a)
 		{ 0 },
 	};
 	struct cli_once once = { 0 };
+	bool seeded = false;
 	int opt;
 
 	optind = 1;
@@ -85,12 +86,16 @@ static int args_parse(int argc, char **argv, struct list_args *a)
 				return cli_usage_error(&kdh_cmd_list, "--seed: '%s' "
 				       "is not a number from 0 to "
 				       "18446744073709551615 (or 0x-hex)", optarg);
+			seeded = true;
 			break;
 		case 'h': cli_help_print(&kdh_cmd_list); return CLI_HELP_SHOWN;
 		default:
 			return cli_bad_option(&kdh_cmd_list, argv);
 		}
 	}
+	if (seeded && !a->sel.sample)	/* it would change nothing */
+		return cli_usage_error(&kdh_cmd_list, "--seed draws --sample's "
+				       "cells, and there is no --sample");
 	return 0;
 }
 

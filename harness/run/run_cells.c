@@ -95,7 +95,10 @@ static size_t sample_take(struct suite *s, const struct sc_matrix *m,
 		fprintf(stderr, "%s: --sample %zu: %s; give --sample %zu or "
 			"more\n", file, sel->sample, err, in.need);
 		s->bad = true;
-	} else if (n < n_ks) {
+	} else if (n >= n_ks) {
+		fprintf(stderr, "%s: --sample %zu: the matrix keeps %zu cells: all "
+			"of them\n", file, sel->sample, n_ks);
+	} else {
 		fprintf(stderr, "%s: a sample of %zu of %zu cells (seed %" PRIu64
 			"): all %zu values of the axes (%zu cells hold them), "
 			"%zu of %zu value pairs\n", file, n, n_ks, sel->seed,

@@ -234,9 +234,11 @@ static int suite_run_in(struct suite *s, struct run_args *a,
 	unwritten_say(&con, s->n, (size_t)ran);
 	rc = outputs_write(a, dir, rs, (size_t)ran, &st);
 	/* every file of the run on disk at once, not one fsync per file */
-	if ((sync_rc = file_sync_fs(dir)))
+	if ((sync_rc = file_sync_fs(dir))) {	/* CI must not trust them */
 		fprintf(stderr, "kdh run: %s: could not sync its files to disk: "
 			"%s\n", dir, strerror(-sync_rc));
+		rc = rc ? rc : KDH_EXIT_FAIL;
+	}
 	if (st.interrupted && a->tap)	/* TAP's word for a run cut short */
 		printf("Bail out! interrupted by %s\n", st.signal);
 	if (st.interrupted)
@@ -244,7 +246,7 @@ static int suite_run_in(struct suite *s, struct run_args *a,
 				   dir);
 	free(rs);
 	baseline_free(base);
-	rc |= retry_rc;
+	rc = rc ? rc : retry_rc;
 	return rc && !st.interrupted ? rc : exit_status(&t, (size_t)ran, &st,
 							   a->flaky_fails);
 }

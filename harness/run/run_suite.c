@@ -317,6 +317,12 @@ void suite_load(struct suite *s, int argc, char **argv,
 		else
 			load_file(s, argv[i], sel);
 	}
+	if (sel->sample && !s->n_mats && !s->bad) {	/* it would do nothing */
+		fprintf(stderr, "--sample %zu: none of the scenarios given has a "
+			"[matrix] section, and --sample draws a matrix's cells: "
+			"give a matrix file (kdh list matrix/kdnet)\n", sel->sample);
+		s->bad = true;
+	}
 	for (size_t i = 0; i < s->n; i++)
 		s->it[i].index = (unsigned)i;	/* merged shards sort on it */
 	names_check(s);

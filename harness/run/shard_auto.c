@@ -130,6 +130,10 @@ static int azure(const char *const *env, struct cand *c, char *err,
 static int kubernetes(const char *const *env, struct cand *c, char *err,
 		      size_t errlen)
 {
+	/* an Indexed Job always sets the index: a pod that says KDH_SHARD
+	 * instead of KDH_SHARD_TOTAL means KDH_SHARD */
+	if (!env_get(env, "KDH_SHARD_TOTAL") && env_get(env, "KDH_SHARD"))
+		return 0;
 	return pair(env, "JOB_COMPLETION_INDEX", "KDH_SHARD_TOTAL", 0, c, err,
 		    errlen);
 }
