@@ -23,8 +23,9 @@ PACKAGES=(
 	libnl-3-dev libnl-route-3-dev libpcap-dev dnsmasq-base iproute2 procps
 	clang libfuzzer-14-dev
 	ovmf
-	# meson test deb builds the Debian package (debian/) and installs it
-	debhelper
+	# meson test deb builds the Debian package (debian/) and installs it;
+	# ccache keeps that build from compiling again what did not change
+	debhelper ccache
 	# the report test renders the page headless (it skips without them);
 	# DejaVu has the page's ✓ ✗ ⊘ ⚠ glyphs
 	chromium fonts-dejavu-core

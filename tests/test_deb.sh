@@ -132,16 +132,25 @@ skip() { echo "skip: $*"; exit 77; }
 command -v dpkg-buildpackage >/dev/null || skip "no dpkg-buildpackage (apt-get install dpkg-dev)"
 command -v dh >/dev/null || skip "no debhelper (apt-get install debhelper)"
 tmp=$(mktemp -d /tmp/kdh-test-deb-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+# The copy is built at a path that does not change from run to run, so
+# ccache (BUILD_DIR/ccache-deb, where installed) finds what an earlier
+# run compiled: dpkg's CFLAGS carry the source path (-ffile-prefix-map).
+# debhelper sets HOME for the build, hence CCACHE_DIR.
+srcroot=$build/deb-src
+trap 'rm -rf "$tmp" "$srcroot"' EXIT
+if command -v ccache >/dev/null; then
+	export CCACHE_DIR=$build/ccache-deb CCACHE_MAXSIZE=500M
+fi
 t0=$(now)
 
 # 1. a clean copy, built
-mkdir "$tmp/src"
+rm -rf "$srcroot"
+mkdir -p "$srcroot/src"
 if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
 	git -C "$src" ls-files -z --cached --others --exclude-standard |
-		(cd "$src" && tar --null -T - -cf -) | tar -C "$tmp/src" -xf -
+		(cd "$src" && tar --null -T - -cf -) | tar -C "$srcroot/src" -xf -
 else
-	tar -C "$src" --exclude='./build*' --exclude=./results -cf - . | tar -C "$tmp/src" -xf -
+	tar -C "$src" --exclude='./build*' --exclude=./results -cf - . | tar -C "$srcroot/src" -xf -
 fi
 # the package's version is meson.build's
 v_deb=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
@@ -155,12 +164,12 @@ else
 	profiles=nocheck,pkg.kdh.noimage
 	echo "no agent image in $build: the package is built without one (pkg.kdh.noimage)"
 fi
-(cd "$tmp/src" && dpkg-checkbuilddeps -P"$profiles") > "$tmp/deps.log" 2>&1 ||
+(cd "$srcroot/src" && dpkg-checkbuilddeps -P"$profiles") > "$tmp/deps.log" 2>&1 ||
 	skip "$(cat "$tmp/deps.log")"
-(cd "$tmp/src" && DEB_BUILD_OPTIONS="nocheck parallel=2" \
+(cd "$srcroot/src" && DEB_BUILD_OPTIONS="nocheck parallel=2" \
 	dpkg-buildpackage -us -uc -b -P"$profiles") > "$tmp/build.log" 2>&1 ||
 	fail "dpkg-buildpackage: $(tail -20 "$tmp/build.log")"
-deb=$(ls "$tmp"/kdh_*_amd64.deb)
+deb=$(ls "$srcroot"/kdh_*_amd64.deb)
 t1=$(now)
 echo "built $(basename "$deb") ($(du -k "$deb" | cut -f1) KiB) in $((t1 - t0)) s"
 vm=${KDH_DEB_VM:-1}

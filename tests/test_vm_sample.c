@@ -5,8 +5,8 @@
  * when what the guest enumerated and sent agrees with kdh check's
  * prediction (the debug NIC and its b.d.f).  vmxnet3 and virtio: the
  * agent image's drivers the VM sample added or fixed (virtio-net's
- * interface under DEV/virtio0/net).  Two boots, one after the
- * other: 46 s here.  Skips without QEMU, the agent image or
+ * interface under DEV/virtio0/net).  Two boots side by side (-j 2;
+ * one after the other took 46 s here).  Skips without QEMU, the agent image or
  * OVMF. */
 #include <criterion/criterion.h>
 #include <glib.h>
@@ -51,7 +51,7 @@ Test(vm_sample, two_cells_boot_and_agree_with_check, .timeout = 560)
 	res = g_build_filename(dir, "results", NULL);
 	cr_assert(g_file_set_contents(f, TINY, -1, NULL));
 	const char *argv[] = { getenv("KDH_BIN"), "run", "--sample", "2",
-		"--seed", "1", "-j", "1", "--results", res, f, NULL };
+		"--seed", "1", "-j", "2", "--results", res, f, NULL };
 	int rc = test_run(argv, &out, &err);
 
 	fprintf(stderr, "%s%s", out, err);
