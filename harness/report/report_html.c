@@ -490,19 +490,10 @@ int rp_html_write(const char *path, const struct report_run *runs, size_t n,
 	GString *h;
 	struct rp_screen s;
 	struct rp_mxs mx;
-	char err[600];
 	int rc;
 
-	rp_mxs_build(&mx, runs[n - 1].rs, runs[n - 1].n);
-	if (rp_view_apply(&mx, v, err, sizeof(err))) {
-		rp_mxs_free(&mx);
-		return -EINVAL;
-	}
-	if ((rc = rp_screen_build(&s, runs, n, path))) {
-		rp_mxs_free(&mx);
+	if ((rc = rp_screen_view(&s, &mx, runs, n, path, v)))
 		return rc;
-	}
-	s.mx = &mx;
 	h = g_string_new(NULL);
 	page(h, &s);
 	rc = write_file_atomic(path, h->str, h->len);

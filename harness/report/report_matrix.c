@@ -14,6 +14,7 @@
  * against the wire), error, skip or interrupted.  For each axis value the
  * marks are counted, so "every failure has model=rtl8139" is one line.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,4 +486,37 @@ char *rp_mx_shared(const struct rp_matrix *m, enum rp_mark k)
 		return g_string_free(s, FALSE);
 	g_string_free(s, TRUE);
 	return NULL;
+}
+
+/**
+ * rp_screen_view() - the screen of @runs, the last run's matrices drawn as
+ * @v asks: what the page and the text both start from
+ * @s:		output (rp_screen_free())
+ * @mx:		output: the last run's matrices, @s->mx (rp_mxs_free())
+ * @runs:	the runs, oldest first
+ * @n:		their count (at least 1)
+ * @page:	the HTML page's path, NULL for the text
+ * @v:		--rows, --cols; NULL: the defaults
+ *
+ * Return: 0; -EINVAL when @v names an axis a matrix does not have, or
+ * rp_screen_build()'s error: then nothing is left to free
+ */
+int rp_screen_view(struct rp_screen *s, struct rp_mxs *mx,
+		   const struct report_run *runs, size_t n, const char *page,
+		   const struct rp_view *v)
+{
+	char err[600];
+	int rc;
+
+	rp_mxs_build(mx, runs[n - 1].rs, runs[n - 1].n);
+	if (rp_view_apply(mx, v, err, sizeof(err))) {
+		rp_mxs_free(mx);
+		return -EINVAL;
+	}
+	if ((rc = rp_screen_build(s, runs, n, page))) {
+		rp_mxs_free(mx);
+		return rc;
+	}
+	s->mx = mx;
+	return 0;
 }

@@ -248,6 +248,9 @@ struct rp_view {
 
 int rp_view_apply(struct rp_mxs *x, const struct rp_view *v, char *err,
 		  size_t errlen);
+int rp_screen_view(struct rp_screen *s, struct rp_mxs *mx,
+		   const struct report_run *runs, size_t n, const char *page,
+		   const struct rp_view *v);
 int rp_html_write(const char *path, const struct report_run *runs, size_t n,
 		  const struct rp_view *v);
 int rp_text_print(FILE *out, const struct report_run *runs, size_t n,

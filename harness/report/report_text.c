@@ -294,19 +294,10 @@ int rp_text_print(FILE *out, const struct report_run *runs, size_t n,
 	struct rp_screen s;
 	struct rp_mxs mx;
 	struct wrap p = { out, 0, 2, 0 };
-	char err[600];
 	int rc;
 
-	rp_mxs_build(&mx, runs[n - 1].rs, runs[n - 1].n);
-	if (rp_view_apply(&mx, v, err, sizeof(err))) {
-		rp_mxs_free(&mx);
-		return -EINVAL;
-	}
-	if ((rc = rp_screen_build(&s, runs, n, NULL))) {
-		rp_mxs_free(&mx);
+	if ((rc = rp_screen_view(&s, &mx, runs, n, NULL, v)))
 		return rc;
-	}
-	s.mx = &mx;
 	fprintf(out, "kdh report: %s: %zu failed, %zu error%s, %zu interrupted, "
 		"%zu skipped, %zu passed", s.last->name, s.t.fail, s.t.error,
 		s.t.error == 1 ? "" : "s", s.t.interrupted, s.t.skip, s.t.pass);
